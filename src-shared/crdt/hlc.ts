@@ -1,0 +1,141 @@
+import { NetGuardianError } from '../errors.js';
+import { err, ok, type Result } from '../result.js';
+
+/**
+ * A hybrid logical clock timestamp (Kulkarni et al., "Logical Physical Clocks").
+ * `wallMs` follows physical time, `counter` orders events inside one millisecond
+ * or while the physical clock lags, `nodeId` breaks the remaining ties so that
+ * the order is total and the same on every device.
+ */
+export interface Hlc {
+  readonly wallMs: number;
+  readonly counter: number;
+  readonly nodeId: string;
+}
+
+/** Default bound for a remote clock being ahead of ours before we hold its events. */
+export const DEFAULT_MAX_CLOCK_AHEAD_MS = 5 * 60 * 1000;
+
+const WALL_DIGITS = 15;
+const COUNTER_DIGITS = 6;
+const MAX_COUNTER = 10 ** COUNTER_DIGITS - 1;
+const HLC_PATTERN = /^(\d{15})-(\d{6})-(.+)$/;
+
+/** Total order: wall time, then counter, then node id (plain code-unit order, never locale). */
+export function compareHlc(a: Hlc, b: Hlc): -1 | 0 | 1 {
+  if (a.wallMs !== b.wallMs) return a.wallMs < b.wallMs ? -1 : 1;
+  if (a.counter !== b.counter) return a.counter < b.counter ? -1 : 1;
+  if (a.nodeId !== b.nodeId) return a.nodeId < b.nodeId ? -1 : 1;
+  return 0;
+}
+
+/**
+ * Fixed-width text form, e.g. `001732600000000-000003-laptop`. For equal-length
+ * node ids the text sorts like `compareHlc`; code compares parsed values anyway.
+ */
+export function encodeHlc(h: Hlc): string {
+  return `${String(h.wallMs).padStart(WALL_DIGITS, '0')}-${String(h.counter).padStart(COUNTER_DIGITS, '0')}-${h.nodeId}`;
+}
+
+const PREFIX_LENGTH = WALL_DIGITS + 1 + COUNTER_DIGITS;
+
+/** `compareHlc` on encoded values, without parsing: the fixed-width prefix sorts as text. */
+export function compareEncodedHlc(a: string, b: string): -1 | 0 | 1 {
+  const pa = a.slice(0, PREFIX_LENGTH);
+  const pb = b.slice(0, PREFIX_LENGTH);
+  if (pa !== pb) return pa < pb ? -1 : 1;
+  const na = a.slice(PREFIX_LENGTH + 1);
+  const nb = b.slice(PREFIX_LENGTH + 1);
+  if (na !== nb) return na < nb ? -1 : 1;
+  return 0;
+}
+
+export function decodeHlc(text: string): Result<Hlc, NetGuardianError> {
+  const m = HLC_PATTERN.exec(text);
+  if (!m) return err(new NetGuardianError('InvalidEvent', `hlc "${text}" is not <wall>-<counter>-<node>`, 'hlc'));
+  return ok({ wallMs: Number(m[1]), counter: Number(m[2]), nodeId: m[3] as string });
+}
+
+export function parseHlc(text: string): Hlc {
+  const r = decodeHlc(text);
+  if (!r.ok) throw r.error;
+  return r.value;
+}
+
+export interface HybridLogicalClockOptions {
+  readonly nodeId: string;
+  /** Physical clock; injectable so tests can skew it. */
+  readonly now?: () => number;
+  readonly maxAheadMs?: number;
+}
+
+/**
+ * The per-device clock. `tick()` stamps a local event; `receive()` folds in a
+ * remote timestamp so that our next event sorts after everything we have seen.
+ * A remote timestamp too far ahead of our physical clock is refused (not folded
+ * in): accepting it would drag every later local event into the future.
+ */
+export class HybridLogicalClock {
+  readonly nodeId: string;
+  private readonly now: () => number;
+  readonly maxAheadMs: number;
+  private last: Hlc;
+
+  constructor(options: HybridLogicalClockOptions) {
+    this.nodeId = options.nodeId;
+    this.now = options.now ?? Date.now;
+    this.maxAheadMs = options.maxAheadMs ?? DEFAULT_MAX_CLOCK_AHEAD_MS;
+    this.last = { wallMs: 0, counter: 0, nodeId: this.nodeId };
+  }
+
+  /** The latest timestamp issued or observed. */
+  current(): Hlc {
+    return this.last;
+  }
+
+  tick(): Hlc {
+    const physical = this.now();
+    const wallMs = Math.max(this.last.wallMs, physical);
+    const counter = wallMs === this.last.wallMs ? this.last.counter + 1 : 0;
+    this.last = this.bump(wallMs, counter);
+    return this.last;
+  }
+
+  /** Whether `remote` is further ahead of our physical clock than the bound allows. */
+  isTooFarAhead(remote: Hlc): boolean {
+    return remote.wallMs - this.now() > this.maxAheadMs;
+  }
+
+  receive(remote: Hlc): Result<Hlc, NetGuardianError> {
+    const physical = this.now();
+    if (remote.wallMs - physical > this.maxAheadMs) {
+      const aheadS = Math.round((remote.wallMs - physical) / 1000);
+      return err(
+        new NetGuardianError(
+          'ClockAhead',
+          `device ${remote.nodeId}'s clock is ${aheadS}s ahead of ours (limit ${Math.round(this.maxAheadMs / 1000)}s)`,
+          'hlc',
+        ),
+      );
+    }
+    const wallMs = Math.max(this.last.wallMs, remote.wallMs, physical);
+    let counter: number;
+    if (wallMs === this.last.wallMs && wallMs === remote.wallMs) {
+      counter = Math.max(this.last.counter, remote.counter) + 1;
+    } else if (wallMs === this.last.wallMs) {
+      counter = this.last.counter + 1;
+    } else if (wallMs === remote.wallMs) {
+      counter = remote.counter + 1;
+    } else {
+      counter = 0;
+    }
+    this.last = this.bump(wallMs, counter);
+    return ok(this.last);
+  }
+
+  /** Keeps the counter within its fixed width by borrowing the next millisecond. */
+  private bump(wallMs: number, counter: number): Hlc {
+    if (counter > MAX_COUNTER) return { wallMs: wallMs + 1, counter: 0, nodeId: this.nodeId };
+    return { wallMs, counter, nodeId: this.nodeId };
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * One error type with stable codes. Codes cross process and IPC boundaries as
+ * `{ code, message }`, so they are part of the contract: add, never rename.
+ */
+export const ERROR_CODES = [
+  'InvalidEvent',
+  'UnknownEventType',
+  'PayloadTooLarge',
+  'InvalidPath',
+  'PathEscapesRoot',
+  'DuplicatePath',
+  'ClockAhead',
+  'SeqConflict',
+  'ChunkHashMismatch',
+  'NotFound',
+  'NoConflict',
+  'InvalidArgument',
+  'StoreError',
+  'MigrationFailed',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ErrorInfo {
+  readonly code: ErrorCode;
+  readonly message: string;
+  /** The field or path the error is about, when there is one (e.g. `entityId`, `data.size`). */
+  readonly field?: string;
+}
+
+export class NetGuardianError extends Error {
+  readonly code: ErrorCode;
+  readonly field: string | undefined;
+
+  constructor(code: ErrorCode, message: string, field?: string) {
+    super(message);
+    this.name = 'NetGuardianError';
+    this.code = code;
+    this.field = field;
+  }
+
+  static from(info: ErrorInfo): NetGuardianError {
+    return new NetGuardianError(info.code, info.message, info.field);
+  }
+
+  toInfo(): ErrorInfo {
+    return this.field === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, field: this.field };
+  }
+}
+
+export const isNetGuardianError = (e: unknown): e is NetGuardianError =>
+  e instanceof NetGuardianError;

@@ -1,0 +1,8 @@
+/**
+ * Expected failures are values, not exceptions (STYLE.md "Errors and logs").
+ * Throw only for bugs and broken invariants.
+ */
+export type Result<T, E> = { ok: true; value: T } | { ok: false; error: E };
+
+export const ok = <T>(value: T): Result<T, never> => ({ ok: true, value });
+export const err = <E>(error: E): Result<never, E> => ({ ok: false, error });
