@@ -1,5 +1,6 @@
 /** JSON values, as stored in JSONB columns and sent between devices. */
-export type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
+export type Json =
+  null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
 
 /**
  * Canonical JSON: object keys sorted, so equal values give equal text. Used to

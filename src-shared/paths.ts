@@ -41,16 +41,23 @@ export function validateEntityPath(path: string): Result<string, NetGuardianErro
   if (path.includes('\\')) return invalid(path, 'contains a backslash (separators must be "/")');
   if (path.startsWith('/') || /^[A-Za-z]:/.test(path)) return invalid(path, 'is absolute');
   if (path.normalize('NFC') !== path) {
-    return invalid(path, `is not NFC-normalized (it would duplicate ${JSON.stringify(path.normalize('NFC'))})`);
+    return invalid(
+      path,
+      `is not NFC-normalized (it would duplicate ${JSON.stringify(path.normalize('NFC'))})`,
+    );
   }
-  if (utf8Length(path) > MAX_PATH_BYTES) return invalid(path, `is longer than ${MAX_PATH_BYTES} bytes`);
+  if (utf8Length(path) > MAX_PATH_BYTES)
+    return invalid(path, `is longer than ${MAX_PATH_BYTES} bytes`);
   for (const segment of path.split('/')) {
     if (segment === '') return invalid(path, 'has an empty segment');
     if (segment === '.' || segment === '..') return invalid(path, `has a "${segment}" segment`);
-    if (utf8Length(segment) > MAX_SEGMENT_BYTES) return invalid(path, `has a name longer than ${MAX_SEGMENT_BYTES} bytes`);
+    if (utf8Length(segment) > MAX_SEGMENT_BYTES)
+      return invalid(path, `has a name longer than ${MAX_SEGMENT_BYTES} bytes`);
     if (WINDOWS_RESERVED.test(segment)) return invalid(path, `uses the reserved name "${segment}"`);
-    if (WINDOWS_FORBIDDEN.test(segment)) return invalid(path, `has a character not allowed in file names on Windows in "${segment}"`);
-    if (segment.endsWith(' ') || segment.endsWith('.')) return invalid(path, `has a name ending in a space or dot ("${segment}")`);
+    if (WINDOWS_FORBIDDEN.test(segment))
+      return invalid(path, `has a character not allowed in file names on Windows in "${segment}"`);
+    if (segment.endsWith(' ') || segment.endsWith('.'))
+      return invalid(path, `has a name ending in a space or dot ("${segment}")`);
   }
   return ok(path);
 }
@@ -68,7 +75,10 @@ export function normalizeEntityPath(input: string): Result<string, NetGuardianEr
 /** Ids of devices (node ids) and spaces: short, ASCII, safe in file names and SQL values. */
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-export function validateId(kind: 'nodeId' | 'spaceId', id: string): Result<string, NetGuardianError> {
+export function validateId(
+  kind: 'nodeId' | 'spaceId',
+  id: string,
+): Result<string, NetGuardianError> {
   if (ID_PATTERN.test(id)) return ok(id);
   return err(
     new NetGuardianError(

@@ -108,7 +108,12 @@ export class FileEntity implements Crdt<FileView, FileEntity> {
     }
     let fields = this.fields;
     if (event.data.fields) fields = fields.setAll(event.data.fields, parseHlc(event.hlc));
-    const change: LastChange = { eventId: event.eventId, nodeId: event.nodeId, hlc: event.hlc, timestamp: event.timestamp };
+    const change: LastChange = {
+      eventId: event.eventId,
+      nodeId: event.nodeId,
+      hlc: event.hlc,
+      timestamp: event.timestamp,
+    };
     return new FileEntity(
       this.entityId,
       register,
@@ -155,7 +160,10 @@ export class FileEntity implements Crdt<FileView, FileEntity> {
   }
 
   equals(other: FileEntity): boolean {
-    return canonicalJson(this.toJSON() as unknown as Json) === canonicalJson(other.toJSON() as unknown as Json);
+    return (
+      canonicalJson(this.toJSON() as unknown as Json) ===
+      canonicalJson(other.toJSON() as unknown as Json)
+    );
   }
 
   toJSON(): FileEntityJson {

@@ -52,7 +52,10 @@ export function compareEncodedHlc(a: string, b: string): -1 | 0 | 1 {
 
 export function decodeHlc(text: string): Result<Hlc, NetGuardianError> {
   const m = HLC_PATTERN.exec(text);
-  if (!m) return err(new NetGuardianError('InvalidEvent', `hlc "${text}" is not <wall>-<counter>-<node>`, 'hlc'));
+  if (!m)
+    return err(
+      new NetGuardianError('InvalidEvent', `hlc "${text}" is not <wall>-<counter>-<node>`, 'hlc'),
+    );
   return ok({ wallMs: Number(m[1]), counter: Number(m[2]), nodeId: m[3] as string });
 }
 

@@ -50,9 +50,7 @@ export class LwwMap implements Crdt<Readonly<Record<string, Json>>, LwwMap> {
   }
 
   setAll(values: Readonly<Record<string, Json>>, hlc: Hlc): LwwMap {
-    let map: LwwMap = this;
-    for (const [k, v] of Object.entries(values)) map = map.set(k, v, hlc);
-    return map;
+    return Object.entries(values).reduce<LwwMap>((map, [k, v]) => map.set(k, v, hlc), this);
   }
 
   merge(other: LwwMap): LwwMap {
@@ -75,7 +73,8 @@ export class LwwMap implements Crdt<Readonly<Record<string, Json>>, LwwMap> {
 
   toJSON(): LwwMapJson {
     const out: Record<string, LwwRegisterJson<Json>> = {};
-    for (const key of [...this.fields.keys()].sort()) out[key] = (this.fields.get(key) as LwwRegister<Json>).toJSON();
+    for (const key of [...this.fields.keys()].sort())
+      out[key] = (this.fields.get(key) as LwwRegister<Json>).toJSON();
     return out;
   }
 }

@@ -42,7 +42,10 @@ export class LwwRegister<T extends Json> implements Crdt<T, LwwRegister<T>> {
   }
 
   equals(other: LwwRegister<T>): boolean {
-    return compareHlc(this.hlc, other.hlc) === 0 && canonicalJson(this.value) === canonicalJson(other.value);
+    return (
+      compareHlc(this.hlc, other.hlc) === 0 &&
+      canonicalJson(this.value) === canonicalJson(other.value)
+    );
   }
 
   toJSON(): LwwRegisterJson<T> {

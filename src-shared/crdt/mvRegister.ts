@@ -26,7 +26,10 @@ export interface RegisterVersion<V extends Json> {
  * The LWW choice among siblings (`winner`) is a read-side view; losing
  * siblings stay in the state until a write that has seen them dominates them.
  */
-export class MvRegister<V extends Json> implements Crdt<readonly RegisterVersion<V>[], MvRegister<V>> {
+export class MvRegister<V extends Json> implements Crdt<
+  readonly RegisterVersion<V>[],
+  MvRegister<V>
+> {
   /** Sorted by (hlc, node, id) so equal states have equal JSON. */
   readonly versions: readonly RegisterVersion<V>[];
 
@@ -72,7 +75,8 @@ export class MvRegister<V extends Json> implements Crdt<readonly RegisterVersion
   /** The LWW maximum by (hlc, node id) among the versions `accept` admits. */
   winner(accept: (v: RegisterVersion<V>) => boolean = () => true): RegisterVersion<V> | undefined {
     let best: RegisterVersion<V> | undefined;
-    for (const v of this.versions) if (accept(v) && (!best || compareVersions(v, best) > 0)) best = v;
+    for (const v of this.versions)
+      if (accept(v) && (!best || compareVersions(v, best) > 0)) best = v;
     return best;
   }
 
@@ -82,7 +86,10 @@ export class MvRegister<V extends Json> implements Crdt<readonly RegisterVersion
   }
 
   equals(other: MvRegister<V>): boolean {
-    return canonicalJson(this.toJSON() as unknown as Json) === canonicalJson(other.toJSON() as unknown as Json);
+    return (
+      canonicalJson(this.toJSON() as unknown as Json) ===
+      canonicalJson(other.toJSON() as unknown as Json)
+    );
   }
 
   toJSON(): readonly RegisterVersion<V>[] {

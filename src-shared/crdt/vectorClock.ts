@@ -83,7 +83,8 @@ export class VectorClock implements Crdt<VectorClockJson, VectorClock> {
   /** Keys sorted so that equal clocks serialize identically. */
   toJSON(): VectorClockJson {
     const out: Record<string, number> = {};
-    for (const node of [...this.entries.keys()].sort()) out[node] = this.entries.get(node) as number;
+    for (const node of [...this.entries.keys()].sort())
+      out[node] = this.entries.get(node) as number;
     return out;
   }
 }

@@ -4,7 +4,7 @@ import { NetGuardianError } from '../errors.js';
 import type { Json } from '../json.js';
 import { ID_PATTERN, utf8Length, validateEntityPath } from '../paths.js';
 import { err, ok, type Result } from '../result.js';
-import type { CrdtEvent, EventData } from './event.js';
+import type { CrdtEvent } from './event.js';
 import { fromStoredType, STORED_TYPE_NAMES, toStoredType } from './eventTypes.js';
 
 /** Largest `data` payload accepted, as UTF-8 JSON text. */
@@ -17,11 +17,22 @@ const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex SHA-2
 const size = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
 const jsonValue: z.ZodType<Json> = z.lazy(() =>
-  z.union([z.null(), z.boolean(), z.number(), z.string(), z.array(jsonValue), z.record(z.string(), jsonValue)]),
+  z.union([
+    z.null(),
+    z.boolean(),
+    z.number(),
+    z.string(),
+    z.array(jsonValue),
+    z.record(z.string(), jsonValue),
+  ]),
 );
 
 const chunkRef = z.strictObject({ hash: sha256, size });
-const contentRef = z.strictObject({ hash: sha256, size, chunks: z.array(chunkRef).max(MAX_CHUNKS).optional() });
+const contentRef = z.strictObject({
+  hash: sha256,
+  size,
+  chunks: z.array(chunkRef).max(MAX_CHUNKS).optional(),
+});
 
 const eventData = z.strictObject({
   content: contentRef.nullable().optional(),
@@ -42,7 +53,9 @@ const vectorClock = z
  * API) is parsed through `parseEvent`.
  */
 export const eventWireSchema = z.strictObject({
-  event_id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9:._-]{0,127}$/, 'must be 1-128 characters of [A-Za-z0-9:._-]'),
+  event_id: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9:._-]{0,127}$/, 'must be 1-128 characters of [A-Za-z0-9:._-]'),
   space_id: id,
   entity_id: z.string(),
   event_type: z.string(),
@@ -60,8 +73,11 @@ function fieldOf(issue: z.core.$ZodIssue): string {
   return issue.path.map(String).join('.') || '(event)';
 }
 
-const invalid = (message: string, field: string, code: 'InvalidEvent' | 'UnknownEventType' | 'PayloadTooLarge' = 'InvalidEvent') =>
-  err(new NetGuardianError(code, message, field));
+const invalid = (
+  message: string,
+  field: string,
+  code: 'InvalidEvent' | 'UnknownEventType' | 'PayloadTooLarge' = 'InvalidEvent',
+) => err(new NetGuardianError(code, message, field));
 
 /** Validates a wire-form event. The error names the offending field. */
 export function parseEvent(input: unknown): Result<CrdtEvent, NetGuardianError> {
@@ -74,14 +90,22 @@ export function parseEvent(input: unknown): Result<CrdtEvent, NetGuardianError> 
   const w = parsed.data;
   const kind = fromStoredType(w.event_type);
   if (!kind) {
-    return invalid(`event_type ${JSON.stringify(w.event_type)} is not one of ${STORED_TYPE_NAMES.join(', ')}`, 'event_type', 'UnknownEventType');
+    return invalid(
+      `event_type ${JSON.stringify(w.event_type)} is not one of ${STORED_TYPE_NAMES.join(', ')}`,
+      'event_type',
+      'UnknownEventType',
+    );
   }
   const path = validateEntityPath(w.entity_id);
   if (!path.ok) return err(new NetGuardianError('InvalidPath', path.error.message, 'entity_id'));
 
   const dataBytes = utf8Length(JSON.stringify(w.data) ?? '');
   if (dataBytes > MAX_DATA_BYTES) {
-    return invalid(`event field data is ${dataBytes} bytes, over the ${MAX_DATA_BYTES}-byte limit`, 'data', 'PayloadTooLarge');
+    return invalid(
+      `event field data is ${dataBytes} bytes, over the ${MAX_DATA_BYTES}-byte limit`,
+      'data',
+      'PayloadTooLarge',
+    );
   }
   const data = eventData.safeParse(w.data ?? {});
   if (!data.success) {
@@ -91,7 +115,8 @@ export function parseEvent(input: unknown): Result<CrdtEvent, NetGuardianError> 
   }
   const hlc = decodeHlc(w.hlc);
   if (!hlc.ok) return err(hlc.error);
-  if (hlc.value.nodeId !== w.node_id) return invalid(`hlc node "${hlc.value.nodeId}" differs from node_id "${w.node_id}"`, 'hlc');
+  if (hlc.value.nodeId !== w.node_id)
+    return invalid(`hlc node "${hlc.value.nodeId}" differs from node_id "${w.node_id}"`, 'hlc');
   if ((w.vector_clock[w.node_id] ?? 0) < 1) {
     return invalid(`vector_clock has no entry for its own node "${w.node_id}"`, 'vector_clock');
   }
@@ -103,7 +128,7 @@ export function parseEvent(input: unknown): Result<CrdtEvent, NetGuardianError> 
     spaceId: w.space_id,
     entityId: w.entity_id,
     kind,
-    data: data.data as EventData,
+    data: data.data,
     timestamp: new Date(w.timestamp).toISOString(),
     hlc: w.hlc,
     nodeId: w.node_id,
@@ -113,18 +138,32 @@ export function parseEvent(input: unknown): Result<CrdtEvent, NetGuardianError> 
 }
 
 /** Per-kind rules for which parts of `data` must or must not be present. */
-function checkShape(kind: CrdtEvent['kind'], data: z.infer<typeof eventData>): Result<true, NetGuardianError> {
+function checkShape(
+  kind: CrdtEvent['kind'],
+  data: z.infer<typeof eventData>,
+): Result<true, NetGuardianError> {
   switch (kind) {
     case 'FileCreated':
       return data.content ? ok(true) : invalid('file_created needs data.content', 'data.content');
     case 'FileUpdated':
-      if (data.content === null) return invalid('file_updated cannot set data.content to null (use file_deleted)', 'data.content');
-      return data.content || data.fields ? ok(true) : invalid('file_updated needs data.content or data.fields', 'data');
+      if (data.content === null)
+        return invalid(
+          'file_updated cannot set data.content to null (use file_deleted)',
+          'data.content',
+        );
+      return data.content || data.fields
+        ? ok(true)
+        : invalid('file_updated needs data.content or data.fields', 'data');
     case 'FileDeleted':
-      return data.content === undefined ? ok(true) : invalid('file_deleted cannot carry data.content', 'data.content');
+      return data.content === undefined
+        ? ok(true)
+        : invalid('file_deleted cannot carry data.content', 'data.content');
     case 'ConflictResolved':
       return data.content === undefined
-        ? invalid('conflict_resolved needs data.content (null to resolve to deleted)', 'data.content')
+        ? invalid(
+            'conflict_resolved needs data.content (null to resolve to deleted)',
+            'data.content',
+          )
         : ok(true);
     default: {
       const never: never = kind;

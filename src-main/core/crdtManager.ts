@@ -1,0 +1,463 @@
+import { randomUUID } from 'node:crypto';
+import { conflictCopyPath } from '../../src-shared/conflictNames.js';
+import { FileEntity, type FileVersion, type FileView } from '../../src-shared/crdt/fileEntity.js';
+import { HybridLogicalClock, encodeHlc, parseHlc } from '../../src-shared/crdt/hlc.js';
+import { NetGuardianError, type ErrorInfo } from '../../src-shared/errors.js';
+import type { ContentRef, CrdtEvent, EventData } from '../../src-shared/events/event.js';
+import type { EventKind } from '../../src-shared/events/eventTypes.js';
+import { parseEvent, toWire } from '../../src-shared/events/eventSchema.js';
+import type { Json } from '../../src-shared/json.js';
+import { normalizeEntityPath, validateId } from '../../src-shared/paths.js';
+import { err, ok, type Result } from '../../src-shared/result.js';
+import { childLogger, type Logger } from './log.js';
+import { Mutex } from './mutex.js';
+import { loadOrCreateDeviceIdentity } from './store/deviceIdentity.js';
+import { untrustedRowToEvent, type EventRow } from './store/eventRows.js';
+import type { EventStore, EntityChange } from './store/eventStore.js';
+import { Quarantine } from './store/quarantine.js';
+
+/** What a local write sets: new content (a new version) and/or metadata fields. */
+export interface FileChange {
+  readonly content?: ContentRef;
+  readonly fields?: Readonly<Record<string, Json>>;
+}
+
+export type KeepChoice = 'mine' | 'theirs' | 'both';
+
+/** Report of taking in a batch of events from a peer. */
+export interface IngestReport {
+  readonly received: number;
+  readonly applied: number;
+  readonly duplicates: number;
+  /** Held aside with the reason; never dropped. */
+  readonly quarantined: readonly ErrorInfo[];
+  /** Entities whose state changed, before and after. */
+  readonly changes: readonly EntityChange[];
+}
+
+export interface CrdtManagerOptions {
+  readonly store: EventStore;
+  readonly spaceId: string;
+  /** Defaults to the store's device identity (created on first open). */
+  readonly nodeId?: string;
+  readonly deviceName?: string;
+  /** Physical clock; tests and the convergence suite skew it. */
+  readonly now?: () => number;
+  readonly maxClockAheadMs?: number;
+  readonly log?: Logger;
+}
+
+type WriteResult = Result<FileView, NetGuardianError>;
+
+/**
+ * The seed's CRDTManager over an EventStore: turns local changes into events
+ * (seq, HLC, version vector), takes in peers' events (validated, quarantined
+ * when bad or from a clock too far ahead), and answers reads from snapshots.
+ */
+export class CRDTManager {
+  readonly store: EventStore;
+  readonly spaceId: string;
+  readonly nodeId: string;
+  readonly clock: HybridLogicalClock;
+  readonly quarantine: Quarantine;
+  private readonly writes = new Mutex();
+  private readonly log: Logger;
+  private readonly now: () => number;
+  private lastSeq: number;
+
+  private constructor(options: CrdtManagerOptions, nodeId: string, lastSeq: number) {
+    this.store = options.store;
+    this.spaceId = options.spaceId;
+    this.nodeId = nodeId;
+    this.now = options.now ?? Date.now;
+    this.clock = new HybridLogicalClock({
+      nodeId,
+      now: this.now,
+      ...(options.maxClockAheadMs !== undefined ? { maxAheadMs: options.maxClockAheadMs } : {}),
+    });
+    this.quarantine = new Quarantine(options.store.client);
+    this.log = childLogger(options.log, 'crdt-manager');
+    this.lastSeq = lastSeq;
+  }
+
+  static async open(options: CrdtManagerOptions): Promise<CRDTManager> {
+    const space = validateId('spaceId', options.spaceId);
+    if (!space.ok) throw space.error;
+    const identity =
+      options.nodeId === undefined
+        ? await loadOrCreateDeviceIdentity(
+            options.store.client,
+            options.deviceName ? { name: options.deviceName } : {},
+          )
+        : { nodeId: options.nodeId };
+    const node = validateId('nodeId', identity.nodeId);
+    if (!node.ok) throw node.error;
+    const lastSeq = await options.store.maxSeq(options.spaceId, identity.nodeId);
+    const manager = new CRDTManager(options, identity.nodeId, lastSeq);
+    await manager.restoreClock();
+    return manager;
+  }
+
+  /** After a restart, the HLC continues after the newest event this device wrote. */
+  private async restoreClock(): Promise<void> {
+    if (this.lastSeq === 0) return;
+    const rows = await this.store.readAboveFrontier(
+      this.spaceId,
+      { [this.nodeId]: this.lastSeq - 1 },
+      1,
+    );
+    const mine = rows.find((r) => r.node_id === this.nodeId);
+    if (mine) this.clock.receive(parseHlc(mine.hlc));
+  }
+
+  // ---- the seed's API ---------------------------------------------------
+
+  /** Records a new file (or a file re-created after a delete). Refused if the file exists. */
+  async createFileState(path: string, change: FileChange): Promise<WriteResult> {
+    if (!change.content)
+      return err(
+        new NetGuardianError('InvalidArgument', `creating ${path} needs content`, 'content'),
+      );
+    return this.write(path, (view) =>
+      view?.exists
+        ? err(
+            new NetGuardianError(
+              'InvalidArgument',
+              `${path} already exists; use updateFileState`,
+              'entityId',
+            ),
+          )
+        : ok({ kind: 'FileCreated', data: dataOf(change) }),
+    );
+  }
+
+  /** New content and/or metadata for an existing file. */
+  async updateFileState(path: string, change: FileChange): Promise<WriteResult> {
+    if (!change.content && !change.fields) {
+      return err(
+        new NetGuardianError(
+          'InvalidArgument',
+          `updating ${path} needs content or fields`,
+          'change',
+        ),
+      );
+    }
+    return this.write(path, (view) =>
+      view?.exists ? ok({ kind: 'FileUpdated', data: dataOf(change) }) : err(notFound(path)),
+    );
+  }
+
+  /** Deletes a file: a tombstone version, kept until every device has seen it. */
+  async deleteFileState(path: string): Promise<WriteResult> {
+    return this.write(path, (view) =>
+      view?.exists ? ok({ kind: 'FileDeleted', data: {} }) : err(notFound(path)),
+    );
+  }
+
+  async getFileState(path: string): Promise<FileView | undefined> {
+    const id = normalizeEntityPath(path);
+    if (!id.ok) return undefined;
+    return (await this.store.getSnapshot(this.spaceId, id.value))?.get();
+  }
+
+  /**
+   * Takes in events from a peer (rows as the peer's store returned them).
+   * Each is validated; a bad one is quarantined with its reason, and one from a
+   * clock too far ahead is held and retried later. Never dropped.
+   */
+  async syncFromRemote(rows: readonly unknown[], source = 'remote'): Promise<IngestReport> {
+    return this.writes.run(async () => {
+      const accepted: CrdtEvent[] = [];
+      const held: { code: ErrorInfo['code']; message: string; field?: string; payload: unknown }[] =
+        [];
+      for (const row of rows) {
+        const parsed = untrustedRowToEventSafe(row);
+        if (!parsed.ok) {
+          held.push({ ...parsed.error.toInfo(), payload: row });
+          continue;
+        }
+        const event = parsed.value;
+        if (event.spaceId !== this.spaceId) {
+          held.push({
+            code: 'InvalidEvent',
+            message: `event ${event.eventId} is for space ${event.spaceId}, not ${this.spaceId}`,
+            field: 'space_id',
+            payload: row,
+          });
+          continue;
+        }
+        const clocked = this.clock.receive(parseHlc(event.hlc));
+        if (!clocked.ok) {
+          held.push({ ...clocked.error.toInfo(), payload: toWire(event) });
+          continue;
+        }
+        accepted.push(event);
+      }
+      const result = await this.store.append(accepted);
+      for (const e of result.seqConflicts) {
+        held.push({
+          code: 'SeqConflict',
+          message: `device ${e.nodeId} sent two different events with seq ${e.seq}; kept the first`,
+          field: 'seq',
+          payload: toWire(e),
+        });
+      }
+      await this.quarantine.hold(
+        held.map((h) => ({
+          spaceId: this.spaceId,
+          source,
+          code: h.code,
+          field: h.field,
+          message: h.message,
+          payload: h.payload,
+        })),
+      );
+      if (held.length > 0)
+        this.log.warn(
+          { source, count: held.length, codes: [...new Set(held.map((h) => h.code))] },
+          'events quarantined',
+        );
+      return {
+        received: rows.length,
+        applied: result.inserted.length,
+        duplicates: result.duplicates.length,
+        quarantined: held.map(({ code, message, field }) =>
+          field === undefined ? { code, message } : { code, message, field },
+        ),
+        changes: result.changes,
+      };
+    });
+  }
+
+  /**
+   * Retries events held because their clock was ahead. Those now within the
+   * bound are applied and released; the rest stay held.
+   */
+  async retryQuarantine(): Promise<IngestReport> {
+    const pending = await this.quarantine.pending({ spaceId: this.spaceId, code: 'ClockAhead' });
+    if (pending.length === 0)
+      return { received: 0, applied: 0, duplicates: 0, quarantined: [], changes: [] };
+    const ready = pending.filter((p) => {
+      const parsed = parseEvent(p.payload);
+      return parsed.ok && !this.clock.isTooFarAhead(parseHlc(parsed.value.hlc));
+    });
+    if (ready.length === 0)
+      return { received: 0, applied: 0, duplicates: 0, quarantined: [], changes: [] };
+    const report = await this.syncFromRemote(
+      ready.map((p) => p.payload),
+      ready[0]?.source,
+    );
+    await this.quarantine.release(ready.map((p) => p.id));
+    return report;
+  }
+
+  /** Events this store took in after `since`, in ingestion order (the seed's delta API). */
+  async getChangesSince(since: Date): Promise<CrdtEvent[]> {
+    const out: CrdtEvent[] = [];
+    let afterId = 0;
+    for (;;) {
+      const page = await this.store.eventsIngestedSince(this.spaceId, since, {
+        afterId,
+        limit: 10_000,
+      });
+      out.push(...page.events);
+      if (page.events.length < 10_000) return out;
+      afterId = page.lastId;
+    }
+  }
+
+  /**
+   * Recomputes state from the log alone. With a path: that file's state (and
+   * its snapshot is rewritten if it drifted). Without: every snapshot of the space.
+   */
+  async rebuildStateFromEvents(path?: string): Promise<Map<string, FileView>> {
+    if (path === undefined) {
+      const all = await this.store.rebuildSnapshots(this.spaceId);
+      return new Map([...all].map(([id, e]) => [id, e.get()]));
+    }
+    const id = normalizeEntityPath(path);
+    if (!id.ok) throw id.error;
+    const entity = FileEntity.fromEvents(
+      id.value,
+      await this.store.eventsForEntity(this.spaceId, id.value),
+    );
+    return new Map([[id.value, entity.get()]]);
+  }
+
+  /** Files with more than one content version. */
+  async listConflicts(limit = 10_000): Promise<FileView[]> {
+    return (await this.store.listSnapshots(this.spaceId, { conflictsOnly: true, limit })).map((e) =>
+      e.get(),
+    );
+  }
+
+  /**
+   * Settles a conflict with a version whose vector clock dominates every
+   * sibling, so the resolution converges on every device. `mine` keeps this
+   * device's newest version (or, if it wrote none, the current winner);
+   * `theirs` keeps the newest version from another device; `both` keeps the
+   * winner at the path and every losing content as a conflict-copy file.
+   * `{ eventId }` keeps one specific version.
+   */
+  async resolveConflict(
+    path: string,
+    keep: KeepChoice | { eventId: string },
+  ): Promise<WriteResult> {
+    const copies: { path: string; content: ContentRef }[] = [];
+    const result = await this.write(path, (view) => {
+      if (!view || (view.conflicts.length === 0 && view.lostDeletes.length === 0)) {
+        return err(
+          new NetGuardianError('NoConflict', `${path} has no conflict to resolve`, 'entityId'),
+        );
+      }
+      const siblings = [view.winner, ...view.conflicts, ...view.lostDeletes].filter(
+        (v): v is FileVersion => v !== undefined,
+      );
+      const chosen = chooseVersion(siblings, view, keep, this.nodeId);
+      if (!chosen.ok) return chosen;
+      if (keep === 'both') {
+        for (const loser of view.conflicts) {
+          if (loser.value && loser.value.hash !== chosen.value.value?.hash) {
+            copies.push({ path: conflictCopyPath(view.entityId, loser), content: loser.value });
+          }
+        }
+      }
+      return ok({
+        kind: 'ConflictResolved',
+        data: { content: chosen.value.value, resolves: siblings.map((s) => s.id) },
+      });
+    });
+    if (!result.ok) return result;
+    for (const copy of copies) {
+      const existing = await this.getFileState(copy.path);
+      if (existing?.exists && existing.content?.hash === copy.content.hash) continue;
+      const created = existing?.exists
+        ? await this.updateFileState(copy.path, { content: copy.content })
+        : await this.createFileState(copy.path, { content: copy.content });
+      if (!created.ok) return created;
+    }
+    return result;
+  }
+
+  // ---- internals ----------------------------------------------------------
+
+  /**
+   * The one path for local writes: under the write lock, read the entity,
+   * let `decide` refuse or describe the event, stamp it (seq, HLC, a version
+   * vector that dominates everything this device has seen of the entity),
+   * validate it with the same schema as a peer's event, and append it.
+   */
+  private async write(
+    path: string,
+    decide: (
+      view: FileView | undefined,
+    ) => Result<{ kind: EventKind; data: EventData }, NetGuardianError>,
+  ): Promise<WriteResult> {
+    const id = normalizeEntityPath(path);
+    if (!id.ok) return id;
+    return this.writes.run(async () => {
+      const current = await this.store.getSnapshot(this.spaceId, id.value);
+      const decision = decide(current?.get());
+      if (!decision.ok) return decision;
+      const seq = this.lastSeq + 1;
+      const event: CrdtEvent = {
+        eventId: randomUUID(),
+        spaceId: this.spaceId,
+        entityId: id.value,
+        kind: decision.value.kind,
+        data: decision.value.data,
+        timestamp: new Date(this.now()).toISOString(),
+        hlc: encodeHlc(this.clock.tick()),
+        nodeId: this.nodeId,
+        seq,
+        vectorClock: (current?.clock ?? FileEntity.empty(id.value).clock)
+          .increment(this.nodeId)
+          .toJSON(),
+      };
+      const valid = parseEvent(toWire(event));
+      if (!valid.ok) return valid;
+      const result = await this.store.append([valid.value]);
+      if (result.seqConflicts.length > 0) {
+        throw new Error(
+          `seq ${seq} of ${this.nodeId} is already taken: another process writes as this device`,
+        );
+      }
+      this.lastSeq = seq;
+      const after = result.changes[0]?.after;
+      if (!after) throw new Error(`event ${event.eventId} was not applied`);
+      return ok(after.get());
+    });
+  }
+}
+
+function dataOf(change: FileChange): EventData {
+  return {
+    ...(change.content ? { content: change.content } : {}),
+    ...(change.fields ? { fields: change.fields } : {}),
+  };
+}
+
+const notFound = (path: string) =>
+  new NetGuardianError('NotFound', `${path} does not exist`, 'entityId');
+
+function untrustedRowToEventSafe(row: unknown): Result<CrdtEvent, NetGuardianError> {
+  if (typeof row !== 'object' || row === null) {
+    return err(new NetGuardianError('InvalidEvent', 'event is not an object', '(event)'));
+  }
+  const r = row as Partial<EventRow>;
+  // Rows from a store carry a local `id` and a driver-rendered timestamp; normalize before validating.
+  if ('id' in r || r.timestamp !== undefined) {
+    try {
+      return untrustedRowToEvent(r as EventRow);
+    } catch {
+      return parseEvent(row);
+    }
+  }
+  return parseEvent(row);
+}
+
+function chooseVersion(
+  siblings: readonly FileVersion[],
+  view: FileView,
+  keep: KeepChoice | { eventId: string },
+  nodeId: string,
+): Result<FileVersion, NetGuardianError> {
+  const newest = (vs: readonly FileVersion[]) =>
+    vs.reduce<FileVersion | undefined>((a, v) => (!a || v.hlc > a.hlc ? v : a), undefined);
+  if (typeof keep === 'object') {
+    const v = siblings.find((s) => s.id === keep.eventId);
+    return v
+      ? ok(v)
+      : err(
+          new NetGuardianError(
+            'NotFound',
+            `version ${keep.eventId} is not one of ${view.entityId}'s versions`,
+            'eventId',
+          ),
+        );
+  }
+  switch (keep) {
+    case 'mine':
+      return ok(
+        newest(siblings.filter((s) => s.nodeId === nodeId)) ?? (view.winner as FileVersion),
+      );
+    case 'theirs': {
+      const theirs = newest(siblings.filter((s) => s.nodeId !== nodeId));
+      return theirs
+        ? ok(theirs)
+        : err(
+            new NetGuardianError(
+              'NoConflict',
+              `${view.entityId} has no version from another device`,
+              'keep',
+            ),
+          );
+    }
+    case 'both':
+      return ok(view.winner as FileVersion);
+    default: {
+      const never: never = keep;
+      throw new Error(`unhandled keep choice ${String(never)}`);
+    }
+  }
+}

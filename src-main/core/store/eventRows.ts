@@ -1,0 +1,65 @@
+import type { CrdtEvent, EventData } from '../../../src-shared/events/event.js';
+import { parseEvent, toWire, type EventWire } from '../../../src-shared/events/eventSchema.js';
+import { fromStoredType } from '../../../src-shared/events/eventTypes.js';
+import type { VectorClockJson } from '../../../src-shared/crdt/vectorClock.js';
+
+/** A row of `crdt_events` as json_agg renders it (timestamps as text, bigints as numbers). */
+export interface EventRow {
+  readonly id?: number;
+  readonly event_id: string;
+  readonly space_id: string;
+  readonly entity_id: string;
+  readonly event_type: string;
+  readonly data: unknown;
+  readonly timestamp: string;
+  readonly hlc: string;
+  readonly node_id: string;
+  readonly seq: number;
+  readonly vector_clock: unknown;
+}
+
+/** The wire form of a row, for validation (drops the local `id`). */
+export function rowToWire(row: EventRow): EventWire {
+  return {
+    event_id: row.event_id,
+    space_id: row.space_id,
+    entity_id: row.entity_id,
+    event_type: row.event_type,
+    data: row.data,
+    timestamp: new Date(row.timestamp).toISOString(),
+    hlc: row.hlc,
+    node_id: row.node_id,
+    seq: Number(row.seq),
+    vector_clock: row.vector_clock as VectorClockJson,
+  };
+}
+
+/**
+ * Maps a row of our own store, whose events were validated on the way in, to
+ * an event without re-validating (the rebuild path reads 100,000s of them).
+ * An unknown stored type here means the store was written by newer code.
+ */
+export function trustedRowToEvent(row: EventRow): CrdtEvent {
+  const kind = fromStoredType(row.event_type);
+  if (!kind)
+    throw new Error(
+      `stored event ${row.event_id} has unknown type ${row.event_type}; is this store from a newer NetGuardian?`,
+    );
+  return {
+    eventId: row.event_id,
+    spaceId: row.space_id,
+    entityId: row.entity_id,
+    kind,
+    data: row.data as EventData,
+    timestamp: new Date(row.timestamp).toISOString(),
+    hlc: row.hlc,
+    nodeId: row.node_id,
+    seq: Number(row.seq),
+    vectorClock: row.vector_clock as VectorClockJson,
+  };
+}
+
+/** Validates a row that came from a peer's store. */
+export const untrustedRowToEvent = (row: EventRow) => parseEvent(rowToWire(row));
+
+export const eventToRow = (e: CrdtEvent): EventWire => toWire(e);

@@ -1,0 +1,92 @@
+import pg from 'pg';
+import type { SqlClient, SqlExecutor, Unlisten } from './sqlClient.js';
+
+export interface PgClientOptions {
+  readonly connectionString: string;
+  /** TLS options passed to `pg` (`true` for defaults, or a `tls.connect` options object). */
+  readonly ssl?: pg.PoolConfig['ssl'];
+  readonly maxConnections?: number;
+  readonly applicationName?: string;
+}
+
+/** "postgres://user@host:5432/db" without the password, for logs. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparseable connection string)';
+  }
+}
+
+const wrap = (q: pg.Pool | pg.PoolClient): SqlExecutor => ({
+  async query<R>(text: string, params: readonly unknown[] = []): Promise<R[]> {
+    const res = await q.query(text, params as unknown[]);
+    return res.rows as R[];
+  },
+  async exec(script: string): Promise<void> {
+    // Without parameters pg uses the simple protocol, which runs several statements.
+    await q.query(script);
+  },
+});
+
+/** A PostgreSQL server (a hub, or a device that keeps its store on a server). */
+export async function openPgClient(options: PgClientOptions): Promise<SqlClient> {
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    ssl: options.ssl,
+    max: options.maxConnections ?? 4,
+    application_name: options.applicationName ?? 'netguardian',
+  });
+  // An idle client that loses its connection must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  // Fail fast with a clear error when the server is unreachable.
+  const probe = await pool.connect();
+  probe.release();
+  const base = wrap(pool);
+  const listeners = new Set<pg.Client>();
+  return {
+    kind: 'postgres',
+    description: redactUrl(options.connectionString),
+    query: (text, params) => base.query(text, params),
+    exec: (script) => base.exec(script),
+    async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(wrap(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        client.release();
+      }
+    },
+    async listen(channel: string, onNotify: (payload: string) => void): Promise<Unlisten> {
+      // LISTEN needs a dedicated connection that outlives any pooled query.
+      const client = new pg.Client({
+        connectionString: options.connectionString,
+        ssl: options.ssl,
+      });
+      client.on('error', () => undefined);
+      await client.connect();
+      client.on('notification', (msg) => {
+        if (msg.channel === channel) onNotify(msg.payload ?? '');
+      });
+      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      listeners.add(client);
+      return async () => {
+        listeners.delete(client);
+        await client.end().catch(() => undefined);
+      };
+    },
+    async close(): Promise<void> {
+      await Promise.all([...listeners].map((c) => c.end().catch(() => undefined)));
+      listeners.clear();
+      await pool.end();
+    },
+  };
+}

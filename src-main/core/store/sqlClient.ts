@@ -1,0 +1,24 @@
+/**
+ * The tiny SQL surface the event store needs, satisfied by both PGlite (the
+ * embedded default) and a PostgreSQL server through `pg`. Everything above
+ * this interface is one code path for device stores and the hub.
+ */
+export interface SqlExecutor {
+  /** One parameterized statement. Rows come back as the driver parses them. */
+  query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<R[]>;
+  /** A script of several statements without parameters (migrations). */
+  exec(script: string): Promise<void>;
+}
+
+export type Unlisten = () => Promise<void>;
+
+export interface SqlClient extends SqlExecutor {
+  readonly kind: 'pglite' | 'postgres';
+  /** Human-readable location for logs: a data directory or a URL without the password. */
+  readonly description: string;
+  /** Runs `fn` in one transaction: committed if it resolves, rolled back if it throws. */
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /** LISTEN on a channel; resolves once listening. */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<Unlisten>;
+  close(): Promise<void>;
+}

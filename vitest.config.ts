@@ -1,0 +1,52 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Two tiers, chosen by file name (see STYLE.md "Tests"):
+ * - unit: `*.unit.test.ts`, pure and fast;   `npm run test:unit` (= `vitest run --project unit`)
+ * - int:  `*.int.test.ts`, real PGlite / PostgreSQL / folders; `npm run test:int`
+ *
+ * With TEST_REPORT_DIR set (CI), each run also writes a JSON report there (one file per run).
+ */
+const reportDir = process.env['TEST_REPORT_DIR'] ?? '';
+
+const exclude = ['**/node_modules/**', '**/dist/**', '**/coverage/**', '**/.data/**'];
+
+export default defineConfig({
+  test: {
+    reporters:
+      reportDir === ''
+        ? ['default']
+        : [
+            'default',
+            ['json', { outputFile: `${reportDir}/vitest-${Date.now()}-${process.pid}.json` }],
+          ],
+    passWithNoTests: true,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['**/*.unit.test.{ts,tsx}'],
+          exclude,
+          environment: 'node',
+          testTimeout: 10_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'int',
+          include: ['**/*.int.test.{ts,tsx}'],
+          exclude,
+          environment: 'node',
+          globalSetup: ['./test/support/globalPostgres.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          pool: 'forks',
+          // The CI machine has 2 cores; each int file may run its own PGlite or server load.
+          maxWorkers: 2,
+        },
+      },
+    ],
+  },
+});
