@@ -1,0 +1,381 @@
+import { trustedRowToEvent } from './store/eventRows.js';
+import type { EntityChange, EventStore, Frontier } from './store/eventStore.js';
+import type { Unlisten } from './store/sqlClient.js';
+import { SyncLog, type SyncDirection, type SyncLogEntry } from './store/syncLog.js';
+import type { CRDTManager, KeepChoice } from './crdtManager.js';
+import { childLogger, type Logger } from './log.js';
+import type { FileView } from '../../src-shared/crdt/fileEntity.js';
+import type { ErrorInfo } from '../../src-shared/errors.js';
+import { NetGuardianError } from '../../src-shared/errors.js';
+import type { Result } from '../../src-shared/result.js';
+
+export interface SyncReport {
+  readonly direction: SyncDirection;
+  readonly sent: number;
+  readonly received: number;
+  readonly quarantined: readonly ErrorInfo[];
+  readonly batches: number;
+  readonly durationMs: number;
+  readonly changes: readonly EntityChange[];
+  readonly error: string | null;
+}
+
+export interface SyncProgress {
+  readonly direction: 'pull' | 'push';
+  readonly done: number;
+  /** Events known to be pending when the run started (an estimate: peers keep writing). */
+  readonly total: number;
+}
+
+export interface SyncStatus {
+  readonly spaceId: string;
+  readonly nodeId: string;
+  readonly peer: string;
+  /** Whether the last attempt to reach the peer worked. */
+  readonly online: boolean;
+  readonly running: boolean;
+  readonly lastSync: SyncLogEntry | null;
+  readonly lastError: SyncLogEntry | null;
+  /** Local events the peer lacks (as of the peer's last known frontier). */
+  readonly pendingPush: number;
+  readonly conflicts: number;
+  readonly quarantined: number;
+  readonly files: number;
+  readonly autoSyncIntervalMs: number | null;
+  readonly live: boolean;
+}
+
+export interface SyncEngineOptions {
+  readonly manager: CRDTManager;
+  /** The peer: the hub, or another device's store. */
+  readonly remote: EventStore;
+  /** Events per batch; each batch is one transaction on the receiving store. */
+  readonly batchSize?: number;
+  /** Upper bound of batches per run, so one run always ends (the next run continues). */
+  readonly maxBatchesPerRun?: number;
+  readonly log?: Logger;
+  readonly onProgress?: (p: SyncProgress) => void;
+  /** Called after every run (UI, tray, tests waiting for "sync idle"). */
+  readonly onSynced?: (report: SyncReport) => void;
+}
+
+interface QueuedRun {
+  direction: SyncDirection;
+  promise: Promise<SyncReport>;
+}
+
+const DEFAULT_BATCH = 2_000;
+const DEFAULT_MAX_BATCHES = 10_000;
+
+/**
+ * Moves events between this device's store and a peer's, by frontier: push
+ * sends our events above the peer's per-origin frontier, pull asks for the
+ * peer's events above ours. Batches are transactions on the receiving side
+ * and re-sending is a no-op, so a run killed halfway is simply run again.
+ */
+export class SyncEngine {
+  readonly manager: CRDTManager;
+  readonly remote: EventStore;
+  private readonly local: EventStore;
+  private readonly syncLog: SyncLog;
+  private readonly batchSize: number;
+  private readonly maxBatches: number;
+  private readonly log: Logger;
+  private readonly onProgress: ((p: SyncProgress) => void) | undefined;
+  private readonly onSynced: ((r: SyncReport) => void) | undefined;
+  private tail: Promise<unknown> = Promise.resolve();
+  private queued: QueuedRun | undefined;
+  private active = 0;
+  private online = true;
+  private lastKnownRemoteFrontier: Frontier = {};
+  private timer: NodeJS.Timeout | undefined;
+  private intervalMs: number | null = null;
+  private unlisten: Unlisten | undefined;
+  private closed = false;
+
+  constructor(options: SyncEngineOptions) {
+    this.manager = options.manager;
+    this.local = options.manager.store;
+    this.remote = options.remote;
+    this.syncLog = new SyncLog(this.local.client);
+    this.batchSize = options.batchSize ?? DEFAULT_BATCH;
+    this.maxBatches = options.maxBatchesPerRun ?? DEFAULT_MAX_BATCHES;
+    this.log = childLogger(options.log, 'sync-engine');
+    this.onProgress = options.onProgress;
+    this.onSynced = options.onSynced;
+  }
+
+  get spaceId(): string {
+    return this.manager.spaceId;
+  }
+
+  pushSync(): Promise<SyncReport> {
+    return this.schedule('push');
+  }
+
+  pullSync(): Promise<SyncReport> {
+    return this.schedule('pull');
+  }
+
+  /** Pull, then push: what a device does on every trigger. */
+  bidirectionalSync(): Promise<SyncReport> {
+    return this.schedule('bidirectional');
+  }
+
+  /**
+   * One run at a time, in order. A request while a run is queued joins that
+   * queued run (widening its direction if needed), so a burst of triggers
+   * costs at most the run in progress plus one.
+   */
+  private schedule(direction: SyncDirection): Promise<SyncReport> {
+    if (this.closed) return Promise.reject(new Error('sync engine is closed'));
+    if (this.queued) {
+      if (this.queued.direction !== direction) this.queued.direction = 'bidirectional';
+      return this.queued.promise;
+    }
+    const slot: QueuedRun = {
+      direction,
+      promise: Promise.resolve(undefined as unknown as SyncReport),
+    };
+    slot.promise = this.tail.then(() => {
+      this.queued = undefined;
+      this.active += 1;
+      return this.run(slot.direction).finally(() => {
+        this.active -= 1;
+      });
+    });
+    this.queued = slot;
+    this.tail = slot.promise.catch(() => undefined);
+    return slot.promise;
+  }
+
+  private async run(direction: SyncDirection): Promise<SyncReport> {
+    const started = performance.now();
+    let sent = 0;
+    let received = 0;
+    let batches = 0;
+    const quarantined: ErrorInfo[] = [];
+    const changes: EntityChange[] = [];
+    let error: string | null = null;
+    try {
+      if (direction !== 'push') {
+        const retried = await this.manager.retryQuarantine();
+        received += retried.applied;
+        changes.push(...retried.changes);
+        const pulled = await this.pullBatches();
+        received += pulled.received;
+        batches += pulled.batches;
+        quarantined.push(...pulled.quarantined);
+        changes.push(...pulled.changes);
+      }
+      if (direction !== 'pull') {
+        const pushed = await this.pushBatches();
+        sent += pushed.sent;
+        batches += pushed.batches;
+      }
+      this.online = true;
+    } catch (e) {
+      error = describeError(e);
+      this.online = !isConnectionError(e);
+      this.log.warn({ direction, code: (e as { code?: string }).code, error }, 'sync failed');
+    }
+    const durationMs = performance.now() - started;
+    const report: SyncReport = {
+      direction,
+      sent,
+      received,
+      quarantined,
+      batches,
+      durationMs,
+      changes,
+      error,
+    };
+    await this.syncLog
+      .record({
+        spaceId: this.spaceId,
+        nodeId: this.manager.nodeId,
+        peer: this.remote.description,
+        direction,
+        eventsSent: sent,
+        eventsReceived: received,
+        eventsQuarantined: quarantined.length,
+        durationMs,
+        status: error ? 'error' : 'ok',
+        error,
+      })
+      .catch((e: unknown) =>
+        this.log.error({ error: describeError(e) }, 'could not write sync log'),
+      );
+    this.log.info(
+      {
+        direction,
+        sent,
+        received,
+        quarantined: quarantined.length,
+        ms: Math.round(durationMs),
+        error,
+      },
+      'sync run',
+    );
+    this.onSynced?.(report);
+    return report;
+  }
+
+  /**
+   * Pull in batches. The cursor advances by what was *fetched*, not by what
+   * was stored, so events held in quarantine are not fetched again in the
+   * same run (the next run asks again from the stored frontier: that is the retry).
+   */
+  private async pullBatches() {
+    const cursor: Record<string, number> = { ...(await this.local.getFrontier(this.spaceId)) };
+    const total = await this.remote.countAboveFrontier(this.spaceId, cursor);
+    let received = 0;
+    let batches = 0;
+    let fetched = 0;
+    const quarantined: ErrorInfo[] = [];
+    const changes: EntityChange[] = [];
+    while (batches < this.maxBatches) {
+      const rows = await this.remote.readAboveFrontier(this.spaceId, cursor, this.batchSize);
+      if (rows.length === 0) break;
+      batches += 1;
+      const report = await this.manager.syncFromRemote(rows, this.remote.description);
+      received += report.applied;
+      fetched += rows.length;
+      quarantined.push(...report.quarantined);
+      changes.push(...report.changes);
+      for (const r of rows) cursor[r.node_id] = Math.max(cursor[r.node_id] ?? 0, Number(r.seq));
+      this.onProgress?.({ direction: 'pull', done: fetched, total: Math.max(total, fetched) });
+      if (rows.length < this.batchSize) break;
+    }
+    return { received, batches, quarantined, changes };
+  }
+
+  private async pushBatches() {
+    const remoteFrontier = await this.remote.getFrontier(this.spaceId);
+    this.lastKnownRemoteFrontier = remoteFrontier;
+    const cursor: Record<string, number> = { ...remoteFrontier };
+    const total = await this.local.countAboveFrontier(this.spaceId, cursor);
+    let sent = 0;
+    let done = 0;
+    let batches = 0;
+    while (batches < this.maxBatches) {
+      const rows = await this.local.readAboveFrontier(this.spaceId, cursor, this.batchSize);
+      if (rows.length === 0) break;
+      batches += 1;
+      // Our own store's rows were validated when they came in.
+      const result = await this.remote.append(rows.map(trustedRowToEvent));
+      sent += result.inserted.length;
+      done += rows.length;
+      for (const r of rows) cursor[r.node_id] = Math.max(cursor[r.node_id] ?? 0, Number(r.seq));
+      this.onProgress?.({ direction: 'push', done, total: Math.max(total, done) });
+      if (rows.length < this.batchSize) break;
+    }
+    this.lastKnownRemoteFrontier = cursor;
+    return { sent, batches };
+  }
+
+  async getSyncStatus(): Promise<SyncStatus> {
+    const [recent, counts, quarantined, pendingPush] = await Promise.all([
+      this.syncLog.recent(this.spaceId, 50),
+      this.local.countSnapshots(this.spaceId),
+      this.manager.quarantine.count(this.spaceId),
+      this.local.countAboveFrontier(this.spaceId, this.lastKnownRemoteFrontier),
+    ]);
+    return {
+      spaceId: this.spaceId,
+      nodeId: this.manager.nodeId,
+      peer: this.remote.description,
+      online: this.online,
+      running: this.active > 0,
+      lastSync: recent.find((r) => r.status === 'ok') ?? null,
+      lastError: recent[0]?.status === 'error' ? recent[0] : null,
+      pendingPush,
+      conflicts: counts.conflicts,
+      quarantined,
+      files: counts.files,
+      autoSyncIntervalMs: this.intervalMs,
+      live: this.unlisten !== undefined,
+    };
+  }
+
+  /** Resolves a conflict locally and pushes the resolution at once, so other devices converge. */
+  async resolveConflicts(
+    path: string,
+    keep: KeepChoice | { eventId: string },
+  ): Promise<Result<FileView, NetGuardianError>> {
+    const result = await this.manager.resolveConflict(path, keep);
+    if (result.ok) await this.pushSync();
+    return result;
+  }
+
+  /** Runs a bidirectional sync every `intervalMs` (the seed's auto-sync), until stopped. */
+  startAutoSync(intervalMs: number): void {
+    if (!Number.isFinite(intervalMs) || intervalMs < 100) {
+      throw new NetGuardianError(
+        'InvalidArgument',
+        `auto-sync interval must be at least 100 ms, got ${intervalMs}`,
+        'intervalMs',
+      );
+    }
+    this.stopAutoSync();
+    this.intervalMs = intervalMs;
+    this.timer = setInterval(() => {
+      this.bidirectionalSync().catch((e: unknown) =>
+        this.log.error({ error: describeError(e) }, 'auto-sync failed'),
+      );
+    }, intervalMs);
+    this.timer.unref();
+  }
+
+  stopAutoSync(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.intervalMs = null;
+  }
+
+  /** Pulls at once whenever the peer announces new events in our space (LISTEN/NOTIFY). */
+  async startLive(): Promise<void> {
+    if (this.unlisten) return;
+    this.unlisten = await this.remote.listen((spaceId) => {
+      if (spaceId !== this.spaceId || this.closed) return;
+      this.pullSync().catch((e: unknown) =>
+        this.log.error({ error: describeError(e) }, 'live pull failed'),
+      );
+    });
+  }
+
+  async stopLive(): Promise<void> {
+    const unlisten = this.unlisten;
+    this.unlisten = undefined;
+    if (unlisten) await unlisten();
+  }
+
+  /** Stops triggers and waits for a run in progress to finish. */
+  async close(): Promise<void> {
+    this.stopAutoSync();
+    await this.stopLive();
+    this.closed = true;
+    await this.tail;
+  }
+}
+
+function describeError(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  '57P01',
+  '08006',
+  '08001',
+]);
+
+function isConnectionError(e: unknown): boolean {
+  const code = (e as { code?: unknown }).code;
+  return typeof code === 'string' && CONNECTION_CODES.has(code);
+}
