@@ -98,16 +98,13 @@ export class CRDTManager {
     return manager;
   }
 
-  /** After a restart, the HLC continues after the newest event this device wrote. */
+  /**
+   * After a restart, the HLC continues after every event this store holds
+   * (ours and peers'), so a new local event never sorts before one we had seen.
+   * Heads too far ahead are skipped: they are the quarantine's business.
+   */
   private async restoreClock(): Promise<void> {
-    if (this.lastSeq === 0) return;
-    const rows = await this.store.readAboveFrontier(
-      this.spaceId,
-      { [this.nodeId]: this.lastSeq - 1 },
-      1,
-    );
-    const mine = rows.find((r) => r.node_id === this.nodeId);
-    if (mine) this.clock.receive(parseHlc(mine.hlc));
+    for (const hlc of await this.store.originHeadHlcs(this.spaceId)) this.clock.receive(parseHlc(hlc));
   }
 
   // ---- the seed's API ---------------------------------------------------
@@ -235,20 +232,28 @@ export class CRDTManager {
    */
   async retryQuarantine(): Promise<IngestReport> {
     const pending = await this.quarantine.pending({ spaceId: this.spaceId, code: 'ClockAhead' });
-    if (pending.length === 0)
-      return { received: 0, applied: 0, duplicates: 0, quarantined: [], changes: [] };
     const ready = pending.filter((p) => {
       const parsed = parseEvent(p.payload);
       return parsed.ok && !this.clock.isTooFarAhead(parseHlc(parsed.value.hlc));
     });
-    if (ready.length === 0)
-      return { received: 0, applied: 0, duplicates: 0, quarantined: [], changes: [] };
-    const report = await this.syncFromRemote(
-      ready.map((p) => p.payload),
-      ready[0]?.source,
-    );
+    const total: IngestReport = { received: 0, applied: 0, duplicates: 0, quarantined: [], changes: [] };
+    if (ready.length === 0) return total;
+    // Released first: an event that fails again is held again by syncFromRemote (same source and id).
     await this.quarantine.release(ready.map((p) => p.id));
-    return report;
+    const bySource = new Map<string, unknown[]>();
+    for (const p of ready) bySource.set(p.source, [...(bySource.get(p.source) ?? []), p.payload]);
+    const reports: IngestReport[] = [];
+    for (const [source, payloads] of bySource) reports.push(await this.syncFromRemote(payloads, source));
+    return reports.reduce(
+      (a, r) => ({
+        received: a.received + r.received,
+        applied: a.applied + r.applied,
+        duplicates: a.duplicates + r.duplicates,
+        quarantined: [...a.quarantined, ...r.quarantined],
+        changes: [...a.changes, ...r.changes],
+      }),
+      total,
+    );
   }
 
   /** Events this store took in after `since`, in ingestion order (the seed's delta API). */

@@ -275,6 +275,13 @@ export class SyncEngine {
   }
 
   async getSyncStatus(): Promise<SyncStatus> {
+    // Ask the peer for its frontier; when it is unreachable, answer from what we last knew.
+    try {
+      this.lastKnownRemoteFrontier = await this.remote.getFrontier(this.spaceId);
+      this.online = true;
+    } catch (e) {
+      if (isConnectionError(e)) this.online = false;
+    }
     const [recent, counts, quarantined, pendingPush] = await Promise.all([
       this.syncLog.recent(this.spaceId, 50),
       this.local.countSnapshots(this.spaceId),

@@ -143,3 +143,9 @@ FROM crdt_snapshots WHERE space_id = $1`;
 export const DELETE_SNAPSHOTS = `DELETE FROM crdt_snapshots WHERE space_id = $1`;
 
 export const COUNT_EVENTS = `SELECT count(*)::float8 AS n FROM crdt_events WHERE space_id = $1`;
+
+/** Each origin's newest HLC (an origin's HLC grows with its seq): where our clock resumes after a restart. */
+export const SELECT_ORIGIN_HEAD_HLCS = `
+SELECT e.hlc FROM crdt_origins o
+JOIN crdt_events e ON e.space_id = o.space_id AND e.node_id = o.node_id AND e.seq = o.max_seq
+WHERE o.space_id = $1`;

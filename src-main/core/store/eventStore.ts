@@ -145,6 +145,11 @@ export class EventStore {
     return Number(rows[0]?.max_seq ?? 0);
   }
 
+  /** The newest HLC of every origin in the space. */
+  async originHeadHlcs(spaceId: string): Promise<string[]> {
+    return (await this.client.query<{ hlc: string }>(q.SELECT_ORIGIN_HEAD_HLCS, [spaceId])).map((r) => r.hlc);
+  }
+
   async getEvent(eventId: string): Promise<CrdtEvent | undefined> {
     const rows = await this.client.query<EventRow & { timestamp: Date | string }>(
       q.SELECT_EVENT_BY_ID,
