@@ -1,0 +1,63 @@
+import ignore, { type Ignore } from 'ignore';
+
+/** The ignore file at the folder root, gitignore syntax. */
+export const IGNORE_FILE = '.netguardianignore';
+
+/** Our own temp files during atomic writes: never synced, never scanned. */
+export const TEMP_PREFIX = '.ng-tmp-';
+
+/**
+ * Temp and partial files that editors, browsers and office suites leave
+ * while they work: syncing them would only spread half-written data.
+ */
+export const BUILTIN_IGNORES: readonly string[] = [
+  `${TEMP_PREFIX}*`,
+  '*.tmp',
+  '*.temp',
+  '*.swp',
+  '*.swx',
+  '*~',
+  '.#*',
+  '#*#',
+  '~$*',
+  '.~lock.*#',
+  '*.part',
+  '*.partial',
+  '*.crdownload',
+  '*.download',
+  '.DS_Store',
+  'Thumbs.db',
+  'desktop.ini',
+  '.Trash-*/',
+  '.git/',
+];
+
+/**
+ * Decides whether a path (relative, POSIX) is ignored. Directories are asked
+ * with a trailing slash so that `build/` rules match them.
+ */
+export class IgnoreRules {
+  private readonly matcher: Ignore;
+  readonly userRules: readonly string[];
+
+  private constructor(userRules: readonly string[]) {
+    this.userRules = userRules;
+    this.matcher = ignore({ allowRelativePaths: false }).add([...BUILTIN_IGNORES, ...userRules]);
+  }
+
+  static fromText(text: string | undefined): IgnoreRules {
+    const rules = (text ?? '')
+      .split(/\r?\n/)
+      .map((l) => l.trimEnd())
+      .filter((l) => l.length > 0 && !l.startsWith('#'));
+    return new IgnoreRules(rules);
+  }
+
+  ignoresFile(relPath: string): boolean {
+    return this.matcher.ignores(relPath);
+  }
+
+  ignoresDir(relPath: string): boolean {
+    return this.matcher.ignores(relPath.endsWith('/') ? relPath : `${relPath}/`);
+  }
+}
