@@ -2,7 +2,8 @@ import { trustedRowToEvent } from './store/eventRows.js';
 import type { EntityChange, EventStore, Frontier } from './store/eventStore.js';
 import type { Unlisten } from './store/sqlClient.js';
 import { SyncLog, type SyncDirection, type SyncLogEntry } from './store/syncLog.js';
-import type { CRDTManager, KeepChoice } from './crdtManager.js';
+import type { CRDTManager, IngestReport, KeepChoice } from './crdtManager.js';
+import type { CrdtEvent } from '../../src-shared/events/event.js';
 import { childLogger, type Logger } from './log.js';
 import type { FileView } from '../../src-shared/crdt/fileEntity.js';
 import type { ErrorInfo } from '../../src-shared/errors.js';
@@ -57,6 +58,14 @@ export interface SyncEngineOptions {
   readonly onProgress?: (p: SyncProgress) => void;
   /** Called after every run (UI, tray, tests waiting for "sync idle"). */
   readonly onSynced?: (report: SyncReport) => void;
+  /**
+   * Runs before a batch of events is appended to the peer: the folder layer
+   * uploads the chunks those events need, so no event becomes visible on the
+   * peer before its content.
+   */
+  readonly beforePushBatch?: (events: readonly CrdtEvent[]) => Promise<void>;
+  /** Runs after a pulled batch is stored: the folder layer materializes the changed files. */
+  readonly afterPullBatch?: (report: IngestReport) => Promise<void>;
 }
 
 interface QueuedRun {
@@ -83,6 +92,8 @@ export class SyncEngine {
   private readonly log: Logger;
   private readonly onProgress: ((p: SyncProgress) => void) | undefined;
   private readonly onSynced: ((r: SyncReport) => void) | undefined;
+  private readonly beforePushBatch: SyncEngineOptions['beforePushBatch'];
+  private readonly afterPullBatch: SyncEngineOptions['afterPullBatch'];
   private tail: Promise<unknown> = Promise.resolve();
   private queued: QueuedRun | undefined;
   private active = 0;
@@ -103,6 +114,8 @@ export class SyncEngine {
     this.log = childLogger(options.log, 'sync-engine');
     this.onProgress = options.onProgress;
     this.onSynced = options.onSynced;
+    this.beforePushBatch = options.beforePushBatch;
+    this.afterPullBatch = options.afterPullBatch;
   }
 
   get spaceId(): string {
@@ -239,6 +252,7 @@ export class SyncEngine {
       if (rows.length === 0) break;
       batches += 1;
       const report = await this.manager.syncFromRemote(rows, this.remote.description);
+      if (this.afterPullBatch) await this.afterPullBatch(report);
       received += report.applied;
       fetched += rows.length;
       quarantined.push(...report.quarantined);
@@ -263,7 +277,9 @@ export class SyncEngine {
       if (rows.length === 0) break;
       batches += 1;
       // Our own store's rows were validated when they came in.
-      const result = await this.remote.append(rows.map(trustedRowToEvent));
+      const events = rows.map(trustedRowToEvent);
+      if (this.beforePushBatch) await this.beforePushBatch(events);
+      const result = await this.remote.append(events);
       sent += result.inserted.length;
       done += rows.length;
       for (const r of rows) cursor[r.node_id] = Math.max(cursor[r.node_id] ?? 0, Number(r.seq));
