@@ -17,6 +17,12 @@ export const ERROR_CODES = [
   'InvalidArgument',
   'StoreError',
   'MigrationFailed',
+  /** A file or folder could not be read, written or moved (permissions, disk full, busy). */
+  'FileSystemError',
+  /** The hub's schema lacks migrations this version needs (run `netguardian hub init`). */
+  'SchemaOutdated',
+  /** The hub refused this device's role (not allowed, not a member of the space). */
+  'AccessDenied',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
