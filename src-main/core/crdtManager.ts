@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { conflictCopyPath } from '../../src-shared/conflictNames.js';
 import { FileEntity, type FileVersion, type FileView } from '../../src-shared/crdt/fileEntity.js';
 import { HybridLogicalClock, encodeHlc, parseHlc } from '../../src-shared/crdt/hlc.js';
+import { VectorClock, type VectorClockJson } from '../../src-shared/crdt/vectorClock.js';
 import { NetGuardianError, type ErrorInfo } from '../../src-shared/errors.js';
 import type { ContentRef, CrdtEvent, EventData } from '../../src-shared/events/event.js';
 import type { EventKind } from '../../src-shared/events/eventTypes.js';
@@ -20,6 +21,14 @@ import { Quarantine } from './store/quarantine.js';
 export interface FileChange {
   readonly content?: ContentRef;
   readonly fields?: Readonly<Record<string, Json>>;
+  /**
+   * The version vector of the version this change was made on (for the folder
+   * layer: the version the file on disk came from). Default: everything this
+   * device has seen of the file. A change on an older basis is concurrent with
+   * the versions it has not seen, so they stay siblings (a conflict) instead of
+   * being overwritten, and a delete loses to them (modify beats delete).
+   */
+  readonly basis?: VectorClockJson;
 }
 
 export type KeepChoice = 'mine' | 'theirs' | 'both';
@@ -100,11 +109,13 @@ export class CRDTManager {
 
   /**
    * After a restart, the HLC continues after every event this store holds
-   * (ours and peers'), so a new local event never sorts before one we had seen.
-   * Heads too far ahead are skipped: they are the quarantine's business.
+   * (ours and peers'), so a new local event never sorts before one we had seen,
+   * even if the physical clock went back while we were closed. No bound here:
+   * these events were accepted already (events held as ClockAhead are not in the log).
    */
   private async restoreClock(): Promise<void> {
-    for (const hlc of await this.store.originHeadHlcs(this.spaceId)) this.clock.receive(parseHlc(hlc));
+    for (const hlc of await this.store.originHeadHlcs(this.spaceId))
+      this.clock.observe(parseHlc(hlc));
   }
 
   // ---- the seed's API ---------------------------------------------------
@@ -115,16 +126,19 @@ export class CRDTManager {
       return err(
         new NetGuardianError('InvalidArgument', `creating ${path} needs content`, 'content'),
       );
-    return this.write(path, (view) =>
-      view?.exists
-        ? err(
-            new NetGuardianError(
-              'InvalidArgument',
-              `${path} already exists; use updateFileState`,
-              'entityId',
-            ),
-          )
-        : ok({ kind: 'FileCreated', data: dataOf(change) }),
+    return this.write(
+      path,
+      (view) =>
+        view?.exists
+          ? err(
+              new NetGuardianError(
+                'InvalidArgument',
+                `${path} already exists; use updateFileState`,
+                'entityId',
+              ),
+            )
+          : ok({ kind: 'FileCreated', data: dataOf(change) }),
+      change.basis,
     );
   }
 
@@ -139,15 +153,23 @@ export class CRDTManager {
         ),
       );
     }
-    return this.write(path, (view) =>
-      view?.exists ? ok({ kind: 'FileUpdated', data: dataOf(change) }) : err(notFound(path)),
+    return this.write(
+      path,
+      (view) =>
+        view?.exists ? ok({ kind: 'FileUpdated', data: dataOf(change) }) : err(notFound(path)),
+      change.basis,
     );
   }
 
   /** Deletes a file: a tombstone version, kept until every device has seen it. */
-  async deleteFileState(path: string): Promise<WriteResult> {
-    return this.write(path, (view) =>
-      view?.exists ? ok({ kind: 'FileDeleted', data: {} }) : err(notFound(path)),
+  async deleteFileState(
+    path: string,
+    options: { basis?: VectorClockJson } = {},
+  ): Promise<WriteResult> {
+    return this.write(
+      path,
+      (view) => (view?.exists ? ok({ kind: 'FileDeleted', data: {} }) : err(notFound(path))),
+      options.basis,
     );
   }
 
@@ -236,14 +258,21 @@ export class CRDTManager {
       const parsed = parseEvent(p.payload);
       return parsed.ok && !this.clock.isTooFarAhead(parseHlc(parsed.value.hlc));
     });
-    const total: IngestReport = { received: 0, applied: 0, duplicates: 0, quarantined: [], changes: [] };
+    const total: IngestReport = {
+      received: 0,
+      applied: 0,
+      duplicates: 0,
+      quarantined: [],
+      changes: [],
+    };
     if (ready.length === 0) return total;
     // Released first: an event that fails again is held again by syncFromRemote (same source and id).
     await this.quarantine.release(ready.map((p) => p.id));
     const bySource = new Map<string, unknown[]>();
     for (const p of ready) bySource.set(p.source, [...(bySource.get(p.source) ?? []), p.payload]);
     const reports: IngestReport[] = [];
-    for (const [source, payloads] of bySource) reports.push(await this.syncFromRemote(payloads, source));
+    for (const [source, payloads] of bySource)
+      reports.push(await this.syncFromRemote(payloads, source));
     return reports.reduce(
       (a, r) => ({
         received: a.received + r.received,
@@ -357,6 +386,7 @@ export class CRDTManager {
     decide: (
       view: FileView | undefined,
     ) => Result<{ kind: EventKind; data: EventData }, NetGuardianError>,
+    basis?: VectorClockJson,
   ): Promise<WriteResult> {
     const id = normalizeEntityPath(path);
     if (!id.ok) return id;
@@ -375,9 +405,7 @@ export class CRDTManager {
         hlc: encodeHlc(this.clock.tick()),
         nodeId: this.nodeId,
         seq,
-        vectorClock: (current?.clock ?? FileEntity.empty(id.value).clock)
-          .increment(this.nodeId)
-          .toJSON(),
+        vectorClock: eventClock(current ?? FileEntity.empty(id.value), basis, this.nodeId).toJSON(),
       };
       const valid = parseEvent(toWire(event));
       if (!valid.ok) return valid;
@@ -393,6 +421,23 @@ export class CRDTManager {
       return ok(after.get());
     });
   }
+}
+
+/**
+ * The new event's version vector: its basis, with this device's own count one
+ * past every event it wrote before (so no two of its versions carry the same
+ * count). The default basis is the clocks of the versions this device
+ * actually holds, not the entity clock: the entity clock also counts what
+ * metadata-only events had seen, and a version this device never received
+ * must not be dominated (silently replaced) by its write.
+ */
+function eventClock(
+  entity: FileEntity,
+  basis: VectorClockJson | undefined,
+  nodeId: string,
+): VectorClock {
+  const base = basis === undefined ? entity.register.clock() : VectorClock.from(basis);
+  return base.merge(VectorClock.from({ [nodeId]: entity.clock.countOf(nodeId) })).increment(nodeId);
 }
 
 function dataOf(change: FileChange): EventData {

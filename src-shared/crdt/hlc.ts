@@ -121,6 +121,17 @@ export class HybridLogicalClock {
         ),
       );
     }
+    return ok(this.observe(remote));
+  }
+
+  /**
+   * Folds in a timestamp this device already accepted, without the bound:
+   * on restart, the store's own log (our events and peers' events taken in
+   * earlier) must stay behind every new local event, even if the physical
+   * clock went back meanwhile (as `tick()` guarantees while running).
+   */
+  observe(remote: Hlc): Hlc {
+    const physical = this.now();
     const wallMs = Math.max(this.last.wallMs, remote.wallMs, physical);
     let counter: number;
     if (wallMs === this.last.wallMs && wallMs === remote.wallMs) {
@@ -133,7 +144,7 @@ export class HybridLogicalClock {
       counter = 0;
     }
     this.last = this.bump(wallMs, counter);
-    return ok(this.last);
+    return this.last;
   }
 
   /** Keeps the counter within its fixed width by borrowing the next millisecond. */

@@ -70,7 +70,10 @@ export const eventWireSchema = z.strictObject({
 export type EventWire = z.input<typeof eventWireSchema>;
 
 function fieldOf(issue: z.core.$ZodIssue): string {
-  return issue.path.map(String).join('.') || '(event)';
+  // An unknown key is reported on its parent object; name the key itself.
+  const path =
+    issue.code === 'unrecognized_keys' ? [...issue.path, ...issue.keys.slice(0, 1)] : issue.path;
+  return path.map(String).join('.') || '(event)';
 }
 
 const invalid = (

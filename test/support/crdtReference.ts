@@ -46,7 +46,9 @@ export const isVersionEvent = (e: CrdtEvent): boolean =>
   (e.kind === 'FileUpdated' && e.data.content != null);
 
 const versionValue = (e: CrdtEvent) =>
-  e.kind === 'FileDeleted' || (e.kind === 'ConflictResolved' && e.data.content === null) ? null : (e.data.content ?? null);
+  e.kind === 'FileDeleted' || (e.kind === 'ConflictResolved' && e.data.content === null)
+    ? null
+    : (e.data.content ?? null);
 
 function uniqueById(events: readonly CrdtEvent[]): CrdtEvent[] {
   const byId = new Map<string, CrdtEvent>();
@@ -57,13 +59,19 @@ function uniqueById(events: readonly CrdtEvent[]): CrdtEvent[] {
 /** Version events of the set that no other version event of the set dominates. */
 export function maximalVersions(events: readonly CrdtEvent[]): CrdtEvent[] {
   const versions = uniqueById(events).filter(isVersionEvent);
-  return versions.filter((v) => !versions.some((w) => happenedBefore(v.vectorClock, w.vectorClock)));
+  return versions.filter(
+    (v) => !versions.some((w) => happenedBefore(v.vectorClock, w.vectorClock)),
+  );
 }
 
 export function referenceEntity(entityId: string, events: readonly CrdtEvent[]): FileEntityJson {
   const all = uniqueById(events.filter((e) => e.entityId === entityId));
   const versions: FileVersion[] = maximalVersions(all)
-    .sort((a, b) => compareHlcText(a.hlc, b.hlc) || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0))
+    .sort(
+      (a, b) =>
+        compareHlcText(a.hlc, b.hlc) ||
+        (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0),
+    )
     .map((e) => ({
       id: e.eventId,
       nodeId: e.nodeId,
@@ -78,7 +86,10 @@ export function referenceEntity(entityId: string, events: readonly CrdtEvent[]):
     for (const [key, value] of Object.entries(e.data.fields ?? {})) {
       const current = fields[key];
       const order = current ? compareHlcText(e.hlc, current.hlc) : 1;
-      if (order > 0 || (order === 0 && current && canonicalJson(value) > canonicalJson(current.value))) {
+      if (
+        order > 0 ||
+        (order === 0 && current && canonicalJson(value) > canonicalJson(current.value))
+      ) {
         fields[key] = { value, hlc: e.hlc };
       }
     }
@@ -86,7 +97,8 @@ export function referenceEntity(entityId: string, events: readonly CrdtEvent[]):
 
   const clock: Record<string, number> = {};
   for (const e of all) {
-    for (const [node, n] of Object.entries(e.vectorClock)) clock[node] = Math.max(clock[node] ?? 0, n);
+    for (const [node, n] of Object.entries(e.vectorClock))
+      clock[node] = Math.max(clock[node] ?? 0, n);
   }
 
   let last: CrdtEvent | undefined;
@@ -105,7 +117,9 @@ export function referenceEntity(entityId: string, events: readonly CrdtEvent[]):
       Object.entries(fields).map(([k, f]) => [k, { value: f.value, hlc: parseHlc(f.hlc) }]),
     ),
     clock: Object.fromEntries(Object.entries(clock).filter(([, n]) => n > 0)),
-    lastChange: last ? { eventId: last.eventId, nodeId: last.nodeId, hlc: last.hlc, timestamp: last.timestamp } : null,
+    lastChange: last
+      ? { eventId: last.eventId, nodeId: last.nodeId, hlc: last.hlc, timestamp: last.timestamp }
+      : null,
   };
 }
 
@@ -125,8 +139,10 @@ export function entityProblems(entity: FileEntity, events: readonly CrdtEvent[])
   const tombstones = versions.filter((v) => v.value === null);
 
   // The file is gone only when every sibling is a tombstone.
-  if (view.exists !== live.length > 0) problems.push(`exists=${view.exists} but ${live.length} live siblings`);
-  if (!view.exists && (view.content !== null || view.conflicts.length > 0)) problems.push('a gone file has content or conflicts');
+  if (view.exists !== live.length > 0)
+    problems.push(`exists=${view.exists} but ${live.length} live siblings`);
+  if (!view.exists && (view.content !== null || view.conflicts.length > 0))
+    problems.push('a gone file has content or conflicts');
 
   // The file on disk is the LWW maximum by (hlc, node id) among content siblings.
   const pool = live.length > 0 ? live : versions;
@@ -134,21 +150,33 @@ export function entityProblems(entity: FileEntity, events: readonly CrdtEvent[])
     (best, v) => (!best || compareHlcText(v.hlc, best.hlc) > 0 ? v : best),
     undefined,
   );
-  if (view.winner?.id !== expectedWinner?.id) problems.push(`winner ${view.winner?.id} is not the LWW maximum ${expectedWinner?.id}`);
-  if (view.exists && view.content?.hash !== view.winner?.value?.hash) problems.push('content is not the winner');
+  if (view.winner?.id !== expectedWinner?.id)
+    problems.push(`winner ${view.winner?.id} is not the LWW maximum ${expectedWinner?.id}`);
+  if (view.exists && view.content?.hash !== view.winner?.value?.hash)
+    problems.push('content is not the winner');
 
   // Conflicts: one per distinct losing content; identical content is one version, not a conflict.
   const conflictHashes = view.conflicts.map((v) => v.value?.hash);
-  if (new Set(conflictHashes).size !== conflictHashes.length) problems.push(`duplicate conflict hashes ${conflictHashes.join(',')}`);
-  if (view.content && conflictHashes.includes(view.content.hash)) problems.push('the winning content is listed as a conflict');
+  if (new Set(conflictHashes).size !== conflictHashes.length)
+    problems.push(`duplicate conflict hashes ${conflictHashes.join(',')}`);
+  if (view.content && conflictHashes.includes(view.content.hash))
+    problems.push('the winning content is listed as a conflict');
   const shown = new Set([...(view.content ? [view.content.hash] : []), ...conflictHashes]);
   const liveHashes = new Set(live.map((v) => v.value?.hash));
-  if (!sameJson([...shown].sort(), [...liveHashes].sort())) problems.push('winner + conflicts are not the live contents');
-  if (view.conflicts.some((c) => !versions.includes(c))) problems.push('a conflict is not a sibling');
+  if (!sameJson([...shown].sort(), [...liveHashes].sort()))
+    problems.push('winner + conflicts are not the live contents');
+  if (view.conflicts.some((c) => !versions.includes(c)))
+    problems.push('a conflict is not a sibling');
 
   // A delete that lost to a modify is shown in activity.
   const expectedLost = view.exists ? tombstones.map((v) => v.id) : [];
-  if (!sameJson(view.lostDeletes.map((v) => v.id), expectedLost)) problems.push('lostDeletes are not the tombstone siblings');
+  if (
+    !sameJson(
+      view.lostDeletes.map((v) => v.id),
+      expectedLost,
+    )
+  )
+    problems.push('lostDeletes are not the tombstone siblings');
 
   // Nothing lost: every version no later version dominates is still a sibling.
   const ids = new Set(versions.map((v) => v.id));
@@ -157,7 +185,9 @@ export function entityProblems(entity: FileEntity, events: readonly CrdtEvent[])
   }
   // ...and siblings are never dominated by one another.
   for (const a of versions) {
-    for (const b of versions) if (happenedBefore(a.clock, b.clock)) problems.push(`sibling ${a.id} is dominated by ${b.id}`);
+    for (const b of versions)
+      if (happenedBefore(a.clock, b.clock))
+        problems.push(`sibling ${a.id} is dominated by ${b.id}`);
   }
   return problems;
 }

@@ -13,9 +13,19 @@ export const FC_SEED: number = parseSeed(process.env['FC_SEED']);
 function parseSeed(text: string | undefined): number {
   if (text === undefined || text.trim() === '') return Math.floor(Math.random() * 0x7fffffff);
   const seed = Number(text);
-  if (!Number.isSafeInteger(seed)) throw new Error(`FC_SEED must be an integer, got ${JSON.stringify(text)}`);
+  if (!Number.isSafeInteger(seed))
+    throw new Error(`FC_SEED must be an integer, got ${JSON.stringify(text)}`);
   return seed;
 }
+
+/** `FC_RUNS_SCALE=10` runs every property ten times as many cases (a longer fuzz, e.g. nightly). */
+const RUNS_SCALE: number = Number(process.env['FC_RUNS_SCALE'] ?? '1') || 1;
+
+/**
+ * Time allowed for a property-heavy test file's tests: the default 10 s is
+ * tight for thousands of simulated histories on a loaded 2-core machine.
+ */
+export const PROPERTY_TIMEOUT_MS = 60_000 * Math.max(1, RUNS_SCALE);
 
 export type Check = <Ts>(property: fc.IProperty<Ts>, params?: fc.Parameters<Ts>) => void;
 
@@ -23,11 +33,12 @@ export type Check = <Ts>(property: fc.IProperty<Ts>, params?: fc.Parameters<Ts>)
 export function checkProperty(testFileUrl: string): Check {
   const file = path.relative(process.cwd(), fileURLToPath(testFileUrl));
   return (property, params = {}) => {
-    const details = fc.check(property, { ...params, seed: FC_SEED });
+    const numRuns = Math.max(1, Math.round((params.numRuns ?? 100) * RUNS_SCALE));
+    const details = fc.check(property, { ...params, numRuns, seed: FC_SEED });
     if (details.failed) {
       const report = fc.defaultReportMessage(details) ?? 'property failed';
       throw new Error(
-        `${report}\n\nReplay with: FC_SEED=${FC_SEED} npx vitest run ${file}\n` +
+        `${report}\n\nReplay with: FC_SEED=${FC_SEED}${RUNS_SCALE === 1 ? '' : ` FC_RUNS_SCALE=${RUNS_SCALE}`} npx vitest run --project unit ${file}\n` +
           'A real bug? Save the counterexample as src-shared/crdt/fixtures/<name>.json (see fixtures.unit.test.ts).',
       );
     }
