@@ -68,6 +68,15 @@ export interface SyncEngineOptions {
   readonly afterPullBatch?: (report: IngestReport) => Promise<void>;
 }
 
+/** What a run moved so far. */
+interface Tally {
+  sent: number;
+  received: number;
+  batches: number;
+  quarantined: ErrorInfo[];
+  changes: EntityChange[];
+}
+
 interface QueuedRun {
   direction: SyncDirection;
   promise: Promise<SyncReport>;
@@ -164,28 +173,17 @@ export class SyncEngine {
 
   private async run(direction: SyncDirection): Promise<SyncReport> {
     const started = performance.now();
-    let sent = 0;
-    let received = 0;
-    let batches = 0;
-    const quarantined: ErrorInfo[] = [];
-    const changes: EntityChange[] = [];
+    // Counted as batches commit, so a run that fails halfway still reports (and logs) what it moved.
+    const tally: Tally = { sent: 0, received: 0, batches: 0, quarantined: [], changes: [] };
     let error: string | null = null;
     try {
       if (direction !== 'push') {
         const retried = await this.manager.retryQuarantine();
-        received += retried.applied;
-        changes.push(...retried.changes);
-        const pulled = await this.pullBatches();
-        received += pulled.received;
-        batches += pulled.batches;
-        quarantined.push(...pulled.quarantined);
-        changes.push(...pulled.changes);
+        tally.received += retried.applied;
+        tally.changes.push(...retried.changes);
+        await this.pullBatches(tally);
       }
-      if (direction !== 'pull') {
-        const pushed = await this.pushBatches();
-        sent += pushed.sent;
-        batches += pushed.batches;
-      }
+      if (direction !== 'pull') await this.pushBatches(tally);
       this.online = true;
     } catch (e) {
       error = describeError(e);
@@ -193,6 +191,7 @@ export class SyncEngine {
       this.log.warn({ direction, code: (e as { code?: string }).code, error }, 'sync failed');
     }
     const durationMs = performance.now() - started;
+    const { sent, received, batches, quarantined, changes } = tally;
     const report: SyncReport = {
       direction,
       sent,
@@ -239,37 +238,33 @@ export class SyncEngine {
    * was stored, so events held in quarantine are not fetched again in the
    * same run (the next run asks again from the stored frontier: that is the retry).
    */
-  private async pullBatches() {
+  private async pullBatches(tally: Tally): Promise<void> {
     const cursor: Record<string, number> = { ...(await this.local.getFrontier(this.spaceId)) };
     const total = await this.remote.countAboveFrontier(this.spaceId, cursor);
-    let received = 0;
     let batches = 0;
     let fetched = 0;
-    const quarantined: ErrorInfo[] = [];
-    const changes: EntityChange[] = [];
     while (batches < this.maxBatches) {
       const rows = await this.remote.readAboveFrontier(this.spaceId, cursor, this.batchSize);
       if (rows.length === 0) break;
       batches += 1;
       const report = await this.manager.syncFromRemote(rows, this.remote.description);
+      tally.batches += 1;
+      tally.received += report.applied;
+      tally.quarantined.push(...report.quarantined);
+      tally.changes.push(...report.changes);
       if (this.afterPullBatch) await this.afterPullBatch(report);
-      received += report.applied;
       fetched += rows.length;
-      quarantined.push(...report.quarantined);
-      changes.push(...report.changes);
       for (const r of rows) cursor[r.node_id] = Math.max(cursor[r.node_id] ?? 0, Number(r.seq));
       this.onProgress?.({ direction: 'pull', done: fetched, total: Math.max(total, fetched) });
       if (rows.length < this.batchSize) break;
     }
-    return { received, batches, quarantined, changes };
   }
 
-  private async pushBatches() {
+  private async pushBatches(tally: Tally): Promise<void> {
     const remoteFrontier = await this.remote.getFrontier(this.spaceId);
     this.lastKnownRemoteFrontier = remoteFrontier;
     const cursor: Record<string, number> = { ...remoteFrontier };
     const total = await this.local.countAboveFrontier(this.spaceId, cursor);
-    let sent = 0;
     let done = 0;
     let batches = 0;
     while (batches < this.maxBatches) {
@@ -280,14 +275,14 @@ export class SyncEngine {
       const events = rows.map(trustedRowToEvent);
       if (this.beforePushBatch) await this.beforePushBatch(events);
       const result = await this.remote.append(events);
-      sent += result.inserted.length;
+      tally.batches += 1;
+      tally.sent += result.inserted.length;
       done += rows.length;
       for (const r of rows) cursor[r.node_id] = Math.max(cursor[r.node_id] ?? 0, Number(r.seq));
       this.onProgress?.({ direction: 'push', done, total: Math.max(total, done) });
       if (rows.length < this.batchSize) break;
     }
     this.lastKnownRemoteFrontier = cursor;
-    return { sent, batches };
   }
 
   async getSyncStatus(): Promise<SyncStatus> {

@@ -11,8 +11,13 @@ const WIRE = `event_id, space_id, entity_id, event_type, data, timestamp, hlc, n
 const asJsonArray = (select: string, orderBy: string) =>
   `SELECT coalesce(json_agg(t ORDER BY ${orderBy}), '[]')::text AS rows FROM (${select}) t`;
 
-/** Serializes all appends to one space, so concurrent writers (devices pushing to a hub) keep snapshots consistent. */
-export const LOCK_SPACE = `SELECT pg_advisory_xact_lock(hashtextextended($1, 42))`;
+/**
+ * Serializes all appends to one space, so concurrent writers (devices pushing to a hub) keep snapshots consistent.
+ * Also turns JIT off for the rest of the transaction (set_config local = SET LOCAL): on a server with JIT
+ * (most packaged PostgreSQL builds), once statistics show a large log, ADVANCE_ORIGINS's estimate passes
+ * jit_above_cost and every append paid ~50 ms of compilation for a sub-millisecond statement.
+ */
+export const LOCK_SPACE = `SELECT pg_advisory_xact_lock(hashtextextended($1, 42)), set_config('jit', 'off', true)`;
 
 export const INSERT_EVENTS = `
 INSERT INTO crdt_events (${WIRE})
@@ -26,9 +31,14 @@ RETURNING event_id`;
 export const SELECT_KNOWN_EVENT_IDS = `
 SELECT event_id FROM crdt_events WHERE event_id IN (SELECT jsonb_array_elements_text($1::jsonb))`;
 
+/**
+ * `= ANY(ARRAY(...))`, not `IN (SELECT ...)`: the array is computed once and probed through the primary key.
+ * The semi-join form was planned as a scan of every snapshot of the space (a device store is never
+ * ANALYZEd: PGlite has no autovacuum), so each local write cost O(files in the space).
+ */
 export const SELECT_SNAPSHOT_STATES = asJsonArray(
   `SELECT entity_id, state FROM crdt_snapshots
-   WHERE space_id = $1 AND entity_id IN (SELECT jsonb_array_elements_text($2::jsonb))`,
+   WHERE space_id = $1 AND entity_id = ANY(ARRAY(SELECT jsonb_array_elements_text($2::jsonb)))`,
   't.entity_id',
 );
 
@@ -69,6 +79,19 @@ CROSS JOIN LATERAL (
 ON CONFLICT (space_id, node_id) DO UPDATE SET
   contiguous_seq = excluded.contiguous_seq, max_seq = excluded.max_seq`;
 
+/**
+ * The common case of ADVANCE_ORIGINS in one cheap statement: an origin whose new events ($2: node_id,
+ * first_seq, last_seq, checked gap-free by the caller) start right after its frontier, with nothing held
+ * above the frontier (max_seq = contiguous_seq), advances to last_seq. Returns the origins it advanced;
+ * the others (new origins, gaps, events held above the frontier) go through ADVANCE_ORIGINS.
+ */
+export const ADVANCE_ORIGINS_IF_NEXT = `
+UPDATE crdt_origins o SET contiguous_seq = x.last_seq, max_seq = x.last_seq
+FROM jsonb_to_recordset($2::jsonb) AS x(node_id text, first_seq bigint, last_seq bigint)
+WHERE o.space_id = $1 AND o.node_id = x.node_id
+  AND o.contiguous_seq = x.first_seq - 1 AND o.max_seq = o.contiguous_seq
+RETURNING o.node_id`;
+
 export const NOTIFY_EVENTS = `SELECT pg_notify($1, $2)`;
 
 export const SELECT_FRONTIER = `
@@ -88,10 +111,16 @@ export const SELECT_EVENTS_ABOVE_FRONTIER = asJsonArray(
   't.node_id, t.seq',
 );
 
-/** Number of events above a peer's frontier: what a sync would send. */
+/**
+ * Number of events above a peer's frontier: what a sync would send. Counted, not
+ * derived from max_seq, since an origin may have gaps (a held event below newer ones).
+ */
 export const COUNT_EVENTS_ABOVE_FRONTIER = `
-SELECT coalesce(sum(o.max_seq - least(o.max_seq, coalesce(($2::jsonb ->> o.node_id)::bigint, 0))), 0)::float8 AS pending
-FROM crdt_origins o WHERE o.space_id = $1`;
+SELECT count(e.seq)::float8 AS pending
+FROM crdt_origins o
+JOIN crdt_events e ON e.space_id = o.space_id AND e.node_id = o.node_id
+  AND e.seq > coalesce(($2::jsonb ->> o.node_id)::bigint, 0)
+WHERE o.space_id = $1`;
 
 export const SELECT_EVENTS_BY_ENTITY = asJsonArray(
   `SELECT id, ${WIRE} FROM crdt_events WHERE space_id = $1 AND entity_id = $2`,

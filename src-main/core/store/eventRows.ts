@@ -59,7 +59,19 @@ export function trustedRowToEvent(row: EventRow): CrdtEvent {
   };
 }
 
-/** Validates a row that came from a peer's store. */
-export const untrustedRowToEvent = (row: EventRow) => parseEvent(rowToWire(row));
+/**
+ * Validates a row that came from a peer's store. Only the local `id` is dropped
+ * and the driver's rendering normalized; any other field stays, so the strict
+ * schema refuses unknown fields instead of silently ignoring them.
+ */
+export function untrustedRowToEvent(row: EventRow) {
+  const { id: _localId, ...wire } = row;
+  const at = new Date(row.timestamp);
+  return parseEvent({
+    ...wire,
+    timestamp: Number.isNaN(at.getTime()) ? row.timestamp : at.toISOString(),
+    seq: Number(row.seq),
+  });
+}
 
 export const eventToRow = (e: CrdtEvent): EventWire => toWire(e);

@@ -102,8 +102,7 @@ export class EventStore {
       const { duplicates, seqConflicts } = await classifyRejected(tx, rejected, insertedIds);
       const changes = inserted.length > 0 ? await applyToSnapshots(tx, spaceId, inserted) : [];
       if (inserted.length > 0) {
-        const origins = [...new Set(inserted.map((e) => e.nodeId))];
-        await tx.query(q.ADVANCE_ORIGINS, [spaceId, JSON.stringify(origins)]);
+        await advanceOrigins(tx, spaceId, inserted);
         await tx.query(q.NOTIFY_EVENTS, [EVENTS_CHANNEL, spaceId]);
       }
       return { inserted, duplicates, seqConflicts, changes };
@@ -328,6 +327,46 @@ async function classifyRejected(
     else seqConflicts.push(e);
   }
   return { duplicates, seqConflicts };
+}
+
+/**
+ * Advances the frontier of every origin in `inserted`. An origin whose new seqs form one gap-free run
+ * is tried with the cheap ADVANCE_ORIGINS_IF_NEXT first (the usual case: a local write, a sync batch
+ * in seq order); whatever it did not advance goes through the general ADVANCE_ORIGINS. Both give the
+ * same frontier: the fast path only fires when the run starts right after the frontier and no event
+ * of that origin was held above it.
+ */
+async function advanceOrigins(
+  tx: SqlExecutor,
+  spaceId: string,
+  inserted: readonly CrdtEvent[],
+): Promise<void> {
+  const seqs = new Map<string, { first: number; last: number; count: number }>();
+  for (const e of inserted) {
+    const s = seqs.get(e.nodeId);
+    if (!s) seqs.set(e.nodeId, { first: e.seq, last: e.seq, count: 1 });
+    else {
+      s.first = Math.min(s.first, e.seq);
+      s.last = Math.max(s.last, e.seq);
+      s.count += 1;
+    }
+  }
+  // Inserted seqs of one origin are distinct (unique index), so count = span means no gap.
+  const runs = [...seqs]
+    .filter(([, s]) => s.last - s.first + 1 === s.count)
+    .map(([node_id, s]) => ({ node_id, first_seq: s.first, last_seq: s.last }));
+  const advanced = new Set(
+    runs.length === 0
+      ? []
+      : (
+          await tx.query<{ node_id: string }>(q.ADVANCE_ORIGINS_IF_NEXT, [
+            spaceId,
+            JSON.stringify(runs),
+          ])
+        ).map((r) => r.node_id),
+  );
+  const rest = [...seqs.keys()].filter((node) => !advanced.has(node));
+  if (rest.length > 0) await tx.query(q.ADVANCE_ORIGINS, [spaceId, JSON.stringify(rest)]);
 }
 
 async function applyToSnapshots(

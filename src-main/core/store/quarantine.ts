@@ -85,7 +85,11 @@ export class Quarantine {
       message: e.message,
       payload: boundedPayload(e.payload),
     }));
-    await this.client.query(UPSERT, [JSON.stringify(rows)]);
+    // One upsert cannot touch a row twice: keep the last entry per (source, event_id).
+    const unique = new Map(
+      rows.map((r, i) => [r.event_id === null ? `#${i}` : `${r.source}\u0000${r.event_id}`, r]),
+    );
+    await this.client.query(UPSERT, [JSON.stringify([...unique.values()])]);
   }
 
   async pending(

@@ -1,0 +1,623 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FileEntity, type FileEntityJson } from '../../../src-shared/crdt/fileEntity.js';
+import { encodeHlc } from '../../../src-shared/crdt/hlc.js';
+import { VectorClock, type VectorClockJson } from '../../../src-shared/crdt/vectorClock.js';
+import type { CrdtEvent, EventData } from '../../../src-shared/events/event.js';
+import type { EventKind } from '../../../src-shared/events/eventTypes.js';
+import { parseEvent, toWire } from '../../../src-shared/events/eventSchema.js';
+import { createFreshDatabase, type FreshDatabase } from '../../../test/support/freshDatabase.js';
+import { makeTempDir, type TempDir } from '../../../test/support/tempDir.js';
+import * as q from './eventQueries.js';
+import { EventStore } from './eventStore.js';
+import { appliedVersions, loadMigrations, migrate } from './migrate.js';
+import { openPgClient } from './pgClient.js';
+import { openPgliteClient } from './pgliteClient.js';
+import type { SqlClient, SqlExecutor } from './sqlClient.js';
+
+/**
+ * One event-store contract (STYLE.md "Tests", like emmett's), run against every
+ * store the app uses: PGlite in memory, PGlite persisted in a data directory
+ * (closed and reopened), and a real PostgreSQL server (a fresh database for
+ * this file). Every test works in its own space, so the tests of one target
+ * share a store without seeing each other.
+ */
+
+/**
+ * How the suite may reach the store under test:
+ * - `single`: every `openClient()` is a new store (in memory); the suite keeps one client.
+ * - `sequential`: every `openClient()` opens the same store, one client at a time (a PGlite dir).
+ * - `concurrent`: every `openClient()` opens the same store, any number at once (a server).
+ */
+export type Reach = 'single' | 'sequential' | 'concurrent';
+
+const BASE_MS = Date.UTC(2026, 0, 15, 12, 0, 0);
+const MIGRATION_COUNT = loadMigrations().length;
+
+const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+const content = (text: string) => ({ hash: sha(text), size: text.length });
+
+interface EventSpec {
+  readonly space: string;
+  readonly node: string;
+  readonly seq: number;
+  readonly entity?: string;
+  readonly kind?: EventKind;
+  readonly data?: EventData;
+  readonly wallMs?: number;
+  readonly clock?: VectorClockJson;
+  readonly eventId?: string;
+}
+
+/** A valid event (checked with the same schema as a peer's), with defaults for what a test does not care about. */
+function makeEvent(s: EventSpec): CrdtEvent {
+  const kind = s.kind ?? 'FileCreated';
+  const wallMs = s.wallMs ?? BASE_MS + s.seq * 1000;
+  const data: EventData =
+    s.data ??
+    (kind === 'FileDeleted'
+      ? {}
+      : kind === 'FileUpdated'
+        ? { fields: { mode: s.seq } }
+        : { content: content(`${s.node}-${s.seq}`) });
+  const event: CrdtEvent = {
+    eventId: s.eventId ?? randomUUID(),
+    spaceId: s.space,
+    entityId: s.entity ?? 'docs/a.txt',
+    kind,
+    data,
+    timestamp: new Date(wallMs).toISOString(),
+    hlc: encodeHlc({ wallMs, counter: 0, nodeId: s.node }),
+    nodeId: s.node,
+    seq: s.seq,
+    vectorClock: s.clock ?? { [s.node]: s.seq },
+  };
+  const parsed = parseEvent(toWire(event));
+  if (!parsed.ok) throw parsed.error;
+  return parsed.value;
+}
+
+/** Small seeded PRNG (mulberry32): the seed is in the test name, so a failure replays. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * A random multi-device history: each node writes with its own seq and clock,
+ * and sometimes has seen the entity's latest clock first (a sync), so both
+ * causal chains and concurrent siblings occur. Every kind of event appears.
+ */
+function randomHistory(seed: number, space: string, count: number): CrdtEvent[] {
+  const random = prng(seed);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  const nodes = ['n-a', 'n-b', 'n-c'];
+  const entities = ['a.txt', 'dir/b.md', 'dir/sub/c.bin'];
+  const seqs = new Map<string, number>();
+  const views = new Map<string, VectorClock>();
+  const latest = new Map<string, VectorClock>();
+  const events: CrdtEvent[] = [];
+  for (let i = 0; i < count; i++) {
+    const node = pick(nodes);
+    const entity = pick(entities);
+    const seq = (seqs.get(node) ?? 0) + 1;
+    seqs.set(node, seq);
+    let view = views.get(`${node}/${entity}`) ?? VectorClock.empty();
+    if (random() < 0.5) view = view.merge(latest.get(entity) ?? VectorClock.empty());
+    const clock = view.increment(node);
+    views.set(`${node}/${entity}`, clock);
+    latest.set(entity, (latest.get(entity) ?? VectorClock.empty()).merge(clock));
+    const kind = pick<EventKind>([
+      'FileCreated',
+      'FileUpdated',
+      'FileUpdated',
+      'FileDeleted',
+      'ConflictResolved',
+    ]);
+    const body = content(`v${Math.floor(random() * 4)}`);
+    const data: EventData =
+      kind === 'FileDeleted'
+        ? {}
+        : kind === 'ConflictResolved'
+          ? { content: random() < 0.3 ? null : body }
+          : kind === 'FileUpdated' && random() < 0.5
+            ? { fields: { [pick(['mode', 'mtime', 'tag'])]: Math.floor(random() * 100) } }
+            : { content: body, fields: { mode: Math.floor(random() * 8) } };
+    events.push(
+      makeEvent({
+        space,
+        node,
+        seq,
+        entity,
+        kind,
+        data,
+        wallMs: BASE_MS + i * 37 + Math.floor(random() * 2000),
+        clock: clock.toJSON(),
+      }),
+    );
+  }
+  return events;
+}
+
+/** A client whose transactions fail at the first statement `failWhen` matches (a crash mid-batch). */
+function failingClient(client: SqlClient, failWhen: (sql: string) => boolean): SqlClient {
+  const wrapTx = (tx: SqlExecutor): SqlExecutor => ({
+    query<R>(text: string, params?: readonly unknown[]): Promise<R[]> {
+      if (failWhen(text)) return Promise.reject(new Error('injected failure mid-transaction'));
+      return tx.query<R>(text, params);
+    },
+    exec: (script) => tx.exec(script),
+  });
+  return {
+    kind: client.kind,
+    description: client.description,
+    query: (text, params) => client.query(text, params),
+    exec: (script) => client.exec(script),
+    transaction: (fn) => client.transaction((tx) => fn(wrapTx(tx))),
+    listen: (channel, onNotify) => client.listen(channel, onNotify),
+    close: () => client.close(),
+  };
+}
+
+const ids = (events: readonly CrdtEvent[]) => events.map((e) => e.eventId);
+const newSpace = () => `sp-${randomUUID().slice(0, 8)}`;
+
+/** Every snapshot of a space, by entity, as JSON. */
+async function snapshotStates(
+  store: EventStore,
+  space: string,
+): Promise<Map<string, FileEntityJson>> {
+  const all = await store.listSnapshots(space, { limit: 100_000 });
+  return new Map(all.map((e) => [e.entityId, e.toJSON()]));
+}
+
+export function describeEventStoreContract(
+  name: string,
+  openClient: () => Promise<SqlClient>,
+  reach: Reach,
+): void {
+  describe(`EventStore contract: ${name}`, () => {
+    let store: EventStore;
+
+    beforeAll(async () => {
+      store = await EventStore.open(await openClient());
+    });
+    afterAll(async () => {
+      await store?.close();
+    });
+
+    /** Runs `fn` with a second store on the same data: its own client where the target allows one. */
+    async function withOtherStore<T>(fn: (other: EventStore) => Promise<T>): Promise<T> {
+      if (reach !== 'concurrent')
+        return fn(await EventStore.open(store.client, { migrate: false }));
+      const other = await EventStore.open(await openClient());
+      try {
+        return await fn(other);
+      } finally {
+        await other.close();
+      }
+    }
+
+    /** Closes the store and opens it again (a restart); in memory, only re-runs open on the same client. */
+    async function reopen(): Promise<void> {
+      if (reach === 'single') {
+        store = await EventStore.open(store.client);
+        return;
+      }
+      await store.close();
+      store = await EventStore.open(await openClient());
+    }
+
+    it('runs every migration on open and records each once; reopening applies none again', async () => {
+      const expected = Array.from({ length: MIGRATION_COUNT }, (_, i) => i + 1);
+      expect(await appliedVersions(store.client)).toEqual(expected);
+      const ledger = async () =>
+        store.client.query<{ version: number; checksum: string; applied_at: Date }>(
+          'SELECT version, checksum, applied_at FROM schema_migrations ORDER BY version',
+        );
+      const before = await ledger();
+      await reopen();
+      expect(await migrate(store.client)).toEqual([]);
+      expect(await ledger()).toEqual(before);
+      expect(await appliedVersions(store.client)).toEqual(expected);
+    });
+
+    it('appends new events, updating snapshot and frontier, and reads them back', async () => {
+      const space = newSpace();
+      const e1 = makeEvent({ space, node: 'n1', seq: 1 });
+      const e2 = makeEvent({ space, node: 'n1', seq: 2, kind: 'FileUpdated', clock: { n1: 2 } });
+      const result = await store.append([e1, e2]);
+      expect(ids(result.inserted)).toEqual([e1.eventId, e2.eventId]);
+      expect(result.duplicates).toEqual([]);
+      expect(result.seqConflicts).toEqual([]);
+      expect(result.changes.map((c) => [c.entityId, c.before, c.after.get().exists])).toEqual([
+        ['docs/a.txt', undefined, true],
+      ]);
+      expect(await store.getEvent(e1.eventId)).toEqual(e1);
+      expect(await store.getEvent(e2.eventId)).toEqual(e2);
+      expect(await store.countEvents(space)).toBe(2);
+      expect(await store.getFrontier(space)).toEqual({ n1: 2 });
+      expect(await store.maxSeq(space, 'n1')).toBe(2);
+      const view = (await store.getSnapshot(space, 'docs/a.txt'))?.get();
+      expect(view?.content).toEqual(e1.data.content);
+      expect(view?.fields).toEqual({ mode: 2 });
+      expect(view?.clock).toEqual({ n1: 2 });
+      expect(await store.countSnapshots(space)).toEqual({ entities: 1, files: 1, conflicts: 0 });
+    });
+
+    it('treats a known event_id as a no-op: reported as duplicate, nothing changes', async () => {
+      const space = newSpace();
+      const e1 = makeEvent({ space, node: 'n1', seq: 1 });
+      await store.append([e1]);
+      const snapshotBefore = await snapshotStates(store, space);
+      const again = await store.append([e1]);
+      expect(again).toEqual({ inserted: [], duplicates: [e1], seqConflicts: [], changes: [] });
+      // The same event twice in one batch: the first is inserted, the second is a duplicate.
+      const e2 = makeEvent({ space, node: 'n1', seq: 2, kind: 'FileUpdated', clock: { n1: 2 } });
+      const twice = await store.append([e2, e2, e1]);
+      expect(ids(twice.inserted)).toEqual([e2.eventId]);
+      expect(ids(twice.duplicates)).toEqual([e2.eventId, e1.eventId]);
+      expect(await store.countEvents(space)).toBe(2);
+      expect(await store.getFrontier(space)).toEqual({ n1: 2 });
+      expect((await snapshotStates(store, space)).get('docs/a.txt')?.clock).toEqual({ n1: 2 });
+      expect(snapshotBefore.get('docs/a.txt')?.clock).toEqual({ n1: 1 });
+    });
+
+    it('reports a different event reusing (space, node, seq) as a seq conflict and stores nothing of it', async () => {
+      const space = newSpace();
+      const first = makeEvent({ space, node: 'n1', seq: 1 });
+      await store.append([first]);
+      const before = await snapshotStates(store, space);
+      const impostor = makeEvent({ space, node: 'n1', seq: 1, entity: 'other.txt' });
+      const result = await store.append([impostor]);
+      expect(result).toEqual({
+        inserted: [],
+        duplicates: [],
+        seqConflicts: [impostor],
+        changes: [],
+      });
+      expect(await store.getEvent(impostor.eventId)).toBeUndefined();
+      expect(await store.getSnapshot(space, 'other.txt')).toBeUndefined();
+      expect(await snapshotStates(store, space)).toEqual(before);
+      expect(await store.countEvents(space)).toBe(1);
+      // The same (node, seq) in another space is no conflict: seqs are per space.
+      const elsewhere = makeEvent({ space: newSpace(), node: 'n1', seq: 1 });
+      expect(ids((await store.append([elsewhere])).inserted)).toEqual([elsewhere.eventId]);
+    });
+
+    it('stores nothing of a batch whose second half violates a constraint', async () => {
+      const space = newSpace();
+      await store.append([makeEvent({ space, node: 'n1', seq: 1 })]);
+      const good = [2, 3].map((seq) =>
+        makeEvent({ space, node: 'n1', seq, kind: 'FileUpdated', clock: { n1: seq } }),
+      );
+      const bad = [4, 5].map((seq) => ({
+        ...makeEvent({ space, node: 'n1', seq, entity: `bad-${seq}.txt` }),
+        // crdt_events.hlc is NOT NULL
+        hlc: null as unknown as string,
+      }));
+      const snapshotBefore = await snapshotStates(store, space);
+      await expect(store.append([...good, ...bad])).rejects.toThrow();
+      expect(await store.countEvents(space)).toBe(1);
+      expect(await store.getFrontier(space)).toEqual({ n1: 1 });
+      expect(await snapshotStates(store, space)).toEqual(snapshotBefore);
+      // The first half alone was fine.
+      expect((await store.append(good)).inserted).toHaveLength(2);
+    });
+
+    it('rolls back the whole batch when the transaction fails after the insert', async () => {
+      const space = newSpace();
+      await store.append([makeEvent({ space, node: 'n1', seq: 1 })]);
+      const snapshotBefore = await snapshotStates(store, space);
+      const batch = [2, 3, 4].map((seq) =>
+        makeEvent({ space, node: 'n1', seq, entity: `f${seq}.txt` }),
+      );
+      // The insert runs, then the snapshot write fails: events, snapshots and frontier must all roll back.
+      const crashing = await EventStore.open(
+        failingClient(store.client, (sql) => sql === q.UPSERT_SNAPSHOTS),
+        { migrate: false },
+      );
+      await expect(crashing.append(batch)).rejects.toThrow('injected failure');
+      expect(await store.countEvents(space)).toBe(1);
+      for (const e of batch) expect(await store.getEvent(e.eventId)).toBeUndefined();
+      expect(await store.getFrontier(space)).toEqual({ n1: 1 });
+      expect(await snapshotStates(store, space)).toEqual(snapshotBefore);
+      // Re-running the batch on a healthy client stores all of it.
+      expect(ids((await store.append(batch)).inserted)).toEqual(ids(batch));
+      expect(await store.getFrontier(space)).toEqual({ n1: 4 });
+    });
+
+    for (const seed of [1, 2, 3]) {
+      it(`keeps snapshots equal to the fold of the log, and rebuild changes nothing (seed ${seed})`, async () => {
+        const space = newSpace();
+        const random = prng(seed * 7919);
+        const history = randomHistory(seed, space, 60);
+        // Random batches, each origin's events in order, with some re-sent events mixed in.
+        for (let i = 0; i < history.length;) {
+          const size = 1 + Math.floor(random() * 7);
+          const batch = history.slice(i, i + size);
+          if (i > 0 && random() < 0.3) batch.push(history[Math.floor(random() * i)] as CrdtEvent);
+          await store.append(batch);
+          i += size;
+        }
+        expect(await store.countEvents(space)).toBe(history.length);
+        const before = await snapshotStates(store, space);
+        const rebuilt = await store.rebuildSnapshots(space);
+        const after = await snapshotStates(store, space);
+        expect(after).toEqual(before);
+        expect(new Map([...rebuilt].map(([id, e]) => [id, e.toJSON()]))).toEqual(before);
+        // The fold in any order gives the same state (the log, not its order, is the truth).
+        for (const [entityId, state] of before) {
+          const events = history.filter((e) => e.entityId === entityId).reverse();
+          expect(FileEntity.fromEvents(entityId, events).toJSON()).toEqual(state);
+          expect(await store.eventsForEntity(space, entityId)).toHaveLength(events.length);
+        }
+        const nodes = [...new Set(history.map((e) => e.nodeId))];
+        expect(await store.getFrontier(space)).toEqual(
+          Object.fromEntries(nodes.map((n) => [n, history.filter((e) => e.nodeId === n).length])),
+        );
+      });
+    }
+
+    it('rebuild repairs a snapshot table that drifted from the log', async () => {
+      const space = newSpace();
+      const history = randomHistory(42, space, 20);
+      await store.append(history);
+      const truth = await snapshotStates(store, space);
+      await store.client.query(
+        'DELETE FROM crdt_snapshots WHERE space_id = $1 AND entity_id = $2',
+        [space, 'a.txt'],
+      );
+      await store.client.query(
+        `UPDATE crdt_snapshots SET state = jsonb_set(state, '{fields}', '{}'::jsonb) WHERE space_id = $1`,
+        [space],
+      );
+      await store.rebuildSnapshots(space);
+      expect(await snapshotStates(store, space)).toEqual(truth);
+    });
+
+    it('answers queries by entity, event type (paged), time range and ingestion time', async () => {
+      const space = newSpace();
+      const events = [
+        makeEvent({ space, node: 'n1', seq: 1, entity: 'a.txt' }),
+        makeEvent({ space, node: 'n1', seq: 2, entity: 'b.txt' }),
+        makeEvent({
+          space,
+          node: 'n1',
+          seq: 3,
+          entity: 'a.txt',
+          kind: 'FileUpdated',
+          clock: { n1: 3 },
+        }),
+        makeEvent({
+          space,
+          node: 'n1',
+          seq: 4,
+          entity: 'b.txt',
+          kind: 'FileUpdated',
+          clock: { n1: 4 },
+        }),
+        makeEvent({
+          space,
+          node: 'n1',
+          seq: 5,
+          entity: 'a.txt',
+          kind: 'FileUpdated',
+          clock: { n1: 5 },
+        }),
+      ];
+      await store.append(events.slice(0, 3));
+      // Ingestion time is the store's clock: take a point strictly after batch 1 and before batch 2.
+      const dbNowMs = async () =>
+        Number(
+          (
+            await store.client.query<{ ms: number }>(
+              'SELECT (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS ms',
+            )
+          )[0]?.ms,
+        );
+      const since = new Date(Math.floor(await dbNowMs()) + 1);
+      for (let i = 0; i < 1000 && (await dbNowMs()) <= since.getTime(); i++) {
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await store.append(events.slice(3));
+      // Another space's events never show up.
+      await store.append([makeEvent({ space: newSpace(), node: 'n1', seq: 1, entity: 'a.txt' })]);
+
+      const pick = (...seqs: number[]) => seqs.map((s) => events[s - 1]);
+      expect(await store.eventsForEntity(space, 'a.txt')).toEqual(pick(1, 3, 5));
+      expect(await store.eventsForEntity(space, 'missing.txt')).toEqual([]);
+
+      const page1 = await store.eventsByType(space, 'FileUpdated', { limit: 2 });
+      expect(page1.events).toEqual(pick(3, 4));
+      const page2 = await store.eventsByType(space, 'FileUpdated', {
+        afterId: page1.lastId,
+        limit: 2,
+      });
+      expect(page2.events).toEqual(pick(5));
+      expect(page2.lastId).toBeGreaterThan(page1.lastId);
+      const page3 = await store.eventsByType(space, 'FileUpdated', {
+        afterId: page2.lastId,
+        limit: 2,
+      });
+      expect(page3).toEqual({ events: [], lastId: page2.lastId });
+      expect((await store.eventsByType(space, 'FileCreated')).events).toEqual(pick(1, 2));
+      expect((await store.eventsByType(space, 'FileDeleted')).events).toEqual([]);
+
+      // Event time: [from, to) on the wall-clock timestamp (seq s is at BASE_MS + s s).
+      const at = (s: number) => new Date(BASE_MS + s * 1000);
+      expect(await store.eventsInTimeRange(space, at(2), at(4))).toEqual(pick(2, 3));
+      expect(await store.eventsInTimeRange(space, at(0), at(9), 2)).toEqual(pick(1, 2));
+
+      const ingested = await store.eventsIngestedSince(space, since);
+      expect(ingested.events).toEqual(pick(4, 5));
+      expect((await store.eventsIngestedSince(space, new Date(0))).events).toEqual(events);
+    });
+
+    it('keeps the frontier at the highest contiguous seq per origin and reads above it in (origin, seq) order', async () => {
+      const space = newSpace();
+      const x = (seq: number) => makeEvent({ space, node: 'x-node', seq, entity: `x${seq}.txt` });
+      const y = (seq: number) => makeEvent({ space, node: 'y-node', seq, entity: `y${seq}.txt` });
+      const [x1, x2, x3, x4] = [x(1), x(2), x(3), x(4)];
+      const [y1, y2] = [y(1), y(2)];
+      await store.append([x1, x2, x4]);
+      await store.append([y2]);
+      expect(await store.getFrontier(space)).toEqual({ 'x-node': 2, 'y-node': 0 });
+      expect(await store.countAboveFrontier(space, {})).toBe(4);
+
+      const wire = (rows: { event_id: string; node_id: string; seq: number }[]) =>
+        rows.map((r) => `${r.node_id}:${r.seq}`);
+      expect(wire(await store.readAboveFrontier(space, {}, 100))).toEqual([
+        'x-node:1',
+        'x-node:2',
+        'x-node:4',
+        'y-node:2',
+      ]);
+      await store.append([x3, y1]);
+      expect(await store.getFrontier(space)).toEqual({ 'x-node': 4, 'y-node': 2 });
+      expect(wire(await store.readAboveFrontier(space, { 'x-node': 1 }, 100))).toEqual([
+        'x-node:2',
+        'x-node:3',
+        'x-node:4',
+        'y-node:1',
+        'y-node:2',
+      ]);
+      expect(wire(await store.readAboveFrontier(space, { 'x-node': 1 }, 4))).toEqual([
+        'x-node:2',
+        'x-node:3',
+        'x-node:4',
+        'y-node:1',
+      ]);
+      expect(wire(await store.readAboveFrontier(space, { 'x-node': 4, 'y-node': 1 }, 100))).toEqual(
+        ['y-node:2'],
+      );
+      expect(await store.readAboveFrontier(space, { 'x-node': 4, 'y-node': 2 }, 100)).toEqual([]);
+      // Rows are the wire form: they validate as events and equal what was appended.
+      const rows = await store.readAboveFrontier(space, { 'x-node': 2, 'y-node': 2 }, 100);
+      expect(
+        rows.map((r) => parseEvent({ ...r, timestamp: new Date(r.timestamp).toISOString() })),
+      ).toEqual([
+        { ok: true, value: x3 },
+        { ok: true, value: x4 },
+      ]);
+      expect(await store.countAboveFrontier(space, { 'x-node': 3 })).toBe(3);
+    });
+
+    it('calls listen() when another writer appends to the store', async () => {
+      const space = newSpace();
+      const heard: string[] = [];
+      let wake: () => void = () => undefined;
+      const arrived = new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+      const unlisten = await store.listen((s) => {
+        heard.push(s);
+        if (s === space) wake();
+      });
+      try {
+        await withOtherStore((other) => other.append([makeEvent({ space, node: 'n1', seq: 1 })]));
+        await within(10_000, arrived, 'no notification for the append');
+        expect(heard).toContain(space);
+      } finally {
+        await unlisten();
+      }
+    });
+
+    it('keeps the snapshot equal to a rebuild under concurrent appends from two clients to one entity', async () => {
+      const space = newSpace();
+      const writer = (node: string, count: number) =>
+        Array.from({ length: count }, (_, i) =>
+          makeEvent({
+            space,
+            node,
+            seq: i + 1,
+            entity: 'shared.txt',
+            kind: i === 0 ? 'FileCreated' : 'FileUpdated',
+            data: { content: content(`${node}-${i}`), fields: { [node]: i } },
+            wallMs: BASE_MS + i * 10 + (node === 'w-a' ? 0 : 5),
+            clock: { [node]: i + 1 },
+          }),
+        );
+      const a = writer('w-a', 24);
+      const b = writer('w-b', 24);
+      const appendInSmallBatches = async (target: EventStore, events: CrdtEvent[]) => {
+        for (let i = 0; i < events.length; i += 3) await target.append(events.slice(i, i + 3));
+      };
+      await withOtherStore((other) =>
+        Promise.all([appendInSmallBatches(store, a), appendInSmallBatches(other, b)]),
+      );
+      expect(await store.countEvents(space)).toBe(48);
+      expect(await store.getFrontier(space)).toEqual({ 'w-a': 24, 'w-b': 24 });
+      const live = (await store.getSnapshot(space, 'shared.txt'))?.toJSON();
+      const rebuilt = (await store.rebuildSnapshots(space)).get('shared.txt')?.toJSON();
+      expect(live).toEqual(rebuilt);
+      expect(live).toEqual(FileEntity.fromEvents('shared.txt', [...b, ...a]).toJSON());
+      // Two concurrent chains: the LWW maximum wins, the other chain's head is a sibling.
+      const view = (await store.getSnapshot(space, 'shared.txt'))?.get();
+      expect(view?.content).toEqual(content('w-b-23'));
+      expect(view?.conflicts.map((c) => c.value)).toEqual([content('w-a-23')]);
+      expect(view?.fields).toEqual({ 'w-a': 23, 'w-b': 23 });
+    });
+
+    if (reach !== 'single') {
+      it('keeps events, frontier and snapshots across a reopen', async () => {
+        const space = newSpace();
+        const history = randomHistory(7, space, 15);
+        await store.append(history);
+        const frontier = await store.getFrontier(space);
+        const snapshots = await snapshotStates(store, space);
+        await reopen();
+        expect(await store.countEvents(space)).toBe(history.length);
+        expect(await store.getFrontier(space)).toEqual(frontier);
+        expect(await snapshotStates(store, space)).toEqual(snapshots);
+        for (const e of history.slice(0, 3)) expect(await store.getEvent(e.eventId)).toEqual(e);
+      });
+    }
+  });
+}
+
+/** Resolves when `promise` does, or fails after `ms` with `what`. */
+async function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+// ---- the targets -------------------------------------------------------------
+
+describeEventStoreContract('PGlite in memory', () => openPgliteClient(), 'single');
+
+let dataDir: TempDir | undefined;
+describeEventStoreContract(
+  'PGlite persisted in a data dir',
+  async () => openPgliteClient((dataDir ??= await makeTempDir('netguardian-store-')).path),
+  'sequential',
+);
+afterAll(async () => {
+  await dataDir?.cleanup();
+});
+
+let db: FreshDatabase | undefined;
+describeEventStoreContract(
+  'PostgreSQL server',
+  async () => {
+    db ??= await createFreshDatabase('eventstore_contract');
+    return openPgClient({ connectionString: db.url, applicationName: 'eventstore-contract' });
+  },
+  'concurrent',
+);
+afterAll(async () => {
+  await db?.drop();
+});

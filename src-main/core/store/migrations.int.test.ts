@@ -1,0 +1,566 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { encodeHlc, parseHlc } from '../../../src-shared/crdt/hlc.js';
+import type { CrdtEvent } from '../../../src-shared/events/event.js';
+import { NetGuardianError } from '../../../src-shared/errors.js';
+import { createFreshDatabase, type FreshDatabase } from '../../../test/support/freshDatabase.js';
+import { EventStore } from './eventStore.js';
+import { appliedVersions, loadMigrations, migrate, type Migration } from './migrate.js';
+import { openPgClient } from './pgClient.js';
+import { openPgliteClient } from './pgliteClient.js';
+import { SyncLog } from './syncLog.js';
+import type { SqlClient } from './sqlClient.js';
+
+/**
+ * A test per migration (STYLE.md "Tests"): migrate an empty database to N−1,
+ * write rows as the schema at N−1 allows (for the seed's tables, the way the
+ * seed wrote them), migrate to N, and check the rows and the new schema. Runs
+ * on PGlite and on a PostgreSQL server; each test starts from an empty schema.
+ */
+
+const MIGRATIONS = loadMigrations();
+const COVERED = new Set<number>();
+
+interface Column {
+  readonly column_name: string;
+  readonly data_type: string;
+  readonly is_nullable: 'YES' | 'NO';
+}
+
+async function columns(client: SqlClient, table: string): Promise<Record<string, Column>> {
+  const rows = await client.query<Column>(
+    `SELECT column_name, data_type, is_nullable FROM information_schema.columns
+     WHERE table_schema = 'public' AND table_name = $1`,
+    [table],
+  );
+  return Object.fromEntries(rows.map((r) => [r.column_name, r]));
+}
+
+async function indexes(client: SqlClient, table: string): Promise<string[]> {
+  const rows = await client.query<{ indexname: string }>(
+    `SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND tablename = $1 ORDER BY indexname`,
+    [table],
+  );
+  return rows.map((r) => r.indexname);
+}
+
+async function tableExists(client: SqlClient, table: string): Promise<boolean> {
+  const rows = await client.query<{ found: boolean }>(
+    `SELECT to_regclass($1) IS NOT NULL AS found`,
+    [`public.${table}`],
+  );
+  return rows[0]?.found === true;
+}
+
+/** Runs `sql` and returns the SQLSTATE it failed with (undefined if it worked). */
+async function sqlState(
+  client: SqlClient,
+  sql: string,
+  params: unknown[] = [],
+): Promise<string | undefined> {
+  try {
+    await client.query(sql, params);
+    return undefined;
+  } catch (e) {
+    return String((e as { code?: unknown }).code);
+  }
+}
+
+const UNIQUE_VIOLATION = '23505';
+const NOT_NULL_VIOLATION = '23502';
+const CHECK_VIOLATION = '23514';
+
+/** The seed's INSERT into crdt_events (no space, seq nor hlc; naive UTC timestamps). */
+const SEED_INSERT_EVENT = `
+INSERT INTO crdt_events (event_id, entity_id, event_type, data, timestamp, node_id, vector_clock, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`;
+
+interface SeedEvent {
+  readonly eventId: string;
+  readonly entityId: string;
+  readonly node: string;
+  /** Naive UTC wall time, as the seed wrote it. */
+  readonly at: string;
+}
+
+/** Interleaved seed rows from two devices: laptop writes ids 1, 3, 4 and desktop 2, 5. */
+const SEED_EVENTS: readonly SeedEvent[] = [
+  { eventId: 'seed-1', entityId: 'notes/todo.txt', node: 'laptop', at: '2024-03-01 10:00:00.123' },
+  { eventId: 'seed-2', entityId: 'notes/todo.txt', node: 'desktop', at: '2024-03-01 10:00:05.000' },
+  { eventId: 'seed-3', entityId: 'photo.jpg', node: 'laptop', at: '2024-03-01 10:01:00.500' },
+  { eventId: 'seed-4', entityId: 'notes/todo.txt', node: 'laptop', at: '2024-03-01 10:02:00.000' },
+  { eventId: 'seed-5', entityId: 'photo.jpg', node: 'desktop', at: '2024-03-01 10:03:00.999' },
+];
+const utcMs = (naive: string) => Date.parse(naive.replace(' ', 'T') + 'Z');
+
+async function insertSeedEvents(client: SqlClient): Promise<void> {
+  for (const [i, e] of SEED_EVENTS.entries()) {
+    await client.query(SEED_INSERT_EVENT, [
+      e.eventId,
+      e.entityId,
+      i === 0 ? 'file_created' : 'file_updated',
+      JSON.stringify({ filename: e.entityId, size: 100 + i }),
+      e.at,
+      e.node,
+      JSON.stringify({ [e.node]: i + 1 }),
+      e.at,
+    ]);
+  }
+}
+
+const ledgerOf = (client: SqlClient) =>
+  client.query<{ version: number; name: string; checksum: string }>(
+    'SELECT version, name, checksum FROM schema_migrations ORDER BY version',
+  );
+
+function describeMigrations(name: string, openClient: () => Promise<SqlClient>): void {
+  describe(`migrations on ${name}`, () => {
+    let client: SqlClient;
+
+    beforeAll(async () => {
+      client = await openClient();
+    });
+    afterAll(async () => {
+      await client?.close();
+    });
+    beforeEach(async () => {
+      await client.exec('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
+    });
+
+    /** Migrates to `version - 1`, runs `seed`, migrates to `version`, and checks that exactly it was applied. */
+    async function step(version: number, seed: () => Promise<void>): Promise<void> {
+      COVERED.add(version);
+      const before = Array.from({ length: version - 1 }, (_, i) => i + 1);
+      expect(await migrate(client, { targetVersion: version - 1 })).toEqual(before);
+      expect(await appliedVersions(client)).toEqual(before);
+      await seed();
+      expect(await migrate(client, { targetVersion: version })).toEqual([version]);
+      expect(await appliedVersions(client)).toEqual([...before, version]);
+    }
+
+    it('0001 creates the seed tables with exactly the seed columns', async () => {
+      await step(1, async () => {
+        expect(await tableExists(client, 'schema_migrations')).toBe(true);
+        expect(await tableExists(client, 'crdt_events')).toBe(false);
+      });
+      expect(Object.keys(await columns(client, 'crdt_events')).sort()).toEqual(
+        [
+          'created_at',
+          'data',
+          'entity_id',
+          'event_id',
+          'event_type',
+          'id',
+          'node_id',
+          'timestamp',
+          'vector_clock',
+        ].sort(),
+      );
+      expect(Object.keys(await columns(client, 'crdt_snapshots')).sort()).toEqual(
+        ['created_at', 'entity_id', 'state', 'updated_at', 'vector_clock'].sort(),
+      );
+      expect(Object.keys(await columns(client, 'crdt_sync_log')).sort()).toEqual(
+        ['created_at', 'events_synced', 'id', 'last_sync', 'node_id', 'sync_direction'].sort(),
+      );
+      // The seed's writes work, and its constraints hold.
+      await insertSeedEvents(client);
+      expect(
+        await sqlState(client, SEED_INSERT_EVENT, [
+          'seed-1',
+          'x',
+          'file_created',
+          '{}',
+          '2024-01-01',
+          'n',
+          '{}',
+          '2024-01-01',
+        ]),
+      ).toBe(UNIQUE_VIOLATION);
+      await client.query(
+        `INSERT INTO crdt_snapshots (entity_id, state, vector_clock, created_at) VALUES ('a', '{}', '{}', '2024-01-01')`,
+      );
+      expect(
+        await sqlState(
+          client,
+          `INSERT INTO crdt_snapshots (entity_id, state, vector_clock, created_at) VALUES ('a', '{}', '{}', '2024-01-01')`,
+        ),
+      ).toBe(UNIQUE_VIOLATION);
+      await client.query(
+        `INSERT INTO crdt_sync_log (node_id, last_sync, sync_direction) VALUES ('n', now(), 'push')`,
+      );
+      const log = await client.query<{ events_synced: number }>(
+        'SELECT events_synced FROM crdt_sync_log',
+      );
+      expect(log).toEqual([{ events_synced: 0 }]);
+    });
+
+    it('0002 gives seed events space "default", per-node seqs in id order and an HLC', async () => {
+      await step(2, () => insertSeedEvents(client));
+      const rows = await client.query<{
+        event_id: string;
+        space_id: string;
+        node_id: string;
+        seq: string | number;
+        hlc: string;
+        timestamp: Date;
+        created_at: Date;
+      }>(
+        'SELECT event_id, space_id, node_id, seq, hlc, timestamp, created_at FROM crdt_events ORDER BY id',
+      );
+      expect(rows.map((r) => [r.event_id, r.space_id, r.node_id, Number(r.seq)])).toEqual([
+        ['seed-1', 'default', 'laptop', 1],
+        ['seed-2', 'default', 'desktop', 1],
+        ['seed-3', 'default', 'laptop', 2],
+        ['seed-4', 'default', 'laptop', 3],
+        ['seed-5', 'default', 'desktop', 2],
+      ]);
+      for (const [i, r] of rows.entries()) {
+        const seed = SEED_EVENTS[i] as SeedEvent;
+        // The naive timestamps were UTC: the instant is kept, the HLC is that instant in ms.
+        expect(r.timestamp.getTime()).toBe(utcMs(seed.at));
+        expect(r.created_at.getTime()).toBe(utcMs(seed.at));
+        expect(r.hlc).toBe(encodeHlc({ wallMs: utcMs(seed.at), counter: 0, nodeId: seed.node }));
+        expect(parseHlc(r.hlc)).toEqual({ wallMs: utcMs(seed.at), counter: 0, nodeId: seed.node });
+      }
+      const cols = await columns(client, 'crdt_events');
+      expect(cols['seq']?.is_nullable).toBe('NO');
+      expect(cols['hlc']?.is_nullable).toBe('NO');
+      expect(cols['created_at']?.is_nullable).toBe('NO');
+      expect(cols['entity_id']?.data_type).toBe('text');
+      expect(cols['timestamp']?.data_type).toBe('timestamp with time zone');
+      expect(await indexes(client, 'crdt_events')).toEqual(
+        expect.arrayContaining([
+          'crdt_events_origin_seq',
+          'crdt_events_entity',
+          'crdt_events_type',
+          'crdt_events_time',
+          'crdt_events_ingested',
+        ]),
+      );
+      const insert = `INSERT INTO crdt_events (event_id, space_id, entity_id, event_type, data, timestamp, node_id,
+        vector_clock, seq, hlc) VALUES ($1, $2, $3, 'file_created', '{}', now(), 'laptop', '{}', $4, $5)`;
+      // (space, node, seq) is unique; the same seq in another space is fine; long paths fit.
+      expect(await sqlState(client, insert, ['dup', 'default', 'x', 2, 'h'])).toBe(
+        UNIQUE_VIOLATION,
+      );
+      expect(
+        await sqlState(client, insert, ['other', 'photos', 'x'.repeat(1000), 2, 'h']),
+      ).toBeUndefined();
+      expect(await sqlState(client, insert, ['nohlc', 'default', 'x', 9, null])).toBe(
+        NOT_NULL_VIOLATION,
+      );
+    });
+
+    it('0003 keys snapshots by (space, entity) and adds the view columns', async () => {
+      await step(3, async () => {
+        await client.query(
+          `INSERT INTO crdt_snapshots (entity_id, state, vector_clock, created_at, updated_at)
+           VALUES ('notes/todo.txt', '{"seed": true}', '{"laptop": 3}', '2024-03-01 10:00:00', '2024-03-01 11:00:00')`,
+        );
+      });
+      const rows = await client.query<Record<string, unknown>>('SELECT * FROM crdt_snapshots');
+      expect(rows).toEqual([
+        {
+          space_id: 'default',
+          entity_id: 'notes/todo.txt',
+          state: { seed: true },
+          vector_clock: { laptop: 3 },
+          created_at: new Date(utcMs('2024-03-01 10:00:00')),
+          updated_at: new Date(utcMs('2024-03-01 11:00:00')),
+          file_exists: true,
+          has_conflict: false,
+          content_hash: null,
+          size: null,
+          last_hlc: null,
+          last_node_id: null,
+        },
+      ]);
+      const insert = `INSERT INTO crdt_snapshots (space_id, entity_id, state, vector_clock) VALUES ($1, $2, '{}', '{}')`;
+      expect(await sqlState(client, insert, ['default', 'notes/todo.txt'])).toBe(UNIQUE_VIOLATION);
+      expect(await sqlState(client, insert, ['photos', 'notes/todo.txt'])).toBeUndefined();
+      const created = await client.query<{ created_at: Date | null }>(
+        `SELECT created_at FROM crdt_snapshots WHERE space_id = 'photos'`,
+      );
+      expect(created[0]?.created_at).toBeInstanceOf(Date);
+      expect(await indexes(client, 'crdt_snapshots')).toEqual(
+        expect.arrayContaining([
+          'crdt_snapshots_pkey',
+          'crdt_snapshots_conflicts',
+          'crdt_snapshots_updated',
+        ]),
+      );
+    });
+
+    it('0004 creates the frontier, quarantine and device tables', async () => {
+      await step(4, async () => {
+        expect(await tableExists(client, 'crdt_origins')).toBe(false);
+      });
+      // Quarantine: one row per (source, event); rows without an event id are all kept.
+      const hold = `INSERT INTO crdt_quarantine (source, event_id, code, message, payload) VALUES ('hub', $1, 'InvalidEvent', 'bad', '{}')`;
+      expect(await sqlState(client, hold, ['e1'])).toBeUndefined();
+      expect(await sqlState(client, hold, ['e1'])).toBe(UNIQUE_VIOLATION);
+      expect(await sqlState(client, hold, [null])).toBeUndefined();
+      expect(await sqlState(client, hold, [null])).toBeUndefined();
+      const held = await client.query<{ attempts: number; released_at: Date | null }>(
+        'SELECT attempts, released_at FROM crdt_quarantine',
+      );
+      expect(held).toEqual(Array(3).fill({ attempts: 1, released_at: null }));
+      // The device identity is a singleton.
+      const device = `INSERT INTO crdt_device (node_id, name) VALUES ($1, $1)`;
+      expect(await sqlState(client, device, ['laptop'])).toBeUndefined();
+      expect(await sqlState(client, device, ['desktop'])).toBe(UNIQUE_VIOLATION);
+      expect(
+        await sqlState(
+          client,
+          `INSERT INTO crdt_device (singleton, node_id, name) VALUES (false, 'x', 'x')`,
+        ),
+      ).toBe(CHECK_VIOLATION);
+      const origins = await columns(client, 'crdt_origins');
+      expect(Object.keys(origins).sort()).toEqual([
+        'contiguous_seq',
+        'max_seq',
+        'node_id',
+        'space_id',
+      ]);
+      expect(await indexes(client, 'crdt_quarantine')).toEqual(
+        expect.arrayContaining(['crdt_quarantine_event', 'crdt_quarantine_pending']),
+      );
+    });
+
+    it('0005 extends seed sync-log rows so status can read them', async () => {
+      await step(5, async () => {
+        await client.query(
+          `INSERT INTO crdt_sync_log (node_id, last_sync, events_synced, sync_direction, created_at)
+           VALUES ('laptop', '2024-03-01 10:00:00', 12, 'pull', '2024-03-01 10:00:01')`,
+        );
+      });
+      const rows = await client.query<Record<string, unknown>>(
+        `SELECT space_id, peer, events_sent, events_received, events_quarantined, duration_ms, status, error,
+                events_synced, last_sync FROM crdt_sync_log`,
+      );
+      expect(rows).toEqual([
+        {
+          space_id: 'default',
+          peer: null,
+          events_sent: 0,
+          events_received: 0,
+          events_quarantined: 0,
+          duration_ms: null,
+          status: 'ok',
+          error: null,
+          events_synced: 12,
+          last_sync: new Date(utcMs('2024-03-01 10:00:00')),
+        },
+      ]);
+      expect(await indexes(client, 'crdt_sync_log')).toContain('crdt_sync_log_latest');
+      const recent = await new SyncLog(client).recent('default');
+      expect(recent).toMatchObject([
+        { nodeId: 'laptop', direction: 'pull', status: 'ok', at: '2024-03-01T10:00:00.000Z' },
+      ]);
+    });
+
+    it('0006 creates the chunk store, keyed by space and hash, with checked hash and size', async () => {
+      await step(6, async () => {
+        expect(await tableExists(client, 'crdt_chunks')).toBe(false);
+      });
+      const put = `INSERT INTO crdt_chunks (space_id, hash, size, data) VALUES ($1, $2, $3, $4)`;
+      const bytes = Buffer.from('hello');
+      const hash = createHash('sha256').update(bytes).digest('hex');
+      expect(await sqlState(client, put, ['photos', hash, 5, bytes])).toBeUndefined();
+      expect(await sqlState(client, put, ['photos', hash, 5, bytes])).toBe(UNIQUE_VIOLATION);
+      expect(await sqlState(client, put, ['docs', hash, 5, bytes])).toBeUndefined();
+      expect(await sqlState(client, put, ['docs', hash.toUpperCase(), 5, bytes])).toBe(
+        CHECK_VIOLATION,
+      );
+      expect(await sqlState(client, put, ['docs', 'a'.repeat(64), 4, bytes])).toBe(CHECK_VIOLATION);
+      const rows = await client.query<{ data: Uint8Array; created_at: Date }>(
+        `SELECT data, created_at FROM crdt_chunks WHERE space_id = 'photos'`,
+      );
+      expect(Buffer.from(rows[0]?.data ?? []).toString()).toBe('hello');
+      expect(rows[0]?.created_at).toBeInstanceOf(Date);
+    });
+
+    it('0007 records the frontier of events stored before the frontier table existed', async () => {
+      const space = 'photos';
+      await step(7, async () => {
+        // Seed rows, migrated through 0002..0006 (they have seqs but no frontier row).
+        await client.exec('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
+        await migrate(client, { targetVersion: 1 });
+        await insertSeedEvents(client);
+        await migrate(client, { targetVersion: 6 });
+        // Events the app appended at version 6, with a gap: their frontier row exists already.
+        const store = await EventStore.open(client, { migrate: false });
+        await store.append([1, 2, 4].map((seq) => appEvent(space, 'n1', seq)));
+        expect(await store.getFrontier('default')).toEqual({});
+        expect(await store.getFrontier(space)).toEqual({ n1: 2 });
+      });
+      const store = await EventStore.open(client, { migrate: false });
+      expect(await store.getFrontier('default')).toEqual({ laptop: 3, desktop: 2 });
+      expect(await store.getFrontier(space)).toEqual({ n1: 2 });
+      const maxSeqs = await client.query<{
+        space_id: string;
+        node_id: string;
+        max_seq: string | number;
+      }>('SELECT space_id, node_id, max_seq FROM crdt_origins ORDER BY space_id, node_id');
+      expect(maxSeqs.map((r) => [r.space_id, r.node_id, Number(r.max_seq)])).toEqual([
+        ['default', 'desktop', 2],
+        ['default', 'laptop', 3],
+        ['photos', 'n1', 4],
+      ]);
+      // So a sync sends the seed's events.
+      expect((await store.readAboveFrontier('default', {}, 100)).map((r) => r.event_id)).toEqual([
+        'seed-2',
+        'seed-5',
+        'seed-1',
+        'seed-3',
+        'seed-4',
+      ]);
+    });
+
+    it('0008 creates the file index, keyed by (space, path) in byte order', async () => {
+      await step(8, async () => {
+        expect(await tableExists(client, 'fs_index')).toBe(false);
+      });
+      const put = `INSERT INTO fs_index (space_id, path, kind, size, hash, chunks) VALUES ($1, $2, $3, $4, $5, $6)`;
+      const chunks = JSON.stringify([{ hash: 'c1', size: 3 }]);
+      expect(
+        await sqlState(client, put, ['s', 'a/b.txt', 'file', 3, 'h1', chunks]),
+      ).toBeUndefined();
+      expect(await sqlState(client, put, ['s', 'a/b.txt', 'file', 3, 'h1', null])).toBe(
+        UNIQUE_VIOLATION,
+      );
+      expect(await sqlState(client, put, ['t', 'a/b.txt', 'file', 3, 'h1', null])).toBeUndefined();
+      expect(await sqlState(client, put, ['s', 'B.txt', 'dir', 0, null, null])).toBeUndefined();
+      expect(await sqlState(client, put, ['s', 'x', 'link', 0, null, null])).toBe(CHECK_VIOLATION);
+      expect(await sqlState(client, put, ['s', 'y', 'file', -1, null, null])).toBe(CHECK_VIOLATION);
+      // Byte order ("B" < "a"), whatever the database's collation.
+      const paths = await client.query<{ path: string }>(
+        `SELECT path FROM fs_index WHERE space_id = 's' ORDER BY path`,
+      );
+      expect(paths.map((r) => r.path)).toEqual(['B.txt', 'a/b.txt']);
+      const byChunk = await client.query<{ path: string }>(
+        `SELECT path FROM fs_index WHERE space_id = 's' AND chunks @> '[{"hash": "c1"}]'`,
+      );
+      expect(byChunk).toEqual([{ path: 'a/b.txt' }]);
+      expect(await indexes(client, 'fs_index')).toEqual(
+        expect.arrayContaining(['fs_index_pkey', 'fs_index_hash', 'fs_index_chunks']),
+      );
+    });
+
+    it('0009 turns on row-level security by space, keeping every row for the owner', async () => {
+      await step(9, async () => {
+        const store = await EventStore.open(client, { migrate: false });
+        await store.append([appEvent('photos', 'n1', 1)]);
+        await store.append([appEvent('docs', 'n1', 1)]);
+      });
+      const secured = await client.query<{ relname: string; relrowsecurity: boolean }>(
+        `SELECT relname, relrowsecurity FROM pg_class
+         WHERE relname IN ('crdt_events', 'crdt_snapshots', 'crdt_origins', 'crdt_chunks', 'hub_members')
+         ORDER BY relname`,
+      );
+      expect(secured.every((r) => r.relrowsecurity)).toBe(true);
+      expect(secured).toHaveLength(5);
+      const policies = await client.query<{ tablename: string }>(
+        `SELECT tablename FROM pg_policies WHERE schemaname = 'public' ORDER BY tablename`,
+      );
+      expect(policies.map((p) => p.tablename)).toEqual([
+        'crdt_chunks',
+        'crdt_events',
+        'crdt_origins',
+        'crdt_snapshots',
+        'hub_members',
+      ]);
+      // The owner (who migrated) still sees and reads everything: devices are unaffected.
+      const store = await EventStore.open(client, { migrate: false });
+      expect(await store.countEvents('photos')).toBe(1);
+      expect(await store.countEvents('docs')).toBe(1);
+      // A member of the device group role sees its own spaces only.
+      const role = `ng_test_dev_${randomUUID().slice(0, 8)}`;
+      await client.exec(`CREATE ROLE ${role} IN ROLE netguardian_device`);
+      try {
+        await client.query(`INSERT INTO hub_members (space_id, role_name) VALUES ('photos', $1)`, [
+          role,
+        ]);
+        const seen = await client.transaction(async (tx) => {
+          await tx.exec(`SET LOCAL ROLE ${role}`);
+          return tx.query<{ space_id: string }>(
+            'SELECT space_id FROM crdt_events ORDER BY space_id',
+          );
+        });
+        expect(seen).toEqual([{ space_id: 'photos' }]);
+      } finally {
+        await client.exec(`DROP OWNED BY ${role}; DROP ROLE ${role}`);
+      }
+    });
+
+    it('has a test for every migration file', () => {
+      expect([...COVERED].sort((a, b) => a - b)).toEqual(MIGRATIONS.map((m) => m.version));
+    });
+
+    it('refuses a migration that changed after it was applied', async () => {
+      await migrate(client);
+      const ledger = await ledgerOf(client);
+      const changed: Migration[] = MIGRATIONS.map((m) =>
+        m.version === 3 ? withSql(m, `${m.sql}\n-- edited after release\n`) : m,
+      );
+      const failure = await migrate(client, { migrations: changed }).catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(NetGuardianError);
+      expect((failure as NetGuardianError).code).toBe('MigrationFailed');
+      expect((failure as NetGuardianError).message).toContain('migration 3');
+      expect(await ledgerOf(client)).toEqual(ledger);
+      // The same store opens fine with the real files.
+      expect(await migrate(client)).toEqual([]);
+    });
+
+    it('leaves the ledger at N−1 and the schema untouched when migration N fails', async () => {
+      const last = MIGRATIONS.length;
+      await migrate(client, { targetVersion: last - 1 });
+      const broken: Migration[] = MIGRATIONS.map((m) =>
+        m.version === last
+          ? withSql(
+              m,
+              `CREATE TABLE half_done (id int);\n${m.sql}\nALTER TABLE no_such_table ADD COLUMN x int;`,
+            )
+          : m,
+      );
+      const failure = await migrate(client, { migrations: broken }).catch((e: unknown) => e);
+      expect((failure as NetGuardianError).code).toBe('MigrationFailed');
+      expect((failure as NetGuardianError).message).toContain(`migration ${last}`);
+      expect(await appliedVersions(client)).toEqual(MIGRATIONS.slice(0, -1).map((m) => m.version));
+      expect(await tableExists(client, 'half_done')).toBe(false);
+      // The real migration still applies afterwards.
+      expect(await migrate(client)).toEqual([last]);
+    });
+  });
+}
+
+function withSql(m: Migration, sql: string): Migration {
+  return { ...m, sql, checksum: createHash('sha256').update(sql).digest('hex') };
+}
+
+function appEvent(space: string, node: string, seq: number): CrdtEvent {
+  const wallMs = Date.UTC(2026, 0, 1) + seq;
+  return {
+    eventId: randomUUID(),
+    spaceId: space,
+    entityId: `f${seq}.txt`,
+    kind: 'FileCreated',
+    data: { content: { hash: createHash('sha256').update(String(seq)).digest('hex'), size: seq } },
+    timestamp: new Date(wallMs).toISOString(),
+    hlc: encodeHlc({ wallMs, counter: 0, nodeId: node }),
+    nodeId: node,
+    seq,
+    vectorClock: { [node]: 1 },
+  };
+}
+
+describeMigrations('PGlite', () => openPgliteClient());
+
+let db: FreshDatabase | undefined;
+describeMigrations('PostgreSQL', async () => {
+  db = await createFreshDatabase('migrations');
+  return openPgClient({ connectionString: db.url, applicationName: 'migrations-test' });
+});
+afterAll(async () => {
+  await db?.drop();
+});
