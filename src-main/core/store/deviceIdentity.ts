@@ -20,11 +20,24 @@ export async function loadOrCreateDeviceIdentity(
 ): Promise<DeviceIdentity> {
   const existing = (await client.query<{ node_id: string; name: string }>(SELECT))[0];
   if (existing) return { nodeId: existing.node_id, name: existing.name };
-  const nodeId = wanted.nodeId ?? `dev-${randomUUID().slice(0, 13)}`;
+  const nodeId = wanted.nodeId ?? `${slug(wanted.name ?? '') || 'dev'}-${randomUUID().slice(0, 8)}`;
   const valid = validateId('nodeId', nodeId);
   if (!valid.ok) throw valid.error;
   await client.query(INSERT, [nodeId, wanted.name ?? nodeId]);
   const row = (await client.query<{ node_id: string; name: string }>(SELECT))[0];
   if (!row) throw new Error('device identity was not stored');
   return { nodeId: row.node_id, name: row.name };
+}
+
+/**
+ * A readable node id prefix from the device name ("Anna's Laptop" → "annas-laptop"), so conflict
+ * copies say which device wrote them; the random suffix keeps ids unique across devices.
+ */
+function slug(name: string): string {
+  return name
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40);
 }

@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import type { SqlClient, SqlExecutor, Unlisten } from './sqlClient.js';
 
@@ -20,6 +21,7 @@ const wrap = (db: PgliteLike): SqlExecutor => ({
  * when `dataDir` is undefined (tests, benchmarks of the baseline).
  */
 export async function openPgliteClient(dataDir?: string): Promise<SqlClient> {
+  if (dataDir !== undefined) await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const db = dataDir === undefined ? await PGlite.create() : await PGlite.create(dataDir);
   const base = wrap(db);
   return {

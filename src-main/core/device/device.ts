@@ -1,0 +1,355 @@
+import { mkdir, readFile, realpath } from 'node:fs/promises';
+import path from 'node:path';
+import type { FileView } from '../../../src-shared/crdt/fileEntity.js';
+import type { NetGuardianError } from '../../../src-shared/errors.js';
+import type { Result } from '../../../src-shared/result.js';
+import { CRDTManager, type KeepChoice } from '../crdtManager.js';
+import type { DeviceConfig } from '../deviceConfig.js';
+import { dataPaths } from '../deviceConfig.js';
+import { PgChunkStore, type ChunkSource } from '../files/chunkStore.js';
+import { FileIndex } from '../files/fileIndex.js';
+import { IGNORE_FILE, IgnoreRules } from '../files/ignoreRules.js';
+import {
+  createMaterializer,
+  type MaterializeReport,
+  type Materializer,
+} from '../files/materializer.js';
+import {
+  createScanner,
+  type ScanProgress,
+  type ScanSummary,
+  type Scanner,
+} from '../files/scanner.js';
+import { watchFolder, type FolderWatcher } from '../files/watcher.js';
+import { openHubAsDevice } from '../hub/hubSchema.js';
+import { childLogger, type Logger } from '../log.js';
+import { EventStore } from '../store/eventStore.js';
+import type { PgClientOptions } from '../store/pgClient.js';
+import { openPgliteClient } from '../store/pgliteClient.js';
+import { SyncEngine, type SyncReport, type SyncStatus } from '../syncEngine.js';
+import { uploadChunksFor } from './chunkUpload.js';
+import { entitiesOutOfStep } from './reconcile.js';
+
+/** What a device reports while it works: the CLI prints it, the app pushes it to the UI. */
+export type DeviceEvent =
+  | { readonly type: 'scan'; readonly progress: ScanProgress }
+  | { readonly type: 'upload'; readonly bytes: number; readonly chunks: number }
+  | { readonly type: 'download'; readonly report: MaterializeReport }
+  | {
+      readonly type: 'sync-progress';
+      readonly direction: 'pull' | 'push';
+      readonly done: number;
+      readonly total: number;
+    }
+  | { readonly type: 'synced'; readonly report: SyncReport }
+  | { readonly type: 'local-change'; readonly summary: ScanSummary }
+  | { readonly type: 'error'; readonly message: string };
+
+export interface DeviceOptions {
+  readonly dataDir: string;
+  readonly config: DeviceConfig;
+  /** The hub connection, resolved at the edge from the config and the environment; none = local only. */
+  readonly hub?: PgClientOptions | undefined;
+  /** The device's own store; default PGlite in `<dataDir>/db`. */
+  readonly store?: EventStore;
+  readonly log?: Logger;
+  readonly now?: () => number;
+  readonly onEvent?: (event: DeviceEvent) => void;
+  /** Debounce of the watcher (ms). */
+  readonly quietMs?: number;
+}
+
+export interface DeviceStatus {
+  readonly folder: string;
+  readonly deviceName: string;
+  readonly nodeId: string;
+  readonly spaceId: string;
+  readonly hub: string | null;
+  readonly paused: boolean;
+  readonly sync: SyncStatus | null;
+  readonly files: number;
+  readonly conflicts: number;
+  readonly quarantined: number;
+}
+
+const noChunks: ChunkSource = { getChunks: () => Promise.resolve(new Map()) };
+
+/**
+ * One synced folder on this device: store, scanner, materializer, watcher and,
+ * with a hub, the sync engine with chunk upload before push and
+ * materialization after pull. `start()` runs it as a daemon; the CLI's
+ * one-shot commands use `scan()` and `syncNow()` without starting.
+ */
+export class Device {
+  private watcher: FolderWatcher | undefined;
+  private rescanTimer: NodeJS.Timeout | undefined;
+  private readonly log: Logger;
+  private closed = false;
+  private syncRequested: NodeJS.Timeout | undefined;
+
+  private constructor(
+    readonly options: DeviceOptions,
+    readonly root: string,
+    readonly store: EventStore,
+    readonly manager: CRDTManager,
+    readonly index: FileIndex,
+    readonly scanner: Scanner,
+    readonly materializer: Materializer,
+    readonly hub:
+      | { readonly store: EventStore; readonly chunks: PgChunkStore; readonly engine: SyncEngine }
+      | undefined,
+    private readonly ownsStore: boolean,
+    ignoreHolder: { set(rules: IgnoreRules): void; get(): IgnoreRules },
+  ) {
+    this.log = childLogger(options.log, 'device');
+    this.ignoreHolder = ignoreHolder;
+  }
+
+  private readonly ignoreHolder: { set(rules: IgnoreRules): void; get(): IgnoreRules };
+
+  static async open(options: DeviceOptions): Promise<Device> {
+    const { config } = options;
+    await mkdir(config.folder, { recursive: true });
+    const root = await realpath(config.folder);
+    const ownsStore = options.store === undefined;
+    const store =
+      options.store ??
+      (await EventStore.open(await openPgliteClient(dataPaths(options.dataDir).db)));
+    try {
+      const manager = await CRDTManager.open({
+        store,
+        spaceId: config.spaceId,
+        deviceName: config.deviceName,
+        ...(options.now ? { now: options.now } : {}),
+        ...(options.log ? { log: options.log } : {}),
+      });
+      const index = new FileIndex(store.client, config.spaceId);
+      let rules = await loadIgnoreRules(root);
+      const ignoreHolder = { set: (r: IgnoreRules) => (rules = r), get: () => rules };
+      const emit = options.onEvent ?? (() => undefined);
+      const scanner = createScanner({
+        root,
+        spaceId: config.spaceId,
+        index,
+        manager,
+        ignore: () => rules,
+        onProgress: (progress) => emit({ type: 'scan', progress }),
+        ...(options.log ? { log: options.log } : {}),
+      });
+      let hub: Device['hub'];
+      let chunkSource: ChunkSource = noChunks;
+      if (options.hub) {
+        const hubStore = await openHubAsDevice({ ...options.hub, spaceId: config.spaceId });
+        const chunks = new PgChunkStore(hubStore.client);
+        chunkSource = chunks;
+        hub = { store: hubStore, chunks, engine: undefined as unknown as SyncEngine };
+      }
+      const materializer = createMaterializer({
+        root,
+        spaceId: config.spaceId,
+        dataDir: options.dataDir,
+        index,
+        manager,
+        chunks: chunkSource,
+        scanner,
+        ignore: () => rules,
+        ...(options.log ? { log: options.log } : {}),
+      });
+      if (hub) {
+        const hubChunks = hub.chunks;
+        const engine = new SyncEngine({
+          manager,
+          remote: hub.store,
+          ...(options.log ? { log: options.log } : {}),
+          onProgress: (p) => emit({ type: 'sync-progress', ...p }),
+          onSynced: (report) => emit({ type: 'synced', report }),
+          beforePushBatch: async (events) => {
+            const up = await uploadChunksFor(events, {
+              spaceId: config.spaceId,
+              root,
+              index,
+              hub: hubChunks,
+            });
+            if (up.chunks > 0) emit({ type: 'upload', bytes: up.bytes, chunks: up.chunks });
+          },
+          afterPullBatch: async (report) => {
+            if (report.changes.length === 0) return;
+            const applied = await materializer.apply(report.changes.map((c) => c.entityId));
+            emit({ type: 'download', report: applied });
+          },
+        });
+        hub = { ...hub, engine };
+      }
+      return new Device(
+        options,
+        root,
+        store,
+        manager,
+        index,
+        scanner,
+        materializer,
+        hub,
+        ownsStore,
+        ignoreHolder,
+      );
+    } catch (e) {
+      if (ownsStore) await store.close();
+      throw e;
+    }
+  }
+
+  get spaceId(): string {
+    return this.manager.spaceId;
+  }
+
+  private emit(event: DeviceEvent): void {
+    this.options.onEvent?.(event);
+  }
+
+  /** Full scan of the folder against the index. */
+  async scan(): Promise<ScanSummary> {
+    this.ignoreHolder.set(await loadIgnoreRules(this.root));
+    const summary = await this.scanner.fullScan();
+    if (summary.created + summary.updated + summary.deleted > 0)
+      this.emit({ type: 'local-change', summary });
+    return summary;
+  }
+
+  /** Makes the disk match the store wherever they disagree (after a crash, a failed download, …). */
+  async reconcile(): Promise<MaterializeReport | undefined> {
+    const ids = await entitiesOutOfStep(this.store.client, this.spaceId);
+    if (ids.length === 0) return undefined;
+    return this.materializer.apply(ids);
+  }
+
+  /** One round: scan, pull (and materialize), push. Without a hub: scan only. */
+  async syncNow(): Promise<SyncReport | undefined> {
+    await this.scan();
+    if (!this.hub || this.options.config.paused) return undefined;
+    const report = await this.hub.engine.bidirectionalSync();
+    await this.reconcile();
+    return report;
+  }
+
+  /** Runs as a daemon: initial scan and sync, watcher, live pull, periodic sync and rescan. */
+  async start(): Promise<void> {
+    const { config } = this.options;
+    await this.scan();
+    await this.reconcile();
+    this.watcher = watchFolder({
+      root: this.root,
+      quietMs: this.options.quietMs ?? 30,
+      isIgnored: (rel, isDir) =>
+        isDir ? this.ignoreHolder.get().ignoresDir(rel) : this.ignoreHolder.get().ignoresFile(rel),
+      onPaths: (paths) => void this.onLocalPaths(paths),
+      onError: (e) => {
+        this.emit({
+          type: 'error',
+          message: `file watcher failed (${e.message}); falling back to a rescan every minute`,
+        });
+        this.scheduleRescans(60_000);
+      },
+    });
+    await this.watcher.ready;
+    this.scheduleRescans(config.rescanIntervalMs);
+    if (this.hub && !config.paused) {
+      await this.hub.engine.bidirectionalSync();
+      await this.hub.engine.startLive();
+      this.hub.engine.startAutoSync(config.syncIntervalMs);
+    }
+  }
+
+  private scheduleRescans(intervalMs: number): void {
+    if (this.rescanTimer) clearInterval(this.rescanTimer);
+    this.rescanTimer = setInterval(() => {
+      this.scan()
+        .then(() => this.requestSync())
+        .catch((e: unknown) =>
+          this.emit({ type: 'error', message: `rescan failed: ${(e as Error).message}` }),
+        );
+    }, intervalMs);
+    this.rescanTimer.unref();
+  }
+
+  private async onLocalPaths(paths: string[]): Promise<void> {
+    if (this.closed) return;
+    try {
+      if (paths.includes(IGNORE_FILE)) this.ignoreHolder.set(await loadIgnoreRules(this.root));
+      const summary = await this.scanner.scanPaths(paths);
+      if (summary.created + summary.updated + summary.deleted > 0) {
+        this.emit({ type: 'local-change', summary });
+        this.requestSync();
+      }
+    } catch (e) {
+      this.emit({
+        type: 'error',
+        message: `scanning changed files failed: ${(e as Error).message}`,
+      });
+    }
+  }
+
+  /** Pushes soon; many requests in a burst become one sync. */
+  requestSync(): void {
+    if (!this.hub || this.options.config.paused || this.closed || this.syncRequested) return;
+    const engine = this.hub.engine;
+    this.syncRequested = setTimeout(() => {
+      this.syncRequested = undefined;
+      engine
+        .bidirectionalSync()
+        .catch((e: unknown) => this.emit({ type: 'error', message: (e as Error).message }));
+    }, 0);
+  }
+
+  async resolveConflict(
+    entityPath: string,
+    keep: KeepChoice | { eventId: string },
+  ): Promise<Result<FileView, NetGuardianError>> {
+    const result = await this.manager.resolveConflict(entityPath, keep);
+    if (result.ok) {
+      await this.materializer.apply([result.value.entityId]);
+      this.requestSync();
+    }
+    return result;
+  }
+
+  async status(): Promise<DeviceStatus> {
+    const counts = await this.store.countSnapshots(this.spaceId);
+    const quarantined = await this.manager.quarantine.count(this.spaceId);
+    let sync: SyncStatus | null = null;
+    if (this.hub) sync = await this.hub.engine.getSyncStatus();
+    return {
+      folder: this.root,
+      deviceName: this.options.config.deviceName,
+      nodeId: this.manager.nodeId,
+      spaceId: this.spaceId,
+      hub: this.hub?.store.description ?? null,
+      paused: this.options.config.paused,
+      sync,
+      files: counts.files,
+      conflicts: counts.conflicts,
+      quarantined,
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.syncRequested) clearTimeout(this.syncRequested);
+    if (this.rescanTimer) clearInterval(this.rescanTimer);
+    await this.watcher?.close();
+    if (this.hub) {
+      await this.hub.engine.close();
+      await this.hub.store.close();
+    }
+    if (this.ownsStore) await this.store.close();
+    this.log.info({ folder: this.root }, 'device closed');
+  }
+}
+
+async function loadIgnoreRules(root: string): Promise<IgnoreRules> {
+  try {
+    return IgnoreRules.fromText(await readFile(path.join(root, IGNORE_FILE), 'utf8'));
+  } catch {
+    return IgnoreRules.fromText('');
+  }
+}

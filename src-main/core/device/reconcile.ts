@@ -1,0 +1,29 @@
+import type { SqlExecutor } from '../store/sqlClient.js';
+
+/**
+ * Entities whose disk state may not match the store: the file index (what is
+ * on disk) disagrees with the snapshot (what should be), or a conflict's
+ * copies may be missing. Materializing these repairs whatever a crash, a
+ * failed download or a stopped daemon left behind; the materializer decides
+ * per entity, so a false positive costs one stat.
+ */
+const SELECT_OUT_OF_STEP = `
+SELECT s.entity_id FROM crdt_snapshots s
+LEFT JOIN fs_index f ON f.space_id = s.space_id AND f.path = s.entity_id
+WHERE s.space_id = $1 AND (
+  (s.file_exists AND (f.path IS NULL OR (f.kind = 'file' AND f.hash IS DISTINCT FROM s.content_hash)))
+  OR (NOT s.file_exists AND f.path IS NOT NULL)
+  OR s.has_conflict
+)
+ORDER BY s.entity_id COLLATE "C"
+LIMIT $2`;
+
+export async function entitiesOutOfStep(
+  db: SqlExecutor,
+  spaceId: string,
+  limit = 100_000,
+): Promise<string[]> {
+  return (await db.query<{ entity_id: string }>(SELECT_OUT_OF_STEP, [spaceId, limit])).map(
+    (r) => r.entity_id,
+  );
+}

@@ -1,0 +1,258 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { open, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { NetGuardianError } from '../../../src-shared/errors.js';
+import type { ChunkRef, ContentRef } from '../../../src-shared/events/event.js';
+import { err, ok, type Result } from '../../../src-shared/result.js';
+import type { ChunkSource } from './chunkStore.js';
+import {
+  chunkLocations,
+  type ChunkLocation,
+  type FileIndex,
+  type IndexEntry,
+} from './fileIndex.js';
+import { TEMP_PREFIX } from './ignoreRules.js';
+import { resolveExisting } from './safePaths.js';
+
+type Out<T> = Result<T, NetGuardianError>;
+
+/** Bytes of chunks held at once while a large file is assembled. */
+const WINDOW_BYTES = 8 * 1024 * 1024;
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+export interface ChunkResolverOptions {
+  readonly rootReal: string;
+  readonly spaceId: string;
+  readonly index: FileIndex;
+  readonly source: ChunkSource;
+}
+
+/**
+ * Verified chunk bytes for writing files: first from files this device
+ * already holds (a renamed, copied or edited file is not downloaded again),
+ * then from the source. Every chunk's SHA-256 is checked before use; a chunk
+ * from the source that fails is refused with ChunkHashMismatch.
+ */
+export class ChunkResolver {
+  private readonly cache = new Map<string, Uint8Array>();
+  private cachedBytes = 0;
+  /** Chunks taken from local files / downloaded, for reports and tests. */
+  reused = 0;
+  downloaded = 0;
+
+  constructor(private readonly options: ChunkResolverOptions) {}
+
+  /** Fetches ahead the chunks of many small files in one request (bounded by the caller). */
+  async prefetch(refs: readonly ChunkRef[]): Promise<void> {
+    const got = await this.resolve(
+      refs.filter((r) => !this.cache.has(r.hash)),
+      [],
+    );
+    // Errors surface again, per file, when the file asks for the chunk.
+    if (got.ok) for (const [hash, bytes] of got.value) this.remember(hash, bytes);
+  }
+
+  /** Drops prefetched chunks (between groups of files). */
+  clear(): void {
+    this.cache.clear();
+    this.cachedBytes = 0;
+  }
+
+  /** Bytes of each ref, verified. `hints`: indexed files likely to hold them (the file being replaced). */
+  async get(
+    refs: readonly ChunkRef[],
+    hints: readonly IndexEntry[],
+  ): Promise<Out<Map<string, Uint8Array>>> {
+    const out = new Map<string, Uint8Array>();
+    const missing: ChunkRef[] = [];
+    for (const ref of refs) {
+      const cached = this.cache.get(ref.hash);
+      if (cached) out.set(ref.hash, cached);
+      else missing.push(ref);
+    }
+    const got = await this.resolve(missing, hints);
+    if (!got.ok) return got;
+    for (const [hash, bytes] of got.value) out.set(hash, bytes);
+    return ok(out);
+  }
+
+  private remember(hash: string, bytes: Uint8Array): void {
+    if (this.cachedBytes + bytes.byteLength > WINDOW_BYTES * 4) return;
+    this.cache.set(hash, bytes);
+    this.cachedBytes += bytes.byteLength;
+  }
+
+  private async resolve(
+    refs: readonly ChunkRef[],
+    hints: readonly IndexEntry[],
+  ): Promise<Out<Map<string, Uint8Array>>> {
+    const out = new Map<string, Uint8Array>();
+    const wanted = new Map(refs.map((r) => [r.hash, r]));
+    if (wanted.size === 0) return ok(out);
+    const locations = new Map<string, ChunkLocation[]>();
+    for (const hint of hints) {
+      for (const [hash, location] of chunkLocations(hint)) {
+        if (wanted.has(hash)) locations.set(hash, [...(locations.get(hash) ?? []), location]);
+      }
+    }
+    const unknown = [...wanted.keys()].filter((h) => !locations.has(h));
+    if (unknown.length > 0) {
+      for (const [hash, list] of await this.options.index.findChunks(unknown))
+        locations.set(hash, list);
+    }
+    for (const [hash, list] of locations) {
+      const ref = wanted.get(hash) as ChunkRef;
+      for (const location of list.slice(0, 3)) {
+        const bytes = await this.readLocal(location, ref);
+        if (bytes) {
+          out.set(hash, bytes);
+          this.reused++;
+          break;
+        }
+      }
+    }
+    const remote = [...wanted.keys()].filter((h) => !out.has(h));
+    if (remote.length === 0) return ok(out);
+    const fetched = await this.options.source.getChunks(this.options.spaceId, remote);
+    for (const hash of remote) {
+      const bytes = fetched.get(hash);
+      const ref = wanted.get(hash) as ChunkRef;
+      if (!bytes) {
+        return err(
+          new NetGuardianError(
+            'NotFound',
+            `chunk ${hash} is not available from the source`,
+            'chunk',
+          ),
+        );
+      }
+      if (bytes.byteLength !== ref.size || sha256(bytes) !== hash) {
+        return err(
+          new NetGuardianError(
+            'ChunkHashMismatch',
+            `chunk ${hash} from the source does not match its hash (${bytes.byteLength} bytes); refused`,
+            'chunk',
+          ),
+        );
+      }
+      out.set(hash, bytes);
+      this.downloaded++;
+    }
+    return ok(out);
+  }
+
+  /** A chunk's bytes from a local file, if the file still holds them (verified). */
+  private async readLocal(location: ChunkLocation, ref: ChunkRef): Promise<Uint8Array | undefined> {
+    if (location.size !== ref.size) return undefined;
+    const abs = await resolveExisting(this.options.rootReal, location.path);
+    if (!abs.ok || abs.value === undefined) return undefined;
+    try {
+      const fh = await open(abs.value, constants.O_RDONLY | constants.O_NOFOLLOW);
+      try {
+        const bytes = Buffer.allocUnsafe(ref.size);
+        const { bytesRead } = await fh.read(bytes, 0, ref.size, location.offset);
+        if (bytesRead !== ref.size || sha256(bytes) !== ref.hash) return undefined;
+        return bytes;
+      } finally {
+        await fh.close();
+      }
+    } catch {
+      // Moved, changed or unreadable since it was indexed: fetch it instead.
+      return undefined;
+    }
+  }
+}
+
+/** Consecutive refs grouped so each group's bytes stay near `WINDOW_BYTES`. */
+function* windows(refs: readonly ChunkRef[]): Generator<ChunkRef[]> {
+  let group: ChunkRef[] = [];
+  let bytes = 0;
+  for (const ref of refs) {
+    if (group.length > 0 && bytes + ref.size > WINDOW_BYTES) {
+      yield group;
+      group = [];
+      bytes = 0;
+    }
+    group.push(ref);
+    bytes += ref.size;
+  }
+  if (group.length > 0) yield group;
+}
+
+/** Whether a content reference can be assembled from chunks at all. */
+export function checkContent(content: ContentRef): Out<readonly ChunkRef[]> {
+  const chunks = content.chunks ?? [];
+  const total = chunks.reduce((n, c) => n + c.size, 0);
+  if (content.size > 0 && chunks.length === 0) {
+    return err(
+      new NetGuardianError(
+        'NotFound',
+        `content ${content.hash} has no chunk list; cannot assemble it`,
+        'content',
+      ),
+    );
+  }
+  if (total !== content.size) {
+    return err(
+      new NetGuardianError(
+        'InvalidEvent',
+        `content ${content.hash}: chunks add up to ${total} bytes, not ${content.size}`,
+        'content',
+      ),
+    );
+  }
+  return ok(chunks);
+}
+
+/**
+ * Writes `content` to a new temp file (`.ng-tmp-<random>`) in `dirAbs`, chunk
+ * window by chunk window (never the whole file in memory), checks the whole
+ * file's hash and fsyncs it. On any failure the temp file is removed and
+ * nothing else was touched. The caller sets mode and times, then renames.
+ */
+export async function writeTempFile(
+  dirAbs: string,
+  content: ContentRef,
+  resolver: ChunkResolver,
+  hints: readonly IndexEntry[],
+): Promise<Out<string>> {
+  const checked = checkContent(content);
+  if (!checked.ok) return checked;
+  const temp = path.join(dirAbs, `${TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
+  const fh = await open(temp, 'wx', 0o600);
+  let result: Out<string> = ok(temp);
+  try {
+    const whole = createHash('sha256');
+    for (const group of windows(checked.value)) {
+      const bytes = await resolver.get(group, hints);
+      if (!bytes.ok) {
+        result = bytes;
+        break;
+      }
+      for (const ref of group) {
+        const chunk = bytes.value.get(ref.hash) as Uint8Array;
+        whole.update(chunk);
+        await fh.write(chunk, 0, chunk.byteLength);
+      }
+    }
+    if (result.ok && whole.digest('hex') !== content.hash) {
+      result = err(
+        new NetGuardianError(
+          'ChunkHashMismatch',
+          `assembled content does not match its hash ${content.hash}; refused`,
+          'content',
+        ),
+      );
+    }
+    if (result.ok) await fh.sync();
+  } catch (e) {
+    await fh.close();
+    await unlink(temp).catch(() => undefined);
+    throw e;
+  }
+  await fh.close();
+  if (!result.ok) await unlink(temp).catch(() => undefined);
+  return result;
+}

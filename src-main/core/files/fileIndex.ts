@@ -1,0 +1,275 @@
+import type { Stats } from 'node:fs';
+import type { VectorClockJson } from '../../../src-shared/crdt/vectorClock.js';
+import type { ChunkRef } from '../../../src-shared/events/event.js';
+import type { SqlExecutor } from '../store/sqlClient.js';
+
+export type IndexKind = 'file' | 'dir';
+
+/** The lstat fields that tell whether a file changed since it was indexed. */
+export interface DiskStat {
+  readonly size: number;
+  readonly mtimeMs: number;
+  /** Text: inode numbers may exceed 2^53. */
+  readonly ino: string;
+  /** Full st_mode (type and permission bits). */
+  readonly mode: number;
+}
+
+/** One row of `fs_index` (migration 0008): what this device last saw on disk, or wrote itself. */
+export interface IndexEntry extends DiskStat {
+  /** Entity id: relative POSIX path, NFC. */
+  readonly path: string;
+  readonly kind: IndexKind;
+  /** SHA-256 of the content (files). */
+  readonly hash: string | null;
+  /** The content's chunks; `null` when not loaded (`all()`) or for folders. */
+  readonly chunks: readonly ChunkRef[] | null;
+  /** Version vector of the version the disk content came from (the basis of the next local change). */
+  readonly versionClock: VectorClockJson | null;
+}
+
+/** Where a chunk's bytes sit in a file this device holds. */
+export interface ChunkLocation {
+  readonly path: string;
+  readonly offset: number;
+  readonly size: number;
+}
+
+export const diskStatOf = (st: Stats): DiskStat => ({
+  size: st.size,
+  mtimeMs: st.mtimeMs,
+  ino: String(st.ino),
+  mode: st.mode,
+});
+
+/** Whether a file on disk is exactly as indexed (so it need not be hashed again). */
+export const sameStat = (entry: DiskStat, st: DiskStat): boolean =>
+  entry.size === st.size &&
+  entry.mtimeMs === st.mtimeMs &&
+  entry.ino === st.ino &&
+  entry.mode === st.mode;
+
+/** Rows per statement: each batch is one JSONB parameter. */
+const BATCH = 10_000;
+
+const COLUMNS = `path, kind, size, mtime_ms, ino, mode, hash, chunks, version_clock`;
+const asJsonArray = (select: string) =>
+  `SELECT coalesce(json_agg(t ORDER BY t.path), '[]')::text AS rows FROM (${select}) t`;
+
+// Compact arrays without the JSONB columns: a rescan of 10,000 files loads this.
+const SELECT_ALL_STATS = `
+SELECT coalesce(json_agg(json_build_array(path, kind, size, mtime_ms, ino, mode, hash)), '[]')::text AS rows
+FROM fs_index WHERE space_id = $1`;
+const SELECT_MANY = asJsonArray(
+  `SELECT ${COLUMNS} FROM fs_index
+   WHERE space_id = $1 AND path IN (SELECT jsonb_array_elements_text($2::jsonb))`,
+);
+// `path` is COLLATE "C": everything under "a/" sorts in ["a/", "a0") ('0' follows '/').
+const SELECT_TREE = asJsonArray(
+  `SELECT ${COLUMNS} FROM fs_index
+   WHERE space_id = $1 AND (path = $2 OR (path > $2 || '/' AND path < $2 || '0'))`,
+);
+const SELECT_ALL = asJsonArray(`SELECT ${COLUMNS} FROM fs_index WHERE space_id = $1`);
+
+const UPSERT = `
+INSERT INTO fs_index AS f (space_id, ${COLUMNS}, updated_at)
+SELECT $1, ${COLUMNS}, now()
+FROM jsonb_to_recordset($2::jsonb) AS x(path text, kind text, size bigint, mtime_ms float8,
+  ino text, mode integer, hash text, chunks jsonb, version_clock jsonb)
+ON CONFLICT (space_id, path) DO UPDATE SET
+  kind = excluded.kind, size = excluded.size, mtime_ms = excluded.mtime_ms, ino = excluded.ino,
+  mode = excluded.mode, hash = excluded.hash, chunks = excluded.chunks,
+  version_clock = excluded.version_clock, updated_at = now()`;
+
+const DELETE_MANY = `
+DELETE FROM fs_index WHERE space_id = $1 AND path IN (SELECT jsonb_array_elements_text($2::jsonb))`;
+
+const SELECT_BY_CONTENT = asJsonArray(
+  `SELECT ${COLUMNS} FROM fs_index
+   WHERE space_id = $1 AND kind = 'file' AND hash IN (SELECT jsonb_array_elements_text($2::jsonb))`,
+);
+
+// Candidates through the GIN index (one containment probe per wanted hash), then
+// each candidate's chunk list is expanded to find the chunk's byte offset.
+// Meant for a few hashes at a time (the chunks of a window of a large file).
+const SELECT_CHUNK_LOCATIONS = `
+WITH wanted AS (SELECT DISTINCT h FROM jsonb_array_elements_text($2::jsonb) AS w(h)),
+candidates AS (
+  SELECT i.path, i.chunks FROM fs_index i
+  WHERE i.space_id = $1 AND i.kind = 'file'
+    AND i.chunks @> ANY (ARRAY(SELECT jsonb_build_array(jsonb_build_object('hash', h)) FROM wanted))
+),
+expanded AS (
+  SELECT c.path, e->>'hash' AS hash, (e->>'size')::bigint AS size,
+         sum((e->>'size')::bigint) OVER (PARTITION BY c.path ORDER BY n) - (e->>'size')::bigint AS off
+  FROM candidates c CROSS JOIN LATERAL jsonb_array_elements(c.chunks) WITH ORDINALITY AS t(e, n)
+)
+SELECT coalesce(json_agg(json_build_array(x.hash, x.path, x.off, x.size) ORDER BY x.path, x.off), '[]')::text AS rows
+FROM expanded x WHERE x.hash IN (SELECT h FROM wanted)`;
+
+interface Row {
+  path: string;
+  kind: IndexKind;
+  size: number | string;
+  mtime_ms: number;
+  ino: string;
+  mode: number;
+  hash: string | null;
+  chunks?: ChunkRef[] | null;
+  version_clock: VectorClockJson | null;
+}
+
+const fromRow = (r: Row): IndexEntry => ({
+  path: r.path,
+  kind: r.kind,
+  size: Number(r.size),
+  mtimeMs: r.mtime_ms,
+  ino: r.ino,
+  mode: r.mode,
+  hash: r.hash,
+  chunks: r.chunks ?? null,
+  versionClock: r.version_clock,
+});
+
+const toRow = (e: IndexEntry): Row => ({
+  path: e.path,
+  kind: e.kind,
+  size: e.size,
+  mtime_ms: e.mtimeMs,
+  ino: e.ino,
+  mode: e.mode,
+  hash: e.hash,
+  chunks: e.chunks ? e.chunks.map((c) => ({ hash: c.hash, size: c.size })) : null,
+  version_clock: e.versionClock,
+});
+
+/** Hashes per chunk-list probe: each is one GIN lookup. */
+const CHUNK_PROBES = 256;
+
+/** Each chunk of an indexed file with its byte offset. */
+export function* chunkLocations(entry: IndexEntry): Generator<[string, ChunkLocation]> {
+  let offset = 0;
+  for (const c of entry.chunks ?? []) {
+    yield [c.hash, { path: entry.path, offset, size: c.size }];
+    offset += c.size;
+  }
+}
+
+function* slices<T>(items: readonly T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
+
+/**
+ * The `fs_index` rows of one space. Every batch operation is one statement
+ * per 10,000 entries (a JSONB parameter expanded in SQL).
+ */
+export class FileIndex {
+  constructor(
+    private readonly db: SqlExecutor,
+    readonly spaceId: string,
+  ) {}
+
+  async get(path: string): Promise<IndexEntry | undefined> {
+    return (await this.getMany([path])).get(path);
+  }
+
+  async getMany(paths: readonly string[]): Promise<Map<string, IndexEntry>> {
+    const out = new Map<string, IndexEntry>();
+    for (const part of slices([...new Set(paths)], BATCH)) {
+      for (const e of await this.select(SELECT_MANY, [this.spaceId, JSON.stringify(part)]))
+        out.set(e.path, e);
+    }
+    return out;
+  }
+
+  /** Inserts or replaces entries (the last one wins when a path repeats). */
+  async upsertMany(entries: readonly IndexEntry[]): Promise<void> {
+    const unique = [...new Map(entries.map((e) => [e.path, e])).values()];
+    for (const part of slices(unique, BATCH)) {
+      await this.db.query(UPSERT, [this.spaceId, JSON.stringify(part.map(toRow))]);
+    }
+  }
+
+  async deleteMany(paths: readonly string[]): Promise<void> {
+    for (const part of slices([...new Set(paths)], BATCH)) {
+      await this.db.query(DELETE_MANY, [this.spaceId, JSON.stringify(part)]);
+    }
+  }
+
+  /** Entries in path order: all of them, or `prefix` itself and everything under `prefix/`. */
+  async list(prefix?: string): Promise<IndexEntry[]> {
+    if (prefix === undefined || prefix === '') return this.select(SELECT_ALL, [this.spaceId]);
+    return this.select(SELECT_TREE, [this.spaceId, prefix]);
+  }
+
+  /**
+   * Every entry of the space by path, stat fields only (`chunks` and
+   * `versionClock` are null): what a scan compares the disk against.
+   */
+  async all(): Promise<Map<string, IndexEntry>> {
+    const rows = await this.db.query<{ rows: string }>(SELECT_ALL_STATS, [this.spaceId]);
+    const out = new Map<string, IndexEntry>();
+    type Compact = [string, IndexKind, number | string, number, string, number, string | null];
+    for (const [path, kind, size, mtimeMs, ino, mode, hash] of JSON.parse(
+      rows[0]?.rows ?? '[]',
+    ) as Compact[]) {
+      out.set(path, {
+        path,
+        kind,
+        size: Number(size),
+        mtimeMs,
+        ino,
+        mode,
+        hash,
+        chunks: null,
+        versionClock: null,
+      });
+    }
+    return out;
+  }
+
+  /** Files whose whole content has one of these hashes, with their chunk lists. */
+  async withContent(hashes: readonly string[]): Promise<IndexEntry[]> {
+    const out: IndexEntry[] = [];
+    for (const part of slices([...new Set(hashes)], BATCH)) {
+      out.push(...(await this.select(SELECT_BY_CONTENT, [this.spaceId, JSON.stringify(part)])));
+    }
+    return out;
+  }
+
+  /**
+   * For each wanted chunk hash, the indexed files that hold it and where.
+   * Whole-content matches first (every small file is one chunk), then the
+   * chunk-list index for the rest.
+   */
+  async findChunks(hashes: readonly string[]): Promise<Map<string, ChunkLocation[]>> {
+    const wanted = new Set(hashes);
+    const out = new Map<string, ChunkLocation[]>();
+    const add = (hash: string, location: ChunkLocation) => {
+      const list = out.get(hash) ?? [];
+      list.push(location);
+      out.set(hash, list);
+    };
+    for (const entry of await this.withContent([...wanted])) {
+      for (const [hash, location] of chunkLocations(entry))
+        if (wanted.has(hash)) add(hash, location);
+    }
+    const rest = [...wanted].filter((h) => !out.has(h));
+    for (const part of slices(rest, CHUNK_PROBES)) {
+      const rows = await this.db.query<{ rows: string }>(SELECT_CHUNK_LOCATIONS, [
+        this.spaceId,
+        JSON.stringify(part),
+      ]);
+      const found = JSON.parse(rows[0]?.rows ?? '[]') as [string, string, number, number][];
+      for (const [hash, path, offset, size] of found) {
+        add(hash, { path, offset: Number(offset), size: Number(size) });
+      }
+    }
+    return out;
+  }
+
+  private async select(sql: string, params: readonly unknown[]): Promise<IndexEntry[]> {
+    const rows = await this.db.query<{ rows: string }>(sql, params);
+    return (JSON.parse(rows[0]?.rows ?? '[]') as Row[]).map(fromRow);
+  }
+}

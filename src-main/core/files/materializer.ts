@@ -1,0 +1,546 @@
+import type { Stats } from 'node:fs';
+import {
+  chmod,
+  lstat,
+  mkdir,
+  readdir,
+  realpath,
+  rename,
+  rmdir,
+  unlink,
+  utimes,
+} from 'node:fs/promises';
+import path from 'node:path';
+import { conflictCopyPath } from '../../../src-shared/conflictNames.js';
+import type { FileView } from '../../../src-shared/crdt/fileEntity.js';
+import { NetGuardianError, type ErrorCode } from '../../../src-shared/errors.js';
+import type { ChunkRef, ContentRef } from '../../../src-shared/events/event.js';
+import { isDirectoryContent } from '../../../src-shared/fileKinds.js';
+import type { CRDTManager } from '../crdtManager.js';
+import { childLogger, type Logger } from '../log.js';
+import { Mutex } from '../mutex.js';
+import type { ChunkSource } from './chunkStore.js';
+import { ChunkResolver, writeTempFile } from './contentWriter.js';
+import { diskStatOf, sameStat, type FileIndex, type IndexEntry } from './fileIndex.js';
+import { TEMP_PREFIX, type IgnoreRules } from './ignoreRules.js';
+import {
+  ancestorsOf,
+  entityAbsPath,
+  lstatOrUndefined,
+  prepareTarget,
+  resolveExisting,
+} from './safePaths.js';
+import { isExec, viewExec } from './scanDecision.js';
+import { loadViews, type Scanner } from './scanner.js';
+import { createTrash, type Trash } from './trash.js';
+import { ioError } from './treeWalk.js';
+
+export interface MaterializerOptions {
+  readonly root: string;
+  readonly spaceId: string;
+  /** The device's data directory (the trash lives there). */
+  readonly dataDir: string;
+  readonly index: FileIndex;
+  readonly manager: CRDTManager;
+  /** Where chunk bytes come from when no local file holds them (the hub's chunk store). */
+  readonly chunks: ChunkSource;
+  /** Scans a local edit found just before replacing a file, so it becomes a conflict sibling. */
+  readonly scanner: Scanner;
+  /** Paths ignored here are not materialized (as Syncthing: ignored means not synced, either way). */
+  readonly ignore?: () => IgnoreRules;
+  readonly log?: Logger;
+}
+
+export interface MaterializeError {
+  readonly path: string;
+  readonly code: ErrorCode;
+  readonly message: string;
+}
+
+export interface MaterializeReport {
+  /** Files whose content was written. */
+  readonly written: string[];
+  /** Files whose executable bit was set or cleared in place. */
+  readonly modeChanged: string[];
+  readonly dirsCreated: string[];
+  /** Files and folders moved to the trash because the store says they are gone. */
+  readonly removed: string[];
+  readonly conflictCopies: string[];
+  /** Already as the store says. */
+  readonly unchanged: string[];
+  /** Still changing locally after re-checks, or in the way: tried again on the next apply. */
+  readonly deferred: string[];
+  readonly errors: MaterializeError[];
+  readonly chunksReused: number;
+  readonly chunksDownloaded: number;
+}
+
+export interface Materializer {
+  /** Makes the disk match the store's view of these entities. Runs one call at a time. */
+  apply(entityIds: readonly string[]): Promise<MaterializeReport>;
+  readonly trash: Trash;
+}
+
+/** Small files' chunks are fetched in one request per group of this many bytes. */
+const PREFETCH_BYTES = 16 * 1024 * 1024;
+const PREFETCH_FILE_MAX = 1024 * 1024;
+/** Re-check rounds before an entity still changing locally is deferred. */
+const MAX_ROUNDS = 3;
+
+/** Permission bits for a written file: the replaced file's read/write bits, exec as the store says. */
+export function fileMode(previous: number | undefined, exec: boolean): number {
+  const base = previous === undefined ? 0o644 : previous & 0o666;
+  return exec ? base | ((base & 0o444) >> 2) : base;
+}
+
+/** Whether what is on disk is exactly what the index says this device saw or wrote. */
+function matchesIndex(st: Stats | undefined, indexed: IndexEntry | undefined): boolean {
+  if (!st) return indexed === undefined;
+  if (st.isFile()) return indexed?.kind === 'file' && sameStat(indexed, diskStatOf(st));
+  if (st.isDirectory()) return indexed?.kind === 'dir';
+  return false;
+}
+
+export function createMaterializer(options: MaterializerOptions): Materializer {
+  if (options.index.spaceId !== options.spaceId || options.manager.spaceId !== options.spaceId) {
+    throw new Error(
+      `materializer for space ${options.spaceId} given an index or manager of another space`,
+    );
+  }
+  const trash = createTrash({ dataDir: options.dataDir });
+  const mutex = new Mutex();
+  const log = childLogger(options.log, 'materializer');
+  return {
+    trash,
+    apply: (entityIds) =>
+      mutex.run(async () => {
+        const started = Date.now();
+        const run = new ApplyRun(options, trash);
+        await run.apply(entityIds);
+        const report = run.report();
+        log.info(
+          {
+            written: report.written.length,
+            removed: report.removed.length,
+            conflictCopies: report.conflictCopies.length,
+            deferred: report.deferred.length,
+            errors: report.errors.length,
+            ms: Date.now() - started,
+          },
+          'materialized',
+        );
+        return report;
+      }),
+  };
+}
+
+type Outcome = 'done' | 'rescan';
+
+/** One `apply` call. */
+class ApplyRun {
+  private rootReal = '';
+  private resolver: ChunkResolver | undefined;
+  private readonly out = {
+    written: [] as string[],
+    modeChanged: [] as string[],
+    dirsCreated: [] as string[],
+    removed: [] as string[],
+    conflictCopies: [] as string[],
+    unchanged: [] as string[],
+    deferred: [] as string[],
+    errors: [] as MaterializeError[],
+  };
+  private readonly rows: IndexEntry[] = [];
+  private readonly dropped: string[] = [];
+
+  constructor(
+    private readonly options: MaterializerOptions,
+    private readonly trash: Trash,
+  ) {}
+
+  report(): MaterializeReport {
+    return {
+      ...this.out,
+      chunksReused: this.resolver?.reused ?? 0,
+      chunksDownloaded: this.resolver?.downloaded ?? 0,
+    };
+  }
+
+  private error(p: string, e: NetGuardianError): void {
+    this.out.errors.push({ path: p, code: e.code, message: e.message });
+  }
+
+  private ignored(p: string, isDir: boolean): boolean {
+    const rules = this.options.ignore?.();
+    const name = p.slice(p.lastIndexOf('/') + 1);
+    if (name.startsWith(TEMP_PREFIX)) return true;
+    if (!rules) return false;
+    if (ancestorsOf(p).some((a) => rules.ignoresDir(a))) return true;
+    return isDir ? rules.ignoresDir(p) : rules.ignoresFile(p);
+  }
+
+  async apply(entityIds: readonly string[]): Promise<void> {
+    try {
+      this.rootReal = await realpath(this.options.root);
+    } catch (e) {
+      this.error('', ioError('', 'open the folder', e));
+      return;
+    }
+    this.resolver = new ChunkResolver({
+      rootReal: this.rootReal,
+      spaceId: this.options.spaceId,
+      index: this.options.index,
+      source: this.options.chunks,
+    });
+    const ids: string[] = [];
+    for (const id of [...new Set(entityIds)].sort()) {
+      const abs = entityAbsPath(this.rootReal, id);
+      if (!abs.ok) this.error(id, abs.error);
+      else ids.push(id);
+    }
+    const views = await loadViews(this.options.manager, ids);
+    const indexed = await this.options.index.getMany(ids);
+    const present = ids.filter((id) => views.get(id)?.exists);
+    // Children before parents, and after every write (a rename's new file reuses the old one's chunks).
+    const absent = ids.filter((id) => !views.get(id)?.exists).reverse();
+
+    for (const group of this.prefetchGroups(present, views, indexed)) {
+      await this.resolver.prefetch(group.refs);
+      for (const id of group.ids) await this.settle(id, views.get(id), indexed.get(id));
+      this.resolver.clear();
+    }
+    for (const id of absent) await this.settle(id, views.get(id), indexed.get(id));
+    await this.flushIndex();
+    if (this.out.conflictCopies.length > 0) {
+      // Recorded as ordinary files; the same copy written by several devices is one version.
+      const scan = await this.options.scanner.scanPaths(this.out.conflictCopies);
+      for (const e of scan.errors) this.out.errors.push(e);
+    }
+  }
+
+  private async flushIndex(): Promise<void> {
+    await this.options.index.upsertMany(this.rows.splice(0, this.rows.length));
+    await this.options.index.deleteMany(this.dropped.splice(0, this.dropped.length));
+  }
+
+  /** Present entities in order, grouped so small files' missing chunks are fetched in one request per group. */
+  private *prefetchGroups(
+    ids: readonly string[],
+    views: ReadonlyMap<string, FileView | undefined>,
+    indexed: ReadonlyMap<string, IndexEntry>,
+  ): Generator<{ ids: string[]; refs: ChunkRef[] }> {
+    let group: string[] = [];
+    let refs: ChunkRef[] = [];
+    let bytes = 0;
+    for (const id of ids) {
+      const content = views.get(id)?.content;
+      const needs =
+        content &&
+        !isDirectoryContent(content) &&
+        content.size <= PREFETCH_FILE_MAX &&
+        indexed.get(id)?.hash !== content.hash;
+      if (needs && bytes + content.size > PREFETCH_BYTES && group.length > 0) {
+        yield { ids: group, refs };
+        group = [];
+        refs = [];
+        bytes = 0;
+      }
+      group.push(id);
+      if (needs) {
+        refs.push(...(content.chunks ?? []));
+        bytes += content.size;
+      }
+    }
+    if (group.length > 0) yield { ids: group, refs };
+  }
+
+  /**
+   * Makes one entity's path match the store. Before replacing or removing
+   * anything, the disk is compared with the index: an unscanned local change
+   * is scanned first (so it becomes its own version, a conflict sibling) and
+   * the decision is made again on the new view.
+   */
+  private async settle(
+    id: string,
+    firstView: FileView | undefined,
+    firstIndexed: IndexEntry | undefined,
+  ): Promise<void> {
+    let view = firstView;
+    let indexed = firstIndexed;
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      if (round > 0) {
+        await this.flushIndex();
+        await this.options.scanner.scanPaths([id]);
+        view = await this.options.manager.getFileState(id);
+        indexed = await this.options.index.get(id);
+      }
+      const isDir = view?.exists === true && isDirectoryContent(view.content);
+      if (this.ignored(id, isDir)) return;
+      const where = await resolveExisting(this.rootReal, id);
+      if (!where.ok) {
+        this.error(id, where.error);
+        return;
+      }
+      let outcome: Outcome;
+      try {
+        const st = where.value === undefined ? undefined : await lstatOrUndefined(where.value);
+        if (st?.isSymbolicLink()) {
+          this.error(
+            id,
+            new NetGuardianError('PathEscapesRoot', `${id} is a symlink here; left alone`, 'path'),
+          );
+          return;
+        }
+        if (!matchesIndex(st, indexed)) {
+          outcome = 'rescan';
+        } else if (view?.exists) {
+          outcome = await this.settlePresent(id, view, indexed, st);
+        } else {
+          outcome = await this.settleAbsent(id, indexed, st);
+        }
+      } catch (e) {
+        this.error(id, e instanceof NetGuardianError ? e : ioError(id, 'write', e));
+        return;
+      }
+      if (outcome === 'done') return;
+    }
+    this.out.deferred.push(id);
+  }
+
+  private async settlePresent(
+    id: string,
+    view: FileView,
+    indexed: IndexEntry | undefined,
+    st: Stats | undefined,
+  ): Promise<Outcome> {
+    const content = view.content as ContentRef;
+    if (!isDirectoryContent(view.content)) await this.writeConflictCopies(id, view, indexed);
+    const versionClock = view.winner?.clock ?? view.clock;
+    if (isDirectoryContent(content)) {
+      if (st?.isDirectory()) {
+        this.out.unchanged.push(id);
+      } else {
+        if (st?.isFile()) {
+          await this.trash.move(await this.absOf(id), {
+            path: id,
+            kind: 'file',
+            hash: indexed?.hash ?? null,
+            size: st.size,
+            reason: 'replaced',
+          });
+        }
+        const target = await prepareTarget(this.rootReal, id);
+        if (!target.ok) throw target.error;
+        await this.indexCreatedDirs(target.value.createdDirs);
+        await mkdir(target.value.abs);
+        this.out.dirsCreated.push(id);
+      }
+      this.rows.push(row(id, await lstat(await this.absOf(id)), null, null, versionClock));
+      return 'done';
+    }
+
+    const exec = viewExec(view);
+    if (st?.isDirectory()) {
+      const abs = await this.absOf(id);
+      if ((await readdir(abs)).length > 0) {
+        this.error(
+          id,
+          new NetGuardianError(
+            'FileSystemError',
+            `a folder with content is where file ${id} goes`,
+            'path',
+          ),
+        );
+        return 'done';
+      }
+      await rmdir(abs);
+      return this.writeContent(id, content, exec, view, undefined, undefined);
+    }
+    if (st && indexed?.hash === content.hash) {
+      const abs = await this.absOf(id);
+      if (isExec(st.mode) !== exec) {
+        await chmod(abs, fileMode(st.mode, exec));
+        this.out.modeChanged.push(id);
+      } else this.out.unchanged.push(id);
+      const now = await lstat(abs);
+      this.rows.push(row(id, now, content.hash, content.chunks ?? [], versionClock));
+      return 'done';
+    }
+    return this.writeContent(id, content, exec, view, st, indexed);
+  }
+
+  /** Writes new content atomically: temp file beside the target, fsync, mode, mtime, rename. */
+  private async writeContent(
+    id: string,
+    content: ContentRef,
+    exec: boolean,
+    view: FileView,
+    st: Stats | undefined,
+    indexed: IndexEntry | undefined,
+  ): Promise<Outcome> {
+    const target = await prepareTarget(this.rootReal, id);
+    if (!target.ok) throw target.error;
+    await this.indexCreatedDirs(target.value.createdDirs);
+    const abs = target.value.abs;
+    const temp = await writeTempFile(
+      path.dirname(abs),
+      content,
+      this.resolver as ChunkResolver,
+      indexed ? [indexed] : [],
+    );
+    if (!temp.ok) {
+      this.error(id, temp.error);
+      return 'done';
+    }
+    try {
+      await chmod(temp.value, fileMode(st?.mode, exec));
+      const mtimeMs = view.fields['mtimeMs'];
+      if (typeof mtimeMs === 'number' && Number.isFinite(mtimeMs) && mtimeMs >= 0) {
+        await utimes(temp.value, new Date(), mtimeMs / 1000);
+      }
+      // Last look: a local write since the check above is scanned, not overwritten.
+      if (!matchesIndex(await lstatOrUndefined(abs), indexed)) {
+        await unlink(temp.value);
+        return 'rescan';
+      }
+      if (st?.isFile()) {
+        await this.trash.keepCopy(abs, {
+          path: id,
+          kind: 'file',
+          hash: indexed?.hash ?? null,
+          size: st.size,
+          reason: 'replaced',
+        });
+      }
+      await rename(temp.value, abs);
+    } catch (e) {
+      await unlink(temp.value).catch(() => undefined);
+      throw e;
+    }
+    const now = await lstat(abs);
+    this.rows.push(
+      row(id, now, content.hash, content.chunks ?? [], view.winner?.clock ?? view.clock),
+    );
+    this.out.written.push(id);
+    return 'done';
+  }
+
+  private async settleAbsent(
+    id: string,
+    indexed: IndexEntry | undefined,
+    st: Stats | undefined,
+  ): Promise<Outcome> {
+    if (!st) {
+      if (indexed) this.dropped.push(id);
+      return 'done';
+    }
+    const abs = await this.absOf(id);
+    if (st.isFile()) {
+      await this.trash.move(abs, {
+        path: id,
+        kind: 'file',
+        hash: indexed?.hash ?? null,
+        size: st.size,
+        reason: 'deleted',
+      });
+    } else if (st.isDirectory()) {
+      const entries = await readdir(abs, { withFileTypes: true });
+      if (entries.length === 0) await rmdir(abs);
+      else if (entries.every((e) => this.ignored(`${id}/${e.name}`, e.isDirectory()))) {
+        // Only ignored leftovers (.DS_Store, build output): kept in the trash with the folder.
+        await this.trash.move(abs, {
+          path: id,
+          kind: 'dir',
+          hash: null,
+          size: 0,
+          reason: 'deleted',
+        });
+      } else {
+        // Still holds synced or new files: it stays, and the next scan records it again.
+        this.dropped.push(id);
+        this.out.deferred.push(id);
+        return 'done';
+      }
+    } else {
+      return 'done';
+    }
+    this.dropped.push(id);
+    this.out.removed.push(id);
+    return 'done';
+  }
+
+  /** Each losing content sibling as a file next to the winner, named the same on every device. */
+  private async writeConflictCopies(
+    id: string,
+    view: FileView,
+    indexed: IndexEntry | undefined,
+  ): Promise<void> {
+    for (const loser of view.conflicts) {
+      if (!loser.value || isDirectoryContent(loser.value)) continue;
+      const copyId = conflictCopyPath(id, loser);
+      const abs = entityAbsPath(this.rootReal, copyId);
+      if (!abs.ok) {
+        this.error(copyId, abs.error);
+        continue;
+      }
+      // A copy the store knows (written by a peer, or deleted by a user on purpose) is not ours to write.
+      if (await this.options.manager.getFileState(copyId)) continue;
+      const target = await prepareTarget(this.rootReal, copyId);
+      if (!target.ok) {
+        this.error(copyId, target.error);
+        continue;
+      }
+      if (await lstatOrUndefined(target.value.abs)) continue;
+      const temp = await writeTempFile(
+        path.dirname(target.value.abs),
+        loser.value,
+        this.resolver as ChunkResolver,
+        indexed ? [indexed] : [],
+      );
+      if (!temp.ok) {
+        this.error(copyId, temp.error);
+        continue;
+      }
+      await chmod(temp.value, fileMode(undefined, false));
+      if (await lstatOrUndefined(target.value.abs)) {
+        await unlink(temp.value);
+        continue;
+      }
+      await rename(temp.value, target.value.abs);
+      this.out.conflictCopies.push(copyId);
+    }
+  }
+
+  /** Folders created as parents are indexed when the store has them as folders (else the scanner records them). */
+  private async indexCreatedDirs(dirs: readonly string[]): Promise<void> {
+    for (const dir of dirs) {
+      const view = await this.options.manager.getFileState(dir);
+      if (!view?.exists || !isDirectoryContent(view.content)) continue;
+      const st = await lstat(await this.absOf(dir));
+      this.rows.push(row(dir, st, null, null, view.winner?.clock ?? view.clock));
+    }
+  }
+
+  private async absOf(id: string): Promise<string> {
+    const abs = entityAbsPath(this.rootReal, id);
+    if (!abs.ok) throw abs.error;
+    return abs.value;
+  }
+}
+
+function row(
+  id: string,
+  st: Stats,
+  hash: string | null,
+  chunks: IndexEntry['chunks'],
+  versionClock: IndexEntry['versionClock'],
+): IndexEntry {
+  return {
+    path: id,
+    kind: st.isDirectory() ? 'dir' : 'file',
+    ...diskStatOf(st),
+    hash,
+    chunks,
+    versionClock,
+  };
+}

@@ -1,0 +1,132 @@
+import type { Stats } from 'node:fs';
+import { lstat, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { NetGuardianError } from '../../../src-shared/errors.js';
+import { validateEntityPath } from '../../../src-shared/paths.js';
+import { err, ok, type Result } from '../../../src-shared/result.js';
+
+/**
+ * Where the folder layer may touch the disk: only under the root's real path,
+ * never through a symlink. Every path it writes, moves or reads for reuse
+ * comes from an entity id (possibly a peer's) and goes through here.
+ *
+ * Limit: the checks run just before the operation, not atomically with it (no
+ * openat in Node); a local process racing to swap a folder for a symlink in
+ * between is outside what this defends against. Peers' paths are.
+ */
+
+type PathResult<T> = Result<T, NetGuardianError>;
+
+const escapes = (entityId: string, why: string) =>
+  new NetGuardianError(
+    'PathEscapesRoot',
+    `refusing ${JSON.stringify(entityId)}: ${why}`,
+    'entityId',
+  );
+
+/** `a/b/c` → `['a', 'a/b']`: the folders that must exist (as real folders) to hold it. */
+export function ancestorsOf(entityId: string): string[] {
+  const parts = entityId.split('/');
+  const out: string[] = [];
+  for (let i = 1; i < parts.length; i++) out.push(parts.slice(0, i).join('/'));
+  return out;
+}
+
+/**
+ * The absolute path of an entity under `rootReal` (a realpath). Refuses ids
+ * that are not valid entity paths; ids that would leave the root (`..`,
+ * absolute) are refused as PathEscapesRoot.
+ */
+export function entityAbsPath(rootReal: string, entityId: string): PathResult<string> {
+  const valid = validateEntityPath(entityId);
+  if (!valid.ok) {
+    const hostile =
+      entityId.startsWith('/') ||
+      /^[A-Za-z]:/.test(entityId) ||
+      entityId.split(/[\\/]/).some((s) => s === '..');
+    return hostile ? err(escapes(entityId, valid.error.message)) : valid;
+  }
+  const abs = path.join(rootReal, ...entityId.split('/'));
+  if (!abs.startsWith(rootReal + path.sep))
+    return err(escapes(entityId, 'it resolves outside the root'));
+  return ok(abs);
+}
+
+/** lstat, or `undefined` when nothing is there. */
+export async function lstatOrUndefined(abs: string): Promise<Stats | undefined> {
+  try {
+    return await lstat(abs);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw e;
+  }
+}
+
+/**
+ * Checks the folders above an entity: each that exists must be a real folder
+ * (not a symlink, not a file). Returns the ancestors that do not exist yet.
+ */
+export async function checkAncestors(
+  rootReal: string,
+  entityId: string,
+): Promise<PathResult<string[]>> {
+  const ancestors = ancestorsOf(entityId);
+  for (const [i, dir] of ancestors.entries()) {
+    const st = await lstatOrUndefined(path.join(rootReal, ...dir.split('/')));
+    if (!st) return ok(ancestors.slice(i));
+    if (st.isSymbolicLink()) return err(escapes(entityId, `${dir} is a symlink`));
+    if (!st.isDirectory()) {
+      return err(
+        new NetGuardianError(
+          'FileSystemError',
+          `cannot place ${JSON.stringify(entityId)}: ${dir} is a file, not a folder`,
+          'entityId',
+        ),
+      );
+    }
+  }
+  return ok([]);
+}
+
+/**
+ * Resolves an entity for writing: validates it, checks its ancestors, and
+ * creates the missing ones one level at a time (re-checking each, so a
+ * symlink appearing meanwhile is still refused). Returns the absolute path
+ * and the folders it created.
+ */
+export async function prepareTarget(
+  rootReal: string,
+  entityId: string,
+): Promise<PathResult<{ abs: string; createdDirs: string[] }>> {
+  const abs = entityAbsPath(rootReal, entityId);
+  if (!abs.ok) return abs;
+  const missing = await checkAncestors(rootReal, entityId);
+  if (!missing.ok) return missing;
+  for (const dir of missing.value) {
+    const dirAbs = path.join(rootReal, ...dir.split('/'));
+    try {
+      await mkdir(dirAbs);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const st = await lstat(dirAbs);
+      if (!st.isDirectory()) return err(escapes(entityId, `${dir} is not a folder`));
+    }
+  }
+  return ok({ abs: abs.value, createdDirs: missing.value });
+}
+
+/**
+ * Resolves an entity for reading or moving what is there: validated, and no
+ * ancestor is a symlink. `undefined` when an ancestor is missing (so is it).
+ */
+export async function resolveExisting(
+  rootReal: string,
+  entityId: string,
+): Promise<PathResult<string | undefined>> {
+  const abs = entityAbsPath(rootReal, entityId);
+  if (!abs.ok) return abs;
+  const missing = await checkAncestors(rootReal, entityId);
+  if (!missing.ok) return missing;
+  return ok(missing.value.length > 0 ? undefined : abs.value);
+}

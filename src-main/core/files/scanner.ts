@@ -1,0 +1,495 @@
+import type { Stats } from 'node:fs';
+import { lstat, realpath } from 'node:fs/promises';
+import path from 'node:path';
+import type { FileView } from '../../../src-shared/crdt/fileEntity.js';
+import type { VectorClockJson } from '../../../src-shared/crdt/vectorClock.js';
+import { NetGuardianError, type ErrorCode } from '../../../src-shared/errors.js';
+import type { ChunkRef } from '../../../src-shared/events/event.js';
+import { DIRECTORY_CONTENT } from '../../../src-shared/fileKinds.js';
+import { normalizeEntityPath } from '../../../src-shared/paths.js';
+import type { CRDTManager } from '../crdtManager.js';
+import { childLogger, type Logger } from '../log.js';
+import { Mutex } from '../mutex.js';
+import { hashFile } from './fileHasher.js';
+import { diskStatOf, sameStat, type FileIndex, type IndexEntry } from './fileIndex.js';
+import { TEMP_PREFIX, type IgnoreRules } from './ignoreRules.js';
+import { ancestorsOf, checkAncestors, lstatOrUndefined } from './safePaths.js';
+import {
+  decideGone,
+  decidePresent,
+  isExec,
+  type DiskContent,
+  type ScanDecision,
+} from './scanDecision.js';
+import { ioError, walkTree, type WalkedFile } from './treeWalk.js';
+
+export interface ScanError {
+  readonly path: string;
+  readonly code: ErrorCode;
+  readonly message: string;
+}
+
+export interface ScanSummary {
+  /** Files looked at (lstat). */
+  readonly scanned: number;
+  readonly hashed: number;
+  readonly bytesHashed: number;
+  readonly created: number;
+  readonly updated: number;
+  readonly deleted: number;
+  readonly skippedSymlinks: number;
+  /** Files that changed while being hashed: left for the next scan (the watcher reports them again). */
+  readonly busy: number;
+  /** Unreadable files, invalid names, refused writes: reported, never a crash. */
+  readonly errors: readonly ScanError[];
+}
+
+export interface ScanProgress {
+  readonly phase: 'walking' | 'hashing' | 'done';
+  readonly filesSeen: number;
+  readonly toHash: number;
+  readonly hashed: number;
+  readonly bytesToHash: number;
+  readonly bytesHashed: number;
+}
+
+export interface ScannerOptions {
+  readonly root: string;
+  readonly spaceId: string;
+  readonly index: FileIndex;
+  readonly manager: CRDTManager;
+  /** The current rules (the caller reloads them when `.netguardianignore` changes). */
+  readonly ignore: () => IgnoreRules;
+  readonly onProgress?: (progress: ScanProgress) => void;
+  /** Each chunk of each file hashed (e.g. to keep it in the device's chunk store for upload). */
+  readonly onChunk?: (ref: ChunkRef, bytes: Uint8Array) => void | Promise<void>;
+  /** Files hashed at once (default 3). */
+  readonly hashConcurrency?: number;
+  readonly progressIntervalMs?: number;
+  readonly log?: Logger;
+}
+
+export interface Scanner {
+  /** Compares the whole folder with the index and records what changed. */
+  fullScan(): Promise<ScanSummary>;
+  /** The same for some paths (files or folders, present or gone), e.g. from the watcher. */
+  scanPaths(relPaths: readonly string[]): Promise<ScanSummary>;
+}
+
+/** Index rows written per statement while a scan runs. */
+const FLUSH_ROWS = 2_000;
+/** Above this many paths, views are read by paging the snapshots instead of one query each. */
+const BULK_VIEWS = 1_000;
+
+interface Plan {
+  readonly dirs: WalkedFile[];
+  readonly files: WalkedFile[];
+  readonly gone: IndexEntry[];
+  readonly forget: string[];
+}
+
+const emptyPlan = (): Plan => ({ dirs: [], files: [], gone: [], forget: [] });
+const isUnder = (p: string, prefix: string) =>
+  prefix === '' || p === prefix || p.startsWith(`${prefix}/`);
+
+/**
+ * The scanner: finds what changed on disk since the index, hashes only that,
+ * and records CRDT events for real changes (see `scanDecision.ts`). Scans run
+ * one at a time.
+ */
+export function createScanner(options: ScannerOptions): Scanner {
+  if (options.index.spaceId !== options.spaceId || options.manager.spaceId !== options.spaceId) {
+    throw new Error(
+      `scanner for space ${options.spaceId} given an index or manager of another space`,
+    );
+  }
+  const mutex = new Mutex();
+  const log = childLogger(options.log, 'scanner');
+  let rootReal: string | undefined;
+
+  async function resolveRoot(): Promise<string> {
+    rootReal ??= await realpath(options.root);
+    const st = await lstat(rootReal);
+    if (!st.isDirectory()) throw new Error(`${rootReal} is not a folder`);
+    return rootReal;
+  }
+
+  const run = (collect: (scan: ScanRun) => Promise<void>) =>
+    mutex.run(async () => {
+      const started = Date.now();
+      let scan: ScanRun;
+      try {
+        scan = new ScanRun(options, await resolveRoot());
+      } catch (e) {
+        // Root missing (an unmounted drive?): record nothing, above all no deletes.
+        return {
+          ...ScanRun.emptySummary(),
+          errors: [toScanError('', ioError('', 'open the folder', e))],
+        };
+      }
+      await collect(scan);
+      await scan.execute();
+      const summary = scan.finish();
+      log.info(
+        { ...summary, errors: summary.errors.length, ms: Date.now() - started },
+        'scan finished',
+      );
+      return summary;
+    });
+
+  return {
+    fullScan: () =>
+      run(async (scan) => {
+        await scan.collectTree('', await options.index.all());
+      }),
+    scanPaths: (relPaths) => run((scan) => scan.collectPaths(relPaths)),
+  };
+}
+
+const toScanError = (p: string, e: NetGuardianError): ScanError => ({
+  path: p,
+  code: e.code,
+  message: e.message,
+});
+
+/** One scan: collects a plan (what to hash, what is gone), then executes it. */
+class ScanRun {
+  private readonly plan = emptyPlan();
+  private readonly rules: IgnoreRules;
+  private readonly errors: ScanError[] = [];
+  private readonly unreadable: string[] = [];
+  private readonly rows: IndexEntry[] = [];
+  private readonly counts = {
+    scanned: 0,
+    hashed: 0,
+    bytesHashed: 0,
+    created: 0,
+    updated: 0,
+    deleted: 0,
+    skippedSymlinks: 0,
+    busy: 0,
+  };
+  private progress: ScanProgress = {
+    phase: 'walking',
+    filesSeen: 0,
+    toHash: 0,
+    hashed: 0,
+    bytesToHash: 0,
+    bytesHashed: 0,
+  };
+  private lastProgressAt = 0;
+
+  static emptySummary(): ScanSummary {
+    return {
+      scanned: 0,
+      hashed: 0,
+      bytesHashed: 0,
+      created: 0,
+      updated: 0,
+      deleted: 0,
+      skippedSymlinks: 0,
+      busy: 0,
+      errors: [],
+    };
+  }
+
+  constructor(
+    private readonly options: ScannerOptions,
+    private readonly rootReal: string,
+  ) {
+    this.rules = options.ignore();
+  }
+
+  private abs(p: string): string {
+    return path.join(this.rootReal, ...p.split('/'));
+  }
+
+  private error(p: string, e: NetGuardianError): void {
+    this.errors.push(toScanError(p, e));
+  }
+
+  private isIgnored(p: string, isDir: boolean): boolean {
+    const name = p.slice(p.lastIndexOf('/') + 1);
+    if (name.startsWith(TEMP_PREFIX)) return true;
+    if (ancestorsOf(p).some((a) => this.rules.ignoresDir(a))) return true;
+    return isDir ? this.rules.ignoresDir(p) : this.rules.ignoresFile(p);
+  }
+
+  // ---- collecting -------------------------------------------------------------
+
+  /** Walks `start` (`''`: the root) and plans against `known` (index entries at and under it). */
+  async collectTree(start: string, known: ReadonlyMap<string, IndexEntry>): Promise<void> {
+    const seen = new Set<string>();
+    if (start !== '') seen.add(start);
+    for await (const batch of walkTree({
+      rootReal: this.rootReal,
+      start,
+      isIgnored: (p, isDir) => (isDir ? this.rules.ignoresDir(p) : this.rules.ignoresFile(p)),
+      isKnown: (p) => known.has(p),
+      onSymlink: () => this.counts.skippedSymlinks++,
+      onError: (p, e) => this.error(p, e),
+      onUnreadableDir: (p) => this.unreadable.push(p),
+    })) {
+      for (const dir of batch.dirs) {
+        seen.add(dir.path);
+        if (known.get(dir.path)?.kind !== 'dir') this.plan.dirs.push(dir);
+      }
+      for (const file of batch.files) {
+        seen.add(file.path);
+        this.counts.scanned++;
+        const k = known.get(file.path);
+        if (k?.kind === 'file' && sameStat(k, diskStatOf(file.stats))) continue;
+        this.plan.files.push(file);
+      }
+      this.report({ filesSeen: this.counts.scanned });
+    }
+    for (const entry of known.values()) {
+      if (seen.has(entry.path)) continue;
+      this.planAbsent(entry);
+    }
+  }
+
+  /** An indexed path not found on disk: gone, or only hidden from us (ignored, unreadable). */
+  private planAbsent(entry: IndexEntry): void {
+    if (this.unreadable.some((u) => isUnder(entry.path, u))) return;
+    if (this.isIgnored(entry.path, entry.kind === 'dir')) this.plan.forget.push(entry.path);
+    else this.plan.gone.push(entry);
+  }
+
+  async collectPaths(relPaths: readonly string[]): Promise<void> {
+    const ids = new Set<string>();
+    for (const raw of relPaths) {
+      const id = normalizeEntityPath(raw);
+      if (id.ok) ids.add(id.value);
+      else this.error(raw, id.error);
+    }
+    const walked: string[] = [];
+    for (const p of [...ids].sort()) {
+      if (walked.some((w) => isUnder(p, w))) continue;
+      const known = new Map((await this.options.index.list(p)).map((e) => [e.path, e]));
+      const ancestors = await checkAncestors(this.rootReal, p);
+      const st = ancestors.ok && ancestors.value.length === 0 ? await this.lstatSafe(p) : undefined;
+      if (!ancestors.ok && ancestors.error.code === 'PathEscapesRoot')
+        this.counts.skippedSymlinks++;
+      if (st?.isSymbolicLink()) this.counts.skippedSymlinks++;
+      if (st?.isDirectory() && !this.isIgnored(p, true)) {
+        walked.push(p);
+        if (known.get(p)?.kind !== 'dir') this.plan.dirs.push({ path: p, stats: st });
+        await this.collectTree(p, known);
+        continue;
+      }
+      if (st?.isFile() && !this.isIgnored(p, false)) {
+        this.counts.scanned++;
+        const k = known.get(p);
+        if (!(k?.kind === 'file' && sameStat(k, diskStatOf(st))))
+          this.plan.files.push({ path: p, stats: st });
+        known.delete(p);
+      }
+      // Whatever else was indexed here (or under here, if it was a folder) is absent now.
+      for (const entry of known.values()) this.planAbsent(entry);
+    }
+  }
+
+  private async lstatSafe(p: string): Promise<Stats | undefined> {
+    try {
+      return await lstatOrUndefined(this.abs(p));
+    } catch (e) {
+      this.error(p, ioError(p, 'stat', e));
+      this.unreadable.push(p);
+      return undefined;
+    }
+  }
+
+  // ---- executing --------------------------------------------------------------
+
+  async execute(): Promise<void> {
+    const { dirs, files, gone, forget } = this.plan;
+    const paths = [
+      ...dirs.map((d) => d.path),
+      ...files.map((f) => f.path),
+      ...gone.map((g) => g.path),
+    ];
+    if (paths.length === 0 && forget.length === 0) return;
+    const indexed = await this.options.index.getMany(paths);
+    const views = await loadViews(this.options.manager, paths);
+
+    for (const dir of [...dirs].sort((a, b) => (a.path < b.path ? -1 : 1))) {
+      const disk: DiskContent = {
+        content: DIRECTORY_CONTENT,
+        exec: false,
+        mtimeMs: dir.stats.mtimeMs,
+      };
+      await this.record(dir.path, dir.stats, disk, indexed.get(dir.path), views.get(dir.path));
+    }
+
+    this.progress = {
+      ...this.progress,
+      phase: 'hashing',
+      toHash: files.length,
+      bytesToHash: files.reduce((n, f) => n + f.stats.size, 0),
+    };
+    const queue = [...files];
+    const workers = Array.from(
+      { length: Math.max(1, this.options.hashConcurrency ?? 3) },
+      async () => {
+        for (let next = queue.shift(); next; next = queue.shift()) {
+          await this.hashAndRecord(next, indexed.get(next.path), views.get(next.path));
+        }
+      },
+    );
+    await Promise.all(workers);
+
+    for (const entry of gone) {
+      const decision = decideGone(indexed.get(entry.path) ?? entry, views.get(entry.path));
+      if (decision.action === 'delete') {
+        const result = await this.options.manager.deleteFileState(
+          entry.path,
+          decision.basis ? { basis: decision.basis } : {},
+        );
+        if (result.ok) this.counts.deleted++;
+        // NotFound: deleted meanwhile by a peer's event; nothing to record.
+        else if (result.error.code !== 'NotFound') this.error(entry.path, result.error);
+      }
+    }
+    await this.flushRows(0);
+    await this.options.index.deleteMany([...gone.map((g) => g.path), ...forget]);
+  }
+
+  private async hashAndRecord(
+    file: WalkedFile,
+    indexed: IndexEntry | undefined,
+    view: FileView | undefined,
+  ): Promise<void> {
+    const abs = this.abs(file.path);
+    let hashed;
+    let after: Stats;
+    try {
+      hashed = await hashFile(abs, this.options.onChunk ? { onChunk: this.options.onChunk } : {});
+      after = await lstat(abs);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      // Removed while we looked: the watcher reports it.
+      if (code !== 'ENOENT') this.error(file.path, ioError(file.path, 'read', e));
+      return;
+    }
+    this.counts.hashed++;
+    this.counts.bytesHashed += hashed.size;
+    this.report({ hashed: this.counts.hashed, bytesHashed: this.counts.bytesHashed });
+    if (!sameStat(diskStatOf(file.stats), diskStatOf(after)) || after.size !== hashed.size) {
+      this.counts.busy++;
+      return;
+    }
+    const disk: DiskContent = {
+      content: { hash: hashed.hash, size: hashed.size, chunks: hashed.chunks },
+      exec: isExec(after.mode),
+      mtimeMs: after.mtimeMs,
+    };
+    await this.record(file.path, after, disk, indexed, view, hashed.chunks);
+  }
+
+  /** Decides and records one present path, then queues its index row. Retries once if a peer's event raced. */
+  private async record(
+    p: string,
+    st: Stats,
+    disk: DiskContent,
+    indexed: IndexEntry | undefined,
+    view: FileView | undefined,
+    chunks: readonly ChunkRef[] | null = null,
+  ): Promise<void> {
+    const manager = this.options.manager;
+    let current = view;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const decision: ScanDecision = decidePresent(indexed, current, disk);
+      let versionClock: VectorClockJson | null;
+      if (decision.action === 'none') versionClock = decision.versionClock;
+      else if (decision.action === 'create' || decision.action === 'update') {
+        const result =
+          decision.action === 'create'
+            ? await manager.createFileState(p, decision.change)
+            : await manager.updateFileState(p, decision.change);
+        if (!result.ok) {
+          const raced = result.error.code === 'NotFound' || result.error.code === 'InvalidArgument';
+          if (raced && attempt === 0) {
+            current = await manager.getFileState(p);
+            continue;
+          }
+          this.error(p, result.error);
+          return;
+        }
+        if (decision.action === 'create') this.counts.created++;
+        else this.counts.updated++;
+        versionClock = decision.change.content
+          ? ownVersionClock(result.value, manager.nodeId, disk.content.hash)
+          : (indexed?.versionClock ?? result.value.winner?.clock ?? null);
+      } else return;
+      this.rows.push({
+        path: p,
+        kind: st.isDirectory() ? 'dir' : 'file',
+        ...diskStatOf(st),
+        hash: st.isDirectory() ? null : disk.content.hash,
+        chunks: st.isDirectory() ? null : chunks,
+        versionClock,
+      });
+      await this.flushRows(FLUSH_ROWS);
+      return;
+    }
+  }
+
+  private async flushRows(atLeast: number): Promise<void> {
+    if (this.rows.length === 0 || this.rows.length < atLeast) return;
+    const rows = this.rows.splice(0, this.rows.length);
+    await this.options.index.upsertMany(rows);
+  }
+
+  // ---- reporting ----------------------------------------------------------------
+
+  private report(update: Partial<ScanProgress>): void {
+    this.progress = { ...this.progress, ...update };
+    const now = Date.now();
+    if (
+      !this.options.onProgress ||
+      now - this.lastProgressAt < (this.options.progressIntervalMs ?? 100)
+    )
+      return;
+    this.lastProgressAt = now;
+    this.options.onProgress(this.progress);
+  }
+
+  finish(): ScanSummary {
+    this.progress = { ...this.progress, phase: 'done' };
+    this.options.onProgress?.(this.progress);
+    return { ...this.counts, errors: this.errors };
+  }
+}
+
+/** The version vector of the version this device just wrote (the LWW winner, being the newest). */
+function ownVersionClock(view: FileView, nodeId: string, hash: string): VectorClockJson {
+  const w = view.winner;
+  return w && w.nodeId === nodeId && w.value?.hash === hash ? w.clock : view.clock;
+}
+
+/** The store's views of these paths: one query each, or by paging the snapshots when there are many. */
+export async function loadViews(
+  manager: CRDTManager,
+  paths: readonly string[],
+): Promise<Map<string, FileView>> {
+  const views = new Map<string, FileView>();
+  if (paths.length >= BULK_VIEWS) {
+    const wanted = new Set(paths);
+    let after = '';
+    for (;;) {
+      const page = await manager.store.listSnapshots(manager.spaceId, { after, limit: 5_000 });
+      for (const entity of page) {
+        if (wanted.has(entity.entityId)) views.set(entity.entityId, entity.get());
+      }
+      const last = page[page.length - 1];
+      if (page.length < 5_000 || !last) return views;
+      after = last.entityId;
+    }
+  }
+  for (const p of paths) {
+    const view = await manager.getFileState(p);
+    if (view) views.set(p, view);
+  }
+  return views;
+}

@@ -1,0 +1,199 @@
+import { randomBytes } from 'node:crypto';
+import {
+  copyFile,
+  cp,
+  link,
+  mkdir,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  unlink,
+  writeFile,
+} from 'node:fs/promises';
+import path from 'node:path';
+import { NetGuardianError } from '../../../src-shared/errors.js';
+import { validateEntityPath } from '../../../src-shared/paths.js';
+import { err, ok, type Result } from '../../../src-shared/result.js';
+import { TEMP_PREFIX } from './ignoreRules.js';
+import { lstatOrUndefined, prepareTarget } from './safePaths.js';
+
+/** Why content went to the trash. */
+export type TrashReason = 'replaced' | 'deleted' | 'displaced-by-restore';
+
+/** The small JSON record kept beside each trashed item. */
+export interface TrashRecord {
+  readonly id: string;
+  /** Entity id (relative path in the folder) it had. */
+  readonly path: string;
+  readonly kind: 'file' | 'dir';
+  readonly hash: string | null;
+  readonly size: number;
+  readonly reason: TrashReason;
+  /** ISO time it was trashed. */
+  readonly trashedAt: string;
+}
+
+export interface TrashOptions {
+  /** The device's data directory; the trash is `<dataDir>/trash`. */
+  readonly dataDir: string;
+  readonly now?: () => number;
+}
+
+export interface KeepRequest {
+  readonly path: string;
+  readonly kind: 'file' | 'dir';
+  readonly hash: string | null;
+  readonly size: number;
+  readonly reason: TrashReason;
+}
+
+/**
+ * Replaced or deleted local content, kept restorable:
+ * `<dataDir>/trash/<yyyymmdd-hhmmss>-<random>/<relpath>` plus
+ * `<dataDir>/trash/<id>.json`. Nothing is ever removed from the disk without
+ * passing through here.
+ */
+export interface Trash {
+  readonly dir: string;
+  /** Moves `abs` into the trash (rename; copy and unlink across devices). */
+  move(abs: string, request: KeepRequest): Promise<TrashRecord>;
+  /** Keeps a copy of the file at `abs`, which stays in place (hard link; copy if links fail). */
+  keepCopy(abs: string, request: KeepRequest): Promise<TrashRecord>;
+  /** Newest first. */
+  list(): Promise<TrashRecord[]>;
+  /**
+   * Puts a trashed item back at its path under `rootReal`; whatever is there
+   * now goes to the trash first. Returns the path, for the caller to rescan.
+   */
+  restore(id: string, rootReal: string): Promise<Result<string, NetGuardianError>>;
+}
+
+const ID_PATTERN = /^\d{8}-\d{6}-[0-9a-f]{8}$/;
+
+function compactUtc(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}-${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`;
+}
+
+const isCrossDevice = (e: unknown) => (e as NodeJS.ErrnoException).code === 'EXDEV';
+
+/** rename, or copy then remove when source and target are on different file systems. */
+async function moveAcross(from: string, to: string, kind: 'file' | 'dir'): Promise<void> {
+  try {
+    await rename(from, to);
+  } catch (e) {
+    if (!isCrossDevice(e)) throw e;
+    const temp = path.join(path.dirname(to), `${TEMP_PREFIX}${randomBytes(6).toString('hex')}`);
+    if (kind === 'file') await copyFile(from, temp);
+    else
+      await cp(from, temp, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
+    await rename(temp, to);
+    await rm(from, { recursive: true, force: true });
+  }
+}
+
+export function createTrash(options: TrashOptions): Trash {
+  const dir = path.join(options.dataDir, 'trash');
+  const now = options.now ?? Date.now;
+
+  async function place(
+    request: KeepRequest,
+    put: (target: string) => Promise<void>,
+  ): Promise<TrashRecord> {
+    const at = now();
+    const id = `${compactUtc(at)}-${randomBytes(4).toString('hex')}`;
+    const target = path.join(dir, id, ...request.path.split('/'));
+    await mkdir(path.dirname(target), { recursive: true });
+    await put(target);
+    const record: TrashRecord = { id, ...request, trashedAt: new Date(at).toISOString() };
+    const recordPath = path.join(dir, `${id}.json`);
+    await writeFile(`${recordPath}.tmp`, JSON.stringify(record, null, 2));
+    await rename(`${recordPath}.tmp`, recordPath);
+    return record;
+  }
+
+  const trash: Trash = {
+    dir,
+    move: (abs, request) => place(request, (target) => moveAcross(abs, target, request.kind)),
+    keepCopy: (abs, request) =>
+      place(request, async (target) => {
+        try {
+          await link(abs, target);
+        } catch {
+          await copyFile(abs, target);
+        }
+      }),
+
+    async list() {
+      let names: string[];
+      try {
+        names = await readdir(dir);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+        throw e;
+      }
+      const records: TrashRecord[] = [];
+      for (const name of names) {
+        if (!name.endsWith('.json') || !ID_PATTERN.test(name.slice(0, -5))) continue;
+        try {
+          records.push(JSON.parse(await readFile(path.join(dir, name), 'utf8')) as TrashRecord);
+        } catch {
+          // A record being written right now, or damaged: not listed, content untouched.
+        }
+      }
+      return records.sort((a, b) =>
+        a.trashedAt === b.trashedAt
+          ? b.id.localeCompare(a.id)
+          : b.trashedAt.localeCompare(a.trashedAt),
+      );
+    },
+
+    async restore(id, rootReal) {
+      if (!ID_PATTERN.test(id)) {
+        return err(
+          new NetGuardianError('InvalidArgument', `${JSON.stringify(id)} is not a trash id`, 'id'),
+        );
+      }
+      const recordPath = path.join(dir, `${id}.json`);
+      let record: TrashRecord;
+      try {
+        record = JSON.parse(await readFile(recordPath, 'utf8')) as TrashRecord;
+      } catch {
+        return err(new NetGuardianError('NotFound', `nothing in the trash with id ${id}`, 'id'));
+      }
+      const valid = validateEntityPath(record.path);
+      if (!valid.ok) return valid;
+      const source = path.join(dir, id, ...record.path.split('/'));
+      if (!(await lstatOrUndefined(source))) {
+        return err(new NetGuardianError('NotFound', `trash item ${id} has no content left`, 'id'));
+      }
+      const target = await prepareTarget(rootReal, record.path);
+      if (!target.ok) return target;
+      const current = await lstatOrUndefined(target.value.abs);
+      if (current && !current.isSymbolicLink()) {
+        await trash.move(target.value.abs, {
+          path: record.path,
+          kind: current.isDirectory() ? 'dir' : 'file',
+          hash: null,
+          size: current.size,
+          reason: 'displaced-by-restore',
+        });
+      } else if (current) {
+        return err(
+          new NetGuardianError(
+            'PathEscapesRoot',
+            `${record.path} is a symlink now; not replacing it`,
+            'path',
+          ),
+        );
+      }
+      await moveAcross(source, target.value.abs, record.kind);
+      await rm(path.join(dir, id), { recursive: true, force: true });
+      await unlink(recordPath);
+      return ok(record.path);
+    },
+  };
+  return trash;
+}

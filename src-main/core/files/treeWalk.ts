@@ -1,0 +1,125 @@
+import { lstatSync, readdirSync, type Dirent, type Stats } from 'node:fs';
+import path from 'node:path';
+import { NetGuardianError } from '../../../src-shared/errors.js';
+import { normalizeEntityPath } from '../../../src-shared/paths.js';
+import { TEMP_PREFIX } from './ignoreRules.js';
+
+export interface WalkedFile {
+  /** Entity id (equal to the path on disk, which must already be a valid, NFC entity path). */
+  readonly path: string;
+  readonly stats: Stats;
+}
+
+/** One folder's worth of entries, as the walk reaches it. */
+export interface WalkBatch {
+  readonly files: readonly WalkedFile[];
+  readonly dirs: readonly WalkedFile[];
+}
+
+export interface WalkOptions {
+  readonly rootReal: string;
+  /** Folder to start at (entity id), `''` for the root. It is not reported itself. */
+  readonly start: string;
+  readonly isIgnored: (path: string, isDir: boolean) => boolean;
+  /** Paths already indexed were validated when they were first seen: not again (a rescan's hot path). */
+  readonly isKnown?: (path: string) => boolean;
+  readonly onSymlink: (path: string) => void;
+  /** A name that is not a valid entity path, or a folder that could not be read. */
+  readonly onError: (path: string, error: NetGuardianError) => void;
+  /** Folders (or entries) that could not be read: what was there must not count as gone. */
+  readonly onUnreadableDir: (path: string) => void;
+}
+
+/** Entries handled between two yields to the event loop. */
+const SLICE = 512;
+
+const childPath = (parent: string, name: string) => (parent === '' ? name : `${parent}/${name}`);
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Walks a folder tree iteratively (an explicit stack, one folder at a time),
+ * never following symlinks, skipping ignored entries and our own temp files.
+ * Yields each folder's files and subfolders with their lstat.
+ *
+ * Listing and lstat are synchronous, in slices with a yield to the event loop
+ * in between: on the thread pool, 10,000 lstat promises cost several times
+ * the system calls themselves, and a rescan must stay well under half a second.
+ */
+export async function* walkTree(options: WalkOptions): AsyncGenerator<WalkBatch> {
+  const stack: string[] = [options.start];
+  let sinceYield = 0;
+  while (stack.length > 0) {
+    const dirRel = stack.pop() as string;
+    const dirAbs =
+      dirRel === '' ? options.rootReal : path.join(options.rootReal, ...dirRel.split('/'));
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dirAbs, { withFileTypes: true });
+    } catch (e) {
+      options.onUnreadableDir(dirRel);
+      options.onError(dirRel, ioError(dirRel, 'list', e));
+      continue;
+    }
+    const files: WalkedFile[] = [];
+    const dirs: WalkedFile[] = [];
+    for (const entry of entries) {
+      if (++sinceYield >= SLICE) {
+        sinceYield = 0;
+        await yieldToLoop();
+      }
+      const rel = childPath(dirRel, entry.name);
+      if (entry.name.startsWith(TEMP_PREFIX)) continue;
+      if (entry.isSymbolicLink()) {
+        options.onSymlink(rel);
+        continue;
+      }
+      // Sockets, FIFOs and devices are not synced.
+      if (!entry.isDirectory() && !entry.isFile()) continue;
+      if (!options.isKnown?.(rel)) {
+        const invalid = checkName(rel);
+        if (invalid) {
+          options.onError(rel, invalid);
+          continue;
+        }
+      }
+      if (options.isIgnored(rel, entry.isDirectory())) continue;
+      let st: Stats | undefined;
+      try {
+        // Gone between listing and lstat: undefined (the watcher reports it).
+        st = lstatSync(path.join(dirAbs, entry.name), { throwIfNoEntry: false });
+      } catch (e) {
+        options.onError(rel, ioError(rel, 'stat', e));
+        options.onUnreadableDir(rel);
+        continue;
+      }
+      if (!st) continue;
+      if (st.isSymbolicLink()) options.onSymlink(rel);
+      else if (st.isDirectory()) dirs.push({ path: rel, stats: st });
+      else if (st.isFile()) files.push({ path: rel, stats: st });
+    }
+    // Reverse so the stack pops subfolders in listing order.
+    for (let i = dirs.length - 1; i >= 0; i--) stack.push((dirs[i] as WalkedFile).path);
+    yield { files, dirs };
+  }
+}
+
+/** Why a name on disk cannot be an entity id, if it cannot. */
+function checkName(rel: string): NetGuardianError | undefined {
+  const id = normalizeEntityPath(rel);
+  if (!id.ok) return id.error;
+  if (id.value === rel) return undefined;
+  return new NetGuardianError(
+    'InvalidPath',
+    `${JSON.stringify(rel)} is not in Unicode NFC; rename it to sync it`,
+    'path',
+  );
+}
+
+export function ioError(rel: string, action: string, e: unknown): NetGuardianError {
+  const reason = e instanceof Error ? e.message : String(e);
+  return new NetGuardianError(
+    'FileSystemError',
+    `cannot ${action} ${JSON.stringify(rel || '.')}: ${reason}`,
+    'path',
+  );
+}
