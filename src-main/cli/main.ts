@@ -1,0 +1,161 @@
+import { Command, CommanderError, Option } from 'commander';
+import path from 'node:path';
+import { isNetGuardianError } from '../../src-shared/errors.js';
+import { defaultDataDir } from '../core/deviceConfig.js';
+import { createRootLogger } from '../core/log.js';
+import * as device from './deviceCommands.js';
+import * as hub from './hubCommands.js';
+
+/**
+ * The `netguardian` command. Configuration is read here, at the edge (flags,
+ * NETGUARDIAN_DATA, the seed's DB_* keys and a `.env` file in the working
+ * directory), and passed down; the core never reads the environment.
+ */
+export async function main(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  const out = (text: string) => process.stdout.write(`${text}\n`);
+  const log = createRootLogger({ level: env['NETGUARDIAN_LOG'] ?? 'warn' });
+  const ctx: device.CliContext = { out, env, log };
+  const dataOption = () =>
+    new Option('--data <dir>', 'device data directory').default(
+      env['NETGUARDIAN_DATA'] ?? defaultDataDir(),
+      '$NETGUARDIAN_DATA or ~/.netguardian',
+    );
+  const dataDir = (opts: { data: string }) => path.resolve(opts.data);
+
+  const program = new Command('netguardian')
+    .description('Keep a folder in sync across devices through a PostgreSQL hub')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  program
+    .command('init')
+    .description('set up this device: the folder to sync, its name, and the hub')
+    .requiredOption('--folder <dir>', 'the folder to keep in sync')
+    .option('--name <name>', 'this device’s name (default: the host name)')
+    .option('--space <id>', 'the shared folder id, the same on every device', 'default')
+    .option('--hub <url>', 'the hub connection string from `netguardian hub add-device`')
+    .option('--ssl <mode>', 'TLS to the hub: off, require or verify-full', 'off')
+    .option('--ssl-ca <file>', 'CA certificate for verify-full')
+    .addOption(dataOption())
+    .action(
+      (o: {
+        folder: string;
+        name?: string;
+        space: string;
+        hub?: string;
+        ssl: string;
+        sslCa?: string;
+        data: string;
+      }) => device.initCommand(ctx, dataDir(o), o),
+    );
+  program
+    .command('start')
+    .description('watch the folder and sync live and periodically, until Ctrl-C')
+    .addOption(dataOption())
+    .action((o: { data: string }) => device.startCommand(ctx, dataDir(o)));
+  program
+    .command('status')
+    .description('what is synced, pending and in conflict')
+    .option('--json', 'machine-readable output')
+    .addOption(dataOption())
+    .action((o: { data: string; json?: boolean }) =>
+      device.statusCommand(ctx, dataDir(o), o.json === true),
+    );
+  program
+    .command('sync')
+    .description('scan and sync once, now')
+    .addOption(dataOption())
+    .action((o: { data: string }) => device.syncCommand(ctx, dataDir(o)));
+  program
+    .command('conflicts')
+    .description('files changed on two devices at once')
+    .option('--json', 'machine-readable output')
+    .addOption(dataOption())
+    .action((o: { data: string; json?: boolean }) =>
+      device.conflictsCommand(ctx, dataDir(o), o.json === true),
+    );
+  program
+    .command('resolve <path>')
+    .description('settle a conflict on every device')
+    .requiredOption('--keep <which>', 'mine, theirs or both')
+    .addOption(dataOption())
+    .action((p: string, o: { data: string; keep: string }) =>
+      device.resolveCommand(ctx, dataDir(o), p, o.keep),
+    );
+  program
+    .command('history <path>')
+    .description('every version of a file')
+    .option('--json', 'machine-readable output')
+    .addOption(dataOption())
+    .action((p: string, o: { data: string; json?: boolean }) =>
+      device.historyCommand(ctx, dataDir(o), p, o.json === true),
+    );
+  program
+    .command('restore <path> <version>')
+    .description('bring back a version from the history (as a new change)')
+    .addOption(dataOption())
+    .action((p: string, v: string, o: { data: string }) =>
+      device.restoreCommand(ctx, dataDir(o), p, v),
+    );
+  program
+    .command('upload <file>')
+    .description('copy a file into the synced folder and record it')
+    .option('--as <path>', 'where in the folder (default: its name at the top)')
+    .addOption(dataOption())
+    .action((f: string, o: { data: string; as?: string }) =>
+      device.uploadCommand(ctx, dataDir(o), f, o.as),
+    );
+
+  const hubCmd = program
+    .command('hub')
+    .description('run or administer the hub (a PostgreSQL server)');
+  hubCmd
+    .command('start')
+    .description('run a hub server from the bundled PostgreSQL binaries, until Ctrl-C')
+    .requiredOption('--data <dir>', 'where the hub keeps its database')
+    .option('--port <port>', 'TCP port', '5433')
+    .option('--listen <addresses>', 'addresses to listen on (default 127.0.0.1)')
+    .action((o: { data: string; port: string; listen?: string }) =>
+      hub.hubStartCommand(ctx, { ...o, data: path.resolve(o.data) }),
+    );
+  hubCmd
+    .command('init')
+    .description('prepare an existing PostgreSQL database as a hub')
+    .requiredOption('--url <url>', 'admin connection string of the database')
+    .action((o: { url: string }) => hub.hubInitCommand(ctx, o.url));
+  hubCmd
+    .command('add-device')
+    .description('create credentials for a device and print its connection string')
+    .requiredOption('--url <url>', 'admin connection string of the hub')
+    .requiredOption('--space <id>', 'the space the device may sync')
+    .requiredOption('--name <name>', 'the device’s name')
+    .option('--host <host>', 'host name devices reach the hub at (default: the admin URL’s)')
+    .option('--port <port>', 'port devices reach the hub at')
+    .action((o: { url: string; space: string; name: string; host?: string; port?: string }) =>
+      hub.hubAddDeviceCommand(ctx, o),
+    );
+  hubCmd
+    .command('list-devices')
+    .requiredOption('--url <url>', 'admin connection string of the hub')
+    .option('--json', 'machine-readable output')
+    .action((o: { url: string; json?: boolean }) =>
+      hub.hubListDevicesCommand(ctx, o.url, o.json === true),
+    );
+  hubCmd
+    .command('remove-device <role>')
+    .requiredOption('--url <url>', 'admin connection string of the hub')
+    .action((role: string, o: { url: string }) => hub.hubRemoveDeviceCommand(ctx, o.url, role));
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    const message = isNetGuardianError(e) ? e.message : e instanceof Error ? e.message : String(e);
+    process.stderr.write(`netguardian: ${message}\n`);
+    return 1;
+  }
+}
