@@ -38,6 +38,13 @@ export { Quarantine } from './core/store/quarantine.js';
 export type { QuarantinedEvent } from './core/store/quarantine.js';
 export type { SyncLogEntry } from './core/store/syncLog.js';
 export { hubConfigFromEnv } from './core/hubConfig.js';
+export { CRDTFileHandler } from './core/device/crdtFileHandler.js';
+export { Device } from './core/device/device.js';
+export type { DeviceEvent, DeviceOptions, DeviceStatus } from './core/device/device.js';
+export type { DeviceConfig } from './core/deviceConfig.js';
+export { initHub, addDevice, listDevices, removeDevice } from './core/hub/hubAdmin.js';
+export { openHubAsDevice } from './core/hub/hubSchema.js';
+export { startEmbeddedHub } from './core/hub/embeddedHub.js';
 export { createRootLogger } from './core/log.js';
 
 export { VectorClock } from '../src-shared/crdt/vectorClock.js';

@@ -1,8 +1,9 @@
-import { copyFile, mkdir, stat } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { FileView } from '../../src-shared/crdt/fileEntity.js';
 import { NetGuardianError } from '../../src-shared/errors.js';
 import { normalizeEntityPath, validateId } from '../../src-shared/paths.js';
+import { CRDTFileHandler } from '../core/device/crdtFileHandler.js';
 import { Device } from '../core/device/device.js';
 import {
   dataPaths,
@@ -343,20 +344,13 @@ export async function uploadCommand(
   as?: string,
 ): Promise<void> {
   await withDevice(ctx, dataDir, async (device) => {
-    const st = await stat(file).catch(() => fail(`${file} does not exist`, 'file'));
-    if (!st.isFile()) fail(`${file} is not a file`, 'file');
-    const target = toEntityId(device, as ?? path.basename(file));
-    const abs = path.join(device.root, ...target.split('/'));
-    await mkdir(path.dirname(abs), { recursive: true });
-    await copyFile(file, abs);
-    const summary = await device.scanner.scanPaths([target]);
-    if (summary.errors.length > 0)
-      throw new NetGuardianError(
-        summary.errors[0]?.code ?? 'StoreError',
-        summary.errors[0]?.message ?? 'scan failed',
-      );
+    const target = as === undefined ? undefined : toEntityId(device, as);
+    const result = await new CRDTFileHandler(device).uploadFile(file, target);
+    if (!result.ok) throw result.error;
     if (device.hub) await device.hub.engine.bidirectionalSync();
-    ctx.out(`uploaded ${file} as ${target} (${st.size} bytes)`);
+    ctx.out(
+      `uploaded ${file} as ${result.value.entityId} (${result.value.content?.size ?? 0} bytes)`,
+    );
   });
 }
 

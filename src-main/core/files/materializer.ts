@@ -321,7 +321,7 @@ class ApplyRun {
         this.out.unchanged.push(id);
       } else {
         if (st?.isFile()) {
-          await this.trash.move(await this.absOf(id), {
+          await this.trash.move(this.absOf(id), {
             path: id,
             kind: 'file',
             hash: indexed?.hash ?? null,
@@ -335,13 +335,13 @@ class ApplyRun {
         await mkdir(target.value.abs);
         this.out.dirsCreated.push(id);
       }
-      this.rows.push(row(id, await lstat(await this.absOf(id)), null, null, versionClock));
+      this.rows.push(row(id, await lstat(this.absOf(id)), null, null, versionClock));
       return 'done';
     }
 
     const exec = viewExec(view);
     if (st?.isDirectory()) {
-      const abs = await this.absOf(id);
+      const abs = this.absOf(id);
       if ((await readdir(abs)).length > 0) {
         this.error(
           id,
@@ -357,7 +357,7 @@ class ApplyRun {
       return this.writeContent(id, content, exec, view, undefined, undefined);
     }
     if (st && indexed?.hash === content.hash) {
-      const abs = await this.absOf(id);
+      const abs = this.absOf(id);
       if (isExec(st.mode) !== exec) {
         await chmod(abs, fileMode(st.mode, exec));
         this.out.modeChanged.push(id);
@@ -434,7 +434,7 @@ class ApplyRun {
       if (indexed) this.dropped.push(id);
       return 'done';
     }
-    const abs = await this.absOf(id);
+    const abs = this.absOf(id);
     if (st.isFile()) {
       await this.trash.move(abs, {
         path: id,
@@ -516,12 +516,12 @@ class ApplyRun {
     for (const dir of dirs) {
       const view = await this.options.manager.getFileState(dir);
       if (!view?.exists || !isDirectoryContent(view.content)) continue;
-      const st = await lstat(await this.absOf(dir));
+      const st = await lstat(this.absOf(dir));
       this.rows.push(row(dir, st, null, null, view.winner?.clock ?? view.clock));
     }
   }
 
-  private async absOf(id: string): Promise<string> {
+  private absOf(id: string): string {
     const abs = entityAbsPath(this.rootReal, id);
     if (!abs.ok) throw abs.error;
     return abs.value;

@@ -3,7 +3,7 @@ import { lstat, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { FileView } from '../../../src-shared/crdt/fileEntity.js';
 import type { VectorClockJson } from '../../../src-shared/crdt/vectorClock.js';
-import { NetGuardianError, type ErrorCode } from '../../../src-shared/errors.js';
+import type { ErrorCode, NetGuardianError } from '../../../src-shared/errors.js';
 import type { ChunkRef } from '../../../src-shared/events/event.js';
 import { DIRECTORY_CONTENT } from '../../../src-shared/fileKinds.js';
 import { normalizeEntityPath } from '../../../src-shared/paths.js';
