@@ -1,0 +1,105 @@
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeTempDir, type TempDir } from '../../../test/support/tempDir.js';
+import { IgnoreRules } from './ignoreRules.js';
+import { watchFolder, type FolderWatcher } from './watcher.js';
+
+/** Collects batches and lets a test await the first batch that satisfies a condition (bounded). */
+function batchCollector() {
+  const batches: string[][] = [];
+  const waiters: { test: (seen: Set<string>) => boolean; resolve: () => void }[] = [];
+  const seen = () => new Set(batches.flat());
+  return {
+    batches,
+    onPaths: (paths: string[]) => {
+      batches.push(paths);
+      for (const w of [...waiters]) if (w.test(seen())) w.resolve();
+    },
+    until: (test: (seen: Set<string>) => boolean, what: string, timeoutMs = 10_000) =>
+      new Promise<void>((resolve, reject) => {
+        if (test(seen())) return resolve();
+        const timer = setTimeout(
+          () => reject(new Error(`timed out waiting for ${what}; saw ${JSON.stringify(batches)}`)),
+          timeoutMs,
+        );
+        waiters.push({
+          test,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        });
+      }),
+  };
+}
+
+describe('watchFolder (real folder, chokidar)', () => {
+  let dir: TempDir;
+  let watcher: FolderWatcher | undefined;
+  const rules = IgnoreRules.fromText('build/\n*.log');
+
+  beforeEach(async () => {
+    dir = await makeTempDir('ng-watch-');
+  });
+  afterEach(async () => {
+    await watcher?.close();
+    watcher = undefined;
+    await dir.cleanup();
+  });
+
+  const start = async (onPaths: (p: string[]) => void, quietMs = 100) => {
+    const errors: Error[] = [];
+    watcher = watchFolder({
+      root: dir.path,
+      quietMs,
+      maxDelayMs: 5_000,
+      isIgnored: (rel, isDir) => (isDir ? rules.ignoresDir(rel) : rules.ignoresFile(rel)),
+      onPaths,
+      onError: (e) => errors.push(e),
+    });
+    await watcher.ready;
+    return errors;
+  };
+
+  it('settles a burst of writes into few batches naming every changed file', async () => {
+    const c = batchCollector();
+    await start(c.onPaths, 200);
+    await mkdir(path.join(dir.path, 'a/b'), { recursive: true });
+    for (let i = 0; i < 20; i++) await writeFile(path.join(dir.path, 'a/b', `f${i}.txt`), `v${i}`);
+    await c.until(
+      (s) => [...Array(20).keys()].every((i) => s.has(`a/b/f${i}.txt`)),
+      'all 20 files',
+    );
+    // 20 writes within the quiet period come out as a handful of batches, not 20.
+    expect(c.batches.length).toBeLessThan(10);
+  });
+
+  it("reports the target of an editor's atomic save (write temp, rename over) and skips ignored paths", async () => {
+    await writeFile(path.join(dir.path, 'doc.txt'), 'v1');
+    await mkdir(path.join(dir.path, 'build'));
+    const c = batchCollector();
+    await start(c.onPaths);
+    await writeFile(path.join(dir.path, 'build/out.o'), 'x');
+    await writeFile(path.join(dir.path, 'debug.log'), 'x');
+    await writeFile(path.join(dir.path, '.doc.txt.swp'), 'v2');
+    await rename(path.join(dir.path, '.doc.txt.swp'), path.join(dir.path, 'doc.txt'));
+    await c.until((s) => s.has('doc.txt'), 'doc.txt');
+    const all = new Set(c.batches.flat());
+    expect(all.has('build/out.o')).toBe(false);
+    expect(all.has('debug.log')).toBe(false);
+  });
+
+  it('reports both names of a rename, including a case-only rename', async () => {
+    await writeFile(path.join(dir.path, 'old.txt'), 'x');
+    await writeFile(path.join(dir.path, 'Readme.md'), 'y');
+    const c = batchCollector();
+    await start(c.onPaths);
+    await rename(path.join(dir.path, 'old.txt'), path.join(dir.path, 'new.txt'));
+    await rename(path.join(dir.path, 'Readme.md'), path.join(dir.path, 'README.md'));
+    await c.until(
+      (s) => ['old.txt', 'new.txt', 'Readme.md', 'README.md'].every((p) => s.has(p)),
+      'both renames',
+    );
+  });
+});
