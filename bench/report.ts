@@ -1,0 +1,300 @@
+/**
+ * Turns suite results into the results table (the same rows on stdout and in BENCHMARKS.md),
+ * plus the method and machine sections of the markdown.
+ */
+import type { Machine } from './machine.js';
+import type { KindResults, SuiteResults } from './suite.js';
+import { STORE_LABEL, type StoreKind } from './support/stores.js';
+
+/** The seed's own estimates (its README), in ms, for its sizes. */
+export const SEED_MS = { create: 10, update: 5, sync100: 50, rebuild1000: 100 } as const;
+export const SEED_RATIO_TARGET = 10;
+export const RAW_FRACTION_TARGET = 0.25;
+
+export interface ResultRow {
+  readonly metric: string;
+  readonly store: string;
+  readonly ours: string;
+  /** The seed's figure or the baseline compared with. */
+  readonly reference: string;
+  readonly ratio: string;
+  readonly target: string;
+  /** null: informational, no target. */
+  readonly met: boolean | null;
+}
+
+const SYNC_LABEL: Readonly<Record<StoreKind, string>> = {
+  pglite: 'PGlite devices ↔ PostgreSQL hub',
+  postgres: 'PostgreSQL devices ↔ PostgreSQL hub',
+};
+
+export function formatMs(ms: number): string {
+  if (ms >= 10_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms >= 1_000) return `${(ms / 1000).toFixed(2)} s`;
+  if (ms >= 100) return `${ms.toFixed(0)} ms`;
+  if (ms >= 10) return `${ms.toFixed(1)} ms`;
+  return `${ms.toFixed(2)} ms`;
+}
+
+export const formatRate = (perSecond: number): string =>
+  `${Math.round(perSecond).toLocaleString('en-US')}/s`;
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+function seedRow(metric: string, store: string, oursMs: number, seedMs: number): ResultRow {
+  const ratio = seedMs / oursMs;
+  return {
+    metric,
+    store,
+    ours: formatMs(oursMs),
+    reference: `${seedMs} ms (seed)`,
+    ratio: `${ratio.toFixed(1)}×`,
+    target: `≥ ${SEED_RATIO_TARGET}×`,
+    met: ratio >= SEED_RATIO_TARGET,
+  };
+}
+
+function fractionRow(
+  metric: string,
+  store: string,
+  oursPerSecond: number,
+  rawPerSecond: number,
+  rawKind: StoreKind,
+): ResultRow {
+  const fraction = oursPerSecond / rawPerSecond;
+  return {
+    metric,
+    store,
+    ours: formatRate(oursPerSecond),
+    reference: `${formatRate(rawPerSecond)} (raw INSERT, ${STORE_LABEL[rawKind]})`,
+    ratio: `${(fraction * 100).toFixed(0)}%`,
+    target: `≥ ${(RAW_FRACTION_TARGET * 100).toFixed(0)}%`,
+    met: fraction >= RAW_FRACTION_TARGET,
+  };
+}
+
+const info = (metric: string, store: string, ours: string, reference = '—'): ResultRow => ({
+  metric,
+  store,
+  ours,
+  reference,
+  ratio: '—',
+  target: '—',
+  met: null,
+});
+
+export function resultRows(results: SuiteResults): ResultRow[] {
+  const s = results.sizes;
+  const byKind = new Map<StoreKind, KindResults>(results.kinds.map((k) => [k.kind, k]));
+  const rows: ResultRow[] = [];
+  const each = (fn: (k: KindResults) => ResultRow) => {
+    for (const k of results.kinds) rows.push(fn(k));
+  };
+  each((k) =>
+    seedRow('create (median per op)', STORE_LABEL[k.kind], k.writes.createMedianMs, SEED_MS.create),
+  );
+  each((k) =>
+    seedRow('update (median per op)', STORE_LABEL[k.kind], k.writes.updateMedianMs, SEED_MS.update),
+  );
+  each((k) =>
+    seedRow(
+      `sync ${count(s.smallSyncEvents)} events (push + pull)`,
+      SYNC_LABEL[k.kind],
+      k.smallSync.totalMs,
+      SEED_MS.sync100,
+    ),
+  );
+  each((k) =>
+    seedRow(
+      `rebuild from ${count(s.smallRebuildEvents)} events`,
+      STORE_LABEL[k.kind],
+      k.smallRebuild.medianMs,
+      SEED_MS.rebuild1000,
+    ),
+  );
+  each((k) =>
+    info(
+      `sync ${count(s.bigSyncEvents)} events (push + pull)`,
+      SYNC_LABEL[k.kind],
+      `${formatMs(k.bigSync.totalMs)} (${formatRate(k.bigSync.totalEventsPerSecond)})`,
+    ),
+  );
+  const pgRaw = byKind.get('postgres')?.rawInsert;
+  each((k) =>
+    pgRaw
+      ? fractionRow(
+          `sync ${count(s.bigSyncEvents)}: push device → hub`,
+          SYNC_LABEL[k.kind],
+          k.bigSync.pushEventsPerSecond,
+          pgRaw.rowsPerSecond,
+          'postgres',
+        )
+      : info(
+          `sync ${count(s.bigSyncEvents)}: push device → hub`,
+          SYNC_LABEL[k.kind],
+          formatRate(k.bigSync.pushEventsPerSecond),
+        ),
+  );
+  each((k) =>
+    fractionRow(
+      `sync ${count(s.bigSyncEvents)}: pull hub → device`,
+      SYNC_LABEL[k.kind],
+      k.bigSync.pullEventsPerSecond,
+      k.rawInsert.rowsPerSecond,
+      k.kind,
+    ),
+  );
+  each((k) =>
+    info(
+      `rebuild from ${count(s.bigRebuildEvents)} events`,
+      STORE_LABEL[k.kind],
+      `${formatMs(k.bigRebuild.medianMs)} (${formatRate(k.bigRebuild.eventsPerSecond)})`,
+    ),
+  );
+  each((k) =>
+    info(
+      `baseline: one INSERT of ${count(s.bigSyncEvents)} rows`,
+      STORE_LABEL[k.kind],
+      `${formatMs(k.rawInsert.medianMs)} (${formatRate(k.rawInsert.rowsPerSecond)})`,
+    ),
+  );
+  return rows;
+}
+
+const HEADER = ['metric', 'store', 'ours', 'seed figure / baseline', 'ratio', 'target', 'met?'];
+const cells = (r: ResultRow) => [
+  r.metric,
+  r.store,
+  r.ours,
+  r.reference,
+  r.ratio,
+  r.target,
+  r.met === null ? '—' : r.met ? 'yes' : 'NO',
+];
+
+/** A plain-text table for the terminal. */
+export function textTable(rows: readonly ResultRow[]): string {
+  const all = [HEADER, ...rows.map(cells)];
+  const widths = HEADER.map((_, i) => Math.max(...all.map((r) => (r[i] as string).length)));
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i] as number))
+      .join('  ')
+      .trimEnd();
+  return [
+    line(HEADER),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...rows.map((r) => line(cells(r))),
+  ].join('\n');
+}
+
+function markdownTable(header: readonly string[], body: readonly (readonly string[])[]): string {
+  const esc = (c: string) => c.replace(/\|/g, '\\|');
+  return [
+    `| ${header.map(esc).join(' | ')} |`,
+    `| ${header.map(() => '---').join(' | ')} |`,
+    ...body.map((r) => `| ${r.map(esc).join(' | ')} |`),
+  ].join('\n');
+}
+
+export function targetsSummary(rows: readonly ResultRow[]): string {
+  const withTarget = rows.filter((r) => r.met !== null);
+  const met = withTarget.filter((r) => r.met).length;
+  return `${met} of ${withTarget.length} targets met.`;
+}
+
+function detailRows(results: SuiteResults): string[][] {
+  return results.kinds.map((k) => [
+    STORE_LABEL[k.kind],
+    `${formatMs(k.writes.createMedianMs)} / ${formatMs(k.writes.createP90Ms)}`,
+    `${formatMs(k.writes.updateMedianMs)} / ${formatMs(k.writes.updateP90Ms)}`,
+    `${formatMs(k.smallSync.pushMs)} + ${formatMs(k.smallSync.pullMs)}`,
+    `${formatMs(k.bigSync.pushMs)} + ${formatMs(k.bigSync.pullMs)}`,
+    `${count(k.bigSync.hubEvents)} / ${count(k.bigSync.deviceBEvents)}`,
+    `${count(k.bigRebuild.rebuiltEntities)}`,
+  ]);
+}
+
+/** Other processes competing for the cores inflate absolute times; same-run ratios suffer less. */
+function loadNote(machine: Machine): string {
+  if (machine.loadAverage <= machine.cores) return '';
+  return `\n- Note: the 1-minute load average at start (${machine.loadAverage}) exceeded the ${machine.cores} cores: other processes competed for the CPU, so absolute times are inflated; the ratios to the raw insert, measured in the same run, are less affected.`;
+}
+
+export function markdown(results: SuiteResults, machine: Machine): string {
+  const s = results.sizes;
+  const rows = resultRows(results);
+  const pg = machine.postgres.settings;
+  const pglite = results.kinds.find((k) => k.kind === 'pglite')?.settings;
+  return `# Benchmarks
+
+Generated by \`npm run bench\` (\`bench/run.ts\`) on ${machine.date}. Do not edit by hand: re-run
+the bench to refresh it. No figure here is asserted by any test.
+
+## Results
+
+${markdownTable(HEADER, rows.map(cells))}
+
+${targetsSummary(rows)} Ratios against the seed are seed ÷ ours (higher is better); sync
+throughput is shown as a fraction of the raw insert rate of the store that receives the events.
+
+Details (medians): create and update as median / p90 per op; sync as push + pull.
+
+${markdownTable(
+  [
+    'store',
+    'create',
+    'update',
+    `sync ${count(s.smallSyncEvents)}`,
+    `sync ${count(s.bigSyncEvents)}`,
+    'hub / device B events after',
+    `entities rebuilt (${count(s.bigRebuildEvents)})`,
+  ],
+  detailRows(results),
+)}
+
+## Method
+
+- Stores: **PGlite** is a device store persisted in a temp data directory (as a device runs by
+  default; each is a copy of one freshly migrated template directory, which skips PGlite's
+  initdb); **PostgreSQL** is a fresh database on the server (${machine.postgres.source}),
+  reached over 127.0.0.1 through \`pg\`. A hub is always a PostgreSQL database. Every store is
+  opened through \`EventStore.open\` (migrations applied), and each scenario works in its own space.
+- **create / update**: \`CRDTManager.createFileState\` of ${count(s.writeOps)} new files, then
+  \`updateFileState\` with new content for each of them; every call timed on its own, median per op
+  (after ${s.writeWarmupOps} untimed warm-up calls of each).
+- **sync ${count(s.smallSyncEvents)} events**: device A holds ${count(s.smallSyncEvents)} fresh
+  events (appended untimed); timed are device A's \`SyncEngine.pushSync()\` to the hub plus device
+  B's \`pullSync()\` from it, with everything a run does (frontiers, validation on pull, snapshots,
+  sync log). Median of ${s.smallSyncRuns} runs in one space, after one warm-up run. Events are
+  generated exactly as \`CRDTManager\` writes them (seq, HLC, per-entity version vector), over
+  ${count(Math.ceil(s.smallSyncEvents / 2))} files.
+- **rebuild from ${count(s.smallRebuildEvents)} events**: \`rebuildStateFromEvents()\` over a
+  space holding ${count(s.smallRebuildEvents)} events on ${count(s.smallRebuildEntities)} files
+  (read the whole log, fold it, rewrite every snapshot in one transaction). Median of
+  ${s.smallRebuildRuns} runs after one warm-up.
+- **At scale**: the same sync with ${count(s.bigSyncEvents)} events per run (median of
+  ${s.bigSyncRuns} runs; batches of 2,000 events, each a transaction on the receiving store), and
+  the same rebuild over ${count(s.bigRebuildEvents)} events on ${count(s.bigRebuildEntities)} files
+  (median of ${s.bigRebuildRuns} runs).
+- **Baseline**: on a fresh store of each kind, ONE multi-row
+  \`INSERT INTO crdt_events … SELECT … FROM jsonb_to_recordset($1)\` of ${count(s.bigSyncEvents)} rows shaped like our events
+  (JSON serialization included, nothing else: no validation, snapshots, frontier or conflict
+  handling), median of ${s.bigSyncRuns} runs after a warm-up. Push throughput is compared with the
+  PostgreSQL baseline (the hub receives), pull throughput with the baseline of the device's store kind.
+- Targets: the seed's figures (create ~10 ms, update ~5 ms, sync of 100 events ~50 ms, rebuild
+  from 1,000 events ~100 ms) divided by ours should be ≥ ${SEED_RATIO_TARGET}×; sync throughput
+  should be ≥ ${RAW_FRACTION_TARGET * 100}% of the raw insert rate.
+- Total bench time: ${formatMs(results.elapsedMs)}.${loadNote(machine)}
+
+## Machine
+
+- Date: ${machine.date}
+- CPU: ${machine.cpuModel}, ${machine.cores} cores (1-minute load average at start: ${machine.loadAverage})
+- Memory: ${machine.memoryGiB} GiB
+- OS: ${machine.os}
+- Node.js: ${machine.node}
+- PostgreSQL server: ${pg['server_version'] ?? '?'} (${machine.postgres.source}; fsync=${pg['fsync'] ?? '?'}, synchronous_commit=${pg['synchronous_commit'] ?? '?'}, shared_buffers=${pg['shared_buffers'] ?? '?'})
+- PGlite: ${machine.pgliteVersion}${pglite ? ` (PostgreSQL ${pglite['server_version'] ?? '?'}; fsync=${pglite['fsync'] ?? '?'}, synchronous_commit=${pglite['synchronous_commit'] ?? '?'})` : ''}
+`;
+}

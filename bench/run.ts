@@ -1,0 +1,66 @@
+/**
+ * `npm run bench`: measures NetGuardian on a PGlite device store and on a PostgreSQL server,
+ * prints the results table and writes BENCHMARKS.md.
+ *
+ *   npm run bench                  full sizes (a few minutes), writes BENCHMARKS.md
+ *   npm run bench -- --quick       small sizes, prints only (for a quick look while working)
+ *
+ * The server is DATABASE_URL if set (fresh databases are created in it and dropped after),
+ * otherwise a throwaway embedded PostgreSQL. All traffic stays on 127.0.0.1.
+ */
+import { writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as prettier from 'prettier';
+import { describeMachine } from './machine.js';
+import { markdown, resultRows, targetsSummary, textTable } from './report.js';
+import { FULL_SIZES, runSuite, type Sizes } from './suite.js';
+import { openBenchServer } from './support/postgres.js';
+
+const QUICK_SIZES: Sizes = {
+  writeOps: 100,
+  writeWarmupOps: 10,
+  smallSyncEvents: 100,
+  smallSyncRuns: 3,
+  smallRebuildEvents: 1_000,
+  smallRebuildEntities: 100,
+  smallRebuildRuns: 3,
+  bigSyncEvents: 2_000,
+  bigSyncRuns: 2,
+  bigRebuildEvents: 10_000,
+  bigRebuildEntities: 1_000,
+  bigRebuildRuns: 2,
+};
+
+async function main(): Promise<void> {
+  const quick = process.argv.includes('--quick');
+  const log = (m: string) => console.error(m);
+  const server = await openBenchServer(process.env['DATABASE_URL']);
+  try {
+    log(`PostgreSQL: ${server.source}`);
+    const machine = await describeMachine(server);
+    const results = await runSuite({ server, sizes: quick ? QUICK_SIZES : FULL_SIZES, log });
+    const rows = resultRows(results);
+    console.log(textTable(rows));
+    console.log(`\n${targetsSummary(rows)}`);
+    if (quick) {
+      log('--quick: BENCHMARKS.md left unchanged');
+    } else {
+      const file = join(dirname(fileURLToPath(import.meta.url)), '..', 'BENCHMARKS.md');
+      // Formatted as the repository formats markdown, so `npm run format:check` stays clean.
+      const options = (await prettier.resolveConfig(file)) ?? {};
+      await writeFile(
+        file,
+        await prettier.format(markdown(results, machine), { ...options, filepath: file }),
+      );
+      log(`wrote ${file}`);
+    }
+  } finally {
+    await server.stop();
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});
