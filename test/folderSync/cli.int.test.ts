@@ -1,0 +1,176 @@
+/**
+ * The `netguardian` CLI end to end (issue 3 points 6 and 8), run in process
+ * with `main(argv, env)`: a real PostgreSQL hub prepared and given two devices
+ * through the CLI, two devices with real folders and PGlite data dirs, and the
+ * everyday commands, down to a conflict resolved and a version restored. Ends
+ * with both folders equal byte for byte.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removeDevice } from '../../src-main/core/hub/hubAdmin.js';
+import { createFreshDatabase, type FreshDatabase } from '../support/freshDatabase.js';
+import { makeTempDir, type TempDir } from '../support/tempDir.js';
+import { fileEntry, folderTree } from './support/folderTree.js';
+import { cliOk, runCli } from './support/runCli.js';
+
+let db: FreshDatabase;
+let tmp: TempDir;
+const roles: string[] = [];
+
+beforeAll(async () => {
+  db = await createFreshDatabase('foldersync_cli');
+  tmp = await makeTempDir('ng-e2e-cli-');
+});
+
+afterAll(async () => {
+  try {
+    for (const role of roles) await removeDevice(db.url, { role });
+  } finally {
+    await db?.drop();
+    await tmp?.cleanup();
+  }
+});
+
+interface ConflictJson {
+  path: string;
+  versions: { version: string; device: string; onDisk: boolean; hash: string | null }[];
+}
+interface HistoryJson {
+  version: string;
+  type: string;
+  hash: string | null;
+}
+
+describe('netguardian CLI', () => {
+  it('runs a hub and two devices from init to restore', async () => {
+    const space = `cli-${randomBytes(4).toString('hex')}`;
+    expect(await cliOk(['hub', 'init', '--url', db.url])).toMatch(/prepared: applied migrations/);
+    // Idempotent.
+    expect(await cliOk(['hub', 'init', '--url', db.url])).toMatch(/already current/);
+
+    const device = async (name: string) => {
+      const out = await cliOk([
+        'hub',
+        'add-device',
+        '--url',
+        db.url,
+        '--space',
+        space,
+        '--name',
+        name,
+      ]);
+      const role = /as role (\S+)\./.exec(out)?.[1];
+      const hubUrl = /--hub '([^']+)'/.exec(out)?.[1];
+      if (!role || !hubUrl) throw new Error(`no role or connection string in:\n${out}`);
+      roles.push(role);
+      expect(new URL(hubUrl).username).toBe(role);
+      const folder = path.join(tmp.path, name, 'folder');
+      const data = path.join(tmp.path, name, 'data');
+      const init = await cliOk([
+        'init',
+        '--folder',
+        folder,
+        '--name',
+        name,
+        '--space',
+        space,
+        '--hub',
+        hubUrl,
+        '--data',
+        data,
+      ]);
+      expect(init).toContain(`initialized ${name}`);
+      return { folder, data };
+    };
+    const laptop = await device('laptop');
+    const desktop = await device('desktop');
+
+    // upload on one device, sync on both.
+    const original = 'quarterly report, first draft\n';
+    const source = path.join(tmp.path, 'report.txt');
+    await writeFile(source, original);
+    expect(await cliOk(['upload', source, '--data', laptop.data])).toMatch(
+      /uploaded .*report\.txt as report\.txt \(30 bytes\)/,
+    );
+    expect(await readFile(path.join(laptop.folder, 'report.txt'), 'utf8')).toBe(original);
+    expect(await cliOk(['sync', '--data', desktop.data])).toMatch(/synced: sent 0, received 1/);
+    await cliOk(['sync', '--data', laptop.data]);
+    expect(await readFile(path.join(desktop.folder, 'report.txt'), 'utf8')).toBe(original);
+
+    const status = JSON.parse(await cliOk(['status', '--json', '--data', desktop.data])) as {
+      files: number;
+      conflicts: number;
+      deviceName: string;
+      sync: { pendingPush: number } | null;
+    };
+    expect(status).toMatchObject({ files: 1, conflicts: 0, deviceName: 'desktop' });
+    expect(status.sync?.pendingPush).toBe(0);
+
+    // The same file edited on both devices before either syncs.
+    await writeFile(path.join(laptop.folder, 'report.txt'), 'edited on the laptop\n');
+    await writeFile(path.join(desktop.folder, 'report.txt'), 'edited on the desktop\n');
+    await cliOk(['sync', '--data', laptop.data]);
+    await cliOk(['sync', '--data', desktop.data]);
+    await cliOk(['sync', '--data', laptop.data]);
+    for (const d of [laptop, desktop]) {
+      const conflicts = JSON.parse(
+        await cliOk(['conflicts', '--json', '--data', d.data]),
+      ) as ConflictJson[];
+      expect(conflicts).toHaveLength(1);
+      expect(conflicts[0]?.path).toBe('report.txt');
+      expect(conflicts[0]?.versions).toHaveLength(2);
+      expect(conflicts[0]?.versions.filter((v) => v.onDisk)).toHaveLength(1);
+    }
+
+    expect(await cliOk(['resolve', 'report.txt', '--keep', 'both', '--data', laptop.data])).toBe(
+      'resolved report.txt: kept both\n',
+    );
+    await cliOk(['sync', '--data', desktop.data]);
+    for (const d of [laptop, desktop]) {
+      expect(JSON.parse(await cliOk(['conflicts', '--json', '--data', d.data]))).toEqual([]);
+    }
+    const afterResolve = await folderTree(laptop.folder);
+    expect(await folderTree(desktop.folder)).toEqual(afterResolve);
+    // Keep both: both edits are in the folder, one at the path and one as a copy.
+    expect(Object.values(afterResolve).sort()).toEqual(
+      [fileEntry('edited on the laptop\n'), fileEntry('edited on the desktop\n')].sort(),
+    );
+
+    // history lists the upload; restore brings its content back (as a new change, synced).
+    const history = JSON.parse(
+      await cliOk(['history', 'report.txt', '--json', '--data', laptop.data]),
+    ) as HistoryJson[];
+    expect(history.length).toBeGreaterThanOrEqual(3);
+    const first = history[0] as HistoryJson;
+    expect(first.type).toBe('FileCreated');
+    const restored = await cliOk([
+      'restore',
+      'report.txt',
+      first.version.slice(0, 13),
+      '--data',
+      laptop.data,
+    ]);
+    expect(restored).toBe(`restored report.txt to version ${first.version}\n`);
+    expect(await readFile(path.join(laptop.folder, 'report.txt'), 'utf8')).toBe(original);
+    await cliOk(['sync', '--data', desktop.data]);
+    expect(await readFile(path.join(desktop.folder, 'report.txt'), 'utf8')).toBe(original);
+    const latest = JSON.parse(
+      await cliOk(['history', 'report.txt', '--json', '--data', desktop.data]),
+    ) as HistoryJson[];
+    expect(latest.at(-1)?.hash).toBe(first.hash);
+
+    const final = await folderTree(laptop.folder);
+    expect(await folderTree(desktop.folder)).toEqual(final);
+    expect(final['report.txt']).toBe(fileEntry(original));
+  });
+
+  it('fails with one line on stderr and exit code 1', async () => {
+    const run = await runCli(['status', '--data', '/nonexistent']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^netguardian: no NetGuardian device in \/nonexistent.*\n$/);
+    expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+});

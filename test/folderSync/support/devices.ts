@@ -1,0 +1,143 @@
+/**
+ * In-process devices for the end-to-end tests. A `DeviceSlot` is one machine:
+ * a data directory with its PGlite store persisted in it (opened once per test
+ * file: creating a PGlite costs seconds of CPU) and its own hub role. Each test
+ * opens a `Device` per slot on a fresh space and fresh folder, like a user
+ * adding another synced folder to the same machines.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { expect } from 'vitest';
+import { Device, type DeviceEvent } from '../../../src-main/core/device/device.js';
+import { dataPaths, type DeviceConfig } from '../../../src-main/core/deviceConfig.js';
+import type { MaterializeReport } from '../../../src-main/core/files/materializer.js';
+import type { DeviceCredentials } from '../../../src-main/core/hub/hubAdmin.js';
+import { EventStore } from '../../../src-main/core/store/eventStore.js';
+import { openPgliteClient } from '../../../src-main/core/store/pgliteClient.js';
+import type { SyncReport } from '../../../src-main/core/syncEngine.js';
+import { makeTempDir, type TempDir } from '../../support/tempDir.js';
+import { folderTree, type Tree } from './folderTree.js';
+import type { TestHub } from './testHub.js';
+
+export class DeviceSlot {
+  private constructor(
+    readonly name: string,
+    readonly dir: TempDir,
+    readonly dataDir: string,
+    readonly store: EventStore,
+    readonly creds: DeviceCredentials,
+  ) {}
+
+  /** A machine: temp dir, PGlite in `<dir>/data/db`, a hub role in `firstSpace`. */
+  static async create(hub: TestHub, name: string, firstSpace: string): Promise<DeviceSlot> {
+    const dir = await makeTempDir(`ng-e2e-${name}-`);
+    const dataDir = path.join(dir.path, 'data');
+    const store = await EventStore.open(await openPgliteClient(dataPaths(dataDir).db));
+    const creds = await hub.addDevice(name, firstSpace);
+    return new DeviceSlot(name, dir, dataDir, store, creds);
+  }
+
+  /** The folder for a space: `<dir>/<space>/outer/folder` (the levels above let tests watch outside the root). */
+  folderFor(spaceId: string): string {
+    return path.join(this.dir.path, spaceId, 'outer', 'folder');
+  }
+
+  async open(spaceId: string): Promise<TestDevice> {
+    const folder = this.folderFor(spaceId);
+    await mkdir(folder, { recursive: true });
+    const config: DeviceConfig = {
+      version: 1,
+      folder,
+      spaceId,
+      deviceName: this.name,
+      hub: { url: this.creds.connectionString, ssl: 'off' },
+      syncIntervalMs: 60_000,
+      rescanIntervalMs: 15 * 60_000,
+      paused: false,
+    };
+    const events: DeviceEvent[] = [];
+    const device = await Device.open({
+      dataDir: this.dataDir,
+      config,
+      hub: { connectionString: this.creds.connectionString },
+      store: this.store,
+      quietMs: 30,
+      onEvent: (e) => events.push(e),
+    });
+    return new TestDevice(this.name, device, events);
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.store.close();
+    } finally {
+      await this.dir.cleanup();
+    }
+  }
+}
+
+/** A Device plus what it reported. */
+export class TestDevice {
+  constructor(
+    readonly name: string,
+    readonly device: Device,
+    readonly events: DeviceEvent[],
+  ) {}
+
+  get root(): string {
+    return this.device.root;
+  }
+
+  /** Absolute path of a folder-relative POSIX path. */
+  abs(rel: string): string {
+    return path.join(this.device.root, ...rel.split('/'));
+  }
+
+  tree(): Promise<Tree> {
+    return folderTree(this.device.root);
+  }
+
+  /** Materializer reports received since `from` (an index into `events`). */
+  downloads(from = 0): MaterializeReport[] {
+    return this.events.slice(from).flatMap((e) => (e.type === 'download' ? [e.report] : []));
+  }
+
+  errors(from = 0): string[] {
+    return this.events.slice(from).flatMap((e) => (e.type === 'error' ? [e.message] : []));
+  }
+
+  /** One `syncNow` (scan, pull and materialize, push) that must not fail. */
+  async sync(): Promise<SyncReport> {
+    const report = await this.device.syncNow();
+    if (!report) throw new Error(`${this.name}: no hub configured`);
+    expect(report.error, `${this.name}'s sync failed`).toBeNull();
+    return report;
+  }
+}
+
+/**
+ * Syncs the devices in turn until a whole round moves nothing (materializing
+ * may record new local events, e.g. conflict copies), at most `maxRounds`.
+ */
+export async function syncAll(devices: readonly TestDevice[], maxRounds = 6): Promise<void> {
+  for (let round = 0; round < maxRounds; round++) {
+    let moved = 0;
+    for (const d of devices) {
+      const r = await d.sync();
+      moved += r.sent + r.received;
+    }
+    if (moved === 0) return;
+  }
+  throw new Error(`devices still exchanging events after ${maxRounds} rounds`);
+}
+
+/** All folders equal entry for entry (content hash, exec bit, folders); returns the common tree. */
+export async function expectSameFolders(devices: readonly TestDevice[]): Promise<Tree> {
+  const [first, ...rest] = devices;
+  if (!first) throw new Error('no devices');
+  const reference = await first.tree();
+  for (const d of rest) {
+    expect(await d.tree(), `${d.name}'s folder differs from ${first.name}'s`).toEqual(reference);
+  }
+  return reference;
+}
