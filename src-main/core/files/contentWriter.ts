@@ -17,6 +17,9 @@ import { resolveExisting } from './safePaths.js';
 
 type Out<T> = Result<T, NetGuardianError>;
 
+/** Chunks at least this big are looked up inside other files' chunk lists too. */
+const CHUNK_PROBE_MIN = 64 * 1024;
+
 /** Bytes of chunks held at once while a large file is assembled. */
 const WINDOW_BYTES = 8 * 1024 * 1024;
 
@@ -52,6 +55,15 @@ export class ChunkResolver {
     );
     // Errors surface again, per file, when the file asks for the chunk.
     if (got.ok) for (const [hash, bytes] of got.value) this.remember(hash, bytes);
+  }
+
+  /**
+   * Indexed files with this exact content (a renamed or copied file): their
+   * chunk lists locate every chunk, small tail chunks included.
+   */
+  async sameContent(content: ContentRef): Promise<IndexEntry[]> {
+    if ((content.chunks?.length ?? 0) < 2) return [];
+    return this.options.index.withContent([content.hash]);
   }
 
   /** Drops prefetched chunks (between groups of files). */
@@ -97,9 +109,18 @@ export class ChunkResolver {
         if (wanted.has(hash)) locations.set(hash, [...(locations.get(hash) ?? []), location]);
       }
     }
-    const unknown = [...wanted.keys()].filter((h) => !locations.has(h));
-    if (unknown.length > 0) {
-      for (const [hash, list] of await this.options.index.findChunks(unknown))
+    const unknown = [...wanted.values()].filter((r) => !locations.has(r.hash));
+    // Whole files by content for every chunk (a small file is one chunk); the
+    // chunk-list index only for chunks big enough to be worth a probe.
+    const small = unknown.filter((r) => r.size < CHUNK_PROBE_MIN).map((r) => r.hash);
+    const big = unknown.filter((r) => r.size >= CHUNK_PROBE_MIN).map((r) => r.hash);
+    for (const entry of small.length > 0 ? await this.options.index.withContent(small) : []) {
+      for (const [hash, location] of chunkLocations(entry)) {
+        if (wanted.has(hash)) locations.set(hash, [...(locations.get(hash) ?? []), location]);
+      }
+    }
+    if (big.length > 0) {
+      for (const [hash, list] of await this.options.index.findChunks(big))
         locations.set(hash, list);
     }
     for (const [hash, list] of locations) {
@@ -206,27 +227,41 @@ export function checkContent(content: ContentRef): Out<readonly ChunkRef[]> {
   return ok(chunks);
 }
 
+/** Permission bits for a written file: the replaced file's read/write bits, exec as the store says. */
+export function fileMode(previous: number | undefined, exec: boolean): number {
+  const base = previous === undefined ? 0o644 : previous & 0o666;
+  return exec ? base | ((base & 0o444) >> 2) : base;
+}
+
+/** Permission bits and modification time for a written file. */
+export interface FileMeta {
+  readonly mode: number;
+  readonly mtimeMs?: number;
+}
+
 /**
  * Writes `content` to a new temp file (`.ng-tmp-<random>`) in `dirAbs`, chunk
  * window by chunk window (never the whole file in memory), checks the whole
- * file's hash and fsyncs it. On any failure the temp file is removed and
- * nothing else was touched. The caller sets mode and times, then renames.
+ * file's hash, sets its mode and mtime, and fsyncs it. On any failure the
+ * temp file is removed and nothing else was touched. The caller renames it.
  */
 export async function writeTempFile(
   dirAbs: string,
   content: ContentRef,
   resolver: ChunkResolver,
   hints: readonly IndexEntry[],
+  meta: FileMeta,
 ): Promise<Out<string>> {
   const checked = checkContent(content);
   if (!checked.ok) return checked;
+  const allHints = [...hints, ...(await resolver.sameContent(content))];
   const temp = path.join(dirAbs, `${TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
   const fh = await open(temp, 'wx', 0o600);
   let result: Out<string> = ok(temp);
   try {
     const whole = createHash('sha256');
     for (const group of windows(checked.value)) {
-      const bytes = await resolver.get(group, hints);
+      const bytes = await resolver.get(group, allHints);
       if (!bytes.ok) {
         result = bytes;
         break;
@@ -246,7 +281,11 @@ export async function writeTempFile(
         ),
       );
     }
-    if (result.ok) await fh.sync();
+    if (result.ok) {
+      await fh.chmod(meta.mode);
+      if (meta.mtimeMs !== undefined) await fh.utimes(new Date(), meta.mtimeMs / 1000);
+      await fh.sync();
+    }
   } catch (e) {
     await fh.close();
     await unlink(temp).catch(() => undefined);

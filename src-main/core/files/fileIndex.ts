@@ -49,6 +49,32 @@ export const sameStat = (entry: DiskStat, st: DiskStat): boolean =>
   entry.ino === st.ino &&
   entry.mode === st.mode;
 
+/** Whether what is on disk (lstat, or undefined for nothing) is exactly what the index says. */
+export function matchesDisk(st: Stats | undefined, indexed: IndexEntry | undefined): boolean {
+  if (!st) return indexed === undefined;
+  if (st.isFile()) return indexed?.kind === 'file' && sameStat(indexed, diskStatOf(st));
+  if (st.isDirectory()) return indexed?.kind === 'dir';
+  return false;
+}
+
+/** The index entry for what is at `path` now. */
+export function indexEntryOf(
+  path: string,
+  st: Stats,
+  hash: string | null,
+  chunks: IndexEntry['chunks'],
+  versionClock: IndexEntry['versionClock'],
+): IndexEntry {
+  return {
+    path,
+    kind: st.isDirectory() ? 'dir' : 'file',
+    ...diskStatOf(st),
+    hash,
+    chunks,
+    versionClock,
+  };
+}
+
 /** Rows per statement: each batch is one JSONB parameter. */
 const BATCH = 10_000;
 
@@ -91,10 +117,12 @@ const SELECT_BY_CONTENT = asJsonArray(
 
 // Candidates through the GIN index (one containment probe per wanted hash), then
 // each candidate's chunk list is expanded to find the chunk's byte offset.
-// Meant for a few hashes at a time (the chunks of a window of a large file).
+// MATERIALIZED keeps the planner from walking the primary key in path order
+// instead (for the window) and testing every row against every hash: 1.2 s
+// instead of 25 ms for 256 hashes over 10,000 files.
 const SELECT_CHUNK_LOCATIONS = `
 WITH wanted AS (SELECT DISTINCT h FROM jsonb_array_elements_text($2::jsonb) AS w(h)),
-candidates AS (
+candidates AS MATERIALIZED (
   SELECT i.path, i.chunks FROM fs_index i
   WHERE i.space_id = $1 AND i.kind = 'file'
     AND i.chunks @> ANY (ARRAY(SELECT jsonb_build_array(jsonb_build_object('hash', h)) FROM wanted))
@@ -143,8 +171,8 @@ const toRow = (e: IndexEntry): Row => ({
   version_clock: e.versionClock,
 });
 
-/** Hashes per chunk-list probe: each is one GIN lookup. */
-const CHUNK_PROBES = 256;
+/** Hashes per chunk-list statement: each hash is one GIN lookup (~0.1 ms). */
+const CHUNK_PROBES = 2_000;
 
 /** Each chunk of an indexed file with its byte offset. */
 export function* chunkLocations(entry: IndexEntry): Generator<[string, ChunkLocation]> {

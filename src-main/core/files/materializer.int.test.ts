@@ -1,6 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { chmod, lstat, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  lstat,
+  mkdir,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -197,6 +207,98 @@ describe('materializer: writing remote versions', () => {
       (await hashFile(at(desktop, 'big.dat'))).hash,
     );
     expect(await tempFilesUnder(laptop.root)).toEqual([]);
+
+    // A rename downloads nothing: every chunk, the small tail included, comes from the local copy.
+    await mkdir(at(desktop, 'archive'));
+    await rename(at(desktop, 'big.dat'), at(desktop, 'archive/big-renamed.dat'));
+    const third = await propagate();
+    expect(third.errors).toEqual([]);
+    expect(third.chunksDownloaded).toBe(0);
+    expect(await treeOf(laptop.root)).toEqual(await treeOf(desktop.root));
+  });
+});
+
+describe('materializer: local reuse, leftovers, ignore rules', () => {
+  it('a renamed multi-chunk file whose last chunk is small downloads nothing', async () => {
+    // Fixed seeds, the first whose content-defined tail chunk is under 64 KiB: deterministic.
+    let bytes: Buffer | undefined;
+    for (let seed = 1; seed <= 200 && !bytes; seed++) {
+      const candidate = randomBlock(2 * 1024 * 1024 + 4096, seed);
+      await writeFile(at(desktop, 'probe.bin'), candidate);
+      const { chunks: cs } = await hashFile(at(desktop, 'probe.bin'));
+      if (cs.length >= 2 && (cs.at(-1)?.size ?? Infinity) < 64 * 1024) bytes = candidate;
+    }
+    await rm(at(desktop, 'probe.bin'));
+    expect(bytes).toBeDefined();
+    await put(desktop, 'report.pdf', bytes as Buffer);
+    await propagate();
+    await mkdir(at(desktop, 'old'));
+    await rename(at(desktop, 'report.pdf'), at(desktop, 'old/report-2024.pdf'));
+
+    const report = await propagate();
+
+    expect(report.chunksDownloaded).toBe(0);
+    expect(await treeOf(laptop.root)).toEqual(await treeOf(desktop.root));
+  });
+
+  it('never reuses a local chunk that no longer matches (the file changed since it was indexed)', async () => {
+    const bytes = randomBytes(100_000);
+    await put(desktop, 'a.bin', bytes);
+    await propagate();
+    // laptop's a.bin changes in place, same size, not scanned yet.
+    await writeFile(at(laptop, 'a.bin'), randomBytes(100_000));
+    await put(desktop, 'copy.bin', bytes);
+
+    const report = await propagate();
+
+    expect(report.chunksReused).toBe(0);
+    expect(report.chunksDownloaded).toBe(1);
+    expect(await readFile(at(laptop, 'copy.bin'))).toEqual(bytes);
+  });
+
+  it('a deleted folder holding only ignored leftovers goes to the trash whole', async () => {
+    await mkdir(at(desktop, 'photos'));
+    await put(desktop, 'photos/a.jpg', 'jpg');
+    await propagate();
+    await writeFile(at(laptop, 'photos/.DS_Store'), 'finder');
+    await rm(at(desktop, 'photos'), { recursive: true });
+
+    const report = await propagate();
+
+    expect(report.errors).toEqual([]);
+    expect([...report.removed].sort()).toEqual(['photos', 'photos/a.jpg']);
+    expect(await treeOf(laptop.root)).toEqual(new Map());
+    const kept = await laptop.materializer.trash.list();
+    expect(kept.map((r) => [r.path, r.kind]).sort()).toEqual([
+      ['photos', 'dir'],
+      ['photos/a.jpg', 'file'],
+    ]);
+  });
+
+  it('a deleted folder that still holds a new local file stays (and that file is not lost)', async () => {
+    await mkdir(at(desktop, 'shared'));
+    await put(desktop, 'shared/old.txt', 'old');
+    await propagate();
+    await writeFile(at(laptop, 'shared/mine.txt'), 'new here');
+    await rm(at(desktop, 'shared'), { recursive: true });
+
+    const report = await propagate();
+
+    expect(report.deferred).toEqual(['shared']);
+    expect(await readFile(at(laptop, 'shared/mine.txt'), 'utf8')).toBe('new here');
+    // Scanned like any new file; the folder is recorded again with it.
+    expect(await laptop.scanner.fullScan()).toMatchObject({ created: 2 });
+  });
+
+  it('does not materialize paths this device ignores', async () => {
+    laptop.setIgnore('*.iso\n');
+    await put(desktop, 'big.iso', 'image');
+    await put(desktop, 'note.txt', 'n');
+
+    const report = await propagate();
+
+    expect(report.written).toEqual(['note.txt']);
+    expect([...(await treeOf(laptop.root)).keys()]).toEqual(['note.txt']);
   });
 });
 

@@ -1,17 +1,6 @@
 import type { Stats } from 'node:fs';
-import {
-  chmod,
-  lstat,
-  mkdir,
-  readdir,
-  realpath,
-  rename,
-  rmdir,
-  unlink,
-  utimes,
-} from 'node:fs/promises';
+import { chmod, lstat, mkdir, readdir, realpath, rename, rmdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { conflictCopyPath } from '../../../src-shared/conflictNames.js';
 import type { FileView } from '../../../src-shared/crdt/fileEntity.js';
 import { NetGuardianError, type ErrorCode } from '../../../src-shared/errors.js';
 import type { ChunkRef, ContentRef } from '../../../src-shared/events/event.js';
@@ -20,8 +9,9 @@ import type { CRDTManager } from '../crdtManager.js';
 import { childLogger, type Logger } from '../log.js';
 import { Mutex } from '../mutex.js';
 import type { ChunkSource } from './chunkStore.js';
-import { ChunkResolver, writeTempFile } from './contentWriter.js';
-import { diskStatOf, sameStat, type FileIndex, type IndexEntry } from './fileIndex.js';
+import { writeConflictCopies } from './conflictCopies.js';
+import { ChunkResolver, fileMode, writeTempFile } from './contentWriter.js';
+import { indexEntryOf, matchesDisk, type FileIndex, type IndexEntry } from './fileIndex.js';
 import { TEMP_PREFIX, type IgnoreRules } from './ignoreRules.js';
 import {
   ancestorsOf,
@@ -29,6 +19,7 @@ import {
   lstatOrUndefined,
   prepareTarget,
   resolveExisting,
+  type CheckedDirs,
 } from './safePaths.js';
 import { isExec, viewExec } from './scanDecision.js';
 import { loadViews, type Scanner } from './scanner.js';
@@ -84,22 +75,10 @@ export interface Materializer {
 /** Small files' chunks are fetched in one request per group of this many bytes. */
 const PREFETCH_BYTES = 16 * 1024 * 1024;
 const PREFETCH_FILE_MAX = 1024 * 1024;
+/** Files written at once: enough to overlap their fsyncs, few enough to bound memory. */
+const WRITE_CONCURRENCY = 6;
 /** Re-check rounds before an entity still changing locally is deferred. */
 const MAX_ROUNDS = 3;
-
-/** Permission bits for a written file: the replaced file's read/write bits, exec as the store says. */
-export function fileMode(previous: number | undefined, exec: boolean): number {
-  const base = previous === undefined ? 0o644 : previous & 0o666;
-  return exec ? base | ((base & 0o444) >> 2) : base;
-}
-
-/** Whether what is on disk is exactly what the index says this device saw or wrote. */
-function matchesIndex(st: Stats | undefined, indexed: IndexEntry | undefined): boolean {
-  if (!st) return indexed === undefined;
-  if (st.isFile()) return indexed?.kind === 'file' && sameStat(indexed, diskStatOf(st));
-  if (st.isDirectory()) return indexed?.kind === 'dir';
-  return false;
-}
 
 export function createMaterializer(options: MaterializerOptions): Materializer {
   if (options.index.spaceId !== options.spaceId || options.manager.spaceId !== options.spaceId) {
@@ -152,6 +131,8 @@ class ApplyRun {
   };
   private readonly rows: IndexEntry[] = [];
   private readonly dropped: string[] = [];
+  /** Folders seen to be real folders during this run (each is lstat'ed once). */
+  private readonly checkedDirs: CheckedDirs = new Set();
 
   constructor(
     private readonly options: MaterializerOptions,
@@ -204,9 +185,20 @@ class ApplyRun {
     // Children before parents, and after every write (a rename's new file reuses the old one's chunks).
     const absent = ids.filter((id) => !views.get(id)?.exists).reverse();
 
-    for (const group of this.prefetchGroups(present, views, indexed)) {
+    // Folders first, parents before children; then files, several at once
+    // (each waits mostly on its fsync), since no file is another's parent.
+    const isDir = (id: string) => isDirectoryContent(views.get(id)?.content);
+    for (const id of present.filter(isDir)) await this.settle(id, views.get(id), indexed.get(id));
+    const files = present.filter((id) => !isDir(id));
+    for (const group of this.prefetchGroups(files, views, indexed)) {
       await this.resolver.prefetch(group.refs);
-      for (const id of group.ids) await this.settle(id, views.get(id), indexed.get(id));
+      const queue = [...group.ids];
+      const worker = async () => {
+        for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+          await this.settle(id, views.get(id), indexed.get(id));
+        }
+      };
+      await Promise.all(Array.from({ length: WRITE_CONCURRENCY }, worker));
       this.resolver.clear();
     }
     for (const id of absent) await this.settle(id, views.get(id), indexed.get(id));
@@ -276,7 +268,7 @@ class ApplyRun {
       }
       const isDir = view?.exists === true && isDirectoryContent(view.content);
       if (this.ignored(id, isDir)) return;
-      const where = await resolveExisting(this.rootReal, id);
+      const where = await resolveExisting(this.rootReal, id, this.checkedDirs);
       if (!where.ok) {
         this.error(id, where.error);
         return;
@@ -291,7 +283,7 @@ class ApplyRun {
           );
           return;
         }
-        if (!matchesIndex(st, indexed)) {
+        if (!matchesDisk(st, indexed)) {
           outcome = 'rescan';
         } else if (view?.exists) {
           outcome = await this.settlePresent(id, view, indexed, st);
@@ -314,7 +306,17 @@ class ApplyRun {
     st: Stats | undefined,
   ): Promise<Outcome> {
     const content = view.content as ContentRef;
-    if (!isDirectoryContent(view.content)) await this.writeConflictCopies(id, view, indexed);
+    if (!isDirectoryContent(view.content)) {
+      const copies = await writeConflictCopies(id, view, {
+        rootReal: this.rootReal,
+        manager: this.options.manager,
+        resolver: this.resolver as ChunkResolver,
+        checkedDirs: this.checkedDirs,
+        hints: indexed ? [indexed] : [],
+      });
+      this.out.conflictCopies.push(...copies.written);
+      this.out.errors.push(...copies.errors);
+    }
     const versionClock = view.winner?.clock ?? view.clock;
     if (isDirectoryContent(content)) {
       if (st?.isDirectory()) {
@@ -329,13 +331,13 @@ class ApplyRun {
             reason: 'replaced',
           });
         }
-        const target = await prepareTarget(this.rootReal, id);
+        const target = await prepareTarget(this.rootReal, id, this.checkedDirs);
         if (!target.ok) throw target.error;
         await this.indexCreatedDirs(target.value.createdDirs);
         await mkdir(target.value.abs);
         this.out.dirsCreated.push(id);
       }
-      this.rows.push(row(id, await lstat(this.absOf(id)), null, null, versionClock));
+      this.rows.push(indexEntryOf(id, await lstat(this.absOf(id)), null, null, versionClock));
       return 'done';
     }
 
@@ -354,6 +356,7 @@ class ApplyRun {
         return 'done';
       }
       await rmdir(abs);
+      this.checkedDirs.delete(id);
       return this.writeContent(id, content, exec, view, undefined, undefined);
     }
     if (st && indexed?.hash === content.hash) {
@@ -363,7 +366,7 @@ class ApplyRun {
         this.out.modeChanged.push(id);
       } else this.out.unchanged.push(id);
       const now = await lstat(abs);
-      this.rows.push(row(id, now, content.hash, content.chunks ?? [], versionClock));
+      this.rows.push(indexEntryOf(id, now, content.hash, content.chunks ?? [], versionClock));
       return 'done';
     }
     return this.writeContent(id, content, exec, view, st, indexed);
@@ -378,28 +381,30 @@ class ApplyRun {
     st: Stats | undefined,
     indexed: IndexEntry | undefined,
   ): Promise<Outcome> {
-    const target = await prepareTarget(this.rootReal, id);
+    const target = await prepareTarget(this.rootReal, id, this.checkedDirs);
     if (!target.ok) throw target.error;
     await this.indexCreatedDirs(target.value.createdDirs);
     const abs = target.value.abs;
+    const mtimeMs = view.fields['mtimeMs'];
     const temp = await writeTempFile(
       path.dirname(abs),
       content,
       this.resolver as ChunkResolver,
       indexed ? [indexed] : [],
+      {
+        mode: fileMode(st?.mode, exec),
+        ...(typeof mtimeMs === 'number' && Number.isFinite(mtimeMs) && mtimeMs >= 0
+          ? { mtimeMs }
+          : {}),
+      },
     );
     if (!temp.ok) {
       this.error(id, temp.error);
       return 'done';
     }
     try {
-      await chmod(temp.value, fileMode(st?.mode, exec));
-      const mtimeMs = view.fields['mtimeMs'];
-      if (typeof mtimeMs === 'number' && Number.isFinite(mtimeMs) && mtimeMs >= 0) {
-        await utimes(temp.value, new Date(), mtimeMs / 1000);
-      }
       // Last look: a local write since the check above is scanned, not overwritten.
-      if (!matchesIndex(await lstatOrUndefined(abs), indexed)) {
+      if (!matchesDisk(await lstatOrUndefined(abs), indexed)) {
         await unlink(temp.value);
         return 'rescan';
       }
@@ -419,7 +424,7 @@ class ApplyRun {
     }
     const now = await lstat(abs);
     this.rows.push(
-      row(id, now, content.hash, content.chunks ?? [], view.winner?.clock ?? view.clock),
+      indexEntryOf(id, now, content.hash, content.chunks ?? [], view.winner?.clock ?? view.clock),
     );
     this.out.written.push(id);
     return 'done';
@@ -445,6 +450,7 @@ class ApplyRun {
       });
     } else if (st.isDirectory()) {
       const entries = await readdir(abs, { withFileTypes: true });
+      this.checkedDirs.delete(id);
       if (entries.length === 0) await rmdir(abs);
       else if (entries.every((e) => this.ignored(`${id}/${e.name}`, e.isDirectory()))) {
         // Only ignored leftovers (.DS_Store, build output): kept in the trash with the folder.
@@ -469,55 +475,13 @@ class ApplyRun {
     return 'done';
   }
 
-  /** Each losing content sibling as a file next to the winner, named the same on every device. */
-  private async writeConflictCopies(
-    id: string,
-    view: FileView,
-    indexed: IndexEntry | undefined,
-  ): Promise<void> {
-    for (const loser of view.conflicts) {
-      if (!loser.value || isDirectoryContent(loser.value)) continue;
-      const copyId = conflictCopyPath(id, loser);
-      const abs = entityAbsPath(this.rootReal, copyId);
-      if (!abs.ok) {
-        this.error(copyId, abs.error);
-        continue;
-      }
-      // A copy the store knows (written by a peer, or deleted by a user on purpose) is not ours to write.
-      if (await this.options.manager.getFileState(copyId)) continue;
-      const target = await prepareTarget(this.rootReal, copyId);
-      if (!target.ok) {
-        this.error(copyId, target.error);
-        continue;
-      }
-      if (await lstatOrUndefined(target.value.abs)) continue;
-      const temp = await writeTempFile(
-        path.dirname(target.value.abs),
-        loser.value,
-        this.resolver as ChunkResolver,
-        indexed ? [indexed] : [],
-      );
-      if (!temp.ok) {
-        this.error(copyId, temp.error);
-        continue;
-      }
-      await chmod(temp.value, fileMode(undefined, false));
-      if (await lstatOrUndefined(target.value.abs)) {
-        await unlink(temp.value);
-        continue;
-      }
-      await rename(temp.value, target.value.abs);
-      this.out.conflictCopies.push(copyId);
-    }
-  }
-
   /** Folders created as parents are indexed when the store has them as folders (else the scanner records them). */
   private async indexCreatedDirs(dirs: readonly string[]): Promise<void> {
     for (const dir of dirs) {
       const view = await this.options.manager.getFileState(dir);
       if (!view?.exists || !isDirectoryContent(view.content)) continue;
       const st = await lstat(this.absOf(dir));
-      this.rows.push(row(dir, st, null, null, view.winner?.clock ?? view.clock));
+      this.rows.push(indexEntryOf(dir, st, null, null, view.winner?.clock ?? view.clock));
     }
   }
 
@@ -526,21 +490,4 @@ class ApplyRun {
     if (!abs.ok) throw abs.error;
     return abs.value;
   }
-}
-
-function row(
-  id: string,
-  st: Stats,
-  hash: string | null,
-  chunks: IndexEntry['chunks'],
-  versionClock: IndexEntry['versionClock'],
-): IndexEntry {
-  return {
-    path: id,
-    kind: st.isDirectory() ? 'dir' : 'file',
-    ...diskStatOf(st),
-    hash,
-    chunks,
-    versionClock,
-  };
 }

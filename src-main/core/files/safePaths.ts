@@ -64,15 +64,23 @@ export async function lstatOrUndefined(abs: string): Promise<Stats | undefined> 
 }
 
 /**
+ * Folders already checked (or created) as real folders during one batch of
+ * work, so each is looked at once per batch rather than once per file in it.
+ */
+export type CheckedDirs = Set<string>;
+
+/**
  * Checks the folders above an entity: each that exists must be a real folder
  * (not a symlink, not a file). Returns the ancestors that do not exist yet.
  */
 export async function checkAncestors(
   rootReal: string,
   entityId: string,
+  checked?: CheckedDirs,
 ): Promise<PathResult<string[]>> {
   const ancestors = ancestorsOf(entityId);
   for (const [i, dir] of ancestors.entries()) {
+    if (checked?.has(dir)) continue;
     const st = await lstatOrUndefined(path.join(rootReal, ...dir.split('/')));
     if (!st) return ok(ancestors.slice(i));
     if (st.isSymbolicLink()) return err(escapes(entityId, `${dir} is a symlink`));
@@ -85,6 +93,7 @@ export async function checkAncestors(
         ),
       );
     }
+    checked?.add(dir);
   }
   return ok([]);
 }
@@ -98,10 +107,11 @@ export async function checkAncestors(
 export async function prepareTarget(
   rootReal: string,
   entityId: string,
+  checked?: CheckedDirs,
 ): Promise<PathResult<{ abs: string; createdDirs: string[] }>> {
   const abs = entityAbsPath(rootReal, entityId);
   if (!abs.ok) return abs;
-  const missing = await checkAncestors(rootReal, entityId);
+  const missing = await checkAncestors(rootReal, entityId, checked);
   if (!missing.ok) return missing;
   for (const dir of missing.value) {
     const dirAbs = path.join(rootReal, ...dir.split('/'));
@@ -112,6 +122,7 @@ export async function prepareTarget(
       const st = await lstat(dirAbs);
       if (!st.isDirectory()) return err(escapes(entityId, `${dir} is not a folder`));
     }
+    checked?.add(dir);
   }
   return ok({ abs: abs.value, createdDirs: missing.value });
 }
@@ -123,10 +134,11 @@ export async function prepareTarget(
 export async function resolveExisting(
   rootReal: string,
   entityId: string,
+  checked?: CheckedDirs,
 ): Promise<PathResult<string | undefined>> {
   const abs = entityAbsPath(rootReal, entityId);
   if (!abs.ok) return abs;
-  const missing = await checkAncestors(rootReal, entityId);
+  const missing = await checkAncestors(rootReal, entityId, checked);
   if (!missing.ok) return missing;
   return ok(missing.value.length > 0 ? undefined : abs.value);
 }

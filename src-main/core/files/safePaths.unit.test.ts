@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fileMode } from './materializer.js';
+import { fileMode } from './contentWriter.js';
 import { ancestorsOf, entityAbsPath } from './safePaths.js';
 
 const ROOT = '/home/u/Sync';

@@ -493,6 +493,23 @@ function describeMigrations(name: string, openClient: () => Promise<SqlClient>):
       }
     });
 
+    it('0010 makes chunk lookups skip the GIN pending list', async () => {
+      await step(10, async () => {
+        await client.query(
+          `INSERT INTO fs_index (space_id, path, kind, chunks) VALUES ('s', 'a', 'file', $1)`,
+          [JSON.stringify([{ hash: 'c1', size: 1 }])],
+        );
+      });
+      const options = await client.query<{ reloptions: string[] | null }>(
+        `SELECT reloptions FROM pg_class WHERE relname = 'fs_index_chunks'`,
+      );
+      expect(options[0]?.reloptions).toEqual(['fastupdate=off']);
+      const byChunk = await client.query<{ path: string }>(
+        `SELECT path FROM fs_index WHERE space_id = 's' AND chunks @> '[{"hash": "c1"}]'`,
+      );
+      expect(byChunk).toEqual([{ path: 'a' }]);
+    });
+
     it('has a test for every migration file', () => {
       expect([...COVERED].sort((a, b) => a - b)).toEqual(MIGRATIONS.map((m) => m.version));
     });

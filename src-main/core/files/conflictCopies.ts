@@ -1,0 +1,78 @@
+import { rename, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { conflictCopyPath } from '../../../src-shared/conflictNames.js';
+import type { FileView } from '../../../src-shared/crdt/fileEntity.js';
+import type { ErrorCode } from '../../../src-shared/errors.js';
+import { isDirectoryContent } from '../../../src-shared/fileKinds.js';
+import type { CRDTManager } from '../crdtManager.js';
+import { fileMode, writeTempFile, type ChunkResolver } from './contentWriter.js';
+import type { IndexEntry } from './fileIndex.js';
+import { entityAbsPath, lstatOrUndefined, prepareTarget, type CheckedDirs } from './safePaths.js';
+
+export interface ConflictCopyContext {
+  readonly rootReal: string;
+  readonly manager: CRDTManager;
+  readonly resolver: ChunkResolver;
+  readonly checkedDirs: CheckedDirs;
+  /** Indexed files likely to hold the losers' chunks (the file at the entity's path). */
+  readonly hints: readonly IndexEntry[];
+}
+
+export interface ConflictCopyResult {
+  readonly written: string[];
+  readonly errors: { path: string; code: ErrorCode; message: string }[];
+}
+
+/**
+ * Writes each losing content sibling of `view` as a file next to it, named
+ * from the losing version alone (`conflictCopyPath`), so every device that
+ * sees the conflict writes the same copy. Written only when nothing is at
+ * that path and the store has no entity there (a copy a peer recorded comes
+ * through its own entity; one a user deleted stays deleted). The copies are
+ * new local files: the caller has the scanner record them, and identical
+ * copies recorded by several devices are one version, not a new conflict.
+ */
+export async function writeConflictCopies(
+  id: string,
+  view: FileView,
+  context: ConflictCopyContext,
+): Promise<ConflictCopyResult> {
+  const result: ConflictCopyResult = { written: [], errors: [] };
+  const fail = (p: string, e: { code: ErrorCode; message: string }) =>
+    result.errors.push({ path: p, code: e.code, message: e.message });
+  for (const loser of view.conflicts) {
+    if (!loser.value || isDirectoryContent(loser.value)) continue;
+    const copyId = conflictCopyPath(id, loser);
+    const abs = entityAbsPath(context.rootReal, copyId);
+    if (!abs.ok) {
+      fail(copyId, abs.error);
+      continue;
+    }
+    if (await context.manager.getFileState(copyId)) continue;
+    const target = await prepareTarget(context.rootReal, copyId, context.checkedDirs);
+    if (!target.ok) {
+      fail(copyId, target.error);
+      continue;
+    }
+    if (await lstatOrUndefined(target.value.abs)) continue;
+    const temp = await writeTempFile(
+      path.dirname(target.value.abs),
+      loser.value,
+      context.resolver,
+      context.hints,
+      { mode: fileMode(undefined, false) },
+    );
+    if (!temp.ok) {
+      fail(copyId, temp.error);
+      continue;
+    }
+    // Something appeared there meanwhile: it is left alone.
+    if (await lstatOrUndefined(target.value.abs)) {
+      await unlink(temp.value);
+      continue;
+    }
+    await rename(temp.value, target.value.abs);
+    result.written.push(copyId);
+  }
+  return result;
+}
