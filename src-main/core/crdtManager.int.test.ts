@@ -521,7 +521,7 @@ describe('CRDTManager: restart on a persisted store', () => {
       deviceName: 'laptop',
     });
     const nodeId = manager.nodeId;
-    expect(nodeId).toMatch(/^dev-/);
+    expect(nodeId).toMatch(/^laptop-/);
     unwrap(await manager.createFileState('a.txt', { content: body('1') }));
     unwrap(await manager.updateFileState('a.txt', { content: body('2') }));
     // A peer 2 min ahead (within the bound): its HLC is the newest we hold.

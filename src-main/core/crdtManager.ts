@@ -14,8 +14,9 @@ import { childLogger, type Logger } from './log.js';
 import { Mutex } from './mutex.js';
 import { loadOrCreateDeviceIdentity } from './store/deviceIdentity.js';
 import { untrustedRowToEvent, type EventRow } from './store/eventRows.js';
-import type { EventStore, EntityChange } from './store/eventStore.js';
+import type { EventStore, EntityChange, VersionedSnapshot } from './store/eventStore.js';
 import { Quarantine } from './store/quarantine.js';
+import { SnapshotCache } from './store/snapshotCache.js';
 
 /** What a local write sets: new content (a new version) and/or metadata fields. */
 export interface FileChange {
@@ -32,6 +33,22 @@ export interface FileChange {
 }
 
 export type KeepChoice = 'mine' | 'theirs' | 'both';
+
+/** One item of `writeBatch`: the same as the single create/update/delete calls. */
+export type LocalWrite =
+  | {
+      readonly op: 'create';
+      readonly path: string;
+      readonly change: FileChange;
+      readonly basis?: VectorClockJson;
+    }
+  | {
+      readonly op: 'update';
+      readonly path: string;
+      readonly change: FileChange;
+      readonly basis?: VectorClockJson;
+    }
+  | { readonly op: 'delete'; readonly path: string; readonly basis?: VectorClockJson };
 
 /** Report of taking in a batch of events from a peer. */
 export interface IngestReport {
@@ -58,6 +75,19 @@ export interface CrdtManagerOptions {
 
 type WriteResult = Result<FileView, NetGuardianError>;
 
+/** Snapshots the write cache remembers (a few MB at most). */
+const WRITE_CACHE_ENTRIES = 10_000;
+/** Guarded fast writes tried before a write falls back to the locked general append. */
+const FAST_WRITE_ATTEMPTS = 3;
+
+/** A snapshot a write starts from, and whether it was read from the store by this very write. */
+interface WriteBase extends VersionedSnapshot {
+  readonly fresh: boolean;
+}
+
+/** The guess for an entity the cache does not know: no snapshot yet (a new file). */
+const GUESS_ABSENT: WriteBase = { entity: undefined, version: null, fresh: false };
+
 /**
  * The seed's CRDTManager over an EventStore: turns local changes into events
  * (seq, HLC, version vector), takes in peers' events (validated, quarantined
@@ -70,6 +100,11 @@ export class CRDTManager {
   readonly clock: HybridLogicalClock;
   readonly quarantine: Quarantine;
   private readonly writes = new Mutex();
+  /**
+   * The snapshots this manager's own writes left, so a local write needs no read first. Only
+   * used under `writes`; every write built on an entry is guarded by the entry's row version.
+   */
+  private readonly cache = new SnapshotCache(WRITE_CACHE_ENTRIES);
   private readonly log: Logger;
   private readonly now: () => number;
   private lastSeq: number;
@@ -213,6 +248,7 @@ export class CRDTManager {
         accepted.push(event);
       }
       const result = await this.store.append(accepted);
+      for (const c of result.changes) this.cache.delete(c.entityId);
       for (const e of result.seqConflicts) {
         held.push({
           code: 'SeqConflict',
@@ -306,7 +342,12 @@ export class CRDTManager {
    */
   async rebuildStateFromEvents(path?: string): Promise<Map<string, FileView>> {
     if (path === undefined) {
-      const all = await this.store.rebuildSnapshots(this.spaceId);
+      // Every snapshot row is rewritten; forget them under the write lock, so no write in flight
+      // repopulates an entry from before the rebuild (entries would only fail their guard anyway).
+      const all = await this.writes.run(async () => {
+        this.cache.clear();
+        return this.store.rebuildSnapshots(this.spaceId);
+      });
       return new Map([...all].map(([id, e]) => [id, e.get()]));
     }
     const id = normalizeEntityPath(path);
@@ -339,6 +380,8 @@ export class CRDTManager {
   ): Promise<WriteResult> {
     const copies: { path: string; content: ContentRef }[] = [];
     const result = await this.write(path, (view) => {
+      // `decide` runs again when a write retries on a fresher snapshot.
+      copies.length = 0;
       if (!view || (view.conflicts.length === 0 && view.lostDeletes.length === 0)) {
         return err(
           new NetGuardianError('NoConflict', `${path} has no conflict to resolve`, 'entityId'),
@@ -373,13 +416,72 @@ export class CRDTManager {
     return result;
   }
 
+  /**
+   * Many local changes in one transaction: what a scan of a new or much-changed tree records.
+   * Each item is decided exactly as createFileState / updateFileState / deleteFileState would
+   * decide it (in order, so later items see earlier ones); a refused item gets its error and
+   * writes nothing, and the accepted ones are appended together.
+   */
+  async writeBatch(items: readonly LocalWrite[]): Promise<WriteResult[]> {
+    return this.writes.run(async () => {
+      const ids = items.map((item) => normalizeEntityPath(item.path));
+      const wanted = [...new Set(ids.flatMap((id) => (id.ok ? [id.value] : [])))];
+      const working = new Map<string, FileEntity | undefined>(
+        await this.store.getSnapshots(this.spaceId, wanted),
+      );
+      const results: (WriteResult | undefined)[] = [];
+      const events: CrdtEvent[] = [];
+      const eventOf: (CrdtEvent | undefined)[] = [];
+      items.forEach((item, i) => {
+        const id = ids[i] as Result<string, NetGuardianError>;
+        if (!id.ok) return void (results[i] = id);
+        const entity = working.get(id.value);
+        const decision = decideLocalWrite(item, entity?.get());
+        if (!decision.ok) return void (results[i] = decision);
+        const stamped: CrdtEvent = {
+          ...this.stamp(
+            id.value,
+            entity,
+            decision.value,
+            item.basis ?? (item.op === 'delete' ? undefined : item.change.basis),
+          ),
+          seq: this.lastSeq + 1 + events.length,
+        };
+        const event = parseEvent(toWire(stamped));
+        if (!event.ok) return void (results[i] = event);
+        events.push(event.value);
+        eventOf[i] = event.value;
+        working.set(id.value, (entity ?? FileEntity.empty(id.value)).apply(event.value));
+      });
+      if (events.length > 0) {
+        const appended = await this.store.append(events);
+        const taken = appended.seqConflicts[0];
+        if (taken) throw seqTaken(taken);
+        this.lastSeq += events.length;
+        for (const e of events) this.cache.delete(e.entityId);
+      }
+      return items.map((_, i) => {
+        const done = results[i];
+        if (done) return done;
+        const e = eventOf[i] as CrdtEvent;
+        return ok((working.get(e.entityId) as FileEntity).get());
+      });
+    });
+  }
+
   // ---- internals ----------------------------------------------------------
 
   /**
-   * The one path for local writes: under the write lock, read the entity,
-   * let `decide` refuse or describe the event, stamp it (seq, HLC, a version
-   * vector that dominates everything this device has seen of the entity),
-   * validate it with the same schema as a peer's event, and append it.
+   * The one path for local writes: under the write lock, take the entity's snapshot (from the
+   * write cache, or guessed absent for a file the cache does not know), let `decide` refuse or
+   * describe the event, stamp it (seq, HLC, a version vector that dominates everything this
+   * device has seen of the entity), validate it with the same schema as a peer's event, and
+   * append it with its new snapshot in one guarded statement (`EventStore.appendLocal`).
+   *
+   * Nothing unverified decides an outcome: a refusal is returned only when `decide` made it on a
+   * snapshot this write read from the store, and an accepted event is written only if the
+   * snapshot row is still the one it was built on; otherwise the write re-reads and starts over
+   * (a bounded number of times, then it takes the locked general append path).
    */
   private async write(
     path: string,
@@ -390,38 +492,128 @@ export class CRDTManager {
   ): Promise<WriteResult> {
     const id = normalizeEntityPath(path);
     if (!id.ok) return id;
+    const entityId = id.value;
     return this.writes.run(async () => {
-      const current = await this.store.getSnapshot(this.spaceId, id.value);
-      const decision = decide(current?.get());
-      if (!decision.ok) return decision;
-      const seq = this.lastSeq + 1;
-      const event: CrdtEvent = {
-        eventId: randomUUID(),
-        spaceId: this.spaceId,
-        entityId: id.value,
-        kind: decision.value.kind,
-        data: decision.value.data,
-        timestamp: new Date(this.now()).toISOString(),
-        hlc: encodeHlc(this.clock.tick()),
-        nodeId: this.nodeId,
-        seq,
-        vectorClock: eventClock(current ?? FileEntity.empty(id.value), basis, this.nodeId).toJSON(),
-      };
-      const valid = parseEvent(toWire(event));
-      if (!valid.ok) return valid;
-      const result = await this.store.append([valid.value]);
-      if (result.seqConflicts.length > 0) {
-        throw new Error(
-          `seq ${seq} of ${this.nodeId} is already taken: another process writes as this device`,
-        );
+      const cached = this.cache.get(entityId);
+      let base: WriteBase = cached ? { ...cached, fresh: false } : GUESS_ABSENT;
+      for (let attempt = 0; ; attempt++) {
+        const decision = decide(base.entity?.get());
+        if (!decision.ok) {
+          if (base.fresh) return decision;
+          base = await this.readForWrite(entityId);
+          continue;
+        }
+        const event = parseEvent(toWire(this.stamp(entityId, base.entity, decision.value, basis)));
+        if (!event.ok) return event;
+        if (attempt >= FAST_WRITE_ATTEMPTS) return ok(await this.appendLocked(event.value));
+        const result = await this.store.appendLocal(event.value, base);
+        switch (result.status) {
+          case 'applied':
+            this.lastSeq = event.value.seq;
+            this.cache.set(entityId, { entity: result.change.after, version: result.version });
+            return ok(result.change.after.get());
+          case 'stale':
+            base = await this.readForWrite(entityId);
+            continue;
+          case 'duplicate':
+            throw new Error(`event ${event.value.eventId} was not applied: its id is taken`);
+          case 'seqConflict':
+            throw seqTaken(event.value);
+          default: {
+            const never: never = result;
+            throw new Error(`unhandled append status ${String(never)}`);
+          }
+        }
       }
-      this.lastSeq = seq;
-      const after = result.changes[0]?.after;
-      if (!after) throw new Error(`event ${event.eventId} was not applied`);
-      return ok(after.get());
     });
   }
+
+  /** The entity's snapshot as the store holds it now (and forgets the cached one). */
+  private async readForWrite(entityId: string): Promise<WriteBase> {
+    this.cache.delete(entityId);
+    return { ...(await this.store.getSnapshotVersioned(this.spaceId, entityId)), fresh: true };
+  }
+
+  /** The next local event on `entity` (undefined: it has none yet). */
+  private stamp(
+    entityId: string,
+    entity: FileEntity | undefined,
+    decision: { kind: EventKind; data: EventData },
+    basis: VectorClockJson | undefined,
+  ): CrdtEvent {
+    return {
+      eventId: randomUUID(),
+      spaceId: this.spaceId,
+      entityId,
+      kind: decision.kind,
+      data: decision.data,
+      timestamp: new Date(this.now()).toISOString(),
+      hlc: encodeHlc(this.clock.tick()),
+      nodeId: this.nodeId,
+      seq: this.lastSeq + 1,
+      vectorClock: eventClock(entity ?? FileEntity.empty(entityId), basis, this.nodeId).toJSON(),
+    };
+  }
+
+  /**
+   * The general append (lock, transaction) for a write whose entity kept changing under the
+   * guarded fast path. The event was built on the snapshot read just before.
+   */
+  private async appendLocked(event: CrdtEvent): Promise<FileView> {
+    const result = await this.store.append([event]);
+    if (result.seqConflicts.length > 0) throw seqTaken(event);
+    const after = result.changes[0]?.after;
+    if (!after) throw new Error(`event ${event.eventId} was not applied`);
+    this.lastSeq = event.seq;
+    this.cache.delete(event.entityId);
+    return after.get();
+  }
 }
+
+/** The rules of createFileState / updateFileState / deleteFileState, for `writeBatch`. */
+function decideLocalWrite(
+  item: LocalWrite,
+  view: FileView | undefined,
+): Result<{ kind: EventKind; data: EventData }, NetGuardianError> {
+  switch (item.op) {
+    case 'create':
+      if (!item.change.content)
+        return err(
+          new NetGuardianError('InvalidArgument', `creating ${item.path} needs content`, 'content'),
+        );
+      return view?.exists
+        ? err(
+            new NetGuardianError(
+              'InvalidArgument',
+              `${item.path} already exists; use updateFileState`,
+              'entityId',
+            ),
+          )
+        : ok({ kind: 'FileCreated', data: dataOf(item.change) });
+    case 'update':
+      if (!item.change.content && !item.change.fields) {
+        return err(
+          new NetGuardianError(
+            'InvalidArgument',
+            `updating ${item.path} needs content or fields`,
+            'change',
+          ),
+        );
+      }
+      return view?.exists
+        ? ok({ kind: 'FileUpdated', data: dataOf(item.change) })
+        : err(notFound(item.path));
+    case 'delete':
+      return view?.exists ? ok({ kind: 'FileDeleted', data: {} }) : err(notFound(item.path));
+    default: {
+      const never: never = item;
+      throw new Error(`unhandled local write ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+const seqTaken = (e: CrdtEvent) =>
+  new Error(`seq ${e.seq} of ${e.nodeId} is already taken: another process writes as this device`);
 
 /**
  * The new event's version vector: its basis, with this device's own count one

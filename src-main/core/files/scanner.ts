@@ -7,7 +7,7 @@ import type { ErrorCode, NetGuardianError } from '../../../src-shared/errors.js'
 import type { ChunkRef } from '../../../src-shared/events/event.js';
 import { DIRECTORY_CONTENT } from '../../../src-shared/fileKinds.js';
 import { normalizeEntityPath } from '../../../src-shared/paths.js';
-import type { CRDTManager } from '../crdtManager.js';
+import type { CRDTManager, LocalWrite } from '../crdtManager.js';
 import { childLogger, type Logger } from '../log.js';
 import { Mutex } from '../mutex.js';
 import { hashFile } from './fileHasher.js';
@@ -75,6 +75,19 @@ export interface Scanner {
   /** The same for some paths (files or folders, present or gone), e.g. from the watcher. */
   scanPaths(relPaths: readonly string[]): Promise<ScanSummary>;
 }
+
+/** A change decided during a scan, waiting to be written with others. */
+interface PendingWrite {
+  readonly write: LocalWrite;
+  readonly p: string;
+  readonly st: Stats;
+  readonly disk: DiskContent;
+  readonly indexed: IndexEntry | undefined;
+  readonly chunks: readonly ChunkRef[] | null;
+}
+
+/** Local changes written per transaction while a scan runs. */
+const WRITE_BATCH = 1_000;
 
 /** Index rows written per statement while a scan runs. */
 const FLUSH_ROWS = 2_000;
@@ -159,6 +172,7 @@ class ScanRun {
   private readonly errors: ScanError[] = [];
   private readonly unreadable: string[] = [];
   private readonly rows: IndexEntry[] = [];
+  private readonly pendingWrites: PendingWrite[] = [];
   private readonly counts = {
     scanned: 0,
     hashed: 0,
@@ -338,17 +352,31 @@ class ScanRun {
       },
     );
     await Promise.all(workers);
+    await this.flushWrites();
 
+    const deletes: { path: string; write: LocalWrite }[] = [];
     for (const entry of gone) {
       const decision = decideGone(indexed.get(entry.path) ?? entry, views.get(entry.path));
       if (decision.action === 'delete') {
-        const result = await this.options.manager.deleteFileState(
-          entry.path,
-          decision.basis ? { basis: decision.basis } : {},
-        );
+        deletes.push({
+          path: entry.path,
+          write: {
+            op: 'delete',
+            path: entry.path,
+            ...(decision.basis ? { basis: decision.basis } : {}),
+          },
+        });
+      }
+    }
+    // A folder deleted with its 10,000 files is one transaction, not 10,000.
+    for (let i = 0; i < deletes.length; i += WRITE_BATCH) {
+      const part = deletes.slice(i, i + WRITE_BATCH);
+      const results = await this.options.manager.writeBatch(part.map((d) => d.write));
+      for (const [j, result] of results.entries()) {
         if (result.ok) this.counts.deleted++;
         // NotFound: deleted meanwhile by a peer's event; nothing to record.
-        else if (result.error.code !== 'NotFound') this.error(entry.path, result.error);
+        else if (result.error.code !== 'NotFound')
+          this.error((part[j] as { path: string }).path, result.error);
       }
     }
     await this.flushRows(0);
@@ -387,8 +415,75 @@ class ScanRun {
     await this.record(file.path, after, disk, indexed, view, hashed.chunks);
   }
 
-  /** Decides and records one present path, then queues its index row. Retries once if a peer's event raced. */
+  /**
+   * Decides one present path. A change is queued and written with others in one transaction
+   * (`flushWrites`): a first scan of 10,000 new files is a few batches, not 10,000 writes.
+   */
   private async record(
+    p: string,
+    st: Stats,
+    disk: DiskContent,
+    indexed: IndexEntry | undefined,
+    view: FileView | undefined,
+    chunks: readonly ChunkRef[] | null = null,
+  ): Promise<void> {
+    const decision: ScanDecision = decidePresent(indexed, view, disk);
+    if (decision.action === 'create' || decision.action === 'update') {
+      this.pendingWrites.push({
+        write: { op: decision.action, path: p, change: decision.change },
+        p,
+        st,
+        disk,
+        indexed,
+        chunks,
+      });
+      if (this.pendingWrites.length >= WRITE_BATCH) await this.flushWrites();
+      return;
+    }
+    await this.recordNow(p, st, disk, indexed, view, chunks);
+  }
+
+  /** Writes the queued changes in one batch; one a peer's event raced is decided again alone. */
+  private async flushWrites(): Promise<void> {
+    const batch = this.pendingWrites.splice(0, this.pendingWrites.length);
+    if (batch.length === 0) return;
+    const results = await this.options.manager.writeBatch(batch.map((b) => b.write));
+    for (const [i, result] of results.entries()) {
+      const b = batch[i] as PendingWrite;
+      if (!result.ok) {
+        const raced = result.error.code === 'NotFound' || result.error.code === 'InvalidArgument';
+        if (raced)
+          await this.recordNow(
+            b.p,
+            b.st,
+            b.disk,
+            b.indexed,
+            await this.options.manager.getFileState(b.p),
+            b.chunks,
+          );
+        else this.error(b.p, result.error);
+        continue;
+      }
+      if (b.write.op === 'create') this.counts.created++;
+      else this.counts.updated++;
+      const change = b.write.op === 'delete' ? undefined : b.write.change;
+      const versionClock = change?.content
+        ? ownVersionClock(result.value, this.options.manager.nodeId, b.disk.content.hash)
+        : (b.indexed?.versionClock ?? result.value.winner?.clock ?? null);
+      this.rows.push({
+        path: b.p,
+        kind: b.st.isDirectory() ? 'dir' : 'file',
+        ...diskStatOf(b.st),
+        hash: b.st.isDirectory() ? null : b.disk.content.hash,
+        chunks: b.st.isDirectory() ? null : b.chunks,
+        versionClock,
+      });
+    }
+    await this.flushRows(FLUSH_ROWS);
+  }
+
+  /** Decides and records one present path, then queues its index row. Retries once if a peer's event raced. */
+  private async recordNow(
     p: string,
     st: Stats,
     disk: DiskContent,

@@ -19,28 +19,53 @@ const asJsonArray = (select: string, orderBy: string) =>
  */
 export const LOCK_SPACE = `SELECT pg_advisory_xact_lock(hashtextextended($1, 42)), set_config('jit', 'off', true)`;
 
+/**
+ * The first step of an append, after LOCK_SPACE, in one statement: insert the batch ($2, skipping
+ * known event ids and taken (origin, seq)s), advance the frontier of every origin whose new seqs
+ * form one gap-free run right above it, read the snapshots of the entities that got events, and
+ * wake listeners at commit ($3: the channel) if anything was inserted.
+ *
+ * The snapshot read sees the statement's snapshot, taken after the space lock was granted (by the
+ * previous statement), so no concurrent append can change those rows before this transaction
+ * writes them. The frontier's fast path is ADVANCE_ORIGINS's common case (a local write, a sync
+ * batch in seq order): an origin advances to the run's last seq only if its frontier sits right
+ * below the run and nothing of it is held above the frontier (max_seq = contiguous_seq). Origins it
+ * did not advance (new ones, gaps, events held above) are returned for ADVANCE_ORIGINS, which sees
+ * this statement's inserts. `= ANY(ARRAY(...))`, not `IN (SELECT ...)`: the array is computed once and
+ * probed through the primary key (the semi-join form was planned as a scan of every snapshot of
+ * the space on a never ANALYZEd device store).
+ */
 export const INSERT_EVENTS = `
-INSERT INTO crdt_events (${WIRE})
-SELECT ${WIRE}
-FROM jsonb_to_recordset($1::jsonb) AS x(
-  event_id text, space_id text, entity_id text, event_type text, data jsonb,
-  timestamp timestamptz, hlc text, node_id text, seq bigint, vector_clock jsonb)
-ON CONFLICT DO NOTHING
-RETURNING event_id`;
+WITH ins AS (
+  INSERT INTO crdt_events (${WIRE})
+  SELECT ${WIRE}
+  FROM jsonb_to_recordset($2::jsonb) AS x(
+    event_id text, space_id text, entity_id text, event_type text, data jsonb,
+    timestamp timestamptz, hlc text, node_id text, seq bigint, vector_clock jsonb)
+  ON CONFLICT DO NOTHING
+  RETURNING event_id, entity_id, node_id, seq
+),
+runs AS (
+  SELECT node_id, min(seq) AS first_seq, max(seq) AS last_seq, count(*) AS n FROM ins GROUP BY node_id
+),
+advanced AS (
+  UPDATE crdt_origins o SET contiguous_seq = r.last_seq, max_seq = r.last_seq
+  FROM runs r
+  WHERE o.space_id = $1 AND o.node_id = r.node_id AND r.n = r.last_seq - r.first_seq + 1
+    AND o.contiguous_seq = r.first_seq - 1 AND o.max_seq = o.contiguous_seq
+  RETURNING o.node_id
+)
+SELECT
+  (SELECT coalesce(json_agg(event_id), '[]') FROM ins)::text AS inserted,
+  (SELECT coalesce(json_agg(node_id), '[]') FROM runs
+    WHERE node_id NOT IN (SELECT node_id FROM advanced))::text AS unadvanced,
+  (SELECT coalesce(json_agg(json_build_object('entity_id', s.entity_id, 'state', s.state)), '[]')
+    FROM crdt_snapshots s
+    WHERE s.space_id = $1 AND s.entity_id = ANY(ARRAY(SELECT DISTINCT entity_id FROM ins)))::text AS states,
+  CASE WHEN EXISTS (SELECT 1 FROM ins) THEN pg_notify($3, $1) END AS notified`;
 
 export const SELECT_KNOWN_EVENT_IDS = `
 SELECT event_id FROM crdt_events WHERE event_id IN (SELECT jsonb_array_elements_text($1::jsonb))`;
-
-/**
- * `= ANY(ARRAY(...))`, not `IN (SELECT ...)`: the array is computed once and probed through the primary key.
- * The semi-join form was planned as a scan of every snapshot of the space (a device store is never
- * ANALYZEd: PGlite has no autovacuum), so each local write cost O(files in the space).
- */
-export const SELECT_SNAPSHOT_STATES = asJsonArray(
-  `SELECT entity_id, state FROM crdt_snapshots
-   WHERE space_id = $1 AND entity_id = ANY(ARRAY(SELECT jsonb_array_elements_text($2::jsonb)))`,
-  't.entity_id',
-);
 
 export const UPSERT_SNAPSHOTS = `
 INSERT INTO crdt_snapshots AS s (space_id, entity_id, state, vector_clock, created_at, updated_at,
@@ -80,19 +105,87 @@ ON CONFLICT (space_id, node_id) DO UPDATE SET
   contiguous_seq = excluded.contiguous_seq, max_seq = excluded.max_seq`;
 
 /**
- * The common case of ADVANCE_ORIGINS in one cheap statement: an origin whose new events ($2: node_id,
- * first_seq, last_seq, checked gap-free by the caller) start right after its frontier, with nothing held
- * above the frontier (max_seq = contiguous_seq), advances to last_seq. Returns the origins it advanced;
- * the others (new origins, gaps, events held above the frontier) go through ADVANCE_ORIGINS.
+ * A snapshot with its row version: `xmin`, the id of the transaction that last wrote the row. Any
+ * later write of the row (ours, a peer pushing into this store, a rebuild) gives it another xmin,
+ * so a write guarded by `xmin = version` applies only to the state that was read.
  */
-export const ADVANCE_ORIGINS_IF_NEXT = `
-UPDATE crdt_origins o SET contiguous_seq = x.last_seq, max_seq = x.last_seq
-FROM jsonb_to_recordset($2::jsonb) AS x(node_id text, first_seq bigint, last_seq bigint)
-WHERE o.space_id = $1 AND o.node_id = x.node_id
-  AND o.contiguous_seq = x.first_seq - 1 AND o.max_seq = o.contiguous_seq
-RETURNING o.node_id`;
+export const SELECT_SNAPSHOT_VERSIONED = `
+SELECT state, xmin::text AS version FROM crdt_snapshots WHERE space_id = $1 AND entity_id = $2`;
 
-export const NOTIFY_EVENTS = `SELECT pg_notify($1, $2)`;
+/** Marks the error APPEND_LOCAL_* raises when the event was not inserted (see APPEND_LOCAL_TAIL). */
+export const LOCAL_EVENT_UNDONE = 'netguardian: local event not inserted, snapshot write undone';
+
+/**
+ * The rest of APPEND_LOCAL_*, after the CTE `snap` that wrote the snapshot (one row when it did,
+ * none when the row was not in the state the caller computed from). Params: $1..$10 the event's
+ * columns, $11..$18 the snapshot's columns, $19 the NOTIFY channel.
+ *
+ * - `ev` inserts the event only if the snapshot was written; a known event_id or a taken
+ *   (origin, seq) inserts nothing.
+ * - `origin` advances the origin's frontier exactly as ADVANCE_ORIGINS would: the event's seq is
+ *   new (it was just inserted), so the frontier moves only if it sat right below it, and then
+ *   across any run of events already held above it (only then is the gap-free count read).
+ *   No origin row means the store holds no event of that origin (every append writes one).
+ * - The event wakes listeners at commit, like EventStore.append.
+ * - A snapshot written without its event must not stay: `undone` then fails the cast of a text
+ *   that is not a number, which aborts the statement (one implicit transaction) and with it the
+ *   snapshot write. The text depends on `snap`, so the planner cannot evaluate it ahead.
+ */
+const APPEND_LOCAL_TAIL = `
+ev AS (
+  INSERT INTO crdt_events (${WIRE})
+  SELECT $1, $2, $3, $4, $5::jsonb, $6::timestamptz, $7, $8, $9::bigint, $10::jsonb FROM snap
+  ON CONFLICT DO NOTHING
+  RETURNING seq
+),
+origin AS (
+  INSERT INTO crdt_origins AS o (space_id, node_id, contiguous_seq, max_seq)
+  SELECT $2, $8, CASE WHEN ev.seq = 1 THEN 1 ELSE 0 END, ev.seq FROM ev
+  ON CONFLICT (space_id, node_id) DO UPDATE SET
+    contiguous_seq = CASE
+      WHEN o.contiguous_seq <> excluded.max_seq - 1 THEN o.contiguous_seq
+      WHEN o.max_seq < excluded.max_seq THEN excluded.max_seq
+      ELSE excluded.max_seq + (
+        SELECT count(*) FROM (
+          SELECT e.seq, row_number() OVER (ORDER BY e.seq) AS rn FROM crdt_events e
+          WHERE e.space_id = $2 AND e.node_id = $8 AND e.seq > $9::bigint
+        ) s WHERE s.seq = $9::bigint + s.rn)
+    END,
+    max_seq = greatest(o.max_seq, excluded.max_seq)
+)
+SELECT (SELECT version FROM snap) AS version,
+  CASE WHEN EXISTS (SELECT 1 FROM ev) THEN pg_notify($19, $2) END AS notified,
+  CASE WHEN EXISTS (SELECT 1 FROM snap) AND NOT EXISTS (SELECT 1 FROM ev) THEN
+    (SELECT ('${LOCAL_EVENT_UNDONE}: ' || version)::int FROM snap)
+  END AS undone`;
+
+/**
+ * One local event and its entity's new snapshot in one statement (an implicit transaction), for
+ * an entity that has no snapshot yet ($20 absent): the insert of the snapshot is the guard.
+ */
+export const APPEND_LOCAL_NEW = `
+WITH snap AS (
+  INSERT INTO crdt_snapshots (space_id, entity_id, state, vector_clock, created_at, updated_at,
+    file_exists, has_conflict, content_hash, size, last_hlc, last_node_id)
+  VALUES ($2, $3, $11::jsonb, $12::jsonb, now(), now(),
+    $13::boolean, $14::boolean, $15::text, $16::bigint, $17::text, $18::text)
+  ON CONFLICT (space_id, entity_id) DO NOTHING
+  RETURNING xmin::text AS version
+),${APPEND_LOCAL_TAIL}`;
+
+/**
+ * The same for an entity whose snapshot was read at row version $20: the update applies only if
+ * the row is still that version (READ COMMITTED re-checks it on the latest row when a concurrent
+ * writer got there first).
+ */
+export const APPEND_LOCAL_UPDATE = `
+WITH snap AS (
+  UPDATE crdt_snapshots SET state = $11::jsonb, vector_clock = $12::jsonb, updated_at = now(),
+    file_exists = $13::boolean, has_conflict = $14::boolean, content_hash = $15::text,
+    size = $16::bigint, last_hlc = $17::text, last_node_id = $18::text
+  WHERE space_id = $2 AND entity_id = $3 AND xmin = $20::xid
+  RETURNING xmin::text AS version
+),${APPEND_LOCAL_TAIL}`;
 
 export const SELECT_FRONTIER = `
 SELECT node_id, contiguous_seq, max_seq FROM crdt_origins WHERE space_id = $1 ORDER BY node_id`;
@@ -169,7 +262,21 @@ SELECT count(*)::float8 AS entities,
        count(*) FILTER (WHERE has_conflict)::float8 AS conflicts
 FROM crdt_snapshots WHERE space_id = $1`;
 
-export const DELETE_SNAPSHOTS = `DELETE FROM crdt_snapshots WHERE space_id = $1`;
+/** Rebuild: drops the snapshots of entities that have no event ($2: the ids that do). */
+export const DELETE_SNAPSHOTS_EXCEPT = `
+DELETE FROM crdt_snapshots
+WHERE space_id = $1 AND entity_id <> ALL(ARRAY(SELECT jsonb_array_elements_text($2::jsonb)))`;
+
+/**
+ * Rebuild: UPSERT_SNAPSHOTS that leaves alone a row already equal to the rebuilt one (jsonb
+ * compares by value), so repairing a healthy space writes nothing.
+ */
+export const REWRITE_SNAPSHOTS = `${UPSERT_SNAPSHOTS}
+WHERE (s.state, s.vector_clock, s.file_exists, s.has_conflict, s.content_hash, s.size,
+       s.last_hlc, s.last_node_id)
+  IS DISTINCT FROM (excluded.state, excluded.vector_clock, excluded.file_exists,
+       excluded.has_conflict, excluded.content_hash, excluded.size, excluded.last_hlc,
+       excluded.last_node_id)`;
 
 export const COUNT_EVENTS = `SELECT count(*)::float8 AS n FROM crdt_events WHERE space_id = $1`;
 
@@ -178,3 +285,10 @@ export const SELECT_ORIGIN_HEAD_HLCS = `
 SELECT e.hlc FROM crdt_origins o
 JOIN crdt_events e ON e.space_id = o.space_id AND e.node_id = o.node_id AND e.seq = o.max_seq
 WHERE o.space_id = $1`;
+
+/** Several snapshots by primary key (a batch of local writes); `= ANY(ARRAY(...))` keeps it an index lookup. */
+export const SELECT_SNAPSHOTS_BY_IDS = asJsonArray(
+  `SELECT entity_id, state FROM crdt_snapshots
+   WHERE space_id = $1 AND entity_id = ANY(ARRAY(SELECT jsonb_array_elements_text($2::jsonb)))`,
+  't.entity_id',
+);

@@ -29,6 +29,23 @@ export interface AppendResult {
   readonly changes: readonly EntityChange[];
 }
 
+/**
+ * A snapshot as read for a write: the entity (undefined: no snapshot, the entity has no event)
+ * and the row version it was read at (null: no row).
+ */
+export interface VersionedSnapshot {
+  readonly entity: FileEntity | undefined;
+  readonly version: string | null;
+}
+
+export type LocalAppendResult =
+  /** The event, its snapshot and its origin's frontier were written in one transaction. */
+  | { readonly status: 'applied'; readonly change: EntityChange; readonly version: string }
+  /** The snapshot is no longer the one given (another writer changed it): nothing was written. */
+  | { readonly status: 'stale' }
+  /** The event's id is known, or its (origin, seq) is taken: nothing was written. */
+  | { readonly status: 'duplicate' | 'seqConflict' };
+
 export interface EventPage {
   readonly events: readonly CrdtEvent[];
   /** Local id of the last event, to continue from. */
@@ -83,14 +100,14 @@ export class EventStore {
         throw new Error(`append batch mixes spaces ${spaceId} and ${e.spaceId}`);
     }
     return this.client.transaction(async (tx) => {
-      await tx.query(q.LOCK_SPACE, [spaceId]);
-      const insertedIds = new Set(
-        (
-          await tx.query<{ event_id: string }>(q.INSERT_EVENTS, [
-            JSON.stringify(events.map(eventToRow)),
-          ])
-        ).map((r) => r.event_id),
+      await tx.query(q.LOCK_SPACE, [spaceId], { name: 'ng_lock_space' });
+      const [step] = await tx.query<{ inserted: string; unadvanced: string; states: string }>(
+        q.INSERT_EVENTS,
+        [spaceId, JSON.stringify(events.map(eventToRow)), EVENTS_CHANNEL],
+        { name: 'ng_insert_events' },
       );
+      if (!step) throw new Error('INSERT_EVENTS returned no row');
+      const insertedIds = new Set(JSON.parse(step.inserted) as string[]);
       const inserted: CrdtEvent[] = [];
       const rejected: CrdtEvent[] = [];
       const seenInBatch = new Set<string>();
@@ -100,19 +117,78 @@ export class EventStore {
         seenInBatch.add(e.eventId);
       }
       const { duplicates, seqConflicts } = await classifyRejected(tx, rejected, insertedIds);
-      const changes = inserted.length > 0 ? await applyToSnapshots(tx, spaceId, inserted) : [];
-      if (inserted.length > 0) {
-        await advanceOrigins(tx, spaceId, inserted);
-        await tx.query(q.NOTIFY_EVENTS, [EVENTS_CHANNEL, spaceId]);
-      }
+      if (inserted.length === 0) return { inserted, duplicates, seqConflicts, changes: [] };
+      const before = new Map<string, FileEntity>();
+      for (const r of JSON.parse(step.states) as { entity_id: string; state: FileEntityJson }[])
+        before.set(r.entity_id, FileEntity.fromJSON(r.state));
+      const changes = await applyToSnapshots(tx, spaceId, inserted, before);
+      const unadvanced = JSON.parse(step.unadvanced) as string[];
+      if (unadvanced.length > 0)
+        await tx.query(q.ADVANCE_ORIGINS, [spaceId, JSON.stringify(unadvanced)]);
       return { inserted, duplicates, seqConflicts, changes };
     });
+  }
+
+  /**
+   * The single-writer fast path for one event this device just made (validated by the caller):
+   * the event, the entity's new snapshot (`base` with the event applied) and its origin's
+   * frontier in ONE statement, so in one implicit transaction with no BEGIN/COMMIT round trips.
+   * Guarded instead of locked: it applies only if the snapshot row is still at `base.version`
+   * (or still absent when that is null), so a concurrent writer of the entity (a peer pushing
+   * into this store, a rebuild) makes it `stale` and the caller re-reads. Hubs and batches use
+   * `append`.
+   */
+  async appendLocal(event: CrdtEvent, base: VersionedSnapshot): Promise<LocalAppendResult> {
+    const before = base.entity;
+    const after = (before ?? FileEntity.empty(event.entityId)).apply(event);
+    const w = eventToRow(event);
+    const snap = snapshotRow(after);
+    const params: unknown[] = [
+      w.event_id,
+      w.space_id,
+      w.entity_id,
+      w.event_type,
+      JSON.stringify(w.data),
+      w.timestamp,
+      w.hlc,
+      w.node_id,
+      w.seq,
+      JSON.stringify(w.vector_clock),
+      JSON.stringify(snap.state),
+      JSON.stringify(snap.vector_clock),
+      snap.file_exists,
+      snap.has_conflict,
+      snap.content_hash,
+      snap.size,
+      snap.last_hlc,
+      snap.last_node_id,
+      EVENTS_CHANNEL,
+    ];
+    let rows: { version: string | null }[];
+    try {
+      rows =
+        base.version === null
+          ? await this.client.query(q.APPEND_LOCAL_NEW, params, { name: 'ng_append_local_new' })
+          : await this.client.query(q.APPEND_LOCAL_UPDATE, [...params, base.version], {
+              name: 'ng_append_local_update',
+            });
+    } catch (e) {
+      if (!(e instanceof Error && e.message.includes(q.LOCAL_EVENT_UNDONE))) throw e;
+      const known = await this.client.query(q.SELECT_KNOWN_EVENT_IDS, [
+        JSON.stringify([event.eventId]),
+      ]);
+      return { status: known.length > 0 ? 'duplicate' : 'seqConflict' };
+    }
+    const version = rows[0]?.version ?? null;
+    if (version === null) return { status: 'stale' };
+    return { status: 'applied', change: { entityId: event.entityId, before, after }, version };
   }
 
   async getFrontier(spaceId: string): Promise<Frontier> {
     const rows = await this.client.query<{ node_id: string; contiguous_seq: string | number }>(
       q.SELECT_FRONTIER,
       [spaceId],
+      { name: 'ng_frontier' },
     );
     return Object.fromEntries(rows.map((r) => [r.node_id, Number(r.contiguous_seq)]));
   }
@@ -123,11 +199,11 @@ export class EventStore {
    */
   async readAboveFrontier(spaceId: string, frontier: Frontier, limit: number): Promise<EventRow[]> {
     return parseRows(
-      await this.client.query(q.SELECT_EVENTS_ABOVE_FRONTIER, [
-        spaceId,
-        JSON.stringify(frontier),
-        limit,
-      ]),
+      await this.client.query(
+        q.SELECT_EVENTS_ABOVE_FRONTIER,
+        [spaceId, JSON.stringify(frontier), limit],
+        { name: 'ng_events_above_frontier' },
+      ),
     );
   }
 
@@ -146,7 +222,9 @@ export class EventStore {
 
   /** The newest HLC of every origin in the space. */
   async originHeadHlcs(spaceId: string): Promise<string[]> {
-    return (await this.client.query<{ hlc: string }>(q.SELECT_ORIGIN_HEAD_HLCS, [spaceId])).map((r) => r.hlc);
+    return (await this.client.query<{ hlc: string }>(q.SELECT_ORIGIN_HEAD_HLCS, [spaceId])).map(
+      (r) => r.hlc,
+    );
   }
 
   async getEvent(eventId: string): Promise<CrdtEvent | undefined> {
@@ -161,9 +239,11 @@ export class EventStore {
 
   /** Every event of an entity, in local ingestion order. */
   async eventsForEntity(spaceId: string, entityId: string): Promise<CrdtEvent[]> {
-    return parseRows(await this.client.query(q.SELECT_EVENTS_BY_ENTITY, [spaceId, entityId])).map(
-      trustedRowToEvent,
-    );
+    return parseRows(
+      await this.client.query(q.SELECT_EVENTS_BY_ENTITY, [spaceId, entityId], {
+        name: 'ng_events_by_entity',
+      }),
+    ).map(trustedRowToEvent);
   }
 
   async eventsByType(
@@ -216,25 +296,52 @@ export class EventStore {
   }
 
   async *allEvents(spaceId: string, pageSize = 20_000): AsyncGenerator<CrdtEvent[]> {
-    let afterId = 0;
-    for (;;) {
-      const rows = parseRows(
-        await this.client.query(q.SELECT_EVENTS_PAGE, [spaceId, afterId, pageSize]),
-      );
-      if (rows.length === 0) return;
-      afterId = Number(rows[rows.length - 1]?.id);
-      yield rows.map(trustedRowToEvent);
-      if (rows.length < pageSize) return;
+    yield* eventPages(this.client, spaceId, pageSize);
+  }
+
+  /** Snapshots of several entities in one query (absent ones are missing from the map). */
+  async getSnapshots(
+    spaceId: string,
+    entityIds: readonly string[],
+  ): Promise<Map<string, FileEntity>> {
+    const out = new Map<string, FileEntity>();
+    const BATCH = 10_000;
+    for (let i = 0; i < entityIds.length; i += BATCH) {
+      const rows = await this.client.query<{ rows: string }>(q.SELECT_SNAPSHOTS_BY_IDS, [
+        spaceId,
+        JSON.stringify(entityIds.slice(i, i + BATCH)),
+      ]);
+      for (const r of JSON.parse(rows[0]?.rows ?? '[]') as {
+        entity_id: string;
+        state: FileEntityJson;
+      }[]) {
+        out.set(r.entity_id, FileEntity.fromJSON(r.state));
+      }
     }
+    return out;
   }
 
   async getSnapshot(spaceId: string, entityId: string): Promise<FileEntity | undefined> {
-    const rows = await this.client.query<{ state: FileEntityJson }>(q.SELECT_SNAPSHOT, [
-      spaceId,
-      entityId,
-    ]);
+    const rows = await this.client.query<{ state: FileEntityJson }>(
+      q.SELECT_SNAPSHOT,
+      [spaceId, entityId],
+      { name: 'ng_snapshot' },
+    );
     const row = rows[0];
     return row ? FileEntity.fromJSON(row.state) : undefined;
+  }
+
+  /** A snapshot with the row version a guarded write (`appendLocal`) checks. */
+  async getSnapshotVersioned(spaceId: string, entityId: string): Promise<VersionedSnapshot> {
+    const rows = await this.client.query<{ state: FileEntityJson; version: string }>(
+      q.SELECT_SNAPSHOT_VERSIONED,
+      [spaceId, entityId],
+      { name: 'ng_snapshot_versioned' },
+    );
+    const row = rows[0];
+    return row
+      ? { entity: FileEntity.fromJSON(row.state), version: row.version }
+      : { entity: undefined, version: null };
   }
 
   /** Snapshots in path order (code-unit order), paged by the last entity id seen. */
@@ -273,20 +380,22 @@ export class EventStore {
    * truth; this is how a damaged or outdated snapshot table is repaired.
    */
   async rebuildSnapshots(spaceId: string): Promise<Map<string, FileEntity>> {
-    const entities = new Map<string, FileEntity>();
-    for await (const page of this.allEvents(spaceId)) {
-      for (const e of page)
-        entities.set(
-          e.entityId,
-          (entities.get(e.entityId) ?? FileEntity.empty(e.entityId)).apply(e),
-        );
-    }
-    await this.client.transaction(async (tx) => {
-      await tx.query(q.LOCK_SPACE, [spaceId]);
-      await tx.query(q.DELETE_SNAPSHOTS, [spaceId]);
-      await writeSnapshots(tx, spaceId, [...entities.values()]);
+    // The log is read under the space lock, in the transaction that writes the snapshots, so an
+    // append cannot slip in between the fold and the write (its snapshot would be lost).
+    return this.client.transaction(async (tx) => {
+      await tx.query(q.LOCK_SPACE, [spaceId], { name: 'ng_lock_space' });
+      const entities = new Map<string, FileEntity>();
+      for await (const page of eventPages(tx, spaceId, 20_000)) {
+        for (const e of page)
+          entities.set(
+            e.entityId,
+            (entities.get(e.entityId) ?? FileEntity.empty(e.entityId)).apply(e),
+          );
+      }
+      await tx.query(q.DELETE_SNAPSHOTS_EXCEPT, [spaceId, JSON.stringify([...entities.keys()])]);
+      await writeSnapshots(tx, spaceId, [...entities.values()], q.REWRITE_SNAPSHOTS);
+      return entities;
     });
-    return entities;
   }
 
   /** Calls `onEvents(spaceId)` whenever any writer appends to this store. */
@@ -329,63 +438,13 @@ async function classifyRejected(
   return { duplicates, seqConflicts };
 }
 
-/**
- * Advances the frontier of every origin in `inserted`. An origin whose new seqs form one gap-free run
- * is tried with the cheap ADVANCE_ORIGINS_IF_NEXT first (the usual case: a local write, a sync batch
- * in seq order); whatever it did not advance goes through the general ADVANCE_ORIGINS. Both give the
- * same frontier: the fast path only fires when the run starts right after the frontier and no event
- * of that origin was held above it.
- */
-async function advanceOrigins(
-  tx: SqlExecutor,
-  spaceId: string,
-  inserted: readonly CrdtEvent[],
-): Promise<void> {
-  const seqs = new Map<string, { first: number; last: number; count: number }>();
-  for (const e of inserted) {
-    const s = seqs.get(e.nodeId);
-    if (!s) seqs.set(e.nodeId, { first: e.seq, last: e.seq, count: 1 });
-    else {
-      s.first = Math.min(s.first, e.seq);
-      s.last = Math.max(s.last, e.seq);
-      s.count += 1;
-    }
-  }
-  // Inserted seqs of one origin are distinct (unique index), so count = span means no gap.
-  const runs = [...seqs]
-    .filter(([, s]) => s.last - s.first + 1 === s.count)
-    .map(([node_id, s]) => ({ node_id, first_seq: s.first, last_seq: s.last }));
-  const advanced = new Set(
-    runs.length === 0
-      ? []
-      : (
-          await tx.query<{ node_id: string }>(q.ADVANCE_ORIGINS_IF_NEXT, [
-            spaceId,
-            JSON.stringify(runs),
-          ])
-        ).map((r) => r.node_id),
-  );
-  const rest = [...seqs.keys()].filter((node) => !advanced.has(node));
-  if (rest.length > 0) await tx.query(q.ADVANCE_ORIGINS, [spaceId, JSON.stringify(rest)]);
-}
-
+/** Folds `events` into their entities' snapshots (`before`: the stored ones) and writes them. */
 async function applyToSnapshots(
   tx: SqlExecutor,
   spaceId: string,
   events: readonly CrdtEvent[],
+  before: ReadonlyMap<string, FileEntity>,
 ): Promise<EntityChange[]> {
-  const ids = [...new Set(events.map((e) => e.entityId))];
-  const rows = await tx.query<{ rows: string }>(q.SELECT_SNAPSHOT_STATES, [
-    spaceId,
-    JSON.stringify(ids),
-  ]);
-  const before = new Map<string, FileEntity>();
-  for (const r of JSON.parse(rows[0]?.rows ?? '[]') as {
-    entity_id: string;
-    state: FileEntityJson;
-  }[]) {
-    before.set(r.entity_id, FileEntity.fromJSON(r.state));
-  }
   const after = new Map<string, FileEntity>();
   for (const e of events) {
     const current = after.get(e.entityId) ?? before.get(e.entityId) ?? FileEntity.empty(e.entityId);
@@ -403,23 +462,49 @@ async function writeSnapshots(
   tx: SqlExecutor,
   spaceId: string,
   entities: readonly FileEntity[],
+  statement: string = q.UPSERT_SNAPSHOTS,
 ): Promise<void> {
   const BATCH = 5_000;
   for (let i = 0; i < entities.length; i += BATCH) {
-    const rows = entities.slice(i, i + BATCH).map((entity) => {
-      const view = entity.get();
-      return {
-        entity_id: entity.entityId,
-        state: entity.toJSON(),
-        vector_clock: view.clock,
-        file_exists: view.exists,
-        has_conflict: view.conflicts.length > 0,
-        content_hash: view.content?.hash ?? null,
-        size: view.content?.size ?? null,
-        last_hlc: view.lastChange?.hlc ?? null,
-        last_node_id: view.lastChange?.nodeId ?? null,
-      };
+    const rows = entities.slice(i, i + BATCH).map(snapshotRow);
+    await tx.query(statement, [spaceId, JSON.stringify(rows)], {
+      name: statement === q.UPSERT_SNAPSHOTS ? 'ng_upsert_snapshots' : 'ng_rewrite_snapshots',
     });
-    await tx.query(q.UPSERT_SNAPSHOTS, [spaceId, JSON.stringify(rows)]);
   }
+}
+
+/** All events of a space in local ingestion order, a page at a time. */
+async function* eventPages(
+  x: SqlExecutor,
+  spaceId: string,
+  pageSize: number,
+): AsyncGenerator<CrdtEvent[]> {
+  let afterId = 0;
+  for (;;) {
+    const rows = parseRows(
+      await x.query(q.SELECT_EVENTS_PAGE, [spaceId, afterId, pageSize], {
+        name: 'ng_events_page',
+      }),
+    );
+    if (rows.length === 0) return;
+    afterId = Number(rows[rows.length - 1]?.id);
+    yield rows.map(trustedRowToEvent);
+    if (rows.length < pageSize) return;
+  }
+}
+
+/** The columns of an entity's `crdt_snapshots` row (the queryable ones derived from its view). */
+function snapshotRow(entity: FileEntity) {
+  const view = entity.get();
+  return {
+    entity_id: entity.entityId,
+    state: entity.toJSON(),
+    vector_clock: view.clock,
+    file_exists: view.exists,
+    has_conflict: view.conflicts.length > 0,
+    content_hash: view.content?.hash ?? null,
+    size: view.content?.size ?? null,
+    last_hlc: view.lastChange?.hlc ?? null,
+    last_node_id: view.lastChange?.nodeId ?? null,
+  };
 }

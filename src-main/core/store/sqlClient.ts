@@ -3,9 +3,21 @@
  * embedded default) and a PostgreSQL server through `pg`. Everything above
  * this interface is one code path for device stores and the hub.
  */
+export interface QueryOptions {
+  /**
+   * A stable name for a hot statement (one name, one text): a server connection may prepare it
+   * once and reuse its plan. Clients that cannot simply run the text.
+   */
+  readonly name?: string;
+}
+
 export interface SqlExecutor {
   /** One parameterized statement. Rows come back as the driver parses them. */
-  query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<R[]>;
+  query<R = Record<string, unknown>>(
+    text: string,
+    params?: readonly unknown[],
+    options?: QueryOptions,
+  ): Promise<R[]>;
   /** A script of several statements without parameters (migrations). */
   exec(script: string): Promise<void>;
 }
