@@ -3,7 +3,7 @@ import { cp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conflictCopyPath } from '../../src-shared/conflictNames.js';
-import type { FileView } from '../../src-shared/crdt/fileEntity.js';
+import type { FileVersion, FileView } from '../../src-shared/crdt/fileEntity.js';
 import { compareHlc, parseHlc } from '../../src-shared/crdt/hlc.js';
 import type { ContentRef } from '../../src-shared/events/event.js';
 import { FC_SEED } from '../../test/support/fastCheck.js';
@@ -330,6 +330,34 @@ describe('CRDTManager: merging two devices', () => {
       expect(again.ok ? 'ok' : again.error.code).toBe('NoConflict');
     });
   }
+
+  it("keeping one version discards the other's conflict copy (unless the copy was edited)", async () => {
+    const [a, b] = (await openDevices(2)) as [Device, Device];
+    const path = 'dir/notes.md';
+    await makeConflict(a, b, path);
+    const loser = (await view(a, path))?.conflicts[0] as FileVersion;
+    // What the materializer does on every device: the losing version appears as a copy file.
+    const copyPath = conflictCopyPath(path, loser);
+    unwrap(await a.manager.createFileState(copyPath, { content: loser.value as ContentRef }));
+    await exchange([a, b]);
+    a.clock.ms += 1_000;
+    unwrap(await a.manager.resolveConflict(path, 'theirs'));
+    await exchange([a, b]);
+    for (const d of [a, b]) {
+      expect((await view(d, copyPath))?.exists).toBe(false);
+      // Still reachable in history.
+      const events = await d.store.eventsForEntity(d.manager.spaceId, copyPath);
+      expect(events.some((e) => e.data.content?.hash === loser.value?.hash)).toBe(true);
+    }
+    // A second conflict whose copy the user edited: the copy stays.
+    const other = 'dir/kept.md';
+    await makeConflict(a, b, other);
+    const loser2 = (await view(a, other))?.conflicts[0] as FileVersion;
+    const copy2 = conflictCopyPath(other, loser2);
+    unwrap(await a.manager.createFileState(copy2, { content: body('edited copy') }));
+    unwrap(await a.manager.resolveConflict(other, 'theirs'));
+    expect((await view(a, copy2))?.exists).toBe(true);
+  });
 });
 
 describe('CRDTManager: events from peers', () => {

@@ -379,9 +379,11 @@ export class CRDTManager {
     keep: KeepChoice | { eventId: string },
   ): Promise<WriteResult> {
     const copies: { path: string; content: ContentRef }[] = [];
+    const discarded: { path: string; hash: string }[] = [];
     const result = await this.write(path, (view) => {
       // `decide` runs again when a write retries on a fresher snapshot.
       copies.length = 0;
+      discarded.length = 0;
       if (!view || (view.conflicts.length === 0 && view.lostDeletes.length === 0)) {
         return err(
           new NetGuardianError('NoConflict', `${path} has no conflict to resolve`, 'entityId'),
@@ -398,6 +400,16 @@ export class CRDTManager {
             copies.push({ path: conflictCopyPath(view.entityId, loser), content: loser.value });
           }
         }
+      } else {
+        // Keeping one version discards the others' conflict copies (still in history and trash).
+        for (const loser of view.conflicts) {
+          if (loser.value && loser.value.hash !== chosen.value.value?.hash) {
+            discarded.push({
+              path: conflictCopyPath(view.entityId, loser),
+              hash: loser.value.hash,
+            });
+          }
+        }
       }
       return ok({
         kind: 'ConflictResolved',
@@ -412,6 +424,14 @@ export class CRDTManager {
         ? await this.updateFileState(copy.path, { content: copy.content })
         : await this.createFileState(copy.path, { content: copy.content });
       if (!created.ok) return created;
+    }
+    for (const copy of discarded) {
+      const existing = await this.getFileState(copy.path);
+      // Only a copy that still holds the discarded content: one the user edited is theirs now.
+      if (existing?.exists && existing.content?.hash === copy.hash) {
+        const removed = await this.deleteFileState(copy.path);
+        if (!removed.ok && removed.error.code !== 'NotFound') return removed;
+      }
     }
     return result;
   }

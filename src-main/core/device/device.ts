@@ -307,6 +307,8 @@ export class Device {
     const result = await this.manager.resolveConflict(entityPath, keep);
     if (result.ok) {
       await this.materializer.apply([result.value.entityId]);
+      // Copies created (keep both) or discarded (keep mine/theirs) by the resolution.
+      await this.reconcile();
       this.requestSync();
     }
     return result;
