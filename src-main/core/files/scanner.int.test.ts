@@ -430,8 +430,8 @@ describe('scanner: local changes against versions not yet on disk', () => {
   });
 });
 
-describe('scanner: speed', () => {
-  it('rescans 10,000 unchanged files in 100 folders well under 0.45 s', async () => {
+describe('scanner: an unchanged tree', () => {
+  it('rescans 10,000 unchanged files in 100 folders without hashing or recording anything', async () => {
     for (let d = 0; d < 100; d++) {
       await mkdir(file(`dir${d}`));
       await Promise.all(
@@ -471,11 +471,10 @@ describe('scanner: speed', () => {
       times.push(performance.now() - started);
       expect(summary).toMatchObject({ scanned: 10_000, hashed: 0, created: 0, deleted: 0 });
     }
-    // Best of three: the machine runs other tests at the same time; the fastest run is the scanner's own cost.
+    // Timing is the bench's business (npm run bench, "rescan"); no timing asserts in tests.
     console.log(
       `rescan of 10,000 unchanged files: ${times.map((t) => t.toFixed(0)).join(', ')} ms`,
     );
-    expect(Math.min(...times)).toBeLessThan(450);
     expect(await eventCount()).toBe(0);
   });
 });
