@@ -57,6 +57,7 @@ describe('benchmark suite (tiny sizes)', () => {
         k.smallSync.pushMs,
         k.smallSync.pullMs,
         k.smallRebuild.medianMs,
+        k.smallRebuildOneFile.medianMs,
         k.rawInsert.medianMs,
         k.bigSync.totalMs,
         k.bigRebuild.medianMs,
@@ -80,6 +81,9 @@ describe('benchmark suite (tiny sizes)', () => {
       ]);
       expect(k.smallRebuild.rebuiltEntities).toBe(TINY.smallRebuildEntities);
       expect(k.smallRebuild.snapshots).toBe(TINY.smallRebuildEntities);
+      expect([k.smallRebuildOneFile.rebuiltEntities, k.smallRebuildOneFile.snapshots]).toEqual([
+        1, 1,
+      ]);
       expect(k.bigRebuild.rebuiltEntities).toBe(TINY.bigRebuildEntities);
       expect(k.rawInsert.storedRows).toBe(
         TINY.smallSyncEvents + TINY.bigSyncEvents * TINY.bigSyncRuns,
@@ -90,8 +94,8 @@ describe('benchmark suite (tiny sizes)', () => {
 
   it('renders the table and BENCHMARKS.md with every metric for both stores', async () => {
     const rows = resultRows(results);
-    expect(rows).toHaveLength(18);
-    expect(rows.filter((r) => r.met !== null)).toHaveLength(12);
+    expect(rows).toHaveLength(20);
+    expect(rows.filter((r) => r.met !== null)).toHaveLength(14);
     const text = textTable(rows);
     expect(text.split('\n')).toHaveLength(rows.length + 2);
     const md = markdown(results, await describeMachine(server));

@@ -113,6 +113,14 @@ export function resultRows(results: SuiteResults): ResultRow[] {
     ),
   );
   each((k) =>
+    seedRow(
+      `rebuild one file from ${count(s.smallRebuildEvents)} events (the seed's call: rebuildStateFromEvents(path))`,
+      STORE_LABEL[k.kind],
+      k.smallRebuildOneFile.medianMs,
+      SEED_MS.rebuild1000,
+    ),
+  );
+  each((k) =>
     info(
       `sync ${count(s.bigSyncEvents)} events (push + pull)`,
       SYNC_LABEL[k.kind],
@@ -272,6 +280,11 @@ ${markdownTable(
 - **rebuild from ${count(s.smallRebuildEvents)} events**: \`rebuildStateFromEvents()\` over a
   space holding ${count(s.smallRebuildEvents)} events on ${count(s.smallRebuildEntities)} files
   (read the whole log, fold it, rewrite every snapshot in one transaction). Median of
+  ${s.smallRebuildRuns} runs after one warm-up.
+- **rebuild one file from ${count(s.smallRebuildEvents)} events**: the seed's own call,
+  \`rebuild_state_from_events(file_id)\` → \`rebuildStateFromEvents(path)\`: the state of one file
+  whose log holds ${count(s.smallRebuildEvents)} events (one device's create and updates), read
+  and folded from the log alone (checked equal to the file's snapshot). Median of
   ${s.smallRebuildRuns} runs after one warm-up.
 - **At scale**: the same sync with ${count(s.bigSyncEvents)} events per run (median of
   ${s.bigSyncRuns} runs; batches of 2,000 events, each a transaction on the receiving store), and

@@ -12,6 +12,7 @@ import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as prettier from 'prettier';
+import { runFolderSection } from './folder/section.js';
 import { describeMachine } from './machine.js';
 import { markdown, resultRows, targetsSummary, textTable } from './report.js';
 import { FULL_SIZES, runSuite, type Sizes } from './suite.js';
@@ -40,9 +41,10 @@ async function main(): Promise<void> {
     log(`PostgreSQL: ${server.source}`);
     const machine = await describeMachine(server);
     const results = await runSuite({ server, sizes: quick ? QUICK_SIZES : FULL_SIZES, log });
+    const folder = await runFolderSection({ server, quick, log });
     const rows = resultRows(results);
     console.log(textTable(rows));
-    console.log(`\n${targetsSummary(rows)}`);
+    console.log(`\n${targetsSummary(rows)}\n\n${folder.text}`);
     if (quick) {
       log('--quick: BENCHMARKS.md left unchanged');
     } else {
@@ -51,7 +53,10 @@ async function main(): Promise<void> {
       const options = (await prettier.resolveConfig(file)) ?? {};
       await writeFile(
         file,
-        await prettier.format(markdown(results, machine), { ...options, filepath: file }),
+        await prettier.format(`${markdown(results, machine)}\n${folder.markdown}`, {
+          ...options,
+          filepath: file,
+        }),
       );
       log(`wrote ${file}`);
     }

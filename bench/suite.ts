@@ -16,7 +16,7 @@ import {
 } from './support/stores.js';
 import type { PgServer } from './support/postgres.js';
 import { benchRawInsert, type RawInsertResult } from './scenarios/rawInsert.js';
-import { benchRebuild, type RebuildResult } from './scenarios/rebuild.js';
+import { benchRebuild, benchRebuildOneFile, type RebuildResult } from './scenarios/rebuild.js';
 import { benchSync, type SyncResult } from './scenarios/sync.js';
 import { benchWrites, type WritesResult } from './scenarios/writes.js';
 
@@ -58,6 +58,8 @@ export interface KindResults {
   readonly writes: WritesResult;
   readonly smallSync: SyncResult;
   readonly smallRebuild: RebuildResult;
+  /** The seed's call: one file of `smallRebuildEvents` events, `rebuildStateFromEvents(path)`. */
+  readonly smallRebuildOneFile: RebuildResult;
   /** Same row count as `bigSync`, into a fresh store of this kind. */
   readonly rawInsert: RawInsertResult;
   readonly bigSync: SyncResult;
@@ -140,6 +142,14 @@ async function runKind(
       runs: s.smallRebuildRuns,
       warmupRuns: 1,
     });
+    log(`${label}: rebuild one file of ${s.smallRebuildEvents} x${s.smallRebuildRuns}`);
+    const smallRebuildOneFile = await benchRebuildOneFile({
+      store: deviceA,
+      spaceId: 'bench-rebuild-one-file',
+      events: s.smallRebuildEvents,
+      runs: s.smallRebuildRuns,
+      warmupRuns: 1,
+    });
     log(`${label}: raw insert ${s.bigSyncEvents} x${s.bigSyncRuns}`);
     const rawInsert = await benchRawInsert({
       store: baseline,
@@ -169,7 +179,17 @@ async function runKind(
       runs: s.bigRebuildRuns,
       warmupRuns: 0,
     });
-    return { kind, settings, writes, smallSync, smallRebuild, rawInsert, bigSync, bigRebuild };
+    return {
+      kind,
+      settings,
+      writes,
+      smallSync,
+      smallRebuild,
+      smallRebuildOneFile,
+      rawInsert,
+      bigSync,
+      bigRebuild,
+    };
   } finally {
     log(`${label}: closing stores`);
     for (const o of opened.reverse()) await o.dispose().catch(() => undefined);

@@ -352,10 +352,7 @@ export class CRDTManager {
     }
     const id = normalizeEntityPath(path);
     if (!id.ok) throw id.error;
-    const entity = FileEntity.fromEvents(
-      id.value,
-      await this.store.eventsForEntity(this.spaceId, id.value),
-    );
+    const entity = await this.store.foldEntity(this.spaceId, id.value);
     return new Map([[id.value, entity.get()]]);
   }
 

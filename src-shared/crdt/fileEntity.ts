@@ -118,7 +118,7 @@ export class FileEntity implements Crdt<FileView, FileEntity> {
       this.entityId,
       register,
       fields,
-      this.clock.merge(VectorClock.from(event.vectorClock)),
+      this.clock.mergeJson(event.vectorClock),
       laterChange(this.lastChange, change),
     );
   }

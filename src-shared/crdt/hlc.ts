@@ -41,16 +41,52 @@ const PREFIX_LENGTH = WALL_DIGITS + 1 + COUNTER_DIGITS;
 
 /** `compareHlc` on encoded values, without parsing: the fixed-width prefix sorts as text. */
 export function compareEncodedHlc(a: string, b: string): -1 | 0 | 1 {
-  const pa = a.slice(0, PREFIX_LENGTH);
-  const pb = b.slice(0, PREFIX_LENGTH);
-  if (pa !== pb) return pa < pb ? -1 : 1;
-  const na = a.slice(PREFIX_LENGTH + 1);
-  const nb = b.slice(PREFIX_LENGTH + 1);
-  if (na !== nb) return na < nb ? -1 : 1;
-  return 0;
+  // As comparing a.slice(0, PREFIX_LENGTH) with b's, then a.slice(PREFIX_LENGTH + 1) with b's,
+  // without building the four strings (folds compare HLCs for every event).
+  return compareSlices(a, b, 0, PREFIX_LENGTH) || compareSlices(a, b, PREFIX_LENGTH + 1, Infinity);
+}
+
+/** `a.slice(from, to)` compared with `b.slice(from, to)` as strings (UTF-16 code units). */
+function compareSlices(a: string, b: string, from: number, to: number): -1 | 0 | 1 {
+  const la = Math.max(0, Math.min(a.length, to) - from);
+  const lb = Math.max(0, Math.min(b.length, to) - from);
+  const n = Math.min(la, lb);
+  for (let i = from; i < from + n; i++) {
+    const ca = a.charCodeAt(i);
+    const cb = b.charCodeAt(i);
+    if (ca !== cb) return ca < cb ? -1 : 1;
+  }
+  return la === lb ? 0 : la < lb ? -1 : 1;
+}
+
+const DIGIT_0 = 48;
+const DIGIT_9 = 57;
+const DASH = 45;
+/** What `.` in HLC_PATTERN does not match. */
+const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
+
+/** HLC_PATTERN's match without the regex engine, or undefined to let the regex decide. */
+function decodeWellFormed(text: string): Hlc | undefined {
+  if (text.length <= PREFIX_LENGTH + 1) return undefined;
+  if (text.charCodeAt(WALL_DIGITS) !== DASH || text.charCodeAt(PREFIX_LENGTH) !== DASH)
+    return undefined;
+  for (let i = 0; i < PREFIX_LENGTH; i++) {
+    if (i === WALL_DIGITS) continue;
+    const c = text.charCodeAt(i);
+    if (c < DIGIT_0 || c > DIGIT_9) return undefined;
+  }
+  const nodeId = text.slice(PREFIX_LENGTH + 1);
+  if (LINE_TERMINATOR.test(nodeId)) return undefined;
+  return {
+    wallMs: Number(text.slice(0, WALL_DIGITS)),
+    counter: Number(text.slice(WALL_DIGITS + 1, PREFIX_LENGTH)),
+    nodeId,
+  };
 }
 
 export function decodeHlc(text: string): Result<Hlc, NetGuardianError> {
+  const fast = decodeWellFormed(text);
+  if (fast) return ok(fast);
   const m = HLC_PATTERN.exec(text);
   if (!m)
     return err(

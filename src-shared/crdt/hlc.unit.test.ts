@@ -177,6 +177,40 @@ describe(`HLC text form (seed ${FC_SEED})`, () => {
     );
   });
 
+  it('decodeHlc and compareEncodedHlc on any text agree with their regex and slice definitions', () => {
+    // The definitions the hand-written versions replace.
+    const pattern = /^(\d{15})-(\d{6})-(.+)$/;
+    const referenceDecode = (text: string) => {
+      const m = pattern.exec(text);
+      return m ? { wallMs: Number(m[1]), counter: Number(m[2]), nodeId: m[3] } : undefined;
+    };
+    const referenceCompare = (a: string, b: string) => {
+      const [pa, pb] = [a.slice(0, 22), b.slice(0, 22)];
+      if (pa !== pb) return pa < pb ? -1 : 1;
+      const [na, nb] = [a.slice(23), b.slice(23)];
+      return na === nb ? 0 : na < nb ? -1 : 1;
+    };
+    const part = fc.oneof(
+      fc.stringMatching(/^[0-9]{0,16}$/),
+      fc.constantFrom('-', '--', '\n', '\u2028', 'x', '٣', ''),
+    );
+    const text = fc.oneof(
+      hlcArb.map(encodeHlc),
+      fc.tuple(part, part, part, part, fc.string({ maxLength: 4 })).map((p) => p.join('')),
+      fc
+        .tuple(hlcArb, fc.constantFrom('\n', '\r', '\u2029', 'é', ''))
+        .map(([h, tail]) => `${encodeHlc(h)}${tail}`),
+    );
+    check(
+      fc.property(text, text, (a, b) => {
+        const decoded = decodeHlc(a);
+        expect(decoded.ok ? decoded.value : undefined).toEqual(referenceDecode(a));
+        expect(compareEncodedHlc(a, b)).toBe(referenceCompare(a, b));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
   it('with same-length node ids, the plain text order is the HLC order', () => {
     const sameLength = fc.record({
       wallMs: fc.integer({ min: T0, max: T0 + 3 }),

@@ -49,8 +49,14 @@ export class LwwMap implements Crdt<Readonly<Record<string, Json>>, LwwMap> {
     return new LwwMap(next);
   }
 
+  /** `set` of every entry, with one copy of the map instead of one per field. */
   setAll(values: Readonly<Record<string, Json>>, hlc: Hlc): LwwMap {
-    return Object.entries(values).reduce<LwwMap>((map, [k, v]) => map.set(k, v, hlc), this);
+    const next = new Map(this.fields);
+    for (const [key, value] of Object.entries(values)) {
+      const current = next.get(key);
+      next.set(key, current ? current.set(value, hlc) : new LwwRegister(value, hlc));
+    }
+    return new LwwMap(next);
   }
 
   merge(other: LwwMap): LwwMap {

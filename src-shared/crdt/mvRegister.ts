@@ -51,16 +51,19 @@ export class MvRegister<V extends Json> implements Crdt<
 
   /** Adds one version; a no-op when it is known or dominated. */
   add(version: RegisterVersion<V>): MvRegister<V> {
-    const clock = VectorClock.from(version.clock);
     const kept: RegisterVersion<V>[] = [];
     for (const existing of this.versions) {
       if (existing.id === version.id) return this;
-      const order = clock.compare(VectorClock.from(existing.clock));
+      const order = VectorClock.compareJson(version.clock, existing.clock);
       if (order === 'before') return this;
       if (order !== 'after') kept.push(existing);
     }
-    kept.push(version);
-    return new MvRegister(kept.sort(compareVersions));
+    // `kept` is sorted (a subsequence of `versions`): insert in place of a full sort.
+    let at = kept.length;
+    while (at > 0 && compareVersions(kept[at - 1] as RegisterVersion<V>, version) > 0) at -= 1;
+    if (at === kept.length) kept.push(version);
+    else kept.splice(at, 0, version);
+    return new MvRegister(kept);
   }
 
   /** Adds a write that has seen the whole register: it replaces every sibling. */
@@ -82,7 +85,7 @@ export class MvRegister<V extends Json> implements Crdt<
 
   /** Merge of all siblings' clocks: what a write must have seen to dominate them all. */
   clock(): VectorClock {
-    return this.versions.reduce((c, v) => c.merge(VectorClock.from(v.clock)), VectorClock.empty());
+    return this.versions.reduce((c, v) => c.mergeJson(v.clock), VectorClock.empty());
   }
 
   equals(other: MvRegister<V>): boolean {

@@ -47,25 +47,68 @@ export class VectorClock implements Crdt<VectorClockJson, VectorClock> {
     return new VectorClock(next);
   }
 
-  /** Pointwise maximum. */
+  /** Pointwise maximum. Returns this clock itself when `other` adds nothing. */
   merge(other: VectorClock): VectorClock {
-    const next = new Map(this.entries);
+    let next: Map<string, number> | undefined;
     for (const [node, count] of other.entries) {
-      if (count > (next.get(node) ?? 0)) next.set(node, count);
+      if (count > ((next ?? this.entries).get(node) ?? 0))
+        (next ??= new Map(this.entries)).set(node, count);
     }
-    return new VectorClock(next);
+    return next ? new VectorClock(next) : this;
+  }
+
+  /** `merge(VectorClock.from(json))` without building the intermediate clock (folds do this per event). */
+  mergeJson(json: VectorClockJson): VectorClock {
+    let next: Map<string, number> | undefined;
+    for (const node in json) {
+      if (!hasOwn(json, node)) continue;
+      const count = countIn(json, node);
+      if (count > ((next ?? this.entries).get(node) ?? 0))
+        (next ??= new Map(this.entries)).set(node, count);
+    }
+    return next ? new VectorClock(next) : this;
   }
 
   compare(other: VectorClock): ClockOrder {
     let less = false;
     let greater = false;
-    for (const node of new Set([...this.entries.keys(), ...other.entries.keys()])) {
-      const mine = this.countOf(node);
+    for (const [node, mine] of this.entries) {
       const theirs = other.countOf(node);
       if (mine < theirs) less = true;
       else if (mine > theirs) greater = true;
-      if (less && greater) return 'concurrent';
     }
+    // Nodes only `other` has: present entries are positive, so each makes this one less.
+    if (!less) for (const node of other.entries.keys()) if (!this.entries.has(node)) less = true;
+    if (less && greater) return 'concurrent';
+    if (less) return 'before';
+    if (greater) return 'after';
+    return 'equal';
+  }
+
+  /**
+   * `VectorClock.from(a).compare(VectorClock.from(b))` on the JSON forms, without building either
+   * clock (a register compares a new version with each sibling).
+   */
+  static compareJson(a: VectorClockJson, b: VectorClockJson): ClockOrder {
+    let less = false;
+    let greater = false;
+    // for-in with an own-property check: Object.entries' keys without allocating them.
+    for (const node in a) {
+      if (!hasOwn(a, node)) continue;
+      const mine = countIn(a, node);
+      const theirs = countIn(b, node);
+      if (mine < theirs) less = true;
+      else if (mine > theirs) greater = true;
+    }
+    if (!less) {
+      for (const node in b) {
+        if (hasOwn(b, node) && countIn(b, node) > countIn(a, node)) {
+          less = true;
+          break;
+        }
+      }
+    }
+    if (less && greater) return 'concurrent';
     if (less) return 'before';
     if (greater) return 'after';
     return 'equal';
@@ -88,5 +131,16 @@ export class VectorClock implements Crdt<VectorClockJson, VectorClock> {
     return out;
   }
 }
+
+/**
+ * A node's count in a JSON clock as `VectorClock.from` keeps it: `count > 0`, else 0 (absent,
+ * zero, negative; an inherited property such as `constructor` is no number and compares false).
+ */
+function countIn(json: VectorClockJson, node: string): number {
+  const count = json[node] as number;
+  return count > 0 ? count : 0;
+}
+
+const hasOwn = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
 
 const EMPTY = VectorClock.from({});

@@ -77,6 +77,34 @@ describe(`VectorClock (seed ${FC_SEED})`, () => {
     );
   });
 
+  it('compareJson and mergeJson give what compare and merge of VectorClock.from give', () => {
+    // Own keys only, zero and negative counts dropped, inherited names such as constructor absent.
+    const json = fc.dictionary(
+      fc.constantFrom('a', 'b', 'node-d', 'constructor', 'toString'),
+      fc.integer({ min: -1, max: 3 }),
+      { maxKeys: 4 },
+    );
+    check(
+      fc.property(json, json, (a, b) => {
+        expect(VectorClock.compareJson(a, b)).toBe(
+          VectorClock.from(a).compare(VectorClock.from(b)),
+        );
+        expect(VectorClock.from(a).mergeJson(b).toJSON()).toEqual(
+          VectorClock.from(a).merge(VectorClock.from(b)).toJSON(),
+        );
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('merge returns the clock itself when the other adds nothing', () => {
+    const a = VectorClock.from({ a: 2, b: 1 });
+    expect(a.merge(VectorClock.from({ a: 1 }))).toBe(a);
+    expect(a.mergeJson({ b: 1 })).toBe(a);
+    expect(a.mergeJson({ b: 2 }).toJSON()).toEqual({ a: 2, b: 2 });
+    expect(a.toJSON()).toEqual({ a: 2, b: 1 });
+  });
+
   it('examples', () => {
     const vc = (json: Record<string, number>) => VectorClock.from(json);
     expect(vc({ a: 1 }).compare(vc({ a: 2 }))).toBe('before');

@@ -5,7 +5,7 @@ import { isDirectoryContent } from '../../../src-shared/fileKinds.js';
 import type { ChunkStore } from '../files/chunkStore.js';
 import { sha256 } from '../files/fileHasher.js';
 import type { ChunkLocation, FileIndex } from '../files/fileIndex.js';
-import { resolveExisting } from '../files/safePaths.js';
+import { resolveExisting, type CheckedDirs } from '../files/safePaths.js';
 
 export interface UploadReport {
   readonly chunks: number;
@@ -15,15 +15,18 @@ export interface UploadReport {
 }
 
 const BATCH_BYTES = 8 * 1024 * 1024;
+/** Chunk reads in flight at once: each is a few file system calls on libuv's thread pool. */
+const READ_CONCURRENCY = 8;
 
 /** A chunk's bytes from a local file, if the file still holds exactly them. */
 async function readVerifiedChunk(
   rootReal: string,
   location: ChunkLocation,
   ref: ChunkRef,
+  checkedDirs: CheckedDirs,
 ): Promise<Uint8Array | undefined> {
   if (location.size !== ref.size) return undefined;
-  const abs = await resolveExisting(rootReal, location.path);
+  const abs = await resolveExisting(rootReal, location.path, checkedDirs);
   if (!abs.ok || abs.value === undefined) return undefined;
   try {
     const fh = await open(abs.value, constants.O_RDONLY | constants.O_NOFOLLOW);
@@ -65,35 +68,76 @@ export async function uploadChunksFor(
   if (missing.length === 0) return { chunks: 0, bytes: 0, unavailable: 0 };
   const rootReal = await realpath(options.root);
   const locations = await options.index.findChunks(missing);
+  // Folders seen to be real folders during this upload (each is lstat'ed once, not once per
+  // chunk). Every chunk read is verified against its hash, so a folder swapped meanwhile can
+  // only make a read fail, never send other bytes.
+  const checkedDirs: CheckedDirs = new Set();
+  const readChunk = async (hash: string): Promise<Uint8Array | undefined> => {
+    const ref = refs.get(hash) as ChunkRef;
+    for (const location of (locations.get(hash) ?? []).slice(0, 3)) {
+      const data = await readVerifiedChunk(rootReal, location, ref, checkedDirs);
+      if (data) return data;
+    }
+    return undefined;
+  };
   let chunks = 0;
   let bytes = 0;
   let unavailable = 0;
-  let batch: { hash: string; data: Uint8Array }[] = [];
-  let batchBytes = 0;
-  const flush = async () => {
-    if (batch.length === 0) return;
+  // Batches of at most BATCH_BYTES by the chunks' known sizes (or one larger chunk): each is read
+  // with a few reads in flight, then stored in one call, so memory stays bounded as before.
+  for (const group of sizeGroups(missing, (h) => (refs.get(h) as ChunkRef).size)) {
+    const read = await mapConcurrent(group, READ_CONCURRENCY, readChunk);
+    const batch: { hash: string; data: Uint8Array }[] = [];
+    let batchBytes = 0;
+    group.forEach((hash, i) => {
+      const data = read[i];
+      if (!data) {
+        unavailable += 1;
+        return;
+      }
+      batch.push({ hash, data });
+      batchBytes += data.byteLength;
+    });
+    if (batch.length === 0) continue;
     await options.hub.put(options.spaceId, batch);
     chunks += batch.length;
     bytes += batchBytes;
     options.onProgress?.(bytes);
-    batch = [];
-    batchBytes = 0;
-  };
-  for (const hash of missing) {
-    const ref = refs.get(hash) as ChunkRef;
-    let data: Uint8Array | undefined;
-    for (const location of (locations.get(hash) ?? []).slice(0, 3)) {
-      data = await readVerifiedChunk(rootReal, location, ref);
-      if (data) break;
-    }
-    if (!data) {
-      unavailable += 1;
-      continue;
-    }
-    batch.push({ hash, data });
-    batchBytes += data.byteLength;
-    if (batchBytes >= BATCH_BYTES) await flush();
   }
-  await flush();
   return { chunks, bytes, unavailable };
+}
+
+/** Consecutive groups whose sizes add up to at most BATCH_BYTES (a larger item is a group alone). */
+function* sizeGroups<T>(items: readonly T[], sizeOf: (item: T) => number): Generator<T[]> {
+  let group: T[] = [];
+  let total = 0;
+  for (const item of items) {
+    const size = sizeOf(item);
+    if (group.length > 0 && total + size > BATCH_BYTES) {
+      yield group;
+      group = [];
+      total = 0;
+    }
+    group.push(item);
+    total += size;
+  }
+  if (group.length > 0) yield group;
+}
+
+/** `fn` over `items` with at most `limit` calls in flight; results in the order of `items`. */
+async function mapConcurrent<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }

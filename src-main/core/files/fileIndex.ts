@@ -110,9 +110,12 @@ ON CONFLICT (space_id, path) DO UPDATE SET
 const DELETE_MANY = `
 DELETE FROM fs_index WHERE space_id = $1 AND path IN (SELECT jsonb_array_elements_text($2::jsonb))`;
 
+// `= ANY(ARRAY(...))` probes fs_index_hash once per hash. The `IN (SELECT ...)` form was planned,
+// on a never-ANALYZEd PGlite table, as a nested loop re-expanding the JSON array for every row:
+// 6.6 s instead of 12 ms for 2,000 hashes over 10,000 files.
 const SELECT_BY_CONTENT = asJsonArray(
   `SELECT ${COLUMNS} FROM fs_index
-   WHERE space_id = $1 AND kind = 'file' AND hash IN (SELECT jsonb_array_elements_text($2::jsonb))`,
+   WHERE space_id = $1 AND kind = 'file' AND hash = ANY(ARRAY(SELECT jsonb_array_elements_text($2::jsonb)))`,
 );
 
 // Candidates through the GIN index (one containment probe per wanted hash), then

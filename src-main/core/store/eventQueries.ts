@@ -220,6 +220,16 @@ export const SELECT_EVENTS_BY_ENTITY = asJsonArray(
   't.id',
 );
 
+/**
+ * An entity's events for a fold (rebuilding its state): without the columns the caller knows
+ * (space, entity, local id) and in no particular order, since a fold does not depend on it.
+ */
+export const SELECT_ENTITY_EVENTS_TO_FOLD = `
+SELECT coalesce(json_agg(t), '[]')::text AS rows FROM (
+  SELECT event_id, event_type, data, timestamp, hlc, node_id, seq, vector_clock
+  FROM crdt_events WHERE space_id = $1 AND entity_id = $2
+) t`;
+
 export const SELECT_EVENTS_BY_TYPE = asJsonArray(
   `SELECT id, ${WIRE} FROM crdt_events WHERE space_id = $1 AND event_type = $2 AND id > $3 ORDER BY id LIMIT $4`,
   't.id',

@@ -34,6 +34,20 @@ export function rowToWire(row: EventRow): EventWire {
   };
 }
 
+/** A UTC timestamptz as json_agg renders it, with milliseconds: `2026-01-15T12:00:00.123+00:00`. */
+const RENDERED_UTC_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+00:00$/;
+
+/**
+ * `new Date(rendered).toISOString()` for a timestamp our store rendered, without the Date round
+ * trip in the common case (a valid UTC time with milliseconds, as every stored event's is): the
+ * same text with `Z` for the offset. Anything else goes through Date.
+ */
+function storedTimestampToIso(rendered: string): string {
+  return RENDERED_UTC_MS.test(rendered)
+    ? `${rendered.slice(0, 23)}Z`
+    : new Date(rendered).toISOString();
+}
+
 /**
  * Maps a row of our own store, whose events were validated on the way in, to
  * an event without re-validating (the rebuild path reads 100,000s of them).
@@ -51,7 +65,7 @@ export function trustedRowToEvent(row: EventRow): CrdtEvent {
     entityId: row.entity_id,
     kind,
     data: row.data as EventData,
-    timestamp: new Date(row.timestamp).toISOString(),
+    timestamp: storedTimestampToIso(row.timestamp),
     hlc: row.hlc,
     nodeId: row.node_id,
     seq: Number(row.seq),

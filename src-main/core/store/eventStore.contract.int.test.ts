@@ -509,6 +509,160 @@ export function describeEventStoreContract(
       expect(await store.countAboveFrontier(space, { 'x-node': 3 })).toBe(3);
     });
 
+    describe('appendLocal (the single-writer fast path)', () => {
+      /** A chain of local writes to one entity by `node`, as CRDTManager makes them. */
+      const localChain = (space: string, node: string, count: number, entity = 'doc.txt') =>
+        Array.from({ length: count }, (_, i) =>
+          makeEvent({
+            space,
+            node,
+            seq: i + 1,
+            entity,
+            kind: i === 0 ? 'FileCreated' : 'FileUpdated',
+            data: { content: content(`${node}-${i}`), fields: { rev: i } },
+            clock: { [node]: i + 1 },
+          }),
+        );
+
+      it('stores event, snapshot and frontier exactly as append does', async () => {
+        const [fast, slow] = [newSpace(), newSpace()];
+        let base = await store.getSnapshotVersioned(fast, 'doc.txt');
+        expect(base).toEqual({ entity: undefined, version: null });
+        for (const e of localChain(fast, 'n1', 4)) {
+          const r = await store.appendLocal(e, base);
+          if (r.status !== 'applied') throw new Error(`not applied: ${r.status}`);
+          expect(r.change.before?.toJSON()).toEqual(base.entity?.toJSON());
+          base = { entity: r.change.after, version: r.version };
+          // What it returns is what it stored, at the version it reports.
+          expect(await store.getSnapshotVersioned(fast, 'doc.txt')).toEqual({
+            entity: FileEntity.fromJSON(r.change.after.toJSON()),
+            version: r.version,
+          });
+        }
+        for (const e of localChain(slow, 'n1', 4)) await store.append([e]);
+        expect(await store.getFrontier(fast)).toEqual(await store.getFrontier(slow));
+        expect(await store.getFrontier(fast)).toEqual({ n1: 4 });
+        const strip = (es: readonly CrdtEvent[]) =>
+          es.map(({ eventId: _e, spaceId: _s, ...rest }) => rest);
+        expect(strip(await store.eventsForEntity(fast, 'doc.txt'))).toEqual(
+          strip(await store.eventsForEntity(slow, 'doc.txt')),
+        );
+        expect((await store.rebuildSnapshots(fast)).get('doc.txt')?.toJSON()).toEqual(
+          base.entity?.toJSON(),
+        );
+      });
+
+      it('writes nothing when the snapshot changed since it was read (stale), then applies on a fresh read', async () => {
+        const space = newSpace();
+        const [mine, theirs] = [localChain(space, 'me', 2), localChain(space, 'peer', 1)];
+        const first = await store.appendLocal(mine[0] as CrdtEvent, {
+          entity: undefined,
+          version: null,
+        });
+        if (first.status !== 'applied') throw new Error(first.status);
+        // Another writer (a peer pushing into this store) changes the entity.
+        await withOtherStore((other) => other.append(theirs));
+        const cached = { entity: first.change.after, version: first.version };
+        expect(await store.appendLocal(mine[1] as CrdtEvent, cached)).toEqual({ status: 'stale' });
+        expect(await store.countEvents(space)).toBe(2);
+        expect(await store.getFrontier(space)).toEqual({ me: 1, peer: 1 });
+        // A guess that the entity has no snapshot yet is checked the same way.
+        expect(
+          await store.appendLocal(mine[1] as CrdtEvent, { entity: undefined, version: null }),
+        ).toEqual({ status: 'stale' });
+        expect(await store.countEvents(space)).toBe(2);
+
+        const fresh = await store.getSnapshotVersioned(space, 'doc.txt');
+        const r = await store.appendLocal(mine[1] as CrdtEvent, fresh);
+        expect(r.status).toBe('applied');
+        expect(await store.getFrontier(space)).toEqual({ me: 2, peer: 1 });
+        expect((await store.getSnapshot(space, 'doc.txt'))?.toJSON()).toEqual(
+          FileEntity.fromEvents('doc.txt', [...mine, ...theirs]).toJSON(),
+        );
+      });
+
+      it('reports a taken seq or a known event id and leaves snapshot and log untouched', async () => {
+        const space = newSpace();
+        const [e1, e2] = localChain(space, 'n1', 2) as [CrdtEvent, CrdtEvent];
+        const r1 = await store.appendLocal(e1, { entity: undefined, version: null });
+        if (r1.status !== 'applied') throw new Error(r1.status);
+        const base = { entity: r1.change.after, version: r1.version };
+        const before = await store.getSnapshotVersioned(space, 'doc.txt');
+        expect(await store.appendLocal({ ...e2, seq: 1 }, base)).toEqual({
+          status: 'seqConflict',
+        });
+        expect(await store.appendLocal({ ...e2, eventId: e1.eventId }, base)).toEqual({
+          status: 'duplicate',
+        });
+        // The snapshot write of those statements was undone with them: same row, same version.
+        expect(await store.getSnapshotVersioned(space, 'doc.txt')).toEqual(before);
+        expect(await store.countEvents(space)).toBe(1);
+        expect(await store.getFrontier(space)).toEqual({ n1: 1 });
+        expect((await store.appendLocal(e2, base)).status).toBe('applied');
+      });
+
+      it('advances the frontier as append does, across gaps and events held above it', async () => {
+        const space = newSpace();
+        const ev = (seq: number) => makeEvent({ space, node: 'g', seq, entity: `g${seq}.txt` });
+        const local = async (e: CrdtEvent) => {
+          const r = await store.appendLocal(e, { entity: undefined, version: null });
+          expect(r.status).toBe('applied');
+        };
+        await local(ev(2)); // no event 1 yet: nothing is contiguous
+        expect(await store.getFrontier(space)).toEqual({ g: 0 });
+        await store.append([ev(1)]);
+        expect(await store.getFrontier(space)).toEqual({ g: 2 });
+        await store.append([ev(4), ev(5)]); // held above a gap at 3
+        expect(await store.getFrontier(space)).toEqual({ g: 2 });
+        await local(ev(3)); // fills the gap: the frontier runs through the held events
+        expect(await store.getFrontier(space)).toEqual({ g: 5 });
+        await local(ev(7));
+        expect(await store.getFrontier(space)).toEqual({ g: 5 });
+        await local(ev(6));
+        expect(await store.getFrontier(space)).toEqual({ g: 7 });
+        expect(await store.countAboveFrontier(space, { g: 5 })).toBe(2);
+      });
+
+      it('wakes listeners like append', async () => {
+        const space = newSpace();
+        let wake: () => void = () => undefined;
+        const arrived = new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        const unlisten = await store.listen((s) => {
+          if (s === space) wake();
+        });
+        try {
+          const e = localChain(space, 'n1', 1)[0] as CrdtEvent;
+          await store.appendLocal(e, { entity: undefined, version: null });
+          await within(10_000, arrived, 'no notification for appendLocal');
+        } finally {
+          await unlisten();
+        }
+      });
+    });
+
+    it('a named statement returns the same rows as the unnamed one', async () => {
+      const sql = `SELECT $1::text AS t, $2::boolean AS b, $3::bigint AS i, $4::float8 AS f,
+        $5::jsonb AS j, $6::timestamptz AS ts, NULL::text AS n, $7::text[] AS a`;
+      const params = [
+        'x',
+        true,
+        42,
+        1.5,
+        JSON.stringify({ k: [1, 'v'] }),
+        '2026-01-15T12:00:00.000Z',
+        ['p', 'q'],
+      ];
+      const plain = await store.client.query(sql, params);
+      expect(await store.client.query(sql, params, { name: 'contract_types' })).toEqual(plain);
+      // Again (prepared by now), and inside a transaction.
+      expect(await store.client.query(sql, params, { name: 'contract_types' })).toEqual(plain);
+      expect(
+        await store.client.transaction((tx) => tx.query(sql, params, { name: 'contract_types' })),
+      ).toEqual(plain);
+    });
+
     it('calls listen() when another writer appends to the store', async () => {
       const space = newSpace();
       const heard: string[] = [];

@@ -246,6 +246,26 @@ export class EventStore {
     ).map(trustedRowToEvent);
   }
 
+  /**
+   * An entity's state recomputed from its events alone (the log is the source of truth). The
+   * same as folding `eventsForEntity`: a fold does not depend on the order of the events.
+   */
+  async foldEntity(spaceId: string, entityId: string): Promise<FileEntity> {
+    const rows = JSON.parse(
+      (
+        await this.client.query<{ rows: string }>(
+          q.SELECT_ENTITY_EVENTS_TO_FOLD,
+          [spaceId, entityId],
+          { name: 'ng_entity_events_to_fold' },
+        )
+      )[0]?.rows ?? '[]',
+    ) as Omit<EventRow, 'space_id' | 'entity_id'>[];
+    return FileEntity.fromEvents(
+      entityId,
+      rows.map((r) => trustedRowToEvent({ ...r, space_id: spaceId, entity_id: entityId })),
+    );
+  }
+
   async eventsByType(
     spaceId: string,
     kind: EventKind,

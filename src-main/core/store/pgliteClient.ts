@@ -43,7 +43,11 @@ class PreparedStatements {
     const values = params.map((p, i) => {
       if (p === null || p === undefined) return null;
       const serialize = this.db.serializers[stmt.paramTypes[i] ?? 0];
-      return serialize ? serialize(p) : String(p);
+      if (serialize) return serialize(p);
+      // Parameters are strings, numbers, booleans or JSON values; objects go as JSON text.
+      return typeof p === 'object'
+        ? JSON.stringify(p)
+        : `${p as string | number | boolean | bigint}`;
     });
     const { messages } = await this.db.execProtocol(
       concat([

@@ -95,11 +95,12 @@ export class Quarantine {
   async pending(
     options: { spaceId?: string; code?: ErrorCode; limit?: number } = {},
   ): Promise<QuarantinedEvent[]> {
-    const rows = await this.client.query<Record<string, unknown>>(SELECT_PENDING, [
-      options.spaceId ?? null,
-      options.code ?? null,
-      options.limit ?? 1000,
-    ]);
+    // Named: every pull asks for held ClockAhead events first.
+    const rows = await this.client.query<Record<string, unknown>>(
+      SELECT_PENDING,
+      [options.spaceId ?? null, options.code ?? null, options.limit ?? 1000],
+      { name: 'ng_quarantine_pending' },
+    );
     return rows.map((r) => ({
       id: Number(r.id),
       spaceId: (r.space_id as string | null) ?? null,

@@ -36,19 +36,24 @@ export class SyncLog {
   constructor(private readonly client: SqlClient) {}
 
   async record(entry: NewSyncLogEntry): Promise<number> {
-    const rows = await this.client.query<{ id: number }>(INSERT, [
-      entry.nodeId,
-      entry.eventsSent + entry.eventsReceived,
-      entry.direction,
-      entry.spaceId,
-      entry.peer,
-      entry.eventsSent,
-      entry.eventsReceived,
-      entry.eventsQuarantined,
-      Math.round(entry.durationMs),
-      entry.status,
-      entry.error,
-    ]);
+    const rows = await this.client.query<{ id: number }>(
+      INSERT,
+      [
+        entry.nodeId,
+        entry.eventsSent + entry.eventsReceived,
+        entry.direction,
+        entry.spaceId,
+        entry.peer,
+        entry.eventsSent,
+        entry.eventsReceived,
+        entry.eventsQuarantined,
+        Math.round(entry.durationMs),
+        entry.status,
+        entry.error,
+      ],
+      // Named: one per sync run.
+      { name: 'ng_sync_log_insert' },
+    );
     return Number(rows[0]?.id);
   }
 

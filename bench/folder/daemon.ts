@@ -1,0 +1,211 @@
+/**
+ * (e) Peak memory of the daemon: `netguardian start` (bin/netguardian.mjs, as a user runs it) as
+ * a child process, its high-water mark of resident memory (VmHWM in /proc/<pid>/status) read when
+ * it has materialized the whole tree of (a) into an empty folder, then SIGTERM and a clean exit
+ * (code 0). An idle daemon (empty folder, nothing to sync) is measured the same way: what Node,
+ * the TypeScript loader, PGlite's WebAssembly PostgreSQL and the drivers cost before any file.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BenchHub } from './hub.js';
+import { skipTemp } from './initialSync.js';
+import { listFiles, treeDigest, type TreeDigest } from './tree.js';
+import { pollUntil } from './waits.js';
+
+const CLI = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'bin',
+  'netguardian.mjs',
+);
+
+export interface ProcessMemory {
+  /** Peak resident set (VmHWM), bytes. */
+  readonly peakRss: number;
+  /** Resident set when read (VmRSS), bytes. */
+  readonly rss: number;
+}
+
+export interface DaemonResult {
+  readonly idle: ProcessMemory;
+  readonly syncing: ProcessMemory;
+  /** From spawning `start` until the folder held the whole tree. */
+  readonly syncMs: number;
+  readonly identical: boolean;
+  readonly exitCodes: { readonly idle: number | null; readonly syncing: number | null };
+}
+
+/** VmHWM and VmRSS of a live process (Linux). */
+export async function processMemory(pid: number): Promise<ProcessMemory> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kib = (field: string) => {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
+    if (!m) throw new Error(`no ${field} in /proc/${pid}/status`);
+    return Number(m[1]) * 1024;
+  };
+  return { peakRss: kib('VmHWM'), rss: kib('VmRSS') };
+}
+
+/** A running CLI child: its output so far, and a promise of its exit code. */
+interface Child {
+  readonly process: ChildProcess;
+  readonly output: () => string;
+  readonly exited: Promise<number | null>;
+}
+
+function runCli(args: readonly string[], cwd: string): Child {
+  // A clean environment: no DATABASE_URL or DB_* keys from the bench's shell reach the device.
+  const env = {
+    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+    HOME: cwd,
+    NETGUARDIAN_LOG: 'warn',
+  };
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const take = (b: Buffer) => {
+    out += b.toString('utf8');
+    // Keep the tail only: progress lines add up over a long sync.
+    if (out.length > 64 * 1024) out = out.slice(-32 * 1024);
+  };
+  child.stdout.on('data', take);
+  child.stderr.on('data', take);
+  const exited = new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => resolve(code));
+  });
+  return { process: child, output: () => out, exited };
+}
+
+async function waitExit(child: Child, what: string, timeoutMs: number): Promise<number | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      child.process.kill('SIGKILL');
+      reject(
+        new Error(`${what} did not exit within ${timeoutMs} ms:\n${child.output().slice(-2000)}`),
+      );
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([child.exited, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** `netguardian init` for a new device of `spaceId` with an empty folder; returns its data dir and folder. */
+async function initDevice(hub: BenchHub, dir: string, name: string, spaceId: string) {
+  const creds = await hub.addDevice(name, spaceId);
+  const folder = path.join(dir, 'root');
+  const data = path.join(dir, 'data');
+  await mkdir(folder);
+  const init = runCli(
+    [
+      'init',
+      '--folder',
+      folder,
+      '--name',
+      name,
+      '--space',
+      spaceId,
+      '--hub',
+      creds.connectionString,
+      '--data',
+      data,
+    ],
+    dir,
+  );
+  const code = await waitExit(init, `netguardian init (${name})`, 300_000);
+  if (code !== 0)
+    throw new Error(`netguardian init exited ${code}:\n${init.output().slice(-2000)}`);
+  return { folder, data };
+}
+
+/** SIGTERM, then the exit code (bounded). */
+async function stop(child: Child, what: string): Promise<number | null> {
+  if (child.process.exitCode !== null) return child.process.exitCode;
+  child.process.kill('SIGTERM');
+  return waitExit(child, what, 120_000);
+}
+
+async function idleDaemon(hub: BenchHub, spaceId: string) {
+  const dir = await mkdtemp(path.join(tmpdir(), 'ng-bench-idle-'));
+  let child: Child | undefined;
+  try {
+    const { data } = await initDevice(hub, dir, 'bench-idle', spaceId);
+    const started = runCli(['start', '--data', data], dir);
+    child = started;
+    await pollUntil(
+      'the idle daemon to be watching',
+      () => Promise.resolve(started.output().includes('watching') ? true : undefined),
+      { everyMs: 20, timeoutMs: 300_000 },
+    );
+    const memory = await processMemory(started.process.pid as number);
+    const code = await stop(started, 'idle daemon');
+    child = undefined;
+    return { memory, code };
+  } finally {
+    if (child) child.process.kill('SIGKILL');
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export async function benchDaemon(options: {
+  readonly hub: BenchHub;
+  /** The space holding the tree of (a), and the tree's digest. */
+  readonly spaceId: string;
+  readonly expected: TreeDigest;
+  /** An empty space for the idle daemon. */
+  readonly idleSpaceId: string;
+  readonly log?: (message: string) => void;
+}): Promise<DaemonResult> {
+  const log = options.log ?? (() => undefined);
+  const idle = await idleDaemon(options.hub, options.idleSpaceId);
+  log(`idle daemon: peak ${(idle.memory.peakRss / 2 ** 20).toFixed(0)} MiB`);
+
+  const dir = await mkdtemp(path.join(tmpdir(), 'ng-bench-daemon-'));
+  let child: Child | undefined;
+  try {
+    const { folder, data } = await initDevice(options.hub, dir, 'bench-daemon', options.spaceId);
+    const startedAt = performance.now();
+    const started = runCli(['start', '--data', data], dir);
+    child = started;
+    const pid = started.process.pid as number;
+    const digest = await pollUntil(
+      'the daemon to materialize the tree',
+      async () => {
+        if (started.process.exitCode !== null)
+          throw new Error(
+            `the daemon exited ${started.process.exitCode}:\n${started.output().slice(-2000)}`,
+          );
+        if ((await listFiles(folder, skipTemp)).length < options.expected.files) return undefined;
+        const d = await treeDigest(folder, skipTemp);
+        return d.digest === options.expected.digest ? d : undefined;
+      },
+      { everyMs: 200, timeoutMs: 900_000 },
+    );
+    const syncMs = performance.now() - startedAt;
+    // The high-water mark only grows: read once the tree is complete, before stopping.
+    const memory = await processMemory(pid);
+    const code = await stop(started, 'daemon');
+    child = undefined;
+    return {
+      idle: idle.memory,
+      syncing: memory,
+      syncMs,
+      identical: digest.files === options.expected.files && digest.bytes === options.expected.bytes,
+      exitCodes: { idle: idle.code, syncing: code },
+    };
+  } finally {
+    if (child) child.process.kill('SIGKILL');
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * Smoke test of the folder-sync benchmark at tiny sizes against the int tier's PostgreSQL server:
+ * every scenario runs end to end on real folders, PGlite devices and a real hub (the daemon of
+ * (e) as a child process), B's tree is identical to A's, and the results are well formed.
+ * Timings are never asserted.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pgAdminUrl } from '../../test/support/freshDatabase.js';
+import { makeTempDir } from '../../test/support/tempDir.js';
+import { serverFromUrl, type PgServer } from '../support/postgres.js';
+import { folderMarkdown, folderRows, folderText } from './folderReport.js';
+import { runFolderSuite, type FolderResults, type FolderSizes } from './folderSuite.js';
+import { treeDigest, writeTree } from './tree.js';
+
+const TINY: FolderSizes = {
+  tree: { smallFiles: 50, dirs: 5, bigFiles: 1, bigBytes: 3 * 1024 * 1024 },
+  latencyRuns: 3,
+  latencyWarmupRuns: 1,
+  rescanRuns: 2,
+  deltaFileBytes: 4 * 1024 * 1024,
+  daemon: true,
+};
+
+const positive = (n: number) => {
+  expect(Number.isFinite(n)).toBe(true);
+  expect(n).toBeGreaterThan(0);
+};
+
+describe('folder-sync benchmark (tiny sizes)', () => {
+  let server: PgServer;
+  let results: FolderResults;
+
+  beforeAll(async () => {
+    server = serverFromUrl(pgAdminUrl());
+    results = await runFolderSuite({ server, sizes: TINY });
+    // Four PGlite stores (two devices, two daemons' init and start) on a loaded 2-core machine.
+  }, 600_000);
+
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  it('builds the same tree from the same seed, of the requested shape', async () => {
+    const one = await makeTempDir('ng-bench-tree-');
+    const two = await makeTempDir('ng-bench-tree-');
+    try {
+      const shape = { smallFiles: 30, dirs: 4, bigFiles: 1, bigBytes: 64 * 1024 };
+      const stats = await writeTree(one.path, shape, 'seed-1');
+      await writeTree(two.path, shape, 'seed-1');
+      const [a, b] = [await treeDigest(one.path), await treeDigest(two.path)];
+      expect(a).toEqual(b);
+      expect(a.files).toBe(31);
+      expect(stats).toEqual({ files: a.files, bytes: a.bytes });
+      expect(a.bytes).toBeGreaterThanOrEqual(30 * 1024 + 64 * 1024);
+      expect(a.bytes).toBeLessThanOrEqual(30 * 4096 + 64 * 1024);
+    } finally {
+      await one.cleanup();
+      await two.cleanup();
+    }
+  });
+
+  it("(a) syncs A's whole tree to B, identical, and times each step", () => {
+    const a = results.initialSync;
+    expect(a.identical).toBe(true);
+    expect(a.files).toBe(TINY.tree.smallFiles + TINY.tree.bigFiles);
+    // One event per file and per folder (small/, big/, small/dNNN).
+    expect(a.eventsPushed).toBe(a.files + TINY.tree.dirs + 2);
+    expect(a.eventsPulled).toBe(a.eventsPushed);
+    expect(a.bytesUploaded).toBe(a.bytes);
+    for (const ms of [a.scanMs, a.pushMs, a.pullMs, a.totalMs, a.cpMs]) positive(ms);
+    expect(a.totalMs).toBeCloseTo(a.scanMs + a.pushMs + a.pullMs, 6);
+  });
+
+  it('(b), (c) and (d) report well-formed figures', () => {
+    expect(results.latency.samplesMs).toHaveLength(TINY.latencyRuns);
+    for (const ms of results.latency.samplesMs) positive(ms);
+    expect(results.rescan.filesScanned).toBe(results.initialSync.files);
+    positive(results.rescan.medianMs);
+    const d = results.delta;
+    expect(d.fileBytes).toBe(TINY.deltaFileBytes);
+    positive(d.uploadedBytes);
+    expect(d.uploadedBytes).toBeLessThanOrEqual(d.fileBytes + 1);
+    expect(d.hubBytes).toBe(d.uploadedBytes);
+    expect(d.fraction).toBeCloseTo(d.uploadedBytes / d.fileBytes, 12);
+    expect(d.firstSyncChunks).toBeGreaterThan(1);
+  });
+
+  it('(e) measures an idle and a syncing daemon, which materializes the tree and exits 0', () => {
+    const e = results.daemon;
+    if (!e) throw new Error('(e) did not run');
+    expect(e.identical).toBe(true);
+    expect(e.exitCodes).toEqual({ idle: 0, syncing: 0 });
+    for (const m of [e.idle, e.syncing]) {
+      positive(m.rss);
+      expect(m.peakRss).toBeGreaterThanOrEqual(m.rss);
+    }
+    positive(e.syncMs);
+  });
+
+  it('renders the section with every figure and its target', () => {
+    const rows = folderRows(results);
+    expect(rows).toHaveLength(9);
+    expect(rows.filter((r) => r.met !== null)).toHaveLength(5);
+    const text = folderText(results);
+    for (const tag of ['(a)', '(b)', '(c)', '(d)', '(e)']) expect(text).toContain(tag);
+    const md = folderMarkdown(results);
+    expect(md).toMatch(/^## Folder sync/);
+    expect(md).toContain('| metric | ours |');
+  });
+});

@@ -1,0 +1,112 @@
+/**
+ * (a) Initial sync: device A holds the tree, device B an empty folder. Timed from the start of
+ * A's first scan until B's folder holds the whole tree: A's scan (hash, chunk, record events),
+ * A's push (chunk upload, then events), then B's pull (events, chunk download, atomic writes).
+ * The steps run one after the other in process, so each has its own figure. `cp -r` of the same
+ * tree, measured in the same run, is the floor of what copying these files costs on this disk.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { TEMP_PREFIX } from '../../src-main/core/files/ignoreRules.js';
+import type { BenchDevice } from './devices.js';
+import { treeDigest, writeTree, type TreeDigest, type TreeShape } from './tree.js';
+
+export interface InitialSyncResult {
+  readonly files: number;
+  readonly bytes: number;
+  readonly scanMs: number;
+  readonly pushMs: number;
+  readonly pullMs: number;
+  /** scan + push + pull: from A's first scan start to B complete. */
+  readonly totalMs: number;
+  readonly cpMs: number;
+  readonly eventsPushed: number;
+  readonly eventsPulled: number;
+  readonly chunksUploaded: number;
+  readonly bytesUploaded: number;
+  /** B's tree equals A's (file count, bytes and the digest of every path and content). */
+  readonly identical: boolean;
+  readonly digest: TreeDigest;
+}
+
+/** Files the materializer is still writing are not part of a tree. */
+export const skipTemp = (name: string) => name.startsWith(TEMP_PREFIX);
+
+/** `cp -r src dst` with a bounded wait; returns its wall time. */
+export async function timeCpR(src: string, dst: string, timeoutMs = 600_000): Promise<number> {
+  const started = performance.now();
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn('cp', ['-r', src, dst], { stdio: 'ignore' });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve();
+      else reject(new Error(`cp -r exited ${code ?? signal}`));
+    });
+  });
+  return performance.now() - started;
+}
+
+export async function benchInitialSync(options: {
+  readonly a: BenchDevice;
+  readonly b: BenchDevice;
+  readonly shape: TreeShape;
+  readonly seed: string;
+  readonly log?: (message: string) => void;
+}): Promise<InitialSyncResult> {
+  const { a, b } = options;
+  const log = options.log ?? (() => undefined);
+  await writeTree(a.root, options.shape, options.seed);
+  const digest = await treeDigest(a.root);
+  log(`tree: ${digest.files} files, ${(digest.bytes / 2 ** 20).toFixed(1)} MiB`);
+
+  const cpDir = await mkdtemp(path.join(tmpdir(), 'ng-bench-cp-'));
+  let cpMs: number;
+  try {
+    cpMs = await timeCpR(a.root, path.join(cpDir, 'copy'));
+  } finally {
+    await rm(cpDir, { recursive: true, force: true });
+  }
+  log(`cp -r: ${(cpMs / 1000).toFixed(2)} s`);
+
+  const uploadsBefore = { ...a.uploads };
+  const t0 = performance.now();
+  const scan = await a.device.scan();
+  const t1 = performance.now();
+  log(`A scan: ${((t1 - t0) / 1000).toFixed(2)} s (${scan.created} created)`);
+  const push = await a.engine.pushSync();
+  const t2 = performance.now();
+  log(`A push: ${((t2 - t1) / 1000).toFixed(2)} s (${push.sent} events)`);
+  const pull = await b.engine.pullSync();
+  const t3 = performance.now();
+  log(`B pull: ${((t3 - t2) / 1000).toFixed(2)} s (${pull.received} events)`);
+
+  if (scan.errors.length > 0)
+    throw new Error(`A's scan failed on ${scan.errors.length} files: ${scan.errors[0]?.message}`);
+  for (const [what, report] of [
+    ['push', push],
+    ['pull', pull],
+  ] as const) {
+    if (report.error !== null) throw new Error(`${what} failed: ${report.error}`);
+  }
+  const onB = await treeDigest(b.root, skipTemp);
+  return {
+    files: digest.files,
+    bytes: digest.bytes,
+    scanMs: t1 - t0,
+    pushMs: t2 - t1,
+    pullMs: t3 - t2,
+    totalMs: t3 - t0,
+    cpMs,
+    eventsPushed: push.sent,
+    eventsPulled: pull.received,
+    chunksUploaded: a.uploads.chunks - uploadsBefore.chunks,
+    bytesUploaded: a.uploads.bytes - uploadsBefore.bytes,
+    identical:
+      onB.files === digest.files && onB.bytes === digest.bytes && onB.digest === digest.digest,
+    digest,
+  };
+}
