@@ -272,10 +272,13 @@ SELECT count(*)::float8 AS entities,
        count(*) FILTER (WHERE has_conflict)::float8 AS conflicts
 FROM crdt_snapshots WHERE space_id = $1`;
 
-/** Rebuild: drops the snapshots of entities that have no event ($2: the ids that do). */
+/**
+ * Rebuild: drops the snapshots of entities that have no event ($2: the ids that do, never null).
+ * `NOT IN (SELECT ...)` is a hashed subplan: one probe per snapshot, not a scan of the list.
+ */
 export const DELETE_SNAPSHOTS_EXCEPT = `
 DELETE FROM crdt_snapshots
-WHERE space_id = $1 AND entity_id <> ALL(ARRAY(SELECT jsonb_array_elements_text($2::jsonb)))`;
+WHERE space_id = $1 AND entity_id NOT IN (SELECT jsonb_array_elements_text($2::jsonb))`;
 
 /**
  * Rebuild: UPSERT_SNAPSHOTS that leaves alone a row already equal to the rebuilt one (jsonb

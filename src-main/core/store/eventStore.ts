@@ -412,7 +412,9 @@ export class EventStore {
             (entities.get(e.entityId) ?? FileEntity.empty(e.entityId)).apply(e),
           );
       }
-      await tx.query(q.DELETE_SNAPSHOTS_EXCEPT, [spaceId, JSON.stringify([...entities.keys()])]);
+      await tx.query(q.DELETE_SNAPSHOTS_EXCEPT, [spaceId, JSON.stringify([...entities.keys()])], {
+        name: 'ng_delete_snapshots_except',
+      });
       await writeSnapshots(tx, spaceId, [...entities.values()], q.REWRITE_SNAPSHOTS);
       return entities;
     });
