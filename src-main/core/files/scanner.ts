@@ -101,6 +101,20 @@ interface Plan {
   readonly forget: string[];
 }
 
+/** Every count of a ScanSummary at zero. */
+const zeroCounts = (): {
+  -readonly [K in keyof Omit<ScanSummary, 'errors'>]: number;
+} => ({
+  scanned: 0,
+  hashed: 0,
+  bytesHashed: 0,
+  created: 0,
+  updated: 0,
+  deleted: 0,
+  skippedSymlinks: 0,
+  busy: 0,
+});
+
 const emptyPlan = (): Plan => ({ dirs: [], files: [], gone: [], forget: [] });
 const isUnder = (p: string, prefix: string) =>
   prefix === '' || p === prefix || p.startsWith(`${prefix}/`);
@@ -173,16 +187,7 @@ class ScanRun {
   private readonly unreadable: string[] = [];
   private readonly rows: IndexEntry[] = [];
   private readonly pendingWrites: PendingWrite[] = [];
-  private readonly counts = {
-    scanned: 0,
-    hashed: 0,
-    bytesHashed: 0,
-    created: 0,
-    updated: 0,
-    deleted: 0,
-    skippedSymlinks: 0,
-    busy: 0,
-  };
+  private readonly counts = zeroCounts();
   private progress: ScanProgress = {
     phase: 'walking',
     filesSeen: 0,
@@ -194,17 +199,7 @@ class ScanRun {
   private lastProgressAt = 0;
 
   static emptySummary(): ScanSummary {
-    return {
-      scanned: 0,
-      hashed: 0,
-      bytesHashed: 0,
-      created: 0,
-      updated: 0,
-      deleted: 0,
-      skippedSymlinks: 0,
-      busy: 0,
-      errors: [],
-    };
+    return { ...zeroCounts(), errors: [] };
   }
 
   constructor(
