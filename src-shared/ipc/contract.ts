@@ -1,0 +1,379 @@
+import { z } from 'zod';
+import { ERROR_CODES, type ErrorInfo } from '../errors.js';
+
+/**
+ * The one contract between the device core and any UI: the Electron renderer (over
+ * contextBridge + ipcMain) and a browser on the headless server (over WebSocket) speak
+ * exactly this. Every request payload is validated against its schema on the core's side
+ * before a handler sees it; responses and pushes are typed here and produced only by our
+ * own code, so the renderer trusts their shape.
+ *
+ * To add a call: add an entry to `requests` (payload schema + response type); TypeScript
+ * then demands a handler in the core and gives the renderer a typed client for it.
+ */
+
+// ---------------------------------------------------------------------------------------
+// Values that cross the boundary
+// ---------------------------------------------------------------------------------------
+
+/** Where a file stands, as a person would say it. */
+export type FileSyncState = 'synced' | 'pending-upload' | 'downloading' | 'conflict';
+
+export interface FileRow {
+  /** Path relative to the synced folder, `/`-separated, NFC. */
+  readonly path: string;
+  readonly kind: 'file' | 'dir';
+  readonly size: number;
+  /** Last modification (ms since epoch), from the winning version's metadata or the disk. */
+  readonly modifiedAt: number | null;
+  readonly state: FileSyncState;
+  /** The device that made the latest change (its name when known, else its node id). */
+  readonly lastDevice: string | null;
+  readonly executable: boolean;
+}
+
+export interface FilePage {
+  /** How many rows match the query in all (the list's scroll height). */
+  readonly total: number;
+  readonly offset: number;
+  readonly rows: readonly FileRow[];
+}
+
+export interface VersionInfo {
+  /** The event that wrote this version: the handle for preview, restore and resolve. */
+  readonly eventId: string;
+  readonly device: string;
+  readonly nodeId: string;
+  /** Wall-clock time of the change (ms since epoch, from its hybrid logical clock). */
+  readonly changedAt: number;
+  readonly size: number;
+  readonly hash: string;
+  /** `mine` = written by this device, `theirs` = by another. */
+  readonly side: 'mine' | 'theirs';
+  /** The version every device shows at the path; the others live in conflict copies. */
+  readonly winner: boolean;
+  /** Where a losing version can be opened on disk (the deterministic conflict copy name). */
+  readonly copyPath: string | null;
+}
+
+export interface ConflictInfo {
+  readonly path: string;
+  /** Winner first, then the losing versions. */
+  readonly versions: readonly VersionInfo[];
+  readonly preview: 'text' | 'image' | 'none';
+}
+
+export type VersionContent =
+  | { readonly kind: 'text'; readonly text: string; readonly truncated: boolean }
+  | { readonly kind: 'image'; readonly mime: string; readonly base64: string }
+  | { readonly kind: 'binary'; readonly size: number }
+  | { readonly kind: 'unavailable'; readonly reason: string };
+
+export interface HistoryEntry {
+  readonly eventId: string;
+  readonly device: string;
+  readonly changedAt: number;
+  /** `null` for a deletion. */
+  readonly size: number | null;
+  readonly hash: string | null;
+  readonly deleted: boolean;
+  /** This version is what the folder holds now. */
+  readonly current: boolean;
+}
+
+export interface DeviceInfo {
+  readonly nodeId: string;
+  readonly name: string;
+  /** Last time this device's changes reached us or it synced (ms), null if never. */
+  readonly lastSeen: number | null;
+  readonly thisDevice: boolean;
+}
+
+export interface HubSettingsView {
+  /** The hub's address with any password removed. */
+  readonly url: string;
+  readonly ssl: 'off' | 'require' | 'verify-full';
+}
+
+export interface SettingsView {
+  readonly folder: string;
+  readonly deviceName: string;
+  readonly hub: HubSettingsView | null;
+  readonly syncIntervalMs: number;
+  readonly paused: boolean;
+  /** The folder's `.netguardianignore`, gitignore syntax. */
+  readonly ignoreRules: string;
+  /** Null where the platform can't start the app at login (headless mode). */
+  readonly startAtLogin: boolean | null;
+}
+
+/**
+ * The state at a glance, what the tray icon and the status bar show. Exactly one phase,
+ * in order of what a person must hear first: error > offline > conflicts > paused > syncing
+ * > scanning > synced.
+ */
+export type AppPhase =
+  'starting' | 'synced' | 'scanning' | 'syncing' | 'paused' | 'conflicts' | 'offline' | 'error';
+
+export interface Progress {
+  readonly done: number;
+  /** Null while the total is still unknown (a scan in progress). */
+  readonly total: number | null;
+  readonly bytes: number;
+  readonly label: string;
+}
+
+export interface AppState {
+  readonly phase: AppPhase;
+  readonly deviceName: string;
+  readonly folder: string;
+  /** Null when the device is local only. */
+  readonly hub: { readonly description: string; readonly connected: boolean } | null;
+  readonly lastSyncAt: number | null;
+  readonly files: number;
+  readonly conflicts: number;
+  /** Events not yet pushed to the hub, and files whose content is still being fetched. */
+  readonly pending: { readonly upload: number; readonly download: number };
+  readonly progress: {
+    readonly scan: Progress | null;
+    readonly upload: Progress | null;
+    readonly download: Progress | null;
+  };
+  /** The last failure in plain words, cleared by the next success. */
+  readonly lastError: string | null;
+  readonly paused: boolean;
+}
+
+export type ActivityKind = 'change' | 'sync' | 'conflict' | 'resolved' | 'upload' | 'error';
+
+export interface ActivityItem {
+  readonly id: number;
+  readonly at: number;
+  readonly kind: ActivityKind;
+  /** One sentence for a person, e.g. "3 files changed on laptop reached this device". */
+  readonly message: string;
+  readonly path?: string;
+}
+
+// ---------------------------------------------------------------------------------------
+// Request schemas (validated by the core before a handler runs)
+// ---------------------------------------------------------------------------------------
+
+/** A path inside the synced folder as the UI sends it; the core re-validates it fully. */
+const relPath = z.string().min(1).max(4096);
+const eventId = z.string().min(1).max(128);
+const keep = z.enum(['mine', 'theirs', 'both']);
+const noPayload = z.strictObject({});
+
+const hubInput = z.strictObject({
+  url: z.string().min(1).max(2048),
+  ssl: z.enum(['off', 'require', 'verify-full']),
+});
+
+export const requestSchemas = {
+  'state.get': noPayload,
+  'files.list': z.strictObject({
+    /** Case-insensitive substring of the path; empty = all. */
+    query: z.string().max(1024),
+    offset: z.number().int().min(0),
+    limit: z.number().int().min(1).max(5_000),
+  }),
+  'conflicts.list': noPayload,
+  'conflicts.content': z.strictObject({ path: relPath, eventId }),
+  'conflicts.resolve': z.strictObject({
+    items: z
+      .array(z.strictObject({ path: relPath, keep }))
+      .min(1)
+      .max(10_000),
+  }),
+  'history.get': z.strictObject({ path: relPath }),
+  'history.restore': z.strictObject({ path: relPath, eventId }),
+  'devices.list': noPayload,
+  'activity.list': noPayload,
+  'settings.get': noPayload,
+  'settings.update': z.strictObject({
+    syncIntervalMs: z
+      .number()
+      .int()
+      .min(1_000)
+      .max(24 * 3600 * 1000)
+      .optional(),
+    paused: z.boolean().optional(),
+    ignoreRules: z
+      .string()
+      .max(256 * 1024)
+      .optional(),
+    hub: hubInput.nullable().optional(),
+    startAtLogin: z.boolean().optional(),
+  }),
+  'hub.test': hubInput,
+  'sync.now': noPayload,
+  'sync.pause': z.strictObject({ paused: z.boolean() }),
+  /** Copies files and folders (absolute paths on this machine) into `targetDir` of the folder. */
+  'files.import': z.strictObject({
+    paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000),
+    targetDir: z.string().max(4096),
+  }),
+  /** Opens the synced folder (or a file in it) in the system's file manager, where there is one. */
+  'folder.open': z.strictObject({ path: z.string().max(4096).optional() }),
+} as const;
+
+export type Channel = keyof typeof requestSchemas;
+export type RequestOf<C extends Channel> = z.infer<(typeof requestSchemas)[C]>;
+
+export interface ResolveOutcome {
+  readonly path: string;
+  readonly ok: boolean;
+  readonly error?: string;
+}
+
+export interface ImportReport {
+  readonly files: number;
+  readonly folders: number;
+  readonly bytes: number;
+}
+
+/** What each request answers. */
+export interface ResponseMap {
+  'state.get': AppState;
+  'files.list': FilePage;
+  'conflicts.list': readonly ConflictInfo[];
+  'conflicts.content': VersionContent;
+  'conflicts.resolve': { readonly results: readonly ResolveOutcome[] };
+  'history.get': readonly HistoryEntry[];
+  'history.restore': { readonly restored: boolean };
+  'devices.list': readonly DeviceInfo[];
+  'activity.list': readonly ActivityItem[];
+  'settings.get': SettingsView;
+  'settings.update': SettingsView;
+  'hub.test': { readonly ok: boolean; readonly message: string; readonly latencyMs: number | null };
+  'sync.now': { readonly started: boolean };
+  'sync.pause': { readonly paused: boolean };
+  'files.import': ImportReport;
+  'folder.open': { readonly opened: boolean; readonly path: string };
+}
+
+export type ResponseOf<C extends Channel> = ResponseMap[C];
+
+// ---------------------------------------------------------------------------------------
+// Pushed updates (core -> UI), no reply
+// ---------------------------------------------------------------------------------------
+
+export interface PushMap {
+  /** The whole state, sent on every change (small, so no diffing). */
+  state: AppState;
+  activity: ActivityItem;
+  /** Files changed: refetch the visible rows. `paths` empty = anything may have changed. */
+  'files.changed': { readonly paths: readonly string[] };
+  'conflicts.changed': { readonly count: number };
+  /** Progress of a `files.import` or an upload in the headless UI. */
+  'import.progress': {
+    readonly done: number;
+    readonly total: number;
+    readonly bytes: number;
+    readonly totalBytes: number;
+  };
+}
+
+export type PushChannel = keyof PushMap;
+export const PUSH_CHANNELS = [
+  'state',
+  'activity',
+  'files.changed',
+  'conflicts.changed',
+  'import.progress',
+] as const satisfies readonly PushChannel[];
+
+export type PushMessage = { [C in PushChannel]: { channel: C; payload: PushMap[C] } }[PushChannel];
+
+// ---------------------------------------------------------------------------------------
+// Envelopes
+// ---------------------------------------------------------------------------------------
+
+export const CHANNELS = Object.keys(requestSchemas) as Channel[];
+
+export const isChannel = (name: unknown): name is Channel =>
+  typeof name === 'string' && Object.prototype.hasOwnProperty.call(requestSchemas, name);
+
+export type Reply<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ErrorInfo };
+
+const errorCode = z.enum(ERROR_CODES);
+export const errorInfoSchema = z.strictObject({
+  code: errorCode,
+  message: z.string(),
+  field: z.string().optional(),
+});
+
+/**
+ * Checks a request before any handler runs: the channel must exist and the payload must
+ * match its schema. The error names the channel and the first offending field.
+ */
+export function parseRequest(
+  channel: unknown,
+  payload: unknown,
+): { ok: true; channel: Channel; payload: RequestOf<Channel> } | { ok: false; error: ErrorInfo } {
+  if (!isChannel(channel))
+    return {
+      ok: false,
+      error: {
+        code: 'InvalidArgument',
+        message: `unknown channel ${JSON.stringify(String(channel)).slice(0, 80)}`,
+        field: 'channel',
+      },
+    };
+  const parsed = requestSchemas[channel].safeParse(payload);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue && issue.path.length > 0 ? issue.path.join('.') : 'payload';
+    return {
+      ok: false,
+      error: {
+        code: 'InvalidArgument',
+        message: `${channel}: ${where}: ${issue?.message ?? 'invalid request'}`,
+        field: where,
+      },
+    };
+  }
+  return { ok: true, channel, payload: parsed.data };
+}
+
+/** The handlers a core offers: one per channel, typed by the contract. */
+export type ContractHandlers = {
+  [C in Channel]: (payload: RequestOf<C>) => Promise<ResponseOf<C>>;
+};
+
+/** The client a UI holds: the same calls, plus a subscription to pushes. */
+export interface ContractClient {
+  request<C extends Channel>(channel: C, payload: RequestOf<C>): Promise<ResponseOf<C>>;
+  /** Returns the unsubscribe function. */
+  onPush(listener: (message: PushMessage) => void): () => void;
+}
+
+// Wire format of the headless mode (WebSocket, JSON text frames).
+export type WireClientMessage = {
+  readonly type: 'request';
+  readonly id: number;
+  readonly channel: string;
+  readonly payload: unknown;
+};
+export type WireServerMessage =
+  | ({ readonly type: 'response'; readonly id: number } & Reply<unknown>)
+  | ({ readonly type: 'push' } & PushMessage);
+
+export const wireClientMessageSchema = z.strictObject({
+  type: z.literal('request'),
+  id: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  channel: z.string().max(64),
+  payload: z.unknown(),
+});
+
+/** Electron IPC channel names (ipcMain.handle / webContents.send). */
+export const IPC_REQUEST_CHANNEL = 'netguardian:request';
+export const IPC_PUSH_CHANNEL = 'netguardian:push';
+
+/** Headless mode: the HTTP header / WebSocket subprotocol prefix that carries the token. */
+export const TOKEN_HEADER = 'x-netguardian-token';
+export const WS_PATH = '/api/ws';
+/** Headless mode: PUT `${UPLOAD_PATH}?path=<rel path>` with the file's bytes as the body. */
+export const UPLOAD_PATH = '/api/upload';
