@@ -171,27 +171,27 @@ const hubInput = z.strictObject({
 });
 
 export const requestSchemas = {
-  'state.get': noPayload,
-  'files.list': z.strictObject({
+  'state:get': noPayload,
+  'files:list': z.strictObject({
     /** Case-insensitive substring of the path; empty = all. */
     query: z.string().max(1024),
     offset: z.number().int().min(0),
     limit: z.number().int().min(1).max(5_000),
   }),
-  'conflicts.list': noPayload,
-  'conflicts.content': z.strictObject({ path: relPath, eventId }),
-  'conflicts.resolve': z.strictObject({
+  'conflicts:list': noPayload,
+  'conflicts:content': z.strictObject({ path: relPath, eventId }),
+  'conflicts:resolve': z.strictObject({
     items: z
       .array(z.strictObject({ path: relPath, keep }))
       .min(1)
       .max(10_000),
   }),
-  'history.get': z.strictObject({ path: relPath }),
-  'history.restore': z.strictObject({ path: relPath, eventId }),
-  'devices.list': noPayload,
-  'activity.list': noPayload,
-  'settings.get': noPayload,
-  'settings.update': z.strictObject({
+  'history:get': z.strictObject({ path: relPath }),
+  'history:restore': z.strictObject({ path: relPath, eventId }),
+  'devices:list': noPayload,
+  'activity:list': noPayload,
+  'settings:get': noPayload,
+  'settings:update': z.strictObject({
     syncIntervalMs: z
       .number()
       .int()
@@ -206,16 +206,16 @@ export const requestSchemas = {
     hub: hubInput.nullable().optional(),
     startAtLogin: z.boolean().optional(),
   }),
-  'hub.test': hubInput,
-  'sync.now': noPayload,
-  'sync.pause': z.strictObject({ paused: z.boolean() }),
+  'hub:test': hubInput,
+  'sync:now': noPayload,
+  'sync:pause': z.strictObject({ paused: z.boolean() }),
   /** Copies files and folders (absolute paths on this machine) into `targetDir` of the folder. */
-  'files.import': z.strictObject({
+  'files:import': z.strictObject({
     paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000),
     targetDir: z.string().max(4096),
   }),
   /** Opens the synced folder (or a file in it) in the system's file manager, where there is one. */
-  'folder.open': z.strictObject({ path: z.string().max(4096).optional() }),
+  'folder:open': z.strictObject({ path: z.string().max(4096).optional() }),
 } as const;
 
 export type Channel = keyof typeof requestSchemas;
@@ -235,22 +235,22 @@ export interface ImportReport {
 
 /** What each request answers. */
 export interface ResponseMap {
-  'state.get': AppState;
-  'files.list': FilePage;
-  'conflicts.list': readonly ConflictInfo[];
-  'conflicts.content': VersionContent;
-  'conflicts.resolve': { readonly results: readonly ResolveOutcome[] };
-  'history.get': readonly HistoryEntry[];
-  'history.restore': { readonly restored: boolean };
-  'devices.list': readonly DeviceInfo[];
-  'activity.list': readonly ActivityItem[];
-  'settings.get': SettingsView;
-  'settings.update': SettingsView;
-  'hub.test': { readonly ok: boolean; readonly message: string; readonly latencyMs: number | null };
-  'sync.now': { readonly started: boolean };
-  'sync.pause': { readonly paused: boolean };
-  'files.import': ImportReport;
-  'folder.open': { readonly opened: boolean; readonly path: string };
+  'state:get': AppState;
+  'files:list': FilePage;
+  'conflicts:list': readonly ConflictInfo[];
+  'conflicts:content': VersionContent;
+  'conflicts:resolve': { readonly results: readonly ResolveOutcome[] };
+  'history:get': readonly HistoryEntry[];
+  'history:restore': { readonly restored: boolean };
+  'devices:list': readonly DeviceInfo[];
+  'activity:list': readonly ActivityItem[];
+  'settings:get': SettingsView;
+  'settings:update': SettingsView;
+  'hub:test': { readonly ok: boolean; readonly message: string; readonly latencyMs: number | null };
+  'sync:now': { readonly started: boolean };
+  'sync:pause': { readonly paused: boolean };
+  'files:import': ImportReport;
+  'folder:open': { readonly opened: boolean; readonly path: string };
 }
 
 export type ResponseOf<C extends Channel> = ResponseMap[C];
@@ -264,10 +264,10 @@ export interface PushMap {
   state: AppState;
   activity: ActivityItem;
   /** Files changed: refetch the visible rows. `paths` empty = anything may have changed. */
-  'files.changed': { readonly paths: readonly string[] };
-  'conflicts.changed': { readonly count: number };
-  /** Progress of a `files.import` or an upload in the headless UI. */
-  'import.progress': {
+  'files:changed': { readonly paths: readonly string[] };
+  'conflicts:changed': { readonly count: number };
+  /** Progress of a `files:import` or an upload in the headless UI. */
+  'import:progress': {
     readonly done: number;
     readonly total: number;
     readonly bytes: number;
@@ -279,9 +279,9 @@ export type PushChannel = keyof PushMap;
 export const PUSH_CHANNELS = [
   'state',
   'activity',
-  'files.changed',
-  'conflicts.changed',
-  'import.progress',
+  'files:changed',
+  'conflicts:changed',
+  'import:progress',
 ] as const satisfies readonly PushChannel[];
 
 export type PushMessage = { [C in PushChannel]: { channel: C; payload: PushMap[C] } }[PushChannel];
@@ -345,9 +345,9 @@ export type ContractHandlers = {
 
 /** The client a UI holds: the same calls, plus a subscription to pushes. */
 export interface ContractClient {
-  request<C extends Channel>(channel: C, payload: RequestOf<C>): Promise<ResponseOf<C>>;
+  call<C extends Channel>(channel: C, payload: RequestOf<C>): Promise<ResponseOf<C>>;
   /** Returns the unsubscribe function. */
-  onPush(listener: (message: PushMessage) => void): () => void;
+  listen(listener: (message: PushMessage) => void): () => void;
 }
 
 // Wire format of the headless mode (WebSocket, JSON text frames).
