@@ -1,9 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Two tiers, chosen by file name (see STYLE.md "Tests"):
+ * Three tiers, chosen by file name (see STYLE.md "Tests"):
  * - unit: `*.unit.test.ts`, pure and fast;   `npm run test:unit` (= `vitest run --project unit`)
  * - int:  `*.int.test.ts`, real PGlite / PostgreSQL / folders; `npm run test:int`
+ * - e2e:  `*.spec.ts` under e2e/, the app (headless mode, real devices and hub) in Debian's
+ *         Chromium through playwright-core; `npm run test:e2e`
  *
  * With TEST_REPORT_DIR set (CI), each run also writes a JSON report there (one file per run).
  */
@@ -45,6 +47,21 @@ export default defineConfig({
           pool: 'forks',
           // The CI machine has 2 cores; each int file may run its own PGlite or server load.
           maxWorkers: 2,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['e2e/**/*.spec.ts'],
+          exclude,
+          environment: 'node',
+          globalSetup: ['./test/support/globalPostgres.ts', './e2e/support/buildRenderer.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          pool: 'forks',
+          // Each file runs two device servers and a browser: one file at a time on 2 cores.
+          maxWorkers: 1,
         },
       },
     ],

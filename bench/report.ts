@@ -196,7 +196,25 @@ export function textTable(rows: readonly ResultRow[]): string {
   ].join('\n');
 }
 
-function markdownTable(header: readonly string[], body: readonly (readonly string[])[]): string {
+/** A plain-text table of any header and rows, columns padded to their widest cell. */
+export function textTableOf(
+  header: readonly string[],
+  body: readonly (readonly string[])[],
+): string {
+  const all = [header, ...body];
+  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
+  const line = (r: readonly string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
+export function markdownTable(
+  header: readonly string[],
+  body: readonly (readonly string[])[],
+): string {
   const esc = (c: string) => c.replace(/\|/g, '\\|');
   return [
     `| ${header.map(esc).join(' | ')} |`,

@@ -17,6 +17,8 @@ import { describeMachine } from './machine.js';
 import { markdown, resultRows, targetsSummary, textTable } from './report.js';
 import { FULL_SIZES, runSuite, type Sizes } from './suite.js';
 import { openBenchServer } from './support/postgres.js';
+import buildRenderer from '../e2e/support/buildRenderer.js';
+import { runUiSection } from './ui/section.js';
 
 const QUICK_SIZES: Sizes = {
   writeOps: 100,
@@ -42,9 +44,12 @@ async function main(): Promise<void> {
     const machine = await describeMachine(server);
     const results = await runSuite({ server, sizes: quick ? QUICK_SIZES : FULL_SIZES, log });
     const folder = await runFolderSection({ server, quick, log });
+    log('building the renderer for the UI section');
+    buildRenderer();
+    const ui = await runUiSection({ quick, log });
     const rows = resultRows(results);
     console.log(textTable(rows));
-    console.log(`\n${targetsSummary(rows)}\n\n${folder.text}`);
+    console.log(`\n${targetsSummary(rows)}\n\n${folder.text}\n\n${ui.text}`);
     if (quick) {
       log('--quick: BENCHMARKS.md left unchanged');
     } else {
@@ -53,7 +58,7 @@ async function main(): Promise<void> {
       const options = (await prettier.resolveConfig(file)) ?? {};
       await writeFile(
         file,
-        await prettier.format(`${markdown(results, machine)}\n${folder.markdown}`, {
+        await prettier.format(`${markdown(results, machine)}\n${folder.markdown}\n${ui.markdown}`, {
           ...options,
           filepath: file,
         }),
