@@ -1,0 +1,140 @@
+import type { FileRow } from '../../src-shared/ipc/contract.js';
+import { messageOf } from '../transport/remoteError.js';
+import type { FilesSlice, GetStore, SetStore, SliceCreator } from './types.js';
+
+export const DEFAULT_PAGE_SIZE = 500;
+export const DEFAULT_SEARCH_DEBOUNCE_MS = 250;
+
+/** Page indices covering rows start..end (inclusive). */
+export const pagesFor = (start: number, end: number, pageSize: number): number[] => {
+  const pages: number[] = [];
+  for (let p = Math.floor(Math.max(0, start) / pageSize); p <= Math.floor(end / pageSize); p++)
+    pages.push(p);
+  return pages;
+};
+
+/** The row at `index` if its page is cached (else the list draws a placeholder). */
+export const rowAt = (
+  pages: Readonly<Record<number, readonly FileRow[]>>,
+  index: number,
+  pageSize = DEFAULT_PAGE_SIZE,
+): FileRow | undefined => pages[Math.floor(index / pageSize)]?.[index % pageSize];
+
+/**
+ * A paged cache of files:list. The list asks for the rows on screen (showFileRange); missing
+ * pages are fetched once. A new query starts a new generation: answers for an older query or an
+ * older request of the same page are dropped, so a slow page never overwrites a newer one.
+ * On files:changed only the pages on screen are refetched; the rest are forgotten.
+ */
+export const createFilesSlice: SliceCreator<FilesSlice> = (deps, set, get) => {
+  const pageSize = deps.pageSize ?? DEFAULT_PAGE_SIZE;
+  const debounceMs = deps.searchDebounceMs ?? DEFAULT_SEARCH_DEBOUNCE_MS;
+  let generation = 0;
+  let requestSeq = 0;
+  /** Latest request per page of this generation; also marks a page as in flight. */
+  const latest = new Map<number, number>();
+  const inFlight = new Set<number>();
+  let searchTimer: ReturnType<typeof setTimeout> | null = null;
+
+  const fetchPage = async (page: number): Promise<void> => {
+    const gen = generation;
+    const seq = ++requestSeq;
+    latest.set(page, seq);
+    inFlight.add(page);
+    try {
+      const result = await deps.client.call('files:list', {
+        query: get().files.query,
+        offset: page * pageSize,
+        limit: pageSize,
+      });
+      if (gen !== generation || latest.get(page) !== seq) return;
+      set((s) => ({
+        files: {
+          ...s.files,
+          total: result.total,
+          error: null,
+          pages: { ...s.files.pages, [page]: result.rows },
+        },
+      }));
+    } catch (error) {
+      if (gen !== generation || latest.get(page) !== seq) return;
+      set((s) => ({ files: { ...s.files, error: messageOf(error) } }));
+    } finally {
+      if (latest.get(page) === seq) inFlight.delete(page);
+    }
+  };
+
+  const visiblePages = (get: GetStore): number[] => {
+    const { visible, total } = get().files;
+    const last = total === null ? visible.end : Math.min(visible.end, Math.max(total - 1, 0));
+    return pagesFor(visible.start, Math.max(last, visible.start), pageSize);
+  };
+
+  const startQuery = (set: SetStore, query: string) => {
+    generation += 1;
+    latest.clear();
+    inFlight.clear();
+    set((s) => ({
+      files: {
+        ...s.files,
+        query,
+        total: null,
+        pages: {},
+        error: null,
+        visible: { start: 0, end: 0 },
+      },
+    }));
+    return fetchPage(0);
+  };
+
+  return {
+    files: {
+      input: '',
+      query: '',
+      total: null,
+      pages: {},
+      error: null,
+      visible: { start: 0, end: 0 },
+      selected: null,
+    },
+
+    setFileSearch(input) {
+      set((s) => ({ files: { ...s.files, input } }));
+      if (searchTimer !== null) clearTimeout(searchTimer);
+      const run = () => {
+        searchTimer = null;
+        if (get().files.query !== input.trim() || get().files.total === null)
+          void startQuery(set, input.trim());
+      };
+      if (debounceMs <= 0) run();
+      else searchTimer = setTimeout(run, debounceMs);
+    },
+
+    showFileRange(start, end) {
+      set((s) => ({ files: { ...s.files, visible: { start, end } } }));
+      const { pages } = get().files;
+      for (const page of visiblePages(get))
+        if (pages[page] === undefined && !inFlight.has(page)) void fetchPage(page);
+    },
+
+    async refreshFiles() {
+      const wanted = visiblePages(get);
+      // Keep the rows on screen (no flicker) and forget the rest: they may be stale.
+      set((s) => ({
+        files: {
+          ...s.files,
+          pages: Object.fromEntries(
+            wanted.flatMap((p) => (s.files.pages[p] ? [[p, s.files.pages[p]]] : [])),
+          ),
+        },
+      }));
+      await Promise.all(wanted.map((page) => fetchPage(page)));
+    },
+
+    selectFile(row) {
+      set((s) => ({ files: { ...s.files, selected: row && { path: row.path, kind: row.kind } } }));
+      if (row?.kind === 'file') void get().loadHistory(row.path);
+      else set((s) => ({ history: { ...s.history, path: null, entries: null, error: null } }));
+    },
+  };
+};

@@ -1,0 +1,107 @@
+import type { PushMessage } from '../../src-shared/ipc/contract.js';
+import { messageOf } from '../transport/remoteError.js';
+import type { ActivitySlice, NoticeSlice, SliceCreator, StatusSlice } from './types.js';
+
+/** Newest first; older items are still in the core's activity log. */
+const MAX_ACTIVITY = 500;
+
+export const createStatusSlice: SliceCreator<StatusSlice> = ({ client }, set, get) => ({
+  status: { app: null, connection: 'connecting', error: null },
+
+  async loadState() {
+    try {
+      const app = await client.call('state:get', {});
+      set((s) => ({ status: { ...s.status, app, error: null } }));
+    } catch (error) {
+      set((s) => ({ status: { ...s.status, error: messageOf(error) } }));
+    }
+  },
+
+  setConnection(connection) {
+    const was = get().status.connection;
+    set((s) => ({ status: { ...s.status, connection } }));
+    // Pushes sent while we were away are lost: read everything on screen again.
+    if (connection === 'online' && was === 'offline') {
+      const s = get();
+      void s.loadState();
+      void s.loadActivity();
+      void s.refreshFiles();
+      if (s.conflicts.list !== null) void s.loadConflicts();
+    }
+  },
+
+  async syncNow() {
+    try {
+      const { started } = await client.call('sync:now', {});
+      get().notify('info', started ? 'Sync started.' : 'A sync is already running.');
+    } catch (error) {
+      get().notify('error', messageOf(error));
+    }
+  },
+
+  async setPaused(paused) {
+    try {
+      await client.call('sync:pause', { paused });
+      get().notify('info', paused ? 'Sync paused.' : 'Sync resumed.');
+    } catch (error) {
+      get().notify('error', messageOf(error));
+    }
+  },
+
+  applyPush(message: PushMessage) {
+    const s = get();
+    switch (message.channel) {
+      case 'state':
+        set((prev) => ({ status: { ...prev.status, app: message.payload, error: null } }));
+        return;
+      case 'activity':
+        set((prev) => ({
+          activity: {
+            ...prev.activity,
+            items: [message.payload, ...(prev.activity.items ?? [])].slice(0, MAX_ACTIVITY),
+          },
+        }));
+        return;
+      case 'files:changed': {
+        void s.refreshFiles();
+        const open = s.history.path;
+        if (
+          open !== null &&
+          (message.payload.paths.length === 0 || message.payload.paths.includes(open))
+        )
+          void s.loadHistory(open);
+        return;
+      }
+      case 'conflicts:changed':
+        if (s.conflicts.list !== null || message.payload.count > 0) void s.loadConflicts();
+        return;
+      case 'import:progress':
+        set((prev) => ({ upload: { ...prev.upload, progress: message.payload } }));
+        return;
+      default: {
+        const never: never = message;
+        return never;
+      }
+    }
+  },
+});
+
+export const createActivitySlice: SliceCreator<ActivitySlice> = ({ client }, set) => ({
+  activity: { items: null, error: null },
+  async loadActivity() {
+    try {
+      const items = await client.call('activity:list', {});
+      // The core answers oldest or newest first; show newest first either way.
+      const sorted = [...items].sort((a, b) => b.at - a.at || b.id - a.id).slice(0, MAX_ACTIVITY);
+      set({ activity: { items: sorted, error: null } });
+    } catch (error) {
+      set((s) => ({ activity: { ...s.activity, error: messageOf(error) } }));
+    }
+  },
+});
+
+export const createNoticeSlice: SliceCreator<NoticeSlice> = (_deps, set) => ({
+  notice: null,
+  notify: (kind, text) => set({ notice: { kind, text } }),
+  dismissNotice: () => set({ notice: null }),
+});

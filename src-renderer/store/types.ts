@@ -1,0 +1,158 @@
+import type {
+  ActivityItem,
+  AppState,
+  ConflictInfo,
+  ContractClient,
+  DeviceInfo,
+  FileRow,
+  HistoryEntry,
+  PushMessage,
+  RequestOf,
+  ResolveOutcome,
+  ResponseOf,
+  SettingsView,
+} from '../../src-shared/ipc/contract.js';
+import type {
+  ConnectionStatus,
+  DropPayload,
+  UploadProgress,
+  Uploader,
+} from '../transport/types.js';
+
+/**
+ * The renderer's one store, as typed slices. Each slice mirrors what the core pushes or answers;
+ * no sync rule lives here. Interfaces are all in this file so slice implementations depend on it
+ * and never on each other.
+ */
+
+export interface StatusSlice {
+  status: {
+    /** The core's state at a glance; null until the first answer. */
+    readonly app: AppState | null;
+    readonly connection: ConnectionStatus;
+    readonly error: string | null;
+  };
+  loadState(): Promise<void>;
+  setConnection(connection: ConnectionStatus): void;
+  syncNow(): Promise<void>;
+  setPaused(paused: boolean): Promise<void>;
+  /** Routes one push to the slice that mirrors it. */
+  applyPush(message: PushMessage): void;
+}
+
+export interface ActivitySlice {
+  activity: { readonly items: readonly ActivityItem[] | null; readonly error: string | null };
+  loadActivity(): Promise<void>;
+}
+
+export interface FilesSlice {
+  files: {
+    /** What is typed in the search box. */
+    readonly input: string;
+    /** The query the cached pages answer (the input, debounced). */
+    readonly query: string;
+    /** Rows matching `query`; null while the first page is loading. */
+    readonly total: number | null;
+    /** Cached pages by page index (offset / PAGE_SIZE). */
+    readonly pages: Readonly<Record<number, readonly FileRow[]>>;
+    readonly error: string | null;
+    /** The rows on screen (first, last index), so pushes refetch only those. */
+    readonly visible: { readonly start: number; readonly end: number };
+    readonly selected: { readonly path: string; readonly kind: FileRow['kind'] } | null;
+  };
+  setFileSearch(input: string): void;
+  showFileRange(start: number, end: number): void;
+  refreshFiles(): Promise<void>;
+  selectFile(row: Pick<FileRow, 'path' | 'kind'> | null): void;
+}
+
+export interface HistorySlice {
+  history: {
+    readonly path: string | null;
+    readonly entries: readonly HistoryEntry[] | null;
+    readonly error: string | null;
+    /** The version being restored, while its call runs. */
+    readonly restoring: string | null;
+    readonly message: string | null;
+  };
+  loadHistory(path: string): Promise<void>;
+  restoreVersion(eventId: string): Promise<void>;
+}
+
+export type ResolveItem = RequestOf<'conflicts:resolve'>['items'][number];
+
+export interface ConflictsSlice {
+  conflicts: {
+    readonly list: readonly ConflictInfo[] | null;
+    readonly error: string | null;
+    /** Paths ticked for the bulk action. */
+    readonly selected: readonly string[];
+    /** Paths whose resolution is running or done but not yet gone from the list. */
+    readonly resolving: readonly string[];
+    readonly results: readonly ResolveOutcome[] | null;
+    readonly resolveError: string | null;
+  };
+  loadConflicts(): Promise<void>;
+  toggleConflict(path: string): void;
+  selectAllConflicts(selected: boolean): void;
+  resolveConflicts(items: readonly ResolveItem[]): Promise<void>;
+}
+
+export interface DevicesSlice {
+  devices: { readonly list: readonly DeviceInfo[] | null; readonly error: string | null };
+  loadDevices(): Promise<void>;
+}
+
+export interface SettingsSlice {
+  settings: { readonly view: SettingsView | null; readonly error: string | null };
+  loadSettings(): Promise<void>;
+  /** Saves a change; resolves to an error sentence, or null when saved. */
+  updateSettings(patch: RequestOf<'settings:update'>): Promise<string | null>;
+  testHub(hub: RequestOf<'hub:test'>): Promise<ResponseOf<'hub:test'>>;
+  openFolder(path?: string): Promise<string | null>;
+}
+
+export interface UploadSlice {
+  upload: {
+    readonly active: boolean;
+    readonly progress: UploadProgress | null;
+    readonly result: string | null;
+    readonly error: string | null;
+  };
+  startUpload(drop: DropPayload, targetDir: string): Promise<void>;
+  dismissUpload(): void;
+}
+
+export interface NoticeSlice {
+  /** The outcome of the last button pressed in the header, in plain words. */
+  notice: { readonly kind: 'info' | 'error'; readonly text: string } | null;
+  notify(kind: 'info' | 'error', text: string): void;
+  dismissNotice(): void;
+}
+
+export type AppStore = StatusSlice &
+  ActivitySlice &
+  FilesSlice &
+  HistorySlice &
+  ConflictsSlice &
+  DevicesSlice &
+  SettingsSlice &
+  UploadSlice &
+  NoticeSlice;
+
+export type SetStore = (
+  partial: Partial<AppStore> | ((state: AppStore) => Partial<AppStore>),
+) => void;
+export type GetStore = () => AppStore;
+
+/** What the store needs from outside: the contract client and the uploader of this transport. */
+export interface StoreDeps {
+  readonly client: ContractClient;
+  readonly upload: Uploader;
+  /** Search waits this long after the last keystroke (ms). */
+  readonly searchDebounceMs?: number;
+  /** Rows per files:list page. */
+  readonly pageSize?: number;
+}
+
+export type SliceCreator<S> = (deps: StoreDeps, set: SetStore, get: GetStore) => S;

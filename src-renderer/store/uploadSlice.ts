@@ -1,0 +1,40 @@
+import { formatBytes, pluralize } from '../format/format.js';
+import { messageOf } from '../transport/remoteError.js';
+import type { SliceCreator, UploadSlice } from './types.js';
+
+/** One drop at a time: a second drop while copying is refused with a message, not queued. */
+export const createUploadSlice: SliceCreator<UploadSlice> = ({ upload }, set, get) => ({
+  upload: { active: false, progress: null, result: null, error: null },
+
+  async startUpload(drop, targetDir) {
+    if (get().upload.active) {
+      set((s) => ({
+        upload: {
+          ...s.upload,
+          error: 'Still copying the previous drop; try again when it is done.',
+        },
+      }));
+      return;
+    }
+    set({ upload: { active: true, progress: null, result: null, error: null } });
+    try {
+      const report = await upload(drop, targetDir, (progress) =>
+        set((s) => ({ upload: { ...s.upload, progress } })),
+      );
+      const where = targetDir === '' ? 'the synced folder' : targetDir;
+      const folders = report.folders > 0 ? ` and ${pluralize(report.folders, 'folder')}` : '';
+      set((s) => ({
+        upload: {
+          ...s.upload,
+          active: false,
+          result: `Copied ${pluralize(report.files, 'file')}${folders} (${formatBytes(report.bytes)}) into ${where}.`,
+        },
+      }));
+    } catch (error) {
+      set((s) => ({ upload: { ...s.upload, active: false, error: messageOf(error) } }));
+    }
+  },
+
+  dismissUpload: () =>
+    set({ upload: { active: false, progress: null, result: null, error: null } }),
+});

@@ -1,0 +1,144 @@
+import type { ErrorInfo } from '../../src-shared/errors.js';
+import type {
+  AppState,
+  Channel,
+  ConflictInfo,
+  ContractClient,
+  FileRow,
+  PushMessage,
+  RequestOf,
+  ResponseOf,
+  SettingsView,
+} from '../../src-shared/ipc/contract.js';
+import { RemoteError } from '../transport/remoteError.js';
+import type { ConnectionStatus, RendererTransport, Uploader } from '../transport/types.js';
+import * as data from './fakeData.js';
+
+/**
+ * An in-memory core behind the contract, for component and store tests: it answers every
+ * channel from realistic data, records each call, and pushes only when a test says so (so a
+ * test can check what the screen shows before and after the core's push).
+ */
+export interface FakeCore extends ContractClient {
+  readonly calls: { channel: Channel; payload: unknown }[];
+  state: AppState;
+  files: FileRow[];
+  conflicts: ConflictInfo[];
+  settings: SettingsView;
+  /** Awaited before each answer: a test can hold a call back to reorder answers. */
+  gate: (channel: Channel, payload: unknown) => Promise<void>;
+  /** Make every call of this channel fail with this error until cleared. */
+  failing: Partial<Record<Channel, ErrorInfo>>;
+  push(message: PushMessage): void;
+  callsOf<C extends Channel>(channel: C): RequestOf<C>[];
+}
+
+/** The fake answers synchronously; `call` makes it a promise like the real transports. */
+type SyncHandlers = { [C in Channel]: (payload: RequestOf<C>) => ResponseOf<C> };
+
+export function createFakeCore(options: { files?: number } = {}): FakeCore {
+  const listeners = new Set<(message: PushMessage) => void>();
+  const core: Omit<FakeCore, 'call' | 'listen'> = {
+    calls: [],
+    state: data.appState(),
+    files: data.makeFiles(options.files ?? 120),
+    conflicts: data.conflicts(),
+    settings: data.settings(),
+    failing: {},
+    gate: () => Promise.resolve(),
+    push: (message) => listeners.forEach((listener) => listener(message)),
+    callsOf: <C extends Channel>(channel: C) =>
+      core.calls.filter((c) => c.channel === channel).map((c) => c.payload as RequestOf<C>),
+  };
+
+  const handlers: SyncHandlers = {
+    'state:get': () => core.state,
+    'files:list': ({ query, offset, limit }) => {
+      const q = query.toLowerCase();
+      const matching =
+        q === '' ? core.files : core.files.filter((f) => f.path.toLowerCase().includes(q));
+      return { total: matching.length, offset, rows: matching.slice(offset, offset + limit) };
+    },
+    'conflicts:list': () => core.conflicts,
+    'conflicts:content': ({ eventId }) =>
+      data.contents[eventId] ?? {
+        kind: 'unavailable',
+        reason: 'This version is no longer stored.',
+      },
+    'conflicts:resolve': ({ items }) => {
+      const results = items.map(({ path }) => {
+        const known = core.conflicts.some((c) => c.path === path);
+        return known
+          ? { path, ok: true }
+          : { path, ok: false, error: 'This file has no conflict.' };
+      });
+      // The core's list changes at once; the screen learns it from the push a test sends.
+      core.conflicts = core.conflicts.filter((c) => !items.some((i) => i.path === c.path));
+      return { results };
+    },
+    'history:get': ({ path }) => data.history(path),
+    'history:restore': () => ({ restored: true }),
+    'devices:list': () => data.devices(),
+    'activity:list': () => data.activity(),
+    'settings:get': () => core.settings,
+    'settings:update': (patch) => {
+      core.settings = {
+        ...core.settings,
+        ...patch,
+        hub: patch.hub === undefined ? core.settings.hub : patch.hub,
+      };
+      return core.settings;
+    },
+    'hub:test': ({ url }) =>
+      url.includes('unreachable')
+        ? { ok: false, message: 'Could not reach the hub: connection refused.', latencyMs: null }
+        : { ok: true, message: 'Connected to the hub.', latencyMs: 42 },
+    'sync:now': () => ({ started: true }),
+    'sync:pause': ({ paused }) => ({ paused }),
+    'files:import': ({ paths }) => ({
+      files: paths.length,
+      folders: 0,
+      bytes: 1_024 * paths.length,
+    }),
+    'folder:open': ({ path }) => ({ opened: true, path: path ?? core.settings.folder }),
+  };
+
+  return Object.assign(core, {
+    async call<C extends Channel>(channel: C, payload: RequestOf<C>): Promise<ResponseOf<C>> {
+      core.calls.push({ channel, payload });
+      await core.gate(channel, payload);
+      const failure = core.failing[channel];
+      if (failure) throw new RemoteError(failure);
+      const handler = handlers[channel] as (p: RequestOf<C>) => ResponseOf<C>;
+      return handler(payload);
+    },
+    listen(listener: (message: PushMessage) => void) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+  });
+}
+
+/** A transport around the fake core; `upload` records drops and reports them copied. */
+export function fakeTransport(
+  core: FakeCore,
+  upload: Uploader = (drop) =>
+    Promise.resolve({ files: drop.files.length, folders: 0, bytes: 2_048 }),
+): RendererTransport & { setConnection(status: ConnectionStatus): void } {
+  let status: ConnectionStatus = 'online';
+  const listeners = new Set<(status: ConnectionStatus) => void>();
+  return {
+    kind: 'headless',
+    client: core,
+    upload,
+    connection: () => status,
+    onConnectionChange(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+    setConnection(next) {
+      status = next;
+      listeners.forEach((listener) => listener(next));
+    },
+  };
+}

@@ -1,0 +1,209 @@
+import type {
+  ActivityItem,
+  AppState,
+  ConflictInfo,
+  DeviceInfo,
+  FileRow,
+  HistoryEntry,
+  SettingsView,
+  VersionContent,
+} from '../../src-shared/ipc/contract.js';
+
+/** Realistic data for the fake core: a folder synced between a laptop, a desktop and a phone. */
+
+export const NOW = Date.UTC(2025, 4, 14, 9, 30);
+const MIN = 60_000;
+
+export const appState = (over: Partial<AppState> = {}): AppState => ({
+  phase: 'synced',
+  deviceName: 'laptop',
+  folder: '/home/ada/NetGuardian',
+  hub: { description: 'hub.example.org:5432', connected: true },
+  lastSyncAt: NOW - 2 * MIN,
+  files: 1_204,
+  conflicts: 0,
+  pending: { upload: 0, download: 0 },
+  progress: { scan: null, upload: null, download: null },
+  lastError: null,
+  paused: false,
+  ...over,
+});
+
+const FOLDERS = ['Documents', 'Documents/Taxes', 'Photos/2024', 'Projects/netguardian', 'Music'];
+const STATES: FileRow['state'][] = ['synced', 'synced', 'synced', 'pending-upload', 'downloading'];
+const DEVICES = ['laptop', 'desktop', 'phone'];
+
+/** `count` files spread over a few folders, sorted by path like the core answers. */
+export function makeFiles(count: number): FileRow[] {
+  const rows: FileRow[] = FOLDERS.map((path) => ({
+    path,
+    kind: 'dir',
+    size: 0,
+    modifiedAt: NOW - 3 * 24 * 60 * MIN,
+    state: 'synced',
+    lastDevice: 'laptop',
+    executable: false,
+  }));
+  for (let i = 0; i < count - FOLDERS.length; i++) {
+    const folder = FOLDERS[i % FOLDERS.length] ?? '';
+    rows.push({
+      path: `${folder}/file-${String(i).padStart(6, '0')}.txt`,
+      kind: 'file',
+      size: 1_000 + ((i * 7_919) % 5_000_000),
+      modifiedAt: NOW - (i % 600) * MIN,
+      state: STATES[i % STATES.length] ?? 'synced',
+      lastDevice: DEVICES[i % DEVICES.length] ?? null,
+      executable: false,
+    });
+  }
+  return rows.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+export const conflicts = (): ConflictInfo[] => [
+  {
+    path: 'Documents/notes.md',
+    preview: 'text',
+    versions: [
+      {
+        eventId: 'ev-notes-desktop',
+        device: 'desktop',
+        nodeId: 'node-desktop',
+        changedAt: NOW - 10 * MIN,
+        size: 812,
+        hash: 'h1',
+        side: 'theirs',
+        winner: true,
+        copyPath: null,
+      },
+      {
+        eventId: 'ev-notes-laptop',
+        device: 'laptop',
+        nodeId: 'node-laptop',
+        changedAt: NOW - 12 * MIN,
+        size: 790,
+        hash: 'h2',
+        side: 'mine',
+        winner: false,
+        copyPath: 'Documents/notes (conflict from laptop 2025-05-14).md',
+      },
+    ],
+  },
+  {
+    path: 'Photos/2024/beach.png',
+    preview: 'image',
+    versions: [
+      {
+        eventId: 'ev-beach-laptop',
+        device: 'laptop',
+        nodeId: 'node-laptop',
+        changedAt: NOW - 60 * MIN,
+        size: 2_400_000,
+        hash: 'h3',
+        side: 'mine',
+        winner: true,
+        copyPath: null,
+      },
+      {
+        eventId: 'ev-beach-phone',
+        device: 'phone',
+        nodeId: 'node-phone',
+        changedAt: NOW - 61 * MIN,
+        size: 2_100_000,
+        hash: 'h4',
+        side: 'theirs',
+        winner: false,
+        copyPath: 'Photos/2024/beach (conflict from phone 2025-05-14).png',
+      },
+    ],
+  },
+];
+
+export const contents: Record<string, VersionContent> = {
+  'ev-notes-desktop': {
+    kind: 'text',
+    text: 'Shopping\n- milk\n- bread\n- coffee\n',
+    truncated: false,
+  },
+  'ev-notes-laptop': {
+    kind: 'text',
+    text: 'Shopping\n- milk\n- eggs\n- coffee\n',
+    truncated: false,
+  },
+  // A 1×1 PNG.
+  'ev-beach-laptop': {
+    kind: 'image',
+    mime: 'image/png',
+    base64:
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  },
+  'ev-beach-phone': { kind: 'binary', size: 2_100_000 },
+};
+
+export const history = (path: string): HistoryEntry[] => [
+  {
+    eventId: `${path}#3`,
+    device: 'laptop',
+    changedAt: NOW - 5 * MIN,
+    size: 2_048,
+    hash: 'c',
+    deleted: false,
+    current: true,
+  },
+  {
+    eventId: `${path}#2`,
+    device: 'desktop',
+    changedAt: NOW - 90 * MIN,
+    size: 1_900,
+    hash: 'b',
+    deleted: false,
+    current: false,
+  },
+  {
+    eventId: `${path}#1`,
+    device: 'laptop',
+    changedAt: NOW - 2 * 24 * 60 * MIN,
+    size: 1_024,
+    hash: 'a',
+    deleted: false,
+    current: false,
+  },
+];
+
+export const devices = (): DeviceInfo[] => [
+  { nodeId: 'node-laptop', name: 'laptop', lastSeen: NOW, thisDevice: true },
+  { nodeId: 'node-desktop', name: 'desktop', lastSeen: NOW - 5 * MIN, thisDevice: false },
+  { nodeId: 'node-phone', name: 'phone', lastSeen: null, thisDevice: false },
+];
+
+export const settings = (over: Partial<SettingsView> = {}): SettingsView => ({
+  folder: '/home/ada/NetGuardian',
+  deviceName: 'laptop',
+  hub: { url: 'postgres://ada@hub.example.org:5432/netguardian', ssl: 'require' },
+  syncIntervalMs: 60_000,
+  paused: false,
+  ignoreRules: 'node_modules/\n*.tmp\n',
+  startAtLogin: false,
+  ...over,
+});
+
+export const activity = (): ActivityItem[] => [
+  {
+    id: 3,
+    at: NOW - 1 * MIN,
+    kind: 'sync',
+    message: '3 files changed on desktop reached this device',
+  },
+  {
+    id: 2,
+    at: NOW - 10 * MIN,
+    kind: 'conflict',
+    message: 'notes.md was changed on two devices at once',
+    path: 'Documents/notes.md',
+  },
+  {
+    id: 1,
+    at: NOW - 30 * MIN,
+    kind: 'error',
+    message: 'The hub could not be reached; will retry in 1 minute',
+  },
+];

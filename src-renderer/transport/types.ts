@@ -1,0 +1,34 @@
+import type { ContractClient, ImportReport } from '../../src-shared/ipc/contract.js';
+
+/** Whether the UI can reach the core right now (not whether the core reaches its hub). */
+export type ConnectionStatus = 'connecting' | 'online' | 'offline';
+
+/** What a drop hands over, read synchronously in the drop event (DataTransfer dies after it). */
+export interface DropPayload {
+  readonly files: readonly File[];
+  /** `webkitGetAsEntry()` of each item, so folders can be walked; null where unsupported. */
+  readonly entries: readonly (FileSystemEntry | null)[];
+}
+
+export interface UploadProgress {
+  readonly done: number;
+  readonly total: number;
+  readonly bytes: number;
+  readonly totalBytes: number;
+}
+
+/** Copies dropped files and folders into `targetDir` ('' = the folder's root). */
+export type Uploader = (
+  drop: DropPayload,
+  targetDir: string,
+  onProgress: (progress: UploadProgress) => void,
+) => Promise<ImportReport>;
+
+/** Everything the app needs from where it runs: Electron preload or headless WebSocket. */
+export interface RendererTransport {
+  readonly kind: 'electron' | 'headless';
+  readonly client: ContractClient;
+  readonly upload: Uploader;
+  readonly connection: () => ConnectionStatus;
+  readonly onConnectionChange: (listener: (status: ConnectionStatus) => void) => () => void;
+}
