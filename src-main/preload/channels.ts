@@ -1,0 +1,33 @@
+import type { Channel } from '../../src-shared/ipc/contract.js';
+
+/**
+ * The request channels the preload lets the renderer call, as plain strings.
+ *
+ * Why a copy of the contract's CHANNELS: the sandboxed preload is bundled into one small
+ * CommonJS file, and importing the contract's values would pull zod and every schema into
+ * it. `satisfies` keeps each name a real channel, and `bridgeChannels.unit.test.ts` checks
+ * that the list is exactly the contract's, so adding a channel there fails the test until it
+ * is added here.
+ */
+export const BRIDGE_CHANNELS = [
+  'state:get',
+  'files:list',
+  'conflicts:list',
+  'conflicts:content',
+  'conflicts:resolve',
+  'history:get',
+  'history:restore',
+  'devices:list',
+  'activity:list',
+  'settings:get',
+  'settings:update',
+  'hub:test',
+  'sync:now',
+  'sync:pause',
+  'files:import',
+  'folder:open',
+] as const satisfies readonly Channel[];
+
+/** The same two names as the contract's IPC_REQUEST_CHANNEL / IPC_PUSH_CHANNEL (tested). */
+export const BRIDGE_REQUEST_CHANNEL = 'netguardian:request';
+export const BRIDGE_PUSH_CHANNEL = 'netguardian:push';

@@ -1,0 +1,42 @@
+import path from 'node:path';
+import { NetGuardianError } from '../../src-shared/errors.js';
+import type { Channel, RequestOf, ResponseOf } from '../../src-shared/ipc/contract.js';
+import { validateEntityPath } from '../../src-shared/paths.js';
+import type { Forward } from './ipcRouter.js';
+
+export interface FolderShell {
+  /** Resolves to '' on success, else an error message (Electron's shell.openPath). */
+  openPath(target: string): Promise<string>;
+  showItemInFolder(target: string): void;
+}
+
+/**
+ * `folder:open` needs a desktop, so the shell answers it instead of the core: the synced
+ * folder opens in the file manager; a file inside it is shown selected in its folder (never
+ * launched: the path comes from the renderer, and opening an arbitrary file would run it).
+ * The path is checked like any entity path, so it cannot leave the folder.
+ */
+export async function openInFileManager(
+  shell: FolderShell,
+  folder: string,
+  relPath: string | undefined,
+): Promise<ResponseOf<'folder:open'>> {
+  if (relPath === undefined || relPath === '') {
+    const error = await shell.openPath(folder);
+    return { opened: error === '', path: folder };
+  }
+  const checked = validateEntityPath(relPath);
+  if (!checked.ok) throw new NetGuardianError('InvalidPath', checked.error.message, 'path');
+  const target = path.join(folder, ...checked.value.split('/'));
+  shell.showItemInFolder(target);
+  return { opened: true, path: target };
+}
+
+/** Routes `folder:open` to the file manager, with the folder taken from the core's settings. */
+export function interceptFolderOpen(shell: FolderShell, forward: Forward): Forward {
+  return async (channel: Channel, payload: RequestOf<Channel>) => {
+    if (channel !== 'folder:open') return forward(channel, payload);
+    const settings = (await forward('settings:get', {})) as ResponseOf<'settings:get'>;
+    return openInFileManager(shell, settings.folder, (payload as RequestOf<'folder:open'>).path);
+  };
+}
