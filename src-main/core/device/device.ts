@@ -300,6 +300,28 @@ export class Device {
     }, 0);
   }
 
+  /**
+   * Applies settings live (the app's settings screen): pause stops the sync triggers and
+   * resume restarts them with a sync at once; a new interval replaces the periodic sync.
+   * A different hub needs the device reopened. The caller persists the config.
+   */
+  async applySettings(change: { paused?: boolean; syncIntervalMs?: number }): Promise<void> {
+    const config: DeviceConfig = { ...this.options.config, ...change };
+    (this.options as { config: DeviceConfig }).config = config;
+    // Not started (one-shot use) or local only: nothing runs that the change affects.
+    if (!this.hub || this.watcher === undefined || this.closed) return;
+    if (config.paused) {
+      if (this.syncRequested) clearTimeout(this.syncRequested);
+      this.syncRequested = undefined;
+      this.hub.engine.stopAutoSync();
+      await this.hub.engine.stopLive();
+      return;
+    }
+    this.hub.engine.startAutoSync(config.syncIntervalMs);
+    await this.hub.engine.startLive();
+    this.requestSync();
+  }
+
   async resolveConflict(
     entityPath: string,
     keep: KeepChoice | { eventId: string },
