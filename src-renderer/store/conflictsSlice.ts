@@ -85,4 +85,12 @@ export const createConflictsSlice: SliceCreator<ConflictsSlice> = ({ client }, s
       }));
     }
   },
+
+  async fetchVersionContent(path, eventId) {
+    try {
+      return await client.call('conflicts:content', { path, eventId });
+    } catch (error) {
+      return { kind: 'unavailable', reason: messageOf(error) };
+    }
+  },
 });

@@ -11,6 +11,7 @@ import type {
   ResolveOutcome,
   ResponseOf,
   SettingsView,
+  VersionContent,
 } from '../../src-shared/ipc/contract.js';
 import type {
   ConnectionStatus,
@@ -32,17 +33,17 @@ export interface StatusSlice {
     readonly connection: ConnectionStatus;
     readonly error: string | null;
   };
-  loadState(): Promise<void>;
-  setConnection(connection: ConnectionStatus): void;
-  syncNow(): Promise<void>;
-  setPaused(paused: boolean): Promise<void>;
+  loadState: () => Promise<void>;
+  setConnection: (connection: ConnectionStatus) => void;
+  syncNow: () => Promise<void>;
+  setPaused: (paused: boolean) => Promise<void>;
   /** Routes one push to the slice that mirrors it. */
-  applyPush(message: PushMessage): void;
+  applyPush: (message: PushMessage) => void;
 }
 
 export interface ActivitySlice {
   activity: { readonly items: readonly ActivityItem[] | null; readonly error: string | null };
-  loadActivity(): Promise<void>;
+  loadActivity: () => Promise<void>;
 }
 
 export interface FilesSlice {
@@ -60,10 +61,10 @@ export interface FilesSlice {
     readonly visible: { readonly start: number; readonly end: number };
     readonly selected: { readonly path: string; readonly kind: FileRow['kind'] } | null;
   };
-  setFileSearch(input: string): void;
-  showFileRange(start: number, end: number): void;
-  refreshFiles(): Promise<void>;
-  selectFile(row: Pick<FileRow, 'path' | 'kind'> | null): void;
+  setFileSearch: (input: string) => void;
+  showFileRange: (start: number, end: number) => void;
+  refreshFiles: () => Promise<void>;
+  selectFile: (row: Pick<FileRow, 'path' | 'kind'> | null) => void;
 }
 
 export interface HistorySlice {
@@ -75,8 +76,8 @@ export interface HistorySlice {
     readonly restoring: string | null;
     readonly message: string | null;
   };
-  loadHistory(path: string): Promise<void>;
-  restoreVersion(eventId: string): Promise<void>;
+  loadHistory: (path: string) => Promise<void>;
+  restoreVersion: (eventId: string) => Promise<void>;
 }
 
 export type ResolveItem = RequestOf<'conflicts:resolve'>['items'][number];
@@ -92,24 +93,26 @@ export interface ConflictsSlice {
     readonly results: readonly ResolveOutcome[] | null;
     readonly resolveError: string | null;
   };
-  loadConflicts(): Promise<void>;
-  toggleConflict(path: string): void;
-  selectAllConflicts(selected: boolean): void;
-  resolveConflicts(items: readonly ResolveItem[]): Promise<void>;
+  loadConflicts: () => Promise<void>;
+  toggleConflict: (path: string) => void;
+  selectAllConflicts: (selected: boolean) => void;
+  resolveConflicts: (items: readonly ResolveItem[]) => Promise<void>;
+  /** One version's content for the preview; failures come back as `unavailable`. */
+  fetchVersionContent: (path: string, eventId: string) => Promise<VersionContent>;
 }
 
 export interface DevicesSlice {
   devices: { readonly list: readonly DeviceInfo[] | null; readonly error: string | null };
-  loadDevices(): Promise<void>;
+  loadDevices: () => Promise<void>;
 }
 
 export interface SettingsSlice {
   settings: { readonly view: SettingsView | null; readonly error: string | null };
-  loadSettings(): Promise<void>;
+  loadSettings: () => Promise<void>;
   /** Saves a change; resolves to an error sentence, or null when saved. */
-  updateSettings(patch: RequestOf<'settings:update'>): Promise<string | null>;
-  testHub(hub: RequestOf<'hub:test'>): Promise<ResponseOf<'hub:test'>>;
-  openFolder(path?: string): Promise<string | null>;
+  updateSettings: (patch: RequestOf<'settings:update'>) => Promise<string | null>;
+  testHub: (hub: RequestOf<'hub:test'>) => Promise<ResponseOf<'hub:test'>>;
+  openFolder: (path?: string) => Promise<string | null>;
 }
 
 export interface UploadSlice {
@@ -119,15 +122,15 @@ export interface UploadSlice {
     readonly result: string | null;
     readonly error: string | null;
   };
-  startUpload(drop: DropPayload, targetDir: string): Promise<void>;
-  dismissUpload(): void;
+  startUpload: (drop: DropPayload, targetDir: string) => Promise<void>;
+  dismissUpload: () => void;
 }
 
 export interface NoticeSlice {
   /** The outcome of the last button pressed in the header, in plain words. */
   notice: { readonly kind: 'info' | 'error'; readonly text: string } | null;
-  notify(kind: 'info' | 'error', text: string): void;
-  dismissNotice(): void;
+  notify: (kind: 'info' | 'error', text: string) => void;
+  dismissNotice: () => void;
 }
 
 export type AppStore = StatusSlice &

@@ -1,0 +1,16 @@
+import { useAppStore } from '../store/StoreContext.js';
+
+/**
+ * Shown when this window lost its line to NetGuardian itself (headless mode, server restarted).
+ * Different from the hub being offline: here nothing on screen is current.
+ */
+export function ConnectionBanner() {
+  const connection = useAppStore((s) => s.status.connection);
+  if (connection !== 'offline') return null;
+  return (
+    <div className="banner banner-offline" role="alert" data-testid="offline-banner">
+      Lost the connection to NetGuardian on this computer. Reconnecting… What you see may be out of
+      date; your files are not affected.
+    </div>
+  );
+}

@@ -1,0 +1,41 @@
+import { useAppStore } from '../store/StoreContext.js';
+import type { Route } from './useRoute.js';
+
+const LABELS: Record<Route, string> = {
+  files: 'Files',
+  conflicts: 'Conflicts',
+  activity: 'Activity',
+  devices: 'Devices',
+  settings: 'Settings',
+};
+
+/** Real links (hash routes), the current one marked with aria-current. */
+export function Nav({ route }: { route: Route }) {
+  const conflicts = useAppStore((s) => s.status.app?.conflicts ?? s.conflicts.list?.length ?? 0);
+  return (
+    <nav className="nav" aria-label="Screens">
+      <ul>
+        {(Object.keys(LABELS) as Route[]).map((name) => (
+          <li key={name}>
+            <a
+              href={`#/${name}`}
+              aria-current={route === name ? 'page' : undefined}
+              data-testid={`nav-${name}`}
+            >
+              {LABELS[name]}
+              {name === 'conflicts' && conflicts > 0 && (
+                <span
+                  className="badge"
+                  data-testid="conflict-count"
+                  aria-label={`${conflicts} unresolved`}
+                >
+                  {conflicts}
+                </span>
+              )}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}

@@ -1,0 +1,103 @@
+import { useEffect } from 'react';
+import type { ActivityKind } from '../../../src-shared/ipc/contract.js';
+import { ProgressBar } from '../../components/ProgressBar.js';
+import { Empty, ErrorState, Loading } from '../../components/States.js';
+import { useNow } from '../../components/useNow.js';
+import { formatAgo, formatDate } from '../../format/format.js';
+import { useAppStore } from '../../store/StoreContext.js';
+
+const KIND_WORDS: Record<ActivityKind, string> = {
+  change: 'Change',
+  sync: 'Sync',
+  conflict: 'Conflict',
+  resolved: 'Resolved',
+  upload: 'Added',
+  error: 'Problem',
+};
+
+function SyncFacts() {
+  const app = useAppStore((s) => s.status.app);
+  const now = useNow();
+  if (app === null) return <Loading what="sync status" />;
+  const { scan, upload, download } = app.progress;
+  return (
+    <section aria-labelledby="sync-status-title" className="card">
+      <h2 id="sync-status-title">Sync status</h2>
+      <dl className="facts">
+        <dt>Hub</dt>
+        <dd>
+          {app.hub
+            ? `${app.hub.description}, ${app.hub.connected ? 'connected' : 'not connected'}`
+            : 'None: files stay on this device'}
+        </dd>
+        <dt>Last sync</dt>
+        <dd>{app.lastSyncAt ? formatAgo(app.lastSyncAt, now) : 'Not yet'}</dd>
+        <dt>Waiting to upload</dt>
+        <dd data-testid="pending-upload">{app.pending.upload.toLocaleString()}</dd>
+        <dt>Waiting to download</dt>
+        <dd data-testid="pending-download">{app.pending.download.toLocaleString()}</dd>
+        <dt>Files</dt>
+        <dd>{app.files.toLocaleString()}</dd>
+      </dl>
+      {app.lastError && (
+        <p className="notice notice-error" role="alert">
+          {app.lastError}
+        </p>
+      )}
+      {scan && <ProgressBar progress={scan} label="Checking the folder" />}
+      {upload && <ProgressBar progress={upload} label="Uploading" />}
+      {download && <ProgressBar progress={download} label="Downloading" />}
+      {!scan && !upload && !download && <p className="muted">No transfers running.</p>}
+    </section>
+  );
+}
+
+/** What happened lately, newest first, and how far the current transfers are. */
+export function ActivityScreen() {
+  const items = useAppStore((s) => s.activity.items);
+  const error = useAppStore((s) => s.activity.error);
+  const loadActivity = useAppStore((s) => s.loadActivity);
+  const now = useNow();
+
+  useEffect(() => {
+    void loadActivity();
+  }, [loadActivity]);
+
+  let list;
+  if (items === null && error)
+    list = <ErrorState message={error} onRetry={() => void loadActivity()} />;
+  else if (items === null) list = <Loading what="activity" />;
+  else if (items.length === 0)
+    list = (
+      <Empty title="Nothing has happened yet.">
+        Changes, syncs and problems will be listed here.
+      </Empty>
+    );
+  else
+    list = (
+      <ol className="activity-list" data-testid="activity-list">
+        {items.map((item) => (
+          <li key={item.id} className={`activity activity-${item.kind}`} data-kind={item.kind}>
+            <span className="tag">{KIND_WORDS[item.kind]}</span>
+            <span className="activity-message">{item.message}</span>
+            <time dateTime={new Date(item.at).toISOString()} title={formatDate(item.at)}>
+              {formatAgo(item.at, now)}
+            </time>
+          </li>
+        ))}
+      </ol>
+    );
+
+  return (
+    <section className="screen activity-screen" aria-labelledby="activity-title">
+      <div className="screen-head">
+        <h1 id="activity-title">Activity</h1>
+      </div>
+      <SyncFacts />
+      <section aria-labelledby="recent-title" className="card">
+        <h2 id="recent-title">Recent activity</h2>
+        {list}
+      </section>
+    </section>
+  );
+}

@@ -1,0 +1,111 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useNow } from '../../components/useNow.js';
+import { rowAt } from '../../store/filesSlice.js';
+import { useAppStore } from '../../store/StoreContext.js';
+import { FileRowView, ROW_HEIGHT, rowId } from './FileRowView.js';
+
+const OVERSCAN = 12;
+
+/**
+ * The folder as one virtual list: only the rows on screen (plus overscan) exist in the DOM, and
+ * the store fetches just their pages, so 100,000 files scroll like 100. Keyboard: the list is one
+ * tab stop; arrows, Page Up/Down, Home/End move, Enter opens the row (aria-activedescendant).
+ */
+export function FileList() {
+  const total = useAppStore((s) => s.files.total) ?? 0;
+  const pages = useAppStore((s) => s.files.pages);
+  const query = useAppStore((s) => s.files.query);
+  const selectedPath = useAppStore((s) => s.files.selected?.path ?? null);
+  const showFileRange = useAppStore((s) => s.showFileRange);
+  const selectFile = useAppStore((s) => s.selectFile);
+  const now = useNow();
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [active, setActive] = useState(0);
+  const announced = useRef(false);
+
+  const virtualizer = useVirtualizer({
+    count: total,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: OVERSCAN,
+  });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items.at(-1)?.index ?? Math.min(total, 50);
+
+  useEffect(() => showFileRange(first, last), [first, last, showFileRange]);
+
+  // A new query starts at the top.
+  useEffect(() => {
+    scrollRef.current?.scrollTo?.({ top: 0 });
+    setActive(0);
+  }, [query]);
+
+  // For e2e: "page load to list" ends when the first real rows are drawn.
+  const firstRowReady = rowAt(pages, first) !== undefined;
+  useEffect(() => {
+    if (announced.current || !firstRowReady) return;
+    announced.current = true;
+    window.dispatchEvent(new CustomEvent('netguardian:files-rendered', { detail: { total } }));
+  }, [firstRowReady, total]);
+
+  const select = (index: number) => {
+    setActive(index);
+    const row = rowAt(pages, index);
+    if (row) selectFile(row);
+  };
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    const pageRows = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 400) / ROW_HEIGHT));
+    const moves: Record<string, number> = {
+      ArrowDown: active + 1,
+      ArrowUp: active - 1,
+      PageDown: active + pageRows,
+      PageUp: active - pageRows,
+      Home: 0,
+      End: total - 1,
+    };
+    if (event.key in moves) {
+      event.preventDefault();
+      const next = Math.max(0, Math.min(total - 1, moves[event.key] ?? 0));
+      setActive(next);
+      virtualizer.scrollToIndex(next);
+    } else if (event.key === 'Enter' || event.key === ' ') {
+      event.preventDefault();
+      select(active);
+    }
+  };
+
+  return (
+    <div
+      ref={scrollRef}
+      className="file-list"
+      role="listbox"
+      aria-label="Files in the synced folder"
+      tabIndex={0}
+      aria-activedescendant={total > 0 ? rowId(active) : undefined}
+      onKeyDown={onKeyDown}
+      data-testid="file-list"
+    >
+      <div className="file-list-inner" style={{ height: virtualizer.getTotalSize() }}>
+        {items.map((item) => {
+          const row = rowAt(pages, item.index);
+          return (
+            <FileRowView
+              key={item.key}
+              row={row}
+              index={item.index}
+              total={total}
+              top={item.start}
+              selected={row !== undefined && row.path === selectedPath}
+              active={item.index === active}
+              now={now}
+              onSelect={select}
+            />
+          );
+        })}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,71 @@
+import type { FileRow } from '../../../src-shared/ipc/contract.js';
+import { formatAgo, formatBytes } from '../../format/format.js';
+import { SyncBadge } from './SyncBadge.js';
+
+export const ROW_HEIGHT = 40;
+
+interface Props {
+  readonly row: FileRow | undefined;
+  readonly index: number;
+  readonly total: number;
+  readonly top: number;
+  readonly selected: boolean;
+  readonly active: boolean;
+  readonly now: number;
+  readonly onSelect: (index: number) => void;
+}
+
+export const rowId = (index: number) => `file-row-${index}`;
+
+/** One row of the virtual list, absolutely placed; a placeholder until its page arrives. */
+export function FileRowView({ row, index, total, top, selected, active, now, onSelect }: Props) {
+  const style = { transform: `translateY(${top}px)`, height: ROW_HEIGHT };
+  if (!row)
+    return (
+      <div
+        className="file-row placeholder"
+        style={style}
+        role="option"
+        aria-selected={false}
+        aria-posinset={index + 1}
+        aria-setsize={total}
+        id={rowId(index)}
+      >
+        <span className="muted">Loading…</span>
+      </div>
+    );
+  const name = row.path.slice(row.path.lastIndexOf('/') + 1);
+  const folder = row.path.slice(0, Math.max(0, row.path.lastIndexOf('/')));
+  return (
+    <div
+      className={`file-row${selected ? ' selected' : ''}${active ? ' active' : ''}`}
+      style={style}
+      role="option"
+      id={rowId(index)}
+      aria-selected={selected}
+      aria-posinset={index + 1}
+      aria-setsize={total}
+      aria-label={`${row.path}, ${row.kind === 'dir' ? 'folder' : formatBytes(row.size)}, ${row.state}`}
+      data-testid="file-row"
+      data-path={row.path}
+      data-state={row.state}
+      onClick={() => onSelect(index)}
+    >
+      <span className="col-name" title={row.path}>
+        <span aria-hidden="true" className="kind-icon">
+          {row.kind === 'dir' ? '📁' : '📄'}
+        </span>
+        <span className="file-name">{name}</span>
+        {folder && <span className="file-folder">{folder}</span>}
+      </span>
+      <span className="col-state">
+        <SyncBadge state={row.state} />
+      </span>
+      <span className="col-size">{row.kind === 'dir' ? '—' : formatBytes(row.size)}</span>
+      <span className="col-modified">
+        {row.modifiedAt === null ? '—' : formatAgo(row.modifiedAt, now)}
+      </span>
+      <span className="col-device">{row.lastDevice ?? '—'}</span>
+    </div>
+  );
+}

@@ -1,0 +1,83 @@
+import { useEffect } from 'react';
+import { dropTargetDir } from '../../components/dropTarget.js';
+import { Empty, ErrorState, Loading } from '../../components/States.js';
+import { useAppStore } from '../../store/StoreContext.js';
+import { FileList } from './FileList.js';
+import { HistoryPanel } from './HistoryPanel.js';
+
+/** The synced folder: search, the virtual list, and the selected file's versions. */
+export function FilesScreen() {
+  const input = useAppStore((s) => s.files.input);
+  const query = useAppStore((s) => s.files.query);
+  const total = useAppStore((s) => s.files.total);
+  const error = useAppStore((s) => s.files.error);
+  const target = useAppStore((s) => dropTargetDir(s.files.selected));
+  const setFileSearch = useAppStore((s) => s.setFileSearch);
+  const showFileRange = useAppStore((s) => s.showFileRange);
+  const refreshFiles = useAppStore((s) => s.refreshFiles);
+
+  // The list asks for its rows once it has a height; the first page is needed to know that.
+  useEffect(() => {
+    if (total === null) showFileRange(0, 50);
+  }, [total, showFileRange]);
+
+  let body;
+  if (total === null && error !== null)
+    body = <ErrorState message={error} onRetry={() => void refreshFiles()} />;
+  else if (total === null) body = <Loading what="files" />;
+  else if (total === 0)
+    body =
+      query === '' ? (
+        <Empty title="This folder is empty.">
+          Drop files or folders anywhere in this window to add them.
+        </Empty>
+      ) : (
+        <Empty title={`No files match “${query}”.`}>
+          Check the spelling or search for part of the name.
+        </Empty>
+      );
+  else
+    body = (
+      <>
+        <div className="file-list-header" aria-hidden="true">
+          <span className="col-name">Name</span>
+          <span className="col-state">Status</span>
+          <span className="col-size">Size</span>
+          <span className="col-modified">Modified</span>
+          <span className="col-device">Changed on</span>
+        </div>
+        <FileList />
+      </>
+    );
+
+  return (
+    <section className="screen files-screen" aria-labelledby="files-title">
+      <div className="screen-head">
+        <h1 id="files-title">Files</h1>
+        <input
+          type="search"
+          className="search"
+          placeholder="Search by name or folder"
+          aria-label="Search files"
+          value={input}
+          onChange={(e) => setFileSearch(e.target.value)}
+        />
+        <span className="muted" role="status" aria-live="polite" data-testid="file-count">
+          {total === null ? '' : `${total.toLocaleString()} ${query === '' ? 'items' : 'matches'}`}
+        </span>
+      </div>
+      {error !== null && total !== null && (
+        <p className="notice notice-error" role="alert">
+          {error}
+        </p>
+      )}
+      <p className="muted drop-hint">
+        Drop files here to copy them into {target === '' ? 'the synced folder' : target}.
+      </p>
+      <div className="files-body">
+        <div className="files-main">{body}</div>
+        <HistoryPanel />
+      </div>
+    </section>
+  );
+}
