@@ -1,0 +1,172 @@
+import type { ActivityItem, ActivityKind } from '../../../src-shared/ipc/contract.js';
+import type { DeviceEvent } from '../device/device.js';
+import type { EntityChange } from '../store/eventStore.js';
+
+/**
+ * What happened, in plain words ("3 files from laptop reached this device"):
+ * `describeDeviceEvent` turns a device event into sentences (pure), and
+ * `ActivityLog` keeps the latest ones in a bounded ring.
+ */
+
+export interface ActivityDraft {
+  readonly kind: ActivityKind;
+  readonly message: string;
+  readonly path?: string;
+}
+
+/** One entity a sync run changed, reduced to what a sentence needs. */
+export interface ChangeSummary {
+  readonly path: string;
+  /** The device that made the latest change. */
+  readonly nodeId: string | null;
+  readonly existsAfter: boolean;
+  readonly conflictsBefore: number;
+  readonly conflictsAfter: number;
+  readonly lostDeletesBefore: number;
+  readonly lostDeletesAfter: number;
+}
+
+export function summarizeChange(change: EntityChange): ChangeSummary {
+  const before = change.before?.get();
+  const after = change.after.get();
+  return {
+    path: change.entityId,
+    nodeId: after.lastChange?.nodeId ?? null,
+    existsAfter: after.exists,
+    conflictsBefore: before?.conflicts.length ?? 0,
+    conflictsAfter: after.conflicts.length,
+    lostDeletesBefore: before?.lostDeletes.length ?? 0,
+    lostDeletesAfter: after.lostDeletes.length,
+  };
+}
+
+export interface DescribeContext {
+  readonly thisNode: string;
+  /** A device's name for people (its node id when unknown). */
+  readonly nameOf: (nodeId: string) => string;
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** Sentences for the changes a sync run brought in: per device, then conflicts one by one. */
+export function describeIncoming(
+  changes: readonly ChangeSummary[],
+  ctx: DescribeContext,
+): ActivityDraft[] {
+  const out: ActivityDraft[] = [];
+  const byNode = new Map<string, ChangeSummary[]>();
+  for (const c of changes) {
+    if (c.nodeId === null || c.nodeId === ctx.thisNode) continue;
+    byNode.set(c.nodeId, [...(byNode.get(c.nodeId) ?? []), c]);
+  }
+  for (const [node, list] of byNode) {
+    const deleted = list.filter((c) => !c.existsAfter).length;
+    const changed = list.length - deleted;
+    const parts = [
+      changed > 0 ? `${plural(changed, 'file')} from ${ctx.nameOf(node)} reached this device` : '',
+      deleted > 0 ? `${plural(deleted, 'file')} deleted on ${ctx.nameOf(node)}` : '',
+    ].filter((p) => p !== '');
+    const only = list.length === 1 ? list[0] : undefined;
+    out.push({
+      kind: 'change',
+      message: only
+        ? `${only.path} ${only.existsAfter ? 'changed' : 'was deleted'} on ${ctx.nameOf(node)}`
+        : parts.join('; '),
+      ...(only ? { path: only.path } : {}),
+    });
+  }
+  for (const c of changes) {
+    if (c.conflictsAfter > c.conflictsBefore) {
+      out.push({
+        kind: 'conflict',
+        message: `${c.path} was changed on two devices at once: both versions are kept, review it in Conflicts`,
+        path: c.path,
+      });
+    } else if (c.conflictsBefore > 0 && c.conflictsAfter === 0) {
+      out.push({
+        kind: 'resolved',
+        message: `The conflict on ${c.path} was settled`,
+        path: c.path,
+      });
+    }
+    if (c.lostDeletesAfter > c.lostDeletesBefore) {
+      out.push({
+        kind: 'change',
+        message: `${c.path} was deleted on one device and edited on another: the edit was kept`,
+        path: c.path,
+      });
+    }
+  }
+  return out;
+}
+
+/** Sentences for one device event; most progress events say nothing. */
+export function describeDeviceEvent(event: DeviceEvent, ctx: DescribeContext): ActivityDraft[] {
+  switch (event.type) {
+    case 'scan':
+    case 'sync-progress':
+    case 'upload':
+    case 'download':
+      return [];
+    case 'local-change': {
+      const { created, updated, deleted } = event.summary;
+      const parts = [
+        created > 0 ? `${created} added` : '',
+        updated > 0 ? `${updated} changed` : '',
+        deleted > 0 ? `${deleted} deleted` : '',
+      ].filter((p) => p !== '');
+      if (parts.length === 0) return [];
+      return [{ kind: 'change', message: `Files in this folder: ${parts.join(', ')}` }];
+    }
+    case 'synced': {
+      const r = event.report;
+      if (r.error !== null) return [{ kind: 'error', message: `Sync failed: ${r.error}` }];
+      const out: ActivityDraft[] = [];
+      if (r.sent > 0)
+        out.push({ kind: 'sync', message: `${plural(r.sent, 'change')} sent to the hub` });
+      out.push(...describeIncoming(r.changes.map(summarizeChange), ctx));
+      if (r.quarantined.length > 0) {
+        out.push({
+          kind: 'error',
+          message: `${plural(r.quarantined.length, 'change')} from other devices held aside: ${r.quarantined[0]?.message ?? ''}`,
+        });
+      }
+      return out;
+    }
+    case 'error':
+      return [{ kind: 'error', message: event.message }];
+    default: {
+      const never: never = event;
+      throw new Error(`unhandled device event ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** The latest activity, oldest dropped first. */
+export class ActivityLog {
+  private readonly items: ActivityItem[] = [];
+  private nextId = 1;
+
+  constructor(
+    private readonly capacity = 500,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  add(draft: ActivityDraft): ActivityItem {
+    const item: ActivityItem = {
+      id: this.nextId++,
+      at: this.now(),
+      kind: draft.kind,
+      message: draft.message,
+      ...(draft.path !== undefined ? { path: draft.path } : {}),
+    };
+    this.items.push(item);
+    if (this.items.length > this.capacity) this.items.splice(0, this.items.length - this.capacity);
+    return item;
+  }
+
+  /** Newest first. */
+  list(): ActivityItem[] {
+    return [...this.items].reverse();
+  }
+}

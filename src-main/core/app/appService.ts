@@ -1,0 +1,231 @@
+import type { AppState, ContractHandlers, PushMessage } from '../../../src-shared/ipc/contract.js';
+import type { DeviceEvent } from '../device/device.js';
+import type { Logger } from '../log.js';
+import { childLogger } from '../log.js';
+import { ActivityLog, describeDeviceEvent, type ActivityDraft } from './activityLog.js';
+import {
+  buildAppState,
+  initialLive,
+  reduceLive,
+  type LiveState,
+  type StateFacts,
+} from './appState.js';
+import { createNameBook, type NameBook } from './deviceNames.js';
+import { DeviceHost, type HubResolver } from './deviceHost.js';
+import { countPendingDownloads } from './fileList.js';
+import { createHandlers } from './handlers.js';
+import type { UploadResult } from './receiveUpload.js';
+import type { ServiceCore } from './serviceCore.js';
+import { createThrottle } from './throttle.js';
+
+/**
+ * The core side of the app: everything a UI talks to. It opens the device
+ * from a data directory, answers every channel of the IPC contract, and
+ * pushes state, activity and change notices to subscribers. Transports
+ * (Electron's utility process port, the headless WebSocket) sit on top.
+ */
+
+export interface AppServiceOptions {
+  readonly dataDir: string;
+  /** The hub connection for a config (the edge may add the environment's); default: the config's. */
+  readonly resolveHub?: HubResolver;
+  readonly log?: Logger;
+  /** Watcher debounce (ms). */
+  readonly quietMs?: number;
+  /** State pushes are coalesced to at most one per this many ms (default 100). */
+  readonly statePushMs?: number;
+}
+
+export interface AppService extends ContractHandlers {
+  /** Pushes to a UI; returns the unsubscribe function. */
+  subscribe(listener: (message: PushMessage) => void): () => void;
+  /** Runs the daemon: first scan and sync, then the watcher, live and periodic sync. */
+  start(): Promise<void>;
+  /** The headless UI's upload: the body of one file into the folder. */
+  receiveUpload(
+    relPath: string,
+    body: AsyncIterable<Uint8Array>,
+    size: number | null,
+  ): Promise<UploadResult>;
+  /** The synced folder's real path. */
+  readonly root: string;
+  close(): Promise<void>;
+}
+
+const PATHS_PER_NOTICE = 1_000;
+
+export async function createAppService(options: AppServiceOptions): Promise<AppService> {
+  const log = childLogger(options.log, 'app');
+  const listeners = new Set<(message: PushMessage) => void>();
+  const activity = new ActivityLog();
+  let live: LiveState = initialLive;
+  let facts: StateFacts | undefined;
+  let pushedSeq: number | null = null;
+  let lastConflicts: number | undefined;
+  let closed = false;
+
+  const publish = (message: PushMessage) => {
+    for (const listener of listeners) {
+      try {
+        listener(message);
+      } catch (e) {
+        log.warn({ error: (e as Error).message }, 'push listener failed');
+      }
+    }
+  };
+  const note = (draft: ActivityDraft) =>
+    publish({ channel: 'activity', payload: activity.add(draft) });
+  const filesChanged = (paths: readonly string[]) =>
+    publish({
+      channel: 'files:changed',
+      payload: { paths: paths.length > PATHS_PER_NOTICE ? [] : [...paths] },
+    });
+
+  // Events arrive from the device's first open on, before `host` is assigned.
+  const opened: { host?: DeviceHost; names?: NameBook } = {};
+  const onEvent = (event: DeviceEvent) => {
+    if (closed) return;
+    live = reduceLive(live, event);
+    statePush.request();
+    if (opened.names) for (const draft of describeDeviceEvent(event, opened.names)) note(draft);
+    switch (event.type) {
+      case 'local-change':
+        filesChanged([]);
+        factsRefresh.request();
+        break;
+      case 'download': {
+        const r = event.report;
+        filesChanged([
+          ...r.written,
+          ...r.removed,
+          ...r.dirsCreated,
+          ...r.conflictCopies,
+          ...r.modeChanged,
+        ]);
+        factsRefresh.request();
+        break;
+      }
+      case 'synced':
+        if (event.report.changes.length > 0)
+          filesChanged(event.report.changes.map((c) => c.entityId));
+        factsRefresh.request();
+        break;
+      case 'scan':
+        if (event.progress.phase === 'done') factsRefresh.request();
+        break;
+      default:
+        break;
+    }
+  };
+
+  async function readFacts(): Promise<StateFacts> {
+    const h = opened.host as DeviceHost;
+    const device = await h.device();
+    const status = await device.status();
+    if (device.hub) {
+      try {
+        const frontier = await device.hub.store.getFrontier(device.spaceId);
+        pushedSeq = frontier[device.manager.nodeId] ?? 0;
+      } catch {
+        // Unreachable: keep what we last knew.
+      }
+    } else pushedSeq = null;
+    const lastSyncAt = status.sync?.lastSync ? Date.parse(status.sync.lastSync.at) : null;
+    return {
+      deviceName: h.config.deviceName,
+      folder: status.folder,
+      paused: h.config.paused,
+      hub: status.sync ? { description: status.sync.peer, connected: status.sync.online } : null,
+      lastSyncAt,
+      files: status.files,
+      conflicts: status.conflicts,
+      pendingUpload: status.sync?.pendingPush ?? 0,
+      pendingDownload: await countPendingDownloads(device.store.client, device.spaceId),
+    };
+  }
+
+  const refreshNow = async () => {
+    if (closed || !opened.host) return;
+    try {
+      facts = await readFacts();
+    } catch (e) {
+      log.warn({ error: (e as Error).message }, 'reading the state failed');
+      return;
+    }
+    if (lastConflicts !== undefined && facts.conflicts !== lastConflicts)
+      publish({ channel: 'conflicts:changed', payload: { count: facts.conflicts } });
+    lastConflicts = facts.conflicts;
+    statePush.request();
+  };
+  const factsRefresh = createThrottle(refreshNow, 250);
+  // A request reads fresh facts; pushes between requests use the throttled refresh.
+  const state = async (): Promise<AppState> => {
+    await refreshNow();
+    if (!facts) throw new Error('the device state could not be read');
+    return buildAppState(facts, live);
+  };
+  const statePush = createThrottle(() => {
+    if (facts && listeners.size > 0)
+      publish({ channel: 'state', payload: buildAppState(facts, live) });
+  }, options.statePushMs ?? 100);
+
+  const host = await DeviceHost.open({
+    dataDir: options.dataDir,
+    onEvent,
+    ...(options.resolveHub ? { resolveHub: options.resolveHub } : {}),
+    ...(options.log ? { log: options.log } : {}),
+    ...(options.quietMs !== undefined ? { quietMs: options.quietMs } : {}),
+  });
+  const firstDevice = await host.device();
+  const names = createNameBook(firstDevice.manager.nodeId, () => host.config.deviceName);
+  opened.host = host;
+  opened.names = names;
+  await refreshNow();
+
+  const core: ServiceCore = {
+    host,
+    names,
+    activity,
+    pushedSeq: () => pushedSeq,
+    setLive: (update) => {
+      live = update(live);
+      statePush.request();
+    },
+    note,
+    publish,
+    refresh: () => factsRefresh.request(),
+    state,
+  };
+  const handlers = createHandlers(core);
+
+  return {
+    ...handlers,
+    root: firstDevice.root,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async start() {
+      try {
+        await host.start();
+      } catch (e) {
+        const message = `Starting the sync failed: ${(e as Error).message}`;
+        live = { ...live, lastError: { message, offline: false } };
+        note({ kind: 'error', message });
+        throw e;
+      } finally {
+        live = { ...live, started: true };
+        await refreshNow();
+      }
+    },
+    receiveUpload: (relPath, body, size) => handlers.receiveUpload(relPath, body, size),
+    async close() {
+      if (closed) return;
+      closed = true;
+      statePush.cancel();
+      factsRefresh.cancel();
+      listeners.clear();
+      await host.close();
+    },
+  };
+}

@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import type { SyncReport } from '../syncEngine.js';
+import { buildAppState, initialLive, phaseOf, reduceLive, type StateFacts } from './appState.js';
+
+const facts: StateFacts = {
+  deviceName: 'laptop',
+  folder: '/home/a/NetGuardian',
+  paused: false,
+  hub: { description: 'postgres://hub/db', connected: true },
+  lastSyncAt: 1_000,
+  files: 10,
+  conflicts: 0,
+  pendingUpload: 2,
+  pendingDownload: 1,
+};
+const started = { ...initialLive, started: true };
+const synced = (error: string | null): SyncReport => ({
+  direction: 'bidirectional',
+  sent: 0,
+  received: 0,
+  quarantined: [],
+  batches: 0,
+  durationMs: 1,
+  changes: [],
+  error,
+});
+
+describe('phaseOf', () => {
+  it('is starting until the first round finished, then synced', () => {
+    expect(phaseOf(facts, initialLive)).toBe('starting');
+    expect(phaseOf(facts, started)).toBe('synced');
+  });
+
+  it('orders phases as a person must hear them: error > offline > conflicts > paused > syncing > scanning', () => {
+    const scanning = reduceLive(started, {
+      type: 'scan',
+      progress: {
+        phase: 'walking',
+        filesSeen: 5,
+        toHash: 0,
+        hashed: 0,
+        bytesToHash: 0,
+        bytesHashed: 0,
+      },
+    });
+    expect(phaseOf(facts, scanning)).toBe('scanning');
+    const syncing = reduceLive(scanning, {
+      type: 'sync-progress',
+      direction: 'push',
+      done: 1,
+      total: 3,
+    });
+    expect(phaseOf(facts, syncing)).toBe('syncing');
+    expect(phaseOf({ ...facts, paused: true }, syncing)).toBe('paused');
+    expect(phaseOf({ ...facts, paused: true, conflicts: 2 }, syncing)).toBe('conflicts');
+    const offline = {
+      ...facts,
+      paused: true,
+      conflicts: 2,
+      hub: { description: 'h', connected: false },
+    };
+    expect(phaseOf(offline, syncing)).toBe('offline');
+    const failed = reduceLive(syncing, { type: 'error', message: 'disk full' });
+    expect(phaseOf(offline, failed)).toBe('error');
+  });
+
+  it('reads an unreachable hub as offline, not as an error, and the next success clears it', () => {
+    const down = reduceLive(started, {
+      type: 'synced',
+      report: synced('connect ECONNREFUSED 127.0.0.1:5432'),
+    });
+    expect(phaseOf(facts, down)).toBe('offline');
+    expect(buildAppState(facts, down).lastError).toMatch(/ECONNREFUSED/);
+    const up = reduceLive(down, { type: 'synced', report: synced(null) });
+    expect(phaseOf(facts, up)).toBe('synced');
+    expect(buildAppState(facts, up).lastError).toBeNull();
+  });
+
+  it('without a hub is never offline', () => {
+    expect(phaseOf({ ...facts, hub: null }, started)).toBe('synced');
+  });
+});
+
+describe('reduceLive', () => {
+  it('reports scan progress with an unknown total while walking, a known one while hashing, none when done', () => {
+    const walking = reduceLive(started, {
+      type: 'scan',
+      progress: {
+        phase: 'walking',
+        filesSeen: 7,
+        toHash: 0,
+        hashed: 0,
+        bytesToHash: 0,
+        bytesHashed: 0,
+      },
+    });
+    expect(walking.scan).toMatchObject({ done: 7, total: null });
+    const hashing = reduceLive(walking, {
+      type: 'scan',
+      progress: {
+        phase: 'hashing',
+        filesSeen: 7,
+        toHash: 4,
+        hashed: 1,
+        bytesToHash: 100,
+        bytesHashed: 25,
+      },
+    });
+    expect(hashing.scan).toMatchObject({ done: 1, total: 4, bytes: 25 });
+    const done = reduceLive(hashing, {
+      type: 'scan',
+      progress: {
+        phase: 'done',
+        filesSeen: 7,
+        toHash: 4,
+        hashed: 4,
+        bytesToHash: 100,
+        bytesHashed: 100,
+      },
+    });
+    expect(done.scan).toBeNull();
+  });
+
+  it('adds uploaded bytes to the upload progress and clears transfers when the sync ends', () => {
+    const a = reduceLive(started, { type: 'sync-progress', direction: 'push', done: 1, total: 2 });
+    const b = reduceLive(a, { type: 'upload', bytes: 500, chunks: 2 });
+    const c = reduceLive(b, { type: 'upload', bytes: 300, chunks: 1 });
+    expect(c.upload).toMatchObject({ done: 1, total: 2, bytes: 800 });
+    const d = reduceLive(c, { type: 'synced', report: synced(null) });
+    expect(d).toMatchObject({ syncing: false, upload: null, download: null });
+  });
+
+  it('builds the whole AppState from facts and live state', () => {
+    expect(buildAppState(facts, started)).toEqual({
+      phase: 'synced',
+      deviceName: 'laptop',
+      folder: '/home/a/NetGuardian',
+      hub: { description: 'postgres://hub/db', connected: true },
+      lastSyncAt: 1_000,
+      files: 10,
+      conflicts: 0,
+      pending: { upload: 2, download: 1 },
+      progress: { scan: null, upload: null, download: null },
+      lastError: null,
+      paused: false,
+    });
+  });
+});

@@ -1,0 +1,81 @@
+import { conflictCopyPath } from '../../../src-shared/conflictNames.js';
+import type { FileVersion, FileView } from '../../../src-shared/crdt/fileEntity.js';
+import type { ConflictInfo, VersionInfo } from '../../../src-shared/ipc/contract.js';
+
+/**
+ * A conflict as the review screen shows it (pure): the version every device
+ * shows at the path (the winner) first, then each losing version with the
+ * conflict copy it lives in on disk, with who wrote it and when.
+ */
+
+const IMAGE_TYPES: Readonly<Record<string, string>> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  svg: 'image/svg+xml',
+};
+
+/** Extensions whose bytes are never worth showing as text. */
+const BINARY_EXTENSIONS = new Set(
+  (
+    'pdf zip gz tgz bz2 xz 7z rar jar exe dll so dylib bin iso dmg img mp3 mp4 m4a mov avi mkv ' +
+    'wav flac ogg webm doc docx xls xlsx ppt pptx odt ods odp psd ai sketch ttf otf woff woff2 ' +
+    'ico bmp tif tiff heic sqlite db class o a pyc wasm'
+  ).split(' '),
+);
+
+const extensionOf = (entityPath: string): string => {
+  const name = entityPath.slice(entityPath.lastIndexOf('/') + 1);
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
+};
+
+/** The MIME type of an image we can preview, by extension; undefined for anything else. */
+export const imageMimeOf = (entityPath: string): string | undefined =>
+  IMAGE_TYPES[extensionOf(entityPath)];
+
+/**
+ * How the review screen can show a file: images by extension, known binary
+ * formats not at all, anything else as text (the content itself decides on
+ * fetch: bytes that are not UTF-8 come back as `binary`).
+ */
+export function previewKindOf(entityPath: string): ConflictInfo['preview'] {
+  const ext = extensionOf(entityPath);
+  if (IMAGE_TYPES[ext] !== undefined) return 'image';
+  if (BINARY_EXTENSIONS.has(ext)) return 'none';
+  return 'text';
+}
+
+export interface ConflictContext {
+  readonly thisNode: string;
+  readonly nameOf: (nodeId: string) => string;
+}
+
+function versionInfo(
+  view: FileView,
+  v: FileVersion,
+  winner: boolean,
+  ctx: ConflictContext,
+): VersionInfo {
+  const changedAt = Date.parse(v.timestamp);
+  return {
+    eventId: v.id,
+    device: ctx.nameOf(v.nodeId),
+    nodeId: v.nodeId,
+    changedAt: Number.isNaN(changedAt) ? 0 : changedAt,
+    size: v.value?.size ?? 0,
+    hash: v.value?.hash ?? '',
+    side: v.nodeId === ctx.thisNode ? 'mine' : 'theirs',
+    winner,
+    copyPath: winner ? null : conflictCopyPath(view.entityId, v),
+  };
+}
+
+export function conflictInfoOf(view: FileView, ctx: ConflictContext): ConflictInfo {
+  const versions: VersionInfo[] = [];
+  if (view.winner) versions.push(versionInfo(view, view.winner, true, ctx));
+  for (const loser of view.conflicts) versions.push(versionInfo(view, loser, false, ctx));
+  return { path: view.entityId, versions, preview: previewKindOf(view.entityId) };
+}

@@ -1,0 +1,265 @@
+import { NetGuardianError } from '../../../src-shared/errors.js';
+import type { ContractHandlers, ResolveOutcome } from '../../../src-shared/ipc/contract.js';
+import { normalizeEntityPath } from '../../../src-shared/paths.js';
+import type { Device } from '../device/device.js';
+import { entityAbsPath } from '../files/safePaths.js';
+import type { ServiceCore } from './serviceCore.js';
+import { conflictInfoOf } from './conflictView.js';
+import { listDevices } from './devices.js';
+import { listFiles } from './fileList.js';
+import { contentOfEvent, historyOf, restoreVersion } from './history.js';
+import { testHub } from './hubTest.js';
+import { importPaths } from './importFiles.js';
+import { receiveUpload, type UploadResult } from './receiveUpload.js';
+import {
+  checkHubUrl,
+  hubChanged,
+  nextConfig,
+  readIgnoreFile,
+  settingsView,
+  writeIgnoreFile,
+} from './settings.js';
+import { versionContent } from './versionContent.js';
+
+/**
+ * One handler per channel of the contract. Payloads arrive validated against
+ * the contract's schemas; paths are checked again here as entity paths. Every
+ * failure is a NetGuardianError whose message names what was wrong.
+ */
+
+/** A path from a request as an entity id, or InvalidPath naming the field. */
+function entityIdOf(channel: string, given: string, field = 'path'): string {
+  const id = normalizeEntityPath(given);
+  if (!id.ok)
+    throw new NetGuardianError(id.error.code, `${channel}: ${field}: ${id.error.message}`, field);
+  return id.value;
+}
+
+const sizeInWords = (bytes: number) =>
+  bytes < 1024 * 1024
+    ? `${Math.ceil(bytes / 1024)} KB`
+    : `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+
+export function createHandlers(core: ServiceCore): ContractHandlers & {
+  receiveUpload(
+    relPath: string,
+    body: AsyncIterable<Uint8Array>,
+    size: number | null,
+  ): Promise<UploadResult>;
+} {
+  const { host, names } = core;
+  const device = () => host.device();
+
+  /** After files were written into the folder: record them and sync soon. */
+  const record = async (d: Device, paths: readonly string[]) => {
+    const summary = await d.scanner.scanPaths(paths);
+    const failed = summary.errors[0];
+    if (failed)
+      core.note({ kind: 'error', message: `${failed.path}: ${failed.message}`, path: failed.path });
+    core.publish({ channel: 'files:changed', payload: { paths: [...paths] } });
+    core.refresh();
+    d.requestSync();
+  };
+
+  const importProgress = (payload: {
+    done: number;
+    total: number;
+    bytes: number;
+    totalBytes: number;
+  }) => core.publish({ channel: 'import:progress', payload });
+
+  return {
+    'state:get': () => core.state(),
+
+    'files:list': async (q) => {
+      const d = await device();
+      return listFiles(
+        {
+          db: d.store.client,
+          spaceId: d.spaceId,
+          thisNode: d.manager.nodeId,
+          pushedSeq: d.hub ? (core.pushedSeq() ?? 0) : null,
+          nameOf: names.nameOf,
+        },
+        q,
+      );
+    },
+
+    'conflicts:list': async () =>
+      (await (await device()).manager.listConflicts()).map((view) => conflictInfoOf(view, names)),
+
+    'conflicts:content': async ({ path, eventId }) => {
+      const d = await device();
+      const id = entityIdOf('conflicts:content', path);
+      const view = await d.manager.getFileState(id);
+      const sibling = [view?.winner, ...(view?.conflicts ?? []), ...(view?.lostDeletes ?? [])].find(
+        (v) => v?.id === eventId,
+      );
+      const content = sibling ? sibling.value : (await contentOfEvent(d, id, eventId)).content;
+      return versionContent(
+        { root: d.root, index: d.index, chunks: d.hub?.chunks ?? null, spaceId: d.spaceId },
+        id,
+        content,
+      );
+    },
+
+    'conflicts:resolve': async ({ items }) => {
+      const d = await device();
+      const results: ResolveOutcome[] = [];
+      for (const item of items) {
+        const id = normalizeEntityPath(item.path);
+        if (!id.ok) {
+          results.push({ path: item.path, ok: false, error: id.error.message });
+          continue;
+        }
+        const resolved = await d.resolveConflict(id.value, item.keep);
+        if (resolved.ok) {
+          results.push({ path: id.value, ok: true });
+          core.note({
+            kind: 'resolved',
+            message: `Kept ${item.keep === 'both' ? 'both versions' : item.keep === 'mine' ? 'this device’s version' : 'the other device’s version'} of ${id.value}`,
+            path: id.value,
+          });
+        } else results.push({ path: id.value, ok: false, error: resolved.error.message });
+      }
+      core.publish({ channel: 'files:changed', payload: { paths: [] } });
+      core.refresh();
+      return { results };
+    },
+
+    'history:get': async ({ path }) =>
+      historyOf(await device(), entityIdOf('history:get', path), names.nameOf),
+
+    'history:restore': async ({ path, eventId }) => {
+      const id = entityIdOf('history:restore', path);
+      const result = await restoreVersion(await device(), id, eventId);
+      if (result.restored) {
+        core.note({ kind: 'change', message: `Restored an earlier version of ${id}`, path: id });
+        core.publish({ channel: 'files:changed', payload: { paths: [id] } });
+        core.refresh();
+      }
+      return result;
+    },
+
+    'devices:list': async () => {
+      const d = await device();
+      const state = await core.state();
+      return listDevices({
+        db: d.store.client,
+        spaceId: d.spaceId,
+        thisNode: d.manager.nodeId,
+        nameOf: names.nameOf,
+        lastSyncAt: state.lastSyncAt,
+      });
+    },
+
+    'activity:list': () => Promise.resolve(core.activity.list()),
+
+    'settings:get': async () => {
+      const d = await device();
+      return settingsView(host.config, d.root, await readIgnoreFile(d.root));
+    },
+
+    'settings:update': async (update) => {
+      const d = await device();
+      if (update.ignoreRules !== undefined) {
+        await writeIgnoreFile(d.root, update.ignoreRules);
+        core.note({ kind: 'change', message: 'Ignore rules saved' });
+      }
+      const next = nextConfig(host.config, update);
+      const reopen = hubChanged(host.config, next);
+      if (reopen && next.hub) {
+        checkHubUrl(next.hub.url);
+        const probe = await testHub({ url: next.hub.url, ssl: next.hub.ssl });
+        if (!probe.ok)
+          throw new NetGuardianError(
+            'InvalidArgument',
+            `settings:update: hub: ${probe.message}; the settings were not changed`,
+            'hub.url',
+          );
+      }
+      await host.updateConfig(next, reopen);
+      if (reopen)
+        core.note({
+          kind: 'sync',
+          message: next.hub
+            ? 'Hub changed: the device reconnected to the new hub'
+            : 'Hub removed: this folder is now tracked locally only',
+        });
+      if (update.paused !== undefined)
+        core.note({ kind: 'sync', message: update.paused ? 'Sync paused' : 'Sync resumed' });
+      core.refresh();
+      return settingsView(host.config, (await device()).root, await readIgnoreFile(d.root));
+    },
+
+    'hub:test': (input) => testHub(input),
+
+    'sync:now': async () => {
+      const d = await device();
+      const syncs = d.hub !== undefined && !host.config.paused;
+      if (syncs) core.setLive((live) => ({ ...live, syncing: true }));
+      d.syncNow()
+        .catch((e: unknown) =>
+          core.note({ kind: 'error', message: `Sync failed: ${(e as Error).message}` }),
+        )
+        .finally(() => {
+          core.setLive((live) => ({ ...live, syncing: false }));
+          core.refresh();
+        });
+      return { started: syncs };
+    },
+
+    'sync:pause': async ({ paused }) => {
+      if (host.config.paused !== paused) {
+        await host.updateConfig({ ...host.config, paused }, false);
+        core.note({ kind: 'sync', message: paused ? 'Sync paused' : 'Sync resumed' });
+        core.refresh();
+      }
+      return { paused: host.config.paused };
+    },
+
+    'files:import': async ({ paths, targetDir }) => {
+      const d = await device();
+      const report = await importPaths(
+        { root: d.root, record: (p) => record(d, p), onProgress: importProgress },
+        paths,
+        targetDir,
+      );
+      const where = targetDir.replace(/^\/+|\/+$/g, '') || 'the folder';
+      core.note({
+        kind: 'upload',
+        message: `Added ${report.files} ${report.files === 1 ? 'file' : 'files'} (${sizeInWords(report.bytes)}) to ${where}`,
+      });
+      return report;
+    },
+
+    'folder:open': async ({ path }) => {
+      const d = await device();
+      if (path === undefined || path === '' || path === '.') return { opened: false, path: d.root };
+      const abs = entityAbsPath(d.root, entityIdOf('folder:open', path));
+      if (!abs.ok)
+        throw new NetGuardianError(
+          abs.error.code,
+          `folder:open: path: ${abs.error.message}`,
+          'path',
+        );
+      return { opened: false, path: abs.value };
+    },
+
+    async receiveUpload(relPath, body, size) {
+      const d = await device();
+      const result = await receiveUpload(
+        { root: d.root, record: (p) => record(d, p), onProgress: importProgress },
+        relPath,
+        body,
+        size,
+      );
+      core.note({
+        kind: 'upload',
+        message: `Uploaded ${result.path} (${sizeInWords(result.size)})`,
+        path: result.path,
+      });
+      return result;
+    },
+  };
+}
