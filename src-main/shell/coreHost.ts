@@ -47,9 +47,13 @@ export function portOfChild(child: UtilityChild): PortLike {
 export interface CoreHost<C> {
   readonly child: C;
   readonly port: PortLike;
-  /** Resolves with the exit code; 'stopped' when we asked it to stop. */
+  /** Resolves with the exit code; 'stopped' when it exits after `shutdown`. */
   readonly exited: Promise<number | 'stopped'>;
-  stop(): void;
+  /**
+   * Asks the core to finish (`close` sends the client's shutdown message, so it closes PGlite
+   * and exits), and kills it if it has not exited after `graceMs`.
+   */
+  shutdown(close: () => void, graceMs: number): Promise<void>;
 }
 
 /**
@@ -79,9 +83,19 @@ export function startCore<C extends UtilityChild>(
     child,
     port: portOfChild(child),
     exited,
-    stop() {
+    async shutdown(close, graceMs) {
       stopping = true;
-      child.kill();
+      close();
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<'late'>((resolve) => {
+        timer = setTimeout(() => resolve('late'), graceMs);
+      });
+      const outcome = await Promise.race([exited, late]);
+      clearTimeout(timer);
+      if (outcome === 'late') {
+        log.warn({ graceMs }, 'the core did not exit in time: killing it');
+        child.kill();
+      }
     },
   };
 }

@@ -67,7 +67,7 @@ export function createTray<Image, MenuT>(
   const tray = new deps.Tray(image(first.icon));
   // Windows and some Linux desktops open the window on a plain click; the menu is on right-click.
   tray.on('click', () => options.onAction('open-window'));
-  let shown = { icon: '', tooltip: '', menu: '' };
+  let shown = { icon: first.icon as string, tooltip: '', menu: '' };
 
   const update = (state: AppState | null) => {
     const view = trayView(state);
