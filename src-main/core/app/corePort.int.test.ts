@@ -75,7 +75,10 @@ describe('the core over a port (child_process.fork)', () => {
 
   it('refuses a malformed request with InvalidArgument naming the field', async () => {
     // The client is typed; a UI bug or a hostile renderer is not: bypass the types.
-    const call = client.call as (channel: string, payload: unknown) => Promise<unknown>;
+    const call = client.call.bind(client) as (
+      channel: string,
+      payload: unknown,
+    ) => Promise<unknown>;
     const error = await call('files:list', { query: '', offset: 0, limit: 0 }).catch(
       (e: unknown) => e,
     );
