@@ -1,0 +1,115 @@
+// @vitest-environment jsdom
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { App } from './App.js';
+import { appState, NOW } from './testing/fakeData.js';
+import { fakeViewport, renderWithStore } from './testing/renderWithStore.js';
+
+let restoreViewport: () => void;
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(NOW);
+  restoreViewport = fakeViewport();
+  window.location.hash = '';
+});
+afterEach(() => {
+  cleanup();
+  restoreViewport();
+  vi.useRealTimers();
+});
+
+describe('app shell', () => {
+  it('shows the phase at a glance, the hub and the last sync', async () => {
+    renderWithStore(<App />);
+    const phase = await screen.findByTestId('phase');
+    await waitFor(() => expect(phase.dataset['phase']).toBe('synced'));
+    expect(phase.textContent).toContain('Synced');
+    expect(screen.getByText('hub.example.org:5432 (connected)')).toBeTruthy();
+    expect(screen.getByText('2 minutes ago')).toBeTruthy();
+  });
+
+  it('follows state pushes: syncing with progress, then conflicts with a badge', async () => {
+    const { core } = renderWithStore(<App />);
+    await waitFor(() => expect(screen.getByTestId('phase').dataset['phase']).toBe('synced'));
+    act(() =>
+      core.push({
+        channel: 'state',
+        payload: appState({
+          phase: 'syncing',
+          pending: { upload: 3, download: 0 },
+          progress: {
+            scan: null,
+            upload: { done: 1, total: 3, bytes: 2048, label: 'Uploading' },
+            download: null,
+          },
+        }),
+      }),
+    );
+    expect(screen.getByTestId('phase').textContent).toContain('3 changes to send');
+    expect(
+      screen.getByRole('progressbar', { name: 'Uploading' }).getAttribute('aria-valuenow'),
+    ).toBe('33');
+
+    act(() =>
+      core.push({ channel: 'state', payload: appState({ phase: 'conflicts', conflicts: 2 }) }),
+    );
+    expect(screen.getByTestId('phase').dataset['phase']).toBe('conflicts');
+    expect(screen.getByTestId('phase').textContent).toContain('2 conflicts');
+    expect(screen.getByTestId('conflict-count').textContent).toBe('2');
+  });
+
+  it('pauses, resumes and syncs on request, and says so', async () => {
+    const { core } = renderWithStore(<App />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Pause sync' }));
+    await screen.findByText('Sync paused.');
+    expect(core.callsOf('sync:pause')).toEqual([{ paused: true }]);
+    act(() =>
+      core.push({ channel: 'state', payload: appState({ phase: 'paused', paused: true }) }),
+    );
+    expect(screen.getByRole('button', { name: 'Sync now' }).hasAttribute('disabled')).toBe(true);
+    fireEvent.click(screen.getByRole('button', { name: 'Resume sync' }));
+    await screen.findByText('Sync resumed.');
+    act(() => core.push({ channel: 'state', payload: appState() }));
+    fireEvent.click(screen.getByRole('button', { name: 'Sync now' }));
+    await screen.findByText('Sync started.');
+    expect(core.callsOf('sync:now')).toHaveLength(1);
+  });
+
+  it('shows an offline banner while the line to the core is down', async () => {
+    const { transport } = renderWithStore(<App />);
+    await screen.findByTestId('phase');
+    expect(screen.queryByTestId('offline-banner')).toBeNull();
+    act(() => transport.setConnection('offline'));
+    expect(screen.getByTestId('offline-banner').textContent).toContain('Reconnecting');
+    act(() => transport.setConnection('online'));
+    expect(screen.queryByTestId('offline-banner')).toBeNull();
+  });
+
+  it('navigates between screens with real links', async () => {
+    renderWithStore(<App />);
+    const nav = screen.getByRole('navigation', { name: 'Screens' });
+    expect(within(nav).getByRole('link', { name: 'Files' }).getAttribute('aria-current')).toBe(
+      'page',
+    );
+    act(() => {
+      window.location.hash = '#/devices';
+      window.dispatchEvent(new HashChangeEvent('hashchange'));
+    });
+    expect(await screen.findByRole('heading', { name: 'Devices' })).toBeTruthy();
+    expect(within(nav).getByRole('link', { name: 'Devices' }).getAttribute('aria-current')).toBe(
+      'page',
+    );
+  });
+
+  it('shows an error phase in plain words', async () => {
+    const { core } = renderWithStore(<App />);
+    await screen.findByTestId('phase');
+    act(() =>
+      core.push({
+        channel: 'state',
+        payload: appState({ phase: 'error', lastError: 'The hub refused this device.' }),
+      }),
+    );
+    expect(screen.getByTestId('phase').textContent).toContain('The hub refused this device.');
+  });
+});

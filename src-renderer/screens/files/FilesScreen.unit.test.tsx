@@ -1,0 +1,140 @@
+// @vitest-environment jsdom
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createFakeCore } from '../../testing/fakeCore.js';
+import { NOW } from '../../testing/fakeData.js';
+import { fakeViewport, renderWithStore } from '../../testing/renderWithStore.js';
+import { FilesScreen } from './FilesScreen.js';
+
+let restoreViewport: () => void;
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(NOW);
+  restoreViewport = fakeViewport(400);
+});
+afterEach(() => {
+  cleanup();
+  restoreViewport();
+  vi.useRealTimers();
+});
+
+const rowByPath = (path: string): HTMLElement | null =>
+  screen.queryAllByTestId('file-row').find((row) => row.dataset['path'] === path) ?? null;
+
+describe('Files screen', () => {
+  it('lists the folder with state, size, time and device, and announces the first render', async () => {
+    const rendered = vi.fn<(detail: unknown) => void>();
+    window.addEventListener(
+      'netguardian:files-rendered',
+      (e) => rendered((e as CustomEvent<unknown>).detail),
+      { once: true },
+    );
+    const { core } = renderWithStore(<FilesScreen />);
+    expect(screen.getByText('Loading files…')).toBeTruthy();
+    const first = core.files.find((f) => f.kind === 'file')!;
+    await waitFor(() => expect(rowByPath(first.path)).not.toBeNull());
+    const row = rowByPath(first.path)!;
+    expect(row.textContent).toContain(first.lastDevice);
+    expect(within(row).getByText(/Synced|Waiting to upload|Downloading/)).toBeTruthy();
+    expect(row.textContent).toMatch(/KB|MB|bytes/);
+    expect(screen.getByTestId('file-count').textContent).toBe('120 items');
+    expect(rendered).toHaveBeenCalledWith({ total: 120 });
+  });
+
+  it('keeps 100,000 files virtual: a screenful of rows in the DOM, pages fetched as you scroll', async () => {
+    const core = createFakeCore({ files: 100_000 });
+    renderWithStore(<FilesScreen />, { core });
+    await waitFor(() => expect(screen.getAllByTestId('file-row').length).toBeGreaterThan(5));
+    expect(screen.getAllByRole('option').length).toBeLessThan(60);
+    expect(core.callsOf('files:list')).toEqual([{ query: '', offset: 0, limit: 500 }]);
+
+    const list = screen.getByTestId('file-list');
+    act(() => {
+      list.scrollTop = 40 * 70_000;
+      fireEvent.scroll(list);
+    });
+    const far = core.files[70_005]!;
+    await waitFor(() => expect(rowByPath(far.path)).not.toBeNull());
+    expect(core.callsOf('files:list').map((c) => c.offset)).toContain(70_000);
+    expect(screen.getAllByRole('option').length).toBeLessThan(60);
+  });
+
+  it('searches and says when nothing matches', async () => {
+    const { core } = renderWithStore(<FilesScreen />);
+    await waitFor(() => expect(screen.getAllByTestId('file-row').length).toBeGreaterThan(0));
+    fireEvent.change(screen.getByRole('searchbox', { name: 'Search files' }), {
+      target: { value: 'taxes' },
+    });
+    await waitFor(() => expect(screen.getByTestId('file-count').textContent).toMatch(/matches/));
+    expect(core.callsOf('files:list').at(-1)?.query).toBe('taxes');
+    for (const row of screen.getAllByTestId('file-row'))
+      expect(row.dataset['path']).toMatch(/Taxes/);
+
+    fireEvent.change(screen.getByRole('searchbox'), { target: { value: 'no-such-file' } });
+    expect(await screen.findByText('No files match “no-such-file”.')).toBeTruthy();
+  });
+
+  it('has an empty state and an error state with retry', async () => {
+    const empty = createFakeCore({ files: 0 });
+    empty.files = [];
+    renderWithStore(<FilesScreen />, { core: empty });
+    expect(await screen.findByText('This folder is empty.')).toBeTruthy();
+    cleanup();
+
+    const broken = createFakeCore();
+    broken.failing['files:list'] = {
+      code: 'StoreError',
+      message: 'The local database could not be opened.',
+    };
+    renderWithStore(<FilesScreen />, { core: broken });
+    expect(await screen.findByText('The local database could not be opened.')).toBeTruthy();
+    delete broken.failing['files:list'];
+    fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    await waitFor(() => expect(screen.getAllByTestId('file-row').length).toBeGreaterThan(0));
+  });
+
+  it('refetches visible rows when the core says files changed', async () => {
+    const { core } = renderWithStore(<FilesScreen />);
+    const target = core.files.find((f) => f.kind === 'file')!;
+    await waitFor(() => expect(rowByPath(target.path)).not.toBeNull());
+    core.files = core.files.map((f) => (f.path === target.path ? { ...f, state: 'conflict' } : f));
+    act(() => core.push({ channel: 'files:changed', payload: { paths: [target.path] } }));
+    await waitFor(() => expect(rowByPath(target.path)!.dataset['state']).toBe('conflict'));
+    expect(within(rowByPath(target.path)!).getByText('Conflict')).toBeTruthy();
+  });
+
+  it('opens version history for a file and restores a version after confirming', async () => {
+    const { core } = renderWithStore(<FilesScreen />);
+    const file = core.files.find((f) => f.kind === 'file')!;
+    await waitFor(() => expect(rowByPath(file.path)).not.toBeNull());
+    fireEvent.click(rowByPath(file.path)!);
+    const panel = await screen.findByTestId('history-panel');
+    await waitFor(() => expect(within(panel).getAllByTestId('history-entry')).toHaveLength(3));
+    expect(core.callsOf('history:get')).toEqual([{ path: file.path }]);
+    expect(within(panel).getByText('Current')).toBeTruthy();
+
+    fireEvent.click(
+      within(panel).getByRole('button', { name: /Restore the version from desktop/ }),
+    );
+    expect(core.callsOf('history:restore')).toHaveLength(0); // asks first
+    fireEvent.click(within(panel).getByRole('button', { name: 'Yes, restore it' }));
+    expect(await within(panel).findByText(/Version restored/)).toBeTruthy();
+    expect(core.callsOf('history:restore')).toEqual([
+      { path: file.path, eventId: `${file.path}#2` },
+    ]);
+
+    fireEvent.click(within(panel).getByRole('button', { name: 'Close version history' }));
+    expect(screen.queryByTestId('history-panel')).toBeNull();
+  });
+
+  it('moves through rows with the keyboard and opens one with Enter', async () => {
+    const { core } = renderWithStore(<FilesScreen />);
+    await waitFor(() => expect(screen.getAllByTestId('file-row').length).toBeGreaterThan(0));
+    const list = screen.getByRole('listbox', { name: 'Files in the synced folder' });
+    const second = core.files[1]!;
+    fireEvent.keyDown(list, { key: 'ArrowDown' });
+    expect(list.getAttribute('aria-activedescendant')).toBe('file-row-1');
+    fireEvent.keyDown(list, { key: 'Enter' });
+    await waitFor(() => expect(rowByPath(second.path)?.getAttribute('aria-selected')).toBe('true'));
+  });
+});
