@@ -245,18 +245,26 @@ function appIcon(size) {
   );
 }
 
-function main() {
-  const trayDir = path.join(root, 'assets', 'tray');
-  mkdirSync(trayDir, { recursive: true });
-  mkdirSync(path.join(root, 'build'), { recursive: true });
+/** Every icon file, by path relative to the repository root. */
+export function iconFiles() {
+  const files = new Map();
   for (const state of TRAY_STATES) {
-    writeFileSync(path.join(trayDir, `${state}.png`), trayIcon(state, 16));
-    writeFileSync(path.join(trayDir, `${state}@2x.png`), trayIcon(state, 32));
-    writeFileSync(path.join(trayDir, `${state}-32.png`), trayIcon(state, 32));
-    writeFileSync(path.join(trayDir, `${state}-32@2x.png`), trayIcon(state, 64));
+    files.set(`assets/tray/${state}.png`, trayIcon(state, 16));
+    files.set(`assets/tray/${state}@2x.png`, trayIcon(state, 32));
+    files.set(`assets/tray/${state}-32.png`, trayIcon(state, 32));
+    files.set(`assets/tray/${state}-32@2x.png`, trayIcon(state, 64));
   }
-  writeFileSync(path.join(root, 'build', 'icon.png'), appIcon(512));
-  process.stdout.write(`wrote build/icon.png and ${TRAY_STATES.length * 4} tray icons\n`);
+  files.set('build/icon.png', appIcon(512));
+  return files;
+}
+
+function main() {
+  const files = iconFiles();
+  for (const [relative, bytes] of files) {
+    mkdirSync(path.dirname(path.join(root, relative)), { recursive: true });
+    writeFileSync(path.join(root, relative), bytes);
+  }
+  process.stdout.write(`wrote ${files.size} icons (build/icon.png, assets/tray/*.png)\n`);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();

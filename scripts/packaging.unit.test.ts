@@ -73,6 +73,15 @@ function readPng(file: string) {
 }
 
 describe('icons', () => {
+  it('are exactly what scripts/make-icons.mjs draws (reproducible)', async () => {
+    const scriptPath: string = './make-icons.mjs';
+    const { iconFiles } = (await import(scriptPath)) as { iconFiles: () => Map<string, Buffer> };
+    const files = iconFiles();
+    expect(files.size).toBe(25);
+    for (const [relative, bytes] of files)
+      expect(readFileSync(path.join(root, relative)).equals(bytes), relative).toBe(true);
+  });
+
   it('build/icon.png is a 512×512 RGBA image', () => {
     const png = readPng(path.join(root, 'build', 'icon.png'));
     expect(png).toMatchObject({ width: 512, height: 512, colourType: 6 });
