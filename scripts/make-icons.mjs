@@ -245,8 +245,8 @@ function appIcon(size) {
   );
 }
 
-/** Every icon file, by path relative to the repository root. */
-export function iconFiles() {
+/** Every icon file, by path relative to the repository root (the 512 px one takes seconds). */
+export function iconFiles({ appIcon: withAppIcon = true } = {}) {
   const files = new Map();
   for (const state of TRAY_STATES) {
     files.set(`assets/tray/${state}.png`, trayIcon(state, 16));
@@ -254,7 +254,7 @@ export function iconFiles() {
     files.set(`assets/tray/${state}-32.png`, trayIcon(state, 32));
     files.set(`assets/tray/${state}-32@2x.png`, trayIcon(state, 64));
   }
-  files.set('build/icon.png', appIcon(512));
+  if (withAppIcon) files.set('build/icon.png', appIcon(512));
   return files;
 }
 
