@@ -5,7 +5,10 @@ import { connectStore } from './store/connectStore.js';
 import { createAppStore } from './store/createAppStore.js';
 import { StoreProvider } from './store/StoreContext.js';
 import { chooseTransport } from './transport/createTransport.js';
-import './styles.css';
+import './styles/base.css';
+import './styles/shell.css';
+import './styles/files.css';
+import './styles/screens.css';
 
 /** Startup: pick the transport for where we run, build the store, wire pushes, render. */
 function start(container: HTMLElement) {

@@ -52,10 +52,10 @@ export function FileRowView({ row, index, total, top, selected, active, now, onS
       onClick={() => onSelect(index)}
     >
       <span className="col-name" title={row.path}>
-        <span aria-hidden="true" className="kind-icon">
-          {row.kind === 'dir' ? '📁' : '📄'}
+        <span className="file-name">
+          {name}
+          {row.kind === 'dir' ? '/' : ''}
         </span>
-        <span className="file-name">{name}</span>
         {folder && <span className="file-folder">{folder}</span>}
       </span>
       <span className="col-state">
