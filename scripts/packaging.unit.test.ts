@@ -23,7 +23,8 @@ const { DebugLogger } = require('builder-util') as {
 const validate = (config: Config) =>
   builderConfig.validateConfiguration(structuredClone(config), new DebugLogger(false));
 
-describe('electron-builder.yml', () => {
+// Loading electron-builder and compiling its 360 KB schema takes seconds on a busy machine.
+describe('electron-builder.yml', { timeout: 30_000 }, () => {
   it("passes electron-builder's own schema validation", async () => {
     const config = await builderConfig.getConfig(root, null, null);
     await expect(validate(config)).resolves.toBeUndefined();
