@@ -5,6 +5,7 @@ import { defaultDataDir } from '../core/deviceConfig.js';
 import { createRootLogger } from '../core/log.js';
 import * as device from './deviceCommands.js';
 import * as hub from './hubCommands.js';
+import { serveCommand } from './serveCommand.js';
 
 /**
  * The `netguardian` command. Configuration is read here, at the edge (flags,
@@ -56,6 +57,18 @@ export async function main(
     .description('watch the folder and sync live and periodically, until Ctrl-C')
     .addOption(dataOption())
     .action((o: { data: string }) => device.startCommand(ctx, dataDir(o)));
+  program
+    .command('serve')
+    .description(
+      'run the daemon with the web interface on this machine (headless mode), until Ctrl-C',
+    )
+    .option('--port <port>', 'TCP port (0 = any free port)', '0')
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--static <dir>', 'the built web interface (default: dist/renderer)')
+    .addOption(dataOption())
+    .action((o: { data: string; port: string; host: string; static?: string }) =>
+      serveCommand(ctx, dataDir(o), o),
+    );
   program
     .command('status')
     .description('what is synced, pending and in conflict')

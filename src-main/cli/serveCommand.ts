@@ -1,0 +1,64 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { NetGuardianError } from '../../src-shared/errors.js';
+import { createAppService } from '../core/app/appService.js';
+import { startHeadlessServer } from '../core/headless/server.js';
+import type { CliContext } from './deviceCommands.js';
+import { resolveHub } from './hubSettings.js';
+
+/** The built renderer of this checkout (not of the working directory). */
+export const defaultStaticDir = (): string =>
+  fileURLToPath(new URL('../../dist/renderer/', import.meta.url));
+
+/**
+ * `netguardian serve`: the device daemon (watch, scan, live and periodic sync)
+ * plus the web interface on a loopback address, until SIGINT/SIGTERM. Prints
+ * the address to open (it carries the access token), and the same address as
+ * a `NETGUARDIAN_URL=` line for scripts and tests.
+ */
+export async function serveCommand(
+  ctx: CliContext,
+  dataDir: string,
+  opts: { port: string; host: string; static?: string },
+): Promise<void> {
+  if (!/^\d{1,5}$/.test(opts.port) || Number(opts.port) > 65535)
+    throw new NetGuardianError(
+      'InvalidArgument',
+      `--port must be a port number, not ${opts.port}`,
+      'port',
+    );
+  const service = await createAppService({
+    dataDir,
+    resolveHub: (config) => resolveHub(config, ctx.env),
+    log: ctx.log,
+  });
+  const stopped = new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  try {
+    const server = await startHeadlessServer({
+      service,
+      host: opts.host,
+      port: Number(opts.port),
+      staticDir: opts.static ? path.resolve(opts.static) : defaultStaticDir(),
+      log: ctx.log,
+    });
+    try {
+      ctx.out(`NetGuardian is syncing ${service.root}; open ${server.url} (Ctrl-C to stop)`);
+      ctx.out(`NETGUARDIAN_URL=${server.url}`);
+      service
+        .start()
+        .catch((e: unknown) =>
+          process.stderr.write(`netguardian: the sync could not start: ${(e as Error).message}\n`),
+        );
+      const signal = await stopped;
+      ctx.out(`${signal}: stopping`);
+    } finally {
+      await server.close();
+    }
+  } finally {
+    await service.close();
+  }
+  ctx.out('stopped');
+}
