@@ -205,6 +205,17 @@ function connectCore(restarts = 0): void {
   void host.exited.then((code) => {
     if (code === 'stopped' || quitting) return;
     core?.close();
+    // The window, tray and notifications hear of it like any failure, until the restarted
+    // core pushes its own state.
+    if (lastState !== null)
+      onPush?.({
+        channel: 'state',
+        payload: {
+          ...lastState,
+          phase: 'error',
+          lastError: `The sync service stopped (exit code ${code})${restarts < 3 ? '; restarting it' : ''}`,
+        },
+      });
     if (restarts >= 3) {
       dialog.showErrorBox('NetGuardian stopped syncing', `The sync service exited (${code}).`);
       return;

@@ -199,6 +199,32 @@ describe('main (composition root)', () => {
     expect(finalClose.prevented).toBe(false);
   });
 
+  it('a crashed core shows as an error state in the window, then is restarted', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout'] });
+    try {
+      const t = await boot(true);
+      await vi.waitFor(() => expect(t.core.call).toHaveBeenCalledWith('state:get', {}));
+      t.child.emit('exit', 9);
+      await vi.waitFor(() => expect(t.core.close).toHaveBeenCalled());
+      const send = t.windows[0]?.webContents.send;
+      expect(send).toHaveBeenCalledWith(
+        'netguardian:push',
+        expect.objectContaining({
+          channel: 'state',
+          payload: expect.objectContaining({
+            phase: 'error',
+            lastError: expect.stringContaining('exit code 9'),
+          }),
+        }),
+      );
+      expect(t.fork).toHaveBeenCalledTimes(1);
+      await vi.advanceTimersByTimeAsync(2_000);
+      expect(t.fork).toHaveBeenCalledTimes(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('on quit, asks the core to shut down before letting the app exit', async () => {
     const t = await boot(true);
     t.app.emit('before-quit');
