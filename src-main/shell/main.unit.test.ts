@@ -206,17 +206,11 @@ describe('main (composition root)', () => {
       await vi.waitFor(() => expect(t.core.call).toHaveBeenCalledWith('state:get', {}));
       t.child.emit('exit', 9);
       await vi.waitFor(() => expect(t.core.close).toHaveBeenCalled());
-      const send = t.windows[0]?.webContents.send;
-      expect(send).toHaveBeenCalledWith(
-        'netguardian:push',
-        expect.objectContaining({
-          channel: 'state',
-          payload: expect.objectContaining({
-            phase: 'error',
-            lastError: expect.stringContaining('exit code 9'),
-          }),
-        }),
-      );
+      const pushes = (t.windows[0]?.webContents.send.mock.calls ?? []) as unknown[][];
+      const [, message] = pushes.at(-1) ?? [];
+      expect(pushes.at(-1)?.[0]).toBe('netguardian:push');
+      expect(message).toMatchObject({ channel: 'state', payload: { phase: 'error' } });
+      expect((message as { payload: AppState }).payload.lastError).toContain('exit code 9');
       expect(t.fork).toHaveBeenCalledTimes(1);
       await vi.advanceTimersByTimeAsync(2_000);
       expect(t.fork).toHaveBeenCalledTimes(2);
