@@ -106,6 +106,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
         break;
       }
       case 'synced':
+        syncRuns++;
         if (event.report.changes.length > 0)
           filesChanged(event.report.changes.map((c) => c.entityId));
         factsRefresh.request();
@@ -118,18 +119,32 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
     }
   };
 
+  /**
+   * This device's push frontier on the hub, re-read after every sync run (`syncRuns` counts
+   * them), so a file list never calls a pushed change pending because of a stale value.
+   */
+  let syncRuns = 0;
+  let pushedSeqRun = -1;
+  async function readPushedSeq(): Promise<number | null> {
+    const device = await (opened.host as DeviceHost).device();
+    if (!device.hub) return (pushedSeq = null);
+    if (pushedSeqRun === syncRuns && pushedSeq !== null) return pushedSeq;
+    const run = syncRuns;
+    try {
+      const frontier = await device.hub.store.getFrontier(device.spaceId);
+      pushedSeq = frontier[device.manager.nodeId] ?? 0;
+      pushedSeqRun = run;
+    } catch {
+      // Unreachable: keep what we last knew.
+    }
+    return pushedSeq;
+  }
+
   async function readFacts(): Promise<StateFacts> {
     const h = opened.host as DeviceHost;
     const device = await h.device();
     const status = await device.status();
-    if (device.hub) {
-      try {
-        const frontier = await device.hub.store.getFrontier(device.spaceId);
-        pushedSeq = frontier[device.manager.nodeId] ?? 0;
-      } catch {
-        // Unreachable: keep what we last knew.
-      }
-    } else pushedSeq = null;
+    await readPushedSeq();
     const lastSyncAt = status.sync?.lastSync ? Date.parse(status.sync.lastSync.at) : null;
     return {
       deviceName: h.config.deviceName,
@@ -186,7 +201,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
     host,
     names,
     activity,
-    pushedSeq: () => pushedSeq,
+    pushedSeq: readPushedSeq,
     setLive: (update) => {
       live = update(live);
       statePush.request();

@@ -78,7 +78,7 @@ export function createHandlers(core: ServiceCore): ContractHandlers & {
           db: d.store.client,
           spaceId: d.spaceId,
           thisNode: d.manager.nodeId,
-          pushedSeq: d.hub ? (core.pushedSeq() ?? 0) : null,
+          pushedSeq: d.hub ? ((await core.pushedSeq()) ?? 0) : null,
           nameOf: names.nameOf,
         },
         q,

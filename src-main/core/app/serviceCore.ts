@@ -10,7 +10,7 @@ export interface ServiceCore {
   readonly names: NameBook;
   readonly activity: ActivityLog;
   /** This device's seq the hub holds (push frontier); null without a hub. */
-  pushedSeq(): number | null;
+  pushedSeq(): Promise<number | null>;
   setLive(update: (live: LiveState) => LiveState): void;
   note(draft: ActivityDraft): void;
   publish(message: PushMessage): void;
