@@ -159,10 +159,17 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
     };
   }
 
+  // Reads may overlap (a request's and a throttled one): only a newer read replaces the facts.
+  let reads = 0;
+  let appliedRead = 0;
   const refreshNow = async () => {
     if (closed || !opened.host) return;
+    const read = ++reads;
     try {
-      facts = await readFacts();
+      const fresh = await readFacts();
+      if (read < appliedRead) return;
+      appliedRead = read;
+      facts = fresh;
     } catch (e) {
       log.warn({ error: (e as Error).message }, 'reading the state failed');
       return;
