@@ -1,9 +1,10 @@
 /**
  * (e) Peak memory of the daemon: `netguardian start` (bin/netguardian.mjs, as a user runs it) as
- * a child process, its high-water mark of resident memory (VmHWM in /proc/<pid>/status) read when
+ * a child process, from the CLI bundle that `scripts/build-cli.mjs` builds first (bin runs it
+ * when it is fresh, the TypeScript sources through tsx otherwise), its high-water mark of resident memory (VmHWM in /proc/<pid>/status) read when
  * it has materialized the whole tree of (a) into an empty folder, then SIGTERM and a clean exit
  * (code 0). An idle daemon (empty folder, nothing to sync) is measured the same way: what Node,
- * the TypeScript loader, PGlite's WebAssembly PostgreSQL and the drivers cost before any file.
+ * the CLI's modules, PGlite's WebAssembly PostgreSQL and the drivers cost before any file.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -15,13 +16,22 @@ import { skipTemp } from './initialSync.js';
 import { listFiles, treeDigest, type TreeDigest } from './tree.js';
 import { pollUntil } from './waits.js';
 
-const CLI = path.join(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  'bin',
-  'netguardian.mjs',
-);
+const REPO = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const CLI = path.join(REPO, 'bin', 'netguardian.mjs');
+
+/** `node scripts/build-cli.mjs`: the bundle bin/netguardian.mjs runs when it is fresh. */
+async function buildCli(): Promise<void> {
+  const child = spawn(process.execPath, [path.join(REPO, 'scripts', 'build-cli.mjs')], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  child.stderr.on('data', (b: Buffer) => (err += b.toString('utf8')));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', resolve);
+  });
+  if (code !== 0) throw new Error(`scripts/build-cli.mjs exited ${code}:\n${err.slice(-2000)}`);
+}
 
 export interface ProcessMemory {
   /** Peak resident set (VmHWM), bytes. */
@@ -168,6 +178,7 @@ export async function benchDaemon(options: {
   readonly log?: (message: string) => void;
 }): Promise<DaemonResult> {
   const log = options.log ?? (() => undefined);
+  await buildCli();
   const idle = await idleDaemon(options.hub, options.idleSpaceId);
   log(`idle daemon: peak ${(idle.memory.peakRss / 2 ** 20).toFixed(0)} MiB`);
 

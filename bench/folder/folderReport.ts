@@ -107,7 +107,7 @@ export function folderRows(r: FolderResults): FolderRow[] {
         load: load(l.daemon),
       },
       {
-        metric: '(e) of which idle daemon (Node, loader, PGlite, drivers)',
+        metric: '(e) of which idle daemon (Node, CLI, PGlite, drivers)',
         ours: mib(r.daemon.idle.peakRss),
         syncthing: '—',
         target: '—',
@@ -197,8 +197,9 @@ ${
     ? `- (e) the daemon (\`netguardian start\`, a child process) materialized the tree into an empty
   folder in ${formatMs(e.syncMs)} from its start (identical: ${e.identical ? 'yes' : 'NO'});
   peak ${mib(e.syncing.peakRss)}, resident ${mib(e.syncing.rss)} when complete. An idle daemon
-  (empty folder, nothing to sync) peaks at ${mib(e.idle.peakRss)}. Both run from the TypeScript
-  sources through tsx's loader, as \`bin/netguardian.mjs\` does. Exit codes after SIGTERM:
+  (empty folder, nothing to sync) peaks at ${mib(e.idle.peakRss)}. Both run from the CLI bundle
+  built by \`scripts/build-cli.mjs\` just before (what \`bin/netguardian.mjs\` runs when the bundle
+  is fresh; without it, bin runs the TypeScript sources through tsx). Exit codes after SIGTERM:
   ${e.exitCodes.syncing} (syncing), ${e.exitCodes.idle} (idle).`
     : '- (e) not run.'
 }
