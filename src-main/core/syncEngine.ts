@@ -17,9 +17,18 @@ export interface SyncReport {
   readonly quarantined: readonly ErrorInfo[];
   readonly batches: number;
   readonly durationMs: number;
+  /**
+   * Entities the run changed here, in the order they came in: at most the first
+   * MAX_REPORTED_CHANGES of them (an initial sync of a large folder would otherwise hold every
+   * changed entity's before and after state in memory until the run ends). The materializer
+   * does not depend on this list: it runs per pulled batch.
+   */
   readonly changes: readonly EntityChange[];
   readonly error: string | null;
 }
+
+/** Changes a SyncReport carries at most (see `SyncReport.changes`). */
+export const MAX_REPORTED_CHANGES = 1_000;
 
 export interface SyncProgress {
   readonly direction: 'pull' | 'push';
@@ -180,7 +189,7 @@ export class SyncEngine {
       if (direction !== 'push') {
         const retried = await this.manager.retryQuarantine();
         tally.received += retried.applied;
-        tally.changes.push(...retried.changes);
+        keepChanges(tally, retried.changes);
         await this.pullBatches(tally);
       }
       if (direction !== 'pull') await this.pushBatches(tally);
@@ -251,7 +260,7 @@ export class SyncEngine {
       tally.batches += 1;
       tally.received += report.applied;
       tally.quarantined.push(...report.quarantined);
-      tally.changes.push(...report.changes);
+      keepChanges(tally, report.changes);
       if (this.afterPullBatch) await this.afterPullBatch(report);
       fetched += rows.length;
       for (const r of rows) cursor[r.node_id] = Math.max(cursor[r.node_id] ?? 0, Number(r.seq));
@@ -380,6 +389,12 @@ export class SyncEngine {
     this.closed = true;
     await this.tail;
   }
+}
+
+/** Adds a batch's changes to the run's report, up to MAX_REPORTED_CHANGES. */
+function keepChanges(tally: Tally, changes: readonly EntityChange[]): void {
+  const room = MAX_REPORTED_CHANGES - tally.changes.length;
+  if (room > 0) tally.changes.push(...changes.slice(0, room));
 }
 
 function describeError(e: unknown): string {

@@ -49,12 +49,24 @@ export class ChunkResolver {
 
   /** Fetches ahead the chunks of many small files in one request (bounded by the caller). */
   async prefetch(refs: readonly ChunkRef[]): Promise<void> {
-    const got = await this.resolve(
-      refs.filter((r) => !this.cache.has(r.hash)),
-      [],
-    );
-    // Errors surface again, per file, when the file asks for the chunk.
-    if (got.ok) for (const [hash, bytes] of got.value) this.remember(hash, bytes);
+    this.usePrefetched(await this.fetchAhead(refs));
+  }
+
+  /**
+   * The verified bytes of many small files' chunks, fetched in one request (bounded by the
+   * caller), without touching the chunks prefetched for the files being written now: the
+   * materializer fetches the next group while it writes the current one. A chunk that cannot be
+   * had leaves the result empty; its error surfaces again, per file, when the file asks for it.
+   */
+  async fetchAhead(refs: readonly ChunkRef[]): Promise<Map<string, Uint8Array>> {
+    const got = await this.resolve(refs, []);
+    return got.ok ? got.value : new Map();
+  }
+
+  /** Makes `chunks` the prefetched set that `get` serves from, in place of the previous one. */
+  usePrefetched(chunks: ReadonlyMap<string, Uint8Array>): void {
+    this.clear();
+    for (const [hash, bytes] of chunks) this.remember(hash, bytes);
   }
 
   /**

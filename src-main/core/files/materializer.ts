@@ -72,11 +72,14 @@ export interface Materializer {
   readonly trash: Trash;
 }
 
-/** Small files' chunks are fetched in one request per group of this many bytes. */
-const PREFETCH_BYTES = 16 * 1024 * 1024;
+/**
+ * Small files' chunks are fetched in one request per group of this many bytes; the next group is
+ * fetched while the current one is written, so two groups' bytes are held at most.
+ */
+const PREFETCH_BYTES = 8 * 1024 * 1024;
 const PREFETCH_FILE_MAX = 1024 * 1024;
 /** Files written at once: enough to overlap their fsyncs, few enough to bound memory. */
-const WRITE_CONCURRENCY = 6;
+const WRITE_CONCURRENCY = 8;
 /** Re-check rounds before an entity still changing locally is deferred. */
 const MAX_ROUNDS = 3;
 
@@ -190,8 +193,21 @@ class ApplyRun {
     const isDir = (id: string) => isDirectoryContent(views.get(id)?.content);
     for (const id of present.filter(isDir)) await this.settle(id, views.get(id), indexed.get(id));
     const files = present.filter((id) => !isDir(id));
-    for (const group of this.prefetchGroups(files, views, indexed)) {
-      await this.resolver.prefetch(group.refs);
+    const groups = [...this.prefetchGroups(files, views, indexed)];
+    const resolver = this.resolver;
+    const fetchAhead = (i: number) => {
+      const group = groups[i];
+      if (!group) return undefined;
+      const fetched = resolver.fetchAhead(group.refs);
+      // Awaited below; a failure meanwhile must not count as unhandled.
+      fetched.catch(() => undefined);
+      return fetched;
+    };
+    let ahead = fetchAhead(0);
+    for (const [i, group] of groups.entries()) {
+      resolver.usePrefetched((await ahead) ?? new Map());
+      // The next group's chunks download while this group's files are written.
+      ahead = fetchAhead(i + 1);
       const queue = [...group.ids];
       const worker = async () => {
         for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
@@ -199,8 +215,8 @@ class ApplyRun {
         }
       };
       await Promise.all(Array.from({ length: WRITE_CONCURRENCY }, worker));
-      this.resolver.clear();
     }
+    resolver.clear();
     for (const id of absent) await this.settle(id, views.get(id), indexed.get(id));
     await this.flushIndex();
     if (this.out.conflictCopies.length > 0) {
