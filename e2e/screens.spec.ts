@@ -1,0 +1,81 @@
+/**
+ * Issue 4 point 6: every screen has a screenshot test, saved under e2e/artifacts/screenshots,
+ * in light and dark. One local-only device (no hub) with a few files, one of them with two
+ * versions for the history panel. Each screenshot is checked for what it must show, and the
+ * two colour schemes must really differ.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTempDir, type TempDir } from '../test/support/tempDir.js';
+import { AppPage, type Screen } from './support/appPage.js';
+import { launchChromium } from './support/chromium.js';
+import { serveDevice, type ServedDevice } from './support/servedDevice.js';
+
+let tmp: TempDir;
+let browser: Browser;
+let device: ServedDevice;
+let app: AppPage;
+
+beforeAll(async () => {
+  tmp = await makeTempDir('ng-e2e-screens-');
+  const folder = path.join(tmp.path, 'studio', 'folder');
+  await mkdir(path.join(folder, 'docs'), { recursive: true });
+  await writeFile(path.join(folder, 'docs', 'readme.md'), '# Project\n\nFirst words.\n');
+  await writeFile(path.join(folder, 'budget.csv'), 'item,cost\npaper,3\n');
+  await writeFile(path.join(folder, 'empty.txt'), '');
+  device = await serveDevice({ name: 'studio', root: tmp.path, spaceId: 'screens' });
+  browser = await launchChromium();
+  app = await AppPage.open(browser, device.url, 'studio');
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await device?.stop();
+  await tmp?.cleanup();
+});
+
+const SCREENS: readonly { screen: Screen; shows: RegExp }[] = [
+  { screen: 'Files', shows: /readme\.md/ },
+  { screen: 'Conflicts', shows: /no conflicts/i },
+  { screen: 'Activity', shows: /sync status/i },
+  { screen: 'Devices', shows: /studio/ },
+  { screen: 'Settings', shows: /files not to sync/i },
+];
+
+describe('screens', () => {
+  for (const { screen, shows } of SCREENS) {
+    it(`${screen}: shows what it must, screenshot in light and dark`, async () => {
+      await app.goTo(screen);
+      // Loaded, not a spinner: the text appears once the screen's data arrived.
+      await app.main.getByText(shows).first().waitFor();
+      const background = () =>
+        app.page.evaluate<string>('getComputedStyle(document.body).backgroundColor');
+      await app.page.emulateMedia({ colorScheme: 'light' });
+      const light = { png: await app.page.screenshot(), background: await background() };
+      await app.screenshot(`${screen.toLowerCase()}-light`);
+      await app.page.emulateMedia({ colorScheme: 'dark' });
+      const dark = { png: await app.page.screenshot(), background: await background() };
+      await app.screenshot(`${screen.toLowerCase()}-dark`);
+      await app.page.emulateMedia({ colorScheme: 'light' });
+      // A real picture, and the system's colour scheme is followed.
+      expect(light.png.length).toBeGreaterThan(5_000);
+      expect(dark.background).not.toBe(light.background);
+    });
+  }
+
+  it('History: a file’s versions with restore, screenshot', async () => {
+    await writeFile(path.join(device.folder, 'docs', 'readme.md'), '# Project\n\nSecond words.\n');
+    await app.waitForState('!state.progress.scan');
+    await app.goTo('Files');
+    await app.fileRow('docs/readme.md').click();
+    const history = app.page.getByTestId('history-panel');
+    await history.getByTestId('history-entry').nth(1).waitFor();
+    expect(await history.getByTestId('history-entry').count()).toBeGreaterThanOrEqual(2);
+    await expect(
+      history.getByRole('button', { name: /restore/i }).count(),
+    ).resolves.toBeGreaterThan(0);
+    await app.screenshot('history-light');
+  });
+});

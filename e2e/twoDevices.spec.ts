@@ -1,0 +1,113 @@
+/**
+ * Issue 4 point 6: two real devices (`netguardian serve` child processes, PGlite each) and a
+ * real PostgreSQL hub, each device's UI open in Debian's Chromium. A file dropped on A's window
+ * reaches B's list and folder; a conflict from concurrent edits shows on both review screens,
+ * is settled on A, leaves B's; both folders end identical byte for byte.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { folderTree } from '../test/folderSync/support/folderTree.js';
+import { TestHub } from '../test/folderSync/support/testHub.js';
+import { makeTempDir, type TempDir } from '../test/support/tempDir.js';
+import { AppPage } from './support/appPage.js';
+import { launchChromium } from './support/chromium.js';
+import { serveDevice, type ServedDevice } from './support/servedDevice.js';
+
+let hub: TestHub;
+let tmp: TempDir;
+let browser: Browser;
+let a: ServedDevice;
+let b: ServedDevice;
+let pageA: AppPage;
+let pageB: AppPage;
+
+beforeAll(async () => {
+  hub = await TestHub.create('e2e_two_devices');
+  tmp = await makeTempDir('ng-e2e-');
+  const spaceId = hub.newSpaceId('e2e');
+  const start = async (name: string) => {
+    const creds = await hub.addDevice(name, spaceId);
+    return serveDevice({ name, root: tmp.path, spaceId, hubUrl: creds.connectionString });
+  };
+  [a, b] = await Promise.all([start('laptop'), start('desktop')]);
+  browser = await launchChromium();
+  pageA = await AppPage.open(browser, a.url, 'laptop');
+  pageB = await AppPage.open(browser, b.url, 'desktop');
+});
+
+afterAll(async () => {
+  await browser?.close();
+  const codes = await Promise.all([a?.stop(), b?.stop()]);
+  await hub?.close();
+  await tmp?.cleanup();
+  // A clean shutdown on SIGTERM is part of what we ship.
+  expect(codes.filter((c) => c !== undefined && c !== 0)).toEqual([]);
+});
+
+async function expectSameFolders(): Promise<void> {
+  await Promise.all([pageA.waitForIdle(), pageB.waitForIdle()]);
+  expect(await folderTree(b.folder)).toEqual(await folderTree(a.folder));
+}
+
+describe('two devices through a hub, in the browser', () => {
+  it('a file dropped on A appears in B’s file list and folder', async () => {
+    await pageA.goTo('Files');
+    await pageB.goTo('Files');
+    const text = 'dropped on the laptop’s window\n';
+    await pageA.dropFiles([{ name: 'dropped.txt', text }]);
+
+    await pageA.fileRow('dropped.txt').waitFor();
+    await pageB.fileRow('dropped.txt').waitFor();
+    await pageB.waitForState('state.pending.download === 0');
+    expect(await readFile(path.join(b.folder, 'dropped.txt'), 'utf8')).toBe(text);
+    await expect(pageB.fileRow('dropped.txt').getAttribute('data-state')).resolves.toBe('synced');
+    await expectSameFolders();
+  });
+
+  it('a conflict shows on both review screens, is resolved on A and leaves B', async () => {
+    const file = 'notes/plan.md';
+    await mkdir(path.join(a.folder, 'notes'), { recursive: true });
+    await writeFile(path.join(a.folder, file), 'first plan\n');
+    await pageB.waitForState('state.files >= 2');
+    await expectSameFolders();
+
+    // Both offline from each other (paused), both edit the same file, then both resume.
+    for (const p of [pageA, pageB]) {
+      await p.togglePause();
+      await p.waitForState('state.paused === true');
+    }
+    await writeFile(path.join(a.folder, file), 'plan as the laptop sees it\n');
+    await writeFile(path.join(b.folder, file), 'plan as the desktop sees it\n');
+    await Promise.all([
+      pageA.waitForState('state.pending.upload > 0'),
+      pageB.waitForState('state.pending.upload > 0'),
+    ]);
+    for (const p of [pageA, pageB]) {
+      await p.togglePause();
+      await p.waitForState('state.paused === false');
+    }
+
+    await Promise.all([
+      pageA.waitForState('state.conflicts === 1'),
+      pageB.waitForState('state.conflicts === 1'),
+    ]);
+    for (const p of [pageA, pageB]) {
+      await p.goTo('Conflicts');
+      const card = p.conflictCard(file);
+      await card.waitFor();
+      // Both versions are shown, with their devices.
+      await expect(card.textContent()).resolves.toMatch(/laptop/);
+      await expect(card.textContent()).resolves.toMatch(/desktop/);
+    }
+    await pageA.screenshot('conflicts-laptop');
+
+    await pageA.keepInConflict(file, 'mine');
+    await pageA.conflictCard(file).waitFor({ state: 'detached' });
+    await pageB.conflictCard(file).waitFor({ state: 'detached' });
+    await pageB.waitForState('state.conflicts === 0');
+    expect(await readFile(path.join(b.folder, file), 'utf8')).toBe('plan as the laptop sees it\n');
+    await expectSameFolders();
+  });
+});
