@@ -7,6 +7,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 
 const repo = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const bundle = path.join(repo, 'dist', 'cli', 'main.mjs');
@@ -24,6 +25,11 @@ function bundleIsFresh() {
   }
 }
 
+// The daemon's heap: V8's default sizing lets garbage from a large sync's batches pile up to
+// ~150 MiB of heap before collecting it; favouring size keeps the heap near its live set (the
+// folder bench's (e): peak 468 -> 347 MiB, the sync no slower within noise). Set before any
+// module of the CLI loads.
+setFlagsFromString('--optimize-for-size');
 if (existsSync('.env')) process.loadEnvFile('.env');
 let main;
 if (process.env.NETGUARDIAN_FROM_SOURCES !== '1' && bundleIsFresh()) {
