@@ -66,11 +66,14 @@ async function loadOnce(
       window.__filesRendered = { at: performance.now(), total: e.detail && e.detail.total };
   });`);
   await page.goto(url);
-  const handle = await page.waitForFunction('window.__filesRendered', undefined, {
-    timeout: 120_000,
-    polling: 'raf',
-  });
-  const { at, total } = (await handle.jsonValue()) as { at: number; total: number };
+  // An evaluate, not waitForFunction: the app's CSP forbids the eval that one needs.
+  const { at, total } = await page.evaluate<{
+    at: number;
+    total: number;
+  }>(`new Promise((resolve) => {
+    if (window.__filesRendered) return resolve(window.__filesRendered);
+    window.addEventListener('netguardian:files-rendered', () => resolve(window.__filesRendered));
+  })`);
   return { ms: at, total, page };
 }
 

@@ -17,6 +17,8 @@ export default function setup(): void {
     [path.join(REPO, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'],
     {
       cwd: REPO,
+      // Vitest sets NODE_ENV=test, which would give React's development build.
+      env: { ...process.env, NODE_ENV: 'production' },
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
     },

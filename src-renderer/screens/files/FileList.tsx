@@ -4,6 +4,7 @@ import { useNow } from '../../components/useNow.js';
 import { rowAt } from '../../store/filesSlice.js';
 import { useAppStore } from '../../store/StoreContext.js';
 import { FileRowView, ROW_HEIGHT, rowId } from './FileRowView.js';
+import { announceFilesRendered } from './filesRendered.js';
 
 const OVERSCAN = 12;
 
@@ -22,7 +23,6 @@ export function FileList() {
   const now = useNow();
   const scrollRef = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState(0);
-  const announced = useRef(false);
 
   const virtualizer = useVirtualizer({
     count: total,
@@ -45,9 +45,7 @@ export function FileList() {
   // For e2e: "page load to list" ends when the first real rows are drawn.
   const firstRowReady = rowAt(pages, first) !== undefined;
   useEffect(() => {
-    if (announced.current || !firstRowReady) return;
-    announced.current = true;
-    window.dispatchEvent(new CustomEvent('netguardian:files-rendered', { detail: { total } }));
+    if (firstRowReady) announceFilesRendered(total);
   }, [firstRowReady, total]);
 
   const select = (index: number) => {

@@ -3,6 +3,7 @@ import { dropTargetDir } from '../../components/dropTarget.js';
 import { Empty, ErrorState, Loading } from '../../components/States.js';
 import { useAppStore } from '../../store/StoreContext.js';
 import { FileList } from './FileList.js';
+import { announceFilesRendered } from './filesRendered.js';
 import { HistoryPanel } from './HistoryPanel.js';
 
 /** The synced folder: search, the virtual list, and the selected file's versions. */
@@ -20,6 +21,10 @@ export function FilesScreen() {
   useEffect(() => {
     if (total === null) showFileRange(0, 50);
   }, [total, showFileRange]);
+
+  useEffect(() => {
+    if (total === 0 && query === '') announceFilesRendered(0);
+  }, [total, query]);
 
   let body;
   if (total === null && error !== null)
