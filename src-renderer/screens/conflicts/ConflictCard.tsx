@@ -51,6 +51,12 @@ interface Props {
 }
 
 /** One conflict: both versions side by side, what differs, and the three ways to settle it. */
+const KEEP_CHOICES = [
+  { keep: 'mine', label: 'Keep mine' },
+  { keep: 'theirs', label: 'Keep theirs' },
+  { keep: 'both', label: 'Keep both' },
+] as const;
+
 export function ConflictCard({ conflict, selected, resolving, now, onToggle, onResolve }: Props) {
   const mine = conflict.versions.find((v) => v.side === 'mine');
   const theirs = conflict.versions.find((v) => v.side === 'theirs');
@@ -85,30 +91,17 @@ export function ConflictCard({ conflict, selected, resolving, now, onToggle, onR
       </div>
       <VersionPreview conflict={conflict} />
       <div className="resolve-actions" role="group" aria-label={`Settle ${conflict.path}`}>
-        <button
-          type="button"
-          disabled={resolving}
-          onClick={() => onResolve({ path: conflict.path, keep: 'mine' })}
-          data-testid="keep-mine"
-        >
-          Keep mine
-        </button>
-        <button
-          type="button"
-          disabled={resolving}
-          onClick={() => onResolve({ path: conflict.path, keep: 'theirs' })}
-          data-testid="keep-theirs"
-        >
-          Keep theirs
-        </button>
-        <button
-          type="button"
-          disabled={resolving}
-          onClick={() => onResolve({ path: conflict.path, keep: 'both' })}
-          data-testid="keep-both"
-        >
-          Keep both
-        </button>
+        {KEEP_CHOICES.map(({ keep, label }) => (
+          <button
+            key={keep}
+            type="button"
+            disabled={resolving}
+            onClick={() => onResolve({ path: conflict.path, keep })}
+            data-testid={`keep-${keep}`}
+          >
+            {label}
+          </button>
+        ))}
       </div>
       <p className="muted small">
         Keep mine keeps {mine ? `${mine.device}’s` : 'this device’s'} version, keep theirs keeps{' '}
