@@ -132,6 +132,13 @@ describe('file rows and conflicts', () => {
     ).toBe('synced');
   });
 
+  it('never calls a path this device ignores downloading: it is synced elsewhere', () => {
+    expect(stateOfRow({ ...row, on_disk: false }, true)).toBe('synced');
+    expect(stateOfRow({ ...row, disk_hash: 'old' }, true)).toBe('synced');
+    expect(stateOfRow({ ...row, on_disk: false, unpushed: true }, true)).toBe('pending-upload');
+    expect(stateOfRow({ ...row, on_disk: false, has_conflict: true }, true)).toBe('conflict');
+  });
+
   it('lists the winner first, then each loser with its conflict copy and side', () => {
     const version = (id: string, nodeId: string, timestamp: string, hash: string) => ({
       id,

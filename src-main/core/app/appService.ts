@@ -155,7 +155,11 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
       files: status.files,
       conflicts: status.conflicts,
       pendingUpload: status.sync?.pendingPush ?? 0,
-      pendingDownload: await countPendingDownloads(device.store.client, device.spaceId),
+      pendingDownload: await countPendingDownloads(
+        device.store.client,
+        device.spaceId,
+        device.ignoreRules,
+      ),
     };
   }
 

@@ -1,12 +1,15 @@
 import { DIRECTORY_HASH } from '../../../src-shared/fileKinds.js';
 import type { FilePage, FileRow, FileSyncState } from '../../../src-shared/ipc/contract.js';
+import type { IgnoreRules } from '../files/ignoreRules.js';
 import type { SqlExecutor } from '../store/sqlClient.js';
 
 /**
  * The files screen's rows: a page of the space's existing entities (files and
  * folders) in path order, filtered by a case-insensitive substring, with each
  * row's sync state. Snapshots say what should be; the file index says what is
- * on disk; the log says what this device wrote and the hub may lack.
+ * on disk; the log says what this device wrote and the hub may lack. A path
+ * this device's ignore rules exclude is never written here, so it is never
+ * waiting for a download: it is synced elsewhere (on the hub, on its devices).
  *
  * Cost at 100,000 entries (PGlite): the page query sorts only the matching
  * paths (a narrow sort) and joins the page's rows afterwards, so the sub-plans
@@ -35,9 +38,12 @@ ORDER BY p.entity_id COLLATE "C"`;
 
 const COUNT_MATCHES = `SELECT count(*)::float8 AS n FROM crdt_snapshots s WHERE ${MATCHES}`;
 
-/** Entities that should exist but whose content is not on disk yet (or that should be gone). */
-const COUNT_DOWNLOADS = `
-SELECT count(*)::float8 AS n FROM crdt_snapshots s
+/**
+ * Entities that should exist but whose content is not on disk yet. The ignore rules
+ * (gitignore syntax) are applied to these rows in code; when nothing waits, none return.
+ */
+const SELECT_DOWNLOADS = `
+SELECT s.entity_id, s.content_hash FROM crdt_snapshots s
 LEFT JOIN fs_index f ON f.space_id = s.space_id AND f.path = s.entity_id
 WHERE s.space_id = $1 AND s.file_exists
   AND (f.path IS NULL OR (f.kind = 'file' AND f.hash IS DISTINCT FROM s.content_hash))`;
@@ -67,6 +73,8 @@ export interface FileListContext {
    */
   readonly pushedSeq: number | null;
   readonly nameOf: (nodeId: string) => string;
+  /** This device's current ignore rules. */
+  readonly ignore: IgnoreRules;
 }
 
 export interface FileQuery {
@@ -81,9 +89,14 @@ const wallOfHlc = (hlc: string | null): number | null => {
   return Number.isFinite(wall) ? wall : null;
 };
 
-export function stateOfRow(row: Omit<PageRow, 'entity_id' | 'size'>): FileSyncState {
+/** `excludedHere`: this device's ignore rules leave the path out, so it never arrives here. */
+export function stateOfRow(
+  row: Omit<PageRow, 'entity_id' | 'size'>,
+  excludedHere = false,
+): FileSyncState {
   if (row.has_conflict) return 'conflict';
   if (row.unpushed) return 'pending-upload';
+  if (excludedHere) return 'synced';
   const isDir = row.content_hash === DIRECTORY_HASH;
   if (!row.on_disk) return 'downloading';
   if (!isDir && row.disk_kind === 'file' && row.disk_hash !== row.content_hash)
@@ -98,7 +111,7 @@ function toFileRow(row: PageRow, ctx: FileListContext): FileRow {
     kind: isDir ? 'dir' : 'file',
     size: isDir ? 0 : Number(row.size ?? 0),
     modifiedAt: row.mtime_ms !== null ? Math.round(row.mtime_ms) : wallOfHlc(row.last_hlc),
-    state: stateOfRow(row),
+    state: stateOfRow(row, ctx.ignore.excludes(row.entity_id, isDir)),
     lastDevice: row.last_node_id === null ? null : ctx.nameOf(row.last_node_id),
     executable: !isDir && row.mode !== null && (row.mode & 0o111) !== 0,
   };
@@ -124,6 +137,15 @@ export async function listFiles(ctx: FileListContext, q: FileQuery): Promise<Fil
   return { total, offset: q.offset, rows: rows.map((r) => toFileRow(r, ctx)) };
 }
 
-export async function countPendingDownloads(db: SqlExecutor, spaceId: string): Promise<number> {
-  return Number((await db.query<{ n: number }>(COUNT_DOWNLOADS, [spaceId]))[0]?.n ?? 0);
+export async function countPendingDownloads(
+  db: SqlExecutor,
+  spaceId: string,
+  ignore: IgnoreRules,
+): Promise<number> {
+  const rows = await db.query<{ entity_id: string; content_hash: string | null }>(
+    SELECT_DOWNLOADS,
+    [spaceId],
+  );
+  return rows.filter((r) => !ignore.excludes(r.entity_id, r.content_hash === DIRECTORY_HASH))
+    .length;
 }

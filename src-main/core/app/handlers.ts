@@ -80,6 +80,7 @@ export function createHandlers(core: ServiceCore): ContractHandlers & {
           thisNode: d.manager.nodeId,
           pushedSeq: d.hub ? ((await core.pushedSeq()) ?? 0) : null,
           nameOf: names.nameOf,
+          ignore: d.ignoreRules,
         },
         q,
       );

@@ -202,6 +202,11 @@ export class Device {
     return this.manager.spaceId;
   }
 
+  /** The folder's ignore rules as last read (at open, each full scan, each change of the file). */
+  get ignoreRules(): IgnoreRules {
+    return this.ignoreHolder.get();
+  }
+
   private emit(event: DeviceEvent): void {
     this.options.onEvent?.(event);
   }

@@ -60,4 +60,16 @@ export class IgnoreRules {
   ignoresDir(relPath: string): boolean {
     return this.matcher.ignores(relPath.endsWith('/') ? relPath : `${relPath}/`);
   }
+
+  /**
+   * Whether an entry is left out on this device: our temp files, or a rule on
+   * the path itself or on a folder above it. The scanner, the materializer and
+   * the file list all ask this, so they agree on what this device never writes.
+   */
+  excludes(relPath: string, isDir: boolean): boolean {
+    if (relPath.slice(relPath.lastIndexOf('/') + 1).startsWith(TEMP_PREFIX)) return true;
+    for (let i = relPath.indexOf('/'); i !== -1; i = relPath.indexOf('/', i + 1))
+      if (this.ignoresDir(relPath.slice(0, i))) return true;
+    return isDir ? this.ignoresDir(relPath) : this.ignoresFile(relPath);
+  }
 }

@@ -14,7 +14,6 @@ import { ChunkResolver, fileMode, writeTempFile } from './contentWriter.js';
 import { indexEntryOf, matchesDisk, type FileIndex, type IndexEntry } from './fileIndex.js';
 import { TEMP_PREFIX, type IgnoreRules } from './ignoreRules.js';
 import {
-  ancestorsOf,
   entityAbsPath,
   lstatOrUndefined,
   prepareTarget,
@@ -156,11 +155,8 @@ class ApplyRun {
 
   private ignored(p: string, isDir: boolean): boolean {
     const rules = this.options.ignore?.();
-    const name = p.slice(p.lastIndexOf('/') + 1);
-    if (name.startsWith(TEMP_PREFIX)) return true;
-    if (!rules) return false;
-    if (ancestorsOf(p).some((a) => rules.ignoresDir(a))) return true;
-    return isDir ? rules.ignoresDir(p) : rules.ignoresFile(p);
+    if (rules) return rules.excludes(p, isDir);
+    return p.slice(p.lastIndexOf('/') + 1).startsWith(TEMP_PREFIX);
   }
 
   async apply(entityIds: readonly string[]): Promise<void> {

@@ -12,8 +12,8 @@ import { childLogger, type Logger } from '../log.js';
 import { Mutex } from '../mutex.js';
 import { hashFile } from './fileHasher.js';
 import { diskStatOf, sameStat, type FileIndex, type IndexEntry } from './fileIndex.js';
-import { TEMP_PREFIX, type IgnoreRules } from './ignoreRules.js';
-import { ancestorsOf, checkAncestors, lstatOrUndefined } from './safePaths.js';
+import type { IgnoreRules } from './ignoreRules.js';
+import { checkAncestors, lstatOrUndefined } from './safePaths.js';
 import {
   decideGone,
   decidePresent,
@@ -218,10 +218,7 @@ class ScanRun {
   }
 
   private isIgnored(p: string, isDir: boolean): boolean {
-    const name = p.slice(p.lastIndexOf('/') + 1);
-    if (name.startsWith(TEMP_PREFIX)) return true;
-    if (ancestorsOf(p).some((a) => this.rules.ignoresDir(a))) return true;
-    return isDir ? this.rules.ignoresDir(p) : this.rules.ignoresFile(p);
+    return this.rules.excludes(p, isDir);
   }
 
   // ---- collecting -------------------------------------------------------------
