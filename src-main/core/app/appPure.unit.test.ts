@@ -58,9 +58,9 @@ describe('activity in plain words', () => {
     expect(describeDeviceEvent({ type: 'local-change', summary }, ctx)).toEqual([
       { kind: 'change', message: 'Files in this folder: 2 added, 1 changed' },
     ]);
-    expect(describeDeviceEvent({ type: 'error', message: 'disk full' }, ctx)[0]?.kind).toBe(
-      'error',
-    );
+    expect(
+      describeDeviceEvent({ type: 'error', source: 'scan', message: 'disk full' }, ctx)[0]?.kind,
+    ).toBe('error');
     expect(describeDeviceEvent({ type: 'upload', bytes: 1, chunks: 1 }, ctx)).toEqual([]);
   });
 

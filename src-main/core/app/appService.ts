@@ -236,7 +236,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
         await host.start();
       } catch (e) {
         const message = `Starting the sync failed: ${(e as Error).message}`;
-        live = { ...live, lastError: { message, offline: false } };
+        live = { ...live, lastError: { message, offline: false, source: 'start' } };
         note({ kind: 'error', message });
         throw e;
       } finally {

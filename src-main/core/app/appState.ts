@@ -1,5 +1,5 @@
 import type { AppPhase, AppState, Progress } from '../../../src-shared/ipc/contract.js';
-import type { DeviceEvent } from '../device/device.js';
+import type { DeviceErrorSource, DeviceEvent } from '../device/device.js';
 
 /**
  * The app's state at a glance, derived without I/O: `reduceLive` folds the
@@ -16,8 +16,29 @@ export interface LiveState {
   readonly scan: Progress | null;
   readonly upload: Progress | null;
   readonly download: Progress | null;
-  /** The last failure in plain words; `offline` when it was the hub being unreachable. */
-  readonly lastError: { readonly message: string; readonly offline: boolean } | null;
+  /**
+   * The last failure in plain words; `offline` when it was the hub being unreachable.
+   * It holds until what failed (its `source`) later succeeds; see `clearedBy`.
+   */
+  readonly lastError: LastError | null;
+}
+
+export interface LastError {
+  readonly message: string;
+  readonly offline: boolean;
+  readonly source: DeviceErrorSource;
+}
+
+/**
+ * The error left after a success: a completed scan clears a scan failure (a failed
+ * watcher is replaced by rescans, so one that completes means changes are seen again);
+ * a successful sync clears a sync failure and a failed start (the daemon syncs again).
+ * A local-only device never syncs, so its scan failures must clear on a scan.
+ */
+function clearedBy(error: LastError | null, success: 'scan' | 'sync'): LastError | null {
+  if (error === null) return null;
+  const clears = success === 'scan' ? error.source === 'scan' : error.source !== 'scan';
+  return clears ? null : error;
 }
 
 /** What the store and the config say (read after changes, throttled). */
@@ -48,7 +69,8 @@ export function reduceLive(live: LiveState, event: DeviceEvent): LiveState {
   switch (event.type) {
     case 'scan': {
       const p = event.progress;
-      if (p.phase === 'done') return { ...live, scan: null };
+      if (p.phase === 'done')
+        return { ...live, scan: null, lastError: clearedBy(live.lastError, 'scan') };
       const hashing = p.phase === 'hashing';
       return {
         ...live,
@@ -95,14 +117,17 @@ export function reduceLive(live: LiveState, event: DeviceEvent): LiveState {
         download: null,
         lastError:
           error === null
-            ? null
-            : { message: `Sync failed: ${error}`, offline: looksOffline(error) },
+            ? clearedBy(live.lastError, 'sync')
+            : { message: `Sync failed: ${error}`, offline: looksOffline(error), source: 'sync' },
       };
     }
     case 'local-change':
-      return live;
+      return { ...live, lastError: clearedBy(live.lastError, 'scan') };
     case 'error':
-      return { ...live, lastError: { message: event.message, offline: false } };
+      return {
+        ...live,
+        lastError: { message: event.message, offline: false, source: event.source },
+      };
     default: {
       const never: never = event;
       throw new Error(`unhandled device event ${JSON.stringify(never)}`);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { DeviceErrorSource, DeviceEvent } from '../device/device.js';
 import type { SyncReport } from '../syncEngine.js';
 import { buildAppState, initialLive, phaseOf, reduceLive, type StateFacts } from './appState.js';
 
@@ -60,7 +61,7 @@ describe('phaseOf', () => {
       hub: { description: 'h', connected: false },
     };
     expect(phaseOf(offline, syncing)).toBe('offline');
-    const failed = reduceLive(syncing, { type: 'error', message: 'disk full' });
+    const failed = reduceLive(syncing, { type: 'error', source: 'scan', message: 'disk full' });
     expect(phaseOf(offline, failed)).toBe('error');
   });
 
@@ -78,6 +79,84 @@ describe('phaseOf', () => {
 
   it('without a hub is never offline', () => {
     expect(phaseOf({ ...facts, hub: null }, started)).toBe('synced');
+  });
+});
+
+describe('an error clears when what failed later succeeds', () => {
+  const localOnly: StateFacts = { ...facts, hub: null, pendingUpload: 0, pendingDownload: 0 };
+  const scanDone: DeviceEvent = {
+    type: 'scan',
+    progress: {
+      phase: 'done',
+      filesSeen: 3,
+      toHash: 0,
+      hashed: 0,
+      bytesToHash: 0,
+      bytesHashed: 0,
+    },
+  };
+  const localChange: DeviceEvent = {
+    type: 'local-change',
+    summary: {
+      scanned: 3,
+      hashed: 1,
+      bytesHashed: 10,
+      created: 1,
+      updated: 0,
+      deleted: 0,
+      skippedSymlinks: 0,
+      busy: 0,
+      errors: [],
+    },
+  };
+  const error = (source: DeviceErrorSource, message = 'boom'): DeviceEvent => ({
+    type: 'error',
+    source,
+    message,
+  });
+
+  it('lets a local-only device leave the error state: a failed watcher, then a rescan that completes', () => {
+    const failed = reduceLive(started, error('scan', 'file watcher failed (EMFILE)'));
+    expect(phaseOf(localOnly, failed)).toBe('error');
+    expect(buildAppState(localOnly, failed).lastError).toMatch(/watcher failed/);
+    const rescanned = reduceLive(failed, scanDone);
+    expect(phaseOf(localOnly, rescanned)).toBe('synced');
+    expect(buildAppState(localOnly, rescanned).lastError).toBeNull();
+  });
+
+  it('clears a failed rescan on a local change that was scanned', () => {
+    const failed = reduceLive(started, error('scan', 'rescan failed: EACCES'));
+    expect(phaseOf(localOnly, failed)).toBe('error');
+    expect(phaseOf(localOnly, reduceLive(failed, localChange))).toBe('synced');
+  });
+
+  it('keeps a sync failure through scans, and clears it on the next successful sync', () => {
+    const failed = reduceLive(started, error('sync', 'relation "x" does not exist'));
+    const scanned = reduceLive(reduceLive(failed, scanDone), localChange);
+    expect(phaseOf(facts, scanned)).toBe('error');
+    expect(phaseOf(facts, reduceLive(scanned, { type: 'synced', report: synced(null) }))).toBe(
+      'synced',
+    );
+    const reported = reduceLive(started, { type: 'synced', report: synced('permission denied') });
+    expect(phaseOf(facts, reduceLive(reported, scanDone))).toBe('error');
+    expect(phaseOf(facts, reduceLive(reported, { type: 'synced', report: synced(null) }))).toBe(
+      'synced',
+    );
+  });
+
+  it('keeps a scan failure through a sync, which says nothing of the folder', () => {
+    const failed = reduceLive(started, error('scan'));
+    expect(phaseOf(facts, reduceLive(failed, { type: 'synced', report: synced(null) }))).toBe(
+      'error',
+    );
+  });
+
+  it('keeps a failed start through scans; a successful sync clears it', () => {
+    const failed = reduceLive(started, error('start', 'Starting the sync failed: x'));
+    expect(phaseOf(facts, reduceLive(failed, scanDone))).toBe('error');
+    expect(phaseOf(facts, reduceLive(failed, { type: 'synced', report: synced(null) }))).toBe(
+      'synced',
+    );
   });
 });
 

@@ -117,11 +117,13 @@ export class DeviceHost {
         await writeDeviceConfig(this.options.dataDir, previous);
         const device = await DeviceHost.openDevice(this.options, previous);
         if (this.started)
-          device
-            .start()
-            .catch((err: unknown) =>
-              this.options.onEvent({ type: 'error', message: (err as Error).message }),
-            );
+          device.start().catch((err: unknown) =>
+            this.options.onEvent({
+              type: 'error',
+              source: 'start',
+              message: (err as Error).message,
+            }),
+          );
         failure = e instanceof Error ? e : new Error(JSON.stringify(e));
         return device;
       }

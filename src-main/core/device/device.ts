@@ -30,6 +30,12 @@ import { SyncEngine, type SyncReport, type SyncStatus } from '../syncEngine.js';
 import { uploadChunksFor } from './chunkUpload.js';
 import { entitiesOutOfStep } from './reconcile.js';
 
+/**
+ * What failed, so that a later success of the same kind can clear it: `scan` (the watcher,
+ * a rescan, scanning changed files), `sync` (a sync run), `start` (starting the daemon).
+ */
+export type DeviceErrorSource = 'scan' | 'sync' | 'start';
+
 /** What a device reports while it works: the CLI prints it, the app pushes it to the UI. */
 export type DeviceEvent =
   | { readonly type: 'scan'; readonly progress: ScanProgress }
@@ -43,7 +49,7 @@ export type DeviceEvent =
     }
   | { readonly type: 'synced'; readonly report: SyncReport }
   | { readonly type: 'local-change'; readonly summary: ScanSummary }
-  | { readonly type: 'error'; readonly message: string };
+  | { readonly type: 'error'; readonly source: DeviceErrorSource; readonly message: string };
 
 export interface DeviceOptions {
   readonly dataDir: string;
@@ -248,8 +254,10 @@ export class Device {
         isDir ? this.ignoreHolder.get().ignoresDir(rel) : this.ignoreHolder.get().ignoresFile(rel),
       onPaths: (paths) => void this.onLocalPaths(paths),
       onError: (e) => {
+        // The rescans stand in for the watcher: the next one that completes clears this.
         this.emit({
           type: 'error',
+          source: 'scan',
           message: `file watcher failed (${e.message}); falling back to a rescan every minute`,
         });
         this.scheduleRescans(60_000);
@@ -270,7 +278,11 @@ export class Device {
       this.scan()
         .then(() => this.requestSync())
         .catch((e: unknown) =>
-          this.emit({ type: 'error', message: `rescan failed: ${(e as Error).message}` }),
+          this.emit({
+            type: 'error',
+            source: 'scan',
+            message: `rescan failed: ${(e as Error).message}`,
+          }),
         );
     }, intervalMs);
     this.rescanTimer.unref();
@@ -288,6 +300,7 @@ export class Device {
     } catch (e) {
       this.emit({
         type: 'error',
+        source: 'scan',
         message: `scanning changed files failed: ${(e as Error).message}`,
       });
     }
@@ -301,7 +314,9 @@ export class Device {
       this.syncRequested = undefined;
       engine
         .bidirectionalSync()
-        .catch((e: unknown) => this.emit({ type: 'error', message: (e as Error).message }));
+        .catch((e: unknown) =>
+          this.emit({ type: 'error', source: 'sync', message: (e as Error).message }),
+        );
     }, 0);
   }
 
