@@ -5,6 +5,7 @@ import { NetGuardianError } from '../../src-shared/errors.js';
 import { normalizeEntityPath, validateId } from '../../src-shared/paths.js';
 import { CRDTFileHandler } from '../core/device/crdtFileHandler.js';
 import { Device } from '../core/device/device.js';
+import { restoreVersion } from '../core/device/restoreVersion.js';
 import {
   dataPaths,
   readDeviceConfig,
@@ -316,23 +317,15 @@ export async function restoreCommand(
       );
     if (matches.length > 1)
       fail(`version ${version} is ambiguous: give more characters`, 'version');
-    const content = (matches[0] as (typeof matches)[number]).data.content as NonNullable<
-      FileView['content']
-    >;
-    const current = await device.manager.getFileState(id);
-    const written = current?.exists
-      ? await device.manager.updateFileState(id, { content })
-      : await device.manager.createFileState(id, { content });
-    if (!written.ok) throw written.error;
-    const applied = await device.materializer.apply([id]);
-    const failed = applied.errors.find((e) => e.path === id);
-    if (failed)
-      throw new NetGuardianError(
-        failed.code,
-        `restored ${id} in the history, but its content could not be written: ${failed.message}`,
-      );
+    const eventId = (matches[0] as (typeof matches)[number]).eventId;
+    // Refuses, writing nothing, when the version's bytes are gone from the folder and the hub.
+    const { restored } = await restoreVersion(device, id, eventId);
+    if (!restored) {
+      ctx.out(`${id} already holds version ${eventId}: nothing to restore`);
+      return;
+    }
     if (device.hub) await device.hub.engine.bidirectionalSync();
-    ctx.out(`restored ${id} to version ${(matches[0] as (typeof matches)[number]).eventId}`);
+    ctx.out(`restored ${id} to version ${eventId}`);
   });
 }
 

@@ -2,12 +2,13 @@ import { NetGuardianError } from '../../../src-shared/errors.js';
 import type { ContractHandlers, ResolveOutcome } from '../../../src-shared/ipc/contract.js';
 import { normalizeEntityPath } from '../../../src-shared/paths.js';
 import type { Device } from '../device/device.js';
+import { contentOfEvent, restoreVersion } from '../device/restoreVersion.js';
 import { entityAbsPath } from '../files/safePaths.js';
 import type { ServiceCore } from './serviceCore.js';
 import { conflictInfoOf } from './conflictView.js';
 import { listDevices } from './devices.js';
 import { listFiles } from './fileList.js';
-import { contentOfEvent, historyOf, restoreVersion } from './history.js';
+import { historyOf } from './history.js';
 import { testHub } from './hubTest.js';
 import { importPaths } from './importFiles.js';
 import { receiveUpload, type UploadResult } from './receiveUpload.js';
@@ -133,8 +134,10 @@ export function createHandlers(core: ServiceCore): ContractHandlers & {
 
     'history:restore': async ({ path, eventId }) => {
       const id = entityIdOf('history:restore', path);
-      const result = await restoreVersion(await device(), id, eventId);
+      const d = await device();
+      const result = await restoreVersion(d, id, eventId);
       if (result.restored) {
+        d.requestSync();
         core.note({ kind: 'change', message: `Restored an earlier version of ${id}`, path: id });
         core.publish({ channel: 'files:changed', payload: { paths: [id] } });
         core.refresh();

@@ -3,29 +3,20 @@ import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { ContentRef } from '../../../src-shared/events/event.js';
 import type { VersionContent } from '../../../src-shared/ipc/contract.js';
-import type { ChunkStore } from '../files/chunkStore.js';
+import { localCopies, type ContentSources } from '../files/contentSources.js';
 import { ChunkResolver } from '../files/contentWriter.js';
-import { diskStatOf, sameStat, type FileIndex } from '../files/fileIndex.js';
-import { lstatOrUndefined, resolveExisting } from '../files/safePaths.js';
 import { imageMimeOf } from './conflictView.js';
 
 /**
  * The bytes of one version of a file, for a preview: from a file on this
  * device that holds exactly that content (the file itself, its conflict copy,
  * or any copy elsewhere in the folder, found by hash in the file index), else
- * from the hub's chunks, verified. Only the first `cap` bytes are read.
+ * from the hub's chunks, verified (see files/contentSources.ts). Only the
+ * first `cap` bytes are read.
  */
 
 export const TEXT_CAP = 1024 * 1024;
 export const IMAGE_CAP = 5 * 1024 * 1024;
-
-export interface ContentSources {
-  readonly root: string;
-  readonly index: FileIndex;
-  /** The hub's chunk store; null without a hub. */
-  readonly chunks: ChunkStore | null;
-  readonly spaceId: string;
-}
 
 interface Head {
   readonly bytes: Uint8Array;
@@ -33,35 +24,6 @@ interface Head {
 }
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-
-/** A file in the folder that holds exactly `content` now (unchanged since it was indexed). */
-async function localCopies(sources: ContentSources, content: ContentRef) {
-  const out: { abs: string; size: number }[] = [];
-  for (const entry of await sources.index.withContent([content.hash])) {
-    const abs = await resolveExisting(sources.root, entry.path);
-    if (!abs.ok || abs.value === undefined) continue;
-    const st = await lstatOrUndefined(abs.value);
-    // Changed since it was indexed: it may no longer hold this version.
-    if (st?.isFile() && sameStat(entry, diskStatOf(st)))
-      out.push({ abs: abs.value, size: st.size });
-  }
-  return out;
-}
-
-/** Whether a version's whole content can be had: a local copy, or every chunk on the hub. */
-export async function contentAvailable(
-  sources: ContentSources,
-  content: ContentRef,
-): Promise<boolean> {
-  if (content.size === 0) return true;
-  if ((await localCopies(sources, content)).length > 0) return true;
-  if (!sources.chunks || !content.chunks || content.chunks.length === 0) return false;
-  const missing = await sources.chunks.missing(
-    sources.spaceId,
-    content.chunks.map((c) => c.hash),
-  );
-  return missing.length === 0;
-}
 
 async function readLocalHead(
   sources: ContentSources,

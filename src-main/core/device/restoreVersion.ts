@@ -1,0 +1,71 @@
+import { NetGuardianError } from '../../../src-shared/errors.js';
+import type { ContentRef, CrdtEvent } from '../../../src-shared/events/event.js';
+import { writesTombstone } from '../../../src-shared/events/event.js';
+import { contentAvailable } from '../files/contentSources.js';
+import type { Device } from './device.js';
+
+/**
+ * Restoring an earlier version of a file, for the app and the CLI alike: a
+ * restore is a new change whose content is the old version's, so it syncs like
+ * any edit and the history keeps growing. The caller syncs afterwards, its way
+ * (the app asks the daemon, the CLI runs one sync).
+ */
+
+/** The content an event of this entity wrote, or a clear error. */
+export async function contentOfEvent(
+  device: Device,
+  entityId: string,
+  eventId: string,
+): Promise<{ event: CrdtEvent; content: ContentRef | null }> {
+  const event = await device.store.getEvent(eventId);
+  if (!event || event.spaceId !== device.spaceId || event.entityId !== entityId)
+    throw new NetGuardianError('NotFound', `${entityId} has no version ${eventId}`, 'eventId');
+  return { event, content: writesTombstone(event) ? null : (event.data.content ?? null) };
+}
+
+/**
+ * Writes the version's content as the file's new state and onto the disk. Nothing is
+ * written when the version's bytes are nowhere this device can reach (a file that would
+ * never arrive), nor when the file already holds them (`restored: false`).
+ */
+export async function restoreVersion(
+  device: Device,
+  entityId: string,
+  eventId: string,
+): Promise<{ restored: boolean }> {
+  const { content } = await contentOfEvent(device, entityId, eventId);
+  if (!content)
+    throw new NetGuardianError(
+      'InvalidArgument',
+      `version ${eventId} of ${entityId} is a deletion or holds no content: pick a version with content`,
+      'eventId',
+    );
+  const sources = {
+    root: device.root,
+    index: device.index,
+    chunks: device.hub?.chunks ?? null,
+    spaceId: device.spaceId,
+  };
+  if (!(await contentAvailable(sources, content)))
+    throw new NetGuardianError(
+      'NotFound',
+      `version ${eventId} of ${entityId} is no longer stored anywhere this device can reach (not in the folder${device.hub ? ' nor on the hub' : '; without a hub, old versions are kept only while a copy exists'})`,
+      'eventId',
+    );
+  const current = await device.manager.getFileState(entityId);
+  if (current?.exists && current.content?.hash === content.hash && current.conflicts.length === 0)
+    return { restored: false };
+  const written = current?.exists
+    ? await device.manager.updateFileState(entityId, { content })
+    : await device.manager.createFileState(entityId, { content });
+  if (!written.ok) throw written.error;
+  const applied = await device.materializer.apply([entityId]);
+  const failed = applied.errors.find((e) => e.path === entityId);
+  if (failed)
+    throw new NetGuardianError(
+      failed.code,
+      `restored ${entityId} in the history, but its content could not be written: ${failed.message}`,
+      'path',
+    );
+  return { restored: true };
+}
