@@ -157,14 +157,17 @@ export async function runUiSuite(options: {
       loaded.last,
       scrollScript(FILE_LIST_SELECTOR, sizes.scrollFrames),
     );
-    const rowHeight = Number(
+    // The virtual list's height is rows × row height; rows themselves may still be placeholders
+    // right after a fast scroll (their page not fetched yet), so measure the list, not a row.
+    const listHeight = Number(
       await loaded.last.evaluate(
-        `(document.querySelector('[data-testid="file-row"]') || {}).offsetHeight || 0`,
+        `(document.querySelector(${JSON.stringify(FILE_LIST_SELECTOR)}) || {}).scrollHeight || 0`,
       ),
     );
+    const rowHeight = loaded.total > 0 ? listHeight / loaded.total : 0;
     const scrolledRows = rowHeight > 0 ? Math.round(Number(scroll.result) / rowHeight) : 0;
     const baselinePage = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    const height = Math.max(800, sizes.files * Math.max(rowHeight, 1));
+    const height = Math.max(800, listHeight);
     await baselinePage.setContent(
       `<div id="s" style="height:700px;overflow:auto"><div style="height:${Math.min(height, 3.3e7)}px;background:linear-gradient(#eee,#999)"></div></div>`,
     );
