@@ -32,6 +32,7 @@ const UI_PACKAGES = ['react', 'react-dom', 'zustand'].map((name) => ({
 export default tseslint.config(
   {
     ignores: [
+      '.scratch-*',
       '.scratch-*/**',
       '**/dist/**',
       '**/node_modules/**',
