@@ -304,6 +304,11 @@ export class SyncEngine {
     return this.onProgress ? store.countAboveFrontier(this.spaceId, frontier) : 0;
   }
 
+  /** The newest successful sync run on record, without the counts `getSyncStatus` adds. */
+  async lastSync(): Promise<SyncLogEntry | null> {
+    return (await this.syncLog.recent(this.spaceId, 50)).find((r) => r.status === 'ok') ?? null;
+  }
+
   async getSyncStatus(): Promise<SyncStatus> {
     // Ask the peer for its frontier; when it is unreachable, answer from what we last knew.
     try {

@@ -11,11 +11,11 @@ import type { SqlExecutor } from '../store/sqlClient.js';
  * this device's ignore rules exclude is never written here, so it is never
  * waiting for a download: it is synced elsewhere (on the hub, on its devices).
  *
- * Cost at 100,000 entries (PGlite): the page query sorts only the matching
- * paths (a narrow sort) and joins the page's rows afterwards, so the sub-plans
- * run for `limit` rows only; about 50 ms for the first page and 200 ms for the
- * last, measured. An index on the path would serve the first pages faster but
- * not the deep ones (a heap fetch per skipped row), so there is none.
+ * Cost at 100,000 entries (PGlite): the page query reads the matching paths
+ * in order from `crdt_snapshots_existing_by_path` (migration 0011) and joins
+ * the page's rows afterwards, so the sub-plans run for `limit` rows only; about
+ * 50 ms for the first page (it was 450 ms when every page sorted all paths).
+ * A deep page still walks the skipped rows; a filtered one scans every path.
  */
 
 /** `$2`: the lower-case query, '' for all. `strpos(lower(..))` on both sides agrees in any locale. */

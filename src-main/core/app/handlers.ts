@@ -147,13 +147,14 @@ export function createHandlers(core: ServiceCore): ContractHandlers & {
 
     'devices:list': async () => {
       const d = await device();
-      const state = await core.state();
+      // Not `core.state()`: that recounts every file only to learn when the last sync was.
+      const lastSync = d.hub ? await d.hub.engine.lastSync() : null;
       return listDevices({
         db: d.store.client,
         spaceId: d.spaceId,
         thisNode: d.manager.nodeId,
         nameOf: names.nameOf,
-        lastSyncAt: state.lastSyncAt,
+        lastSyncAt: lastSync ? Date.parse(lastSync.at) : null,
       });
     },
 

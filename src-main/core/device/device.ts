@@ -357,10 +357,10 @@ export class Device {
   }
 
   async status(): Promise<DeviceStatus> {
-    const counts = await this.store.countSnapshots(this.spaceId);
-    const quarantined = await this.manager.quarantine.count(this.spaceId);
-    let sync: SyncStatus | null = null;
-    if (this.hub) sync = await this.hub.engine.getSyncStatus();
+    // The sync status counts the snapshots and the quarantine already: one scan, not two.
+    const sync: SyncStatus | null = this.hub ? await this.hub.engine.getSyncStatus() : null;
+    const counts = sync ?? (await this.store.countSnapshots(this.spaceId));
+    const quarantined = sync?.quarantined ?? (await this.manager.quarantine.count(this.spaceId));
     return {
       folder: this.root,
       deviceName: this.options.config.deviceName,
