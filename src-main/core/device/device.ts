@@ -24,6 +24,7 @@ import { watchFolder, type FolderWatcher } from '../files/watcher.js';
 import { openHubAsDevice } from '../hub/hubSchema.js';
 import { childLogger, type Logger } from '../log.js';
 import { EventStore } from '../store/eventStore.js';
+import { PlannerStatistics } from '../store/plannerStatistics.js';
 import type { PgClientOptions } from '../store/pgClient.js';
 import { openPgliteClient } from '../store/pgliteClient.js';
 import { SyncEngine, type SyncReport, type SyncStatus } from '../syncEngine.js';
@@ -106,6 +107,7 @@ export class Device {
       | undefined,
     private readonly ownsStore: boolean,
     ignoreHolder: { set(rules: IgnoreRules): void; get(): IgnoreRules },
+    private readonly statistics: PlannerStatistics,
   ) {
     this.log = childLogger(options.log, 'device');
     this.ignoreHolder = ignoreHolder;
@@ -130,6 +132,7 @@ export class Device {
         ...(options.log ? { log: options.log } : {}),
       });
       const index = new FileIndex(store.client, config.spaceId);
+      const statistics = new PlannerStatistics(store.client);
       let rules = await loadIgnoreRules(root);
       const ignoreHolder = { set: (r: IgnoreRules) => (rules = r), get: () => rules };
       const emit = options.onEvent ?? (() => undefined);
@@ -182,6 +185,7 @@ export class Device {
             if (report.changes.length === 0) return;
             const applied = await materializer.apply(report.changes.map((c) => c.entityId));
             emit({ type: 'download', report: applied });
+            await statistics.noteChanges(report.changes.length);
           },
         });
         hub = { ...hub, engine };
@@ -197,6 +201,7 @@ export class Device {
         hub,
         ownsStore,
         ignoreHolder,
+        statistics,
       );
     } catch (e) {
       if (ownsStore) await store.close();
@@ -221,8 +226,9 @@ export class Device {
   async scan(): Promise<ScanSummary> {
     this.ignoreHolder.set(await loadIgnoreRules(this.root));
     const summary = await this.scanner.fullScan();
-    if (summary.created + summary.updated + summary.deleted > 0)
-      this.emit({ type: 'local-change', summary });
+    const changed = summary.created + summary.updated + summary.deleted;
+    if (changed > 0) this.emit({ type: 'local-change', summary });
+    await this.statistics.noteChanges(changed);
     return summary;
   }
 
