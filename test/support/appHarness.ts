@@ -8,7 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createAppService, type AppService } from '../../src-main/core/app/appService.js';
 import { writeDeviceConfig, type DeviceConfig } from '../../src-main/core/deviceConfig.js';
-import type { PushMessage } from '../../src-shared/ipc/contract.js';
+import type { FileRow, PushMessage } from '../../src-shared/ipc/contract.js';
 import { makeTempDir, type TempDir } from './tempDir.js';
 
 export interface AppHarness {
@@ -96,4 +96,10 @@ export async function openAppHarness(
       if (!options.dir) await dir.cleanup();
     },
   };
+}
+
+/** The files screen's row for exactly `relPath` (a search by its path, as the UI does). */
+export async function fileRow(service: AppService, relPath: string): Promise<FileRow | undefined> {
+  const page = await service['files:list']({ query: relPath, offset: 0, limit: 10 });
+  return page.rows.find((r) => r.path === relPath);
 }

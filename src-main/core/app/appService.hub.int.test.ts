@@ -1,8 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppService } from './appService.js';
-import { openAppHarness, type AppHarness } from '../../../test/support/appHarness.js';
+import { fileRow, openAppHarness, type AppHarness } from '../../../test/support/appHarness.js';
 import { pgAdminUrl } from '../../../test/support/freshDatabase.js';
 import { TestHub } from '../../../test/folderSync/support/testHub.js';
 
@@ -33,18 +32,15 @@ afterAll(async () => {
   await hub?.close();
 });
 
-const row = async (service: AppService, p: string) =>
-  (await service['files:list']({ query: p, offset: 0, limit: 10 })).rows.find((r) => r.path === p);
-
 describe('AppService with a hub', () => {
   it('shows a local change as pending upload while paused, synced once pushed and received', async () => {
     await writeFile(path.join(alpha.folder, 'doc.txt'), 'base');
     await beta.until(
-      async () => (await row(beta.service, 'doc.txt'))?.state === 'synced',
+      async () => (await fileRow(beta.service, 'doc.txt'))?.state === 'synced',
       'doc.txt on beta',
     );
     expect(await readFile(path.join(beta.folder, 'doc.txt'), 'utf8')).toBe('base');
-    expect((await row(beta.service, 'doc.txt'))?.lastDevice).toBe('alpha');
+    expect((await fileRow(beta.service, 'doc.txt'))?.lastDevice).toBe('alpha');
 
     await alpha.service['sync:pause']({ paused: true });
     await beta.service['sync:pause']({ paused: true });
@@ -54,7 +50,7 @@ describe('AppService with a hub', () => {
       'the edit recorded on alpha',
     );
     await alpha.until(
-      async () => (await row(alpha.service, 'doc.txt'))?.state === 'pending-upload',
+      async () => (await fileRow(alpha.service, 'doc.txt'))?.state === 'pending-upload',
       'pending upload on alpha',
     );
     const paused = await alpha.service['state:get']({});
@@ -66,7 +62,7 @@ describe('AppService with a hub', () => {
       'the edit recorded on beta',
     );
     await beta.until(
-      async () => (await row(beta.service, 'doc.txt'))?.state === 'pending-upload',
+      async () => (await fileRow(beta.service, 'doc.txt'))?.state === 'pending-upload',
       'pending upload on beta',
     );
   });
@@ -74,7 +70,7 @@ describe('AppService with a hub', () => {
   it('lists the conflict with both versions and previews them, on both devices', async () => {
     await alpha.service['sync:pause']({ paused: false });
     await alpha.until(
-      async () => (await row(alpha.service, 'doc.txt'))?.state !== 'pending-upload',
+      async () => (await fileRow(alpha.service, 'doc.txt'))?.state !== 'pending-upload',
       'alpha pushed',
     );
     await beta.service['sync:pause']({ paused: false });
@@ -97,7 +93,7 @@ describe('AppService with a hub', () => {
     expect(versions.map((v) => v.device).sort()).toEqual(['alpha', 'beta']);
     const loser = versions[1];
     expect(loser?.copyPath).toMatch(/^doc\.conflict-.+\.txt$/);
-    expect((await row(beta.service, 'doc.txt'))?.state).toBe('conflict');
+    expect((await fileRow(beta.service, 'doc.txt'))?.state).toBe('conflict');
     const texts = await Promise.all(
       versions.map((v) =>
         beta.service['conflicts:content']({ path: 'doc.txt', eventId: v.eventId }),

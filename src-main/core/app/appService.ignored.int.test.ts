@@ -1,8 +1,7 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppService } from './appService.js';
-import { openAppHarness, type AppHarness } from '../../../test/support/appHarness.js';
+import { fileRow, openAppHarness, type AppHarness } from '../../../test/support/appHarness.js';
 import { TestHub } from '../../../test/folderSync/support/testHub.js';
 
 /**
@@ -37,27 +36,24 @@ afterAll(async () => {
   await hub?.close();
 });
 
-const row = async (service: AppService, p: string) =>
-  (await service['files:list']({ query: p, offset: 0, limit: 10 })).rows.find((r) => r.path === p);
-
 describe('a path this device ignores and a peer syncs', () => {
   it('shows as synced and is no pending download', async () => {
     await mkdir(path.join(alpha.folder, 'build'));
     await writeFile(path.join(alpha.folder, 'build', 'out.o'), 'object code');
     await alpha.until(
-      async () => (await row(alpha.service, 'build/out.o'))?.state === 'synced',
+      async () => (await fileRow(alpha.service, 'build/out.o'))?.state === 'synced',
       'build/out.o pushed by alpha',
     );
     // Written after build/out.o: once beta has it on disk, it has pulled build/out.o too.
     await writeFile(path.join(alpha.folder, 'after.txt'), 'later');
     await beta.until(
-      async () => (await row(beta.service, 'after.txt'))?.state === 'synced',
+      async () => (await fileRow(beta.service, 'after.txt'))?.state === 'synced',
       'after.txt on beta',
     );
 
     await expect(stat(path.join(beta.folder, 'build'))).rejects.toThrow(/ENOENT/);
-    expect((await row(beta.service, 'build/out.o'))?.state).toBe('synced');
-    expect((await row(beta.service, 'build'))?.state).toBe('synced');
+    expect((await fileRow(beta.service, 'build/out.o'))?.state).toBe('synced');
+    expect((await fileRow(beta.service, 'build'))?.state).toBe('synced');
     const state = await beta.service['state:get']({});
     expect(state.pending.download).toBe(0);
   });
