@@ -7,7 +7,7 @@ import pg from 'pg';
 import { NetGuardianError } from '../../../src-shared/errors.js';
 import { childLogger, type Logger } from '../log.js';
 import { initHub } from './hubAdmin.js';
-import { importEmbeddedPostgres } from './embeddedPostgres.js';
+import { CLUSTER_INITDB_FLAGS, importEmbeddedPostgres } from './embeddedPostgres.js';
 
 /**
  * The hub as a PostgreSQL server that needs nothing beyond `npm install`: the
@@ -200,13 +200,7 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
     authMethod: 'scram-sha-256',
     persistent: true,
     createPostgresUser: isRoot,
-    // UTF8 with the built-in C.UTF-8 provider: byte-order collation, no dependency on OS locales.
-    initdbFlags: [
-      '--encoding=UTF8',
-      '--locale=C',
-      '--locale-provider=builtin',
-      '--builtin-locale=C.UTF-8',
-    ],
+    initdbFlags: [...CLUSTER_INITDB_FLAGS],
     postgresFlags: [
       '-c',
       `listen_addresses=${listen}`,

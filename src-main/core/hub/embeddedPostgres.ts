@@ -25,3 +25,14 @@ export async function importEmbeddedPostgres(): Promise<typeof EmbeddedPostgres>
   }
   return Server;
 }
+
+/**
+ * initdb flags of every cluster we create: UTF8 with the built-in C.UTF-8 provider, so
+ * Unicode-aware with byte-order collation and no dependency on the OS's installed locales.
+ */
+export const CLUSTER_INITDB_FLAGS: readonly string[] = [
+  '--encoding=UTF8',
+  '--locale=C',
+  '--locale-provider=builtin',
+  '--builtin-locale=C.UTF-8',
+];

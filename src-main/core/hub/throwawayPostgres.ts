@@ -3,7 +3,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { importEmbeddedPostgres } from './embeddedPostgres.js';
+import { CLUSTER_INITDB_FLAGS, importEmbeddedPostgres } from './embeddedPostgres.js';
 
 export interface ThrowawayPostgres {
   /** Superuser URL of the server's `postgres` database. */
@@ -51,14 +51,7 @@ export async function startThrowawayPostgres(
     authMethod: 'scram-sha-256',
     persistent: false,
     createPostgresUser: isRoot,
-    // UTF8 with the built-in C.UTF-8 provider: Unicode-aware, byte-order collation, and no
-    // dependency on the OS's installed locales.
-    initdbFlags: [
-      '--encoding=UTF8',
-      '--locale=C',
-      '--locale-provider=builtin',
-      '--builtin-locale=C.UTF-8',
-    ],
+    initdbFlags: [...CLUSTER_INITDB_FLAGS],
     postgresFlags: [
       '-c',
       'listen_addresses=127.0.0.1',
