@@ -182,18 +182,7 @@ const cells = (r: ResultRow) => [
 
 /** A plain-text table for the terminal. */
 export function textTable(rows: readonly ResultRow[]): string {
-  const all = [HEADER, ...rows.map(cells)];
-  const widths = HEADER.map((_, i) => Math.max(...all.map((r) => (r[i] as string).length)));
-  const line = (r: string[]) =>
-    r
-      .map((c, i) => c.padEnd(widths[i] as number))
-      .join('  ')
-      .trimEnd();
-  return [
-    line(HEADER),
-    widths.map((w) => '-'.repeat(w)).join('  '),
-    ...rows.map((r) => line(cells(r))),
-  ].join('\n');
+  return textTableOf(HEADER, rows.map(cells));
 }
 
 /** A plain-text table of any header and rows, columns padded to their widest cell. */
