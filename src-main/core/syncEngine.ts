@@ -70,9 +70,11 @@ export interface SyncEngineOptions {
   /**
    * Runs before a batch of events is appended to the peer: the folder layer
    * uploads the chunks those events need, so no event becomes visible on the
-   * peer before its content.
+   * peer before its content. Returns how many events, from the first, may be
+   * appended now (none returned: all); the run stops after those, and the rest
+   * wait for the next run.
    */
-  readonly beforePushBatch?: (events: readonly CrdtEvent[]) => Promise<void>;
+  readonly beforePushBatch?: (events: readonly CrdtEvent[]) => Promise<number | void>;
   /** Runs after a pulled batch is stored: the folder layer materializes the changed files. */
   readonly afterPullBatch?: (report: IngestReport) => Promise<void>;
 }
@@ -287,13 +289,23 @@ export class SyncEngine {
       batches += 1;
       // Our own store's rows were validated when they came in.
       const events = rows.map(trustedRowToEvent);
-      if (this.beforePushBatch) await this.beforePushBatch(events);
-      const result = await this.remote.append(events);
-      tally.batches += 1;
-      tally.sent += result.inserted.length;
-      done += rows.length;
-      for (const r of rows) cursor[r.node_id] = Math.max(cursor[r.node_id] ?? 0, Number(r.seq));
+      const ready = (this.beforePushBatch && (await this.beforePushBatch(events))) ?? rows.length;
+      const sent = rows.slice(0, ready);
+      if (sent.length > 0) {
+        const result = await this.remote.append(events.slice(0, ready));
+        tally.batches += 1;
+        tally.sent += result.inserted.length;
+      }
+      done += sent.length;
+      for (const r of sent) cursor[r.node_id] = Math.max(cursor[r.node_id] ?? 0, Number(r.seq));
       this.onProgress?.({ direction: 'push', done, total: Math.max(total, done) });
+      if (sent.length < rows.length) {
+        this.log.info(
+          { waiting: rows.length - sent.length },
+          'push waits for content not yet readable',
+        );
+        break;
+      }
       if (rows.length < this.batchSize) break;
     }
     this.lastKnownRemoteFrontier = cursor;

@@ -12,6 +12,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { chmod, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { hashFile } from '../../src-main/core/files/fileHasher.js';
 import { TEMP_PREFIX } from '../../src-main/core/files/ignoreRules.js';
 import { EventStore } from '../../src-main/core/store/eventStore.js';
 import { conflictCopyPath } from '../../src-shared/conflictNames.js';
@@ -371,6 +372,63 @@ describe('three devices through a PostgreSQL hub', () => {
     await syncAll(all);
     const repaired = await expectSameFolders(all);
     expect(repaired).toEqual({ 'fresh.bin': fileEntry(fresh), 'stale.bin': fileEntry(update) });
+  });
+
+  it('pushes no event before its content: one whose file is not indexed yet waits for the next push', async () => {
+    const [a, b] = await openSpace('ready');
+    const bytes = randomBytes(10 * 1024);
+    await put(a, 'mid-scan.bin', bytes);
+    // As in the middle of a scan: the event is recorded, the file's index row is not written yet.
+    const hashed = await hashFile(a.abs('mid-scan.bin'));
+    const created = await a.device.manager.createFileState('mid-scan.bin', {
+      content: { hash: hashed.hash, size: hashed.size, chunks: hashed.chunks },
+    });
+    expect(created.ok).toBe(true);
+
+    const early = await a.device.hub?.engine.pushSync();
+    expect(early?.error).toBeNull();
+    expect(early?.sent).toBe(0);
+    expect((await b.sync()).received).toBe(0);
+
+    // The scan writes the index row; the next push sends the event, and B gets the bytes.
+    await a.sync();
+    await b.sync();
+    expect(await readFile(b.abs('mid-scan.bin'))).toEqual(bytes);
+    expect(b.errors()).toEqual([]);
+    await expectSameFolders([a, b]);
+  });
+
+  it('live: the watcher stopped for a large pulled batch comes back and sees local edits', async () => {
+    const [a, b] = await openSpace('resume');
+    await b.device.start();
+    // Recorded by A's first scan and pushed together: B pulls them as one large batch.
+    const count = 250;
+    for (let i = 0; i < count; i++)
+      await put(a, `bulk/f${String(i).padStart(3, '0')}.txt`, `file ${i}\n`);
+    await a.device.start();
+    await pollUntil(
+      `for ${count} files on B`,
+      async () => {
+        const names = await readdir(b.abs('bulk')).catch(() => []);
+        return names.filter((n) => !n.startsWith(TEMP_PREFIX)).length === count ? true : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 50 },
+    );
+    // Written on B after the large batch: seen by B's watcher (or its resume scan), sent to A.
+    await put(b, 'bulk/from-b.txt', 'from B\n');
+    await pollUntil(
+      'for bulk/from-b.txt on A',
+      async () => {
+        const got = await readFile(a.abs('bulk/from-b.txt'), 'utf8').catch(() => undefined);
+        return got === 'from B\n' ? true : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 50 },
+    );
+    await a.device.close();
+    await b.device.close();
+    expect(a.errors()).toEqual([]);
+    expect(b.errors()).toEqual([]);
+    await expectSameFolders([a, b]);
   });
 
   it('live: a file written on a started device appears on another started device', async () => {

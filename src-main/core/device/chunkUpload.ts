@@ -12,6 +12,13 @@ export interface UploadReport {
   readonly bytes: number;
   /** Chunks no local file holds any more (the file changed again since): its newer version follows. */
   readonly unavailable: number;
+  /**
+   * How many of the events, from the first, may be appended to the hub: all of them, unless an
+   * event's content is still the file's current content but could not be read (its index row
+   * is not written yet, mid-scan): that event and those after it wait for the next push, so no
+   * event reaches the hub before content that other devices could fetch.
+   */
+  readonly ready: number;
 }
 
 const BATCH_BYTES = 8 * 1024 * 1024;
@@ -54,6 +61,8 @@ export async function uploadChunksFor(
     readonly root: string;
     readonly index: FileIndex;
     readonly hub: ChunkStore;
+    /** The content hash of an entity's current version on this device (none: gone or a folder). */
+    readonly currentHash: (entityId: string) => Promise<string | undefined>;
     readonly onProgress?: (bytes: number) => void;
   },
 ): Promise<UploadReport> {
@@ -63,9 +72,10 @@ export async function uploadChunksFor(
     if (!content || isDirectoryContent(content)) continue;
     for (const c of content.chunks ?? []) refs.set(c.hash, c);
   }
-  if (refs.size === 0) return { chunks: 0, bytes: 0, unavailable: 0 };
+  const all = events.length;
+  if (refs.size === 0) return { chunks: 0, bytes: 0, unavailable: 0, ready: all };
   const missing = await options.hub.missing(options.spaceId, [...refs.keys()]);
-  if (missing.length === 0) return { chunks: 0, bytes: 0, unavailable: 0 };
+  if (missing.length === 0) return { chunks: 0, bytes: 0, unavailable: 0, ready: all };
   const rootReal = await realpath(options.root);
   const locations = await options.index.findChunks(missing);
   // Folders seen to be real folders during this upload (each is lstat'ed once, not once per
@@ -82,7 +92,7 @@ export async function uploadChunksFor(
   };
   let chunks = 0;
   let bytes = 0;
-  let unavailable = 0;
+  const unread = new Set<string>();
   // Batches of at most BATCH_BYTES by the chunks' known sizes (or one larger chunk): each is read
   // with a few reads in flight, then stored in one call, so memory stays bounded as before.
   for (const group of sizeGroups(missing, (h) => (refs.get(h) as ChunkRef).size)) {
@@ -92,7 +102,7 @@ export async function uploadChunksFor(
     group.forEach((hash, i) => {
       const data = read[i];
       if (!data) {
-        unavailable += 1;
+        unread.add(hash);
         return;
       }
       batch.push({ hash, data });
@@ -104,7 +114,29 @@ export async function uploadChunksFor(
     bytes += batchBytes;
     options.onProgress?.(bytes);
   }
-  return { chunks, bytes, unavailable };
+  return {
+    chunks,
+    bytes,
+    unavailable: unread.size,
+    ready: await readyPrefix(events, unread, options),
+  };
+}
+
+/** How many events, from the first, lack no chunk that their file still holds (see `UploadReport.ready`). */
+async function readyPrefix(
+  events: readonly CrdtEvent[],
+  unread: ReadonlySet<string>,
+  options: { readonly currentHash: (entityId: string) => Promise<string | undefined> },
+): Promise<number> {
+  if (unread.size === 0) return events.length;
+  for (const [i, e] of events.entries()) {
+    const content = e.data.content;
+    if (!content || isDirectoryContent(content)) continue;
+    if (!(content.chunks ?? []).some((c) => unread.has(c.hash))) continue;
+    // Superseded since (edited again, deleted): its newer version follows, as before.
+    if ((await options.currentHash(e.entityId)) === content.hash) return i;
+  }
+  return events.length;
 }
 
 /** Consecutive groups whose sizes add up to at most BATCH_BYTES (a larger item is a group alone). */

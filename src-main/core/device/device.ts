@@ -6,6 +6,7 @@ import type { Result } from '../../../src-shared/result.js';
 import { CRDTManager, type KeepChoice } from '../crdtManager.js';
 import type { DeviceConfig } from '../deviceConfig.js';
 import { dataPaths } from '../deviceConfig.js';
+import { isDirectoryContent } from '../../../src-shared/fileKinds.js';
 import { PgChunkStore, type ChunkSource } from '../files/chunkStore.js';
 import { FileIndex } from '../files/fileIndex.js';
 import { IGNORE_FILE, IgnoreRules } from '../files/ignoreRules.js';
@@ -79,6 +80,11 @@ export interface DeviceStatus {
   readonly quarantined: number;
 }
 
+/** A pulled batch changing this many entities stops the watcher while it is written. */
+const WATCHER_SUSPEND_CHANGES = 200;
+/** The watcher comes back after this long without such a batch. */
+const WATCHER_RESUME_QUIET_MS = 1_500;
+
 const noChunks: ChunkSource = { getChunks: () => Promise.resolve(new Map()) };
 
 /**
@@ -92,6 +98,11 @@ export class Device {
   private rescanTimer: NodeJS.Timeout | undefined;
   private readonly log: Logger;
   private closed = false;
+  /** The watcher is stopped while large pulled batches are written (see `suspendWatcher`). */
+  private watcherSuspended = false;
+  private resumeTimer: NodeJS.Timeout | undefined;
+  /** Started as a daemon (`start`): syncs as changes are recorded. */
+  private running = false;
   private syncRequested: NodeJS.Timeout | undefined;
 
   private constructor(
@@ -136,6 +147,8 @@ export class Device {
       let rules = await loadIgnoreRules(root);
       const ignoreHolder = { set: (r: IgnoreRules) => (rules = r), get: () => rules };
       const emit = options.onEvent ?? (() => undefined);
+      // The device, once built: the scanner reports committed batches to it.
+      const built: { device?: Device } = {};
       const scanner = createScanner({
         root,
         spaceId: config.spaceId,
@@ -143,6 +156,7 @@ export class Device {
         manager,
         ignore: () => rules,
         onProgress: (progress) => emit({ type: 'scan', progress }),
+        onBatchRecorded: () => built.device?.onScanBatch(),
         ...(options.log ? { log: options.log } : {}),
       });
       let hub: Device['hub'];
@@ -171,18 +185,29 @@ export class Device {
           remote: hub.store,
           ...(options.log ? { log: options.log } : {}),
           onProgress: (p) => emit({ type: 'sync-progress', ...p }),
-          onSynced: (report) => emit({ type: 'synced', report }),
+          onSynced: (report) => {
+            emit({ type: 'synced', report });
+            built.device?.scheduleWatcherResume();
+          },
           beforePushBatch: async (events) => {
             const up = await uploadChunksFor(events, {
               spaceId: config.spaceId,
               root,
               index,
               hub: hubChunks,
+              currentHash: async (entityId) => {
+                const view = await manager.getFileState(entityId);
+                const content = view?.exists ? view.content : null;
+                return content && !isDirectoryContent(content) ? content.hash : undefined;
+              },
             });
             if (up.chunks > 0) emit({ type: 'upload', bytes: up.bytes, chunks: up.chunks });
+            return up.ready;
           },
           afterPullBatch: async (report) => {
             if (report.changes.length === 0) return;
+            if (report.changes.length >= WATCHER_SUSPEND_CHANGES)
+              await built.device?.suspendWatcher();
             const applied = await materializer.apply(report.changes.map((c) => c.entityId));
             emit({ type: 'download', report: applied });
             await statistics.noteChanges(report.changes.length);
@@ -190,7 +215,7 @@ export class Device {
         });
         hub = { ...hub, engine };
       }
-      return new Device(
+      const self = new Device(
         options,
         root,
         store,
@@ -203,6 +228,8 @@ export class Device {
         ignoreHolder,
         statistics,
       );
+      built.device = self;
+      return self;
     } catch (e) {
       if (ownsStore) await store.close();
       throw e;
@@ -248,12 +275,31 @@ export class Device {
     return report;
   }
 
+  /**
+   * A scan committed a batch of changes. A running device pushes it while the scan goes on; the
+   * one-shot commands (`init`, `sync`) sync after their scan, if at all.
+   */
+  private onScanBatch(): void {
+    if (this.running) this.requestSync();
+  }
+
   /** Runs as a daemon: initial scan and sync, watcher, live pull, periodic sync and rescan. */
   async start(): Promise<void> {
     const { config } = this.options;
+    this.running = true;
     await this.scan();
     await this.reconcile();
-    this.watcher = watchFolder({
+    await this.startWatcher();
+    this.scheduleRescans(config.rescanIntervalMs);
+    if (this.hub && !config.paused) {
+      await this.hub.engine.bidirectionalSync();
+      await this.hub.engine.startLive();
+      this.hub.engine.startAutoSync(config.syncIntervalMs);
+    }
+  }
+
+  private async startWatcher(): Promise<void> {
+    const watcher = watchFolder({
       root: this.root,
       quietMs: this.options.quietMs ?? 30,
       isIgnored: (rel, isDir) =>
@@ -269,13 +315,52 @@ export class Device {
         this.scheduleRescans(60_000);
       },
     });
-    await this.watcher.ready;
-    this.scheduleRescans(config.rescanIntervalMs);
-    if (this.hub && !config.paused) {
-      await this.hub.engine.bidirectionalSync();
-      await this.hub.engine.startLive();
-      this.hub.engine.startAutoSync(config.syncIntervalMs);
-    }
+    this.watcher = watcher;
+    await watcher.ready;
+  }
+
+  /**
+   * Before the materializer writes a large pulled batch: the watcher stops until pulls go quiet.
+   * chokidar re-reads (and stats every entry of) a folder each second while files land in it,
+   * which cost more than the writes themselves during a first sync of 10,000 files. Files the
+   * materializer replaces are re-checked on disk first either way; a local edit elsewhere while
+   * the watcher is off is found by the full scan that runs when it is back (`resumeWatcher`).
+   */
+  private async suspendWatcher(): Promise<void> {
+    if (this.resumeTimer) clearTimeout(this.resumeTimer);
+    this.resumeTimer = undefined;
+    const watcher = this.watcher;
+    if (!watcher) return;
+    this.watcher = undefined;
+    this.watcherSuspended = true;
+    await watcher.close();
+  }
+
+  /** After a sync run: a suspended watcher comes back once no large batch has arrived for a while. */
+  private scheduleWatcherResume(): void {
+    if (!this.watcherSuspended || this.closed) return;
+    if (this.resumeTimer) clearTimeout(this.resumeTimer);
+    this.resumeTimer = setTimeout(() => {
+      this.resumeTimer = undefined;
+      this.resumeWatcher().catch((e: unknown) =>
+        this.emit({
+          type: 'error',
+          source: 'scan',
+          message: `restarting the file watcher failed: ${(e as Error).message}`,
+        }),
+      );
+    }, WATCHER_RESUME_QUIET_MS);
+    this.resumeTimer.unref();
+  }
+
+  /** The watcher again, then a full scan for what changed locally while it was off. */
+  private async resumeWatcher(): Promise<void> {
+    if (!this.watcherSuspended || this.closed) return;
+    this.watcherSuspended = false;
+    await this.startWatcher();
+    if (this.closed) return;
+    await this.scan();
+    this.requestSync();
   }
 
   private scheduleRescans(intervalMs: number): void {
@@ -335,7 +420,7 @@ export class Device {
     const config: DeviceConfig = { ...this.options.config, ...change };
     (this.options as { config: DeviceConfig }).config = config;
     // Not started (one-shot use) or local only: nothing runs that the change affects.
-    if (!this.hub || this.watcher === undefined || this.closed) return;
+    if (!this.hub || !this.running || this.closed) return;
     if (config.paused) {
       if (this.syncRequested) clearTimeout(this.syncRequested);
       this.syncRequested = undefined;
@@ -386,6 +471,7 @@ export class Device {
     this.closed = true;
     if (this.syncRequested) clearTimeout(this.syncRequested);
     if (this.rescanTimer) clearInterval(this.rescanTimer);
+    if (this.resumeTimer) clearTimeout(this.resumeTimer);
     await this.watcher?.close();
     if (this.hub) {
       await this.hub.engine.close();

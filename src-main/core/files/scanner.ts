@@ -13,7 +13,7 @@ import { Mutex } from '../mutex.js';
 import { hashFile } from './fileHasher.js';
 import { diskStatOf, sameStat, type FileIndex, type IndexEntry } from './fileIndex.js';
 import type { IgnoreRules } from './ignoreRules.js';
-import { checkAncestors, lstatOrUndefined } from './safePaths.js';
+import { checkAncestors, lstatOrUndefined, type CheckedDirs } from './safePaths.js';
 import {
   decideGone,
   decidePresent,
@@ -63,6 +63,12 @@ export interface ScannerOptions {
   readonly onProgress?: (progress: ScanProgress) => void;
   /** Each chunk of each file hashed (e.g. to keep it in the device's chunk store for upload). */
   readonly onChunk?: (ref: ChunkRef, bytes: Uint8Array) => void | Promise<void>;
+  /**
+   * After each batch of changes is committed, while the scan goes on: a running device pushes
+   * them at once, so a first scan of a large folder reaches the hub (and other devices) as it
+   * goes rather than only when it ends.
+   */
+  readonly onBatchRecorded?: () => void;
   /** Files hashed at once (default 3). */
   readonly hashConcurrency?: number;
   readonly progressIntervalMs?: number;
@@ -270,10 +276,19 @@ class ScanRun {
       else this.error(raw, id.error);
     }
     const walked: string[] = [];
+    // One query for every path's own entry. An indexed file can have nothing indexed under it,
+    // so only folders and unknown paths need the subtree query: the watcher's echo of files the
+    // materializer just wrote (thousands during a first sync) costs an lstat each, not a query.
+    const own = await this.options.index.getMany([...ids]);
+    const checked: CheckedDirs = new Set();
     for (const p of [...ids].sort()) {
       if (walked.some((w) => isUnder(p, w))) continue;
-      const known = new Map((await this.options.index.list(p)).map((e) => [e.path, e]));
-      const ancestors = await checkAncestors(this.rootReal, p);
+      const entry = own.get(p);
+      const known =
+        entry?.kind === 'file'
+          ? new Map([[p, entry]])
+          : new Map((await this.options.index.list(p)).map((e) => [e.path, e]));
+      const ancestors = await checkAncestors(this.rootReal, p, checked);
       const st = ancestors.ok && ancestors.value.length === 0 ? await this.lstatSafe(p) : undefined;
       if (!ancestors.ok && ancestors.error.code === 'PathEscapesRoot')
         this.counts.skippedSymlinks++;
@@ -364,6 +379,7 @@ class ScanRun {
     for (let i = 0; i < deletes.length; i += WRITE_BATCH) {
       const part = deletes.slice(i, i + WRITE_BATCH);
       const results = await this.options.manager.writeBatch(part.map((d) => d.write));
+      this.options.onBatchRecorded?.();
       for (const [j, result] of results.entries()) {
         if (result.ok) this.counts.deleted++;
         // NotFound: deleted meanwhile by a peer's event; nothing to record.
@@ -471,7 +487,10 @@ class ScanRun {
         versionClock,
       });
     }
-    await this.flushRows(FLUSH_ROWS);
+    // The batch's index rows go in now, before the batch is pushed: the upload reads each new
+    // chunk from the file the index says holds it.
+    await this.flushRows(0);
+    this.options.onBatchRecorded?.();
   }
 
   /** Decides and records one present path, then queues its index row. Retries once if a peer's event raced. */
