@@ -1,9 +1,8 @@
 /**
- * (e) Peak memory of the daemon: `netguardian start` (bin/netguardian.mjs, as a user runs it) as
- * a child process, from the CLI bundle that `scripts/build-cli.mjs` builds first (bin runs it
- * when it is fresh, the TypeScript sources through tsx otherwise), its high-water mark of resident memory (VmHWM in /proc/<pid>/status) read when
- * it has materialized the whole tree of (a) into an empty folder, then SIGTERM and a clean exit
- * (code 0). An idle daemon (empty folder, nothing to sync) is measured the same way: what Node,
+ * Daemons for the folder scenarios: `netguardian init` and `netguardian start` (bin/netguardian.mjs,
+ * as a user runs them) as child processes, from the CLI bundle that `scripts/build-cli.mjs`
+ * builds first (bin runs it when it is fresh, the TypeScript sources through tsx otherwise), and
+ * their memory read from /proc. An idle daemon (empty folder, nothing to sync) shows what Node,
  * the CLI's modules, PGlite's WebAssembly PostgreSQL and the drivers cost before any file.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -12,15 +11,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchHub } from './hub.js';
-import { skipTemp } from './initialSync.js';
-import { listFiles, treeDigest, type TreeDigest } from './tree.js';
 import { pollUntil } from './waits.js';
 
 const REPO = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = path.join(REPO, 'bin', 'netguardian.mjs');
 
 /** `node scripts/build-cli.mjs`: the bundle bin/netguardian.mjs runs when it is fresh. */
-async function buildCli(): Promise<void> {
+export async function buildCli(): Promise<void> {
   const child = spawn(process.execPath, [path.join(REPO, 'scripts', 'build-cli.mjs')], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -40,15 +37,6 @@ export interface ProcessMemory {
   readonly rss: number;
 }
 
-export interface DaemonResult {
-  readonly idle: ProcessMemory;
-  readonly syncing: ProcessMemory;
-  /** From spawning `start` until the folder held the whole tree. */
-  readonly syncMs: number;
-  readonly identical: boolean;
-  readonly exitCodes: { readonly idle: number | null; readonly syncing: number | null };
-}
-
 /** VmHWM and VmRSS of a live process (Linux). */
 export async function processMemory(pid: number): Promise<ProcessMemory> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
@@ -61,13 +49,13 @@ export async function processMemory(pid: number): Promise<ProcessMemory> {
 }
 
 /** A running CLI child: its output so far, and a promise of its exit code. */
-interface Child {
+export interface Child {
   readonly process: ChildProcess;
   readonly output: () => string;
   readonly exited: Promise<number | null>;
 }
 
-function runCli(args: readonly string[], cwd: string): Child {
+export function runCli(args: readonly string[], cwd: string): Child {
   // A clean environment: no DATABASE_URL or DB_* keys from the bench's shell reach the device.
   const env = {
     PATH: process.env['PATH'] ?? '/usr/bin:/bin',
@@ -112,7 +100,7 @@ async function waitExit(child: Child, what: string, timeoutMs: number): Promise<
 }
 
 /** `netguardian init` for a new device of `spaceId` with an empty folder; returns its data dir and folder. */
-async function initDevice(hub: BenchHub, dir: string, name: string, spaceId: string) {
+export async function initDevice(hub: BenchHub, dir: string, name: string, spaceId: string) {
   const creds = await hub.addDevice(name, spaceId);
   const folder = path.join(dir, 'root');
   const data = path.join(dir, 'data');
@@ -140,13 +128,13 @@ async function initDevice(hub: BenchHub, dir: string, name: string, spaceId: str
 }
 
 /** SIGTERM, then the exit code (bounded). */
-async function stop(child: Child, what: string): Promise<number | null> {
+export async function stop(child: Child, what: string): Promise<number | null> {
   if (child.process.exitCode !== null) return child.process.exitCode;
   child.process.kill('SIGTERM');
   return waitExit(child, what, 120_000);
 }
 
-async function idleDaemon(hub: BenchHub, spaceId: string) {
+export async function idleDaemon(hub: BenchHub, spaceId: string) {
   const dir = await mkdtemp(path.join(tmpdir(), 'ng-bench-idle-'));
   let child: Child | undefined;
   try {
@@ -162,59 +150,6 @@ async function idleDaemon(hub: BenchHub, spaceId: string) {
     const code = await stop(started, 'idle daemon');
     child = undefined;
     return { memory, code };
-  } finally {
-    if (child) child.process.kill('SIGKILL');
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
-export async function benchDaemon(options: {
-  readonly hub: BenchHub;
-  /** The space holding the tree of (a), and the tree's digest. */
-  readonly spaceId: string;
-  readonly expected: TreeDigest;
-  /** An empty space for the idle daemon. */
-  readonly idleSpaceId: string;
-  readonly log?: (message: string) => void;
-}): Promise<DaemonResult> {
-  const log = options.log ?? (() => undefined);
-  await buildCli();
-  const idle = await idleDaemon(options.hub, options.idleSpaceId);
-  log(`idle daemon: peak ${(idle.memory.peakRss / 2 ** 20).toFixed(0)} MiB`);
-
-  const dir = await mkdtemp(path.join(tmpdir(), 'ng-bench-daemon-'));
-  let child: Child | undefined;
-  try {
-    const { folder, data } = await initDevice(options.hub, dir, 'bench-daemon', options.spaceId);
-    const startedAt = performance.now();
-    const started = runCli(['start', '--data', data], dir);
-    child = started;
-    const pid = started.process.pid as number;
-    const digest = await pollUntil(
-      'the daemon to materialize the tree',
-      async () => {
-        if (started.process.exitCode !== null)
-          throw new Error(
-            `the daemon exited ${started.process.exitCode}:\n${started.output().slice(-2000)}`,
-          );
-        if ((await listFiles(folder, skipTemp)).length < options.expected.files) return undefined;
-        const d = await treeDigest(folder, skipTemp);
-        return d.digest === options.expected.digest ? d : undefined;
-      },
-      { everyMs: 200, timeoutMs: 900_000 },
-    );
-    const syncMs = performance.now() - startedAt;
-    // The high-water mark only grows: read once the tree is complete, before stopping.
-    const memory = await processMemory(pid);
-    const code = await stop(started, 'daemon');
-    child = undefined;
-    return {
-      idle: idle.memory,
-      syncing: memory,
-      syncMs,
-      identical: digest.files === options.expected.files && digest.bytes === options.expected.bytes,
-      exitCodes: { idle: idle.code, syncing: code },
-    };
   } finally {
     if (child) child.process.kill('SIGKILL');
     await rm(dir, { recursive: true, force: true });

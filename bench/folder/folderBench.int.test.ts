@@ -85,21 +85,24 @@ describe('folder-sync benchmark (tiny sizes)', () => {
     expect(d.firstSyncChunks).toBeGreaterThan(1);
   });
 
-  it('(e) measures an idle and a syncing daemon, which materializes the tree and exits 0', () => {
+  it('(a) and (e) with two daemons: B gets the tree A was started on, all exit 0', () => {
     const e = results.daemon;
-    if (!e) throw new Error('(e) did not run');
+    if (!e) throw new Error('(a) with daemons did not run');
     expect(e.identical).toBe(true);
-    expect(e.exitCodes).toEqual({ idle: 0, syncing: 0 });
-    for (const m of [e.idle, e.syncing]) {
+    expect(e.files).toBe(results.initialSync.files);
+    expect(e.exitCodes).toEqual({ a: 0, b: 0, idle: 0 });
+    for (const m of [e.idle, e.a, e.b]) {
       positive(m.rss);
       expect(m.peakRss).toBeGreaterThanOrEqual(m.rss);
     }
     positive(e.syncMs);
+    // A's daemon said it was watching (its first scan and push done).
+    expect(e.aPushedMs).not.toBeNull();
   });
 
   it('renders the section with every figure and its target', () => {
     const rows = folderRows(results);
-    expect(rows).toHaveLength(9);
+    expect(rows).toHaveLength(10);
     expect(rows.filter((r) => r.met !== null)).toHaveLength(5);
     const text = folderText(results);
     for (const tag of ['(a)', '(b)', '(c)', '(d)', '(e)']) expect(text).toContain(tag);

@@ -1,9 +1,9 @@
 /**
  * The folder-sync benchmarks of issue 3 (point 9), in one run on one hub: (a) initial sync of the
- * reference tree from device A to device B, (c) rescan of the unchanged tree, (e) peak memory of
- * a daemon syncing the same tree, then with A and B live (b) propagation latency of a one-file
- * change and (d) bytes sent for a one-byte insertion in a large file. (e) runs before (b) and
- * (d) so its daemon syncs exactly the tree of (a).
+ * reference tree from device A to device B, step by step in this process and then as two
+ * `netguardian start` daemons (whose peak memory is (e)), (c) rescan of the unchanged tree, then
+ * with the in-process A and B live (b) propagation latency of a one-file change and (d) bytes
+ * sent for a one-byte insertion in a large file.
  *
  * Devices use PGlite persisted in temp data directories; the hub is a fresh database on the
  * bench's PostgreSQL server, reached by each device as its own role over 127.0.0.1.
@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { PgServer } from '../support/postgres.js';
-import { benchDaemon, type DaemonResult } from './daemon.js';
+import { benchDaemonSync, type DaemonSyncResult } from './daemonSync.js';
 import { benchDelta, type DeltaResult } from './delta.js';
 import { BenchDevice } from './devices.js';
 import { BenchHub } from './hub.js';
@@ -27,7 +27,7 @@ export interface FolderSizes {
   readonly rescanRuns: number;
   /** Size of the file of (d). */
   readonly deltaFileBytes: number;
-  /** Whether to run (e) (a child daemon). */
+  /** Whether to run (a) and (e) with two daemons (child processes). */
   readonly daemon: boolean;
 }
 
@@ -58,7 +58,7 @@ export interface FolderResults {
   readonly sizes: FolderSizes;
   readonly initialSync: InitialSyncResult;
   readonly rescan: RescanResult;
-  readonly daemon: DaemonResult | null;
+  readonly daemon: DaemonSyncResult | null;
   readonly latency: LatencyResult;
   readonly delta: DeltaResult;
   readonly loads: Loads;
@@ -99,16 +99,18 @@ export async function runFolderSuite(options: {
     const rescan = await benchRescan(a, s.rescanRuns);
     loads['rescan'] = load1();
 
-    let daemon: DaemonResult | null = null;
+    let daemon: DaemonSyncResult | null = null;
     if (s.daemon) {
-      log('(e) daemon memory');
-      daemon = await benchDaemon({
+      log('(a) and (e) with two daemons');
+      daemon = await benchDaemonSync({
         hub,
-        spaceId,
-        expected: initialSync.digest,
+        spaceId: `${spaceId}-daemons`,
         idleSpaceId: `bench-idle-${tag}`,
+        shape: s.tree,
+        seed: SEED,
         log,
       });
+      if (!daemon.identical) throw new Error("(a) with daemons: B's tree differs from A's");
     }
     loads['daemon'] = load1();
 

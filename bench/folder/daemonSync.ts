@@ -1,0 +1,151 @@
+/**
+ * (a) and (e) as a user meets them: two devices, each a `netguardian start` daemon in its own
+ * process (two machines sharing one hub; Syncthing's figure in issue 3 is two instances on one
+ * machine too). B runs idle on an empty folder; A is started on a folder already holding the
+ * tree, as after installing the app on a full folder. Timed from spawning A's daemon (so its
+ * start-up, scan, chunk upload and event push are all in) until B's folder holds every file of
+ * the tree; B's tree is then compared with A's by digest. (e) is the high-water mark of resident
+ * memory (VmHWM) of each daemon, read when B is complete.
+ */
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  buildCli,
+  idleDaemon,
+  initDevice,
+  processMemory,
+  runCli,
+  stop,
+  type Child,
+  type ProcessMemory,
+} from './daemon.js';
+import type { BenchHub } from './hub.js';
+import { skipTemp } from './initialSync.js';
+import { treeDigest, writeTree, type TreeDigest, type TreeShape } from './tree.js';
+import { pollUntil } from './waits.js';
+
+export interface DaemonSyncResult {
+  readonly files: number;
+  readonly bytes: number;
+  /** From spawning A's daemon until B's folder held every file. */
+  readonly syncMs: number;
+  /** From spawning A's daemon until it reported its first sync done (scan recorded, all pushed). */
+  readonly aPushedMs: number | null;
+  readonly identical: boolean;
+  readonly a: ProcessMemory;
+  readonly b: ProcessMemory;
+  readonly idle: ProcessMemory;
+  readonly exitCodes: {
+    readonly a: number | null;
+    readonly b: number | null;
+    readonly idle: number | null;
+  };
+}
+
+/** Files under `root` (temp files of the materializer left out): a cheap walk, no stat. */
+async function countFiles(root: string): Promise<number> {
+  let n = 0;
+  const walk = async (dir: string): Promise<void> => {
+    for (const e of await readdir(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) await walk(path.join(dir, e.name));
+      else if (!skipTemp(e.name)) n++;
+    }
+  };
+  await walk(root);
+  return n;
+}
+
+/** Milliseconds since `t0` when `child` first printed `marker`, watched from now on. */
+function whenPrinted(child: Child, marker: string, t0: number): () => number | null {
+  let at: number | null = null;
+  const check = (b: Buffer) => {
+    if (at === null && b.toString('utf8').includes(marker)) at = performance.now() - t0;
+  };
+  child.process.stdout?.on('data', check);
+  child.process.stderr?.on('data', check);
+  return () => at;
+}
+
+export async function benchDaemonSync(options: {
+  readonly hub: BenchHub;
+  readonly spaceId: string;
+  readonly idleSpaceId: string;
+  readonly shape: TreeShape;
+  readonly seed: string;
+  readonly log?: (message: string) => void;
+}): Promise<DaemonSyncResult> {
+  const log = options.log ?? (() => undefined);
+  await buildCli();
+  const idle = await idleDaemon(options.hub, options.idleSpaceId);
+  log(`idle daemon: peak ${(idle.memory.peakRss / 2 ** 20).toFixed(0)} MiB`);
+
+  const dirA = await mkdtemp(path.join(tmpdir(), 'ng-bench-daemon-a-'));
+  const dirB = await mkdtemp(path.join(tmpdir(), 'ng-bench-daemon-b-'));
+  const children: Child[] = [];
+  try {
+    const a = await initDevice(options.hub, dirA, 'bench-daemon-a', options.spaceId);
+    const b = await initDevice(options.hub, dirB, 'bench-daemon-b', options.spaceId);
+    await writeTree(a.folder, options.shape, options.seed);
+    const expected: TreeDigest = await treeDigest(a.folder);
+
+    const daemonB = runCli(['start', '--data', b.data], dirB);
+    children.push(daemonB);
+    await pollUntil(
+      "B's daemon to be watching",
+      () => Promise.resolve(daemonB.output().includes('watching') ? true : undefined),
+      { everyMs: 20, timeoutMs: 300_000 },
+    );
+
+    const t0 = performance.now();
+    const daemonA = runCli(['start', '--data', a.data], dirA);
+    children.push(daemonA);
+    const aPushed = whenPrinted(daemonA, 'watching', t0);
+    let completeAt: number | undefined;
+    const digest = await pollUntil(
+      "B's folder to hold the tree",
+      async () => {
+        for (const [name, d] of [
+          ['A', daemonA],
+          ['B', daemonB],
+        ] as const) {
+          if (d.process.exitCode !== null)
+            throw new Error(
+              `${name}'s daemon exited ${d.process.exitCode}:\n${d.output().slice(-2000)}`,
+            );
+        }
+        if ((await countFiles(b.folder)) < expected.files) return undefined;
+        // Complete by count: timed now; the digest (a few seconds of hashing) is not timed.
+        completeAt ??= performance.now();
+        const d = await treeDigest(b.folder, skipTemp);
+        if (d.digest === expected.digest) return d;
+        completeAt = undefined;
+        return undefined;
+      },
+      { everyMs: 100, timeoutMs: 900_000 },
+    );
+    const syncMs = (completeAt ?? performance.now()) - t0;
+    log(`two daemons: B complete ${(syncMs / 1000).toFixed(2)} s after A's start`);
+    // High-water marks only grow: read once B is complete, before stopping.
+    const memA = await processMemory(daemonA.process.pid as number);
+    const memB = await processMemory(daemonB.process.pid as number);
+    const codeA = await stop(daemonA, "A's daemon");
+    const codeB = await stop(daemonB, "B's daemon");
+    children.length = 0;
+    return {
+      files: expected.files,
+      bytes: expected.bytes,
+      syncMs,
+      aPushedMs: aPushed(),
+      identical: digest.files === expected.files && digest.bytes === expected.bytes,
+      a: memA,
+      b: memB,
+      idle: idle.memory,
+      exitCodes: { a: codeA, b: codeB, idle: idle.code },
+    };
+  } finally {
+    for (const c of children) c.process.kill('SIGKILL');
+    await rm(dirA, { recursive: true, force: true });
+    await rm(dirB, { recursive: true, force: true });
+  }
+}
