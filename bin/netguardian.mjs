@@ -7,7 +7,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
 
 const repo = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const bundle = path.join(repo, 'dist', 'cli', 'main.mjs');
@@ -25,11 +24,10 @@ function bundleIsFresh() {
   }
 }
 
-// The daemon's heap: V8's default sizing lets garbage from a large sync's batches pile up to
-// ~150 MiB of heap before collecting it; favouring size keeps the heap near its live set (the
-// folder bench's (e): peak 468 -> 347 MiB, the sync no slower within noise). Set before any
-// module of the CLI loads.
-setFlagsFromString('--optimize-for-size');
+// No V8 memory flags. --optimize-for-size lowered the daemon's peak (two daemons syncing the
+// folder bench's tree: 278-327 MiB against 388-418 MiB) but doubled the time (50 s against
+// 24-28 s: A's scan took four times the CPU); --max-old-space-size, --heap-growing-percent or a
+// forced GC every second cost as much or more. The heap's garbage between major GCs is the cost.
 if (existsSync('.env')) process.loadEnvFile('.env');
 let main;
 if (process.env.NETGUARDIAN_FROM_SOURCES !== '1' && bundleIsFresh()) {
