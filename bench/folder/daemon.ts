@@ -127,6 +127,15 @@ export async function initDevice(hub: BenchHub, dir: string, name: string, space
   return { folder, data };
 }
 
+/** Until a `start` daemon says it is watching (its first scan and sync are done). */
+export async function untilWatching(child: Child, what: string): Promise<void> {
+  await pollUntil(
+    `${what} to be watching`,
+    () => Promise.resolve(child.output().includes('watching') ? true : undefined),
+    { everyMs: 20, timeoutMs: 300_000 },
+  );
+}
+
 /** SIGTERM, then the exit code (bounded). */
 export async function stop(child: Child, what: string): Promise<number | null> {
   if (child.process.exitCode !== null) return child.process.exitCode;
@@ -141,11 +150,7 @@ export async function idleDaemon(hub: BenchHub, spaceId: string) {
     const { data } = await initDevice(hub, dir, 'bench-idle', spaceId);
     const started = runCli(['start', '--data', data], dir);
     child = started;
-    await pollUntil(
-      'the idle daemon to be watching',
-      () => Promise.resolve(started.output().includes('watching') ? true : undefined),
-      { everyMs: 20, timeoutMs: 300_000 },
-    );
+    await untilWatching(started, 'the idle daemon');
     const memory = await processMemory(started.process.pid as number);
     const code = await stop(started, 'idle daemon');
     child = undefined;

@@ -7,7 +7,7 @@
  * the tree; B's tree is then compared with A's by digest. (e) is the high-water mark of resident
  * memory (VmHWM) of each daemon, read when B is complete.
  */
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -17,12 +17,13 @@ import {
   processMemory,
   runCli,
   stop,
+  untilWatching,
   type Child,
   type ProcessMemory,
 } from './daemon.js';
 import type { BenchHub } from './hub.js';
 import { skipTemp } from './initialSync.js';
-import { treeDigest, writeTree, type TreeDigest, type TreeShape } from './tree.js';
+import { listFiles, treeDigest, writeTree, type TreeDigest, type TreeShape } from './tree.js';
 import { pollUntil } from './waits.js';
 
 export interface DaemonSyncResult {
@@ -41,19 +42,6 @@ export interface DaemonSyncResult {
     readonly b: number | null;
     readonly idle: number | null;
   };
-}
-
-/** Files under `root` (temp files of the materializer left out): a cheap walk, no stat. */
-async function countFiles(root: string): Promise<number> {
-  let n = 0;
-  const walk = async (dir: string): Promise<void> => {
-    for (const e of await readdir(dir, { withFileTypes: true })) {
-      if (e.isDirectory()) await walk(path.join(dir, e.name));
-      else if (!skipTemp(e.name)) n++;
-    }
-  };
-  await walk(root);
-  return n;
 }
 
 /** Milliseconds since `t0` when `child` first printed `marker`, watched from now on. */
@@ -91,11 +79,7 @@ export async function benchDaemonSync(options: {
 
     const daemonB = runCli(['start', '--data', b.data], dirB);
     children.push(daemonB);
-    await pollUntil(
-      "B's daemon to be watching",
-      () => Promise.resolve(daemonB.output().includes('watching') ? true : undefined),
-      { everyMs: 20, timeoutMs: 300_000 },
-    );
+    await untilWatching(daemonB, "B's daemon");
 
     const t0 = performance.now();
     const daemonA = runCli(['start', '--data', a.data], dirA);
@@ -114,7 +98,7 @@ export async function benchDaemonSync(options: {
               `${name}'s daemon exited ${d.process.exitCode}:\n${d.output().slice(-2000)}`,
             );
         }
-        if ((await countFiles(b.folder)) < expected.files) return undefined;
+        if ((await listFiles(b.folder, skipTemp)).length < expected.files) return undefined;
         // Complete by count: timed now; the digest (a few seconds of hashing) is not timed.
         completeAt ??= performance.now();
         const d = await treeDigest(b.folder, skipTemp);
