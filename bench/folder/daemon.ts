@@ -62,7 +62,13 @@ export function runCli(args: readonly string[], cwd: string): Child {
     HOME: cwd,
     NETGUARDIAN_LOG: 'warn',
   };
-  const child = spawn(process.execPath, [CLI, ...args], {
+  // For profiling the daemons, e.g. NETGUARDIAN_BENCH_DAEMON_NODE_ARGS="--cpu-prof
+  // --cpu-prof-dir=/tmp/prof" (node refuses --cpu-prof in NODE_OPTIONS).
+  const nodeArgs =
+    args[0] === 'start'
+      ? (process.env['NETGUARDIAN_BENCH_DAEMON_NODE_ARGS'] ?? '').split(' ').filter(Boolean)
+      : [];
+  const child = spawn(process.execPath, [...nodeArgs, CLI, ...args], {
     cwd,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,10 +1,10 @@
-import { constants } from 'node:fs';
-import { open, realpath } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import type { ChunkRef, CrdtEvent } from '../../../src-shared/events/event.js';
 import { isDirectoryContent } from '../../../src-shared/fileKinds.js';
 import type { ChunkStore } from '../files/chunkStore.js';
 import { sha256 } from '../files/fileHasher.js';
 import type { ChunkLocation, FileIndex } from '../files/fileIndex.js';
+import { readRange } from '../files/localIo.js';
 import { resolveExisting, type CheckedDirs } from '../files/safePaths.js';
 
 export interface UploadReport {
@@ -36,14 +36,9 @@ async function readVerifiedChunk(
   const abs = await resolveExisting(rootReal, location.path, checkedDirs);
   if (!abs.ok || abs.value === undefined) return undefined;
   try {
-    const fh = await open(abs.value, constants.O_RDONLY | constants.O_NOFOLLOW);
-    try {
-      const bytes = Buffer.allocUnsafe(ref.size);
-      const { bytesRead } = await fh.read(bytes, 0, ref.size, location.offset);
-      return bytesRead === ref.size && sha256(bytes) === ref.hash ? bytes : undefined;
-    } finally {
-      await fh.close();
-    }
+    // Synchronously: see localIo.ts.
+    const bytes = readRange(abs.value, location.offset, ref.size);
+    return bytes && sha256(bytes) === ref.hash ? bytes : undefined;
   } catch {
     return undefined;
   }

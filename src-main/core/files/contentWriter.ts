@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
-import { open, unlink, type FileHandle } from 'node:fs/promises';
+import { closeSync, fchmodSync, futimesSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { NetGuardianError } from '../../../src-shared/errors.js';
 import type { ChunkRef, ContentRef } from '../../../src-shared/events/event.js';
@@ -13,6 +12,7 @@ import {
   type IndexEntry,
 } from './fileIndex.js';
 import { TEMP_PREFIX } from './ignoreRules.js';
+import { fsyncFd, readRange } from './localIo.js';
 import { resolveExisting } from './safePaths.js';
 
 type Out<T> = Result<T, NetGuardianError>;
@@ -182,15 +182,8 @@ export class ChunkResolver {
     const abs = await resolveExisting(this.options.rootReal, location.path);
     if (!abs.ok || abs.value === undefined) return undefined;
     try {
-      const fh = await open(abs.value, constants.O_RDONLY | constants.O_NOFOLLOW);
-      try {
-        const bytes = Buffer.allocUnsafe(ref.size);
-        const { bytesRead } = await fh.read(bytes, 0, ref.size, location.offset);
-        if (bytesRead !== ref.size || sha256(bytes) !== ref.hash) return undefined;
-        return bytes;
-      } finally {
-        await fh.close();
-      }
+      const bytes = readRange(abs.value, location.offset, ref.size);
+      return bytes && sha256(bytes) === ref.hash ? bytes : undefined;
     } catch {
       // Moved, changed or unreadable since it was indexed: fetch it instead.
       return undefined;
@@ -258,22 +251,37 @@ export interface FileMeta {
  */
 const tempNames = { prefix: `${TEMP_PREFIX}${randomBytes(6).toString('hex')}-`, next: 0 };
 
-async function createTempFile(dirAbs: string): Promise<{ temp: string; fh: FileHandle }> {
+function createTempFile(dirAbs: string): { temp: string; fd: number } {
   for (let attempt = 0; ; attempt++) {
     const temp = path.join(dirAbs, `${tempNames.prefix}${(tempNames.next++).toString(36)}`);
     try {
-      return { temp, fh: await open(temp, 'wx', 0o600) };
+      return { temp, fd: openSync(temp, 'wx', 0o600) };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 100) throw e;
     }
   }
 }
 
+function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let done = 0; done < bytes.byteLength;) {
+    done += writeSync(fd, bytes, done, bytes.byteLength - done);
+  }
+}
+
+const removeQuietly = (file: string) => {
+  try {
+    unlinkSync(file);
+  } catch {
+    // Already gone: nothing to clean up.
+  }
+};
+
 /**
  * Writes `content` to a new temp file (`.ng-tmp-<random>-<n>`) in `dirAbs`, chunk
  * window by chunk window (never the whole file in memory), checks the whole
  * file's hash, sets its mode and mtime, and fsyncs it. On any failure the
  * temp file is removed and nothing else was touched. The caller renames it.
+ * The calls are synchronous but for the fsync (see localIo.ts).
  */
 export async function writeTempFile(
   dirAbs: string,
@@ -285,7 +293,7 @@ export async function writeTempFile(
   const checked = checkContent(content);
   if (!checked.ok) return checked;
   const allHints = [...hints, ...(await resolver.sameContent(content))];
-  const { temp, fh } = await createTempFile(dirAbs);
+  const { temp, fd } = createTempFile(dirAbs);
   let result: Out<string> = ok(temp);
   try {
     const whole = createHash('sha256');
@@ -298,7 +306,7 @@ export async function writeTempFile(
       for (const ref of group) {
         const chunk = bytes.value.get(ref.hash) as Uint8Array;
         whole.update(chunk);
-        await fh.write(chunk, 0, chunk.byteLength);
+        writeAll(fd, chunk);
       }
     }
     if (result.ok && whole.digest('hex') !== content.hash) {
@@ -311,16 +319,16 @@ export async function writeTempFile(
       );
     }
     if (result.ok) {
-      await fh.chmod(meta.mode);
-      if (meta.mtimeMs !== undefined) await fh.utimes(new Date(), meta.mtimeMs / 1000);
-      await fh.sync();
+      fchmodSync(fd, meta.mode);
+      if (meta.mtimeMs !== undefined) futimesSync(fd, new Date(), meta.mtimeMs / 1000);
+      await fsyncFd(fd);
     }
   } catch (e) {
-    await fh.close();
-    await unlink(temp).catch(() => undefined);
+    closeSync(fd);
+    removeQuietly(temp);
     throw e;
   }
-  await fh.close();
-  if (!result.ok) await unlink(temp).catch(() => undefined);
+  closeSync(fd);
+  if (!result.ok) removeQuietly(temp);
   return result;
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { open, type FileHandle } from 'node:fs/promises';
+import { closeSync, createReadStream, openSync } from 'node:fs';
 import type { ChunkRef } from '../../../src-shared/events/event.js';
 import { Chunker, DEFAULT_CHUNKING, type ChunkingParams } from './fastCdc.js';
+import { READ_FLAGS, readWholeIfSmall } from './localIo.js';
 
 export interface HashedFile {
   /** SHA-256 of the whole content. */
@@ -46,15 +47,18 @@ export async function hashFile(
       if (options.onChunk) await options.onChunk(ref, bytes);
     }
   };
-  const fh = await open(path, 'r');
+  // Opened, stat'ed and (when small) read synchronously: see localIo.ts. Anything other than a
+  // regular file (a FIFO put where the file was) is refused by readWholeIfSmall.
+  const fd = openSync(path, READ_FLAGS);
   try {
-    const small = await readSmall(fh);
+    const small = readWholeIfSmall(fd, SMALL_FILE_BYTES);
     if (small) {
       whole.update(small);
       size = small.length;
       await emit(chunker.push(small));
     } else {
-      const stream = fh.createReadStream({
+      const stream = createReadStream('', {
+        fd,
         start: 0,
         highWaterMark: options.highWaterMark ?? 1024 * 1024,
         autoClose: false,
@@ -66,26 +70,8 @@ export async function hashFile(
       }
     }
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
   await emit(chunker.end());
   return { hash: whole.digest('hex'), size, chunks };
-}
-
-/**
- * The whole content of a file of at most SMALL_FILE_BYTES, in a buffer of its size; undefined
- * when it is larger, or grew while being read (then it is streamed from the start instead).
- */
-async function readSmall(fh: FileHandle): Promise<Buffer | undefined> {
-  const { size } = await fh.stat();
-  if (size > SMALL_FILE_BYTES) return undefined;
-  // One byte more than expected, to notice a file that grew since the stat.
-  const buf = Buffer.allocUnsafe(size + 1);
-  let filled = 0;
-  for (;;) {
-    const { bytesRead } = await fh.read(buf, filled, buf.length - filled, filled);
-    if (bytesRead === 0) return buf.subarray(0, filled);
-    filled += bytesRead;
-    if (filled === buf.length) return undefined;
-  }
 }

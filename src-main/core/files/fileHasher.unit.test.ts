@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, type TempDir } from '../../../test/support/tempDir.js';
@@ -47,6 +48,22 @@ describe('hashFile', () => {
     expect(got).toEqual(expected(bytes));
     expect(chunksSeen).toEqual(got.chunks.map((c) => c.size));
     if (size === 0) expect(got.hash).toBe(EMPTY_HASH);
+  });
+
+  it('refuses a FIFO put where a file was, without blocking on it', async () => {
+    const fifo = path.join(dir.path, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    // Opening a FIFO for reading blocks until a writer comes, in a synchronous open the whole
+    // process; the open is non-blocking and the FIFO refused as not a regular file.
+    await expect(hashFile(fifo)).rejects.toMatchObject({ code: 'EINVAL' });
+  });
+
+  it('does not follow a symlink', async () => {
+    const target = path.join(dir.path, 'target');
+    await writeFile(target, 'x');
+    const link = path.join(dir.path, 'link');
+    await symlink(target, link);
+    await expect(hashFile(link)).rejects.toMatchObject({ code: 'ELOOP' });
   });
 
   it('rejects a path that is not there', async () => {

@@ -1,5 +1,5 @@
-import type { Stats } from 'node:fs';
-import { chmod, lstat, mkdir, readdir, realpath, rename, rmdir, unlink } from 'node:fs/promises';
+import { lstatSync, renameSync, unlinkSync, type Stats } from 'node:fs';
+import { chmod, mkdir, readdir, realpath, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { FileView } from '../../../src-shared/crdt/fileEntity.js';
 import { NetGuardianError, type ErrorCode } from '../../../src-shared/errors.js';
@@ -7,6 +7,7 @@ import type { ChunkRef, ContentRef } from '../../../src-shared/events/event.js';
 import { isDirectoryContent } from '../../../src-shared/fileKinds.js';
 import type { CRDTManager } from '../crdtManager.js';
 import { childLogger, type Logger } from '../log.js';
+import { EventLoopTurns } from '../eventLoopTurns.js';
 import { Mutex } from '../mutex.js';
 import type { ChunkSource } from './chunkStore.js';
 import { writeConflictCopies } from './conflictCopies.js';
@@ -20,6 +21,7 @@ import {
   resolveExisting,
   type CheckedDirs,
 } from './safePaths.js';
+import { lstatQuiet } from './localIo.js';
 import { isExec, viewExec } from './scanDecision.js';
 import { loadViews, type Scanner } from './scanner.js';
 import { createTrash, type Trash } from './trash.js';
@@ -200,6 +202,7 @@ class ApplyRun {
       return fetched;
     };
     let ahead = fetchAhead(0);
+    const turns = new EventLoopTurns();
     for (const [i, group] of groups.entries()) {
       resolver.usePrefetched((await ahead) ?? new Map());
       // The next group's chunks download while this group's files are written.
@@ -207,6 +210,7 @@ class ApplyRun {
       const queue = [...group.ids];
       const worker = async () => {
         for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+          await turns.take();
           await this.settle(id, views.get(id), indexed.get(id));
         }
       };
@@ -349,7 +353,7 @@ class ApplyRun {
         await mkdir(target.value.abs);
         this.out.dirsCreated.push(id);
       }
-      this.rows.push(indexEntryOf(id, await lstat(this.absOf(id)), null, null, versionClock));
+      this.rows.push(indexEntryOf(id, lstatSync(this.absOf(id)), null, null, versionClock));
       return 'done';
     }
 
@@ -377,7 +381,7 @@ class ApplyRun {
         await chmod(abs, fileMode(st.mode, exec));
         this.out.modeChanged.push(id);
       } else this.out.unchanged.push(id);
-      const now = await lstat(abs);
+      const now = lstatSync(abs);
       this.rows.push(indexEntryOf(id, now, content.hash, content.chunks ?? [], versionClock));
       return 'done';
     }
@@ -414,10 +418,12 @@ class ApplyRun {
       this.error(id, temp.error);
       return 'done';
     }
+    // Synchronous calls (see localIo.ts): nothing but the replaced file's copy to the trash
+    // comes between the last look and the rename.
     try {
       // Last look: a local write since the check above is scanned, not overwritten.
-      if (!matchesDisk(await lstatOrUndefined(abs), indexed)) {
-        await unlink(temp.value);
+      if (!matchesDisk(lstatQuiet(abs), indexed)) {
+        unlinkSync(temp.value);
         return 'rescan';
       }
       if (st?.isFile()) {
@@ -429,12 +435,16 @@ class ApplyRun {
           reason: 'replaced',
         });
       }
-      await rename(temp.value, abs);
+      renameSync(temp.value, abs);
     } catch (e) {
-      await unlink(temp.value).catch(() => undefined);
+      try {
+        unlinkSync(temp.value);
+      } catch {
+        // Renamed or gone already.
+      }
       throw e;
     }
-    const now = await lstat(abs);
+    const now = lstatSync(abs);
     this.rows.push(
       indexEntryOf(id, now, content.hash, content.chunks ?? [], view.winner?.clock ?? view.clock),
     );
@@ -492,7 +502,7 @@ class ApplyRun {
     for (const dir of dirs) {
       const view = await this.options.manager.getFileState(dir);
       if (!view?.exists || !isDirectoryContent(view.content)) continue;
-      const st = await lstat(this.absOf(dir));
+      const st = lstatSync(this.absOf(dir));
       this.rows.push(indexEntryOf(dir, st, null, null, view.winner?.clock ?? view.clock));
     }
   }

@@ -1,5 +1,6 @@
 import type { Stats } from 'node:fs';
 import { lstat, mkdir } from 'node:fs/promises';
+import { lstatQuiet } from './localIo.js';
 import path from 'node:path';
 import { NetGuardianError } from '../../../src-shared/errors.js';
 import { validateEntityPath } from '../../../src-shared/paths.js';
@@ -52,15 +53,9 @@ export function entityAbsPath(rootReal: string, entityId: string): PathResult<st
   return ok(abs);
 }
 
-/** lstat, or `undefined` when nothing is there. */
+/** lstat, or `undefined` when nothing is there (made synchronously: see localIo.ts). */
 export async function lstatOrUndefined(abs: string): Promise<Stats | undefined> {
-  try {
-    return await lstat(abs);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw e;
-  }
+  return Promise.resolve(lstatQuiet(abs));
 }
 
 /**

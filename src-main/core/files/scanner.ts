@@ -1,4 +1,5 @@
 import type { Stats } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { lstat, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { FileView } from '../../../src-shared/crdt/fileEntity.js';
@@ -9,6 +10,7 @@ import { DIRECTORY_CONTENT } from '../../../src-shared/fileKinds.js';
 import { normalizeEntityPath } from '../../../src-shared/paths.js';
 import type { CRDTManager, LocalWrite } from '../crdtManager.js';
 import { childLogger, type Logger } from '../log.js';
+import { EventLoopTurns } from '../eventLoopTurns.js';
 import { Mutex } from '../mutex.js';
 import { hashFile } from './fileHasher.js';
 import { diskStatOf, sameStat, type FileIndex, type IndexEntry } from './fileIndex.js';
@@ -350,10 +352,12 @@ class ScanRun {
       bytesToHash: files.reduce((n, f) => n + f.stats.size, 0),
     };
     const queue = [...files];
+    const turns = new EventLoopTurns();
     const workers = Array.from(
       { length: Math.max(1, this.options.hashConcurrency ?? 3) },
       async () => {
         for (let next = queue.shift(); next; next = queue.shift()) {
+          await turns.take();
           await this.hashAndRecord(next, indexed.get(next.path), views.get(next.path));
         }
       },
@@ -401,7 +405,7 @@ class ScanRun {
     let after: Stats;
     try {
       hashed = await hashFile(abs, this.options.onChunk ? { onChunk: this.options.onChunk } : {});
-      after = await lstat(abs);
+      after = lstatSync(abs);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       // Removed while we looked: the watcher reports it.
