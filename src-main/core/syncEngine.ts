@@ -70,13 +70,25 @@ export interface SyncEngineOptions {
   /**
    * Runs before a batch of events is appended to the peer: the folder layer
    * uploads the chunks those events need, so no event becomes visible on the
-   * peer before its content. Returns how many events, from the first, may be
+   * peer before its content. Returns which events, from the first, may be
    * appended now (none returned: all); the run stops after those, and the rest
    * wait for the next run.
    */
-  readonly beforePushBatch?: (events: readonly CrdtEvent[]) => Promise<number | void>;
+  readonly beforePushBatch?: (events: readonly CrdtEvent[]) => Promise<PushGate | void>;
   /** Runs after a pulled batch is stored: the folder layer materializes the changed files. */
   readonly afterPullBatch?: (report: IngestReport) => Promise<void>;
+}
+
+/** How much of a batch may be pushed now (see `SyncEngineOptions.beforePushBatch`). */
+export interface PushGate {
+  /** Events, from the first, that may be appended now. */
+  readonly ready: number;
+  /**
+   * Why the others wait, when it needs the user (a file that cannot be read): the run then ends
+   * as failed with this message, so that status and the UI show it. Without it the wait is
+   * expected to end by itself (content being recorded right now).
+   */
+  readonly problem?: string;
 }
 
 /** What a run moved so far. */
@@ -289,7 +301,8 @@ export class SyncEngine {
       batches += 1;
       // Our own store's rows were validated when they came in.
       const events = rows.map(trustedRowToEvent);
-      const ready = (this.beforePushBatch && (await this.beforePushBatch(events))) ?? rows.length;
+      const gate = (this.beforePushBatch && (await this.beforePushBatch(events))) || undefined;
+      const ready = gate?.ready ?? rows.length;
       const sent = rows.slice(0, ready);
       if (sent.length > 0) {
         const result = await this.remote.append(events.slice(0, ready));
@@ -300,6 +313,8 @@ export class SyncEngine {
       for (const r of sent) cursor[r.node_id] = Math.max(cursor[r.node_id] ?? 0, Number(r.seq));
       this.onProgress?.({ direction: 'push', done, total: Math.max(total, done) });
       if (sent.length < rows.length) {
+        this.lastKnownRemoteFrontier = cursor;
+        if (gate?.problem) throw new NetGuardianError('FileSystemError', gate.problem, 'push');
         this.log.info(
           { waiting: rows.length - sent.length },
           'push waits for content not yet readable',

@@ -8,6 +8,7 @@
  * The three machines (stores, roles) are opened once for the file; each test
  * uses a fresh space and fresh folders.
  */
+import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { chmod, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -394,6 +395,40 @@ describe('three devices through a PostgreSQL hub', () => {
     await a.sync();
     await b.sync();
     expect(await readFile(b.abs('mid-scan.bin'))).toEqual(bytes);
+    expect(b.errors()).toEqual([]);
+    await expectSameFolders([a, b]);
+  });
+
+  it('a recorded file that cannot be read holds the push with an error naming it, until it can be read', async () => {
+    const [a, b] = await openSpace('unreadable');
+    await put(a, 'first.txt', 'first\n');
+    await a.device.scan();
+    const bytes = randomBytes(20 * 1024);
+    await put(a, 'stuck.bin', bytes);
+    await a.device.scan();
+    await put(a, 'after.txt', 'after\n');
+    await a.device.scan();
+    // Unreadable since its scan (as a permission change would make it for a user; the tests may
+    // run as root, whom permissions do not stop): a FIFO where the file was.
+    await rm(a.abs('stuck.bin'));
+    execFileSync('mkfifo', [a.abs('stuck.bin')]);
+
+    const held = await a.device.hub?.engine.pushSync();
+    expect(held?.error).toMatch(/cannot read stuck\.bin: ESPIPE/);
+    // What came before it went; it and what came after wait.
+    expect(held?.sent).toBe(1);
+    await b.sync();
+    expect(await readFile(b.abs('first.txt'), 'utf8')).toBe('first\n');
+    expect(await readdir(b.root)).not.toContain('after.txt');
+
+    // Readable again: the next push sends the rest, and B gets the bytes.
+    await rm(a.abs('stuck.bin'));
+    await writeFile(a.abs('stuck.bin'), bytes);
+    const resumed = await a.device.hub?.engine.pushSync();
+    expect(resumed?.error).toBeNull();
+    expect(resumed?.sent).toBe(2);
+    await syncAll([a, b]);
+    expect(await readFile(b.abs('stuck.bin'))).toEqual(bytes);
     expect(b.errors()).toEqual([]);
     await expectSameFolders([a, b]);
   });

@@ -19,28 +19,43 @@ export interface UploadReport {
    * event reaches the hub before content that other devices could fetch.
    */
   readonly ready: number;
+  /**
+   * Set when the held event's file could not be read (permissions, I/O error) rather than being
+   * mid-scan or changed: a wait only the user can end, so it is reported.
+   */
+  readonly problem?: string;
 }
 
 const BATCH_BYTES = 8 * 1024 * 1024;
-/** Chunk reads in flight at once: each is a few file system calls on libuv's thread pool. */
+/** Chunk reads in flight at once (each reads synchronously; the hub's lookups overlap). */
 const READ_CONCURRENCY = 8;
 
-/** A chunk's bytes from a local file, if the file still holds exactly them. */
+/**
+ * A chunk's bytes from a local file, if the file still holds exactly them; otherwise why not:
+ * `changed` (gone, shorter, other bytes: a newer version is being recorded) or the error that
+ * kept the file from being read (EACCES, EIO, …), which only the user can end.
+ */
+type ChunkRead =
+  { readonly bytes: Uint8Array } | { readonly changed: true } | { readonly error: string };
+
 async function readVerifiedChunk(
   rootReal: string,
   location: ChunkLocation,
   ref: ChunkRef,
   checkedDirs: CheckedDirs,
-): Promise<Uint8Array | undefined> {
-  if (location.size !== ref.size) return undefined;
-  const abs = await resolveExisting(rootReal, location.path, checkedDirs);
-  if (!abs.ok || abs.value === undefined) return undefined;
+): Promise<ChunkRead> {
+  if (location.size !== ref.size) return { changed: true };
   try {
+    const abs = await resolveExisting(rootReal, location.path, checkedDirs);
+    // Gone, or a folder above it swapped for a symlink or a file: not this content any more.
+    if (!abs.ok || abs.value === undefined) return { changed: true };
     // Synchronously: see localIo.ts.
     const bytes = readRange(abs.value, location.offset, ref.size);
-    return bytes && sha256(bytes) === ref.hash ? bytes : undefined;
-  } catch {
-    return undefined;
+    return bytes && sha256(bytes) === ref.hash ? { bytes } : { changed: true };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { changed: true };
+    return { error: `${location.path}: ${code ?? (e as Error).message}` };
   }
 }
 
@@ -77,11 +92,14 @@ export async function uploadChunksFor(
   // chunk). Every chunk read is verified against its hash, so a folder swapped meanwhile can
   // only make a read fail, never send other bytes.
   const checkedDirs: CheckedDirs = new Set();
+  /** The first read error of each chunk no location gave: what the user is told if it holds the push. */
+  const readErrors = new Map<string, string>();
   const readChunk = async (hash: string): Promise<Uint8Array | undefined> => {
     const ref = refs.get(hash) as ChunkRef;
     for (const location of (locations.get(hash) ?? []).slice(0, 3)) {
-      const data = await readVerifiedChunk(rootReal, location, ref, checkedDirs);
-      if (data) return data;
+      const read = await readVerifiedChunk(rootReal, location, ref, checkedDirs);
+      if ('bytes' in read) return read.bytes;
+      if ('error' in read && !readErrors.has(hash)) readErrors.set(hash, read.error);
     }
     return undefined;
   };
@@ -109,29 +127,41 @@ export async function uploadChunksFor(
     bytes += batchBytes;
     options.onProgress?.(bytes);
   }
+  const held = await heldEvent(events, unread, options);
+  if (held === undefined) return { chunks, bytes, unavailable: unread.size, ready: all };
+  const error = (held.chunks ?? []).map((c) => readErrors.get(c.hash)).find((m) => m);
   return {
     chunks,
     bytes,
     unavailable: unread.size,
-    ready: await readyPrefix(events, unread, options),
+    ready: held.index,
+    ...(error
+      ? {
+          problem: `cannot read ${error} to upload its content; this device's later changes wait until it can be read or is changed`,
+        }
+      : {}),
   };
 }
 
-/** How many events, from the first, lack no chunk that their file still holds (see `UploadReport.ready`). */
-async function readyPrefix(
+/**
+ * The first event that lacks a chunk its file still holds (see `UploadReport.ready`), with its
+ * position and chunks; none when every event may go.
+ */
+async function heldEvent(
   events: readonly CrdtEvent[],
   unread: ReadonlySet<string>,
   options: { readonly currentHash: (entityId: string) => Promise<string | undefined> },
-): Promise<number> {
-  if (unread.size === 0) return events.length;
-  for (const [i, e] of events.entries()) {
+): Promise<{ index: number; chunks: readonly ChunkRef[] | undefined } | undefined> {
+  if (unread.size === 0) return undefined;
+  for (const [index, e] of events.entries()) {
     const content = e.data.content;
     if (!content || isDirectoryContent(content)) continue;
     if (!(content.chunks ?? []).some((c) => unread.has(c.hash))) continue;
     // Superseded since (edited again, deleted): its newer version follows, as before.
-    if ((await options.currentHash(e.entityId)) === content.hash) return i;
+    if ((await options.currentHash(e.entityId)) === content.hash)
+      return { index, chunks: content.chunks };
   }
-  return events.length;
+  return undefined;
 }
 
 /** Consecutive groups whose sizes add up to at most BATCH_BYTES (a larger item is a group alone). */

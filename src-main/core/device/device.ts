@@ -202,7 +202,7 @@ export class Device {
               },
             });
             if (up.chunks > 0) emit({ type: 'upload', bytes: up.bytes, chunks: up.chunks });
-            return up.ready;
+            return { ready: up.ready, ...(up.problem ? { problem: up.problem } : {}) };
           },
           afterPullBatch: async (report) => {
             if (report.changes.length === 0) return;
