@@ -99,8 +99,6 @@ const WRITE_BATCH = 1_000;
 
 /** Index rows written per statement while a scan runs. */
 const FLUSH_ROWS = 2_000;
-/** Above this many paths, views are read by paging the snapshots instead of one query each. */
-const BULK_VIEWS = 1_000;
 
 interface Plan {
   readonly dirs: WalkedFile[];
@@ -578,28 +576,18 @@ function ownVersionClock(view: FileView, nodeId: string, hash: string): VectorCl
   return w && w.nodeId === nodeId && w.value?.hash === hash ? w.clock : view.clock;
 }
 
-/** The store's views of these paths: one query each, or by paging the snapshots when there are many. */
+/** The store's views of these paths, in one query per 10,000 (absent ones are missing from the map). */
 export async function loadViews(
   manager: CRDTManager,
   paths: readonly string[],
 ): Promise<Map<string, FileView>> {
-  const views = new Map<string, FileView>();
-  if (paths.length >= BULK_VIEWS) {
-    const wanted = new Set(paths);
-    let after = '';
-    for (;;) {
-      const page = await manager.store.listSnapshots(manager.spaceId, { after, limit: 5_000 });
-      for (const entity of page) {
-        if (wanted.has(entity.entityId)) views.set(entity.entityId, entity.get());
-      }
-      const last = page[page.length - 1];
-      if (page.length < 5_000 || !last) return views;
-      after = last.entityId;
-    }
-  }
+  const pathOf = new Map<string, string>();
   for (const p of paths) {
-    const view = await manager.getFileState(p);
-    if (view) views.set(p, view);
+    const id = normalizeEntityPath(p);
+    if (id.ok) pathOf.set(id.value, p);
   }
+  const views = new Map<string, FileView>();
+  const snapshots = await manager.store.getSnapshots(manager.spaceId, [...pathOf.keys()]);
+  for (const [id, entity] of snapshots) views.set(pathOf.get(id) as string, entity.get());
   return views;
 }
