@@ -279,7 +279,8 @@ const removeQuietly = (file: string) => {
 /**
  * Writes `content` to a new temp file (`.ng-tmp-<random>-<n>`) in `dirAbs`, chunk
  * window by chunk window (never the whole file in memory), checks the whole
- * file's hash, sets its mode and mtime, and fsyncs it. On any failure the
+ * file's hash, sets its mode and mtime, and fsyncs it (`flushLater`: the caller
+ * makes it durable with others, see tempFlusher.ts). On any failure the
  * temp file is removed and nothing else was touched. The caller renames it.
  * The calls are synchronous but for the fsync (see localIo.ts).
  */
@@ -289,6 +290,7 @@ export async function writeTempFile(
   resolver: ChunkResolver,
   hints: readonly IndexEntry[],
   meta: FileMeta,
+  options: { readonly flushLater?: boolean } = {},
 ): Promise<Out<string>> {
   const checked = checkContent(content);
   if (!checked.ok) return checked;
@@ -321,7 +323,7 @@ export async function writeTempFile(
     if (result.ok) {
       fchmodSync(fd, meta.mode);
       if (meta.mtimeMs !== undefined) futimesSync(fd, new Date(), meta.mtimeMs / 1000);
-      await fsyncFd(fd);
+      if (!options.flushLater) await fsyncFd(fd);
     }
   } catch (e) {
     closeSync(fd);

@@ -29,6 +29,8 @@ import { EventStore } from '../store/eventStore.js';
 import { openPgliteClient } from '../store/pgliteClient.js';
 import { hashFile } from './fileHasher.js';
 import { TEMP_PREFIX } from './ignoreRules.js';
+import { createMaterializer } from './materializer.js';
+import { TempFlusher } from './tempFlusher.js';
 
 /**
  * Two devices, each with a real folder and a real PGlite store, exchanging
@@ -414,6 +416,42 @@ describe('materializer: nothing lost', () => {
     expect(contents).toEqual(new Set(['laptop edit, not scanned yet', 'desktop edit']));
     const loser = view?.conflicts[0];
     expect(report.conflictCopies).toEqual([conflictCopyPath('report.txt', loser as never)]);
+  });
+
+  it('a local edit saved while the written files are flushed is scanned at the last look, never overwritten', async () => {
+    await put(desktop, 'report.txt', 'v1');
+    await propagate();
+    await put(desktop, 'report.txt', 'desktop edit');
+    await desktop.scanner.fullScan();
+    // The user saves on the laptop just as the pulled version's temp file is being flushed:
+    // after the materializer's first check of the file, before its rename.
+    class EditingFlusher extends TempFlusher {
+      override async flush(files: readonly string[]): Promise<void> {
+        await writeFile(at(laptop, 'report.txt'), 'laptop edit during the flush');
+        return super.flush(files);
+      }
+    }
+    const materializer = createMaterializer({
+      root: laptop.root,
+      spaceId: laptop.manager.spaceId,
+      dataDir: laptop.dataDir,
+      index: laptop.index,
+      manager: laptop.manager,
+      chunks,
+      scanner: laptop.scanner,
+      flusher: new EditingFlusher(),
+    });
+
+    const report = await materializer.apply(await pullEvents(laptop, desktop));
+
+    expect(report.errors).toEqual([]);
+    const view = await laptop.manager.getFileState('report.txt');
+    expect(view?.conflicts).toHaveLength(1);
+    const contents = new Set<string>();
+    for (const [rel] of await treeOf(laptop.root))
+      contents.add(await readFile(at(laptop, rel), 'utf8'));
+    expect(contents).toEqual(new Set(['laptop edit during the flush', 'desktop edit']));
+    expect(await tempFilesUnder(laptop.root)).toEqual([]);
   });
 
   it('a local delete not scanned yet is not undone silently: the remote edit wins (modify beats delete)', async () => {

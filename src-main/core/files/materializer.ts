@@ -24,6 +24,7 @@ import {
 import { lstatQuiet } from './localIo.js';
 import { isExec, viewExec } from './scanDecision.js';
 import { loadViews, type Scanner } from './scanner.js';
+import { TempFlusher } from './tempFlusher.js';
 import { createTrash, type Trash } from './trash.js';
 import { ioError } from './treeWalk.js';
 
@@ -40,6 +41,8 @@ export interface MaterializerOptions {
   readonly scanner: Scanner;
   /** Paths ignored here are not materialized (as Syncthing: ignored means not synced, either way). */
   readonly ignore?: () => IgnoreRules;
+  /** How written files are made durable before their rename; default: a TempFlusher. */
+  readonly flusher?: TempFlusher;
   readonly log?: Logger;
 }
 
@@ -91,6 +94,7 @@ export function createMaterializer(options: MaterializerOptions): Materializer {
     );
   }
   const trash = createTrash({ dataDir: options.dataDir });
+  const flusher = options.flusher ?? new TempFlusher();
   const mutex = new Mutex();
   const log = childLogger(options.log, 'materializer');
   return {
@@ -98,7 +102,7 @@ export function createMaterializer(options: MaterializerOptions): Materializer {
     apply: (entityIds) =>
       mutex.run(async () => {
         const started = Date.now();
-        const run = new ApplyRun(options, trash);
+        const run = new ApplyRun(options, trash, flusher);
         await run.apply(entityIds);
         const report = run.report();
         log.info(
@@ -119,6 +123,26 @@ export function createMaterializer(options: MaterializerOptions): Materializer {
 
 type Outcome = 'done' | 'rescan';
 
+/** A file's new content in a temp file beside it, waiting to be renamed into place. */
+interface PendingWrite {
+  readonly id: string;
+  readonly temp: string;
+  readonly abs: string;
+  readonly content: ContentRef;
+  readonly view: FileView;
+  /** What was at the target when it was decided (the last look compares with `indexed`). */
+  readonly st: Stats | undefined;
+  readonly indexed: IndexEntry | undefined;
+}
+
+const removeQuietly = (file: string) => {
+  try {
+    unlinkSync(file);
+  } catch {
+    // Renamed or gone already.
+  }
+};
+
 /** One `apply` call. */
 class ApplyRun {
   private rootReal = '';
@@ -137,10 +161,14 @@ class ApplyRun {
   private readonly dropped: string[] = [];
   /** Folders seen to be real folders during this run (each is lstat'ed once). */
   private readonly checkedDirs: CheckedDirs = new Set();
+  /** While a group of files is written: their temp files wait for one flush (`commitWrites`). */
+  private deferFlush = false;
+  private readonly pendingWrites: PendingWrite[] = [];
 
   constructor(
     private readonly options: MaterializerOptions,
     private readonly trash: Trash,
+    private readonly flusher: TempFlusher,
   ) {}
 
   report(): MaterializeReport {
@@ -186,8 +214,8 @@ class ApplyRun {
     // Children before parents, and after every write (a rename's new file reuses the old one's chunks).
     const absent = ids.filter((id) => !views.get(id)?.exists).reverse();
 
-    // Folders first, parents before children; then files, several at once
-    // (each waits mostly on its fsync), since no file is another's parent.
+    // Folders first, parents before children; then files, several at once (no file is another's
+    // parent), group by group: a group's temp files are made durable together, then renamed.
     const isDir = (id: string) => isDirectoryContent(views.get(id)?.content);
     for (const id of present.filter(isDir)) await this.settle(id, views.get(id), indexed.get(id));
     const files = present.filter((id) => !isDir(id));
@@ -214,7 +242,15 @@ class ApplyRun {
           await this.settle(id, views.get(id), indexed.get(id));
         }
       };
-      await Promise.all(Array.from({ length: WRITE_CONCURRENCY }, worker));
+      // The group's files go to temp files first, made durable together, then renamed.
+      this.deferFlush = true;
+      try {
+        await Promise.all(Array.from({ length: WRITE_CONCURRENCY }, worker));
+      } finally {
+        this.deferFlush = false;
+        // Also after a failure: the temp files written are whole and verified.
+        await this.commitWrites();
+      }
     }
     resolver.clear();
     for (const id of absent) await this.settle(id, views.get(id), indexed.get(id));
@@ -272,11 +308,12 @@ class ApplyRun {
     id: string,
     firstView: FileView | undefined,
     firstIndexed: IndexEntry | undefined,
+    rescanFirst = false,
   ): Promise<void> {
     let view = firstView;
     let indexed = firstIndexed;
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      if (round > 0) {
+      if (round > 0 || rescanFirst) {
         await this.flushIndex();
         await this.options.scanner.scanPaths([id]);
         view = await this.options.manager.getFileState(id);
@@ -313,6 +350,17 @@ class ApplyRun {
       if (outcome === 'done') return;
     }
     this.out.deferred.push(id);
+  }
+
+  /** `settle` for a path found changed locally just before its rename: scanned, then decided anew. */
+  private async settleAgain(id: string): Promise<void> {
+    const deferring = this.deferFlush;
+    this.deferFlush = false;
+    try {
+      await this.settle(id, undefined, undefined, true);
+    } finally {
+      this.deferFlush = deferring;
+    }
   }
 
   private async settlePresent(
@@ -402,6 +450,7 @@ class ApplyRun {
     await this.indexCreatedDirs(target.value.createdDirs);
     const abs = target.value.abs;
     const mtimeMs = view.fields['mtimeMs'];
+    const deferred = this.deferFlush && this.flusher.batches;
     const temp = await writeTempFile(
       path.dirname(abs),
       content,
@@ -413,17 +462,58 @@ class ApplyRun {
           ? { mtimeMs }
           : {}),
       },
+      { flushLater: deferred },
     );
     if (!temp.ok) {
       this.error(id, temp.error);
       return 'done';
     }
+    const write: PendingWrite = { id, temp: temp.value, abs, content, view, st, indexed };
+    if (deferred) {
+      // Renamed once the group's temp files are durable together (`commitWrites`).
+      this.pendingWrites.push(write);
+      return 'done';
+    }
+    return this.renameIntoPlace(write);
+  }
+
+  /**
+   * Makes the group's temp files durable with one flush, then moves each into place; one whose
+   * target changed locally meanwhile is settled again (scanned first, so the edit is kept).
+   */
+  private async commitWrites(): Promise<void> {
+    const writes = this.pendingWrites.splice(0, this.pendingWrites.length);
+    if (writes.length === 0) return;
+    try {
+      await this.flusher.flush(writes.map((w) => w.temp));
+    } catch (e) {
+      for (const w of writes) {
+        removeQuietly(w.temp);
+        this.error(w.id, e instanceof NetGuardianError ? e : ioError(w.id, 'write', e));
+      }
+      return;
+    }
+    for (const w of writes) {
+      let outcome: Outcome;
+      try {
+        outcome = await this.renameIntoPlace(w);
+      } catch (e) {
+        this.error(w.id, e instanceof NetGuardianError ? e : ioError(w.id, 'write', e));
+        continue;
+      }
+      if (outcome === 'rescan') await this.settleAgain(w.id);
+    }
+  }
+
+  /** The last look at the target, the replaced file's copy to the trash, the rename, the index row. */
+  private async renameIntoPlace(write: PendingWrite): Promise<Outcome> {
+    const { id, temp, abs, content, view, st, indexed } = write;
     // Synchronous calls (see localIo.ts): nothing but the replaced file's copy to the trash
     // comes between the last look and the rename.
     try {
       // Last look: a local write since the check above is scanned, not overwritten.
       if (!matchesDisk(lstatQuiet(abs), indexed)) {
-        unlinkSync(temp.value);
+        removeQuietly(temp);
         return 'rescan';
       }
       if (st?.isFile()) {
@@ -435,13 +525,9 @@ class ApplyRun {
           reason: 'replaced',
         });
       }
-      renameSync(temp.value, abs);
+      renameSync(temp, abs);
     } catch (e) {
-      try {
-        unlinkSync(temp.value);
-      } catch {
-        // Renamed or gone already.
-      }
+      removeQuietly(temp);
       throw e;
     }
     const now = lstatSync(abs);

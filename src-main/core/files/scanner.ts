@@ -349,7 +349,9 @@ class ScanRun {
       toHash: files.length,
       bytesToHash: files.reduce((n, f) => n + f.stats.size, 0),
     };
-    const queue = [...files];
+    // Smallest first: thousands of small files are recorded (and pushed, and on other devices
+    // written) while a few large ones would still be hashing and uploading ahead of them.
+    const queue = [...files].sort((x, y) => x.stats.size - y.stats.size);
     const turns = new EventLoopTurns();
     const workers = Array.from(
       { length: Math.max(1, this.options.hashConcurrency ?? 3) },
