@@ -5,6 +5,12 @@ import { fsyncFd } from './localIo.js';
 
 /** Files fsynced at once when each is flushed alone. */
 const FSYNC_CONCURRENCY = 8;
+/**
+ * Fewer files than this are fsynced one by one even where syncfs works: spawning `sync` (a fork of
+ * a large process) and flushing everything dirty on the file system cost more than a few fsyncs,
+ * and a single changed file is the common case of live sync, where latency counts.
+ */
+const SYNCFS_MIN_FILES = 64;
 
 /**
  * Makes written temp files durable before they are renamed into place (DESIGN.md §5: temp file,
@@ -16,7 +22,8 @@ const FSYNC_CONCURRENCY = 8;
  * For a first sync of 10,000 small files that was most of the receiving device's time. On Linux
  * one syncfs(2) for the file system holding a group's temp files makes all of them durable at
  * the cost of about one commit: coreutils' `sync -f DIR` calls it (Node has no binding for it).
- * Where that is not available (other systems, no coreutils) each file is fsynced instead.
+ * Where that is not available (other systems, no coreutils), and for small groups, each file is
+ * fsynced instead.
  */
 export class TempFlusher {
   /** undefined: not tried yet; false: unavailable here, files are fsynced one by one. */
@@ -34,7 +41,7 @@ export class TempFlusher {
   /** Makes these closed files' content durable; throws the file system's error if it cannot. */
   async flush(files: readonly string[]): Promise<void> {
     if (files.length === 0) return;
-    if (this.syncfsWorks !== false) {
+    if (this.syncfsWorks !== false && files.length >= SYNCFS_MIN_FILES) {
       try {
         await syncFileSystems(files);
         this.syncfsWorks = true;

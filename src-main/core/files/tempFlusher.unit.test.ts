@@ -8,7 +8,7 @@ let dir: TempDir;
 const savedPath = process.env['PATH'];
 beforeAll(async () => {
   dir = await makeTempDir('ng-flusher-');
-  for (const name of ['a', 'b', 'c']) await writeFile(path.join(dir.path, name), name);
+  for (let i = 0; i < 64; i++) await writeFile(path.join(dir.path, `f${i}`), `${i}`);
 });
 afterEach(() => {
   process.env['PATH'] = savedPath;
@@ -17,7 +17,8 @@ afterAll(async () => {
   await dir.cleanup();
 });
 
-const files = () => ['a', 'b', 'c'].map((n) => path.join(dir.path, n));
+/** A group large enough for syncfs. */
+const files = () => Array.from({ length: 64 }, (_, i) => path.join(dir.path, `f${i}`));
 
 describe('TempFlusher', () => {
   it.runIf(process.platform === 'linux')(
@@ -26,9 +27,17 @@ describe('TempFlusher', () => {
       const flusher = new TempFlusher();
       await flusher.flush(files());
       expect(flusher.batches).toBe(true);
-      expect(await readFile(path.join(dir.path, 'b'), 'utf8')).toBe('b');
+      expect(await readFile(path.join(dir.path, 'f7'), 'utf8')).toBe('7');
     },
   );
+
+  it('fsyncs a small group file by file, without trying syncfs', async () => {
+    const flusher = new TempFlusher({ syncfs: true });
+    process.env['PATH'] = path.join(dir.path, 'no-such-bin');
+    await flusher.flush(files().slice(0, 3));
+    // Not tried, so not given up on: a large group still uses it.
+    expect(flusher.batches).toBe(true);
+  });
 
   it('where `sync` cannot be run, falls back to an fsync per file, and says it no longer batches', async () => {
     const flusher = new TempFlusher({ syncfs: true });
