@@ -13,6 +13,7 @@ import { childLogger, type Logger } from '../log.js';
 import { EventLoopTurns } from '../eventLoopTurns.js';
 import { Mutex } from '../mutex.js';
 import { hashFile } from './fileHasher.js';
+import { removeIfStaleTemp } from './staleTemps.js';
 import { diskStatOf, sameStat, type FileIndex, type IndexEntry } from './fileIndex.js';
 import type { IgnoreRules } from './ignoreRules.js';
 import { checkAncestors, lstatOrUndefined, type CheckedDirs } from './safePaths.js';
@@ -241,6 +242,8 @@ class ScanRun {
       onSymlink: () => this.counts.skippedSymlinks++,
       onError: (p, e) => this.error(p, e),
       onUnreadableDir: (p) => this.unreadable.push(p),
+      // A crash's leftover temp files go (ours by name, unchanged for an hour).
+      onTempFile: (abs, name) => void removeIfStaleTemp(abs, name),
     })) {
       for (const dir of batch.dirs) {
         seen.add(dir.path);

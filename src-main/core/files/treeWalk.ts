@@ -28,6 +28,8 @@ export interface WalkOptions {
   readonly onError: (path: string, error: NetGuardianError) => void;
   /** Folders (or entries) that could not be read: what was there must not count as gone. */
   readonly onUnreadableDir: (path: string) => void;
+  /** An entry named as our temp files are (skipped by the walk): absolute path and name. */
+  readonly onTempFile?: (abs: string, name: string) => void;
 }
 
 /** Entries handled between two yields to the event loop. */
@@ -68,7 +70,10 @@ export async function* walkTree(options: WalkOptions): AsyncGenerator<WalkBatch>
         await yieldToLoop();
       }
       const rel = childPath(dirRel, entry.name);
-      if (entry.name.startsWith(TEMP_PREFIX)) continue;
+      if (entry.name.startsWith(TEMP_PREFIX)) {
+        options.onTempFile?.(path.join(dirAbs, entry.name), entry.name);
+        continue;
+      }
       if (entry.isSymbolicLink()) {
         options.onSymlink(rel);
         continue;
