@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, fchmodSync, futimesSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, futimesSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { NetGuardianError } from '../../../src-shared/errors.js';
 import type { ChunkRef, ContentRef } from '../../../src-shared/events/event.js';
@@ -12,7 +12,7 @@ import {
   type IndexEntry,
 } from './fileIndex.js';
 import { TEMP_PREFIX } from './ignoreRules.js';
-import { fsyncFd, readRange } from './localIo.js';
+import { fsyncFd, readRange, removeQuietly } from './localIo.js';
 import { resolveExisting } from './safePaths.js';
 
 type Out<T> = Result<T, NetGuardianError>;
@@ -267,14 +267,6 @@ function writeAll(fd: number, bytes: Uint8Array): void {
     done += writeSync(fd, bytes, done, bytes.byteLength - done);
   }
 }
-
-const removeQuietly = (file: string) => {
-  try {
-    unlinkSync(file);
-  } catch {
-    // Already gone: nothing to clean up.
-  }
-};
 
 /**
  * Writes `content` to a new temp file (`.ng-tmp-<random>-<n>`) in `dirAbs`, chunk

@@ -6,6 +6,7 @@ import {
   lstatSync,
   openSync,
   readSync,
+  unlinkSync,
   type Stats,
 } from 'node:fs';
 
@@ -86,4 +87,13 @@ export function readWholeIfSmall(fd: number, max: number): Buffer | undefined {
 /** fsync on libuv's thread pool: the one call here that waits on the disk. */
 export function fsyncFd(fd: number): Promise<void> {
   return new Promise((resolve, reject) => fsync(fd, (e) => (e ? reject(e) : resolve())));
+}
+
+/** Removes a file we wrote (a temp file) if it is still there; gone already is fine. */
+export function removeQuietly(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // Renamed or gone already: nothing to clean up.
+  }
 }

@@ -89,6 +89,14 @@ async function propagate() {
   return pullAndApply(laptop, desktop);
 }
 
+/** The distinct text contents of every file in a device's folder. */
+async function textContents(device: FolderDevice): Promise<Set<string>> {
+  const contents = new Set<string>();
+  for (const [rel] of await treeOf(device.root))
+    contents.add(await readFile(at(device, rel), 'utf8'));
+  return contents;
+}
+
 async function tempFilesUnder(root: string): Promise<string[]> {
   return [...(await treeOf(root)).keys()].filter(noTemp);
 }
@@ -410,10 +418,9 @@ describe('materializer: nothing lost', () => {
     expect(report.errors).toEqual([]);
     const view = await laptop.manager.getFileState('report.txt');
     expect(view?.conflicts).toHaveLength(1);
-    const contents = new Set<string>();
-    for (const [rel] of await treeOf(laptop.root))
-      contents.add(await readFile(at(laptop, rel), 'utf8'));
-    expect(contents).toEqual(new Set(['laptop edit, not scanned yet', 'desktop edit']));
+    expect(await textContents(laptop)).toEqual(
+      new Set(['laptop edit, not scanned yet', 'desktop edit']),
+    );
     const loser = view?.conflicts[0];
     expect(report.conflictCopies).toEqual([conflictCopyPath('report.txt', loser as never)]);
   });
@@ -447,10 +454,9 @@ describe('materializer: nothing lost', () => {
     expect(report.errors).toEqual([]);
     const view = await laptop.manager.getFileState('report.txt');
     expect(view?.conflicts).toHaveLength(1);
-    const contents = new Set<string>();
-    for (const [rel] of await treeOf(laptop.root))
-      contents.add(await readFile(at(laptop, rel), 'utf8'));
-    expect(contents).toEqual(new Set(['laptop edit during the flush', 'desktop edit']));
+    expect(await textContents(laptop)).toEqual(
+      new Set(['laptop edit during the flush', 'desktop edit']),
+    );
     expect(await tempFilesUnder(laptop.root)).toEqual([]);
   });
 

@@ -1,4 +1,4 @@
-import { lstatSync, renameSync, unlinkSync, type Stats } from 'node:fs';
+import { lstatSync, renameSync, type Stats } from 'node:fs';
 import { chmod, mkdir, readdir, realpath, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { FileView } from '../../../src-shared/crdt/fileEntity.js';
@@ -21,7 +21,7 @@ import {
   resolveExisting,
   type CheckedDirs,
 } from './safePaths.js';
-import { lstatQuiet } from './localIo.js';
+import { lstatQuiet, removeQuietly } from './localIo.js';
 import { isExec, viewExec } from './scanDecision.js';
 import { loadViews, type Scanner } from './scanner.js';
 import { TempFlusher } from './tempFlusher.js';
@@ -134,14 +134,6 @@ interface PendingWrite {
   readonly st: Stats | undefined;
   readonly indexed: IndexEntry | undefined;
 }
-
-const removeQuietly = (file: string) => {
-  try {
-    unlinkSync(file);
-  } catch {
-    // Renamed or gone already.
-  }
-};
 
 /** One `apply` call. */
 class ApplyRun {
