@@ -6,11 +6,11 @@
  * the CLI's modules, PGlite's WebAssembly PostgreSQL and the drivers cost before any file.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchHub } from './hub.js';
+import type { ScratchDirs } from './scratchDirs.js';
 import { pollUntil } from './waits.js';
 
 const REPO = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -149,8 +149,8 @@ export async function stop(child: Child, what: string): Promise<number | null> {
   return waitExit(child, what, 120_000);
 }
 
-export async function idleDaemon(hub: BenchHub, spaceId: string) {
-  const dir = await mkdtemp(path.join(tmpdir(), 'ng-bench-idle-'));
+export async function idleDaemon(hub: BenchHub, spaceId: string, scratch: ScratchDirs) {
+  const dir = await scratch.make('ng-bench-idle-');
   let child: Child | undefined;
   try {
     const { data } = await initDevice(hub, dir, 'bench-idle', spaceId);
@@ -163,6 +163,5 @@ export async function idleDaemon(hub: BenchHub, spaceId: string) {
     return { memory, code };
   } finally {
     if (child) child.process.kill('SIGKILL');
-    await rm(dir, { recursive: true, force: true });
   }
 }

@@ -7,8 +7,6 @@
  * the tree; B's tree is then compared with A's by digest. (e) is the high-water mark of resident
  * memory (VmHWM) of each daemon, read when B is complete.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   buildCli,
@@ -22,13 +20,16 @@ import {
   type ProcessMemory,
 } from './daemon.js';
 import type { BenchHub } from './hub.js';
-import { skipTemp } from './initialSync.js';
+import { skipTemp, timeCpR } from './initialSync.js';
+import type { ScratchDirs } from './scratchDirs.js';
 import { listFiles, treeDigest, writeTree, type TreeDigest, type TreeShape } from './tree.js';
-import { pollUntil } from './waits.js';
+import { PresenceCheck, pollUntil } from './waits.js';
 
 export interface DaemonSyncResult {
   readonly files: number;
   readonly bytes: number;
+  /** `cp -r` of A's tree, just before A's daemon started: the floor of copying it on this disk. */
+  readonly cpMs: number;
   /** From spawning A's daemon until B's folder held every file. */
   readonly syncMs: number;
   /** From spawning A's daemon until it reported its first sync done (scan recorded, all pushed). */
@@ -61,21 +62,27 @@ export async function benchDaemonSync(options: {
   readonly idleSpaceId: string;
   readonly shape: TreeShape;
   readonly seed: string;
+  readonly scratch: ScratchDirs;
   readonly log?: (message: string) => void;
 }): Promise<DaemonSyncResult> {
   const log = options.log ?? (() => undefined);
   await buildCli();
-  const idle = await idleDaemon(options.hub, options.idleSpaceId);
+  const idle = await idleDaemon(options.hub, options.idleSpaceId, options.scratch);
   log(`idle daemon: peak ${(idle.memory.peakRss / 2 ** 20).toFixed(0)} MiB`);
 
-  const dirA = await mkdtemp(path.join(tmpdir(), 'ng-bench-daemon-a-'));
-  const dirB = await mkdtemp(path.join(tmpdir(), 'ng-bench-daemon-b-'));
+  const dirA = await options.scratch.make('ng-bench-daemon-a-');
+  const dirB = await options.scratch.make('ng-bench-daemon-b-');
   const children: Child[] = [];
   try {
     const a = await initDevice(options.hub, dirA, 'bench-daemon-a', options.spaceId);
     const b = await initDevice(options.hub, dirB, 'bench-daemon-b', options.spaceId);
     await writeTree(a.folder, options.shape, options.seed);
     const expected: TreeDigest = await treeDigest(a.folder);
+    const cpMs = await timeCpR(
+      a.folder,
+      path.join(await options.scratch.make('ng-bench-daemon-cp-'), 'copy'),
+    );
+    log(`cp -r of A's tree: ${(cpMs / 1000).toFixed(2)} s`);
 
     const daemonB = runCli(['start', '--data', b.data], dirB);
     children.push(daemonB);
@@ -85,6 +92,7 @@ export async function benchDaemonSync(options: {
     const daemonA = runCli(['start', '--data', a.data], dirA);
     children.push(daemonA);
     const aPushed = whenPrinted(daemonA, 'watching', t0);
+    const presence = new PresenceCheck(b.folder, await listFiles(a.folder));
     let completeAt: number | undefined;
     const digest = await pollUntil(
       "B's folder to hold the tree",
@@ -98,8 +106,8 @@ export async function benchDaemonSync(options: {
               `${name}'s daemon exited ${d.process.exitCode}:\n${d.output().slice(-2000)}`,
             );
         }
-        if ((await listFiles(b.folder, skipTemp)).length < expected.files) return undefined;
-        // Complete by count: timed now; the digest (a few seconds of hashing) is not timed.
+        if (!presence.allPresent()) return undefined;
+        // Every file at its final name: timed now; the digest (seconds of hashing) is not timed.
         completeAt ??= performance.now();
         const d = await treeDigest(b.folder, skipTemp);
         if (d.digest === expected.digest) return d;
@@ -119,6 +127,7 @@ export async function benchDaemonSync(options: {
     return {
       files: expected.files,
       bytes: expected.bytes,
+      cpMs,
       syncMs,
       aPushedMs: aPushed(),
       identical: digest.files === expected.files && digest.bytes === expected.bytes,
@@ -129,7 +138,5 @@ export async function benchDaemonSync(options: {
     };
   } finally {
     for (const c of children) c.process.kill('SIGKILL');
-    await rm(dirA, { recursive: true, force: true });
-    await rm(dirB, { recursive: true, force: true });
   }
 }

@@ -4,12 +4,12 @@
  * its own device role, exactly as `netguardian start` runs one. What the device reports is
  * tallied (chunk bytes uploaded, errors).
  */
-import { mkdir, mkdtemp, realpath, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Device, type DeviceEvent } from '../../src-main/core/device/device.js';
 import type { DeviceConfig } from '../../src-main/core/deviceConfig.js';
 import type { BenchHub } from './hub.js';
+import type { ScratchDirs } from './scratchDirs.js';
 
 export interface Uploads {
   bytes: number;
@@ -49,35 +49,38 @@ export class BenchDevice {
     return this.tally.errors;
   }
 
-  /** A device named `name` in a new temp dir (`root/` is the folder, `data/` the data dir). */
-  static async open(hub: BenchHub, name: string, spaceId: string): Promise<BenchDevice> {
-    const dir = await realpath(await mkdtemp(path.join(tmpdir(), `ng-bench-${name}-`)));
-    try {
-      const folder = path.join(dir, 'root');
-      await mkdir(folder);
-      const creds = await hub.addDevice(name, spaceId);
-      const config: DeviceConfig = {
-        version: 1,
-        folder,
-        spaceId,
-        deviceName: name,
-        hub: { url: creds.connectionString, ssl: 'off' },
-        syncIntervalMs: 60_000,
-        rescanIntervalMs: 15 * 60_000,
-        paused: false,
-      };
-      const tally = new Tally();
-      const device = await Device.open({
-        dataDir: path.join(dir, 'data'),
-        config,
-        hub: { connectionString: creds.connectionString },
-        onEvent: (e) => tally.record(e),
-      });
-      return new BenchDevice(name, dir, device, tally);
-    } catch (e) {
-      await rm(dir, { recursive: true, force: true });
-      throw e;
-    }
+  /**
+   * A device named `name` in a new scratch dir (`root/` is the folder, `data/` the data dir); the
+   * dir goes when `scratch` is cleaned up.
+   */
+  static async open(
+    hub: BenchHub,
+    name: string,
+    spaceId: string,
+    scratch: ScratchDirs,
+  ): Promise<BenchDevice> {
+    const dir = await scratch.make(`ng-bench-${name}-`);
+    const folder = path.join(dir, 'root');
+    await mkdir(folder);
+    const creds = await hub.addDevice(name, spaceId);
+    const config: DeviceConfig = {
+      version: 1,
+      folder,
+      spaceId,
+      deviceName: name,
+      hub: { url: creds.connectionString, ssl: 'off' },
+      syncIntervalMs: 60_000,
+      rescanIntervalMs: 15 * 60_000,
+      paused: false,
+    };
+    const tally = new Tally();
+    const device = await Device.open({
+      dataDir: path.join(dir, 'data'),
+      config,
+      hub: { connectionString: creds.connectionString },
+      onEvent: (e) => tally.record(e),
+    });
+    return new BenchDevice(name, dir, device, tally);
   }
 
   get root(): string {
@@ -96,10 +99,6 @@ export class BenchDevice {
   }
 
   async close(): Promise<void> {
-    try {
-      await this.device.close();
-    } finally {
-      await rm(this.dir, { recursive: true, force: true, maxRetries: 3 });
-    }
+    await this.device.close();
   }
 }

@@ -15,6 +15,7 @@ import { benchDaemonSync, type DaemonSyncResult } from './daemonSync.js';
 import { benchDelta, type DeltaResult } from './delta.js';
 import { BenchDevice } from './devices.js';
 import { BenchHub } from './hub.js';
+import { ScratchDirs } from './scratchDirs.js';
 import { benchInitialSync, type InitialSyncResult } from './initialSync.js';
 import { benchLatency, type LatencyResult } from './latency.js';
 import { benchRescan, type RescanResult } from './rescan.js';
@@ -83,15 +84,23 @@ export async function runFolderSuite(options: {
 
   log('opening the hub and devices A and B');
   const hub = await BenchHub.create(options.server);
+  const scratch = new ScratchDirs();
   const opened: BenchDevice[] = [];
   try {
-    const a = await BenchDevice.open(hub, 'bench-a', spaceId);
+    const a = await BenchDevice.open(hub, 'bench-a', spaceId, scratch);
     opened.push(a);
-    const b = await BenchDevice.open(hub, 'bench-b', spaceId);
+    const b = await BenchDevice.open(hub, 'bench-b', spaceId, scratch);
     opened.push(b);
 
     log('(a) initial sync');
-    const initialSync = await benchInitialSync({ a, b, shape: s.tree, seed: SEED, log });
+    const initialSync = await benchInitialSync({
+      a,
+      b,
+      shape: s.tree,
+      seed: SEED,
+      scratch,
+      log,
+    });
     if (!initialSync.identical) throw new Error("(a): B's tree differs from A's");
     loads['initialSync'] = load1();
 
@@ -108,6 +117,7 @@ export async function runFolderSuite(options: {
         idleSpaceId: `bench-idle-${tag}`,
         shape: s.tree,
         seed: SEED,
+        scratch,
         log,
       });
       if (!daemon.identical) throw new Error("(a) with daemons: B's tree differs from A's");
@@ -157,6 +167,11 @@ export async function runFolderSuite(options: {
   } finally {
     log('closing devices and the hub');
     for (const d of opened.reverse()) await d.close().catch(() => undefined);
-    await hub.close();
+    try {
+      await hub.close();
+    } finally {
+      // Only now: deleting the trees slows every file created for minutes after (scratchDirs.ts).
+      await scratch.removeAll();
+    }
   }
 }

@@ -6,11 +6,10 @@
  * tree, measured in the same run, is the floor of what copying these files costs on this disk.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TEMP_PREFIX } from '../../src-main/core/files/ignoreRules.js';
 import type { BenchDevice } from './devices.js';
+import type { ScratchDirs } from './scratchDirs.js';
 import { treeDigest, writeTree, type TreeDigest, type TreeShape } from './tree.js';
 
 export interface InitialSyncResult {
@@ -55,6 +54,7 @@ export async function benchInitialSync(options: {
   readonly b: BenchDevice;
   readonly shape: TreeShape;
   readonly seed: string;
+  readonly scratch: ScratchDirs;
   readonly log?: (message: string) => void;
 }): Promise<InitialSyncResult> {
   const { a, b } = options;
@@ -63,13 +63,7 @@ export async function benchInitialSync(options: {
   const digest = await treeDigest(a.root);
   log(`tree: ${digest.files} files, ${(digest.bytes / 2 ** 20).toFixed(1)} MiB`);
 
-  const cpDir = await mkdtemp(path.join(tmpdir(), 'ng-bench-cp-'));
-  let cpMs: number;
-  try {
-    cpMs = await timeCpR(a.root, path.join(cpDir, 'copy'));
-  } finally {
-    await rm(cpDir, { recursive: true, force: true });
-  }
+  const cpMs = await timeCpR(a.root, path.join(await options.scratch.make('ng-bench-cp-'), 'copy'));
   log(`cp -r: ${(cpMs / 1000).toFixed(2)} s`);
 
   const uploadsBefore = { ...a.uploads };

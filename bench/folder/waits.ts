@@ -1,5 +1,7 @@
 /** Bounded polls for the folder scenarios: every wait has a deadline and says what it waited for. */
+import { lstatSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
 
 /** Polls `check` every `everyMs` until it returns a value (not undefined), at most `timeoutMs`. */
 export async function pollUntil<T>(
@@ -24,5 +26,37 @@ export async function holds(file: string, expected: Buffer): Promise<boolean> {
     return (await readFile(file)).equals(expected);
   } catch {
     return false;
+  }
+}
+
+/**
+ * Which of a known list of files exist yet under a folder, checked cheaply enough to poll often
+ * on a machine the measured processes need all of: each poll lstats the files still missing, in
+ * order, and stops at the first one still absent, so a whole sync costs about one lstat per file
+ * (a walk of 10,000 files per poll took ~17 ms of CPU, ~1 s over a 10 s sync at 100 ms).
+ */
+export class PresenceCheck {
+  private readonly missing: string[];
+
+  constructor(
+    private readonly root: string,
+    relPaths: readonly string[],
+  ) {
+    this.missing = [...relPaths];
+  }
+
+  /** True once every file is there as a regular file (at its final name: writes are atomic). */
+  allPresent(): boolean {
+    while (this.missing.length > 0) {
+      const rel = this.missing[this.missing.length - 1] as string;
+      const st = lstatSync(path.join(this.root, ...rel.split('/')), { throwIfNoEntry: false });
+      if (!st?.isFile()) return false;
+      this.missing.pop();
+    }
+    return true;
+  }
+
+  get missingCount(): number {
+    return this.missing.length;
   }
 }
