@@ -47,8 +47,13 @@ describe('planner statistics on PGlite', () => {
     expect(await statistics.noteChanges(600)).toBe(true);
     expect(await plannedRows()).toBe(1_200);
 
-    // Now 10% of 1,200 is below the 1,000-row floor: 999 more changes are not enough.
-    expect(await statistics.noteChanges(999)).toBe(false);
+    // Next when as many rows changed as the table held: 1,199 more changes are not enough.
+    expect(await statistics.noteChanges(1_199)).toBe(false);
     expect(await statistics.noteChanges(1)).toBe(true);
+
+    // Small tables: at least the 1,000-row floor, even right after an analyze of fewer rows.
+    const small = new PlannerStatistics(store.client, 10);
+    expect(await small.noteChanges(999)).toBe(false);
+    expect(await small.noteChanges(1)).toBe(true);
   });
 });
