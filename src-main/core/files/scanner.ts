@@ -13,6 +13,7 @@ import { childLogger, type Logger } from '../log.js';
 import { EventLoopTurns } from '../eventLoopTurns.js';
 import { Mutex } from '../mutex.js';
 import { hashFile } from './fileHasher.js';
+import { HashOrder } from './hashOrder.js';
 import { removeIfStaleTemp } from './staleTemps.js';
 import { diskStatOf, sameStat, type FileIndex, type IndexEntry } from './fileIndex.js';
 import type { IgnoreRules } from './ignoreRules.js';
@@ -352,14 +353,12 @@ class ScanRun {
       toHash: files.length,
       bytesToHash: files.reduce((n, f) => n + f.stats.size, 0),
     };
-    // Smallest first: thousands of small files are recorded (and pushed, and on other devices
-    // written) while a few large ones would still be hashing and uploading ahead of them.
-    const queue = [...files].sort((x, y) => x.stats.size - y.stats.size);
+    const queue = new HashOrder(files);
     const turns = new EventLoopTurns();
     const workers = Array.from(
       { length: Math.max(1, this.options.hashConcurrency ?? 3) },
       async () => {
-        for (let next = queue.shift(); next; next = queue.shift()) {
+        for (let next = queue.next(); next; next = queue.next()) {
           await turns.take();
           await this.hashAndRecord(next, indexed.get(next.path), views.get(next.path));
         }
