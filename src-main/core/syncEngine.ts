@@ -273,21 +273,41 @@ export class SyncEngine {
     const total = await this.pendingTotal(this.remote, cursor);
     let batches = 0;
     let fetched = 0;
-    while (batches < this.maxBatches) {
-      const rows = await this.remote.readAboveFrontier(this.spaceId, cursor, this.batchSize);
-      if (rows.length === 0) break;
-      batches += 1;
-      const report = await this.manager.syncFromRemote(rows, this.remote.description);
-      tally.batches += 1;
-      tally.received += report.applied;
-      tally.quarantined.push(...report.quarantined);
-      keepChanges(tally, report.changes);
-      if (this.afterPullBatch) await this.afterPullBatch(report);
-      fetched += rows.length;
-      for (const r of rows) cursor[r.node_id] = Math.max(cursor[r.node_id] ?? 0, Number(r.seq));
-      this.onProgress?.({ direction: 'pull', done: fetched, total: Math.max(total, fetched) });
-      if (rows.length < this.batchSize) break;
+    // A batch's files are written (afterPullBatch) while the next batch is read and stored: the
+    // writes wait on the hub (chunk downloads) and the disk (flushes), the store on neither, so
+    // one fills the other's waits. At most one batch is written at a time, in order; the
+    // materializer writes what the store holds when it runs, so a file changed again by the
+    // next batch is written at its newer version, then found current.
+    let writing: Promise<void> | undefined;
+    try {
+      while (batches < this.maxBatches) {
+        const rows = await this.remote.readAboveFrontier(this.spaceId, cursor, this.batchSize);
+        if (rows.length === 0) break;
+        batches += 1;
+        const report = await this.manager.syncFromRemote(rows, this.remote.description);
+        tally.batches += 1;
+        tally.received += report.applied;
+        tally.quarantined.push(...report.quarantined);
+        keepChanges(tally, report.changes);
+        await writing;
+        fetched += rows.length;
+        const progress = {
+          direction: 'pull' as const,
+          done: fetched,
+          total: Math.max(total, fetched),
+        };
+        writing = this.afterPullBatch?.(report).then(() => this.onProgress?.(progress));
+        // Awaited above or below; a failure meanwhile must not count as unhandled.
+        writing?.catch(() => undefined);
+        if (!writing) this.onProgress?.(progress);
+        for (const r of rows) cursor[r.node_id] = Math.max(cursor[r.node_id] ?? 0, Number(r.seq));
+        if (rows.length < this.batchSize) break;
+      }
+    } finally {
+      // A failure storing the next batch still waits for the files being written.
+      await writing?.catch(() => undefined);
     }
+    await writing;
   }
 
   private async pushBatches(tally: Tally): Promise<void> {

@@ -82,8 +82,14 @@ export interface DeviceStatus {
 
 /** A pulled batch changing this many entities stops the watcher while it is written. */
 const WATCHER_SUSPEND_CHANGES = 200;
-/** The watcher comes back after this long without such a batch. */
-const WATCHER_RESUME_QUIET_MS = 1_500;
+/**
+ * The watcher comes back after this long without such a batch. Coming back costs a walk of the
+ * whole folder (chokidar's, then our scan's), so a sender pausing between batches must not bring
+ * it back each time: at 1.5 s a first sync of 10,000 files restarted it in the middle for about
+ * 2 s of the receiver's time. Local edits made meanwhile wait at most this long, then the scan
+ * finds them (Syncthing's watcher waits 10 s by default).
+ */
+const WATCHER_RESUME_QUIET_MS = 5_000;
 
 const noChunks: ChunkSource = { getChunks: () => Promise.resolve(new Map()) };
 
@@ -287,9 +293,15 @@ export class Device {
   async start(): Promise<void> {
     const { config } = this.options;
     this.running = true;
+    // The watcher first: a file changed while the scan runs is seen, not left for the next
+    // rescan, and chokidar's own walk of the folder (as long as the scan's) overlaps the scan
+    // rather than the pushes that follow it.
+    const watching = this.startWatcher();
+    // Awaited below; a failure meanwhile must not count as unhandled.
+    watching.catch(() => undefined);
     await this.scan();
     await this.reconcile();
-    await this.startWatcher();
+    await watching;
     this.scheduleRescans(config.rescanIntervalMs);
     if (this.hub && !config.paused) {
       await this.hub.engine.bidirectionalSync();
