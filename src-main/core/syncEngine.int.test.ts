@@ -241,6 +241,57 @@ describe('SyncEngine: moving events', () => {
     expect(await states(b.store, space)).toEqual(await states(a.store, space));
   });
 
+  it('writes a pulled batch while the next is stored: one at a time, in order, the run waits for the last', async () => {
+    const log: string[] = [];
+    let writing = 0;
+    let maxWriting = 0;
+    let storedWhileWriting = 0;
+    const [a, , space] = await pair({ batchSize: 7 });
+    await createFiles(a, 'overlap', 20);
+    expect((await a.engine.pushSync()).sent).toBe(20);
+    const b = await openDevice(1, space, {
+      batchSize: 7,
+      afterPullBatch: async (report) => {
+        writing += 1;
+        maxWriting = Math.max(maxWriting, writing);
+        log.push(`write ${report.applied}`);
+        const stored = await b.store.getFrontier(space);
+        // Long enough for the next batch to be read and stored meanwhile.
+        await eventually('the next batch stored (or none left)', async () => {
+          const now = await b.store.getFrontier(space);
+          return (now['dev-a'] ?? 0) > (stored['dev-a'] ?? 0) || (now['dev-a'] ?? 0) === 20;
+        });
+        if (((await b.store.getFrontier(space))['dev-a'] ?? 0) > (stored['dev-a'] ?? 0))
+          storedWhileWriting += 1;
+        writing -= 1;
+        log.push(`wrote ${report.applied}`);
+      },
+    });
+    const pulled = await b.engine.pullSync();
+    expect(pulled).toMatchObject({ received: 20, batches: 3, error: null });
+    expect(log).toEqual(['write 7', 'wrote 7', 'write 7', 'wrote 7', 'write 6', 'wrote 6']);
+    expect(maxWriting).toBe(1);
+    // Batches 2 and 3 were stored while 1 and 2 were written.
+    expect(storedWhileWriting).toBe(2);
+    // Progress counts a batch once written; the last report comes after the last write.
+    expect(b.progress.map((p) => p.done)).toEqual([7, 14, 20]);
+
+    // A write that fails fails the run; no later batch is written.
+    await createFiles(a, 'overlap-2', 10);
+    await a.engine.pushSync();
+    let calls = 0;
+    const failing = attach(b.manager, {
+      batchSize: 7,
+      afterPullBatch: async () => {
+        calls += 1;
+        if (calls === 1) throw new Error('disk full (injected)');
+      },
+    });
+    const failed = await failing.engine.pullSync();
+    expect(failed.error).toContain('disk full (injected)');
+    expect(calls).toBe(1);
+  });
+
   it('recovers from a sync killed halfway: run again, identical stores, no duplicates, nothing missing', async () => {
     const [a, b, space] = await pair({ batchSize: 7 });
     await createFiles(a, 'crash', 30);
