@@ -20,7 +20,8 @@ import {
   type ProcessMemory,
 } from './daemon.js';
 import type { BenchHub } from './hub.js';
-import { skipTemp, timeCpR } from './initialSync.js';
+import { timeCpR, writeBack } from './commands.js';
+import { skipTemp } from './initialSync.js';
 import type { ScratchDirs } from './scratchDirs.js';
 import { listFiles, treeDigest, writeTree, type TreeDigest, type TreeShape } from './tree.js';
 import { PresenceCheck, pollUntil } from './waits.js';
@@ -87,6 +88,7 @@ export async function benchDaemonSync(options: {
     const daemonB = runCli(['start', '--data', b.data], dirB);
     children.push(daemonB);
     await untilWatching(daemonB, "B's daemon");
+    await writeBack();
 
     const t0 = performance.now();
     const daemonA = runCli(['start', '--data', a.data], dirA);

@@ -5,9 +5,9 @@
  * The steps run one after the other in process, so each has its own figure. `cp -r` of the same
  * tree, measured in the same run, is the floor of what copying these files costs on this disk.
  */
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { TEMP_PREFIX } from '../../src-main/core/files/ignoreRules.js';
+import { timeCpR, writeBack } from './commands.js';
 import type { BenchDevice } from './devices.js';
 import type { ScratchDirs } from './scratchDirs.js';
 import { treeDigest, writeTree, type TreeDigest, type TreeShape } from './tree.js';
@@ -33,22 +33,6 @@ export interface InitialSyncResult {
 /** Files the materializer is still writing are not part of a tree. */
 export const skipTemp = (name: string) => name.startsWith(TEMP_PREFIX);
 
-/** `cp -r src dst` with a bounded wait; returns its wall time. */
-export async function timeCpR(src: string, dst: string, timeoutMs = 600_000): Promise<number> {
-  const started = performance.now();
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn('cp', ['-r', src, dst], { stdio: 'ignore' });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('error', reject);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) resolve();
-      else reject(new Error(`cp -r exited ${code ?? signal}`));
-    });
-  });
-  return performance.now() - started;
-}
-
 export async function benchInitialSync(options: {
   readonly a: BenchDevice;
   readonly b: BenchDevice;
@@ -65,6 +49,7 @@ export async function benchInitialSync(options: {
 
   const cpMs = await timeCpR(a.root, path.join(await options.scratch.make('ng-bench-cp-'), 'copy'));
   log(`cp -r: ${(cpMs / 1000).toFixed(2)} s`);
+  await writeBack();
 
   const uploadsBefore = { ...a.uploads };
   const t0 = performance.now();
