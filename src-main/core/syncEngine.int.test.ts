@@ -282,9 +282,9 @@ describe('SyncEngine: moving events', () => {
     let calls = 0;
     const failing = attach(b.manager, {
       batchSize: 7,
-      afterPullBatch: async () => {
+      afterPullBatch: () => {
         calls += 1;
-        if (calls === 1) throw new Error('disk full (injected)');
+        return calls === 1 ? Promise.reject(new Error('disk full (injected)')) : Promise.resolve();
       },
     });
     const failed = await failing.engine.pullSync();

@@ -70,9 +70,10 @@ export interface ScannerOptions {
   /**
    * After each batch of changes is committed, while the scan goes on: a running device pushes
    * them at once, so a first scan of a large folder reaches the hub (and other devices) as it
-   * goes rather than only when it ends.
+   * goes rather than only when it ends. A promise returned holds back the hashing of further
+   * files until it settles (the device's push keeping pace); the scan's records are unaffected.
    */
-  readonly onBatchRecorded?: () => void;
+  readonly onBatchRecorded?: () => Promise<void> | void;
   /** Files hashed at once (default 3). */
   readonly hashConcurrency?: number;
   readonly progressIntervalMs?: number;
@@ -195,6 +196,8 @@ class ScanRun {
   private readonly unreadable: string[] = [];
   private readonly rows: IndexEntry[] = [];
   private readonly pendingWrites: PendingWrite[] = [];
+  /** While set, the hash workers wait: the push of the batch before the last is not done yet. */
+  private pushedAhead: Promise<void> | undefined;
   private readonly counts = zeroCounts();
   private progress: ScanProgress = {
     phase: 'walking',
@@ -360,6 +363,7 @@ class ScanRun {
       async () => {
         for (let next = queue.next(); next; next = queue.next()) {
           await turns.take();
+          if (this.pushedAhead) await this.pushedAhead;
           await this.hashAndRecord(next, indexed.get(next.path), views.get(next.path));
         }
       },
@@ -385,7 +389,8 @@ class ScanRun {
     for (let i = 0; i < deletes.length; i += WRITE_BATCH) {
       const part = deletes.slice(i, i + WRITE_BATCH);
       const results = await this.options.manager.writeBatch(part.map((d) => d.write));
-      this.options.onBatchRecorded?.();
+      // Deletes are few and cheap to record: the scan does not wait for their push.
+      void this.options.onBatchRecorded?.();
       for (const [j, result] of results.entries()) {
         if (result.ok) this.counts.deleted++;
         // NotFound: deleted meanwhile by a peer's event; nothing to record.
@@ -496,7 +501,13 @@ class ScanRun {
     // The batch's index rows go in now, before the batch is pushed: the upload reads each new
     // chunk from the file the index says holds it.
     await this.flushRows(0);
-    this.options.onBatchRecorded?.();
+    const ahead = this.options.onBatchRecorded?.();
+    if (ahead) {
+      const gate: Promise<void> = ahead.finally(() => {
+        if (this.pushedAhead === gate) this.pushedAhead = undefined;
+      });
+      this.pushedAhead = gate;
+    }
   }
 
   /** Decides and records one present path, then queues its index row. Retries once if a peer's event raced. */
