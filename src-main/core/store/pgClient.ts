@@ -7,7 +7,23 @@ export interface PgClientOptions {
   readonly ssl?: pg.PoolConfig['ssl'];
   readonly maxConnections?: number;
   readonly applicationName?: string;
+  /** How long opening a connection may take before it fails (default `CONNECT_TIMEOUT_MS`). */
+  readonly connectTimeoutMs?: number;
 }
+
+/**
+ * Opening a connection fails after this long. pg waits forever by default, so a hub whose packets
+ * are silently dropped (a firewall, a sleeping VPN) held a sync run, and the daemon's shutdown
+ * that waits for it, until the OS gave up on the TCP handshake, about two minutes on Linux.
+ */
+export const CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * TCP keepalive on every connection, first probe after this long idle: a connection whose peer
+ * vanished (laptop moved networks, hub rebooted without closing it) is found dead in minutes
+ * rather than the OS default of two hours, and its query fails instead of waiting forever.
+ */
+const KEEPALIVE_IDLE_MS = 30_000;
 
 /** "postgres://user@host:5432/db" without the password, for logs. */
 export function redactUrl(url: string): string {
@@ -47,6 +63,9 @@ export async function openPgClient(options: PgClientOptions): Promise<SqlClient>
     ssl: options.ssl,
     max: options.maxConnections ?? 4,
     application_name: options.applicationName ?? 'netguardian',
+    connectionTimeoutMillis: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: KEEPALIVE_IDLE_MS,
     // Our statements are short OLTP ones. With JIT on (most packaged servers), a plan whose
     // estimate passes jit_above_cost (a never analyzed table is enough) paid milliseconds of
     // compilation for a sub-millisecond statement. Set per session, awaited before the pool
@@ -89,6 +108,9 @@ export async function openPgClient(options: PgClientOptions): Promise<SqlClient>
       const client = new pg.Client({
         connectionString: options.connectionString,
         ssl: options.ssl,
+        connectionTimeoutMillis: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
+        keepAlive: true,
+        keepAliveInitialDelayMillis: KEEPALIVE_IDLE_MS,
       });
       client.on('error', () => undefined);
       await client.connect();
