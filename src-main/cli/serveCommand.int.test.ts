@@ -53,8 +53,14 @@ describe('netguardian serve', () => {
     const ws = new WebSocket(`ws://${url.host}${WS_PATH}`, [`netguardian.${token}`]);
     await once(ws, 'open');
     ws.send(JSON.stringify({ type: 'request', id: 1, channel: 'settings:get', payload: {} }));
-    const [reply] = (await once(ws, 'message')) as [Buffer];
-    expect(JSON.parse(reply.toString())).toMatchObject({
+    // State pushes may come first (the daemon's first scan reports as it starts): skip them.
+    let reply: unknown;
+    for (let i = 0; i < 100 && reply === undefined; i++) {
+      const [data] = (await once(ws, 'message')) as [Buffer];
+      const message = JSON.parse(data.toString()) as { type?: string };
+      if (message.type !== 'push') reply = message;
+    }
+    expect(reply).toMatchObject({
       type: 'response',
       id: 1,
       ok: true,
