@@ -23,6 +23,10 @@ export const ERROR_CODES = [
   'SchemaOutdated',
   /** The hub refused this device's role (not allowed, not a member of the space). */
   'AccessDenied',
+  /** Another process runs this device (owns its data directory); talk to it instead. */
+  'AlreadyRunning',
+  /** The hub could not be reached (nothing answers, no route, timed out). */
+  'HubUnreachable',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
