@@ -43,6 +43,8 @@ export const messages = {
   ownerConnectionClosed: 'the connection to the NetGuardian process running this device is closed',
   ownerNotAnswering: (timeoutMs: number): string =>
     `the NetGuardian process running this device did not answer within ${Math.ceil(timeoutMs / 1000)} s`,
+  ownerUnreachable: (detail: string): string =>
+    `cannot reach the NetGuardian process running this device: ${detail}`,
   ownerBusy:
     'the NetGuardian process running this device has too many open connections; try again shortly',
   /** The control socket or its folder belongs to someone else, or is not what it should be. */
