@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { chmod, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContentRef } from '../../../../src-shared/events/event.js';
@@ -49,7 +50,11 @@ let server: DeviceServer;
 
 beforeAll(async () => {
   root = await makeTempDir('netguardian-import-');
-  server = await startDeviceServer({ dataDir: path.join(root.path, 'server') });
+  // Enterable by others, so as root the cluster stays in the temp dir (and goes with it).
+  await chmod(root.path, 0o755);
+  const dataDir = path.join(root.path, 'server');
+  await mkdir(dataDir, { mode: 0o755 });
+  server = await startDeviceServer({ dataDir });
 });
 afterAll(async () => {
   await server?.stop();
@@ -88,22 +93,12 @@ interface OldStore {
   readonly snapshots: Record<string, unknown>;
 }
 
-/** An earlier version's device: a PGlite store in `<dataDir>/db` with content of every kind. */
-async function buildPgliteStore(dataDir: string, options: { many: number }): Promise<OldStore> {
-  const client = await openPgliteClient(path.join(dataDir, 'db'));
-  const store = await EventStore.open(client);
-  const manager = await CRDTManager.open({ store, spaceId: 'docs', deviceName: 'Old Laptop' });
-  unwrap(await manager.createFileState('a.txt', { content: body('a1'), fields: { exec: false } }));
-  unwrap(await manager.updateFileState('a.txt', { content: body('a2') }));
-  unwrap(await manager.createFileState('b.txt', { content: body('b') }));
-  unwrap(await manager.deleteFileState('b.txt'));
-  const writes: LocalWrite[] = Array.from({ length: options.many }, (_, i) => ({
-    op: 'create',
-    path: `bulk/${String(i).padStart(5, '0')}.txt`,
-    change: { content: body(`bulk ${i}`), fields: { mtimeMs: 1_732_600_000_123.25 + i } },
-  }));
-  for (const result of await manager.writeBatch(writes)) unwrap(result);
-
+/** A peer's events (one quarantined), a sync run, index rows, a chunk and a second space. */
+async function addEveryKindOfRow(
+  client: SqlClient,
+  manager: CRDTManager,
+  indexed: number,
+): Promise<void> {
   // A peer's events, one valid and one that must be quarantined.
   const peerStore = await EventStore.open(await openPgliteClient());
   const peer = await CRDTManager.open({ store: peerStore, spaceId: 'docs', nodeId: 'peer-1' });
@@ -126,7 +121,7 @@ async function buildPgliteStore(dataDir: string, options: { many: number }): Pro
     status: 'ok',
     error: null,
   });
-  const entries: IndexEntry[] = Array.from({ length: options.many }, (_, i) => ({
+  const entries: IndexEntry[] = Array.from({ length: indexed }, (_, i) => ({
     path: `bulk/${String(i).padStart(5, '0')}.txt`,
     kind: 'file',
     size: 6 + String(i).length,
@@ -143,8 +138,34 @@ async function buildPgliteStore(dataDir: string, options: { many: number }): Pro
     `INSERT INTO crdt_chunks (space_id, hash, size, data) VALUES ('docs', $1, $2, $3)`,
     [createHash('sha256').update(chunk).digest('hex'), chunk.length, chunk],
   );
-  const other = await CRDTManager.open({ store, spaceId: 'photos' });
+  const other = await CRDTManager.open({ store: manager.store, spaceId: 'photos' });
   unwrap(await other.createFileState('cat.jpg', { content: body('cat') }));
+}
+
+/**
+ * An earlier version's device: a PGlite store in `<dataDir>/db`. `full`: content of every kind
+ * (a peer's events, a quarantined one, sync log, file index, a chunk, a second space); else a
+ * few local writes only.
+ */
+async function buildPgliteStore(
+  dataDir: string,
+  options: { many: number; full: boolean },
+): Promise<OldStore> {
+  const client = await openPgliteClient(path.join(dataDir, 'db'));
+  const store = await EventStore.open(client);
+  const manager = await CRDTManager.open({ store, spaceId: 'docs', deviceName: 'Old Laptop' });
+  unwrap(await manager.createFileState('a.txt', { content: body('a1'), fields: { exec: false } }));
+  unwrap(await manager.updateFileState('a.txt', { content: body('a2') }));
+  unwrap(await manager.createFileState('b.txt', { content: body('b') }));
+  unwrap(await manager.deleteFileState('b.txt'));
+  const writes: LocalWrite[] = Array.from({ length: options.many }, (_, i) => ({
+    op: 'create',
+    path: `bulk/${String(i).padStart(5, '0')}.txt`,
+    change: { content: body(`bulk ${i}`), fields: { mtimeMs: 1_732_600_000_123.25 + i } },
+  }));
+  for (const result of await manager.writeBatch(writes)) unwrap(result);
+
+  if (options.full) await addEveryKindOfRow(client, manager, options.many);
 
   const rebuilt = await store.rebuildSnapshots('docs');
   const [ids] = await client.query<{ max: number }>(`SELECT max(id)::int AS max FROM crdt_events`);
@@ -161,7 +182,7 @@ async function buildPgliteStore(dataDir: string, options: { many: number }): Pro
 describe('importPgliteIfPresent', () => {
   it('imports every row of every table, continues ids and seqs, and keeps the PGlite store as a backup', async () => {
     const dataDir = path.join(root.path, 'full');
-    const old = await buildPgliteStore(dataDir, { many: MANY });
+    const old = await buildPgliteStore(dataDir, { many: MANY, full: true });
     const pgliteDir = path.join(dataDir, 'db');
     const target = await freshTarget('full_import');
     try {
@@ -210,7 +231,7 @@ describe('importPgliteIfPresent', () => {
 
   it('refuses a target that holds data, finishes an interrupted import, and leaves another device alone', async () => {
     const dataDir = path.join(root.path, 'refusals');
-    const old = await buildPgliteStore(dataDir, { many: 3 });
+    const old = await buildPgliteStore(dataDir, { many: 3, full: false });
     const pgliteDir = path.join(dataDir, 'db');
     const target = await freshTarget('refusals');
     try {
@@ -229,7 +250,7 @@ describe('importPgliteIfPresent', () => {
       });
 
       // Another device's PGlite store in the same place: not this store's, left alone.
-      const other = await buildPgliteStore(dataDir, { many: 1 });
+      const other = await buildPgliteStore(dataDir, { many: 1, full: false });
       expect(other.nodeId).not.toBe(old.nodeId);
       expect(await importPgliteIfPresent({ dataDir, target })).toEqual({
         imported: false,
