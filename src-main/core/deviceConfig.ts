@@ -1,13 +1,12 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { NetGuardianError } from '../../src-shared/errors.js';
 import { ID_PATTERN } from '../../src-shared/paths.js';
 import { err, ok, type Result } from '../../src-shared/result.js';
+import { writeFileDurably } from './files/durableFs.js';
 
-/** Where a device keeps its store, trash and config unless told otherwise. */
-export const defaultDataDir = (): string => path.join(os.homedir(), '.netguardian');
+export { defaultDataDir } from './defaultDataDir.js';
 
 const hubSchema = z.strictObject({
   url: z.string().min(1),
@@ -85,15 +84,14 @@ export async function readDeviceConfig(
   return ok(parsed.data);
 }
 
-/** Written atomically and readable only by the user: it may hold the hub's password. */
+/**
+ * Written durably (a power cut leaves the old config or the new one, whole) and readable only by
+ * the user: it may hold the hub's password.
+ */
 export async function writeDeviceConfig(dataDir: string, config: DeviceConfig): Promise<void> {
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const file = path.join(dataDir, CONFIG_FILE);
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(deviceConfigSchema.parse(config), null, 2) + '\n', {
-    mode: 0o600,
-  });
-  await rename(tmp, file);
+  const text = JSON.stringify(deviceConfigSchema.parse(config), null, 2) + '\n';
+  await writeFileDurably(path.join(dataDir, CONFIG_FILE), text, { mode: 0o600 });
 }
 
 /** Paths inside a device's data directory. */

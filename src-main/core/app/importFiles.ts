@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import type { Stats } from 'node:fs';
 import { copyFile, lstat, mkdir, readdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { NetGuardianError } from '../../../src-shared/errors.js';
 import type { ImportReport, PushMap } from '../../../src-shared/ipc/contract.js';
+import { fsyncDir, fsyncFile, tempPathBeside } from '../files/durableFs.js';
 import { TEMP_PREFIX } from '../files/ignoreRules.js';
 import { entityAbsPath, prepareTarget } from '../files/safePaths.js';
 import { linkUnique, mkdirUnique } from './uniqueNames.js';
@@ -12,8 +12,9 @@ import { linkUnique, mkdirUnique } from './uniqueNames.js';
  * `files:import`: copies files and folders from anywhere on this machine into
  * a folder of the synced folder, then records them. Nothing is overwritten:
  * a name already taken becomes "name (2).ext", "name (3).ext", … Each file is
- * copied to a temp file (never synced) and linked into place, which fails
- * instead of replacing when the name was taken meanwhile.
+ * copied to a temp file (never synced), fsynced and linked into place, which
+ * fails instead of replacing when the name was taken meanwhile; the folder is
+ * fsynced after, so a power cut does not take back what the import reported.
  */
 
 export type ImportProgress = PushMap['import:progress'];
@@ -141,13 +142,18 @@ export async function importPaths(
       const name = isTop ? topName : path.basename(item.rel);
       if (item.kind === 'dir') {
         if (isTop) topName = await mkdirUnique(parentAbs, name);
-        else await mkdir(path.join(parentAbs, name), { recursive: true });
+        else {
+          await mkdir(path.join(parentAbs, name), { recursive: true });
+          // Its entry made durable before the files placed durably in it.
+          await fsyncDir(parentAbs);
+        }
         report.folders++;
         continue;
       }
-      const tmp = path.join(parentAbs, `${TEMP_PREFIX}${randomBytes(6).toString('hex')}`);
+      const tmp = tempPathBeside(path.join(parentAbs, name));
       try {
         await copyFile(item.source, tmp);
+        await fsyncFile(tmp);
         const placed = await linkUnique(tmp, parentAbs, name);
         if (isTop) topName = placed;
       } catch (e) {

@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { open, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { NetGuardianError } from '../../../src-shared/errors.js';
 import { normalizeEntityPath } from '../../../src-shared/paths.js';
-import { TEMP_PREFIX } from '../files/ignoreRules.js';
+import { fsyncDirs, tempPathBeside } from '../files/durableFs.js';
 import { entityAbsPath, prepareTarget } from '../files/safePaths.js';
 import type { ImportProgress } from './importFiles.js';
 import { linkUnique } from './uniqueNames.js';
@@ -12,7 +11,8 @@ import { linkUnique } from './uniqueNames.js';
  * One file uploaded into the folder (the headless UI's drag and drop): the
  * bytes stream into a temp file next to the target (never synced), which is
  * fsynced and linked into place under the given name, or "name (2).ext" when
- * that is taken. Nothing is overwritten; a failed upload leaves nothing behind.
+ * that is taken; its folder, and those holding folders created for it, are
+ * fsynced. Nothing is overwritten; a failed upload leaves nothing behind.
  */
 
 export interface UploadContext {
@@ -58,7 +58,7 @@ export async function receiveUpload(
       'body',
     );
   const dir = path.dirname(prepared.value.abs);
-  const tmp = path.join(dir, `${TEMP_PREFIX}${randomBytes(6).toString('hex')}`);
+  const tmp = tempPathBeside(prepared.value.abs);
   const total = declaredSize ?? 0;
   let bytes = 0;
   let lastProgress = 0;
@@ -91,6 +91,9 @@ export async function receiveUpload(
       await fh.close();
     }
     const name = await linkUnique(tmp, dir, path.basename(prepared.value.abs));
+    await fsyncDirs(
+      prepared.value.createdDirs.map((d) => path.dirname(path.join(ctx.root, ...d.split('/')))),
+    );
     const slash = id.value.lastIndexOf('/');
     const placed = slash >= 0 ? `${id.value.slice(0, slash + 1)}${name}` : name;
     await ctx.record([placed]);

@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { NetGuardianError } from '../../../src-shared/errors.js';
 import type { RequestOf, SettingsView } from '../../../src-shared/ipc/contract.js';
 import type { DeviceConfig } from '../deviceConfig.js';
-import { IGNORE_FILE, TEMP_PREFIX } from '../files/ignoreRules.js';
+import { writeFileDurably } from '../files/durableFs.js';
+import { IGNORE_FILE } from '../files/ignoreRules.js';
 import { redactUrl } from '../store/pgClient.js';
 
 /**
@@ -28,14 +28,14 @@ export async function readIgnoreFile(root: string): Promise<string> {
   }
 }
 
-/** Written through a temp file (never synced) and a rename, so the watcher sees it whole. */
+/**
+ * Written durably through a temp file (never synced) and a rename, so the watcher sees it whole
+ * and a power cut leaves the old rules or the new ones.
+ */
 export async function writeIgnoreFile(root: string, text: string): Promise<void> {
-  const tmp = path.join(root, `${TEMP_PREFIX}${randomBytes(6).toString('hex')}`);
   try {
-    await writeFile(tmp, text, 'utf8');
-    await rename(tmp, path.join(root, IGNORE_FILE));
+    await writeFileDurably(path.join(root, IGNORE_FILE), text);
   } catch (e) {
-    await unlink(tmp).catch(() => undefined);
     throw new NetGuardianError(
       'FileSystemError',
       `cannot write ${IGNORE_FILE}: ${(e as Error).message}`,

@@ -1,11 +1,12 @@
-import { copyFile, mkdir, rename, stat } from 'node:fs/promises';
+import { copyFile, mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { FileView } from '../../../src-shared/crdt/fileEntity.js';
 import { NetGuardianError } from '../../../src-shared/errors.js';
 import { normalizeEntityPath } from '../../../src-shared/paths.js';
 import { err, ok, type Result } from '../../../src-shared/result.js';
 import type { IngestReport } from '../crdtManager.js';
-import { TEMP_PREFIX } from '../files/ignoreRules.js';
+import { fsyncFile, renameDurably, tempPathBeside } from '../files/durableFs.js';
+import { removeQuietly } from '../files/localIo.js';
 import type { SyncReport } from '../syncEngine.js';
 import { Device, type DeviceOptions, type DeviceStatus } from './device.js';
 
@@ -23,7 +24,8 @@ export class CRDTFileHandler {
   /**
    * Copies `sourceFile` into the folder (at `as`, default its name at the top)
    * and records it. The copy goes through a temp file and a rename, so the
-   * watcher never sees half a file.
+   * watcher never sees half a file, and is made durable (fsync, rename, fsync
+   * of the folder) before it is recorded.
    */
   async uploadFile(sourceFile: string, as?: string): Promise<Result<FileView, NetGuardianError>> {
     const st = await stat(sourceFile).catch(() => undefined);
@@ -33,9 +35,15 @@ export class CRDTFileHandler {
     if (!id.ok) return id;
     const target = path.join(this.device.root, ...id.value.split('/'));
     await mkdir(path.dirname(target), { recursive: true });
-    const tmp = path.join(path.dirname(target), `${TEMP_PREFIX}${process.pid}-${Date.now()}`);
-    await copyFile(sourceFile, tmp);
-    await rename(tmp, target);
+    const tmp = tempPathBeside(target);
+    try {
+      await copyFile(sourceFile, tmp);
+      await fsyncFile(tmp);
+      await renameDurably(tmp, target);
+    } catch (e) {
+      removeQuietly(tmp);
+      throw e;
+    }
     const summary = await this.device.scanner.scanPaths([id.value]);
     const failed = summary.errors[0];
     if (failed) return err(new NetGuardianError(failed.code, failed.message, 'file'));
@@ -54,7 +62,7 @@ export class CRDTFileHandler {
   async syncWithRemote(
     remoteEvents?: readonly unknown[],
   ): Promise<SyncReport | IngestReport | undefined> {
-    if (remoteEvents === undefined) return this.device.syncNow();
+    if (remoteEvents === undefined) return (await this.device.syncNow()).sync;
     const report = await this.device.manager.syncFromRemote(remoteEvents, 'syncWithRemote');
     if (report.changes.length > 0)
       await this.device.materializer.apply(report.changes.map((c) => c.entityId));

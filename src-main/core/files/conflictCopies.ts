@@ -1,4 +1,4 @@
-import { rename, unlink } from 'node:fs/promises';
+import { unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { conflictCopyPath } from '../../../src-shared/conflictNames.js';
 import type { FileView } from '../../../src-shared/crdt/fileEntity.js';
@@ -6,6 +6,7 @@ import type { ErrorCode } from '../../../src-shared/errors.js';
 import { isDirectoryContent } from '../../../src-shared/fileKinds.js';
 import type { CRDTManager } from '../crdtManager.js';
 import { fileMode, writeTempFile, type ChunkResolver } from './contentWriter.js';
+import { renameDurably } from './durableFs.js';
 import type { IndexEntry } from './fileIndex.js';
 import { entityAbsPath, lstatOrUndefined, prepareTarget, type CheckedDirs } from './safePaths.js';
 
@@ -71,7 +72,8 @@ export async function writeConflictCopies(
       await unlink(temp.value);
       continue;
     }
-    await rename(temp.value, target.value.abs);
+    // Durable before the caller records it (the temp file was fsynced by writeTempFile).
+    await renameDurably(temp.value, target.value.abs);
     result.written.push(copyId);
   }
   return result;

@@ -1,6 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, fchmodSync, futimesSync, openSync, writeSync } from 'node:fs';
-import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { closeSync, fchmodSync, futimesSync } from 'node:fs';
 import { NetGuardianError } from '../../../src-shared/errors.js';
 import type { ChunkRef, ContentRef } from '../../../src-shared/events/event.js';
 import { err, ok, type Result } from '../../../src-shared/result.js';
@@ -11,7 +10,7 @@ import {
   type FileIndex,
   type IndexEntry,
 } from './fileIndex.js';
-import { TEMP_PREFIX } from './ignoreRules.js';
+import { createTempFile, writeAll } from './durableFs.js';
 import { fsyncFd, readRange, removeQuietly } from './localIo.js';
 import { resolveExisting } from './safePaths.js';
 
@@ -245,31 +244,7 @@ export interface FileMeta {
 }
 
 /**
- * Temp file names: a random part drawn once per process, then a counter (a random draw per file
- * cost more than its write's fsync on a first sync of 10,000 files). `wx` never opens an
- * existing file: a name taken (another process, a leftover) moves on to the next one.
- */
-const tempNames = { prefix: `${TEMP_PREFIX}${randomBytes(6).toString('hex')}-`, next: 0 };
-
-function createTempFile(dirAbs: string): { temp: string; fd: number } {
-  for (let attempt = 0; ; attempt++) {
-    const temp = path.join(dirAbs, `${tempNames.prefix}${(tempNames.next++).toString(36)}`);
-    try {
-      return { temp, fd: openSync(temp, 'wx', 0o600) };
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 100) throw e;
-    }
-  }
-}
-
-function writeAll(fd: number, bytes: Uint8Array): void {
-  for (let done = 0; done < bytes.byteLength;) {
-    done += writeSync(fd, bytes, done, bytes.byteLength - done);
-  }
-}
-
-/**
- * Writes `content` to a new temp file (`.ng-tmp-<random>-<n>`) in `dirAbs`, chunk
+ * Writes `content` to a new temp file (`nextTempName`, durableFs.ts) in `dirAbs`, chunk
  * window by chunk window (never the whole file in memory), checks the whole
  * file's hash, sets its mode and mtime, and fsyncs it (`flushLater`: the caller
  * makes it durable with others, see tempFlusher.ts). On any failure the
@@ -287,7 +262,8 @@ export async function writeTempFile(
   const checked = checkContent(content);
   if (!checked.ok) return checked;
   const allHints = [...hints, ...(await resolver.sameContent(content))];
-  const { temp, fd } = createTempFile(dirAbs);
+  // 0o600 until whole and verified; `meta.mode` is set then (not through the umask).
+  const { temp, fd } = createTempFile(dirAbs, 0o600);
   let result: Out<string> = ok(temp);
   try {
     const whole = createHash('sha256');

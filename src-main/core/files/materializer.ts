@@ -12,6 +12,7 @@ import { Mutex } from '../mutex.js';
 import type { ChunkSource } from './chunkStore.js';
 import { writeConflictCopies } from './conflictCopies.js';
 import { ChunkResolver, fileMode, writeTempFile } from './contentWriter.js';
+import { fsyncDirs } from './durableFs.js';
 import { indexEntryOf, matchesDisk, type FileIndex, type IndexEntry } from './fileIndex.js';
 import { TEMP_PREFIX, type IgnoreRules } from './ignoreRules.js';
 import {
@@ -156,6 +157,14 @@ class ApplyRun {
   /** While a group of files is written: their temp files wait for one flush (`commitWrites`). */
   private deferFlush = false;
   private readonly pendingWrites: PendingWrite[] = [];
+  /**
+   * Files renamed into place whose folders are not fsynced yet, and those folders (also the
+   * folders holding folders created): a power cut could still undo these renames, so their
+   * index rows wait for `syncDirs` (invariant: the index never says a file is there that a power
+   * cut could take away).
+   */
+  private readonly renamed: { readonly id: string; readonly row: IndexEntry }[] = [];
+  private readonly unsyncedDirs = new Set<string>();
 
   constructor(
     private readonly options: MaterializerOptions,
@@ -255,6 +264,7 @@ class ApplyRun {
   }
 
   private async flushIndex(): Promise<void> {
+    await this.syncDirs();
     await this.options.index.upsertMany(this.rows.splice(0, this.rows.length));
     await this.options.index.deleteMany(this.dropped.splice(0, this.dropped.length));
   }
@@ -391,6 +401,7 @@ class ApplyRun {
         if (!target.ok) throw target.error;
         await this.indexCreatedDirs(target.value.createdDirs);
         await mkdir(target.value.abs);
+        this.unsyncedDirs.add(path.dirname(target.value.abs));
         this.out.dirsCreated.push(id);
       }
       this.rows.push(indexEntryOf(id, lstatSync(this.absOf(id)), null, null, versionClock));
@@ -470,8 +481,31 @@ class ApplyRun {
   }
 
   /**
-   * Makes the group's temp files durable with one flush, then moves each into place; one whose
-   * target changed locally meanwhile is settled again (scanned first, so the edit is kept).
+   * Makes the folders of the files renamed since the last call durable, each folder once (a group
+   * of files shares a few folders), then lets their index rows be written. If that fails, the
+   * files are in place but not recorded: the next scan finds them equal to the store.
+   */
+  private async syncDirs(): Promise<void> {
+    if (this.unsyncedDirs.size === 0) return;
+    const renamed = this.renamed.splice(0, this.renamed.length);
+    const dirs = [...this.unsyncedDirs];
+    this.unsyncedDirs.clear();
+    try {
+      await fsyncDirs(dirs);
+    } catch (e) {
+      for (const { id } of renamed) this.error(id, ioError(id, 'make durable', e));
+      return;
+    }
+    for (const { id, row } of renamed) {
+      this.rows.push(row);
+      this.out.written.push(id);
+    }
+  }
+
+  /**
+   * Makes the group's temp files durable with one flush, moves each into place, and makes the
+   * renames durable with one fsync per folder; one whose target changed locally meanwhile is
+   * settled again (scanned first, so the edit is kept).
    */
   private async commitWrites(): Promise<void> {
     const writes = this.pendingWrites.splice(0, this.pendingWrites.length);
@@ -485,19 +519,22 @@ class ApplyRun {
       }
       return;
     }
+    const changed: string[] = [];
     for (const w of writes) {
-      let outcome: Outcome;
       try {
-        outcome = await this.renameIntoPlace(w);
+        if ((await this.renameIntoPlace(w)) === 'rescan') changed.push(w.id);
       } catch (e) {
         this.error(w.id, e instanceof NetGuardianError ? e : ioError(w.id, 'write', e));
-        continue;
       }
-      if (outcome === 'rescan') await this.settleAgain(w.id);
     }
+    await this.syncDirs();
+    for (const id of changed) await this.settleAgain(id);
   }
 
-  /** The last look at the target, the replaced file's copy to the trash, the rename, the index row. */
+  /**
+   * The last look at the target, the replaced file's copy to the trash (durable before the
+   * rename), the rename; the index row waits for the folder's fsync (`syncDirs`).
+   */
   private async renameIntoPlace(write: PendingWrite): Promise<Outcome> {
     const { id, temp, abs, content, view, st, indexed } = write;
     // Synchronous calls (see localIo.ts): nothing but the replaced file's copy to the trash
@@ -522,11 +559,16 @@ class ApplyRun {
       removeQuietly(temp);
       throw e;
     }
+    this.unsyncedDirs.add(path.dirname(abs));
     const now = lstatSync(abs);
-    this.rows.push(
-      indexEntryOf(id, now, content.hash, content.chunks ?? [], view.winner?.clock ?? view.clock),
+    const row = indexEntryOf(
+      id,
+      now,
+      content.hash,
+      content.chunks ?? [],
+      view.winner?.clock ?? view.clock,
     );
-    this.out.written.push(id);
+    this.renamed.push({ id, row });
     return 'done';
   }
 
@@ -575,9 +617,13 @@ class ApplyRun {
     return 'done';
   }
 
-  /** Folders created as parents are indexed when the store has them as folders (else the scanner records them). */
+  /**
+   * Folders created as parents are indexed when the store has them as folders (else the scanner
+   * records them); the folders holding them are fsynced before any index row is written.
+   */
   private async indexCreatedDirs(dirs: readonly string[]): Promise<void> {
     for (const dir of dirs) {
+      this.unsyncedDirs.add(path.dirname(this.absOf(dir)));
       const view = await this.options.manager.getFileState(dir);
       if (!view?.exists || !isDirectoryContent(view.content)) continue;
       const st = lstatSync(this.absOf(dir));

@@ -1,21 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import {
-  copyFile,
-  cp,
-  link,
-  mkdir,
-  readdir,
-  readFile,
-  rename,
-  rm,
-  unlink,
-  writeFile,
-} from 'node:fs/promises';
+import { copyFile, cp, link, mkdir, readdir, readFile, rm, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { NetGuardianError } from '../../../src-shared/errors.js';
 import { validateEntityPath } from '../../../src-shared/paths.js';
 import { err, ok, type Result } from '../../../src-shared/result.js';
-import { TEMP_PREFIX } from './ignoreRules.js';
+import {
+  fsyncDir,
+  fsyncDirs,
+  fsyncFile,
+  fsyncTree,
+  renameDurably,
+  tempPathBeside,
+  writeFileDurably,
+} from './durableFs.js';
 import { lstatOrUndefined, prepareTarget } from './safePaths.js';
 
 /** Why content went to the trash. */
@@ -52,7 +49,9 @@ export interface KeepRequest {
  * Replaced or deleted local content, kept restorable:
  * `<dataDir>/trash/<yyyymmdd-hhmmss>-<random>/<relpath>` plus
  * `<dataDir>/trash/<id>.json`. Nothing is ever removed from the disk without
- * passing through here.
+ * passing through here. `move` and `keepCopy` return once the item and its
+ * record are durable (files and folders fsynced), so a caller replacing the
+ * original afterwards cannot lose it to a power cut.
  */
 export interface Trash {
   readonly dir: string;
@@ -79,18 +78,44 @@ function compactUtc(ms: number): string {
 
 const isCrossDevice = (e: unknown) => (e as NodeJS.ErrnoException).code === 'EXDEV';
 
-/** rename, or copy then remove when source and target are on different file systems. */
+/**
+ * Durable rename, or, when source and target are on different file systems, a copy made durable
+ * under a temp name, renamed into place, and only then the source removed.
+ */
 async function moveAcross(from: string, to: string, kind: 'file' | 'dir'): Promise<void> {
   try {
-    await rename(from, to);
+    await renameDurably(from, to);
+    return;
   } catch (e) {
     if (!isCrossDevice(e)) throw e;
-    const temp = path.join(path.dirname(to), `${TEMP_PREFIX}${randomBytes(6).toString('hex')}`);
-    if (kind === 'file') await copyFile(from, temp);
-    else
+  }
+  const temp = tempPathBeside(to);
+  try {
+    if (kind === 'file') {
+      await copyFile(from, temp);
+      await fsyncFile(temp);
+    } else {
       await cp(from, temp, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
-    await rename(temp, to);
-    await rm(from, { recursive: true, force: true });
+      await fsyncTree(temp);
+    }
+    await renameDurably(temp, to);
+  } catch (e) {
+    await rm(temp, { recursive: true, force: true });
+    throw e;
+  }
+  await rm(from, { recursive: true, force: true });
+  await fsyncDir(path.dirname(from));
+}
+
+/**
+ * The folders holding each folder `mkdir -p` created, from `first` (the top one created) down to
+ * `last`: fsyncing them makes the new folders' entries durable.
+ */
+function parentsOfCreated(first: string, last: string): string[] {
+  const parents: string[] = [];
+  for (let d = last; ; d = path.dirname(d)) {
+    parents.push(path.dirname(d));
+    if (d === first || path.dirname(d) === d) return parents;
   }
 }
 
@@ -105,12 +130,15 @@ export function createTrash(options: TrashOptions): Trash {
     const at = now();
     const id = `${compactUtc(at)}-${randomBytes(4).toString('hex')}`;
     const target = path.join(dir, id, ...request.path.split('/'));
-    await mkdir(path.dirname(target), { recursive: true });
+    const first = await mkdir(path.dirname(target), { recursive: true });
+    // `put` makes the item durable in its folder; then the folders created for it, but the trash
+    // folder itself: writing the record fsyncs that one.
     await put(target);
+    if (first !== undefined) {
+      await fsyncDirs(parentsOfCreated(first, path.dirname(target)).filter((d) => d !== dir));
+    }
     const record: TrashRecord = { id, ...request, trashedAt: new Date(at).toISOString() };
-    const recordPath = path.join(dir, `${id}.json`);
-    await writeFile(`${recordPath}.tmp`, JSON.stringify(record, null, 2));
-    await rename(`${recordPath}.tmp`, recordPath);
+    await writeFileDurably(path.join(dir, `${id}.json`), JSON.stringify(record, null, 2));
     return record;
   }
 
@@ -123,7 +151,9 @@ export function createTrash(options: TrashOptions): Trash {
           await link(abs, target);
         } catch {
           await copyFile(abs, target);
+          await fsyncFile(target);
         }
+        await fsyncDir(path.dirname(target));
       }),
 
     async list() {

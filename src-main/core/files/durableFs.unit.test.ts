@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { isOurTempName, nextTempName } from './durableFs.js';
+
+describe('temp names', () => {
+  it('pins which names are ours (the start-up clean-up removes exactly these)', () => {
+    // nextTempName's form, and the same without a counter (older versions' other writers).
+    expect(isOurTempName('.ng-tmp-0123456789ab-0')).toBe(true);
+    expect(isOurTempName('.ng-tmp-0123456789ab-1z9')).toBe(true);
+    expect(isOurTempName('.ng-tmp-abcdef012345')).toBe(true);
+    // A user's files that merely look similar.
+    expect(isOurTempName('.ng-tmp-notours')).toBe(false);
+    expect(isOurTempName('.ng-tmp-notes.txt')).toBe(false);
+    expect(isOurTempName('x.ng-tmp-abc')).toBe(false);
+    expect(isOurTempName('x.ng-tmp-0123456789ab-1')).toBe(false);
+    expect(isOurTempName('.ng-tmp-0123456789AB-1')).toBe(false);
+    expect(isOurTempName('.ng-tmp-0123456789a-1')).toBe(false);
+    expect(isOurTempName('.ng-tmp-0123456789ab-')).toBe(false);
+    expect(isOurTempName('.ng-tmp-0123456789ab-1.txt')).toBe(false);
+    expect(isOurTempName('.ng-tmp-12345-1733350000000')).toBe(false);
+  });
+
+  it('gives a new name each time, always one of ours', () => {
+    const names = Array.from({ length: 100 }, () => nextTempName());
+    expect(new Set(names).size).toBe(100);
+    for (const name of names) expect(isOurTempName(name)).toBe(true);
+  });
+});
