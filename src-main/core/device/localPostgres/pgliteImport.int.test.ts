@@ -71,14 +71,22 @@ async function freshTarget(name: string): Promise<SqlClient> {
   return openPgClient({ connectionString: url.toString() });
 }
 
-/** Each table's rows as PostgreSQL's JSON text, in a stable order, timestamps in UTC. */
+/**
+ * Each table's rows in PostgreSQL's text form (exact, and NULL apart from a jsonb null), in a
+ * stable order, under the same output settings on both sides.
+ */
 async function tableRows(db: SqlClient): Promise<Record<string, string>> {
   return db.transaction(async (tx: SqlExecutor) => {
-    await tx.query(`SET LOCAL TimeZone = 'UTC'`);
+    for (const setting of [
+      `SET LOCAL TimeZone = 'UTC'`,
+      `SET LOCAL DateStyle = 'ISO, MDY'`,
+      `SET LOCAL extra_float_digits = 1`,
+    ])
+      await tx.query(setting);
     const out: Record<string, string> = {};
     for (const table of TABLES) {
       const [row] = await tx.query<{ rows: string | null }>(
-        `SELECT coalesce(json_agg(t ORDER BY t::text), '[]')::text AS rows FROM ${table} t`,
+        `SELECT coalesce(array_agg(t ORDER BY t::text)::text, '{}') AS rows FROM ${table} t`,
       );
       out[table] = row?.rows ?? '';
     }
@@ -133,6 +141,10 @@ async function addEveryKindOfRow(
     versionClock: { [manager.nodeId]: i + 1 },
   }));
   await new FileIndex(client, 'docs').upsertMany(entries);
+  // A jsonb null is not SQL NULL: the copy must keep the two apart.
+  await client.query(`UPDATE fs_index SET version_clock = 'null'::jsonb WHERE path = $1`, [
+    entries[0]?.path,
+  ]);
   const chunk = Buffer.from([0, 1, 2, 255, 92, 39]);
   await client.query(
     `INSERT INTO crdt_chunks (space_id, hash, size, data) VALUES ('docs', $1, $2, $3)`,

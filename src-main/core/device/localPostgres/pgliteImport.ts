@@ -14,6 +14,7 @@ import {
   copyTableRows,
   countRows,
   describeTables,
+  EXACT_TEXT_SETTINGS,
   firstNonEmptyTable,
 } from './tableCopy.js';
 
@@ -41,6 +42,7 @@ export async function importPgliteStore(options: {
   const source = await openPgliteClient(pgliteDir);
   try {
     await migrate(source);
+    await source.exec(EXACT_TEXT_SETTINGS);
     await migrate(target);
     const tables = await describeTables(source);
     assertSameTables(tables, await describeTables(target));

@@ -3,9 +3,10 @@ import type { SqlExecutor } from '../../store/sqlClient.js';
 
 /**
  * Copies the rows of one store's tables into another's with the same schema, in pages, over
- * any two `SqlExecutor`s. Rows travel as PostgreSQL's own JSON text (`json_agg` on the source,
- * `json_populate_recordset` on the target), never as JavaScript values, so every value comes
- * back exactly: microsecond timestamps, 64-bit integers, floats, bytea, jsonb.
+ * any two `SqlExecutor`s. Rows travel as PostgreSQL's own text form of an array of table rows
+ * (`array_agg(t)::text` on the source, `unnest($1::t[])` on the target), the per-type text I/O
+ * that COPY uses, never as JavaScript values: microsecond timestamps, 64-bit integers, floats,
+ * bytea, and a jsonb `null` (JSON would make it SQL NULL) all come back exactly.
  *
  * Table, column and key names come from the catalog of the migrated schema, never from input,
  * and are always quoted.
@@ -101,39 +102,49 @@ export async function firstNonEmptyTable(
 }
 
 /**
+ * Session settings under which the source's text output reads back exactly anywhere: ISO dates,
+ * PostgreSQL-style intervals, shortest exact floats, hex bytea. Run once on the source session.
+ */
+export const EXACT_TEXT_SETTINGS = `
+SET DateStyle = 'ISO, MDY';
+SET IntervalStyle = 'postgres';
+SET extra_float_digits = 1;
+SET bytea_output = 'hex'`;
+
+/**
  * One page: up to `PAGE_ROWS` rows after the key `$3..`, in key order, cut after the row that
  * passes `PAGE_BYTES`; with the page's last key as text, for the next page.
  */
 function pageQuery(table: TableShape, first: boolean): string {
-  const keyOf = (alias: string) => table.key.map((k) => `${alias}.${quoteIdent(k)}`).join(', ');
+  const keys = table.key.map((k, i) => ({ column: quoteIdent(k), alias: `ng_k${i}` }));
+  const tableOrder = keys.map((k) => `t.${k.column}`).join(', ');
+  const pageOrder = keys.map((k) => `p.${k.alias}`).join(', ');
   const after = first
     ? ''
-    : `WHERE (${keyOf('t')}) > (${table.key.map((_, i) => `$${i + 3}`).join(', ')})`;
-  const lastKey = table.key.map((k) => `p.${quoteIdent(k)}::text`).join(', ');
-  const descending = table.key.map((k) => `p.${quoteIdent(k)} DESC`).join(', ');
+    : `WHERE (${tableOrder}) > (${keys.map((_, i) => `$${i + 3}`).join(', ')})`;
   return `
 WITH p AS (
-  SELECT t.*,
-         sum(pg_column_size(t.*)) OVER (ORDER BY ${keyOf('t')} ROWS UNBOUNDED PRECEDING)
+  SELECT t AS ng_row, ${keys.map((k) => `t.${k.column} AS ${k.alias}`).join(', ')},
+         sum(pg_column_size(t.*)) OVER (ORDER BY ${tableOrder} ROWS UNBOUNDED PRECEDING)
            - pg_column_size(t.*) AS ng_bytes_before
   FROM ${quoteIdent(table.name)} t ${after}
-  ORDER BY ${keyOf('t')}
+  ORDER BY ${tableOrder}
   LIMIT $1
 )
-SELECT json_agg(p ORDER BY ${keyOf('p')})::text AS rows,
+SELECT array_agg(p.ng_row ORDER BY ${pageOrder})::text AS rows,
        count(*)::int AS n,
-       (array_agg(json_build_array(${lastKey}) ORDER BY ${descending}))[1]::text AS last_key
+       (array_agg(json_build_array(${keys.map((k) => `p.${k.alias}::text`).join(', ')})
+                  ORDER BY ${keys.map((k) => `p.${k.alias} DESC`).join(', ')}))[1]::text AS last_key
 FROM p
 WHERE p.ng_bytes_before < $2`;
 }
 
-/** Inserts a page; columns the page has beyond the table's (the byte count) are ignored. */
 function insertQuery(table: TableShape): string {
   const columns = table.columns.map(quoteIdent).join(', ');
   const name = quoteIdent(table.name);
   return `
 INSERT INTO ${name} (${columns}) OVERRIDING SYSTEM VALUE
-SELECT ${columns} FROM json_populate_recordset(NULL::${name}, $1::json)`;
+SELECT ${columns} FROM unnest($1::${name}[]) AS ng_page`;
 }
 
 /** Copies every row of `table`; returns how many. Memory: one page at a time. */
