@@ -118,7 +118,13 @@ async function ensureSharedParents(dir: string, user: ServerUser): Promise<void>
   const missing: string[] = [];
   for (let d = dir; !existsSync(d); d = path.dirname(d)) missing.unshift(d);
   for (const d of missing) {
-    await mkdir(d, { mode: 0o755 });
+    try {
+      await mkdir(d, { mode: 0o755 });
+    } catch (e) {
+      // Made meanwhile by another device's start: not ours to chmod.
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      throw e;
+    }
     await chmod(d, 0o755);
   }
   const blocked = await firstBlockedFolder(dir, user);

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { chmod, cp, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,7 +11,7 @@ import { openPgClient } from '../../store/pgClient.js';
 import type { SqlClient } from '../../store/sqlClient.js';
 import { startDeviceServer, type DeviceServer } from './deviceServer.js';
 import { COMPLETE_MARKER } from './initCluster.js';
-import { clusterProcesses, uidOf } from './testFixtures/clusterProcesses.js';
+import { clusterProcesses, gidOf, uidOf } from './testFixtures/clusterProcesses.js';
 
 /**
  * The device's own PostgreSQL server on real clusters: made on first start, its data kept
@@ -195,6 +196,35 @@ describe('startDeviceServer', () => {
     const fresh = await start(dataDir);
     expect(await show(await open(fresh), 'fsync')).toBe('on');
     await expect(stat(scratch)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('starts over a stale postmaster.pid, never signalling a process that took its pid', async () => {
+    const dataDir = await newDataDir({ enterable: true });
+    const first = await start(dataDir);
+    await first.stop();
+    const lockFile = path.join(first.clusterDir, 'postmaster.pid');
+    const staleLock = (pid: number) =>
+      `${pid}\n${first.clusterDir}\n1764870000\n5432\n\n\n\nready\n`;
+
+    // A dead server's lock: PostgreSQL itself sees the pid is gone.
+    const gone = spawn('true');
+    await new Promise((resolve) => gone.once('exit', resolve));
+    await writeFile(lockFile, staleLock(gone.pid as number));
+    await (await start(dataDir)).stop();
+
+    // The pid now belongs to another process of the server's user: PostgreSQL would refuse
+    // ("lock file already exists"); it is not this cluster's server, so the lock is removed.
+    const ids = asRoot ? { uid: await uidOf('postgres'), gid: await gidOf('postgres') } : {};
+    const bystander = spawn('sleep', ['60'], ids);
+    cleanups.push(() => {
+      bystander.kill('SIGKILL');
+      return Promise.resolve();
+    });
+    await writeFile(lockFile, staleLock(bystander.pid as number));
+    const server = await start(dataDir);
+    expect(await show(await open(server), 'fsync')).toBe('on');
+    expect(bystander.exitCode).toBeNull();
+    expect(bystander.signalCode).toBeNull();
   });
 
   it('fails at once with the server log when the server exits while starting', async () => {

@@ -12,7 +12,7 @@ import { stopOrphanedServer } from './orphanServer.js';
 import { renderHbaFile, renderSettingsFile, SETTINGS_FILE } from './serverConfig.js';
 import { openFreshLog } from './serverLog.js';
 import { createServerPassword, readServerPassword } from './serverPassword.js';
-import { spawnServer } from './serverProcess.js';
+import { spawnServer, type ServerProcess } from './serverProcess.js';
 import { giveToServer, resolveServerUser, type ServerUser } from './serverUser.js';
 import {
   connectionOptions,
@@ -75,13 +75,15 @@ export async function startDeviceServer(options: DeviceServerOptions): Promise<D
   });
   const files = dataDirFiles(realDataDir);
   const logHandle = await openFreshLog(files.logFile, files.previousLogFile);
-  let server: Awaited<ReturnType<typeof spawnServer>>;
+  let server: ServerProcess;
   let password: string;
   try {
     const logTo = { logFd: logHandle.fd, logFile: files.logFile };
     if (isCompleteCluster(pgdata)) {
       password = await readServerPassword(files.passwordFile);
     } else {
+      if (choice.kind === 'recorded')
+        log.warn({ home }, 'the recorded cluster is missing: making a new, empty one');
       password = await createServerPassword(files.passwordFile);
       await createCluster({
         home,

@@ -50,7 +50,11 @@ export async function spawnServer(options: SpawnServerOptions): Promise<ServerPr
     child.once('exit', (code, signal) => resolve({ code, signal }));
     child.once('error', (error) => resolve({ code: null, signal: null, error }));
   });
-  const stop = memoize(() => stopChild(child, binaries, log));
+  let stopping = false;
+  const stop = memoize(() => {
+    stopping = true;
+    return stopChild(child, binaries, log);
+  });
   const started = Date.now();
   const problem = await waitUntilReady(child, options, exited);
   if (problem !== undefined) {
@@ -61,6 +65,10 @@ export async function spawnServer(options: SpawnServerOptions): Promise<ServerPr
     );
   }
   log.info({ pid: child.pid, ms: Date.now() - started }, 'store server ready');
+  void exited.then(({ code, signal }) => {
+    if (!stopping)
+      log.error({ pid: child.pid, code, signal }, 'the store server exited on its own');
+  });
   return { pid: child.pid as number, stop };
 }
 

@@ -64,9 +64,12 @@ export async function pssKiB(pids: readonly number[]): Promise<number> {
   return total;
 }
 
-export async function uidOf(user: string): Promise<number> {
+async function passwdField(user: string, field: 2 | 3): Promise<number> {
   const passwd = await readFile('/etc/passwd', 'utf8');
   const line = passwd.split('\n').find((l) => l.startsWith(`${user}:`));
   if (line === undefined) throw new Error(`no user ${user}`);
-  return Number(line.split(':')[2]);
+  return Number(line.split(':')[field]);
 }
+
+export const uidOf = (user: string) => passwdField(user, 2);
+export const gidOf = (user: string) => passwdField(user, 3);
