@@ -16,7 +16,7 @@ export async function quickstart(
   hubOptions: PgClientOptions,
   dataDir: string,
 ): Promise<SyncStatus> {
-  // The hub is a PostgreSQL server; this device keeps its own store in PGlite under dataDir.
+  // The hub is a PostgreSQL server; this device runs its own PostgreSQL server under dataDir.
   const hub = await openHubStore(hubOptions); // e.g. { connectionString: 'postgres://…' }
   const device = await openDeviceStore({ dataDir });
   const crdt = await CRDTManager.open({

@@ -17,6 +17,7 @@
 import { EventStore } from './core/store/eventStore.js';
 import { openPgClient, type PgClientOptions } from './core/store/pgClient.js';
 import { openPgliteClient } from './core/store/pgliteClient.js';
+import { openOwnedStore } from './core/device/ownedStore.js';
 
 export { CRDTManager } from './core/crdtManager.js';
 export type {
@@ -65,17 +66,22 @@ export type { ErrorCode, ErrorInfo } from '../src-shared/errors.js';
 export type { Result } from '../src-shared/result.js';
 
 /**
- * A device's own store: PGlite persisted in `dataDir` (the embedded default,
- * no server needed), in memory when `dataDir` is omitted, or a PostgreSQL
- * server when `url` is given. Migrations run on open.
+ * A device's own store. With `dataDir` (the embedded default, nothing to install): this process
+ * owns the data dir (an OS lock: no other process may open it meanwhile) and runs the device's
+ * PostgreSQL server in it, started from the bundled binaries with fsync on; closing the store
+ * stops the server and gives the data dir up. With `url`: a PostgreSQL server you run. With
+ * neither: PGlite in memory (tests; PGlite never fsyncs, so it is not for data you keep).
+ * Migrations run on open.
  */
 export async function openDeviceStore(
   options: { dataDir?: string; url?: string } = {},
 ): Promise<EventStore> {
-  const client = options.url
-    ? await openPgClient({ connectionString: options.url })
-    : await openPgliteClient(options.dataDir);
-  return EventStore.open(client);
+  if (options.url) return EventStore.open(await openPgClient({ connectionString: options.url }));
+  if (options.dataDir !== undefined)
+    return (
+      await openOwnedStore({ dataDir: options.dataDir, command: 'a NetGuardian library user' })
+    ).store;
+  return EventStore.open(await openPgliteClient());
 }
 
 /** The shared hub: a PostgreSQL server every device reaches. Migrations run on open. */

@@ -1,13 +1,14 @@
 /**
  * In-process devices for the folder scenarios: a `Device` (scanner, materializer, watcher, sync
- * engine) on PGlite persisted in a temp data directory, syncing a temp folder through the hub as
- * its own device role, exactly as `netguardian start` runs one. What the device reports is
- * tallied (chunk bytes uploaded, errors).
+ * engine) on its own store in a temp data directory (owned as `netguardian start` owns one: the
+ * lock and the device's PostgreSQL server), syncing a temp folder through the hub as its own
+ * device role. What the device reports is tallied (chunk bytes uploaded, errors).
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Device, type DeviceEvent } from '../../src-main/core/device/device.js';
 import type { DeviceConfig } from '../../src-main/core/deviceConfig.js';
+import { openOwnedStore, type OwnedStore } from '../../src-main/core/device/ownedStore.js';
 import type { BenchHub } from './hub.js';
 import type { ScratchDirs } from './scratchDirs.js';
 
@@ -38,6 +39,7 @@ export class BenchDevice {
     readonly dir: string,
     readonly device: Device,
     private readonly tally: Tally,
+    private readonly owned: OwnedStore,
   ) {}
 
   /** Chunk bytes and chunks this device uploaded so far. */
@@ -74,13 +76,16 @@ export class BenchDevice {
       paused: false,
     };
     const tally = new Tally();
+    const dataDir = path.join(dir, 'data');
+    const owned = await openOwnedStore({ dataDir, command: `bench ${name}`, folder });
     const device = await Device.open({
-      dataDir: path.join(dir, 'data'),
+      dataDir,
       config,
+      store: owned.store,
       hub: { connectionString: creds.connectionString },
       onEvent: (e) => tally.record(e),
     });
-    return new BenchDevice(name, dir, device, tally);
+    return new BenchDevice(name, dir, device, tally, owned);
   }
 
   get root(): string {
@@ -100,5 +105,6 @@ export class BenchDevice {
 
   async close(): Promise<void> {
     await this.device.close();
+    await this.owned.close();
   }
 }

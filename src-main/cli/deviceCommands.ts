@@ -1,20 +1,23 @@
 import { mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import path from 'node:path';
-import type { FileView } from '../../src-shared/crdt/fileEntity.js';
 import { NetGuardianError } from '../../src-shared/errors.js';
-import { normalizeEntityPath, validateId } from '../../src-shared/paths.js';
-import { CRDTFileHandler } from '../core/device/crdtFileHandler.js';
-import { Device } from '../core/device/device.js';
-import { restoreVersion } from '../core/device/restoreVersion.js';
-import {
-  dataPaths,
-  readDeviceConfig,
-  writeDeviceConfig,
-  type DeviceConfig,
-} from '../core/deviceConfig.js';
+import type { ContractClient, DeviceStatusView } from '../../src-shared/ipc/contract.js';
+import { validateId } from '../../src-shared/paths.js';
+import type { HubResolver } from '../core/app/deviceHost.js';
+import { readDeviceConfig, writeDeviceConfig, type DeviceConfig } from '../core/deviceConfig.js';
 import type { Logger } from '../core/log.js';
 import { resolveHub } from './hubSettings.js';
-import { progressPrinter } from './progress.js';
+import { conflictLines, historyLines, statusLines } from './printing.js';
+import { printProgress } from './progress.js';
+import { openSession, type DeviceSession } from './session.js';
+
+/**
+ * The device commands. Every one that reads or changes a device goes through the contract the
+ * UI speaks (src-shared/ipc/contract.ts), to the process that runs the device, or to this very
+ * process when none does (`session.ts`): the same answers and output either way, and a store
+ * that only ever has one opener.
+ */
 
 export interface CliContext {
   readonly out: (text: string) => void;
@@ -25,6 +28,41 @@ export interface CliContext {
 const fail = (message: string, field?: string): never => {
   throw new NetGuardianError('InvalidArgument', message, field);
 };
+
+const hubResolver =
+  (ctx: CliContext): HubResolver =>
+  (config) =>
+    resolveHub(config, ctx.env);
+
+/** Runs `use` with a session on the device, closing it after. */
+async function withSession<T>(
+  ctx: CliContext,
+  dataDir: string,
+  command: string,
+  use: (session: DeviceSession) => Promise<T>,
+): Promise<T> {
+  const session = await openSession({
+    dataDir,
+    command: `netguardian ${command}`,
+    resolveHub: hubResolver(ctx),
+    log: ctx.log,
+  });
+  try {
+    return await use(session);
+  } finally {
+    await session.close();
+  }
+}
+
+/**
+ * After a command changed the device: when this command runs the device itself (no daemon), it
+ * syncs before it ends, so the change reaches the hub now; a running daemon syncs by itself.
+ */
+async function syncIfOwner(session: DeviceSession): Promise<void> {
+  if (!session.ownsDevice) return;
+  const report = await session.client.call('sync:run', {});
+  if (report.error) throw new NetGuardianError('StoreError', `sync failed: ${report.error}`);
+}
 
 export async function initCommand(
   ctx: CliContext,
@@ -52,7 +90,7 @@ export async function initCommand(
     version: 1,
     folder,
     spaceId: space.value,
-    deviceName: opts.name ?? (await import('node:os')).hostname(),
+    deviceName: opts.name ?? hostname(),
     hub: opts.hub
       ? {
           url: opts.hub,
@@ -65,84 +103,24 @@ export async function initCommand(
     paused: false,
   };
   await writeDeviceConfig(dataDir, config);
-  // Open once: creates the store and device identity, checks the hub is reachable, first scan.
-  const device = await openDevice(ctx, dataDir, config, true);
-  try {
-    await device.scan();
-    const status = await device.status();
+  // Opened once: creates the store (its server) and the device's identity.
+  await withSession(ctx, dataDir, 'init', async ({ client }) => {
+    const status = await client.call('device:status', {});
     ctx.out(
       `initialized ${config.deviceName} (${status.nodeId}) for ${folder} in space ${config.spaceId}`,
     );
-    ctx.out(
-      status.hub
-        ? `hub: ${status.hub}`
-        : 'no hub: the folder is tracked locally (add one with `netguardian init` in a new data dir, or DB_* keys)',
-    );
+    ctx.out(status.hub ? `hub: ${describeHub(status)}` : 'no hub: the folder is tracked locally');
     ctx.out(`data: ${dataDir}`);
-  } finally {
-    await device.close();
-  }
-}
-
-async function openDevice(
-  ctx: CliContext,
-  dataDir: string,
-  config: DeviceConfig,
-  progress: boolean,
-): Promise<Device> {
-  const hub = await resolveHub(config, ctx.env);
-  return Device.open({
-    dataDir,
-    config,
-    hub,
-    log: ctx.log,
-    ...(progress ? { onEvent: progressPrinter() } : {}),
+    ctx.out('run `netguardian start` to watch and sync the folder');
   });
 }
 
-export async function loadDevice(
-  ctx: CliContext,
-  dataDir: string,
-  progress = true,
-): Promise<Device> {
-  const config = await readDeviceConfig(dataDir);
-  if (!config.ok) throw config.error;
-  return openDevice(ctx, dataDir, config.value, progress);
-}
-
-export async function withDevice<T>(
-  ctx: CliContext,
-  dataDir: string,
-  use: (d: Device) => Promise<T>,
-  progress = true,
-): Promise<T> {
-  const device = await loadDevice(ctx, dataDir, progress);
-  try {
-    return await use(device);
-  } finally {
-    await device.close();
-  }
-}
-
-/** The daemon: runs until SIGINT/SIGTERM, then shuts down cleanly. */
-export async function startCommand(ctx: CliContext, dataDir: string): Promise<void> {
-  const device = await loadDevice(ctx, dataDir);
-  const stopped = new Promise<string>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-  });
-  try {
-    await device.start();
-    const status = await device.status();
-    ctx.out(
-      `watching ${status.folder} as ${status.deviceName}${status.hub ? `, syncing with ${status.hub}` : ' (no hub)'}; Ctrl-C to stop`,
-    );
-    const signal = await stopped;
-    ctx.out(`${signal}: stopping`);
-  } finally {
-    await device.close();
-  }
-  ctx.out('stopped');
+function describeHub(status: DeviceStatusView): string {
+  const hub = status.hub;
+  if (!hub) return 'none';
+  return hub.reachable
+    ? `${hub.address} (reachable)`
+    : `${hub.address} (${hub.problem ?? 'not reachable'}; the device syncs once it is)`;
 }
 
 export async function statusCommand(
@@ -150,66 +128,33 @@ export async function statusCommand(
   dataDir: string,
   json: boolean,
 ): Promise<void> {
-  await withDevice(
-    ctx,
-    dataDir,
-    async (device) => {
-      const s = await device.status();
-      if (json) {
-        ctx.out(JSON.stringify(s, null, 2));
-        return;
-      }
-      ctx.out(`device   ${s.deviceName} (${s.nodeId})`);
-      ctx.out(`folder   ${s.folder} (space ${s.spaceId})`);
-      ctx.out(`files    ${s.files}`);
-      ctx.out(`conflicts ${s.conflicts}${s.conflicts > 0 ? ' (see `netguardian conflicts`)' : ''}`);
-      if (s.quarantined > 0)
-        ctx.out(
-          `held     ${s.quarantined} events from peers kept aside (invalid or from a clock ahead)`,
-        );
-      if (!s.sync) {
-        ctx.out('hub      none (local only)');
-        return;
-      }
-      ctx.out(`hub      ${s.sync.peer} (${s.sync.online ? 'reachable' : 'offline'})`);
-      ctx.out(
-        `last sync ${s.sync.lastSync ? `${s.sync.lastSync.at} (sent ${s.sync.lastSync.eventsSent}, received ${s.sync.lastSync.eventsReceived})` : 'never'}`,
-      );
-      ctx.out(`pending  ${s.sync.pendingPush} local changes not on the hub yet`);
-      if (s.sync.lastError)
-        ctx.out(`last error ${s.sync.lastError.at}: ${s.sync.lastError.error ?? ''}`);
-    },
-    false,
-  );
+  await withSession(ctx, dataDir, 'status', async ({ client }) => {
+    const status = await client.call('device:status', {});
+    if (json) ctx.out(JSON.stringify(status, null, 2));
+    else for (const line of statusLines(status)) ctx.out(line);
+  });
 }
 
 export async function syncCommand(ctx: CliContext, dataDir: string): Promise<void> {
-  await withDevice(ctx, dataDir, async (device) => {
-    const report = await device.syncNow();
-    if (!report) {
-      ctx.out('scanned; no hub configured, nothing to sync');
+  await withSession(ctx, dataDir, 'sync', async ({ client }) => {
+    const stopProgress = printProgress(client);
+    let report;
+    try {
+      report = await client.call('sync:run', {});
+    } finally {
+      stopProgress();
+    }
+    const { created, updated, deleted } = report.scanned;
+    const scanned = `scanned: ${created} new, ${updated} changed, ${deleted} deleted`;
+    if (!report.synced) {
+      ctx.out(`${scanned}; no hub configured (or paused), nothing to sync`);
       return;
     }
     if (report.error) throw new NetGuardianError('StoreError', `sync failed: ${report.error}`);
     ctx.out(
-      `synced: sent ${report.sent}, received ${report.received} changes${report.quarantined.length > 0 ? `, ${report.quarantined.length} held aside` : ''}`,
+      `synced: sent ${report.sent}, received ${report.received} changes${report.held > 0 ? `, ${report.held} held aside` : ''}`,
     );
   });
-}
-
-function describeConflict(view: FileView) {
-  const versions = [view.winner, ...view.conflicts].filter((v) => v !== undefined);
-  return {
-    path: view.entityId,
-    versions: versions.map((v, i) => ({
-      version: v.id,
-      device: v.nodeId,
-      time: v.timestamp,
-      size: v.value?.size ?? null,
-      hash: v.value?.hash ?? null,
-      onDisk: i === 0,
-    })),
-  };
 }
 
 export async function conflictsCommand(
@@ -217,31 +162,11 @@ export async function conflictsCommand(
   dataDir: string,
   json: boolean,
 ): Promise<void> {
-  await withDevice(
-    ctx,
-    dataDir,
-    async (device) => {
-      const conflicts = (await device.manager.listConflicts()).map(describeConflict);
-      if (json) {
-        ctx.out(JSON.stringify(conflicts, null, 2));
-        return;
-      }
-      if (conflicts.length === 0) {
-        ctx.out('no conflicts');
-        return;
-      }
-      for (const c of conflicts) {
-        ctx.out(c.path);
-        for (const v of c.versions) {
-          ctx.out(
-            `  ${v.onDisk ? 'on disk ' : 'copy    '} ${v.device}  ${v.time}  ${v.size ?? '-'} bytes  version ${v.version}`,
-          );
-        }
-      }
-      ctx.out('resolve with: netguardian resolve <path> --keep mine|theirs|both');
-    },
-    false,
-  );
+  await withSession(ctx, dataDir, 'conflicts', async ({ client }) => {
+    const conflicts = await client.call('conflicts:list', {});
+    if (json) ctx.out(JSON.stringify(conflicts, null, 2));
+    else for (const line of conflictLines(conflicts)) ctx.out(line);
+  });
 }
 
 export async function resolveCommand(
@@ -252,12 +177,16 @@ export async function resolveCommand(
 ): Promise<void> {
   if (keep !== 'mine' && keep !== 'theirs' && keep !== 'both')
     fail(`--keep must be mine, theirs or both, not ${keep}`, 'keep');
-  await withDevice(ctx, dataDir, async (device) => {
-    const id = toEntityId(device, entity);
-    const result = await device.resolveConflict(id, keep as 'mine' | 'theirs' | 'both');
-    if (!result.ok) throw result.error;
-    if (device.hub) await device.hub.engine.bidirectionalSync();
-    ctx.out(`resolved ${id}: kept ${keep}`);
+  await withSession(ctx, dataDir, 'resolve', async (session) => {
+    const id = await toEntityPath(session.client, entity);
+    const { results } = await session.client.call('conflicts:resolve', {
+      items: [{ path: id, keep: keep as 'mine' | 'theirs' | 'both' }],
+    });
+    const result = results[0];
+    if (!result?.ok)
+      throw new NetGuardianError('NoConflict', result?.error ?? `${id} could not be resolved`);
+    await syncIfOwner(session);
+    ctx.out(`resolved ${result.path}: kept ${keep}`);
   });
 }
 
@@ -267,36 +196,14 @@ export async function historyCommand(
   entity: string,
   json: boolean,
 ): Promise<void> {
-  await withDevice(
-    ctx,
-    dataDir,
-    async (device) => {
-      const id = toEntityId(device, entity);
-      const events = await device.store.eventsForEntity(device.spaceId, id);
-      if (events.length === 0)
-        throw new NetGuardianError('NotFound', `${id} has no history on this device`, 'path');
-      const rows = events
-        .sort((a, b) => (a.hlc < b.hlc ? -1 : 1))
-        .map((e) => ({
-          version: e.eventId,
-          type: e.kind,
-          device: e.nodeId,
-          time: e.timestamp,
-          size: e.data.content ? e.data.content.size : null,
-          hash: e.data.content ? e.data.content.hash : null,
-        }));
-      if (json) {
-        ctx.out(JSON.stringify(rows, null, 2));
-        return;
-      }
-      for (const r of rows) {
-        ctx.out(
-          `${r.time}  ${r.type.padEnd(16)} ${r.device.padEnd(20)} ${r.size === null ? '-' : `${r.size} bytes`}  ${r.version}`,
-        );
-      }
-    },
-    false,
-  );
+  await withSession(ctx, dataDir, 'history', async ({ client }) => {
+    const id = await toEntityPath(client, entity);
+    const history = await client.call('history:get', { path: id });
+    if (history.length === 0)
+      throw new NetGuardianError('NotFound', `${id} has no history on this device`, 'path');
+    if (json) ctx.out(JSON.stringify(history, null, 2));
+    else for (const line of historyLines(history)) ctx.out(line);
+  });
 }
 
 export async function restoreCommand(
@@ -305,10 +212,10 @@ export async function restoreCommand(
   entity: string,
   version: string,
 ): Promise<void> {
-  await withDevice(ctx, dataDir, async (device) => {
-    const id = toEntityId(device, entity);
-    const events = await device.store.eventsForEntity(device.spaceId, id);
-    const matches = events.filter((e) => e.eventId.startsWith(version) && e.data.content);
+  await withSession(ctx, dataDir, 'restore', async (session) => {
+    const id = await toEntityPath(session.client, entity);
+    const history = await session.client.call('history:get', { path: id });
+    const matches = history.filter((v) => v.eventId.startsWith(version) && !v.deleted);
     if (matches.length === 0)
       throw new NetGuardianError(
         'NotFound',
@@ -319,12 +226,12 @@ export async function restoreCommand(
       fail(`version ${version} is ambiguous: give more characters`, 'version');
     const eventId = (matches[0] as (typeof matches)[number]).eventId;
     // Refuses, writing nothing, when the version's bytes are gone from the folder and the hub.
-    const { restored } = await restoreVersion(device, id, eventId);
+    const { restored } = await session.client.call('history:restore', { path: id, eventId });
     if (!restored) {
       ctx.out(`${id} already holds version ${eventId}: nothing to restore`);
       return;
     }
-    if (device.hub) await device.hub.engine.bidirectionalSync();
+    await syncIfOwner(session);
     ctx.out(`restored ${id} to version ${eventId}`);
   });
 }
@@ -336,24 +243,23 @@ export async function uploadCommand(
   file: string,
   as?: string,
 ): Promise<void> {
-  await withDevice(ctx, dataDir, async (device) => {
-    const target = as === undefined ? undefined : toEntityId(device, as);
-    const result = await new CRDTFileHandler(device).uploadFile(file, target);
-    if (!result.ok) throw result.error;
-    if (device.hub) await device.hub.engine.bidirectionalSync();
-    ctx.out(
-      `uploaded ${file} as ${result.value.entityId} (${result.value.content?.size ?? 0} bytes)`,
-    );
+  await withSession(ctx, dataDir, 'upload', async (session) => {
+    const target = await toEntityPath(session.client, as ?? path.basename(file));
+    const result = await session.upload(target, path.resolve(file));
+    await syncIfOwner(session);
+    ctx.out(`uploaded ${file} as ${result.path} (${result.size} bytes)`);
   });
 }
 
-/** A path given on the command line: relative to the folder, or absolute inside it. */
-function toEntityId(device: Device, given: string): string {
-  const rel = path.isAbsolute(given) ? path.relative(device.root, given) : given;
-  if (rel.startsWith('..')) fail(`${given} is outside the synced folder ${device.root}`, 'path');
-  const id = normalizeEntityPath(rel);
-  if (!id.ok) throw id.error;
-  return id.value;
+/**
+ * A path given on the command line: relative to the folder, or absolute inside it (the folder as
+ * the device sees it). The device checks it against the path rules.
+ */
+async function toEntityPath(client: ContractClient, given: string): Promise<string> {
+  if (!path.isAbsolute(given)) return given.split(path.sep).join('/');
+  const { folder } = await client.call('device:status', {});
+  const rel = path.relative(folder, given);
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel))
+    fail(`${given} is outside the synced folder ${folder}`, 'path');
+  return rel.split(path.sep).join('/');
 }
-
-export { dataPaths };

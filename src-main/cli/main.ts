@@ -1,24 +1,35 @@
 import { Command, CommanderError, Option } from 'commander';
 import path from 'node:path';
 import { isNetGuardianError } from '../../src-shared/errors.js';
-import { defaultDataDir } from '../core/deviceConfig.js';
-import { createRootLogger } from '../core/log.js';
-import * as device from './deviceCommands.js';
-import * as hub from './hubCommands.js';
-import { serveCommand } from './serveCommand.js';
+import type { Logger } from '../core/log.js';
+import { defaultDataDir } from '../core/defaultDataDir.js';
+import type { CliContext } from './deviceCommands.js';
 
 /**
  * The `netguardian` command. Configuration is read here, at the edge (flags,
  * NETGUARDIAN_DATA, the seed's DB_* keys and a `.env` file in the working
  * directory), and passed down; the core never reads the environment.
+ *
+ * Each command's module is imported when the command runs, not here: `netguardian --help`, and a
+ * `status` answered by the running daemon, must not load the store, the folder layer and their
+ * packages (seconds of start-up for nothing).
  */
 export async function main(
   argv: readonly string[],
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
   const out = (text: string) => process.stdout.write(`${text}\n`);
-  const log = createRootLogger({ level: env['NETGUARDIAN_LOG'] ?? 'warn' });
-  const ctx: device.CliContext = { out, env, log };
+  let log: Logger | undefined;
+  const { createRootLogger } = await import('../core/log.js');
+  const ctx: CliContext = {
+    out,
+    env,
+    get log() {
+      return (log ??= createRootLogger({ level: env['NETGUARDIAN_LOG'] ?? 'warn' }));
+    },
+  };
+  const device = () => import('./deviceCommands.js');
+  const hub = () => import('./hubCommands.js');
   const dataOption = () =>
     new Option('--data <dir>', 'device data directory').default(
       env['NETGUARDIAN_DATA'] ?? defaultDataDir(),
@@ -42,7 +53,7 @@ export async function main(
     .option('--ssl-ca <file>', 'CA certificate for verify-full')
     .addOption(dataOption())
     .action(
-      (o: {
+      async (o: {
         folder: string;
         name?: string;
         space: string;
@@ -50,13 +61,15 @@ export async function main(
         ssl: string;
         sslCa?: string;
         data: string;
-      }) => device.initCommand(ctx, dataDir(o), o),
+      }) => (await device()).initCommand(ctx, dataDir(o), o),
     );
   program
     .command('start')
     .description('watch the folder and sync live and periodically, until Ctrl-C')
     .addOption(dataOption())
-    .action((o: { data: string }) => device.startCommand(ctx, dataDir(o)));
+    .action(async (o: { data: string }) =>
+      (await import('./startCommand.js')).startCommand(ctx, dataDir(o)),
+    );
   program
     .command('serve')
     .description(
@@ -66,60 +79,60 @@ export async function main(
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--static <dir>', 'the built web interface (default: dist/renderer)')
     .addOption(dataOption())
-    .action((o: { data: string; port: string; host: string; static?: string }) =>
-      serveCommand(ctx, dataDir(o), o),
+    .action(async (o: { data: string; port: string; host: string; static?: string }) =>
+      (await import('./serveCommand.js')).serveCommand(ctx, dataDir(o), o),
     );
   program
     .command('status')
     .description('what is synced, pending and in conflict')
     .option('--json', 'machine-readable output')
     .addOption(dataOption())
-    .action((o: { data: string; json?: boolean }) =>
-      device.statusCommand(ctx, dataDir(o), o.json === true),
+    .action(async (o: { data: string; json?: boolean }) =>
+      (await device()).statusCommand(ctx, dataDir(o), o.json === true),
     );
   program
     .command('sync')
     .description('scan and sync once, now')
     .addOption(dataOption())
-    .action((o: { data: string }) => device.syncCommand(ctx, dataDir(o)));
+    .action(async (o: { data: string }) => (await device()).syncCommand(ctx, dataDir(o)));
   program
     .command('conflicts')
     .description('files changed on two devices at once')
     .option('--json', 'machine-readable output')
     .addOption(dataOption())
-    .action((o: { data: string; json?: boolean }) =>
-      device.conflictsCommand(ctx, dataDir(o), o.json === true),
+    .action(async (o: { data: string; json?: boolean }) =>
+      (await device()).conflictsCommand(ctx, dataDir(o), o.json === true),
     );
   program
     .command('resolve <path>')
     .description('settle a conflict on every device')
     .requiredOption('--keep <which>', 'mine, theirs or both')
     .addOption(dataOption())
-    .action((p: string, o: { data: string; keep: string }) =>
-      device.resolveCommand(ctx, dataDir(o), p, o.keep),
+    .action(async (p: string, o: { data: string; keep: string }) =>
+      (await device()).resolveCommand(ctx, dataDir(o), p, o.keep),
     );
   program
     .command('history <path>')
     .description('every version of a file')
     .option('--json', 'machine-readable output')
     .addOption(dataOption())
-    .action((p: string, o: { data: string; json?: boolean }) =>
-      device.historyCommand(ctx, dataDir(o), p, o.json === true),
+    .action(async (p: string, o: { data: string; json?: boolean }) =>
+      (await device()).historyCommand(ctx, dataDir(o), p, o.json === true),
     );
   program
     .command('restore <path> <version>')
     .description('bring back a version from the history (as a new change)')
     .addOption(dataOption())
-    .action((p: string, v: string, o: { data: string }) =>
-      device.restoreCommand(ctx, dataDir(o), p, v),
+    .action(async (p: string, v: string, o: { data: string }) =>
+      (await device()).restoreCommand(ctx, dataDir(o), p, v),
     );
   program
     .command('upload <file>')
     .description('copy a file into the synced folder and record it')
     .option('--as <path>', 'where in the folder (default: its name at the top)')
     .addOption(dataOption())
-    .action((f: string, o: { data: string; as?: string }) =>
-      device.uploadCommand(ctx, dataDir(o), f, o.as),
+    .action(async (f: string, o: { data: string; as?: string }) =>
+      (await device()).uploadCommand(ctx, dataDir(o), f, o.as),
     );
 
   const hubCmd = program
@@ -131,14 +144,14 @@ export async function main(
     .requiredOption('--data <dir>', 'where the hub keeps its database')
     .option('--port <port>', 'TCP port', '5433')
     .option('--listen <addresses>', 'addresses to listen on (default 127.0.0.1)')
-    .action((o: { data: string; port: string; listen?: string }) =>
-      hub.hubStartCommand(ctx, { ...o, data: path.resolve(o.data) }),
+    .action(async (o: { data: string; port: string; listen?: string }) =>
+      (await hub()).hubStartCommand(ctx, { ...o, data: path.resolve(o.data) }),
     );
   hubCmd
     .command('init')
     .description('prepare an existing PostgreSQL database as a hub')
     .requiredOption('--url <url>', 'admin connection string of the database')
-    .action((o: { url: string }) => hub.hubInitCommand(ctx, o.url));
+    .action(async (o: { url: string }) => (await hub()).hubInitCommand(ctx, o.url));
   hubCmd
     .command('add-device')
     .description('create credentials for a device and print its connection string')
@@ -147,20 +160,22 @@ export async function main(
     .requiredOption('--name <name>', 'the device’s name')
     .option('--host <host>', 'host name devices reach the hub at (default: the admin URL’s)')
     .option('--port <port>', 'port devices reach the hub at')
-    .action((o: { url: string; space: string; name: string; host?: string; port?: string }) =>
-      hub.hubAddDeviceCommand(ctx, o),
+    .action(async (o: { url: string; space: string; name: string; host?: string; port?: string }) =>
+      (await hub()).hubAddDeviceCommand(ctx, o),
     );
   hubCmd
     .command('list-devices')
     .requiredOption('--url <url>', 'admin connection string of the hub')
     .option('--json', 'machine-readable output')
-    .action((o: { url: string; json?: boolean }) =>
-      hub.hubListDevicesCommand(ctx, o.url, o.json === true),
+    .action(async (o: { url: string; json?: boolean }) =>
+      (await hub()).hubListDevicesCommand(ctx, o.url, o.json === true),
     );
   hubCmd
     .command('remove-device <role>')
     .requiredOption('--url <url>', 'admin connection string of the hub')
-    .action((role: string, o: { url: string }) => hub.hubRemoveDeviceCommand(ctx, o.url, role));
+    .action(async (role: string, o: { url: string }) =>
+      (await hub()).hubRemoveDeviceCommand(ctx, o.url, role),
+    );
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -1,76 +1,58 @@
-import type { DeviceEvent } from '../core/device/device.js';
+import type { AppState, ContractClient, Progress } from '../../src-shared/ipc/contract.js';
 
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
+/** "Checking changed files: 120/400 (3.2 MiB)": one progress of the state, in words. */
+export function progressText(p: Progress): string {
+  const count = p.total === null ? `${p.done}` : `${Math.min(p.done, p.total)}/${p.total}`;
+  return `${p.label}: ${count}${p.bytes > 0 ? ` (${mib(p.bytes)})` : ''}`;
+}
+
+/** The state's progress lines (scan, upload, download), those under way. */
+function progressLines(state: AppState): string[] {
+  const { scan, upload, download } = state.progress;
+  return [scan, upload, download].filter((p): p is Progress => p !== null).map(progressText);
+}
+
 /**
- * Prints a device's progress: one rewritten line on a terminal, a line every
- * few seconds otherwise (logs, CI). Long work must show that it is moving.
+ * Prints the device's progress while a command waits for it: one rewritten line on a terminal, a
+ * line every few seconds otherwise (logs, CI), so long work shows that it moves. Works the same
+ * for a running daemon (its pushes over the control channel) and a device this command opened.
+ * Returns the function that stops it.
  */
-export function progressPrinter(
+export function printProgress(
+  client: ContractClient,
   stream: NodeJS.WriteStream = process.stderr,
-): (e: DeviceEvent) => void {
+): () => void {
   const tty = stream.isTTY === true;
   let lastLine = 0;
-  const line = (text: string, final = false) => {
+  let shown = false;
+  const stop = client.listen((message) => {
+    if (message.channel !== 'state') return;
+    const text = progressLines(message.payload).join(' · ');
+    if (text === '') return;
     const now = Date.now();
     if (tty) {
-      stream.write(`\r\x1b[2K${text}${final ? '\n' : ''}`);
-    } else if (final || now - lastLine > 2_000) {
+      stream.write(`\r\x1b[2K${text}`);
+      shown = true;
+    } else if (now - lastLine > 2_000) {
       stream.write(`${text}\n`);
       lastLine = now;
     }
+  });
+  return () => {
+    stop();
+    if (tty && shown) stream.write('\r\x1b[2K');
   };
-  return (e) => {
-    switch (e.type) {
-      case 'scan': {
-        const p = e.progress;
-        const text =
-          p.phase === 'walking'
-            ? `scanning: ${p.filesSeen} files seen`
-            : `scanning: ${p.filesSeen} files seen, hashed ${p.hashed}/${p.toHash} (${mib(p.bytesHashed)} of ${mib(p.bytesToHash)})`;
-        line(text, p.phase === 'done');
-        return;
-      }
-      case 'sync-progress':
-        line(
-          `${e.direction === 'pull' ? 'receiving' : 'sending'} changes: ${e.done}/${e.total}`,
-          e.done >= e.total,
-        );
-        return;
-      case 'upload':
-        line(`uploaded ${e.chunks} chunks (${mib(e.bytes)})`, true);
-        return;
-      case 'download': {
-        const r = e.report;
-        if (
-          r.written.length + r.removed.length + r.dirsCreated.length + r.conflictCopies.length ===
-          0
-        )
-          return;
-        line(
-          `updated the folder: ${r.written.length} written, ${r.removed.length} removed, ${r.dirsCreated.length} folders, ${r.conflictCopies.length} conflict copies (${r.chunksDownloaded} chunks downloaded, ${r.chunksReused} reused)`,
-          true,
-        );
-        return;
-      }
-      case 'synced':
-        if (e.report.error) line(`sync failed: ${e.report.error}`, true);
-        else if (e.report.sent + e.report.received > 0)
-          line(`synced: sent ${e.report.sent}, received ${e.report.received} changes`, true);
-        return;
-      case 'local-change':
-        line(
-          `local changes: ${e.summary.created} new, ${e.summary.updated} changed, ${e.summary.deleted} deleted`,
-          true,
-        );
-        return;
-      case 'error':
-        line(`error: ${e.message}`, true);
-        return;
-      default: {
-        const never: never = e;
-        throw new Error(`unhandled device event ${JSON.stringify(never)}`);
-      }
-    }
-  };
+}
+
+/**
+ * A running daemon's log on stdout: each activity item (a sentence: "3 files changed on laptop
+ * reached this device") with its time. Returns the function that stops it.
+ */
+export function printActivity(client: ContractClient, out: (line: string) => void): () => void {
+  return client.listen((message) => {
+    if (message.channel !== 'activity') return;
+    out(`${new Date(message.payload.at).toISOString()} ${message.payload.message}`);
+  });
 }

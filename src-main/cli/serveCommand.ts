@@ -1,20 +1,21 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NetGuardianError } from '../../src-shared/errors.js';
-import { createAppService } from '../core/app/appService.js';
+import { openDeviceOwner } from '../core/app/deviceOwner.js';
 import { startHeadlessServer } from '../core/headless/server.js';
 import type { CliContext } from './deviceCommands.js';
 import { resolveHub } from './hubSettings.js';
+import { stopSignal } from './startCommand.js';
 
 /** The built renderer of this checkout (not of the working directory). */
 export const defaultStaticDir = (): string =>
   fileURLToPath(new URL('../../dist/renderer/', import.meta.url));
 
 /**
- * `netguardian serve`: the device daemon (watch, scan, live and periodic sync)
- * plus the web interface on a loopback address, until SIGINT/SIGTERM. Prints
- * the address to open (it carries the access token), and the same address as
- * a `NETGUARDIAN_URL=` line for scripts and tests.
+ * `netguardian serve`: runs the device (it owns the data dir, as `start` does: watch, scan, live
+ * and periodic sync) plus the web interface on a loopback address, until SIGINT/SIGTERM. Prints
+ * the address to open (it carries the access token), and the same address as a
+ * `NETGUARDIAN_URL=` line for scripts and tests.
  */
 export async function serveCommand(
   ctx: CliContext,
@@ -27,15 +28,14 @@ export async function serveCommand(
       `--port must be a port number, not ${opts.port}`,
       'port',
     );
-  const service = await createAppService({
+  const stopped = stopSignal();
+  const owner = await openDeviceOwner({
     dataDir,
+    command: 'netguardian serve',
     resolveHub: (config) => resolveHub(config, ctx.env),
     log: ctx.log,
   });
-  const stopped = new Promise<string>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-  });
+  const { service } = owner;
   try {
     const server = await startHeadlessServer({
       service,
@@ -58,7 +58,7 @@ export async function serveCommand(
       await server.close();
     }
   } finally {
-    await service.close();
+    await owner.close();
   }
   ctx.out('stopped');
 }

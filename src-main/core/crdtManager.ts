@@ -108,6 +108,9 @@ export class CRDTManager {
   private readonly log: Logger;
   private readonly now: () => number;
   private lastSeq: number;
+  /** Runs once, before the first local write (see `gateWrites`). */
+  private writeGate: (() => Promise<void>) | undefined;
+  private writeGateRun: Promise<void> | undefined;
 
   private constructor(options: CrdtManagerOptions, nodeId: string, lastSeq: number) {
     this.store = options.store;
@@ -140,6 +143,35 @@ export class CRDTManager {
     const manager = new CRDTManager(options, identity.nodeId, lastSeq);
     await manager.restoreClock();
     return manager;
+  }
+
+  /**
+   * Makes the first local write (and every write after it) wait for `gate`, run once: the device
+   * takes back there its own events that the hub holds and this store lacks (a store restored
+   * from a backup), so it never issues a seq the hub already holds. A failing gate lets writes
+   * go on: a device records local changes whatever its hub does. Read-only use never runs it.
+   */
+  gateWrites(gate: () => Promise<void>): void {
+    this.writeGate = gate;
+  }
+
+  private passWriteGate(): Promise<void> | undefined {
+    const gate = this.writeGate;
+    if (!gate) return undefined;
+    this.writeGateRun ??= gate().catch((e: unknown) =>
+      this.log.warn({ error: (e as Error).message }, 'write gate failed; writing anyway'),
+    );
+    return this.writeGateRun;
+  }
+
+  /**
+   * Continues seq numbering after every event of this device the store holds now: after this
+   * device's own events came back from a peer (`syncFromRemote`), its next write must follow them.
+   */
+  async adoptStoredSeq(): Promise<void> {
+    await this.writes.run(async () => {
+      this.lastSeq = Math.max(this.lastSeq, await this.store.maxSeq(this.spaceId, this.nodeId));
+    });
   }
 
   /**
@@ -440,6 +472,7 @@ export class CRDTManager {
    * writes nothing, and the accepted ones are appended together.
    */
   async writeBatch(items: readonly LocalWrite[]): Promise<WriteResult[]> {
+    await this.passWriteGate();
     return this.writes.run(async () => {
       const ids = items.map((item) => normalizeEntityPath(item.path));
       const wanted = [...new Set(ids.flatMap((id) => (id.ok ? [id.value] : [])))];
@@ -510,6 +543,7 @@ export class CRDTManager {
     const id = normalizeEntityPath(path);
     if (!id.ok) return id;
     const entityId = id.value;
+    await this.passWriteGate();
     return this.writes.run(async () => {
       const cached = this.cache.get(entityId);
       let base: WriteBase = cached ? { ...cached, fresh: false } : GUESS_ABSENT;

@@ -7,7 +7,8 @@ export type { Logger };
  * (CLI, app) passes a root logger down; without one, the core is silent.
  */
 export function createRootLogger(options: { level?: string; pretty?: boolean } = {}): Logger {
-  return pino({ level: options.level ?? 'info', base: undefined });
+  // On stderr: stdout carries a command's answer (`status --json` must stay parseable).
+  return pino({ level: options.level ?? 'info', base: undefined }, pino.destination(2));
 }
 
 export const silentLogger: Logger = pino({ level: 'silent' });

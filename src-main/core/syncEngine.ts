@@ -1,7 +1,9 @@
 import { trustedRowToEvent } from './store/eventRows.js';
 import type { EntityChange, EventStore, Frontier } from './store/eventStore.js';
-import type { Unlisten } from './store/sqlClient.js';
 import { SyncLog, type SyncDirection, type SyncLogEntry } from './store/syncLog.js';
+import type { BackoffPolicy } from './sync/backoff.js';
+import { LiveChannel } from './sync/liveChannel.js';
+import { hubUnreachableSentence, isHubUnreachable } from '../../src-shared/hubProblems.js';
 import type { CRDTManager, IngestReport, KeepChoice } from './crdtManager.js';
 import type { CrdtEvent } from '../../src-shared/events/event.js';
 import { childLogger, type Logger } from './log.js';
@@ -43,6 +45,11 @@ export interface SyncStatus {
   readonly peer: string;
   /** Whether the last attempt to reach the peer worked. */
   readonly online: boolean;
+  /**
+   * Why the peer can't be reached, in words ("can't reach the hub at 10.0.0.5:5433: nothing
+   * answers there, is it running?"); null while it can.
+   */
+  readonly offlineReason: string | null;
   readonly running: boolean;
   readonly lastSync: SyncLogEntry | null;
   readonly lastError: SyncLogEntry | null;
@@ -64,6 +71,15 @@ export interface SyncEngineOptions {
   /** Upper bound of batches per run, so one run always ends (the next run continues). */
   readonly maxBatchesPerRun?: number;
   readonly log?: Logger;
+  /** Where the peer is, for sentences ("host:port"); default: the peer store's description. */
+  readonly peerAddress?: string;
+  /**
+   * Runs at the start of every run, before the peer is read: the device checks there that the
+   * hub is one it may use (schema, membership). Throwing fails the run with that error.
+   */
+  readonly prepareRemote?: () => Promise<void>;
+  /** Retry delays of the live channel (default: 1 s doubling to 30 s). */
+  readonly liveRetry?: BackoffPolicy;
   readonly onProgress?: (p: SyncProgress) => void;
   /** Called after every run (UI, tray, tests waiting for "sync idle"). */
   readonly onSynced?: (report: SyncReport) => void;
@@ -133,14 +149,18 @@ export class SyncEngine {
   private readonly onSynced: ((r: SyncReport) => void) | undefined;
   private readonly beforePushBatch: SyncEngineOptions['beforePushBatch'];
   private readonly afterPullBatch: SyncEngineOptions['afterPullBatch'];
+  private readonly prepareRemote: SyncEngineOptions['prepareRemote'];
+  private readonly peerAddress: string;
+  private readonly live: LiveChannel;
   private tail: Promise<unknown> = Promise.resolve();
   private queued: QueuedRun | undefined;
   private active = 0;
   private online = true;
+  /** Why the peer was last unreachable, in words; null once it answered again. */
+  private offlineReason: string | null = null;
   private lastKnownRemoteFrontier: Frontier = {};
   private timer: NodeJS.Timeout | undefined;
   private intervalMs: number | null = null;
-  private unlisten: Unlisten | undefined;
   private closed = false;
 
   constructor(options: SyncEngineOptions) {
@@ -155,10 +175,57 @@ export class SyncEngine {
     this.onSynced = options.onSynced;
     this.beforePushBatch = options.beforePushBatch;
     this.afterPullBatch = options.afterPullBatch;
+    this.prepareRemote = options.prepareRemote;
+    this.peerAddress = options.peerAddress ?? options.remote.description;
+    this.live = new LiveChannel({
+      spaceId: this.spaceId,
+      listen: (onEvents, onLost) => this.remote.listen(onEvents, onLost),
+      onAnnounce: () => {
+        if (this.closed) return;
+        this.pullSync().catch((e: unknown) =>
+          this.log.error({ error: describeError(e) }, 'live pull failed'),
+        );
+      },
+      // Open (again): what was announced meanwhile, and what was recorded offline, moves now.
+      onConnected: () => {
+        this.noteReachable();
+        if (this.closed) return;
+        this.bidirectionalSync().catch((e: unknown) =>
+          this.log.error({ error: describeError(e) }, 'catch-up sync failed'),
+        );
+      },
+      onProblem: (e) => this.noteFailure(e),
+      ...(options.liveRetry ? { retry: options.liveRetry } : {}),
+      log: this.log,
+    });
+  }
+
+  /** The peer answered: online, no reason to show. */
+  private noteReachable(): void {
+    this.online = true;
+    this.offlineReason = null;
+  }
+
+  /** A failure: when it means the peer can't be reached, offline with the reason in words. */
+  private noteFailure(e: unknown): void {
+    const code = (e as { code?: unknown }).code;
+    const message = describeError(e);
+    if (!isHubUnreachable(typeof code === 'string' ? code : undefined, message)) return;
+    this.online = false;
+    this.offlineReason = hubUnreachableSentence(
+      this.peerAddress,
+      typeof code === 'string' ? code : undefined,
+      message,
+    );
   }
 
   get spaceId(): string {
     return this.manager.spaceId;
+  }
+
+  /** Whether the peer answered the last time it was asked (false: offline, see `offlineReason`). */
+  get reachable(): boolean {
+    return this.online;
   }
 
   pushSync(): Promise<SyncReport> {
@@ -207,6 +274,7 @@ export class SyncEngine {
     const tally: Tally = { sent: 0, received: 0, batches: 0, quarantined: [], changes: [] };
     let error: string | null = null;
     try {
+      await this.prepareRemote?.();
       if (direction !== 'push') {
         const retried = await this.manager.retryQuarantine();
         tally.received += retried.applied;
@@ -214,10 +282,11 @@ export class SyncEngine {
         await this.pullBatches(tally);
       }
       if (direction !== 'pull') await this.pushBatches(tally);
-      this.online = true;
+      this.noteReachable();
     } catch (e) {
-      error = describeError(e);
-      this.online = !isConnectionError(e);
+      this.noteFailure(e);
+      // An unreachable hub is said in words; other failures keep their own message.
+      error = this.online ? describeError(e) : (this.offlineReason ?? describeError(e));
       this.log.warn({ direction, code: (e as { code?: string }).code, error }, 'sync failed');
     }
     const durationMs = performance.now() - started;
@@ -359,12 +428,15 @@ export class SyncEngine {
   }
 
   async getSyncStatus(): Promise<SyncStatus> {
-    // Ask the peer for its frontier; when it is unreachable, answer from what we last knew.
-    try {
-      this.lastKnownRemoteFrontier = await this.remote.getFrontier(this.spaceId);
-      this.online = true;
-    } catch (e) {
-      if (isConnectionError(e)) this.online = false;
+    // Ask the peer for its frontier; when it is unreachable, answer from what we last knew. A
+    // peer known to be down is not asked: a dropped connection attempt takes seconds, and a status
+    // must answer at once. The live channel's retries tell when it is back.
+    if (this.online) {
+      try {
+        this.lastKnownRemoteFrontier = await this.remote.getFrontier(this.spaceId);
+      } catch (e) {
+        this.noteFailure(e);
+      }
     }
     const [recent, counts, quarantined, pendingPush] = await Promise.all([
       this.syncLog.recent(this.spaceId, 50),
@@ -377,6 +449,7 @@ export class SyncEngine {
       nodeId: this.manager.nodeId,
       peer: this.remote.description,
       online: this.online,
+      offlineReason: this.online ? null : this.offlineReason,
       running: this.active > 0,
       lastSync: recent.find((r) => r.status === 'ok') ?? null,
       lastError: recent[0]?.status === 'error' ? recent[0] : null,
@@ -385,7 +458,7 @@ export class SyncEngine {
       quarantined,
       files: counts.files,
       autoSyncIntervalMs: this.intervalMs,
-      live: this.unlisten !== undefined,
+      live: this.live.connected,
     };
   }
 
@@ -424,21 +497,18 @@ export class SyncEngine {
     this.intervalMs = null;
   }
 
-  /** Pulls at once whenever the peer announces new events in our space (LISTEN/NOTIFY). */
+  /**
+   * Pulls at once whenever the peer announces new events in our space (LISTEN/NOTIFY). Never
+   * fails: while the peer can't be reached the channel is retried with backoff (see
+   * `LiveChannel`), and each time it opens a sync catches up. Resolves after the first attempt.
+   */
   async startLive(): Promise<void> {
-    if (this.unlisten) return;
-    this.unlisten = await this.remote.listen((spaceId) => {
-      if (spaceId !== this.spaceId || this.closed) return;
-      this.pullSync().catch((e: unknown) =>
-        this.log.error({ error: describeError(e) }, 'live pull failed'),
-      );
-    });
+    if (this.closed) return;
+    await this.live.start();
   }
 
   async stopLive(): Promise<void> {
-    const unlisten = this.unlisten;
-    this.unlisten = undefined;
-    if (unlisten) await unlisten();
+    await this.live.stop();
   }
 
   /** Stops triggers and waits for a run in progress to finish. */
@@ -459,20 +529,4 @@ function keepChanges(tally: Tally, changes: readonly EntityChange[]): void {
 function describeError(e: unknown): string {
   if (e instanceof Error) return e.message;
   return String(e);
-}
-
-const CONNECTION_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'ENOTFOUND',
-  'EHOSTUNREACH',
-  '57P01',
-  '08006',
-  '08001',
-]);
-
-function isConnectionError(e: unknown): boolean {
-  const code = (e as { code?: unknown }).code;
-  return typeof code === 'string' && CONNECTION_CODES.has(code);
 }

@@ -11,6 +11,7 @@ import type { Channel } from '../../src-shared/ipc/contract.js';
  */
 export const BRIDGE_CHANNELS = [
   'state:get',
+  'device:status',
   'files:list',
   'conflicts:list',
   'conflicts:content',
@@ -23,6 +24,7 @@ export const BRIDGE_CHANNELS = [
   'settings:update',
   'hub:test',
   'sync:now',
+  'sync:run',
   'sync:pause',
   'files:import',
   'folder:open',

@@ -53,6 +53,18 @@ export function createFakeCore(options: { files?: number } = {}): FakeCore {
 
   const handlers: SyncHandlers = {
     'state:get': () => core.state,
+    'device:status': () => ({
+      deviceName: core.state.deviceName,
+      nodeId: 'laptop-0000',
+      folder: core.settings.folder,
+      spaceId: 'default',
+      files: core.state.files,
+      conflicts: core.state.conflicts,
+      held: 0,
+      paused: core.state.paused,
+      running: true,
+      hub: null,
+    }),
     'files:list': ({ query, offset, limit }) => {
       const q = query.toLowerCase();
       const matching =
@@ -94,6 +106,14 @@ export function createFakeCore(options: { files?: number } = {}): FakeCore {
         ? { ok: false, message: 'Could not reach the hub: connection refused.', latencyMs: null }
         : { ok: true, message: 'Connected to the hub.', latencyMs: 42 },
     'sync:now': () => ({ started: true }),
+    'sync:run': () => ({
+      scanned: { created: 0, updated: 0, deleted: 0 },
+      synced: false,
+      sent: 0,
+      received: 0,
+      held: 0,
+      error: null,
+    }),
     'sync:pause': ({ paused }) => ({ paused }),
     'files:import': ({ paths }) => ({
       files: paths.length,

@@ -144,6 +144,62 @@ export interface AppState {
   readonly paused: boolean;
 }
 
+/** The device at a glance for the CLI's `status` (and scripts, with `--json`). */
+export interface DeviceStatusView {
+  readonly deviceName: string;
+  readonly nodeId: string;
+  /** The synced folder's real path. */
+  readonly folder: string;
+  readonly spaceId: string;
+  /** Files and folders that exist (not deleted), as the store knows them. */
+  readonly files: number;
+  readonly conflicts: number;
+  /** Events from other devices kept aside (invalid, or from a clock too far ahead). */
+  readonly held: number;
+  readonly paused: boolean;
+  /** Whether a daemon runs this device (watching and syncing), or it was opened for this answer. */
+  readonly running: boolean;
+  /** Null when the device is local only. */
+  readonly hub: HubStatusView | null;
+}
+
+export interface HubStatusView {
+  /** The hub's address without any password. */
+  readonly address: string;
+  readonly reachable: boolean;
+  /** Why it can't be reached, in words; null while it can. */
+  readonly problem: string | null;
+  /** Whether the live channel (changes announced at once) is open. */
+  readonly live: boolean;
+  /** The last sync that worked (ms since epoch) and what it moved; null if none yet. */
+  readonly lastSync: {
+    readonly at: number;
+    readonly sent: number;
+    readonly received: number;
+  } | null;
+  /** Local changes the hub doesn't have yet. */
+  readonly pendingUpload: number;
+  /** The last sync run, if it failed. */
+  readonly lastError: { readonly at: number; readonly message: string } | null;
+}
+
+/** What a `sync:run` did: a scan, then (with a hub, not paused) a pull and a push. */
+export interface SyncRunReport {
+  readonly scanned: {
+    readonly created: number;
+    readonly updated: number;
+    readonly deleted: number;
+  };
+  /** False when nothing was synced: no hub, or paused. */
+  readonly synced: boolean;
+  readonly sent: number;
+  readonly received: number;
+  /** Events from other devices kept aside in this run. */
+  readonly held: number;
+  /** Why the sync failed, in words; null if it worked (or did not run). */
+  readonly error: string | null;
+}
+
 export type ActivityKind = 'change' | 'sync' | 'conflict' | 'resolved' | 'upload' | 'error';
 
 export interface ActivityItem {
@@ -172,6 +228,7 @@ const hubInput = z.strictObject({
 
 export const requestSchemas = {
   'state:get': noPayload,
+  'device:status': noPayload,
   'files:list': z.strictObject({
     /** Case-insensitive substring of the path; empty = all. */
     query: z.string().max(1024),
@@ -208,6 +265,8 @@ export const requestSchemas = {
   }),
   'hub:test': hubInput,
   'sync:now': noPayload,
+  /** Scans and syncs now, and answers when done (the CLI's `sync`); `sync:now` only starts one. */
+  'sync:run': noPayload,
   'sync:pause': z.strictObject({ paused: z.boolean() }),
   /** Copies files and folders (absolute paths on this machine) into `targetDir` of the folder. */
   'files:import': z.strictObject({
@@ -236,6 +295,7 @@ export interface ImportReport {
 /** What each request answers. */
 export interface ResponseMap {
   'state:get': AppState;
+  'device:status': DeviceStatusView;
   'files:list': FilePage;
   'conflicts:list': readonly ConflictInfo[];
   'conflicts:content': VersionContent;
@@ -248,6 +308,7 @@ export interface ResponseMap {
   'settings:update': SettingsView;
   'hub:test': { readonly ok: boolean; readonly message: string; readonly latencyMs: number | null };
   'sync:now': { readonly started: boolean };
+  'sync:run': SyncRunReport;
   'sync:pause': { readonly paused: boolean };
   'files:import': ImportReport;
   'folder:open': { readonly opened: boolean; readonly path: string };

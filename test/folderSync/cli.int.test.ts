@@ -5,7 +5,7 @@
  * everyday commands, down to a conflict resolved and a version restored. Ends
  * with both folders equal byte for byte.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,13 +33,15 @@ afterAll(async () => {
   }
 });
 
+/** `conflicts --json`: the contract's ConflictInfo (winner first). */
 interface ConflictJson {
   path: string;
-  versions: { version: string; device: string; onDisk: boolean; hash: string | null }[];
+  versions: { eventId: string; device: string; winner: boolean; hash: string }[];
 }
+/** `history --json`: the contract's HistoryEntry, newest first. */
 interface HistoryJson {
-  version: string;
-  type: string;
+  eventId: string;
+  deleted: boolean;
   hash: string | null;
 }
 
@@ -103,10 +105,11 @@ describe('netguardian CLI', () => {
       files: number;
       conflicts: number;
       deviceName: string;
-      sync: { pendingPush: number } | null;
+      running: boolean;
+      hub: { pendingUpload: number; reachable: boolean } | null;
     };
-    expect(status).toMatchObject({ files: 1, conflicts: 0, deviceName: 'desktop' });
-    expect(status.sync?.pendingPush).toBe(0);
+    expect(status).toMatchObject({ files: 1, conflicts: 0, deviceName: 'desktop', running: false });
+    expect(status.hub).toMatchObject({ pendingUpload: 0, reachable: true });
 
     // The same file edited on both devices before either syncs.
     await writeFile(path.join(laptop.folder, 'report.txt'), 'edited on the laptop\n');
@@ -121,7 +124,7 @@ describe('netguardian CLI', () => {
       expect(conflicts).toHaveLength(1);
       expect(conflicts[0]?.path).toBe('report.txt');
       expect(conflicts[0]?.versions).toHaveLength(2);
-      expect(conflicts[0]?.versions.filter((v) => v.onDisk)).toHaveLength(1);
+      expect(conflicts[0]?.versions.filter((v) => v.winner)).toHaveLength(1);
     }
 
     expect(await cliOk(['resolve', 'report.txt', '--keep', 'both', '--data', laptop.data])).toBe(
@@ -143,23 +146,25 @@ describe('netguardian CLI', () => {
       await cliOk(['history', 'report.txt', '--json', '--data', laptop.data]),
     ) as HistoryJson[];
     expect(history.length).toBeGreaterThanOrEqual(3);
-    const first = history[0] as HistoryJson;
-    expect(first.type).toBe('FileCreated');
+    // Newest first: the upload is the last entry.
+    const first = history.at(-1) as HistoryJson;
+    expect(first.deleted).toBe(false);
+    expect(first.hash).toBe(createHash('sha256').update(original).digest('hex'));
     const restored = await cliOk([
       'restore',
       'report.txt',
-      first.version.slice(0, 13),
+      first.eventId.slice(0, 13),
       '--data',
       laptop.data,
     ]);
-    expect(restored).toBe(`restored report.txt to version ${first.version}\n`);
+    expect(restored).toBe(`restored report.txt to version ${first.eventId}\n`);
     expect(await readFile(path.join(laptop.folder, 'report.txt'), 'utf8')).toBe(original);
     await cliOk(['sync', '--data', desktop.data]);
     expect(await readFile(path.join(desktop.folder, 'report.txt'), 'utf8')).toBe(original);
     const latest = JSON.parse(
       await cliOk(['history', 'report.txt', '--json', '--data', desktop.data]),
     ) as HistoryJson[];
-    expect(latest.at(-1)?.hash).toBe(first.hash);
+    expect(latest[0]?.hash).toBe(first.hash);
 
     const final = await folderTree(laptop.folder);
     expect(await folderTree(desktop.folder)).toEqual(final);

@@ -5,6 +5,7 @@
  * and leaves the history as it was; once a copy is back in the folder, the
  * same restore goes through.
  */
+import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,9 +21,10 @@ afterAll(async () => {
   await tmp?.cleanup();
 });
 
+/** `history --json`: the contract's HistoryEntry, newest first. */
 interface HistoryJson {
-  version: string;
-  type: string;
+  eventId: string;
+  deleted: boolean;
   hash: string | null;
 }
 
@@ -40,11 +42,12 @@ describe('netguardian restore', () => {
     await writeFile(file, 'second draft, longer\n');
     await cliOk(['sync', '--data', data]);
     const before = await history();
-    expect(before.map((h) => h.type)).toEqual(['FileCreated', 'FileUpdated']);
-    const first = before[0] as HistoryJson;
+    expect(before.map((h) => h.deleted)).toEqual([false, false]);
+    const first = before[1] as HistoryJson;
+    expect(first.hash).toBe(createHash('sha256').update('first draft\n').digest('hex'));
 
     // No hub, and no file in the folder holds the first draft any more.
-    const refused = await runCli(['restore', 'notes.txt', first.version, '--data', data]);
+    const refused = await runCli(['restore', 'notes.txt', first.eventId, '--data', data]);
     expect(refused.code).toBe(1);
     expect(refused.stdout).toBe('');
     expect(refused.stderr).toMatch(
@@ -57,12 +60,12 @@ describe('netguardian restore', () => {
     // A copy with the same bytes anywhere in the folder is enough.
     await writeFile(path.join(folder, 'copy.txt'), 'first draft\n');
     await cliOk(['sync', '--data', data]);
-    expect(await cliOk(['restore', 'notes.txt', first.version, '--data', data])).toBe(
-      `restored notes.txt to version ${first.version}\n`,
+    expect(await cliOk(['restore', 'notes.txt', first.eventId, '--data', data])).toBe(
+      `restored notes.txt to version ${first.eventId}\n`,
     );
     expect(await readFile(file, 'utf8')).toBe('first draft\n');
     const after = await history();
     expect(after).toHaveLength(3);
-    expect(after.at(-1)?.hash).toBe(first.hash);
+    expect(after[0]?.hash).toBe(first.hash);
   });
 });

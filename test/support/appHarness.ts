@@ -1,13 +1,16 @@
 /**
  * An AppService on a real device for integration tests: a temp folder, a data
- * directory with a PGlite store, a config (local only, or with a hub), and a
- * way to wait for a condition that is re-checked on every push the service
- * sends (never a fixed sleep).
+ * directory, a store (in-memory PGlite: the service's logic is the same on any
+ * store; `test/owner/` runs the real owner with its PostgreSQL server), a config
+ * (local only, or with a hub), and a way to wait for a condition that is
+ * re-checked on every push the service sends (never a fixed sleep).
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createAppService, type AppService } from '../../src-main/core/app/appService.js';
 import { writeDeviceConfig, type DeviceConfig } from '../../src-main/core/deviceConfig.js';
+import { EventStore } from '../../src-main/core/store/eventStore.js';
+import { openPgliteClient } from '../../src-main/core/store/pgliteClient.js';
 import type { FileRow, PushMessage } from '../../src-shared/ipc/contract.js';
 import { makeTempDir, type TempDir } from './tempDir.js';
 
@@ -47,7 +50,8 @@ export async function openAppHarness(
     paused: options.paused ?? false,
   };
   await writeDeviceConfig(dataDir, config);
-  const service = await createAppService({ dataDir, quietMs: 30, statePushMs: 20 });
+  const store = await EventStore.open(await openPgliteClient());
+  const service = await createAppService({ dataDir, store, quietMs: 30, statePushMs: 20 });
   const pushes: PushMessage[] = [];
   const waiters = new Set<() => void>();
   service.subscribe((m) => {
@@ -93,6 +97,7 @@ export async function openAppHarness(
       }),
     close: async () => {
       await service.close();
+      await store.close();
       if (!options.dir) await dir.cleanup();
     },
   };

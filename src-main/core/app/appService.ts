@@ -1,5 +1,6 @@
 import type { AppState, ContractHandlers, PushMessage } from '../../../src-shared/ipc/contract.js';
 import type { Device, DeviceEvent } from '../device/device.js';
+import type { EventStore } from '../store/eventStore.js';
 import type { Logger } from '../log.js';
 import { childLogger } from '../log.js';
 import { ActivityLog, describeDeviceEvent, type ActivityDraft } from './activityLog.js';
@@ -27,6 +28,8 @@ import { createThrottle } from './throttle.js';
 
 export interface AppServiceOptions {
   readonly dataDir: string;
+  /** The device's store: the caller owns the data dir (its lock and server) and closes the store. */
+  readonly store: EventStore;
   /** The hub connection for a config (the edge may add the environment's); default: the config's. */
   readonly resolveHub?: HubResolver;
   readonly log?: Logger;
@@ -63,6 +66,8 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
   let pushedSeq: number | null = null;
   let lastConflicts: number | undefined;
   let closed = false;
+  /** The daemon was started (`start`), not only opened to answer a command. */
+  let started = false;
   // Pending downloads as last counted, and whether an event or a request may have changed them.
   let downloadsStale = true;
   let pendingDownload = 0;
@@ -133,6 +138,8 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
     const device = await (opened.host as DeviceHost).device();
     if (!device.hub) return (pushedSeq = null);
     if (pushedSeqRun === syncRuns && pushedSeq !== null) return pushedSeq;
+    // A hub known to be down is not asked (a dropped connection attempt takes seconds).
+    if (!device.hub.engine.reachable) return pushedSeq;
     const run = syncRuns;
     try {
       const frontier = await device.hub.store.getFrontier(device.spaceId);
@@ -218,6 +225,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
 
   const host = await DeviceHost.open({
     dataDir: options.dataDir,
+    store: options.store,
     onEvent,
     ...(options.resolveHub ? { resolveHub: options.resolveHub } : {}),
     ...(options.log ? { log: options.log } : {}),
@@ -245,6 +253,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
       factsRefresh.request();
     },
     state,
+    running: () => started,
   };
   const handlers = createHandlers(core);
 
@@ -256,6 +265,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
       return () => listeners.delete(listener);
     },
     async start() {
+      started = true;
       try {
         await host.start();
       } catch (e) {

@@ -11,9 +11,10 @@
  * open. The process exits after the client's `close()` (a shutdown message),
  * when the parent goes away, or on SIGTERM/SIGINT, closing the device first.
  */
-import { readDeviceConfig, defaultDataDir } from '../deviceConfig.js';
+import { defaultDataDir } from '../defaultDataDir.js';
 import { createRootLogger } from '../log.js';
-import { createAppService, type AppService } from './appService.js';
+import type { AppService } from './appService.js';
+import { openDeviceOwner, type DeviceOwner } from './deviceOwner.js';
 import { serveCoreOverPort, type PortLike } from './corePort.js';
 import { hubFromConfig } from './deviceHost.js';
 
@@ -81,20 +82,25 @@ async function main(): Promise<void> {
   const env = process.env;
   const log = createRootLogger({ level: env['NETGUARDIAN_LOG'] ?? 'warn' });
   const dataDir = dataDirFromArgs(process.argv.slice(2), env);
-  let service: AppService | undefined;
+  let owner: DeviceOwner | undefined;
   let stopping = false;
   const shutdown = async (code = 0) => {
     if (stopping) return;
     stopping = true;
     stopServing();
-    await service?.close().catch(() => undefined);
+    await owner?.close().catch(() => undefined);
     process.exit(code);
   };
-  const opening = (async () => {
-    const config = await readDeviceConfig(dataDir);
-    if (!config.ok) throw config.error;
-    service = await createAppService({ dataDir, resolveHub: hubFromConfig, log });
-    return service;
+  // This process owns the device (lock, server, store) for the desktop app: a `netguardian start`
+  // on the same data dir is refused, and CLI commands talk to this process.
+  const opening = (async (): Promise<AppService> => {
+    owner = await openDeviceOwner({
+      dataDir,
+      command: 'NetGuardian (desktop app)',
+      resolveHub: hubFromConfig,
+      log,
+    });
+    return owner.service;
   })();
   const stopServing = serveCoreOverPort(port, opening, { onShutdown: () => void shutdown() });
   process.once('SIGTERM', () => void shutdown());

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Device, type DeviceEvent } from '../device/device.js';
 import { readDeviceConfig, writeDeviceConfig, type DeviceConfig } from '../deviceConfig.js';
 import type { Logger } from '../log.js';
+import type { EventStore } from '../store/eventStore.js';
 import type { PgClientOptions } from '../store/pgClient.js';
 
 /**
@@ -14,6 +15,8 @@ export type HubResolver = (config: DeviceConfig) => Promise<PgClientOptions | un
 
 export interface DeviceHostOptions {
   readonly dataDir: string;
+  /** The device's store, opened by the data dir's owner; it outlives every reopen of the device. */
+  readonly store: EventStore;
   /** The hub connection for a config; default: the config's own hub (no environment). */
   readonly resolveHub?: HubResolver;
   readonly log?: Logger;
@@ -64,6 +67,7 @@ export class DeviceHost {
     const hub = await (options.resolveHub ?? hubFromConfig)(config);
     return Device.open({
       dataDir: options.dataDir,
+      store: options.store,
       // A copy: the device may update its config in place (applySettings).
       config: { ...config },
       hub,

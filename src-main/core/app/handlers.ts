@@ -20,6 +20,7 @@ import {
   settingsView,
   writeIgnoreFile,
 } from './settings.js';
+import { deviceStatusView, syncRunReport } from './statusView.js';
 import { versionContent } from './versionContent.js';
 
 /**
@@ -71,6 +72,8 @@ export function createHandlers(core: ServiceCore): ContractHandlers & {
 
   return {
     'state:get': () => core.state(),
+
+    'device:status': async () => deviceStatusView(await (await device()).status(), core.running()),
 
     'files:list': async (q) => {
       const d = await device();
@@ -212,6 +215,18 @@ export function createHandlers(core: ServiceCore): ContractHandlers & {
           core.refresh();
         });
       return { started: syncs };
+    },
+
+    'sync:run': async () => {
+      const d = await device();
+      core.setLive((live) => ({ ...live, syncing: d.hub !== undefined && !host.config.paused }));
+      try {
+        const round = await d.syncNow();
+        return syncRunReport(round.scanned, round.sync);
+      } finally {
+        core.setLive((live) => ({ ...live, syncing: false }));
+        core.refresh();
+      }
     },
 
     'sync:pause': async ({ paused }) => {

@@ -17,4 +17,6 @@ export interface ServiceCore {
   /** Re-reads counts and status soon (throttled) and pushes the new state. */
   refresh(): void;
   state(): Promise<AppState>;
+  /** Whether the daemon runs (started: watching and syncing), not just opened for a command. */
+  running(): boolean;
 }

@@ -5,8 +5,6 @@ import type { NetGuardianError } from '../../../src-shared/errors.js';
 import type { Result } from '../../../src-shared/result.js';
 import { CRDTManager, type KeepChoice } from '../crdtManager.js';
 import type { DeviceConfig } from '../deviceConfig.js';
-import { dataPaths } from '../deviceConfig.js';
-import { isDirectoryContent } from '../../../src-shared/fileKinds.js';
 import { PgChunkStore, type ChunkSource } from '../files/chunkStore.js';
 import { FileIndex } from '../files/fileIndex.js';
 import { IGNORE_FILE, IgnoreRules } from '../files/ignoreRules.js';
@@ -15,56 +13,44 @@ import {
   type MaterializeReport,
   type Materializer,
 } from '../files/materializer.js';
-import {
-  createScanner,
-  type ScanProgress,
-  type ScanSummary,
-  type Scanner,
-} from '../files/scanner.js';
-import { watchFolder, type FolderWatcher } from '../files/watcher.js';
-import { openHubAsDevice } from '../hub/hubSchema.js';
+import { createScanner, type ScanSummary, type Scanner } from '../files/scanner.js';
+import { openHubLazily } from '../hub/hubSchema.js';
 import { childLogger, type Logger } from '../log.js';
-import { EventStore } from '../store/eventStore.js';
+import type { EventStore } from '../store/eventStore.js';
 import { PlannerStatistics } from '../store/plannerStatistics.js';
 import type { PgClientOptions } from '../store/pgClient.js';
-import { openPgliteClient } from '../store/pgliteClient.js';
-import { SyncEngine, type SyncReport, type SyncStatus } from '../syncEngine.js';
-import { uploadChunksFor } from './chunkUpload.js';
+import type { SyncReport, SyncStatus } from '../syncEngine.js';
+import type { DeviceEvent } from './deviceEvents.js';
+import { createHubLink, type HubLink } from './hubLink.js';
+import { reclaimOwnEvents } from './ownEvents.js';
 import { entitiesOutOfStep } from './reconcile.js';
+import { ScanPacer } from './scanPacer.js';
+import { WatcherControl } from './watcherControl.js';
 
-/**
- * What failed, so that a later success of the same kind can clear it: `scan` (the watcher,
- * a rescan, scanning changed files), `sync` (a sync run), `start` (starting the daemon).
- */
-export type DeviceErrorSource = 'scan' | 'sync' | 'start';
-
-/** What a device reports while it works: the CLI prints it, the app pushes it to the UI. */
-export type DeviceEvent =
-  | { readonly type: 'scan'; readonly progress: ScanProgress }
-  | { readonly type: 'upload'; readonly bytes: number; readonly chunks: number }
-  | { readonly type: 'download'; readonly report: MaterializeReport }
-  | {
-      readonly type: 'sync-progress';
-      readonly direction: 'pull' | 'push';
-      readonly done: number;
-      readonly total: number;
-    }
-  | { readonly type: 'synced'; readonly report: SyncReport }
-  | { readonly type: 'local-change'; readonly summary: ScanSummary }
-  | { readonly type: 'error'; readonly source: DeviceErrorSource; readonly message: string };
+export type { DeviceErrorSource, DeviceEvent } from './deviceEvents.js';
 
 export interface DeviceOptions {
   readonly dataDir: string;
   readonly config: DeviceConfig;
   /** The hub connection, resolved at the edge from the config and the environment; none = local only. */
   readonly hub?: PgClientOptions | undefined;
-  /** The device's own store; default PGlite in `<dataDir>/db`. */
-  readonly store?: EventStore;
+  /**
+   * The device's own store. The device uses it and never closes it: its owner (the process that
+   * holds the data dir's lock and runs its PostgreSQL server, see `deviceOwner.ts`) does.
+   */
+  readonly store: EventStore;
   readonly log?: Logger;
   readonly now?: () => number;
   readonly onEvent?: (event: DeviceEvent) => void;
   /** Debounce of the watcher (ms). */
   readonly quietMs?: number;
+}
+
+/** What one `syncNow` did. */
+export interface SyncRound {
+  readonly scanned: ScanSummary;
+  /** Undefined when nothing was synced: no hub, or paused. */
+  readonly sync: SyncReport | undefined;
 }
 
 export interface DeviceStatus {
@@ -80,42 +66,24 @@ export interface DeviceStatus {
   readonly quarantined: number;
 }
 
-/** The longest a scan waits for the push of its batch before the last (see `onScanBatch`). */
-const SCAN_AHEAD_WAIT_MS = 1_000;
-/** A pulled batch changing this many entities stops the watcher while it is written. */
-const WATCHER_SUSPEND_CHANGES = 200;
-/**
- * The watcher comes back after this long without such a batch. Coming back costs a walk of the
- * whole folder (chokidar's, then our scan's), so a sender pausing between batches must not bring
- * it back each time: at 1.5 s a first sync of 10,000 files restarted it in the middle for about
- * 2 s of the receiver's time. Local edits made meanwhile wait at most this long, then the scan
- * finds them (Syncthing's watcher waits 10 s by default).
- */
-const WATCHER_RESUME_QUIET_MS = 5_000;
-
 const noChunks: ChunkSource = { getChunks: () => Promise.resolve(new Map()) };
 
 /**
- * One synced folder on this device: store, scanner, materializer, watcher and,
- * with a hub, the sync engine with chunk upload before push and
- * materialization after pull. `start()` runs it as a daemon; the CLI's
- * one-shot commands use `scan()` and `syncNow()` without starting.
+ * One synced folder on this device, wired: store, scanner, materializer, watcher and, with a hub,
+ * the sync engine (`hubLink.ts`). `start()` runs it as a daemon; one-shot use calls `scan()` and
+ * `syncNow()` without starting. Watching is `WatcherControl`'s job and pacing the first scan
+ * against its pushes `ScanPacer`'s; this class decides when each runs.
+ *
+ * The hub is opened without being reached: a device opens, records local changes and answers
+ * while its hub is down, and syncs once it is back (the engine retries its live channel).
  */
 export class Device {
-  private watcher: FolderWatcher | undefined;
-  private rescanTimer: NodeJS.Timeout | undefined;
   private readonly log: Logger;
   private closed = false;
-  /** The watcher is stopped while large pulled batches are written (see `suspendWatcher`). */
-  private watcherSuspended = false;
-  /** The push started for the scan's last recorded batch (see `onScanBatch`). */
-  private scanPush: Promise<void> | undefined;
-  /** The last such push failed or overran its wait: the scan does not wait for pushes. */
-  private scanPushStalled = false;
-  private resumeTimer: NodeJS.Timeout | undefined;
   /** Started as a daemon (`start`): syncs as changes are recorded. */
   private running = false;
   private syncRequested: NodeJS.Timeout | undefined;
+  private rules: IgnoreRules;
 
   private constructor(
     readonly options: DeviceOptions,
@@ -125,109 +93,102 @@ export class Device {
     readonly index: FileIndex,
     readonly scanner: Scanner,
     readonly materializer: Materializer,
-    readonly hub:
-      | { readonly store: EventStore; readonly chunks: PgChunkStore; readonly engine: SyncEngine }
-      | undefined,
-    private readonly ownsStore: boolean,
-    ignoreHolder: { set(rules: IgnoreRules): void; get(): IgnoreRules },
+    readonly hub: HubLink | undefined,
+    private readonly watcher: WatcherControl,
     private readonly statistics: PlannerStatistics,
+    rules: IgnoreRules,
   ) {
     this.log = childLogger(options.log, 'device');
-    this.ignoreHolder = ignoreHolder;
+    this.rules = rules;
   }
 
-  private readonly ignoreHolder: { set(rules: IgnoreRules): void; get(): IgnoreRules };
-
   static async open(options: DeviceOptions): Promise<Device> {
-    const { config } = options;
+    const { config, store } = options;
     await mkdir(config.folder, { recursive: true });
     const root = await realpath(config.folder);
-    const ownsStore = options.store === undefined;
-    const store =
-      options.store ??
-      (await EventStore.open(await openPgliteClient(dataPaths(options.dataDir).db)));
+    const log = childLogger(options.log, 'device');
+    const manager = await CRDTManager.open({
+      store,
+      spaceId: config.spaceId,
+      deviceName: config.deviceName,
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.log ? { log: options.log } : {}),
+    });
+    const index = new FileIndex(store.client, config.spaceId);
+    const statistics = new PlannerStatistics(store.client);
+    const emit = options.onEvent ?? (() => undefined);
+    // Parts below call back into the device, which exists only once they do.
+    const late: { device?: Device } = {};
+    const scanner = createScanner({
+      root,
+      spaceId: config.spaceId,
+      index,
+      manager,
+      ignore: () => late.device?.rules ?? IgnoreRules.fromText(''),
+      onProgress: (progress) => emit({ type: 'scan', progress }),
+      onBatchRecorded: () => late.device?.pacer.onBatch(),
+      ...(options.log ? { log: options.log } : {}),
+    });
+    const hubParts = options.hub
+      ? await openHubLazily({ ...options.hub, spaceId: config.spaceId })
+      : undefined;
+    const chunks = hubParts ? new PgChunkStore(hubParts.store.client) : undefined;
     try {
-      const manager = await CRDTManager.open({
-        store,
-        spaceId: config.spaceId,
-        deviceName: config.deviceName,
-        ...(options.now ? { now: options.now } : {}),
-        ...(options.log ? { log: options.log } : {}),
-      });
-      const index = new FileIndex(store.client, config.spaceId);
-      const statistics = new PlannerStatistics(store.client);
-      let rules = await loadIgnoreRules(root);
-      const ignoreHolder = { set: (r: IgnoreRules) => (rules = r), get: () => rules };
-      const emit = options.onEvent ?? (() => undefined);
-      // The device, once built: the scanner reports committed batches to it.
-      const built: { device?: Device } = {};
-      const scanner = createScanner({
-        root,
-        spaceId: config.spaceId,
-        index,
-        manager,
-        ignore: () => rules,
-        onProgress: (progress) => emit({ type: 'scan', progress }),
-        onBatchRecorded: () => built.device?.onScanBatch(),
-        ...(options.log ? { log: options.log } : {}),
-      });
-      let hub: Device['hub'];
-      let chunkSource: ChunkSource = noChunks;
-      if (options.hub) {
-        const hubStore = await openHubAsDevice({ ...options.hub, spaceId: config.spaceId });
-        const chunks = new PgChunkStore(hubStore.client);
-        chunkSource = chunks;
-        hub = { store: hubStore, chunks, engine: undefined as unknown as SyncEngine };
-      }
       const materializer = createMaterializer({
         root,
         spaceId: config.spaceId,
         dataDir: options.dataDir,
         index,
         manager,
-        chunks: chunkSource,
+        chunks: chunks ?? noChunks,
         scanner,
-        ignore: () => rules,
+        ignore: () => late.device?.rules ?? IgnoreRules.fromText(''),
         ...(options.log ? { log: options.log } : {}),
       });
-      if (hub) {
-        const hubChunks = hub.chunks;
-        const engine = new SyncEngine({
-          manager,
-          remote: hub.store,
-          ...(options.log ? { log: options.log } : {}),
-          onProgress: (p) => emit({ type: 'sync-progress', ...p }),
-          onSynced: (report) => {
-            emit({ type: 'synced', report });
-            built.device?.scheduleWatcherResume();
-          },
-          beforePushBatch: async (events) => {
-            const up = await uploadChunksFor(events, {
+      const watcher = new WatcherControl({
+        root,
+        quietMs: options.quietMs ?? 30,
+        ignore: () => late.device?.rules ?? IgnoreRules.fromText(''),
+        onPaths: (paths) => void late.device?.onLocalPaths(paths),
+        fullScan: async () => {
+          const device = late.device;
+          if (!device || device.closed) return;
+          await device.scan();
+          device.requestSync();
+        },
+        onError: (message) => emit({ type: 'error', source: 'scan', message }),
+      });
+      const hub =
+        hubParts && chunks && options.hub
+          ? createHubLink({
+              hub: options.hub,
+              store: hubParts.store,
+              chunks,
+              ensureAccess: () => hubParts.ensureAccess(),
               spaceId: config.spaceId,
               root,
+              manager,
               index,
-              hub: hubChunks,
-              currentHash: async (entityId) => {
-                const view = await manager.getFileState(entityId);
-                const content = view?.exists ? view.content : null;
-                return content && !isDirectoryContent(content) ? content.hash : undefined;
+              materializer,
+              emit,
+              suspendWatcher: () => watcher.suspend(),
+              afterRun: () => watcher.scheduleResume(),
+              noteChanges: async (count) => {
+                await statistics.noteChanges(count);
               },
-            });
-            if (up.chunks > 0) emit({ type: 'upload', bytes: up.bytes, chunks: up.chunks });
-            return { ready: up.ready, ...(up.problem ? { problem: up.problem } : {}) };
-          },
-          afterPullBatch: async (report) => {
-            if (report.changes.length === 0) return;
-            if (report.changes.length >= WATCHER_SUSPEND_CHANGES)
-              await built.device?.suspendWatcher();
-            const applied = await materializer.apply(report.changes.map((c) => c.entityId));
-            emit({ type: 'download', report: applied });
-            await statistics.noteChanges(report.changes.length);
-          },
+              ...(options.log ? { log: options.log } : {}),
+            })
+          : undefined;
+      if (hub && hubParts) {
+        // Before this device's first write: its own events the hub holds and its store lacks.
+        manager.gateWrites(async () => {
+          await hubParts.ensureAccess();
+          const report = await reclaimOwnEvents({ manager, hub: hub.store, log });
+          if (report.reclaimed > 0)
+            log.warn({ ...report }, 'took back own changes from the hub before writing');
         });
-        hub = { ...hub, engine };
       }
-      const self = new Device(
+      const device = new Device(
         options,
         root,
         store,
@@ -236,17 +197,23 @@ export class Device {
         scanner,
         materializer,
         hub,
-        ownsStore,
-        ignoreHolder,
+        watcher,
         statistics,
+        await loadIgnoreRules(root),
       );
-      built.device = self;
-      return self;
+      late.device = device;
+      return device;
     } catch (e) {
-      if (ownsStore) await store.close();
+      await hubParts?.store.close();
       throw e;
     }
   }
+
+  /** Pushes each batch a running device's first scan records (see `ScanPacer`). */
+  private readonly pacer = new ScanPacer(
+    () => (this.hub as HubLink).engine.pushSync(),
+    () => this.running && this.hub !== undefined && !this.options.config.paused && !this.closed,
+  );
 
   get spaceId(): string {
     return this.manager.spaceId;
@@ -254,7 +221,7 @@ export class Device {
 
   /** The folder's ignore rules as last read (at open, each full scan, each change of the file). */
   get ignoreRules(): IgnoreRules {
-    return this.ignoreHolder.get();
+    return this.rules;
   }
 
   private emit(event: DeviceEvent): void {
@@ -263,7 +230,7 @@ export class Device {
 
   /** Full scan of the folder against the index. */
   async scan(): Promise<ScanSummary> {
-    this.ignoreHolder.set(await loadIgnoreRules(this.root));
+    this.rules = await loadIgnoreRules(this.root);
     const summary = await this.scanner.fullScan();
     const changed = summary.created + summary.updated + summary.deleted;
     if (changed > 0) this.emit({ type: 'local-change', summary });
@@ -278,46 +245,15 @@ export class Device {
     return this.materializer.apply(ids);
   }
 
-  /** One round: scan, pull (and materialize), push. Without a hub: scan only. */
-  async syncNow(): Promise<SyncReport | undefined> {
-    await this.scan();
-    if (!this.hub || this.options.config.paused) return undefined;
-    const report = await this.hub.engine.bidirectionalSync();
+  /** One round: scan, pull (and materialize), push, reconcile. Without a hub (or paused): no sync. */
+  async syncNow(): Promise<SyncRound> {
+    const scanned = await this.scan();
+    const sync =
+      this.hub && !this.options.config.paused
+        ? await this.hub.engine.bidirectionalSync()
+        : undefined;
     await this.reconcile();
-    return report;
-  }
-
-  /**
-   * A scan committed a batch of changes. A running device pushes it at once, and the scan hashes
-   * on only once the push of the batch before it is done (at most `SCAN_AHEAD_WAIT_MS`): one
-   * batch ahead, never more. Scanning and pushing share this process's one thread; left to run
-   * ahead, a first scan of 10,000 files took the thread for seconds while its pushes crawled, and
-   * other devices received their first files after the whole scan rather than within a second or
-   * two. A push that fails or overruns the wait stops the waiting until a push succeeds again, so
-   * an unreachable hub never slows the scan by more than one wait. The one-shot commands (`init`,
-   * `sync`) sync after their scan, if at all.
-   */
-  private onScanBatch(): Promise<void> | undefined {
-    const hub = this.hub;
-    if (!this.running || !hub || this.options.config.paused || this.closed) return undefined;
-    const previous = this.scanPush;
-    this.scanPush = hub.engine.pushSync().then(
-      (report) => {
-        this.scanPushStalled = report.error !== null;
-      },
-      () => {
-        this.scanPushStalled = true;
-      },
-    );
-    if (!previous || this.scanPushStalled) return undefined;
-    let timer: NodeJS.Timeout | undefined;
-    const overrun = new Promise<void>((resolve) => {
-      timer = setTimeout(() => {
-        this.scanPushStalled = true;
-        resolve();
-      }, SCAN_AHEAD_WAIT_MS);
-    });
-    return Promise.race([previous, overrun]).finally(() => clearTimeout(timer));
+    return { scanned, sync };
   }
 
   /** Runs as a daemon: initial scan and sync, watcher, live pull, periodic sync and rescan. */
@@ -327,105 +263,26 @@ export class Device {
     // The watcher first: a file changed while the scan runs is seen, not left for the next
     // rescan, and chokidar's own walk of the folder (as long as the scan's) overlaps the scan
     // rather than the pushes that follow it.
-    const watching = this.startWatcher();
+    const watching = this.watcher.start();
     // Awaited below; a failure meanwhile must not count as unhandled.
     watching.catch(() => undefined);
     await this.scan();
     await this.reconcile();
     await watching;
-    this.scheduleRescans(config.rescanIntervalMs);
+    this.watcher.scheduleRescans(config.rescanIntervalMs);
     if (this.hub && !config.paused) {
+      // Never fails for an unreachable hub: the run reports it (offline) and the live channel
+      // keeps trying, syncing as soon as the hub answers again.
       await this.hub.engine.bidirectionalSync();
       await this.hub.engine.startLive();
       this.hub.engine.startAutoSync(config.syncIntervalMs);
     }
   }
 
-  private async startWatcher(): Promise<void> {
-    const watcher = watchFolder({
-      root: this.root,
-      quietMs: this.options.quietMs ?? 30,
-      isIgnored: (rel, isDir) =>
-        isDir ? this.ignoreHolder.get().ignoresDir(rel) : this.ignoreHolder.get().ignoresFile(rel),
-      onPaths: (paths) => void this.onLocalPaths(paths),
-      onError: (e) => {
-        // The rescans stand in for the watcher: the next one that completes clears this.
-        this.emit({
-          type: 'error',
-          source: 'scan',
-          message: `file watcher failed (${e.message}); falling back to a rescan every minute`,
-        });
-        this.scheduleRescans(60_000);
-      },
-    });
-    this.watcher = watcher;
-    await watcher.ready;
-  }
-
-  /**
-   * Before the materializer writes a large pulled batch: the watcher stops until pulls go quiet.
-   * chokidar re-reads (and stats every entry of) a folder each second while files land in it,
-   * which cost more than the writes themselves during a first sync of 10,000 files. Files the
-   * materializer replaces are re-checked on disk first either way; a local edit elsewhere while
-   * the watcher is off is found by the full scan that runs when it is back (`resumeWatcher`).
-   */
-  private async suspendWatcher(): Promise<void> {
-    if (this.resumeTimer) clearTimeout(this.resumeTimer);
-    this.resumeTimer = undefined;
-    const watcher = this.watcher;
-    if (!watcher) return;
-    this.watcher = undefined;
-    this.watcherSuspended = true;
-    await watcher.close();
-  }
-
-  /** After a sync run: a suspended watcher comes back once no large batch has arrived for a while. */
-  private scheduleWatcherResume(): void {
-    if (!this.watcherSuspended || this.closed) return;
-    if (this.resumeTimer) clearTimeout(this.resumeTimer);
-    this.resumeTimer = setTimeout(() => {
-      this.resumeTimer = undefined;
-      this.resumeWatcher().catch((e: unknown) =>
-        this.emit({
-          type: 'error',
-          source: 'scan',
-          message: `restarting the file watcher failed: ${(e as Error).message}`,
-        }),
-      );
-    }, WATCHER_RESUME_QUIET_MS);
-    this.resumeTimer.unref();
-  }
-
-  /** The watcher again, then a full scan for what changed locally while it was off. */
-  private async resumeWatcher(): Promise<void> {
-    if (!this.watcherSuspended || this.closed) return;
-    this.watcherSuspended = false;
-    await this.startWatcher();
-    if (this.closed) return;
-    await this.scan();
-    this.requestSync();
-  }
-
-  private scheduleRescans(intervalMs: number): void {
-    if (this.rescanTimer) clearInterval(this.rescanTimer);
-    this.rescanTimer = setInterval(() => {
-      this.scan()
-        .then(() => this.requestSync())
-        .catch((e: unknown) =>
-          this.emit({
-            type: 'error',
-            source: 'scan',
-            message: `rescan failed: ${(e as Error).message}`,
-          }),
-        );
-    }, intervalMs);
-    this.rescanTimer.unref();
-  }
-
   private async onLocalPaths(paths: string[]): Promise<void> {
     if (this.closed) return;
     try {
-      if (paths.includes(IGNORE_FILE)) this.ignoreHolder.set(await loadIgnoreRules(this.root));
+      if (paths.includes(IGNORE_FILE)) this.rules = await loadIgnoreRules(this.root);
       const summary = await this.scanner.scanPaths(paths);
       if (summary.created + summary.updated + summary.deleted > 0) {
         this.emit({ type: 'local-change', summary });
@@ -509,18 +366,16 @@ export class Device {
     };
   }
 
+  /** Stops the daemon's work and the hub connection; the store stays open (its owner closes it). */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     if (this.syncRequested) clearTimeout(this.syncRequested);
-    if (this.rescanTimer) clearInterval(this.rescanTimer);
-    if (this.resumeTimer) clearTimeout(this.resumeTimer);
-    await this.watcher?.close();
+    await this.watcher.close();
     if (this.hub) {
       await this.hub.engine.close();
       await this.hub.store.close();
     }
-    if (this.ownsStore) await this.store.close();
     this.log.info({ folder: this.root }, 'device closed');
   }
 }

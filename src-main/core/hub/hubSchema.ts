@@ -2,7 +2,7 @@ import { NetGuardianError } from '../../../src-shared/errors.js';
 import { EventStore } from '../store/eventStore.js';
 import { loadMigrations, type Migration } from '../store/migrate.js';
 import { openPgClient, type PgClientOptions } from '../store/pgClient.js';
-import type { SqlExecutor } from '../store/sqlClient.js';
+import type { SqlClient, SqlExecutor } from '../store/sqlClient.js';
 
 const SELECT_APPLIED = `SELECT version, checksum FROM schema_migrations ORDER BY version`;
 const SELECT_MY_SPACES = `SELECT space_id FROM hub_members WHERE role_name = current_user ORDER BY space_id`;
@@ -64,33 +64,70 @@ export async function hubSpacesOfCurrentRole(db: SqlExecutor): Promise<string[]>
 }
 
 /**
- * Opens the hub as a device: checks the schema is current and never migrates.
- * With `spaceId`, also checks the role belongs to that space, so a device not
- * added to it fails with a clear error instead of syncing into nothing.
+ * Checks that a device may sync `spaceId` (when given) on this hub: the schema is current (never
+ * migrated by a device) and the role belongs to the space, so a device not added to it fails
+ * with a clear error instead of syncing into nothing.
  */
+export async function assertHubAccess(client: SqlClient, spaceId?: string): Promise<void> {
+  await assertHubSchemaCurrent(client);
+  const rls = (await client.query<{ active: boolean; role: string }>(SELECT_RLS_ACTIVE))[0];
+  if (spaceId === undefined || rls?.active !== true) return;
+  const spaces = await hubSpacesOfCurrentRole(client);
+  if (!spaces.includes(spaceId)) {
+    throw new NetGuardianError(
+      'AccessDenied',
+      `role ${rls.role} is not a member of space ${spaceId} on the hub ${client.description}` +
+        (spaces.length > 0 ? ` (its spaces: ${spaces.join(', ')})` : '') +
+        `: run \`netguardian hub add-device\` for this space`,
+      'spaceId',
+    );
+  }
+}
+
+/** Opens the hub as a device, at once: connects, checks access (`assertHubAccess`), never migrates. */
 export async function openHubAsDevice(
   options: PgClientOptions & { readonly spaceId?: string },
 ): Promise<EventStore> {
   const { spaceId, ...pgOptions } = options;
   const client = await openPgClient(pgOptions);
   try {
-    await assertHubSchemaCurrent(client);
-    const rls = (await client.query<{ active: boolean; role: string }>(SELECT_RLS_ACTIVE))[0];
-    if (spaceId !== undefined && rls?.active === true) {
-      const spaces = await hubSpacesOfCurrentRole(client);
-      if (!spaces.includes(spaceId)) {
-        throw new NetGuardianError(
-          'AccessDenied',
-          `role ${rls.role} is not a member of space ${spaceId} on the hub ${client.description}` +
-            (spaces.length > 0 ? ` (its spaces: ${spaces.join(', ')})` : '') +
-            `: run \`netguardian hub add-device\` for this space`,
-          'spaceId',
-        );
-      }
-    }
+    await assertHubAccess(client, spaceId);
     return await EventStore.open(client, { migrate: false });
   } catch (e) {
     await client.close();
     throw e;
   }
+}
+
+/** The hub as a device uses it while running: opened without reaching it, checked before use. */
+export interface LazyHub {
+  readonly store: EventStore;
+  /**
+   * Checks access (`assertHubAccess`) until it has passed once; every sync run calls it first, so
+   * a hub that was down when the device started is checked when it answers.
+   */
+  ensureAccess(): Promise<void>;
+}
+
+/**
+ * Opens the hub without connecting: a device opens and works while its hub is down (offline
+ * first), and every query connects when it runs, so the hub is used again once it is back.
+ */
+export async function openHubLazily(
+  options: PgClientOptions & { readonly spaceId?: string },
+): Promise<LazyHub> {
+  const { spaceId, ...pgOptions } = options;
+  const client = await openPgClient({ ...pgOptions, lazy: true });
+  const store = await EventStore.open(client, { migrate: false });
+  let checked: Promise<void> | undefined;
+  return {
+    store,
+    ensureAccess() {
+      checked ??= assertHubAccess(client, spaceId).catch((e: unknown) => {
+        checked = undefined;
+        throw e;
+      });
+      return checked;
+    },
+  };
 }

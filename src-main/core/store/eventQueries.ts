@@ -204,6 +204,14 @@ export const SELECT_EVENTS_ABOVE_FRONTIER = asJsonArray(
   't.node_id, t.seq',
 );
 
+/** One origin's events above a seq, in seq order: a device taking back its own events. */
+export const SELECT_ORIGIN_EVENTS_ABOVE = asJsonArray(
+  `SELECT ${WIRE} FROM crdt_events e
+   WHERE e.space_id = $1 AND e.node_id = $2 AND e.seq > $3
+   ORDER BY e.seq LIMIT $4`,
+  't.seq',
+);
+
 /**
  * Number of events above a peer's frontier: what a sync would send. Counted, not
  * derived from max_seq, since an origin may have gaps (a held event below newer ones).

@@ -207,6 +207,18 @@ export class EventStore {
     );
   }
 
+  /** Raw rows of one origin with seq above `afterSeq`, in seq order, at most `limit`. */
+  async readOriginAbove(
+    spaceId: string,
+    nodeId: string,
+    afterSeq: number,
+    limit: number,
+  ): Promise<EventRow[]> {
+    return parseRows(
+      await this.client.query(q.SELECT_ORIGIN_EVENTS_ABOVE, [spaceId, nodeId, afterSeq, limit]),
+    );
+  }
+
   async countAboveFrontier(spaceId: string, frontier: Frontier): Promise<number> {
     const rows = await this.client.query<{ pending: number }>(q.COUNT_EVENTS_ABOVE_FRONTIER, [
       spaceId,
@@ -420,9 +432,15 @@ export class EventStore {
     });
   }
 
-  /** Calls `onEvents(spaceId)` whenever any writer appends to this store. */
-  async listen(onEvents: (spaceId: string) => void): Promise<Unlisten> {
-    return this.client.listen(EVENTS_CHANNEL, onEvents);
+  /**
+   * Calls `onEvents(spaceId)` whenever any writer appends to this store; `onLost` once if the
+   * listening connection dies (see `SqlClient.listen`).
+   */
+  async listen(
+    onEvents: (spaceId: string) => void,
+    onLost?: (error: Error) => void,
+  ): Promise<Unlisten> {
+    return this.client.listen(EVENTS_CHANNEL, onEvents, onLost);
   }
 
   async close(): Promise<void> {

@@ -9,6 +9,12 @@ export interface PgClientOptions {
   readonly applicationName?: string;
   /** How long opening a connection may take before it fails (default `CONNECT_TIMEOUT_MS`). */
   readonly connectTimeoutMs?: number;
+  /**
+   * Open without connecting (default false: one connection is made at once, so an unreachable
+   * server fails the open). A device's hub client is lazy: the device must open and work while
+   * its hub is down, and every query connects (again) when it runs.
+   */
+  readonly lazy?: boolean;
 }
 
 /**
@@ -24,6 +30,16 @@ export const CONNECT_TIMEOUT_MS = 10_000;
  * rather than the OS default of two hours, and its query fails instead of waiting forever.
  */
 const KEEPALIVE_IDLE_MS = 30_000;
+
+/** "host:port" of a connection string, for sentences a person reads ("can't reach the hub at …"). */
+export function hostAndPort(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname || 'localhost'}:${u.port || '5432'}`;
+  } catch {
+    return '(unparseable address)';
+  }
+}
 
 /** "postgres://user@host:5432/db" without the password, for logs. */
 export function redactUrl(url: string): string {
@@ -79,9 +95,11 @@ export async function openPgClient(options: PgClientOptions): Promise<SqlClient>
   });
   // An idle client that loses its connection must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
-  // Fail fast with a clear error when the server is unreachable.
-  const probe = await pool.connect();
-  probe.release();
+  if (options.lazy !== true) {
+    // Fail fast with a clear error when the server is unreachable.
+    const probe = await pool.connect();
+    probe.release();
+  }
   const base = wrap(pool);
   const listeners = new Set<pg.Client>();
   return {
@@ -103,7 +121,11 @@ export async function openPgClient(options: PgClientOptions): Promise<SqlClient>
         client.release();
       }
     },
-    async listen(channel: string, onNotify: (payload: string) => void): Promise<Unlisten> {
+    async listen(
+      channel: string,
+      onNotify: (payload: string) => void,
+      onLost?: (error: Error) => void,
+    ): Promise<Unlisten> {
       // LISTEN needs a dedicated connection that outlives any pooled query.
       const client = new pg.Client({
         connectionString: options.connectionString,
@@ -112,14 +134,29 @@ export async function openPgClient(options: PgClientOptions): Promise<SqlClient>
         keepAlive: true,
         keepAliveInitialDelayMillis: KEEPALIVE_IDLE_MS,
       });
-      client.on('error', () => undefined);
-      await client.connect();
-      client.on('notification', (msg) => {
-        if (msg.channel === channel) onNotify(msg.payload ?? '');
-      });
-      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      let ended = false;
+      const lost = (error: Error) => {
+        if (ended) return;
+        ended = true;
+        listeners.delete(client);
+        onLost?.(error);
+      };
+      client.on('error', lost);
+      client.on('end', () => lost(new Error('the connection to the server ended')));
+      try {
+        await client.connect();
+        client.on('notification', (msg) => {
+          if (msg.channel === channel) onNotify(msg.payload ?? '');
+        });
+        await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      } catch (e) {
+        ended = true;
+        await client.end().catch(() => undefined);
+        throw e;
+      }
       listeners.add(client);
       return async () => {
+        ended = true;
         listeners.delete(client);
         await client.end().catch(() => undefined);
       };

@@ -30,7 +30,15 @@ export interface SqlClient extends SqlExecutor {
   readonly description: string;
   /** Runs `fn` in one transaction: committed if it resolves, rolled back if it throws. */
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
-  /** LISTEN on a channel; resolves once listening. */
-  listen(channel: string, onNotify: (payload: string) => void): Promise<Unlisten>;
+  /**
+   * LISTEN on a channel; resolves once listening. `onLost` is called once if the listening
+   * connection dies (a server that went away): the listener is gone then, and the caller listens
+   * again when it wants to. A store in this process (PGlite) never loses it.
+   */
+  listen(
+    channel: string,
+    onNotify: (payload: string) => void,
+    onLost?: (error: Error) => void,
+  ): Promise<Unlisten>;
   close(): Promise<void>;
 }

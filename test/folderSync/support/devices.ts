@@ -108,7 +108,7 @@ export class TestDevice {
 
   /** One `syncNow` (scan, pull and materialize, push) that must not fail. */
   async sync(): Promise<SyncReport> {
-    const report = await this.device.syncNow();
+    const report = (await this.device.syncNow()).sync;
     if (!report) throw new Error(`${this.name}: no hub configured`);
     expect(report.error, `${this.name}'s sync failed`).toBeNull();
     return report;

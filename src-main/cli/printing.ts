@@ -1,0 +1,67 @@
+import type {
+  ConflictInfo,
+  DeviceStatusView,
+  HistoryEntry,
+} from '../../src-shared/ipc/contract.js';
+
+/**
+ * The text the CLI prints for what the device answered: lines a person reads. `--json` prints
+ * the answers themselves instead.
+ */
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function statusLines(s: DeviceStatusView): string[] {
+  const lines = [
+    `device    ${s.deviceName} (${s.nodeId})`,
+    `folder    ${s.folder} (space ${s.spaceId})`,
+    `running   ${s.running ? 'yes: watching the folder and syncing' : 'no: `netguardian start` watches and syncs'}`,
+    `files     ${s.files}`,
+    `conflicts ${s.conflicts}${s.conflicts > 0 ? ' (see `netguardian conflicts`)' : ''}`,
+  ];
+  if (s.held > 0)
+    lines.push(
+      `held      ${s.held} changes from other devices kept aside (invalid, or from a clock ahead)`,
+    );
+  if (s.paused) lines.push('paused    yes: nothing syncs until it is resumed');
+  const hub = s.hub;
+  if (!hub) {
+    lines.push('hub       none (local only)');
+    return lines;
+  }
+  lines.push(
+    hub.reachable
+      ? `hub       ${hub.address}: reachable${hub.live ? ', changes arrive live' : ''}`
+      : `hub       ${hub.address}: offline: ${hub.problem ?? 'not reachable'}`,
+  );
+  lines.push(
+    `last sync ${hub.lastSync ? `${iso(hub.lastSync.at)} (sent ${hub.lastSync.sent}, received ${hub.lastSync.received})` : 'never'}`,
+  );
+  lines.push(`pending   ${hub.pendingUpload} local changes not on the hub yet`);
+  if (hub.lastError) lines.push(`last error ${iso(hub.lastError.at)}: ${hub.lastError.message}`);
+  return lines;
+}
+
+export function conflictLines(conflicts: readonly ConflictInfo[]): string[] {
+  if (conflicts.length === 0) return ['no conflicts'];
+  const lines: string[] = [];
+  for (const c of conflicts) {
+    lines.push(c.path);
+    for (const v of c.versions) {
+      const where = v.winner ? 'on disk ' : `copy    `;
+      const copy = v.copyPath ? `  as ${v.copyPath}` : '';
+      lines.push(
+        `  ${where} ${v.device}  ${iso(v.changedAt)}  ${v.size} bytes  version ${v.eventId}${copy}`,
+      );
+    }
+  }
+  lines.push('resolve with: netguardian resolve <path> --keep mine|theirs|both');
+  return lines;
+}
+
+export function historyLines(history: readonly HistoryEntry[]): string[] {
+  return history.map(
+    (h) =>
+      `${iso(h.changedAt)}  ${h.deleted ? 'deleted' : 'changed'}  ${h.device.padEnd(20)} ${h.size === null ? '-' : `${h.size} bytes`}  ${h.eventId}${h.current ? '  (current)' : ''}`,
+  );
+}

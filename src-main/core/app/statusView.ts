@@ -1,0 +1,51 @@
+import type { DeviceStatusView, SyncRunReport } from '../../../src-shared/ipc/contract.js';
+import type { DeviceStatus } from '../device/device.js';
+import type { SyncReport } from '../syncEngine.js';
+import type { ScanSummary } from '../files/scanner.js';
+
+/** The CLI's status from the device's (`device:status`). */
+export function deviceStatusView(status: DeviceStatus, running: boolean): DeviceStatusView {
+  const sync = status.sync;
+  return {
+    deviceName: status.deviceName,
+    nodeId: status.nodeId,
+    folder: status.folder,
+    spaceId: status.spaceId,
+    files: status.files,
+    conflicts: status.conflicts,
+    held: status.quarantined,
+    paused: status.paused,
+    running,
+    hub: sync
+      ? {
+          address: sync.peer,
+          reachable: sync.online,
+          problem: sync.offlineReason,
+          live: sync.live,
+          lastSync: sync.lastSync
+            ? {
+                at: Date.parse(sync.lastSync.at),
+                sent: sync.lastSync.eventsSent,
+                received: sync.lastSync.eventsReceived,
+              }
+            : null,
+          pendingUpload: sync.pendingPush,
+          lastError: sync.lastError
+            ? { at: Date.parse(sync.lastError.at), message: sync.lastError.error ?? 'failed' }
+            : null,
+        }
+      : null,
+  };
+}
+
+/** What a `sync:run` did, from the scan's summary and the sync's report (none: not synced). */
+export function syncRunReport(scan: ScanSummary, sync: SyncReport | undefined): SyncRunReport {
+  return {
+    scanned: { created: scan.created, updated: scan.updated, deleted: scan.deleted },
+    synced: sync !== undefined,
+    sent: sync?.sent ?? 0,
+    received: sync?.received ?? 0,
+    held: sync?.quarantined.length ?? 0,
+    error: sync?.error ?? null,
+  };
+}

@@ -1,0 +1,88 @@
+import { isDirectoryContent } from '../../../src-shared/fileKinds.js';
+import type { CRDTManager } from '../crdtManager.js';
+import type { PgChunkStore } from '../files/chunkStore.js';
+import type { FileIndex } from '../files/fileIndex.js';
+import type { Materializer } from '../files/materializer.js';
+import type { Logger } from '../log.js';
+import type { EventStore } from '../store/eventStore.js';
+import { hostAndPort, type PgClientOptions } from '../store/pgClient.js';
+import { SyncEngine, type SyncReport } from '../syncEngine.js';
+import { uploadChunksFor } from './chunkUpload.js';
+import type { DeviceEvent } from './deviceEvents.js';
+
+/** A pulled batch changing this many entities stops the watcher while it is written. */
+const WATCHER_SUSPEND_CHANGES = 200;
+
+/** A device's way to its hub: the hub's store and chunks, and the engine that syncs with them. */
+export interface HubLink {
+  readonly store: EventStore;
+  readonly chunks: PgChunkStore;
+  readonly engine: SyncEngine;
+  /** host:port, for sentences. */
+  readonly address: string;
+}
+
+export interface HubLinkOptions {
+  readonly hub: PgClientOptions;
+  readonly store: EventStore;
+  readonly chunks: PgChunkStore;
+  /** Checks the hub may be used (schema, membership) before each run until it passed once. */
+  readonly ensureAccess: () => Promise<void>;
+  readonly spaceId: string;
+  readonly root: string;
+  readonly manager: CRDTManager;
+  readonly index: FileIndex;
+  readonly materializer: Materializer;
+  readonly emit: (event: DeviceEvent) => void;
+  /** Large pulled batches: the watcher stops while they are written. */
+  readonly suspendWatcher: () => Promise<void>;
+  /** After every run (the watcher may come back). */
+  readonly afterRun: (report: SyncReport) => void;
+  /** After a pulled batch was written: the store's planner statistics may need a refresh. */
+  readonly noteChanges: (count: number) => Promise<void>;
+  readonly log?: Logger;
+}
+
+/**
+ * The sync engine of a device: chunks are uploaded before the events that need them are pushed
+ * (no event reaches the hub before content others can fetch), and every pulled batch is written
+ * to the folder by the materializer.
+ */
+export function createHubLink(options: HubLinkOptions): HubLink {
+  const { spaceId, root, manager, index, materializer, emit, store, chunks } = options;
+  const engine = new SyncEngine({
+    manager,
+    remote: store,
+    peerAddress: hostAndPort(options.hub.connectionString),
+    prepareRemote: options.ensureAccess,
+    ...(options.log ? { log: options.log } : {}),
+    onProgress: (p) => emit({ type: 'sync-progress', ...p }),
+    onSynced: (report) => {
+      emit({ type: 'synced', report });
+      options.afterRun(report);
+    },
+    beforePushBatch: async (events) => {
+      const up = await uploadChunksFor(events, {
+        spaceId,
+        root,
+        index,
+        hub: chunks,
+        currentHash: async (entityId) => {
+          const view = await manager.getFileState(entityId);
+          const content = view?.exists ? view.content : null;
+          return content && !isDirectoryContent(content) ? content.hash : undefined;
+        },
+      });
+      if (up.chunks > 0) emit({ type: 'upload', bytes: up.bytes, chunks: up.chunks });
+      return { ready: up.ready, ...(up.problem ? { problem: up.problem } : {}) };
+    },
+    afterPullBatch: async (report) => {
+      if (report.changes.length === 0) return;
+      if (report.changes.length >= WATCHER_SUSPEND_CHANGES) await options.suspendWatcher();
+      const applied = await materializer.apply(report.changes.map((c) => c.entityId));
+      emit({ type: 'download', report: applied });
+      await options.noteChanges(report.changes.length);
+    },
+  });
+  return { store, chunks, engine, address: hostAndPort(options.hub.connectionString) };
+}
