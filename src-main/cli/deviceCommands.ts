@@ -5,9 +5,8 @@ import { NetGuardianError } from '../../src-shared/errors.js';
 import type { ContractClient, DeviceStatusView } from '../../src-shared/ipc/contract.js';
 import { validateId } from '../../src-shared/paths.js';
 import type { HubResolver } from '../core/app/deviceHost.js';
-import { readDeviceConfig, writeDeviceConfig, type DeviceConfig } from '../core/deviceConfig.js';
+import type { DeviceConfig } from '../core/deviceConfig.js';
 import type { Logger } from '../core/log.js';
-import { resolveHub } from './hubSettings.js';
 import { conflictLines, historyLines, statusLines } from './printing.js';
 import { printProgress } from './progress.js';
 import { openSession, type DeviceSession } from './session.js';
@@ -22,17 +21,19 @@ import { openSession, type DeviceSession } from './session.js';
 export interface CliContext {
   readonly out: (text: string) => void;
   readonly env: NodeJS.ProcessEnv;
-  readonly log: Logger;
+  /** The command's logger (on stderr), created on first use. */
+  readonly logger: () => Promise<Logger>;
 }
 
 const fail = (message: string, field?: string): never => {
   throw new NetGuardianError('InvalidArgument', message, field);
 };
 
-const hubResolver =
+/** The hub a device opened by this command uses (its config's, or the seed's DB_* keys). */
+export const hubResolver =
   (ctx: CliContext): HubResolver =>
-  (config) =>
-    resolveHub(config, ctx.env);
+  async (config) =>
+    (await import('./hubSettings.js')).resolveHub(config, ctx.env);
 
 /** Runs `use` with a session on the device, closing it after. */
 async function withSession<T>(
@@ -45,7 +46,7 @@ async function withSession<T>(
     dataDir,
     command: `netguardian ${command}`,
     resolveHub: hubResolver(ctx),
-    log: ctx.log,
+    logger: ctx.logger,
   });
   try {
     return await use(session);
@@ -76,6 +77,8 @@ export async function initCommand(
     sslCa?: string;
   },
 ): Promise<void> {
+  // Imported here: only `init` writes a config (zod and the file layer cost every other command).
+  const { readDeviceConfig, writeDeviceConfig } = await import('../core/deviceConfig.js');
   const existing = await readDeviceConfig(dataDir);
   if (existing.ok)
     fail(`${dataDir} already holds a device (folder ${existing.value.folder}); use another --data`);

@@ -21,7 +21,7 @@ export async function hubStartCommand(
     dataDir: opts.data,
     port,
     ...(opts.listen ? { listen: opts.listen } : {}),
-    log: ctx.log,
+    log: await ctx.logger(),
   });
   const stopped = new Promise<string>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));

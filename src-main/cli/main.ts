@@ -19,14 +19,15 @@ export async function main(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
   const out = (text: string) => process.stdout.write(`${text}\n`);
-  let log: Logger | undefined;
-  const { createRootLogger } = await import('../core/log.js');
+  let log: Promise<Logger> | undefined;
   const ctx: CliContext = {
     out,
     env,
-    get log() {
-      return (log ??= createRootLogger({ level: env['NETGUARDIAN_LOG'] ?? 'warn' }));
-    },
+    // Created when a command needs it: loading the logger costs a `status` answered by the daemon.
+    logger: () =>
+      (log ??= import('../core/log.js').then(({ createRootLogger }) =>
+        createRootLogger({ level: env['NETGUARDIAN_LOG'] ?? 'warn' }),
+      )),
   };
   const device = () => import('./deviceCommands.js');
   const hub = () => import('./hubCommands.js');

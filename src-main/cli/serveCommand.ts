@@ -3,8 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { NetGuardianError } from '../../src-shared/errors.js';
 import { openDeviceOwner } from '../core/app/deviceOwner.js';
 import { startHeadlessServer } from '../core/headless/server.js';
-import type { CliContext } from './deviceCommands.js';
-import { resolveHub } from './hubSettings.js';
+import { hubResolver, type CliContext } from './deviceCommands.js';
 import { stopSignal } from './startCommand.js';
 
 /** The built renderer of this checkout (not of the working directory). */
@@ -29,11 +28,12 @@ export async function serveCommand(
       'port',
     );
   const stopped = stopSignal();
+  const log = await ctx.logger();
   const owner = await openDeviceOwner({
     dataDir,
     command: 'netguardian serve',
-    resolveHub: (config) => resolveHub(config, ctx.env),
-    log: ctx.log,
+    resolveHub: hubResolver(ctx),
+    log,
   });
   const { service } = owner;
   try {
@@ -42,7 +42,7 @@ export async function serveCommand(
       host: opts.host,
       port: Number(opts.port),
       staticDir: opts.static ? path.resolve(opts.static) : defaultStaticDir(),
-      log: ctx.log,
+      log,
     });
     try {
       ctx.out(`NetGuardian is syncing ${service.root}; open ${server.url} (Ctrl-C to stop)`);

@@ -27,7 +27,8 @@ export interface SessionOptions {
   /** The command, for a refused second owner to name ("netguardian status"). */
   readonly command: string;
   readonly resolveHub: HubResolver;
-  readonly log: Logger;
+  /** Needed only when the command opens the device itself. */
+  readonly logger: () => Promise<Logger>;
 }
 
 /** How long a command waits for an owner that is starting (locked, not listening yet). */
@@ -67,7 +68,7 @@ async function openOwnSession(options: SessionOptions): Promise<DeviceSession> {
     dataDir: options.dataDir,
     command: options.command,
     resolveHub: options.resolveHub,
-    log: options.log,
+    log: await options.logger(),
   });
   return {
     client: localClient(owner.service),

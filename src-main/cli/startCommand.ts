@@ -1,7 +1,6 @@
 import { openDeviceOwner } from '../core/app/deviceOwner.js';
 import { localClient } from '../core/app/localClient.js';
-import type { CliContext } from './deviceCommands.js';
-import { resolveHub } from './hubSettings.js';
+import { hubResolver, type CliContext } from './deviceCommands.js';
 import { printActivity, printProgress } from './progress.js';
 
 /** Resolves with the signal that asked this process to stop. */
@@ -19,11 +18,12 @@ export const stopSignal = (): Promise<string> =>
  */
 export async function startCommand(ctx: CliContext, dataDir: string): Promise<void> {
   const stopped = stopSignal();
+  const log = await ctx.logger();
   const owner = await openDeviceOwner({
     dataDir,
     command: 'netguardian start',
-    resolveHub: (config) => resolveHub(config, ctx.env),
-    log: ctx.log,
+    resolveHub: hubResolver(ctx),
+    log,
   });
   try {
     const client = localClient(owner.service);

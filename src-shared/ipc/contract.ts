@@ -337,13 +337,7 @@ export interface PushMap {
 }
 
 export type PushChannel = keyof PushMap;
-export const PUSH_CHANNELS = [
-  'state',
-  'activity',
-  'files:changed',
-  'conflicts:changed',
-  'import:progress',
-] as const satisfies readonly PushChannel[];
+export { PUSH_CHANNELS } from './pushChannels.js';
 
 export type PushMessage = { [C in PushChannel]: { channel: C; payload: PushMap[C] } }[PushChannel];
 

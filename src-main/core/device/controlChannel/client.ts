@@ -13,7 +13,8 @@ import { sendUpload } from './clientUpload.js';
 import { connectSocket } from './connectSocket.js';
 import { LineSplitter } from './lineSplitter.js';
 import { controlSocketPlace } from './socketPath.js';
-import { encodeLine, serverMessageSchema, type ClientMessage } from './wireFormat.js';
+import { encodeLine, parseServerMessage } from './lineCodec.js';
+import type { ClientMessage } from './wireFormat.js';
 
 /**
  * A CLI process's side of the control channel: the contract's client
@@ -91,9 +92,8 @@ function createControlClient(
     } catch {
       return; // Not from a NetGuardian owner; nothing to route it to.
     }
-    const parsed = serverMessageSchema.safeParse(json);
-    if (!parsed.success) return;
-    const message = parsed.data;
+    const message = parseServerMessage(json);
+    if (message === undefined) return;
     if (message.type === 'push') {
       const push = { channel: message.channel, payload: message.payload } as PushMessage;
       for (const listener of [...listeners]) listener(push);

@@ -1,15 +1,10 @@
 import type { Socket } from 'node:net';
-import { z } from 'zod';
 import { NetGuardianError } from '../../../../src-shared/errors.js';
 import { messages } from '../../../../src-shared/messages.js';
 import type { UploadResult } from '../../app/receiveUpload.js';
 import { LineSplitter } from './lineSplitter.js';
-import {
-  encodeLine,
-  serverMessageSchema,
-  type ServerMessage,
-  type UploadHeader,
-} from './wireFormat.js';
+import { encodeLine, parseServerMessage, type ServerMessage } from './lineCodec.js';
+import type { UploadHeader } from './wireFormat.js';
 
 /**
  * One upload on its own connection: the header line, exactly `size` bytes from
@@ -18,7 +13,12 @@ import {
  * too large): sending stops there and that answer is the result.
  */
 
-const uploadResultSchema = z.object({ path: z.string(), size: z.number() });
+/** The owner's answer to an upload, checked by hand (see lineCodec.ts). */
+function uploadResult(value: unknown): UploadResult | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { path, size } = value as { path?: unknown; size?: unknown };
+  return typeof path === 'string' && typeof size === 'number' ? { path, size } : undefined;
+}
 
 /** Answers are one short line; anything longer is not an answer. */
 const MAX_ANSWER_BYTES = 64 * 1024;
@@ -83,10 +83,10 @@ export async function sendUpload(
       throw NetGuardianError.from(
         reply.error ?? { code: 'StoreError', message: 'upload: the answer carried no error' },
       );
-    const result = uploadResultSchema.safeParse(reply.value);
-    if (!result.success)
+    const result = uploadResult(reply.value);
+    if (result === undefined)
       throw new NetGuardianError('StoreError', 'upload: the answer is not an upload result');
-    return result.data;
+    return result;
   } finally {
     socket.destroy();
   }
@@ -106,9 +106,9 @@ function readAnswer(socket: Socket): Promise<Answer> {
           socket.destroy();
           return;
         }
-        const parsed = serverMessageSchema.safeParse(parseJson(line.text));
-        if (parsed.success && parsed.data.type === 'response') {
-          resolve(parsed.data);
+        const parsed = parseServerMessage(parseJson(line.text));
+        if (parsed?.type === 'response') {
+          resolve(parsed);
           return;
         }
       }

@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import type { ErrorInfo } from '../../../../src-shared/errors.js';
 import {
-  PUSH_CHANNELS,
-  errorInfoSchema,
   wireClientMessageSchema,
   type WireServerMessage,
 } from '../../../../src-shared/ipc/contract.js';
@@ -70,8 +68,7 @@ const invalid = (id: number, message: string, field: string): ParsedLine => ({
   error: { code: 'InvalidArgument', message, field },
 });
 
-export const encodeLine = (message: WireServerMessage | ClientMessage): string =>
-  JSON.stringify(message) + '\n';
+export { encodeLine } from './lineCodec.js';
 
 export const errorResponse = (id: number, error: ErrorInfo): WireServerMessage => ({
   type: 'response',
@@ -79,21 +76,3 @@ export const errorResponse = (id: number, error: ErrorInfo): WireServerMessage =
   ok: false,
   error,
 });
-
-/** What a client accepts from the owner; anything else is ignored. */
-export const serverMessageSchema = z.discriminatedUnion('type', [
-  z.object({
-    type: z.literal('response'),
-    id: z.number().int().min(0),
-    ok: z.boolean(),
-    value: z.unknown().optional(),
-    error: errorInfoSchema.optional(),
-  }),
-  z.object({
-    type: z.literal('push'),
-    channel: z.enum(PUSH_CHANNELS),
-    payload: z.unknown(),
-  }),
-]);
-
-export type ServerMessage = z.infer<typeof serverMessageSchema>;
