@@ -133,12 +133,56 @@ export async function writeFileDurably(
   data: string | Uint8Array,
   options: { readonly mode?: number } = {},
 ): Promise<void> {
-  const dir = path.dirname(target);
-  const { temp, fd } = createTempFile(dir, options.mode ?? 0o666);
+  await writeAndRename(target, data, options.mode ?? 0o666, (fd) => fsyncFd(fd));
+  await fsyncDir(path.dirname(target));
+}
+
+/**
+ * What a batch of writes still owes before it can be relied on: files whose content, and folders
+ * whose entries, must be fsynced. The caller flushes them all at once (`TempFlusher.flush`: one
+ * syncfs for a large batch) before doing what depends on them, or `fsyncOwed` them.
+ */
+export interface OwedSync {
+  readonly files: string[];
+  readonly dirs: string[];
+}
+
+export const owedSync = (): OwedSync => ({ files: [], dirs: [] });
+
+/** Makes what is owed durable one fsync at a time (a single item, where no batch flush is). */
+export async function fsyncOwed(owed: OwedSync): Promise<void> {
+  for (const file of new Set(owed.files)) await fsyncFile(file);
+  await fsyncDirs(owed.dirs);
+  owed.files.length = 0;
+  owed.dirs.length = 0;
+}
+
+/**
+ * `writeFileDurably` for a batch: the temp file and rename, whole for any reader, with the fsyncs
+ * owed (`owed`). Until they are flushed a power cut may leave the old target, or the new one
+ * empty: only for files nothing else relies on before the batch's flush.
+ */
+export async function writeFileOwingSync(
+  target: string,
+  data: string | Uint8Array,
+  owed: OwedSync,
+): Promise<void> {
+  await writeAndRename(target, data, 0o666, () => Promise.resolve());
+  owed.files.push(target);
+  owed.dirs.push(path.dirname(target));
+}
+
+async function writeAndRename(
+  target: string,
+  data: string | Uint8Array,
+  mode: number,
+  beforeClose: (fd: number) => Promise<void>,
+): Promise<void> {
+  const { temp, fd } = createTempFile(path.dirname(target), mode);
   try {
     try {
       writeAll(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
-      await fsyncFd(fd);
+      await beforeClose(fd);
     } finally {
       closeSync(fd);
     }
@@ -147,7 +191,6 @@ export async function writeFileDurably(
     removeQuietly(temp);
     throw e;
   }
-  await fsyncDir(dir);
 }
 
 /**

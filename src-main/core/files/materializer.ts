@@ -12,7 +12,7 @@ import { Mutex } from '../mutex.js';
 import type { ChunkSource } from './chunkStore.js';
 import { writeConflictCopies } from './conflictCopies.js';
 import { ChunkResolver, fileMode, writeTempFile } from './contentWriter.js';
-import { fsyncDirs } from './durableFs.js';
+import { owedSync } from './durableFs.js';
 import { indexEntryOf, matchesDisk, type FileIndex, type IndexEntry } from './fileIndex.js';
 import { TEMP_PREFIX, type IgnoreRules } from './ignoreRules.js';
 import {
@@ -26,7 +26,7 @@ import { lstatQuiet, removeQuietly } from './localIo.js';
 import { isExec, viewExec } from './scanDecision.js';
 import { loadViews, type Scanner } from './scanner.js';
 import { TempFlusher } from './tempFlusher.js';
-import { createTrash, type Trash } from './trash.js';
+import { createTrash, type KeepRequest, type Trash } from './trash.js';
 import { ioError } from './treeWalk.js';
 
 export interface MaterializerOptions {
@@ -158,13 +158,18 @@ class ApplyRun {
   private deferFlush = false;
   private readonly pendingWrites: PendingWrite[] = [];
   /**
-   * Files renamed into place whose folders are not fsynced yet, and those folders (also the
-   * folders holding folders created): a power cut could still undo these renames, so their
-   * index rows wait for `syncDirs` (invariant: the index never says a file is there that a power
-   * cut could take away).
+   * Changes a power cut could still undo, and what waits on them: files renamed into place and
+   * paths moved to the trash or removed, whose index rows (written / dropped) wait for `syncDirs`
+   * to make their folders (and the trash's items) durable. Invariant: the index never says a
+   * file is there, or gone, when a power cut could take that back.
    */
-  private readonly renamed: { readonly id: string; readonly row: IndexEntry }[] = [];
-  private readonly unsyncedDirs = new Set<string>();
+  private readonly unsynced = {
+    renamed: [] as { readonly id: string; readonly row: IndexEntry }[],
+    removed: [] as string[],
+    dirs: new Set<string>(),
+    /** The trash's moves (owed their fsyncs, flushed with the folders). */
+    trash: owedSync(),
+  };
 
   constructor(
     private readonly options: MaterializerOptions,
@@ -389,19 +394,23 @@ class ApplyRun {
         this.out.unchanged.push(id);
       } else {
         if (st?.isFile()) {
-          await this.trash.move(this.absOf(id), {
-            path: id,
-            kind: 'file',
-            hash: indexed?.hash ?? null,
-            size: st.size,
-            reason: 'replaced',
-          });
+          await this.trash.move(
+            this.absOf(id),
+            {
+              path: id,
+              kind: 'file',
+              hash: indexed?.hash ?? null,
+              size: st.size,
+              reason: 'replaced',
+            },
+            this.unsynced.trash,
+          );
         }
         const target = await prepareTarget(this.rootReal, id, this.checkedDirs);
         if (!target.ok) throw target.error;
         await this.indexCreatedDirs(target.value.createdDirs);
         await mkdir(target.value.abs);
-        this.unsyncedDirs.add(path.dirname(target.value.abs));
+        this.unsynced.dirs.add(path.dirname(target.value.abs));
         this.out.dirsCreated.push(id);
       }
       this.rows.push(indexEntryOf(id, lstatSync(this.absOf(id)), null, null, versionClock));
@@ -481,31 +490,45 @@ class ApplyRun {
   }
 
   /**
-   * Makes the folders of the files renamed since the last call durable, each folder once (a group
-   * of files shares a few folders), then lets their index rows be written. If that fails, the
-   * files are in place but not recorded: the next scan finds them equal to the store.
+   * Makes the changes since the last call durable (the folders of the files renamed or removed,
+   * each once, and the trash's moves) with one flush, then lets their index rows be written. If
+   * that fails, those paths are reported as errors and the index is left as it was: the next
+   * scan finds the disk equal to the store, or records what is still there.
    */
   private async syncDirs(): Promise<void> {
-    if (this.unsyncedDirs.size === 0) return;
-    const renamed = this.renamed.splice(0, this.renamed.length);
-    const dirs = [...this.unsyncedDirs];
-    this.unsyncedDirs.clear();
+    const { renamed, removed, dirs, trash } = this.unsynced;
+    if (dirs.size === 0 && trash.dirs.length === 0) return;
+    const written = renamed.splice(0, renamed.length);
+    const gone = removed.splice(0, removed.length);
+    const files = trash.files.splice(0, trash.files.length);
+    // A folder removed since its entries changed (its files deleted, then itself) needs no fsync:
+    // its removal is made durable with the folder that held it, which is among these.
+    const folders = [...new Set([...dirs, ...trash.dirs.splice(0, trash.dirs.length)])].filter(
+      (d) => lstatQuiet(d)?.isDirectory(),
+    );
+    dirs.clear();
     try {
-      await fsyncDirs(dirs);
+      await this.flusher.flush(files, folders);
     } catch (e) {
-      for (const { id } of renamed) this.error(id, ioError(id, 'make durable', e));
+      for (const id of [...written.map((w) => w.id), ...gone])
+        this.error(id, ioError(id, 'make durable', e));
       return;
     }
-    for (const { id, row } of renamed) {
+    for (const { id, row } of written) {
       this.rows.push(row);
       this.out.written.push(id);
+    }
+    for (const id of gone) {
+      this.dropped.push(id);
+      this.out.removed.push(id);
     }
   }
 
   /**
-   * Makes the group's temp files durable with one flush, moves each into place, and makes the
-   * renames durable with one fsync per folder; one whose target changed locally meanwhile is
-   * settled again (scanned first, so the edit is kept).
+   * Makes the group's temp files durable with one flush; then keeps the replaced files in the
+   * trash, made durable with another; then moves each into place, and makes the renames durable
+   * with one more (`syncDirs`). One whose target changed locally meanwhile is settled again
+   * (scanned first, so the edit is kept).
    */
   private async commitWrites(): Promise<void> {
     const writes = this.pendingWrites.splice(0, this.pendingWrites.length);
@@ -513,16 +536,13 @@ class ApplyRun {
     try {
       await this.flusher.flush(writes.map((w) => w.temp));
     } catch (e) {
-      for (const w of writes) {
-        removeQuietly(w.temp);
-        this.error(w.id, e instanceof NetGuardianError ? e : ioError(w.id, 'write', e));
-      }
+      for (const w of writes) this.failWrite(w, e);
       return;
     }
     const changed: string[] = [];
-    for (const w of writes) {
+    for (const w of await this.keepReplaced(writes, changed)) {
       try {
-        if ((await this.renameIntoPlace(w)) === 'rescan') changed.push(w.id);
+        if ((await this.renameIntoPlace(w, true)) === 'rescan') changed.push(w.id);
       } catch (e) {
         this.error(w.id, e instanceof NetGuardianError ? e : ioError(w.id, 'write', e));
       }
@@ -531,11 +551,50 @@ class ApplyRun {
     for (const id of changed) await this.settleAgain(id);
   }
 
+  private failWrite(w: PendingWrite, e: unknown): void {
+    removeQuietly(w.temp);
+    this.error(w.id, e instanceof NetGuardianError ? e : ioError(w.id, 'write', e));
+  }
+
+  /**
+   * The trash's copies of the files a group replaces, made durable together before any of them
+   * is replaced (one flush for the group, not a few fsyncs per file). A target changed locally
+   * since it was decided gets no copy and goes to `changed`. Returns the writes to rename.
+   */
+  private async keepReplaced(
+    writes: readonly PendingWrite[],
+    changed: string[],
+  ): Promise<PendingWrite[]> {
+    const owed = owedSync();
+    const ready: PendingWrite[] = [];
+    for (const w of writes) {
+      try {
+        if (!matchesDisk(lstatQuiet(w.abs), w.indexed)) {
+          removeQuietly(w.temp);
+          changed.push(w.id);
+          continue;
+        }
+        if (w.st?.isFile()) await this.trash.keepCopy(w.abs, replacedRequest(w, w.st), owed);
+        ready.push(w);
+      } catch (e) {
+        this.failWrite(w, e);
+      }
+    }
+    try {
+      await this.flusher.flush(owed.files, owed.dirs);
+    } catch (e) {
+      for (const w of ready) this.failWrite(w, e);
+      return [];
+    }
+    return ready;
+  }
+
   /**
    * The last look at the target, the replaced file's copy to the trash (durable before the
-   * rename), the rename; the index row waits for the folder's fsync (`syncDirs`).
+   * rename; made already when `kept`), the rename; the index row waits for the folder's fsync
+   * (`syncDirs`).
    */
-  private async renameIntoPlace(write: PendingWrite): Promise<Outcome> {
+  private async renameIntoPlace(write: PendingWrite, kept = false): Promise<Outcome> {
     const { id, temp, abs, content, view, st, indexed } = write;
     // Synchronous calls (see localIo.ts): nothing but the replaced file's copy to the trash
     // comes between the last look and the rename.
@@ -545,21 +604,13 @@ class ApplyRun {
         removeQuietly(temp);
         return 'rescan';
       }
-      if (st?.isFile()) {
-        await this.trash.keepCopy(abs, {
-          path: id,
-          kind: 'file',
-          hash: indexed?.hash ?? null,
-          size: st.size,
-          reason: 'replaced',
-        });
-      }
+      if (st?.isFile() && !kept) await this.trash.keepCopy(abs, replacedRequest(write, st));
       renameSync(temp, abs);
     } catch (e) {
       removeQuietly(temp);
       throw e;
     }
-    this.unsyncedDirs.add(path.dirname(abs));
+    this.unsynced.dirs.add(path.dirname(abs));
     const now = lstatSync(abs);
     const row = indexEntryOf(
       id,
@@ -568,7 +619,7 @@ class ApplyRun {
       content.chunks ?? [],
       view.winner?.clock ?? view.clock,
     );
-    this.renamed.push({ id, row });
+    this.unsynced.renamed.push({ id, row });
     return 'done';
   }
 
@@ -582,27 +633,27 @@ class ApplyRun {
       return 'done';
     }
     const abs = this.absOf(id);
+    // Moves to the trash owe their fsyncs: made durable with the others before the rows go.
+    const owed = this.unsynced.trash;
     if (st.isFile()) {
-      await this.trash.move(abs, {
-        path: id,
-        kind: 'file',
-        hash: indexed?.hash ?? null,
-        size: st.size,
-        reason: 'deleted',
-      });
+      await this.trash.move(
+        abs,
+        { path: id, kind: 'file', hash: indexed?.hash ?? null, size: st.size, reason: 'deleted' },
+        owed,
+      );
     } else if (st.isDirectory()) {
       const entries = await readdir(abs, { withFileTypes: true });
       this.checkedDirs.delete(id);
-      if (entries.length === 0) await rmdir(abs);
-      else if (entries.every((e) => this.ignored(`${id}/${e.name}`, e.isDirectory()))) {
+      if (entries.length === 0) {
+        await rmdir(abs);
+        this.unsynced.dirs.add(path.dirname(abs));
+      } else if (entries.every((e) => this.ignored(`${id}/${e.name}`, e.isDirectory()))) {
         // Only ignored leftovers (.DS_Store, build output): kept in the trash with the folder.
-        await this.trash.move(abs, {
-          path: id,
-          kind: 'dir',
-          hash: null,
-          size: 0,
-          reason: 'deleted',
-        });
+        await this.trash.move(
+          abs,
+          { path: id, kind: 'dir', hash: null, size: 0, reason: 'deleted' },
+          owed,
+        );
       } else {
         // Still holds synced or new files: it stays, and the next scan records it again.
         this.dropped.push(id);
@@ -612,8 +663,7 @@ class ApplyRun {
     } else {
       return 'done';
     }
-    this.dropped.push(id);
-    this.out.removed.push(id);
+    this.unsynced.removed.push(id);
     return 'done';
   }
 
@@ -623,7 +673,7 @@ class ApplyRun {
    */
   private async indexCreatedDirs(dirs: readonly string[]): Promise<void> {
     for (const dir of dirs) {
-      this.unsyncedDirs.add(path.dirname(this.absOf(dir)));
+      this.unsynced.dirs.add(path.dirname(this.absOf(dir)));
       const view = await this.options.manager.getFileState(dir);
       if (!view?.exists || !isDirectoryContent(view.content)) continue;
       const st = lstatSync(this.absOf(dir));
@@ -637,3 +687,12 @@ class ApplyRun {
     return abs.value;
   }
 }
+
+/** The trash request for the file a write replaces (`st`: what was there). */
+const replacedRequest = (write: PendingWrite, st: Stats): KeepRequest => ({
+  path: write.id,
+  kind: 'file',
+  hash: write.indexed?.hash ?? null,
+  size: st.size,
+  reason: 'replaced',
+});

@@ -1,20 +1,24 @@
 import { execFile } from 'node:child_process';
 import { closeSync, openSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { fsyncDirs } from './durableFs.js';
 import { fsyncFd } from './localIo.js';
 
 /** Files fsynced at once when each is flushed alone. */
 const FSYNC_CONCURRENCY = 8;
 /**
- * Fewer files than this are fsynced one by one even where syncfs works: spawning `sync` (a fork of
- * a large process) and flushing everything dirty on the file system cost more than a few fsyncs,
- * and a single changed file is the common case of live sync, where latency counts.
+ * Fewer files and folders than this are fsynced one by one even where syncfs works: spawning
+ * `sync` (a fork of a large process) and flushing everything dirty on the file system cost more
+ * than a few fsyncs, and a single changed file is the common case of live sync, where latency
+ * counts.
  */
 const SYNCFS_MIN_FILES = 64;
 
 /**
  * Makes written temp files durable before they are renamed into place (DESIGN.md §5: temp file,
- * fsync, rename), for a whole group of files at once where the system allows it.
+ * fsync, rename), and then the renames (their folders), for a whole group of files at once where
+ * the system allows it. The trash's copies of the files a group replaces go the same way
+ * (`OwedSync`, durableFs.ts).
  *
  * An fsync per file costs a journal commit and a disk cache flush each: on this project's
  * reference machine (ext4 on a virtual disk) about 0.45 ms of disk time per file however many
@@ -38,12 +42,15 @@ export class TempFlusher {
     return this.syncfsWorks !== false;
   }
 
-  /** Makes these closed files' content durable; throws the file system's error if it cannot. */
-  async flush(files: readonly string[]): Promise<void> {
-    if (files.length === 0) return;
-    if (this.syncfsWorks !== false && files.length >= SYNCFS_MIN_FILES) {
+  /**
+   * Makes these closed files' content, and these folders' entries (files renamed, linked or
+   * created in them), durable; throws the file system's error if it cannot.
+   */
+  async flush(files: readonly string[], dirs: readonly string[] = []): Promise<void> {
+    if (files.length + dirs.length === 0) return;
+    if (this.syncfsWorks !== false && files.length + dirs.length >= SYNCFS_MIN_FILES) {
       try {
-        await syncFileSystems(files);
+        await syncFileSystems([...new Set([...files.map((f) => path.dirname(f)), ...dirs])]);
         this.syncfsWorks = true;
         return;
       } catch (e) {
@@ -53,13 +60,14 @@ export class TempFlusher {
       }
     }
     await fsyncEach(files);
+    await fsyncDirs(dirs);
   }
 }
 
-/** `sync -f` once per file system (st_dev) the files' folders are on. */
-async function syncFileSystems(files: readonly string[]): Promise<void> {
+/** `sync -f` once per file system (st_dev) these folders are on. */
+async function syncFileSystems(dirs: readonly string[]): Promise<void> {
   const dirByDevice = new Map<number, string>();
-  for (const dir of new Set(files.map((f) => path.dirname(f)))) {
+  for (const dir of dirs) {
     const { dev } = statSync(dir);
     if (!dirByDevice.has(dev)) dirByDevice.set(dev, dir);
   }

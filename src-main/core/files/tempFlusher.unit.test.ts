@@ -54,6 +54,14 @@ describe('TempFlusher', () => {
     });
   });
 
+  it('flushes folders with the files; a folder that is not there fails the flush', async () => {
+    const flusher = new TempFlusher({ syncfs: false });
+    await flusher.flush(files().slice(0, 2), [dir.path]);
+    await expect(flusher.flush([], [path.join(dir.path, 'gone')])).rejects.toMatchObject({
+      code: 'ENOENT',
+    });
+  });
+
   it.runIf(process.platform === 'linux')(
     'once syncfs has worked, a later failure is an error, not a silent fallback',
     async () => {

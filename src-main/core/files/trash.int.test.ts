@@ -13,6 +13,7 @@ import {
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, type TempDir } from '../../../test/support/tempDir.js';
+import { owedSync } from './durableFs.js';
 import { createTrash, type Trash } from './trash.js';
 
 /** A second file system for the cross-device fallback (tmpfs), when this machine has one. */
@@ -72,6 +73,29 @@ function suite(name: string, dataDir: () => Promise<string>) {
 
       expect(await readFile(path.join(trash.dir, record.id, 'a.txt'), 'utf8')).toBe('old');
       expect(await readFile(at('a.txt'), 'utf8')).toBe('new');
+    });
+
+    it('given owed fsyncs, makes nothing durable itself but lists all a batch must flush', async () => {
+      await mkdir(at('docs/deep'), { recursive: true });
+      await writeFile(at('docs/deep/a.txt'), 'old');
+      await mkdir(trash.dir, { recursive: true });
+      const owed = owedSync();
+
+      const record = await trash.keepCopy(
+        at('docs/deep/a.txt'),
+        request('docs/deep/a.txt', 'replaced'),
+        owed,
+      );
+
+      const item = path.join(trash.dir, record.id);
+      expect(await readFile(path.join(item, 'docs', 'deep', 'a.txt'), 'utf8')).toBe('old');
+      expect(owed.files).toContain(path.join(trash.dir, `${record.id}.json`));
+      // The item's folder, and the folders holding each folder created for it (the trash folder
+      // holds the item's and the record).
+      expect(new Set(owed.dirs)).toEqual(
+        new Set([path.join(item, 'docs', 'deep'), path.join(item, 'docs'), item, trash.dir]),
+      );
+      expect((await readdir(trash.dir)).sort()).toEqual([record.id, `${record.id}.json`]);
     });
 
     it('restoring over a file puts that file in the trash first, and recreates missing folders', async () => {

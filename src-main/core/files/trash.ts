@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { renameSync } from 'node:fs';
 import { copyFile, cp, link, mkdir, readdir, readFile, rm, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { NetGuardianError } from '../../../src-shared/errors.js';
@@ -6,12 +7,15 @@ import { validateEntityPath } from '../../../src-shared/paths.js';
 import { err, ok, type Result } from '../../../src-shared/result.js';
 import {
   fsyncDir,
-  fsyncDirs,
   fsyncFile,
+  fsyncOwed,
   fsyncTree,
+  owedSync,
   renameDurably,
   tempPathBeside,
   writeFileDurably,
+  writeFileOwingSync,
+  type OwedSync,
 } from './durableFs.js';
 import { lstatOrUndefined, prepareTarget } from './safePaths.js';
 
@@ -49,16 +53,20 @@ export interface KeepRequest {
  * Replaced or deleted local content, kept restorable:
  * `<dataDir>/trash/<yyyymmdd-hhmmss>-<random>/<relpath>` plus
  * `<dataDir>/trash/<id>.json`. Nothing is ever removed from the disk without
- * passing through here. `move` and `keepCopy` return once the item and its
- * record are durable (files and folders fsynced), so a caller replacing the
- * original afterwards cannot lose it to a power cut.
+ * passing through here.
+ *
+ * `move` and `keepCopy` return once the item and its record are durable (files
+ * and folders fsynced), so a caller replacing the original afterwards cannot
+ * lose it to a power cut. Given `owed`, they fsync nothing but add what is owed
+ * to it instead: the materializer flushes a whole group's at once, before it
+ * replaces any of the originals (or records their removal).
  */
 export interface Trash {
   readonly dir: string;
   /** Moves `abs` into the trash (rename; copy and unlink across devices). */
-  move(abs: string, request: KeepRequest): Promise<TrashRecord>;
+  move(abs: string, request: KeepRequest, owed?: OwedSync): Promise<TrashRecord>;
   /** Keeps a copy of the file at `abs`, which stays in place (hard link; copy if links fail). */
-  keepCopy(abs: string, request: KeepRequest): Promise<TrashRecord>;
+  keepCopy(abs: string, request: KeepRequest, owed?: OwedSync): Promise<TrashRecord>;
   /** Newest first. */
   list(): Promise<TrashRecord[]>;
   /**
@@ -79,12 +87,19 @@ function compactUtc(ms: number): string {
 const isCrossDevice = (e: unknown) => (e as NodeJS.ErrnoException).code === 'EXDEV';
 
 /**
- * Durable rename, or, when source and target are on different file systems, a copy made durable
- * under a temp name, renamed into place, and only then the source removed.
+ * A rename (its folders' fsyncs owed), or, when source and target are on different file systems,
+ * a copy made durable under a temp name, renamed into place durably, and only then the source
+ * removed.
  */
-async function moveAcross(from: string, to: string, kind: 'file' | 'dir'): Promise<void> {
+async function moveAcross(
+  from: string,
+  to: string,
+  kind: 'file' | 'dir',
+  owed: OwedSync,
+): Promise<void> {
   try {
-    await renameDurably(from, to);
+    renameSync(from, to);
+    owed.dirs.push(path.dirname(to), path.dirname(from));
     return;
   } catch (e) {
     if (!isCrossDevice(e)) throw e;
@@ -109,7 +124,8 @@ async function moveAcross(from: string, to: string, kind: 'file' | 'dir'): Promi
 
 /**
  * The folders holding each folder `mkdir -p` created, from `first` (the top one created) down to
- * `last`: fsyncing them makes the new folders' entries durable.
+ * `last`: fsyncing them makes the new folders' entries durable. (A file system check would
+ * otherwise be free to drop a new folder, and what was placed in it, after a power cut.)
  */
 function parentsOfCreated(first: string, last: string): string[] {
   const parents: string[] = [];
@@ -123,38 +139,50 @@ export function createTrash(options: TrashOptions): Trash {
   const dir = path.join(options.dataDir, 'trash');
   const now = options.now ?? Date.now;
 
+  /** Puts an item at its place in the trash (`put`, owing its fsyncs), then its record. */
   async function place(
     request: KeepRequest,
-    put: (target: string) => Promise<void>,
+    put: (target: string, owed: OwedSync) => Promise<void>,
+    owed: OwedSync | undefined,
   ): Promise<TrashRecord> {
     const at = now();
     const id = `${compactUtc(at)}-${randomBytes(4).toString('hex')}`;
     const target = path.join(dir, id, ...request.path.split('/'));
     const first = await mkdir(path.dirname(target), { recursive: true });
-    // `put` makes the item durable in its folder; then the folders created for it, but the trash
-    // folder itself: writing the record fsyncs that one.
-    await put(target);
-    if (first !== undefined) {
-      await fsyncDirs(parentsOfCreated(first, path.dirname(target)).filter((d) => d !== dir));
-    }
+    const item = owed ?? owedSync();
+    await put(target, item);
+    if (first !== undefined) item.dirs.push(...parentsOfCreated(first, path.dirname(target)));
     const record: TrashRecord = { id, ...request, trashedAt: new Date(at).toISOString() };
-    await writeFileDurably(path.join(dir, `${id}.json`), JSON.stringify(record, null, 2));
+    const recordPath = path.join(dir, `${id}.json`);
+    const text = JSON.stringify(record, null, 2);
+    if (owed) {
+      await writeFileOwingSync(recordPath, text, owed);
+    } else {
+      // The item durable before the record naming it; writing the record fsyncs the trash folder.
+      await fsyncOwed({ files: item.files, dirs: item.dirs.filter((d) => d !== dir) });
+      await writeFileDurably(recordPath, text);
+    }
     return record;
   }
 
   const trash: Trash = {
     dir,
-    move: (abs, request) => place(request, (target) => moveAcross(abs, target, request.kind)),
-    keepCopy: (abs, request) =>
-      place(request, async (target) => {
-        try {
-          await link(abs, target);
-        } catch {
-          await copyFile(abs, target);
-          await fsyncFile(target);
-        }
-        await fsyncDir(path.dirname(target));
-      }),
+    move: (abs, request, owed) =>
+      place(request, (target, item) => moveAcross(abs, target, request.kind, item), owed),
+    keepCopy: (abs, request, owed) =>
+      place(
+        request,
+        async (target, item) => {
+          try {
+            await link(abs, target);
+          } catch {
+            await copyFile(abs, target);
+            item.files.push(target);
+          }
+          item.dirs.push(path.dirname(target));
+        },
+        owed,
+      ),
 
     async list() {
       let names: string[];
@@ -219,7 +247,9 @@ export function createTrash(options: TrashOptions): Trash {
           ),
         );
       }
-      await moveAcross(source, target.value.abs, record.kind);
+      const moved = owedSync();
+      await moveAcross(source, target.value.abs, record.kind, moved);
+      await fsyncOwed(moved);
       await rm(path.join(dir, id), { recursive: true, force: true });
       await unlink(recordPath);
       return ok(record.path);
