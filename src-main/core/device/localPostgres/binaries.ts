@@ -47,10 +47,22 @@ export async function locatePostgresBinaries(
   if (!isPlatformPackage(loaded))
     throw new Error(`${name} does not export postgres, initdb and pg_ctl`);
   return {
-    postgres: path.resolve(loaded.postgres),
-    initdb: path.resolve(loaded.initdb),
-    pgCtl: path.resolve(loaded.pg_ctl),
+    postgres: outsideAsar(path.resolve(loaded.postgres)),
+    initdb: outsideAsar(path.resolve(loaded.initdb)),
+    pgCtl: outsideAsar(path.resolve(loaded.pg_ctl)),
   };
+}
+
+/**
+ * In the packaged desktop app the package's code is read from the app.asar archive, but programs
+ * can only run from real files: electron-builder unpacks the binaries to app.asar.unpacked
+ * (electron-builder.yml, asarUnpack), the same path with that one folder renamed.
+ */
+function outsideAsar(file: string): string {
+  const archive = `${path.sep}app.asar${path.sep}`;
+  return file.includes(archive)
+    ? file.replace(archive, `${path.sep}app.asar.unpacked${path.sep}`)
+    : file;
 }
 
 /**
