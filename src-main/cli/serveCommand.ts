@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NetGuardianError } from '../../src-shared/errors.js';
@@ -6,9 +7,17 @@ import { startHeadlessServer } from '../core/headless/server.js';
 import { hubResolver, type CliContext } from './deviceCommands.js';
 import { stopSignal } from './startCommand.js';
 
-/** The built renderer of this checkout (not of the working directory). */
-export const defaultStaticDir = (): string =>
-  fileURLToPath(new URL('../../dist/renderer/', import.meta.url));
+/**
+ * The built renderer of this checkout (not of the working directory): `dist/renderer` in the
+ * first folder above this module that holds a package.json, so it is found from the sources
+ * (src-main/cli/) and from any depth of the CLI bundle (dist/cli/chunks/) alike.
+ */
+export function defaultStaticDir(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 8 && !existsSync(path.join(dir, 'package.json')); i++)
+    dir = path.dirname(dir);
+  return path.join(dir, 'dist', 'renderer');
+}
 
 /**
  * `netguardian serve`: runs the device (it owns the data dir, as `start` does: watch, scan, live
