@@ -399,6 +399,16 @@ export class SyncEngine {
         const result = await this.remote.append(events.slice(0, ready));
         tally.batches += 1;
         tally.sent += result.inserted.length;
+        const taken = result.seqConflicts[0];
+        // The peer holds another event under one of ours (origin, seq): this store lost events
+        // the peer has (a restored backup) and numbered new ones again. Never silent: the run
+        // fails, and status shows it, until someone looks.
+        if (taken)
+          throw new NetGuardianError(
+            'SeqConflict',
+            `the hub already holds a different change of ${taken.nodeId} numbered ${taken.seq}: this device's store lost changes it had sent (restored from a backup?); ${result.seqConflicts.length} change(s) can't be sent`,
+            'seq',
+          );
       }
       done += sent.length;
       for (const r of sent) cursor[r.node_id] = Math.max(cursor[r.node_id] ?? 0, Number(r.seq));
