@@ -1,54 +1,31 @@
 import { randomUUID } from 'node:crypto';
-import { conflictCopyPath } from '../../src-shared/conflictNames.js';
-import { FileEntity, type FileVersion, type FileView } from '../../src-shared/crdt/fileEntity.js';
+import { FileEntity, type FileView } from '../../src-shared/crdt/fileEntity.js';
 import { HybridLogicalClock, encodeHlc, parseHlc } from '../../src-shared/crdt/hlc.js';
-import { VectorClock, type VectorClockJson } from '../../src-shared/crdt/vectorClock.js';
-import { NetGuardianError, type ErrorInfo } from '../../src-shared/errors.js';
-import type { ContentRef, CrdtEvent, EventData } from '../../src-shared/events/event.js';
+import type { VectorClockJson } from '../../src-shared/crdt/vectorClock.js';
+import type { ErrorInfo, NetGuardianError } from '../../src-shared/errors.js';
+import type { CrdtEvent, EventData } from '../../src-shared/events/event.js';
 import type { EventKind } from '../../src-shared/events/eventTypes.js';
 import { parseEvent, toWire } from '../../src-shared/events/eventSchema.js';
-import type { Json } from '../../src-shared/json.js';
 import { normalizeEntityPath, validateId } from '../../src-shared/paths.js';
-import { err, ok, type Result } from '../../src-shared/result.js';
+import { ok, type Result } from '../../src-shared/result.js';
 import { childLogger, type Logger } from './log.js';
 import { Mutex } from './mutex.js';
 import { loadOrCreateDeviceIdentity } from './store/deviceIdentity.js';
-import { untrustedRowToEvent, type EventRow } from './store/eventRows.js';
 import type { EventStore, EntityChange, VersionedSnapshot } from './store/eventStore.js';
 import { Quarantine } from './store/quarantine.js';
 import { SnapshotCache } from './store/snapshotCache.js';
+import { planResolution, type KeepChoice, type ResolutionPlan } from './crdt/conflictChoice.js';
+import {
+  decideLocalWrite,
+  eventClock,
+  seqTaken,
+  type FileChange,
+  type LocalWrite,
+} from './crdt/localWrites.js';
+import { screenPeerRows } from './crdt/peerRows.js';
 
-/** What a local write sets: new content (a new version) and/or metadata fields. */
-export interface FileChange {
-  readonly content?: ContentRef;
-  readonly fields?: Readonly<Record<string, Json>>;
-  /**
-   * The version vector of the version this change was made on (for the folder
-   * layer: the version the file on disk came from). Default: everything this
-   * device has seen of the file. A change on an older basis is concurrent with
-   * the versions it has not seen, so they stay siblings (a conflict) instead of
-   * being overwritten, and a delete loses to them (modify beats delete).
-   */
-  readonly basis?: VectorClockJson;
-}
-
-export type KeepChoice = 'mine' | 'theirs' | 'both';
-
-/** One item of `writeBatch`: the same as the single create/update/delete calls. */
-export type LocalWrite =
-  | {
-      readonly op: 'create';
-      readonly path: string;
-      readonly change: FileChange;
-      readonly basis?: VectorClockJson;
-    }
-  | {
-      readonly op: 'update';
-      readonly path: string;
-      readonly change: FileChange;
-      readonly basis?: VectorClockJson;
-    }
-  | { readonly op: 'delete'; readonly path: string; readonly basis?: VectorClockJson };
+export type { FileChange, LocalWrite } from './crdt/localWrites.js';
+export type { KeepChoice } from './crdt/conflictChoice.js';
 
 /** Report of taking in a batch of events from a peer. */
 export interface IngestReport {
@@ -189,41 +166,18 @@ export class CRDTManager {
 
   /** Records a new file (or a file re-created after a delete). Refused if the file exists. */
   async createFileState(path: string, change: FileChange): Promise<WriteResult> {
-    if (!change.content)
-      return err(
-        new NetGuardianError('InvalidArgument', `creating ${path} needs content`, 'content'),
-      );
     return this.write(
       path,
-      (view) =>
-        view?.exists
-          ? err(
-              new NetGuardianError(
-                'InvalidArgument',
-                `${path} already exists; use updateFileState`,
-                'entityId',
-              ),
-            )
-          : ok({ kind: 'FileCreated', data: dataOf(change) }),
+      (view) => decideLocalWrite({ op: 'create', path, change }, view),
       change.basis,
     );
   }
 
   /** New content and/or metadata for an existing file. */
   async updateFileState(path: string, change: FileChange): Promise<WriteResult> {
-    if (!change.content && !change.fields) {
-      return err(
-        new NetGuardianError(
-          'InvalidArgument',
-          `updating ${path} needs content or fields`,
-          'change',
-        ),
-      );
-    }
     return this.write(
       path,
-      (view) =>
-        view?.exists ? ok({ kind: 'FileUpdated', data: dataOf(change) }) : err(notFound(path)),
+      (view) => decideLocalWrite({ op: 'update', path, change }, view),
       change.basis,
     );
   }
@@ -235,7 +189,7 @@ export class CRDTManager {
   ): Promise<WriteResult> {
     return this.write(
       path,
-      (view) => (view?.exists ? ok({ kind: 'FileDeleted', data: {} }) : err(notFound(path))),
+      (view) => decideLocalWrite({ op: 'delete', path }, view),
       options.basis,
     );
   }
@@ -253,32 +207,7 @@ export class CRDTManager {
    */
   async syncFromRemote(rows: readonly unknown[], source = 'remote'): Promise<IngestReport> {
     return this.writes.run(async () => {
-      const accepted: CrdtEvent[] = [];
-      const held: { code: ErrorInfo['code']; message: string; field?: string; payload: unknown }[] =
-        [];
-      for (const row of rows) {
-        const parsed = untrustedRowToEventSafe(row);
-        if (!parsed.ok) {
-          held.push({ ...parsed.error.toInfo(), payload: row });
-          continue;
-        }
-        const event = parsed.value;
-        if (event.spaceId !== this.spaceId) {
-          held.push({
-            code: 'InvalidEvent',
-            message: `event ${event.eventId} is for space ${event.spaceId}, not ${this.spaceId}`,
-            field: 'space_id',
-            payload: row,
-          });
-          continue;
-        }
-        const clocked = this.clock.receive(parseHlc(event.hlc));
-        if (!clocked.ok) {
-          held.push({ ...clocked.error.toInfo(), payload: toWire(event) });
-          continue;
-        }
-        accepted.push(event);
-      }
+      const { accepted, held } = screenPeerRows(rows, this.spaceId, this.clock);
       const result = await this.store.append(accepted);
       for (const c of result.changes) this.cache.delete(c.entityId);
       for (const e of result.seqConflicts) {
@@ -407,45 +336,16 @@ export class CRDTManager {
     path: string,
     keep: KeepChoice | { eventId: string },
   ): Promise<WriteResult> {
-    const copies: { path: string; content: ContentRef }[] = [];
-    const discarded: { path: string; hash: string }[] = [];
+    let plan: ResolutionPlan | undefined;
     const result = await this.write(path, (view) => {
       // `decide` runs again when a write retries on a fresher snapshot.
-      copies.length = 0;
-      discarded.length = 0;
-      if (!view || (view.conflicts.length === 0 && view.lostDeletes.length === 0)) {
-        return err(
-          new NetGuardianError('NoConflict', `${path} has no conflict to resolve`, 'entityId'),
-        );
-      }
-      const siblings = [view.winner, ...view.conflicts, ...view.lostDeletes].filter(
-        (v): v is FileVersion => v !== undefined,
-      );
-      const chosen = chooseVersion(siblings, view, keep, this.nodeId);
-      if (!chosen.ok) return chosen;
-      if (keep === 'both') {
-        for (const loser of view.conflicts) {
-          if (loser.value && loser.value.hash !== chosen.value.value?.hash) {
-            copies.push({ path: conflictCopyPath(view.entityId, loser), content: loser.value });
-          }
-        }
-      } else {
-        // Keeping one version discards the others' conflict copies (still in history and trash).
-        for (const loser of view.conflicts) {
-          if (loser.value && loser.value.hash !== chosen.value.value?.hash) {
-            discarded.push({
-              path: conflictCopyPath(view.entityId, loser),
-              hash: loser.value.hash,
-            });
-          }
-        }
-      }
-      return ok({
-        kind: 'ConflictResolved',
-        data: { content: chosen.value.value, resolves: siblings.map((s) => s.id) },
-      });
+      const planned = planResolution(view, path, keep, this.nodeId);
+      if (!planned.ok) return planned;
+      plan = planned.value;
+      return ok(plan.event);
     });
     if (!result.ok) return result;
+    const { copies, discarded } = plan as ResolutionPlan;
     for (const copy of copies) {
       const existing = await this.getFileState(copy.path);
       if (existing?.exists && existing.content?.hash === copy.content.hash) continue;
@@ -618,139 +518,5 @@ export class CRDTManager {
     this.lastSeq = event.seq;
     this.cache.delete(event.entityId);
     return after.get();
-  }
-}
-
-/** The rules of createFileState / updateFileState / deleteFileState, for `writeBatch`. */
-function decideLocalWrite(
-  item: LocalWrite,
-  view: FileView | undefined,
-): Result<{ kind: EventKind; data: EventData }, NetGuardianError> {
-  switch (item.op) {
-    case 'create':
-      if (!item.change.content)
-        return err(
-          new NetGuardianError('InvalidArgument', `creating ${item.path} needs content`, 'content'),
-        );
-      return view?.exists
-        ? err(
-            new NetGuardianError(
-              'InvalidArgument',
-              `${item.path} already exists; use updateFileState`,
-              'entityId',
-            ),
-          )
-        : ok({ kind: 'FileCreated', data: dataOf(item.change) });
-    case 'update':
-      if (!item.change.content && !item.change.fields) {
-        return err(
-          new NetGuardianError(
-            'InvalidArgument',
-            `updating ${item.path} needs content or fields`,
-            'change',
-          ),
-        );
-      }
-      return view?.exists
-        ? ok({ kind: 'FileUpdated', data: dataOf(item.change) })
-        : err(notFound(item.path));
-    case 'delete':
-      return view?.exists ? ok({ kind: 'FileDeleted', data: {} }) : err(notFound(item.path));
-    default: {
-      const never: never = item;
-      throw new Error(`unhandled local write ${JSON.stringify(never)}`);
-    }
-  }
-}
-
-const seqTaken = (e: CrdtEvent) =>
-  new Error(`seq ${e.seq} of ${e.nodeId} is already taken: another process writes as this device`);
-
-/**
- * The new event's version vector: its basis, with this device's own count one
- * past every event it wrote before (so no two of its versions carry the same
- * count). The default basis is the clocks of the versions this device
- * actually holds, not the entity clock: the entity clock also counts what
- * metadata-only events had seen, and a version this device never received
- * must not be dominated (silently replaced) by its write.
- */
-function eventClock(
-  entity: FileEntity,
-  basis: VectorClockJson | undefined,
-  nodeId: string,
-): VectorClock {
-  const base = basis === undefined ? entity.register.clock() : VectorClock.from(basis);
-  return base.merge(VectorClock.from({ [nodeId]: entity.clock.countOf(nodeId) })).increment(nodeId);
-}
-
-function dataOf(change: FileChange): EventData {
-  return {
-    ...(change.content ? { content: change.content } : {}),
-    ...(change.fields ? { fields: change.fields } : {}),
-  };
-}
-
-const notFound = (path: string) =>
-  new NetGuardianError('NotFound', `${path} does not exist`, 'entityId');
-
-function untrustedRowToEventSafe(row: unknown): Result<CrdtEvent, NetGuardianError> {
-  if (typeof row !== 'object' || row === null) {
-    return err(new NetGuardianError('InvalidEvent', 'event is not an object', '(event)'));
-  }
-  const r = row as Partial<EventRow>;
-  // Rows from a store carry a local `id` and a driver-rendered timestamp; normalize before validating.
-  if ('id' in r || r.timestamp !== undefined) {
-    try {
-      return untrustedRowToEvent(r as EventRow);
-    } catch {
-      return parseEvent(row);
-    }
-  }
-  return parseEvent(row);
-}
-
-function chooseVersion(
-  siblings: readonly FileVersion[],
-  view: FileView,
-  keep: KeepChoice | { eventId: string },
-  nodeId: string,
-): Result<FileVersion, NetGuardianError> {
-  const newest = (vs: readonly FileVersion[]) =>
-    vs.reduce<FileVersion | undefined>((a, v) => (!a || v.hlc > a.hlc ? v : a), undefined);
-  if (typeof keep === 'object') {
-    const v = siblings.find((s) => s.id === keep.eventId);
-    return v
-      ? ok(v)
-      : err(
-          new NetGuardianError(
-            'NotFound',
-            `version ${keep.eventId} is not one of ${view.entityId}'s versions`,
-            'eventId',
-          ),
-        );
-  }
-  switch (keep) {
-    case 'mine':
-      return ok(
-        newest(siblings.filter((s) => s.nodeId === nodeId)) ?? (view.winner as FileVersion),
-      );
-    case 'theirs': {
-      const theirs = newest(siblings.filter((s) => s.nodeId !== nodeId));
-      return theirs
-        ? ok(theirs)
-        : err(
-            new NetGuardianError(
-              'NoConflict',
-              `${view.entityId} has no version from another device`,
-              'keep',
-            ),
-          );
-    }
-    case 'both':
-      return ok(view.winner as FileVersion);
-    default: {
-      const never: never = keep;
-      throw new Error(`unhandled keep choice ${String(never)}`);
-    }
   }
 }
