@@ -2,14 +2,22 @@
  * Daemons for the folder scenarios: `netguardian init` and `netguardian start` (bin/netguardian.mjs,
  * as a user runs them) as child processes, from the CLI bundle that `scripts/build-cli.mjs`
  * builds first (bin runs it when it is fresh, the TypeScript sources through tsx otherwise), and
- * their memory read from /proc. An idle daemon (empty folder, nothing to sync) shows what Node,
- * the CLI's modules, PGlite's WebAssembly PostgreSQL and the drivers cost before any file.
+ * their memory read from /proc (processMemory.ts). An idle daemon (empty folder, nothing to sync)
+ * shows what Node, the CLI's modules, the drivers and the device's PostgreSQL server cost before
+ * any file.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BenchHub } from './hub.js';
+import { makeServerEnterable } from '../support/serverDirs.js';
+import type { DeviceRegistry } from './hub.js';
+import {
+  deviceServerMemory,
+  processMemory,
+  type ProcessMemory,
+  type ServerMemory,
+} from './processMemory.js';
 import type { ScratchDirs } from './scratchDirs.js';
 import { pollUntil } from './waits.js';
 
@@ -28,24 +36,6 @@ export async function buildCli(): Promise<void> {
     child.once('exit', resolve);
   });
   if (code !== 0) throw new Error(`scripts/build-cli.mjs exited ${code}:\n${err.slice(-2000)}`);
-}
-
-export interface ProcessMemory {
-  /** Peak resident set (VmHWM), bytes. */
-  readonly peakRss: number;
-  /** Resident set when read (VmRSS), bytes. */
-  readonly rss: number;
-}
-
-/** VmHWM and VmRSS of a live process (Linux). */
-export async function processMemory(pid: number): Promise<ProcessMemory> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const kib = (field: string) => {
-    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
-    if (!m) throw new Error(`no ${field} in /proc/${pid}/status`);
-    return Number(m[1]) * 1024;
-  };
-  return { peakRss: kib('VmHWM'), rss: kib('VmRSS') };
 }
 
 /** A running CLI child: its output so far, and a promise of its exit code. */
@@ -106,11 +96,13 @@ async function waitExit(child: Child, what: string, timeoutMs: number): Promise<
 }
 
 /** `netguardian init` for a new device of `spaceId` with an empty folder; returns its data dir and folder. */
-export async function initDevice(hub: BenchHub, dir: string, name: string, spaceId: string) {
+export async function initDevice(hub: DeviceRegistry, dir: string, name: string, spaceId: string) {
   const creds = await hub.addDevice(name, spaceId);
   const folder = path.join(dir, 'root');
   const data = path.join(dir, 'data');
   await mkdir(folder);
+  // Made here, enterable by the server's user: its cluster stays inside (serverDirs.ts).
+  await makeServerEnterable(data);
   const init = runCli(
     [
       'init',
@@ -149,7 +141,24 @@ export async function stop(child: Child, what: string): Promise<number | null> {
   return waitExit(child, what, 120_000);
 }
 
-export async function idleDaemon(hub: BenchHub, spaceId: string, scratch: ScratchDirs) {
+/** A daemon's memory and its device server's, read at the same moment. */
+export interface DaemonMemory {
+  readonly daemon: ProcessMemory;
+  readonly server: ServerMemory;
+}
+
+export async function daemonMemory(child: Child, dataDir: string): Promise<DaemonMemory> {
+  return {
+    daemon: await processMemory(child.process.pid as number),
+    server: await deviceServerMemory(dataDir),
+  };
+}
+
+export async function idleDaemon(
+  hub: DeviceRegistry,
+  spaceId: string,
+  scratch: ScratchDirs,
+): Promise<{ memory: DaemonMemory; code: number | null }> {
   const dir = await scratch.make('ng-bench-idle-');
   let child: Child | undefined;
   try {
@@ -157,7 +166,7 @@ export async function idleDaemon(hub: BenchHub, spaceId: string, scratch: Scratc
     const started = runCli(['start', '--data', data], dir);
     child = started;
     await untilWatching(started, 'the idle daemon');
-    const memory = await processMemory(started.process.pid as number);
+    const memory = await daemonMemory(started, data);
     const code = await stop(started, 'idle daemon');
     child = undefined;
     return { memory, code };

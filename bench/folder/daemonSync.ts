@@ -5,21 +5,22 @@
  * tree, as after installing the app on a full folder. Timed from spawning A's daemon (so its
  * start-up, scan, chunk upload and event push are all in) until B's folder holds every file of
  * the tree; B's tree is then compared with A's by digest. (e) is the high-water mark of resident
- * memory (VmHWM) of each daemon, read when B is complete.
+ * memory (VmHWM) of each daemon, read when B is complete, with the memory of its device's
+ * PostgreSQL server (PSS of the postmaster and its children) read at the same moment.
  */
 import path from 'node:path';
 import {
   buildCli,
+  daemonMemory,
   idleDaemon,
   initDevice,
-  processMemory,
   runCli,
   stop,
   untilWatching,
   type Child,
-  type ProcessMemory,
+  type DaemonMemory,
 } from './daemon.js';
-import type { BenchHub } from './hub.js';
+import type { DeviceRegistry } from './hub.js';
 import { timeCpR, writeBack } from './commands.js';
 import { skipTemp } from './initialSync.js';
 import type { ScratchDirs } from './scratchDirs.js';
@@ -36,9 +37,11 @@ export interface DaemonSyncResult {
   /** From spawning A's daemon until it reported its first sync done (scan recorded, all pushed). */
   readonly aPushedMs: number | null;
   readonly identical: boolean;
-  readonly a: ProcessMemory;
-  readonly b: ProcessMemory;
-  readonly idle: ProcessMemory;
+  /** Each daemon and its device server, read when B was complete. */
+  readonly a: DaemonMemory;
+  readonly b: DaemonMemory;
+  /** A daemon on an empty folder with nothing to sync, once watching. */
+  readonly idle: DaemonMemory;
   readonly exitCodes: {
     readonly a: number | null;
     readonly b: number | null;
@@ -58,7 +61,7 @@ function whenPrinted(child: Child, marker: string, t0: number): () => number | n
 }
 
 export async function benchDaemonSync(options: {
-  readonly hub: BenchHub;
+  readonly hub: DeviceRegistry;
   readonly spaceId: string;
   readonly idleSpaceId: string;
   readonly shape: TreeShape;
@@ -69,7 +72,9 @@ export async function benchDaemonSync(options: {
   const log = options.log ?? (() => undefined);
   await buildCli();
   const idle = await idleDaemon(options.hub, options.idleSpaceId, options.scratch);
-  log(`idle daemon: peak ${(idle.memory.peakRss / 2 ** 20).toFixed(0)} MiB`);
+  log(
+    `idle daemon: peak ${(idle.memory.daemon.peakRss / 2 ** 20).toFixed(0)} MiB, its server ${(idle.memory.server.pss / 2 ** 20).toFixed(0)} MiB PSS`,
+  );
 
   const dirA = await options.scratch.make('ng-bench-daemon-a-');
   const dirB = await options.scratch.make('ng-bench-daemon-b-');
@@ -121,8 +126,8 @@ export async function benchDaemonSync(options: {
     const syncMs = (completeAt ?? performance.now()) - t0;
     log(`two daemons: B complete ${(syncMs / 1000).toFixed(2)} s after A's start`);
     // High-water marks only grow: read once B is complete, before stopping.
-    const memA = await processMemory(daemonA.process.pid as number);
-    const memB = await processMemory(daemonB.process.pid as number);
+    const memA = await daemonMemory(daemonA, a.data);
+    const memB = await daemonMemory(daemonB, b.data);
     const codeA = await stop(daemonA, "A's daemon");
     const codeB = await stop(daemonB, "B's daemon");
     children.length = 0;

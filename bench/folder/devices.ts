@@ -1,16 +1,29 @@
 /**
  * In-process devices for the folder scenarios: a `Device` (scanner, materializer, watcher, sync
- * engine) on its own store in a temp data directory (owned as `netguardian start` owns one: the
- * lock and the device's PostgreSQL server), syncing a temp folder through the hub as its own
- * device role. What the device reports is tallied (chunk bytes uploaded, errors).
+ * engine) on its own store in a temp data directory, syncing a temp folder through the hub as its
+ * own device role. The store is either the device's own PostgreSQL server, owned as
+ * `netguardian start` owns one (`openOwnedStore`: the lock, the server, the store), or PGlite in
+ * `<dataDir>/db`, as a device opened its store before issue 11: the folder section measures both
+ * in the same run. What the device reports is tallied (chunk bytes uploaded, errors).
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Device, type DeviceEvent } from '../../src-main/core/device/device.js';
 import type { DeviceConfig } from '../../src-main/core/deviceConfig.js';
-import { openOwnedStore, type OwnedStore } from '../../src-main/core/device/ownedStore.js';
-import type { BenchHub } from './hub.js';
+import { openOwnedStore } from '../../src-main/core/device/ownedStore.js';
+import { EventStore } from '../../src-main/core/store/eventStore.js';
+import { openPgliteClient } from '../../src-main/core/store/pgliteClient.js';
+import { makeServerEnterable } from '../support/serverDirs.js';
+import type { DeviceRegistry } from './hub.js';
 import type { ScratchDirs } from './scratchDirs.js';
+
+/** A device's store: PGlite (before issue 11) or the device's own PostgreSQL server (after). */
+export type DeviceStoreKind = 'pglite' | 'deviceServer';
+
+export const DEVICE_STORE_LABEL: Readonly<Record<DeviceStoreKind, string>> = {
+  pglite: 'PGlite',
+  deviceServer: 'device server',
+};
 
 export interface Uploads {
   bytes: number;
@@ -33,13 +46,42 @@ class Tally {
   }
 }
 
+/** A store and how to give it up (for the device server: stop it, release the lock). */
+interface HeldStore {
+  readonly store: EventStore;
+  close(): Promise<void>;
+}
+
+async function openStore(
+  kind: DeviceStoreKind,
+  dataDir: string,
+  name: string,
+  folder: string,
+): Promise<HeldStore> {
+  switch (kind) {
+    case 'deviceServer':
+      return openOwnedStore({ dataDir, command: `bench ${name}`, folder });
+    case 'pglite': {
+      const store = await EventStore.open(await openPgliteClient(path.join(dataDir, 'db')));
+      return { store, close: () => store.close() };
+    }
+    default: {
+      const never: never = kind;
+      throw new Error(`unknown device store ${String(never)}`);
+    }
+  }
+}
+
 export class BenchDevice {
+  private closing: Promise<void> | undefined;
+
   private constructor(
     readonly name: string,
     readonly dir: string,
+    readonly storeKind: DeviceStoreKind,
     readonly device: Device,
     private readonly tally: Tally,
-    private readonly owned: OwnedStore,
+    private readonly held: HeldStore,
   ) {}
 
   /** Chunk bytes and chunks this device uploaded so far. */
@@ -52,14 +94,15 @@ export class BenchDevice {
   }
 
   /**
-   * A device named `name` in a new scratch dir (`root/` is the folder, `data/` the data dir); the
-   * dir goes when `scratch` is cleaned up.
+   * A device named `name` in a new scratch dir (`root/` is the folder, `data/` the data dir) on
+   * a store of `storeKind`; the dir goes when `scratch` is cleaned up.
    */
   static async open(
-    hub: BenchHub,
+    hub: DeviceRegistry,
     name: string,
     spaceId: string,
     scratch: ScratchDirs,
+    storeKind: DeviceStoreKind = 'deviceServer',
   ): Promise<BenchDevice> {
     const dir = await scratch.make(`ng-bench-${name}-`);
     const folder = path.join(dir, 'root');
@@ -77,15 +120,21 @@ export class BenchDevice {
     };
     const tally = new Tally();
     const dataDir = path.join(dir, 'data');
-    const owned = await openOwnedStore({ dataDir, command: `bench ${name}`, folder });
-    const device = await Device.open({
-      dataDir,
-      config,
-      store: owned.store,
-      hub: { connectionString: creds.connectionString },
-      onEvent: (e) => tally.record(e),
-    });
-    return new BenchDevice(name, dir, device, tally, owned);
+    await makeServerEnterable(dataDir);
+    const held = await openStore(storeKind, dataDir, name, folder);
+    try {
+      const device = await Device.open({
+        dataDir,
+        config,
+        store: held.store,
+        hub: { connectionString: creds.connectionString },
+        onEvent: (e) => tally.record(e),
+      });
+      return new BenchDevice(name, dir, storeKind, device, tally, held);
+    } catch (e) {
+      await held.close().catch(() => undefined);
+      throw e;
+    }
   }
 
   get root(): string {
@@ -103,8 +152,14 @@ export class BenchDevice {
     return hub.engine;
   }
 
-  async close(): Promise<void> {
-    await this.device.close();
-    await this.owned.close();
+  /** Closes the device, then its store. Safe to call twice. */
+  close(): Promise<void> {
+    return (this.closing ??= (async () => {
+      try {
+        await this.device.close();
+      } finally {
+        await this.held.close();
+      }
+    })());
   }
 }

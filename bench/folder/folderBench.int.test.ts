@@ -1,14 +1,21 @@
 /**
  * Smoke test of the folder-sync benchmark at tiny sizes against the int tier's PostgreSQL server:
- * every scenario runs end to end on real folders, PGlite devices and a real hub (the daemon of
- * (e) as a child process), B's tree is identical to A's, and the results are well formed.
- * Timings are never asserted.
+ * every scenario runs end to end on real folders, devices on their own PostgreSQL servers and on
+ * PGlite (before and after), a real hub (the daemons of (a), (e) and (f) as child processes, (f)
+ * on an embedded hub stopped and started again), B's tree is identical to A's, and the results
+ * are well formed. Timings are never asserted.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pgAdminUrl } from '../../test/support/freshDatabase.js';
 import { makeTempDir } from '../../test/support/tempDir.js';
 import { serverFromUrl, type PgServer } from '../support/postgres.js';
-import { folderMarkdown, folderRows, folderText } from './folderReport.js';
+import {
+  BEFORE_AFTER_HEADER,
+  beforeAfterRows,
+  folderMarkdown,
+  folderRows,
+  folderText,
+} from './folderReport.js';
 import { runFolderSuite, type FolderResults, type FolderSizes } from './folderSuite.js';
 import { treeDigest, writeTree } from './tree.js';
 
@@ -19,6 +26,8 @@ const TINY: FolderSizes = {
   rescanRuns: 2,
   deltaFileBytes: 4 * 1024 * 1024,
   daemon: true,
+  before: true,
+  recovery: { files: 5, runs: 2, outageMs: 1_500 },
 };
 
 const positive = (n: number) => {
@@ -33,7 +42,7 @@ describe('folder-sync benchmark (tiny sizes)', () => {
   beforeAll(async () => {
     server = serverFromUrl(pgAdminUrl());
     results = await runFolderSuite({ server, sizes: TINY });
-    // Four PGlite stores (two devices, two daemons' init and start) on a loaded 2-core machine.
+    // Two PGlite stores, seven device servers and an embedded hub on a loaded 2-core machine.
   }, 600_000);
 
   afterAll(async () => {
@@ -59,23 +68,31 @@ describe('folder-sync benchmark (tiny sizes)', () => {
     }
   });
 
-  it("(a) syncs A's whole tree to B, identical, and times each step", () => {
-    const a = results.initialSync;
-    expect(a.identical).toBe(true);
-    expect(a.files).toBe(TINY.tree.smallFiles + TINY.tree.bigFiles);
-    // One event per file and per folder (small/, big/, small/dNNN).
-    expect(a.eventsPushed).toBe(a.files + TINY.tree.dirs + 2);
-    expect(a.eventsPulled).toBe(a.eventsPushed);
-    expect(a.bytesUploaded).toBe(a.bytes);
-    for (const ms of [a.scanMs, a.pushMs, a.pullMs, a.totalMs, a.cpMs]) positive(ms);
-    expect(a.totalMs).toBeCloseTo(a.scanMs + a.pushMs + a.pullMs, 6);
+  it("(a) syncs A's whole tree to B, identical, and times each step, on both device stores", () => {
+    expect(results.after.store).toBe('deviceServer');
+    expect(results.before?.store).toBe('pglite');
+    for (const run of [results.after, results.before]) {
+      const a = run?.initialSync;
+      if (!a) throw new Error('an in-process pair did not run');
+      expect(a.identical).toBe(true);
+      expect(a.files).toBe(TINY.tree.smallFiles + TINY.tree.bigFiles);
+      // One event per file and per folder (small/, big/, small/dNNN).
+      expect(a.eventsPushed).toBe(a.files + TINY.tree.dirs + 2);
+      expect(a.eventsPulled).toBe(a.eventsPushed);
+      expect(a.bytesUploaded).toBe(a.bytes);
+      for (const ms of [a.scanMs, a.pushMs, a.pullMs, a.totalMs, a.cpMs]) positive(ms);
+      expect(a.totalMs).toBeCloseTo(a.scanMs + a.pushMs + a.pullMs, 6);
+    }
   });
 
   it('(b), (c) and (d) report well-formed figures', () => {
-    expect(results.latency.samplesMs).toHaveLength(TINY.latencyRuns);
-    for (const ms of results.latency.samplesMs) positive(ms);
-    expect(results.rescan.filesScanned).toBe(results.initialSync.files);
-    positive(results.rescan.medianMs);
+    for (const run of [results.after, results.before]) {
+      if (!run) throw new Error('an in-process pair did not run');
+      expect(run.latency.samplesMs).toHaveLength(TINY.latencyRuns);
+      for (const ms of run.latency.samplesMs) positive(ms);
+      expect(run.rescan.filesScanned).toBe(run.initialSync.files);
+      positive(run.rescan.medianMs);
+    }
     const d = results.delta;
     expect(d.fileBytes).toBe(TINY.deltaFileBytes);
     positive(d.uploadedBytes);
@@ -89,25 +106,57 @@ describe('folder-sync benchmark (tiny sizes)', () => {
     const e = results.daemon;
     if (!e) throw new Error('(a) with daemons did not run');
     expect(e.identical).toBe(true);
-    expect(e.files).toBe(results.initialSync.files);
+    expect(e.files).toBe(results.after.initialSync.files);
     expect(e.exitCodes).toEqual({ a: 0, b: 0, idle: 0 });
     for (const m of [e.idle, e.a, e.b]) {
-      positive(m.rss);
-      expect(m.peakRss).toBeGreaterThanOrEqual(m.rss);
+      positive(m.daemon.rss);
+      positive(m.daemon.pss);
+      expect(m.daemon.peakRss).toBeGreaterThanOrEqual(m.daemon.rss);
+      // The postmaster and at least its checkpointer, writer and the daemon's backends.
+      positive(m.server.pss);
+      expect(m.server.processes).toBeGreaterThan(2);
     }
+    // Each daemon runs its own server.
+    expect(new Set([e.idle, e.a, e.b].map((m) => m.server.postmasterPid)).size).toBe(3);
     positive(e.syncMs);
     // A's daemon said it was watching (its first scan and push done).
     expect(e.aPushedMs).not.toBeNull();
   });
 
-  it('renders the section with every figure and its target', () => {
+  it('(f) propagates a change after the hub came back, without restarting a daemon', () => {
+    const f = results.recovery;
+    if (!f) throw new Error('(f) did not run');
+    expect(f.files).toBe(TINY.recovery?.files);
+    expect(f.baseline.samplesMs).toHaveLength(TINY.recovery?.runs ?? 0);
+    expect(f.settled.samplesMs).toHaveLength(TINY.recovery?.runs ?? 0);
+    for (const ms of [
+      ...f.baseline.samplesMs,
+      ...f.settled.samplesMs,
+      f.firstChangeMs,
+      f.restartMs,
+      f.reconnectMs.a,
+      f.reconnectMs.b,
+      f.lossSeenMs.a,
+      f.lossSeenMs.b,
+    ])
+      positive(ms);
+    expect(f.outageMs).toBeGreaterThanOrEqual(TINY.recovery?.outageMs ?? 0);
+    expect(f.exitCodes).toEqual({ a: 0, b: 0 });
+  });
+
+  it('renders the section with every figure and its target, and before and after', () => {
     const rows = folderRows(results);
-    expect(rows).toHaveLength(10);
-    expect(rows.filter((r) => r.met !== null)).toHaveLength(5);
+    expect(rows).toHaveLength(14);
+    expect(rows.filter((r) => r.met !== null)).toHaveLength(6);
+    const beforeAfter = beforeAfterRows(results);
+    expect(beforeAfter).toHaveLength(6);
+    for (const row of beforeAfter) expect(row).toHaveLength(BEFORE_AFTER_HEADER.length);
     const text = folderText(results);
-    for (const tag of ['(a)', '(b)', '(c)', '(d)', '(e)']) expect(text).toContain(tag);
+    for (const tag of ['(a)', '(b)', '(c)', '(d)', '(e)', '(f)']) expect(text).toContain(tag);
+    expect(text).toContain('before and after');
     const md = folderMarkdown(results);
     expect(md).toMatch(/^## Folder sync/);
     expect(md).toContain('| metric | ours |');
+    expect(md).toContain('### Before and after');
   });
 });

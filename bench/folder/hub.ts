@@ -13,6 +13,12 @@ import { openPgClient } from '../../src-main/core/store/pgClient.js';
 import type { SqlClient } from '../../src-main/core/store/sqlClient.js';
 import type { BenchDatabase, PgServer } from '../support/postgres.js';
 
+/** Where the bench registers a device: a hub that hands out device roles (this one or OutageHub). */
+export interface DeviceRegistry {
+  /** A new device role, member of `spaceId` only; its connection string is what a device configures. */
+  addDevice(deviceName: string, spaceId: string): Promise<DeviceCredentials>;
+}
+
 export interface ChunkStats {
   readonly rows: number;
   readonly bytes: number;
@@ -22,7 +28,7 @@ const SELECT_CHUNK_STATS = `
 SELECT count(*)::int AS rows, coalesce(sum(octet_length(data)), 0)::float8 AS bytes
 FROM crdt_chunks WHERE space_id = $1`;
 
-export class BenchHub {
+export class BenchHub implements DeviceRegistry {
   private readonly roles: string[] = [];
 
   private constructor(

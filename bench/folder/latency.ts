@@ -6,19 +6,12 @@
  * write on B are all inside the figure.
  */
 import { writeFile } from 'node:fs/promises';
-import { median, percentile } from '../support/stats.js';
+import { sampleStats, type SampleStats } from '../support/stats.js';
 import type { BenchDevice } from './devices.js';
 import { SeededBytes } from './tree.js';
 import { holds, pollUntil } from './waits.js';
 
-export interface LatencyResult {
-  readonly runs: number;
-  readonly medianMs: number;
-  readonly minMs: number;
-  readonly p90Ms: number;
-  readonly maxMs: number;
-  readonly samplesMs: readonly number[];
-}
+export type LatencyResult = SampleStats;
 
 const POLL_MS = 5;
 const TIMEOUT_MS = 60_000;
@@ -74,12 +67,5 @@ export async function benchLatency(options: {
     const ms = performance.now() - started;
     if (i >= options.warmupRuns) samples.push(ms);
   }
-  return {
-    runs: options.runs,
-    medianMs: median(samples),
-    minMs: Math.min(...samples),
-    p90Ms: percentile(samples, 90),
-    maxMs: Math.max(...samples),
-    samplesMs: samples,
-  };
+  return sampleStats(samples);
 }

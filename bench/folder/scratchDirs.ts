@@ -9,18 +9,42 @@
  * 0.2–0.7 ms for minutes instead of about 20 µs (measured here with 3,000 creates), and the next
  * scenario's timing, mostly file creation on device B, measured our own cleanup. A user's first
  * sync does not follow the deletion of 20,000 files; the bench should not either.
+ *
+ * Each directory is enterable by the device servers' user (bench/support/serverDirs.ts), so a
+ * device's cluster stays in its data dir under it (`<dir>/data/postgres/pgdata`) and is removed
+ * with it. A server still running there (its daemon was killed after a failure) is stopped first.
  */
 import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { readPostmasterPid } from '../../src-main/core/device/localPostgres/postmasterPid.js';
+import {
+  isPostgresOfCluster,
+  waitUntilGone,
+} from '../../src-main/core/device/localPostgres/processControl.js';
+import { makeServerEnterable } from '../support/serverDirs.js';
+
+/** Stops a device server left running on `<dir>/data`'s cluster (immediate: it is thrown away). */
+async function stopLeftoverServer(dir: string): Promise<void> {
+  const pgdata = path.join(dir, 'data', 'postgres', 'pgdata');
+  const pid = (await readPostmasterPid(pgdata).catch(() => undefined))?.pid;
+  if (pid === undefined || !(await isPostgresOfCluster(pid, pgdata))) return;
+  try {
+    process.kill(pid, 'SIGQUIT');
+  } catch {
+    return;
+  }
+  await waitUntilGone(pid, 10_000);
+}
 
 export class ScratchDirs {
   private readonly dirs: string[] = [];
 
-  /** A new empty directory under the system temp dir, its real path (no symlink in it). */
+  /** A new empty directory under the system temp dir (mode 0755), its real path (no symlink in it). */
   async make(prefix: string): Promise<string> {
     const dir = await realpath(await mkdtemp(path.join(tmpdir(), prefix)));
     this.dirs.push(dir);
+    await makeServerEnterable(dir);
     return dir;
   }
 
@@ -29,6 +53,7 @@ export class ScratchDirs {
     let failure: Error | undefined;
     for (const dir of this.dirs.splice(0)) {
       try {
+        await stopLeftoverServer(dir);
         await rm(dir, { recursive: true, force: true, maxRetries: 3 });
       } catch (e) {
         failure ??= e instanceof Error ? e : new Error(`removing ${dir} failed: ${String(e)}`);

@@ -3,6 +3,7 @@
  * and returns the section for the terminal and for BENCHMARKS.md.
  */
 import type { PgServer } from '../support/postgres.js';
+import type { ScratchDirs } from './scratchDirs.js';
 import { folderMarkdown, folderText } from './folderReport.js';
 import {
   FULL_FOLDER_SIZES,
@@ -22,11 +23,14 @@ export interface FolderSection {
 export async function runFolderSection(options: {
   readonly server: PgServer;
   readonly quick: boolean;
+  /** Where the scenarios' folders go, removed by the caller; none: removed when the section ends. */
+  readonly scratch?: ScratchDirs;
   readonly log?: (message: string) => void;
 }): Promise<FolderSection> {
   const results = await runFolderSuite({
     server: options.server,
     sizes: options.quick ? QUICK_FOLDER_SIZES : FULL_FOLDER_SIZES,
+    ...(options.scratch ? { scratch: options.scratch } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
   return { results, text: folderText(results), markdown: folderMarkdown(results) };

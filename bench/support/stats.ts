@@ -26,3 +26,24 @@ export async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: nu
 
 /** Events (or rows) per second for `count` items in `ms`. */
 export const perSecond = (count: number, ms: number): number => (count * 1000) / ms;
+
+/** Median, spread and p90 of timed samples (ms). */
+export interface SampleStats {
+  readonly runs: number;
+  readonly medianMs: number;
+  readonly minMs: number;
+  readonly p90Ms: number;
+  readonly maxMs: number;
+  readonly samplesMs: readonly number[];
+}
+
+export function sampleStats(samples: readonly number[]): SampleStats {
+  return {
+    runs: samples.length,
+    medianMs: median(samples),
+    minMs: Math.min(...samples),
+    p90Ms: percentile(samples, 90),
+    maxMs: Math.max(...samples),
+    samplesMs: [...samples],
+  };
+}

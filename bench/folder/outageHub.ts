@@ -1,0 +1,75 @@
+/**
+ * A hub the bench can take down and bring back: an embedded hub (`startEmbeddedHub`, the server
+ * `netguardian hub start` runs) in a scratch dir, on a fixed loopback port, so the devices' hub
+ * address stays the same across the outage. Stopping it is a fast shutdown: every device's
+ * connections are cut, as when a hub machine restarts. Its cluster and roles go with the dir.
+ */
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { addDevice, type DeviceCredentials } from '../../src-main/core/hub/hubAdmin.js';
+import { startEmbeddedHub, type EmbeddedHub } from '../../src-main/core/hub/embeddedHub.js';
+import type { DeviceRegistry } from './hub.js';
+import type { ScratchDirs } from './scratchDirs.js';
+
+/** A free loopback port, from the OS. Another process could take it before the hub binds. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.unref();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() =>
+        address !== null && typeof address === 'object'
+          ? resolve(address.port)
+          : reject(new Error('no port from the probe socket')),
+      );
+    });
+  });
+}
+
+export class OutageHub implements DeviceRegistry {
+  private running: EmbeddedHub | undefined;
+
+  private constructor(
+    private readonly dataDir: string,
+    readonly port: number,
+    private readonly adminUrl: string,
+    hub: EmbeddedHub,
+  ) {
+    this.running = hub;
+  }
+
+  static async start(scratch: ScratchDirs): Promise<OutageHub> {
+    const dataDir = path.join(await scratch.make('ng-bench-outage-hub-'), 'hub');
+    const port = await freePort();
+    const hub = await startEmbeddedHub({ dataDir, port });
+    return new OutageHub(dataDir, port, hub.adminUrl, hub);
+  }
+
+  addDevice(deviceName: string, spaceId: string): Promise<DeviceCredentials> {
+    return addDevice(this.adminUrl, { deviceName, spaceId });
+  }
+
+  get up(): boolean {
+    return this.running !== undefined;
+  }
+
+  /** Fast shutdown; resolves once the server has exited. */
+  async stop(): Promise<void> {
+    const hub = this.running;
+    this.running = undefined;
+    await hub?.stop();
+  }
+
+  /** Starts the same cluster on the same port; resolves once it accepts connections (and `initHub` ran). */
+  async restart(): Promise<void> {
+    if (this.running) throw new Error('the hub is running');
+    this.running = await startEmbeddedHub({ dataDir: this.dataDir, port: this.port });
+  }
+
+  /** Stops the server if it runs; the cluster goes with the scratch dir. */
+  close(): Promise<void> {
+    return this.stop();
+  }
+}
