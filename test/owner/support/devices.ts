@@ -1,0 +1,56 @@
+/**
+ * A device set up the way a person does it: `netguardian init --folder … --hub '<url>'` with the
+ * connection string `hub add-device` printed, its folder and data dir under the test's temp dir.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { readDeviceConfig, writeDeviceConfig } from '../../../src-main/core/deviceConfig.js';
+import type { HubServer } from './hub.js';
+import { netguardianOk } from './netguardian.js';
+
+export interface DeviceDirs {
+  readonly name: string;
+  readonly folder: string;
+  readonly dataDir: string;
+  /** The node id `init` printed. */
+  readonly nodeId: string;
+}
+
+/** The longest periodic sync and rescan the config allows (24 h): neither runs during a test. */
+export const NO_PERIODIC_WORK = { syncIntervalMs: 86_400_000, rescanIntervalMs: 86_400_000 };
+
+export async function initDevice(options: {
+  readonly root: string;
+  readonly hub: HubServer;
+  readonly spaceId: string;
+  readonly name: string;
+  /** Config values written over what `init` wrote (before any daemon reads it). */
+  readonly config?: { syncIntervalMs?: number; rescanIntervalMs?: number };
+}): Promise<DeviceDirs> {
+  const { root, hub, spaceId, name } = options;
+  const folder = path.join(root, name, 'folder');
+  const dataDir = path.join(root, name, 'data');
+  await mkdir(folder, { recursive: true });
+  const hubUrl = await hub.addDevice(spaceId, name);
+  const out = await netguardianOk([
+    'init',
+    '--folder',
+    folder,
+    '--data',
+    dataDir,
+    '--name',
+    name,
+    '--space',
+    spaceId,
+    '--hub',
+    hubUrl,
+  ]);
+  const nodeId = new RegExp(`^initialized ${name} \\((\\S+)\\) for `).exec(out)?.[1];
+  if (!nodeId) throw new Error(`no node id in what init printed:\n${out}`);
+  if (options.config) {
+    const config = await readDeviceConfig(dataDir);
+    if (!config.ok) throw config.error;
+    await writeDeviceConfig(dataDir, { ...config.value, ...options.config });
+  }
+  return { name, folder, dataDir, nodeId };
+}
