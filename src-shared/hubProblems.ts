@@ -73,7 +73,13 @@ export function hubProblemInWords(code: string | undefined, message: string): st
   }
 }
 
+const UNREACHABLE_PREFIX = "can't reach the hub at ";
+
 /** "can't reach the hub at 192.168.1.5:5433: nothing answers there, is it running?" */
 export function hubUnreachableSentence(where: string, code: string | undefined, message: string) {
-  return `can't reach the hub at ${where}: ${hubProblemInWords(code, message)}`;
+  return `${UNREACHABLE_PREFIX}${where}: ${hubProblemInWords(code, message)}`;
 }
+
+/** Whether a message is one of `hubUnreachableSentence`'s (where only the words travelled). */
+export const saysHubUnreachable = (message: string): boolean =>
+  message.includes(UNREACHABLE_PREFIX);

@@ -1,4 +1,5 @@
 import type { AppPhase, AppState, Progress } from '../../../src-shared/ipc/contract.js';
+import { saysHubUnreachable } from '../../../src-shared/hubProblems.js';
 import type { DeviceErrorSource, DeviceEvent } from '../device/device.js';
 
 /**
@@ -138,7 +139,8 @@ export function reduceLive(live: LiveState, event: DeviceEvent): LiveState {
 const OFFLINE_HINTS = /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EHOSTUNREACH|ECONNRESET|timeout|terminat/i;
 
 /** Whether a sync error reads like the hub being unreachable (rather than a failure to fix). */
-export const looksOffline = (message: string): boolean => OFFLINE_HINTS.test(message);
+export const looksOffline = (message: string): boolean =>
+  saysHubUnreachable(message) || OFFLINE_HINTS.test(message);
 
 /**
  * Exactly one phase, in the order a person must hear it (contract): error >

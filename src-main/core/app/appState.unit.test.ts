@@ -77,6 +77,13 @@ describe('phaseOf', () => {
     expect(buildAppState(facts, up).lastError).toBeNull();
   });
 
+  it('reads the engine’s sentence for an unreachable hub as offline, with the words kept', () => {
+    const reason = "can't reach the hub at 10.0.0.5:5433: nothing answers there, is it running?";
+    const down = reduceLive(started, { type: 'synced', report: synced(reason) });
+    expect(phaseOf(facts, down)).toBe('offline');
+    expect(buildAppState(facts, down).lastError).toBe(`Sync failed: ${reason}`);
+  });
+
   it('without a hub is never offline', () => {
     expect(phaseOf({ ...facts, hub: null }, started)).toBe('synced');
   });
