@@ -1,13 +1,25 @@
 /**
- * Smoke test of the benchmark code with tiny sizes against the int tier's PostgreSQL server and
- * PGlite: every scenario runs end to end and reports well-formed results (positive numbers,
- * the expected row counts). Timings are never asserted.
+ * Smoke test of the benchmark code with tiny sizes against the int tier's PostgreSQL server,
+ * PGlite and device servers: every scenario runs end to end and reports well-formed results
+ * (positive numbers, the expected row counts); the command-line section times each command with
+ * a real daemon. Timings are never asserted.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEvent, toWire } from '../src-shared/events/eventSchema.js';
 import { pgAdminUrl } from '../test/support/freshDatabase.js';
+import { CLI_HEADER, cliMarkdown, cliRows, cliText } from './cli/cliReport.js';
+import { CLI_COMMANDS, runCliSuite, type CliResults, type CliSizes } from './cli/cliSuite.js';
+import { BenchHub } from './folder/hub.js';
+import { ScratchDirs } from './folder/scratchDirs.js';
 import { describeMachine } from './machine.js';
-import { markdown, resultRows, textTable } from './report.js';
+import {
+  BEFORE_AFTER_HEADER,
+  beforeAfterRows,
+  beforeAfterText,
+  markdown,
+  resultRows,
+  textTable,
+} from './report.js';
 import { runSuite, type Sizes, type SuiteResults } from './suite.js';
 import { EventFactory } from './support/events.js';
 import { serverFromUrl, type PgServer } from './support/postgres.js';
@@ -34,7 +46,8 @@ describe('benchmark suite (tiny sizes)', () => {
   beforeAll(async () => {
     server = serverFromUrl(pgAdminUrl());
     results = await runSuite({ server, sizes: TINY });
-    // Mostly PGlite start-up and migrations, which take long on a loaded 2-core machine.
+    // Mostly PGlite start-up, device servers' initdb and migrations, which take long on a loaded
+    // 2-core machine.
   }, 300_000);
 
   afterAll(async () => {
@@ -48,8 +61,8 @@ describe('benchmark suite (tiny sizes)', () => {
     expect(events.filter((e) => e.kind === 'FileCreated')).toHaveLength(3);
   });
 
-  it('measures both store kinds with positive figures and the expected row counts', () => {
-    expect(results.kinds.map((k) => k.kind)).toEqual(['pglite', 'postgres']);
+  it('measures every store kind with positive figures and the expected row counts', () => {
+    expect(results.kinds.map((k) => k.kind)).toEqual(['pglite', 'deviceServer', 'postgres']);
     for (const k of results.kinds) {
       for (const ms of [
         k.writes.createMedianMs,
@@ -92,15 +105,65 @@ describe('benchmark suite (tiny sizes)', () => {
     }
   });
 
-  it('renders the table and BENCHMARKS.md with every metric for both stores', async () => {
+  it('runs the device server with fsync on', () => {
+    const deviceServer = results.kinds.find((k) => k.kind === 'deviceServer');
+    expect(deviceServer?.settings['fsync']).toBe('on');
+  });
+
+  it('renders the table and BENCHMARKS.md with every metric for every store', async () => {
     const rows = resultRows(results);
-    expect(rows).toHaveLength(20);
-    expect(rows.filter((r) => r.met !== null)).toHaveLength(14);
+    expect(rows).toHaveLength(30);
+    expect(rows.filter((r) => r.met !== null)).toHaveLength(21);
     const text = textTable(rows);
     expect(text.split('\n')).toHaveLength(rows.length + 2);
+    const beforeAfter = beforeAfterRows(results);
+    expect(beforeAfter).toHaveLength(10);
+    for (const row of beforeAfter) expect(row).toHaveLength(BEFORE_AFTER_HEADER.length);
+    expect(beforeAfterText(results).split('\n')).toHaveLength(beforeAfter.length + 3);
     const md = markdown(results, await describeMachine(server));
-    for (const heading of ['## Results', '## Method', '## Machine']) expect(md).toContain(heading);
+    for (const heading of ['## Results', '### Before and after', '## Method', '## Machine'])
+      expect(md).toContain(heading);
     expect(md).toMatch(/PostgreSQL server: \d+/);
     expect(md).toMatch(/PGlite: \d+\.\d+\.\d+ \(PostgreSQL \d+/);
+    expect(md).toMatch(/Device server: PostgreSQL \d+/);
+  });
+});
+
+const TINY_CLI: CliSizes = { runs: 2, warmupRuns: 0, files: 5 };
+
+describe('command-line timings (tiny sizes)', () => {
+  let server: PgServer;
+  let hub: BenchHub;
+  const scratch = new ScratchDirs();
+  let results: CliResults;
+
+  beforeAll(async () => {
+    server = serverFromUrl(pgAdminUrl());
+    hub = await BenchHub.create(server);
+    results = await runCliSuite({ hub, spaceId: 'bench-cli-tiny', sizes: TINY_CLI, scratch });
+    // Two `init`s and a daemon (each a device server), then 8 commands.
+  }, 300_000);
+
+  afterAll(async () => {
+    await hub?.close();
+    await scratch.removeAll();
+    await server.stop();
+  });
+
+  it('times every command, the daemon answering one status and the command the other', () => {
+    for (const id of CLI_COMMANDS) {
+      expect(results.timings[id].samplesMs).toHaveLength(TINY_CLI.runs);
+      for (const ms of results.timings[id].samplesMs) expect(ms).toBeGreaterThan(0);
+    }
+    expect(results.daemonExit).toBe(0);
+  });
+
+  it('renders the section with the baseline and the target', () => {
+    const rows = cliRows(results);
+    expect(rows).toHaveLength(CLI_COMMANDS.length);
+    for (const row of rows) expect(row).toHaveLength(CLI_HEADER.length);
+    expect(rows[0]?.[4]).toBe('1.00×');
+    expect(cliText(results)).toContain('netguardian --help');
+    expect(cliMarkdown(results)).toMatch(/^## Command line/);
   });
 });

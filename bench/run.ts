@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: measures NetGuardian on a PGlite device store and on a PostgreSQL server,
- * prints the results table and writes BENCHMARKS.md.
+ * `npm run bench`: measures NetGuardian's device store (PGlite before issue 11, the device's own
+ * PostgreSQL server after it) and a PostgreSQL server, folder sync, the command line and the
+ * desktop UI; prints the results and writes BENCHMARKS.md.
  *
  *   npm run bench                  full sizes (a few minutes), writes BENCHMARKS.md
  *   npm run bench -- --quick       small sizes, prints only (for a quick look while working)
@@ -12,9 +13,11 @@ import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as prettier from 'prettier';
+import { runCliSection } from './cli/section.js';
+import { ScratchDirs } from './folder/scratchDirs.js';
 import { runFolderSection } from './folder/section.js';
 import { describeMachine } from './machine.js';
-import { markdown, resultRows, targetsSummary, textTable } from './report.js';
+import { beforeAfterText, markdown, resultRows, targetsSummary, textTable } from './report.js';
 import { FULL_SIZES, runSuite, type Sizes } from './suite.js';
 import { openBenchServer } from './support/postgres.js';
 import buildRenderer from '../e2e/support/buildRenderer.js';
@@ -35,6 +38,16 @@ const QUICK_SIZES: Sizes = {
   bigRebuildRuns: 2,
 };
 
+/** Runs `use` with scratch folders that are all removed when it is done. */
+async function withScratch<T>(use: (scratch: ScratchDirs) => Promise<T>): Promise<T> {
+  const scratch = new ScratchDirs();
+  try {
+    return await use(scratch);
+  } finally {
+    await scratch.removeAll();
+  }
+}
+
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
   const log = (m: string) => console.error(m);
@@ -42,17 +55,24 @@ async function main(): Promise<void> {
   try {
     log(`PostgreSQL: ${server.source}`);
     const machine = await describeMachine(server);
-    // The folder section first: the store suite deletes its PGlite data directories and databases
-    // as it goes, and on this machine's journal-less ext4 files created within minutes of a mass
-    // deletion cost up to 30x more (bench/folder/scratchDirs.ts).
-    const folder = await runFolderSection({ server, quick, log });
+    // The folder and command-line sections first, their folders removed only after both: the
+    // store suite deletes its data directories and databases as it goes, and on this machine's
+    // journal-less ext4 files created within minutes of a mass deletion cost up to 30x more
+    // (bench/folder/scratchDirs.ts).
+    const { folder, cli } = await withScratch(async (scratch) => {
+      const folderSection = await runFolderSection({ server, quick, scratch, log });
+      log('command line: timing --help and status');
+      return { folder: folderSection, cli: await runCliSection({ server, quick, scratch, log }) };
+    });
     const results = await runSuite({ server, sizes: quick ? QUICK_SIZES : FULL_SIZES, log });
     log('building the renderer for the UI section');
     buildRenderer();
     const ui = await runUiSection({ quick, log });
     const rows = resultRows(results);
     console.log(textTable(rows));
-    console.log(`\n${targetsSummary(rows)}\n\n${folder.text}\n\n${ui.text}`);
+    console.log(
+      `\n${targetsSummary(rows)}\n\n${beforeAfterText(results)}\n\n${folder.text}\n\n${cli.text}\n\n${ui.text}`,
+    );
     if (quick) {
       log('--quick: BENCHMARKS.md left unchanged');
     } else {
@@ -61,10 +81,13 @@ async function main(): Promise<void> {
       const options = (await prettier.resolveConfig(file)) ?? {};
       await writeFile(
         file,
-        await prettier.format(`${markdown(results, machine)}\n${folder.markdown}\n${ui.markdown}`, {
-          ...options,
-          filepath: file,
-        }),
+        await prettier.format(
+          `${markdown(results, machine)}\n${folder.markdown}\n${cli.markdown}\n${ui.markdown}`,
+          {
+            ...options,
+            filepath: file,
+          },
+        ),
       );
       log(`wrote ${file}`);
     }

@@ -2,13 +2,17 @@
  * The whole benchmark, for each store kind: the seed's four figures, sync and rebuild at scale,
  * and the raw-insert baseline, all in one run so they share the machine's state.
  *
- * Per kind K (PGlite, PostgreSQL) the suite opens device A and device B on K, a hub on the
- * PostgreSQL server (a hub is always a server), and a fresh K store for the baseline. Each
- * scenario works in its own space, so scenarios never see each other's events.
+ * Per kind K (PGlite: a device's store before issue 11; the device's own PostgreSQL server: after
+ * it; the bench's PostgreSQL server: the hub side) the suite opens device A and device B on K
+ * (two device servers are two servers, as on two machines), a hub on the PostgreSQL server (a hub
+ * is always a server), and a fresh K store for the baseline. Each scenario works in its own
+ * space, so scenarios never see each other's events.
  */
 import type { EventStore } from '../src-main/core/store/eventStore.js';
 import {
+  STORE_KINDS,
   STORE_LABEL,
+  STORE_TAG,
   storeFactory,
   type OpenedStore,
   type StoreFactory,
@@ -84,7 +88,7 @@ export async function runSuite(options: {
   const kinds: KindResults[] = [];
   const factory = storeFactory(options.server);
   try {
-    for (const kind of options.kinds ?? (['pglite', 'postgres'] as const)) {
+    for (const kind of options.kinds ?? STORE_KINDS) {
       kinds.push(await runKind(kind, factory, options.sizes, log));
     }
   } finally {
@@ -111,7 +115,7 @@ async function runKind(
     log(`${label}: opening stores`);
     const deviceA = await track(open(kind, 'device_a'));
     const deviceB = await track(open(kind, 'device_b'));
-    const hub = await track(open('postgres', `hub_for_${kind}`));
+    const hub = await track(open('postgres', `hub_for_${STORE_TAG[kind]}`));
     const baseline = await track(open(kind, 'baseline'));
     const settings = await storeSettings(deviceA);
 
