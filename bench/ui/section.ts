@@ -2,6 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { makeServerEnterable } from '../support/serverDirs.js';
 import { uiMarkdown, uiText } from './uiReport.js';
 import { FULL_UI_SIZES, QUICK_UI_SIZES, runUiSuite, type UiResults } from './uiSuite.js';
 
@@ -17,6 +18,8 @@ export async function runUiSection(options: {
 }): Promise<UiSection> {
   const workDir = await mkdtemp(path.join(tmpdir(), 'netguardian-ui-bench-'));
   try {
+    // Its devices' clusters stay in their data dirs under it, and go with it (serverDirs.ts).
+    await makeServerEnterable(workDir);
     const results = await runUiSuite({
       workDir,
       sizes: options.quick ? QUICK_UI_SIZES : FULL_UI_SIZES,

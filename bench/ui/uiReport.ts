@@ -9,6 +9,8 @@ const HEADER = ['metric', 'ours', 'baseline (same run)', 'ratio'];
 const count = (n: number) => n.toLocaleString('en-US');
 const mib = (m: MemoryFigures) =>
   `${m.peakMiB.toFixed(0)} MiB peak, ${m.residentMiB.toFixed(0)} MiB resident`;
+const server = (m: MemoryFigures) =>
+  `${m.serverPssMiB.toFixed(0)} MiB (${m.serverProcesses} processes)`;
 const frames = (ms: number) => `${ms.toFixed(1)} ms`;
 
 export function uiRows(r: UiResults): string[][] {
@@ -38,6 +40,12 @@ export function uiRows(r: UiResults): string[][] {
       `${mib(r.emptyMemory)} (empty folder)`,
       `${(r.memory.peakMiB / r.emptyMemory.peakMiB).toFixed(2)}×`,
     ],
+    [
+      `its device server (PSS, postmaster + children) with ${files} files, after load and scroll`,
+      server(r.memory),
+      `${server(r.emptyMemory)} (empty folder)`,
+      `${(r.memory.serverPssMiB / r.emptyMemory.serverPssMiB).toFixed(2)}×`,
+    ],
   ];
 }
 
@@ -63,6 +71,7 @@ list from top to bottom at a fixed step per animation frame under a Chromium per
 frame time is the interval between frames the page's compositor presented (\`PipelineReporter\`
 slices, as DevTools counts frames). The baseline block is a plain \`div\` of the list's height,
 scrolled the same way in the same browser. Memory is VmHWM / VmRSS of the \`serve\` process from
-/proc.
+/proc, and the PSS (/proc/<pid>/smaps_rollup) of its device's PostgreSQL server, summed over the
+postmaster and every process under it, read at the same moment.
 `;
 }

@@ -4,7 +4,8 @@
  *  - page load → file list showing (the renderer's `netguardian:files-rendered` event, on the
  *    page's own clock from navigation start), median of runs in fresh pages;
  *  - frame time while scrolling the list from top to bottom (Chromium's performance trace);
- *  - the headless process's memory (VmHWM / VmRSS from /proc).
+ *  - the headless process's memory (VmHWM / VmRSS from /proc), and its device server's (PSS of
+ *    the postmaster and its children: the store lives there since issue 11).
  * Baselines in the same run: the same UI on an empty folder (load, memory) and a plain
  * scrolling block of the same height (frames), so the ratios survive a noisy machine.
  */
@@ -13,6 +14,8 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../e2e/support/chromium.js';
 import { initDevice, startServe, type ServeProcess } from '../../e2e/support/servedDevice.js';
+import { deviceServerMemory } from '../folder/processMemory.js';
+import { makeServerEnterable } from '../support/serverDirs.js';
 import { frameStats, rendererPid, type FrameStats, type TraceEvent } from './frameTimes.js';
 import { writeManyFiles } from './manyFiles.js';
 
@@ -29,6 +32,9 @@ export const QUICK_UI_SIZES: UiSizes = { files: 5_000, loadRuns: 3, scrollFrames
 export interface MemoryFigures {
   readonly peakMiB: number;
   readonly residentMiB: number;
+  /** The device's PostgreSQL server, PSS summed over its processes, when read. */
+  readonly serverPssMiB: number;
+  readonly serverProcesses: number;
 }
 
 export interface UiResults {
@@ -48,10 +54,16 @@ const median = (xs: readonly number[]) => {
   return s[Math.floor(s.length / 2)] ?? NaN;
 };
 
-async function memoryOf(pid: number): Promise<MemoryFigures> {
+async function memoryOf(pid: number, dataDir: string): Promise<MemoryFigures> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const kib = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]);
-  return { peakMiB: kib('VmHWM') / 1024, residentMiB: kib('VmRSS') / 1024 };
+  const server = await deviceServerMemory(dataDir);
+  return {
+    peakMiB: kib('VmHWM') / 1024,
+    residentMiB: kib('VmRSS') / 1024,
+    serverPssMiB: server.pss / 2 ** 20,
+    serverProcesses: server.processes,
+  };
 }
 
 /** Opens the UI in a fresh page and returns ms from navigation start to the list showing. */
@@ -177,13 +189,13 @@ export async function runUiSuite(options: {
       scrollScript('#s', sizes.scrollFrames),
     );
     await baselinePage.close();
-    const memory = await memoryOf(fullServe.pid);
+    const memory = await memoryOf(fullServe.pid, full);
 
     log('ui: the same UI on an empty folder');
     const emptyLoaded = await measureDevice(browser, emptyServe, sizes.loadRuns);
     await emptyLoaded.last.close();
     await loaded.last.close();
-    const emptyMemory = await memoryOf(emptyServe.pid);
+    const emptyMemory = await memoryOf(emptyServe.pid, empty);
     return {
       files: sizes.files,
       listedTotal: loaded.total,
@@ -210,6 +222,10 @@ async function initFolder(
 ): Promise<string> {
   const root = path.join(workDir, name);
   await mkdir(path.join(root, name, 'folder'), { recursive: true });
+  // `init` makes the data dir 0700 unless it exists: the server's user must enter every folder
+  // down to it, or the cluster is placed outside the work dir (bench/support/serverDirs.ts).
+  for (const dir of [root, path.join(root, name), path.join(root, name, 'data')])
+    await makeServerEnterable(dir);
   if (files > 0) {
     log(`ui: writing ${files} files`);
     await writeManyFiles(path.join(root, name, 'folder'), files);
