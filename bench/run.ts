@@ -38,32 +38,21 @@ const QUICK_SIZES: Sizes = {
   bigRebuildRuns: 2,
 };
 
-/** Runs `use` with scratch folders that are all removed when it is done. */
-async function withScratch<T>(use: (scratch: ScratchDirs) => Promise<T>): Promise<T> {
-  const scratch = new ScratchDirs();
-  try {
-    return await use(scratch);
-  } finally {
-    await scratch.removeAll();
-  }
-}
-
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
   const log = (m: string) => console.error(m);
   const server = await openBenchServer(process.env['DATABASE_URL']);
+  // The folder and command-line sections' folders are removed only when everything is measured
+  // (and the store suite removes its stores only at its end): on this machine's journal-less
+  // ext4, files created within minutes of a mass deletion cost up to 30x more
+  // (bench/folder/scratchDirs.ts). The folder section comes first: it creates the most files.
+  const scratch = new ScratchDirs();
   try {
     log(`PostgreSQL: ${server.source}`);
     const machine = await describeMachine(server);
-    // The folder and command-line sections first, their folders removed only after both: the
-    // store suite deletes its data directories and databases as it goes, and on this machine's
-    // journal-less ext4 files created within minutes of a mass deletion cost up to 30x more
-    // (bench/folder/scratchDirs.ts).
-    const { folder, cli } = await withScratch(async (scratch) => {
-      const folderSection = await runFolderSection({ server, quick, scratch, log });
-      log('command line: timing --help and status');
-      return { folder: folderSection, cli: await runCliSection({ server, quick, scratch, log }) };
-    });
+    const folder = await runFolderSection({ server, quick, scratch, log });
+    log('command line: timing --help and status');
+    const cli = await runCliSection({ server, quick, scratch, log });
     const results = await runSuite({ server, sizes: quick ? QUICK_SIZES : FULL_SIZES, log });
     log('building the renderer for the UI section');
     buildRenderer();
@@ -92,7 +81,11 @@ async function main(): Promise<void> {
       log(`wrote ${file}`);
     }
   } finally {
-    await server.stop();
+    try {
+      await scratch.removeAll();
+    } finally {
+      await server.stop();
+    }
   }
 }
 

@@ -37,13 +37,19 @@ export const STORE_TAG: Readonly<Record<StoreKind, string>> = {
 export interface OpenedStore {
   readonly kind: StoreKind;
   readonly store: EventStore;
+  /** Closes the store (a device server stops); its files stay until the factory is disposed. */
   dispose(): Promise<void>;
 }
 
 export interface StoreFactory {
   /** `name` is a short lowercase tag (`device_a`, `hub`): it prefixes the temp dir or database. */
   open(kind: StoreKind, name: string): Promise<OpenedStore>;
-  /** Removes the PGlite template. Stores already opened are disposed on their own. */
+  /**
+   * Removes every store's data dir and database, and the PGlite template, once all are closed.
+   * Only then: on this machine's journal-less ext4, files created for minutes after a mass
+   * deletion cost up to 30x more (bench/folder/scratchDirs.ts), and a kind measured after another
+   * kind's stores were deleted would pay for it.
+   */
   dispose(): Promise<void>;
 }
 
@@ -71,64 +77,35 @@ export function storeFactory(server: PgServer): StoreFactory {
       return dir;
     })());
   let copies = 0;
+  /** What `dispose` removes, in the order the stores were opened. */
+  const removals: (() => Promise<void>)[] = [];
+  const removeDir = (dir: string) => () => rm(dir, { recursive: true, force: true, maxRetries: 3 });
 
   const openPglite = async (name: string): Promise<OpenedStore> => {
     const dir = await template();
     const dataDir = join(dir, `${name}-${++copies}`);
+    removals.push(removeDir(dataDir));
     await cp(join(dir, 'template'), dataDir, { recursive: true });
-    try {
-      const store = await EventStore.open(await openPgliteClient(dataDir));
-      return {
-        kind: 'pglite',
-        store,
-        async dispose() {
-          await store.close();
-          await rm(dataDir, { recursive: true, force: true });
-        },
-      };
-    } catch (e) {
-      await rm(dataDir, { recursive: true, force: true });
-      throw e;
-    }
+    const store = await EventStore.open(await openPgliteClient(dataDir));
+    return { kind: 'pglite', store, dispose: () => store.close() };
   };
 
   const openDeviceServer = async (name: string): Promise<OpenedStore> => {
     const { dir, dataDir } = await serverReachableDataDir(`netguardian-bench-device-${name}-`);
-    try {
-      const owned = await openOwnedStore({ dataDir, command: `bench ${name}` });
-      return {
-        kind: 'deviceServer',
-        store: owned.store,
-        async dispose() {
-          // Closing the store stops the server and releases the lock; the cluster is in `dir`.
-          await owned.close();
-          await rm(dir, { recursive: true, force: true, maxRetries: 3 });
-        },
-      };
-    } catch (e) {
-      await rm(dir, { recursive: true, force: true, maxRetries: 3 });
-      throw e;
-    }
+    // The cluster is in `dir`; an open that fails stops the server it started.
+    removals.push(removeDir(dir));
+    const owned = await openOwnedStore({ dataDir, command: `bench ${name}` });
+    // Closing the store stops the server and releases the lock.
+    return { kind: 'deviceServer', store: owned.store, dispose: () => owned.close() };
   };
 
   const openPostgres = async (name: string): Promise<OpenedStore> => {
     const db = await server.createDatabase(`ng_bench_${name}`);
-    try {
-      const store = await EventStore.open(
-        await openPgClient({ connectionString: db.url, applicationName: 'netguardian-bench' }),
-      );
-      return {
-        kind: 'postgres',
-        store,
-        async dispose() {
-          await store.close();
-          await db.drop();
-        },
-      };
-    } catch (e) {
-      await db.drop();
-      throw e;
-    }
+    removals.push(() => db.drop());
+    const store = await EventStore.open(
+      await openPgClient({ connectionString: db.url, applicationName: 'netguardian-bench' }),
+    );
+    return { kind: 'postgres', store, dispose: () => store.close() };
   };
 
   return {
@@ -147,7 +124,17 @@ export function storeFactory(server: PgServer): StoreFactory {
       }
     },
     async dispose() {
+      let failure: Error | undefined;
+      for (const remove of removals.splice(0)) {
+        try {
+          await remove();
+        } catch (e) {
+          failure ??=
+            e instanceof Error ? e : new Error(`removing a bench store failed: ${String(e)}`);
+        }
+      }
       if (root) await rm(await root, { recursive: true, force: true });
+      if (failure) throw failure;
     },
   };
 }
