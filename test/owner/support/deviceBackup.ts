@@ -1,0 +1,53 @@
+/**
+ * A backup of a stopped device's store, as a person makes one: its data dir and the cluster its
+ * PostgreSQL server keeps (in `<dataDir>/postgres`, or where `postgres-location.json` records
+ * it: root's 0700 data dirs put it under /var/lib/netguardian/clusters). Both are copied with
+ * `cp -a` (owners and modes kept: the cluster belongs to the server's user), and put back whole.
+ * The synced folder is not part of it.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+export interface DeviceBackup {
+  readonly dataDir: string;
+  /** The cluster's home when it lives outside the data dir. */
+  readonly clusterHome: string | undefined;
+  /** Holds `data` (the data dir's copy) and `cluster` (the home's, when outside it). */
+  readonly copies: string;
+}
+
+const copy = async (from: string, to: string) => {
+  await promisify(execFile)('cp', ['-a', from, to]);
+};
+
+/** Where the data dir's cluster lives when it is not inside it. */
+async function recordedHome(dataDir: string): Promise<string | undefined> {
+  const record = path.join(dataDir, 'postgres-location.json');
+  if (!existsSync(record)) return undefined;
+  return (JSON.parse(await readFile(record, 'utf8')) as { home: string }).home;
+}
+
+/** Copies the data dir and its cluster into `copies` (a new folder). No server may be running. */
+export async function backUpDevice(dataDir: string, copies: string): Promise<DeviceBackup> {
+  const clusterHome = await recordedHome(dataDir);
+  const pgdata = path.join(clusterHome ?? path.join(dataDir, 'postgres'), 'pgdata');
+  if (existsSync(path.join(pgdata, 'postmaster.pid')))
+    throw new Error(`${pgdata} has a server running: stop the device before backing it up`);
+  await mkdir(copies);
+  await copy(dataDir, path.join(copies, 'data'));
+  if (clusterHome) await copy(clusterHome, path.join(copies, 'cluster'));
+  return { dataDir, clusterHome, copies };
+}
+
+/** Replaces the data dir and its cluster with the backup's copies. */
+export async function putBackDevice(backup: DeviceBackup): Promise<void> {
+  await rm(backup.dataDir, { recursive: true });
+  await copy(path.join(backup.copies, 'data'), backup.dataDir);
+  if (backup.clusterHome) {
+    await rm(backup.clusterHome, { recursive: true });
+    await copy(path.join(backup.copies, 'cluster'), backup.clusterHome);
+  }
+}
