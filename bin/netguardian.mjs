@@ -4,25 +4,9 @@
 // tsx (no build step needed; a stale bundle is never run). The bundle spares the daemon tsx's
 // loader, about 75 MiB of resident memory. First loads a `.env` file from the working directory
 // if there is one (the seed's DB_* keys).
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-
-const repo = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const bundle = path.join(repo, 'dist', 'cli', 'main.mjs');
-
-/** Whether the bundle exists and no source listed in its inputs.json changed (or vanished) since. */
-function bundleIsFresh() {
-  try {
-    const built = statSync(bundle).mtimeMs;
-    const { inputs } = JSON.parse(
-      readFileSync(path.join(path.dirname(bundle), 'inputs.json'), 'utf8'),
-    );
-    return inputs.every((p) => statSync(path.join(repo, p)).mtimeMs <= built);
-  } catch {
-    return false;
-  }
-}
+import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { BUNDLE_MAIN, bundleIsFresh } from '../scripts/cliBundle.mjs';
 
 // No V8 memory flags. --optimize-for-size lowered the daemon's peak (two daemons syncing the
 // folder bench's tree: 278-327 MiB against 388-418 MiB) but doubled the time (50 s against
@@ -31,7 +15,7 @@ function bundleIsFresh() {
 if (existsSync('.env')) process.loadEnvFile('.env');
 let main;
 if (process.env.NETGUARDIAN_FROM_SOURCES !== '1' && bundleIsFresh()) {
-  ({ main } = await import(pathToFileURL(bundle).href));
+  ({ main } = await import(pathToFileURL(BUNDLE_MAIN).href));
 } else {
   const { register } = await import('tsx/esm/api');
   register();

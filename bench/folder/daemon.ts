@@ -24,9 +24,13 @@ import { pollUntil } from './waits.js';
 const REPO = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = path.join(REPO, 'bin', 'netguardian.mjs');
 
-/** `node scripts/build-cli.mjs`: the bundle bin/netguardian.mjs runs when it is fresh. */
+/**
+ * `node scripts/build-cli.mjs --if-stale`: the bundle bin/netguardian.mjs runs when it is fresh
+ * (a fresh one is left alone; a rebuild never removes what a running command may still load).
+ */
 export async function buildCli(): Promise<void> {
-  const child = spawn(process.execPath, [path.join(REPO, 'scripts', 'build-cli.mjs')], {
+  const script = path.join(REPO, 'scripts', 'build-cli.mjs');
+  const child = spawn(process.execPath, [script, '--if-stale'], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let err = '';
