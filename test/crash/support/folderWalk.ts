@@ -1,0 +1,59 @@
+/**
+ * Cheap looks at a synced folder (names and sizes, no hashing), polled often while the daemons
+ * work: which files are there at what size, and which of our temp files.
+ */
+import { lstat, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { TEMP_PREFIX } from './workload.js';
+
+/** Every regular file under `root` (relative POSIX path → size); entries that vanish meanwhile are skipped. */
+export async function fileSizes(root: string): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  const stack = [''];
+  while (stack.length > 0) {
+    const rel = stack.pop() as string;
+    let entries;
+    try {
+      entries = await readdir(path.join(root, rel), { withFileTypes: true });
+    } catch (e) {
+      // A folder removed while we walk: the next look sees the new state.
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw e;
+    }
+    for (const entry of entries) {
+      const child = rel === '' ? entry.name : `${rel}/${entry.name}`;
+      if (entry.isDirectory()) stack.push(child);
+      else if (entry.isFile()) {
+        try {
+          out.set(child, (await lstat(path.join(root, child))).size);
+        } catch (e) {
+          // Renamed away while we walk (a temp file becoming its target).
+          if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Our temp files under `root` (relative paths; names only, no lstat: polled every few ms). */
+export async function tempFiles(root: string): Promise<string[]> {
+  const out: string[] = [];
+  const stack = [''];
+  while (stack.length > 0) {
+    const rel = stack.pop() as string;
+    let entries;
+    try {
+      entries = await readdir(path.join(root, rel), { withFileTypes: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw e;
+    }
+    for (const entry of entries) {
+      const child = rel === '' ? entry.name : `${rel}/${entry.name}`;
+      if (entry.isDirectory()) stack.push(child);
+      else if (entry.name.startsWith(TEMP_PREFIX)) out.push(child);
+    }
+  }
+  return out;
+}
