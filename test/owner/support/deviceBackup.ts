@@ -7,9 +7,10 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { clusterDataOf, recordedClusterHome } from './cluster.js';
 
 export interface DeviceBackup {
   readonly dataDir: string;
@@ -23,17 +24,10 @@ const copy = async (from: string, to: string) => {
   await promisify(execFile)('cp', ['-a', from, to]);
 };
 
-/** Where the data dir's cluster lives when it is not inside it. */
-async function recordedHome(dataDir: string): Promise<string | undefined> {
-  const record = path.join(dataDir, 'postgres-location.json');
-  if (!existsSync(record)) return undefined;
-  return (JSON.parse(await readFile(record, 'utf8')) as { home: string }).home;
-}
-
 /** Copies the data dir and its cluster into `copies` (a new folder). No server may be running. */
 export async function backUpDevice(dataDir: string, copies: string): Promise<DeviceBackup> {
-  const clusterHome = await recordedHome(dataDir);
-  const pgdata = path.join(clusterHome ?? path.join(dataDir, 'postgres'), 'pgdata');
+  const clusterHome = await recordedClusterHome(dataDir);
+  const pgdata = await clusterDataOf(dataDir);
   if (existsSync(path.join(pgdata, 'postmaster.pid')))
     throw new Error(`${pgdata} has a server running: stop the device before backing it up`);
   await mkdir(copies);

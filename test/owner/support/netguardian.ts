@@ -118,14 +118,14 @@ export async function startDaemon(dataDir: string): Promise<Daemon> {
   child.stdout?.setEncoding('utf8').on('data', onData);
   child.stderr?.setEncoding('utf8').on('data', onData);
   const output = () => chunks.join('');
+  let ended = false;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('close', (code, signal) => {
+      ended = true;
       for (const check of waiters) check();
       resolve({ code, signal });
     });
   });
-  let ended = false;
-  void exited.then(() => (ended = true));
 
   const waitForOutput = (
     pattern: RegExp,

@@ -402,12 +402,14 @@ export class OwnerWorkload {
   private async upload(step: number, kind: string): Promise<void> {
     const { prng, a } = this.o;
     this.names += 1;
-    const source = path.join(this.o.uploadsDir, `u${this.names}.bin`);
+    // Taken now: other calls and changes number their names while this one awaits.
+    const n = this.names;
+    const source = path.join(this.o.uploadsDir, `u${n}.bin`);
     const lines = prng.chance(0.1) ? LARGE_UPLOAD_BYTES / 80 : prng.int(1, 400);
-    const bytes = uniqueText(`#${step} upload ${this.names}`, prng, lines);
-    await writeFile(source, bytes);
+    const bytes = uniqueText(`#${step} upload ${n}`, prng, lines);
     const taken = prng.chance(0.2) && !this.busy.has(UPLOAD_TARGET);
-    const target = taken ? UPLOAD_TARGET : `d0/u${this.names}.bin`;
+    const target = taken ? UPLOAD_TARGET : `d0/u${n}.bin`;
+    await writeFile(source, bytes);
     await this.locked([target], async () => {
       const run = await this.cli(['upload', source, '--as', target]);
       const size = Buffer.byteLength(bytes);
