@@ -9,6 +9,9 @@ export interface PostmasterPid {
   readonly dataDir: string;
   /** `starting`, `stopping`, `ready` or `standby`; absent while the file is being written. */
   readonly status: string | undefined;
+  /** The port (it names the socket file) and the first socket folder; absent while written. */
+  readonly port: number | undefined;
+  readonly socketDir: string | undefined;
 }
 
 /** Parses the lock file's text; undefined if it is not one (empty, torn, garbage). */
@@ -17,11 +20,15 @@ export function parsePostmasterPid(text: string): PostmasterPid | undefined {
   const raw = Number.parseInt(lines[0] ?? '', 10);
   if (!Number.isInteger(raw) || raw === 0) return undefined;
   const status = lines[7]?.trim();
+  const port = Number.parseInt(lines[3] ?? '', 10);
+  const socketDir = lines[4]?.trim();
   return {
     pid: Math.abs(raw),
     standalone: raw < 0,
     dataDir: lines[1] ?? '',
     status: status === undefined || status === '' ? undefined : status,
+    port: Number.isInteger(port) && port > 0 ? port : undefined,
+    socketDir: socketDir === undefined || socketDir === '' ? undefined : socketDir,
   };
 }
 

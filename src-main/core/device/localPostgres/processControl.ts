@@ -1,5 +1,5 @@
 import { execFile, type ChildProcess } from 'node:child_process';
-import { readFile, readlink, realpath } from 'node:fs/promises';
+import { readFile, readdir, readlink, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
@@ -88,6 +88,33 @@ export async function isPostgresOfCluster(pid: number, pgdata: string): Promise<
         return false;
       }
   }
+}
+
+/**
+ * The live PostgreSQL processes working in `pgdata` (every PostgreSQL process changes into its
+ * data dir), zombies excepted: the backends and helpers a killed postmaster may leave for a
+ * moment. Linux only (/proc); elsewhere none are known.
+ */
+export async function livePostgresOfCluster(pgdata: string): Promise<number[]> {
+  if (process.platform !== 'linux') return [];
+  let real: string;
+  let entries: string[];
+  try {
+    [real, entries] = await Promise.all([realpath(pgdata), readdir('/proc')]);
+  } catch {
+    return [];
+  }
+  const pids = entries.filter((e) => /^\d+$/.test(e)).map(Number);
+  const found: number[] = [];
+  for (const pid of pids) {
+    try {
+      const cwd = await readlink(`/proc/${pid}/cwd`);
+      if (cwd === real && (await isPostgresOfCluster(pid, pgdata))) found.push(pid);
+    } catch {
+      // Gone, or not ours to read.
+    }
+  }
+  return found;
 }
 
 /** Waits until `pid` has exited, at most `timeoutMs`; whether it did. */
