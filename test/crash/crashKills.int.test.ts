@@ -83,6 +83,7 @@ describe('devices killed with SIGKILL at random points', () => {
       const plan = planKills(rng, ROUNDS);
       console.log(`[crash] seed ${SEED}, ${ROUNDS} kills (replay: ${REPLAY})`);
       rig = await CrashRig.create(hub, tmp.path, rng);
+      await rig.start();
       const names = rig.names;
       for (const point of plan) console.log(`[crash] plan ${describeKill(point, names)}`);
 

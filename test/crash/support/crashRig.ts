@@ -59,7 +59,7 @@ export class CrashRig {
     this.hubView = new HubView(hub, spaceId);
   }
 
-  /** Two devices made and started (each watching: its first scan and sync done). */
+  /** Two devices made (`netguardian init`), not started yet. */
   static async create(hub: TestHub, root: string, rng: Prng): Promise<CrashRig> {
     const spaceId = hub.newSpaceId('crash');
     const cli = await snapshotCli(path.join(root, 'bundle'));
@@ -67,9 +67,12 @@ export class CrashRig {
       Machine.init(hub, cli, path.join(root, 'a'), 'a', spaceId),
       Machine.init(hub, cli, path.join(root, 'b'), 'b', spaceId),
     ]);
-    const rig = new CrashRig(hub, spaceId, [a, b], rng);
-    await Promise.all([a, b].map((m) => m.start().waitFor('watching', WATCHING, START_MS)));
-    return rig;
+    return new CrashRig(hub, spaceId, [a, b], rng);
+  }
+
+  /** Starts both daemons, until each is watching (its first scan and sync done). */
+  async start(): Promise<void> {
+    await Promise.all(this.machines.map((m) => m.start().waitFor('watching', WATCHING, START_MS)));
   }
 
   get names(): readonly [string, string] {
