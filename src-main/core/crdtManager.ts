@@ -132,23 +132,17 @@ export class CRDTManager {
     this.writeGate = gate;
   }
 
-  private passWriteGate(): Promise<void> | undefined {
+  /**
+   * Resolves once local writes may start (the gate of `gateWrites` has run, once). Callers that
+   * prepare writes from what the store says (the scanner's bases) wait for it first.
+   */
+  writesReady(): Promise<void> {
     const gate = this.writeGate;
-    if (!gate) return undefined;
+    if (!gate) return Promise.resolve();
     this.writeGateRun ??= gate().catch((e: unknown) =>
       this.log.warn({ error: (e as Error).message }, 'write gate failed; writing anyway'),
     );
     return this.writeGateRun;
-  }
-
-  /**
-   * Continues seq numbering after every event of this device the store holds now: after this
-   * device's own events came back from a peer (`syncFromRemote`), its next write must follow them.
-   */
-  async adoptStoredSeq(): Promise<void> {
-    await this.writes.run(async () => {
-      this.lastSeq = Math.max(this.lastSeq, await this.store.maxSeq(this.spaceId, this.nodeId));
-    });
   }
 
   /**
@@ -206,43 +200,81 @@ export class CRDTManager {
    * clock too far ahead is held and retried later. Never dropped.
    */
   async syncFromRemote(rows: readonly unknown[], source = 'remote'): Promise<IngestReport> {
+    return this.writes.run(() => this.ingest(rows, source));
+  }
+
+  /**
+   * Replaces this device's own events above `afterSeq` with the ones its hub holds for those
+   * seqs, as one step no local write can come between: the device's store was restored from a
+   * backup (or lost commits) while its hub was out of reach, and it numbered new changes with
+   * seqs the hub already holds for others. Its events above `afterSeq` never left it (the hub
+   * holds different ones there), so they are removed, the hub's are taken in (`readAbove` pages
+   * them, in seq order, from a seq on), and numbering continues after them. Returns the entities
+   * the removed events touched: their files are recorded again from the disk by the caller.
+   */
+  async replaceOwnEventsAbove(
+    afterSeq: number,
+    readAbove: (seq: number) => Promise<readonly { seq: number | string }[]>,
+    options: {
+      readonly source: string;
+      /** Runs right after the removal, before the hub's events come in (the file index forgets). */
+      readonly onDropped: (entityIds: readonly string[]) => Promise<void>;
+    },
+  ): Promise<{ readonly dropped: readonly string[]; readonly reclaimed: number }> {
     return this.writes.run(async () => {
-      const { accepted, held } = screenPeerRows(rows, this.spaceId, this.clock);
-      const result = await this.store.append(accepted);
-      for (const c of result.changes) this.cache.delete(c.entityId);
-      for (const e of result.seqConflicts) {
-        held.push({
-          code: 'SeqConflict',
-          message: `device ${e.nodeId} sent two different events with seq ${e.seq}; kept the first`,
-          field: 'seq',
-          payload: toWire(e),
-        });
+      const dropped = await this.store.truncateOrigin(this.spaceId, this.nodeId, afterSeq);
+      this.cache.clear();
+      if (dropped.length > 0) await options.onDropped(dropped);
+      let reclaimed = 0;
+      let after = afterSeq;
+      for (let round = 0; round < 1_000_000; round++) {
+        const rows = await readAbove(after);
+        if (rows.length === 0) break;
+        reclaimed += (await this.ingest(rows, options.source)).applied;
+        after = Math.max(after, ...rows.map((r) => Number(r.seq)));
       }
-      await this.quarantine.hold(
-        held.map((h) => ({
-          spaceId: this.spaceId,
-          source,
-          code: h.code,
-          field: h.field,
-          message: h.message,
-          payload: h.payload,
-        })),
-      );
-      if (held.length > 0)
-        this.log.warn(
-          { source, count: held.length, codes: [...new Set(held.map((h) => h.code))] },
-          'events quarantined',
-        );
-      return {
-        received: rows.length,
-        applied: result.inserted.length,
-        duplicates: result.duplicates.length,
-        quarantined: held.map(({ code, message, field }) =>
-          field === undefined ? { code, message } : { code, message, field },
-        ),
-        changes: result.changes,
-      };
+      this.lastSeq = await this.store.maxSeq(this.spaceId, this.nodeId);
+      return { dropped, reclaimed };
     });
+  }
+
+  /** `syncFromRemote` without the write lock (its callers hold it). */
+  private async ingest(rows: readonly unknown[], source: string): Promise<IngestReport> {
+    const { accepted, held } = screenPeerRows(rows, this.spaceId, this.clock);
+    const result = await this.store.append(accepted);
+    for (const c of result.changes) this.cache.delete(c.entityId);
+    for (const e of result.seqConflicts) {
+      held.push({
+        code: 'SeqConflict',
+        message: `device ${e.nodeId} sent two different events with seq ${e.seq}; kept the first`,
+        field: 'seq',
+        payload: toWire(e),
+      });
+    }
+    await this.quarantine.hold(
+      held.map((h) => ({
+        spaceId: this.spaceId,
+        source,
+        code: h.code,
+        field: h.field,
+        message: h.message,
+        payload: h.payload,
+      })),
+    );
+    if (held.length > 0)
+      this.log.warn(
+        { source, count: held.length, codes: [...new Set(held.map((h) => h.code))] },
+        'events quarantined',
+      );
+    return {
+      received: rows.length,
+      applied: result.inserted.length,
+      duplicates: result.duplicates.length,
+      quarantined: held.map(({ code, message, field }) =>
+        field === undefined ? { code, message } : { code, message, field },
+      ),
+      changes: result.changes,
+    };
   }
 
   /**
@@ -372,7 +404,7 @@ export class CRDTManager {
    * writes nothing, and the accepted ones are appended together.
    */
   async writeBatch(items: readonly LocalWrite[]): Promise<WriteResult[]> {
-    await this.passWriteGate();
+    await this.writesReady();
     return this.writes.run(async () => {
       const ids = items.map((item) => normalizeEntityPath(item.path));
       const wanted = [...new Set(ids.flatMap((id) => (id.ok ? [id.value] : [])))];
@@ -443,7 +475,7 @@ export class CRDTManager {
     const id = normalizeEntityPath(path);
     if (!id.ok) return id;
     const entityId = id.value;
-    await this.passWriteGate();
+    await this.writesReady();
     return this.writes.run(async () => {
       const cached = this.cache.get(entityId);
       let base: WriteBase = cached ? { ...cached, fresh: false } : GUESS_ABSENT;

@@ -22,7 +22,7 @@ import type { PgClientOptions } from '../store/pgClient.js';
 import type { SyncReport, SyncStatus } from '../syncEngine.js';
 import type { DeviceEvent } from './deviceEvents.js';
 import { createHubLink, type HubLink } from './hubLink.js';
-import { reclaimOwnEvents } from './ownEvents.js';
+import { reconcileOwnHistory } from './ownEvents.js';
 import { entitiesOutOfStep } from './reconcile.js';
 import { ScanPacer } from './scanPacer.js';
 import { WatcherControl } from './watcherControl.js';
@@ -158,13 +158,27 @@ export class Device {
         },
         onError: (message) => emit({ type: 'error', source: 'scan', message }),
       });
+      // This device's own history agrees with the hub's before its first write, and before each
+      // sync run pulls or pushes anything (the hub may be down at the first write).
+      const agreeWithHub = hubParts
+        ? async () => {
+            await hubParts.ensureAccess();
+            const report = await reconcileOwnHistory({
+              manager,
+              hub: hubParts.store,
+              index,
+              log,
+            });
+            if (report.dropped.length > 0) late.device?.recordAgain(report.dropped);
+          }
+        : undefined;
       const hub =
         hubParts && chunks && options.hub
           ? createHubLink({
               hub: options.hub,
               store: hubParts.store,
               chunks,
-              ensureAccess: () => hubParts.ensureAccess(),
+              prepareRemote: agreeWithHub ?? (() => hubParts.ensureAccess()),
               spaceId: config.spaceId,
               root,
               manager,
@@ -179,15 +193,7 @@ export class Device {
               ...(options.log ? { log: options.log } : {}),
             })
           : undefined;
-      if (hub && hubParts) {
-        // Before this device's first write: its own events the hub holds and its store lacks.
-        manager.gateWrites(async () => {
-          await hubParts.ensureAccess();
-          const report = await reclaimOwnEvents({ manager, hub: hub.store, log });
-          if (report.reclaimed > 0)
-            log.warn({ ...report }, 'took back own changes from the hub before writing');
-        });
-      }
+      if (agreeWithHub) manager.gateWrites(agreeWithHub);
       const device = new Device(
         options,
         root,
@@ -228,8 +234,30 @@ export class Device {
     this.options.onEvent?.(event);
   }
 
+  /**
+   * After this device's own events on `paths` were replaced by the hub's (`ownEvents.ts`): the
+   * files are recorded again from what the disk holds, and the disk brought in line with the rest.
+   */
+  private recordAgain(paths: readonly string[]): void {
+    void (async () => {
+      const summary = await this.scanner.scanPaths([...paths]);
+      if (summary.created + summary.updated + summary.deleted > 0)
+        this.emit({ type: 'local-change', summary });
+      await this.reconcile();
+      this.requestSync();
+    })().catch((e: unknown) =>
+      this.emit({
+        type: 'error',
+        source: 'scan',
+        message: `recording files again after the hub's history was taken back failed: ${(e as Error).message}`,
+      }),
+    );
+  }
+
   /** Full scan of the folder against the index. */
   async scan(): Promise<ScanSummary> {
+    // The scanner's bases come from the index and the store: both final once writes may start.
+    await this.manager.writesReady();
     this.rules = await loadIgnoreRules(this.root);
     const summary = await this.scanner.fullScan();
     const changed = summary.created + summary.updated + summary.deleted;
@@ -283,6 +311,7 @@ export class Device {
     if (this.closed) return;
     try {
       if (paths.includes(IGNORE_FILE)) this.rules = await loadIgnoreRules(this.root);
+      await this.manager.writesReady();
       const summary = await this.scanner.scanPaths(paths);
       if (summary.created + summary.updated + summary.deleted > 0) {
         this.emit({ type: 'local-change', summary });

@@ -26,8 +26,11 @@ export interface HubLinkOptions {
   readonly hub: PgClientOptions;
   readonly store: EventStore;
   readonly chunks: PgChunkStore;
-  /** Checks the hub may be used (schema, membership) before each run until it passed once. */
-  readonly ensureAccess: () => Promise<void>;
+  /**
+   * Runs before each sync run reads the hub: the hub may be used (schema, membership) and this
+   * device's own history agrees with it (`ownEvents.ts`).
+   */
+  readonly prepareRemote: () => Promise<void>;
   readonly spaceId: string;
   readonly root: string;
   readonly manager: CRDTManager;
@@ -54,7 +57,7 @@ export function createHubLink(options: HubLinkOptions): HubLink {
     manager,
     remote: store,
     peerAddress: hostAndPort(options.hub.connectionString),
-    prepareRemote: options.ensureAccess,
+    prepareRemote: options.prepareRemote,
     ...(options.log ? { log: options.log } : {}),
     onProgress: (p) => emit({ type: 'sync-progress', ...p }),
     onSynced: (report) => {

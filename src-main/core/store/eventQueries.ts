@@ -204,6 +204,25 @@ export const SELECT_EVENTS_ABOVE_FRONTIER = asJsonArray(
   't.node_id, t.seq',
 );
 
+/** The event id one origin gave one seq (a device comparing its history with the hub's). */
+export const SELECT_ORIGIN_EVENT_ID = `
+SELECT event_id FROM crdt_events WHERE space_id = $1 AND node_id = $2 AND seq = $3`;
+
+/**
+ * Removes one origin's events above a seq (a device's own events that never reached the hub,
+ * which holds other events under those seqs): returns the entities they touched.
+ */
+export const DELETE_ORIGIN_EVENTS_ABOVE = `
+DELETE FROM crdt_events WHERE space_id = $1 AND node_id = $2 AND seq > $3 RETURNING entity_id`;
+
+export const DELETE_SNAPSHOT = `DELETE FROM crdt_snapshots WHERE space_id = $1 AND entity_id = $2`;
+
+/** The origin's frontier after its events above $3 were removed. */
+export const LOWER_ORIGIN = `
+UPDATE crdt_origins SET contiguous_seq = least(contiguous_seq, $3),
+  max_seq = (SELECT coalesce(max(seq), 0) FROM crdt_events WHERE space_id = $1 AND node_id = $2)
+WHERE space_id = $1 AND node_id = $2`;
+
 /** One origin's events above a seq, in seq order: a device taking back its own events. */
 export const SELECT_ORIGIN_EVENTS_ABOVE = asJsonArray(
   `SELECT ${WIRE} FROM crdt_events e

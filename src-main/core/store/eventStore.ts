@@ -207,6 +207,58 @@ export class EventStore {
     );
   }
 
+  /** The id of the event one origin numbered `seq`, if this store holds it. */
+  async eventIdAt(spaceId: string, nodeId: string, seq: number): Promise<string | undefined> {
+    const rows = await this.client.query<{ event_id: string }>(q.SELECT_ORIGIN_EVENT_ID, [
+      spaceId,
+      nodeId,
+      seq,
+    ]);
+    return rows[0]?.event_id;
+  }
+
+  /**
+   * Removes one origin's events above `afterSeq`, refolds the snapshots they touched from the
+   * events left, and lowers the origin's frontier, in one transaction; returns the entities
+   * touched. The log is append-only but for this one case: a device's own events that never
+   * left it, under seqs its hub holds other events for (its store was restored from a backup
+   * while the hub was out of reach; see device/ownEvents.ts). Nothing else may call it.
+   */
+  async truncateOrigin(spaceId: string, nodeId: string, afterSeq: number): Promise<string[]> {
+    return this.client.transaction(async (tx) => {
+      await tx.query(q.LOCK_SPACE, [spaceId], { name: 'ng_lock_space' });
+      const touched = [
+        ...new Set(
+          (
+            await tx.query<{ entity_id: string }>(q.DELETE_ORIGIN_EVENTS_ABOVE, [
+              spaceId,
+              nodeId,
+              afterSeq,
+            ])
+          ).map((r) => r.entity_id),
+        ),
+      ];
+      const refolded: FileEntity[] = [];
+      for (const entityId of touched) {
+        const rows = JSON.parse(
+          (await tx.query<{ rows: string }>(q.SELECT_ENTITY_EVENTS_TO_FOLD, [spaceId, entityId]))[0]
+            ?.rows ?? '[]',
+        ) as Omit<EventRow, 'space_id' | 'entity_id'>[];
+        if (rows.length === 0) await tx.query(q.DELETE_SNAPSHOT, [spaceId, entityId]);
+        else
+          refolded.push(
+            FileEntity.fromEvents(
+              entityId,
+              rows.map((r) => trustedRowToEvent({ ...r, space_id: spaceId, entity_id: entityId })),
+            ),
+          );
+      }
+      await writeSnapshots(tx, spaceId, refolded);
+      await tx.query(q.LOWER_ORIGIN, [spaceId, nodeId, afterSeq]);
+      return touched;
+    });
+  }
+
   /** Raw rows of one origin with seq above `afterSeq`, in seq order, at most `limit`. */
   async readOriginAbove(
     spaceId: string,
