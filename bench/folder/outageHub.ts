@@ -4,29 +4,12 @@
  * address stays the same across the outage. Stopping it is a fast shutdown: every device's
  * connections are cut, as when a hub machine restarts. Its cluster and roles go with the dir.
  */
-import { createServer } from 'node:net';
 import path from 'node:path';
+import { findFreeLoopbackPort } from '../../src-main/core/freePort.js';
 import { addDevice, type DeviceCredentials } from '../../src-main/core/hub/hubAdmin.js';
 import { startEmbeddedHub, type EmbeddedHub } from '../../src-main/core/hub/embeddedHub.js';
 import type { DeviceRegistry } from './hub.js';
 import type { ScratchDirs } from './scratchDirs.js';
-
-/** A free loopback port, from the OS. Another process could take it before the hub binds. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.unref();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        address !== null && typeof address === 'object'
-          ? resolve(address.port)
-          : reject(new Error('no port from the probe socket')),
-      );
-    });
-  });
-}
 
 export class OutageHub implements DeviceRegistry {
   private running: EmbeddedHub | undefined;
@@ -42,7 +25,7 @@ export class OutageHub implements DeviceRegistry {
 
   static async start(scratch: ScratchDirs): Promise<OutageHub> {
     const dataDir = path.join(await scratch.make('ng-bench-outage-hub-'), 'hub');
-    const port = await freePort();
+    const port = await findFreeLoopbackPort();
     const hub = await startEmbeddedHub({ dataDir, port });
     return new OutageHub(dataDir, port, hub.adminUrl, hub);
   }

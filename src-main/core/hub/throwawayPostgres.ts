@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { findFreeLoopbackPort } from '../freePort.js';
 import { CLUSTER_INITDB_FLAGS, importEmbeddedPostgres } from './embeddedPostgres.js';
 
 export interface ThrowawayPostgres {
@@ -40,7 +40,7 @@ export async function startThrowawayPostgres(
   const root = await mkdtemp(join(tmpdir(), options.dirPrefix));
   // mkdtemp makes the directory 0700; the postgres user must be able to enter it.
   await chmod(root, 0o755);
-  const port = await findFreePort();
+  const port = await findFreeLoopbackPort();
   const password = randomBytes(16).toString('hex');
   const log: string[] = [];
   const server = new EmbeddedPostgres({
@@ -93,22 +93,4 @@ export async function startThrowawayPostgres(
       }
     },
   };
-}
-
-/** Asks the OS for a free loopback port. Another process could take it before postgres binds. */
-function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.unref();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      if (address === null || typeof address === 'string') {
-        probe.close();
-        reject(new Error('could not read the port of a probe socket'));
-        return;
-      }
-      probe.close(() => resolve(address.port));
-    });
-  });
 }

@@ -3,7 +3,7 @@ import { chmod, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { NetGuardianError } from '../../../../src-shared/errors.js';
 import type { Logger } from '../../log.js';
-import { writeFileDurably } from './durableFs.js';
+import { writeFileDurably } from '../../files/durableFs.js';
 import { dataDirFiles, homeLayout, relocatedHome } from './layout.js';
 import { ensureServerDir, firstBlockedFolder, type ServerUser } from './serverUser.js';
 
@@ -170,7 +170,7 @@ export async function prepareClusterHome(
   await ensureServerDir(choice.home, user);
   if (choice.kind === 'relocate' || (choice.kind === 'recorded' && choice.moved)) {
     const record: LocationRecord = { version: 1, home: choice.home, dataDir: realDataDir };
-    await writeFileDurably(locationFile, JSON.stringify(record, null, 2) + '\n', 0o600);
+    await writeFileDurably(locationFile, JSON.stringify(record, null, 2) + '\n', { mode: 0o600 });
     log.info(
       { home: choice.home, record: locationFile },
       choice.kind === 'relocate'

@@ -1,6 +1,6 @@
 import { chmod, lstat, mkdir } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { NetGuardianError } from '../../../../src-shared/errors.js';
+import { findFreeLoopbackPort } from '../../freePort.js';
 import { homeLayout, shortSocketDir, socketPathFits } from './layout.js';
 import {
   ensureServerDir,
@@ -71,21 +71,4 @@ export async function prepareEndpoint(options: {
     );
   await ensureOwnSocketDir(short, options.user);
   return { kind: 'socket', dir: short, port: SOCKET_PORT };
-}
-
-/** A free loopback port from the OS. Another process could take it before the server binds. */
-function findFreeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.unref();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => {
-        if (address === null || typeof address === 'string')
-          reject(new Error('could not read the port of a probe socket'));
-        else resolve(address.port);
-      });
-    });
-  });
 }

@@ -7,7 +7,7 @@ import { NetGuardianError } from '../../../../src-shared/errors.js';
 import { CLUSTER_INITDB_FLAGS } from '../../hub/embeddedPostgres.js';
 import type { Logger } from '../../log.js';
 import type { PostgresBinaries } from './binaries.js';
-import { fsyncDir, fsyncFile, writeFileDurably } from './durableFs.js';
+import { fsyncDir, fsyncFile, writeFileDurably } from '../../files/durableFs.js';
 import { homeLayout, initdbScratch, INITDB_SCRATCH_PREFIX } from './layout.js';
 import { childExit } from './processControl.js';
 import { INCLUDE_SETTINGS_LINE } from './serverConfig.js';
@@ -68,7 +68,7 @@ export async function createCluster(options: CreateClusterOptions): Promise<void
     `\n# NetGuardian's settings, rewritten on every start.\n${INCLUDE_SETTINGS_LINE}\n`,
   );
   const marker = path.join(scratch.dir, COMPLETE_MARKER);
-  await writeFileDurably(marker, `${new Date().toISOString()}\n`, 0o600);
+  await writeFileDurably(marker, `${new Date().toISOString()}\n`, { mode: 0o600 });
   await giveToServer(marker, user);
   await fsyncFile(conf);
   await rename(scratch.dir, pgdata);

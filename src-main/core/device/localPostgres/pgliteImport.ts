@@ -7,7 +7,7 @@ import { childLogger, type Logger } from '../../log.js';
 import { migrate } from '../../store/migrate.js';
 import { openPgliteClient } from '../../store/pgliteClient.js';
 import type { SqlClient } from '../../store/sqlClient.js';
-import { fsyncDir } from './durableFs.js';
+import { fsyncDir } from '../../files/durableFs.js';
 import {
   assertSameTables,
   copySequences,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { NetGuardianError } from '../../../../src-shared/errors.js';
-import { writeFileDurably } from './durableFs.js';
+import { writeFileDurably } from '../../files/durableFs.js';
 
 /**
  * The cluster superuser's password, in a 0600 file in the data dir. It is made anew whenever a
@@ -9,7 +9,7 @@ import { writeFileDurably } from './durableFs.js';
  */
 export async function createServerPassword(file: string): Promise<string> {
   const password = randomBytes(24).toString('base64url');
-  await writeFileDurably(file, password + '\n', 0o600);
+  await writeFileDurably(file, password + '\n', { mode: 0o600 });
   return password;
 }
 
