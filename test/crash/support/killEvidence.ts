@@ -30,7 +30,8 @@ export interface KillEvidence {
 export function landedIn(phase: Phase, e: KillEvidence): string {
   if (phase === 'scan' || phase === 'push') {
     // The writer was killed.
-    if (e.inVictim === undefined) return 'unknown (store not opened)';
+    if (e.inVictim === undefined)
+      return e.onHub < e.roundEvents ? 'scan or push (store not opened)' : 'after the push';
     if (e.inVictim < e.roundEvents) return 'scan (round not all recorded)';
     if (e.onHub < e.inVictim) return 'push (recorded, not all on the hub)';
     return 'after the push';
