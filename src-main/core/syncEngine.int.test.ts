@@ -443,6 +443,8 @@ describe('SyncEngine: triggers', () => {
     const [a, b] = await pair();
     await b.engine.startLive();
     expect((await b.engine.getSyncStatus()).live).toBe(true);
+    // Opening the channel runs a catch-up sync; a request now joins it and resolves once it ran.
+    await b.engine.bidirectionalSync();
     const before = b.reports.length;
     unwrap(await a.manager.createFileState('live.txt', { content: body('live') }));
     await a.engine.pushSync();
