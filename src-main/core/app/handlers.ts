@@ -63,6 +63,19 @@ export function createHandlers(core: ServiceCore): ContractHandlers & {
     d.requestSync();
   };
 
+  /** Whether a round on `d` syncs (a hub, not paused) or only scans. */
+  const syncs = (d: Device) => d.hub !== undefined && !host.config.paused;
+  /** One round (scan, pull, push), shown as syncing while it runs (`sync:now`, `sync:run`). */
+  const runRound = async (d: Device) => {
+    if (syncs(d)) core.setLive((live) => ({ ...live, syncing: true }));
+    try {
+      return await d.syncNow();
+    } finally {
+      core.setLive((live) => ({ ...live, syncing: false }));
+      core.refresh();
+    }
+  };
+
   const importProgress = (payload: {
     done: number;
     total: number;
@@ -204,29 +217,15 @@ export function createHandlers(core: ServiceCore): ContractHandlers & {
 
     'sync:now': async () => {
       const d = await device();
-      const syncs = d.hub !== undefined && !host.config.paused;
-      if (syncs) core.setLive((live) => ({ ...live, syncing: true }));
-      d.syncNow()
-        .catch((e: unknown) =>
-          core.note({ kind: 'error', message: `Sync failed: ${(e as Error).message}` }),
-        )
-        .finally(() => {
-          core.setLive((live) => ({ ...live, syncing: false }));
-          core.refresh();
-        });
-      return { started: syncs };
+      runRound(d).catch((e: unknown) =>
+        core.note({ kind: 'error', message: `Sync failed: ${(e as Error).message}` }),
+      );
+      return { started: syncs(d) };
     },
 
     'sync:run': async () => {
-      const d = await device();
-      core.setLive((live) => ({ ...live, syncing: d.hub !== undefined && !host.config.paused }));
-      try {
-        const round = await d.syncNow();
-        return syncRunReport(round.scanned, round.sync);
-      } finally {
-        core.setLive((live) => ({ ...live, syncing: false }));
-        core.refresh();
-      }
+      const round = await runRound(await device());
+      return syncRunReport(round.scanned, round.sync);
     },
 
     'sync:pause': async ({ paused }) => {
