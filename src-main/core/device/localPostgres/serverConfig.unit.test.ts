@@ -44,7 +44,7 @@ describe('the device server settings file', () => {
 });
 
 describe('postmaster.pid', () => {
-  it('reads the pid, the data dir and the status line', () => {
+  it('reads the pid, the data dir, the port, the socket folder and the status line', () => {
     const text =
       '4242\n/var/lib/pg data\n1764870000\n5432\n/run/x\n\n  1234567   98765\nready   \n';
     expect(parsePostmasterPid(text)).toEqual({
@@ -52,6 +52,8 @@ describe('postmaster.pid', () => {
       standalone: false,
       dataDir: '/var/lib/pg data',
       status: 'ready',
+      port: 5432,
+      socketDir: '/run/x',
     });
   });
 
@@ -61,6 +63,8 @@ describe('postmaster.pid', () => {
       standalone: true,
       dataDir: '/d',
       status: undefined,
+      port: undefined,
+      socketDir: undefined,
     });
     expect(parsePostmasterPid('')).toBeUndefined();
     expect(parsePostmasterPid('garbage\n')).toBeUndefined();
