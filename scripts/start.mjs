@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm start`: runs NetGuardian on the embedded default (PGlite in the data directory, no server).
+// `npm start`: runs NetGuardian on the embedded default (the device's own PostgreSQL server in the
+// data directory, started from the bundled binaries; nothing to install, no hub).
 // First run: sets the device up for ~/NetGuardian (or $NETGUARDIAN_FOLDER) with no hub. Then:
 // - the web interface is built if it is not (dist/renderer, `vite build`);
 // - with Electron's runtime installed (node_modules/electron/path.txt naming a binary in

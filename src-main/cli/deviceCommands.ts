@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { NetGuardianError } from '../../src-shared/errors.js';
@@ -57,12 +57,17 @@ async function withSession<T>(
 
 /**
  * After a command changed the device: when this command runs the device itself (no daemon), it
- * syncs before it ends, so the change reaches the hub now; a running daemon syncs by itself.
+ * syncs before it ends, so the change reaches the hub now; a running daemon syncs by itself. The
+ * change is made either way: a sync that could not run (the hub out of reach) is said on stderr,
+ * not turned into a failure of the command.
  */
 async function syncIfOwner(session: DeviceSession): Promise<void> {
   if (!session.ownsDevice) return;
   const report = await session.client.call('sync:run', {});
-  if (report.error) throw new NetGuardianError('StoreError', `sync failed: ${report.error}`);
+  if (report.error)
+    process.stderr.write(
+      `netguardian: not sent to the hub yet (${report.error}); it goes with the next sync (\`netguardian sync\`, or \`netguardian start\`)\n`,
+    );
 }
 
 export async function initCommand(
@@ -114,7 +119,7 @@ export async function initCommand(
     );
     ctx.out(status.hub ? `hub: ${describeHub(status)}` : 'no hub: the folder is tracked locally');
     ctx.out(`data: ${dataDir}`);
-    ctx.out('run `netguardian start` to watch and sync the folder');
+    ctx.out('the folder is watched and synced while `netguardian start` (or the app) runs');
   });
 }
 
@@ -188,8 +193,8 @@ export async function resolveCommand(
     const result = results[0];
     if (!result?.ok)
       throw new NetGuardianError('NoConflict', result?.error ?? `${id} could not be resolved`);
-    await syncIfOwner(session);
     ctx.out(`resolved ${result.path}: kept ${keep}`);
+    await syncIfOwner(session);
   });
 }
 
@@ -234,8 +239,8 @@ export async function restoreCommand(
       ctx.out(`${id} already holds version ${eventId}: nothing to restore`);
       return;
     }
-    await syncIfOwner(session);
     ctx.out(`restored ${id} to version ${eventId}`);
+    await syncIfOwner(session);
   });
 }
 
@@ -246,11 +251,24 @@ export async function uploadCommand(
   file: string,
   as?: string,
 ): Promise<void> {
+  // Checked before the device is opened: a bad argument changes nothing.
+  const source = path.resolve(file);
+  const st = await stat(source).catch((e: unknown) => {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new NetGuardianError(
+      code === 'ENOENT' ? 'NotFound' : 'FileSystemError',
+      code === 'ENOENT'
+        ? `there is no file ${file}`
+        : `${file} cannot be read (${code ?? 'error'})`,
+      'file',
+    );
+  });
+  if (!st.isFile()) fail(`${file} is not a file: upload copies one file into the folder`, 'file');
   await withSession(ctx, dataDir, 'upload', async (session) => {
     const target = await toEntityPath(session.client, as ?? path.basename(file));
-    const result = await session.upload(target, path.resolve(file));
-    await syncIfOwner(session);
+    const result = await session.upload(target, source);
     ctx.out(`uploaded ${file} as ${result.path} (${result.size} bytes)`);
+    await syncIfOwner(session);
   });
 }
 

@@ -26,7 +26,10 @@ export async function main(
     // Created when a command needs it: loading the logger costs a `status` answered by the daemon.
     logger: () =>
       (log ??= import('../core/log.js').then(({ createRootLogger }) =>
-        createRootLogger({ level: env['NETGUARDIAN_LOG'] ?? 'warn' }),
+        createRootLogger({
+          level: env['NETGUARDIAN_LOG'] ?? 'warn',
+          format: env['NETGUARDIAN_LOG_FORMAT'] === 'json' ? 'json' : 'text',
+        }),
       )),
   };
   const device = () => import('./deviceCommands.js');

@@ -16,7 +16,7 @@ export function statusLines(s: DeviceStatusView): string[] {
     `device    ${s.deviceName} (${s.nodeId})`,
     `folder    ${s.folder} (space ${s.spaceId})`,
     `running   ${s.running ? 'yes: watching the folder and syncing' : 'no: `netguardian start` watches and syncs'}`,
-    `files     ${s.files}`,
+    `files     ${s.files}${s.pendingDownload > 0 ? ` (${s.pendingDownload} not in the folder yet: they are written as their content arrives)` : ''}`,
     `conflicts ${s.conflicts}${s.conflicts > 0 ? ' (see `netguardian conflicts`)' : ''}`,
   ];
   if (s.held > 0)

@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { logLine } from './logLines.js';
 
 export type { Logger };
 
@@ -6,9 +7,16 @@ export type { Logger };
  * A named logger per module. The core never reads the environment: the edge
  * (CLI, app) passes a root logger down; without one, the core is silent.
  */
-export function createRootLogger(options: { level?: string; pretty?: boolean } = {}): Logger {
-  // On stderr: stdout carries a command's answer (`status --json` must stay parseable).
-  return pino({ level: options.level ?? 'info', base: undefined }, pino.destination(2));
+export function createRootLogger(
+  options: { level?: string; format?: 'text' | 'json' } = {},
+): Logger {
+  // On stderr: stdout carries a command's answer (`status --json` must stay parseable). Lines a
+  // person reads by default; JSON records for programs that parse the log.
+  const destination =
+    options.format === 'json'
+      ? pino.destination(2)
+      : { write: (record: string) => process.stderr.write(logLine(record)) };
+  return pino({ level: options.level ?? 'info', base: undefined }, destination);
 }
 
 export const silentLogger: Logger = pino({ level: 'silent' });

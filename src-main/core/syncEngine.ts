@@ -53,7 +53,11 @@ export interface SyncStatus {
   readonly running: boolean;
   readonly lastSync: SyncLogEntry | null;
   readonly lastError: SyncLogEntry | null;
-  /** Local events the peer lacks (as of the peer's last known frontier). */
+  /**
+   * This device's own events the peer lacks (as of the peer's last known frontier, recorded by
+   * the sync log, so the count holds for a device that starts offline). Other devices' events
+   * came from the peer: they are never pending here.
+   */
   readonly pendingPush: number;
   readonly conflicts: number;
   readonly quarantined: number;
@@ -159,6 +163,8 @@ export class SyncEngine {
   /** Why the peer was last unreachable, in words; null once it answered again. */
   private offlineReason: string | null = null;
   private lastKnownRemoteFrontier: Frontier = {};
+  /** Whether `lastKnownRemoteFrontier` was read from the peer (in this process). */
+  private remoteFrontierRead = false;
   private timer: NodeJS.Timeout | undefined;
   private intervalMs: number | null = null;
   private closed = false;
@@ -313,6 +319,7 @@ export class SyncEngine {
         durationMs,
         status: error ? 'error' : 'ok',
         error,
+        peerFrontier: this.remoteFrontierRead ? this.lastKnownRemoteFrontier : null,
       })
       .catch((e: unknown) =>
         this.log.error({ error: describeError(e) }, 'could not write sync log'),
@@ -382,6 +389,7 @@ export class SyncEngine {
   private async pushBatches(tally: Tally): Promise<void> {
     const remoteFrontier = await this.remote.getFrontier(this.spaceId);
     this.lastKnownRemoteFrontier = remoteFrontier;
+    this.remoteFrontierRead = true;
     const cursor: Record<string, number> = { ...remoteFrontier };
     const total = await this.pendingTotal(this.local, cursor);
     let done = 0;
@@ -444,15 +452,26 @@ export class SyncEngine {
     if (this.online) {
       try {
         this.lastKnownRemoteFrontier = await this.remote.getFrontier(this.spaceId);
+        this.remoteFrontierRead = true;
       } catch (e) {
         this.noteFailure(e);
       }
+    }
+    // Not read since this process started (the peer was out of reach): what the last run that
+    // read it recorded, so the count of unsent changes stays true offline.
+    if (!this.remoteFrontierRead) {
+      const recorded = await this.syncLog.lastPeerFrontier(this.spaceId);
+      if (recorded) this.lastKnownRemoteFrontier = recorded;
     }
     const [recent, counts, quarantined, pendingPush] = await Promise.all([
       this.syncLog.recent(this.spaceId, 50),
       this.local.countSnapshots(this.spaceId),
       this.manager.quarantine.count(this.spaceId),
-      this.local.countAboveFrontier(this.spaceId, this.lastKnownRemoteFrontier),
+      this.local.countOriginAbove(
+        this.spaceId,
+        this.manager.nodeId,
+        this.lastKnownRemoteFrontier[this.manager.nodeId] ?? 0,
+      ),
     ]);
     return {
       spaceId: this.spaceId,

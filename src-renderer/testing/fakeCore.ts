@@ -61,6 +61,7 @@ export function createFakeCore(options: { files?: number } = {}): FakeCore {
       files: core.state.files,
       conflicts: core.state.conflicts,
       held: 0,
+      pendingDownload: core.state.pending.download,
       paused: core.state.paused,
       running: true,
       hub: null,

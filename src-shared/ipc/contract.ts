@@ -156,6 +156,8 @@ export interface DeviceStatusView {
   readonly conflicts: number;
   /** Events from other devices kept aside (invalid, or from a clock too far ahead). */
   readonly held: number;
+  /** Files the store has that the folder does not hold yet (being written, or to be). */
+  readonly pendingDownload: number;
   readonly paused: boolean;
   /** Whether a daemon runs this device (watching and syncing), or it was opened for this answer. */
   readonly running: boolean;

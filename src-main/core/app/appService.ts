@@ -242,6 +242,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
     names,
     activity,
     pushedSeq: readPushedSeq,
+    pendingDownload: async () => readPendingDownloads(await host.device()),
     setLive: (update) => {
       live = update(live);
       statePush.request();

@@ -80,7 +80,10 @@ async function main(): Promise<void> {
     return;
   }
   const env = process.env;
-  const log = createRootLogger({ level: env['NETGUARDIAN_LOG'] ?? 'warn' });
+  const log = createRootLogger({
+    level: env['NETGUARDIAN_LOG'] ?? 'warn',
+    format: env['NETGUARDIAN_LOG_FORMAT'] === 'json' ? 'json' : 'text',
+  });
   const dataDir = dataDirFromArgs(process.argv.slice(2), env);
   let owner: DeviceOwner | undefined;
   let stopping = false;

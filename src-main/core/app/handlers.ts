@@ -86,7 +86,10 @@ export function createHandlers(core: ServiceCore): ContractHandlers & {
   return {
     'state:get': () => core.state(),
 
-    'device:status': async () => deviceStatusView(await (await device()).status(), core.running()),
+    'device:status': async () => {
+      const d = await device();
+      return deviceStatusView(await d.status(), core.running(), await core.pendingDownload());
+    },
 
     'files:list': async (q) => {
       const d = await device();

@@ -11,6 +11,8 @@ export interface ServiceCore {
   readonly activity: ActivityLog;
   /** This device's seq the hub holds (push frontier); null without a hub. */
   pushedSeq(): Promise<number | null>;
+  /** Files the store has that the folder does not hold yet (still to be written). */
+  pendingDownload(): Promise<number>;
   setLive(update: (live: LiveState) => LiveState): void;
   note(draft: ActivityDraft): void;
   publish(message: PushMessage): void;

@@ -4,9 +4,14 @@ import type { SyncReport } from '../syncEngine.js';
 import type { ScanSummary } from '../files/scanner.js';
 
 /** The CLI's status from the device's (`device:status`). */
-export function deviceStatusView(status: DeviceStatus, running: boolean): DeviceStatusView {
+export function deviceStatusView(
+  status: DeviceStatus,
+  running: boolean,
+  pendingDownload: number,
+): DeviceStatusView {
   const sync = status.sync;
   return {
+    pendingDownload,
     deviceName: status.deviceName,
     nodeId: status.nodeId,
     folder: status.folder,

@@ -1,4 +1,5 @@
 import { NetGuardianError } from '../../../src-shared/errors.js';
+import { hubProblemInWords, isHubUnreachable } from '../../../src-shared/hubProblems.js';
 import type { ContentRef, CrdtEvent } from '../../../src-shared/events/event.js';
 import { writesTombstone } from '../../../src-shared/events/event.js';
 import { contentAvailable } from '../files/contentSources.js';
@@ -46,7 +47,7 @@ export async function restoreVersion(
     chunks: device.hub?.chunks ?? null,
     spaceId: device.spaceId,
   };
-  if (!(await contentAvailable(sources, content)))
+  if (!(await availableOrSay(sources, content, `version ${eventId} of ${entityId}`)))
     throw new NetGuardianError(
       'NotFound',
       `version ${eventId} of ${entityId} is no longer stored anywhere this device can reach (not in the folder${device.hub ? ' nor on the hub' : '; without a hub, old versions are kept only while a copy exists'})`,
@@ -68,4 +69,27 @@ export async function restoreVersion(
       'path',
     );
   return { restored: true };
+}
+
+/**
+ * Whether the version's bytes can be had; when only the hub could say and it can't be reached,
+ * a `HubUnreachable` error in words (the restore can run once the hub answers).
+ */
+async function availableOrSay(
+  sources: Parameters<typeof contentAvailable>[0],
+  content: ContentRef,
+  what: string,
+): Promise<boolean> {
+  try {
+    return await contentAvailable(sources, content);
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    const message = e instanceof Error ? e.message : String(e);
+    if (!isHubUnreachable(typeof code === 'string' ? code : undefined, message)) throw e;
+    throw new NetGuardianError(
+      'HubUnreachable',
+      `${what} is not in the folder, and its bytes are on the hub, which this device can't reach now (${hubProblemInWords(typeof code === 'string' ? code : undefined, message)}): restore it once the hub answers`,
+      'eventId',
+    );
+  }
 }

@@ -223,6 +223,10 @@ UPDATE crdt_origins SET contiguous_seq = least(contiguous_seq, $3),
   max_seq = (SELECT coalesce(max(seq), 0) FROM crdt_events WHERE space_id = $1 AND node_id = $2)
 WHERE space_id = $1 AND node_id = $2`;
 
+/** How many events one origin has above a seq (a device's changes its hub lacks). */
+export const COUNT_ORIGIN_EVENTS_ABOVE = `
+SELECT count(*)::float8 AS n FROM crdt_events WHERE space_id = $1 AND node_id = $2 AND seq > $3`;
+
 /** One origin's events above a seq, in seq order: a device taking back its own events. */
 export const SELECT_ORIGIN_EVENTS_ABOVE = asJsonArray(
   `SELECT ${WIRE} FROM crdt_events e

@@ -207,6 +207,16 @@ export class EventStore {
     );
   }
 
+  /** How many events of one origin this store holds above `afterSeq`. */
+  async countOriginAbove(spaceId: string, nodeId: string, afterSeq: number): Promise<number> {
+    const rows = await this.client.query<{ n: number }>(q.COUNT_ORIGIN_EVENTS_ABOVE, [
+      spaceId,
+      nodeId,
+      afterSeq,
+    ]);
+    return Number(rows[0]?.n ?? 0);
+  }
+
   /** The id of the event one origin numbered `seq`, if this store holds it. */
   async eventIdAt(spaceId: string, nodeId: string, seq: number): Promise<string | undefined> {
     const rows = await this.client.query<{ event_id: string }>(q.SELECT_ORIGIN_EVENT_ID, [

@@ -353,6 +353,8 @@ function describeMigrations(name: string, openClient: () => Promise<SqlClient>):
         },
       ]);
       expect(await indexes(client, 'crdt_sync_log')).toContain('crdt_sync_log_latest');
+      // Read as today's code reads it, once the later migrations are in.
+      await migrate(client);
       const recent = await new SyncLog(client).recent('default');
       expect(recent).toMatchObject([
         { nodeId: 'laptop', direction: 'pull', status: 'ok', at: '2024-03-01T10:00:00.000Z' },
@@ -537,6 +539,37 @@ function describeMigrations(name: string, openClient: () => Promise<SqlClient>):
       // Byte order ("B" < "f"), whatever the database's collation; deleted entities left out.
       const rows = await client.query<{ entity_id: string }>(firstPage);
       expect(rows.map((r) => r.entity_id)).toEqual(['B.txt', 'f/000.txt']);
+    });
+
+    it('0012 records the peer frontier a sync run read, empty for the runs before it', async () => {
+      await step(12, async () => {
+        await client.query(
+          `INSERT INTO crdt_sync_log (node_id, last_sync, events_synced, sync_direction, space_id,
+             peer, events_sent, events_received, events_quarantined, duration_ms, status, error)
+           VALUES ('laptop-1', now(), 2, 'push', 's', 'hub', 2, 0, 0, 5, 'ok', NULL)`,
+        );
+      });
+      expect(await columns(client, 'crdt_sync_log')).toMatchObject({
+        peer_frontier: { data_type: 'jsonb', is_nullable: 'YES' },
+      });
+      const log = new SyncLog(client);
+      expect((await log.recent('s'))[0]?.peerFrontier).toBeNull();
+      expect(await log.lastPeerFrontier('s')).toBeUndefined();
+      await log.record({
+        spaceId: 's',
+        nodeId: 'laptop-1',
+        peer: 'hub',
+        direction: 'bidirectional',
+        eventsSent: 1,
+        eventsReceived: 3,
+        eventsQuarantined: 0,
+        durationMs: 7,
+        status: 'ok',
+        error: null,
+        peerFrontier: { 'laptop-1': 3, 'phone-2': 12 },
+      });
+      expect(await log.lastPeerFrontier('s')).toEqual({ 'laptop-1': 3, 'phone-2': 12 });
+      expect(await log.lastPeerFrontier('other-space')).toBeUndefined();
     });
 
     it('has a test for every migration file', () => {

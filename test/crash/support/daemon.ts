@@ -36,7 +36,12 @@ export const printed =
 
 /** A clean environment: nothing from the test's shell (DATABASE_URL, DB_* keys) reaches the device. */
 function cliEnv(home: string): NodeJS.ProcessEnv {
-  return { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: home, NETGUARDIAN_LOG: 'info' };
+  return {
+    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+    HOME: home,
+    NETGUARDIAN_LOG: 'info',
+    NETGUARDIAN_LOG_FORMAT: 'json',
+  };
 }
 
 /** A running (or exited) `netguardian` process and everything it printed. */

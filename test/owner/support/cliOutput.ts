@@ -21,13 +21,7 @@ const PROGRESS = /^[A-Z][^:]*: \d+(\/\d+)?( \(\d+\.\d MiB\))?$/;
 const isProgress = (line: string) => line.split(' · ').every((part) => PROGRESS.test(part));
 
 /** A log line at warn level (NETGUARDIAN_LOG's default), as the CLI writes it on stderr. */
-function isWarning(line: string): boolean {
-  try {
-    return (JSON.parse(line) as { level?: unknown }).level === 40;
-  } catch {
-    return false;
-  }
-}
+const isWarning = (line: string): boolean => /^\d{4}-\d\d-\d\dT[\d:.]+Z warn /.test(line);
 
 /**
  * Exit 0, and nothing on stderr but the progress lines a long wait prints ("Label: 3/10 (1.0
@@ -83,7 +77,7 @@ export function statusTextProblems(
     new RegExp(`^device    ${escape(device.name)} \\(${escape(device.nodeId)}\\)$`),
     new RegExp(`^folder    ${escape(device.folder)} \\(space ${escape(device.spaceId)}\\)$`),
     /^running {3}yes: watching the folder and syncing$/,
-    /^files {5}\d+$/,
+    /^files {5}\d+( \(\d+ not in the folder yet: they are written as their content arrives\))?$/,
     /^conflicts (0|[1-9]\d* \(see `netguardian conflicts`\))$/,
     new RegExp(
       `^hub       \\S*${escape(device.hubAddress)}\\S*: reachable(, changes arrive live)?$`,
