@@ -14,6 +14,13 @@ import type { CliContext } from './deviceCommands.js';
  * `status` answered by the running daemon, must not load the store, the folder layer and their
  * packages (seconds of start-up for nothing).
  */
+/**
+ * Commands that run until stopped (a device's owner, a hub) log warnings by default; a one-shot
+ * command only errors: what went wrong for it is its one line, and a warning from the core (a hub
+ * out of reach) would say it again.
+ */
+const LONG_RUNNING: ReadonlySet<string> = new Set(['start', 'serve', 'hub']);
+
 export async function main(
   argv: readonly string[],
   env: NodeJS.ProcessEnv = process.env,
@@ -27,7 +34,7 @@ export async function main(
     logger: () =>
       (log ??= import('../core/log.js').then(({ createRootLogger }) =>
         createRootLogger({
-          level: env['NETGUARDIAN_LOG'] ?? 'warn',
+          level: env['NETGUARDIAN_LOG'] ?? (LONG_RUNNING.has(argv[0] ?? '') ? 'warn' : 'error'),
           format: env['NETGUARDIAN_LOG_FORMAT'] === 'json' ? 'json' : 'text',
         }),
       )),
