@@ -1,10 +1,10 @@
 /**
  * What every example needs: a connection to the hub, a space of its own on it, and devices
- * (a PGlite store in a temp directory, a CRDTManager and a SyncEngine each), all closed and
- * deleted at the end.
+ * (a store in a temp directory, on the device's own PostgreSQL server, a CRDTManager and a
+ * SyncEngine each), all closed and deleted at the end.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -37,11 +37,11 @@ export interface DeviceOptions {
 /**
  * The hub connection and the devices' stores, shared by all examples: a store holds any number
  * of spaces (synced folders), so each example works in a space of its own on the same stores.
- * (Opening a PGlite store costs seconds; opening a space costs milliseconds.)
+ * (Opening a device's store starts its server; opening a space costs milliseconds.)
  */
 export interface Lab {
   readonly hub: EventStore;
-  /** The device store named `name` (PGlite in the lab's temp directory), opened once. */
+  /** The device store named `name` (its data dir in the lab's temp directory), opened once. */
   store(name: string): Promise<EventStore>;
 }
 
@@ -60,6 +60,10 @@ export async function withLab<T>(
   body: (lab: Lab) => Promise<T>,
 ): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'netguardian-examples-'));
+  // Enterable by others, and so are the data dirs in it: run as root, each device's PostgreSQL
+  // server runs as `postgres` and keeps its cluster in the data dir, so it goes with the
+  // directory (a 0700 one would send it to /var/lib/netguardian/clusters, where it would stay).
+  await chmod(dir, 0o755);
   const stores = new Map<string, Promise<EventStore>>();
   let hub: EventStore | undefined;
   try {
@@ -69,13 +73,15 @@ export async function withLab<T>(
       store(name) {
         let store = stores.get(name);
         if (!store) {
-          store = openDeviceStore({ dataDir: join(dir, name) });
+          const dataDir = join(dir, name);
+          // Made here, enterable (see above); a data dir the store makes itself is 0700.
+          store = mkdir(dataDir, { mode: 0o755 }).then(() => openDeviceStore({ dataDir }));
           stores.set(name, store);
         }
         return store;
       },
     };
-    // Open the known devices side by side: most of a PGlite open is CPU work in WASM.
+    // Open the known devices side by side: their servers start in parallel.
     await Promise.all((options.devices ?? []).map((name) => lab.store(name)));
     return await body(lab);
   } finally {
