@@ -6,7 +6,7 @@
  *
  * `runAll` is also what `examples.int.test.ts` runs, against the int tier's database.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,6 +69,9 @@ export async function runAll(options: RunAllOptions): Promise<RunAllOutcome> {
   const dir = await mkdtemp(join(tmpdir(), 'netguardian-quickstart-'));
   let quickstartFiles: number;
   try {
+    // Enterable, as the lab's (support/workspace.ts): the cluster stays in the data dir.
+    await chmod(dir, 0o755);
+    await mkdir(join(dir, 'laptop'), { mode: 0o755 });
     const s = await quickstart(hub, join(dir, 'laptop'));
     quickstartFiles = s.files;
     print(
