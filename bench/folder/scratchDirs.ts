@@ -17,25 +17,8 @@
 import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { readPostmasterPid } from '../../src-main/core/device/localPostgres/postmasterPid.js';
-import {
-  isPostgresOfCluster,
-  waitUntilGone,
-} from '../../src-main/core/device/localPostgres/processControl.js';
+import { stopLeftoverServer } from '../../test/support/leftoverServer.js';
 import { makeServerEnterable } from '../support/serverDirs.js';
-
-/** Stops a device server left running on `<dir>/data`'s cluster (immediate: it is thrown away). */
-async function stopLeftoverServer(dir: string): Promise<void> {
-  const pgdata = path.join(dir, 'data', 'postgres', 'pgdata');
-  const pid = (await readPostmasterPid(pgdata).catch(() => undefined))?.pid;
-  if (pid === undefined || !(await isPostgresOfCluster(pid, pgdata))) return;
-  try {
-    process.kill(pid, 'SIGQUIT');
-  } catch {
-    return;
-  }
-  await waitUntilGone(pid, 10_000);
-}
 
 export class ScratchDirs {
   private readonly dirs: string[] = [];
@@ -53,7 +36,7 @@ export class ScratchDirs {
     let failure: Error | undefined;
     for (const dir of this.dirs.splice(0)) {
       try {
-        await stopLeftoverServer(dir);
+        await stopLeftoverServer(path.join(dir, 'data', 'postgres', 'pgdata'));
         await rm(dir, { recursive: true, force: true, maxRetries: 3 });
       } catch (e) {
         failure ??= e instanceof Error ? e : new Error(`removing ${dir} failed: ${String(e)}`);

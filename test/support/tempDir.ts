@@ -13,11 +13,7 @@ import { readFile, readdir, rm } from 'node:fs/promises';
 import { mkdtemp, realpath } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readPostmasterPid } from '../../src-main/core/device/localPostgres/postmasterPid.js';
-import {
-  isPostgresOfCluster,
-  waitUntilGone,
-} from '../../src-main/core/device/localPostgres/processControl.js';
+import { stopLeftoverServer } from './leftoverServer.js';
 
 export interface TempDir {
   readonly path: string;
@@ -31,7 +27,7 @@ export async function makeTempDir(prefix = 'netguardian-test-'): Promise<TempDir
     path,
     cleanup: async () => {
       const homes = await clusterHomesUnder(path, 6);
-      for (const home of homes) await stopServer(join(home, 'pgdata'));
+      for (const home of homes) await stopLeftoverServer(join(home, 'pgdata'));
       await rm(path, { recursive: true, force: true, maxRetries: 3 });
       for (const home of homes.filter((h) => !h.startsWith(`${path}/`)))
         await rm(home, { recursive: true, force: true, maxRetries: 3 });
@@ -62,16 +58,4 @@ async function clusterHomesUnder(dir: string, depth: number): Promise<string[]> 
       homes.push(...(await clusterHomesUnder(at, depth - 1)));
   }
   return homes;
-}
-
-/** Stops a server still running on `pgdata` (immediate shutdown: it is being thrown away). */
-async function stopServer(pgdata: string): Promise<void> {
-  const pid = (await readPostmasterPid(pgdata).catch(() => undefined))?.pid;
-  if (pid === undefined || !(await isPostgresOfCluster(pid, pgdata))) return;
-  try {
-    process.kill(pid, 'SIGQUIT');
-  } catch {
-    return;
-  }
-  await waitUntilGone(pid, 10_000);
 }
