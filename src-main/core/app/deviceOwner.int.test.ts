@@ -29,24 +29,30 @@ afterAll(async () => {
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
+/** A device's folder and data dir (with its config, no hub) under the temp dir, enterable. */
+async function deviceDirs(name: string, spaceId: string, deviceName: string) {
+  const dataDir = path.join(tmp.path, name, 'data');
+  const folder = path.join(tmp.path, name, 'folder');
+  await mkdir(folder, { recursive: true });
+  await mkdir(dataDir, { recursive: true, mode: 0o755 });
+  await chmod(path.dirname(dataDir), 0o755);
+  await writeDeviceConfig(dataDir, {
+    version: 1,
+    folder,
+    spaceId,
+    deviceName,
+    hub: null,
+    syncIntervalMs: 30_000,
+    rescanIntervalMs: 15 * 60_000,
+    paused: false,
+  });
+  await chmod(dataDir, 0o755);
+  return { dataDir, folder };
+}
+
 describe('device owner', () => {
   it('moves an earlier version’s PGlite store to the device server once, losing nothing', async () => {
-    const dataDir = path.join(tmp.path, 'old-device', 'data');
-    const folder = path.join(tmp.path, 'old-device', 'folder');
-    await mkdir(folder, { recursive: true });
-    await mkdir(dataDir, { recursive: true, mode: 0o755 });
-    await chmod(path.dirname(dataDir), 0o755);
-    await writeDeviceConfig(dataDir, {
-      version: 1,
-      folder,
-      spaceId: 'photos',
-      deviceName: 'laptop',
-      hub: null,
-      syncIntervalMs: 30_000,
-      rescanIntervalMs: 15 * 60_000,
-      paused: false,
-    });
-    await chmod(dataDir, 0o755);
+    const { dataDir, folder } = await deviceDirs('old-device', 'photos', 'laptop');
 
     // What the earlier version left: two files recorded in PGlite, one edited once.
     const old = await EventStore.open(await openPgliteClient(path.join(dataDir, 'db')));
@@ -99,22 +105,7 @@ describe('device owner', () => {
   });
 
   it('refuses a second owner while the first lives, in one line naming it', async () => {
-    const dataDir = path.join(tmp.path, 'busy', 'data');
-    const folder = path.join(tmp.path, 'busy', 'folder');
-    await mkdir(folder, { recursive: true });
-    await mkdir(dataDir, { recursive: true, mode: 0o755 });
-    await chmod(path.dirname(dataDir), 0o755);
-    await writeDeviceConfig(dataDir, {
-      version: 1,
-      folder,
-      spaceId: 'default',
-      deviceName: 'desk',
-      hub: null,
-      syncIntervalMs: 30_000,
-      rescanIntervalMs: 15 * 60_000,
-      paused: false,
-    });
-    await chmod(dataDir, 0o755);
+    const { dataDir } = await deviceDirs('busy', 'default', 'desk');
     const first = await openDeviceOwner({ dataDir, command: 'netguardian start' });
     try {
       const refused = await openDeviceOwner({ dataDir, command: 'netguardian serve' }).then(

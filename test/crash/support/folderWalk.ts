@@ -3,34 +3,43 @@
  * work: which files are there at what size, and which of our temp files.
  */
 import { lstat, readdir } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
 import path from 'node:path';
 import { TEMP_PREFIX } from './workload.js';
 
-/** Every regular file under `root` (relative POSIX path → size); entries that vanish meanwhile are skipped. */
-export async function fileSizes(root: string): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
+/**
+ * Every entry that is not a folder under `root`, with its relative POSIX path, folder by folder;
+ * a folder removed while it is walked is skipped (the next look sees the new state).
+ */
+async function* entriesUnder(root: string): AsyncGenerator<{ rel: string; entry: Dirent }> {
   const stack = [''];
   while (stack.length > 0) {
     const rel = stack.pop() as string;
-    let entries;
+    let entries: Dirent[];
     try {
       entries = await readdir(path.join(root, rel), { withFileTypes: true });
     } catch (e) {
-      // A folder removed while we walk: the next look sees the new state.
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
       throw e;
     }
     for (const entry of entries) {
       const child = rel === '' ? entry.name : `${rel}/${entry.name}`;
       if (entry.isDirectory()) stack.push(child);
-      else if (entry.isFile()) {
-        try {
-          out.set(child, (await lstat(path.join(root, child))).size);
-        } catch (e) {
-          // Renamed away while we walk (a temp file becoming its target).
-          if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-        }
-      }
+      else yield { rel: child, entry };
+    }
+  }
+}
+
+/** Every regular file under `root` (relative POSIX path → size); entries that vanish meanwhile are skipped. */
+export async function fileSizes(root: string): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for await (const { rel, entry } of entriesUnder(root)) {
+    if (!entry.isFile()) continue;
+    try {
+      out.set(rel, (await lstat(path.join(root, rel))).size);
+    } catch (e) {
+      // Renamed away while we walk (a temp file becoming its target).
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     }
   }
   return out;
@@ -39,21 +48,7 @@ export async function fileSizes(root: string): Promise<Map<string, number>> {
 /** Our temp files under `root` (relative paths; names only, no lstat: polled every few ms). */
 export async function tempFiles(root: string): Promise<string[]> {
   const out: string[] = [];
-  const stack = [''];
-  while (stack.length > 0) {
-    const rel = stack.pop() as string;
-    let entries;
-    try {
-      entries = await readdir(path.join(root, rel), { withFileTypes: true });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      throw e;
-    }
-    for (const entry of entries) {
-      const child = rel === '' ? entry.name : `${rel}/${entry.name}`;
-      if (entry.isDirectory()) stack.push(child);
-      else if (entry.name.startsWith(TEMP_PREFIX)) out.push(child);
-    }
-  }
+  for await (const { rel, entry } of entriesUnder(root))
+    if (entry.name.startsWith(TEMP_PREFIX)) out.push(rel);
   return out;
 }
