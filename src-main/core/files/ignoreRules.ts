@@ -30,6 +30,8 @@ export const BUILTIN_IGNORES: readonly string[] = [
   'desktop.ini',
   '.Trash-*/',
   '.git/',
+  // The folder's marker (folderMarker.ts: MARKER_FILE): each device's own, never synced.
+  '/.netguardian-folder',
 ];
 
 /**

@@ -1,4 +1,5 @@
 import { lstatSync, renameSync, type Stats } from 'node:fs';
+import { MARKER_FILE } from './folderMarker.js';
 import { chmod, mkdir, readdir, realpath, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { FileView } from '../../../src-shared/crdt/fileEntity.js';
@@ -44,6 +45,11 @@ export interface MaterializerOptions {
   readonly ignore?: () => IgnoreRules;
   /** How written files are made durable before their rename; default: a TempFlusher. */
   readonly flusher?: TempFlusher;
+  /**
+   * Whether the folder is there (its marker, folderMarker.ts): asked before anything is written
+   * and again before each group, so a folder that went away is never recreated or filled.
+   */
+  readonly folderPresent?: () => Promise<boolean>;
   readonly log?: Logger;
 }
 
@@ -139,6 +145,7 @@ interface PendingWrite {
 /** One `apply` call. */
 class ApplyRun {
   private rootReal = '';
+  private folderGoneReported = false;
   private resolver: ChunkResolver | undefined;
   private readonly out = {
     written: [] as string[],
@@ -202,6 +209,7 @@ class ApplyRun {
       this.error('', ioError('', 'open the folder', e));
       return;
     }
+    if (!(await this.folderStillThere())) return;
     this.resolver = new ChunkResolver({
       rootReal: this.rootReal,
       spaceId: this.options.spaceId,
@@ -238,6 +246,7 @@ class ApplyRun {
     let ahead = fetchAhead(0);
     const turns = new EventLoopTurns();
     for (const [i, group] of groups.entries()) {
+      if (!(await this.folderStillThere())) break;
       resolver.usePrefetched((await ahead) ?? new Map());
       // The next group's chunks download while this group's files are written.
       ahead = fetchAhead(i + 1);
@@ -259,13 +268,30 @@ class ApplyRun {
       }
     }
     resolver.clear();
-    for (const id of absent) await this.settle(id, views.get(id), indexed.get(id));
+    if (await this.folderStillThere())
+      for (const id of absent) await this.settle(id, views.get(id), indexed.get(id));
     await this.flushIndex();
     if (this.out.conflictCopies.length > 0) {
       // Recorded as ordinary files; the same copy written by several devices is one version.
       const scan = await this.options.scanner.scanPaths(this.out.conflictCopies);
       for (const e of scan.errors) this.out.errors.push(e);
     }
+  }
+
+  /** Whether the folder is still there (see `folderPresent`); when not, says so once. */
+  private async folderStillThere(): Promise<boolean> {
+    if (!this.options.folderPresent || (await this.options.folderPresent())) return true;
+    if (!this.folderGoneReported) {
+      this.folderGoneReported = true;
+      this.error(
+        '',
+        new NetGuardianError(
+          'NotFound',
+          `the folder ${this.options.root} is missing (or its ${MARKER_FILE} file is): nothing is written until it is back`,
+        ),
+      );
+    }
+    return false;
   }
 
   private async flushIndex(): Promise<void> {

@@ -9,6 +9,7 @@ import type { ChunkRef } from '../../../src-shared/events/event.js';
 import { DIRECTORY_CONTENT } from '../../../src-shared/fileKinds.js';
 import { normalizeEntityPath } from '../../../src-shared/paths.js';
 import type { CRDTManager, LocalWrite } from '../crdtManager.js';
+import { MARKER_FILE } from './folderMarker.js';
 import { childLogger, type Logger } from '../log.js';
 import { EventLoopTurns } from '../eventLoopTurns.js';
 import { Mutex } from '../mutex.js';
@@ -74,6 +75,12 @@ export interface ScannerOptions {
    * files until it settles (the device's push keeping pace); the scan's records are unaffected.
    */
   readonly onBatchRecorded?: () => Promise<void> | void;
+  /**
+   * Whether the folder is there (its marker, folderMarker.ts): a scan of a folder that is not
+   * records nothing (no deletions above all), and deletions are recorded only if it still is
+   * when the scan ends.
+   */
+  readonly folderPresent?: () => Promise<boolean>;
   /** Files hashed at once (default 3). */
   readonly hashConcurrency?: number;
   readonly progressIntervalMs?: number;
@@ -163,6 +170,8 @@ export function createScanner(options: ScannerOptions): Scanner {
           errors: [toScanError('', ioError('', 'open the folder', e))],
         };
       }
+      if (options.folderPresent && !(await options.folderPresent()))
+        return { ...ScanRun.emptySummary(), errors: [folderMissing(options.root)] };
       await collect(scan);
       await scan.execute();
       const summary = scan.finish();
@@ -371,8 +380,12 @@ class ScanRun {
     await Promise.all(workers);
     await this.flushWrites();
 
+    // Gone files are deletions only in a folder that is still there (not moved away or
+    // replaced by an empty mount point while the scan ran).
+    const stillThere = !this.options.folderPresent || (await this.options.folderPresent());
+    if (!stillThere) this.errors.push(folderMissing(this.options.root));
     const deletes: { path: string; write: LocalWrite }[] = [];
-    for (const entry of gone) {
+    for (const entry of stillThere ? gone : []) {
       const decision = decideGone(indexed.get(entry.path) ?? entry, views.get(entry.path));
       if (decision.action === 'delete') {
         deletes.push({
@@ -605,4 +618,13 @@ export async function loadViews(
   const snapshots = await manager.store.getSnapshots(manager.spaceId, [...pathOf.keys()]);
   for (const [id, entity] of snapshots) views.set(pathOf.get(id) as string, entity.get());
   return views;
+}
+
+/** A scan's error for a folder that is not there (its marker missing): nothing was recorded. */
+function folderMissing(root: string): ScanError {
+  return {
+    path: '',
+    code: 'NotFound',
+    message: `the folder ${root} is missing (or its ${MARKER_FILE} file is): nothing is recorded until it is back`,
+  };
 }
