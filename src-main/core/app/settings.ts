@@ -11,6 +11,9 @@ import { redactUrl } from '../store/pgClient.js';
  * The settings screen: the device's config.json and the folder's
  * `.netguardianignore`, read into one view and updated from one request.
  * Applying a change to the running device is the service's job.
+ *
+ * The ignore rules are this device's own, as Syncthing's `.stignore`: the file is a built-in
+ * ignore (ignoreRules.ts), never recorded, sent to a peer or written from one.
  */
 
 export type SettingsUpdate = RequestOf<'settings:update'>;
@@ -29,8 +32,8 @@ export async function readIgnoreFile(root: string): Promise<string> {
 }
 
 /**
- * Written durably through a temp file (never synced) and a rename, so the watcher sees it whole
- * and a power cut leaves the old rules or the new ones.
+ * Written durably through a temp file and a rename (neither is ever synced), so the watcher sees
+ * it whole and a power cut leaves the old rules or the new ones.
  */
 export async function writeIgnoreFile(root: string, text: string): Promise<void> {
   try {

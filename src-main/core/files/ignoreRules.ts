@@ -1,14 +1,24 @@
 import ignore, { type Ignore } from 'ignore';
 
-/** The ignore file at the folder root, gitignore syntax. */
+/**
+ * The folder's ignore file, at its root, gitignore syntax. Each device's own, as Syncthing's
+ * `.stignore`: a built-in ignore, so it is never recorded, never written from a peer, and a copy
+ * an earlier version synced stays on every device as it is (a path that becomes ignored leaves
+ * the index, not the store: no device records a deletion). Only the root's file is read; one in
+ * a subfolder is an ordinary file.
+ */
 export const IGNORE_FILE = '.netguardianignore';
 
 /** Our own temp files during atomic writes: never synced, never scanned. */
 export const TEMP_PREFIX = '.ng-tmp-';
 
 /**
- * Temp and partial files that editors, browsers and office suites leave
- * while they work: syncing them would only spread half-written data.
+ * Always ignored, whatever the ignore file says (a `!` rule never re-includes one of these):
+ * - temp and partial files that editors, browsers and office suites leave while they work
+ *   (syncing them would only spread half-written data), and the OS's folder litter;
+ * - a git repository's own folder (`.git`, or the `.git` file of a worktree or submodule):
+ *   hooks and config there are run by git, so a peer's content there would be configuration;
+ * - our own files: temp files, the folder's marker and the ignore file, each device's own.
  */
 export const BUILTIN_IGNORES: readonly string[] = [
   `${TEMP_PREFIX}*`,
@@ -29,22 +39,28 @@ export const BUILTIN_IGNORES: readonly string[] = [
   'Thumbs.db',
   'desktop.ini',
   '.Trash-*/',
-  '.git/',
+  '.git',
   // The folder's marker (folderMarker.ts: MARKER_FILE): each device's own, never synced.
   '/.netguardian-folder',
+  `/${IGNORE_FILE}`,
 ];
 
 /**
  * Decides whether a path (relative, POSIX) is ignored. Directories are asked
  * with a trailing slash so that `build/` rules match them.
+ *
+ * Two matchers: the built-ins and the ignore file's rules. A path is ignored when either says
+ * so, so the file's negations (`!.git/`) only ever re-include what the file itself left out.
  */
 export class IgnoreRules {
-  private readonly matcher: Ignore;
+  private readonly builtins: Ignore;
+  private readonly own: Ignore;
   readonly userRules: readonly string[];
 
   private constructor(userRules: readonly string[]) {
     this.userRules = userRules;
-    this.matcher = ignore({ allowRelativePaths: false }).add([...BUILTIN_IGNORES, ...userRules]);
+    this.builtins = ignore({ allowRelativePaths: false }).add([...BUILTIN_IGNORES]);
+    this.own = ignore({ allowRelativePaths: false }).add([...userRules]);
   }
 
   static fromText(text: string | undefined): IgnoreRules {
@@ -56,11 +72,22 @@ export class IgnoreRules {
   }
 
   ignoresFile(relPath: string): boolean {
-    return this.matcher.ignores(relPath);
+    return this.builtins.ignores(relPath) || this.own.ignores(relPath);
   }
 
   ignoresDir(relPath: string): boolean {
-    return this.matcher.ignores(relPath.endsWith('/') ? relPath : `${relPath}/`);
+    const dir = relPath.endsWith('/') ? relPath : `${relPath}/`;
+    return this.builtins.ignores(dir) || this.own.ignores(dir);
+  }
+
+  /**
+   * Whether the folder watcher leaves a path out: what is ignored, except the ignore file
+   * itself, whose changes the device must hear of to reload its rules (it is still never
+   * recorded: the scanner asks `excludes`).
+   */
+  watcherSkips(relPath: string, isDir: boolean): boolean {
+    if (!isDir && relPath === IGNORE_FILE) return false;
+    return isDir ? this.ignoresDir(relPath) : this.ignoresFile(relPath);
   }
 
   /**

@@ -8,8 +8,9 @@ import { err, ok, type Result } from '../../../src-shared/result.js';
 
 /**
  * Where the folder layer may touch the disk: only under the root's real path,
- * never through a symlink. Every path it writes, moves or reads for reuse
- * comes from an entity id (possibly a peer's) and goes through here.
+ * never through a symlink, never in a repository's `.git`. Every path it writes,
+ * moves or reads for reuse comes from an entity id (possibly a peer's) and goes
+ * through here.
  *
  * Limit: the checks run just before the operation, not atomically with it (no
  * openat in Node); a local process racing to swap a folder for a symlink in
@@ -24,6 +25,33 @@ const escapes = (entityId: string, why: string) =>
     `refusing ${JSON.stringify(entityId)}: ${why}`,
     'entityId',
   );
+
+/** Characters HFS+ leaves out of names (`.g\u200cit` is `.git` there), as git's own check has it. */
+const HFS_IGNORABLE = /[\u200c-\u200f\u202a-\u202e\u206a-\u206f\ufeff]/g;
+
+/**
+ * Whether a path segment is git's own folder on some file system: `.git` in any case (macOS and
+ * Windows fold case), with trailing dots or spaces or an NTFS stream suffix (Windows drops or
+ * reads past them), with characters HFS+ ignores, or as its 8.3 short name `git~1`.
+ */
+export function isGitSegment(segment: string): boolean {
+  const name = segment
+    .replace(HFS_IGNORABLE, '')
+    .replace(/:.*$/, '')
+    .replace(/[. ]+$/, '')
+    .toLowerCase();
+  return name === '.git' || name === 'git~1';
+}
+
+/**
+ * Nothing is written, moved or removed in a repository's `.git` (hooks and config there are run
+ * by git), whatever the ignore rules say: they leave `.git` out already, and this holds even if
+ * they did not. Checked here, where every write and move of the folder layer resolves its path.
+ */
+function refuseGitPath(entityId: string): NetGuardianError | undefined {
+  if (!entityId.split('/').some(isGitSegment)) return undefined;
+  return escapes(entityId, 'it is in a .git folder, which belongs to git and is never synced');
+}
 
 /** `a/b/c` → `['a', 'a/b']`: the folders that must exist (as real folders) to hold it. */
 export function ancestorsOf(entityId: string): string[] {
@@ -94,7 +122,7 @@ export async function checkAncestors(
 }
 
 /**
- * Resolves an entity for writing: validates it, checks its ancestors, and
+ * Resolves an entity for writing: validates it (never in a `.git` folder), checks its ancestors, and
  * creates the missing ones one level at a time (re-checking each, so a
  * symlink appearing meanwhile is still refused). Returns the absolute path
  * and the folders it created.
@@ -104,6 +132,8 @@ export async function prepareTarget(
   entityId: string,
   checked?: CheckedDirs,
 ): Promise<PathResult<{ abs: string; createdDirs: string[] }>> {
+  const inGit = refuseGitPath(entityId);
+  if (inGit) return err(inGit);
   const abs = entityAbsPath(rootReal, entityId);
   if (!abs.ok) return abs;
   const missing = await checkAncestors(rootReal, entityId, checked);
@@ -123,14 +153,16 @@ export async function prepareTarget(
 }
 
 /**
- * Resolves an entity for reading or moving what is there: validated, and no
- * ancestor is a symlink. `undefined` when an ancestor is missing (so is it).
+ * Resolves an entity for reading or moving what is there: validated (never in a `.git` folder),
+ * and no ancestor is a symlink. `undefined` when an ancestor is missing (so is it).
  */
 export async function resolveExisting(
   rootReal: string,
   entityId: string,
   checked?: CheckedDirs,
 ): Promise<PathResult<string | undefined>> {
+  const inGit = refuseGitPath(entityId);
+  if (inGit) return err(inGit);
   const abs = entityAbsPath(rootReal, entityId);
   if (!abs.ok) return abs;
   const missing = await checkAncestors(rootReal, entityId, checked);

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { fileMode } from './contentWriter.js';
-import { ancestorsOf, entityAbsPath } from './safePaths.js';
+import {
+  ancestorsOf,
+  entityAbsPath,
+  isGitSegment,
+  prepareTarget,
+  resolveExisting,
+} from './safePaths.js';
 
 const ROOT = '/home/u/Sync';
 
@@ -49,5 +55,46 @@ describe('file modes written', () => {
     expect(fileMode(0o100600, true)).toBe(0o700);
     expect(fileMode(0o100755, false)).toBe(0o644);
     expect(fileMode(0o100640, true)).toBe(0o750);
+  });
+});
+
+describe('never in a .git folder', () => {
+  it.each([
+    ['.git'],
+    ['.git/hooks/pre-commit'],
+    ['.git/config'],
+    ['vendor/lib/.git/hooks/post-checkout'],
+    ['.GIT/hooks/pre-commit'],
+    ['.Git'],
+    ['.git./hooks/pre-commit'],
+    ['.git /config'],
+    ['.git::$INDEX_ALLOCATION/hooks/pre-commit'],
+    ['.g\u200cit/hooks/pre-commit'],
+    ['\ufeff.git/hooks/pre-commit'],
+    ['GIT~1/hooks/pre-commit'],
+  ])('refuses to write or move %j, whatever the ignore rules say', async (id) => {
+    // The root does not exist: the refusal comes before any look at the disk.
+    for (const r of [await prepareTarget(ROOT, id), await resolveExisting(ROOT, id)]) {
+      expect(r.ok).toBe(false);
+      if (!r.ok) {
+        expect(r.error.code).toBe('PathEscapesRoot');
+        expect(r.error.message).toBe(
+          `refusing ${JSON.stringify(id)}: it is in a .git folder, which belongs to git and is never synced`,
+        );
+      }
+    }
+  });
+
+  it.each([
+    ['.gitignore'],
+    ['.github'],
+    ['.gitattributes'],
+    ['repo.git'],
+    ['git'],
+    ['.git-credentials'],
+    ['git~2'],
+    ['x.git~1'],
+  ])('takes %j for an ordinary name', (name) => {
+    expect(isGitSegment(name)).toBe(false);
   });
 });

@@ -1,0 +1,95 @@
+/**
+ * A peer that plays by no one's rules but the hub's: a device role of the shared space (what
+ * `hub add-device` gave it), its own store and CRDT manager, and no folder, scanner or ignore
+ * rules. It records whatever files it likes exactly as a device's scanner records a new file
+ * (`decidePresent`: content, exec bit, mtime) and pushes them with their chunks, the way an
+ * earlier version of NetGuardian, or a modified one, would. A receiving device must treat what
+ * it sends as data.
+ */
+import { createHash } from 'node:crypto';
+import { CRDTManager } from '../../../src-main/core/crdtManager.js';
+import { PgChunkStore, type ChunkInput } from '../../../src-main/core/files/chunkStore.js';
+import { decidePresent } from '../../../src-main/core/files/scanDecision.js';
+import { openHubAsDevice } from '../../../src-main/core/hub/hubSchema.js';
+import { EventStore } from '../../../src-main/core/store/eventStore.js';
+import { openPgliteClient } from '../../../src-main/core/store/pgliteClient.js';
+import { SyncEngine } from '../../../src-main/core/syncEngine.js';
+import { DIRECTORY_CONTENT } from '../../../src-shared/fileKinds.js';
+
+/** What the peer says is at a path: a folder, a file (its text, maybe executable), or nothing. */
+export type PeerEntry =
+  | { readonly kind: 'dir' }
+  | { readonly kind: 'file'; readonly text: string; readonly exec?: boolean }
+  | { readonly kind: 'deleted' };
+
+export interface HostilePeer {
+  /** Records `entries` (folders first: in the order given) and pushes them to the hub. */
+  publish(entries: Readonly<Record<string, PeerEntry>>): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openHostilePeer(options: {
+  /** The device connection string `hub add-device` printed for it. */
+  readonly connectionString: string;
+  readonly spaceId: string;
+  readonly nodeId: string;
+}): Promise<HostilePeer> {
+  const { spaceId } = options;
+  const hub = await openHubAsDevice({ connectionString: options.connectionString, spaceId });
+  const store = await EventStore.open(await openPgliteClient());
+  const manager = await CRDTManager.open({ store, spaceId, nodeId: options.nodeId });
+  const hubChunks = new PgChunkStore(hub.client);
+  const pending: ChunkInput[] = [];
+  const engine = new SyncEngine({
+    manager,
+    remote: hub,
+    beforePushBatch: async () => {
+      await hubChunks.put(spaceId, pending.splice(0, pending.length));
+    },
+  });
+
+  const record = async (entityId: string, entry: PeerEntry): Promise<void> => {
+    const view = await manager.getFileState(entityId);
+    if (entry.kind === 'deleted') {
+      const deleted = await manager.deleteFileState(entityId);
+      if (!deleted.ok) throw deleted.error;
+      return;
+    }
+    const bytes = Buffer.from(entry.kind === 'file' ? entry.text : '');
+    const hash = createHash('sha256').update(bytes).digest('hex');
+    // One chunk: every file here is far below the 128 KiB minimum chunk size.
+    const content =
+      entry.kind === 'dir'
+        ? DIRECTORY_CONTENT
+        : { hash, size: bytes.length, chunks: bytes.length ? [{ hash, size: bytes.length }] : [] };
+    if (entry.kind === 'file' && bytes.length > 0) pending.push({ hash, data: bytes });
+    const decision = decidePresent(undefined, view, {
+      content,
+      exec: entry.kind === 'file' && entry.exec === true,
+      mtimeMs: Date.now(),
+    });
+    if (decision.action !== 'create' && decision.action !== 'update') return;
+    // What it has seen of the file is its basis: the peer's version wins, no conflict.
+    const { basis: _ignored, ...change } = decision.change;
+    const written =
+      decision.action === 'create'
+        ? await manager.createFileState(entityId, change)
+        : await manager.updateFileState(entityId, change);
+    if (!written.ok) throw written.error;
+  };
+
+  return {
+    publish: async (entries) => {
+      const pulled = await engine.pullSync();
+      if (pulled.error) throw new Error(`the hostile peer could not pull: ${pulled.error}`);
+      for (const [entityId, entry] of Object.entries(entries)) await record(entityId, entry);
+      const pushed = await engine.pushSync();
+      if (pushed.error) throw new Error(`the hostile peer could not push: ${pushed.error}`);
+    },
+    close: async () => {
+      await engine.close();
+      await store.close();
+      await hub.close();
+    },
+  };
+}
