@@ -13,6 +13,7 @@ import { createCipheriv, createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { MARKER_FILE } from '../../src-main/core/files/folderMarker.js';
 
 export interface TreeShape {
   readonly smallFiles: number;
@@ -98,7 +99,10 @@ export async function writeTree(root: string, shape: TreeShape, seed: string): P
   return { files: shape.smallFiles + shape.bigFiles, bytes };
 }
 
-/** Relative POSIX paths of the regular files under `root`, sorted; `skip` prunes names (files and folders). */
+/**
+ * Relative POSIX paths of the regular files under `root`, sorted; `skip` prunes names (files and
+ * folders). The folder's marker (each device's own, never synced) is never listed.
+ */
 export async function listFiles(
   root: string,
   skip: (name: string) => boolean = () => false,
@@ -110,6 +114,7 @@ export async function listFiles(
     for (const entry of await readdir(path.join(root, rel), { withFileTypes: true })) {
       if (skip(entry.name)) continue;
       const child = rel === '' ? entry.name : `${rel}/${entry.name}`;
+      if (child === MARKER_FILE) continue;
       if (entry.isDirectory()) stack.push(child);
       else if (entry.isFile()) out.push(child);
     }

@@ -111,6 +111,9 @@ export async function initCommand(
     paused: false,
   };
   await writeDeviceConfig(dataDir, config);
+  // The folder's marker: from now on the device changes the folder only while it is there.
+  const { folderIdOf } = await import('../core/device/folderIdentity.js');
+  await folderIdOf(dataDir, config.spaceId, folder);
   // Opened once: creates the store (its server) and the device's identity.
   await withSession(ctx, dataDir, 'init', async ({ client }) => {
     const status = await client.call('device:status', {});

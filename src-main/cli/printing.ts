@@ -14,7 +14,9 @@ const iso = (ms: number) => new Date(ms).toISOString();
 export function statusLines(s: DeviceStatusView): string[] {
   const lines = [
     `device    ${s.deviceName} (${s.nodeId})`,
-    `folder    ${s.folder} (space ${s.spaceId})`,
+    s.folderPresent
+      ? `folder    ${s.folder} (space ${s.spaceId})`
+      : `folder    ${s.folder} (space ${s.spaceId}): MISSING (moved, deleted, or a drive not mounted?); nothing is changed in it or recorded from it until it is back`,
     `running   ${s.running ? 'yes: watching the folder and syncing' : 'no: `netguardian start` watches and syncs'}`,
     `files     ${s.files}${s.pendingDownload > 0 ? ` (${s.pendingDownload} not in the folder yet: they are written as their content arrives)` : ''}`,
     `conflicts ${s.conflicts}${s.conflicts > 0 ? ' (see `netguardian conflicts`)' : ''}`,

@@ -42,6 +42,7 @@ function iconFor(phase: AppPhase): TrayIcon {
     case 'offline':
       return 'offline';
     case 'error':
+    case 'folder-missing':
       return 'error';
     default: {
       const never: never = phase;
@@ -90,6 +91,8 @@ export function statusLine(state: AppState): string {
       return 'Offline: the hub is unreachable, changes wait here';
     case 'error':
       return `Error: ${state.lastError ?? 'sync failed'}`;
+    case 'folder-missing':
+      return `Folder missing: ${state.folder}`;
     default: {
       const never: never = state.phase;
       throw new Error(`unknown phase ${String(never)}`);

@@ -90,6 +90,14 @@ export function phaseView(app: AppState | null): PhaseView {
         progress: null,
         tone: 'warn',
       };
+    case 'folder-missing':
+      return {
+        phase: app.phase,
+        title: 'Folder missing',
+        detail: `${app.folder} is not there (moved, deleted, or a drive not mounted?). Nothing is changed in it or recorded from it until it is back.`,
+        progress: null,
+        tone: 'bad',
+      };
     case 'error':
       return {
         phase: app.phase,

@@ -62,6 +62,7 @@ export function createFakeCore(options: { files?: number } = {}): FakeCore {
       conflicts: core.state.conflicts,
       held: 0,
       pendingDownload: core.state.pending.download,
+      folderPresent: core.state.phase !== 'folder-missing',
       paused: core.state.paused,
       running: true,
       hub: null,

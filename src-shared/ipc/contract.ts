@@ -109,11 +109,19 @@ export interface SettingsView {
 
 /**
  * The state at a glance, what the tray icon and the status bar show. Exactly one phase,
- * in order of what a person must hear first: error > offline > conflicts > paused > syncing
- * > scanning > synced.
+ * in order of what a person must hear first: folder-missing > error > offline > conflicts >
+ * paused > syncing > scanning > synced.
  */
 export type AppPhase =
-  'starting' | 'synced' | 'scanning' | 'syncing' | 'paused' | 'conflicts' | 'offline' | 'error';
+  | 'starting'
+  | 'synced'
+  | 'scanning'
+  | 'syncing'
+  | 'paused'
+  | 'conflicts'
+  | 'offline'
+  | 'error'
+  | 'folder-missing';
 
 export interface Progress {
   readonly done: number;
@@ -159,6 +167,11 @@ export interface DeviceStatusView {
   /** Files the store has that the folder does not hold yet (being written, or to be). */
   readonly pendingDownload: number;
   readonly paused: boolean;
+  /**
+   * False while the synced folder (or its marker file) is missing: nothing is recorded from it
+   * or written into it until it is back.
+   */
+  readonly folderPresent: boolean;
   /** Whether a daemon runs this device (watching and syncing), or it was opened for this answer. */
   readonly running: boolean;
   /** Null when the device is local only. */

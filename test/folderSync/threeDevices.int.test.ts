@@ -12,6 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { chmod, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { MARKER_FILE } from '../../src-main/core/files/folderMarker.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hashFile } from '../../src-main/core/files/fileHasher.js';
 import { TEMP_PREFIX } from '../../src-main/core/files/ignoreRules.js';
@@ -216,7 +217,7 @@ describe('three devices through a PostgreSQL hub', () => {
       'docs/doc.txt',
       doc.conflicts[0] as NonNullable<(typeof doc.conflicts)[0]>,
     );
-    expect(docCopy).toMatch(/^docs\/doc\.conflict-.+-\d{8}-\d{6}\.txt$/);
+    expect(docCopy).toMatch(/^docs\/doc\.conflict-.+-\d{8}-\d{6}-[0-9a-f]{8}\.txt$/);
     // Both contents present in every folder (the trees are equal): the winner at the path, the other as the copy.
     expect(new Set([tree['docs/doc.txt'], tree[docCopy]])).toEqual(
       new Set([fileEntry('edited on A\n'), fileEntry('edited on B, longer\n')]),
@@ -365,7 +366,7 @@ describe('three devices through a PostgreSQL hub', () => {
     expect(
       Object.keys(tree).filter((p) => p.split('/').some((s) => s.startsWith(TEMP_PREFIX))),
     ).toEqual([]);
-    expect(await readdir(b.root)).toEqual(['stale.bin']);
+    expect(await readdir(b.root)).toEqual([MARKER_FILE, 'stale.bin']);
 
     // Once the hub holds the right bytes again, the next sync completes both files.
     await hub.repairChunk(spaceId, badFresh.hash, badFresh.data);

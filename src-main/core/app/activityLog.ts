@@ -135,6 +135,15 @@ export function describeDeviceEvent(event: DeviceEvent, ctx: DescribeContext): A
     }
     case 'error':
       return [{ kind: 'error', message: event.message }];
+    case 'folder':
+      return [
+        event.present
+          ? { kind: 'sync', message: `The folder ${event.folder} is back: syncing again` }
+          : {
+              kind: 'error',
+              message: `The folder ${event.folder} is missing (moved, deleted, or a drive not mounted?): nothing is changed in it or recorded from it until it is back`,
+            },
+      ];
     default: {
       const never: never = event;
       throw new Error(`unhandled device event ${JSON.stringify(never)}`);

@@ -44,7 +44,11 @@ describe('AppService (local device)', () => {
     await writeFile(path.join(app.folder, 'notes.md'), 'notes');
     await writeFile(path.join(app.folder, 'photo.png'), 'png');
     await app.until(async () => (await list()).total === 4, 'four entries listed');
-    expect(app.pushes.some((m) => m.channel === 'files:changed')).toBe(true);
+    // The notice follows the recording; the listing may see the rows first.
+    await app.until(
+      () => app.pushes.some((m) => m.channel === 'files:changed'),
+      'a files:changed push',
+    );
     const all = await list();
     expect(all.rows.map((r) => [r.path, r.kind, r.state])).toEqual([
       ['docs', 'dir', 'synced'],

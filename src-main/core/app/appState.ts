@@ -22,6 +22,8 @@ export interface LiveState {
    * It holds until what failed (its `source`) later succeeds; see `clearedBy`.
    */
   readonly lastError: LastError | null;
+  /** The synced folder (or its marker) is missing: nothing is recorded or written. */
+  readonly folderMissing: boolean;
 }
 
 export interface LastError {
@@ -63,6 +65,7 @@ export const initialLive: LiveState = {
   upload: null,
   download: null,
   lastError: null,
+  folderMissing: false,
 };
 
 /** The next live state after a device event. Pure: same inputs, same output. */
@@ -129,6 +132,8 @@ export function reduceLive(live: LiveState, event: DeviceEvent): LiveState {
         ...live,
         lastError: { message: event.message, offline: false, source: event.source },
       };
+    case 'folder':
+      return { ...live, folderMissing: !event.present, scan: event.present ? live.scan : null };
     default: {
       const never: never = event;
       throw new Error(`unhandled device event ${JSON.stringify(never)}`);
@@ -143,11 +148,12 @@ export const looksOffline = (message: string): boolean =>
   saysHubUnreachable(message) || OFFLINE_HINTS.test(message);
 
 /**
- * Exactly one phase, in the order a person must hear it (contract): error >
+ * Exactly one phase, in the order a person must hear it (contract): folder-missing > error >
  * offline > conflicts > paused > syncing > scanning > synced; `starting` until
  * the daemon's first round finished (unless something already went wrong).
  */
 export function phaseOf(facts: StateFacts, live: LiveState): AppPhase {
+  if (live.folderMissing) return 'folder-missing';
   if (live.lastError && !live.lastError.offline) return 'error';
   if (facts.hub && (!facts.hub.connected || live.lastError?.offline === true)) return 'offline';
   if (facts.conflicts > 0) return 'conflicts';

@@ -12,6 +12,7 @@ export function deviceStatusView(
   const sync = status.sync;
   return {
     pendingDownload,
+    folderPresent: status.folderPresent,
     deviceName: status.deviceName,
     nodeId: status.nodeId,
     folder: status.folder,

@@ -1,4 +1,4 @@
-import { mkdir, readFile, realpath } from 'node:fs/promises';
+import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { FileView } from '../../../src-shared/crdt/fileEntity.js';
 import type { NetGuardianError } from '../../../src-shared/errors.js';
@@ -22,6 +22,7 @@ import type { PgClientOptions } from '../store/pgClient.js';
 import type { SyncReport, SyncStatus } from '../syncEngine.js';
 import type { DeviceEvent } from './deviceEvents.js';
 import { createHubLink, type HubLink } from './hubLink.js';
+import { FolderGuard } from './folderIdentity.js';
 import { reconcileOwnHistory } from './ownEvents.js';
 import { entitiesOutOfStep } from './reconcile.js';
 import { ScanPacer } from './scanPacer.js';
@@ -55,6 +56,8 @@ export interface SyncRound {
 
 export interface DeviceStatus {
   readonly folder: string;
+  /** False while the folder (or its marker) is missing. */
+  readonly folderPresent: boolean;
   readonly deviceName: string;
   readonly nodeId: string;
   readonly spaceId: string;
@@ -65,6 +68,9 @@ export interface DeviceStatus {
   readonly conflicts: number;
   readonly quarantined: number;
 }
+
+/** How often a missing folder is looked for. */
+const FOLDER_POLL_MS = 5_000;
 
 const noChunks: ChunkSource = { getChunks: () => Promise.resolve(new Map()) };
 
@@ -84,6 +90,10 @@ export class Device {
   private running = false;
   private syncRequested: NodeJS.Timeout | undefined;
   private rules: IgnoreRules;
+  /** The folder as last checked (assumed there until then); see `checkFolder`. */
+  private folderPresentNow = true;
+  private folderPoll: NodeJS.Timeout | undefined;
+  private pollingFolder = false;
 
   private constructor(
     readonly options: DeviceOptions,
@@ -96,6 +106,7 @@ export class Device {
     readonly hub: HubLink | undefined,
     private readonly watcher: WatcherControl,
     private readonly statistics: PlannerStatistics,
+    private readonly folder: FolderGuard,
     rules: IgnoreRules,
   ) {
     this.log = childLogger(options.log, 'device');
@@ -104,8 +115,9 @@ export class Device {
 
   static async open(options: DeviceOptions): Promise<Device> {
     const { config, store } = options;
-    await mkdir(config.folder, { recursive: true });
-    const root = await realpath(config.folder);
+    // The folder is never created here: one that is missing stays missing (see FolderGuard).
+    const root = await realpath(config.folder).catch(() => path.resolve(config.folder));
+    const folder = new FolderGuard(options.dataDir, config.spaceId, config.folder);
     const log = childLogger(options.log, 'device');
     const manager = await CRDTManager.open({
       store,
@@ -127,6 +139,7 @@ export class Device {
       ignore: () => late.device?.rules ?? IgnoreRules.fromText(''),
       onProgress: (progress) => emit({ type: 'scan', progress }),
       onBatchRecorded: () => late.device?.pacer.onBatch(),
+      folderPresent: () => folder.present(),
       ...(options.log ? { log: options.log } : {}),
     });
     const hubParts = options.hub
@@ -143,6 +156,7 @@ export class Device {
         chunks: chunks ?? noChunks,
         scanner,
         ignore: () => late.device?.rules ?? IgnoreRules.fromText(''),
+        folderPresent: () => folder.present(),
         ...(options.log ? { log: options.log } : {}),
       });
       const watcher = new WatcherControl({
@@ -205,6 +219,7 @@ export class Device {
         hub,
         watcher,
         statistics,
+        folder,
         await loadIgnoreRules(root),
       );
       late.device = device;
@@ -254,8 +269,50 @@ export class Device {
     );
   }
 
+  /**
+   * Whether the folder is there (its marker, FolderGuard), noting a change: a running device
+   * whose folder went away stops watching it (nothing recorded, nothing written; `pollFolder`
+   * notices its return).
+   */
+  private async checkFolder(): Promise<boolean> {
+    const present = await this.folder.present();
+    if (present === this.folderPresentNow) return present;
+    this.folderPresentNow = present;
+    this.emit({ type: 'folder', present, folder: this.options.config.folder });
+    this.log.warn({ folder: this.options.config.folder, present }, 'folder presence changed');
+    if (!present && this.running && !this.closed) await this.watcher.stop();
+    return present;
+  }
+
+  /**
+   * A running device looks for its folder every few seconds (a moved-away folder or an
+   * unmounted drive may tell its watcher nothing): gone, it stops watching; back, it is watched
+   * and scanned again, and what arrived meanwhile is written.
+   */
+  private async pollFolder(): Promise<void> {
+    if (this.closed || this.pollingFolder) return;
+    this.pollingFolder = true;
+    try {
+      const wasPresent = this.folderPresentNow;
+      const present = await this.checkFolder();
+      if (present && !wasPresent && !this.closed) {
+        await this.watchFolder();
+        this.requestSync();
+      }
+    } catch (e) {
+      this.emit({
+        type: 'error',
+        source: 'scan',
+        message: `watching the folder again failed: ${(e as Error).message}`,
+      });
+    } finally {
+      this.pollingFolder = false;
+    }
+  }
+
   /** Full scan of the folder against the index. */
   async scan(): Promise<ScanSummary> {
+    if (!(await this.checkFolder())) return this.scanner.scanPaths([]);
     // The scanner's bases come from the index and the store: both final once writes may start.
     await this.manager.writesReady();
     this.rules = await loadIgnoreRules(this.root);
@@ -284,20 +341,17 @@ export class Device {
     return { scanned, sync };
   }
 
-  /** Runs as a daemon: initial scan and sync, watcher, live pull, periodic sync and rescan. */
+  /**
+   * Runs as a daemon: initial scan and sync, watcher, live pull, periodic sync and rescan. With
+   * the folder missing, it syncs (what arrives waits in the store) and watches for the folder.
+   */
   async start(): Promise<void> {
     const { config } = this.options;
     this.running = true;
-    // The watcher first: a file changed while the scan runs is seen, not left for the next
-    // rescan, and chokidar's own walk of the folder (as long as the scan's) overlaps the scan
-    // rather than the pushes that follow it.
-    const watching = this.watcher.start();
-    // Awaited below; a failure meanwhile must not count as unhandled.
-    watching.catch(() => undefined);
-    await this.scan();
-    await this.reconcile();
-    await watching;
-    this.watcher.scheduleRescans(config.rescanIntervalMs);
+    // A folder missing now was reported by the check; `pollFolder` notices its return.
+    if (await this.checkFolder()) await this.watchFolder();
+    this.folderPoll = setInterval(() => void this.pollFolder(), FOLDER_POLL_MS);
+    this.folderPoll.unref();
     if (this.hub && !config.paused) {
       // Never fails for an unreachable hub: the run reports it (offline) and the live channel
       // keeps trying, syncing as soon as the hub answers again.
@@ -307,9 +361,24 @@ export class Device {
     }
   }
 
+  /** The watcher first, the scan, the disk brought in line, then rescans every so often. */
+  private async watchFolder(): Promise<void> {
+    // The watcher first: a file changed while the scan runs is seen, not left for the next
+    // rescan, and chokidar's own walk of the folder (as long as the scan's) overlaps the scan
+    // rather than the pushes that follow it.
+    const watching = this.watcher.start();
+    // Awaited below; a failure meanwhile must not count as unhandled.
+    watching.catch(() => undefined);
+    await this.scan();
+    await this.reconcile();
+    await watching;
+    this.watcher.scheduleRescans(this.options.config.rescanIntervalMs);
+  }
+
   private async onLocalPaths(paths: string[]): Promise<void> {
     if (this.closed) return;
     try {
+      if (!(await this.checkFolder())) return;
       if (paths.includes(IGNORE_FILE)) this.rules = await loadIgnoreRules(this.root);
       await this.manager.writesReady();
       const summary = await this.scanner.scanPaths(paths);
@@ -383,6 +452,7 @@ export class Device {
     const quarantined = sync?.quarantined ?? (await this.manager.quarantine.count(this.spaceId));
     return {
       folder: this.root,
+      folderPresent: this.folderPresentNow,
       deviceName: this.options.config.deviceName,
       nodeId: this.manager.nodeId,
       spaceId: this.spaceId,
@@ -400,6 +470,7 @@ export class Device {
     if (this.closed) return;
     this.closed = true;
     if (this.syncRequested) clearTimeout(this.syncRequested);
+    if (this.folderPoll) clearInterval(this.folderPoll);
     await this.watcher.close();
     if (this.hub) {
       await this.hub.engine.close();

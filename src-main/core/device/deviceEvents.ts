@@ -21,4 +21,6 @@ export type DeviceEvent =
     }
   | { readonly type: 'synced'; readonly report: SyncReport }
   | { readonly type: 'local-change'; readonly summary: ScanSummary }
-  | { readonly type: 'error'; readonly source: DeviceErrorSource; readonly message: string };
+  | { readonly type: 'error'; readonly source: DeviceErrorSource; readonly message: string }
+  /** The folder went missing (moved away, unmounted, its marker gone) or came back. */
+  | { readonly type: 'folder'; readonly present: boolean; readonly folder: string };

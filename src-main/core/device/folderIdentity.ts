@@ -8,24 +8,30 @@ import {
   writeFolderMarker,
 } from '../files/folderMarker.js';
 
-/** Where the data dir keeps the id of the folder it syncs (the marker's; see folderMarker.ts). */
+/**
+ * Where the data dir keeps the id of its folder (the marker's; see folderMarker.ts), per space:
+ * a device syncs one folder, but a store may hold several spaces (the library, tests).
+ */
 const FOLDER_FILE = 'folder.json';
 
-async function readRecordedId(dataDir: string): Promise<string | undefined> {
+async function readRecorded(dataDir: string): Promise<Record<string, string>> {
   try {
     const parsed = JSON.parse(await readFile(path.join(dataDir, FOLDER_FILE), 'utf8')) as {
-      folderId?: unknown;
+      folders?: unknown;
     };
-    return typeof parsed.folderId === 'string' ? parsed.folderId : undefined;
+    return typeof parsed.folders === 'object' && parsed.folders !== null
+      ? (parsed.folders as Record<string, string>)
+      : {};
   } catch {
-    return undefined;
+    return {};
   }
 }
 
-async function recordId(dataDir: string, folderId: string): Promise<void> {
+async function recordId(dataDir: string, spaceId: string, folderId: string): Promise<void> {
+  const folders = { ...(await readRecorded(dataDir)), [spaceId]: folderId };
   await writeFileDurably(
     path.join(dataDir, FOLDER_FILE),
-    `${JSON.stringify({ version: 1, folderId }, null, 2)}\n`,
+    `${JSON.stringify({ version: 1, folders }, null, 2)}\n`,
     { mode: 0o600 },
   );
 }
@@ -36,13 +42,17 @@ async function recordId(dataDir: string, folderId: string): Promise<void> {
  * one, else a new marker is written), once; if the folder is not there, nothing is decided
  * (undefined) and the device waits for it. `init` calls this on the folder it just made.
  */
-export async function folderIdOf(dataDir: string, folder: string): Promise<string | undefined> {
-  const recorded = await readRecordedId(dataDir);
-  if (recorded !== undefined) return recorded;
+export async function folderIdOf(
+  dataDir: string,
+  spaceId: string,
+  folder: string,
+): Promise<string | undefined> {
+  const recorded = (await readRecorded(dataDir))[spaceId];
+  if (typeof recorded === 'string') return recorded;
   if (!(await isFolder(folder))) return undefined;
   const folderId = (await readFolderMarker(folder)) ?? newFolderId();
   await writeFolderMarker(folder, folderId);
-  await recordId(dataDir, folderId);
+  await recordId(dataDir, spaceId, folderId);
   return folderId;
 }
 
@@ -55,11 +65,12 @@ export class FolderGuard {
 
   constructor(
     private readonly dataDir: string,
+    private readonly spaceId: string,
     private readonly folder: string,
   ) {}
 
   async present(): Promise<boolean> {
-    this.folderId ??= await folderIdOf(this.dataDir, this.folder);
+    this.folderId ??= await folderIdOf(this.dataDir, this.spaceId, this.folder);
     if (this.folderId === undefined) return false;
     return (await readFolderMarker(this.folder)) === this.folderId;
   }

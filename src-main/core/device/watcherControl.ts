@@ -107,12 +107,20 @@ export class WatcherControl {
     await this.options.fullScan();
   }
 
-  async close(): Promise<void> {
-    this.closed = true;
+  /** Stops watching and rescanning until `start` and `scheduleRescans` are called again. */
+  async stop(): Promise<void> {
     if (this.rescanTimer) clearInterval(this.rescanTimer);
     if (this.resumeTimer) clearTimeout(this.resumeTimer);
+    this.rescanTimer = undefined;
+    this.resumeTimer = undefined;
+    this.suspended = false;
     const watcher = this.watcher;
     this.watcher = undefined;
     await watcher?.close();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.stop();
   }
 }

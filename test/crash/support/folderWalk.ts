@@ -5,6 +5,7 @@
 import { lstat, readdir } from 'node:fs/promises';
 import type { Dirent } from 'node:fs';
 import path from 'node:path';
+import { MARKER_FILE } from '../../../src-main/core/files/folderMarker.js';
 import { TEMP_PREFIX } from './workload.js';
 
 /**
@@ -24,6 +25,8 @@ async function* entriesUnder(root: string): AsyncGenerator<{ rel: string; entry:
     }
     for (const entry of entries) {
       const child = rel === '' ? entry.name : `${rel}/${entry.name}`;
+      // The folder's marker is each device's own, never synced.
+      if (child === MARKER_FILE) continue;
       if (entry.isDirectory()) stack.push(child);
       else yield { rel: child, entry };
     }

@@ -7,6 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { lstat, open, readdir } from 'node:fs/promises';
+import { MARKER_FILE } from '../../../src-main/core/files/folderMarker.js';
 import path from 'node:path';
 
 export type Tree = Record<string, string>;
@@ -22,7 +23,10 @@ export async function sha256OfFile(file: string): Promise<string> {
 export const sha256Of = (data: string | Uint8Array): string =>
   createHash('sha256').update(data).digest('hex');
 
-/** Every entry under `root`, sorted by path (see the module comment for the values). */
+/**
+ * Every entry under `root`, sorted by path (see the module comment for the values), but the
+ * folder's marker (`MARKER_FILE` at the root: each device's own, never synced).
+ */
 export async function folderTree(root: string): Promise<Tree> {
   const out: [string, string][] = [];
   const stack = [''];
@@ -31,6 +35,7 @@ export async function folderTree(root: string): Promise<Tree> {
     const rel = stack.pop() as string;
     for (const entry of await readdir(path.join(root, rel), { withFileTypes: true })) {
       const child = rel === '' ? entry.name : `${rel}/${entry.name}`;
+      if (child === MARKER_FILE) continue;
       const abs = path.join(root, child);
       if (entry.isDirectory()) {
         out.push([child, 'dir']);

@@ -4,6 +4,7 @@
 import { randomInt } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { MARKER_FILE } from '../../../src-main/core/files/folderMarker.js';
 import { Prng } from '../../convergence/prng.js';
 import { folderTree, pollUntil, type Tree } from '../../folderSync/support/folderTree.js';
 
@@ -24,7 +25,7 @@ export function uniqueText(label: string, prng: Prng, lines = prng.int(1, 120)):
   return line.repeat(lines);
 }
 
-/** Files under `root` (relative, `/`-separated), our temp files left out. */
+/** Files under `root` (relative, `/`-separated), our temp files and the folder's marker left out. */
 export async function listFiles(root: string): Promise<string[]> {
   for (let attempt = 0; ; attempt += 1) {
     try {
@@ -32,6 +33,7 @@ export async function listFiles(root: string): Promise<string[]> {
       return entries
         .filter((e) => e.isFile() && !e.name.startsWith('.ng-tmp-'))
         .map((e) => path.relative(root, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
+        .filter((rel) => rel !== MARKER_FILE)
         .sort();
     } catch (e) {
       // A folder the device removed while the walk was in it.
