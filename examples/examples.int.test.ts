@@ -41,10 +41,10 @@ describe('npm run examples', () => {
     const c = outcome.conflict;
     expect(new Set([c.winner.nodeId, c.loser.nodeId])).toEqual(new Set(['laptop', 'desktop']));
     expect(c.conflictListByDevice).toEqual({ laptop: ['report.md'], desktop: ['report.md'] });
-    // Both devices name the copy identically: report.conflict-<loser>-<yyyymmdd-hhmmss>.md
+    // Both devices name the copy identically: report.conflict-<loser>-<yyyymmdd-hhmmss>-<hash8>.md
     expect(c.copyPathByDevice['laptop']).toBe(c.copyPathByDevice['desktop']);
     expect(c.copyPathByDevice['laptop']).toMatch(
-      new RegExp(`^report\\.conflict-${c.loser.nodeId}-\\d{8}-\\d{6}\\.md$`),
+      new RegExp(`^report\\.conflict-${c.loser.nodeId}-\\d{8}-\\d{6}-[0-9a-f]{8}\\.md$`),
     );
     expect(converged(c)).toBe(true);
     expect(c.afterResolve['laptop']?.copyHash).toBe(c.loser.hash);

@@ -318,8 +318,8 @@ describe('CRDTManager: merging two devices', () => {
       expect(va?.conflicts).toEqual([]);
       expect(await b.manager.listConflicts()).toEqual([]);
       if (choice.name === 'both') {
-        const copyPath = conflictCopyPath(path, loser as { nodeId: string; timestamp: string });
-        expect(copyPath).toMatch(/^dir\/plan\.conflict-dev-a-\d{8}-\d{6}\.md$/);
+        const copyPath = conflictCopyPath(path, loser as FileVersion);
+        expect(copyPath).toMatch(/^dir\/plan\.conflict-dev-a-\d{8}-\d{6}-[0-9a-f]{8}\.md$/);
         for (const d of [a, b]) {
           const copy = await view(d, copyPath);
           expect(copy?.exists).toBe(true);

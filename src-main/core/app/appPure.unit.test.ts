@@ -163,7 +163,7 @@ describe('file rows and conflicts', () => {
     expect(info.preview).toBe('text');
     expect(info.versions.map((v) => [v.eventId, v.device, v.side, v.winner, v.copyPath])).toEqual([
       ['e2', 'desktop', 'theirs', true, null],
-      ['e1', 'laptop', 'mine', false, 'docs/plan.conflict-laptop-1a2b3c4d-20260102-030400.txt'],
+      ['e1', 'laptop', 'mine', false, 'docs/plan.conflict-laptop-1a2b3c4d-20260102-030400-a.txt'],
     ]);
   });
 
