@@ -18,6 +18,7 @@ export const BRIDGE_CHANNELS = [
   'conflicts:resolve',
   'history:get',
   'history:restore',
+  'history:restoreDeleted',
   'devices:list',
   'activity:list',
   'settings:get',

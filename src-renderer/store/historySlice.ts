@@ -4,6 +4,25 @@ import type { HistorySlice, SliceCreator } from './types.js';
 /** Version history of the selected file, and restoring one of its versions. */
 export const createHistorySlice: SliceCreator<HistorySlice> = ({ client }, set, get) => ({
   history: { path: null, entries: null, error: null, restoring: null, message: null },
+  restoreDeleted: { running: false, message: null },
+
+  async restoreDeletedSince(sinceMs) {
+    set({ restoreDeleted: { running: true, message: null } });
+    try {
+      const { restored, skipped } = await client.call('history:restoreDeleted', { since: sinceMs });
+      const parts = [
+        restored.length === 0
+          ? 'Nothing deleted in that time could be restored.'
+          : `Restored ${restored.length.toLocaleString()} deleted ${restored.length === 1 ? 'item' : 'items'}; they come back on every device.`,
+        skipped.length > 0
+          ? `${skipped.length.toLocaleString()} could not be restored (${skipped[0]?.path}: ${skipped[0]?.reason}).`
+          : '',
+      ].filter((p) => p !== '');
+      set({ restoreDeleted: { running: false, message: parts.join(' ') } });
+    } catch (error) {
+      set({ restoreDeleted: { running: false, message: messageOf(error) } });
+    }
+  },
 
   async loadHistory(path) {
     const samePath = get().history.path === path;

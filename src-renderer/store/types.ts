@@ -78,6 +78,13 @@ export interface HistorySlice {
   };
   loadHistory: (path: string) => Promise<void>;
   restoreVersion: (eventId: string) => Promise<void>;
+  /** Undoing deletions: everything deleted since then comes back (`history:restoreDeleted`). */
+  restoreDeleted: {
+    readonly running: boolean;
+    /** What the last run did, in words; null before the first. */
+    readonly message: string | null;
+  };
+  restoreDeletedSince: (sinceMs: number) => Promise<void>;
 }
 
 export type ResolveItem = RequestOf<'conflicts:resolve'>['items'][number];

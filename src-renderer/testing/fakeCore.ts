@@ -92,6 +92,7 @@ export function createFakeCore(options: { files?: number } = {}): FakeCore {
     },
     'history:get': ({ path }) => data.history(path),
     'history:restore': () => ({ restored: true }),
+    'history:restoreDeleted': () => ({ restored: ['notes/a.txt', 'notes/b.txt'], skipped: [] }),
     'devices:list': () => data.devices(),
     'activity:list': () => data.activity(),
     'settings:get': () => core.settings,

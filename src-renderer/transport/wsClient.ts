@@ -35,6 +35,7 @@ const SLOW_CHANNELS: ReadonlySet<Channel> = new Set([
   'hub:test',
   'files:import',
   'sync:run',
+  'history:restoreDeleted',
 ]);
 
 /** 0.5 s, 1 s, 2 s … capped at 10 s, with jitter so many tabs don't reconnect in lockstep. */

@@ -260,6 +260,10 @@ export const requestSchemas = {
   }),
   'history:get': z.strictObject({ path: relPath }),
   'history:restore': z.strictObject({ path: relPath, eventId }),
+  /** Brings back every file and folder deleted at or after `since` (ms since epoch), as one change. */
+  'history:restoreDeleted': z.strictObject({
+    since: z.number().int().min(0).max(8_640_000_000_000_000),
+  }),
   'devices:list': noPayload,
   'activity:list': noPayload,
   'settings:get': noPayload,
@@ -301,6 +305,12 @@ export interface ResolveOutcome {
   readonly error?: string;
 }
 
+/** What `history:restoreDeleted` brought back, and what it could not, with why in words. */
+export interface RestoreDeletedReport {
+  readonly restored: readonly string[];
+  readonly skipped: readonly { readonly path: string; readonly reason: string }[];
+}
+
 export interface ImportReport {
   readonly files: number;
   readonly folders: number;
@@ -317,6 +327,7 @@ export interface ResponseMap {
   'conflicts:resolve': { readonly results: readonly ResolveOutcome[] };
   'history:get': readonly HistoryEntry[];
   'history:restore': { readonly restored: boolean };
+  'history:restoreDeleted': RestoreDeletedReport;
   'devices:list': readonly DeviceInfo[];
   'activity:list': readonly ActivityItem[];
   'settings:get': SettingsView;

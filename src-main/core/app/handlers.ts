@@ -2,6 +2,7 @@ import { NetGuardianError } from '../../../src-shared/errors.js';
 import type { ContractHandlers, ResolveOutcome } from '../../../src-shared/ipc/contract.js';
 import { normalizeEntityPath } from '../../../src-shared/paths.js';
 import type { Device } from '../device/device.js';
+import { restoreDeletedSince } from '../device/restoreDeleted.js';
 import { contentOfEvent, restoreVersion } from '../device/restoreVersion.js';
 import { entityAbsPath } from '../files/safePaths.js';
 import type { ServiceCore } from './serviceCore.js';
@@ -162,6 +163,26 @@ export function createHandlers(core: ServiceCore): ContractHandlers & {
         core.refresh();
       }
       return result;
+    },
+
+    'history:restoreDeleted': async ({ since }) => {
+      const d = await device();
+      const report = await restoreDeletedSince(d, since);
+      if (report.restored.length > 0) {
+        d.requestSync();
+        core.note({
+          kind: 'change',
+          message: `Restored ${report.restored.length} deleted ${report.restored.length === 1 ? 'item' : 'items'}`,
+        });
+        core.publish({ channel: 'files:changed', payload: { paths: [] } });
+        core.refresh();
+      }
+      if (report.skipped.length > 0)
+        core.note({
+          kind: 'error',
+          message: `${report.skipped.length} deleted ${report.skipped.length === 1 ? 'item' : 'items'} could not be restored: ${report.skipped[0]?.path}: ${report.skipped[0]?.reason}`,
+        });
+      return report;
     },
 
     'devices:list': async () => {

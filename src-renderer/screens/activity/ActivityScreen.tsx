@@ -5,6 +5,7 @@ import { Empty, ErrorState, Loading } from '../../components/States.js';
 import { useNow } from '../../components/useNow.js';
 import { formatAgo, formatDate } from '../../format/format.js';
 import { useAppStore } from '../../store/StoreContext.js';
+import { RestoreDeleted } from './RestoreDeleted.js';
 
 const KIND_WORDS: Record<ActivityKind, string> = {
   change: 'Change',
@@ -94,6 +95,7 @@ export function ActivityScreen() {
         <h1 id="activity-title">Activity</h1>
       </div>
       <SyncFacts />
+      <RestoreDeleted />
       <section aria-labelledby="recent-title" className="card">
         <h2 id="recent-title">Recent activity</h2>
         {list}

@@ -1,0 +1,55 @@
+import { useState } from 'react';
+import { useAppStore } from '../../store/StoreContext.js';
+
+const CHOICES = [
+  { label: 'the last 15 minutes', ms: 15 * 60_000 },
+  { label: 'the last hour', ms: 60 * 60_000 },
+  { label: 'the last 24 hours', ms: 24 * 60 * 60_000 },
+  { label: 'the last 7 days', ms: 7 * 24 * 60 * 60_000 },
+] as const;
+
+/**
+ * Undo a mass deletion: every file and folder deleted in the chosen time comes back, on every
+ * device, as one change (the deletes stay in each file's history).
+ */
+export function RestoreDeleted() {
+  const running = useAppStore((s) => s.restoreDeleted.running);
+  const message = useAppStore((s) => s.restoreDeleted.message);
+  const restoreDeletedSince = useAppStore((s) => s.restoreDeletedSince);
+  const [choice, setChoice] = useState(1);
+  const picked = CHOICES[choice] ?? CHOICES[1];
+  return (
+    <section aria-labelledby="restore-deleted-title" className="card">
+      <h2 id="restore-deleted-title">Restore deleted files</h2>
+      <p className="muted">
+        Brings back every file and folder deleted in the time you choose, on every device.
+      </p>
+      <div className="row">
+        <label htmlFor="restore-deleted-since">Deleted in</label>{' '}
+        <select
+          id="restore-deleted-since"
+          value={choice}
+          onChange={(e) => setChoice(Number(e.target.value))}
+        >
+          {CHOICES.map((c, i) => (
+            <option key={c.label} value={i}>
+              {c.label}
+            </option>
+          ))}
+        </select>{' '}
+        <button
+          type="button"
+          disabled={running}
+          onClick={() => void restoreDeletedSince(Date.now() - picked.ms)}
+        >
+          {running ? 'Restoring…' : 'Restore deleted files'}
+        </button>
+      </div>
+      {message && (
+        <p className="notice" role="status">
+          {message}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,36 @@
+// @vitest-environment jsdom
+import { cleanup, fireEvent, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { renderWithStore } from '../../testing/renderWithStore.js';
+import { RestoreDeleted } from './RestoreDeleted.js';
+
+afterEach(cleanup);
+
+describe('Restore deleted files', () => {
+  it('asks the core for what was deleted in the chosen time and says what came back', async () => {
+    const { core } = renderWithStore(<RestoreDeleted />);
+    fireEvent.change(screen.getByRole('combobox', { name: 'Deleted in' }), {
+      target: { value: '2' },
+    });
+    const before = Date.now();
+    fireEvent.click(screen.getByRole('button', { name: 'Restore deleted files' }));
+    expect((await screen.findByRole('status')).textContent).toBe(
+      'Restored 2 deleted items; they come back on every device.',
+    );
+    const after = Date.now();
+    const [call] = core.callsOf('history:restoreDeleted');
+    // "the last 24 hours": since is a day before the click.
+    expect(call?.since).toBeGreaterThanOrEqual(before - 24 * 3600_000);
+    expect(call?.since).toBeLessThanOrEqual(after - 24 * 3600_000);
+  });
+
+  it('says why when the core refuses', async () => {
+    const { core } = renderWithStore(<RestoreDeleted />);
+    core.failing['history:restoreDeleted'] = {
+      code: 'StoreError',
+      message: 'history:restoreDeleted failed: the store is closed',
+    };
+    fireEvent.click(screen.getByRole('button', { name: 'Restore deleted files' }));
+    expect((await screen.findByRole('status')).textContent).toMatch(/the store is closed/);
+  });
+});
