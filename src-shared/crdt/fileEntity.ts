@@ -4,7 +4,8 @@ import { canonicalJson, type Json } from '../json.js';
 import type { Crdt } from './crdt.js';
 import { compareEncodedHlc, parseHlc } from './hlc.js';
 import { LwwMap, type LwwMapJson } from './lwwMap.js';
-import { MvRegister, type RegisterVersion } from './mvRegister.js';
+import { MvRegister, type NodeHeadsJson, type RegisterVersion } from './mvRegister.js';
+import { newestFirst } from './versionOrder.js';
 import { VectorClock, type VectorClockJson } from './vectorClock.js';
 
 /** A version of a file: its content, or `null` for a tombstone. */
@@ -22,6 +23,8 @@ export interface LastChange {
 export interface FileEntityJson {
   readonly entityId: string;
   readonly versions: readonly FileVersion[];
+  /** The register's cap state (`MvRegister`); absent in snapshots written before the cap. */
+  readonly nodeHeads?: NodeHeadsJson;
   readonly fields: LwwMapJson;
   readonly clock: VectorClockJson;
   readonly lastChange: LastChange | null;
@@ -32,10 +35,16 @@ export interface FileView {
   readonly entityId: string;
   /** False only when every sibling is a tombstone. */
   readonly exists: boolean;
-  /** The version on disk: the LWW maximum among content siblings (or the newest tombstone). */
+  /**
+   * The version on disk: the newest content sibling by (modification time, hlc, event id), see
+   * `versionOrder.ts`; only when every sibling is a tombstone, the newest tombstone.
+   */
   readonly winner: FileVersion | undefined;
   readonly content: ContentRef | null;
-  /** Losing content siblings, one per distinct content hash: each is a conflict copy. */
+  /**
+   * Losing content siblings, newest first, one per distinct content hash (its newest version):
+   * each is a conflict copy.
+   */
   readonly conflicts: readonly FileVersion[];
   /** Concurrent deletes that lost to a modify (shown in activity, never a conflict). */
   readonly lostDeletes: readonly FileVersion[];
@@ -78,7 +87,10 @@ export class FileEntity implements Crdt<FileView, FileEntity> {
   static fromJSON(json: FileEntityJson): FileEntity {
     return new FileEntity(
       json.entityId,
-      MvRegister.fromJSON(json.versions),
+      MvRegister.fromJSON({
+        versions: json.versions,
+        ...(json.nodeHeads ? { heads: json.nodeHeads } : {}),
+      }),
       LwwMap.fromJSON(json.fields),
       VectorClock.from(json.clock),
       json.lastChange,
@@ -97,13 +109,17 @@ export class FileEntity implements Crdt<FileView, FileEntity> {
     }
     let register = this.register;
     if (writesVersion(event)) {
+      const value = writesTombstone(event) ? null : (event.data.content ?? null);
+      // The modification time the folder layer recorded with the content (scanDecision.ts).
+      const mtimeMs = value ? event.data.fields?.['mtimeMs'] : undefined;
       register = register.add({
         id: event.eventId,
         nodeId: event.nodeId,
         hlc: event.hlc,
         timestamp: event.timestamp,
         clock: event.vectorClock,
-        value: writesTombstone(event) ? null : (event.data.content ?? null),
+        ...(typeof mtimeMs === 'number' && Number.isFinite(mtimeMs) ? { mtimeMs } : {}),
+        value,
       });
     }
     let fields = this.fields;
@@ -134,13 +150,13 @@ export class FileEntity implements Crdt<FileView, FileEntity> {
   }
 
   get(): FileView {
-    const live = (v: FileVersion) => v.value !== null;
-    const winner = this.register.winner(live) ?? this.register.winner();
+    const ranked = newestFirst(this.register.versions);
+    const winner = ranked[0];
     const exists = winner !== undefined && winner.value !== null;
     const conflicts: FileVersion[] = [];
     const seen = new Set<string>(winner?.value ? [winner.value.hash] : []);
-    // Newest first, so each losing content appears once, as its latest writer.
-    for (const v of [...this.register.versions].reverse()) {
+    // Newest first, so each losing content appears once, as its newest version.
+    for (const v of ranked) {
       if (v.value && !seen.has(v.value.hash)) {
         seen.add(v.value.hash);
         conflicts.push(v);
@@ -169,7 +185,8 @@ export class FileEntity implements Crdt<FileView, FileEntity> {
   toJSON(): FileEntityJson {
     return {
       entityId: this.entityId,
-      versions: this.register.toJSON(),
+      versions: this.register.versions,
+      nodeHeads: this.register.headsJSON(),
       fields: this.fields.toJSON(),
       clock: this.clock.toJSON(),
       lastChange: this.lastChange,

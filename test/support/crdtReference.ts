@@ -1,5 +1,6 @@
 import type { FileEntity, FileEntityJson, FileVersion } from '../../src-shared/crdt/fileEntity.js';
 import { parseHlc } from '../../src-shared/crdt/hlc.js';
+import { MAX_WRITERS } from '../../src-shared/crdt/mvRegister.js';
 import type { CrdtEvent } from '../../src-shared/events/event.js';
 import { canonicalJson, type Json } from '../../src-shared/json.js';
 
@@ -7,6 +8,10 @@ import { canonicalJson, type Json } from '../../src-shared/json.js';
  * A deliberately naive model of a file's CRDT state, written from DESIGN.md §3
  * rather than from the code: the state is a function of the *set* of events.
  * - versions: the version-writing events no other one dominates (pointwise <=, not equal),
+ *   each with the modification time its event recorded (`fields.mtimeMs`) if it has content,
+ *   minus the versions under the cap's floor: once more than MAX_WRITERS devices wrote
+ *   versions, those whose (clock sum, hlc) is not above the (MAX_WRITERS + 1)-th device's newest,
+ * - nodeHeads: each device's newest (clock sum, hlc), for the MAX_WRITERS + 1 greatest,
  * - fields: per key, the write with the greatest (hlc, canonical value),
  * - clock: the pointwise maximum of all event clocks,
  * - lastChange: the event with the greatest (hlc, event id).
@@ -56,6 +61,45 @@ function uniqueById(events: readonly CrdtEvent[]): CrdtEvent[] {
   return [...byId.values()];
 }
 
+/** The sum of a clock's counts: what the cap ranks versions by, before the hlc. */
+const clockSum = (clock: Clock): number =>
+  Object.values(clock).reduce((sum, n) => sum + (n > 0 ? n : 0), 0);
+
+/** Orders by (clock sum, hlc). */
+const compareCapKey = (a: { clock: Clock; hlc: string }, b: { clock: Clock; hlc: string }) =>
+  clockSum(a.clock) - clockSum(b.clock) || compareHlcText(a.hlc, b.hlc);
+
+/** Each writer's newest version event, for the MAX_WRITERS + 1 newest writers (see above). */
+export function newestWriters(events: readonly CrdtEvent[]): CrdtEvent[] {
+  const newest = new Map<string, CrdtEvent>();
+  for (const e of uniqueById(events).filter(isVersionEvent)) {
+    const current = newest.get(e.nodeId);
+    const a = { clock: e.vectorClock, hlc: e.hlc };
+    if (!current || compareCapKey(a, { clock: current.vectorClock, hlc: current.hlc }) > 0)
+      newest.set(e.nodeId, e);
+  }
+  return [...newest.values()]
+    .sort(
+      (a, b) =>
+        compareCapKey({ clock: b.vectorClock, hlc: b.hlc }, { clock: a.vectorClock, hlc: a.hlc }) ||
+        (a.nodeId < b.nodeId ? 1 : a.nodeId > b.nodeId ? -1 : 0),
+    )
+    .slice(0, MAX_WRITERS + 1);
+}
+
+/** Whether the cap drops a version event: more than MAX_WRITERS writers, and it is not above the last. */
+export function underCap(all: readonly CrdtEvent[], e: CrdtEvent): boolean {
+  const writers = newestWriters(all);
+  const last = writers[MAX_WRITERS];
+  if (!last) return false;
+  return (
+    compareCapKey(
+      { clock: e.vectorClock, hlc: e.hlc },
+      { clock: last.vectorClock, hlc: last.hlc },
+    ) <= 0
+  );
+}
+
 /** Version events of the set that no other version event of the set dominates. */
 export function maximalVersions(events: readonly CrdtEvent[]): CrdtEvent[] {
   const versions = uniqueById(events).filter(isVersionEvent);
@@ -67,6 +111,7 @@ export function maximalVersions(events: readonly CrdtEvent[]): CrdtEvent[] {
 export function referenceEntity(entityId: string, events: readonly CrdtEvent[]): FileEntityJson {
   const all = uniqueById(events.filter((e) => e.entityId === entityId));
   const versions: FileVersion[] = maximalVersions(all)
+    .filter((e) => !underCap(all, e))
     .sort(
       (a, b) =>
         compareHlcText(a.hlc, b.hlc) ||
@@ -78,6 +123,7 @@ export function referenceEntity(entityId: string, events: readonly CrdtEvent[]):
       hlc: e.hlc,
       timestamp: e.timestamp,
       clock: e.vectorClock,
+      ...mtimeOf(e),
       value: versionValue(e),
     }));
 
@@ -113,6 +159,9 @@ export function referenceEntity(entityId: string, events: readonly CrdtEvent[]):
   return {
     entityId,
     versions,
+    nodeHeads: Object.fromEntries(
+      newestWriters(all).map((e) => [e.nodeId, [clockSum(e.vectorClock), e.hlc] as const]),
+    ),
     fields: Object.fromEntries(
       Object.entries(fields).map(([k, f]) => [k, { value: f.value, hlc: parseHlc(f.hlc) }]),
     ),
@@ -121,6 +170,28 @@ export function referenceEntity(entityId: string, events: readonly CrdtEvent[]):
       ? { eventId: last.eventId, nodeId: last.nodeId, hlc: last.hlc, timestamp: last.timestamp }
       : null,
   };
+}
+
+function mtimeOf(e: CrdtEvent): { mtimeMs?: number } {
+  const m = e.data.fields?.['mtimeMs'];
+  return versionValue(e) !== null && typeof m === 'number' && Number.isFinite(m)
+    ? { mtimeMs: m }
+    : {};
+}
+
+/** DESIGN.md §3: the modification time, unless more than 5 min ahead of the recording clock. */
+function orderedTime(v: FileVersion): number {
+  const recorded = parseHlc(v.hlc).wallMs;
+  return v.mtimeMs !== undefined && v.mtimeMs <= recorded + 5 * 60_000 ? v.mtimeMs : recorded;
+}
+
+/** > 0 when `a` is the newer edit: (modification time, hlc, event id). */
+export function newerEdit(a: FileVersion, b: FileVersion): number {
+  return (
+    orderedTime(a) - orderedTime(b) ||
+    compareHlcText(a.hlc, b.hlc) ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+  );
 }
 
 export const sameJson = (a: unknown, b: unknown): boolean =>
@@ -144,14 +215,14 @@ export function entityProblems(entity: FileEntity, events: readonly CrdtEvent[])
   if (!view.exists && (view.content !== null || view.conflicts.length > 0))
     problems.push('a gone file has content or conflicts');
 
-  // The file on disk is the LWW maximum by (hlc, node id) among content siblings.
+  // The file on disk is the newest edit among content siblings (modification time, hlc, id).
   const pool = live.length > 0 ? live : versions;
   const expectedWinner = pool.reduce<FileVersion | undefined>(
-    (best, v) => (!best || compareHlcText(v.hlc, best.hlc) > 0 ? v : best),
+    (best, v) => (!best || newerEdit(v, best) > 0 ? v : best),
     undefined,
   );
   if (view.winner?.id !== expectedWinner?.id)
-    problems.push(`winner ${view.winner?.id} is not the LWW maximum ${expectedWinner?.id}`);
+    problems.push(`winner ${view.winner?.id} is not the newest edit ${expectedWinner?.id}`);
   if (view.exists && view.content?.hash !== view.winner?.value?.hash)
     problems.push('content is not the winner');
 
@@ -178,10 +249,12 @@ export function entityProblems(entity: FileEntity, events: readonly CrdtEvent[])
   )
     problems.push('lostDeletes are not the tombstone siblings');
 
-  // Nothing lost: every version no later version dominates is still a sibling.
+  // Nothing lost: every version no later version dominates is still a sibling (unless capped).
   const ids = new Set(versions.map((v) => v.id));
-  for (const v of maximalVersions(events.filter((e) => e.entityId === entity.entityId))) {
-    if (!ids.has(v.eventId)) problems.push(`undominated version ${v.eventId} was lost`);
+  const mine = events.filter((e) => e.entityId === entity.entityId);
+  for (const v of maximalVersions(mine)) {
+    if (!ids.has(v.eventId) && !underCap(mine, v))
+      problems.push(`undominated version ${v.eventId} was lost`);
   }
   // ...and siblings are never dominated by one another.
   for (const a of versions) {

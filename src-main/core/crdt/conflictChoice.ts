@@ -1,5 +1,6 @@
 import { conflictCopyPath } from '../../../src-shared/conflictNames.js';
 import type { FileVersion, FileView } from '../../../src-shared/crdt/fileEntity.js';
+import { compareNewest } from '../../../src-shared/crdt/versionOrder.js';
 import { NetGuardianError } from '../../../src-shared/errors.js';
 import type { ContentRef, EventData } from '../../../src-shared/events/event.js';
 import type { EventKind } from '../../../src-shared/events/eventTypes.js';
@@ -11,7 +12,7 @@ export type KeepChoice = 'mine' | 'theirs' | 'both';
 /**
  * The version a conflict's resolution keeps, among the file's siblings. `mine` keeps this
  * device's newest version (or, if it wrote none, the current winner); `theirs` the newest
- * version from another device; `both` the winner (the losers become conflict-copy files);
+ * version from another device (newest as the winner is chosen: `compareNewest`); `both` the winner (the losers become conflict-copy files);
  * `{ eventId }` one specific version. Pure.
  */
 export function chooseVersion(
@@ -21,7 +22,10 @@ export function chooseVersion(
   nodeId: string,
 ): Result<FileVersion, NetGuardianError> {
   const newest = (vs: readonly FileVersion[]) =>
-    vs.reduce<FileVersion | undefined>((a, v) => (!a || v.hlc > a.hlc ? v : a), undefined);
+    vs.reduce<FileVersion | undefined>(
+      (a, v) => (!a || compareNewest(v, a) > 0 ? v : a),
+      undefined,
+    );
   if (typeof keep === 'object') {
     const v = siblings.find((s) => s.id === keep.eventId);
     return v
@@ -65,7 +69,12 @@ export interface ResolutionPlan {
   readonly event: { readonly kind: EventKind; readonly data: EventData };
   /** Keep both: each losing content at its conflict-copy name. */
   readonly copies: readonly { readonly path: string; readonly content: ContentRef }[];
-  /** Keep one: the others' conflict copies, removed if they still hold that content. */
+  /**
+   * Conflict copies that go: every copy of the file's versions (the chosen one's too, whose
+   * content is now at the path) when one version is kept; when both are, only a copy of the
+   * winner (left from when it lost), a duplicate of the file. Each is removed only if it still
+   * holds that version's content (a copy the user edited is theirs now).
+   */
   readonly discarded: readonly { readonly path: string; readonly hash: string }[];
 }
 
@@ -89,22 +98,31 @@ export function planResolution(
   );
   const chosen = chooseVersion(siblings, view, keep, nodeId);
   if (!chosen.ok) return chosen;
-  const losers = view.conflicts.filter(
-    (v): v is FileVersion & { value: ContentRef } =>
-      v.value !== null && v.value.hash !== chosen.value.value?.hash,
-  );
+  const live = (v: FileVersion | undefined): v is FileVersion & { value: ContentRef } =>
+    v !== undefined && v.value !== null;
+  const losers = view.conflicts
+    .filter(live)
+    .filter((v) => v.value.hash !== chosen.value.value?.hash);
   const keepsBoth = keep === 'both';
+  const copyOf = (v: FileVersion & { value: ContentRef }) => ({
+    path: conflictCopyPath(view.entityId, v),
+    hash: v.value.hash,
+  });
+  const { value: content, mtimeMs } = chosen.value;
   return ok({
     event: {
       kind: 'ConflictResolved',
-      data: { content: chosen.value.value, resolves: siblings.map((s) => s.id) },
+      data: {
+        content,
+        resolves: siblings.map((s) => s.id),
+        // The kept version's modification time goes with its content (the materializer sets it).
+        ...(content && mtimeMs !== undefined ? { fields: { mtimeMs } } : {}),
+      },
     },
     copies: keepsBoth
       ? losers.map((v) => ({ path: conflictCopyPath(view.entityId, v), content: v.value }))
       : [],
-    // Keeping one version discards the others' conflict copies (still in history and trash).
-    discarded: keepsBoth
-      ? []
-      : losers.map((v) => ({ path: conflictCopyPath(view.entityId, v), hash: v.value.hash })),
+    // Discarded copies stay in history and in the trash.
+    discarded: [view.winner, ...(keepsBoth ? [] : view.conflicts)].filter(live).map(copyOf),
   });
 }

@@ -1,9 +1,10 @@
 import { unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { conflictCopyPath } from '../../../src-shared/conflictNames.js';
-import type { FileView } from '../../../src-shared/crdt/fileEntity.js';
+import type { FileVersion, FileView } from '../../../src-shared/crdt/fileEntity.js';
 import type { ErrorCode } from '../../../src-shared/errors.js';
 import { isDirectoryContent } from '../../../src-shared/fileKinds.js';
+import type { Json } from '../../../src-shared/json.js';
 import type { CRDTManager } from '../crdtManager.js';
 import { fileMode, writeTempFile, type ChunkResolver } from './contentWriter.js';
 import { renameDurably } from './durableFs.js';
@@ -27,11 +28,15 @@ export interface ConflictCopyResult {
 /**
  * Writes each losing content sibling of `view` as a file next to it, named
  * from the losing version alone (`conflictCopyPath`), so every device that
- * sees the conflict writes the same copy. Written only when nothing is at
- * that path and the store has no entity there (a copy a peer recorded comes
- * through its own entity; one a user deleted stays deleted). The copies are
- * new local files: the caller has the scanner record them, and identical
- * copies recorded by several devices are one version, not a new conflict.
+ * sees the conflict writes the same copy, with the version's modification
+ * time. Written only when nothing is at that path and the store has no entity
+ * there (a copy a peer recorded comes through its own entity; one a user
+ * deleted stays deleted; one a user edited is theirs). So a copy holds other
+ * bytes than its version's only if a user put them there: the name is unique
+ * per content (its hash is in it), the bytes written are checked against that
+ * hash, and nothing is ever written over an existing file. The copies are new
+ * local files: the caller has the scanner record them, and identical copies
+ * recorded by several devices are one version, not a new conflict.
  */
 export async function writeConflictCopies(
   id: string,
@@ -61,7 +66,7 @@ export async function writeConflictCopies(
       loser.value,
       context.resolver,
       context.hints,
-      { mode: fileMode(undefined, false) },
+      { mode: fileMode(undefined, false), ...mtimeToWrite(loser) },
     );
     if (!temp.ok) {
       fail(copyId, temp.error);
@@ -77,4 +82,16 @@ export async function writeConflictCopies(
     result.written.push(copyId);
   }
   return result;
+}
+
+/**
+ * The modification time a file written from `version` gets: the one recorded with the version.
+ * `fallback` is the file's `mtimeMs` field, for versions recorded before versions carried it.
+ */
+export function mtimeToWrite(
+  version: FileVersion | undefined,
+  fallback?: Json,
+): { mtimeMs?: number } {
+  const m = version?.mtimeMs ?? fallback;
+  return typeof m === 'number' && Number.isFinite(m) && m >= 0 ? { mtimeMs: m } : {};
 }

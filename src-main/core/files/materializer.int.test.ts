@@ -9,12 +9,14 @@ import {
   rename,
   rm,
   symlink,
+  utimes,
   writeFile,
 } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { conflictCopyPath } from '../../../src-shared/conflictNames.js';
+import type { FileVersion } from '../../../src-shared/crdt/fileEntity.js';
 import {
   MemoryChunks,
   modeOf,
@@ -502,6 +504,54 @@ describe('materializer: nothing lost', () => {
     expect(
       (await laptop.scanner.fullScan()).created + (await desktop.scanner.fullScan()).created,
     ).toBe(0);
+  });
+
+  it("concurrent edits: the newer modification time wins, each file keeps its version's mtime, keep mine leaves no copy", async () => {
+    await put(desktop, 'plan.md', 'base');
+    await propagate();
+    const now = Date.now();
+    // The laptop's edit is older (made while it was off) but recorded last.
+    await put(desktop, 'plan.md', 'desktop version, edited second');
+    await utimes(at(desktop, 'plan.md'), new Date(now), new Date(now - 1_800_000));
+    await desktop.scanner.fullScan();
+    await put(laptop, 'plan.md', 'laptop version, edited first');
+    await utimes(at(laptop, 'plan.md'), new Date(now), new Date(now - 3_600_000));
+    await laptop.scanner.fullScan();
+
+    await laptop.materializer.apply(await pullEvents(laptop, desktop));
+    await desktop.materializer.apply(await pullEvents(desktop, laptop));
+    await laptop.materializer.apply(await pullEvents(laptop, desktop));
+    await desktop.materializer.apply(await pullEvents(desktop, laptop));
+
+    const view = await laptop.manager.getFileState('plan.md');
+    expect(view?.winner?.nodeId).toBe('desktop');
+    const copy = conflictCopyPath('plan.md', view?.conflicts[0] as FileVersion);
+    for (const device of [laptop, desktop]) {
+      expect(await readFile(at(device, 'plan.md'), 'utf8')).toBe('desktop version, edited second');
+      expect(await readFile(at(device, copy), 'utf8')).toBe('laptop version, edited first');
+      const [file, copied] = await Promise.all([
+        lstat(at(device, 'plan.md')),
+        lstat(at(device, copy)),
+      ]);
+      expect(Math.abs(file.mtimeMs - (now - 1_800_000))).toBeLessThan(1);
+      expect(Math.abs(copied.mtimeMs - (now - 3_600_000))).toBeLessThan(1);
+    }
+    expect(await treeOf(laptop.root)).toEqual(await treeOf(desktop.root));
+
+    // Keep mine on the laptop, whose version is the copy: its content goes to the path, with its
+    // mtime, and no copy stays in either folder.
+    const resolved = await laptop.manager.resolveConflict('plan.md', 'mine');
+    expect(resolved.ok).toBe(true);
+    await laptop.materializer.apply(['plan.md', copy]);
+    await desktop.materializer.apply(await pullEvents(desktop, laptop));
+    for (const device of [laptop, desktop]) {
+      const tree = await treeOf(device.root);
+      expect([...tree.keys()]).toEqual(['plan.md']);
+      expect(await readFile(at(device, 'plan.md'), 'utf8')).toBe('laptop version, edited first');
+      expect(
+        Math.abs((await lstat(at(device, 'plan.md'))).mtimeMs - (now - 3_600_000)),
+      ).toBeLessThan(1);
+    }
   });
 
   it('a corrupted chunk never reaches a file', async () => {

@@ -11,7 +11,7 @@ import { childLogger, type Logger } from '../log.js';
 import { EventLoopTurns } from '../eventLoopTurns.js';
 import { Mutex } from '../mutex.js';
 import type { ChunkSource } from './chunkStore.js';
-import { writeConflictCopies } from './conflictCopies.js';
+import { mtimeToWrite, writeConflictCopies } from './conflictCopies.js';
 import { ChunkResolver, fileMode, writeTempFile } from './contentWriter.js';
 import { owedSync } from './durableFs.js';
 import { indexEntryOf, matchesDisk, type FileIndex, type IndexEntry } from './fileIndex.js';
@@ -487,19 +487,14 @@ class ApplyRun {
     if (!target.ok) throw target.error;
     await this.indexCreatedDirs(target.value.createdDirs);
     const abs = target.value.abs;
-    const mtimeMs = view.fields['mtimeMs'];
     const deferred = this.deferFlush && this.flusher.batches;
     const temp = await writeTempFile(
       path.dirname(abs),
       content,
       this.resolver as ChunkResolver,
       indexed ? [indexed] : [],
-      {
-        mode: fileMode(st?.mode, exec),
-        ...(typeof mtimeMs === 'number' && Number.isFinite(mtimeMs) && mtimeMs >= 0
-          ? { mtimeMs }
-          : {}),
-      },
+      // The winner's own modification time (the field may be another sibling's: LWW by hlc).
+      { mode: fileMode(st?.mode, exec), ...mtimeToWrite(view.winner, view.fields['mtimeMs']) },
       { flushLater: deferred },
     );
     if (!temp.ok) {
