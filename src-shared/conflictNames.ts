@@ -29,11 +29,7 @@ const SHORT_HASH_LENGTH = 8;
  * never half a character.
  */
 export function conflictCopyPath(entityId: string, loser: CopiedVersion): string {
-  const slash = entityId.lastIndexOf('/');
-  const dir = slash >= 0 ? entityId.slice(0, slash + 1) : '';
-  const name = entityId.slice(slash + 1);
-  const dot = name.lastIndexOf('.');
-  const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
+  const { dir, stem, ext } = splitName(entityId);
   if (!loser.value) throw new Error(`a delete of ${entityId} has no conflict copy`);
   const short = loser.value.hash.slice(0, SHORT_HASH_LENGTH);
   const infix = `.conflict-${loser.nodeId}-${compactUtc(loser.timestamp)}-${short}`;
@@ -42,6 +38,30 @@ export function conflictCopyPath(entityId: string, loser: CopiedVersion): string
   // A cut extension must not leave the name ending in a dot or a space (paths.ts refuses those).
   const keptExt = prefixWithin(ext, room - utf8Length(keptStem)).replace(/[ .]+$/, '');
   return `${dir}${keptStem}${infix}${keptExt}`;
+}
+
+/**
+ * The name copies had before they were unique per version,
+ * `<stem>.conflict-<device>-<yyyymmdd-hhmmss><ext>`: still in users' folders, where a resolution
+ * removes them like the others (only if they hold the version's content).
+ */
+export function legacyConflictCopyPath(
+  entityId: string,
+  loser: Pick<CopiedVersion, 'nodeId' | 'timestamp'>,
+): string {
+  const { dir, stem, ext } = splitName(entityId);
+  return `${dir}${stem}.conflict-${loser.nodeId}-${compactUtc(loser.timestamp)}${ext}`;
+}
+
+/** A path's folder (with its slash), and its name's stem and extension (see `conflictCopyPath`). */
+function splitName(entityId: string): { dir: string; stem: string; ext: string } {
+  const slash = entityId.lastIndexOf('/');
+  const dir = slash >= 0 ? entityId.slice(0, slash + 1) : '';
+  const name = entityId.slice(slash + 1);
+  const dot = name.lastIndexOf('.');
+  return dot > 0
+    ? { dir, stem: name.slice(0, dot), ext: name.slice(dot) }
+    : { dir, stem: name, ext: '' };
 }
 
 /** `2026-11-26T05:25:40.123Z` → `20261126-052540` (UTC, so devices in other zones agree). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { conflictCopyPath, isConflictCopyPath } from './conflictNames.js';
+import { conflictCopyPath, isConflictCopyPath, legacyConflictCopyPath } from './conflictNames.js';
 import { MAX_SEGMENT_BYTES, utf8Length, validateEntityPath } from './paths.js';
 
 /**
@@ -113,6 +113,17 @@ describe('conflictCopyPath', () => {
 
   it('refuses a delete, which has no copy', () => {
     expect(() => conflictCopyPath('report.md', { ...laptop, value: null })).toThrow(/no conflict/);
+  });
+});
+
+describe('legacyConflictCopyPath', () => {
+  it.each([
+    ['report.md', 'report.conflict-laptop-20261126-052540.md'],
+    ['.bashrc', '.bashrc.conflict-laptop-20261126-052540'],
+    ['docs/archive.tar.gz', 'docs/archive.tar.conflict-laptop-20261126-052540.gz'],
+  ])('names %s as copies were named before', (entityId, expected) => {
+    expect(legacyConflictCopyPath(entityId, laptop)).toBe(expected);
+    expect(isConflictCopyPath(expected)).toBe(true);
   });
 });
 

@@ -1,4 +1,4 @@
-import { conflictCopyPath } from '../../../src-shared/conflictNames.js';
+import { conflictCopyPath, legacyConflictCopyPath } from '../../../src-shared/conflictNames.js';
 import type { FileVersion, FileView } from '../../../src-shared/crdt/fileEntity.js';
 import { compareNewest } from '../../../src-shared/crdt/versionOrder.js';
 import { NetGuardianError } from '../../../src-shared/errors.js';
@@ -72,8 +72,9 @@ export interface ResolutionPlan {
   /**
    * Conflict copies that go: every copy of the file's versions (the chosen one's too, whose
    * content is now at the path) when one version is kept; when both are, only a copy of the
-   * winner (left from when it lost), a duplicate of the file. Each is removed only if it still
-   * holds that version's content (a copy the user edited is theirs now).
+   * winner (left from when it lost), a duplicate of the file. Copies under the names copies had
+   * before they were unique per version go too (`legacyConflictCopyPath`). Each is removed only
+   * if it still holds that version's content (a copy the user edited is theirs now).
    */
   readonly discarded: readonly { readonly path: string; readonly hash: string }[];
 }
@@ -108,6 +109,10 @@ export function planResolution(
     path: conflictCopyPath(view.entityId, v),
     hash: v.value.hash,
   });
+  const legacyCopyOf = (v: FileVersion & { value: ContentRef }) => ({
+    path: legacyConflictCopyPath(view.entityId, v),
+    hash: v.value.hash,
+  });
   const { value: content, mtimeMs } = chosen.value;
   return ok({
     event: {
@@ -123,6 +128,9 @@ export function planResolution(
       ? losers.map((v) => ({ path: conflictCopyPath(view.entityId, v), content: v.value }))
       : [],
     // Discarded copies stay in history and in the trash.
-    discarded: [view.winner, ...(keepsBoth ? [] : view.conflicts)].filter(live).map(copyOf),
+    discarded: [
+      ...[view.winner, ...(keepsBoth ? [] : view.conflicts)].filter(live).map(copyOf),
+      ...[view.winner, ...view.conflicts].filter(live).map(legacyCopyOf),
+    ],
   });
 }

@@ -13,6 +13,13 @@ const MINE_HASH = 'a'.repeat(64);
 const THEIRS_HASH = 'b'.repeat(64);
 const MINE_COPY = 'docs/plan.conflict-laptop-20261126-205000-aaaaaaaa.md';
 const THEIRS_COPY = 'docs/plan.conflict-desktop-20261126-204636-bbbbbbbb.md';
+/** The names copies had before they were unique per version, still in users' folders. */
+const OLD_MINE_COPY = 'docs/plan.conflict-laptop-20261126-205000.md';
+const OLD_THEIRS_COPY = 'docs/plan.conflict-desktop-20261126-204636.md';
+const oldCopies = [
+  { path: OLD_THEIRS_COPY, hash: THEIRS_HASH },
+  { path: OLD_MINE_COPY, hash: MINE_HASH },
+];
 
 function edit(node: string, recorded: number, mtimeMs: number, hash: string): CrdtEvent {
   return {
@@ -55,6 +62,7 @@ describe('planResolution', () => {
     expect(plan.value.discarded).toEqual([
       { path: THEIRS_COPY, hash: THEIRS_HASH },
       { path: MINE_COPY, hash: MINE_HASH },
+      ...oldCopies,
     ]);
   });
 
@@ -67,6 +75,7 @@ describe('planResolution', () => {
     expect(plan.value.discarded).toEqual([
       { path: THEIRS_COPY, hash: THEIRS_HASH },
       { path: MINE_COPY, hash: MINE_HASH },
+      ...oldCopies,
     ]);
   });
 
@@ -75,15 +84,21 @@ describe('planResolution', () => {
     if (!plan.ok) throw plan.error;
     expect(plan.value.event.data.content).toEqual({ hash: THEIRS_HASH, size: 3 });
     expect(plan.value.copies).toEqual([{ path: MINE_COPY, content: { hash: MINE_HASH, size: 3 } }]);
-    // Only a copy of the file's own version (left from when it lost) would be a duplicate.
-    expect(plan.value.discarded).toEqual([{ path: THEIRS_COPY, hash: THEIRS_HASH }]);
+    // Only duplicates go: a copy of the file's own version (left from when it lost), and
+    // copies under the old names.
+    expect(plan.value.discarded).toEqual([{ path: THEIRS_COPY, hash: THEIRS_HASH }, ...oldCopies]);
   });
 
   it('keep one version by its event id', () => {
     const plan = planResolution(view, 'docs/plan.md', { eventId: 'laptop:1' }, 'desktop');
     if (!plan.ok) throw plan.error;
     expect(plan.value.event.data.content).toEqual({ hash: MINE_HASH, size: 3 });
-    expect(plan.value.discarded.map((d) => d.path)).toEqual([THEIRS_COPY, MINE_COPY]);
+    expect(plan.value.discarded.map((d) => d.path)).toEqual([
+      THEIRS_COPY,
+      MINE_COPY,
+      OLD_THEIRS_COPY,
+      OLD_MINE_COPY,
+    ]);
     const missing = planResolution(view, 'docs/plan.md', { eventId: 'nope' }, 'desktop');
     expect(missing.ok ? 'ok' : missing.error.code).toBe('NotFound');
   });
