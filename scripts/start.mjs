@@ -18,7 +18,6 @@ import { register } from 'tsx/esm/api';
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const inRepo = (...parts) => path.join(repo, ...parts);
 
-if (existsSync('.env')) process.loadEnvFile('.env');
 register();
 const { main } = await import('../src-main/cli/main.ts');
 const dataDir = process.env.NETGUARDIAN_DATA ?? path.join(os.homedir(), '.netguardian');

@@ -1,8 +1,15 @@
 import { NetGuardianError } from '../../src-shared/errors.js';
-import { addDevice, initHub, listDevices, removeDevice } from '../core/hub/hubAdmin.js';
+import {
+  addDevice,
+  initHub,
+  listDevices,
+  removeDevice,
+  type HubAdminTarget,
+} from '../core/hub/hubAdmin.js';
 import { startEmbeddedHub } from '../core/hub/embeddedHub.js';
 import { redactUrl } from '../core/store/pgClient.js';
 import type { CliContext } from './deviceCommands.js';
+import { hubAdminTarget, type HubSource } from './hubSettings.js';
 
 /** `hub start`: a PostgreSQL server for the hub, from the npm package's binaries; runs until SIGINT/SIGTERM. */
 export async function hubStartCommand(
@@ -39,20 +46,25 @@ export async function hubStartCommand(
   await hub.stop();
 }
 
-export async function hubInitCommand(ctx: CliContext, url: string): Promise<void> {
-  const report = await initHub(url);
+/** The admin's URL as a sentence may show it (no password). */
+const shown = (target: HubAdminTarget) =>
+  redactUrl(typeof target === 'string' ? target : target.connectionString);
+
+export async function hubInitCommand(ctx: CliContext, source: HubSource): Promise<void> {
+  const target = await hubAdminTarget(source, ctx.env);
+  const report = await initHub(target);
   ctx.out(
     report.applied.length > 0
-      ? `hub at ${redactUrl(url)} prepared: applied migrations ${report.applied.join(', ')}`
-      : `hub at ${redactUrl(url)} is already current`,
+      ? `hub at ${shown(target)} prepared: applied migrations ${report.applied.join(', ')}`
+      : `hub at ${shown(target)} is already current`,
   );
 }
 
 export async function hubAddDeviceCommand(
   ctx: CliContext,
-  opts: { url: string; space: string; name: string; host?: string; port?: string },
+  opts: HubSource & { space: string; name: string; host?: string; port?: string },
 ): Promise<void> {
-  const creds = await addDevice(opts.url, {
+  const creds = await addDevice(await hubAdminTarget(opts, ctx.env), {
     spaceId: opts.space,
     deviceName: opts.name,
     ...(opts.host ? { host: opts.host } : {}),
@@ -68,10 +80,10 @@ export async function hubAddDeviceCommand(
 
 export async function hubListDevicesCommand(
   ctx: CliContext,
-  url: string,
+  source: HubSource,
   json: boolean,
 ): Promise<void> {
-  const devices = await listDevices(url);
+  const devices = await listDevices(await hubAdminTarget(source, ctx.env));
   if (json) {
     ctx.out(JSON.stringify(devices, null, 2));
     return;
@@ -83,9 +95,9 @@ export async function hubListDevicesCommand(
 
 export async function hubRemoveDeviceCommand(
   ctx: CliContext,
-  url: string,
+  source: HubSource,
   role: string,
 ): Promise<void> {
-  const removed = await removeDevice(url, { role });
+  const removed = await removeDevice(await hubAdminTarget(source, ctx.env), { role });
   ctx.out(removed ? `removed ${role}` : `${role} was not a device of this hub`);
 }

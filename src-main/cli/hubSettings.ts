@@ -1,49 +1,85 @@
 import { readFile } from 'node:fs/promises';
+import { parseEnv } from 'node:util';
 import { NetGuardianError } from '../../src-shared/errors.js';
 import type { DeviceConfig } from '../core/deviceConfig.js';
-import { hubConfigFromEnv } from '../core/hubConfig.js';
+import { hubConfigFromDbKeys } from '../core/hubConfig.js';
+import type { HubAdminTarget } from '../core/hub/hubAdmin.js';
 import type { PgClientOptions } from '../core/store/pgClient.js';
 
 /**
- * The hub a device uses: its config's hub, else the seed's `.env` keys
- * (DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD, DB_SSL, DB_SSL_CA).
- * DATABASE_URL is deliberately not read here: it names a test server too often.
+ * Where the CLI's hub settings come from. Files in a synced folder are data, never configuration
+ * (issue 12 point 7): nothing here reads a `.env` from the working directory, and a device's hub
+ * is never taken from the environment.
+ */
+
+/**
+ * The hub a device uses: its config.json's, and nothing else (an environment, or a `.env` a peer
+ * synced, must not send a device's files to another hub). `_env` is not read: it is still passed
+ * by deviceCommands.ts's `hubResolver`.
  */
 export async function resolveHub(
   config: DeviceConfig,
-  env: NodeJS.ProcessEnv,
+  _env?: NodeJS.ProcessEnv,
 ): Promise<PgClientOptions | undefined> {
-  if (config.hub) {
-    const ssl =
-      config.hub.ssl === 'off'
-        ? undefined
-        : config.hub.ssl === 'require'
-          ? { rejectUnauthorized: false }
-          : {
-              rejectUnauthorized: true,
-              ...(config.hub.sslCaFile ? { ca: await readFile(config.hub.sslCaFile, 'utf8') } : {}),
-            };
-    return { connectionString: config.hub.url, ...(ssl ? { ssl } : {}) };
+  // Imported here: `hub` commands load this module too, and need none of the device's code.
+  const { hubFromConfig } = await import('../core/app/deviceHost.js');
+  return hubFromConfig(config);
+}
+
+/** How a `hub` command is told which hub: `--url`, else `--env-file FILE`, else the environment. */
+export interface HubSource {
+  readonly url?: string;
+  readonly envFile?: string;
+}
+
+const NO_HUB =
+  'no hub given: pass --url, or set DB_HOST (with DB_PORT, DB_NAME, DB_USER, DB_PASSWORD) in the environment or in a file named by --env-file';
+
+/**
+ * The hub a `hub` command administers: `--url`; else the seed's DB_* keys (DB_HOST, DB_PORT,
+ * DB_NAME, DB_USER, DB_PASSWORD, DB_SSL, DB_SSL_CA) from the file `--env-file` names (its keys
+ * only, the environment's are not mixed in), else from the environment. DATABASE_URL is never
+ * read: it names a test server too often. DB_SSL_CA is the CA bundle's text or a file holding it.
+ */
+export async function hubAdminTarget(
+  source: HubSource,
+  env: NodeJS.ProcessEnv,
+): Promise<HubAdminTarget> {
+  if (source.url !== undefined) return source.url;
+  const keys = source.envFile === undefined ? env : await readEnvFile(source.envFile);
+  const fromKeys = hubConfigFromDbKeys(keys);
+  if (!fromKeys.ok) throw fromKeys.error;
+  if (!fromKeys.value) throw new NetGuardianError('InvalidArgument', NO_HUB, 'url');
+  return withCaText(fromKeys.value);
+}
+
+/** The keys of a `.env`-style file (`KEY=value` lines, `#` comments), not put in the environment. */
+async function readEnvFile(file: string): Promise<NodeJS.Dict<string>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new NetGuardianError(
+      'InvalidArgument',
+      `cannot read --env-file ${file}: ${(e as Error).message}`,
+      'envFile',
+    );
   }
-  const fromEnv = hubConfigFromEnv({ ...env, DATABASE_URL: undefined });
-  if (!fromEnv.ok) throw fromEnv.error;
-  const hub = fromEnv.value;
-  if (
-    hub?.ssl &&
-    typeof hub.ssl === 'object' &&
-    typeof hub.ssl.ca === 'string' &&
-    !hub.ssl.ca.includes('BEGIN')
-  ) {
-    // DB_SSL_CA names a file.
-    try {
-      return { ...hub, ssl: { ...hub.ssl, ca: await readFile(hub.ssl.ca, 'utf8') } };
-    } catch {
-      throw new NetGuardianError(
-        'InvalidArgument',
-        `DB_SSL_CA file ${hub.ssl.ca} cannot be read`,
-        'DB_SSL_CA',
-      );
-    }
+  return parseEnv(text);
+}
+
+/** DB_SSL_CA may name a file: its text is what TLS needs. */
+async function withCaText(hub: PgClientOptions): Promise<PgClientOptions> {
+  const ssl = hub.ssl;
+  if (!ssl || typeof ssl !== 'object' || typeof ssl.ca !== 'string' || ssl.ca.includes('BEGIN'))
+    return hub;
+  try {
+    return { ...hub, ssl: { ...ssl, ca: await readFile(ssl.ca, 'utf8') } };
+  } catch {
+    throw new NetGuardianError(
+      'InvalidArgument',
+      `DB_SSL_CA file ${ssl.ca} cannot be read`,
+      'DB_SSL_CA',
+    );
   }
-  return hub;
 }

@@ -4,11 +4,13 @@ import { isNetGuardianError } from '../../src-shared/errors.js';
 import type { Logger } from '../core/log.js';
 import { defaultDataDir } from '../core/defaultDataDir.js';
 import type { CliContext } from './deviceCommands.js';
+import type { HubSource } from './hubSettings.js';
 
 /**
  * The `netguardian` command. Configuration is read here, at the edge (flags,
- * NETGUARDIAN_DATA, the seed's DB_* keys and a `.env` file in the working
- * directory), and passed down; the core never reads the environment.
+ * NETGUARDIAN_DATA, and for `hub` commands the seed's DB_* keys from the environment or
+ * `--env-file`), and passed down; the core never reads the environment. No `.env` is read from
+ * the working directory: in a synced folder it is a peer's file.
  *
  * Each command's module is imported when the command runs, not here: `netguardian --help`, and a
  * `status` answered by the running daemon, must not load the store, the folder layer and their
@@ -158,34 +160,42 @@ export async function main(
     .action(async (o: { data: string; port: string; listen?: string }) =>
       (await hub()).hubStartCommand(ctx, { ...o, data: path.resolve(o.data) }),
     );
+  // The admin connection: --url, else the DB_* keys of --env-file's file, else the environment's.
+  const urlOption = () => new Option('--url <url>', 'admin connection string of the hub');
+  const envFileOption = () =>
+    new Option('--env-file <file>', 'read the hub’s DB_* settings from this file');
   hubCmd
     .command('init')
     .description('prepare an existing PostgreSQL database as a hub')
-    .requiredOption('--url <url>', 'admin connection string of the database')
-    .action(async (o: { url: string }) => (await hub()).hubInitCommand(ctx, o.url));
+    .addOption(urlOption())
+    .addOption(envFileOption())
+    .action(async (o: HubSource) => (await hub()).hubInitCommand(ctx, o));
   hubCmd
     .command('add-device')
     .description('create credentials for a device and print its connection string')
-    .requiredOption('--url <url>', 'admin connection string of the hub')
+    .addOption(urlOption())
+    .addOption(envFileOption())
     .requiredOption('--space <id>', 'the space the device may sync')
     .requiredOption('--name <name>', 'the device’s name')
     .option('--host <host>', 'host name devices reach the hub at (default: the admin URL’s)')
     .option('--port <port>', 'port devices reach the hub at')
-    .action(async (o: { url: string; space: string; name: string; host?: string; port?: string }) =>
+    .action(async (o: HubSource & { space: string; name: string; host?: string; port?: string }) =>
       (await hub()).hubAddDeviceCommand(ctx, o),
     );
   hubCmd
     .command('list-devices')
-    .requiredOption('--url <url>', 'admin connection string of the hub')
+    .addOption(urlOption())
+    .addOption(envFileOption())
     .option('--json', 'machine-readable output')
-    .action(async (o: { url: string; json?: boolean }) =>
-      (await hub()).hubListDevicesCommand(ctx, o.url, o.json === true),
+    .action(async (o: HubSource & { json?: boolean }) =>
+      (await hub()).hubListDevicesCommand(ctx, o, o.json === true),
     );
   hubCmd
     .command('remove-device <role>')
-    .requiredOption('--url <url>', 'admin connection string of the hub')
-    .action(async (role: string, o: { url: string }) =>
-      (await hub()).hubRemoveDeviceCommand(ctx, o.url, role),
+    .addOption(urlOption())
+    .addOption(envFileOption())
+    .action(async (role: string, o: HubSource) =>
+      (await hub()).hubRemoveDeviceCommand(ctx, o, role),
     );
 
   try {

@@ -1,4 +1,5 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { mkdir, open, realpath, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { NetGuardianError } from '../../src-shared/errors.js';
@@ -41,22 +42,28 @@ export type HubSettings = z.infer<typeof hubSchema>;
 
 export const CONFIG_FILE = 'config.json';
 
+/**
+ * A device's config, as every opener reads it. Refused, in one line saying how to fix it: a
+ * config.json that is not the user's own or that group or others may change (it says which
+ * folder to read and which hub to send it to: as ssh's config, no one else may decide that), and
+ * a data dir inside the synced folder.
+ */
 export async function readDeviceConfig(
   dataDir: string,
 ): Promise<Result<DeviceConfig, NetGuardianError>> {
   const file = path.join(dataDir, CONFIG_FILE);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
+  const read = await readOwnFile(file);
+  if (!read.ok) {
     return err(
-      new NetGuardianError(
-        'NotFound',
-        `no NetGuardian device in ${dataDir} (run \`netguardian init\` first)`,
-        'dataDir',
-      ),
+      read.error ??
+        new NetGuardianError(
+          'NotFound',
+          `no NetGuardian device in ${dataDir} (run \`netguardian init\` first)`,
+          'dataDir',
+        ),
     );
   }
+  const text = read.value;
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -81,17 +88,99 @@ export async function readDeviceConfig(
       ),
     );
   }
+  const inside = await dataDirInsideFolder(dataDir, parsed.data.folder);
+  if (inside) return err(inside);
   return ok(parsed.data);
 }
 
 /**
  * Written durably (a power cut leaves the old config or the new one, whole) and readable only by
- * the user: it may hold the hub's password.
+ * the user: it may hold the hub's password. A data dir inside the folder is refused (`init`).
  */
 export async function writeDeviceConfig(dataDir: string, config: DeviceConfig): Promise<void> {
+  const inside = await dataDirInsideFolder(dataDir, config.folder);
+  if (inside) throw inside;
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const text = JSON.stringify(deviceConfigSchema.parse(config), null, 2) + '\n';
   await writeFileDurably(path.join(dataDir, CONFIG_FILE), text, { mode: 0o600 });
+}
+
+/**
+ * The text of a file that only its user may change (`unsafeOwnership`); error `undefined` when
+ * it cannot be read (no device there). One open: the file checked is the file read.
+ */
+async function readOwnFile(file: string): Promise<Result<string, NetGuardianError | undefined>> {
+  let handle: FileHandle;
+  try {
+    handle = await open(file, 'r');
+  } catch {
+    return err(undefined);
+  }
+  try {
+    const unsafe = unsafeOwnership(file, await handle.stat());
+    return unsafe ? err(unsafe) : ok(await handle.readFile('utf8'));
+  } catch {
+    return err(undefined);
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Why config.json may not be used: owned by another user, or writable by group or others. None
+ * on Windows (no POSIX owners; its ACLs are the user profile's).
+ */
+function unsafeOwnership(file: string, st: Stats): NetGuardianError | undefined {
+  const uid = process.getuid?.();
+  if (uid === undefined) return undefined;
+  if (st.uid !== uid)
+    return new NetGuardianError(
+      'InvalidArgument',
+      `refusing ${file}: it belongs to user ${st.uid}, not to the user running NetGuardian (${uid}); if it is yours, fix it with: chown ${uid} '${file}'`,
+      'config',
+    );
+  if ((st.mode & 0o022) !== 0)
+    return new NetGuardianError(
+      'InvalidArgument',
+      `refusing ${file}: other users may change it (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}); fix it with: chmod 600 '${file}'`,
+      'config',
+    );
+  return undefined;
+}
+
+/**
+ * A data dir inside its own synced folder is refused: its store and config.json (the hub's
+ * password) would be synced to every device, and a peer's files could take their place. Compared
+ * by real paths (through symlinks); a part that does not exist yet is taken as written.
+ */
+async function dataDirInsideFolder(
+  dataDir: string,
+  folder: string,
+): Promise<NetGuardianError | undefined> {
+  const [dataReal, folderReal] = await Promise.all([realPathSoFar(dataDir), realPathSoFar(folder)]);
+  const rel = path.relative(folderReal, dataReal);
+  const inside =
+    rel === '' || !(rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel));
+  if (!inside) return undefined;
+  return new NetGuardianError(
+    'InvalidArgument',
+    `refusing the data dir ${dataDir}: it is inside the synced folder ${folder}, so the device's store and config would be synced; use a data dir outside the folder (--data DIR, or NETGUARDIAN_DATA)`,
+    'dataDir',
+  );
+}
+
+/** The real path of the deepest part of `p` that exists, with the rest appended. */
+async function realPathSoFar(p: string): Promise<string> {
+  const abs = path.resolve(p);
+  const rest: string[] = [];
+  for (let at = abs; ; at = path.dirname(at)) {
+    try {
+      return path.join(await realpath(at), ...rest.reverse());
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || path.dirname(at) === at) return abs;
+      rest.push(path.basename(at));
+    }
+  }
 }
 
 /** Paths inside a device's data directory. */

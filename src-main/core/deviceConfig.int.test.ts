@@ -1,0 +1,126 @@
+import { chmod, chown, mkdir, stat, symlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeTempDir, type TempDir } from '../../test/support/tempDir.js';
+import { readDeviceConfig, writeDeviceConfig, type DeviceConfig } from './deviceConfig.js';
+
+/**
+ * config.json decides which folder a device reads and which hub it sends it to (issue 12 point
+ * 7): only the user's own, unwritable by others, is used; and a data dir never lies inside its
+ * synced folder. Real files and folders.
+ */
+
+let tmp: TempDir;
+let folder: string;
+
+beforeEach(async () => {
+  tmp = await makeTempDir('ng-device-config-');
+  folder = path.join(tmp.path, 'Sync');
+  await mkdir(folder);
+});
+afterEach(async () => {
+  await tmp?.cleanup();
+});
+
+const configFor = (folderPath: string): DeviceConfig => ({
+  version: 1,
+  folder: folderPath,
+  spaceId: 'default',
+  deviceName: 'laptop',
+  hub: null,
+  syncIntervalMs: 30_000,
+  rescanIntervalMs: 900_000,
+  paused: false,
+});
+
+/** A config.json as a hand (or another program) writes it: no check on the way in. */
+async function writeRaw(dataDir: string, config: DeviceConfig, mode = 0o600): Promise<string> {
+  await mkdir(dataDir, { recursive: true });
+  const file = path.join(dataDir, 'config.json');
+  await writeFile(file, JSON.stringify(config));
+  await chmod(file, mode);
+  return file;
+}
+
+async function refusal(dataDir: string): Promise<string> {
+  const read = await readDeviceConfig(dataDir);
+  if (read.ok) throw new Error(`${dataDir}: config.json was accepted`);
+  return read.error.message;
+}
+
+describe('config.json', () => {
+  it('is read when it is the user’s own and only the user may change it (0600, 0644, 0400)', async () => {
+    const dataDir = path.join(tmp.path, 'data');
+    await writeDeviceConfig(dataDir, configFor(folder));
+    expect((await stat(path.join(dataDir, 'config.json'))).mode & 0o777).toBe(0o600);
+    for (const mode of [0o600, 0o644, 0o400]) {
+      await writeRaw(dataDir, configFor(folder), mode);
+      expect(await readDeviceConfig(dataDir)).toEqual({ ok: true, value: configFor(folder) });
+    }
+  });
+
+  it.each([
+    [0o664, '0664'],
+    [0o646, '0646'],
+    [0o666, '0666'],
+  ])(
+    'is refused when group or others may write it (mode %s), saying chmod 600',
+    async (mode, shown) => {
+      const dataDir = path.join(tmp.path, 'data');
+      const file = await writeRaw(dataDir, configFor(folder), mode);
+      expect(await refusal(dataDir)).toBe(
+        `refusing ${file}: other users may change it (mode ${shown}); fix it with: chmod 600 '${file}'`,
+      );
+    },
+  );
+
+  it.runIf(process.getuid?.() === 0)(
+    'is refused when it belongs to another user, saying chown',
+    async () => {
+      const dataDir = path.join(tmp.path, 'data');
+      const file = await writeRaw(dataDir, configFor(folder));
+      await chown(file, 65534, 65534);
+      expect(await refusal(dataDir)).toBe(
+        `refusing ${file}: it belongs to user 65534, not to the user running NetGuardian (0); if it is yours, fix it with: chown 0 '${file}'`,
+      );
+    },
+  );
+});
+
+describe('a data dir inside its synced folder', () => {
+  const refusedSentence = (dataDir: string, folderPath: string) =>
+    `refusing the data dir ${dataDir}: it is inside the synced folder ${folderPath}, so the device's store and config would be synced; use a data dir outside the folder (--data DIR, or NETGUARDIAN_DATA)`;
+
+  it('is refused by init (writing the config) and leaves nothing in the folder', async () => {
+    const dataDir = path.join(folder, '.netguardian');
+    await expect(writeDeviceConfig(dataDir, configFor(folder))).rejects.toThrow(
+      refusedSentence(dataDir, folder),
+    );
+    await expect(stat(dataDir)).rejects.toThrow(/ENOENT/);
+    await expect(writeDeviceConfig(folder, configFor(folder))).rejects.toThrow(
+      refusedSentence(folder, folder),
+    );
+  });
+
+  it('is refused when a device is opened, also through a symlink', async () => {
+    const inside = path.join(folder, 'deep', 'data');
+    await writeRaw(inside, configFor(folder));
+    expect(await refusal(inside)).toBe(refusedSentence(inside, folder));
+
+    const link = path.join(tmp.path, 'data-link');
+    await symlink(inside, link);
+    expect(await refusal(link)).toBe(refusedSentence(link, folder));
+
+    const linkedFolder = path.join(tmp.path, 'sync-link');
+    await symlink(folder, linkedFolder);
+    await writeRaw(inside, configFor(linkedFolder));
+    expect(await refusal(inside)).toBe(refusedSentence(inside, linkedFolder));
+  });
+
+  it('is not a data dir beside the folder whose name starts alike', async () => {
+    for (const dataDir of [path.join(tmp.path, 'Sync-data'), path.join(tmp.path, 'Sync.data')]) {
+      await writeDeviceConfig(dataDir, configFor(folder));
+      expect((await readDeviceConfig(dataDir)).ok).toBe(true);
+    }
+  });
+});

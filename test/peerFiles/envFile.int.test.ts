@@ -1,0 +1,198 @@
+/**
+ * Issue 12 point 7, attack 1: a peer's `.env` configured the CLI. As real processes: a hub (the
+ * bundled PostgreSQL server), the victim's device (its data dir the default `~/.netguardian` of
+ * the test's HOME) and a hostile peer, mallory, in the same space. Mallory syncs a `.env` naming
+ * a data dir inside the folder, and there a config.json whose folder is the victim's `~/.ssh` and
+ * whose hub is mallory's own space. Earlier the CLI loaded `.env` from the working directory, so
+ * `netguardian sync` run inside the synced folder uploaded `~/.ssh` to mallory. Now files in the
+ * folder are data: nothing leaves `~/.ssh`, and the device's hub comes from its config.json
+ * only; a hub's settings come from the environment or `--env-file`, read by `hub` commands alone.
+ * And a device refuses, in one line, a data dir inside its synced folder and a config.json that
+ * other users may change.
+ */
+import { chmod, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTempDir, type TempDir } from '../support/tempDir.js';
+import { initDevice, type DeviceDirs } from '../owner/support/devices.js';
+import { HubServer } from '../owner/support/hub.js';
+import { netguardianOk } from '../owner/support/netguardian.js';
+import { okIn, runIn, type Shell } from './support/cliIn.js';
+
+const SPACE = 'shared';
+const LOOT = 'loot';
+
+let tmp: TempDir;
+let hub: HubServer;
+let home: string;
+let victimFolder: string;
+let mallory: DeviceDirs;
+/** A shell in the test's home, outside any synced folder. */
+let atHome: Shell;
+
+/** The events the hub holds in a space (as its admin: every device's). */
+const hubEvents = (space: string) => hub.read((store) => store.readAboveFrontier(space, {}, 1000));
+
+/** The DB_* keys of a postgres:// URL, as the seed's `.env` spells them. */
+function dbKeys(url: string): Record<string, string> {
+  const u = new URL(url);
+  return {
+    DB_HOST: u.hostname,
+    DB_PORT: u.port,
+    DB_NAME: decodeURIComponent(u.pathname.slice(1)),
+    DB_USER: decodeURIComponent(u.username),
+    DB_PASSWORD: decodeURIComponent(u.password),
+  };
+}
+const envText = (keys: Record<string, string>) =>
+  Object.entries(keys)
+    .map(([k, v]) => `${k}=${v}\n`)
+    .join('');
+
+beforeAll(async () => {
+  tmp = await makeTempDir('ng-peer-env-');
+  hub = await HubServer.start(tmp.path);
+  home = path.join(tmp.path, 'home');
+  await mkdir(path.join(home, '.ssh'), { recursive: true });
+  await writeFile(path.join(home, '.ssh', 'id_ed25519'), 'PRIVATE KEY of the victim\n', {
+    mode: 0o600,
+  });
+  atHome = { cwd: home, home };
+  victimFolder = path.join(home, 'Sync');
+  await okIn(atHome, [
+    'init',
+    '--folder',
+    victimFolder,
+    '--name',
+    'victim',
+    '--space',
+    SPACE,
+    '--hub',
+    await hub.addDevice(SPACE, 'victim'),
+  ]);
+  mallory = await initDevice({ root: tmp.path, hub, spaceId: SPACE, name: 'mallory' });
+});
+
+afterAll(async () => {
+  await hub?.stop();
+  await tmp?.cleanup();
+});
+
+describe("a peer's .env", () => {
+  it('does not make `netguardian sync`, run inside the synced folder, upload ~/.ssh', async () => {
+    // Mallory's files: a .env naming a data dir in the folder, and a config.json there.
+    const lootUrl = await hub.addDevice(LOOT, 'mallory-loot');
+    await writeFile(path.join(mallory.folder, '.env'), 'NETGUARDIAN_DATA=.sync-cache\n');
+    await mkdir(path.join(mallory.folder, '.sync-cache'));
+    const planted = {
+      version: 1,
+      folder: path.join(home, '.ssh'),
+      spaceId: LOOT,
+      deviceName: 'loot',
+      hub: { url: lootUrl, ssl: 'off' },
+    };
+    await writeFile(
+      path.join(mallory.folder, '.sync-cache', 'config.json'),
+      JSON.stringify(planted),
+    );
+    await netguardianOk(['sync', '--data', mallory.dataDir]);
+    await okIn(atHome, ['sync']);
+    expect(await readFile(path.join(victimFolder, '.env'), 'utf8')).toContain('NETGUARDIAN_DATA');
+    expect(await readdir(path.join(victimFolder, '.sync-cache'))).toEqual(['config.json']);
+
+    const run = await runIn({ cwd: victimFolder, home }, ['sync']);
+
+    expect(run.code).toBe(0);
+    expect(await hubEvents(LOOT)).toEqual([]);
+    // The planted data dir was never opened: no store, no lock beside the config.
+    expect(await readdir(path.join(victimFolder, '.sync-cache'))).toEqual(['config.json']);
+    // The victim's own device ran: what it pushed is in the shared space, under its name.
+    const status = JSON.parse(await okIn({ cwd: victimFolder, home }, ['status', '--json'])) as {
+      deviceName: string;
+    };
+    expect(status.deviceName).toBe('victim');
+  });
+
+  it("is no hub for a device: DB_* keys in the environment don't reach a local-only device", async () => {
+    const local = { cwd: home, home, env: dbKeys(hub.adminUrl) };
+    const folder = path.join(home, 'Private');
+    const dataDir = path.join(home, 'private-data');
+    await mkdir(folder);
+    await writeFile(path.join(folder, 'diary.txt'), 'only on this machine\n');
+    await okIn(local, ['init', '--folder', folder, '--data', dataDir, '--space', 'private']);
+
+    const synced = await runIn(local, ['sync', '--data', dataDir]);
+
+    expect(synced.code).toBe(0);
+    const status = JSON.parse(await okIn(local, ['status', '--json', '--data', dataDir])) as {
+      hub: unknown;
+    };
+    expect(status.hub).toBeNull();
+    expect(await hubEvents('private')).toEqual([]);
+  });
+});
+
+describe("a hub's settings", () => {
+  it('come from --env-file or the environment, never from a .env in the working directory', async () => {
+    const admin = dbKeys(hub.adminUrl);
+    // A .env in the folder with the hub's admin keys, as a peer or the seed's habit would leave.
+    await writeFile(path.join(victimFolder, '.env'), envText(admin));
+    const inFolder: Shell = { cwd: victimFolder, home };
+
+    const refused = await runIn(inFolder, ['hub', 'list-devices']);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toBe(
+      'netguardian: no hub given: pass --url, or set DB_HOST (with DB_PORT, DB_NAME, DB_USER, DB_PASSWORD) in the environment or in a file named by --env-file\n',
+    );
+
+    const envFile = path.join(home, 'hub.env');
+    await writeFile(envFile, envText(admin), { mode: 0o600 });
+    const fromFile = await okIn(inFolder, ['hub', 'list-devices', '--env-file', envFile]);
+    expect(fromFile).toMatch(/ victim +spaces: shared\n/);
+    expect(fromFile).toMatch(/ mallory +spaces: shared\n/);
+
+    const fromEnv = await okIn({ cwd: victimFolder, home, env: admin }, ['hub', 'list-devices']);
+    expect(fromEnv).toBe(fromFile);
+  });
+
+  it('fail in one line when the --env-file is not there', async () => {
+    const missing = path.join(home, 'nope.env');
+    const run = await runIn(atHome, ['hub', 'list-devices', '--env-file', missing]);
+    // Node 20 itself reads `--env-file` even after the script's name and ends the process
+    // (nodejs/node#54232: "node: <file>: not found", exit 9) before our one line can say it.
+    expect(run.code).not.toBe(0);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(new RegExp(`^[^\n]*${missing}[^\n]*\n$`));
+  });
+});
+
+describe("a device's data dir and config.json", () => {
+  it('refuses a data dir inside the synced folder at init, in one line', async () => {
+    const folder = path.join(home, 'Inside');
+    const dataDir = path.join(folder, '.netguardian');
+
+    const run = await runIn(atHome, ['init', '--folder', folder, '--data', dataDir]);
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      `netguardian: refusing the data dir ${dataDir}: it is inside the synced folder ${folder}, so the device's store and config would be synced; use a data dir outside the folder (--data DIR, or NETGUARDIAN_DATA)\n`,
+    );
+    expect(await readdir(folder)).toEqual([]);
+  });
+
+  it('refuses a config.json others may change, saying how to fix it, in one line', async () => {
+    const file = path.join(home, '.netguardian', 'config.json');
+    await chmod(file, 0o666);
+    try {
+      const run = await runIn(atHome, ['status']);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toBe(
+        `netguardian: refusing ${file}: other users may change it (mode 0666); fix it with: chmod 600 '${file}'\n`,
+      );
+    } finally {
+      await chmod(file, 0o600);
+    }
+    expect((await runIn(atHome, ['status'])).code).toBe(0);
+  });
+});
