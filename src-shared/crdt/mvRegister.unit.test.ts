@@ -26,7 +26,7 @@ const version = (id: string, node: string, clock: Record<string, number>, ms: nu
   value: { hash: id },
 });
 
-describe('MvRegister cap', () => {
+describe(`MvRegister cap (seed ${FC_SEED})`, () => {
   it('keeps the versions of the 100 devices that wrote last, in any order of arrival', () => {
     // 150 devices each write a version of their own, none seeing another: 150 concurrent versions.
     // All have depth 1, so the key is the hlc: devices d050..d149 wrote last.
