@@ -381,9 +381,13 @@ export class CRDTManager {
     for (const copy of copies) {
       const existing = await this.getFileState(copy.path);
       if (existing?.exists && existing.content?.hash === copy.content.hash) continue;
+      const change = {
+        content: copy.content,
+        ...(copy.mtimeMs !== undefined ? { fields: { mtimeMs: copy.mtimeMs } } : {}),
+      };
       const created = existing?.exists
-        ? await this.updateFileState(copy.path, { content: copy.content })
-        : await this.createFileState(copy.path, { content: copy.content });
+        ? await this.updateFileState(copy.path, change)
+        : await this.createFileState(copy.path, change);
       if (!created.ok) return created;
     }
     for (const copy of discarded) {

@@ -67,8 +67,15 @@ export function chooseVersion(
 /** What resolving a conflict writes: the resolution, and the conflict copies it adds or discards. */
 export interface ResolutionPlan {
   readonly event: { readonly kind: EventKind; readonly data: EventData };
-  /** Keep both: each losing content at its conflict-copy name. */
-  readonly copies: readonly { readonly path: string; readonly content: ContentRef }[];
+  /**
+   * Keep both: each losing content at its conflict-copy name, with its version's modification
+   * time (so every device gives the copy the same one).
+   */
+  readonly copies: readonly {
+    readonly path: string;
+    readonly content: ContentRef;
+    readonly mtimeMs?: number;
+  }[];
   /**
    * Conflict copies that go: every copy of the file's versions (the chosen one's too, whose
    * content is now at the path) when one version is kept; when both are, only a copy of the
@@ -125,7 +132,11 @@ export function planResolution(
       },
     },
     copies: keepsBoth
-      ? losers.map((v) => ({ path: conflictCopyPath(view.entityId, v), content: v.value }))
+      ? losers.map((v) => ({
+          path: conflictCopyPath(view.entityId, v),
+          content: v.value,
+          ...(v.mtimeMs !== undefined ? { mtimeMs: v.mtimeMs } : {}),
+        }))
       : [],
     // Discarded copies stay in history and in the trash.
     discarded: [

@@ -83,7 +83,10 @@ describe('planResolution', () => {
     const plan = planResolution(view, 'docs/plan.md', 'both', 'desktop');
     if (!plan.ok) throw plan.error;
     expect(plan.value.event.data.content).toEqual({ hash: THEIRS_HASH, size: 3 });
-    expect(plan.value.copies).toEqual([{ path: MINE_COPY, content: { hash: MINE_HASH, size: 3 } }]);
+    // The copy carries its version's modification time: every device gives it the same one.
+    expect(plan.value.copies).toEqual([
+      { path: MINE_COPY, content: { hash: MINE_HASH, size: 3 }, mtimeMs: at('20:46:30') },
+    ]);
     // Only duplicates go: a copy of the file's own version (left from when it lost), and
     // copies under the old names.
     expect(plan.value.discarded).toEqual([{ path: THEIRS_COPY, hash: THEIRS_HASH }, ...oldCopies]);
