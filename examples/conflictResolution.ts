@@ -1,6 +1,7 @@
 /**
  * Example 3, conflict resolution: the laptop and the desktop edit the same file while offline,
- * then both sync. Every device picks the same winner (the greatest (hlc, node id)); the losing
+ * then both sync. Every device picks the same winner (the newest edit: the greatest (modification
+ * time, hlc, event id); here no modification times are recorded, so the hlc decides); the losing
  * version is not dropped: it stays in the file's `conflicts` and has a deterministic
  * conflict-copy name. "Keep both" then writes a resolution that both devices converge on.
  */
@@ -63,7 +64,7 @@ export async function conflictResolution(ws: Workspace): Promise<ConflictResolut
     const winner = view.winner;
     print(
       `On ${device.name}: the file is ${short(view.content)}, written by ${winner?.nodeId} at hlc ${winner?.hlc} ` +
-        '(the greatest (hlc, node id) among the versions).',
+        '(the newest edit among the versions: by modification time, then hlc).',
     );
     for (const lost of view.conflicts) {
       const copy = conflictCopyPath(view.entityId, lost);
