@@ -1,6 +1,7 @@
 import { childLogger, type Logger } from '../log.js';
 import { EventStore } from '../store/eventStore.js';
 import { openPgClient } from '../store/pgClient.js';
+import { ensureSnapshotFormat } from '../store/snapshotFormat.js';
 import type { SqlClient } from '../store/sqlClient.js';
 import { removeLeftoverTemps } from '../files/staleTemps.js';
 import { startDeviceServer, type DeviceServer } from './localPostgres/deviceServer.js';
@@ -78,6 +79,7 @@ export async function openOwnedStore(options: OwnedStoreOptions): Promise<OwnedS
     };
     const store = await EventStore.open(owning);
     await importPgliteIfPresent({ dataDir: options.dataDir, target: client, log });
+    await ensureSnapshotFormat(store, log);
     return { store, close: () => store.close() };
   } catch (e) {
     if (owning) await owning.close().catch(() => undefined);

@@ -1,7 +1,9 @@
 import pg from 'pg';
 import { NetGuardianError } from '../../../src-shared/errors.js';
 import { validateId } from '../../../src-shared/paths.js';
+import { EventStore } from '../store/eventStore.js';
 import { migrate } from '../store/migrate.js';
+import { ensureSnapshotFormat } from '../store/snapshotFormat.js';
 import { openPgClient, type PgClientOptions } from '../store/pgClient.js';
 import type { SqlClient, SqlExecutor } from '../store/sqlClient.js';
 import {
@@ -123,6 +125,8 @@ async function withAdmin<T>(
 export async function initHub(admin: HubAdminTarget): Promise<HubInitReport> {
   return withAdmin(admin, async (client) => {
     const applied = await migrate(client);
+    // The hub folds pushed events into snapshots too: rebuilt once when the fold changed.
+    await ensureSnapshotFormat(await EventStore.open(client, { migrate: false }));
     await ensureDeviceGroup(client);
     await verifyDeviceGroup(client);
     return { applied };

@@ -572,6 +572,20 @@ function describeMigrations(name: string, openClient: () => Promise<SqlClient>):
       expect(await log.lastPeerFrontier('other-space')).toBeUndefined();
     });
 
+    it('0013 creates the store facts table, empty', async () => {
+      await step(13, async () => {
+        expect(await tableExists(client, 'crdt_store_meta')).toBe(false);
+      });
+      expect(await columns(client, 'crdt_store_meta')).toMatchObject({
+        key: { data_type: 'text', is_nullable: 'NO' },
+        value: { data_type: 'text', is_nullable: 'NO' },
+      });
+      expect(await client.query('SELECT * FROM crdt_store_meta')).toEqual([]);
+      const put = `INSERT INTO crdt_store_meta (key, value) VALUES ($1, $2)`;
+      expect(await sqlState(client, put, ['snapshot_format', '2'])).toBeUndefined();
+      expect(await sqlState(client, put, ['snapshot_format', '3'])).toBe(UNIQUE_VIOLATION);
+    });
+
     it('has a test for every migration file', () => {
       expect([...COVERED].sort((a, b) => a - b)).toEqual(MIGRATIONS.map((m) => m.version));
     });
