@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, type TempDir } from '../../test/support/tempDir.js';
 import { readDeviceConfig, writeDeviceConfig, type DeviceConfig } from './deviceConfig.js';
+import { writeFolderMarker } from './files/folderMarker.js';
 
 /**
  * config.json decides which folder a device reads and which hub it sends it to (issue 12 point
@@ -122,5 +123,21 @@ describe('a data dir inside its synced folder', () => {
       await writeDeviceConfig(dataDir, configFor(folder));
       expect((await readDeviceConfig(dataDir)).ok).toBe(true);
     }
+  });
+});
+
+describe('a data dir inside another device’s synced folder', () => {
+  it('is refused, known by the folder’s marker', async () => {
+    await writeFolderMarker(folder, 'a1b2c3d4e5f60718293a4b5c');
+    const planted = path.join(folder, '.sync-cache');
+    const elsewhere = path.join(tmp.path, 'elsewhere');
+    await mkdir(elsewhere);
+    await writeRaw(planted, configFor(elsewhere));
+    expect(await refusal(planted)).toBe(
+      `refusing the data dir ${planted}: it is inside the synced folder ${folder}, so the device's store and config would be synced; use a data dir outside the folder (--data DIR, or NETGUARDIAN_DATA)`,
+    );
+    const beside = path.join(tmp.path, 'data');
+    await writeDeviceConfig(beside, configFor(elsewhere));
+    expect((await readDeviceConfig(beside)).ok).toBe(true);
   });
 });

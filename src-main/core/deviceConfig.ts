@@ -1,11 +1,12 @@
 import type { Stats } from 'node:fs';
-import { mkdir, open, realpath, type FileHandle } from 'node:fs/promises';
+import { lstat, mkdir, open, realpath, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { NetGuardianError } from '../../src-shared/errors.js';
 import { ID_PATTERN } from '../../src-shared/paths.js';
 import { err, ok, type Result } from '../../src-shared/result.js';
 import { writeFileDurably } from './files/durableFs.js';
+import { MARKER_FILE } from './files/folderMarker.js';
 
 export { defaultDataDir } from './defaultDataDir.js';
 
@@ -46,7 +47,7 @@ export const CONFIG_FILE = 'config.json';
  * A device's config, as every opener reads it. Refused, in one line saying how to fix it: a
  * config.json that is not the user's own or that group or others may change (it says which
  * folder to read and which hub to send it to: as ssh's config, no one else may decide that), and
- * a data dir inside the synced folder.
+ * a data dir inside a synced folder (its own, or another device's).
  */
 export async function readDeviceConfig(
   dataDir: string,
@@ -149,9 +150,10 @@ function unsafeOwnership(file: string, st: Stats): NetGuardianError | undefined 
 }
 
 /**
- * A data dir inside its own synced folder is refused: its store and config.json (the hub's
- * password) would be synced to every device, and a peer's files could take their place. Compared
- * by real paths (through symlinks); a part that does not exist yet is taken as written.
+ * A data dir inside a synced folder is refused: its store and config.json (the hub's password)
+ * would be synced to every device, and a peer's files could take their place. Its own folder is
+ * compared by real paths (through symlinks; a part that does not exist yet is taken as written);
+ * any other device's folder is known by its marker (folderMarker.ts) in a folder above.
  */
 async function dataDirInsideFolder(
   dataDir: string,
@@ -161,12 +163,29 @@ async function dataDirInsideFolder(
   const rel = path.relative(folderReal, dataReal);
   const inside =
     rel === '' || !(rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel));
-  if (!inside) return undefined;
+  const synced = inside ? folder : await markedFolderAbove(dataReal);
+  if (synced === undefined) return undefined;
   return new NetGuardianError(
     'InvalidArgument',
-    `refusing the data dir ${dataDir}: it is inside the synced folder ${folder}, so the device's store and config would be synced; use a data dir outside the folder (--data DIR, or NETGUARDIAN_DATA)`,
+    `refusing the data dir ${dataDir}: it is inside the synced folder ${synced}, so the device's store and config would be synced; use a data dir outside the folder (--data DIR, or NETGUARDIAN_DATA)`,
     'dataDir',
   );
+}
+
+/** The nearest folder at or above `dir` that holds a synced folder's marker, if any. */
+async function markedFolderAbove(dir: string): Promise<string | undefined> {
+  for (let at = dir; ; at = path.dirname(at)) {
+    let st: Stats | undefined;
+    try {
+      st = await lstat(path.join(at, MARKER_FILE));
+    } catch (e) {
+      // None there, or a folder we may not look into: no marker we can see.
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR' && code !== 'EACCES') throw e;
+    }
+    if (st?.isFile()) return at;
+    if (path.dirname(at) === at) return undefined;
+  }
 }
 
 /** The real path of the deepest part of `p` that exists, with the rest appended. */

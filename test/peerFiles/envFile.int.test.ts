@@ -111,6 +111,13 @@ describe("a peer's .env", () => {
       deviceName: string;
     };
     expect(status.deviceName).toBe('victim');
+    // Named on purpose, the planted data dir is refused: it lies inside a synced folder.
+    const named = await runIn({ cwd: victimFolder, home }, ['sync', '--data', '.sync-cache']);
+    expect(named.code).toBe(1);
+    expect(named.stderr).toBe(
+      `netguardian: refusing the data dir ${path.join(victimFolder, '.sync-cache')}: it is inside the synced folder ${victimFolder}, so the device's store and config would be synced; use a data dir outside the folder (--data DIR, or NETGUARDIAN_DATA)\n`,
+    );
+    expect(await hubEvents(LOOT)).toEqual([]);
   });
 
   it("is no hub for a device: DB_* keys in the environment don't reach a local-only device", async () => {
