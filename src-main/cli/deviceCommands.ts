@@ -29,11 +29,13 @@ const fail = (message: string, field?: string): never => {
   throw new NetGuardianError('InvalidArgument', message, field);
 };
 
-/** The hub a device opened by this command uses (its config's, or the seed's DB_* keys). */
-export const hubResolver =
-  (ctx: CliContext): HubResolver =>
-  async (config) =>
-    (await import('./hubSettings.js')).resolveHub(config, ctx.env);
+/**
+ * The hub a device opened by this command uses: its config.json's, and nothing else (an
+ * environment, or a `.env` a peer synced, must not send a device's files to another hub).
+ * Loaded when a command opens the device itself: `status` answered by a daemon needs none of it.
+ */
+export const hubResolver: HubResolver = async (config) =>
+  (await import('../core/app/deviceHost.js')).hubFromConfig(config);
 
 /** Runs `use` with a session on the device, closing it after. */
 async function withSession<T>(
@@ -45,7 +47,7 @@ async function withSession<T>(
   const session = await openSession({
     dataDir,
     command: `netguardian ${command}`,
-    resolveHub: hubResolver(ctx),
+    resolveHub: hubResolver,
     logger: ctx.logger,
   });
   try {

@@ -2,8 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, type TempDir } from '../../test/support/tempDir.js';
-import type { DeviceConfig } from '../core/deviceConfig.js';
-import { hubAdminTarget, resolveHub } from './hubSettings.js';
+import { hubAdminTarget } from './hubSettings.js';
 
 /**
  * Where the CLI's hub settings come from (issue 12 point 7): a `hub` command's from --url,
@@ -73,25 +72,5 @@ describe('hubAdminTarget (hub commands)', () => {
     await expect(hubAdminTarget({ envFile: missing }, {})).rejects.toThrow(
       `cannot read --env-file ${missing}: ENOENT: no such file or directory, open '${missing}'`,
     );
-  });
-});
-
-describe('resolveHub (device commands)', () => {
-  const config: DeviceConfig = {
-    version: 1,
-    folder: '/home/u/Sync',
-    spaceId: 'default',
-    deviceName: 'laptop',
-    hub: null,
-    syncIntervalMs: 30_000,
-    rescanIntervalMs: 900_000,
-    paused: false,
-  };
-
-  it('is the config’s hub, whatever the environment says', async () => {
-    expect(await resolveHub(config, ADMIN_KEYS)).toBeUndefined();
-    expect(
-      await resolveHub({ ...config, hub: { url: 'postgres://d@h/db', ssl: 'off' } }, ADMIN_KEYS),
-    ).toEqual({ connectionString: 'postgres://d@h/db' });
   });
 });

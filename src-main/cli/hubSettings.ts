@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseEnv } from 'node:util';
 import { NetGuardianError } from '../../src-shared/errors.js';
-import type { DeviceConfig } from '../core/deviceConfig.js';
 import { hubConfigFromDbKeys } from '../core/hubConfig.js';
 import type { HubAdminTarget } from '../core/hub/hubAdmin.js';
 import type { PgClientOptions } from '../core/store/pgClient.js';
@@ -11,20 +10,6 @@ import type { PgClientOptions } from '../core/store/pgClient.js';
  * (issue 12 point 7): nothing here reads a `.env` from the working directory, and a device's hub
  * is never taken from the environment.
  */
-
-/**
- * The hub a device uses: its config.json's, and nothing else (an environment, or a `.env` a peer
- * synced, must not send a device's files to another hub). `_env` is not read: it is still passed
- * by deviceCommands.ts's `hubResolver`.
- */
-export async function resolveHub(
-  config: DeviceConfig,
-  _env?: NodeJS.ProcessEnv,
-): Promise<PgClientOptions | undefined> {
-  // Imported here: `hub` commands load this module too, and need none of the device's code.
-  const { hubFromConfig } = await import('../core/app/deviceHost.js');
-  return hubFromConfig(config);
-}
 
 /** How a `hub` command is told which hub: `--url`, else `--env-file FILE`, else the environment. */
 export interface HubSource {

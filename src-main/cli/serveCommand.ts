@@ -41,7 +41,7 @@ export async function serveCommand(
   const owner = await openDeviceOwner({
     dataDir,
     command: 'netguardian serve',
-    resolveHub: hubResolver(ctx),
+    resolveHub: hubResolver,
     log,
   });
   const { service } = owner;

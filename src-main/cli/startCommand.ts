@@ -22,7 +22,7 @@ export async function startCommand(ctx: CliContext, dataDir: string): Promise<vo
   const owner = await openDeviceOwner({
     dataDir,
     command: 'netguardian start',
-    resolveHub: hubResolver(ctx),
+    resolveHub: hubResolver,
     log,
   });
   try {

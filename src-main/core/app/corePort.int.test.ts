@@ -105,6 +105,13 @@ describe('the core over a port (child_process.fork)', () => {
   it('pushes files:changed when a file appears in the folder, and lists it', async () => {
     await client.call('state:get', {});
     await writeFile(path.join(folder, 'hello.txt'), 'hello');
+    // The push and the listing race: the file can be listed before the push is received.
+    const pushed = new Promise<void>((resolve) => {
+      if (pushes.some((m) => m.channel === 'files:changed')) return resolve();
+      client.listen((m) => {
+        if (m.channel === 'files:changed') resolve();
+      });
+    });
     const page = await new Promise<{ total: number }>((resolve) => {
       const check = () =>
         void client.call('files:list', { query: '', offset: 0, limit: 10 }).then((p) => {
@@ -116,6 +123,7 @@ describe('the core over a port (child_process.fork)', () => {
       check();
     });
     expect(page.total).toBe(1);
+    await pushed;
     expect(pushes.some((m) => m.channel === 'files:changed')).toBe(true);
     // The state push follows the change, throttled: it may come after the file is listed.
     await new Promise<void>((resolve) => {

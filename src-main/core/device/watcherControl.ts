@@ -43,7 +43,8 @@ export class WatcherControl {
     const watcher = watchFolder({
       root,
       quietMs,
-      isIgnored: (rel, isDir) => (isDir ? ignore().ignoresDir(rel) : ignore().ignoresFile(rel)),
+      // Not `excludes`: the watcher must still hear of `.netguardianignore` to reload the rules.
+      isIgnored: (rel, isDir) => ignore().watcherSkips(rel, isDir),
       onPaths,
       onError: (e) => {
         // The rescans stand in for the watcher: the next one that completes clears this.
