@@ -219,7 +219,60 @@ export async function historyCommand(
   });
 }
 
+/** What `netguardian restore` was asked: one version of one file, or every deletion since. */
+export interface RestoreArgs {
+  readonly path?: string | undefined;
+  readonly version?: string | undefined;
+  readonly deletedSince?: string | undefined;
+}
+
 export async function restoreCommand(
+  ctx: CliContext,
+  dataDir: string,
+  args: RestoreArgs,
+): Promise<void> {
+  if (args.deletedSince !== undefined) {
+    if (args.path !== undefined)
+      fail('give either a path and a version, or --deleted-since, not both', 'path');
+    const { parseSinceTime } = await import('./sinceTime.js');
+    return restoreDeletedCommand(ctx, dataDir, parseSinceTime(args.deletedSince, Date.now()));
+  }
+  if (args.path === undefined || args.version === undefined)
+    fail(
+      'give the file and the version to bring back (`netguardian restore notes.txt 3f2a`), or --deleted-since <time>',
+      args.path === undefined ? 'path' : 'version',
+    );
+  return restoreVersionCommand(ctx, dataDir, args.path as string, args.version as string);
+}
+
+/** How many restored paths are printed one per line; more are counted. */
+const RESTORED_LINES = 20;
+
+/** Brings back every file deleted since `since`, as one change, and says what it could not. */
+async function restoreDeletedCommand(ctx: CliContext, dataDir: string, since: number) {
+  await withSession(ctx, dataDir, 'restore', async (session) => {
+    const when = new Date(since).toLocaleString();
+    const report = await session.client.call('history:restoreDeleted', { since });
+    const { restored, skipped } = report;
+    if (restored.length === 0 && skipped.length === 0) {
+      ctx.out(`no file was deleted since ${when}: nothing to restore`);
+      return;
+    }
+    ctx.out(
+      `restored ${restored.length} file${restored.length === 1 ? '' : 's'} deleted since ${when}`,
+    );
+    for (const p of restored.slice(0, RESTORED_LINES)) ctx.out(`  ${p}`);
+    if (restored.length > RESTORED_LINES)
+      ctx.out(`  … and ${restored.length - RESTORED_LINES} more`);
+    if (skipped.length > 0) {
+      ctx.out(`could not restore ${skipped.length}:`);
+      for (const s of skipped) ctx.out(`  ${s.path}: ${s.reason}`);
+    }
+    if (restored.length > 0) await syncIfOwner(session);
+  });
+}
+
+async function restoreVersionCommand(
   ctx: CliContext,
   dataDir: string,
   entity: string,

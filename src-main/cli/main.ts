@@ -133,11 +133,18 @@ export async function main(
       (await device()).historyCommand(ctx, dataDir(o), p, o.json === true),
     );
   program
-    .command('restore <path> <version>')
-    .description('bring back a version from the history (as a new change)')
+    .command('restore [path] [version]')
+    .description(
+      'bring back a version from the history, or every file deleted since a time (as a new change)',
+    )
+    .option('--deleted-since <time>', 'a date (2026-12-04T18:30) or a span back from now (2h, 1d)')
     .addOption(dataOption())
-    .action(async (p: string, v: string, o: { data: string }) =>
-      (await device()).restoreCommand(ctx, dataDir(o), p, v),
+    .action(
+      async (
+        p: string | undefined,
+        v: string | undefined,
+        o: { data: string; deletedSince?: string },
+      ) => (await device()).restoreCommand(ctx, dataDir(o), { path: p, version: v, ...o }),
     );
   program
     .command('upload <file>')
