@@ -33,7 +33,8 @@ export async function folderTree(root: string): Promise<Tree> {
   while (stack.length > 0) {
     if (out.length > MAX_ENTRIES) throw new Error(`more than ${MAX_ENTRIES} entries in ${root}`);
     const rel = stack.pop() as string;
-    for (const entry of await readdir(path.join(root, rel), { withFileTypes: true })) {
+    const entries = await goneAsUndefined(readdir(path.join(root, rel), { withFileTypes: true }));
+    for (const entry of entries ?? []) {
       const child = rel === '' ? entry.name : `${rel}/${entry.name}`;
       if (child === MARKER_FILE) continue;
       const abs = path.join(root, child);
@@ -43,13 +44,27 @@ export async function folderTree(root: string): Promise<Tree> {
       } else if (entry.isSymbolicLink()) {
         out.push([child, 'symlink']);
       } else {
-        const st = await lstat(abs);
-        out.push([child, `file ${await sha256OfFile(abs)} ${st.mode & 0o100 ? 'x' : '-'}`]);
+        const st = await goneAsUndefined(lstat(abs));
+        const sha = st && (await goneAsUndefined(sha256OfFile(abs)));
+        if (st && sha) out.push([child, `file ${sha} ${st.mode & 0o100 ? 'x' : '-'}`]);
       }
     }
   }
   out.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return Object.fromEntries(out);
+}
+
+/**
+ * Undefined for an entry removed between its folder's listing and its reading: a device still
+ * writing moves its temp files away. The walk is a snapshot that callers poll until it settles.
+ */
+async function goneAsUndefined<T>(read: Promise<T>): Promise<T | undefined> {
+  try {
+    return await read;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
 }
 
 /** The tree entry a file with this content and exec bit has. */
