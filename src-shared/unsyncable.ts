@@ -38,3 +38,30 @@ export const UNSYNCABLE_REASON_WORDS: Readonly<Record<UnsyncableReason, string>>
   'name-collision': 'has a name that clashes with another file here',
   'too-large': 'is too large to sync',
 };
+
+/**
+ * The list as the device reports it: `total` counts every file that can't sync, `files` holds
+ * the first of them by path (at most 1,000), so a folder with many costs no more to show.
+ */
+export interface UnsyncableFiles {
+  readonly total: number;
+  readonly files: readonly UnsyncableFile[];
+}
+
+/** The sentences of the list (`UnsyncableFile.message`), each said one way everywhere. */
+export const unsyncableMessages = {
+  symlink:
+    'it is a symbolic link: links are not followed or synced (put a copy of what it points to in the folder to sync that)',
+  specialFile: 'it is a pipe, socket or device, not a file: it has no content to sync',
+  unreadable: (detail: string): string =>
+    `it cannot be read (${detail}): check its permissions; it syncs once it can be read`,
+  unlistable: (detail: string): string =>
+    `this folder cannot be read (${detail}): nothing in it syncs until it can be; check its permissions`,
+  tooLarge: (detail: string): string => `it is too large to sync: ${detail}`,
+  localName: (detail: string): string =>
+    `its name cannot be synced (${detail}); rename it to sync it`,
+  notAllowedHere: (why: string): string =>
+    `its name ${why}, which this device does not allow in file names: it is not written here, and stays on the devices that can hold it (rename it there to have it here too)`,
+  collision: (other: string): string =>
+    `this folder does not tell its name apart from ${JSON.stringify(other)}, which is here already: it is not written here (rename one of the two on another device to have both)`,
+} as const;

@@ -13,6 +13,7 @@ import { FileIndex } from '../../src-main/core/files/fileIndex.js';
 import { IgnoreRules } from '../../src-main/core/files/ignoreRules.js';
 import { createMaterializer, type Materializer } from '../../src-main/core/files/materializer.js';
 import { createScanner, type Scanner } from '../../src-main/core/files/scanner.js';
+import { UnsyncableList } from '../../src-main/core/files/unsyncableList.js';
 import { EventStore } from '../../src-main/core/store/eventStore.js';
 import { openPgliteClient } from '../../src-main/core/store/pgliteClient.js';
 import type { ChunkRef } from '../../src-shared/events/event.js';
@@ -52,6 +53,8 @@ export interface FolderDevice {
   readonly index: FileIndex;
   readonly scanner: Scanner;
   readonly materializer: Materializer;
+  /** The files this device can't sync (local and remote), as a Device keeps them. */
+  readonly unsyncable: UnsyncableList;
   setIgnore(text: string): void;
   close(): Promise<void>;
 }
@@ -79,6 +82,7 @@ export async function openFolderDevice(options: {
   });
   const index = new FileIndex(store.client, options.spaceId);
   let rules = IgnoreRules.fromText('');
+  const unsyncable = new UnsyncableList(store.client, options.spaceId);
   const scanner = createScanner({
     root,
     spaceId: options.spaceId,
@@ -86,6 +90,7 @@ export async function openFolderDevice(options: {
     manager,
     ignore: () => rules,
     onChunk: (ref, bytes) => options.chunks.put(ref, bytes),
+    unsyncable,
   });
   const materializer = createMaterializer({
     root,
@@ -106,6 +111,7 @@ export async function openFolderDevice(options: {
     index,
     scanner,
     materializer,
+    unsyncable,
     setIgnore: (text) => {
       rules = IgnoreRules.fromText(text);
     },

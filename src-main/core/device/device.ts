@@ -14,6 +14,8 @@ import {
   type Materializer,
 } from '../files/materializer.js';
 import { createScanner, type ScanSummary, type Scanner } from '../files/scanner.js';
+import { UnsyncableList } from '../files/unsyncableList.js';
+import type { UnsyncableFiles } from '../../../src-shared/unsyncable.js';
 import { openHubLazily } from '../hub/hubSchema.js';
 import { childLogger, type Logger } from '../log.js';
 import type { EventStore } from '../store/eventStore.js';
@@ -107,6 +109,7 @@ export class Device {
     private readonly watcher: WatcherControl,
     private readonly statistics: PlannerStatistics,
     private readonly folder: FolderGuard,
+    private readonly unsyncableFiles: UnsyncableList,
     rules: IgnoreRules,
   ) {
     this.log = childLogger(options.log, 'device');
@@ -128,6 +131,9 @@ export class Device {
     });
     const index = new FileIndex(store.client, config.spaceId);
     const statistics = new PlannerStatistics(store.client);
+    const unsyncable = new UnsyncableList(store.client, config.spaceId);
+    // What earlier runs listed shows at once; scans and downloads keep it up to date.
+    await unsyncable.refresh();
     const emit = options.onEvent ?? (() => undefined);
     // Parts below call back into the device, which exists only once they do.
     const late: { device?: Device } = {};
@@ -140,6 +146,7 @@ export class Device {
       onProgress: (progress) => emit({ type: 'scan', progress }),
       onBatchRecorded: () => late.device?.pacer.onBatch(),
       folderPresent: () => folder.present(),
+      unsyncable,
       ...(options.log ? { log: options.log } : {}),
     });
     const hubParts = options.hub
@@ -220,6 +227,7 @@ export class Device {
         watcher,
         statistics,
         folder,
+        unsyncable,
         await loadIgnoreRules(root),
       );
       late.device = device;
@@ -238,6 +246,17 @@ export class Device {
 
   get spaceId(): string {
     return this.manager.spaceId;
+  }
+
+  /**
+   * The files this device cannot sync, and why: found in the folder (symlinks, special files,
+   * unreadable files, names that are not valid paths, files too large) and received from other
+   * devices but not writable here (names this device does not allow, names that clash on this
+   * folder). `total` is exact; `files` holds the first 1,000 by path. Synchronous: it is read
+   * as it was after the last scan or download.
+   */
+  unsyncable(): UnsyncableFiles {
+    return this.unsyncableFiles.current();
   }
 
   /** The folder's ignore rules as last read (at open, each full scan, each change of the file). */

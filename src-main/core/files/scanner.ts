@@ -27,6 +27,8 @@ import {
   type ScanDecision,
 } from './scanDecision.js';
 import { ioError, walkTree, type WalkedFile } from './treeWalk.js';
+import { UnsyncableRun, type SweepScope, type UnsyncableList } from './unsyncableList.js';
+import { unsyncableMessages, type UnsyncableReason } from '../../../src-shared/unsyncable.js';
 
 export interface ScanError {
   readonly path: string;
@@ -81,6 +83,12 @@ export interface ScannerOptions {
    * when the scan ends.
    */
   readonly folderPresent?: () => Promise<boolean>;
+  /**
+   * Where the files found and not recordable are listed (symlinks, special files, unreadable
+   * files and folders, names that are not valid paths, files too large): each scan notes what it
+   * found and removes what it looked at and did not find again.
+   */
+  readonly unsyncable?: UnsyncableList;
   /** Files hashed at once (default 3). */
   readonly hashConcurrency?: number;
   readonly progressIntervalMs?: number;
@@ -157,7 +165,7 @@ export function createScanner(options: ScannerOptions): Scanner {
     return rootReal;
   }
 
-  const run = (collect: (scan: ScanRun) => Promise<void>) =>
+  const run = (scope: SweepScope, collect: (scan: ScanRun) => Promise<void>) =>
     mutex.run(async () => {
       const started = Date.now();
       let scan: ScanRun;
@@ -174,6 +182,7 @@ export function createScanner(options: ScannerOptions): Scanner {
         return { ...ScanRun.emptySummary(), errors: [folderMissing(options.root)] };
       await collect(scan);
       await scan.execute();
+      await scan.listUnsyncable(scope);
       const summary = scan.finish();
       log.info(
         { ...summary, errors: summary.errors.length, ms: Date.now() - started },
@@ -184,10 +193,13 @@ export function createScanner(options: ScannerOptions): Scanner {
 
   return {
     fullScan: () =>
-      run(async (scan) => {
+      run({ kind: 'all' }, async (scan) => {
         await scan.collectTree('', await options.index.all());
       }),
-    scanPaths: (relPaths) => run((scan) => scan.collectPaths(relPaths)),
+    scanPaths: (relPaths) =>
+      run({ kind: 'paths', paths: validPaths(relPaths), subtrees: true }, (scan) =>
+        scan.collectPaths(relPaths),
+      ),
   };
 }
 
@@ -203,6 +215,8 @@ class ScanRun {
   private readonly rules: IgnoreRules;
   private readonly errors: ScanError[] = [];
   private readonly unreadable: string[] = [];
+  /** What this scan found and cannot record, written to the list as it goes. */
+  private readonly unsyncable: UnsyncableRun;
   private readonly rows: IndexEntry[] = [];
   private readonly pendingWrites: PendingWrite[] = [];
   /** While set, the hash workers wait: the push of the batch before the last is not done yet. */
@@ -227,6 +241,7 @@ class ScanRun {
     private readonly rootReal: string,
   ) {
     this.rules = options.ignore();
+    this.unsyncable = new UnsyncableRun(options.unsyncable);
   }
 
   private abs(p: string): string {
@@ -235,6 +250,31 @@ class ScanRun {
 
   private error(p: string, e: NetGuardianError): void {
     this.errors.push(toScanError(p, e));
+    if (e.code === 'PayloadTooLarge')
+      this.cantSync(p, 'too-large', unsyncableMessages.tooLarge(e.message));
+    else if (e.code === 'InvalidPath')
+      this.cantSync(p, 'name-not-allowed', unsyncableMessages.localName(e.message));
+  }
+
+  /** A path found here that cannot sync: listed with its reason (see `unsyncableList.ts`). */
+  private cantSync(p: string, reason: UnsyncableReason, message: string): void {
+    this.unsyncable.add({ path: p, reason, message, side: 'local' });
+  }
+
+  /** A symlink, or a FIFO, socket or device, met where a file could be (ignored ones are not listed). */
+  private notAFile(p: string, kind: 'symlink' | 'special-file'): void {
+    if (this.isIgnored(p, false)) return;
+    if (kind === 'symlink') this.counts.skippedSymlinks++;
+    this.cantSync(
+      p,
+      kind,
+      kind === 'symlink' ? unsyncableMessages.symlink : unsyncableMessages.specialFile,
+    );
+  }
+
+  /** Writes what this scan found unsyncable and drops what it looked at and no longer found. */
+  async listUnsyncable(scope: SweepScope): Promise<void> {
+    await this.unsyncable.finish('local', scope);
   }
 
   private isIgnored(p: string, isDir: boolean): boolean {
@@ -252,9 +292,13 @@ class ScanRun {
       start,
       isIgnored: (p, isDir) => (isDir ? this.rules.ignoresDir(p) : this.rules.ignoresFile(p)),
       isKnown: (p) => known.has(p),
-      onSymlink: () => this.counts.skippedSymlinks++,
+      onSymlink: (p) => this.notAFile(p, 'symlink'),
+      onSpecialFile: (p) => this.notAFile(p, 'special-file'),
       onError: (p, e) => this.error(p, e),
-      onUnreadableDir: (p) => this.unreadable.push(p),
+      onUnreadableDir: (p, e) => {
+        this.unreadable.push(p);
+        this.cantSync(p, 'unreadable', unsyncableMessages.unlistable(errnoOf(e)));
+      },
       // A crash's leftover temp files go (ours by name, unchanged for an hour).
       onTempFile: (abs, name) => void removeIfStaleTemp(abs, name),
     })) {
@@ -308,7 +352,8 @@ class ScanRun {
       const st = ancestors.ok && ancestors.value.length === 0 ? await this.lstatSafe(p) : undefined;
       if (!ancestors.ok && ancestors.error.code === 'PathEscapesRoot')
         this.counts.skippedSymlinks++;
-      if (st?.isSymbolicLink()) this.counts.skippedSymlinks++;
+      if (st?.isSymbolicLink()) this.notAFile(p, 'symlink');
+      else if (st && !st.isFile() && !st.isDirectory()) this.notAFile(p, 'special-file');
       if (st?.isDirectory() && !this.isIgnored(p, true)) {
         walked.push(p);
         if (known.get(p)?.kind !== 'dir') this.plan.dirs.push({ path: p, stats: st });
@@ -331,8 +376,10 @@ class ScanRun {
     try {
       return await lstatOrUndefined(this.abs(p));
     } catch (e) {
-      this.error(p, ioError(p, 'stat', e));
+      const error = ioError(p, 'stat', e);
+      this.error(p, error);
       this.unreadable.push(p);
+      this.cantSync(p, 'unreadable', unsyncableMessages.unreadable(errnoOf(error)));
       return undefined;
     }
   }
@@ -429,7 +476,12 @@ class ScanRun {
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       // Removed while we looked: the watcher reports it.
-      if (code !== 'ENOENT') this.error(file.path, ioError(file.path, 'read', e));
+      if (code === 'ENOENT') return;
+      const error = ioError(file.path, 'read', e);
+      this.error(file.path, error);
+      // EINVAL: no longer a regular file (a FIFO put where it was; see localIo.ts).
+      if (code === 'EINVAL') this.notAFile(file.path, 'special-file');
+      else this.cantSync(file.path, 'unreadable', unsyncableMessages.unreadable(errnoOf(error)));
       return;
     }
     this.counts.hashed++;
@@ -627,4 +679,20 @@ function folderMissing(root: string): ScanError {
     code: 'NotFound',
     message: `the folder ${root} is missing (or its ${MARKER_FILE} file is): nothing is recorded until it is back`,
   };
+}
+
+/** The ids of the paths a `scanPaths` call looks at (the rest it reports as errors). */
+function validPaths(relPaths: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const raw of relPaths) {
+    const id = normalizeEntityPath(raw);
+    if (id.ok) out.push(id.value);
+  }
+  return out;
+}
+
+/** The file system's reason in a few words (`EACCES: permission denied`), from an ioError. */
+function errnoOf(e: NetGuardianError): string {
+  const at = e.message.indexOf(': ');
+  return at < 0 ? e.message : e.message.slice(at + 2);
 }

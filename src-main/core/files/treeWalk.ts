@@ -27,7 +27,9 @@ export interface WalkOptions {
   /** A name that is not a valid entity path, or a folder that could not be read. */
   readonly onError: (path: string, error: NetGuardianError) => void;
   /** Folders (or entries) that could not be read: what was there must not count as gone. */
-  readonly onUnreadableDir: (path: string) => void;
+  readonly onUnreadableDir: (path: string, error: NetGuardianError) => void;
+  /** A FIFO, socket or device node that is not ignored: there is nothing to sync in it. */
+  readonly onSpecialFile?: (path: string) => void;
   /** An entry named as our temp files are (skipped by the walk): absolute path and name. */
   readonly onTempFile?: (abs: string, name: string) => void;
 }
@@ -58,8 +60,9 @@ export async function* walkTree(options: WalkOptions): AsyncGenerator<WalkBatch>
     try {
       entries = readdirSync(dirAbs, { withFileTypes: true });
     } catch (e) {
-      options.onUnreadableDir(dirRel);
-      options.onError(dirRel, ioError(dirRel, 'list', e));
+      const error = ioError(dirRel, 'list', e);
+      options.onUnreadableDir(dirRel, error);
+      options.onError(dirRel, error);
       continue;
     }
     const files: WalkedFile[] = [];
@@ -78,8 +81,11 @@ export async function* walkTree(options: WalkOptions): AsyncGenerator<WalkBatch>
         options.onSymlink(rel);
         continue;
       }
-      // Sockets, FIFOs and devices are not synced.
-      if (!entry.isDirectory() && !entry.isFile()) continue;
+      // Sockets, FIFOs and devices are not synced, and said so (unless ignored).
+      if (!entry.isDirectory() && !entry.isFile()) {
+        if (!options.isIgnored(rel, false)) options.onSpecialFile?.(rel);
+        continue;
+      }
       if (!options.isKnown?.(rel)) {
         const invalid = checkName(rel);
         if (invalid) {
@@ -93,8 +99,9 @@ export async function* walkTree(options: WalkOptions): AsyncGenerator<WalkBatch>
         // Gone between listing and lstat: undefined (the watcher reports it).
         st = lstatSync(path.join(dirAbs, entry.name), { throwIfNoEntry: false });
       } catch (e) {
-        options.onError(rel, ioError(rel, 'stat', e));
-        options.onUnreadableDir(rel);
+        const error = ioError(rel, 'stat', e);
+        options.onError(rel, error);
+        options.onUnreadableDir(rel, error);
         continue;
       }
       if (!st) continue;

@@ -586,6 +586,26 @@ function describeMigrations(name: string, openClient: () => Promise<SqlClient>):
       expect(await sqlState(client, put, ['snapshot_format', '3'])).toBe(UNIQUE_VIOLATION);
     });
 
+    it('0014 creates the unsyncable files table, one row per space, side and path', async () => {
+      await step(14, async () => {
+        expect(await tableExists(client, 'fs_unsyncable')).toBe(false);
+      });
+      expect(await columns(client, 'fs_unsyncable')).toMatchObject({
+        space_id: { data_type: 'text', is_nullable: 'NO' },
+        side: { data_type: 'text', is_nullable: 'NO' },
+        path: { data_type: 'text', is_nullable: 'NO' },
+        reason: { data_type: 'text', is_nullable: 'NO' },
+        message: { data_type: 'text', is_nullable: 'NO' },
+        run: { data_type: 'text', is_nullable: 'NO' },
+      });
+      const put = `INSERT INTO fs_unsyncable (space_id, side, path, reason, message, run)
+        VALUES ($1, $2, $3, 'symlink', 'm', 'r')`;
+      expect(await sqlState(client, put, ['s', 'local', 'a'])).toBeUndefined();
+      expect(await sqlState(client, put, ['s', 'remote', 'a'])).toBeUndefined();
+      expect(await sqlState(client, put, ['s', 'local', 'a'])).toBe(UNIQUE_VIOLATION);
+      expect(await sqlState(client, put, ['s', 'elsewhere', 'b'])).toBe(CHECK_VIOLATION);
+    });
+
     it('has a test for every migration file', () => {
       expect([...COVERED].sort((a, b) => a - b)).toEqual(MIGRATIONS.map((m) => m.version));
     });

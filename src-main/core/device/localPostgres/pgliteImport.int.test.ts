@@ -21,7 +21,7 @@ import { importPgliteIfPresent, importPgliteStore } from './pgliteImport.js';
  * same device, and the PGlite folder kept as a backup. Then the refusals.
  */
 
-/** Every table migrations 0001–0013 create, but the migration ledger (written out by hand). */
+/** Every table migrations 0001–0014 create, but the migration ledger (written out by hand). */
 const TABLES = [
   'crdt_chunks',
   'crdt_device',
@@ -32,6 +32,7 @@ const TABLES = [
   'crdt_store_meta',
   'crdt_sync_log',
   'fs_index',
+  'fs_unsyncable',
   'hub_devices',
   'hub_members',
 ];
