@@ -9,6 +9,7 @@ import { ConflictsScreen } from './screens/conflicts/ConflictsScreen.js';
 import { DevicesScreen } from './screens/devices/DevicesScreen.js';
 import { FilesScreen } from './screens/files/FilesScreen.js';
 import { SettingsScreen } from './screens/settings/SettingsScreen.js';
+import { UnsyncableScreen } from './screens/unsyncable/UnsyncableScreen.js';
 
 function Screen({ route }: { route: Route }) {
   switch (route) {
@@ -16,6 +17,8 @@ function Screen({ route }: { route: Route }) {
       return <FilesScreen />;
     case 'conflicts':
       return <ConflictsScreen />;
+    case 'unsyncable':
+      return <UnsyncableScreen />;
     case 'activity':
       return <ActivityScreen />;
     case 'devices':

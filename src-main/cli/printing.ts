@@ -3,6 +3,7 @@ import type {
   DeviceStatusView,
   HistoryEntry,
 } from '../../src-shared/ipc/contract.js';
+import { UNSYNCABLE_REASON_WORDS, type UnsyncableFiles } from '../../src-shared/unsyncable.js';
 
 /**
  * The text the CLI prints for what the device answered: lines a person reads. `--json` prints
@@ -12,6 +13,31 @@ import type {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export function statusLines(s: DeviceStatusView): string[] {
+  return [...deviceLines(s), ...unsyncableLines(s.unsyncable)];
+}
+
+/**
+ * "3 files can't sync:" and a line per file (path — reason in words); nothing when every file
+ * syncs. A name with a tab or a newline is printed quoted, so each file stays one line.
+ */
+export function unsyncableLines(list: UnsyncableFiles): string[] {
+  if (list.total === 0) return [];
+  const lines = [`${list.total} ${list.total === 1 ? "file can't" : "files can't"} sync:`];
+  for (const f of list.files) {
+    const from = f.side === 'remote' ? ' (from another device)' : '';
+    lines.push(`  ${printablePath(f.path)} — ${UNSYNCABLE_REASON_WORDS[f.reason]}${from}`);
+  }
+  const more = list.total - list.files.length;
+  if (more > 0) lines.push(`  … and ${more} more`);
+  return lines;
+}
+
+// C0 controls and DEL: a name holding one is shown as a JSON string.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const printablePath = (p: string) => (CONTROL.test(p) ? JSON.stringify(p) : p);
+
+function deviceLines(s: DeviceStatusView): string[] {
   const lines = [
     `device    ${s.deviceName} (${s.nodeId})`,
     s.folderPresent

@@ -12,6 +12,7 @@ import type { Channel } from '../../src-shared/ipc/contract.js';
 export const BRIDGE_CHANNELS = [
   'state:get',
   'device:status',
+  'files:unsyncable',
   'files:list',
   'conflicts:list',
   'conflicts:content',

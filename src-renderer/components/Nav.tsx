@@ -4,6 +4,7 @@ import type { Route } from './useRoute.js';
 const LABELS: Record<Route, string> = {
   files: 'Files',
   conflicts: 'Conflicts',
+  unsyncable: "Can't sync",
   activity: 'Activity',
   devices: 'Devices',
   settings: 'Settings',
@@ -12,6 +13,7 @@ const LABELS: Record<Route, string> = {
 /** Real links (hash routes), the current one marked with aria-current. */
 export function Nav({ route }: { route: Route }) {
   const conflicts = useAppStore((s) => s.status.app?.conflicts ?? s.conflicts.list?.length ?? 0);
+  const unsyncable = useAppStore((s) => s.unsyncable.list?.total ?? 0);
   return (
     <nav className="nav" aria-label="Screens">
       <ul>
@@ -30,6 +32,15 @@ export function Nav({ route }: { route: Route }) {
                   aria-label={`${conflicts} unresolved`}
                 >
                   {conflicts}
+                </span>
+              )}
+              {name === 'unsyncable' && unsyncable > 0 && (
+                <span
+                  className="badge"
+                  data-testid="unsyncable-count"
+                  aria-label={`${unsyncable} can't sync`}
+                >
+                  {unsyncable}
                 </span>
               )}
             </a>

@@ -1,6 +1,13 @@
 import { useEffect, useState } from 'react';
 
-export const ROUTES = ['files', 'conflicts', 'activity', 'devices', 'settings'] as const;
+export const ROUTES = [
+  'files',
+  'conflicts',
+  'unsyncable',
+  'activity',
+  'devices',
+  'settings',
+] as const;
 export type Route = (typeof ROUTES)[number];
 
 const parse = (hash: string): Route => {

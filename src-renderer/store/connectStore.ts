@@ -20,6 +20,7 @@ export function connectStore(store: AppStoreApi, transport: RendererTransport): 
   void s.loadState();
   void s.loadActivity();
   void s.loadConflicts();
+  void s.loadUnsyncable();
   return () => {
     stopPushes();
     stopConnection();

@@ -6,6 +6,7 @@ import { createDevicesSlice, createSettingsSlice } from './settingsSlice.js';
 import { createActivitySlice, createNoticeSlice, createStatusSlice } from './statusSlice.js';
 import type { AppStore, StoreDeps } from './types.js';
 import { createUploadSlice } from './uploadSlice.js';
+import { createUnsyncableSlice } from './unsyncableSlice.js';
 
 export type AppStoreApi = StoreApi<AppStore>;
 
@@ -18,6 +19,7 @@ export function createAppStore(deps: StoreDeps): AppStoreApi {
     ...createFilesSlice(deps, set, get),
     ...createHistorySlice(deps, set, get),
     ...createConflictsSlice(deps, set, get),
+    ...createUnsyncableSlice(deps, set, get),
     ...createDevicesSlice(deps, set, get),
     ...createSettingsSlice(deps, set, get),
     ...createUploadSlice(deps, set, get),

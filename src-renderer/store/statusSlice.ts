@@ -5,86 +5,100 @@ import type { ActivitySlice, NoticeSlice, SliceCreator, StatusSlice } from './ty
 /** Newest first; older items are still in the core's activity log. */
 const MAX_ACTIVITY = 500;
 
-export const createStatusSlice: SliceCreator<StatusSlice> = ({ client }, set, get) => ({
-  status: { app: null, connection: 'connecting', error: null },
+/** The list of files that can't sync is read again on a state push at most this often (ms). */
+const UNSYNCABLE_REFRESH_MS = 2_000;
 
-  async loadState() {
-    try {
-      const app = await client.call('state:get', {});
-      set((s) => ({ status: { ...s.status, app, error: null } }));
-    } catch (error) {
-      set((s) => ({ status: { ...s.status, error: messageOf(error) } }));
-    }
-  },
+export const createStatusSlice: SliceCreator<StatusSlice> = ({ client }, set, get) => {
+  let unsyncableReadAt = -Infinity;
+  return {
+    status: { app: null, connection: 'connecting', error: null },
 
-  setConnection(connection) {
-    const was = get().status.connection;
-    set((s) => ({ status: { ...s.status, connection } }));
-    // Pushes sent while we were away are lost: read everything on screen again.
-    if (connection === 'online' && was === 'offline') {
-      const s = get();
-      void s.loadState();
-      void s.loadActivity();
-      void s.refreshFiles();
-      if (s.conflicts.list !== null) void s.loadConflicts();
-    }
-  },
+    async loadState() {
+      try {
+        const app = await client.call('state:get', {});
+        set((s) => ({ status: { ...s.status, app, error: null } }));
+      } catch (error) {
+        set((s) => ({ status: { ...s.status, error: messageOf(error) } }));
+      }
+    },
 
-  async syncNow() {
-    try {
-      const { started } = await client.call('sync:now', {});
-      get().notify('info', started ? 'Sync started.' : 'A sync is already running.');
-    } catch (error) {
-      get().notify('error', messageOf(error));
-    }
-  },
-
-  async setPaused(paused) {
-    try {
-      await client.call('sync:pause', { paused });
-      get().notify('info', paused ? 'Sync paused.' : 'Sync resumed.');
-    } catch (error) {
-      get().notify('error', messageOf(error));
-    }
-  },
-
-  applyPush(message: PushMessage) {
-    const s = get();
-    switch (message.channel) {
-      case 'state':
-        set((prev) => ({ status: { ...prev.status, app: message.payload, error: null } }));
-        return;
-      case 'activity':
-        set((prev) => ({
-          activity: {
-            ...prev.activity,
-            items: [message.payload, ...(prev.activity.items ?? [])].slice(0, MAX_ACTIVITY),
-          },
-        }));
-        return;
-      case 'files:changed': {
+    setConnection(connection) {
+      const was = get().status.connection;
+      set((s) => ({ status: { ...s.status, connection } }));
+      // Pushes sent while we were away are lost: read everything on screen again.
+      if (connection === 'online' && was === 'offline') {
+        const s = get();
+        void s.loadState();
+        void s.loadActivity();
         void s.refreshFiles();
-        const open = s.history.path;
-        if (
-          open !== null &&
-          (message.payload.paths.length === 0 || message.payload.paths.includes(open))
-        )
-          void s.loadHistory(open);
-        return;
+        if (s.conflicts.list !== null) void s.loadConflicts();
+        void s.loadUnsyncable();
       }
-      case 'conflicts:changed':
-        if (s.conflicts.list !== null || message.payload.count > 0) void s.loadConflicts();
-        return;
-      case 'import:progress':
-        set((prev) => ({ upload: { ...prev.upload, progress: message.payload } }));
-        return;
-      default: {
-        const never: never = message;
-        return never;
+    },
+
+    async syncNow() {
+      try {
+        const { started } = await client.call('sync:now', {});
+        get().notify('info', started ? 'Sync started.' : 'A sync is already running.');
+      } catch (error) {
+        get().notify('error', messageOf(error));
       }
-    }
-  },
-});
+    },
+
+    async setPaused(paused) {
+      try {
+        await client.call('sync:pause', { paused });
+        get().notify('info', paused ? 'Sync paused.' : 'Sync resumed.');
+      } catch (error) {
+        get().notify('error', messageOf(error));
+      }
+    },
+
+    applyPush(message: PushMessage) {
+      const s = get();
+      switch (message.channel) {
+        case 'state': {
+          set((prev) => ({ status: { ...prev.status, app: message.payload, error: null } }));
+          // State is pushed after scans and downloads, which may list or clear files.
+          const now = Date.now();
+          if (now - unsyncableReadAt >= UNSYNCABLE_REFRESH_MS) {
+            unsyncableReadAt = now;
+            void s.loadUnsyncable();
+          }
+          return;
+        }
+        case 'activity':
+          set((prev) => ({
+            activity: {
+              ...prev.activity,
+              items: [message.payload, ...(prev.activity.items ?? [])].slice(0, MAX_ACTIVITY),
+            },
+          }));
+          return;
+        case 'files:changed': {
+          void s.refreshFiles();
+          const open = s.history.path;
+          if (
+            open !== null &&
+            (message.payload.paths.length === 0 || message.payload.paths.includes(open))
+          )
+            void s.loadHistory(open);
+          return;
+        }
+        case 'conflicts:changed':
+          if (s.conflicts.list !== null || message.payload.count > 0) void s.loadConflicts();
+          return;
+        case 'import:progress':
+          set((prev) => ({ upload: { ...prev.upload, progress: message.payload } }));
+          return;
+        default: {
+          const never: never = message;
+          return never;
+        }
+      }
+    },
+  };
+};
 
 export const createActivitySlice: SliceCreator<ActivitySlice> = ({ client }, set) => ({
   activity: { items: null, error: null },

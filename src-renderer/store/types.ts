@@ -19,6 +19,7 @@ import type {
   UploadProgress,
   Uploader,
 } from '../transport/types.js';
+import type { UnsyncableFiles } from '../../src-shared/unsyncable.js';
 
 /**
  * The renderer's one store, as typed slices. Each slice mirrors what the core pushes or answers;
@@ -108,6 +109,12 @@ export interface ConflictsSlice {
   fetchVersionContent: (path: string, eventId: string) => Promise<VersionContent>;
 }
 
+export interface UnsyncableSlice {
+  /** The files this device can't sync, with why (`files:unsyncable`); null until first read. */
+  unsyncable: { readonly list: UnsyncableFiles | null; readonly error: string | null };
+  loadUnsyncable: () => Promise<void>;
+}
+
 export interface DevicesSlice {
   devices: { readonly list: readonly DeviceInfo[] | null; readonly error: string | null };
   loadDevices: () => Promise<void>;
@@ -145,6 +152,7 @@ export type AppStore = StatusSlice &
   FilesSlice &
   HistorySlice &
   ConflictsSlice &
+  UnsyncableSlice &
   DevicesSlice &
   SettingsSlice &
   UploadSlice &

@@ -10,6 +10,7 @@ import type {
   ResponseOf,
   SettingsView,
 } from '../../src-shared/ipc/contract.js';
+import type { UnsyncableFiles } from '../../src-shared/unsyncable.js';
 import { RemoteError } from '../transport/remoteError.js';
 import type { ConnectionStatus, RendererTransport, Uploader } from '../transport/types.js';
 import * as data from './fakeData.js';
@@ -25,6 +26,7 @@ export interface FakeCore extends ContractClient {
   files: FileRow[];
   conflicts: ConflictInfo[];
   settings: SettingsView;
+  unsyncable: UnsyncableFiles;
   /** Awaited before each answer: a test can hold a call back to reorder answers. */
   gate: (channel: Channel, payload: unknown) => Promise<void>;
   /** Make every call of this channel fail with this error until cleared. */
@@ -44,6 +46,7 @@ export function createFakeCore(options: { files?: number } = {}): FakeCore {
     files: data.makeFiles(options.files ?? 120),
     conflicts: data.conflicts(),
     settings: data.settings(),
+    unsyncable: data.unsyncable(),
     failing: {},
     gate: () => Promise.resolve(),
     push: (message) => listeners.forEach((listener) => listener(message)),
@@ -66,7 +69,9 @@ export function createFakeCore(options: { files?: number } = {}): FakeCore {
       paused: core.state.paused,
       running: true,
       hub: null,
+      unsyncable: core.unsyncable,
     }),
+    'files:unsyncable': () => core.unsyncable,
     'files:list': ({ query, offset, limit }) => {
       const q = query.toLowerCase();
       const matching =

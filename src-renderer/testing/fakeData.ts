@@ -1,3 +1,4 @@
+import type { UnsyncableFiles } from '../../src-shared/unsyncable.js';
 import type {
   ActivityItem,
   AppState,
@@ -207,3 +208,24 @@ export const activity = (): ActivityItem[] => [
     message: 'The hub could not be reached; will retry in 1 minute',
   },
 ];
+
+/** Files that can't sync, one of each side (empty lists are made by the tests that need them). */
+export const unsyncable = (): UnsyncableFiles => ({
+  total: 2,
+  files: [
+    {
+      path: 'Projects/latest',
+      reason: 'symlink',
+      message:
+        'it is a symbolic link: links are not followed or synced (put a copy of what it points to in the folder to sync that)',
+      side: 'local',
+    },
+    {
+      path: 'notes/what?.txt',
+      reason: 'name-not-allowed',
+      message:
+        'its name has "?", which this device does not allow in file names: it is not written here, and stays on the devices that can hold it (rename it there to have it here too)',
+      side: 'remote',
+    },
+  ],
+});

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ERROR_CODES, type ErrorInfo } from '../errors.js';
+import type { UnsyncableFiles } from '../unsyncable.js';
 
 /**
  * The one contract between the device core and any UI: the Electron renderer (over
@@ -176,6 +177,8 @@ export interface DeviceStatusView {
   readonly running: boolean;
   /** Null when the device is local only. */
   readonly hub: HubStatusView | null;
+  /** The files this device can't sync, with why: the exact count and the first 1,000 by path. */
+  readonly unsyncable: UnsyncableFiles;
 }
 
 export interface HubStatusView {
@@ -244,6 +247,8 @@ const hubInput = z.strictObject({
 export const requestSchemas = {
   'state:get': noPayload,
   'device:status': noPayload,
+  /** The files this device can't sync, and why (the same list `device:status` carries). */
+  'files:unsyncable': noPayload,
   'files:list': z.strictObject({
     /** Case-insensitive substring of the path; empty = all. */
     query: z.string().max(1024),
@@ -322,6 +327,7 @@ export interface ResponseMap {
   'state:get': AppState;
   'device:status': DeviceStatusView;
   'files:list': FilePage;
+  'files:unsyncable': UnsyncableFiles;
   'conflicts:list': readonly ConflictInfo[];
   'conflicts:content': VersionContent;
   'conflicts:resolve': { readonly results: readonly ResolveOutcome[] };

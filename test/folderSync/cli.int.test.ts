@@ -6,7 +6,8 @@
  * with both folders equal byte for byte.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeDevice } from '../../src-main/core/hub/hubAdmin.js';
@@ -169,6 +170,36 @@ describe('netguardian CLI', () => {
     const final = await folderTree(laptop.folder);
     expect(await folderTree(desktop.folder)).toEqual(final);
     expect(final['report.txt']).toBe(fileEntry(original));
+  });
+
+  it("status lists the files that can't sync, with why, in words and in --json", async () => {
+    const folder = path.join(tmp.path, 'listing', 'folder');
+    const data = path.join(tmp.path, 'listing', 'data');
+    await cliOk(['init', '--folder', folder, '--name', 'lister', '--data', data]);
+    await writeFile(path.join(folder, 'real.txt'), 'real\n');
+    await symlink(path.join(folder, 'real.txt'), path.join(folder, 'link.txt'));
+    execFileSync('mkfifo', [path.join(folder, 'pipe')]);
+    await cliOk(['sync', '--data', data]);
+
+    const text = await cliOk(['status', '--data', data]);
+    expect(text).toContain(
+      "2 files can't sync:\n  link.txt — is a symbolic link\n  pipe — is a special file (pipe, socket or device)\n",
+    );
+    const json = JSON.parse(await cliOk(['status', '--json', '--data', data])) as {
+      unsyncable: { total: number; files: { path: string; reason: string; side: string }[] };
+    };
+    expect(json.unsyncable.total).toBe(2);
+    expect(json.unsyncable.files.map((f) => [f.path, f.reason, f.side])).toEqual([
+      ['link.txt', 'symlink', 'local'],
+      ['pipe', 'special-file', 'local'],
+    ]);
+
+    // Gone from the folder: gone from the list at the next scan.
+    await rm(path.join(folder, 'pipe'));
+    await cliOk(['sync', '--data', data]);
+    expect(await cliOk(['status', '--data', data])).toContain(
+      "1 file can't sync:\n  link.txt — is a symbolic link\n",
+    );
   });
 
   it('fails with one line on stderr and exit code 1', async () => {

@@ -92,6 +92,8 @@ export function createHandlers(core: ServiceCore): ContractHandlers & {
       return deviceStatusView(await d.status(), core.running(), await core.pendingDownload());
     },
 
+    'files:unsyncable': async () => (await device()).unsyncable(),
+
     'files:list': async (q) => {
       const d = await device();
       return listFiles(

@@ -22,6 +22,7 @@ export function deviceStatusView(
     held: status.quarantined,
     paused: status.paused,
     running,
+    unsyncable: status.unsyncable,
     hub: sync
       ? {
           address: sync.peer,

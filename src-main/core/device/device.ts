@@ -69,6 +69,7 @@ export interface DeviceStatus {
   readonly files: number;
   readonly conflicts: number;
   readonly quarantined: number;
+  readonly unsyncable: UnsyncableFiles;
 }
 
 /** How often a missing folder is looked for. */
@@ -481,6 +482,7 @@ export class Device {
       files: counts.files,
       conflicts: counts.conflicts,
       quarantined,
+      unsyncable: this.unsyncable(),
     };
   }
 
