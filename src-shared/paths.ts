@@ -2,20 +2,20 @@ import { NetGuardianError } from './errors.js';
 import { err, ok, type Result } from './result.js';
 
 /**
- * Rules for entity ids: a file's path relative to the folder root, with POSIX
- * separators, in Unicode NFC. The same rules apply everywhere so a path that
- * is valid on one device is valid on all (Windows' reserved names are refused
- * on Linux too, or a Windows peer could never materialize the file).
+ * Rules for entity ids: a file's path relative to the folder root, `/`-separated, its names as
+ * the file system gave them (no Unicode normalization: on Linux `café` in NFC and in NFD are two
+ * files, and both sync). These rules refuse only what is unsafe on every device: an empty,
+ * absolute or too long path, an empty, `.` or `..` segment, NUL, text that is not valid Unicode.
+ * A name only some platforms refuse (`a:b.txt`, `aux.txt`, a tab) is valid here: a device
+ * records every name its file system allows, and a receiver that can't write one lists it
+ * instead (`nameRules.ts`).
  */
 
 export const MAX_PATH_BYTES = 4096;
 export const MAX_SEGMENT_BYTES = 255;
 
-const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
-// C0 controls and DEL never belong in a file name we sync.
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
-const WINDOWS_FORBIDDEN = /[<>:"|?*]/;
+// A UTF-16 surrogate without its pair: not a character, so no file name in UTF-8.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Byte length of a string in UTF-8, without relying on TextEncoder (not in shared's lib). */
 export function utf8Length(text: string): number {
@@ -31,21 +31,14 @@ const invalid = (path: string, why: string): Result<never, NetGuardianError> =>
   err(new NetGuardianError('InvalidPath', `path ${JSON.stringify(path)} ${why}`, 'entityId'));
 
 /**
- * Checks an entity id exactly as given (peers must send normalized ids).
- * Use `normalizeEntityPath` for input from the local file system.
+ * Checks an entity id exactly as given: what every device refuses (a peer's event with such a
+ * path is quarantined). Use `normalizeEntityPath` for input from the local side.
  */
 export function validateEntityPath(path: string): Result<string, NetGuardianError> {
   if (path.length === 0) return invalid(path, 'is empty');
   if (path.includes('\u0000')) return invalid(path, 'contains a NUL byte');
-  if (CONTROL_CHARS.test(path)) return invalid(path, 'contains a control character');
-  if (path.includes('\\')) return invalid(path, 'contains a backslash (separators must be "/")');
-  if (path.startsWith('/') || /^[A-Za-z]:/.test(path)) return invalid(path, 'is absolute');
-  if (path.normalize('NFC') !== path) {
-    return invalid(
-      path,
-      `is not NFC-normalized (it would duplicate ${JSON.stringify(path.normalize('NFC'))})`,
-    );
-  }
+  if (LONE_SURROGATE.test(path)) return invalid(path, 'is not valid Unicode');
+  if (path.startsWith('/')) return invalid(path, 'is absolute');
   if (utf8Length(path) > MAX_PATH_BYTES)
     return invalid(path, `is longer than ${MAX_PATH_BYTES} bytes`);
   for (const segment of path.split('/')) {
@@ -53,21 +46,18 @@ export function validateEntityPath(path: string): Result<string, NetGuardianErro
     if (segment === '.' || segment === '..') return invalid(path, `has a "${segment}" segment`);
     if (utf8Length(segment) > MAX_SEGMENT_BYTES)
       return invalid(path, `has a name longer than ${MAX_SEGMENT_BYTES} bytes`);
-    if (WINDOWS_RESERVED.test(segment)) return invalid(path, `uses the reserved name "${segment}"`);
-    if (WINDOWS_FORBIDDEN.test(segment))
-      return invalid(path, `has a character not allowed in file names on Windows in "${segment}"`);
-    if (segment.endsWith(' ') || segment.endsWith('.'))
-      return invalid(path, `has a name ending in a space or dot ("${segment}")`);
   }
   return ok(path);
 }
 
 /**
- * Normalizes a path from the local side (OS separators, NFD from macOS, a
- * leading "./") to an entity id, then validates it.
+ * A path from the local side (the watcher, the UI, the API) as an entity id: a leading "./"
+ * dropped, then validated. Names are kept as they are: separators are already `/` (the folder
+ * layer joins names with `/`; on Linux a backslash is part of a name), and Unicode is not
+ * normalized (the file system's own spelling is the file's identity).
  */
 export function normalizeEntityPath(input: string): Result<string, NetGuardianError> {
-  let path = input.replace(/\\/g, '/').normalize('NFC');
+  let path = input;
   while (path.startsWith('./')) path = path.slice(2);
   return validateEntityPath(path);
 }

@@ -15,11 +15,29 @@ const ACCEPTED = [
   'a',
   'docs/report.txt',
   'caf\u00e9/na\u00efve.md',
+  // The same name in NFD: another file on Linux, so an entity of its own.
+  'cafe\u0301/nai\u0308ve.md',
   '.hidden/.env',
   'a/..b/c..d',
+  '...',
   'console.txt',
   'auxiliary/com10',
   '\u{1F600}.png',
+  // Names only some platforms refuse (nameRules.ts): valid everywhere, written where allowed.
+  'a:b.txt',
+  'what?.txt',
+  'a<b>|"*',
+  'a\\b',
+  'C:/Windows',
+  'tab\there',
+  'new\nline',
+  'del\u007f',
+  'aux.txt',
+  'con',
+  'LPT\u00b9',
+  'trailing.',
+  'trailing ',
+  'dir./f',
   'x'.repeat(255),
   `${'d/'.repeat(2047)}f`,
 ];
@@ -27,7 +45,6 @@ const ACCEPTED = [
 const REJECTED: readonly (readonly [string, RegExp])[] = [
   ['', /empty/],
   ['/etc/passwd', /absolute/],
-  ['C:/Windows', /absolute/],
   ['../x', /".." segment/],
   ['a/../../b', /".." segment/],
   ['./a', /"\." segment/],
@@ -35,22 +52,8 @@ const REJECTED: readonly (readonly [string, RegExp])[] = [
   ['a//b', /empty segment/],
   ['a/b/', /empty segment/],
   ['a\u0000b', /NUL/],
-  ['a\nb', /control character/],
-  ['a\u007fb', /control character/],
-  ['a\\b', /backslash/],
-  ['cafe\u0301', /NFC/],
-  ['con.txt', /reserved/],
-  ['CON', /reserved/],
-  ['a/aux', /reserved/],
-  ['nul.tar.gz', /reserved/],
-  ['com1', /reserved/],
-  ['LPT\u00b9', /reserved/],
-  ['a<b', /not allowed/],
-  ['a|b', /not allowed/],
-  ['a"b', /not allowed/],
-  ['a*', /not allowed/],
-  ['dir./f', /space or dot/],
-  ['f ', /space or dot/],
+  ['lone\ud800', /not valid Unicode/],
+  ['\udc00lone', /not valid Unicode/],
   ['x'.repeat(256), /longer than 255/],
   ['\u00e9'.repeat(128), /longer than 255/],
   [`${'d/'.repeat(2048)}f`, new RegExp(`longer than ${MAX_PATH_BYTES}`)],
@@ -75,15 +78,15 @@ describe(`entity paths (seed ${FC_SEED})`, () => {
     },
   );
 
-  it('normalizes local paths: separators, NFD from macOS, a leading ./', () => {
-    expect(normalizeEntityPath('docs\\sub\\f.txt')).toEqual({ ok: true, value: 'docs/sub/f.txt' });
-    expect(normalizeEntityPath('cafe\u0301.md')).toEqual({ ok: true, value: 'caf\u00e9.md' });
+  it('takes local paths as they are, but for a leading ./ (no separator or Unicode change)', () => {
     expect(normalizeEntityPath('././a/b')).toEqual({ ok: true, value: 'a/b' });
-    expect(normalizeEntityPath('..\\secret').ok).toBe(false);
-    expect(normalizeEntityPath('C:\\Users\\x').ok).toBe(false);
+    expect(normalizeEntityPath('cafe\u0301.md')).toEqual({ ok: true, value: 'cafe\u0301.md' });
+    expect(normalizeEntityPath('docs\\f.txt')).toEqual({ ok: true, value: 'docs\\f.txt' });
+    expect(normalizeEntityPath('../secret').ok).toBe(false);
+    expect(normalizeEntityPath('/etc/x').ok).toBe(false);
   });
 
-  it('a normalized path is valid, NFC, and normalizes to itself', () => {
+  it('a normalized path is valid, has no "." or ".." segment, and normalizes to itself', () => {
     const segment = fc.oneof(
       fc.constantFrom(
         'a',
@@ -97,22 +100,19 @@ describe(`entity paths (seed ${FC_SEED})`, () => {
         'x y',
         'f.',
         '\u00e9',
+        'a\\b',
       ),
       fc.string({ maxLength: 6 }),
     );
     check(
-      fc.property(
-        fc.array(segment, { minLength: 1, maxLength: 5 }),
-        fc.constantFrom('/', '\\'),
-        (segments, sep) => {
-          const r = normalizeEntityPath(segments.join(sep));
-          if (!r.ok) return;
-          expect(r.value.normalize('NFC')).toBe(r.value);
-          expect(validateEntityPath(r.value)).toEqual(r);
-          expect(normalizeEntityPath(r.value)).toEqual(r);
-          expect(r.value.split('/')).not.toContain('..');
-        },
-      ),
+      fc.property(fc.array(segment, { minLength: 1, maxLength: 5 }), (segments) => {
+        const r = normalizeEntityPath(segments.join('/'));
+        if (!r.ok) return;
+        expect(validateEntityPath(r.value)).toEqual(r);
+        expect(normalizeEntityPath(r.value)).toEqual(r);
+        expect(r.value.split('/')).not.toContain('..');
+        expect(r.value.split('/')).not.toContain('.');
+      }),
       { numRuns: 2000 },
     );
   });

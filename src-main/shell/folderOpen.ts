@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { NetGuardianError } from '../../src-shared/errors.js';
 import type { Channel, RequestOf, ResponseOf } from '../../src-shared/ipc/contract.js';
+import { nameProblem } from '../../src-shared/nameRules.js';
 import { validateEntityPath } from '../../src-shared/paths.js';
 import type { Forward } from './ipcRouter.js';
 
@@ -20,6 +21,7 @@ export async function openInFileManager(
   shell: FolderShell,
   folder: string,
   relPath: string | undefined,
+  platform: string = process.platform,
 ): Promise<ResponseOf<'folder:open'>> {
   if (relPath === undefined || relPath === '') {
     const error = await shell.openPath(folder);
@@ -27,6 +29,14 @@ export async function openInFileManager(
   }
   const checked = validateEntityPath(relPath);
   if (!checked.ok) throw new NetGuardianError('InvalidPath', checked.error.message, 'path');
+  // A name this platform can't hold is never joined (on Windows `a\\..\\..` would climb).
+  const why = nameProblem(checked.value, platform);
+  if (why !== undefined)
+    throw new NetGuardianError(
+      'InvalidPath',
+      `${relPath} can't be used here: its name ${why}`,
+      'path',
+    );
   const target = path.join(folder, ...checked.value.split('/'));
   shell.showItemInFolder(target);
   return { opened: true, path: target };

@@ -35,11 +35,11 @@ describe('folder:open', () => {
     expect(shell.openPath).not.toHaveBeenCalled();
   });
 
-  it.each(['../.ssh/id_rsa', '/etc/passwd', 'a/../../b', 'C:\\Windows'])(
-    'refuses %s, which is not a path inside the folder',
+  it.each(['../.ssh/id_rsa', '/etc/passwd', 'a/../../b', 'C:\\Windows', '..\\..\\x'])(
+    'refuses %s, which is not a path inside the folder (on Windows too)',
     async (bad) => {
       const shell = fakeShell();
-      await expect(openInFileManager(shell, '/home/ada/Sync', bad)).rejects.toMatchObject({
+      await expect(openInFileManager(shell, '/home/ada/Sync', bad, 'win32')).rejects.toMatchObject({
         code: 'InvalidPath',
       });
       expect(shell.showItemInFolder).not.toHaveBeenCalled();

@@ -17,6 +17,7 @@ import { UnsyncableList } from '../../src-main/core/files/unsyncableList.js';
 import { EventStore } from '../../src-main/core/store/eventStore.js';
 import { openPgliteClient } from '../../src-main/core/store/pgliteClient.js';
 import type { ChunkRef } from '../../src-shared/events/event.js';
+import type { NameFolding } from '../../src-shared/nameRules.js';
 
 /** The hub's chunk store, in memory. `corrupt` makes it return wrong bytes for a hash. */
 export class MemoryChunks implements ChunkSource {
@@ -68,6 +69,10 @@ export async function openFolderDevice(options: {
   readonly now?: () => number;
   /** A store to work in (tests share one per file, a space per test); default: a new in-memory PGlite. */
   readonly store?: EventStore;
+  /** Whose naming rules the materializer applies (default: this machine's). */
+  readonly platform?: string;
+  /** How the folder compares names, as if probed (default: probed). */
+  readonly folding?: NameFolding;
 }): Promise<FolderDevice> {
   const root = path.join(options.dir, 'root');
   const dataDir = path.join(options.dir, 'data');
@@ -101,6 +106,9 @@ export async function openFolderDevice(options: {
     chunks: options.chunks,
     scanner,
     ignore: () => rules,
+    unsyncable,
+    ...(options.platform ? { platform: options.platform } : {}),
+    ...(options.folding ? { folding: options.folding } : {}),
   });
   return {
     nodeId: options.nodeId,

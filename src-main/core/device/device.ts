@@ -165,6 +165,7 @@ export class Device {
         scanner,
         ignore: () => late.device?.rules ?? IgnoreRules.fromText(''),
         folderPresent: () => folder.present(),
+        unsyncable,
         ...(options.log ? { log: options.log } : {}),
       });
       const watcher = new WatcherControl({

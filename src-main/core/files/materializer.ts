@@ -29,6 +29,11 @@ import { loadViews, type Scanner } from './scanner.js';
 import { TempFlusher } from './tempFlusher.js';
 import { createTrash, type KeepRequest, type Trash } from './trash.js';
 import { ioError } from './treeWalk.js';
+import { validateEntityPath } from '../../../src-shared/paths.js';
+import type { NameFolding } from '../../../src-shared/nameRules.js';
+import { probeFolding } from './folderFolding.js';
+import { screenNames } from './nameScreen.js';
+import { UnsyncableRun, type UnsyncableList } from './unsyncableList.js';
 
 export interface MaterializerOptions {
   readonly root: string;
@@ -50,6 +55,16 @@ export interface MaterializerOptions {
    * and again before each group, so a folder that went away is never recreated or filled.
    */
   readonly folderPresent?: () => Promise<boolean>;
+  /**
+   * Where received paths not written here are listed (a name this platform refuses, one that
+   * clashes with another on this folder; `nameScreen.ts`), and cleared once they are written or
+   * deleted.
+   */
+  readonly unsyncable?: UnsyncableList;
+  /** Whose naming rules apply (default: this process's platform; tests name another). */
+  readonly platform?: string;
+  /** How the folder compares names (default: probed in the folder once, `folderFolding.ts`). */
+  readonly folding?: NameFolding;
   readonly log?: Logger;
 }
 
@@ -104,12 +119,14 @@ export function createMaterializer(options: MaterializerOptions): Materializer {
   const flusher = options.flusher ?? new TempFlusher();
   const mutex = new Mutex();
   const log = childLogger(options.log, 'materializer');
+  let folding = options.folding;
+  const foldingOf = (rootReal: string) => (folding ??= probeFolding(rootReal));
   return {
     trash,
     apply: (entityIds) =>
       mutex.run(async () => {
         const started = Date.now();
-        const run = new ApplyRun(options, trash, flusher);
+        const run = new ApplyRun(options, trash, flusher, foldingOf);
         await run.apply(entityIds);
         const report = run.report();
         log.info(
@@ -178,11 +195,17 @@ class ApplyRun {
     trash: owedSync(),
   };
 
+  /** Received paths not written here, with why (see `nameScreen.ts`). */
+  private readonly unsyncable: UnsyncableRun;
+
   constructor(
     private readonly options: MaterializerOptions,
     private readonly trash: Trash,
     private readonly flusher: TempFlusher,
-  ) {}
+    private readonly foldingOf: (rootReal: string) => NameFolding,
+  ) {
+    this.unsyncable = new UnsyncableRun(options.unsyncable);
+  }
 
   report(): MaterializeReport {
     return {
@@ -216,14 +239,33 @@ class ApplyRun {
       index: this.options.index,
       source: this.options.chunks,
     });
-    const ids: string[] = [];
+    // Paths unsafe on every device are errors (a peer's event with one never gets here: it is
+    // quarantined); names only this device can't write are listed instead (`screenNames`).
+    const candidates: string[] = [];
     for (const id of [...new Set(entityIds)].sort()) {
+      if (validateEntityPath(id).ok) candidates.push(id);
+      else {
+        const abs = entityAbsPath(this.rootReal, id);
+        if (!abs.ok) this.error(id, abs.error);
+      }
+    }
+    const views = await loadViews(this.options.manager, candidates);
+    const indexed = await this.options.index.getMany(candidates);
+    const screened = screenNames({
+      rootReal: this.rootReal,
+      platform: this.options.platform ?? process.platform,
+      folding: this.foldingOf(this.rootReal),
+      ids: candidates,
+      exists: (id) => views.get(id)?.exists === true,
+      indexed: (id) => indexed.has(id),
+    });
+    for (const file of screened.refused) this.unsyncable.add(file);
+    const ids: string[] = [];
+    for (const id of screened.settle) {
       const abs = entityAbsPath(this.rootReal, id);
       if (!abs.ok) this.error(id, abs.error);
       else ids.push(id);
     }
-    const views = await loadViews(this.options.manager, ids);
-    const indexed = await this.options.index.getMany(ids);
     const present = ids.filter((id) => views.get(id)?.exists);
     // Children before parents, and after every write (a rename's new file reuses the old one's chunks).
     const absent = ids.filter((id) => !views.get(id)?.exists).reverse();
@@ -271,6 +313,8 @@ class ApplyRun {
     if (await this.folderStillThere())
       for (const id of absent) await this.settle(id, views.get(id), indexed.get(id));
     await this.flushIndex();
+    // Listed: what this batch refused; no longer listed: the rest of it (written, or deleted).
+    await this.unsyncable.finish('remote', { kind: 'paths', paths: candidates, subtrees: false });
     if (this.out.conflictCopies.length > 0) {
       // Recorded as ordinary files; the same copy written by several devices is one version.
       const scan = await this.options.scanner.scanPaths(this.out.conflictCopies);

@@ -3,6 +3,7 @@ import { lstat, mkdir } from 'node:fs/promises';
 import { lstatQuiet } from './localIo.js';
 import path from 'node:path';
 import { NetGuardianError } from '../../../src-shared/errors.js';
+import { nameProblem } from '../../../src-shared/nameRules.js';
 import { validateEntityPath } from '../../../src-shared/paths.js';
 import { err, ok, type Result } from '../../../src-shared/result.js';
 
@@ -75,6 +76,17 @@ export function entityAbsPath(rootReal: string, entityId: string): PathResult<st
       entityId.split(/[\\/]/).some((s) => s === '..');
     return hostile ? err(escapes(entityId, valid.error.message)) : valid;
   }
+  // A name this platform can't hold is never joined into a path (on Windows `a\\..\\b` would
+  // climb). The materializer lists such names before it gets here (nameScreen.ts).
+  const why = nameProblem(entityId, process.platform);
+  if (why !== undefined)
+    return err(
+      new NetGuardianError(
+        'InvalidPath',
+        `path ${JSON.stringify(entityId)} can't be used on this device: its name ${why}`,
+        'entityId',
+      ),
+    );
   const abs = path.join(rootReal, ...entityId.split('/'));
   if (!abs.startsWith(rootReal + path.sep))
     return err(escapes(entityId, 'it resolves outside the root'));

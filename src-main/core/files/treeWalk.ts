@@ -1,11 +1,11 @@
 import { lstatSync, readdirSync, type Dirent, type Stats } from 'node:fs';
 import path from 'node:path';
 import { NetGuardianError } from '../../../src-shared/errors.js';
-import { normalizeEntityPath } from '../../../src-shared/paths.js';
+import { validateEntityPath } from '../../../src-shared/paths.js';
 import { TEMP_PREFIX } from './ignoreRules.js';
 
 export interface WalkedFile {
-  /** Entity id (equal to the path on disk, which must already be a valid, NFC entity path). */
+  /** Entity id: the path on disk, names as the file system gave them. */
   readonly path: string;
   readonly stats: Stats;
 }
@@ -104,7 +104,11 @@ export async function* walkTree(options: WalkOptions): AsyncGenerator<WalkBatch>
         options.onUnreadableDir(rel, error);
         continue;
       }
-      if (!st) continue;
+      if (!st) {
+        // A name that is not UTF-8 reads back with U+FFFD in it, under which nothing is found.
+        if (entry.name.includes('\ufffd')) options.onError(rel, notUtf8(rel));
+        continue;
+      }
       if (st.isSymbolicLink()) options.onSymlink(rel);
       else if (st.isDirectory()) dirs.push({ path: rel, stats: st });
       else if (st.isFile()) files.push({ path: rel, stats: st });
@@ -115,17 +119,21 @@ export async function* walkTree(options: WalkOptions): AsyncGenerator<WalkBatch>
   }
 }
 
-/** Why a name on disk cannot be an entity id, if it cannot. */
+/**
+ * Why a name on disk cannot be an entity id, if it cannot: only what no device accepts (a path
+ * too long). Any name the file system holds is otherwise recorded as it is.
+ */
 function checkName(rel: string): NetGuardianError | undefined {
-  const id = normalizeEntityPath(rel);
-  if (!id.ok) return id.error;
-  if (id.value === rel) return undefined;
-  return new NetGuardianError(
+  const id = validateEntityPath(rel);
+  return id.ok ? undefined : id.error;
+}
+
+const notUtf8 = (rel: string) =>
+  new NetGuardianError(
     'InvalidPath',
-    `${JSON.stringify(rel)} is not in Unicode NFC; rename it to sync it`,
+    `${JSON.stringify(rel)} is not valid UTF-8 (shown here with \ufffd where its bytes are not text)`,
     'path',
   );
-}
 
 export function ioError(rel: string, action: string, e: unknown): NetGuardianError {
   const reason = e instanceof Error ? e.message : String(e);
