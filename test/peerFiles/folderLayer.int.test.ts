@@ -73,7 +73,7 @@ async function recordAsEarlierVersion(
   const view = await device.manager.getFileState(entityId);
   const decision = decidePresent(undefined, view, {
     content: { ...ref, chunks: [ref] },
-    exec,
+    mode: exec ? 0o755 : 0o644,
     mtimeMs: Date.now(),
   });
   if (decision.action !== 'create' && decision.action !== 'update')

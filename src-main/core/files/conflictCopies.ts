@@ -6,7 +6,7 @@ import type { ErrorCode } from '../../../src-shared/errors.js';
 import { isDirectoryContent } from '../../../src-shared/fileKinds.js';
 import type { Json } from '../../../src-shared/json.js';
 import type { CRDTManager } from '../crdtManager.js';
-import { fileMode, writeTempFile, type ChunkResolver } from './contentWriter.js';
+import { writeTempFile, type ChunkResolver } from './contentWriter.js';
 import { renameDurably } from './durableFs.js';
 import type { IndexEntry } from './fileIndex.js';
 import { entityAbsPath, lstatOrUndefined, prepareTarget, type CheckedDirs } from './safePaths.js';
@@ -66,7 +66,7 @@ export async function writeConflictCopies(
       loser.value,
       context.resolver,
       context.hints,
-      { mode: fileMode(undefined, false), ...mtimeToWrite(loser) },
+      { mode: 0o644, ...mtimeToWrite(loser) },
     );
     if (!temp.ok) {
       fail(copyId, temp.error);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fchmodSync, futimesSync } from 'node:fs';
+import { closeSync, futimesSync } from 'node:fs';
+import { applyModeFd } from './applyMode.js';
 import { NetGuardianError } from '../../../src-shared/errors.js';
 import type { ChunkRef, ContentRef } from '../../../src-shared/events/event.js';
 import { err, ok, type Result } from '../../../src-shared/result.js';
@@ -231,12 +232,6 @@ export function checkContent(content: ContentRef): Out<readonly ChunkRef[]> {
   return ok(chunks);
 }
 
-/** Permission bits for a written file: the replaced file's read/write bits, exec as the store says. */
-export function fileMode(previous: number | undefined, exec: boolean): number {
-  const base = previous === undefined ? 0o644 : previous & 0o666;
-  return exec ? base | ((base & 0o444) >> 2) : base;
-}
-
 /** Permission bits and modification time for a written file. */
 export interface FileMeta {
   readonly mode: number;
@@ -289,7 +284,7 @@ export async function writeTempFile(
       );
     }
     if (result.ok) {
-      fchmodSync(fd, meta.mode);
+      applyModeFd(fd, meta.mode);
       if (meta.mtimeMs !== undefined) futimesSync(fd, new Date(), meta.mtimeMs / 1000);
       if (!options.flushLater) await fsyncFd(fd);
     }

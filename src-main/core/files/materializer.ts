@@ -1,6 +1,6 @@
 import { lstatSync, renameSync, type Stats } from 'node:fs';
 import { MARKER_FILE } from './folderMarker.js';
-import { chmod, mkdir, readdir, realpath, rmdir } from 'node:fs/promises';
+import { mkdir, readdir, realpath, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { FileView } from '../../../src-shared/crdt/fileEntity.js';
 import { NetGuardianError, type ErrorCode } from '../../../src-shared/errors.js';
@@ -12,7 +12,7 @@ import { EventLoopTurns } from '../eventLoopTurns.js';
 import { Mutex } from '../mutex.js';
 import type { ChunkSource } from './chunkStore.js';
 import { mtimeToWrite, writeConflictCopies } from './conflictCopies.js';
-import { ChunkResolver, fileMode, writeTempFile } from './contentWriter.js';
+import { ChunkResolver, writeTempFile } from './contentWriter.js';
 import { owedSync } from './durableFs.js';
 import { indexEntryOf, matchesDisk, type FileIndex, type IndexEntry } from './fileIndex.js';
 import { TEMP_PREFIX, type IgnoreRules } from './ignoreRules.js';
@@ -24,7 +24,8 @@ import {
   type CheckedDirs,
 } from './safePaths.js';
 import { lstatQuiet, removeQuietly } from './localIo.js';
-import { isExec, viewExec } from './scanDecision.js';
+import { applyMode } from './applyMode.js';
+import { modeToWrite, permissionsOf, wantedMode, type WantedMode } from './fileModes.js';
 import { loadViews, type Scanner } from './scanner.js';
 import { TempFlusher } from './tempFlusher.js';
 import { createTrash, type KeepRequest, type Trash } from './trash.js';
@@ -77,7 +78,7 @@ export interface MaterializeError {
 export interface MaterializeReport {
   /** Files whose content was written. */
   readonly written: string[];
-  /** Files whose executable bit was set or cleared in place. */
+  /** Files whose permission bits were changed in place. */
   readonly modeChanged: string[];
   readonly dirsCreated: string[];
   /** Files and folders moved to the trash because the store says they are gone. */
@@ -487,7 +488,7 @@ class ApplyRun {
       return 'done';
     }
 
-    const exec = viewExec(view);
+    const wanted = wantedMode(view.fields);
     if (st?.isDirectory()) {
       const abs = this.absOf(id);
       if ((await readdir(abs)).length > 0) {
@@ -503,26 +504,25 @@ class ApplyRun {
       }
       await rmdir(abs);
       this.checkedDirs.delete(id);
-      return this.writeContent(id, content, exec, view, undefined, undefined);
+      return this.writeContent(id, content, wanted, view, undefined, undefined);
     }
     if (st && indexed?.hash === content.hash) {
       const abs = this.absOf(id);
-      if (isExec(st.mode) !== exec) {
-        await chmod(abs, fileMode(st.mode, exec));
-        this.out.modeChanged.push(id);
-      } else this.out.unchanged.push(id);
+      const mode = modeToWrite(st.mode, wanted);
+      if (permissionsOf(st.mode) !== mode && applyMode(abs, mode)) this.out.modeChanged.push(id);
+      else this.out.unchanged.push(id);
       const now = lstatSync(abs);
       this.rows.push(indexEntryOf(id, now, content.hash, content.chunks ?? [], versionClock));
       return 'done';
     }
-    return this.writeContent(id, content, exec, view, st, indexed);
+    return this.writeContent(id, content, wanted, view, st, indexed);
   }
 
   /** Writes new content atomically: temp file beside the target, fsync, mode, mtime, rename. */
   private async writeContent(
     id: string,
     content: ContentRef,
-    exec: boolean,
+    wanted: WantedMode,
     view: FileView,
     st: Stats | undefined,
     indexed: IndexEntry | undefined,
@@ -538,7 +538,7 @@ class ApplyRun {
       this.resolver as ChunkResolver,
       indexed ? [indexed] : [],
       // The winner's own modification time (the field may be another sibling's: LWW by hlc).
-      { mode: fileMode(st?.mode, exec), ...mtimeToWrite(view.winner, view.fields['mtimeMs']) },
+      { mode: modeToWrite(st?.mode, wanted), ...mtimeToWrite(view.winner, view.fields['mtimeMs']) },
       { flushLater: deferred },
     );
     if (!temp.ok) {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { fileMode } from './contentWriter.js';
 import {
   ancestorsOf,
   entityAbsPath,
@@ -49,19 +48,6 @@ describe('entity paths under the root', () => {
   it('lists the folders that must exist above an entity', () => {
     expect(ancestorsOf('a/b/c.txt')).toEqual(['a', 'a/b']);
     expect(ancestorsOf('c.txt')).toEqual([]);
-  });
-});
-
-describe('file modes written', () => {
-  it('new files: 0644, or 0755 when executable', () => {
-    expect(fileMode(undefined, false)).toBe(0o644);
-    expect(fileMode(undefined, true)).toBe(0o755);
-  });
-
-  it('replaced files keep their read/write bits; exec follows read', () => {
-    expect(fileMode(0o100600, true)).toBe(0o700);
-    expect(fileMode(0o100755, false)).toBe(0o644);
-    expect(fileMode(0o100640, true)).toBe(0o750);
   });
 });
 

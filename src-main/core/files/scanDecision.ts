@@ -5,6 +5,7 @@ import { isDirectoryContent } from '../../../src-shared/fileKinds.js';
 import type { Json } from '../../../src-shared/json.js';
 import type { FileChange } from '../crdtManager.js';
 import type { IndexEntry } from './fileIndex.js';
+import { modeMatches, permissionsOf, wantedMode } from './fileModes.js';
 
 /**
  * What the scanner records for a path, decided from three views of it: the
@@ -13,24 +14,27 @@ import type { IndexEntry } from './fileIndex.js';
  *
  * Rules:
  * - Nothing is recorded when the store already says what the disk says
- *   (content, and the executable bit for files). So the materializer's own
- *   writes never echo, even when a scan races with them, and a touch (mtime
- *   only) is not a change.
+ *   (content, and the permission bits for files: fileModes.ts). So the
+ *   materializer's own writes never echo, even when a scan races with them,
+ *   and a touch (mtime only) is not a change.
  * - A change is recorded on the basis of the version the disk came from (the
  *   index's `versionClock`), so it is concurrent with remote versions not yet
  *   on disk: they become conflict siblings instead of being overwritten.
- * - Content and executable bit equal to the index's are no change either,
+ * - Content and permission bits equal to the index's are no change either,
  *   whatever the store says: the disk is only behind (the materializer
  *   catches up); recording it would resurrect or fork what a peer changed.
  * - A file this device never indexed, at a path that exists in the store with
  *   other content, was made independently: an empty basis (a conflict).
+ * - A change writes `mode` only when the permissions differ from the store's
+ *   (or the file is new): a content edit on one device must not undo a chmod
+ *   made on another, each field merging on its own.
  */
 
 /** What the disk holds at a path: a file's content and metadata, or a folder. */
 export interface DiskContent {
   readonly content: ContentRef;
-  /** Files only: the executable bit (mode & 0o111). */
-  readonly exec: boolean;
+  /** Files only: the permission bits (mode & 0o777). */
+  readonly mode: number;
   readonly mtimeMs: number;
 }
 
@@ -39,10 +43,6 @@ export type ScanDecision =
   | { readonly action: 'create' | 'update'; readonly change: FileChange }
   | { readonly action: 'delete'; readonly basis: VectorClockJson | undefined }
   | { readonly action: 'forget' };
-
-export const isExec = (mode: number): boolean => (mode & 0o111) !== 0;
-
-export const viewExec = (view: FileView | undefined): boolean => view?.fields['exec'] === true;
 
 /** The basis of a local change at a path (see the rules above). */
 export function basisFor(
@@ -61,7 +61,14 @@ export function decidePresent(
 ): ScanDecision {
   const isDir = isDirectoryContent(disk.content);
   const sameContent = view?.exists === true && view.content?.hash === disk.content.hash;
-  if (sameContent && (isDir || viewExec(view) === disk.exec)) {
+  const sameMode =
+    view?.exists === true &&
+    modeMatches(
+      wantedMode(view.fields),
+      permissionsOf(disk.mode),
+      indexed?.kind === 'file' ? indexed.mode : undefined,
+    );
+  if (sameContent && (isDir || sameMode)) {
     return { action: 'none', versionClock: view?.winner?.clock ?? null };
   }
   if (indexed && sameAsIndexed(indexed, disk)) {
@@ -72,9 +79,10 @@ export function decidePresent(
   const basis = basisFor(indexed, view);
   const fields: Record<string, Json> | undefined = isDir
     ? undefined
-    : sameContent
-      ? { exec: disk.exec }
-      : { exec: disk.exec, mtimeMs: disk.mtimeMs };
+    : {
+        ...(sameMode ? {} : { mode: permissionsOf(disk.mode) }),
+        ...(sameContent ? {} : { mtimeMs: disk.mtimeMs }),
+      };
   const change: FileChange = {
     ...(sameContent ? {} : { content: disk.content }),
     ...(fields ? { fields } : {}),
@@ -88,7 +96,7 @@ const sameAsIndexed = (indexed: IndexEntry, disk: DiskContent): boolean =>
     ? indexed.kind === 'dir'
     : indexed.kind === 'file' &&
       indexed.hash === disk.content.hash &&
-      isExec(indexed.mode) === disk.exec;
+      permissionsOf(indexed.mode) === permissionsOf(disk.mode);
 
 /** A path this device had indexed is gone from the disk. */
 export function decideGone(indexed: IndexEntry, view: FileView | undefined): ScanDecision {

@@ -3,7 +3,7 @@ import type { FileView, FileVersion } from '../../../src-shared/crdt/fileEntity.
 import type { ContentRef } from '../../../src-shared/events/event.js';
 import { DIRECTORY_CONTENT } from '../../../src-shared/fileKinds.js';
 import type { IndexEntry } from './fileIndex.js';
-import { basisFor, decideGone, decidePresent, isExec, type DiskContent } from './scanDecision.js';
+import { basisFor, decideGone, decidePresent, type DiskContent } from './scanDecision.js';
 
 const H1 = '1'.repeat(64);
 const H2 = '2'.repeat(64);
@@ -20,7 +20,11 @@ function version(value: ContentRef | null, clock: Record<string, number>): FileV
   };
 }
 
-function view(value: ContentRef | null, clock: Record<string, number>, exec?: boolean): FileView {
+function view(
+  value: ContentRef | null,
+  clock: Record<string, number>,
+  fields: FileView['fields'] = {},
+): FileView {
   const v = version(value, clock);
   return {
     entityId: 'f.txt',
@@ -29,7 +33,7 @@ function view(value: ContentRef | null, clock: Record<string, number>, exec?: bo
     content: value,
     conflicts: [],
     lostDeletes: [],
-    fields: exec === undefined ? {} : { exec },
+    fields,
     clock,
     lastChange: null,
   };
@@ -53,15 +57,19 @@ function indexed(
   };
 }
 
-const disk = (hash: string, exec = false): DiskContent => ({
+const disk = (hash: string, mode = 0o644): DiskContent => ({
   content: content(hash),
-  exec,
+  mode,
   mtimeMs: 5,
 });
 
 describe('scan decisions', () => {
   it('records nothing when the store already says what the disk says (own writes never echo)', () => {
-    const d = decidePresent(undefined, view(content(H1), { desktop: 2 }, false), disk(H1));
+    const d = decidePresent(
+      undefined,
+      view(content(H1), { desktop: 2 }, { mode: 0o644 }),
+      disk(H1),
+    );
     expect(d).toEqual({ action: 'none', versionClock: { desktop: 2 } });
   });
 
@@ -74,38 +82,56 @@ describe('scan decisions', () => {
     expect(d).toEqual({ action: 'none', versionClock: { laptop: 1 } });
   });
 
-  it('creates a new file with content, exec and mtime, on the default basis', () => {
-    expect(decidePresent(undefined, undefined, disk(H1, true))).toEqual({
+  it('creates a new file with content, mode and mtime, on the default basis', () => {
+    expect(decidePresent(undefined, undefined, disk(H1, 0o755))).toEqual({
       action: 'create',
-      change: { content: content(H1), fields: { exec: true, mtimeMs: 5 } },
+      change: { content: content(H1), fields: { mode: 0o755, mtimeMs: 5 } },
     });
   });
 
-  it('an edit is recorded on the basis of the version the disk came from', () => {
+  it('an edit is recorded on the basis of the version the disk came from, without the mode it did not change', () => {
     const d = decidePresent(
       indexed(H1, { laptop: 1 }),
-      view(content(H2), { laptop: 1, desktop: 1 }),
+      view(content(H2), { laptop: 1, desktop: 1 }, { mode: 0o644 }),
       disk('3'.repeat(64)),
     );
     expect(d).toEqual({
       action: 'update',
       change: {
         content: content('3'.repeat(64)),
-        fields: { exec: false, mtimeMs: 5 },
+        fields: { mtimeMs: 5 },
         basis: { laptop: 1 },
       },
     });
   });
 
-  it('an executable bit flip on the same content is metadata only', () => {
-    const d = decidePresent(
-      indexed(H1, { laptop: 1 }),
-      view(content(H1), { laptop: 1 }, false),
-      disk(H1, true),
-    );
-    expect(d).toEqual({
+  it('a chmod on the same content is metadata only: the whole mode, no mtime', () => {
+    for (const [before, after] of [
+      [0o644, 0o755],
+      [0o644, 0o640],
+      [0o755, 0o700],
+    ] as const) {
+      const d = decidePresent(
+        indexed(H1, { laptop: 1 }, 0o100000 | before),
+        view(content(H1), { laptop: 1 }, { mode: before }),
+        disk(H1, after),
+      );
+      expect(d).toEqual({
+        action: 'update',
+        change: { fields: { mode: after }, basis: { laptop: 1 } },
+      });
+    }
+  });
+
+  it('a file an older event described (exec only): x as it says is no change; another chmod is', () => {
+    const old = view(content(H1), { laptop: 1 }, { exec: true });
+    expect(decidePresent(indexed(H1, { laptop: 1 }, 0o100755), old, disk(H1, 0o755))).toEqual({
+      action: 'none',
+      versionClock: { laptop: 1 },
+    });
+    expect(decidePresent(indexed(H1, { laptop: 1 }, 0o100755), old, disk(H1, 0o750))).toEqual({
       action: 'update',
-      change: { fields: { exec: true }, basis: { laptop: 1 } },
+      change: { fields: { mode: 0o750 }, basis: { laptop: 1 } },
     });
   });
 
@@ -124,7 +150,7 @@ describe('scan decisions', () => {
   });
 
   it('folders: recorded once, as the directory marker, without file fields', () => {
-    const dir: DiskContent = { content: DIRECTORY_CONTENT, exec: false, mtimeMs: 1 };
+    const dir: DiskContent = { content: DIRECTORY_CONTENT, mode: 0o755, mtimeMs: 1 };
     expect(decidePresent(undefined, undefined, dir)).toEqual({
       action: 'create',
       change: { content: DIRECTORY_CONTENT },
@@ -151,11 +177,5 @@ describe('scan decisions', () => {
     expect(basisFor(undefined, undefined)).toBeUndefined();
     expect(basisFor(undefined, view(null, { a: 1 }))).toBeUndefined();
     expect(basisFor(undefined, view(content(H1), { a: 1 }))).toEqual({});
-  });
-
-  it('only the executable bits of a mode matter', () => {
-    expect(isExec(0o100644)).toBe(false);
-    expect(isExec(0o100744)).toBe(true);
-    expect(isExec(0o100601)).toBe(true);
   });
 });

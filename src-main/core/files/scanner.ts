@@ -19,13 +19,8 @@ import { removeIfStaleTemp } from './staleTemps.js';
 import { diskStatOf, sameStat, type FileIndex, type IndexEntry } from './fileIndex.js';
 import type { IgnoreRules } from './ignoreRules.js';
 import { checkAncestors, lstatOrUndefined, type CheckedDirs } from './safePaths.js';
-import {
-  decideGone,
-  decidePresent,
-  isExec,
-  type DiskContent,
-  type ScanDecision,
-} from './scanDecision.js';
+import { decideGone, decidePresent, type DiskContent, type ScanDecision } from './scanDecision.js';
+import { permissionsOf } from './fileModes.js';
 import { ioError, walkTree, type WalkedFile } from './treeWalk.js';
 import { UnsyncableRun, type SweepScope, type UnsyncableList } from './unsyncableList.js';
 import { unsyncableMessages, type UnsyncableReason } from '../../../src-shared/unsyncable.js';
@@ -400,7 +395,7 @@ class ScanRun {
     for (const dir of [...dirs].sort((a, b) => (a.path < b.path ? -1 : 1))) {
       const disk: DiskContent = {
         content: DIRECTORY_CONTENT,
-        exec: false,
+        mode: permissionsOf(dir.stats.mode),
         mtimeMs: dir.stats.mtimeMs,
       };
       await this.record(dir.path, dir.stats, disk, indexed.get(dir.path), views.get(dir.path));
@@ -493,7 +488,7 @@ class ScanRun {
     }
     const disk: DiskContent = {
       content: { hash: hashed.hash, size: hashed.size, chunks: hashed.chunks },
-      exec: isExec(after.mode),
+      mode: permissionsOf(after.mode),
       mtimeMs: after.mtimeMs,
     };
     await this.record(file.path, after, disk, indexed, view, hashed.chunks);

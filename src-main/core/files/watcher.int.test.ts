@@ -1,4 +1,4 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, type TempDir } from '../../../test/support/tempDir.js';
@@ -101,5 +101,21 @@ describe('watchFolder (real folder, chokidar)', () => {
       (s) => ['old.txt', 'new.txt', 'Readme.md', 'README.md'].every((p) => s.has(p)),
       'both renames',
     );
+  });
+
+  it('reports a chmod alone, on a file read since its last edit (chokidar says nothing then)', async () => {
+    const file = path.join(dir.path, 'sub', 'script.sh');
+    await mkdir(path.dirname(file));
+    await writeFile(file, '#!/bin/sh\n');
+    // Edited a while ago and read since: the access time is past the modification time.
+    const past = new Date(Date.now() - 60_000);
+    await utimes(file, new Date(), past);
+    await readFile(file);
+    const c = batchCollector();
+    await start(c.onPaths);
+
+    await chmod(file, 0o700);
+
+    await c.until((seen) => seen.has('sub/script.sh'), 'the chmod of sub/script.sh');
   });
 });

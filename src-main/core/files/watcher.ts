@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { ChangeCoalescer } from './changeCoalescer.js';
+import { lstatQuiet } from './localIo.js';
 
 export interface FolderWatcherOptions {
   readonly root: string;
@@ -22,6 +23,17 @@ export interface FolderWatcher {
 
 const toRelative = (root: string, abs: string): string =>
   path.relative(root, abs).split(path.sep).join('/');
+
+/**
+ * The path a raw fs.watch event is about: chokidar watches folders (the event names an entry in
+ * it) and files (the event names the file itself, by its base name).
+ */
+export function rawEventPath(watchedPath: string, evPath: string | null): string {
+  if (!evPath) return watchedPath;
+  if (path.basename(watchedPath) !== evPath) return path.join(watchedPath, evPath);
+  // `x/x`: the folder's entry, or the file `x` watched on its own.
+  return lstatQuiet(watchedPath)?.isDirectory() ? path.join(watchedPath, evPath) : watchedPath;
+}
 
 /**
  * chokidar adapter: turns raw events into settled batches of relative paths.
@@ -52,6 +64,17 @@ export function watchFolder(options: FolderWatcherOptions): FolderWatcher {
   };
   for (const event of ['add', 'change', 'unlink', 'addDir', 'unlinkDir'] as const)
     watcher.on(event, onPath);
+  // A chmod alone: the OS reports it (inotify IN_ATTRIB, as fs.watch's 'change'), but chokidar
+  // emits 'change' only when the modification time moved or the access time is not past it, so
+  // a chmod of a file read since its last edit goes unsaid. Its raw event still names the path.
+  watcher.on('raw', (event: string, evPath: string | null, details: unknown) => {
+    const watchedPath = (details as { watchedPath?: unknown } | undefined)?.watchedPath;
+    if (event !== 'change' || typeof watchedPath !== 'string') return;
+    const abs = rawEventPath(watchedPath, evPath);
+    const rel = toRelative(options.root, abs);
+    if (rel === '' || rel.startsWith('..') || options.isIgnored(rel, false)) return;
+    coalescer.add(rel);
+  });
   watcher.on('error', (e: unknown) =>
     options.onError(e instanceof Error ? e : new Error(String(e))),
   );

@@ -65,7 +65,7 @@ export async function openHostilePeer(options: {
     if (entry.kind === 'file' && bytes.length > 0) pending.push({ hash, data: bytes });
     const decision = decidePresent(undefined, view, {
       content,
-      exec: entry.kind === 'file' && entry.exec === true,
+      mode: entry.kind === 'file' && entry.exec === true ? 0o755 : 0o644,
       mtimeMs: Date.now(),
     });
     if (decision.action !== 'create' && decision.action !== 'update') return;

@@ -1,0 +1,59 @@
+import type { Json } from '../../../src-shared/json.js';
+
+/**
+ * A file's permission bits as the folder layer syncs them: read, write and execute for owner,
+ * group and others (0o777), one field `mode` in the file's metadata, last writer wins like every
+ * other field (so a chmod on one device and a content edit on another both survive). Never
+ * setuid, setgid or sticky: those are not synced, and a peer's value is masked to 0o777.
+ *
+ * Events written before modes synced carry only `exec` (whether any x bit was set). For those,
+ * a receiver keeps its own file's read/write bits and sets or clears the x bits as before: the
+ * event says nothing about the others, and inventing them (0o755, 0o644) would overwrite what
+ * the user set on this device.
+ */
+
+/** The bits that sync. */
+export const PERMISSION_BITS = 0o777;
+
+export const permissionsOf = (mode: number): number => mode & PERMISSION_BITS;
+
+export const isExec = (mode: number): boolean => (mode & 0o111) !== 0;
+
+/** What the store says about a file's permissions. */
+export type WantedMode =
+  | { readonly kind: 'bits'; readonly bits: number }
+  /** An event from before modes synced (or written without one): only the x bits. */
+  | { readonly kind: 'exec'; readonly exec: boolean };
+
+/** The permissions the store's fields ask for (`mode`, else the older `exec`). */
+export function wantedMode(fields: Readonly<Record<string, Json>>): WantedMode {
+  const mode = fields['mode'];
+  if (typeof mode === 'number' && Number.isInteger(mode) && mode >= 0)
+    return { kind: 'bits', bits: permissionsOf(mode) };
+  return { kind: 'exec', exec: fields['exec'] === true };
+}
+
+/** The permission bits to give a written file, `previous` being the mode of the file it replaces. */
+export function modeToWrite(previous: number | undefined, wanted: WantedMode): number {
+  if (wanted.kind === 'bits') return wanted.bits;
+  const base = previous === undefined ? 0o644 : previous & 0o666;
+  // x where r is: owner, group and others each get x only if they can read.
+  return wanted.exec ? base | ((base & 0o444) >> 2) : base;
+}
+
+/**
+ * Whether the disk's permissions (`diskBits`) are what the store asks for. For an older event
+ * (only `exec`), the x bits must agree and nothing may have changed since the file was indexed
+ * (`indexedMode`): a local chmod of the other bits is then a change to record, as a `mode`.
+ */
+export function modeMatches(
+  wanted: WantedMode,
+  diskBits: number,
+  indexedMode: number | undefined,
+): boolean {
+  if (wanted.kind === 'bits') return wanted.bits === diskBits;
+  return (
+    wanted.exec === isExec(diskBits) &&
+    (indexedMode === undefined || permissionsOf(indexedMode) === diskBits)
+  );
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { isExec, modeMatches, modeToWrite, wantedMode } from './fileModes.js';
+
+describe('permission bits', () => {
+  it('reads `mode` from the fields, masked to rwx for owner, group and others', () => {
+    expect(wantedMode({ mode: 0o640 })).toEqual({ kind: 'bits', bits: 0o640 });
+    expect(wantedMode({ mode: 0o4755, exec: false })).toEqual({ kind: 'bits', bits: 0o755 });
+    expect(wantedMode({ mode: 0o100700 })).toEqual({ kind: 'bits', bits: 0o700 });
+  });
+
+  it('falls back to the older `exec` when there is no usable `mode`', () => {
+    expect(wantedMode({ exec: true })).toEqual({ kind: 'exec', exec: true });
+    expect(wantedMode({})).toEqual({ kind: 'exec', exec: false });
+    expect(wantedMode({ mode: -1, exec: true })).toEqual({ kind: 'exec', exec: true });
+    expect(wantedMode({ mode: '0755', exec: true })).toEqual({ kind: 'exec', exec: true });
+    expect(wantedMode({ mode: 1.5 })).toEqual({ kind: 'exec', exec: false });
+  });
+
+  it('writes a `mode` as it is, whatever the replaced file had', () => {
+    expect(modeToWrite(undefined, { kind: 'bits', bits: 0o640 })).toBe(0o640);
+    expect(modeToWrite(0o100755, { kind: 'bits', bits: 0o600 })).toBe(0o600);
+    expect(modeToWrite(0o100600, { kind: 'bits', bits: 0o777 })).toBe(0o777);
+  });
+
+  it('for an older `exec`: new files 0644 or 0755; replaced ones keep r/w, x follows r', () => {
+    expect(modeToWrite(undefined, { kind: 'exec', exec: false })).toBe(0o644);
+    expect(modeToWrite(undefined, { kind: 'exec', exec: true })).toBe(0o755);
+    expect(modeToWrite(0o100600, { kind: 'exec', exec: true })).toBe(0o700);
+    expect(modeToWrite(0o100755, { kind: 'exec', exec: false })).toBe(0o644);
+    expect(modeToWrite(0o100640, { kind: 'exec', exec: true })).toBe(0o750);
+    expect(modeToWrite(0o104755, { kind: 'exec', exec: true })).toBe(0o755);
+  });
+
+  it('matches the disk: all bits for a `mode`; x bits and no local chmod for an `exec`', () => {
+    expect(modeMatches({ kind: 'bits', bits: 0o640 }, 0o640, undefined)).toBe(true);
+    expect(modeMatches({ kind: 'bits', bits: 0o640 }, 0o644, 0o100640)).toBe(false);
+    expect(modeMatches({ kind: 'exec', exec: true }, 0o755, undefined)).toBe(true);
+    expect(modeMatches({ kind: 'exec', exec: true }, 0o755, 0o100755)).toBe(true);
+    expect(modeMatches({ kind: 'exec', exec: false }, 0o755, 0o100755)).toBe(false);
+    // 0644 → 0600 here on a file an older event described: a chmod to record.
+    expect(modeMatches({ kind: 'exec', exec: false }, 0o600, 0o100644)).toBe(false);
+  });
+
+  it('only the executable bits make a file executable', () => {
+    expect(isExec(0o100644)).toBe(false);
+    expect(isExec(0o100744)).toBe(true);
+    expect(isExec(0o100601)).toBe(true);
+  });
+});
