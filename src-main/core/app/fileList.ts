@@ -42,11 +42,16 @@ const COUNT_MATCHES = `SELECT count(*)::float8 AS n FROM crdt_snapshots s WHERE 
  * Entities that should exist but whose content is not on disk yet. The ignore rules
  * (gitignore syntax) are applied to these rows in code; when nothing waits, none return.
  */
+// A file listed as received but not writable here (fs_unsyncable, `remote`: a name this device
+// can't use) is not on its way: it is counted in the list of files that can't sync instead.
 const SELECT_DOWNLOADS = `
 SELECT s.entity_id, s.content_hash FROM crdt_snapshots s
 LEFT JOIN fs_index f ON f.space_id = s.space_id AND f.path = s.entity_id
 WHERE s.space_id = $1 AND s.file_exists
-  AND (f.path IS NULL OR (f.kind = 'file' AND f.hash IS DISTINCT FROM s.content_hash))`;
+  AND (f.path IS NULL OR (f.kind = 'file' AND f.hash IS DISTINCT FROM s.content_hash))
+  AND NOT EXISTS (
+    SELECT 1 FROM fs_unsyncable u
+    WHERE u.space_id = s.space_id AND u.side = 'remote' AND u.path = s.entity_id)`;
 
 interface PageRow {
   entity_id: string;

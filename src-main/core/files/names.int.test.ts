@@ -12,7 +12,9 @@ import {
 import { makeTempDir, type TempDir } from '../../../test/support/tempDir.js';
 import { EventStore } from '../store/eventStore.js';
 import { openPgliteClient } from '../store/pgliteClient.js';
+import { countPendingDownloads } from '../app/fileList.js';
 import { probeFolding } from './folderFolding.js';
+import { IgnoreRules } from './ignoreRules.js';
 
 /**
  * Names (issue 12 point 5): a device syncs every name its file system allows, and a receiver that
@@ -25,6 +27,7 @@ let spaceNo = 0;
 let tmp: TempDir;
 let sender: FolderDevice;
 let receiver: FolderDevice;
+let spaceId = '';
 
 beforeAll(async () => {
   stores = {
@@ -42,7 +45,7 @@ afterEach(async () => {
 
 /** A sender on this machine and a receiver with the given rules, in a space of their own. */
 async function open(receiverRules: { platform?: string; folding?: NameFolding } = {}) {
-  const spaceId = `names-${++spaceNo}`;
+  spaceId = `names-${++spaceNo}`;
   tmp = await makeTempDir('ng-names-');
   const chunks = new MemoryChunks();
   sender = await openFolderDevice({
@@ -141,6 +144,10 @@ describe('a receiver whose platform refuses a name', () => {
       /^its name is in the folder "notes\.", whose name ends in a dot, which/,
     );
     expect(receiver.unsyncable.current().total).toBe(4);
+    // Not on their way either: a status must not wait for them to download.
+    expect(
+      await countPendingDownloads(receiver.store.client, spaceId, IgnoreRules.fromText('')),
+    ).toBe(0);
   });
 
   it('drops an entry once the file is deleted or renamed to a name it can write', async () => {
