@@ -76,6 +76,7 @@ describe('scanner: full scan', () => {
     await put('docs/notes/today.md', '# today\n');
     await put('docs/empty.txt', '');
     await put('media/blob.bin', binary);
+    await chmod(file('media/blob.bin'), 0o644);
     await put('bin/run.sh', '#!/bin/sh\necho hi\n');
     await chmod(file('bin/run.sh'), 0o755);
     await mkdir(file('empty-folder/inner'), { recursive: true });
@@ -101,8 +102,8 @@ describe('scanner: full scan', () => {
     const blob = await state('media/blob.bin');
     const expected = await hashFile(file('media/blob.bin'));
     expect(blob?.content).toEqual({ hash: expected.hash, size: 300_000, chunks: expected.chunks });
-    expect(blob?.fields).toMatchObject({ exec: false });
-    expect((await state('bin/run.sh'))?.fields).toMatchObject({ exec: true });
+    expect(blob?.fields).toMatchObject({ mode: 0o644 });
+    expect((await state('bin/run.sh'))?.fields).toMatchObject({ mode: 0o755 });
     expect((await state('docs/empty.txt'))?.content).toEqual({
       hash: EMPTY_HASH,
       size: 0,
@@ -142,6 +143,7 @@ describe('scanner: full scan', () => {
 
   it('an edit is an update with the new content; chmod +x is a metadata-only update', async () => {
     await put('a.txt', 'v1');
+    await chmod(file('a.txt'), 0o644);
     await device.scanner.fullScan();
     await put('a.txt', 'version two');
     expect(await device.scanner.fullScan()).toMatchObject({ updated: 1, created: 0 });
@@ -152,7 +154,7 @@ describe('scanner: full scan', () => {
     await chmod(file('a.txt'), 0o755);
     expect(await device.scanner.fullScan()).toMatchObject({ updated: 1 });
     const v3 = await state('a.txt');
-    expect(v3?.fields['exec']).toBe(true);
+    expect(v3?.fields['mode']).toBe(0o755);
     expect(v3?.winner?.id).toBe(v2?.winner?.id); // same version: only metadata changed
   });
 
