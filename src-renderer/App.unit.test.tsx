@@ -36,7 +36,9 @@ describe('app shell', () => {
         channel: 'state',
         payload: appState({
           phase: 'syncing',
-          pending: { upload: 3, download: 0 },
+          headline: 'Syncing 3 changes',
+          detail: '3 changes to send.',
+          pending: { upload: 3, download: 0, noticed: 0 },
           progress: {
             scan: null,
             upload: { done: 1, total: 3, bytes: 2048, label: 'Uploading' },
@@ -45,13 +47,22 @@ describe('app shell', () => {
         }),
       }),
     );
-    expect(screen.getByTestId('phase').textContent).toContain('3 changes to send');
+    // The core's words, as they are.
+    expect(screen.getByTestId('phase').textContent).toBe('Syncing 3 changes3 changes to send.');
     expect(
       screen.getByRole('progressbar', { name: 'Uploading' }).getAttribute('aria-valuenow'),
     ).toBe('33');
 
     act(() =>
-      core.push({ channel: 'state', payload: appState({ phase: 'conflicts', conflicts: 2 }) }),
+      core.push({
+        channel: 'state',
+        payload: appState({
+          phase: 'conflicts',
+          headline: '2 conflicts to review',
+          detail: 'Nothing is lost: both versions are kept until you choose.',
+          conflicts: 2,
+        }),
+      }),
     );
     expect(screen.getByTestId('phase').dataset['phase']).toBe('conflicts');
     expect(screen.getByTestId('phase').textContent).toContain('2 conflicts');
@@ -64,7 +75,10 @@ describe('app shell', () => {
     await screen.findByText('Sync paused.');
     expect(core.callsOf('sync:pause')).toEqual([{ paused: true }]);
     act(() =>
-      core.push({ channel: 'state', payload: appState({ phase: 'paused', paused: true }) }),
+      core.push({
+        channel: 'state',
+        payload: appState({ phase: 'paused', headline: 'Paused', paused: true }),
+      }),
     );
     expect(screen.getByRole('button', { name: 'Sync now' }).hasAttribute('disabled')).toBe(true);
     fireEvent.click(screen.getByRole('button', { name: 'Resume sync' }));
@@ -107,9 +121,17 @@ describe('app shell', () => {
     act(() =>
       core.push({
         channel: 'state',
-        payload: appState({ phase: 'error', lastError: 'The hub refused this device.' }),
+        payload: appState({
+          phase: 'error',
+          headline: 'Error: The hub refused this device.',
+          detail: 'NetGuardian tries again with the next change or sync.',
+          lastError: 'The hub refused this device.',
+        }),
       }),
     );
-    expect(screen.getByTestId('phase').textContent).toContain('The hub refused this device.');
+    expect(screen.getByTestId('phase').textContent).toContain(
+      'Error: The hub refused this device.',
+    );
+    expect(screen.getByTestId('phase').className).toContain('phase-bad');
   });
 });

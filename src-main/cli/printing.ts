@@ -12,6 +12,7 @@ import { UNSYNCABLE_REASON_WORDS, type UnsyncableFiles } from '../../src-shared/
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** The state's headline first (the app's and the tray's words), then the facts one per line. */
 export function statusLines(s: DeviceStatusView): string[] {
   return [...deviceLines(s), ...unsyncableLines(s.unsyncable)];
 }
@@ -39,6 +40,7 @@ const printablePath = (p: string) => (CONTROL.test(p) ? JSON.stringify(p) : p);
 
 function deviceLines(s: DeviceStatusView): string[] {
   const lines = [
+    s.state.headline,
     `device    ${s.deviceName} (${s.nodeId})`,
     s.folderPresent
       ? `folder    ${s.folder} (space ${s.spaceId})`

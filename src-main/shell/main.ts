@@ -207,13 +207,17 @@ function connectCore(restarts = 0): void {
     core?.close();
     // The window, tray and notifications hear of it like any failure, until the restarted
     // core pushes its own state.
+    // The core that words the state is gone: this one sentence is the shell's.
+    const stopped = `The sync service stopped (exit code ${code})${restarts < 3 ? '; restarting it' : ''}`;
     if (lastState !== null)
       onPush?.({
         channel: 'state',
         payload: {
           ...lastState,
           phase: 'error',
-          lastError: `The sync service stopped (exit code ${code})${restarts < 3 ? '; restarting it' : ''}`,
+          headline: `Error: ${stopped}`,
+          detail: 'Your files are as they were; nothing is synced until it runs again.',
+          lastError: stopped,
         },
       });
     if (restarts >= 3) {

@@ -12,13 +12,16 @@ import { IPC_REQUEST_CHANNEL, type AppState } from '../../src-shared/ipc/contrac
 
 const state: AppState = {
   phase: 'synced',
+  headline: 'Synced',
+  detail: 'All files are saved on this device (no hub set up).',
   deviceName: 'laptop',
   folder: '/home/ada/Sync',
   hub: null,
   lastSyncAt: null,
   files: 3,
   conflicts: 0,
-  pending: { upload: 0, download: 0 },
+  pending: { upload: 0, download: 0, noticed: 0 },
+  unsyncable: 0,
   progress: { scan: null, upload: null, download: null },
   lastError: null,
   paused: false,
@@ -211,6 +214,9 @@ describe('main (composition root)', () => {
       expect(pushes.at(-1)?.[0]).toBe('netguardian:push');
       expect(message).toMatchObject({ channel: 'state', payload: { phase: 'error' } });
       expect((message as { payload: AppState }).payload.lastError).toContain('exit code 9');
+      expect((message as { payload: AppState }).payload.headline).toBe(
+        'Error: The sync service stopped (exit code 9); restarting it',
+      );
       expect(t.fork).toHaveBeenCalledTimes(1);
       await vi.advanceTimersByTimeAsync(2_000);
       expect(t.fork).toHaveBeenCalledTimes(2);

@@ -4,13 +4,16 @@ import { createNotifier, noticesFor, type Notice } from './notifications.js';
 
 const base: AppState = {
   phase: 'synced',
+  headline: 'Synced',
+  detail: 'All files are saved on this device (no hub set up).',
   deviceName: 'laptop',
   folder: '/f',
   hub: null,
   lastSyncAt: null,
   files: 10,
   conflicts: 0,
-  pending: { upload: 0, download: 0 },
+  pending: { upload: 0, download: 0, noticed: 0 },
+  unsyncable: 0,
   progress: { scan: null, upload: null, download: null },
   lastError: null,
   paused: false,

@@ -45,13 +45,16 @@ function setup() {
 
 const state: AppState = {
   phase: 'synced',
+  headline: 'Synced',
+  detail: 'All files are saved on this device (no hub set up).',
   deviceName: 'laptop',
   folder: '/f',
   hub: null,
   lastSyncAt: null,
   files: 2,
   conflicts: 0,
-  pending: { upload: 0, download: 0 },
+  pending: { upload: 0, download: 0, noticed: 0 },
+  unsyncable: 0,
   progress: { scan: null, upload: null, download: null },
   lastError: null,
   paused: false,
@@ -63,7 +66,7 @@ describe('tray', () => {
     expect(t.calls.image).toEqual(['image:/tray/syncing.png']);
     t.tray.update(state);
     expect(t.calls.image.at(-1)).toBe('image:/tray/synced.png');
-    expect(t.calls.tooltip.at(-1)).toBe('NetGuardian — Up to date (2 files, local only)');
+    expect(t.calls.tooltip.at(-1)).toBe('NetGuardian — Synced');
   });
 
   it('does not rebuild the native menu when nothing shown changed', () => {
@@ -87,7 +90,7 @@ describe('tray', () => {
 
   it('turns Pause into Resume when paused', () => {
     const t = setup();
-    t.tray.update({ ...state, phase: 'paused', paused: true });
+    t.tray.update({ ...state, phase: 'paused', headline: 'Paused', paused: true });
     const labels = (t.calls.menus.at(-1) ?? []).map((i) => i.label);
     expect(labels).toContain('Resume syncing');
     expect(labels).not.toContain('Pause syncing');

@@ -1,4 +1,4 @@
-import type { AppPhase, AppState, Progress } from '../../src-shared/ipc/contract.js';
+import type { AppPhase, AppState } from '../../src-shared/ipc/contract.js';
 
 /** The tray icons there are (assets/tray/<icon>.png). */
 export const TRAY_ICONS = ['synced', 'syncing', 'conflicts', 'offline', 'error', 'paused'] as const;
@@ -24,8 +24,6 @@ export interface TrayView {
 
 // Windows cuts tray tooltips at 127 characters.
 const TOOLTIP_MAX = 127;
-const count = (n: number) => n.toLocaleString('en-US');
-const plural = (n: number, one: string, many: string) => `${count(n)} ${n === 1 ? one : many}`;
 
 function iconFor(phase: AppPhase): TrayIcon {
   switch (phase) {
@@ -37,7 +35,9 @@ function iconFor(phase: AppPhase): TrayIcon {
       return 'synced';
     case 'paused':
       return 'paused';
+    // Files that can't sync are, like conflicts, something to look at in a list.
     case 'conflicts':
+    case 'unsyncable':
       return 'conflicts';
     case 'offline':
       return 'offline';
@@ -51,54 +51,8 @@ function iconFor(phase: AppPhase): TrayIcon {
   }
 }
 
-/** "120/400 files" from the transfers in flight, or the pending counts when totals are unknown. */
-function transferText(state: AppState): string {
-  const transfers = [state.progress.upload, state.progress.download].filter(
-    (p): p is Progress => p !== null,
-  );
-  if (transfers.length > 0 && transfers.every((p) => p.total !== null)) {
-    const done = transfers.reduce((sum, p) => sum + p.done, 0);
-    const total = transfers.reduce((sum, p) => sum + (p.total ?? 0), 0);
-    return `Syncing ${count(done)}/${plural(total, 'file', 'files')}`;
-  }
-  const pending = state.pending.upload + state.pending.download;
-  return pending > 0 ? `Syncing (${count(pending)} pending)` : 'Syncing';
-}
-
-/** One line saying what the user must hear first (the phase order of AppState). */
-export function statusLine(state: AppState): string {
-  switch (state.phase) {
-    case 'starting':
-      return 'Starting';
-    case 'scanning': {
-      const scan = state.progress.scan;
-      if (scan === null) return 'Scanning the folder';
-      return scan.total === null
-        ? `Scanning ${count(scan.done)} files`
-        : `Scanning ${count(scan.done)}/${plural(scan.total, 'file', 'files')}`;
-    }
-    case 'syncing':
-      return transferText(state);
-    case 'synced':
-      return state.hub === null
-        ? `Up to date (${plural(state.files, 'file', 'files')}, local only)`
-        : `Up to date (${plural(state.files, 'file', 'files')})`;
-    case 'paused':
-      return 'Paused';
-    case 'conflicts':
-      return `${plural(state.conflicts, 'conflict', 'conflicts')} to review`;
-    case 'offline':
-      return 'Offline: the hub is unreachable, changes wait here';
-    case 'error':
-      return `Error: ${state.lastError ?? 'sync failed'}`;
-    case 'folder-missing':
-      return `Folder missing: ${state.folder}`;
-    default: {
-      const never: never = state.phase;
-      throw new Error(`unknown phase ${String(never)}`);
-    }
-  }
-}
+/** The core's one line for the state (`summarizeState`): the tray words nothing itself. */
+export const statusLine = (state: AppState): string => state.headline;
 
 function truncate(text: string, max: number): string {
   return text.length <= max ? text : text.slice(0, max - 1) + '…';

@@ -4,13 +4,16 @@ import { TRAY_ICONS, trayView, type TrayMenuItem } from './trayState.js';
 
 const base: AppState = {
   phase: 'synced',
+  headline: 'Synced',
+  detail: 'All files are up to date.',
   deviceName: 'laptop',
   folder: '/home/ada/NetGuardian',
   hub: { description: 'hub.example.org', connected: true },
   lastSyncAt: 1_700_000_000_000,
   files: 1234,
   conflicts: 0,
-  pending: { upload: 0, download: 0 },
+  pending: { upload: 0, download: 0, noticed: 0 },
+  unsyncable: 0,
   progress: { scan: null, upload: null, download: null },
   lastError: null,
   paused: false,
@@ -21,60 +24,31 @@ const actions = (menu: readonly TrayMenuItem[]) =>
   menu.flatMap((item) => (item.kind === 'action' ? [item] : []));
 
 describe('trayView', () => {
-  const cases: Array<[AppPhase, Partial<AppState>, string, string]> = [
-    ['starting', {}, 'syncing', 'NetGuardian — Starting'],
-    ['synced', {}, 'synced', 'NetGuardian — Up to date (1,234 files)'],
-    [
-      'scanning',
-      {
-        progress: {
-          scan: { done: 50, total: null, bytes: 0, label: '' },
-          upload: null,
-          download: null,
-        },
-      },
-      'syncing',
-      'NetGuardian — Scanning 50 files',
-    ],
-    [
-      'syncing',
-      {
-        progress: {
-          scan: null,
-          upload: { done: 100, total: 300, bytes: 0, label: '' },
-          download: { done: 20, total: 100, bytes: 0, label: '' },
-        },
-      },
-      'syncing',
-      'NetGuardian — Syncing 120/400 files',
-    ],
-    [
-      'syncing',
-      { pending: { upload: 7, download: 0 } },
-      'syncing',
-      'NetGuardian — Syncing (7 pending)',
-    ],
-    ['paused', { paused: true }, 'paused', 'NetGuardian — Paused'],
-    ['conflicts', { conflicts: 3 }, 'conflicts', 'NetGuardian — 3 conflicts to review'],
-    ['conflicts', { conflicts: 1 }, 'conflicts', 'NetGuardian — 1 conflict to review'],
-    ['offline', {}, 'offline', 'NetGuardian — Offline: the hub is unreachable, changes wait here'],
-    ['error', { lastError: 'disk full' }, 'error', 'NetGuardian — Error: disk full'],
+  // The headline is the core's (`summarizeState`); the tray picks the icon and shows it as it is.
+  const cases: Array<[AppPhase, string, string]> = [
+    ['starting', 'Starting…', 'syncing'],
+    ['synced', 'Synced', 'synced'],
+    ['scanning', 'Looking for changes', 'syncing'],
+    ['scanning', 'Noticed 1 change', 'syncing'],
+    ['syncing', 'Syncing 214 changes', 'syncing'],
+    ['syncing', 'Uploading 3 files (40 MB)', 'syncing'],
+    ['paused', 'Paused', 'paused'],
+    ['conflicts', '3 conflicts to review', 'conflicts'],
+    ['unsyncable', "3 files can't sync", 'conflicts'],
+    ['offline', 'Offline — changes are kept and sent when the hub is back', 'offline'],
+    ['error', 'Error: disk full', 'error'],
+    ['folder-missing', 'Folder missing — nothing is recorded or written until it is back', 'error'],
   ];
-  it.each(cases)('%s %j → %s icon, "%s"', (phase, patch, icon, tooltip) => {
-    const view = trayView(state({ phase, ...patch }));
+  it.each(cases)('%s "%s" → %s icon', (phase, headline, icon) => {
+    const view = trayView(state({ phase, headline }));
     expect(view.icon).toBe(icon);
-    expect(view.tooltip).toBe(tooltip);
+    expect(view.tooltip).toBe(`NetGuardian — ${headline}`);
+    expect(view.menu[0]).toEqual({ kind: 'status', label: headline });
     expect(TRAY_ICONS).toContain(view.icon);
   });
 
-  it('says when the folder is local only', () => {
-    expect(trayView(state({ hub: null, files: 1 })).tooltip).toBe(
-      'NetGuardian — Up to date (1 file, local only)',
-    );
-  });
-
   it('keeps tooltips within the 127 characters Windows shows', () => {
-    const view = trayView(state({ phase: 'error', lastError: 'x'.repeat(500) }));
+    const view = trayView(state({ phase: 'error', headline: `Error: ${'x'.repeat(500)}` }));
     expect(view.tooltip.length).toBe(127);
     expect(view.tooltip.endsWith('…')).toBe(true);
   });
@@ -91,7 +65,9 @@ describe('trayView', () => {
     expect(running.find((a) => a.action === 'toggle-pause')?.label).toBe('Pause syncing');
     expect(running.every((a) => a.enabled)).toBe(true);
 
-    const paused = actions(trayView(state({ phase: 'paused', paused: true })).menu);
+    const paused = actions(
+      trayView(state({ phase: 'paused', headline: 'Paused', paused: true })).menu,
+    );
     expect(paused.find((a) => a.action === 'toggle-pause')?.label).toBe('Resume syncing');
     expect(paused.find((a) => a.action === 'sync-now')?.enabled).toBe(false);
   });

@@ -1,18 +1,6 @@
 /** Numbers and times the way people say them. Pure, so tests pin `now`. */
 
-const UNITS = ['bytes', 'KB', 'MB', 'GB', 'TB'] as const;
-
-export function formatBytes(bytes: number): string {
-  if (bytes === 1) return '1 byte';
-  if (bytes < 1024) return `${bytes} bytes`;
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < UNITS.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${UNITS[unit]}`;
-}
+export { formatBytes } from '../../src-shared/words.js';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 

@@ -70,6 +70,11 @@ export function createFakeCore(options: { files?: number } = {}): FakeCore {
       running: true,
       hub: null,
       unsyncable: core.unsyncable,
+      state: {
+        phase: core.state.phase,
+        headline: core.state.headline,
+        detail: core.state.detail,
+      },
     }),
     'files:unsyncable': () => core.unsyncable,
     'files:list': ({ query, offset, limit }) => {

@@ -17,13 +17,16 @@ const MIN = 60_000;
 
 export const appState = (over: Partial<AppState> = {}): AppState => ({
   phase: 'synced',
+  headline: 'Synced',
+  detail: 'All files are up to date.',
   deviceName: 'laptop',
   folder: '/home/ada/NetGuardian',
   hub: { description: 'hub.example.org:5432', connected: true },
   lastSyncAt: NOW - 2 * MIN,
   files: 1_204,
   conflicts: 0,
-  pending: { upload: 0, download: 0 },
+  pending: { upload: 0, download: 0, noticed: 0 },
+  unsyncable: 0,
   progress: { scan: null, upload: null, download: null },
   lastError: null,
   paused: false,

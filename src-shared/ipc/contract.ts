@@ -111,7 +111,7 @@ export interface SettingsView {
 /**
  * The state at a glance, what the tray icon and the status bar show. Exactly one phase,
  * in order of what a person must hear first: folder-missing > error > offline > conflicts >
- * paused > syncing > scanning > synced.
+ * unsyncable > paused > starting > syncing and scanning > synced (the core's `summarizeState`).
  */
 export type AppPhase =
   | 'starting'
@@ -120,9 +120,23 @@ export type AppPhase =
   | 'syncing'
   | 'paused'
   | 'conflicts'
+  | 'unsyncable'
   | 'offline'
   | 'error'
   | 'folder-missing';
+
+/**
+ * The phase and the sentences that say it, computed once in the core (`summarizeState`) and
+ * shown as they are by the app's header, the tray and `netguardian status`: "Synced" only when
+ * nothing waits, runs or failed; otherwise what is going on ("Syncing 214 changes").
+ */
+export interface StateHeadline {
+  readonly phase: AppPhase;
+  /** A few words: "Synced", "Syncing 214 changes", "3 files can't sync". */
+  readonly headline: string;
+  /** One sentence under it: what it means, what waits, what to do. */
+  readonly detail: string;
+}
 
 export interface Progress {
   readonly done: number;
@@ -132,8 +146,7 @@ export interface Progress {
   readonly label: string;
 }
 
-export interface AppState {
-  readonly phase: AppPhase;
+export interface AppState extends StateHeadline {
   readonly deviceName: string;
   readonly folder: string;
   /** Null when the device is local only. */
@@ -141,8 +154,17 @@ export interface AppState {
   readonly lastSyncAt: number | null;
   readonly files: number;
   readonly conflicts: number;
-  /** Events not yet pushed to the hub, and files whose content is still being fetched. */
-  readonly pending: { readonly upload: number; readonly download: number };
+  /**
+   * Events not yet pushed to the hub, files whose content is still being fetched, and changes
+   * the watcher noticed in the folder that are not recorded yet (a copy still under way).
+   */
+  readonly pending: {
+    readonly upload: number;
+    readonly download: number;
+    readonly noticed: number;
+  };
+  /** Files this device can't sync (each listed with its reason). */
+  readonly unsyncable: number;
   readonly progress: {
     readonly scan: Progress | null;
     readonly upload: Progress | null;
@@ -179,6 +201,11 @@ export interface DeviceStatusView {
   readonly hub: HubStatusView | null;
   /** The files this device can't sync, with why: the exact count and the first 1,000 by path. */
   readonly unsyncable: UnsyncableFiles;
+  /**
+   * The state the app shows, computed the same way. Without a running daemon it knows what the
+   * store recorded (nothing watches the folder or runs meanwhile): see `summarizeState`.
+   */
+  readonly state: StateHeadline;
 }
 
 export interface HubStatusView {

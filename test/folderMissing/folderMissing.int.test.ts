@@ -136,7 +136,16 @@ describe('the folder is identified, not assumed', () => {
     await rename(a.folder, away);
     const missing = await waitForStatus(a, 'to say its folder is missing', (s) => !s.folderPresent);
     expect(missing.folder).toBe(a.folder);
-    expect(await netguardianOk(['status', '--data', a.dataDir])).toMatch(
+    expect(missing.state).toEqual({
+      phase: 'folder-missing',
+      headline: 'Folder missing — nothing is recorded or written until it is back',
+      detail: `${a.folder} is not there (moved, deleted, or a drive not mounted?).`,
+    });
+    const text = await netguardianOk(['status', '--data', a.dataDir]);
+    expect(text.split('\n')[0]).toBe(
+      'Folder missing — nothing is recorded or written until it is back',
+    );
+    expect(text).toMatch(
       /^folder {4}.*: MISSING \(moved, deleted, or a drive not mounted\?\); nothing is changed in it or recorded from it until it is back$/m,
     );
     await changeOnB('while-away.txt');

@@ -108,9 +108,17 @@ describe('netguardian CLI', () => {
       deviceName: string;
       running: boolean;
       hub: { pendingUpload: number; reachable: boolean } | null;
+      state: { phase: string; headline: string; detail: string };
     };
     expect(status).toMatchObject({ files: 1, conflicts: 0, deviceName: 'desktop', running: false });
     expect(status.hub).toMatchObject({ pendingUpload: 0, reachable: true });
+    // Opened by the command itself (no daemon): what the store and the hub say, never "starting".
+    expect(status.state).toEqual({
+      phase: 'synced',
+      headline: 'Synced',
+      detail: 'All files are up to date.',
+    });
+    expect((await cliOk(['status', '--data', desktop.data])).split('\n')[0]).toBe('Synced');
 
     // The same file edited on both devices before either syncs.
     await writeFile(path.join(laptop.folder, 'report.txt'), 'edited on the laptop\n');

@@ -136,6 +136,8 @@ describe('offline first, as real processes', () => {
       ),
     );
     const text = await netguardianOk(['status', '--data', a.dataDir]);
+    // The state the app and the tray show comes first (issue 12 point 6).
+    expect(text.split('\n')[0]).toBe('Offline — changes are kept and sent when the hub is back');
     expect(text).toMatch(/^running {3}yes: watching the folder and syncing$/m);
     expect(text).toMatch(
       new RegExp(
@@ -160,6 +162,11 @@ describe('offline first, as real processes', () => {
       problem: offlineSentence(),
     });
     expect(pending).toMatchObject({ running: true, files: 4, conflicts: 0 });
+    expect(pending.state).toEqual({
+      phase: 'offline',
+      headline: 'Offline — changes are kept and sent when the hub is back',
+      detail: '4 changes wait on this device.',
+    });
     expect(await netguardianOk(['conflicts', '--data', a.dataDir])).toBe('no conflicts\n');
     expect(await netguardianOk(['history', 'notes.txt', '--data', a.dataDir])).toMatch(
       new RegExp(

@@ -105,8 +105,11 @@ export function describeDeviceEvent(event: DeviceEvent, ctx: DescribeContext): A
   switch (event.type) {
     case 'scan':
     case 'sync-progress':
+    case 'uploading':
     case 'upload':
     case 'download':
+    case 'materialize':
+    case 'noticed':
       return [];
     case 'local-change': {
       const { created, updated, deleted } = event.summary;

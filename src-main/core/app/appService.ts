@@ -1,22 +1,22 @@
-import type { AppState, ContractHandlers, PushMessage } from '../../../src-shared/ipc/contract.js';
+import type {
+  AppState,
+  ContractHandlers,
+  PushMessage,
+  StateHeadline,
+} from '../../../src-shared/ipc/contract.js';
 import type { Device, DeviceEvent } from '../device/device.js';
 import type { EventStore } from '../store/eventStore.js';
 import type { Logger } from '../log.js';
 import { childLogger } from '../log.js';
 import { ActivityLog, describeDeviceEvent, type ActivityDraft } from './activityLog.js';
-import {
-  buildAppState,
-  initialLive,
-  reduceLive,
-  type LiveState,
-  type StateFacts,
-} from './appState.js';
+import { changed, initialLive, reduceLive, type LiveState, type StateFacts } from './appState.js';
 import { createNameBook, type NameBook } from './deviceNames.js';
 import { DeviceHost, type HubResolver } from './deviceHost.js';
 import { countPendingDownloads } from './fileList.js';
 import { createHandlers } from './handlers.js';
 import type { UploadResult } from './receiveUpload.js';
 import type { ServiceCore } from './serviceCore.js';
+import { buildAppState, summarizeState } from './stateSummary.js';
 import { createThrottle } from './throttle.js';
 
 /**
@@ -93,7 +93,9 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
   const opened: { host?: DeviceHost; names?: NameBook } = {};
   const onEvent = (event: DeviceEvent) => {
     if (closed) return;
-    downloadsStale = true;
+    // The watcher's count of unrecorded changes moves with every file it hears of; it changes
+    // nothing in the store.
+    if (event.type !== 'noticed') downloadsStale = true;
     live = reduceLive(live, event);
     statePush.request();
     if (opened.names) for (const draft of describeDeviceEvent(event, opened.names)) note(draft);
@@ -122,6 +124,9 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
         break;
       case 'scan':
         if (event.progress.phase === 'done') factsRefresh.request();
+        break;
+      case 'materialize':
+        if (event.phase === 'end') factsRefresh.request();
         break;
       default:
         break;
@@ -173,6 +178,8 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
   }
 
   async function readFacts(): Promise<StateFacts> {
+    // Taken first: whatever happens while this read runs is newer than these facts.
+    const changesRead = live.changes;
     const h = opened.host as DeviceHost;
     const device = await h.device();
     const status = await device.status();
@@ -188,6 +195,8 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
       conflicts: status.conflicts,
       pendingUpload: status.sync?.pendingPush ?? 0,
       pendingDownload: await readPendingDownloads(device),
+      unsyncable: device.unsyncable().total,
+      changesRead,
     };
   }
 
@@ -217,6 +226,20 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
     await refreshNow();
     if (!facts) throw new Error('the device state could not be read');
     return buildAppState(facts, live);
+  };
+  /**
+   * The state as `device:status` tells it: a device no daemon runs (a CLI command opened it) has
+   * no first round to wait for, so it is never "starting"; see `summarizeState`.
+   */
+  const headline = async (): Promise<StateHeadline> => {
+    await refreshNow();
+    if (!facts) throw new Error('the device state could not be read');
+    return summarizeState(facts, started ? live : { ...live, started: true });
+  };
+  /** Something changed what the store says: the facts are re-read soon, "Synced" waits for them. */
+  const markChanged = () => {
+    live = changed(live);
+    downloadsStale = true;
   };
   const statePush = createThrottle(() => {
     if (facts && listeners.size > 0)
@@ -250,10 +273,15 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
     note,
     publish,
     refresh: () => {
-      downloadsStale = true;
+      markChanged();
       factsRefresh.request();
     },
+    refreshNow: async () => {
+      markChanged();
+      await refreshNow();
+    },
     state,
+    headline,
     running: () => started,
   };
   const handlers = createHandlers(core);

@@ -1,12 +1,12 @@
-import type { AppPhase, AppState, Progress } from '../../../src-shared/ipc/contract.js';
+import type { Progress } from '../../../src-shared/ipc/contract.js';
 import { saysHubUnreachable } from '../../../src-shared/hubProblems.js';
 import type { DeviceErrorSource, DeviceEvent } from '../device/device.js';
 
 /**
  * The app's state at a glance, derived without I/O: `reduceLive` folds the
  * device's events (progress, errors, whether a sync runs) into `LiveState`, and
- * `buildAppState` combines it with the facts read from the store (`StateFacts`).
- * The service pushes the result to every UI.
+ * `summarizeState` (`stateSummary.ts`) combines it with the facts read from the
+ * store (`StateFacts`). The service pushes the result to every UI.
  */
 
 /** What the device's events tell, between two reads of the store. */
@@ -24,6 +24,21 @@ export interface LiveState {
   readonly lastError: LastError | null;
   /** The synced folder (or its marker) is missing: nothing is recorded or written. */
   readonly folderMissing: boolean;
+  /** Changes the watcher noticed that are not recorded yet (see the `noticed` device event). */
+  readonly noticed: number;
+  /** Entities the materializer is writing into the folder now (summed over its runs). */
+  readonly writing: number;
+  /** File contents being uploaded to the hub now; null when none. */
+  readonly contents: { readonly files: number; readonly bytes: number } | null;
+  /** Imports into the folder running now (the app's import and upload), with the latest progress. */
+  readonly importing: { readonly running: number; readonly done: number; readonly total: number };
+  /**
+   * Counts what may have changed the facts (a recorded change, a written or synced batch, a
+   * request that changed something). Facts read before the latest count (`changesRead`) may
+   * miss it: they can't vouch for "Synced" (a restore must never read as synced on the old
+   * count of pending changes).
+   */
+  readonly changes: number;
 }
 
 export interface LastError {
@@ -56,6 +71,10 @@ export interface StateFacts {
   readonly conflicts: number;
   readonly pendingUpload: number;
   readonly pendingDownload: number;
+  /** Files listed as unable to sync. */
+  readonly unsyncable: number;
+  /** `LiveState.changes` when this read began: the changes these facts include. */
+  readonly changesRead: number;
 }
 
 export const initialLive: LiveState = {
@@ -66,7 +85,32 @@ export const initialLive: LiveState = {
   download: null,
   lastError: null,
   folderMissing: false,
+  noticed: 0,
+  writing: 0,
+  contents: null,
+  importing: { running: 0, done: 0, total: 0 },
+  changes: 0,
 };
+
+/** Something may have changed what the store says: facts read before now are out of date. */
+export const changed = (live: LiveState): LiveState => ({ ...live, changes: live.changes + 1 });
+
+/** An import into the folder started, progressed or ended (the app's, not a device event). */
+export function importStep(
+  live: LiveState,
+  step: 'start' | 'end' | { readonly done: number; readonly total: number },
+): LiveState {
+  const { running, done, total } = live.importing;
+  if (step === 'start') return { ...live, importing: { running: running + 1, done, total } };
+  if (step === 'end') {
+    const left = Math.max(0, running - 1);
+    return {
+      ...live,
+      importing: left === 0 ? { running: 0, done: 0, total: 0 } : { running: left, done, total },
+    };
+  }
+  return { ...live, importing: { running, done: step.done, total: step.total } };
+}
 
 /** The next live state after a device event. Pure: same inputs, same output. */
 export function reduceLive(live: LiveState, event: DeviceEvent): LiveState {
@@ -97,11 +141,14 @@ export function reduceLive(live: LiveState, event: DeviceEvent): LiveState {
         ? { ...live, syncing: true, upload: progress }
         : { ...live, syncing: true, download: progress };
     }
+    case 'uploading':
+      return { ...live, syncing: true, contents: { files: event.files, bytes: event.bytes } };
     case 'upload': {
       const before = live.upload;
       return {
         ...live,
         syncing: true,
+        contents: null,
         upload: {
           done: before?.done ?? 0,
           total: before?.total ?? null,
@@ -111,14 +158,23 @@ export function reduceLive(live: LiveState, event: DeviceEvent): LiveState {
       };
     }
     case 'download':
-      return live;
+      return changed(live);
+    case 'materialize':
+      return event.phase === 'start'
+        ? { ...live, writing: live.writing + event.files }
+        : changed({ ...live, writing: Math.max(0, live.writing - event.files) });
+    case 'noticed':
+      return { ...live, noticed: event.count };
     case 'synced': {
-      const error = event.report.error;
+      const { error, sent, received } = event.report;
+      // A run that moved nothing changed no count (a periodic run must not unsettle "Synced").
+      const next = sent + received > 0 ? changed(live) : live;
       return {
-        ...live,
+        ...next,
         syncing: false,
         upload: null,
         download: null,
+        contents: null,
         lastError:
           error === null
             ? clearedBy(live.lastError, 'sync')
@@ -126,7 +182,7 @@ export function reduceLive(live: LiveState, event: DeviceEvent): LiveState {
       };
     }
     case 'local-change':
-      return { ...live, lastError: clearedBy(live.lastError, 'scan') };
+      return changed({ ...live, lastError: clearedBy(live.lastError, 'scan') });
     case 'error':
       return {
         ...live,
@@ -146,36 +202,3 @@ const OFFLINE_HINTS = /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EHOSTUNREACH|ECONNRESET|
 /** Whether a sync error reads like the hub being unreachable (rather than a failure to fix). */
 export const looksOffline = (message: string): boolean =>
   saysHubUnreachable(message) || OFFLINE_HINTS.test(message);
-
-/**
- * Exactly one phase, in the order a person must hear it (contract): folder-missing > error >
- * offline > conflicts > paused > syncing > scanning > synced; `starting` until
- * the daemon's first round finished (unless something already went wrong).
- */
-export function phaseOf(facts: StateFacts, live: LiveState): AppPhase {
-  if (live.folderMissing) return 'folder-missing';
-  if (live.lastError && !live.lastError.offline) return 'error';
-  if (facts.hub && (!facts.hub.connected || live.lastError?.offline === true)) return 'offline';
-  if (facts.conflicts > 0) return 'conflicts';
-  if (facts.paused) return 'paused';
-  if (!live.started) return 'starting';
-  if (live.syncing) return 'syncing';
-  if (live.scan) return 'scanning';
-  return 'synced';
-}
-
-export function buildAppState(facts: StateFacts, live: LiveState): AppState {
-  return {
-    phase: phaseOf(facts, live),
-    deviceName: facts.deviceName,
-    folder: facts.folder,
-    hub: facts.hub,
-    lastSyncAt: facts.lastSyncAt,
-    files: facts.files,
-    conflicts: facts.conflicts,
-    pending: { upload: facts.pendingUpload, download: facts.pendingDownload },
-    progress: { scan: live.scan, upload: live.upload, download: live.download },
-    lastError: live.lastError?.message ?? null,
-    paused: facts.paused,
-  };
-}

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { DeviceErrorSource, DeviceEvent } from '../device/device.js';
 import type { SyncReport } from '../syncEngine.js';
-import { buildAppState, initialLive, phaseOf, reduceLive, type StateFacts } from './appState.js';
+import { initialLive, reduceLive, type LiveState, type StateFacts } from './appState.js';
+import { buildAppState, summarizeState } from './stateSummary.js';
+
+/** The phase once the facts were read again after the events (stateSummary's tests cover stale facts). */
+const phaseOf = (facts: StateFacts, live: LiveState) =>
+  summarizeState({ ...facts, changesRead: live.changes }, live).phase;
 
 const facts: StateFacts = {
   deviceName: 'laptop',
@@ -11,8 +16,10 @@ const facts: StateFacts = {
   lastSyncAt: 1_000,
   files: 10,
   conflicts: 0,
-  pendingUpload: 2,
-  pendingDownload: 1,
+  pendingUpload: 0,
+  pendingDownload: 0,
+  unsyncable: 0,
+  changesRead: 0,
 };
 const started = { ...initialLive, started: true };
 const synced = (error: string | null): SyncReport => ({
@@ -26,13 +33,13 @@ const synced = (error: string | null): SyncReport => ({
   error,
 });
 
-describe('phaseOf', () => {
+describe('the phase', () => {
   it('is starting until the first round finished, then synced', () => {
     expect(phaseOf(facts, initialLive)).toBe('starting');
     expect(phaseOf(facts, started)).toBe('synced');
   });
 
-  it('orders phases as a person must hear them: error > offline > conflicts > paused > syncing > scanning', () => {
+  it('orders phases as a person must hear them: error > offline > conflicts > paused > scanning > syncing', () => {
     const scanning = reduceLive(started, {
       type: 'scan',
       progress: {
@@ -51,7 +58,9 @@ describe('phaseOf', () => {
       done: 1,
       total: 3,
     });
-    expect(phaseOf(facts, syncing)).toBe('syncing');
+    // The scan is said first (its progress tells how much is left to look at).
+    expect(phaseOf(facts, syncing)).toBe('scanning');
+    expect(phaseOf(facts, { ...syncing, scan: null })).toBe('syncing');
     expect(phaseOf({ ...facts, paused: true }, syncing)).toBe('paused');
     expect(phaseOf({ ...facts, paused: true, conflicts: 2 }, syncing)).toBe('conflicts');
     const offline = {
@@ -217,15 +226,19 @@ describe('reduceLive', () => {
   });
 
   it('builds the whole AppState from facts and live state', () => {
-    expect(buildAppState(facts, started)).toEqual({
-      phase: 'synced',
+    const waiting = { ...facts, pendingUpload: 2, pendingDownload: 1 };
+    expect(buildAppState(waiting, started)).toEqual({
+      phase: 'syncing',
+      headline: 'Syncing 3 changes',
+      detail: '2 changes to send, 1 file to receive.',
       deviceName: 'laptop',
       folder: '/home/a/NetGuardian',
       hub: { description: 'postgres://hub/db', connected: true },
       lastSyncAt: 1_000,
       files: 10,
       conflicts: 0,
-      pending: { upload: 2, download: 1 },
+      pending: { upload: 2, download: 1, noticed: 0 },
+      unsyncable: 0,
       progress: { scan: null, upload: null, download: null },
       lastError: null,
       paused: false,

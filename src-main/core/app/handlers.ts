@@ -5,6 +5,7 @@ import type { Device } from '../device/device.js';
 import { restoreDeletedSince } from '../device/restoreDeleted.js';
 import { contentOfEvent, restoreVersion } from '../device/restoreVersion.js';
 import { entityAbsPath } from '../files/safePaths.js';
+import { importStep } from './appState.js';
 import type { ServiceCore } from './serviceCore.js';
 import { conflictInfoOf } from './conflictView.js';
 import { listDevices } from './devices.js';
@@ -82,14 +83,31 @@ export function createHandlers(core: ServiceCore): ContractHandlers & {
     total: number;
     bytes: number;
     totalBytes: number;
-  }) => core.publish({ channel: 'import:progress', payload });
+  }) => {
+    core.setLive((live) => importStep(live, payload));
+    core.publish({ channel: 'import:progress', payload });
+  };
+  /** An import into the folder (files or one upload), shown in the state while it runs. */
+  const importing = async <T>(run: () => Promise<T>): Promise<T> => {
+    core.setLive((live) => importStep(live, 'start'));
+    try {
+      return await run();
+    } finally {
+      core.setLive((live) => importStep(live, 'end'));
+    }
+  };
 
   return {
     'state:get': () => core.state(),
 
     'device:status': async () => {
       const d = await device();
-      return deviceStatusView(await d.status(), core.running(), await core.pendingDownload());
+      const status = await d.status();
+      return deviceStatusView(status, {
+        running: core.running(),
+        pendingDownload: await core.pendingDownload(),
+        state: await core.headline(),
+      });
     },
 
     'files:unsyncable': async () => (await device()).unsyncable(),
@@ -162,7 +180,8 @@ export function createHandlers(core: ServiceCore): ContractHandlers & {
         d.requestSync();
         core.note({ kind: 'change', message: `Restored an earlier version of ${id}`, path: id });
         core.publish({ channel: 'files:changed', payload: { paths: [id] } });
-        core.refresh();
+        // Counted before the answer: the restored version waits to be sent until it is.
+        await core.refreshNow();
       }
       return result;
     },
@@ -177,7 +196,7 @@ export function createHandlers(core: ServiceCore): ContractHandlers & {
           message: `Restored ${report.restored.length} deleted ${report.restored.length === 1 ? 'item' : 'items'}`,
         });
         core.publish({ channel: 'files:changed', payload: { paths: [] } });
-        core.refresh();
+        await core.refreshNow();
       }
       if (report.skipped.length > 0)
         core.note({
@@ -265,10 +284,12 @@ export function createHandlers(core: ServiceCore): ContractHandlers & {
 
     'files:import': async ({ paths, targetDir }) => {
       const d = await device();
-      const report = await importPaths(
-        { root: d.root, record: (p) => record(d, p), onProgress: importProgress },
-        paths,
-        targetDir,
+      const report = await importing(() =>
+        importPaths(
+          { root: d.root, record: (p) => record(d, p), onProgress: importProgress },
+          paths,
+          targetDir,
+        ),
       );
       const where = targetDir.replace(/^\/+|\/+$/g, '') || 'the folder';
       core.note({
@@ -293,11 +314,13 @@ export function createHandlers(core: ServiceCore): ContractHandlers & {
 
     async receiveUpload(relPath, body, size) {
       const d = await device();
-      const result = await receiveUpload(
-        { root: d.root, record: (p) => record(d, p), onProgress: importProgress },
-        relPath,
-        body,
-        size,
+      const result = await importing(() =>
+        receiveUpload(
+          { root: d.root, record: (p) => record(d, p), onProgress: importProgress },
+          relPath,
+          body,
+          size,
+        ),
       );
       core.note({
         kind: 'upload',

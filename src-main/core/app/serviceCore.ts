@@ -1,4 +1,4 @@
-import type { AppState, PushMessage } from '../../../src-shared/ipc/contract.js';
+import type { AppState, PushMessage, StateHeadline } from '../../../src-shared/ipc/contract.js';
 import type { ActivityDraft, ActivityLog } from './activityLog.js';
 import type { LiveState } from './appState.js';
 import type { NameBook } from './deviceNames.js';
@@ -16,9 +16,16 @@ export interface ServiceCore {
   setLive(update: (live: LiveState) => LiveState): void;
   note(draft: ActivityDraft): void;
   publish(message: PushMessage): void;
-  /** Re-reads counts and status soon (throttled) and pushes the new state. */
+  /**
+   * Something changed what the store says: counts and status are re-read soon (throttled) and
+   * the new state pushed; until then the state is not "Synced".
+   */
   refresh(): void;
+  /** The same, read before it resolves (a request's answer then matches the pushed state). */
+  refreshNow(): Promise<void>;
   state(): Promise<AppState>;
+  /** The state's phase and sentences for `device:status` (a CLI command's device too). */
+  headline(): Promise<StateHeadline>;
   /** Whether the daemon runs (started: watching and syncing), not just opened for a command. */
   running(): boolean;
 }

@@ -1,16 +1,25 @@
-import type { DeviceStatusView, SyncRunReport } from '../../../src-shared/ipc/contract.js';
+import type {
+  DeviceStatusView,
+  StateHeadline,
+  SyncRunReport,
+} from '../../../src-shared/ipc/contract.js';
 import type { DeviceStatus } from '../device/device.js';
 import type { SyncReport } from '../syncEngine.js';
 import type { ScanSummary } from '../files/scanner.js';
 
-/** The CLI's status from the device's (`device:status`). */
+/** The CLI's status from the device's (`device:status`) and the app's computed state. */
 export function deviceStatusView(
   status: DeviceStatus,
-  running: boolean,
-  pendingDownload: number,
+  app: {
+    readonly running: boolean;
+    readonly pendingDownload: number;
+    readonly state: StateHeadline;
+  },
 ): DeviceStatusView {
+  const { running, pendingDownload, state } = app;
   const sync = status.sync;
   return {
+    state,
     pendingDownload,
     folderPresent: status.folderPresent,
     deviceName: status.deviceName,

@@ -74,6 +74,8 @@ export async function uploadChunksFor(
     /** The content hash of an entity's current version on this device (none: gone or a folder). */
     readonly currentHash: (entityId: string) => Promise<string | undefined>;
     readonly onProgress?: (bytes: number) => void;
+    /** Before the first chunk is read: how many files' contents, and how many bytes, will go. */
+    readonly onStart?: (files: number, bytes: number) => void;
   },
 ): Promise<UploadReport> {
   const refs = new Map<string, ChunkRef>();
@@ -86,6 +88,23 @@ export async function uploadChunksFor(
   if (refs.size === 0) return { chunks: 0, bytes: 0, unavailable: 0, ready: all };
   const missing = await options.hub.missing(options.spaceId, [...refs.keys()]);
   if (missing.length === 0) return { chunks: 0, bytes: 0, unavailable: 0, ready: all };
+  if (options.onStart) {
+    const lacking = new Set(missing);
+    const files = new Set(
+      events
+        .filter((e) => {
+          const content = e.data.content;
+          return (
+            content &&
+            !isDirectoryContent(content) &&
+            (content.chunks ?? []).some((c) => lacking.has(c.hash))
+          );
+        })
+        .map((e) => e.entityId),
+    ).size;
+    const bytes = missing.reduce((sum, h) => sum + (refs.get(h) as ChunkRef).size, 0);
+    options.onStart(files, bytes);
+  }
   const rootReal = await realpath(options.root);
   const locations = await options.index.findChunks(missing);
   // Folders seen to be real folders during this upload (each is lstat'ed once, not once per

@@ -22,10 +22,12 @@ import type { EventStore } from '../store/eventStore.js';
 import { PlannerStatistics } from '../store/plannerStatistics.js';
 import type { PgClientOptions } from '../store/pgClient.js';
 import type { SyncReport, SyncStatus } from '../syncEngine.js';
+import { announceWrites } from './announcedWrites.js';
 import type { DeviceEvent } from './deviceEvents.js';
 import { createHubLink, type HubLink } from './hubLink.js';
 import { FolderGuard } from './folderIdentity.js';
 import { reconcileOwnHistory } from './ownEvents.js';
+import { NoticedChanges } from './noticedChanges.js';
 import { entitiesOutOfStep } from './reconcile.js';
 import { ScanPacer } from './scanPacer.js';
 import { WatcherControl } from './watcherControl.js';
@@ -111,6 +113,7 @@ export class Device {
     private readonly statistics: PlannerStatistics,
     private readonly folder: FolderGuard,
     private readonly unsyncableFiles: UnsyncableList,
+    private readonly noticed: NoticedChanges,
     rules: IgnoreRules,
   ) {
     this.log = childLogger(options.log, 'device');
@@ -136,6 +139,7 @@ export class Device {
     // What earlier runs listed shows at once; scans and downloads keep it up to date.
     await unsyncable.refresh();
     const emit = options.onEvent ?? (() => undefined);
+    const noticed = new NoticedChanges((count) => emit({ type: 'noticed', count }));
     // Parts below call back into the device, which exists only once they do.
     const late: { device?: Device } = {};
     const scanner = createScanner({
@@ -155,19 +159,22 @@ export class Device {
       : undefined;
     const chunks = hubParts ? new PgChunkStore(hubParts.store.client) : undefined;
     try {
-      const materializer = createMaterializer({
-        root,
-        spaceId: config.spaceId,
-        dataDir: options.dataDir,
-        index,
-        manager,
-        chunks: chunks ?? noChunks,
-        scanner,
-        ignore: () => late.device?.rules ?? IgnoreRules.fromText(''),
-        folderPresent: () => folder.present(),
-        unsyncable,
-        ...(options.log ? { log: options.log } : {}),
-      });
+      const materializer = announceWrites(
+        createMaterializer({
+          root,
+          spaceId: config.spaceId,
+          dataDir: options.dataDir,
+          index,
+          manager,
+          chunks: chunks ?? noChunks,
+          scanner,
+          ignore: () => late.device?.rules ?? IgnoreRules.fromText(''),
+          folderPresent: () => folder.present(),
+          unsyncable,
+          ...(options.log ? { log: options.log } : {}),
+        }),
+        emit,
+      );
       const watcher = new WatcherControl({
         root,
         quietMs: options.quietMs ?? 30,
@@ -180,6 +187,7 @@ export class Device {
           device.requestSync();
         },
         onError: (message) => emit({ type: 'error', source: 'scan', message }),
+        onPending: (count) => noticed.waitingNow(count),
       });
       // This device's own history agrees with the hub's before its first write, and before each
       // sync run pulls or pushes anything (the hub may be down at the first write).
@@ -230,6 +238,7 @@ export class Device {
         statistics,
         folder,
         unsyncable,
+        noticed,
         await loadIgnoreRules(root),
       );
       late.device = device;
@@ -338,6 +347,7 @@ export class Device {
     await this.manager.writesReady();
     this.rules = await loadIgnoreRules(this.root);
     const summary = await this.scanner.fullScan();
+    this.noticed.fullScanEnded(summary.busy);
     const changed = summary.created + summary.updated + summary.deleted;
     if (changed > 0) this.emit({ type: 'local-change', summary });
     await this.statistics.noteChanges(changed);
@@ -398,11 +408,15 @@ export class Device {
 
   private async onLocalPaths(paths: string[]): Promise<void> {
     if (this.closed) return;
+    // Counted before the first await: the watcher stops counting them as soon as this returns.
+    this.noticed.scanStarted(paths.length);
+    let busy = 0;
     try {
       if (!(await this.checkFolder())) return;
       if (paths.includes(IGNORE_FILE)) this.rules = await loadIgnoreRules(this.root);
       await this.manager.writesReady();
       const summary = await this.scanner.scanPaths(paths);
+      busy = summary.busy;
       if (summary.created + summary.updated + summary.deleted > 0) {
         this.emit({ type: 'local-change', summary });
         this.requestSync();
@@ -413,6 +427,8 @@ export class Device {
         source: 'scan',
         message: `scanning changed files failed: ${(e as Error).message}`,
       });
+    } finally {
+      this.noticed.scanEnded(paths.length, busy);
     }
   }
 
@@ -467,13 +483,16 @@ export class Device {
   }
 
   async status(): Promise<DeviceStatus> {
+    // A running device's poll keeps this current (and must be the one to see the folder come
+    // back, to watch it again); one opened for a command has not looked since it opened.
+    const folderPresent = this.running ? this.folderPresentNow : await this.checkFolder();
     // The sync status counts the snapshots and the quarantine already: one scan, not two.
     const sync: SyncStatus | null = this.hub ? await this.hub.engine.getSyncStatus() : null;
     const counts = sync ?? (await this.store.countSnapshots(this.spaceId));
     const quarantined = sync?.quarantined ?? (await this.manager.quarantine.count(this.spaceId));
     return {
       folder: this.root,
-      folderPresent: this.folderPresentNow,
+      folderPresent,
       deviceName: this.options.config.deviceName,
       nodeId: this.manager.nodeId,
       spaceId: this.spaceId,

@@ -11,8 +11,21 @@ export type DeviceErrorSource = 'scan' | 'sync' | 'start';
 /** What a device reports while it works: the CLI prints it, the app pushes it to the UI. */
 export type DeviceEvent =
   | { readonly type: 'scan'; readonly progress: ScanProgress }
+  /** File contents about to be uploaded (the chunks the hub lacks) before a batch is pushed. */
+  | { readonly type: 'uploading'; readonly files: number; readonly bytes: number }
+  /** File contents uploaded for a pushed batch. */
   | { readonly type: 'upload'; readonly bytes: number; readonly chunks: number }
   | { readonly type: 'download'; readonly report: MaterializeReport }
+  /**
+   * The materializer starts (`start`) or finished (`end`) writing `files` entities into the
+   * folder: a pulled batch, a restore, a resolution, the disk brought in line with the store.
+   */
+  | { readonly type: 'materialize'; readonly phase: 'start' | 'end'; readonly files: number }
+  /**
+   * Changes the watcher noticed in the folder that are not recorded yet: waiting for the folder
+   * to be quiet, being scanned, or found still changing by the scan (a copy under way).
+   */
+  | { readonly type: 'noticed'; readonly count: number }
   | {
       readonly type: 'sync-progress';
       readonly direction: 'pull' | 'push';

@@ -70,6 +70,7 @@ export function createHubLink(options: HubLinkOptions): HubLink {
         root,
         index,
         hub: chunks,
+        onStart: (files, bytes) => emit({ type: 'uploading', files, bytes }),
         currentHash: async (entityId) => {
           const view = await manager.getFileState(entityId);
           const content = view?.exists ? view.content : null;

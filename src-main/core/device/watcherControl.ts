@@ -16,6 +16,8 @@ export interface WatcherControlOptions {
   readonly fullScan: () => Promise<void>;
   /** Something went wrong, in words. */
   readonly onError: (message: string) => void;
+  /** Changed paths waiting for the folder to be quiet, each time their number changes. */
+  readonly onPending?: (count: number) => void;
 }
 
 /**
@@ -39,13 +41,14 @@ export class WatcherControl {
   constructor(private readonly options: WatcherControlOptions) {}
 
   async start(): Promise<void> {
-    const { root, quietMs, ignore, onPaths } = this.options;
+    const { root, quietMs, ignore, onPaths, onPending } = this.options;
     const watcher = watchFolder({
       root,
       quietMs,
       // Not `excludes`: the watcher must still hear of `.netguardianignore` to reload the rules.
       isIgnored: (rel, isDir) => ignore().watcherSkips(rel, isDir),
       onPaths,
+      ...(onPending ? { onPending } : {}),
       onError: (e) => {
         // The rescans stand in for the watcher: the next one that completes clears this.
         this.options.onError(

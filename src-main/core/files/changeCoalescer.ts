@@ -25,6 +25,11 @@ export interface ChangeCoalescerOptions {
   readonly quietMs: number;
   readonly maxDelayMs: number;
   readonly onFlush: (paths: string[]) => void;
+  /**
+   * How many paths it holds, each time that changes (after `onFlush` took them): changes
+   * noticed but not handed on yet, which the app counts as not recorded.
+   */
+  readonly onSize?: (size: number) => void;
   readonly timers?: Timers;
 }
 
@@ -45,7 +50,9 @@ export class ChangeCoalescer {
 
   add(path: string): void {
     if (this.disposed) return;
+    const before = this.pending.size;
     this.pending.add(path);
+    if (this.pending.size !== before) this.options.onSize?.(this.pending.size);
     const now = this.timers.now();
     this.firstAt ??= now;
     if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
@@ -64,12 +71,16 @@ export class ChangeCoalescer {
     const paths = [...this.pending];
     this.pending.clear();
     this.options.onFlush(paths);
+    this.options.onSize?.(0);
   }
 
   dispose(): void {
     if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
     this.timer = undefined;
+    const held = this.pending.size;
     this.pending.clear();
     this.disposed = true;
+    // Dropped: whoever stops a watcher scans the folder again before trusting it.
+    if (held > 0) this.options.onSize?.(0);
   }
 }

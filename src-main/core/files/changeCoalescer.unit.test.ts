@@ -86,4 +86,32 @@ describe('ChangeCoalescer', () => {
     c.add('z');
     expect(batches).toEqual([['x']]);
   });
+
+  it('tells how many paths it holds as that changes, reaching 0 only after the batch was handed on', () => {
+    const { timers, advance } = manualTimers();
+    const told: string[] = [];
+    const c = new ChangeCoalescer({
+      quietMs: 50,
+      maxDelayMs: 1000,
+      onFlush: (p) => told.push(`flush ${p.join(',')}`),
+      onSize: (n) => told.push(`size ${n}`),
+      timers,
+    });
+    c.add('big.iso');
+    c.add('big.iso');
+    c.add('big.iso');
+    c.add('notes.txt');
+    advance(50);
+    c.add('gone.txt');
+    c.dispose();
+    expect(told).toEqual([
+      'size 1',
+      'size 2',
+      'flush big.iso,notes.txt',
+      'size 0',
+      'size 1',
+      // Dropped unflushed on dispose: nothing is held any more.
+      'size 0',
+    ]);
+  });
 });

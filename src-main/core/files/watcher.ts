@@ -11,6 +11,8 @@ export interface FolderWatcherOptions {
   readonly onPaths: (relPaths: string[]) => void;
   /** The watcher failed (e.g. inotify limit): the caller falls back to periodic full scans. */
   readonly onError: (error: Error) => void;
+  /** How many changed paths wait for the folder to be quiet, each time that changes. */
+  readonly onPending?: (count: number) => void;
   readonly quietMs?: number;
   readonly maxDelayMs?: number;
 }
@@ -45,6 +47,7 @@ export function watchFolder(options: FolderWatcherOptions): FolderWatcher {
     quietMs: options.quietMs ?? 50,
     maxDelayMs: options.maxDelayMs ?? 2_000,
     onFlush: options.onPaths,
+    ...(options.onPending ? { onSize: options.onPending } : {}),
   });
   const watcher: FSWatcher = watch(options.root, {
     ignoreInitial: true,

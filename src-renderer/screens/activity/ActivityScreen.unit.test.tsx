@@ -38,7 +38,7 @@ describe('Activity screen', () => {
         channel: 'state',
         payload: appState({
           phase: 'syncing',
-          pending: { upload: 4, download: 7 },
+          pending: { upload: 4, download: 7, noticed: 0 },
           progress: {
             scan: { done: 1_500, total: null, bytes: 0, label: 'Scanning' },
             upload: { done: 1, total: 4, bytes: 512, label: 'Uploading' },

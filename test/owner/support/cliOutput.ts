@@ -74,6 +74,9 @@ export function statusTextProblems(
   if (problems.length > 0) return problems;
   const lines = run.stdout.replace(/\n$/, '').split('\n');
   const expected: RegExp[] = [
+    // The state's headline: a running device with its hub reachable, busy or not (a sync that
+    // failed once, see below, may be the error said until the next run works).
+    /^(Synced|Starting…|Syncing|Syncing [\d,]+ changes?|Looking for changes|Noticed [\d,]+ changes?|Uploading [\d,]+ files? \(.+\)|Receiving [\d,]+ files?|Importing .+|[\d,]+ conflicts? to review|Error: .+)$/,
     new RegExp(`^device    ${escape(device.name)} \\(${escape(device.nodeId)}\\)$`),
     new RegExp(`^folder    ${escape(device.folder)} \\(space ${escape(device.spaceId)}\\)$`),
     /^running {3}yes: watching the folder and syncing$/,
@@ -96,7 +99,7 @@ export function statusTextProblems(
   )
     return fail(run, 'status does not read as the spec says');
   // A URL's password is shown as ***, never itself.
-  if (/\/\/[^:/@]+:(?!\*\*\*@)[^@]*@/.test(lines[5] ?? ''))
+  if (/\/\/[^:/@]+:(?!\*\*\*@)[^@]*@/.test(lines[6] ?? ''))
     return fail(run, 'status shows the hub password');
   return [];
 }
@@ -126,7 +129,9 @@ export function statusJsonProblems(
     Number.isInteger(status.conflicts) &&
     status.hub?.reachable === true &&
     status.hub.problem === null &&
-    Number.isInteger(status.hub.pendingUpload);
+    Number.isInteger(status.hub.pendingUpload) &&
+    typeof status.state.headline === 'string' &&
+    status.state.phase !== 'offline';
   return ok ? [] : fail(run, 'status --json does not describe the running device');
 }
 

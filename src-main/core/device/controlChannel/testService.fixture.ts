@@ -17,13 +17,16 @@ import type { ControlService } from './controlService.js';
 
 export const TEST_STATE: AppState = {
   phase: 'synced',
+  headline: 'Synced',
+  detail: 'All files are saved on this device (no hub set up).',
   deviceName: 'control-test',
   folder: '/nowhere',
   hub: null,
   lastSyncAt: null,
   files: 0,
   conflicts: 0,
-  pending: { upload: 0, download: 0 },
+  pending: { upload: 0, download: 0, noticed: 0 },
+  unsyncable: 0,
   progress: { scan: null, upload: null, download: null },
   lastError: null,
   paused: false,
