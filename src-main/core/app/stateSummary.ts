@@ -9,8 +9,10 @@ import type { LiveState, StateFacts } from './appState.js';
  *
  * Precedence, what a person must hear first:
  *   folder missing > error > offline > conflicts > files that can't sync > paused > starting >
- *   importing > scanning > changes noticed, not recorded yet > uploading contents >
- *   writing into the folder > changes waiting (or a sync run, or counts not re-read yet) > synced.
+ *   importing > writing into the folder > uploading contents > scanning > changes noticed, not
+ *   recorded yet > changes waiting (or a sync run, or counts not re-read yet) > synced.
+ * Among the busy states, what moves files comes before looking at the folder: the watcher also
+ * hears the materializer's own writes, and a re-check scans a file before it is replaced.
  *
  * "Synced" is the last resort: nothing waits to be pushed or written, no import, scan, upload,
  * write or sync run is under way, the watcher holds no unrecorded change, no file is listed as
@@ -39,7 +41,7 @@ export function summarizeState(facts: StateFacts, live: LiveState): StateHeadlin
       headline: 'Offline — changes are kept and sent when the hub is back',
       detail:
         facts.pendingUpload > 0
-          ? `${countOf(facts.pendingUpload, 'change')} wait on this device.`
+          ? `${waitOnThisDevice(facts.pendingUpload)}.`
           : 'Nothing waits to be sent.',
     };
   if (facts.conflicts > 0)
@@ -60,7 +62,7 @@ export function summarizeState(facts: StateFacts, live: LiveState): StateHeadlin
       headline: 'Paused',
       detail:
         facts.pendingUpload > 0
-          ? `${countOf(facts.pendingUpload, 'change')} wait on this device until you resume.`
+          ? `${waitOnThisDevice(facts.pendingUpload)} until you resume.`
           : 'Changes are kept on this device until you resume.',
     };
   if (!live.started)
@@ -84,6 +86,18 @@ function busy(facts: StateFacts, live: LiveState): StateHeadline | undefined {
           : 'Importing files…',
       detail: 'Copying them into the folder; each is recorded once it is there.',
     };
+  if (live.writing > 0)
+    return {
+      phase: 'syncing',
+      headline: `Receiving ${countOf(live.writing, 'file')}`,
+      detail: 'Writing them into the folder.',
+    };
+  if (contents)
+    return {
+      phase: 'syncing',
+      headline: `Uploading ${countOf(contents.files, 'file')} (${formatBytes(contents.bytes)})`,
+      detail: 'Sending their contents to the hub.',
+    };
   if (scan)
     return {
       phase: 'scanning',
@@ -99,18 +113,6 @@ function busy(facts: StateFacts, live: LiveState): StateHeadline | undefined {
       headline: `Noticed ${countOf(live.noticed, 'change')}`,
       detail:
         'Recording them once the files stop changing (a copy or a save may still be under way).',
-    };
-  if (contents)
-    return {
-      phase: 'syncing',
-      headline: `Uploading ${countOf(contents.files, 'file')} (${formatBytes(contents.bytes)})`,
-      detail: 'Sending their contents to the hub.',
-    };
-  if (live.writing > 0)
-    return {
-      phase: 'syncing',
-      headline: `Receiving ${countOf(live.writing, 'file')}`,
-      detail: 'Writing them into the folder.',
     };
   const waiting = facts.pendingUpload + facts.pendingDownload;
   if (waiting > 0)
@@ -152,6 +154,10 @@ function synced(facts: StateFacts): StateHeadline {
         : 'All files are up to date.',
   };
 }
+
+/** "1 change waits on this device", "214 changes wait on this device". */
+const waitOnThisDevice = (changes: number): string =>
+  `${countOf(changes, 'change')} ${changes === 1 ? 'waits' : 'wait'} on this device`;
 
 /** What the service pushes to every UI: the summary, the counts and the progress under way. */
 export function buildAppState(facts: StateFacts, live: LiveState): AppState {

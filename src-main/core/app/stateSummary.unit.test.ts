@@ -256,6 +256,9 @@ describe('summarizeState: one condition at a time is not Synced', () => {
     expect(summarizeState({ ...down, pendingUpload: 214 }, running).detail).toBe(
       '214 changes wait on this device.',
     );
+    expect(summarizeState({ ...down, pendingUpload: 1 }, running).detail).toBe(
+      '1 change waits on this device.',
+    );
     // The last run failing to reach it says the same before the facts are read again.
     const failed = fold(running, {
       type: 'synced',
@@ -355,22 +358,23 @@ describe('summarizeState: precedence', () => {
     ]);
   });
 
-  it('busy: importing > scanning > noticed > uploading > receiving > waiting', () => {
+  it('busy: importing > receiving > uploading > scanning > noticed > waiting', () => {
     const facts = { ...idle, pendingUpload: 5 };
+    const imported = importStep(busy, 'end');
     const steps: LiveState[] = [
       busy,
-      importStep(busy, 'end'),
-      { ...importStep(busy, 'end'), scan: null },
-      { ...importStep(busy, 'end'), scan: null, noticed: 0 },
-      { ...importStep(busy, 'end'), scan: null, noticed: 0, contents: null },
-      { ...importStep(busy, 'end'), scan: null, noticed: 0, contents: null, writing: 0 },
+      imported,
+      { ...imported, writing: 0 },
+      { ...imported, writing: 0, contents: null },
+      { ...imported, writing: 0, contents: null, scan: null },
+      { ...imported, writing: 0, contents: null, scan: null, noticed: 0 },
     ];
     expect(steps.map((live) => summarizeState(facts, live).headline)).toEqual([
       'Importing files…',
+      'Receiving 4 files',
+      'Uploading 1 file (10 bytes)',
       'Looking for changes',
       'Noticed 2 changes',
-      'Uploading 1 file (10 bytes)',
-      'Receiving 4 files',
       'Syncing 5 changes',
     ]);
   });
