@@ -4,6 +4,7 @@
  * reaches B's list and folder; a conflict from concurrent edits shows on both review screens,
  * is settled on A, leaves B's; both folders end identical byte for byte.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -22,11 +23,12 @@ let a: ServedDevice;
 let b: ServedDevice;
 let pageA: AppPage;
 let pageB: AppPage;
+let spaceId: string;
 
 beforeAll(async () => {
   hub = await TestHub.create('e2e_two_devices');
   tmp = await makeTempDir('ng-e2e-');
-  const spaceId = hub.newSpaceId('e2e');
+  spaceId = hub.newSpaceId('e2e');
   const start = async (name: string) => {
     const creds = await hub.addDevice(name, spaceId);
     return serveDevice({ name, root: tmp.path, spaceId, hubUrl: creds.connectionString });
@@ -108,6 +110,44 @@ describe('two devices through a hub, in the browser', () => {
     await pageB.conflictCard(file).waitFor({ state: 'detached' });
     await pageB.waitForState('state.conflicts === 0');
     expect(await readFile(path.join(b.folder, file), 'utf8')).toBe('plan as the laptop sees it\n');
+    await expectSameFolders();
+  });
+
+  it('the header says what waits ("Syncing 1 change" while a file’s content can’t arrive), then "Synced"', async () => {
+    await pageB.togglePause();
+    await pageB.waitForState('state.paused === true');
+    const chunks = () =>
+      hub.admin.query<{ hash: string; data: Buffer }>(
+        'SELECT hash, data FROM crdt_chunks WHERE space_id = $1',
+        [spaceId],
+      );
+    const before = new Set((await chunks()).map((c) => c.hash));
+    const photo = randomBytes(64 * 1024);
+    await writeFile(path.join(a.folder, 'photo.bin'), photo);
+    // A uploads the content before it pushes the event: wait for the content on the hub.
+    let added: { hash: string; data: Buffer }[] = [];
+    for (let i = 0; i < 600 && added.length === 0; i++) {
+      added = (await chunks()).filter((c) => !before.has(c.hash));
+      if (added.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(added.length).toBeGreaterThan(0);
+    // The hub serves other bytes than those: B can't write the file.
+    for (const chunk of added) await hub.corruptChunk(spaceId, chunk.hash);
+    await pageA.waitForHeadline('Synced');
+
+    await pageB.togglePause();
+    expect(await pageB.waitForHeadline('Syncing 1 change')).toBe('1 file to receive.');
+    await pageB.screenshot('status-syncing');
+    await expect(readFile(path.join(b.folder, 'photo.bin'))).rejects.toMatchObject({
+      code: 'ENOENT',
+    });
+
+    // Its content is right again on the hub: the next sync writes it, and only then "Synced".
+    for (const chunk of added)
+      await hub.repairChunk(spaceId, chunk.hash, new Uint8Array(chunk.data));
+    await pageB.syncNow();
+    expect(await pageB.waitForHeadline('Synced')).toBe('All files are up to date.');
+    expect(await readFile(path.join(b.folder, 'photo.bin'))).toEqual(photo);
     await expectSameFolders();
   });
 });

@@ -80,6 +80,24 @@ export class AppPage {
     return this.page.locator('main#main');
   }
 
+  /**
+   * Resolves once the status header's headline (the core's words, as the tray and
+   * `netguardian status` say them) reads exactly `text`; returns the sentence under it.
+   */
+  async waitForHeadline(text: string): Promise<string> {
+    const phase = this.page.getByTestId('phase');
+    await phase
+      .locator('.phase-title')
+      .getByText(text, { exact: true })
+      .waitFor({ timeout: WAIT_MS });
+    return (await phase.locator('.phase-detail').textContent()) ?? '';
+  }
+
+  /** Sync now in the status header. */
+  async syncNow(): Promise<void> {
+    await this.page.getByRole('button', { name: /^sync now$/i }).click();
+  }
+
   /** Pause sync / Resume sync in the status header. */
   async togglePause(): Promise<void> {
     await this.page.getByRole('button', { name: /^(pause|resume) sync$/i }).click();
