@@ -63,6 +63,11 @@ describe('AppService (local device)', () => {
     const page = await list('', 1, 2);
     expect(page).toMatchObject({ total: 4, offset: 1 });
     expect(page.rows.map((r) => r.path)).toEqual(['docs/Plan.txt', 'notes.md']);
+    // The watcher may still hold a second event of these writes ("Noticed"): synced once settled.
+    await app.until(
+      async () => (await app.service['state:get']({})).phase === 'synced',
+      'the state settled',
+    );
     const state = await app.service['state:get']({});
     expect(state).toMatchObject({ phase: 'synced', deviceName: 'Laptop', files: 4, hub: null });
     expect(app.pushes.some((m) => m.channel === 'state')).toBe(true);
