@@ -1,5 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { appendFile, mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
+import {
+  appendFile,
+  mkdir,
+  open,
+  readFile,
+  rename,
+  symlink,
+  unlink,
+  writeFile,
+} from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppState } from '../../../src-shared/ipc/contract.js';
@@ -14,9 +23,6 @@ import { findFreeLoopbackPort } from '../freePort.js';
  * real (files copied in, a scan hashing, contents uploaded, files received, a chunk the hub
  * serves corrupted, a restore, the folder moved away) and checked on the state the service
  * pushes to the UI, whose headline the tray and `netguardian status` show as well.
- *
- * "Files that can't sync" is checked at the unit level only (stateSummary.unit.test.ts): the
- * device keeps no such list yet (issue 12 point 5).
  */
 
 let hub: TestHub;
@@ -293,6 +299,22 @@ describe('the state the UI receives', () => {
     await beta.service['sync:now']({});
     await synced(beta, 'photo.bin written once its content arrived');
     expect(summary(latest(beta) as AppState)).toEqual(SYNCED);
+  });
+
+  it('a file that can’t sync keeps the state from Synced until it is gone', async () => {
+    await synced(alpha, 'alpha settled');
+    const mark = alpha.pushes.length;
+    await symlink('story.txt', path.join(alpha.folder, 'link-to-story'));
+    const listed = await pushed(alpha, 'the link listed', (s) => s.unsyncable === 1, mark);
+    expect(summary(listed)).toEqual({
+      phase: 'unsyncable',
+      headline: "1 file can't sync",
+      detail: 'Each is listed with what is wrong; everything else syncs.',
+    });
+    const gone = alpha.pushes.length;
+    await unlink(path.join(alpha.folder, 'link-to-story'));
+    await pushed(alpha, 'the link gone from the list', (s) => s.unsyncable === 0, gone);
+    await synced(alpha, 'alpha synced without it');
   });
 
   it('offline: changes are kept and counted', async () => {

@@ -117,8 +117,9 @@ export function reduceLive(live: LiveState, event: DeviceEvent): LiveState {
   switch (event.type) {
     case 'scan': {
       const p = event.progress;
+      // A finished scan may have listed files that can't sync: counted again before "Synced".
       if (p.phase === 'done')
-        return { ...live, scan: null, lastError: clearedBy(live.lastError, 'scan') };
+        return changed({ ...live, scan: null, lastError: clearedBy(live.lastError, 'scan') });
       const hashing = p.phase === 'hashing';
       return {
         ...live,
