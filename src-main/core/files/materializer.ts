@@ -28,7 +28,7 @@ import { applyMode } from './applyMode.js';
 import { modeToWrite, permissionsOf, wantedMode, type WantedMode } from './fileModes.js';
 import { loadViews, type Scanner } from './scanner.js';
 import { TempFlusher } from './tempFlusher.js';
-import { createTrash, type KeepRequest, type Trash } from './trash.js';
+import { createTrash, type KeepRequest, type Trash, type TrashReason } from './trash.js';
 import { ioError } from './treeWalk.js';
 import { validateEntityPath } from '../../../src-shared/paths.js';
 import type { NameFolding } from '../../../src-shared/nameRules.js';
@@ -177,6 +177,14 @@ class ApplyRun {
   };
   private readonly rows: IndexEntry[] = [];
   private readonly dropped: string[] = [];
+  /**
+   * Files replacing a folder (another device removed it and wrote a file under its name): their
+   * temp files are written and durable, waiting for this run's removals to empty the folder
+   * (`replaceFolders`).
+   */
+  private readonly overFolders: PendingWrite[] = [];
+  /** The parents of the paths this run removed: a file may replace one once it is empty. */
+  private readonly vacated = new Set<string>();
   /** Folders seen to be real folders during this run (each is lstat'ed once). */
   private readonly checkedDirs: CheckedDirs = new Set();
   /** While a group of files is written: their temp files wait for one flush (`commitWrites`). */
@@ -310,9 +318,17 @@ class ApplyRun {
         await this.commitWrites();
       }
     }
-    resolver.clear();
-    if (await this.folderStillThere())
-      for (const id of absent) await this.settle(id, views.get(id), indexed.get(id));
+    try {
+      if (await this.folderStillThere()) {
+        for (const id of absent) await this.settle(id, views.get(id), indexed.get(id));
+        await this.settleVacated(new Set(ids));
+        await this.replaceFolders();
+      }
+    } finally {
+      // Folders that could not be replaced (or a folder gone meanwhile): their files wait.
+      for (const w of this.overFolders.splice(0, this.overFolders.length)) removeQuietly(w.temp);
+      resolver.clear();
+    }
     await this.flushIndex();
     // Listed: what this batch refused; no longer listed: the rest of it (written, or deleted).
     await this.unsyncable.finish('remote', { kind: 'paths', paths: candidates, subtrees: false });
@@ -489,24 +505,10 @@ class ApplyRun {
     }
 
     const wanted = wantedMode(view.fields);
-    if (st?.isDirectory()) {
-      const abs = this.absOf(id);
-      if ((await readdir(abs)).length > 0) {
-        this.error(
-          id,
-          new NetGuardianError(
-            'FileSystemError',
-            `a folder with content is where file ${id} goes`,
-            'path',
-          ),
-        );
-        return 'done';
-      }
-      await rmdir(abs);
-      this.checkedDirs.delete(id);
-      return this.writeContent(id, content, wanted, view, undefined, undefined);
-    }
-    if (st && indexed?.hash === content.hash) {
+    // A folder where the file goes (removed on another device, a file written under its name):
+    // the file is written beside it now, and put in place once this run's removals have emptied
+    // the folder (`replaceFolders`), so its content can still come from the folder's files.
+    if (st && !st.isDirectory() && indexed?.hash === content.hash) {
       const abs = this.absOf(id);
       const mode = modeToWrite(st.mode, wanted);
       if (permissionsOf(st.mode) !== mode && applyMode(abs, mode)) this.out.modeChanged.push(id);
@@ -538,7 +540,10 @@ class ApplyRun {
       this.resolver as ChunkResolver,
       indexed ? [indexed] : [],
       // The winner's own modification time (the field may be another sibling's: LWW by hlc).
-      { mode: modeToWrite(st?.mode, wanted), ...mtimeToWrite(view.winner, view.fields['mtimeMs']) },
+      {
+        mode: modeToWrite(st?.isFile() ? st.mode : undefined, wanted),
+        ...mtimeToWrite(view.winner, view.fields['mtimeMs']),
+      },
       { flushLater: deferred },
     );
     if (!temp.ok) {
@@ -546,6 +551,10 @@ class ApplyRun {
       return 'done';
     }
     const write: PendingWrite = { id, temp: temp.value, abs, content, view, st, indexed };
+    if (!deferred && st?.isDirectory()) {
+      this.overFolders.push(write);
+      return 'done';
+    }
     if (deferred) {
       // Renamed once the group's temp files are durable together (`commitWrites`).
       this.pendingWrites.push(write);
@@ -605,7 +614,12 @@ class ApplyRun {
       return;
     }
     const changed: string[] = [];
-    for (const w of await this.keepReplaced(writes, changed)) {
+    const overFolder = (w: PendingWrite) => w.st?.isDirectory() === true;
+    this.overFolders.push(...writes.filter(overFolder));
+    for (const w of await this.keepReplaced(
+      writes.filter((w) => !overFolder(w)),
+      changed,
+    )) {
       try {
         if ((await this.renameIntoPlace(w, true)) === 'rescan') changed.push(w.id);
       } catch (e) {
@@ -693,33 +707,21 @@ class ApplyRun {
     indexed: IndexEntry | undefined,
     st: Stats | undefined,
   ): Promise<Outcome> {
+    this.vacated.add(parentOf(id));
     if (!st) {
       if (indexed) this.dropped.push(id);
       return 'done';
     }
     const abs = this.absOf(id);
-    // Moves to the trash owe their fsyncs: made durable with the others before the rows go.
-    const owed = this.unsynced.trash;
     if (st.isFile()) {
+      // Moves to the trash owe their fsyncs: made durable with the others before the rows go.
       await this.trash.move(
         abs,
         { path: id, kind: 'file', hash: indexed?.hash ?? null, size: st.size, reason: 'deleted' },
-        owed,
+        this.unsynced.trash,
       );
     } else if (st.isDirectory()) {
-      const entries = await readdir(abs, { withFileTypes: true });
-      this.checkedDirs.delete(id);
-      if (entries.length === 0) {
-        await rmdir(abs);
-        this.unsynced.dirs.add(path.dirname(abs));
-      } else if (entries.every((e) => this.ignored(`${id}/${e.name}`, e.isDirectory()))) {
-        // Only ignored leftovers (.DS_Store, build output): kept in the trash with the folder.
-        await this.trash.move(
-          abs,
-          { path: id, kind: 'dir', hash: null, size: 0, reason: 'deleted' },
-          owed,
-        );
-      } else {
+      if ((await this.removeFolder(id, 'deleted')).length > 0) {
         // Still holds synced or new files: it stays, and the next scan records it again.
         this.dropped.push(id);
         this.out.deferred.push(id);
@@ -730,6 +732,93 @@ class ApplyRun {
     }
     this.unsynced.removed.push(id);
     return 'done';
+  }
+
+  /**
+   * Removes a folder the store no longer has as a folder (deleted, or replaced by a file): an
+   * empty one is removed, one holding only ignored leftovers (.DS_Store, build output) goes to
+   * the trash with them. One holding anything else stays: returns what it holds (a few names),
+   * empty when the folder is gone.
+   */
+  private async removeFolder(id: string, reason: TrashReason): Promise<string[]> {
+    const abs = this.absOf(id);
+    this.checkedDirs.delete(id);
+    const entries = await readdir(abs, { withFileTypes: true });
+    if (entries.length === 0) {
+      try {
+        await rmdir(abs);
+      } catch (e) {
+        // Something was put in it since the listing: it stays (rmdir removes only an empty folder).
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'ENOTEMPTY' || code === 'EEXIST') return readdir(abs);
+        throw e;
+      }
+      this.unsynced.dirs.add(path.dirname(abs));
+      return [];
+    }
+    const held = entries.filter((e) => !this.ignored(`${id}/${e.name}`, e.isDirectory()));
+    if (held.length > 0) return held.map((e) => e.name);
+    await this.trash.move(
+      abs,
+      { path: id, kind: 'dir', hash: null, size: 0, reason },
+      this.unsynced.trash,
+    );
+    return [];
+  }
+
+  /**
+   * Paths whose entries this run removed, and that the store has as files (not in this run:
+   * their folder was replaced by a file in an earlier pull, while it still held files whose
+   * deletions came in this one): written now that the folder may be empty.
+   */
+  private async settleVacated(settled: ReadonlySet<string>): Promise<void> {
+    const candidates = [...this.vacated].filter((p) => p !== '' && !settled.has(p));
+    this.vacated.clear();
+    if (candidates.length === 0) return;
+    const views = await loadViews(this.options.manager, candidates);
+    const files = candidates.filter((p) => {
+      const view = views.get(p);
+      return view?.exists === true && !isDirectoryContent(view.content);
+    });
+    if (files.length === 0) return;
+    const indexed = await this.options.index.getMany(files);
+    for (const p of files.sort()) await this.settle(p, views.get(p), indexed.get(p));
+  }
+
+  /**
+   * Puts the files replacing folders in place: each folder, if its files were all removed (by
+   * this run or earlier), is removed (`removeFolder`), then the file is renamed to its name. A
+   * folder still holding files is kept and the file is not written: the error names what it
+   * holds (files not synced yet, or that the store still has). One changed locally since it
+   * was decided is settled again (scanned first, so the change is kept).
+   */
+  private async replaceFolders(): Promise<void> {
+    for (let round = 0; round < MAX_ROUNDS && this.overFolders.length > 0; round++) {
+      const changed: string[] = [];
+      for (const w of this.overFolders.splice(0, this.overFolders.length)) {
+        try {
+          const now = lstatQuiet(w.abs);
+          if (!matchesDisk(now, w.indexed)) {
+            removeQuietly(w.temp);
+            changed.push(w.id);
+            continue;
+          }
+          const held = await this.removeFolder(w.id, 'replaced');
+          if (held.length > 0) {
+            removeQuietly(w.temp);
+            this.error(w.id, folderInTheWay(w.id, held));
+            continue;
+          }
+          // The folder is gone: the last look expects nothing there.
+          const placed = await this.renameIntoPlace({ ...w, st: undefined, indexed: undefined });
+          if (placed === 'rescan') changed.push(w.id);
+        } catch (e) {
+          this.failWrite(w, e);
+        }
+      }
+      await this.syncDirs();
+      for (const id of changed) await this.settleAgain(id);
+    }
   }
 
   /**
@@ -751,6 +840,20 @@ class ApplyRun {
     if (!abs.ok) throw abs.error;
     return abs.value;
   }
+}
+
+const parentOf = (id: string): string => id.slice(0, Math.max(0, id.lastIndexOf('/')));
+
+/** Why a folder another device replaced by a file is still here (`held`: a few of its names). */
+function folderInTheWay(id: string, held: readonly string[]): NetGuardianError {
+  const shown = held.slice(0, 3).map((name) => `${id}/${name}`);
+  const more = held.length > shown.length ? ` and ${held.length - shown.length} more` : '';
+  return new NetGuardianError(
+    'FileSystemError',
+    `${id} is a file on another device, but here the folder ${id} still holds ${shown.join(', ')}${more}, ` +
+      `which that device does not have: the folder is kept and the file is not written until it is empty`,
+    'path',
+  );
 }
 
 /** The trash request for the file a write replaces (`st`: what was there). */

@@ -18,7 +18,7 @@ import { HashOrder } from './hashOrder.js';
 import { removeIfStaleTemp } from './staleTemps.js';
 import { diskStatOf, sameStat, type FileIndex, type IndexEntry } from './fileIndex.js';
 import type { IgnoreRules } from './ignoreRules.js';
-import { checkAncestors, lstatOrUndefined, type CheckedDirs } from './safePaths.js';
+import { ancestorsOf, checkAncestors, lstatOrUndefined, type CheckedDirs } from './safePaths.js';
 import { decideGone, decidePresent, type DiskContent, type ScanDecision } from './scanDecision.js';
 import { permissionsOf } from './fileModes.js';
 import { ioError, walkTree, type WalkedFile } from './treeWalk.js';
@@ -207,6 +207,8 @@ const toScanError = (p: string, e: NetGuardianError): ScanError => ({
 /** One scan: collects a plan (what to hash, what is gone), then executes it. */
 class ScanRun {
   private readonly plan = emptyPlan();
+  private readonly plannedAbsent = new Set<string>();
+  private folderMissingReported = false;
   private readonly rules: IgnoreRules;
   private readonly errors: ScanError[] = [];
   private readonly unreadable: string[] = [];
@@ -318,6 +320,9 @@ class ScanRun {
 
   /** An indexed path not found on disk: gone, or only hidden from us (ignored, unreadable). */
   private planAbsent(entry: IndexEntry): void {
+    // Planned once, though several of the paths asked for may hold it.
+    if (this.plannedAbsent.has(entry.path)) return;
+    this.plannedAbsent.add(entry.path);
     if (this.unreadable.some((u) => isUnder(entry.path, u))) return;
     if (this.isIgnored(entry.path, entry.kind === 'dir')) this.plan.forget.push(entry.path);
     else this.plan.gone.push(entry);
@@ -334,7 +339,12 @@ class ScanRun {
     // One query for every path's own entry. An indexed file can have nothing indexed under it,
     // so only folders and unknown paths need the subtree query: the watcher's echo of files the
     // materializer just wrote (thousands during a first sync) costs an lstat each, not a query.
-    const own = await this.options.index.getMany([...ids]);
+    // Their folders' entries come with it: a path under one indexed as a file means that file
+    // became a folder (`rm f && mkdir f && touch f/x`), scanned too, so it is recorded as a
+    // folder before what it holds, whatever the watcher reported first.
+    const above = [...new Set([...ids].flatMap(ancestorsOf))].filter((a) => !ids.has(a));
+    const own = await this.options.index.getMany([...ids, ...above]);
+    for (const a of above) if (own.get(a)?.kind === 'file') ids.add(a);
     const checked: CheckedDirs = new Set();
     for (const p of [...ids].sort()) {
       if (walked.some((w) => isUnder(p, w))) continue;
@@ -392,6 +402,15 @@ class ScanRun {
     const indexed = await this.options.index.getMany(paths);
     const views = await loadViews(this.options.manager, paths);
 
+    // A folder replaced by a file (`rm -rf d && echo x > d`): what it held is recorded gone
+    // before the file, so a device pulling them in separate batches has emptied the folder
+    // when the file arrives.
+    const replacedDirs = files.filter((f) => indexed.get(f.path)?.kind === 'dir');
+    const heldByReplaced = (g: IndexEntry) =>
+      replacedDirs.some((d) => g.path !== d.path && isUnder(g.path, d.path));
+    const emptiedFirst = gone.filter(heldByReplaced);
+    if (emptiedFirst.length > 0) await this.recordDeletes(emptiedFirst, indexed, views);
+
     for (const dir of [...dirs].sort((a, b) => (a.path < b.path ? -1 : 1))) {
       const disk: DiskContent = {
         content: DIRECTORY_CONTENT,
@@ -421,11 +440,29 @@ class ScanRun {
     );
     await Promise.all(workers);
     await this.flushWrites();
+    await this.recordDeletes(
+      gone.filter((g) => !heldByReplaced(g)),
+      indexed,
+      views,
+    );
+    await this.flushRows(0);
+    await this.options.index.deleteMany([...gone.map((g) => g.path), ...forget]);
+  }
 
-    // Gone files are deletions only in a folder that is still there (not moved away or
-    // replaced by an empty mount point while the scan ran).
+  /**
+   * Records the deletion of paths found gone, only in a folder that is still there (not moved
+   * away or replaced by an empty mount point while the scan ran).
+   */
+  private async recordDeletes(
+    gone: readonly IndexEntry[],
+    indexed: ReadonlyMap<string, IndexEntry>,
+    views: ReadonlyMap<string, FileView>,
+  ): Promise<void> {
     const stillThere = !this.options.folderPresent || (await this.options.folderPresent());
-    if (!stillThere) this.errors.push(folderMissing(this.options.root));
+    if (!stillThere && !this.folderMissingReported) {
+      this.folderMissingReported = true;
+      this.errors.push(folderMissing(this.options.root));
+    }
     const deletes: { path: string; write: LocalWrite }[] = [];
     for (const entry of stillThere ? gone : []) {
       const decision = decideGone(indexed.get(entry.path) ?? entry, views.get(entry.path));
@@ -453,8 +490,6 @@ class ScanRun {
           this.error((part[j] as { path: string }).path, result.error);
       }
     }
-    await this.flushRows(0);
-    await this.options.index.deleteMany([...gone.map((g) => g.path), ...forget]);
   }
 
   private async hashAndRecord(
