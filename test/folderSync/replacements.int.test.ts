@@ -259,6 +259,63 @@ describe('replacements at full speed, applied on the other device', () => {
   });
 });
 
+describe('replacements that cannot apply at once', () => {
+  it('a folder replaced by a file in more events than a pulled batch holds', async () => {
+    const devices = await openSpace('big-batch');
+    const [a, b] = devices;
+    // More than a pulled batch (1,000 events): the deletions and the file come in several.
+    const count = 1_050;
+    const files: Record<string, string> = {};
+    for (let i = 0; i < count; i++) files[`t4/f${String(i).padStart(4, '0')}.txt`] = `${i}\n`;
+    await put(a, files);
+    await syncAll(devices);
+    const marks = marksOf(devices);
+
+    await rm(a.abs('t4'), { recursive: true });
+    await writeFile(a.abs('t4'), X);
+    expect((await a.sync()).sent).toBe(count + 1);
+    const pulled = await b.sync();
+    expect(pulled.received).toBe(count + 1);
+    expect(pulled.batches).toBeGreaterThanOrEqual(2);
+    await expectSynced(devices, marks, { t4: fileEntry(X) });
+  });
+
+  it('a folder holding a file not synced yet is kept, with an error naming it; moved out, the file is written', async () => {
+    const devices = await openSpace('held');
+    const [a, b] = devices;
+    await put(a, { 't4/one.txt': ONE, 't4/two.txt': TWO });
+    await syncAll(devices);
+    const marks = marksOf(devices);
+
+    // B writes a file in t4 and pulls A's replacement before any scan of B's saw that file.
+    await put(b, { 't4/mine.txt': 'made on B\n' });
+    await rm(a.abs('t4'), { recursive: true });
+    await writeFile(a.abs('t4'), X);
+    await a.sync();
+    const pulled = await b.device.hub?.engine.bidirectionalSync();
+    expect(pulled?.error).toBeNull();
+    expect(b.downloads(marks[1]).flatMap((r) => r.errors)).toEqual([
+      {
+        path: 't4',
+        code: 'FileSystemError',
+        message:
+          't4 is a file on another device, but here the folder t4 still holds t4/mine.txt, ' +
+          'which that device does not have: the folder is kept and the file is not written until it is empty',
+      },
+    ]);
+    // Nothing of B's is lost; what A deleted is gone.
+    expect(await b.tree()).toEqual({ t4: 'dir', 't4/mine.txt': fileEntry('made on B\n') });
+
+    // The user moves the file out: the next sync writes A's file in the emptied folder's place.
+    await rename(b.abs('t4/mine.txt'), b.abs('mine.txt'));
+    const next = marksOf(devices);
+    await expectSynced(devices, next, {
+      t4: fileEntry(X),
+      'mine.txt': fileEntry('made on B\n'),
+    });
+  });
+});
+
 describe('replacements seen by a running device', () => {
   it('live: a folder replaced by a file and a file by a folder, while both watchers run', async () => {
     const devices = await openSpace('live');

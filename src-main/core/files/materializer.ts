@@ -782,15 +782,51 @@ class ApplyRun {
     });
     if (files.length === 0) return;
     const indexed = await this.options.index.getMany(files);
-    for (const p of files.sort()) await this.settle(p, views.get(p), indexed.get(p));
+    for (const p of files.sort()) {
+      const abs = this.absOf(p);
+      if (lstatQuiet(abs)?.isDirectory()) {
+        let held: string[];
+        try {
+          held = await readdir(abs);
+        } catch (e) {
+          this.error(p, ioError(p, 'list', e));
+          continue;
+        }
+        // Still holding entries whose deletions a later apply writes: that one comes back here.
+        if ((await this.sortHeld(p, held)).leaving.length > 0) continue;
+      }
+      await this.settle(p, views.get(p), indexed.get(p));
+    }
+  }
+
+  /**
+   * A folder that a file replaces still holds entries. Those the store has as deleted are
+   * removed by an apply still to come (a pulled batch is stored while the one before it is
+   * written), which settles the file again (`settleVacated`): deferred. Any other (a file not
+   * synced yet, or one the store still has) keeps the folder: an error names them.
+   */
+  private async folderStillHeld(id: string, held: readonly string[]): Promise<void> {
+    const { staying } = await this.sortHeld(id, held);
+    if (staying.length === 0) this.out.deferred.push(id);
+    else this.error(id, folderInTheWay(id, staying));
+  }
+
+  /** A folder's entries (names): those the store has as deleted (`leaving`), and the others. */
+  private async sortHeld(
+    id: string,
+    held: readonly string[],
+  ): Promise<{ leaving: string[]; staying: string[] }> {
+    const heldIds = held.map((name) => `${id}/${name}`);
+    const views = await loadViews(this.options.manager, heldIds);
+    const leaving = heldIds.filter((h) => views.get(h)?.exists === false);
+    return { leaving, staying: heldIds.filter((h) => views.get(h)?.exists !== false) };
   }
 
   /**
    * Puts the files replacing folders in place: each folder, if its files were all removed (by
    * this run or earlier), is removed (`removeFolder`), then the file is renamed to its name. A
-   * folder still holding files is kept and the file is not written: the error names what it
-   * holds (files not synced yet, or that the store still has). One changed locally since it
-   * was decided is settled again (scanned first, so the change is kept).
+   * folder still holding files is kept and the file is not written (`folderStillHeld`). One
+   * changed locally since it was decided is settled again (scanned first, so the change is kept).
    */
   private async replaceFolders(): Promise<void> {
     for (let round = 0; round < MAX_ROUNDS && this.overFolders.length > 0; round++) {
@@ -806,7 +842,7 @@ class ApplyRun {
           const held = await this.removeFolder(w.id, 'replaced');
           if (held.length > 0) {
             removeQuietly(w.temp);
-            this.error(w.id, folderInTheWay(w.id, held));
+            await this.folderStillHeld(w.id, held);
             continue;
           }
           // The folder is gone: the last look expects nothing there.
@@ -844,9 +880,9 @@ class ApplyRun {
 
 const parentOf = (id: string): string => id.slice(0, Math.max(0, id.lastIndexOf('/')));
 
-/** Why a folder another device replaced by a file is still here (`held`: a few of its names). */
+/** Why a folder another device replaced by a file is still here (`held`: what it holds). */
 function folderInTheWay(id: string, held: readonly string[]): NetGuardianError {
-  const shown = held.slice(0, 3).map((name) => `${id}/${name}`);
+  const shown = held.slice(0, 3);
   const more = held.length > shown.length ? ` and ${held.length - shown.length} more` : '';
   return new NetGuardianError(
     'FileSystemError',
