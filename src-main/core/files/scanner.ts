@@ -207,7 +207,6 @@ const toScanError = (p: string, e: NetGuardianError): ScanError => ({
 /** One scan: collects a plan (what to hash, what is gone), then executes it. */
 class ScanRun {
   private readonly plan = emptyPlan();
-  private readonly plannedAbsent = new Set<string>();
   private folderMissingReported = false;
   private readonly rules: IgnoreRules;
   private readonly errors: ScanError[] = [];
@@ -320,9 +319,6 @@ class ScanRun {
 
   /** An indexed path not found on disk: gone, or only hidden from us (ignored, unreadable). */
   private planAbsent(entry: IndexEntry): void {
-    // Planned once, though several of the paths asked for may hold it.
-    if (this.plannedAbsent.has(entry.path)) return;
-    this.plannedAbsent.add(entry.path);
     if (this.unreadable.some((u) => isUnder(entry.path, u))) return;
     if (this.isIgnored(entry.path, entry.kind === 'dir')) this.plan.forget.push(entry.path);
     else this.plan.gone.push(entry);
