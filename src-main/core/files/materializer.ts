@@ -14,7 +14,14 @@ import type { ChunkSource } from './chunkStore.js';
 import { mtimeToWrite, writeConflictCopies } from './conflictCopies.js';
 import { ChunkResolver, writeTempFile } from './contentWriter.js';
 import { owedSync } from './durableFs.js';
-import { indexEntryOf, matchesDisk, type FileIndex, type IndexEntry } from './fileIndex.js';
+import {
+  diskStatOf,
+  indexEntryOf,
+  matchesDisk,
+  type FileIndex,
+  type IndexEntry,
+} from './fileIndex.js';
+import { foldKey, listedAs, listedByReading, sameEntry } from './caseAliases.js';
 import { TEMP_PREFIX, type IgnoreRules } from './ignoreRules.js';
 import {
   entityAbsPath,
@@ -185,6 +192,8 @@ class ApplyRun {
   private readonly overFolders: PendingWrite[] = [];
   /** The parents of the paths this run removed: a file may replace one once it is empty. */
   private readonly vacated = new Set<string>();
+  /** This run's ids by `foldKey`: names a file system that ignores case takes for one. */
+  private readonly byFold = new Map<string, string[]>();
   /** Folders seen to be real folders during this run (each is lstat'ed once). */
   private readonly checkedDirs: CheckedDirs = new Set();
   /** While a group of files is written: their temp files wait for one flush (`commitWrites`). */
@@ -275,6 +284,8 @@ class ApplyRun {
       if (!abs.ok) this.error(id, abs.error);
       else ids.push(id);
     }
+    for (const id of ids)
+      this.byFold.set(foldKey(id), [...(this.byFold.get(foldKey(id)) ?? []), id]);
     const present = ids.filter((id) => views.get(id)?.exists);
     // Children before parents, and after every write (a rename's new file reuses the old one's chunks).
     const absent = ids.filter((id) => !views.get(id)?.exists).reverse();
@@ -430,7 +441,13 @@ class ApplyRun {
           );
           return;
         }
-        if (!matchesDisk(st, indexed)) {
+        // Found under another name (a case-only rename on a file system that ignores case)?
+        const alias = st && !matchesDisk(st, indexed) ? this.aliasOf(id, st) : undefined;
+        if (st && alias !== undefined) {
+          outcome = view?.exists
+            ? await this.renameCase(alias, id, view, st)
+            : this.forgetAlias(id, indexed);
+        } else if (!matchesDisk(st, indexed)) {
           outcome = 'rescan';
         } else if (view?.exists) {
           outcome = await this.settlePresent(id, view, indexed, st);
@@ -712,6 +729,9 @@ class ApplyRun {
       if (indexed) this.dropped.push(id);
       return 'done';
     }
+    // The old name of a case-only rename, where the file system takes both names for one entry:
+    // removing it would remove the file under its new name.
+    if (this.aliasOf(id, st) !== undefined) return this.forgetAlias(id, indexed);
     const abs = this.absOf(id);
     if (st.isFile()) {
       // Moves to the trash owe their fsyncs: made durable with the others before the rows go.
@@ -732,6 +752,77 @@ class ApplyRun {
     }
     this.unsynced.removed.push(id);
     return 'done';
+  }
+
+  /**
+   * The entity id the entry at `id` (`st`) is listed under, when that is another name for it
+   * (caseAliases.ts): asked of the OS, else found as the entry of another id of this run that
+   * differs only in case (unless both names are listed: hard links).
+   */
+  private aliasOf(id: string, st: Stats): string | undefined {
+    const listed = listedAs(this.rootReal, id);
+    if (listed !== undefined) return listed;
+    for (const other of this.byFold.get(foldKey(id)) ?? []) {
+      if (other === id) continue;
+      const there = lstatQuiet(this.absOf(other));
+      if (there && sameEntry(there, st)) return listedByReading(this.rootReal, id);
+    }
+    return undefined;
+  }
+
+  /** `id` only reaches an entry listed under another name: nothing of its own is here. */
+  private forgetAlias(id: string, indexed: IndexEntry | undefined): Outcome {
+    if (indexed) this.dropped.push(id);
+    return 'done';
+  }
+
+  /**
+   * A case-only rename on a file system that ignores case: `id` (which the store has) reaches
+   * the entry listed as `listed`. If the store no longer has `listed` and the entry is as
+   * indexed there, the entry is renamed to `id` (applied as a rename: no second file written
+   * over it, nothing removed) and its index row follows; then `id` is settled as any other
+   * path. If the store has both names, this folder cannot hold both: `listed` stays.
+   */
+  private async renameCase(
+    listed: string,
+    id: string,
+    view: FileView,
+    st: Stats,
+  ): Promise<Outcome> {
+    await this.flushIndex();
+    if ((await this.options.manager.getFileState(listed))?.exists) {
+      this.error(
+        id,
+        new NetGuardianError(
+          'DuplicatePath',
+          `${id} and ${listed} differ only in case, and this folder's file system takes them for one name: ${listed} is kept and ${id} is not written here`,
+          'path',
+        ),
+      );
+      return 'done';
+    }
+    const was = await this.options.index.get(listed);
+    if (!was || !matchesDisk(st, was)) {
+      // Changed here since it was last scanned: recorded first (its own version, nothing lost),
+      // and decided on the next apply.
+      await this.options.scanner.scanPaths([listed]);
+      this.out.deferred.push(id);
+      return 'done';
+    }
+    const abs = this.absOf(id);
+    renameSync(this.absOf(listed), abs);
+    this.checkedDirs.delete(listed);
+    this.unsynced.dirs.add(path.dirname(abs));
+    this.dropped.push(listed);
+    const now = lstatSync(abs);
+    if (this.aliasOf(id, now) !== undefined)
+      throw new NetGuardianError(
+        'FileSystemError',
+        `cannot rename ${listed} to ${id}: the file system kept the old name`,
+        'path',
+      );
+    const row: IndexEntry = { ...was, path: id, ...diskStatOf(now) };
+    return this.settlePresent(id, view, row, now);
   }
 
   /**

@@ -15,6 +15,7 @@ import { EventLoopTurns } from '../eventLoopTurns.js';
 import { Mutex } from '../mutex.js';
 import { hashFile } from './fileHasher.js';
 import { HashOrder } from './hashOrder.js';
+import { foldKey, listedAs } from './caseAliases.js';
 import { removeIfStaleTemp } from './staleTemps.js';
 import { diskStatOf, sameStat, type FileIndex, type IndexEntry } from './fileIndex.js';
 import type { IgnoreRules } from './ignoreRules.js';
@@ -342,6 +343,8 @@ class ScanRun {
     const own = await this.options.index.getMany([...ids, ...above]);
     for (const a of above) if (own.get(a)?.kind === 'file') ids.add(a);
     const checked: CheckedDirs = new Set();
+    const folds = new Map<string, number>();
+    for (const p of ids) folds.set(foldKey(p), (folds.get(foldKey(p)) ?? 0) + 1);
     for (const p of [...ids].sort()) {
       if (walked.some((w) => isUnder(p, w))) continue;
       const entry = own.get(p);
@@ -350,7 +353,9 @@ class ScanRun {
           ? new Map([[p, entry]])
           : new Map((await this.options.index.list(p)).map((e) => [e.path, e]));
       const ancestors = await checkAncestors(this.rootReal, p, checked);
-      const st = ancestors.ok && ancestors.value.length === 0 ? await this.lstatSafe(p) : undefined;
+      const found =
+        ancestors.ok && ancestors.value.length === 0 ? await this.lstatSafe(p) : undefined;
+      const st = found && this.reachedByOtherName(p, found, entry, folds) ? undefined : found;
       if (!ancestors.ok && ancestors.error.code === 'PathEscapesRoot')
         this.counts.skippedSymlinks++;
       if (st?.isSymbolicLink()) this.notAFile(p, 'symlink');
@@ -370,6 +375,28 @@ class ScanRun {
       }
       // Whatever else was indexed here (or under here, if it was a folder) is absent now.
       for (const entry of known.values()) this.planAbsent(entry);
+    }
+  }
+
+  /**
+   * Whether `p` only reaches an entry listed under another name (a case-only rename on a file
+   * system that ignores case, caseAliases.ts): that entry is the other name's, and `p` is gone.
+   * Asked for folders, files to hash, and names differing only in case from another path asked
+   * for (a rename's two names); an unchanged file named alone costs no look.
+   */
+  private reachedByOtherName(
+    p: string,
+    st: Stats,
+    entry: IndexEntry | undefined,
+    folds: ReadonlyMap<string, number>,
+  ): boolean {
+    const unchanged = st.isFile() && entry?.kind === 'file' && sameStat(entry, diskStatOf(st));
+    if (unchanged && (folds.get(foldKey(p)) ?? 0) < 2) return false;
+    try {
+      return listedAs(this.rootReal, p) !== undefined;
+    } catch (e) {
+      this.error(p, ioError(p, 'look up', e));
+      return false;
     }
   }
 
