@@ -117,6 +117,23 @@ describe('a folder replaced by a file', () => {
     expect(second.errors).toEqual([]);
     expect(Object.fromEntries(await treeOf(laptop.root))).toEqual({ t4: sha('x\n') });
   });
+
+  it('replaces a folder holding only ignored leftovers, which go to the trash with it', async () => {
+    await startFrom({ 't4/one.txt': 'one\n' });
+    await writeFile(at(laptop, 't4/.DS_Store'), 'finder\n');
+    await rm(at(desktop, 't4'), { recursive: true });
+    await writeFile(at(desktop, 't4'), 'x\n');
+    await desktop.scanner.fullScan();
+    const report = await pullAndApply(laptop, desktop);
+    expect(report).toMatchObject({ written: ['t4'], removed: ['t4/one.txt'], deferred: [] });
+    expect(report.errors).toEqual([]);
+    expect(Object.fromEntries(await treeOf(laptop.root))).toEqual({ t4: sha('x\n') });
+    const trashed = await laptop.materializer.trash.list();
+    expect(trashed.map((r) => [r.path, r.kind, r.reason]).sort()).toEqual([
+      ['t4', 'dir', 'replaced'],
+      ['t4/one.txt', 'file', 'deleted'],
+    ]);
+  });
 });
 
 describe('a file replaced by a folder', () => {
