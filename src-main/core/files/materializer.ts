@@ -148,6 +148,10 @@ export function createMaterializer(options: MaterializerOptions): Materializer {
           },
           'materialized',
         );
+        // Each path that could not be made to match the store, and why (the first few): what a
+        // user would ask about when a file does not arrive.
+        if (report.errors.length > 0)
+          log.warn({ errors: report.errors.slice(0, 20) }, 'paths not written as the store says');
         return report;
       }),
   };

@@ -390,6 +390,7 @@ class ScanRun {
     entry: IndexEntry | undefined,
     folds: ReadonlyMap<string, number>,
   ): boolean {
+    if (!st.isFile() && !st.isDirectory()) return false;
     const unchanged = st.isFile() && entry?.kind === 'file' && sameStat(entry, diskStatOf(st));
     if (unchanged && (folds.get(foldKey(p)) ?? 0) < 2) return false;
     try {
