@@ -1,4 +1,7 @@
-import { DIRECTORY_HASH } from '../../../src-shared/fileKinds.js';
+import { ancestorsOf } from '../files/safePaths.js';
+import { DIRECTORY_HASH, isDirectoryContent } from '../../../src-shared/fileKinds.js';
+import type { CRDTManager } from '../crdtManager.js';
+import { loadViews } from '../files/scanner.js';
 import type { SqlExecutor } from '../store/sqlClient.js';
 
 /**
@@ -34,4 +37,22 @@ export async function entitiesOutOfStep(
     DIRECTORY_HASH,
   ]);
   return rows.map((r) => r.entity_id);
+}
+
+/**
+ * The folders above `paths` that the store has as files: a file from another device replaces
+ * each, and it was kept because it still held files (the materializer said which). When a local
+ * change takes files out of one, it may be empty now: materializing it writes the file.
+ */
+export async function foldersFilesReplace(
+  manager: CRDTManager,
+  paths: readonly string[],
+): Promise<string[]> {
+  const above = [...new Set(paths.flatMap(ancestorsOf))];
+  if (above.length === 0) return [];
+  const views = await loadViews(manager, above);
+  return above.filter((p) => {
+    const view = views.get(p);
+    return view?.exists === true && !isDirectoryContent(view.content);
+  });
 }
