@@ -2,13 +2,17 @@ import { link, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, type TempDir } from '../../../test/support/tempDir.js';
-import { foldKey, listedAs, listedByReading } from './caseAliases.js';
+import type { NameFolding } from '../../../src-shared/nameRules.js';
+import { listedAs, listedByReading } from './caseAliases.js';
+import { screenNames } from './nameScreen.js';
 
 /**
  * On this machine's case-sensitive folders a name is listed as itself or not at all; what a
  * case-insensitive file system would answer (`Readme.md` for `README.md`) is read from the
  * listings here the way it would be there.
  */
+const CASE: NameFolding = { caseInsensitive: true, normalizationInsensitive: false };
+const EXACT: NameFolding = { caseInsensitive: false, normalizationInsensitive: false };
 let tmp: TempDir;
 beforeEach(async () => {
   tmp = await makeTempDir('ng-case-');
@@ -21,32 +25,54 @@ afterEach(async () => {
 });
 
 describe('caseAliases', () => {
-  it('folds case and Unicode normalization into one key', () => {
-    expect(foldKey('README.md')).toBe('readme.md');
-    expect(foldKey('Docs/ONE.txt')).toBe('docs/one.txt');
-    // "Ä" decomposed (A + combining diaeresis) and composed.
-    expect(foldKey('A\u0308.md')).toBe(foldKey('\u00e4.md'));
-  });
-
   it('a name listed as itself, or not there, has no other name', () => {
-    expect(listedAs(tmp.path, 'Readme.md')).toBeUndefined();
-    expect(listedAs(tmp.path, 'Docs/one.txt')).toBeUndefined();
-    expect(listedAs(tmp.path, 'missing.md')).toBeUndefined();
-    expect(listedAs(tmp.path, 'Readme.md/under-a-file')).toBeUndefined();
-    expect(listedByReading(tmp.path, 'Readme.md')).toBeUndefined();
-    expect(listedByReading(tmp.path, 'Docs/one.txt')).toBeUndefined();
+    expect(listedAs(tmp.path, 'Readme.md', CASE)).toBeUndefined();
+    expect(listedAs(tmp.path, 'Docs/one.txt', CASE)).toBeUndefined();
+    expect(listedAs(tmp.path, 'missing.md', CASE)).toBeUndefined();
+    expect(listedAs(tmp.path, 'Readme.md/under-a-file', CASE)).toBeUndefined();
+    expect(listedByReading(tmp.path, 'Readme.md', CASE)).toBeUndefined();
+    expect(listedByReading(tmp.path, 'Docs/one.txt', CASE)).toBeUndefined();
   });
 
   it('reading the folders finds the name an entry is listed under, at any level', () => {
-    expect(listedByReading(tmp.path, 'README.md')).toBe('Readme.md');
-    expect(listedByReading(tmp.path, 'DOCS/one.txt')).toBe('Docs/one.txt');
-    expect(listedByReading(tmp.path, 'docs/ONE.TXT')).toBe('Docs/one.txt');
-    expect(listedByReading(tmp.path, 'other.md')).toBeUndefined();
+    expect(listedByReading(tmp.path, 'README.md', CASE)).toBe('Readme.md');
+    expect(listedByReading(tmp.path, 'DOCS/one.txt', CASE)).toBe('Docs/one.txt');
+    expect(listedByReading(tmp.path, 'docs/ONE.TXT', CASE)).toBe('Docs/one.txt');
+    expect(listedByReading(tmp.path, 'other.md', CASE)).toBeUndefined();
+  });
+
+  it('a folder that tells every name apart is not looked at', () => {
+    expect(listedByReading(tmp.path, 'README.md', EXACT)).toBeUndefined();
+    expect(listedAs(tmp.path, 'README.md', EXACT)).toBeUndefined();
   });
 
   it('two names both listed (hard links) are each their own', async () => {
     await link(path.join(tmp.path, 'Readme.md'), path.join(tmp.path, 'README.md'));
-    expect(listedByReading(tmp.path, 'README.md')).toBeUndefined();
-    expect(listedByReading(tmp.path, 'Readme.md')).toBeUndefined();
+    expect(listedByReading(tmp.path, 'README.md', CASE)).toBeUndefined();
+    expect(listedByReading(tmp.path, 'Readme.md', CASE)).toBeUndefined();
+  });
+});
+
+describe('screenNames on a folder that ignores case', () => {
+  const screen = (deleted: boolean) =>
+    screenNames({
+      rootReal: tmp.path,
+      platform: 'linux',
+      folding: CASE,
+      ids: ['README.md', 'Readme.md'],
+      exists: (id) => id === 'README.md',
+      indexed: (id) => id === 'Readme.md',
+      ...(deleted ? { deleted: (id: string) => id === 'Readme.md' } : {}),
+    });
+
+  it('writes a case-only rename (the old spelling deleted in the batch) as a rename', () => {
+    expect(screen(true)).toEqual({ settle: ['README.md', 'Readme.md'], refused: [] });
+  });
+
+  it('refuses a twin whose other spelling stays', () => {
+    expect(screen(false).settle).toEqual(['Readme.md']);
+    expect(screen(false).refused.map((r) => [r.path, r.reason])).toEqual([
+      ['README.md', 'name-collision'],
+    ]);
   });
 });

@@ -21,7 +21,7 @@ import {
   type FileIndex,
   type IndexEntry,
 } from './fileIndex.js';
-import { foldKey, listedAs, listedByReading, sameEntry } from './caseAliases.js';
+import { foldsNames, listedAs, listedByReading, sameEntry } from './caseAliases.js';
 import { TEMP_PREFIX, type IgnoreRules } from './ignoreRules.js';
 import {
   entityAbsPath,
@@ -38,7 +38,7 @@ import { TempFlusher } from './tempFlusher.js';
 import { createTrash, type KeepRequest, type Trash, type TrashReason } from './trash.js';
 import { ioError } from './treeWalk.js';
 import { validateEntityPath } from '../../../src-shared/paths.js';
-import type { NameFolding } from '../../../src-shared/nameRules.js';
+import { foldKey, type NameFolding } from '../../../src-shared/nameRules.js';
 import { probeFolding } from './folderFolding.js';
 import { screenNames } from './nameScreen.js';
 import { UnsyncableRun, type UnsyncableList } from './unsyncableList.js';
@@ -196,7 +196,7 @@ class ApplyRun {
   private readonly overFolders: PendingWrite[] = [];
   /** The parents of the paths this run removed: a file may replace one once it is empty. */
   private readonly vacated = new Set<string>();
-  /** This run's ids by `foldKey`: names a file system that ignores case takes for one. */
+  /** This run's ids by `foldKey`, on a folder that folds names: the ones it takes for one. */
   private readonly byFold = new Map<string, string[]>();
   /** Folders seen to be real folders during this run (each is lstat'ed once). */
   private readonly checkedDirs: CheckedDirs = new Set();
@@ -279,6 +279,7 @@ class ApplyRun {
       folding: this.foldingOf(this.rootReal),
       ids: candidates,
       exists: (id) => views.get(id)?.exists === true,
+      deleted: (id) => views.get(id)?.exists === false,
       indexed: (id) => indexed.has(id),
     });
     for (const file of screened.refused) this.unsyncable.add(file);
@@ -288,8 +289,12 @@ class ApplyRun {
       if (!abs.ok) this.error(id, abs.error);
       else ids.push(id);
     }
-    for (const id of ids)
-      this.byFold.set(foldKey(id), [...(this.byFold.get(foldKey(id)) ?? []), id]);
+    const folding = this.foldingOf(this.rootReal);
+    if (foldsNames(folding))
+      for (const id of ids) {
+        const key = foldKey(id, folding);
+        this.byFold.set(key, [...(this.byFold.get(key) ?? []), id]);
+      }
     const present = ids.filter((id) => views.get(id)?.exists);
     // Children before parents, and after every write (a rename's new file reuses the old one's chunks).
     const absent = ids.filter((id) => !views.get(id)?.exists).reverse();
@@ -764,12 +769,14 @@ class ApplyRun {
    * differs only in case (unless both names are listed: hard links).
    */
   private aliasOf(id: string, st: Stats): string | undefined {
-    const listed = listedAs(this.rootReal, id);
+    const folding = this.foldingOf(this.rootReal);
+    if (!foldsNames(folding)) return undefined;
+    const listed = listedAs(this.rootReal, id, folding);
     if (listed !== undefined) return listed;
-    for (const other of this.byFold.get(foldKey(id)) ?? []) {
+    for (const other of this.byFold.get(foldKey(id, folding)) ?? []) {
       if (other === id) continue;
       const there = lstatQuiet(this.absOf(other));
-      if (there && sameEntry(there, st)) return listedByReading(this.rootReal, id);
+      if (there && sameEntry(there, st)) return listedByReading(this.rootReal, id, folding);
     }
     return undefined;
   }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DIRECTORY_HASH } from '../../../src-shared/fileKinds.js';
@@ -24,6 +24,7 @@ import { openPgliteClient } from '../store/pgliteClient.js';
 let stores: { laptop: EventStore; desktop: EventStore };
 let spaceNo = 0;
 let tmp: TempDir;
+let chunks: MemoryChunks;
 let laptop: FolderDevice;
 let desktop: FolderDevice;
 
@@ -40,7 +41,7 @@ afterAll(async () => {
 beforeEach(async () => {
   const spaceId = `replaced-${++spaceNo}`;
   tmp = await makeTempDir('ng-replaced-');
-  const chunks = new MemoryChunks();
+  chunks = new MemoryChunks();
   const open = (nodeId: 'laptop' | 'desktop') =>
     openFolderDevice({
       nodeId,
@@ -156,5 +157,41 @@ describe('a file replaced by a folder', () => {
       f: 'dir',
       'f/inner.txt': sha('inner\n'),
     });
+  });
+});
+
+describe('a case-only rename', () => {
+  it('is written on a folder that ignores case, not refused as a collision with its old name', async () => {
+    // This machine's folders tell case apart; the receiver is told its folder does not (as a
+    // Mac's or a Windows PC's), so it screens names as such a device would.
+    const store = await EventStore.open(await openPgliteClient());
+    const mac = await openFolderDevice({
+      nodeId: 'mac',
+      spaceId: desktop.manager.spaceId,
+      dir: path.join(tmp.path, 'mac'),
+      chunks,
+      store,
+      folding: { caseInsensitive: true, normalizationInsensitive: false },
+    });
+    try {
+      await put(desktop, { 'Readme.md': '# read me\n', 'Docs/one.txt': 'one\n' });
+      await desktop.scanner.fullScan();
+      expect((await pullAndApply(mac, desktop)).errors).toEqual([]);
+      await rename(at(desktop, 'Readme.md'), at(desktop, 'README.md'));
+      await rename(at(desktop, 'Docs'), at(desktop, 'DOCS'));
+      await desktop.scanner.fullScan();
+      const report = await pullAndApply(mac, desktop);
+      expect(report.errors).toEqual([]);
+      await mac.unsyncable.refresh();
+      expect(mac.unsyncable.current()).toEqual({ total: 0, files: [] });
+      expect(Object.fromEntries(await treeOf(mac.root))).toEqual({
+        DOCS: 'dir',
+        'DOCS/one.txt': sha('one\n'),
+        'README.md': sha('# read me\n'),
+      });
+    } finally {
+      await mac.close();
+      await store.close();
+    }
   });
 });

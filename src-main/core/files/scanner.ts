@@ -15,7 +15,9 @@ import { EventLoopTurns } from '../eventLoopTurns.js';
 import { Mutex } from '../mutex.js';
 import { hashFile } from './fileHasher.js';
 import { HashOrder } from './hashOrder.js';
-import { foldKey, listedAs } from './caseAliases.js';
+import { foldsNames, listedAs } from './caseAliases.js';
+import { probeFolding } from './folderFolding.js';
+import { foldKey, type NameFolding } from '../../../src-shared/nameRules.js';
 import { removeIfStaleTemp } from './staleTemps.js';
 import { diskStatOf, sameStat, type FileIndex, type IndexEntry } from './fileIndex.js';
 import type { IgnoreRules } from './ignoreRules.js';
@@ -89,6 +91,8 @@ export interface ScannerOptions {
   readonly hashConcurrency?: number;
   readonly progressIntervalMs?: number;
   readonly log?: Logger;
+  /** How the folder compares names (`folderFolding.ts`); probed at the first scan when not given. */
+  readonly folding?: NameFolding;
 }
 
 export interface Scanner {
@@ -161,12 +165,15 @@ export function createScanner(options: ScannerOptions): Scanner {
     return rootReal;
   }
 
+  let folding = options.folding;
+
   const run = (scope: SweepScope, collect: (scan: ScanRun) => Promise<void>) =>
     mutex.run(async () => {
       const started = Date.now();
       let scan: ScanRun;
       try {
-        scan = new ScanRun(options, await resolveRoot());
+        const rootReal = await resolveRoot();
+        scan = new ScanRun(options, rootReal, (folding ??= probeFolding(rootReal)));
       } catch (e) {
         // Root missing (an unmounted drive?): record nothing, above all no deletes.
         return {
@@ -236,6 +243,7 @@ class ScanRun {
   constructor(
     private readonly options: ScannerOptions,
     private readonly rootReal: string,
+    private readonly folding: NameFolding,
   ) {
     this.rules = options.ignore();
     this.unsyncable = new UnsyncableRun(options.unsyncable);
@@ -344,7 +352,11 @@ class ScanRun {
     for (const a of above) if (own.get(a)?.kind === 'file') ids.add(a);
     const checked: CheckedDirs = new Set();
     const folds = new Map<string, number>();
-    for (const p of ids) folds.set(foldKey(p), (folds.get(foldKey(p)) ?? 0) + 1);
+    if (foldsNames(this.folding))
+      for (const p of ids) {
+        const key = foldKey(p, this.folding);
+        folds.set(key, (folds.get(key) ?? 0) + 1);
+      }
     for (const p of [...ids].sort()) {
       if (walked.some((w) => isUnder(p, w))) continue;
       const entry = own.get(p);
@@ -390,11 +402,11 @@ class ScanRun {
     entry: IndexEntry | undefined,
     folds: ReadonlyMap<string, number>,
   ): boolean {
-    if (!st.isFile() && !st.isDirectory()) return false;
+    if (!foldsNames(this.folding) || (!st.isFile() && !st.isDirectory())) return false;
     const unchanged = st.isFile() && entry?.kind === 'file' && sameStat(entry, diskStatOf(st));
-    if (unchanged && (folds.get(foldKey(p)) ?? 0) < 2) return false;
+    if (unchanged && (folds.get(foldKey(p, this.folding)) ?? 0) < 2) return false;
     try {
-      return listedAs(this.rootReal, p) !== undefined;
+      return listedAs(this.rootReal, p, this.folding) !== undefined;
     } catch (e) {
       this.error(p, ioError(p, 'look up', e));
       return false;
