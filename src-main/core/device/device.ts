@@ -28,7 +28,7 @@ import { createHubLink, type HubLink } from './hubLink.js';
 import { FolderGuard } from './folderIdentity.js';
 import { reconcileOwnHistory } from './ownEvents.js';
 import { NoticedChanges } from './noticedChanges.js';
-import { entitiesOutOfStep } from './reconcile.js';
+import { entitiesOutOfStep, foldersFilesReplace } from './reconcile.js';
 import { ScanPacer } from './scanPacer.js';
 import { WatcherControl } from './watcherControl.js';
 
@@ -421,6 +421,10 @@ export class Device {
         this.emit({ type: 'local-change', summary });
         this.requestSync();
       }
+      // Files moved out of a folder that a file replaces elsewhere: it may be written now.
+      const replaced = summary.deleted > 0 ? await foldersFilesReplace(this.manager, paths) : [];
+      if (replaced.length > 0)
+        this.emit({ type: 'download', report: await this.materializer.apply(replaced) });
     } catch (e) {
       this.emit({
         type: 'error',

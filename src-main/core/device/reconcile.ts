@@ -1,3 +1,7 @@
+import { ancestorsOf } from '../files/safePaths.js';
+import { DIRECTORY_HASH, isDirectoryContent } from '../../../src-shared/fileKinds.js';
+import type { CRDTManager } from '../crdtManager.js';
+import { loadViews } from '../files/scanner.js';
 import type { SqlExecutor } from '../store/sqlClient.js';
 
 /**
@@ -11,7 +15,11 @@ const SELECT_OUT_OF_STEP = `
 SELECT s.entity_id FROM crdt_snapshots s
 LEFT JOIN fs_index f ON f.space_id = s.space_id AND f.path = s.entity_id
 WHERE s.space_id = $1 AND (
-  (s.file_exists AND (f.path IS NULL OR (f.kind = 'file' AND f.hash IS DISTINCT FROM s.content_hash)))
+  (s.file_exists AND (
+    f.path IS NULL
+    -- A folder where a file should be, or a file where a folder should be ($3: a folder's hash).
+    OR (f.kind = 'dir') IS DISTINCT FROM (s.content_hash = $3)
+    OR (f.kind = 'file' AND f.hash IS DISTINCT FROM s.content_hash)))
   OR (NOT s.file_exists AND f.path IS NOT NULL)
   OR s.has_conflict
 )
@@ -23,7 +31,28 @@ export async function entitiesOutOfStep(
   spaceId: string,
   limit = 100_000,
 ): Promise<string[]> {
-  return (await db.query<{ entity_id: string }>(SELECT_OUT_OF_STEP, [spaceId, limit])).map(
-    (r) => r.entity_id,
-  );
+  const rows = await db.query<{ entity_id: string }>(SELECT_OUT_OF_STEP, [
+    spaceId,
+    limit,
+    DIRECTORY_HASH,
+  ]);
+  return rows.map((r) => r.entity_id);
+}
+
+/**
+ * The folders above `paths` that the store has as files: a file from another device replaces
+ * each, and it was kept because it still held files (the materializer said which). When a local
+ * change takes files out of one, it may be empty now: materializing it writes the file.
+ */
+export async function foldersFilesReplace(
+  manager: CRDTManager,
+  paths: readonly string[],
+): Promise<string[]> {
+  const above = [...new Set(paths.flatMap(ancestorsOf))];
+  if (above.length === 0) return [];
+  const views = await loadViews(manager, above);
+  return above.filter((p) => {
+    const view = views.get(p);
+    return view?.exists === true && !isDirectoryContent(view.content);
+  });
 }

@@ -14,7 +14,14 @@ import type { ChunkSource } from './chunkStore.js';
 import { mtimeToWrite, writeConflictCopies } from './conflictCopies.js';
 import { ChunkResolver, writeTempFile } from './contentWriter.js';
 import { owedSync } from './durableFs.js';
-import { indexEntryOf, matchesDisk, type FileIndex, type IndexEntry } from './fileIndex.js';
+import {
+  diskStatOf,
+  indexEntryOf,
+  matchesDisk,
+  type FileIndex,
+  type IndexEntry,
+} from './fileIndex.js';
+import { foldsNames, listedAs, listedByReading, sameEntry } from './caseAliases.js';
 import { TEMP_PREFIX, type IgnoreRules } from './ignoreRules.js';
 import {
   entityAbsPath,
@@ -28,10 +35,10 @@ import { applyMode } from './applyMode.js';
 import { modeToWrite, permissionsOf, wantedMode, type WantedMode } from './fileModes.js';
 import { loadViews, type Scanner } from './scanner.js';
 import { TempFlusher } from './tempFlusher.js';
-import { createTrash, type KeepRequest, type Trash } from './trash.js';
+import { createTrash, type KeepRequest, type Trash, type TrashReason } from './trash.js';
 import { ioError } from './treeWalk.js';
 import { validateEntityPath } from '../../../src-shared/paths.js';
-import type { NameFolding } from '../../../src-shared/nameRules.js';
+import { foldKey, type NameFolding } from '../../../src-shared/nameRules.js';
 import { probeFolding } from './folderFolding.js';
 import { screenNames } from './nameScreen.js';
 import { UnsyncableRun, type UnsyncableList } from './unsyncableList.js';
@@ -141,6 +148,10 @@ export function createMaterializer(options: MaterializerOptions): Materializer {
           },
           'materialized',
         );
+        // Each path that could not be made to match the store, and why (the first few): what a
+        // user would ask about when a file does not arrive.
+        if (report.errors.length > 0)
+          log.warn({ errors: report.errors.slice(0, 20) }, 'paths not written as the store says');
         return report;
       }),
   };
@@ -177,6 +188,16 @@ class ApplyRun {
   };
   private readonly rows: IndexEntry[] = [];
   private readonly dropped: string[] = [];
+  /**
+   * Files replacing a folder (another device removed it and wrote a file under its name): their
+   * temp files are written and durable, waiting for this run's removals to empty the folder
+   * (`replaceFolders`).
+   */
+  private readonly overFolders: PendingWrite[] = [];
+  /** The parents of the paths this run removed: a file may replace one once it is empty. */
+  private readonly vacated = new Set<string>();
+  /** This run's ids by `foldKey`, on a folder that folds names: the ones it takes for one. */
+  private readonly byFold = new Map<string, string[]>();
   /** Folders seen to be real folders during this run (each is lstat'ed once). */
   private readonly checkedDirs: CheckedDirs = new Set();
   /** While a group of files is written: their temp files wait for one flush (`commitWrites`). */
@@ -258,6 +279,7 @@ class ApplyRun {
       folding: this.foldingOf(this.rootReal),
       ids: candidates,
       exists: (id) => views.get(id)?.exists === true,
+      deleted: (id) => views.get(id)?.exists === false,
       indexed: (id) => indexed.has(id),
     });
     for (const file of screened.refused) this.unsyncable.add(file);
@@ -267,6 +289,12 @@ class ApplyRun {
       if (!abs.ok) this.error(id, abs.error);
       else ids.push(id);
     }
+    const folding = this.foldingOf(this.rootReal);
+    if (foldsNames(folding))
+      for (const id of ids) {
+        const key = foldKey(id, folding);
+        this.byFold.set(key, [...(this.byFold.get(key) ?? []), id]);
+      }
     const present = ids.filter((id) => views.get(id)?.exists);
     // Children before parents, and after every write (a rename's new file reuses the old one's chunks).
     const absent = ids.filter((id) => !views.get(id)?.exists).reverse();
@@ -310,9 +338,17 @@ class ApplyRun {
         await this.commitWrites();
       }
     }
-    resolver.clear();
-    if (await this.folderStillThere())
-      for (const id of absent) await this.settle(id, views.get(id), indexed.get(id));
+    try {
+      if (await this.folderStillThere()) {
+        for (const id of absent) await this.settle(id, views.get(id), indexed.get(id));
+        await this.settleVacated(new Set(ids));
+        await this.replaceFolders();
+      }
+    } finally {
+      // Folders that could not be replaced (or a folder gone meanwhile): their files wait.
+      for (const w of this.overFolders.splice(0, this.overFolders.length)) removeQuietly(w.temp);
+      resolver.clear();
+    }
     await this.flushIndex();
     // Listed: what this batch refused; no longer listed: the rest of it (written, or deleted).
     await this.unsyncable.finish('remote', { kind: 'paths', paths: candidates, subtrees: false });
@@ -414,7 +450,13 @@ class ApplyRun {
           );
           return;
         }
-        if (!matchesDisk(st, indexed)) {
+        // Found under another name (a case-only rename on a file system that ignores case)?
+        const alias = st && !matchesDisk(st, indexed) ? this.aliasOf(id, st) : undefined;
+        if (st && alias !== undefined) {
+          outcome = view?.exists
+            ? await this.renameCase(alias, id, view, st)
+            : this.forgetAlias(id, indexed);
+        } else if (!matchesDisk(st, indexed)) {
           outcome = 'rescan';
         } else if (view?.exists) {
           outcome = await this.settlePresent(id, view, indexed, st);
@@ -489,24 +531,10 @@ class ApplyRun {
     }
 
     const wanted = wantedMode(view.fields);
-    if (st?.isDirectory()) {
-      const abs = this.absOf(id);
-      if ((await readdir(abs)).length > 0) {
-        this.error(
-          id,
-          new NetGuardianError(
-            'FileSystemError',
-            `a folder with content is where file ${id} goes`,
-            'path',
-          ),
-        );
-        return 'done';
-      }
-      await rmdir(abs);
-      this.checkedDirs.delete(id);
-      return this.writeContent(id, content, wanted, view, undefined, undefined);
-    }
-    if (st && indexed?.hash === content.hash) {
+    // A folder where the file goes (removed on another device, a file written under its name):
+    // the file is written beside it now, and put in place once this run's removals have emptied
+    // the folder (`replaceFolders`), so its content can still come from the folder's files.
+    if (st && !st.isDirectory() && indexed?.hash === content.hash) {
       const abs = this.absOf(id);
       const mode = modeToWrite(st.mode, wanted);
       if (permissionsOf(st.mode) !== mode && applyMode(abs, mode)) this.out.modeChanged.push(id);
@@ -538,7 +566,10 @@ class ApplyRun {
       this.resolver as ChunkResolver,
       indexed ? [indexed] : [],
       // The winner's own modification time (the field may be another sibling's: LWW by hlc).
-      { mode: modeToWrite(st?.mode, wanted), ...mtimeToWrite(view.winner, view.fields['mtimeMs']) },
+      {
+        mode: modeToWrite(st?.isFile() ? st.mode : undefined, wanted),
+        ...mtimeToWrite(view.winner, view.fields['mtimeMs']),
+      },
       { flushLater: deferred },
     );
     if (!temp.ok) {
@@ -546,6 +577,10 @@ class ApplyRun {
       return 'done';
     }
     const write: PendingWrite = { id, temp: temp.value, abs, content, view, st, indexed };
+    if (!deferred && st?.isDirectory()) {
+      this.overFolders.push(write);
+      return 'done';
+    }
     if (deferred) {
       // Renamed once the group's temp files are durable together (`commitWrites`).
       this.pendingWrites.push(write);
@@ -605,7 +640,12 @@ class ApplyRun {
       return;
     }
     const changed: string[] = [];
-    for (const w of await this.keepReplaced(writes, changed)) {
+    const overFolder = (w: PendingWrite) => w.st?.isDirectory() === true;
+    this.overFolders.push(...writes.filter(overFolder));
+    for (const w of await this.keepReplaced(
+      writes.filter((w) => !overFolder(w)),
+      changed,
+    )) {
       try {
         if ((await this.renameIntoPlace(w, true)) === 'rescan') changed.push(w.id);
       } catch (e) {
@@ -693,33 +733,24 @@ class ApplyRun {
     indexed: IndexEntry | undefined,
     st: Stats | undefined,
   ): Promise<Outcome> {
+    this.vacated.add(parentOf(id));
     if (!st) {
       if (indexed) this.dropped.push(id);
       return 'done';
     }
+    // The old name of a case-only rename, where the file system takes both names for one entry:
+    // removing it would remove the file under its new name.
+    if (this.aliasOf(id, st) !== undefined) return this.forgetAlias(id, indexed);
     const abs = this.absOf(id);
-    // Moves to the trash owe their fsyncs: made durable with the others before the rows go.
-    const owed = this.unsynced.trash;
     if (st.isFile()) {
+      // Moves to the trash owe their fsyncs: made durable with the others before the rows go.
       await this.trash.move(
         abs,
         { path: id, kind: 'file', hash: indexed?.hash ?? null, size: st.size, reason: 'deleted' },
-        owed,
+        this.unsynced.trash,
       );
     } else if (st.isDirectory()) {
-      const entries = await readdir(abs, { withFileTypes: true });
-      this.checkedDirs.delete(id);
-      if (entries.length === 0) {
-        await rmdir(abs);
-        this.unsynced.dirs.add(path.dirname(abs));
-      } else if (entries.every((e) => this.ignored(`${id}/${e.name}`, e.isDirectory()))) {
-        // Only ignored leftovers (.DS_Store, build output): kept in the trash with the folder.
-        await this.trash.move(
-          abs,
-          { path: id, kind: 'dir', hash: null, size: 0, reason: 'deleted' },
-          owed,
-        );
-      } else {
+      if ((await this.removeFolder(id, 'deleted')).length > 0) {
         // Still holds synced or new files: it stays, and the next scan records it again.
         this.dropped.push(id);
         this.out.deferred.push(id);
@@ -730,6 +761,202 @@ class ApplyRun {
     }
     this.unsynced.removed.push(id);
     return 'done';
+  }
+
+  /**
+   * The entity id the entry at `id` (`st`) is listed under, when that is another name for it
+   * (caseAliases.ts): asked of the OS, else found as the entry of another id of this run that
+   * differs only in case (unless both names are listed: hard links).
+   */
+  private aliasOf(id: string, st: Stats): string | undefined {
+    const folding = this.foldingOf(this.rootReal);
+    if (!foldsNames(folding)) return undefined;
+    const listed = listedAs(this.rootReal, id, folding);
+    if (listed !== undefined) return listed;
+    for (const other of this.byFold.get(foldKey(id, folding)) ?? []) {
+      if (other === id) continue;
+      const there = lstatQuiet(this.absOf(other));
+      if (there && sameEntry(there, st)) return listedByReading(this.rootReal, id, folding);
+    }
+    return undefined;
+  }
+
+  /** `id` only reaches an entry listed under another name: nothing of its own is here. */
+  private forgetAlias(id: string, indexed: IndexEntry | undefined): Outcome {
+    if (indexed) this.dropped.push(id);
+    return 'done';
+  }
+
+  /**
+   * A case-only rename on a file system that ignores case: `id` (which the store has) reaches
+   * the entry listed as `listed`. If the store no longer has `listed` and the entry is as
+   * indexed there, the entry is renamed to `id` (applied as a rename: no second file written
+   * over it, nothing removed) and its index row follows; then `id` is settled as any other
+   * path. If the store has both names, this folder cannot hold both: `listed` stays.
+   */
+  private async renameCase(
+    listed: string,
+    id: string,
+    view: FileView,
+    st: Stats,
+  ): Promise<Outcome> {
+    await this.flushIndex();
+    if ((await this.options.manager.getFileState(listed))?.exists) {
+      this.error(
+        id,
+        new NetGuardianError(
+          'DuplicatePath',
+          `${id} and ${listed} differ only in case, and this folder's file system takes them for one name: ${listed} is kept and ${id} is not written here`,
+          'path',
+        ),
+      );
+      return 'done';
+    }
+    const was = await this.options.index.get(listed);
+    if (!was || !matchesDisk(st, was)) {
+      // Changed here since it was last scanned: recorded first (its own version, nothing lost),
+      // and decided on the next apply.
+      await this.options.scanner.scanPaths([listed]);
+      this.out.deferred.push(id);
+      return 'done';
+    }
+    const abs = this.absOf(id);
+    renameSync(this.absOf(listed), abs);
+    this.checkedDirs.delete(listed);
+    this.unsynced.dirs.add(path.dirname(abs));
+    this.dropped.push(listed);
+    const now = lstatSync(abs);
+    if (this.aliasOf(id, now) !== undefined)
+      throw new NetGuardianError(
+        'FileSystemError',
+        `cannot rename ${listed} to ${id}: the file system kept the old name`,
+        'path',
+      );
+    const row: IndexEntry = { ...was, path: id, ...diskStatOf(now) };
+    return this.settlePresent(id, view, row, now);
+  }
+
+  /**
+   * Removes a folder the store no longer has as a folder (deleted, or replaced by a file): an
+   * empty one is removed, one holding only ignored leftovers (.DS_Store, build output) goes to
+   * the trash with them. One holding anything else stays: returns what it holds (a few names),
+   * empty when the folder is gone.
+   */
+  private async removeFolder(id: string, reason: TrashReason): Promise<string[]> {
+    const abs = this.absOf(id);
+    this.checkedDirs.delete(id);
+    const entries = await readdir(abs, { withFileTypes: true });
+    if (entries.length === 0) {
+      try {
+        await rmdir(abs);
+      } catch (e) {
+        // Something was put in it since the listing: it stays (rmdir removes only an empty folder).
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'ENOTEMPTY' || code === 'EEXIST') return readdir(abs);
+        throw e;
+      }
+      this.unsynced.dirs.add(path.dirname(abs));
+      return [];
+    }
+    const held = entries.filter((e) => !this.ignored(`${id}/${e.name}`, e.isDirectory()));
+    if (held.length > 0) return held.map((e) => e.name);
+    await this.trash.move(
+      abs,
+      { path: id, kind: 'dir', hash: null, size: 0, reason },
+      this.unsynced.trash,
+    );
+    return [];
+  }
+
+  /**
+   * Paths whose entries this run removed, and that the store has as files (not in this run:
+   * their folder was replaced by a file in an earlier pull, while it still held files whose
+   * deletions came in this one): written now that the folder may be empty.
+   */
+  private async settleVacated(settled: ReadonlySet<string>): Promise<void> {
+    const candidates = [...this.vacated].filter((p) => p !== '' && !settled.has(p));
+    this.vacated.clear();
+    if (candidates.length === 0) return;
+    const views = await loadViews(this.options.manager, candidates);
+    const files = candidates.filter((p) => {
+      const view = views.get(p);
+      return view?.exists === true && !isDirectoryContent(view.content);
+    });
+    if (files.length === 0) return;
+    const indexed = await this.options.index.getMany(files);
+    for (const p of files.sort()) {
+      const abs = this.absOf(p);
+      if (lstatQuiet(abs)?.isDirectory()) {
+        let held: string[];
+        try {
+          held = await readdir(abs);
+        } catch (e) {
+          this.error(p, ioError(p, 'list', e));
+          continue;
+        }
+        // Still holding entries whose deletions a later apply writes: that one comes back here.
+        if ((await this.sortHeld(p, held)).leaving.length > 0) continue;
+      }
+      await this.settle(p, views.get(p), indexed.get(p));
+    }
+  }
+
+  /**
+   * A folder that a file replaces still holds entries. Those the store has as deleted are
+   * removed by an apply still to come (a pulled batch is stored while the one before it is
+   * written), which settles the file again (`settleVacated`): deferred. Any other (a file not
+   * synced yet, or one the store still has) keeps the folder: an error names them.
+   */
+  private async folderStillHeld(id: string, held: readonly string[]): Promise<void> {
+    const { staying } = await this.sortHeld(id, held);
+    if (staying.length === 0) this.out.deferred.push(id);
+    else this.error(id, folderInTheWay(id, staying));
+  }
+
+  /** A folder's entries (names): those the store has as deleted (`leaving`), and the others. */
+  private async sortHeld(
+    id: string,
+    held: readonly string[],
+  ): Promise<{ leaving: string[]; staying: string[] }> {
+    const heldIds = held.map((name) => `${id}/${name}`);
+    const views = await loadViews(this.options.manager, heldIds);
+    const leaving = heldIds.filter((h) => views.get(h)?.exists === false);
+    return { leaving, staying: heldIds.filter((h) => views.get(h)?.exists !== false) };
+  }
+
+  /**
+   * Puts the files replacing folders in place: each folder, if its files were all removed (by
+   * this run or earlier), is removed (`removeFolder`), then the file is renamed to its name. A
+   * folder still holding files is kept and the file is not written (`folderStillHeld`). One
+   * changed locally since it was decided is settled again (scanned first, so the change is kept).
+   */
+  private async replaceFolders(): Promise<void> {
+    for (let round = 0; round < MAX_ROUNDS && this.overFolders.length > 0; round++) {
+      const changed: string[] = [];
+      for (const w of this.overFolders.splice(0, this.overFolders.length)) {
+        try {
+          const now = lstatQuiet(w.abs);
+          if (!matchesDisk(now, w.indexed)) {
+            removeQuietly(w.temp);
+            changed.push(w.id);
+            continue;
+          }
+          const held = await this.removeFolder(w.id, 'replaced');
+          if (held.length > 0) {
+            removeQuietly(w.temp);
+            await this.folderStillHeld(w.id, held);
+            continue;
+          }
+          // The folder is gone: the last look expects nothing there.
+          const placed = await this.renameIntoPlace({ ...w, st: undefined, indexed: undefined });
+          if (placed === 'rescan') changed.push(w.id);
+        } catch (e) {
+          this.failWrite(w, e);
+        }
+      }
+      await this.syncDirs();
+      for (const id of changed) await this.settleAgain(id);
+    }
   }
 
   /**
@@ -751,6 +978,20 @@ class ApplyRun {
     if (!abs.ok) throw abs.error;
     return abs.value;
   }
+}
+
+const parentOf = (id: string): string => id.slice(0, Math.max(0, id.lastIndexOf('/')));
+
+/** Why a folder another device replaced by a file is still here (`held`: what it holds). */
+function folderInTheWay(id: string, held: readonly string[]): NetGuardianError {
+  const shown = held.slice(0, 3);
+  const more = held.length > shown.length ? ` and ${held.length - shown.length} more` : '';
+  return new NetGuardianError(
+    'FileSystemError',
+    `${id} is a file on another device, but here the folder ${id} still holds ${shown.join(', ')}${more}, ` +
+      `which that device does not have: the folder is kept and the file is not written until it is empty`,
+    'path',
+  );
 }
 
 /** The trash request for the file a write replaces (`st`: what was there). */

@@ -28,6 +28,12 @@ export interface NameScreenInput {
   readonly exists: (id: string) => boolean;
   /** Whether the index has the entity: it is on disk under this spelling. */
   readonly indexed: (id: string) => boolean;
+  /**
+   * Whether the store has the entity as deleted (in this batch): its spelling on disk does not
+   * keep its place, so a case-only rename (`Readme.md` → `README.md`) is written, as a rename
+   * of the entry (the materializer's `renameCase`), not refused as a collision.
+   */
+  readonly deleted?: (id: string) => boolean;
 }
 
 export interface NameScreenResult {
@@ -77,8 +83,9 @@ export function screenNames(input: NameScreenInput): NameScreenResult {
     for (const p of [...ancestorsOf(id), id]) taken.set(foldKey(p, folding), p);
     return undefined;
   };
-  // What is on disk under its own spelling keeps its place; then the rest, by path.
-  const onDisk = allowed.filter((id) => input.indexed(id));
+  // What is on disk under its own spelling keeps its place (unless deleted); then the rest.
+  const deleted = input.deleted ?? (() => false);
+  const onDisk = allowed.filter((id) => input.indexed(id) && !deleted(id));
   for (const id of onDisk) claim(id);
   for (const id of allowed) {
     if (input.indexed(id)) {
@@ -91,7 +98,8 @@ export function screenNames(input: NameScreenInput): NameScreenResult {
       if (elsewhere === undefined) settle.push(id);
       continue;
     }
-    const other = elsewhere ?? claim(id);
+    const other =
+      (elsewhere !== undefined && !deleted(elsewhere) ? elsewhere : undefined) ?? claim(id);
     if (other === undefined) settle.push(id);
     else refused.push(collision(id, other));
   }

@@ -15,10 +15,13 @@ import { EventLoopTurns } from '../eventLoopTurns.js';
 import { Mutex } from '../mutex.js';
 import { hashFile } from './fileHasher.js';
 import { HashOrder } from './hashOrder.js';
+import { foldsNames, listedAs } from './caseAliases.js';
+import { probeFolding } from './folderFolding.js';
+import { foldKey, type NameFolding } from '../../../src-shared/nameRules.js';
 import { removeIfStaleTemp } from './staleTemps.js';
 import { diskStatOf, sameStat, type FileIndex, type IndexEntry } from './fileIndex.js';
 import type { IgnoreRules } from './ignoreRules.js';
-import { checkAncestors, lstatOrUndefined, type CheckedDirs } from './safePaths.js';
+import { ancestorsOf, checkAncestors, lstatOrUndefined, type CheckedDirs } from './safePaths.js';
 import { decideGone, decidePresent, type DiskContent, type ScanDecision } from './scanDecision.js';
 import { permissionsOf } from './fileModes.js';
 import { ioError, walkTree, type WalkedFile } from './treeWalk.js';
@@ -88,6 +91,8 @@ export interface ScannerOptions {
   readonly hashConcurrency?: number;
   readonly progressIntervalMs?: number;
   readonly log?: Logger;
+  /** How the folder compares names (`folderFolding.ts`); probed at the first scan when not given. */
+  readonly folding?: NameFolding;
 }
 
 export interface Scanner {
@@ -160,12 +165,15 @@ export function createScanner(options: ScannerOptions): Scanner {
     return rootReal;
   }
 
+  let folding = options.folding;
+
   const run = (scope: SweepScope, collect: (scan: ScanRun) => Promise<void>) =>
     mutex.run(async () => {
       const started = Date.now();
       let scan: ScanRun;
       try {
-        scan = new ScanRun(options, await resolveRoot());
+        const rootReal = await resolveRoot();
+        scan = new ScanRun(options, rootReal, (folding ??= probeFolding(rootReal)));
       } catch (e) {
         // Root missing (an unmounted drive?): record nothing, above all no deletes.
         return {
@@ -207,6 +215,7 @@ const toScanError = (p: string, e: NetGuardianError): ScanError => ({
 /** One scan: collects a plan (what to hash, what is gone), then executes it. */
 class ScanRun {
   private readonly plan = emptyPlan();
+  private folderMissingReported = false;
   private readonly rules: IgnoreRules;
   private readonly errors: ScanError[] = [];
   private readonly unreadable: string[] = [];
@@ -234,6 +243,7 @@ class ScanRun {
   constructor(
     private readonly options: ScannerOptions,
     private readonly rootReal: string,
+    private readonly folding: NameFolding,
   ) {
     this.rules = options.ignore();
     this.unsyncable = new UnsyncableRun(options.unsyncable);
@@ -334,8 +344,19 @@ class ScanRun {
     // One query for every path's own entry. An indexed file can have nothing indexed under it,
     // so only folders and unknown paths need the subtree query: the watcher's echo of files the
     // materializer just wrote (thousands during a first sync) costs an lstat each, not a query.
-    const own = await this.options.index.getMany([...ids]);
+    // Their folders' entries come with it: a path under one indexed as a file means that file
+    // became a folder (`rm f && mkdir f && touch f/x`), scanned too, so it is recorded as a
+    // folder before what it holds, whatever the watcher reported first.
+    const above = [...new Set([...ids].flatMap(ancestorsOf))].filter((a) => !ids.has(a));
+    const own = await this.options.index.getMany([...ids, ...above]);
+    for (const a of above) if (own.get(a)?.kind === 'file') ids.add(a);
     const checked: CheckedDirs = new Set();
+    const folds = new Map<string, number>();
+    if (foldsNames(this.folding))
+      for (const p of ids) {
+        const key = foldKey(p, this.folding);
+        folds.set(key, (folds.get(key) ?? 0) + 1);
+      }
     for (const p of [...ids].sort()) {
       if (walked.some((w) => isUnder(p, w))) continue;
       const entry = own.get(p);
@@ -344,7 +365,9 @@ class ScanRun {
           ? new Map([[p, entry]])
           : new Map((await this.options.index.list(p)).map((e) => [e.path, e]));
       const ancestors = await checkAncestors(this.rootReal, p, checked);
-      const st = ancestors.ok && ancestors.value.length === 0 ? await this.lstatSafe(p) : undefined;
+      const found =
+        ancestors.ok && ancestors.value.length === 0 ? await this.lstatSafe(p) : undefined;
+      const st = found && this.reachedByOtherName(p, found, entry, folds) ? undefined : found;
       if (!ancestors.ok && ancestors.error.code === 'PathEscapesRoot')
         this.counts.skippedSymlinks++;
       if (st?.isSymbolicLink()) this.notAFile(p, 'symlink');
@@ -364,6 +387,29 @@ class ScanRun {
       }
       // Whatever else was indexed here (or under here, if it was a folder) is absent now.
       for (const entry of known.values()) this.planAbsent(entry);
+    }
+  }
+
+  /**
+   * Whether `p` only reaches an entry listed under another name (a case-only rename on a file
+   * system that ignores case, caseAliases.ts): that entry is the other name's, and `p` is gone.
+   * Asked for folders, files to hash, and names differing only in case from another path asked
+   * for (a rename's two names); an unchanged file named alone costs no look.
+   */
+  private reachedByOtherName(
+    p: string,
+    st: Stats,
+    entry: IndexEntry | undefined,
+    folds: ReadonlyMap<string, number>,
+  ): boolean {
+    if (!foldsNames(this.folding) || (!st.isFile() && !st.isDirectory())) return false;
+    const unchanged = st.isFile() && entry?.kind === 'file' && sameStat(entry, diskStatOf(st));
+    if (unchanged && (folds.get(foldKey(p, this.folding)) ?? 0) < 2) return false;
+    try {
+      return listedAs(this.rootReal, p, this.folding) !== undefined;
+    } catch (e) {
+      this.error(p, ioError(p, 'look up', e));
+      return false;
     }
   }
 
@@ -391,6 +437,15 @@ class ScanRun {
     if (paths.length === 0 && forget.length === 0) return;
     const indexed = await this.options.index.getMany(paths);
     const views = await loadViews(this.options.manager, paths);
+
+    // A folder replaced by a file (`rm -rf d && echo x > d`): what it held is recorded gone
+    // before the file, so a device pulling them in separate batches has emptied the folder
+    // when the file arrives.
+    const replacedDirs = files.filter((f) => indexed.get(f.path)?.kind === 'dir');
+    const heldByReplaced = (g: IndexEntry) =>
+      replacedDirs.some((d) => g.path !== d.path && isUnder(g.path, d.path));
+    const emptiedFirst = gone.filter(heldByReplaced);
+    if (emptiedFirst.length > 0) await this.recordDeletes(emptiedFirst, indexed, views);
 
     for (const dir of [...dirs].sort((a, b) => (a.path < b.path ? -1 : 1))) {
       const disk: DiskContent = {
@@ -421,11 +476,29 @@ class ScanRun {
     );
     await Promise.all(workers);
     await this.flushWrites();
+    await this.recordDeletes(
+      gone.filter((g) => !heldByReplaced(g)),
+      indexed,
+      views,
+    );
+    await this.flushRows(0);
+    await this.options.index.deleteMany([...gone.map((g) => g.path), ...forget]);
+  }
 
-    // Gone files are deletions only in a folder that is still there (not moved away or
-    // replaced by an empty mount point while the scan ran).
+  /**
+   * Records the deletion of paths found gone, only in a folder that is still there (not moved
+   * away or replaced by an empty mount point while the scan ran).
+   */
+  private async recordDeletes(
+    gone: readonly IndexEntry[],
+    indexed: ReadonlyMap<string, IndexEntry>,
+    views: ReadonlyMap<string, FileView>,
+  ): Promise<void> {
     const stillThere = !this.options.folderPresent || (await this.options.folderPresent());
-    if (!stillThere) this.errors.push(folderMissing(this.options.root));
+    if (!stillThere && !this.folderMissingReported) {
+      this.folderMissingReported = true;
+      this.errors.push(folderMissing(this.options.root));
+    }
     const deletes: { path: string; write: LocalWrite }[] = [];
     for (const entry of stillThere ? gone : []) {
       const decision = decideGone(indexed.get(entry.path) ?? entry, views.get(entry.path));
@@ -453,8 +526,6 @@ class ScanRun {
           this.error((part[j] as { path: string }).path, result.error);
       }
     }
-    await this.flushRows(0);
-    await this.options.index.deleteMany([...gone.map((g) => g.path), ...forget]);
   }
 
   private async hashAndRecord(

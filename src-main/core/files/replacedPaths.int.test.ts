@@ -1,0 +1,197 @@
+import { createHash } from 'node:crypto';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DIRECTORY_HASH } from '../../../src-shared/fileKinds.js';
+import {
+  MemoryChunks,
+  openFolderDevice,
+  pullAndApply,
+  pullEvents,
+  treeOf,
+  type FolderDevice,
+} from '../../../test/support/folderDevice.js';
+import { makeTempDir, type TempDir } from '../../../test/support/tempDir.js';
+import { EventStore } from '../store/eventStore.js';
+import { openPgliteClient } from '../store/pgliteClient.js';
+
+/**
+ * A path that changes kind (a folder replaced by a file, a file by a folder), in the folder
+ * layer: what the scanner records, in which order, and how the materializer applies it when the
+ * events come in pieces. Two devices with real folders and PGlite stores exchange events store
+ * to store; `desktop` changes, `laptop` applies. (End to end: test/folderSync/replacements.)
+ */
+let stores: { laptop: EventStore; desktop: EventStore };
+let spaceNo = 0;
+let tmp: TempDir;
+let chunks: MemoryChunks;
+let laptop: FolderDevice;
+let desktop: FolderDevice;
+
+beforeAll(async () => {
+  stores = {
+    laptop: await EventStore.open(await openPgliteClient()),
+    desktop: await EventStore.open(await openPgliteClient()),
+  };
+});
+afterAll(async () => {
+  await stores.laptop.close();
+  await stores.desktop.close();
+});
+beforeEach(async () => {
+  const spaceId = `replaced-${++spaceNo}`;
+  tmp = await makeTempDir('ng-replaced-');
+  chunks = new MemoryChunks();
+  const open = (nodeId: 'laptop' | 'desktop') =>
+    openFolderDevice({
+      nodeId,
+      spaceId,
+      dir: path.join(tmp.path, nodeId),
+      chunks,
+      store: stores[nodeId],
+    });
+  laptop = await open('laptop');
+  desktop = await open('desktop');
+});
+afterEach(async () => {
+  await laptop.close();
+  await desktop.close();
+  await tmp.cleanup();
+});
+
+const at = (device: FolderDevice, rel: string) => path.join(device.root, ...rel.split('/'));
+async function put(device: FolderDevice, files: Record<string, string>) {
+  for (const [rel, content] of Object.entries(files)) {
+    await mkdir(path.dirname(at(device, rel)), { recursive: true });
+    await writeFile(at(device, rel), content);
+  }
+}
+
+/** Desktop's own events above `afterSeq`, in log order: [entity, type]. */
+async function logAfter(afterSeq: number): Promise<[string, string][]> {
+  const space = desktop.manager.spaceId;
+  const rows = await desktop.store.readAboveFrontier(space, { desktop: afterSeq }, 1_000);
+  return rows
+    .filter((r) => r.node_id === 'desktop')
+    .map((r) => [r.entity_id, r.event_type] as [string, string]);
+}
+const sha = (data: string) => createHash('sha256').update(data).digest('hex');
+const lastSeq = async () => (await desktop.store.getFrontier(desktop.manager.spaceId))['desktop'];
+
+/** Desktop's folder, scanned and applied on the laptop (the laptop's folder must then equal it). */
+async function startFrom(files: Record<string, string>) {
+  await put(desktop, files);
+  await desktop.scanner.fullScan();
+  await pullAndApply(laptop, desktop);
+}
+
+describe('a folder replaced by a file', () => {
+  it("is recorded as its files' deletions first, then the file, each deletion once", async () => {
+    await startFrom({ 't4/one.txt': 'one\n', 't4/two.txt': 'two\n' });
+    const seq = (await lastSeq()) ?? 0;
+    await rm(at(desktop, 't4'), { recursive: true });
+    await writeFile(at(desktop, 't4'), 'x\n');
+    // The watcher names the folder and each of its files.
+    const summary = await desktop.scanner.scanPaths(['t4', 't4/one.txt', 't4/two.txt']);
+    expect(summary).toMatchObject({ created: 0, updated: 1, deleted: 2, errors: [] });
+    expect(await logAfter(seq)).toEqual([
+      ['t4/one.txt', 'file_deleted'],
+      ['t4/two.txt', 'file_deleted'],
+      ['t4', 'file_updated'],
+    ]);
+  });
+
+  it('is written once its folder is empty, also when the deletions come in a later apply', async () => {
+    await startFrom({ 't4/one.txt': 'one\n', 't4/two.txt': 'two\n' });
+    await rm(at(desktop, 't4'), { recursive: true });
+    await writeFile(at(desktop, 't4'), 'x\n');
+    await desktop.scanner.fullScan();
+    // The laptop's store has everything; its folder is written in two pieces, the file first
+    // (as a device catching up on events an older version recorded file first).
+    expect((await pullEvents(laptop, desktop)).sort()).toEqual(['t4', 't4/one.txt', 't4/two.txt']);
+    const first = await laptop.materializer.apply(['t4', 't4/one.txt']);
+    // t4/two.txt is still there, deleted in the store: the file waits, nothing failed.
+    expect(first).toMatchObject({ written: [], removed: ['t4/one.txt'], deferred: ['t4'] });
+    expect(first.errors).toEqual([]);
+    const second = await laptop.materializer.apply(['t4/two.txt']);
+    expect(second).toMatchObject({ written: ['t4'], removed: ['t4/two.txt'], deferred: [] });
+    expect(second.errors).toEqual([]);
+    expect(Object.fromEntries(await treeOf(laptop.root))).toEqual({ t4: sha('x\n') });
+  });
+
+  it('replaces a folder holding only ignored leftovers, which go to the trash with it', async () => {
+    await startFrom({ 't4/one.txt': 'one\n' });
+    await writeFile(at(laptop, 't4/.DS_Store'), 'finder\n');
+    await rm(at(desktop, 't4'), { recursive: true });
+    await writeFile(at(desktop, 't4'), 'x\n');
+    await desktop.scanner.fullScan();
+    const report = await pullAndApply(laptop, desktop);
+    expect(report).toMatchObject({ written: ['t4'], removed: ['t4/one.txt'], deferred: [] });
+    expect(report.errors).toEqual([]);
+    expect(Object.fromEntries(await treeOf(laptop.root))).toEqual({ t4: sha('x\n') });
+    const trashed = await laptop.materializer.trash.list();
+    expect(trashed.map((r) => [r.path, r.kind, r.reason]).sort()).toEqual([
+      ['t4', 'dir', 'replaced'],
+      ['t4/one.txt', 'file', 'deleted'],
+    ]);
+  });
+});
+
+describe('a file replaced by a folder', () => {
+  it('is recorded as a folder before its files, when the watcher names only a file in it', async () => {
+    await startFrom({ f: 'file\n' });
+    const seq = (await lastSeq()) ?? 0;
+    await rm(at(desktop, 'f'));
+    await put(desktop, { 'f/inner.txt': 'inner\n' });
+    const summary = await desktop.scanner.scanPaths(['f/inner.txt']);
+    expect(summary).toMatchObject({ created: 1, updated: 1, deleted: 0, errors: [] });
+    expect(await logAfter(seq)).toEqual([
+      ['f', 'file_updated'],
+      ['f/inner.txt', 'file_created'],
+    ]);
+    expect((await desktop.manager.getFileState('f'))?.content?.hash).toBe(DIRECTORY_HASH);
+
+    const report = await pullAndApply(laptop, desktop);
+    expect(report.errors).toEqual([]);
+    expect(Object.fromEntries(await treeOf(laptop.root))).toEqual({
+      f: 'dir',
+      'f/inner.txt': sha('inner\n'),
+    });
+  });
+});
+
+describe('a case-only rename', () => {
+  it('is written on a folder that ignores case, not refused as a collision with its old name', async () => {
+    // This machine's folders tell case apart; the receiver is told its folder does not (as a
+    // Mac's or a Windows PC's), so it screens names as such a device would.
+    const store = await EventStore.open(await openPgliteClient());
+    const mac = await openFolderDevice({
+      nodeId: 'mac',
+      spaceId: desktop.manager.spaceId,
+      dir: path.join(tmp.path, 'mac'),
+      chunks,
+      store,
+      folding: { caseInsensitive: true, normalizationInsensitive: false },
+    });
+    try {
+      await put(desktop, { 'Readme.md': '# read me\n', 'Docs/one.txt': 'one\n' });
+      await desktop.scanner.fullScan();
+      expect((await pullAndApply(mac, desktop)).errors).toEqual([]);
+      await rename(at(desktop, 'Readme.md'), at(desktop, 'README.md'));
+      await rename(at(desktop, 'Docs'), at(desktop, 'DOCS'));
+      await desktop.scanner.fullScan();
+      const report = await pullAndApply(mac, desktop);
+      expect(report.errors).toEqual([]);
+      await mac.unsyncable.refresh();
+      expect(mac.unsyncable.current()).toEqual({ total: 0, files: [] });
+      expect(Object.fromEntries(await treeOf(mac.root))).toEqual({
+        DOCS: 'dir',
+        'DOCS/one.txt': sha('one\n'),
+        'README.md': sha('# read me\n'),
+      });
+    } finally {
+      await mac.close();
+      await store.close();
+    }
+  });
+});
