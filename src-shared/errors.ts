@@ -27,6 +27,11 @@ export const ERROR_CODES = [
   'AlreadyRunning',
   /** The hub could not be reached (nothing answers, no route, timed out). */
   'HubUnreachable',
+  /**
+   * A received file or folder can't be placed: a file and a folder have its name (a file where
+   * its folder should be, or a folder holding files where the file should be).
+   */
+  'PathBlocked',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -17,7 +17,9 @@ export type UnsyncableReason =
   /** Another name differs only by case or Unicode normalization on a folder that can't tell. */
   | 'name-collision'
   /** Larger than what the device can record or the space allows. */
-  | 'too-large';
+  | 'too-large'
+  /** A file and a folder have its name (one here, one on another device): it can't be placed. */
+  | 'path-blocked';
 
 export interface UnsyncableFile {
   /** The path relative to the folder root, `/`-separated. */
@@ -37,6 +39,7 @@ export const UNSYNCABLE_REASON_WORDS: Readonly<Record<UnsyncableReason, string>>
   'name-not-allowed': 'has a name this device cannot use',
   'name-collision': 'has a name that clashes with another file here',
   'too-large': 'is too large to sync',
+  'path-blocked': 'cannot be placed: a file and a folder have its name',
 };
 
 /**

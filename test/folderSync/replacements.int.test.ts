@@ -298,12 +298,26 @@ describe('replacements that cannot apply at once', () => {
     expect(b.downloads(marks[1]).flatMap((r) => r.errors)).toEqual([
       {
         path: 't4',
-        code: 'FileSystemError',
+        code: 'PathBlocked',
         message:
           't4 is a file on another device, but here the folder t4 still holds t4/mine.txt, ' +
           'which that device does not have: the folder is kept and the file is not written until it is empty',
       },
     ]);
+    // Listed, so B's status can't say "Synced" while A's file is not here.
+    expect(b.device.unsyncable()).toEqual({
+      total: 1,
+      files: [
+        {
+          path: 't4',
+          reason: 'path-blocked',
+          side: 'remote',
+          message:
+            't4 is a file on another device, but here the folder t4 still holds t4/mine.txt, ' +
+            'which that device does not have: the folder is kept and the file is not written until it is empty',
+        },
+      ],
+    });
     // Nothing of B's is lost; what A deleted is gone.
     expect(await b.tree()).toEqual({ t4: 'dir', 't4/mine.txt': fileEntry('made on B\n') });
 
@@ -314,6 +328,7 @@ describe('replacements that cannot apply at once', () => {
       t4: fileEntry(X),
       'mine.txt': fileEntry('made on B\n'),
     });
+    expect(b.device.unsyncable()).toEqual({ total: 0, files: [] });
   });
 });
 

@@ -239,6 +239,9 @@ class ApplyRun {
 
   private error(p: string, e: NetGuardianError): void {
     this.out.errors.push({ path: p, code: e.code, message: e.message });
+    // Stuck until someone moves one of the two: listed, so the status can't say "Synced".
+    if (e.code === 'PathBlocked')
+      this.unsyncable.add({ path: p, reason: 'path-blocked', message: e.message, side: 'remote' });
   }
 
   private ignored(p: string, isDir: boolean): boolean {
@@ -987,7 +990,7 @@ function folderInTheWay(id: string, held: readonly string[]): NetGuardianError {
   const shown = held.slice(0, 3);
   const more = held.length > shown.length ? ` and ${held.length - shown.length} more` : '';
   return new NetGuardianError(
-    'FileSystemError',
+    'PathBlocked',
     `${id} is a file on another device, but here the folder ${id} still holds ${shown.join(', ')}${more}, ` +
       `which that device does not have: the folder is kept and the file is not written until it is empty`,
     'path',

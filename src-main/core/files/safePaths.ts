@@ -122,8 +122,8 @@ export async function checkAncestors(
     if (!st.isDirectory()) {
       return err(
         new NetGuardianError(
-          'FileSystemError',
-          `cannot place ${JSON.stringify(entityId)}: ${dir} is a file, not a folder`,
+          'PathBlocked',
+          `cannot place ${JSON.stringify(entityId)}: ${dir} is a file here, not a folder (on another device it is a folder); move or rename one of them`,
           'entityId',
         ),
       );
