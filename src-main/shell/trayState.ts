@@ -34,6 +34,7 @@ function iconFor(phase: AppPhase): TrayIcon {
     case 'synced':
       return 'synced';
     case 'paused':
+    case 'stopped':
       return 'paused';
     // Files that can't sync are, like conflicts, something to look at in a list.
     case 'conflicts':

@@ -42,6 +42,7 @@ export function phaseView(app: AppState | null): PhaseView {
     case 'syncing':
       return view('busy', progress.upload ?? progress.download);
     case 'paused':
+    case 'stopped':
     case 'conflicts':
     case 'unsyncable':
     case 'offline':

@@ -123,7 +123,9 @@ export type AppPhase =
   | 'unsyncable'
   | 'offline'
   | 'error'
-  | 'folder-missing';
+  | 'folder-missing'
+  /** No process runs the device (a CLI command opened it): the folder is not watched. */
+  | 'stopped';
 
 /**
  * The phase and the sentences that say it, computed once in the core (`summarizeState`) and

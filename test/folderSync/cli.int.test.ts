@@ -112,13 +112,17 @@ describe('netguardian CLI', () => {
     };
     expect(status).toMatchObject({ files: 1, conflicts: 0, deviceName: 'desktop', running: false });
     expect(status.hub).toMatchObject({ pendingUpload: 0, reachable: true });
-    // Opened by the command itself (no daemon): what the store and the hub say, never "starting".
+    // Opened by the command itself (no daemon): never "starting", and never "Synced" either, as
+    // nobody watches the folder for edits since the last scan.
     expect(status.state).toEqual({
-      phase: 'synced',
-      headline: 'Synced',
-      detail: 'All files are up to date.',
+      phase: 'stopped',
+      headline: 'Not running — the folder is not watched',
+      detail:
+        'Changes made in the folder since the last scan are found and synced when `netguardian start` (or `netguardian sync`) runs.',
     });
-    expect((await cliOk(['status', '--data', desktop.data])).split('\n')[0]).toBe('Synced');
+    expect((await cliOk(['status', '--data', desktop.data])).split('\n')[0]).toBe(
+      'Not running — the folder is not watched',
+    );
 
     // The same file edited on both devices before either syncs.
     await writeFile(path.join(laptop.folder, 'report.txt'), 'edited on the laptop\n');

@@ -23,6 +23,7 @@ import {
   writeIgnoreFile,
 } from './settings.js';
 import { deviceStatusView, syncRunReport } from './statusView.js';
+import { withoutDaemon } from './stateSummary.js';
 import { versionContent } from './versionContent.js';
 
 /**
@@ -103,10 +104,12 @@ export function createHandlers(core: ServiceCore): ContractHandlers & {
     'device:status': async () => {
       const d = await device();
       const status = await d.status();
+      const running = core.running();
+      const state = await core.headline();
       return deviceStatusView(status, {
-        running: core.running(),
+        running,
         pendingDownload: await core.pendingDownload(),
-        state: await core.headline(),
+        state: running ? state : withoutDaemon(state),
       });
     },
 

@@ -180,3 +180,18 @@ export function buildAppState(facts: StateFacts, live: LiveState): AppState {
     paused: facts.paused,
   };
 }
+
+/**
+ * The answer for a device no process runs (a CLI command opened it to answer): what the store
+ * holds may be synced, but edits in the folder since the last scan are unknown, so "Synced"
+ * would claim what nobody checked. Every other answer stands as it is.
+ */
+export function withoutDaemon(state: StateHeadline): StateHeadline {
+  if (state.phase !== 'synced') return state;
+  return {
+    phase: 'stopped',
+    headline: 'Not running — the folder is not watched',
+    detail:
+      'Changes made in the folder since the last scan are found and synced when `netguardian start` (or `netguardian sync`) runs.',
+  };
+}

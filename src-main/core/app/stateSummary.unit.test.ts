@@ -8,7 +8,7 @@ import {
   type LiveState,
   type StateFacts,
 } from './appState.js';
-import { summarizeState } from './stateSummary.js';
+import { summarizeState, withoutDaemon } from './stateSummary.js';
 
 /**
  * Issue 12 point 6: "Synced" only when nothing waits, runs or failed; otherwise the state says
@@ -377,5 +377,27 @@ describe('summarizeState: precedence', () => {
       'Noticed 2 changes',
       'Syncing 5 changes',
     ]);
+  });
+});
+
+describe('withoutDaemon (a CLI command opened the device: nobody watches the folder)', () => {
+  it('never says Synced: edits since the last scan are unknown', () => {
+    expect(
+      withoutDaemon({ phase: 'synced', headline: 'Synced', detail: 'All files are up to date.' }),
+    ).toEqual({
+      phase: 'stopped',
+      headline: 'Not running — the folder is not watched',
+      detail:
+        'Changes made in the folder since the last scan are found and synced when `netguardian start` (or `netguardian sync`) runs.',
+    });
+  });
+
+  it('keeps every other answer as it is', () => {
+    const offline = {
+      phase: 'offline',
+      headline: 'Offline — changes are kept and sent when the hub is back',
+      detail: '2 changes wait on this device.',
+    } as const;
+    expect(withoutDaemon(offline)).toBe(offline);
   });
 });

@@ -76,7 +76,7 @@ export function statusTextProblems(
   const expected: RegExp[] = [
     // The state's headline: a running device with its hub reachable, busy or not (a sync that
     // failed once, see below, may be the error said until the next run works).
-    /^(Synced|Starting…|Syncing|Syncing [\d,]+ changes?|Looking for changes|Noticed [\d,]+ changes?|Uploading [\d,]+ files? \(.+\)|Receiving [\d,]+ files?|Importing .+|[\d,]+ conflicts? to review|Error: .+)$/,
+    /^(Synced|Not running — the folder is not watched|Starting…|Syncing|Syncing [\d,]+ changes?|Looking for changes|Noticed [\d,]+ changes?|Uploading [\d,]+ files? \(.+\)|Receiving [\d,]+ files?|Importing .+|[\d,]+ conflicts? to review|Error: .+)$/,
     new RegExp(`^device    ${escape(device.name)} \\(${escape(device.nodeId)}\\)$`),
     new RegExp(`^folder    ${escape(device.folder)} \\(space ${escape(device.spaceId)}\\)$`),
     /^running {3}yes: watching the folder and syncing$/,
