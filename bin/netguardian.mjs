@@ -12,6 +12,13 @@ import { BUNDLE_MAIN, bundleIsFresh } from '../scripts/cliBundle.mjs';
 // folder bench's tree: 278-327 MiB against 388-418 MiB) but doubled the time (50 s against
 // 24-28 s: A's scan took four times the CPU); --max-old-space-size, --heap-growing-percent or a
 // forced GC every second cost as much or more. The heap's garbage between major GCs is the cost.
+// `netguardian status | head -1`: the reader closing the pipe early is the reader's choice, not
+// a failure to print a stack trace for. Any other output error still ends the command with one.
+process.stdout.on('error', (e) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 let main;
 if (process.env.NETGUARDIAN_FROM_SOURCES !== '1' && bundleIsFresh()) {
   ({ main } = await import(pathToFileURL(BUNDLE_MAIN).href));
