@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { chmod, mkdir, readFile, rename, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -12,6 +13,13 @@ function batchCollector() {
   const seen = () => new Set(batches.flat());
   return {
     batches,
+    /** How many batches came so far: `reportedSince(mark(), p)` asks for a batch after now. */
+    mark: () => batches.length,
+    /** Whether a batch after `mark` names `p` (or, `viaFolder`, a folder above it: scanned whole). */
+    reportedSince: (mark: number, p: string, viaFolder = false) =>
+      batches
+        .slice(mark)
+        .some((b) => b.some((q) => q === p || (viaFolder && p.startsWith(`${q}/`)))),
     onPaths: (paths: string[]) => {
       batches.push(paths);
       for (const w of [...waiters]) if (w.test(seen())) w.resolve();
@@ -117,5 +125,27 @@ describe('watchFolder (real folder, chokidar)', () => {
     await chmod(file, 0o700);
 
     await c.until((seen) => seen.has('sub/script.sh'), 'the chmod of sub/script.sh');
+  });
+
+  it('reports a file saved twice within 50 ms after its second save (chokidar throttles change)', async () => {
+    const file = path.join(dir.path, 'notes.txt');
+    await writeFile(file, 'v0');
+    const c = batchCollector();
+    // What the file held when each batch naming it was released: the scanner reads it after that.
+    const contents: string[] = [];
+    const onPaths = (paths: string[]) => {
+      if (paths.includes('notes.txt')) contents.push(readFileSync(file, 'utf8'));
+      c.onPaths(paths);
+    };
+    // Released at once, so the first save's batch can go before the second save is made.
+    await start(onPaths, 1);
+    for (let i = 0; i < 8; i++) {
+      await writeFile(file, `first ${i}`);
+      await c.until(() => contents.includes(`first ${i}`), `save ${i}`);
+      // The second save lands inside chokidar's 50 ms throttle of the first one's change.
+      await new Promise((r) => setTimeout(r, 5 + (i % 4) * 5));
+      await writeFile(file, `second ${i}`);
+      await c.until(() => contents.includes(`second ${i}`), `the second save ${i}`);
+    }
   });
 });
