@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { chmod, mkdir, readFile, rename, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -125,6 +125,40 @@ describe('watchFolder (real folder, chokidar)', () => {
     await chmod(file, 0o700);
 
     await c.until((seen) => seen.has('sub/script.sh'), 'the chmod of sub/script.sh');
+  });
+
+  it('watches a folder removed and made again at once, and reports what it holds then and later', async () => {
+    const c = batchCollector();
+    await start(c.onPaths);
+    const docs = path.join(dir.path, 'docs');
+    const reportedAfterWrite = async (rel: string, content: string) => {
+      await writeFile(path.join(dir.path, rel), content);
+      const mark = c.mark();
+      await c.until(() => c.reportedSince(mark, rel), `${rel} after it was written`);
+    };
+    await mkdir(docs);
+    await reportedAfterWrite('docs/Readme.md', 'r');
+    for (let round = 0; round < 6; round++) {
+      // At once, as another program would: the watcher sees none of it until all is done.
+      writeFileSync(path.join(docs, 'Readme.md'), `before ${round}`);
+      rmSync(docs, { recursive: true });
+      mkdirSync(path.join(docs, 'sub'), { recursive: true });
+      const made = ['docs/b.txt', 'docs/data.bin', 'docs/sub/c.txt'];
+      for (const rel of made) writeFileSync(path.join(dir.path, rel), `${round}`);
+      // Reported by name or through the folder (which the scanner walks), after they were written.
+      const marks = new Map(made.map((rel) => [rel, c.mark()]));
+      await c.until(
+        () => [...marks].every(([rel, mark]) => c.reportedSince(mark, rel, true)),
+        `round ${round}: the files written in the new docs`,
+      );
+      // Once settled, the new folder itself is watched: a new file and an edit are reported.
+      await reportedAfterWrite(`docs/later${round}.txt`, 'x');
+      await reportedAfterWrite('docs/b.txt', `edited ${round}`);
+      await reportedAfterWrite('docs/Readme.md', `r${round}`);
+      // A folder inside it, there before and made again with it, is watched again too.
+      await reportedAfterWrite('docs/sub/c.txt', `edited ${round}`);
+      await reportedAfterWrite(`docs/sub/later${round}.txt`, 'x');
+    }
   });
 
   it('reports a file saved twice within 50 ms after its second save (chokidar throttles change)', async () => {
