@@ -1,3 +1,4 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { chmod, mkdir, readFile, rename, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -12,6 +13,13 @@ function batchCollector() {
   const seen = () => new Set(batches.flat());
   return {
     batches,
+    /** How many batches came so far: `reportedSince(mark(), p)` asks for a batch after now. */
+    mark: () => batches.length,
+    /** Whether a batch after `mark` names `p` (or, `viaFolder`, a folder above it: scanned whole). */
+    reportedSince: (mark: number, p: string, viaFolder = false) =>
+      batches
+        .slice(mark)
+        .some((b) => b.some((q) => q === p || (viaFolder && p.startsWith(`${q}/`)))),
     onPaths: (paths: string[]) => {
       batches.push(paths);
       for (const w of [...waiters]) if (w.test(seen())) w.resolve();
@@ -117,5 +125,61 @@ describe('watchFolder (real folder, chokidar)', () => {
     await chmod(file, 0o700);
 
     await c.until((seen) => seen.has('sub/script.sh'), 'the chmod of sub/script.sh');
+  });
+
+  it('watches a folder removed and made again at once, and reports what it holds then and later', async () => {
+    const c = batchCollector();
+    await start(c.onPaths);
+    const docs = path.join(dir.path, 'docs');
+    const reportedAfterWrite = async (rel: string, content: string) => {
+      await writeFile(path.join(dir.path, rel), content);
+      const mark = c.mark();
+      await c.until(() => c.reportedSince(mark, rel), `${rel} after it was written`);
+    };
+    await mkdir(docs);
+    await reportedAfterWrite('docs/Readme.md', 'r');
+    for (let round = 0; round < 6; round++) {
+      // At once, as another program would: the watcher sees none of it until all is done.
+      writeFileSync(path.join(docs, 'Readme.md'), `before ${round}`);
+      rmSync(docs, { recursive: true });
+      mkdirSync(path.join(docs, 'sub'), { recursive: true });
+      const made = ['docs/b.txt', 'docs/data.bin', 'docs/sub/c.txt'];
+      for (const rel of made) writeFileSync(path.join(dir.path, rel), `${round}`);
+      // Reported by name or through the folder (which the scanner walks), after they were written.
+      const marks = new Map(made.map((rel) => [rel, c.mark()]));
+      await c.until(
+        () => [...marks].every(([rel, mark]) => c.reportedSince(mark, rel, true)),
+        `round ${round}: the files written in the new docs`,
+      );
+      // Once settled, the new folder itself is watched: a new file and an edit are reported.
+      await reportedAfterWrite(`docs/later${round}.txt`, 'x');
+      await reportedAfterWrite('docs/b.txt', `edited ${round}`);
+      await reportedAfterWrite('docs/Readme.md', `r${round}`);
+      // A folder inside it, there before and made again with it, is watched again too.
+      await reportedAfterWrite('docs/sub/c.txt', `edited ${round}`);
+      await reportedAfterWrite(`docs/sub/later${round}.txt`, 'x');
+    }
+  });
+
+  it('reports a file saved twice within 50 ms after its second save (chokidar throttles change)', async () => {
+    const file = path.join(dir.path, 'notes.txt');
+    await writeFile(file, 'v0');
+    const c = batchCollector();
+    // What the file held when each batch naming it was released: the scanner reads it after that.
+    const contents: string[] = [];
+    const onPaths = (paths: string[]) => {
+      if (paths.includes('notes.txt')) contents.push(readFileSync(file, 'utf8'));
+      c.onPaths(paths);
+    };
+    // Released at once, so the first save's batch can go before the second save is made.
+    await start(onPaths, 1);
+    for (let i = 0; i < 8; i++) {
+      await writeFile(file, `first ${i}`);
+      await c.until(() => contents.includes(`first ${i}`), `save ${i}`);
+      // The second save lands inside chokidar's 50 ms throttle of the first one's change.
+      await new Promise((r) => setTimeout(r, 5 + (i % 4) * 5));
+      await writeFile(file, `second ${i}`);
+      await c.until(() => contents.includes(`second ${i}`), `the second save ${i}`);
+    }
   });
 });

@@ -65,14 +65,60 @@ export function watchFolder(options: FolderWatcherOptions): FolderWatcher {
     const rel = toRelative(options.root, abs);
     if (rel !== '' && !rel.startsWith('..')) coalescer.add(rel);
   };
-  for (const event of ['add', 'change', 'unlink', 'addDir', 'unlinkDir'] as const)
-    watcher.on(event, onPath);
+  for (const event of ['add', 'change', 'addDir'] as const) watcher.on(event, onPath);
+  // Folders (or files) whose own watch said they went away while chokidar may still count them
+  // as watched; see `rewatchIfFolder`. chokidar saying the path is gone means it let go of it
+  // itself and adds it afresh when it comes back.
+  const vanished = new Set<string>();
+  for (const event of ['unlink', 'unlinkDir'] as const)
+    watcher.on(event, (abs: string) => {
+      vanished.delete(abs);
+      onPath(abs);
+    });
+  /**
+   * A folder removed and made again at once (`rm -rf docs && mkdir docs`) is not watched by
+   * chokidar any more: inotify drops a watch with its folder, and when chokidar re-reads the
+   * parent the name is there again, so it keeps the dead watch (and would hand it to a new
+   * `add()` as well: its fs.watch handles are shared by path). `unwatch` closes the dead handle
+   * (and ignores the path until `add` takes it back), so unwatch and add every folder chokidar
+   * watched under it that is a folder now (their watches died with it). The folder is reported
+   * whole: what it held when it came back never gets an event, and the scanner walks it.
+   */
+  const rewatchIfFolder = (abs: string) => {
+    vanished.delete(abs);
+    const rel = toRelative(options.root, abs);
+    if (rel === '' || rel.startsWith('..') || !lstatQuiet(abs)?.isDirectory()) return;
+    if (options.isIgnored(rel, true)) return;
+    const under = `${abs}${path.sep}`;
+    const dirs = [abs, ...Object.keys(watcher.getWatched()).filter((d) => d.startsWith(under))]
+      .filter((d) => d === abs || lstatQuiet(d)?.isDirectory())
+      .sort();
+    watcher.unwatch(dirs);
+    watcher.add(dirs);
+    coalescer.add(rel);
+  };
   // A chmod alone: the OS reports it (inotify IN_ATTRIB, as fs.watch's 'change'), but chokidar
   // emits 'change' only when the modification time moved or the access time is not past it, so
   // a chmod of a file read since its last edit goes unsaid. Its raw event still names the path.
+  // Also: a save within 50 ms of the last `change` chokidar emitted for a file is dropped by its
+  // throttle; the raw event still comes, so the path is reported after the later save as well.
   watcher.on('raw', (event: string, evPath: string | null, details: unknown) => {
     const watchedPath = (details as { watchedPath?: unknown } | undefined)?.watchedPath;
-    if (event !== 'change' || typeof watchedPath !== 'string') return;
+    if (typeof watchedPath !== 'string') return;
+    if (event === 'rename') {
+      // A watch names itself (its base name) when its own folder or file goes: if a folder is
+      // there again by now, it is a new one. Otherwise remember it: the parent names it (an
+      // entry created) when it is made again. (The same name from a folder's watch may also be an
+      // entry of that name inside it: rewatching then costs a read of the folder, nothing more.)
+      if (evPath === path.basename(watchedPath)) {
+        if (lstatQuiet(watchedPath)?.isDirectory()) rewatchIfFolder(watchedPath);
+        else vanished.add(watchedPath);
+      }
+      const entry = evPath ? path.join(watchedPath, evPath) : undefined;
+      if (entry !== undefined && vanished.has(entry)) rewatchIfFolder(entry);
+      return;
+    }
+    if (event !== 'change') return;
     const abs = rawEventPath(watchedPath, evPath);
     const rel = toRelative(options.root, abs);
     if (rel === '' || rel.startsWith('..') || options.isIgnored(rel, false)) return;
