@@ -365,7 +365,7 @@ describe('the state the UI receives', () => {
 });
 
 describe('a device no daemon runs (a CLI command opened it)', () => {
-  it('answers device:status with the same state, never "starting"', async () => {
+  it('answers device:status never "starting", and never "Synced": nobody watches the folder', async () => {
     const dir = await makeTempDir('ng-app-state-oneshot-');
     const once = await openAppHarness({ name: 'once', start: false, dir });
     try {
@@ -374,9 +374,10 @@ describe('a device no daemon runs (a CLI command opened it)', () => {
       const status = await once.service['device:status']({});
       expect(status.running).toBe(false);
       expect(status.state).toEqual({
-        phase: 'synced',
-        headline: 'Synced',
-        detail: 'All files are saved on this device (no hub set up).',
+        phase: 'stopped',
+        headline: 'Not running — the folder is not watched',
+        detail:
+          'Changes made in the folder since the last scan are found and synced when `netguardian start` (or `netguardian sync`) runs.',
       });
     } finally {
       await once.close();
