@@ -1,0 +1,56 @@
+import type { EventStore } from '../../src-main/core/store/eventStore.js';
+import type { SqlClient } from '../../src-main/core/store/sqlClient.js';
+
+/**
+ * What the harness reads from stores directly (as an admin would, never through
+ * the code under test): whether a content hash was recorded, and whether a
+ * version's bytes can still be had from the hub's history (its event is there and
+ * every chunk it lists is in the hub's chunk store, as restore would need).
+ */
+
+const EVENT_WITH_HASH = `
+  SELECT 1 AS one FROM crdt_events
+  WHERE space_id = $1 AND data -> 'content' ->> 'hash' = $2
+  LIMIT 1`;
+
+const CHUNK_LISTS_OF = `
+  SELECT DISTINCT data -> 'content' ->> 'hash' AS hash, data -> 'content' -> 'chunks' AS chunks
+  FROM crdt_events
+  WHERE space_id = $1 AND data -> 'content' ->> 'hash' = ANY($2::text[])`;
+
+const CHUNKS_PRESENT = `
+  SELECT hash FROM crdt_chunks WHERE space_id = $1 AND hash = ANY($2::text[])`;
+
+/** Whether some event in `store` records content `hash` (the device recorded that version). */
+export async function recorded(client: SqlClient, spaceId: string, hash: string) {
+  return (await client.query(EVENT_WITH_HASH, [spaceId, hash])).length > 0;
+}
+
+export const recordedIn = (store: EventStore, spaceId: string, hash: string) =>
+  recorded(store.client, spaceId, hash);
+
+/**
+ * Of `hashes`, those whose bytes the hub can give back: some event carries the hash
+ * and all chunks of its chunk list are stored (empty content has no chunks).
+ */
+export async function restorableFromHub(
+  hub: SqlClient,
+  spaceId: string,
+  hashes: readonly string[],
+): Promise<Set<string>> {
+  const lists = await hub.query<{ hash: string; chunks: { hash: string }[] | null }>(
+    CHUNK_LISTS_OF,
+    [spaceId, [...hashes]],
+  );
+  const wanted = [...new Set(lists.flatMap((l) => (l.chunks ?? []).map((c) => c.hash)))];
+  const stored = new Set(
+    (await hub.query<{ hash: string }>(CHUNKS_PRESENT, [spaceId, wanted])).map((r) => r.hash),
+  );
+  const out = new Set<string>();
+  for (const l of lists) {
+    // A listed version with no chunk list and bytes in it could not be assembled.
+    if (l.chunks === null) continue;
+    if (l.chunks.every((c) => stored.has(c.hash))) out.add(l.hash);
+  }
+  return out;
+}

@@ -1,0 +1,43 @@
+import { ALL_KINDS, type OpKind } from './ops.js';
+
+/**
+ * What the harness applies and checks today, and how to change it for one run.
+ *
+ * Kinds the product does not handle yet stay in the generator (seeds keep their op
+ * lists) but are skipped while listed here; each is switched on by deleting it from
+ * the list once its fix is merged. See docs/ARCHITECTURE.md, "The folder-level harness".
+ */
+export const OFF_UNTIL_FIXED: readonly OpKind[] = [];
+
+/**
+ * Whether folders must agree on every rwx bit (true), or only on whether a file is
+ * executable (false: the one bit the product syncs today). Turn on with issue 12 point 5.
+ */
+export const FULL_MODES_DEFAULT = false;
+
+/**
+ * `FOLDER_OPS_OFF=a,b` replaces the list above for one run (`FOLDER_OPS_OFF=` with
+ * nothing runs every kind); unknown names are refused, so a typo cannot pass silently.
+ */
+export function enabledKinds(off: string | undefined): Set<OpKind> {
+  const names =
+    off === undefined
+      ? OFF_UNTIL_FIXED
+      : off
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== '');
+  for (const n of names) {
+    if (!(ALL_KINDS as readonly string[]).includes(n))
+      throw new Error(
+        `FOLDER_OPS_OFF: unknown op kind ${JSON.stringify(n)} (kinds: ${ALL_KINDS.join(', ')})`,
+      );
+  }
+  return new Set(ALL_KINDS.filter((k) => !names.includes(k)));
+}
+
+/** `FOLDER_FULL_MODES=1` or `=0` overrides FULL_MODES_DEFAULT for one run. */
+export function fullModes(flag: string | undefined): boolean {
+  if (flag === undefined || flag === '') return FULL_MODES_DEFAULT;
+  return flag === '1' || flag === 'true';
+}
