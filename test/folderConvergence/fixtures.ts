@@ -31,13 +31,13 @@ export function loadFixtures(dir = FIXTURE_DIR): { file: string; fixture: Fixtur
   return names
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .map((file) => {
-      const parsed = fixtureSchema.safeParse(
-        JSON.parse(readFileSync(path.join(dir, file), 'utf8')),
-      );
-      if (!parsed.success) throw new Error(`fixture ${file}: ${parsed.error.message}`);
-      return { file, fixture: parsed.data };
-    });
+    .map((file) => ({ file, fixture: loadFixture(path.join(dir, file)) }));
+}
+
+export function loadFixture(file: string): Fixture {
+  const parsed = fixtureSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) throw new Error(`fixture ${file}: ${parsed.error.message}`);
+  return parsed.data;
 }
 
 /** Writes a failing run's ops to the temp dir; returns the file's path. */

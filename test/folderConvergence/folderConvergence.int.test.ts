@@ -1,8 +1,10 @@
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestHub } from '../folderSync/support/testHub.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcpProxy.js';
 import { Machine } from './devices.js';
-import { loadFixtures } from './fixtures.js';
+import { loadFixture, loadFixtures, writeFailureFixture } from './fixtures.js';
+import { shrinkOps } from './shrink.js';
 import { DEVICES, generateOps } from './generator.js';
 import { runScenario, type Rig, type RunSpec, type RunStats } from './scenario.js';
 import { enabledKinds, fullModes } from './switches.js';
@@ -29,14 +31,22 @@ const RANDOM_SEED =
   REQUESTED === undefined || REQUESTED.trim() === ''
     ? Math.floor(Math.random() * 0x7fffffff)
     : seedOf(REQUESTED);
-const ENABLED = enabledKinds(process.env['FOLDER_OPS_OFF']);
+const OPS_OFF = process.env['FOLDER_OPS_OFF'];
+const ENABLED = enabledKinds(OPS_OFF);
+/** A fixture file to replay alone (a failure's, while cutting it down). */
+const FIXTURE = process.env['FOLDER_FIXTURE'];
+const ALONE = REQUESTED !== undefined || FIXTURE !== undefined;
+const SHRINK = process.env['FOLDER_SHRINK'] === '1';
 const CHECKS = { fullModes: fullModes(process.env['FOLDER_FULL_MODES']) };
 const VERBOSE = process.env['FOLDER_VERBOSE'] === '1';
+/** Shorter waits while cutting a failing fixture down (`FOLDER_SETTLE_MS=5000`). */
+const SETTLE_MS = positiveInt(process.env['FOLDER_SETTLE_MS'], 30_000);
 /** A run of 60 ops takes about a minute on two busy cores; this bounds a stuck one. */
 const RUN_TIMEOUT_MS = 300_000;
 
+/** The command that replays a seed: the op list depends on the kinds switched on, so they go too. */
 const replay = (seed: number) =>
-  `FOLDER_SEED=${seed} npx vitest run --project int test/folderConvergence`;
+  `${OPS_OFF !== undefined ? `FOLDER_OPS_OFF=${OPS_OFF} ` : ''}FOLDER_OPS=${OPS} FOLDER_SEED=${seed} npx vitest run --project int test/folderConvergence`;
 
 let hub: TestHub;
 let proxy: TcpProxy;
@@ -70,20 +80,24 @@ function spec(label: string, ops: RunSpec['ops'], seed?: number): RunSpec {
         : `npx vitest run --project int test/folderConvergence -t '${label}'`,
     enabled: ENABLED,
     checks: CHECKS,
+    settleMs: SETTLE_MS,
     ...(VERBOSE ? { log: (line: string) => console.log(`[folder ${label}] ${line}`) } : {}),
   };
 }
 
 async function runSeed(seed: number, label: string): Promise<RunStats> {
   console.log(`[folder-convergence] ${label}: seed ${seed}, ${OPS} ops (replay: ${replay(seed)})`);
-  const stats = await runScenario(rig(), spec(label, generateOps(seed, { ops: OPS }), seed));
+  const stats = await runScenario(
+    rig(),
+    spec(label, generateOps(seed, { ops: OPS, enabled: ENABLED }), seed),
+  );
   console.log(`[folder-convergence] ${label}: ok`, JSON.stringify(stats));
   return stats;
 }
 
 describe('folder convergence: 3 devices, real folders, a hub that goes away', () => {
   for (const seed of FIXED_SEEDS) {
-    it.skipIf(REQUESTED !== undefined)(
+    it.skipIf(ALONE)(
       `converges with nothing lost and says Synced (fixed seed ${seed})`,
       async () => {
         const stats = await runSeed(seed, `fixed seed ${seed}`);
@@ -96,7 +110,7 @@ describe('folder convergence: 3 devices, real folders, a hub that goes away', ()
     );
   }
 
-  it(
+  it.skipIf(FIXTURE !== undefined)(
     `converges with nothing lost and says Synced (${REQUESTED !== undefined ? 'requested' : 'new random'} seed ${RANDOM_SEED})`,
     async () => {
       await runSeed(RANDOM_SEED, `seed ${RANDOM_SEED}`);
@@ -107,7 +121,7 @@ describe('folder convergence: 3 devices, real folders, a hub that goes away', ()
 
 describe('folder convergence: fixtures replayed forever', () => {
   for (const { file, fixture } of loadFixtures()) {
-    it.skipIf(REQUESTED !== undefined)(
+    it.skipIf(ALONE)(
       `${file}: ${fixture.description.slice(0, 80)}`,
       async () => {
         await runScenario(rig(), spec(`fixture ${file}`, fixture.ops, fixture.seed));
@@ -115,6 +129,48 @@ describe('folder convergence: fixtures replayed forever', () => {
       RUN_TIMEOUT_MS,
     );
   }
+});
+
+describe.runIf(FIXTURE !== undefined)('folder convergence: one fixture (FOLDER_FIXTURE)', () => {
+  it.skipIf(SHRINK)(
+    `replays ${FIXTURE}`,
+    async () => {
+      const fixture = loadFixture(FIXTURE as string);
+      await runScenario(rig(), spec(`fixture ${path.basename(FIXTURE as string)}`, fixture.ops));
+    },
+    RUN_TIMEOUT_MS,
+  );
+});
+
+/**
+ * FOLDER_SHRINK=1 with FOLDER_FIXTURE: cut the fixture down to the ops that still fail
+ * the same way (shrink.ts), for a bug report; FOLDER_SETTLE_MS=5000 makes each run shorter.
+ */
+describe.runIf(FIXTURE !== undefined && SHRINK)('folder convergence: shrink a fixture', () => {
+  it(
+    `shrinks ${FIXTURE}`,
+    async () => {
+      const fixture = loadFixture(FIXTURE as string);
+      const small = await shrinkOps(
+        fixture.ops,
+        async (ops) => {
+          try {
+            await runScenario(rig(), { ...spec('shrink', ops), writeFixture: false });
+            return undefined;
+          } catch (e) {
+            return (e as Error).message;
+          }
+        },
+        {
+          maxRuns: positiveInt(process.env['FOLDER_SHRINK_RUNS'], 80),
+          log: (line) => console.log(`[folder-shrink] ${line}`),
+        },
+      );
+      const file = writeFailureFixture('shrunk', small, fixture.seed);
+      console.log(`[folder-shrink] ${small.length} ops written to ${file}`);
+    },
+    4 * 3600_000,
+  );
 });
 
 function positiveInt(text: string | undefined, fallback: number): number {

@@ -1,5 +1,5 @@
 import { Prng } from '../convergence/prng.js';
-import type { Content, Op } from './ops.js';
+import { ALL_KINDS, kindOfType, type Content, type Op, type OpKind } from './ops.js';
 
 /**
  * The seeded generator: a pure function from a seed to a list of ops. It keeps a
@@ -48,6 +48,12 @@ export interface GeneratorOptions {
    * `hubUp` that end a stop or an outage, and a final `quiesce`.
    */
   readonly ops: number;
+  /**
+   * Kinds drawn (default all). A kind switched off is not drawn at all, rather than drawn
+   * and skipped: its effects would still shape later ops (a path the generator thinks is a
+   * folder), and a folder on one device where another has a file is what it tests.
+   */
+  readonly enabled?: ReadonlySet<OpKind>;
 }
 
 /** A case variant of the path's last segment (`Readme.md` → `README.md` → `readme.md` → …). */
@@ -69,7 +75,7 @@ export function caseVariant(rel: string, pick: number): string {
 }
 
 export function generateOps(seed: number, options: GeneratorOptions): Op[] {
-  return new Generator(new Prng(seed)).run(options.ops);
+  return new Generator(new Prng(seed), options.enabled ?? new Set(ALL_KINDS)).run(options.ops);
 }
 
 class Generator {
@@ -81,7 +87,17 @@ class Generator {
   private readonly stopped = new Map<number, number>();
   private hubBackAt: number | undefined;
 
-  constructor(private readonly rng: Prng) {}
+  private readonly weights: [Drawn, number][];
+
+  constructor(
+    private readonly rng: Prng,
+    enabled: ReadonlySet<OpKind>,
+  ) {
+    this.weights = (Object.entries(WEIGHTS) as [Drawn, number][]).filter(([t]) => {
+      const kind = kindOfType(t);
+      return kind === undefined || enabled.has(kind);
+    });
+  }
 
   run(count: number): Op[] {
     // First some files and folders on every device, synced, so the ops after have
@@ -200,7 +216,7 @@ class Generator {
   }
 
   private weighted(): Drawn {
-    const entries = Object.entries(WEIGHTS) as [Drawn, number][];
+    const entries = this.weights;
     const total = entries.reduce((n, [, w]) => n + w, 0);
     let r = this.rng.int(0, total - 1);
     for (const [kind, w] of entries) {

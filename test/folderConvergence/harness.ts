@@ -29,10 +29,10 @@ export interface HarnessOptions {
   /** Op kinds applied; the others are skipped (and noted). */
   readonly enabled: ReadonlySet<OpKind>;
   readonly log?: (line: string) => void;
+  /** How long a device may take to record a write, or to get it to the hub (default 30 s). */
+  readonly settleMs?: number;
 }
 
-/** How long a device may take to record a write, or to get it to the hub. */
-const SETTLE_MS = 30_000;
 /** How long an `editDuringPull` waits for the remote change to start landing. */
 const LANDING_MS = 10_000;
 const POLL_MS = 40;
@@ -154,7 +154,7 @@ export class Harness {
     await pollUntil(
       `${dev.name} to record ${what}`,
       async () => ((await recordedIn(dev.machine.store, this.spaceId, w.hash)) ? true : undefined),
-      { timeoutMs: SETTLE_MS, intervalMs: POLL_MS },
+      { timeoutMs: this.options.settleMs ?? 30_000, intervalMs: POLL_MS },
     );
     if (!this.hubReachable) {
       this.ledger.noteUnsent(w);
@@ -167,7 +167,7 @@ export class Harness {
     await pollUntil(
       `${dev.name}'s ${w.hash.slice(0, 8)} (${w.path}, op #${w.step}) to reach the hub`,
       async () => ((await recorded(this.hub.admin, this.spaceId, w.hash)) ? true : undefined),
-      { timeoutMs: SETTLE_MS, intervalMs: POLL_MS },
+      { timeoutMs: this.options.settleMs ?? 30_000, intervalMs: POLL_MS },
     );
   }
 

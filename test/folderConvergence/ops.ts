@@ -104,12 +104,15 @@ export const OP_KINDS = {
 export type OpKind = keyof typeof OP_KINDS;
 export const ALL_KINDS = Object.keys(OP_KINDS) as OpKind[];
 
-export function kindOf(op: Op): OpKind | undefined {
+/** The switchable kind an op type belongs to (none for `quiesce`). */
+export function kindOfType(t: OpType): OpKind | undefined {
   for (const kind of ALL_KINDS) {
-    if ((OP_KINDS[kind] as readonly OpType[]).includes(op.t)) return kind;
+    if ((OP_KINDS[kind] as readonly OpType[]).includes(t)) return kind;
   }
   return undefined;
 }
+
+export const kindOf = (op: Op): OpKind | undefined => kindOfType(op.t);
 
 /**
  * The bytes of a content: a readable header (so a stray file in a failure is

@@ -29,6 +29,9 @@ export interface RunSpec {
   readonly replay: string;
   readonly enabled: ReadonlySet<OpKind>;
   readonly checks: CheckOptions;
+  readonly settleMs?: number;
+  /** Write the ops to a fixture file on failure (default true; the shrinker does not). */
+  readonly writeFixture?: boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -47,7 +50,11 @@ export async function runScenario(rig: Rig, spec: RunSpec): Promise<RunStats> {
     hub: rig.hub,
     machines: rig.machines,
     proxy: rig.proxy,
-    harness: { enabled: spec.enabled, ...(spec.log ? { log: spec.log } : {}) },
+    harness: {
+      enabled: spec.enabled,
+      ...(spec.log ? { log: spec.log } : {}),
+      ...(spec.settleMs !== undefined ? { settleMs: spec.settleMs } : {}),
+    },
   });
   try {
     for (const op of spec.ops) await h.run(op);
@@ -75,13 +82,18 @@ export async function runScenario(rig: Rig, spec: RunSpec): Promise<RunStats> {
       counts: Object.fromEntries(h.counts),
     };
   } catch (e) {
-    const fixture = writeFailureFixture(spec.label, h.executed, spec.seed);
     const message = e instanceof Error ? e.message : String(e);
+    const fixture =
+      spec.writeFixture === false
+        ? []
+        : [
+            `ops as applied (${h.executed.length}) written to ${writeFailureFixture(spec.label, h.executed, spec.seed)}: copy it into test/folderConvergence/fixtures/ to replay it forever`,
+          ];
     throw new Error(
       [
         `${spec.label}: ${message}`,
         `replay: ${spec.replay}`,
-        `ops as applied (${h.executed.length}) written to ${fixture}: copy it into test/folderConvergence/fixtures/ to replay it forever`,
+        ...fixture,
         ...h.notes.slice(-15).map((n) => `note: ${n}`),
       ].join('\n'),
       { cause: e },
