@@ -7,7 +7,7 @@ import { loadFixture, loadFixtures, writeFailureFixture } from './fixtures.js';
 import { shrinkOps } from './shrink.js';
 import { DEVICES, generateOps } from './generator.js';
 import { runScenario, type Rig, type RunSpec, type RunStats } from './scenario.js';
-import { enabledKinds, fullModes } from './switches.js';
+import { enabledKinds, fullModes, waitForRemovals } from './switches.js';
 
 /**
  * The folder-level random harness (issue 12 point 9): three devices run as the app
@@ -31,8 +31,7 @@ const RANDOM_SEED =
   REQUESTED === undefined || REQUESTED.trim() === ''
     ? Math.floor(Math.random() * 0x7fffffff)
     : seedOf(REQUESTED);
-const OPS_OFF = process.env['FOLDER_OPS_OFF'];
-const ENABLED = enabledKinds(OPS_OFF);
+const ENABLED = enabledKinds(process.env['FOLDER_OPS_OFF']);
 /** A fixture file to replay alone (a failure's, while cutting it down). */
 const FIXTURE = process.env['FOLDER_FIXTURE'];
 const ALONE = REQUESTED !== undefined || FIXTURE !== undefined;
@@ -44,9 +43,13 @@ const SETTLE_MS = positiveInt(process.env['FOLDER_SETTLE_MS'], 30_000);
 /** A run of 60 ops takes about a minute on two busy cores; this bounds a stuck one. */
 const RUN_TIMEOUT_MS = 300_000;
 
-/** The command that replays a seed: the op list depends on the kinds switched on, so they go too. */
+/** The switches of this run, as they must be given again to replay it (the op list depends on them). */
+const SWITCHES = ['FOLDER_OPS_OFF', 'FOLDER_FULL_MODES', 'FOLDER_WAIT_FOR_REMOVALS']
+  .filter((k) => process.env[k] !== undefined)
+  .map((k) => `${k}=${process.env[k]} `)
+  .join('');
 const replay = (seed: number) =>
-  `${OPS_OFF !== undefined ? `FOLDER_OPS_OFF=${OPS_OFF} ` : ''}FOLDER_OPS=${OPS} FOLDER_SEED=${seed} npx vitest run --project int test/folderConvergence`;
+  `${SWITCHES}FOLDER_OPS=${OPS} FOLDER_SEED=${seed} npx vitest run --project int test/folderConvergence`;
 
 let hub: TestHub;
 let proxy: TcpProxy;
@@ -81,6 +84,7 @@ function spec(label: string, ops: RunSpec['ops'], seed?: number): RunSpec {
     enabled: ENABLED,
     checks: CHECKS,
     settleMs: SETTLE_MS,
+    waitForRemovals: waitForRemovals(process.env['FOLDER_WAIT_FOR_REMOVALS']),
     ...(VERBOSE ? { log: (line: string) => console.log(`[folder ${label}] ${line}`) } : {}),
   };
 }

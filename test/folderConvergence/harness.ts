@@ -1,4 +1,4 @@
-import { watch, type FSWatcher } from 'node:fs';
+import { lstatSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { TEMP_PREFIX } from '../../src-main/core/files/ignoreRules.js';
 import { pollUntil } from '../folderSync/support/folderTree.js';
@@ -6,7 +6,7 @@ import type { TestHub } from '../folderSync/support/testHub.js';
 import type { TcpProxy } from '../support/tcpProxy.js';
 import { HarnessDevice, type Machine } from './devices.js';
 import type { Applied } from './folderOps.js';
-import { recorded, recordedIn } from './hubView.js';
+import { indexedDir, recorded, recordedIn } from './hubView.js';
 import { Ledger, type Written } from './ledger.js';
 import { contentBytes, describeOp, kindOf, sha256, type Op, type OpKind } from './ops.js';
 import { quiesce } from './quiesce.js';
@@ -31,6 +31,12 @@ export interface HarnessOptions {
   readonly log?: (line: string) => void;
   /** How long a device may take to record a write, or to get it to the hub (default 30 s). */
   readonly settleMs?: number;
+  /**
+   * After an op removes a folder, wait until its device's scanner saw it go before the
+   * next op (switches.ts, WAIT_FOR_REMOVALS_DEFAULT: a folder deleted and made again at
+   * once is not watched any more today).
+   */
+  readonly waitForRemovals?: boolean;
 }
 
 /** How long an `editDuringPull` waits for the remote change to start landing. */
@@ -115,7 +121,10 @@ export class Harness {
         return;
       default: {
         const dev = this.device(op.d);
+        const removed = removedFolder(dev, op);
         await this.afterFolderOp(dev, step, op, dev.hand.apply(op));
+        if (removed !== undefined && this.options.waitForRemovals === true && dev.running)
+          await this.removalSeen(dev, step, op, removed);
       }
     }
   }
@@ -169,6 +178,15 @@ export class Harness {
       async () => ((await recorded(this.hub.admin, this.spaceId, w.hash)) ? true : undefined),
       { timeoutMs: this.options.settleMs ?? 30_000, intervalMs: POLL_MS },
     );
+  }
+
+  /** Bounded; a removal never seen is only noted (the final full scans find it). */
+  private async removalSeen(dev: HarnessDevice, step: number, op: Op, rel: string) {
+    await pollUntil(
+      `${dev.name} to see ${rel} go`,
+      async () => ((await indexedDir(dev.machine.store, this.spaceId, rel)) ? undefined : true),
+      { timeoutMs: this.options.settleMs ?? 30_000, intervalMs: POLL_MS },
+    ).catch(() => this.note(step, op, `${dev.name}'s scanner never saw ${rel} go`));
   }
 
   /**
@@ -255,6 +273,29 @@ export class Harness {
   async close(): Promise<void> {
     for (const d of this.devices) await d.stop().catch(() => undefined);
     this.proxy.restore();
+  }
+}
+
+/** The folder an op is about to remove on `dev`, if it removes one. */
+function removedFolder(dev: HarnessDevice, op: Op): string | undefined {
+  const dirAt = (rel: string) => (statIsDir(dev.hand.abs(rel)) ? rel : undefined);
+  switch (op.t) {
+    case 'deleteTree':
+    case 'dirToFile':
+      return dirAt(op.path);
+    case 'renameDir':
+    case 'caseRename':
+      return dirAt(op.from);
+    default:
+      return undefined;
+  }
+}
+
+function statIsDir(abs: string): boolean {
+  try {
+    return lstatSync(abs).isDirectory();
+  } catch {
+    return false;
   }
 }
 

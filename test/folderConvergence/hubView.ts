@@ -21,6 +21,14 @@ const CHUNK_LISTS_OF = `
 const CHUNKS_PRESENT = `
   SELECT hash FROM crdt_chunks WHERE space_id = $1 AND hash = ANY($2::text[])`;
 
+const INDEXED_DIR = `
+  SELECT 1 AS one FROM fs_index WHERE space_id = $1 AND path = $2 AND kind = 'dir'`;
+
+/** Whether the device's file index still lists a folder at `rel` (its scanner has not seen it go). */
+export async function indexedDir(store: EventStore, spaceId: string, rel: string) {
+  return (await store.client.query(INDEXED_DIR, [spaceId, rel])).length > 0;
+}
+
 /** Whether some event in `store` records content `hash` (the device recorded that version). */
 export async function recorded(client: SqlClient, spaceId: string, hash: string) {
   return (await client.query(EVENT_WITH_HASH, [spaceId, hash])).length > 0;

@@ -30,6 +30,7 @@ export interface RunSpec {
   readonly enabled: ReadonlySet<OpKind>;
   readonly checks: CheckOptions;
   readonly settleMs?: number;
+  readonly waitForRemovals?: boolean;
   /** Write the ops to a fixture file on failure (default true; the shrinker does not). */
   readonly writeFixture?: boolean;
   readonly log?: (line: string) => void;
@@ -54,6 +55,7 @@ export async function runScenario(rig: Rig, spec: RunSpec): Promise<RunStats> {
       enabled: spec.enabled,
       ...(spec.log ? { log: spec.log } : {}),
       ...(spec.settleMs !== undefined ? { settleMs: spec.settleMs } : {}),
+      ...(spec.waitForRemovals !== undefined ? { waitForRemovals: spec.waitForRemovals } : {}),
     },
   });
   try {

@@ -16,6 +16,14 @@ export const OFF_UNTIL_FIXED: readonly OpKind[] = [];
 export const FULL_MODES_DEFAULT = false;
 
 /**
+ * After an op removes a folder, wait until the device's scanner saw it go before the next
+ * op. A folder deleted and made again within milliseconds (`rm -rf docs && mkdir docs`) is
+ * not watched any more today (chokidar loses it, paulmillr/chokidar#1059): later changes in
+ * it wait for the 15-minute rescan. Set to false once the watcher re-watches such a folder.
+ */
+export const WAIT_FOR_REMOVALS_DEFAULT = true;
+
+/**
  * `FOLDER_OPS_OFF=a,b` replaces the list above for one run (`FOLDER_OPS_OFF=` with
  * nothing runs every kind); unknown names are refused, so a typo cannot pass silently.
  */
@@ -37,7 +45,13 @@ export function enabledKinds(off: string | undefined): Set<OpKind> {
 }
 
 /** `FOLDER_FULL_MODES=1` or `=0` overrides FULL_MODES_DEFAULT for one run. */
-export function fullModes(flag: string | undefined): boolean {
-  if (flag === undefined || flag === '') return FULL_MODES_DEFAULT;
+export const fullModes = (flag: string | undefined): boolean => flagOr(flag, FULL_MODES_DEFAULT);
+
+/** `FOLDER_WAIT_FOR_REMOVALS=0` or `=1` overrides WAIT_FOR_REMOVALS_DEFAULT for one run. */
+export const waitForRemovals = (flag: string | undefined): boolean =>
+  flagOr(flag, WAIT_FOR_REMOVALS_DEFAULT);
+
+function flagOr(flag: string | undefined, fallback: boolean): boolean {
+  if (flag === undefined || flag === '') return fallback;
   return flag === '1' || flag === 'true';
 }
