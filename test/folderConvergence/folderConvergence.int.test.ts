@@ -31,6 +31,9 @@ const RANDOM_SEED =
   REQUESTED === undefined || REQUESTED.trim() === ''
     ? Math.floor(Math.random() * 0x7fffffff)
     : seedOf(REQUESTED);
+/** More seeds after it (RANDOM_SEED, +1, …) for a longer soak: FOLDER_RUNS=20. */
+const RUNS = positiveInt(process.env['FOLDER_RUNS'], 1);
+const RANDOM_SEEDS = Array.from({ length: RUNS }, (_, i) => (RANDOM_SEED + i) % 0x7fffffff);
 const ENABLED = enabledKinds(process.env['FOLDER_OPS_OFF']);
 /** A fixture file to replay alone (a failure's, while cutting it down). */
 const FIXTURE = process.env['FOLDER_FIXTURE'];
@@ -114,13 +117,15 @@ describe('folder convergence: 3 devices, real folders, a hub that goes away', ()
     );
   }
 
-  it.skipIf(FIXTURE !== undefined)(
-    `converges with nothing lost and says Synced (${REQUESTED !== undefined ? 'requested' : 'new random'} seed ${RANDOM_SEED})`,
-    async () => {
-      await runSeed(RANDOM_SEED, `seed ${RANDOM_SEED}`);
-    },
-    RUN_TIMEOUT_MS,
-  );
+  for (const seed of RANDOM_SEEDS) {
+    it.skipIf(FIXTURE !== undefined)(
+      `converges with nothing lost and says Synced (${REQUESTED !== undefined ? 'requested' : 'new random'} seed ${seed})`,
+      async () => {
+        await runSeed(seed, `seed ${seed}`);
+      },
+      RUN_TIMEOUT_MS,
+    );
+  }
 });
 
 describe('folder convergence: fixtures replayed forever', () => {

@@ -98,7 +98,16 @@ export class Harness {
     const step = this.executed.length;
     this.executed.push(op);
     this.count(op.t);
-    this.log(`#${step} ${describeOp(op)}`);
+    const started = Date.now();
+    try {
+      await this.apply(op, step);
+    } finally {
+      // Durations are for reading a slow run, never asserted.
+      this.log(`#${step} ${describeOp(op)} (${Date.now() - started} ms)`);
+    }
+  }
+
+  private async apply(op: Op, step: number): Promise<void> {
     switch (op.t) {
       case 'stop':
         await this.devices[op.d]?.stop();
@@ -121,10 +130,11 @@ export class Harness {
         return;
       default: {
         const dev = this.device(op.d);
-        const removed = removedFolder(dev, op);
+        const removes = removedFolder(dev, op);
         await this.afterFolderOp(dev, step, op, dev.hand.apply(op));
-        if (removed !== undefined && this.options.waitForRemovals === true && dev.running)
-          await this.removalSeen(dev, step, op, removed);
+        const gone = removes !== undefined && !statIsDir(dev.hand.abs(removes));
+        if (gone && this.options.waitForRemovals === true && dev.running)
+          await this.removalSeen(dev, step, op, removes);
       }
     }
   }
@@ -276,7 +286,7 @@ export class Harness {
   }
 }
 
-/** The folder an op is about to remove on `dev`, if it removes one. */
+/** The folder an op may remove on `dev` (it is one now). */
 function removedFolder(dev: HarnessDevice, op: Op): string | undefined {
   const dirAt = (rel: string) => (statIsDir(dev.hand.abs(rel)) ? rel : undefined);
   switch (op.t) {
