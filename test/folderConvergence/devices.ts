@@ -105,7 +105,12 @@ export class HarnessDevice {
       }
     });
     this.service = service;
-    await service.start();
+    try {
+      await service.start();
+    } catch (e) {
+      // An app that cannot start is a finding, not a harness fault: say which and why.
+      throw new Error(`${this.name}'s app failed to start: ${(e as Error).message}`, { cause: e });
+    }
   }
 
   /** The app quits: daemon, watcher and hub connection closed; store and folder stay. */
