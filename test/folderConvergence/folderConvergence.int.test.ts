@@ -7,7 +7,7 @@ import { loadFixture, loadFixtures, writeFailureFixture } from './fixtures.js';
 import { shrinkOps } from './shrink.js';
 import { DEVICES, generateOps } from './generator.js';
 import { runScenario, type Rig, type RunSpec, type RunStats } from './scenario.js';
-import { enabledKinds, fullModes, waitForRemovals } from './switches.js';
+import { enabledKinds, fullModes, sameFilePaceMs, waitForRemovals } from './switches.js';
 
 /**
  * The folder-level random harness (issue 12 point 9): three devices run as the app
@@ -47,7 +47,12 @@ const SETTLE_MS = positiveInt(process.env['FOLDER_SETTLE_MS'], 30_000);
 const RUN_TIMEOUT_MS = 300_000;
 
 /** The switches of this run, as they must be given again to replay it (the op list depends on them). */
-const SWITCHES = ['FOLDER_OPS_OFF', 'FOLDER_FULL_MODES', 'FOLDER_WAIT_FOR_REMOVALS']
+const SWITCHES = [
+  'FOLDER_OPS_OFF',
+  'FOLDER_FULL_MODES',
+  'FOLDER_WAIT_FOR_REMOVALS',
+  'FOLDER_SAME_FILE_PACE_MS',
+]
   .filter((k) => process.env[k] !== undefined)
   .map((k) => `${k}=${process.env[k]} `)
   .join('');
@@ -88,6 +93,7 @@ function spec(label: string, ops: RunSpec['ops'], seed?: number): RunSpec {
     checks: CHECKS,
     settleMs: SETTLE_MS,
     waitForRemovals: waitForRemovals(process.env['FOLDER_WAIT_FOR_REMOVALS']),
+    sameFilePaceMs: sameFilePaceMs(process.env['FOLDER_SAME_FILE_PACE_MS']),
     ...(VERBOSE ? { log: (line: string) => console.log(`[folder ${label}] ${line}`) } : {}),
   };
 }
@@ -140,15 +146,18 @@ describe('folder convergence: fixtures replayed forever', () => {
   }
 });
 
+/** FOLDER_FIXTURE=<file> replays one fixture, FOLDER_RUNS times (a failure that hangs on timing). */
 describe.runIf(FIXTURE !== undefined)('folder convergence: one fixture (FOLDER_FIXTURE)', () => {
-  it.skipIf(SHRINK)(
-    `replays ${FIXTURE}`,
-    async () => {
-      const fixture = loadFixture(FIXTURE as string);
-      await runScenario(rig(), spec(`fixture ${path.basename(FIXTURE as string)}`, fixture.ops));
-    },
-    RUN_TIMEOUT_MS,
-  );
+  for (let run = 1; run <= RUNS; run += 1) {
+    it.skipIf(SHRINK)(
+      `replays ${FIXTURE} (${run}/${RUNS})`,
+      async () => {
+        const fixture = loadFixture(FIXTURE as string);
+        await runScenario(rig(), spec(`fixture ${path.basename(FIXTURE as string)}`, fixture.ops));
+      },
+      RUN_TIMEOUT_MS,
+    );
+  }
 });
 
 /**

@@ -37,6 +37,8 @@ export interface HarnessOptions {
    * once is not watched any more today).
    */
   readonly waitForRemovals?: boolean;
+  /** Least time between two writes of one file by one device (switches.ts, SAME_FILE_PACE_MS_DEFAULT). */
+  readonly sameFilePaceMs?: number;
 }
 
 /** How long an `editDuringPull` waits for the remote change to start landing. */
@@ -51,6 +53,8 @@ export class Harness {
   readonly notes: string[] = [];
   readonly counts = new Map<string, number>();
   quiesces = 0;
+  /** `<device>:<path>` → when the harness last wrote that file (for `sameFilePaceMs`). */
+  private readonly lastWrite = new Map<string, number>();
 
   private constructor(
     readonly spaceId: string,
@@ -130,8 +134,12 @@ export class Harness {
         return;
       default: {
         const dev = this.device(op.d);
+        const writes = op.t === 'write' || op.t === 'append' ? op.path : undefined;
+        if (writes !== undefined) await this.pace(dev, writes);
         const removes = removedFolder(dev, op);
         await this.afterFolderOp(dev, step, op, dev.hand.apply(op));
+        // From when the write was recorded: chokidar's window opens when it reports the change.
+        if (writes !== undefined) this.lastWrite.set(`${dev.index}:${writes}`, Date.now());
         const gone = removes !== undefined && !statIsDir(dev.hand.abs(removes));
         if (gone && this.options.waitForRemovals === true && dev.running)
           await this.removalSeen(dev, step, op, removes);
@@ -188,6 +196,18 @@ export class Harness {
       async () => ((await recorded(this.hub.admin, this.spaceId, w.hash)) ? true : undefined),
       { timeoutMs: this.options.settleMs ?? 30_000, intervalMs: POLL_MS },
     );
+  }
+
+  /**
+   * Writes a file on a device no sooner than `sameFilePaceMs` after its last write there was
+   * recorded: pacing around a known watcher bug (switches.ts), not a wait for a condition, and
+   * bounded by the switch's value.
+   */
+  private async pace(dev: HarnessDevice, rel: string): Promise<void> {
+    const key = `${dev.index}:${rel}`;
+    const gap = this.options.sameFilePaceMs ?? 0;
+    const since = Date.now() - (this.lastWrite.get(key) ?? 0);
+    if (gap > 0 && since < gap) await new Promise((resolve) => setTimeout(resolve, gap - since));
   }
 
   /** Bounded; a removal never seen is only noted (the final full scans find it). */

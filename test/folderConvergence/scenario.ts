@@ -31,6 +31,7 @@ export interface RunSpec {
   readonly checks: CheckOptions;
   readonly settleMs?: number;
   readonly waitForRemovals?: boolean;
+  readonly sameFilePaceMs?: number;
   /** Write the ops to a fixture file on failure (default true; the shrinker does not). */
   readonly writeFixture?: boolean;
   readonly log?: (line: string) => void;
@@ -56,6 +57,7 @@ export async function runScenario(rig: Rig, spec: RunSpec): Promise<RunStats> {
       ...(spec.log ? { log: spec.log } : {}),
       ...(spec.settleMs !== undefined ? { settleMs: spec.settleMs } : {}),
       ...(spec.waitForRemovals !== undefined ? { waitForRemovals: spec.waitForRemovals } : {}),
+      ...(spec.sameFilePaceMs !== undefined ? { sameFilePaceMs: spec.sameFilePaceMs } : {}),
     },
   });
   try {

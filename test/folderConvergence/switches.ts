@@ -29,6 +29,14 @@ export const FULL_MODES_DEFAULT = false;
 export const WAIT_FOR_REMOVALS_DEFAULT = true;
 
 /**
+ * Two writes of one file by one device at least this many ms apart. chokidar drops a file's
+ * `change` event that comes within 50 ms of the one before (its `_throttle('change', …, 50)`),
+ * so the second of two quick saves is not recorded until the next full rescan (15 minutes).
+ * Set to 0 once the watcher looks at a changed file again after that window.
+ */
+export const SAME_FILE_PACE_MS_DEFAULT = 60;
+
+/**
  * `FOLDER_OPS_OFF=a,b` replaces the list above for one run (`FOLDER_OPS_OFF=` with
  * nothing runs every kind); unknown names are refused, so a typo cannot pass silently.
  */
@@ -59,4 +67,13 @@ export const waitForRemovals = (flag: string | undefined): boolean =>
 function flagOr(flag: string | undefined, fallback: boolean): boolean {
   if (flag === undefined || flag === '') return fallback;
   return flag === '1' || flag === 'true';
+}
+
+/** `FOLDER_SAME_FILE_PACE_MS=0` overrides SAME_FILE_PACE_MS_DEFAULT for one run. */
+export function sameFilePaceMs(text: string | undefined): number {
+  if (text === undefined || text.trim() === '') return SAME_FILE_PACE_MS_DEFAULT;
+  const ms = Number(text);
+  if (!Number.isSafeInteger(ms) || ms < 0 || ms > 1_000)
+    throw new Error(`FOLDER_SAME_FILE_PACE_MS must be 0-1000, got ${JSON.stringify(text)}`);
+  return ms;
 }
