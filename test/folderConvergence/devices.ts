@@ -54,6 +54,8 @@ export class HarnessDevice {
   private service: AppService | undefined;
   /** Activity the app reported as errors, newest last (for failure messages). */
   readonly errors: string[] = [];
+  /** Path → when the app last said it wrote it from a download (its `files:changed` pushes). */
+  readonly landed = new Map<string, number>();
   starts = 0;
 
   constructor(
@@ -99,6 +101,8 @@ export class HarnessDevice {
       statePushMs: 20,
     });
     service.subscribe((m) => {
+      if (m.channel === 'files:changed')
+        for (const p of m.payload.paths) this.landed.set(p, Date.now());
       if (m.channel === 'activity' && m.payload.kind === 'error') {
         this.errors.push(m.payload.message);
         if (this.errors.length > 50) this.errors.shift();

@@ -7,7 +7,13 @@ import { loadFixture, loadFixtures, writeFailureFixture } from './fixtures.js';
 import { shrinkOps } from './shrink.js';
 import { DEVICES, generateOps } from './generator.js';
 import { runScenario, type Rig, type RunSpec, type RunStats } from './scenario.js';
-import { enabledKinds, fullModes, sameFilePaceMs, waitForRemovals } from './switches.js';
+import {
+  deferStart,
+  enabledKinds,
+  fullModes,
+  sameFilePaceMs,
+  waitForRemovals,
+} from './switches.js';
 
 /**
  * The folder-level random harness (issue 12 point 9): three devices run as the app
@@ -24,8 +30,8 @@ import { enabledKinds, fullModes, sameFilePaceMs, waitForRemovals } from './swit
  * op kinds and the permission check (switches.ts); FOLDER_OPS sets the list's length.
  */
 
-const FIXED_SEEDS = [1, 2, 3];
-const OPS = positiveInt(process.env['FOLDER_OPS'], 60);
+const FIXED_SEEDS = [1, 2, 3, 4];
+const OPS = positiveInt(process.env['FOLDER_OPS'], 100);
 const REQUESTED = process.env['FOLDER_SEED'];
 const RANDOM_SEED =
   REQUESTED === undefined || REQUESTED.trim() === ''
@@ -43,7 +49,7 @@ const CHECKS = { fullModes: fullModes(process.env['FOLDER_FULL_MODES']) };
 const VERBOSE = process.env['FOLDER_VERBOSE'] === '1';
 /** Shorter waits while cutting a failing fixture down (`FOLDER_SETTLE_MS=5000`). */
 const SETTLE_MS = positiveInt(process.env['FOLDER_SETTLE_MS'], 30_000);
-/** A run of 60 ops takes about a minute on two busy cores; this bounds a stuck one. */
+/** A run of 100 ops takes 10-30 s on two busy cores; this bounds a stuck one. */
 const RUN_TIMEOUT_MS = 300_000;
 
 /** The switches of this run, as they must be given again to replay it (the op list depends on them). */
@@ -52,6 +58,7 @@ const SWITCHES = [
   'FOLDER_FULL_MODES',
   'FOLDER_WAIT_FOR_REMOVALS',
   'FOLDER_SAME_FILE_PACE_MS',
+  'FOLDER_DEFER_START',
 ]
   .filter((k) => process.env[k] !== undefined)
   .map((k) => `${k}=${process.env[k]} `)
@@ -94,6 +101,7 @@ function spec(label: string, ops: RunSpec['ops'], seed?: number): RunSpec {
     settleMs: SETTLE_MS,
     waitForRemovals: waitForRemovals(process.env['FOLDER_WAIT_FOR_REMOVALS']),
     sameFilePaceMs: sameFilePaceMs(process.env['FOLDER_SAME_FILE_PACE_MS']),
+    deferStartDuringOutage: deferStart(process.env['FOLDER_DEFER_START']),
     ...(VERBOSE ? { log: (line: string) => console.log(`[folder ${label}] ${line}`) } : {}),
   };
 }

@@ -39,6 +39,8 @@ export interface HarnessOptions {
   readonly waitForRemovals?: boolean;
   /** Least time between two writes of one file by one device (switches.ts, SAME_FILE_PACE_MS_DEFAULT). */
   readonly sameFilePaceMs?: number;
+  /** A `start` while the hub is unreachable waits for the hub (switches.ts, DEFER_START_DEFAULT). */
+  readonly deferStartDuringOutage?: boolean;
 }
 
 /** How long an `editDuringPull` waits for the remote change to start landing. */
@@ -55,6 +57,8 @@ export class Harness {
   quiesces = 0;
   /** `<device>:<path>` → when the harness last wrote that file (for `sameFilePaceMs`). */
   private readonly lastWrite = new Map<string, number>();
+  /** Apps whose `start` waits for the hub to come back. */
+  private readonly deferred = new Set<number>();
 
   private constructor(
     readonly spaceId: string,
@@ -114,9 +118,15 @@ export class Harness {
   private async apply(op: Op, step: number): Promise<void> {
     switch (op.t) {
       case 'stop':
-        await this.devices[op.d]?.stop();
+        this.deferred.delete(op.d);
+        await this.device(op.d).stop();
         return;
       case 'start':
+        if (!this.hubReachable && this.options.deferStartDuringOutage === true) {
+          this.deferred.add(op.d);
+          this.note(step, op, 'deferred until the hub is back');
+          return;
+        }
         await this.startDevice(this.device(op.d));
         return;
       case 'hubDown':
@@ -200,13 +210,14 @@ export class Harness {
 
   /**
    * Writes a file on a device no sooner than `sameFilePaceMs` after its last write there was
-   * recorded: pacing around a known watcher bug (switches.ts), not a wait for a condition, and
+   * recorded or a download wrote it: pacing around a known watcher bug (switches.ts), not a wait for a condition, and
    * bounded by the switch's value.
    */
   private async pace(dev: HarnessDevice, rel: string): Promise<void> {
-    const key = `${dev.index}:${rel}`;
     const gap = this.options.sameFilePaceMs ?? 0;
-    const since = Date.now() - (this.lastWrite.get(key) ?? 0);
+    // The last write there: ours, or the materializer's (a remote version that just landed).
+    const last = Math.max(this.lastWrite.get(`${dev.index}:${rel}`) ?? 0, dev.landed.get(rel) ?? 0);
+    const since = Date.now() - last;
     if (gap > 0 && since < gap) await new Promise((resolve) => setTimeout(resolve, gap - since));
   }
 
@@ -244,6 +255,8 @@ export class Harness {
   private async hubUp(): Promise<void> {
     this.proxy.restore();
     await this.catchUpUnsent(this.devices.filter((d) => d.running));
+    for (const d of [...this.deferred]) await this.startDevice(this.device(d));
+    this.deferred.clear();
   }
 
   /** Now that `devices` can reach the hub, what they recorded offline must get there. */

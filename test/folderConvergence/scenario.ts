@@ -32,6 +32,7 @@ export interface RunSpec {
   readonly settleMs?: number;
   readonly waitForRemovals?: boolean;
   readonly sameFilePaceMs?: number;
+  readonly deferStartDuringOutage?: boolean;
   /** Write the ops to a fixture file on failure (default true; the shrinker does not). */
   readonly writeFixture?: boolean;
   readonly log?: (line: string) => void;
@@ -58,6 +59,9 @@ export async function runScenario(rig: Rig, spec: RunSpec): Promise<RunStats> {
       ...(spec.settleMs !== undefined ? { settleMs: spec.settleMs } : {}),
       ...(spec.waitForRemovals !== undefined ? { waitForRemovals: spec.waitForRemovals } : {}),
       ...(spec.sameFilePaceMs !== undefined ? { sameFilePaceMs: spec.sameFilePaceMs } : {}),
+      ...(spec.deferStartDuringOutage !== undefined
+        ? { deferStartDuringOutage: spec.deferStartDuringOutage }
+        : {}),
     },
   });
   try {

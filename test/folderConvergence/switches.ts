@@ -37,6 +37,14 @@ export const WAIT_FOR_REMOVALS_DEFAULT = true;
 export const SAME_FILE_PACE_MS_DEFAULT = 60;
 
 /**
+ * A `start` while the hub is unreachable waits until the hub is back. An app that quit in the
+ * middle of a download cannot start while the hub is unreachable today: its start repairs the
+ * folder first, fetching the missing chunks, and a refused connection fails the whole start.
+ * Set to false once such a start leaves the download for later.
+ */
+export const DEFER_START_DEFAULT = true;
+
+/**
  * `FOLDER_OPS_OFF=a,b` replaces the list above for one run (`FOLDER_OPS_OFF=` with
  * nothing runs every kind); unknown names are refused, so a typo cannot pass silently.
  */
@@ -68,6 +76,9 @@ function flagOr(flag: string | undefined, fallback: boolean): boolean {
   if (flag === undefined || flag === '') return fallback;
   return flag === '1' || flag === 'true';
 }
+
+/** `FOLDER_DEFER_START=0` or `=1` overrides DEFER_START_DEFAULT for one run. */
+export const deferStart = (flag: string | undefined): boolean => flagOr(flag, DEFER_START_DEFAULT);
 
 /** `FOLDER_SAME_FILE_PACE_MS=0` overrides SAME_FILE_PACE_MS_DEFAULT for one run. */
 export function sameFilePaceMs(text: string | undefined): number {
