@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createAppService, type AppService } from '../../src-main/core/app/appService.js';
 import { writeDeviceConfig, type DeviceConfig } from '../../src-main/core/deviceConfig.js';
+import { removeLeftoverTemps } from '../../src-main/core/files/staleTemps.js';
 import type { DeviceCredentials } from '../../src-main/core/hub/hubAdmin.js';
 import { EventStore } from '../../src-main/core/store/eventStore.js';
 import { openPgliteClient } from '../../src-main/core/store/pgliteClient.js';
@@ -93,6 +94,9 @@ export class HarnessDevice {
   async start(): Promise<void> {
     if (this.service) return;
     if (this.starts === 0) await writeDeviceConfig(this.dataDir, this.config());
+    // What the owner process does first when the app starts (ownedStore.ts): a device closed in
+    // the middle of a download leaves its temp file, which only a new owner removes at once.
+    await removeLeftoverTemps({ root: this.root, dataDir: this.dataDir });
     this.starts += 1;
     const service = await createAppService({
       dataDir: this.dataDir,
