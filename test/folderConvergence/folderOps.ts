@@ -21,8 +21,8 @@ import { contentBytes, type Content, type Op } from './ops.js';
  */
 
 export interface Applied {
-  /** Contents written by this op (whole files, as they are on disk after it). */
-  readonly wrote: readonly Buffer[];
+  /** Files written by this op, with their whole content as it is on disk after it. */
+  readonly wrote: readonly Wrote[];
   /** Set when the op changed nothing. */
   readonly skipped?: string;
 }
@@ -38,7 +38,12 @@ const statOf = (abs: string): Stats | undefined => {
   }
 };
 
-const done = (...wrote: Buffer[]): Applied => ({ wrote });
+export interface Wrote {
+  readonly rel: string;
+  readonly bytes: Buffer;
+}
+
+const done = (...wrote: Wrote[]): Applied => ({ wrote });
 const skip = (skipped: string): Applied => ({ wrote: [], skipped });
 
 export class FolderHand {
@@ -78,7 +83,7 @@ export class FolderHand {
         const bytes = contentBytes(op.content);
         rmSync(this.abs(op.path), { recursive: true, force: true });
         writeFileSync(this.abs(op.path), bytes);
-        return done(bytes);
+        return done({ rel: op.path, bytes });
       }
       case 'fileToDir': {
         const at = this.abs(op.path);
@@ -87,7 +92,7 @@ export class FolderHand {
         unlinkSync(at);
         mkdirSync(at);
         writeFileSync(path.join(at, op.child), bytes);
-        return done(bytes);
+        return done({ rel: `${op.path}/${op.child}`, bytes });
       }
       case 'chmod': {
         if (!statOf(this.abs(op.path))) return skip('nothing there');
@@ -126,7 +131,7 @@ export class FolderHand {
     if (blocked) return blocked;
     if (statOf(this.abs(rel))?.isDirectory()) return skip('a folder is there');
     writeFileSync(this.abs(rel), bytes);
-    return done(bytes);
+    return done({ rel, bytes });
   }
 
   private append(rel: string, extra: Content): Applied {
@@ -135,7 +140,7 @@ export class FolderHand {
     if (!st.isFile()) return skip('not a file');
     const bytes = Buffer.concat([readFileSync(this.abs(rel)), contentBytes(extra)]);
     writeFileSync(this.abs(rel), bytes);
-    return done(bytes);
+    return done({ rel, bytes });
   }
 
   private renameFile(from: string, to: string): Applied {

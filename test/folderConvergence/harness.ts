@@ -6,7 +6,7 @@ import type { TestHub } from '../folderSync/support/testHub.js';
 import type { TcpProxy } from '../support/tcpProxy.js';
 import { HarnessDevice, type Machine } from './devices.js';
 import type { Applied } from './folderOps.js';
-import { indexedDir, recorded, recordedIn } from './hubView.js';
+import { indexedDir, recorded, recordedAt } from './hubView.js';
 import { Ledger, type Written } from './ledger.js';
 import { contentBytes, describeOp, kindOf, sha256, type Op, type OpKind } from './ops.js';
 import { quiesce } from './quiesce.js';
@@ -144,7 +144,9 @@ export class Harness {
         return;
       default: {
         const dev = this.device(op.d);
-        const writes = op.t === 'write' || op.t === 'append' ? op.path : undefined;
+        // A chmod is a change to chokidar too (its throttle counts it): paced alike.
+        const writes =
+          op.t === 'write' || op.t === 'append' || op.t === 'chmod' ? op.path : undefined;
         if (writes !== undefined) await this.pace(dev, writes);
         const removes = removedFolder(dev, op);
         await this.afterFolderOp(dev, step, op, dev.hand.apply(op));
@@ -172,27 +174,45 @@ export class Harness {
       this.note(step, op, `skipped on ${dev.name}: ${a.skipped}`);
       this.count('skipped');
     }
-    for (const bytes of a.wrote) {
+    for (const { rel, bytes } of a.wrote) {
       const w = this.ledger.add({
         hash: sha256(bytes),
         size: bytes.length,
         step,
         d: dev.index,
-        path: 'path' in op ? op.path : '?',
+        path: rel,
       });
       if (dev.running) await this.settle(dev, w);
       else this.ledger.noteUnseen(w);
     }
   }
 
-  /** Waits until `dev` recorded `w`, then (hub reachable) until the hub has it. */
-  private async settle(dev: HarnessDevice, w: Written): Promise<void> {
+  /**
+   * Waits until `dev` recorded `w` (at its path; `anywhere` for a write its app did not see
+   * happen, which may have been moved since), then (hub reachable) until the hub has it.
+   */
+  private async settle(dev: HarnessDevice, w: Written, anywhere = false): Promise<void> {
     const what = `${w.hash.slice(0, 8)} (${w.path}, op #${w.step})`;
+    let trashed = false;
     await pollUntil(
       `${dev.name} to record ${what}`,
-      async () => ((await recordedIn(dev.machine.store, this.spaceId, w.hash)) ? true : undefined),
+      async () => {
+        if (await recordedAt(dev.machine.store, this.spaceId, anywhere ? null : w.path, w.hash))
+          return true;
+        // A remote delete or replace that re-checked the file just before this write landed
+        // moves it to the trash unrecorded (ARCHITECTURE.md §9: the checks are not atomic).
+        trashed = hashesIn(readTree(path.join(dev.dataDir, 'trash'))).has(w.hash);
+        return trashed ? true : undefined;
+      },
       { timeoutMs: this.options.settleMs ?? 30_000, intervalMs: POLL_MS },
     );
+    if (trashed) {
+      this.notes.push(
+        `op #${w.step}: ${dev.name}'s write of ${w.path} went to its trash unrecorded`,
+      );
+      this.count('trashedUnrecorded');
+      return;
+    }
     if (!this.hubReachable) {
       this.ledger.noteUnsent(w);
       return;
@@ -240,7 +260,7 @@ export class Harness {
     const present = hashesIn(readTree(dev.root));
     await dev.start();
     for (const w of this.ledger.takeUnseen(dev.index)) {
-      if (present.has(w.hash)) await this.settle(dev, w);
+      if (present.has(w.hash)) await this.settle(dev, w, true);
       else w.exempt = 'overwritten while its app was closed';
     }
     if (this.hubReachable) await this.catchUpUnsent([dev]);

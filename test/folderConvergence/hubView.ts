@@ -29,13 +29,36 @@ export async function indexedDir(store: EventStore, spaceId: string, rel: string
   return (await store.client.query(INDEXED_DIR, [spaceId, rel])).length > 0;
 }
 
-/** Whether some event in `store` records content `hash` (the device recorded that version). */
+const SEEN_WITH_HASH = `
+  SELECT 1 AS one FROM fs_index
+  WHERE space_id = $1 AND ($2::text IS NULL OR path = $2) AND hash = $3
+  UNION ALL
+  SELECT 1 AS one FROM crdt_events
+  WHERE space_id = $1 AND ($2::text IS NULL OR entity_id = $2)
+    AND data -> 'content' ->> 'hash' = $3
+    AND node_id = (SELECT node_id FROM crdt_device WHERE singleton)
+  LIMIT 1`;
+
+/** Whether some event in `client`'s store records content `hash` (the hub has that version). */
 export async function recorded(client: SqlClient, spaceId: string, hash: string) {
   return (await client.query(EVENT_WITH_HASH, [spaceId, hash])).length > 0;
 }
 
-export const recordedIn = (store: EventStore, spaceId: string, hash: string) =>
-  recorded(store.client, spaceId, hash);
+/**
+ * Whether the device that owns `store` has seen content `hash` on its disk at `rel` (null:
+ * anywhere): its file index says so (the scanner writes it with the events it records), or one of
+ * its own events does (the index may have moved on already: a remote version landed). Not "some
+ * event has the hash": a content the store knew already (empty, or a peer's) would make every
+ * write of it look recorded at once.
+ */
+export async function recordedAt(
+  store: EventStore,
+  spaceId: string,
+  rel: string | null,
+  hash: string,
+) {
+  return (await store.client.query(SEEN_WITH_HASH, [spaceId, rel, hash])).length > 0;
+}
 
 /**
  * Of `hashes`, those whose bytes the hub can give back: some event carries the hash
