@@ -245,7 +245,11 @@ export class Harness {
   private async removalSeen(dev: HarnessDevice, step: number, op: Op, rel: string) {
     await pollUntil(
       `${dev.name} to see ${rel} go`,
-      async () => ((await indexedDir(dev.machine.store, this.spaceId, rel)) ? undefined : true),
+      async () =>
+        // Seen go, or made again meanwhile (a peer's change landed): nothing left to wait for.
+        statIsDir(dev.hand.abs(rel)) || !(await indexedDir(dev.machine.store, this.spaceId, rel))
+          ? true
+          : undefined,
       { timeoutMs: this.options.settleMs ?? 30_000, intervalMs: POLL_MS },
     ).catch(() => this.note(step, op, `${dev.name}'s scanner never saw ${rel} go`));
   }

@@ -29,9 +29,10 @@ export const FULL_MODES_DEFAULT = false;
 export const WAIT_FOR_REMOVALS_DEFAULT = true;
 
 /**
- * Two writes of one file by one device at least this many ms apart. chokidar drops a file's
- * `change` event that comes within 50 ms of the one before (its `_throttle('change', …, 50)`),
- * so the second of two quick saves is not recorded until the next full rescan (15 minutes).
+ * Two changes of one file on one device (writes, appends, chmods, a download landing there) at
+ * least this many ms apart. chokidar drops a file's `change` event that comes within 50 ms of
+ * the one before (its `_throttle('change', …, 50)`), so the second of two quick saves is not
+ * recorded until the next full rescan (15 minutes).
  * Set to 0 once the watcher looks at a changed file again after that window.
  */
 export const SAME_FILE_PACE_MS_DEFAULT = 60;
