@@ -109,6 +109,11 @@ export async function openPgClient(options: PgClientOptions): Promise<SqlClient>
     exec: (script) => base.exec(script),
     async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
       const client = await pool.connect();
+      // A connection lost between two queries is an 'error' on the checked-out client; the next
+      // query fails with it. Without a listener it would be an uncaught exception (the pool only
+      // listens to idle clients), ending the process when a hub drops a connection.
+      const lost = () => undefined;
+      client.on('error', lost);
       try {
         await client.query('BEGIN');
         const result = await fn(wrap(client));
@@ -118,6 +123,7 @@ export async function openPgClient(options: PgClientOptions): Promise<SqlClient>
         await client.query('ROLLBACK').catch(() => undefined);
         throw e;
       } finally {
+        client.off('error', lost);
         client.release();
       }
     },

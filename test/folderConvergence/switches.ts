@@ -1,0 +1,93 @@
+import { ALL_KINDS, type OpKind } from './ops.js';
+
+/**
+ * What the harness applies and checks today, and how to change it for one run.
+ *
+ * Kinds the product does not handle yet stay in the generator (seeds keep their op
+ * lists) but are skipped while listed here; each is switched on by deleting it from
+ * the list once its fix is merged. See docs/ARCHITECTURE.md, "The folder-level harness".
+ */
+export const OFF_UNTIL_FIXED: readonly OpKind[] = [
+  // A folder replaced by a file (`rm -rf d && write d`) and the reverse (issue 12 point 3).
+  // Still failing with point 3 merged (0a58a8f): when one device replaces a folder while another
+  // writes in it, devices end with a folder on one and a file on another; some writes under a
+  // replaced path are never recorded. `FOLDER_OPS_OFF= FOLDER_SEED=306` shows it.
+  'dirToFile',
+  'fileToDir',
+];
+
+/**
+ * Whether folders must agree on every rwx bit (true), or only on whether a file is
+ * executable (false: the one bit the product syncs today). Turn on with issue 12 point 5.
+ */
+export const FULL_MODES_DEFAULT = false;
+
+/**
+ * After an op removes a folder, wait until the device's scanner saw it go before the next
+ * op. A folder deleted and made again within milliseconds (`rm -rf docs && mkdir docs`) is
+ * not watched any more today (chokidar loses it, paulmillr/chokidar#1059): later changes in
+ * it wait for the 15-minute rescan. Set to false once the watcher re-watches such a folder.
+ */
+export const WAIT_FOR_REMOVALS_DEFAULT = true;
+
+/**
+ * Two changes of one file on one device (writes, appends, chmods, a download landing there) at
+ * least this many ms apart. chokidar drops a file's `change` event that comes within 50 ms of
+ * the one before (its `_throttle('change', …, 50)`), so the second of two quick saves is not
+ * recorded until the next full rescan (15 minutes).
+ * Set to 0 once the watcher looks at a changed file again after that window.
+ */
+export const SAME_FILE_PACE_MS_DEFAULT = 60;
+
+/**
+ * A `start` while the hub is unreachable waits until the hub is back. An app that quit in the
+ * middle of a download cannot start while the hub is unreachable today: its start repairs the
+ * folder first, fetching the missing chunks, and a refused connection fails the whole start.
+ * Set to false once such a start leaves the download for later.
+ */
+export const DEFER_START_DEFAULT = true;
+
+/**
+ * `FOLDER_OPS_OFF=a,b` replaces the list above for one run (`FOLDER_OPS_OFF=` with
+ * nothing runs every kind); unknown names are refused, so a typo cannot pass silently.
+ */
+export function enabledKinds(off: string | undefined): Set<OpKind> {
+  const names =
+    off === undefined
+      ? OFF_UNTIL_FIXED
+      : off
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== '');
+  for (const n of names) {
+    if (!(ALL_KINDS as readonly string[]).includes(n))
+      throw new Error(
+        `FOLDER_OPS_OFF: unknown op kind ${JSON.stringify(n)} (kinds: ${ALL_KINDS.join(', ')})`,
+      );
+  }
+  return new Set(ALL_KINDS.filter((k) => !names.includes(k)));
+}
+
+/** `FOLDER_FULL_MODES=1` or `=0` overrides FULL_MODES_DEFAULT for one run. */
+export const fullModes = (flag: string | undefined): boolean => flagOr(flag, FULL_MODES_DEFAULT);
+
+/** `FOLDER_WAIT_FOR_REMOVALS=0` or `=1` overrides WAIT_FOR_REMOVALS_DEFAULT for one run. */
+export const waitForRemovals = (flag: string | undefined): boolean =>
+  flagOr(flag, WAIT_FOR_REMOVALS_DEFAULT);
+
+function flagOr(flag: string | undefined, fallback: boolean): boolean {
+  if (flag === undefined || flag === '') return fallback;
+  return flag === '1' || flag === 'true';
+}
+
+/** `FOLDER_DEFER_START=0` or `=1` overrides DEFER_START_DEFAULT for one run. */
+export const deferStart = (flag: string | undefined): boolean => flagOr(flag, DEFER_START_DEFAULT);
+
+/** `FOLDER_SAME_FILE_PACE_MS=0` overrides SAME_FILE_PACE_MS_DEFAULT for one run. */
+export function sameFilePaceMs(text: string | undefined): number {
+  if (text === undefined || text.trim() === '') return SAME_FILE_PACE_MS_DEFAULT;
+  const ms = Number(text);
+  if (!Number.isSafeInteger(ms) || ms < 0 || ms > 1_000)
+    throw new Error(`FOLDER_SAME_FILE_PACE_MS must be 0-1000, got ${JSON.stringify(text)}`);
+  return ms;
+}
