@@ -57,10 +57,16 @@ export class ChunkResolver {
    * caller), without touching the chunks prefetched for the files being written now: the
    * materializer fetches the next group while it writes the current one. A chunk that cannot be
    * had leaves the result empty; its error surfaces again, per file, when the file asks for it.
+   * So does a hub out of reach: thrown here, it would fail the whole run (and a device's start,
+   * whose reconcile writes what an earlier run left), not just the files that wait for it.
    */
   async fetchAhead(refs: readonly ChunkRef[]): Promise<Map<string, Uint8Array>> {
-    const got = await this.resolve(refs, []);
-    return got.ok ? got.value : new Map();
+    try {
+      const got = await this.resolve(refs, []);
+      return got.ok ? got.value : new Map();
+    } catch {
+      return new Map();
+    }
   }
 
   /** Makes `chunks` the prefetched set that `get` serves from, in place of the previous one. */
