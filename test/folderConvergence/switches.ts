@@ -24,11 +24,11 @@ export const FULL_MODES_DEFAULT = false;
 
 /**
  * After an op removes a folder, wait until the device's scanner saw it go before the next
- * op. A folder deleted and made again within milliseconds (`rm -rf docs && mkdir docs`) was
- * not watched any more (chokidar loses it, paulmillr/chokidar#1059); the watcher re-watches
- * such a folder now (watcher.ts), so the harness no longer waits: `=1` brings the wait back.
+ * op. A folder deleted and made again within milliseconds (`rm -rf docs && mkdir docs`) is
+ * not watched any more today (chokidar loses it, paulmillr/chokidar#1059): later changes in
+ * it wait for the 15-minute rescan. Set to false once the watcher re-watches such a folder.
  */
-export const WAIT_FOR_REMOVALS_DEFAULT = false;
+export const WAIT_FOR_REMOVALS_DEFAULT = true;
 
 /**
  * Two changes of one file on one device (writes, appends, chmods, a download landing there) at
