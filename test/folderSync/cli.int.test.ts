@@ -14,7 +14,7 @@ import { removeDevice } from '../../src-main/core/hub/hubAdmin.js';
 import { createFreshDatabase, type FreshDatabase } from '../support/freshDatabase.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 import { fileEntry, folderTree } from './support/folderTree.js';
-import { cliOk, runCli } from './support/runCli.js';
+import { addCliDevice, cliOk, runCli } from './support/runCli.js';
 
 let db: FreshDatabase;
 let tmp: TempDir;
@@ -54,38 +54,11 @@ describe('netguardian CLI', () => {
     expect(await cliOk(['hub', 'init', '--url', db.url])).toMatch(/already current/);
 
     const device = async (name: string) => {
-      const out = await cliOk([
-        'hub',
-        'add-device',
-        '--url',
-        db.url,
-        '--space',
-        space,
-        '--name',
-        name,
-      ]);
-      const role = /as role (\S+)\./.exec(out)?.[1];
-      const hubUrl = /--hub '([^']+)'/.exec(out)?.[1];
-      if (!role || !hubUrl) throw new Error(`no role or connection string in:\n${out}`);
-      roles.push(role);
-      expect(new URL(hubUrl).username).toBe(role);
-      const folder = path.join(tmp.path, name, 'folder');
-      const data = path.join(tmp.path, name, 'data');
-      const init = await cliOk([
-        'init',
-        '--folder',
-        folder,
-        '--name',
-        name,
-        '--space',
-        space,
-        '--hub',
-        hubUrl,
-        '--data',
-        data,
-      ]);
-      expect(init).toContain(`initialized ${name}`);
-      return { folder, data };
+      const made = await addCliDevice(db.url, space, name, tmp.path);
+      roles.push(made.role);
+      expect(new URL(made.hubUrl).username).toBe(made.role);
+      expect(made.init).toContain(`initialized ${name}`);
+      return made;
     };
     const laptop = await device('laptop');
     const desktop = await device('desktop');

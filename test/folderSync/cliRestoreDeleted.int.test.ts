@@ -12,7 +12,7 @@ import { removeDevice } from '../../src-main/core/hub/hubAdmin.js';
 import { createFreshDatabase, type FreshDatabase } from '../support/freshDatabase.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 import { folderTree } from './support/folderTree.js';
-import { cliOk, runCli } from './support/runCli.js';
+import { addCliDevice, cliOk, runCli } from './support/runCli.js';
 
 let db: FreshDatabase;
 let tmp: TempDir;
@@ -33,29 +33,11 @@ afterAll(async () => {
   }
 });
 
-/** A device made as the README says: `hub add-device`, then `init` with the printed hub. */
+/** A device made as the README says, its role removed after the tests. */
 async function addDevice(space: string, name: string) {
-  const out = await cliOk(['hub', 'add-device', '--url', db.url, '--space', space, '--name', name]);
-  const role = /as role (\S+)\./.exec(out)?.[1];
-  const hubUrl = /--hub '([^']+)'/.exec(out)?.[1];
-  if (!role || !hubUrl) throw new Error(`no role or connection string in:\n${out}`);
-  roles.push(role);
-  const folder = path.join(tmp.path, name, 'folder');
-  const data = path.join(tmp.path, name, 'data');
-  await cliOk([
-    'init',
-    '--folder',
-    folder,
-    '--name',
-    name,
-    '--space',
-    space,
-    '--hub',
-    hubUrl,
-    '--data',
-    data,
-  ]);
-  return { folder, data };
+  const made = await addCliDevice(db.url, space, name, tmp.path);
+  roles.push(made.role);
+  return made;
 }
 
 const FILES = 40;

@@ -3,6 +3,7 @@
  * writes to stdout and stderr by replacing `process.stdout.write` and
  * `process.stderr.write` (vitest spies, restored after the call).
  */
+import { join } from 'node:path';
 import { vi } from 'vitest';
 import { main } from '../../../src-main/cli/main.js';
 
@@ -49,4 +50,54 @@ export async function cliOk(argv: readonly string[], env?: NodeJS.ProcessEnv): P
     );
   }
   return run.stdout;
+}
+
+/** A device made through the CLI as the README says: what `hub add-device` and `init` gave. */
+export interface CliDevice {
+  readonly folder: string;
+  readonly data: string;
+  /** The device's database role on the hub (to remove it after the test). */
+  readonly role: string;
+  /** The connection string `hub add-device` printed for `init --hub`. */
+  readonly hubUrl: string;
+  /** What `init` printed. */
+  readonly init: string;
+}
+
+/** `hub add-device` on the hub at `adminUrl`, then `init` with the printed hub, under `dir/name`. */
+export async function addCliDevice(
+  adminUrl: string,
+  space: string,
+  name: string,
+  dir: string,
+): Promise<CliDevice> {
+  const out = await cliOk([
+    'hub',
+    'add-device',
+    '--url',
+    adminUrl,
+    '--space',
+    space,
+    '--name',
+    name,
+  ]);
+  const role = /as role (\S+)\./.exec(out)?.[1];
+  const hubUrl = /--hub '([^']+)'/.exec(out)?.[1];
+  if (!role || !hubUrl) throw new Error(`no role or connection string in:\n${out}`);
+  const folder = join(dir, name, 'folder');
+  const data = join(dir, name, 'data');
+  const init = await cliOk([
+    'init',
+    '--folder',
+    folder,
+    '--name',
+    name,
+    '--space',
+    space,
+    '--hub',
+    hubUrl,
+    '--data',
+    data,
+  ]);
+  return { folder, data, role, hubUrl, init };
 }
