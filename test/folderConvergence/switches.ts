@@ -7,14 +7,7 @@ import { ALL_KINDS, type OpKind } from './ops.js';
  * lists) but are skipped while listed here; each is switched on by deleting it from
  * the list once its fix is merged. See docs/ARCHITECTURE.md, "The folder-level harness".
  */
-export const OFF_UNTIL_FIXED: readonly OpKind[] = [
-  // A folder replaced by a file (`rm -rf d && write d`) and the reverse (issue 12 point 3).
-  // Still failing with point 3 merged (0a58a8f): when one device replaces a folder while another
-  // writes in it, devices end with a folder on one and a file on another; some writes under a
-  // replaced path are never recorded. `FOLDER_OPS_OFF= FOLDER_SEED=306` shows it.
-  'dirToFile',
-  'fileToDir',
-];
+export const OFF_UNTIL_FIXED: readonly OpKind[] = [];
 
 /**
  * Whether folders must agree on every rwx bit (true), or only on whether a file is

@@ -2,10 +2,12 @@ import { lstatSync, renameSync, type Stats } from 'node:fs';
 import { MARKER_FILE } from './folderMarker.js';
 import { mkdir, readdir, realpath, rmdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { FileView } from '../../../src-shared/crdt/fileEntity.js';
+import { conflictCopyPath } from '../../../src-shared/conflictNames.js';
+import type { FileVersion, FileView } from '../../../src-shared/crdt/fileEntity.js';
+import type { VectorClockJson } from '../../../src-shared/crdt/vectorClock.js';
 import { NetGuardianError, type ErrorCode } from '../../../src-shared/errors.js';
 import type { ChunkRef, ContentRef } from '../../../src-shared/events/event.js';
-import { isDirectoryContent } from '../../../src-shared/fileKinds.js';
+import { DIRECTORY_CONTENT, isDirectoryContent } from '../../../src-shared/fileKinds.js';
 import type { CRDTManager } from '../crdtManager.js';
 import { childLogger, type Logger } from '../log.js';
 import { EventLoopTurns } from '../eventLoopTurns.js';
@@ -41,6 +43,7 @@ import { validateEntityPath } from '../../../src-shared/paths.js';
 import { foldKey, type NameFolding } from '../../../src-shared/nameRules.js';
 import { probeFolding } from './folderFolding.js';
 import { screenNames } from './nameScreen.js';
+import { planDisplaced } from './displacedFiles.js';
 import { UnsyncableRun, type UnsyncableList } from './unsyncableList.js';
 
 export interface MaterializerOptions {
@@ -194,6 +197,13 @@ class ApplyRun {
    * (`replaceFolders`).
    */
   private readonly overFolders: PendingWrite[] = [];
+  /** Files settled as folders (displacedFiles.ts). */
+  private displaced: ReadonlySet<string> = new Set();
+  /**
+   * Folders this run made where the store has a file (displaced), with the clock of every
+   * version the store had there: recorded as folders once durable (`recordDisplacingFolders`).
+   */
+  private readonly displacing: { readonly id: string; readonly basis: VectorClockJson }[] = [];
   /** The parents of the paths this run removed: a file may replace one once it is empty. */
   private readonly vacated = new Set<string>();
   /** This run's ids by `foldKey`, on a folder that folds names: the ones it takes for one. */
@@ -292,6 +302,17 @@ class ApplyRun {
       if (!abs.ok) this.error(id, abs.error);
       else ids.push(id);
     }
+    // A file the store has where it also has entries under it is settled as a folder
+    // (displacedFiles.ts); one above this batch is settled with it, before what it holds.
+    const plan = await planDisplaced(this.options.manager, ids, views);
+    this.displaced = plan.displaced;
+    if (plan.extraViews.size > 0) {
+      const extra = [...plan.extraViews.keys()];
+      for (const [id, view] of plan.extraViews) views.set(id, view);
+      for (const [id, row] of await this.options.index.getMany(extra)) indexed.set(id, row);
+      ids.push(...extra);
+      ids.sort();
+    }
     const folding = this.foldingOf(this.rootReal);
     if (foldsNames(folding))
       for (const id of ids) {
@@ -304,7 +325,8 @@ class ApplyRun {
 
     // Folders first, parents before children; then files, several at once (no file is another's
     // parent), group by group: a group's temp files are made durable together, then renamed.
-    const isDir = (id: string) => isDirectoryContent(views.get(id)?.content);
+    const isDir = (id: string) =>
+      isDirectoryContent(views.get(id)?.content) || this.displaced.has(id);
     for (const id of present.filter(isDir)) await this.settle(id, views.get(id), indexed.get(id));
     const files = present.filter((id) => !isDir(id));
     const groups = [...this.prefetchGroups(files, views, indexed)];
@@ -353,6 +375,7 @@ class ApplyRun {
       resolver.clear();
     }
     await this.flushIndex();
+    await this.recordDisplacingFolders();
     // Listed: what this batch refused; no longer listed: the rest of it (written, or deleted).
     await this.unsyncable.finish('remote', { kind: 'paths', paths: candidates, subtrees: false });
     if (this.out.conflictCopies.length > 0) {
@@ -436,7 +459,8 @@ class ApplyRun {
         view = await this.options.manager.getFileState(id);
         indexed = await this.options.index.get(id);
       }
-      const isDir = view?.exists === true && isDirectoryContent(view.content);
+      const isDir =
+        view?.exists === true && (isDirectoryContent(view.content) || this.displaced.has(id));
       if (this.ignored(id, isDir)) return;
       const where = await resolveExisting(this.rootReal, id, this.checkedDirs);
       if (!where.ok) {
@@ -492,18 +516,10 @@ class ApplyRun {
     indexed: IndexEntry | undefined,
     st: Stats | undefined,
   ): Promise<Outcome> {
+    if (this.displaced.has(id)) return this.settleDisplaced(id, view, indexed, st);
     const content = view.content as ContentRef;
-    if (!isDirectoryContent(view.content)) {
-      const copies = await writeConflictCopies(id, view, {
-        rootReal: this.rootReal,
-        manager: this.options.manager,
-        resolver: this.resolver as ChunkResolver,
-        checkedDirs: this.checkedDirs,
-        hints: indexed ? [indexed] : [],
-      });
-      this.out.conflictCopies.push(...copies.written);
-      this.out.errors.push(...copies.errors);
-    }
+    // Also when a folder won over a file: the file's copy is written before it goes below.
+    await this.writeCopies(id, view.conflicts, view, indexed);
     const versionClock = view.winner?.clock ?? view.clock;
     if (isDirectoryContent(content)) {
       if (st?.isDirectory()) {
@@ -547,6 +563,97 @@ class ApplyRun {
       return 'done';
     }
     return this.writeContent(id, content, wanted, view, st, indexed);
+  }
+
+  /** Writes `versions` (losers, or a displaced winner) as conflict copies beside `id`. */
+  private async writeCopies(
+    id: string,
+    versions: readonly FileVersion[],
+    view: FileView,
+    indexed: IndexEntry | undefined,
+  ): Promise<void> {
+    const copies = await writeConflictCopies(
+      id,
+      { ...view, conflicts: versions },
+      {
+        rootReal: this.rootReal,
+        manager: this.options.manager,
+        resolver: this.resolver as ChunkResolver,
+        checkedDirs: this.checkedDirs,
+        // The file at the path may hold the copies' chunks.
+        hints: indexed ? [indexed] : [],
+      },
+    );
+    this.out.conflictCopies.push(...copies.written);
+    this.out.errors.push(...copies.errors);
+  }
+
+  /**
+   * A file the store has at a path it also has entries under (displacedFiles.ts): the file's
+   * version (and any losing ones) is written beside it under its copy name, and the path becomes
+   * a folder. A file on disk there goes to the trash (kept there) only once its copy is written
+   * or recorded. A folder made here is recorded at the end of the run.
+   */
+  private async settleDisplaced(
+    id: string,
+    view: FileView,
+    indexed: IndexEntry | undefined,
+    st: Stats | undefined,
+  ): Promise<Outcome> {
+    const winner = view.winner as FileVersion;
+    await this.writeCopies(id, [winner, ...view.conflicts], view, indexed);
+    if (st?.isDirectory()) {
+      // A folder this device did not record (made as a parent, or found here): recorded now.
+      if (indexed?.kind === 'dir') this.out.unchanged.push(id);
+      else this.displacing.push({ id, basis: view.clock });
+      return 'done';
+    }
+    if (st) {
+      // The copy is in the folder, or is an entity of its own (recorded by a device that wrote
+      // it, and written here from it): either way the file's bytes stay reachable.
+      const copyId = conflictCopyPath(id, winner);
+      const copyKept =
+        lstatQuiet(this.absOf(copyId)) !== undefined ||
+        (await this.options.manager.getFileState(copyId)) !== undefined;
+      if (!copyKept) {
+        this.error(id, copyNotWritten(id, copyId));
+        return 'done';
+      }
+      await this.trash.move(
+        this.absOf(id),
+        { path: id, kind: 'file', hash: indexed?.hash ?? null, size: st.size, reason: 'replaced' },
+        this.unsynced.trash,
+      );
+    }
+    const target = await prepareTarget(this.rootReal, id, this.checkedDirs);
+    if (!target.ok) throw target.error;
+    await this.indexCreatedDirs(target.value.createdDirs);
+    await mkdir(target.value.abs);
+    this.unsynced.dirs.add(path.dirname(target.value.abs));
+    this.out.dirsCreated.push(id);
+    this.displacing.push({ id, basis: view.clock });
+    return 'done';
+  }
+
+  /**
+   * Records the folders `settleDisplaced` made (durable by now: `flushIndex` ran), each on the
+   * basis of every version the store had at its path, so the path converges to one folder.
+   */
+  private async recordDisplacingFolders(): Promise<void> {
+    for (const { id, basis } of this.displacing.splice(0, this.displacing.length)) {
+      const st = lstatQuiet(this.absOf(id));
+      if (!st?.isDirectory()) continue;
+      const recorded = await this.options.manager.updateFileState(id, {
+        content: DIRECTORY_CONTENT,
+        basis,
+      });
+      if (!recorded.ok) {
+        this.error(id, recorded.error);
+        continue;
+      }
+      const clock = recorded.value.winner?.clock ?? recorded.value.clock;
+      await this.options.index.upsertMany([indexEntryOf(id, st, null, null, clock)]);
+    }
   }
 
   /** Writes new content atomically: temp file beside the target, fsync, mode, mtime, rename. */
@@ -993,6 +1100,16 @@ function folderInTheWay(id: string, held: readonly string[]): NetGuardianError {
     'PathBlocked',
     `${id} is a file on another device, but here the folder ${id} still holds ${shown.join(', ')}${more}, ` +
       `which that device does not have: the folder is kept and the file is not written until it is empty`,
+    'path',
+  );
+}
+
+/** Why a file that must give way to a folder is still there. */
+function copyNotWritten(id: string, copyId: string): NetGuardianError {
+  return new NetGuardianError(
+    'PathBlocked',
+    `${id} is a folder on another device, holding files, and a file here: the file stays until ` +
+      `its copy ${copyId} is written (its content is not here yet)`,
     'path',
   );
 }

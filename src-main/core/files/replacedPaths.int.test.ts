@@ -195,3 +195,66 @@ describe('a case-only rename', () => {
     }
   });
 });
+
+describe('a file and a folder at one path, made on two devices at once', () => {
+  /** Both ways, twice: the second round carries the folder a device recorded in the first. */
+  async function exchange() {
+    for (let round = 0; round < 2; round++) {
+      expect((await pullAndApply(laptop, desktop)).errors).toEqual([]);
+      expect((await pullAndApply(desktop, laptop)).errors).toEqual([]);
+    }
+  }
+  /** The copy name of desktop's `t4` holding 'x\n' (conflictNames.ts): time varies, hash not. */
+  const COPY = new RegExp(`^t4\\.conflict-desktop-\\d{8}-\\d{6}-${sha('x\n').slice(0, 8)}$`);
+
+  /** `fileLost`: the file is still a losing version of `t4` (a conflict to review). */
+  async function expectFolderWins(expected: Record<string, string>, fileLost: boolean) {
+    const trees = [
+      Object.fromEntries(await treeOf(laptop.root)),
+      Object.fromEntries(await treeOf(desktop.root)),
+    ];
+    expect(trees[0]).toEqual(trees[1]);
+    const copies = Object.keys(trees[0] ?? {}).filter((p) => COPY.test(p));
+    expect(copies).toHaveLength(1);
+    const { [copies[0] as string]: copied, ...rest } = trees[0] ?? {};
+    expect(copied).toBe(sha('x\n'));
+    expect(rest).toEqual(expected);
+    for (const device of [laptop, desktop]) {
+      const view = await device.manager.getFileState('t4');
+      expect(view?.content?.hash).toBe(DIRECTORY_HASH);
+      expect(view?.conflicts.map((v) => v.value?.hash)).toEqual(fileLost ? [sha('x\n')] : []);
+      await device.unsyncable.refresh();
+      expect(device.unsyncable.current()).toEqual({ total: 0, files: [] });
+    }
+  }
+
+  it('a folder replaced by a file while the other device writes in it: the folder wins, the file is kept as a copy', async () => {
+    await startFrom({ 't4/one.txt': 'one\n' });
+    await rm(at(desktop, 't4'), { recursive: true });
+    await writeFile(at(desktop, 't4'), 'x\n');
+    await desktop.scanner.fullScan();
+    await put(laptop, { 't4/new.txt': 'new\n' });
+    await laptop.scanner.fullScan();
+    await exchange();
+    // Desktop turned its file into the folder and recorded the folder over every version.
+    await expectFolderWins({ t4: 'dir', 't4/new.txt': sha('new\n') }, false);
+    // The file desktop had at t4 left its folder through the trash, not by a plain delete.
+    const trashed = await desktop.materializer.trash.list();
+    expect(trashed.map((r) => [r.path, r.kind, r.reason])).toContainEqual([
+      't4',
+      'file',
+      'replaced',
+    ]);
+  });
+
+  it('a file made on one device and a folder with a file in it on the other: the folder wins', async () => {
+    await put(desktop, { t4: 'x\n' });
+    await desktop.scanner.fullScan();
+    await put(laptop, { 't4/inner.txt': 'inner\n' });
+    await laptop.scanner.fullScan();
+    await exchange();
+    // The folder was recorded after the file's modification time: it is the newer version, and
+    // the file a conflict.
+    await expectFolderWins({ t4: 'dir', 't4/inner.txt': sha('inner\n') }, true);
+  });
+});

@@ -297,6 +297,19 @@ export const SELECT_SNAPSHOTS_PAGE = asJsonArray(
   't.entity_id COLLATE "C"',
 );
 
+/**
+ * Which of the paths ($2, a JSON array) have an existing entity under them (`p/…`): a range read
+ * of `crdt_snapshots_existing_by_path` per path, `/` being followed by `0` in byte order.
+ */
+export const SELECT_PATHS_HOLDING_ENTITIES = `
+SELECT coalesce(json_agg(p.path), '[]')::text AS rows
+FROM jsonb_array_elements_text($2::jsonb) AS p(path)
+WHERE EXISTS (
+  SELECT 1 FROM crdt_snapshots s
+  WHERE s.space_id = $1 AND s.file_exists
+    AND s.entity_id COLLATE "C" > (p.path || '/') COLLATE "C"
+    AND s.entity_id COLLATE "C" < (p.path || '0') COLLATE "C")`;
+
 export const COUNT_SNAPSHOTS = `
 SELECT count(*)::float8 AS entities,
        count(*) FILTER (WHERE file_exists)::float8 AS files,

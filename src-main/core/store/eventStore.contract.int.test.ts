@@ -251,6 +251,25 @@ export function describeEventStoreContract(
       expect(await store.countSnapshots(space)).toEqual({ entities: 1, files: 1, conflicts: 0 });
     });
 
+    it('says which paths hold existing entities under them (byte order, deletes not counted)', async () => {
+      const space = newSpace();
+      const at = (seq: number, entity: string, kind: EventKind = 'FileCreated') =>
+        makeEvent({ space, node: 'n1', seq, entity, kind, clock: { n1: seq } });
+      await store.append([
+        at(1, 'a/b/c.txt'),
+        at(2, 'a-b/x.txt'),
+        at(3, 'gone/x.txt'),
+        at(4, 'gone/x.txt', 'FileDeleted'),
+        at(5, 'ab0'),
+        at(6, 'caf\u00e9/\u00fc.txt'),
+      ]);
+      const asked = ['a', 'a/b', 'a/b/c.txt', 'a-b', 'ab', 'gone', 'none', 'caf\u00e9', 'cafe'];
+      const holding = await store.pathsHoldingEntities(space, asked);
+      // 'ab' is not a folder of 'ab0', and 'gone' holds only a deleted file.
+      expect([...holding].sort()).toEqual(['a', 'a-b', 'a/b', 'caf\u00e9']);
+      expect(await store.pathsHoldingEntities(newSpace(), asked)).toEqual(new Set());
+    });
+
     it('treats a known event_id as a no-op: reported as duplicate, nothing changes', async () => {
       const space = newSpace();
       const e1 = makeEvent({ space, node: 'n1', seq: 1 });

@@ -415,6 +415,23 @@ export class EventStore {
     return out;
   }
 
+  /**
+   * The paths among `paths` under which the space has an existing entity (`p/…`): where a
+   * folder holds something in the store, whatever kind `p` itself has (`displacedFiles.ts`).
+   */
+  async pathsHoldingEntities(spaceId: string, paths: readonly string[]): Promise<Set<string>> {
+    const out = new Set<string>();
+    const BATCH = 1_000;
+    for (let i = 0; i < paths.length; i += BATCH) {
+      const rows = await this.client.query<{ rows: string }>(q.SELECT_PATHS_HOLDING_ENTITIES, [
+        spaceId,
+        JSON.stringify(paths.slice(i, i + BATCH)),
+      ]);
+      for (const p of JSON.parse(rows[0]?.rows ?? '[]') as string[]) out.add(p);
+    }
+    return out;
+  }
+
   async getSnapshot(spaceId: string, entityId: string): Promise<FileEntity | undefined> {
     const rows = await this.client.query<{ state: FileEntityJson }>(
       q.SELECT_SNAPSHOT,
