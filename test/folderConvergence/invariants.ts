@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { TEMP_PREFIX } from '../../src-main/core/files/ignoreRules.js';
+import { lstatQuiet } from '../../src-main/core/files/localIo.js';
+import { DIRECTORY_HASH } from '../../src-shared/fileKinds.js';
 import type { AppState } from '../../src-shared/ipc/contract.js';
 import { pollUntil } from '../folderSync/support/folderTree.js';
 import type { Harness } from './harness.js';
@@ -96,6 +98,11 @@ export async function checkStatus(h: Harness, allowConflicts: boolean): Promise<
       );
     } catch {
       const s = last;
+      const listed = s?.unsyncable ? await d.app['files:unsyncable']({}) : undefined;
+      const shown: string[] = [];
+      for (const f of listed?.files.slice(0, 5) ?? [])
+        shown.push(`${f.path} (${f.reason}: ${f.message}; ${await storeAndDisk(h, f.path)})`);
+      const why = shown.join(' | ');
       problems.push(
         `${d.name} says ${s?.phase ?? '?'}, not synced: ${JSON.stringify({
           lastError: s?.lastError,
@@ -103,9 +110,37 @@ export async function checkStatus(h: Harness, allowConflicts: boolean): Promise<
           conflicts: s?.conflicts,
           hub: s?.hub?.connected,
           progress: s?.progress,
-        })}${d.errors.length > 0 ? `; errors: ${d.errors.slice(-3).join(' | ')}` : ''}`,
+        })}${why ? `; can't sync: ${why}` : ''}${d.errors.length > 0 ? `; errors: ${d.errors.slice(-3).join(' | ')}` : ''}`,
       );
     }
   }
   return problems;
+}
+
+/**
+ * What each device's store and folder hold at `p` and above it ("a=dir/file": the store has a
+ * folder, the disk a file), for a failure message about a blocked path.
+ */
+async function storeAndDisk(h: Harness, p: string): Promise<string> {
+  const parts = p.split('/');
+  const paths = parts.map((_, i) => parts.slice(0, i + 1).join('/'));
+  const lines: string[] = [];
+  for (const d of h.devices) {
+    const each: string[] = [];
+    for (const q of paths) {
+      const view = (await d.machine.store.getSnapshot(d.spaceId, q))?.get();
+      const store = !view
+        ? 'none'
+        : !view.exists
+          ? 'deleted'
+          : view.content?.hash === DIRECTORY_HASH
+            ? 'dir'
+            : 'file';
+      const st = lstatQuiet(path.join(d.root, ...q.split('/')));
+      const disk = !st ? 'none' : st.isDirectory() ? 'dir' : st.isFile() ? 'file' : 'other';
+      each.push(`${q}=${store}/${disk}`);
+    }
+    lines.push(`${d.name}: ${each.join(' ')}`);
+  }
+  return lines.join('; ');
 }

@@ -9,7 +9,8 @@ import type { SqlExecutor } from '../store/sqlClient.js';
  * on disk) disagrees with the snapshot (what should be), or a conflict's
  * copies may be missing. Materializing these repairs whatever a crash, a
  * failed download or a stopped daemon left behind; the materializer decides
- * per entity, so a false positive costs one stat.
+ * per entity, so a false positive costs one stat. Paths listed as received but
+ * not writable here are tried again too.
  */
 const SELECT_OUT_OF_STEP = `
 SELECT s.entity_id FROM crdt_snapshots s
@@ -22,6 +23,10 @@ WHERE s.space_id = $1 AND (
     OR (f.kind = 'file' AND f.hash IS DISTINCT FROM s.content_hash)))
   OR (NOT s.file_exists AND f.path IS NOT NULL)
   OR s.has_conflict
+  -- Listed as received but not written here: tried again, and swept from the list once it is
+  -- written or deleted (a run sweeps only the paths it was given).
+  OR EXISTS (SELECT 1 FROM fs_unsyncable u
+             WHERE u.space_id = s.space_id AND u.side = 'remote' AND u.path = s.entity_id)
 )
 ORDER BY s.entity_id COLLATE "C"
 LIMIT $2`;
