@@ -184,3 +184,26 @@ describe('the local list of files that cannot sync', () => {
     expect(device.unsyncable.current().total).toBe(1_002);
   });
 });
+
+describe('the list of received files that cannot be written here', () => {
+  it('drops a path once the store has it deleted, at the next sweep of received paths', async () => {
+    // A received file was listed (its folder was a file here), then deleted on its device; the
+    // apply that brought the delete may not be the one that listed it.
+    await put('keep.txt', 'keep\n');
+    await device.scanner.fullScan();
+    const listedRun = device.unsyncable.newRun();
+    await device.unsyncable.note(listedRun, [
+      { side: 'remote', path: 'd/gone.bin', reason: 'path-blocked', message: 'd is a file here' },
+      { side: 'remote', path: 'd/live.bin', reason: 'path-blocked', message: 'd is a file here' },
+    ]);
+    const manager = device.manager;
+    const content = { hash: 'a'.repeat(64), size: 1 };
+    expect((await manager.createFileState('d/gone.bin', { content })).ok).toBe(true);
+    expect((await manager.deleteFileState('d/gone.bin')).ok).toBe(true);
+    expect((await manager.createFileState('d/live.bin', { content })).ok).toBe(true);
+
+    // An apply of another path sweeps the received side.
+    await device.materializer.apply(['keep.txt']);
+    expect(listed()).toEqual([['d/live.bin', 'path-blocked', 'remote']]);
+  });
+});

@@ -47,6 +47,15 @@ WHERE u.space_id = $1 AND u.side = $2 AND u.run <> $3
     SELECT 1 FROM jsonb_array_elements_text($4::jsonb) AS s(p)
     WHERE u.path = s.p OR ($5 AND u.path > s.p || '/' AND u.path < s.p || '0'))`;
 
+// A received path the store no longer has (deleted since) has nothing left to write here,
+// whichever run listed it: a run sweeps only the paths it was given, and none may be given it again.
+const SWEEP_DELETED_REMOTE = `
+DELETE FROM fs_unsyncable u
+WHERE u.space_id = $1 AND u.side = 'remote'
+  AND NOT EXISTS (
+    SELECT 1 FROM crdt_snapshots s
+    WHERE s.space_id = u.space_id AND s.entity_id = u.path AND s.file_exists)`;
+
 const COUNT = `SELECT count(*)::int AS n FROM fs_unsyncable WHERE space_id = $1`;
 
 const HEAD = `
@@ -98,6 +107,7 @@ export class UnsyncableList {
         JSON.stringify(scope.paths),
         scope.subtrees,
       ]);
+    if (side === 'remote') await this.db.query(SWEEP_DELETED_REMOTE, [this.spaceId]);
     await this.refresh();
   }
 
