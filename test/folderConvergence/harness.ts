@@ -9,6 +9,7 @@ import type { Applied } from './folderOps.js';
 import { indexedDir, recorded, recordedAt } from './hubView.js';
 import { Ledger, type Written } from './ledger.js';
 import { contentBytes, describeOp, kindOf, sha256, type Op, type OpKind } from './ops.js';
+import { storeAndDisk } from './invariants.js';
 import { quiesce } from './quiesce.js';
 import { hashesIn, readTree } from './trees.js';
 
@@ -194,7 +195,7 @@ export class Harness {
   private async settle(dev: HarnessDevice, w: Written, anywhere = false): Promise<void> {
     const what = `${w.hash.slice(0, 8)} (${w.path}, op #${w.step})`;
     let trashed = false;
-    await pollUntil(
+    const waited = pollUntil(
       `${dev.name} to record ${what}`,
       async () => {
         if (await recordedAt(dev.machine.store, this.spaceId, anywhere ? null : w.path, w.hash))
@@ -206,6 +207,15 @@ export class Harness {
       },
       { timeoutMs: this.options.settleMs ?? 30_000, intervalMs: POLL_MS },
     );
+    try {
+      await waited;
+    } catch (e) {
+      // What each device's store and disk hold there, to tell a watcher that missed the write
+      // from a write the materializer undid.
+      throw new Error(`${(e as Error).message}; ${await storeAndDisk(this, w.path)}`, {
+        cause: e,
+      });
+    }
     if (trashed) {
       this.notes.push(
         `op #${w.step}: ${dev.name}'s write of ${w.path} went to its trash unrecorded`,

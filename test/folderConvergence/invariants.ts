@@ -121,7 +121,7 @@ export async function checkStatus(h: Harness, allowConflicts: boolean): Promise<
  * What each device's store and folder hold at `p` and above it ("a=dir/file": the store has a
  * folder, the disk a file), for a failure message about a blocked path.
  */
-async function storeAndDisk(h: Harness, p: string): Promise<string> {
+export async function storeAndDisk(h: Harness, p: string): Promise<string> {
   const parts = p.split('/');
   const paths = parts.map((_, i) => parts.slice(0, i + 1).join('/'));
   const lines: string[] = [];
