@@ -32,6 +32,16 @@ export const ERROR_CODES = [
    * its folder should be, or a folder holding files where the file should be).
    */
   'PathBlocked',
+  /**
+   * The synced folder is not there, or not recognized (its marker file missing or another
+   * folder's): nothing was recorded from it or written into it.
+   */
+  'FolderMissing',
+  /**
+   * `folder attach` refused: the folder looks like another one (empty, most files missing,
+   * another synced folder's marker); `--force` attaches it anyway.
+   */
+  'AttachRefused',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -7,7 +7,7 @@ import { validateId } from '../../src-shared/paths.js';
 import type { HubResolver } from '../core/app/deviceHost.js';
 import type { DeviceConfig } from '../core/deviceConfig.js';
 import type { Logger } from '../core/log.js';
-import { conflictLines, historyLines, statusLines } from './printing.js';
+import { conflictLines, folderNotSynced, historyLines, statusLines } from './printing.js';
 import { printProgress } from './progress.js';
 import { openSession, type DeviceSession } from './session.js';
 
@@ -157,6 +157,11 @@ export async function syncCommand(ctx: CliContext, dataDir: string): Promise<voi
     } finally {
       stopProgress();
     }
+    // Never "synced" while the folder is not used: nothing was looked at or written in it.
+    if (report.folderProblem !== null) {
+      const { folder } = await client.call('device:status', {});
+      throw new NetGuardianError('FolderMissing', folderNotSynced(report, folder));
+    }
     const { created, updated, deleted } = report.scanned;
     const scanned = `scanned: ${created} new, ${updated} changed, ${deleted} deleted`;
     if (!report.synced) {
@@ -167,6 +172,29 @@ export async function syncCommand(ctx: CliContext, dataDir: string): Promise<voi
     ctx.out(
       `synced: sent ${report.sent}, received ${report.received} changes${report.held > 0 ? `, ${report.held} held aside` : ''}`,
     );
+  });
+}
+
+/**
+ * `folder attach`: the folder at the configured path is the synced folder again (its marker was
+ * missing or another folder's). The core refuses what looks like another folder unless forced,
+ * and never takes the files that are not there for deleted (`folderAttach.ts`); a refusal is the
+ * command's one failure line. Attached by this very command, the folder is synced at once.
+ */
+export async function folderAttachCommand(
+  ctx: CliContext,
+  dataDir: string,
+  force: boolean,
+): Promise<void> {
+  await withSession(ctx, dataDir, 'folder attach', async (session) => {
+    const report = await session.client.call('folder:attach', { force });
+    if (report.outcome === 'refused')
+      throw new NetGuardianError(
+        report.refusal === 'folder-missing' ? 'FolderMissing' : 'AttachRefused',
+        report.message,
+      );
+    ctx.out(report.message);
+    if (report.outcome === 'attached') await syncIfOwner(session);
   });
 }
 

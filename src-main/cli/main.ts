@@ -109,6 +109,20 @@ export async function main(
     .addOption(dataOption())
     .action(async (o: { data: string }) => (await device()).syncCommand(ctx, dataDir(o)));
   program
+    .command('folder')
+    .description(
+      'the synced folder: `folder attach` re-attaches it when its marker file is missing',
+    )
+    .command('attach')
+    .description(
+      're-attach the folder at the configured path when its marker file is missing (refused when it looks like another folder, unless --force; never deletes files)',
+    )
+    .option('--force', 'attach it even if it is empty or most of its files are missing')
+    .addOption(dataOption())
+    .action(async (o: { data: string; force?: boolean }) =>
+      (await device()).folderAttachCommand(ctx, dataDir(o), o.force === true),
+    );
+  program
     .command('conflicts')
     .description('files changed on two devices at once')
     .option('--json', 'machine-readable output')

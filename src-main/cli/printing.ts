@@ -1,9 +1,19 @@
+import {
+  folderProblemFact,
+  folderProblemRemedy,
+  MARKER_FILE,
+} from '../../src-shared/folderProblems.js';
 import type {
   ConflictInfo,
   DeviceStatusView,
+  FolderProblem,
   HistoryEntry,
+  KeptVersion,
+  SyncRunReport,
+  VersionInfo,
 } from '../../src-shared/ipc/contract.js';
 import { UNSYNCABLE_REASON_WORDS, type UnsyncableFiles } from '../../src-shared/unsyncable.js';
+import { countOf } from '../../src-shared/words.js';
 
 /**
  * The text the CLI prints for what the device answered: lines a person reads. `--json` prints
@@ -12,7 +22,10 @@ import { UNSYNCABLE_REASON_WORDS, type UnsyncableFiles } from '../../src-shared/
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** The state's headline first (the app's and the tray's words), then the facts one per line. */
+/**
+ * The state's headline first and its sentence under it (the app's and the tray's words), then
+ * the facts one per line.
+ */
 export function statusLines(s: DeviceStatusView): string[] {
   return [...deviceLines(s), ...unsyncableLines(s.unsyncable)];
 }
@@ -38,15 +51,26 @@ export function unsyncableLines(list: UnsyncableFiles): string[] {
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const printablePath = (p: string) => (CONTROL.test(p) ? JSON.stringify(p) : p);
 
+/** What is wrong with the folder, after its path on the `folder` line; the state says the rest. */
+const FOLDER_PROBLEM_WORDS: Readonly<Record<FolderProblem, string>> = {
+  missing: 'not there',
+  'marker-missing': `there, but not recognized (its marker file ${MARKER_FILE} is missing)`,
+  'marker-other': `there, but not recognized (its marker file ${MARKER_FILE} is another folder's)`,
+};
+
+/** "195 files, 7 folders": the store counts both as entries; people count them apart. */
+export function contentsWords(entries: number, folders: number): string {
+  return `${countOf(entries - folders, 'file')}, ${countOf(folders, 'folder')}`;
+}
+
 function deviceLines(s: DeviceStatusView): string[] {
   const lines = [
     s.state.headline,
+    `  ${s.state.detail}`,
     `device    ${s.deviceName} (${s.nodeId})`,
-    s.folderPresent
-      ? `folder    ${s.folder} (space ${s.spaceId})`
-      : `folder    ${s.folder} (space ${s.spaceId}): MISSING (moved, deleted, or a drive not mounted?); nothing is changed in it or recorded from it until it is back`,
+    `folder    ${s.folder} (space ${s.spaceId})${s.folderProblem === null ? '' : `: ${FOLDER_PROBLEM_WORDS[s.folderProblem]}`}`,
     `running   ${s.running ? 'yes: watching the folder and syncing' : 'no: `netguardian start` watches and syncs'}`,
-    `files     ${s.files}${s.pendingDownload > 0 ? ` (${s.pendingDownload} not in the folder yet: they are written as their content arrives)` : ''}`,
+    `files     ${contentsWords(s.files, s.folders)}${s.pendingDownload > 0 ? ` (${s.pendingDownload} not in the folder yet: they are written as their content arrives)` : ''}`,
     `conflicts ${s.conflicts}${s.conflicts > 0 ? ' (see `netguardian conflicts`)' : ''}`,
   ];
   if (s.held > 0)
@@ -72,21 +96,56 @@ function deviceLines(s: DeviceStatusView): string[] {
   return lines;
 }
 
+/**
+ * Per conflict: its path, a line per version (on disk or in a copy, mine or theirs, which
+ * device), and what each `--keep` keeps, so `resolve --keep mine|theirs` is never a guess.
+ */
 export function conflictLines(conflicts: readonly ConflictInfo[]): string[] {
   if (conflicts.length === 0) return ['no conflicts'];
   const lines: string[] = [];
   for (const c of conflicts) {
     lines.push(c.path);
-    for (const v of c.versions) {
-      const where = v.winner ? 'on disk ' : `copy    `;
-      const copy = v.copyPath ? `  as ${v.copyPath}` : '';
-      lines.push(
-        `  ${where} ${v.device}  ${iso(v.changedAt)}  ${v.size} bytes  version ${v.eventId}${copy}`,
-      );
-    }
+    for (const v of c.versions) lines.push(versionLine(v));
+    lines.push(`  ${keepWords(c)}`);
   }
   lines.push('resolve with: netguardian resolve <path> --keep mine|theirs|both');
   return lines;
+}
+
+/** "on disk  mine    laptop (this device)  <time>  21 bytes  version <id>" (a copy: "as <path>"). */
+function versionLine(v: VersionInfo): string {
+  const where = v.winner ? 'on disk ' : 'copy    ';
+  const side = v.side === 'mine' ? 'mine  ' : 'theirs';
+  const who = v.side === 'mine' ? `${v.device} (this device)` : v.device;
+  const copy = v.copyPath ? `  as ${v.copyPath}` : '';
+  return `  ${where} ${side}  ${who}  ${iso(v.changedAt)}  ${v.size} bytes  version ${v.eventId}${copy}`;
+}
+
+/** "--keep mine keeps this device's (laptop) version <id>; --keep theirs keeps desktop's …". */
+function keepWords(c: ConflictInfo): string {
+  const one = (k: KeptVersion | null, choice: 'mine' | 'theirs'): string => {
+    if (k === null) return `--keep ${choice} is refused (no version from another device)`;
+    const whose = k.side === 'mine' ? `this device's (${k.device})` : `${k.device}'s`;
+    const what = k.deleted
+      ? `deletes it (${whose} deletion)`
+      : `keeps ${whose} version ${k.eventId}`;
+    // This device wrote no version: `mine` keeps the one on disk, which is another device's.
+    const note = choice === 'mine' && k.side === 'theirs' ? ', the one on disk' : '';
+    return `--keep ${choice} ${what}${note}`;
+  };
+  return `${one(c.keeps.mine, 'mine')}; ${one(c.keeps.theirs, 'theirs')}; --keep both keeps every version (the others as copies)`;
+}
+
+/**
+ * `sync` with the folder not used: nothing was scanned in it or written into it (the hub may
+ * still have been synced: what came waits in the store). One line, for the failure.
+ */
+export function folderNotSynced(report: SyncRunReport, folder: string): string {
+  const problem = report.folderProblem ?? 'missing';
+  const hub = report.synced
+    ? ` (with the hub: sent ${report.sent}, received ${report.received} changes; what was received is written into the folder once it is used again)`
+    : '';
+  return `nothing was synced from the folder: ${folderProblemFact(problem, folder)}; ${folderProblemRemedy(problem)}${hub}`;
 }
 
 export function historyLines(history: readonly HistoryEntry[]): string[] {

@@ -61,7 +61,10 @@ export interface SyncStatus {
   readonly pendingPush: number;
   readonly conflicts: number;
   readonly quarantined: number;
+  /** Files and folders that exist. */
   readonly files: number;
+  /** The folders among `files`. */
+  readonly folders: number;
   readonly autoSyncIntervalMs: number | null;
   readonly live: boolean;
 }
@@ -486,6 +489,7 @@ export class SyncEngine {
       conflicts: counts.conflicts,
       quarantined,
       files: counts.files,
+      folders: counts.folders,
       autoSyncIntervalMs: this.intervalMs,
       live: this.live.connected,
     };

@@ -30,6 +30,7 @@ export const BRIDGE_CHANNELS = [
   'sync:pause',
   'files:import',
   'folder:open',
+  'folder:attach',
 ] as const satisfies readonly Channel[];
 
 /** The same two names as the contract's IPC_REQUEST_CHANNEL / IPC_PUSH_CHANNEL (tested). */

@@ -62,10 +62,12 @@ export function createFakeCore(options: { files?: number } = {}): FakeCore {
       folder: core.settings.folder,
       spaceId: 'default',
       files: core.state.files,
+      folders: 0,
       conflicts: core.state.conflicts,
       held: 0,
       pendingDownload: core.state.pending.download,
       folderPresent: core.state.phase !== 'folder-missing',
+      folderProblem: core.state.phase === 'folder-missing' ? 'missing' : null,
       paused: core.state.paused,
       running: true,
       hub: null,
@@ -126,6 +128,7 @@ export function createFakeCore(options: { files?: number } = {}): FakeCore {
       received: 0,
       held: 0,
       error: null,
+      folderProblem: null,
     }),
     'sync:pause': ({ paused }) => ({ paused }),
     'files:import': ({ paths }) => ({
@@ -134,6 +137,13 @@ export function createFakeCore(options: { files?: number } = {}): FakeCore {
       bytes: 1_024 * paths.length,
     }),
     'folder:open': ({ path }) => ({ opened: true, path: path ?? core.settings.folder }),
+    'folder:attach': () => ({
+      outcome: 'already',
+      refusal: null,
+      message: `${core.settings.folder} is attached already`,
+      indexedFiles: 0,
+      missingFiles: 0,
+    }),
   };
 
   return Object.assign(core, {

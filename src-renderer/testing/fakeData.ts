@@ -91,6 +91,10 @@ export const conflicts = (): ConflictInfo[] => [
         copyPath: 'Documents/notes (conflict from laptop 2025-05-14).md',
       },
     ],
+    keeps: {
+      mine: { eventId: 'ev-notes-laptop', device: 'laptop', side: 'mine', deleted: false },
+      theirs: { eventId: 'ev-notes-desktop', device: 'desktop', side: 'theirs', deleted: false },
+    },
   },
   {
     path: 'Photos/2024/beach.png',
@@ -119,6 +123,10 @@ export const conflicts = (): ConflictInfo[] => [
         copyPath: 'Photos/2024/beach (conflict from phone 2025-05-14).png',
       },
     ],
+    keeps: {
+      mine: { eventId: 'ev-beach-laptop', device: 'laptop', side: 'mine', deleted: false },
+      theirs: { eventId: 'ev-beach-phone', device: 'phone', side: 'theirs', deleted: false },
+    },
   },
 ];
 

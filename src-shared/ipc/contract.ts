@@ -62,6 +62,25 @@ export interface ConflictInfo {
   /** Winner first, then the losing versions. */
   readonly versions: readonly VersionInfo[];
   readonly preview: 'text' | 'image' | 'none';
+  /**
+   * The version `resolve --keep mine` and `--keep theirs` would keep (the core's
+   * `chooseVersion`): `mine` this device's newest (the one on disk when this device wrote
+   * none), `theirs` the newest from another device (null: none, the choice is refused). A
+   * deletion that lost (`deleted`) is not among `versions`.
+   */
+  readonly keeps: {
+    readonly mine: KeptVersion | null;
+    readonly theirs: KeptVersion | null;
+  };
+}
+
+/** A version a resolution would keep, named for a person. */
+export interface KeptVersion {
+  readonly eventId: string;
+  readonly device: string;
+  readonly side: 'mine' | 'theirs';
+  /** The version is a deletion: keeping it deletes the file. */
+  readonly deleted: boolean;
 }
 
 export type VersionContent =
@@ -184,8 +203,13 @@ export interface DeviceStatusView {
   /** The synced folder's real path. */
   readonly folder: string;
   readonly spaceId: string;
-  /** Files and folders that exist (not deleted), as the store knows them. */
+  /**
+   * Files and folders that exist (not deleted), as the store knows them: both, as it always
+   * was (scripts read it); `folders` says how many of them are folders.
+   */
   readonly files: number;
+  /** The folders among `files`. */
+  readonly folders: number;
   readonly conflicts: number;
   /** Events from other devices kept aside (invalid, or from a clock too far ahead). */
   readonly held: number;
@@ -197,6 +221,8 @@ export interface DeviceStatusView {
    * or written into it until it is back.
    */
   readonly folderPresent: boolean;
+  /** Why the folder is not used while `folderPresent` is false; null while it is there. */
+  readonly folderProblem: FolderProblem | null;
   /** Whether a daemon runs this device (watching and syncing), or it was opened for this answer. */
   readonly running: boolean;
   /** Null when the device is local only. */
@@ -230,6 +256,35 @@ export interface HubStatusView {
   readonly lastError: { readonly at: number; readonly message: string } | null;
 }
 
+/**
+ * Why the synced folder is not used (nothing recorded from it, nothing written into it):
+ * `missing`, nothing at its path; `marker-missing`, a folder is there without the marker file
+ * that identifies the synced folder (a fresh folder, or a drive not mounted and its mount
+ * point left); `marker-other`, its marker names another synced folder, or can't be read.
+ */
+export type FolderProblem = 'missing' | 'marker-missing' | 'marker-other';
+
+/** What a `folder:attach` did (see `decideAttach` in the core). */
+export interface FolderAttachReport {
+  /** `attached` now, `already` attached (nothing done), or `refused` (nothing done either). */
+  readonly outcome: 'attached' | 'already' | 'refused';
+  /** Why it was refused; null unless refused. */
+  readonly refusal: AttachRefusal | null;
+  /** One sentence for a person: what was done, or why not and what to do. */
+  readonly message: string;
+  /** Files this device last saw in the folder (its file index). */
+  readonly indexedFiles: number;
+  /** Of those, the ones not in the folder now: written back from the store, never deleted. */
+  readonly missingFiles: number;
+}
+
+/**
+ * Why `folder:attach` refused without `force`: nothing at the path (`folder-missing`, force
+ * can't help), an empty folder while there are files to sync (`folder-empty`), most files this
+ * device saw there missing (`files-missing`), another synced folder's marker (`other-folder`).
+ */
+export type AttachRefusal = 'folder-missing' | 'folder-empty' | 'files-missing' | 'other-folder';
+
 /** What a `sync:run` did: a scan, then (with a hub, not paused) a pull and a push. */
 export interface SyncRunReport {
   readonly scanned: {
@@ -245,6 +300,11 @@ export interface SyncRunReport {
   readonly held: number;
   /** Why the sync failed, in words; null if it worked (or did not run). */
   readonly error: string | null;
+  /**
+   * Why the folder was not scanned nor written (what was pulled waits in the store); null
+   * when it was there.
+   */
+  readonly folderProblem: FolderProblem | null;
 }
 
 export type ActivityKind = 'change' | 'sync' | 'conflict' | 'resolved' | 'upload' | 'error';
@@ -328,6 +388,12 @@ export const requestSchemas = {
   }),
   /** Opens the synced folder (or a file in it) in the system's file manager, where there is one. */
   'folder:open': z.strictObject({ path: z.string().max(4096).optional() }),
+  /**
+   * Takes the folder at the configured path for the synced folder again (writes its marker),
+   * when its marker is missing or names another folder. Refused, without `force`, when the
+   * folder looks like another one (empty, most files missing, another folder's marker).
+   */
+  'folder:attach': z.strictObject({ force: z.boolean() }),
 } as const;
 
 export type Channel = keyof typeof requestSchemas;
@@ -373,6 +439,7 @@ export interface ResponseMap {
   'sync:pause': { readonly paused: boolean };
   'files:import': ImportReport;
   'folder:open': { readonly opened: boolean; readonly path: string };
+  'folder:attach': FolderAttachReport;
 }
 
 export type ResponseOf<C extends Channel> = ResponseMap[C];

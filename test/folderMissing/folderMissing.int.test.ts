@@ -139,22 +139,34 @@ describe('the folder is identified, not assumed', () => {
     expect(missing.state).toEqual({
       phase: 'folder-missing',
       headline: 'Folder missing — nothing is recorded or written until it is back',
-      detail: `${a.folder} is not there (moved, deleted, or a drive not mounted?).`,
+      detail: `${a.folder} is not there (moved, deleted, or a drive not mounted?). Syncing resumes by itself once it is back at that path.`,
     });
+    expect(missing.folderProblem).toBe('missing');
     const text = await netguardianOk(['status', '--data', a.dataDir]);
-    expect(text.split('\n')[0]).toBe(
+    expect(text.split('\n').slice(0, 2)).toEqual([
       'Folder missing — nothing is recorded or written until it is back',
-    );
-    expect(text).toMatch(
-      /^folder {4}.*: MISSING \(moved, deleted, or a drive not mounted\?\); nothing is changed in it or recorded from it until it is back$/m,
-    );
+      `  ${a.folder} is not there (moved, deleted, or a drive not mounted?). Syncing resumes by itself once it is back at that path.`,
+    ]);
+    expect(text).toContain(`\nfolder    ${a.folder} (space ${SPACE}): not there\n`);
     await changeOnB('while-away.txt');
 
     // An empty folder at the same path (an unmounted drive's mount point): still missing,
     // nothing written into it, nothing recorded from it.
     await mkdir(a.folder);
     await changeOnB('while-empty.txt');
-    expect((await statusOf(a)).folderPresent).toBe(false);
+    // There, but without its marker: not recognized (not taken for the synced folder), once
+    // the daemon's poll has looked again.
+    const unrecognized = await waitForStatus(
+      a,
+      'to say its folder is not recognized',
+      (s) => s.folderProblem === 'marker-missing',
+    );
+    expect(unrecognized).toMatchObject({
+      folderPresent: false,
+      state: {
+        headline: 'Folder not recognized — nothing is recorded or written until it is re-attached',
+      },
+    });
     expect(await readdir(a.folder)).toEqual([]);
     await rm(a.folder, { recursive: true });
 

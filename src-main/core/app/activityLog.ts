@@ -1,3 +1,4 @@
+import { folderProblemActivity } from '../../../src-shared/folderProblems.js';
 import type { ActivityItem, ActivityKind } from '../../../src-shared/ipc/contract.js';
 import type { DeviceEvent } from '../device/device.js';
 import type { EntityChange } from '../store/eventStore.js';
@@ -140,12 +141,9 @@ export function describeDeviceEvent(event: DeviceEvent, ctx: DescribeContext): A
       return [{ kind: 'error', message: event.message }];
     case 'folder':
       return [
-        event.present
+        event.problem === null
           ? { kind: 'sync', message: `The folder ${event.folder} is back: syncing again` }
-          : {
-              kind: 'error',
-              message: `The folder ${event.folder} is missing (moved, deleted, or a drive not mounted?): nothing is changed in it or recorded from it until it is back`,
-            },
+          : { kind: 'error', message: folderProblemActivity(event.problem, event.folder) },
       ];
     default: {
       const never: never = event;

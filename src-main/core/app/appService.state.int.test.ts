@@ -336,7 +336,7 @@ describe('the state the UI receives', () => {
     expect(summary(missing)).toEqual({
       phase: 'folder-missing',
       headline: 'Folder missing — nothing is recorded or written until it is back',
-      detail: `${lonely.folder} is not there (moved, deleted, or a drive not mounted?).`,
+      detail: `${lonely.folder} is not there (moved, deleted, or a drive not mounted?). Syncing resumes by itself once it is back at that path.`,
     });
     const mark = lonely.pushes.length;
     await rename(away, lonely.folder);

@@ -1,4 +1,4 @@
-import type { Progress } from '../../../src-shared/ipc/contract.js';
+import type { FolderProblem, Progress } from '../../../src-shared/ipc/contract.js';
 import { saysHubUnreachable } from '../../../src-shared/hubProblems.js';
 import type { DeviceErrorSource, DeviceEvent } from '../device/device.js';
 
@@ -22,8 +22,11 @@ export interface LiveState {
    * It holds until what failed (its `source`) later succeeds; see `clearedBy`.
    */
   readonly lastError: LastError | null;
-  /** The synced folder (or its marker) is missing: nothing is recorded or written. */
-  readonly folderMissing: boolean;
+  /**
+   * Why the synced folder is not used (missing, or its marker missing or another folder's):
+   * nothing is recorded or written. Null while it is there.
+   */
+  readonly folderProblem: FolderProblem | null;
   /** Changes the watcher noticed that are not recorded yet (see the `noticed` device event). */
   readonly noticed: number;
   /** Entities the materializer is writing into the folder now (summed over its runs). */
@@ -84,7 +87,7 @@ export const initialLive: LiveState = {
   upload: null,
   download: null,
   lastError: null,
-  folderMissing: false,
+  folderProblem: null,
   noticed: 0,
   writing: 0,
   contents: null,
@@ -190,7 +193,7 @@ export function reduceLive(live: LiveState, event: DeviceEvent): LiveState {
         lastError: { message: event.message, offline: false, source: event.source },
       };
     case 'folder':
-      return { ...live, folderMissing: !event.present, scan: event.present ? live.scan : null };
+      return { ...live, folderProblem: event.problem, scan: event.present ? live.scan : null };
     default: {
       const never: never = event;
       throw new Error(`unhandled device event ${JSON.stringify(never)}`);

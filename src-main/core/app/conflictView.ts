@@ -1,6 +1,7 @@
 import { conflictCopyPath } from '../../../src-shared/conflictNames.js';
 import type { FileVersion, FileView } from '../../../src-shared/crdt/fileEntity.js';
-import type { ConflictInfo, VersionInfo } from '../../../src-shared/ipc/contract.js';
+import type { ConflictInfo, KeptVersion, VersionInfo } from '../../../src-shared/ipc/contract.js';
+import { chooseVersion, siblingsOf, type KeepChoice } from '../crdt/conflictChoice.js';
 
 /**
  * A conflict as the review screen shows it (pure): the version every device
@@ -73,9 +74,27 @@ function versionInfo(
   };
 }
 
+/** The version `resolve --keep <keep>` would keep: the resolution's own rule (`chooseVersion`). */
+function kept(view: FileView, keep: KeepChoice, ctx: ConflictContext): KeptVersion | null {
+  const chosen = chooseVersion(siblingsOf(view), view, keep, ctx.thisNode);
+  if (!chosen.ok) return null;
+  const v = chosen.value;
+  return {
+    eventId: v.id,
+    device: ctx.nameOf(v.nodeId),
+    side: v.nodeId === ctx.thisNode ? 'mine' : 'theirs',
+    deleted: v.value === null,
+  };
+}
+
 export function conflictInfoOf(view: FileView, ctx: ConflictContext): ConflictInfo {
   const versions: VersionInfo[] = [];
   if (view.winner) versions.push(versionInfo(view, view.winner, true, ctx));
   for (const loser of view.conflicts) versions.push(versionInfo(view, loser, false, ctx));
-  return { path: view.entityId, versions, preview: previewKindOf(view.entityId) };
+  return {
+    path: view.entityId,
+    versions,
+    preview: previewKindOf(view.entityId),
+    keeps: { mine: kept(view, 'mine', ctx), theirs: kept(view, 'theirs', ctx) },
+  };
 }

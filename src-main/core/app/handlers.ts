@@ -273,7 +273,7 @@ export function createHandlers(core: ServiceCore): ContractHandlers & {
 
     'sync:run': async () => {
       const round = await runRound(await device());
-      return syncRunReport(round.scanned, round.sync);
+      return syncRunReport(round.scanned, round.sync, round.folder);
     },
 
     'sync:pause': async ({ paused }) => {
@@ -313,6 +313,19 @@ export function createHandlers(core: ServiceCore): ContractHandlers & {
           'path',
         );
       return { opened: false, path: abs.value };
+    },
+
+    'folder:attach': async ({ force }) => {
+      const d = await device();
+      const report = await d.attachFolder(force);
+      if (report.outcome === 'attached') {
+        core.note({
+          kind: 'sync',
+          message: `The folder ${d.options.config.folder} was re-attached: syncing again`,
+        });
+        await core.refreshNow();
+      }
+      return report;
     },
 
     async receiveUpload(relPath, body, size) {

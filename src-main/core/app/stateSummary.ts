@@ -1,4 +1,5 @@
 import type { AppState, StateHeadline } from '../../../src-shared/ipc/contract.js';
+import { folderProblemState } from '../../../src-shared/folderProblems.js';
 import { countOf, formatBytes } from '../../../src-shared/words.js';
 import type { LiveState, StateFacts } from './appState.js';
 
@@ -8,7 +9,7 @@ import type { LiveState, StateFacts } from './appState.js';
  * and `netguardian status` all show this answer as it is; none of them words it again.
  *
  * Precedence, what a person must hear first:
- *   folder missing > error > offline > conflicts > files that can't sync > paused > starting >
+ *   folder missing (or not recognized) > error > offline > conflicts > files that can't sync > paused > starting >
  *   importing > writing into the folder > uploading contents > scanning > changes noticed, not
  *   recorded yet > changes waiting (or a sync run, or counts not re-read yet) > synced.
  * Among the busy states, what moves files comes before looking at the folder: the watcher also
@@ -23,12 +24,8 @@ import type { LiveState, StateFacts } from './appState.js';
  * since the last scan are not known until `netguardian sync` or `start` scans.
  */
 export function summarizeState(facts: StateFacts, live: LiveState): StateHeadline {
-  if (live.folderMissing)
-    return {
-      phase: 'folder-missing',
-      headline: 'Folder missing — nothing is recorded or written until it is back',
-      detail: `${facts.folder} is not there (moved, deleted, or a drive not mounted?).`,
-    };
+  // Missing, or there but not recognized (its marker): worded in src-shared/folderProblems.ts.
+  if (live.folderProblem !== null) return folderProblemState(live.folderProblem, facts.folder);
   if (live.lastError && !live.lastError.offline)
     return {
       phase: 'error',

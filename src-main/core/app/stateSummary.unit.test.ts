@@ -233,17 +233,54 @@ describe('summarizeState: one condition at a time is not Synced', () => {
     expect(summarizeState({ ...idle, unsyncable: 1 }, running).headline).toBe("1 file can't sync");
   });
 
-  it('the folder missing', () => {
+  it('the folder missing: which path, and that it resumes by itself', () => {
     expect(
       summarizeState(
         idle,
-        fold(running, { type: 'folder', present: false, folder: '/home/ada/NetGuardian' }),
+        fold(running, {
+          type: 'folder',
+          present: false,
+          problem: 'missing',
+          folder: '/home/ada/NetGuardian',
+        }),
       ),
     ).toEqual({
       phase: 'folder-missing',
       headline: 'Folder missing — nothing is recorded or written until it is back',
-      detail: '/home/ada/NetGuardian is not there (moved, deleted, or a drive not mounted?).',
+      detail:
+        '/home/ada/NetGuardian is not there (moved, deleted, or a drive not mounted?). Syncing resumes by itself once it is back at that path.',
     });
+  });
+
+  it('the folder there without its marker: not recognized, and how to re-attach it', () => {
+    const folder = (problem: 'marker-missing' | 'marker-other') =>
+      summarizeState(
+        idle,
+        fold(running, { type: 'folder', present: false, problem, folder: '/home/ada/NetGuardian' }),
+      );
+    expect(folder('marker-missing')).toEqual({
+      phase: 'folder-missing',
+      headline: 'Folder not recognized — nothing is recorded or written until it is re-attached',
+      detail:
+        '/home/ada/NetGuardian is there, but its marker file .netguardian-folder is missing, so it is not recognized as the synced folder (another drive, or a fresh empty folder, mounted there?). If it is the synced folder, re-attach it: netguardian folder attach.',
+    });
+    expect(folder('marker-other')).toEqual({
+      phase: 'folder-missing',
+      headline: 'Folder not recognized — nothing is recorded or written until it is re-attached',
+      detail:
+        "/home/ada/NetGuardian is there, but its marker file .netguardian-folder names another synced folder (or can't be read), so it is not recognized as this one (another device's folder or drive there?). If it is the synced folder, re-attach it: netguardian folder attach.",
+    });
+  });
+
+  it('the folder back: no longer said missing', () => {
+    const away = fold(running, {
+      type: 'folder',
+      present: false,
+      problem: 'missing',
+      folder: '/f',
+    });
+    const back = fold(away, { type: 'folder', present: true, problem: null, folder: '/f' });
+    expect(summarizeState(idle, back).phase).toBe('synced');
   });
 
   it('offline: the hub not reachable', () => {
@@ -334,13 +371,13 @@ describe('summarizeState: precedence', () => {
   const missing = fold(
     busy,
     { type: 'error', source: 'sync', message: 'permission denied' },
-    { type: 'folder', present: false, folder: '/f' },
+    { type: 'folder', present: false, problem: 'missing', folder: '/f' },
   );
 
   it('folder missing > error > offline > conflicts > can’t sync > paused > starting > busy', () => {
     const headlines = [
       summarizeState(everything, missing),
-      summarizeState(everything, { ...missing, folderMissing: false }),
+      summarizeState(everything, { ...missing, folderProblem: null }),
       summarizeState(everything, busy),
       summarizeState({ ...everything, hub: idle.hub }, busy),
       summarizeState({ ...everything, hub: idle.hub, conflicts: 0 }, busy),

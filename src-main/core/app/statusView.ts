@@ -1,5 +1,6 @@
 import type {
   DeviceStatusView,
+  FolderProblem,
   StateHeadline,
   SyncRunReport,
 } from '../../../src-shared/ipc/contract.js';
@@ -22,11 +23,13 @@ export function deviceStatusView(
     state,
     pendingDownload,
     folderPresent: status.folderPresent,
+    folderProblem: status.folderProblem,
     deviceName: status.deviceName,
     nodeId: status.nodeId,
     folder: status.folder,
     spaceId: status.spaceId,
     files: status.files,
+    folders: status.folders,
     conflicts: status.conflicts,
     held: status.quarantined,
     paused: status.paused,
@@ -54,8 +57,15 @@ export function deviceStatusView(
   };
 }
 
-/** What a `sync:run` did, from the scan's summary and the sync's report (none: not synced). */
-export function syncRunReport(scan: ScanSummary, sync: SyncReport | undefined): SyncRunReport {
+/**
+ * What a `sync:run` did, from the scan's summary, the sync's report (none: not synced) and why
+ * the folder was not used (null: it was).
+ */
+export function syncRunReport(
+  scan: ScanSummary,
+  sync: SyncReport | undefined,
+  folderProblem: FolderProblem | null,
+): SyncRunReport {
   return {
     scanned: { created: scan.created, updated: scan.updated, deleted: scan.deleted },
     synced: sync !== undefined,
@@ -63,5 +73,6 @@ export function syncRunReport(scan: ScanSummary, sync: SyncReport | undefined): 
     received: sync?.received ?? 0,
     held: sync?.quarantined.length ?? 0,
     error: sync?.error ?? null,
+    folderProblem,
   };
 }

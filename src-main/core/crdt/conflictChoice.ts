@@ -86,6 +86,12 @@ export interface ResolutionPlan {
   readonly discarded: readonly { readonly path: string; readonly hash: string }[];
 }
 
+/** Every version a resolution of `view` chooses among and settles: content and deletions. */
+export const siblingsOf = (view: FileView): FileVersion[] =>
+  [view.winner, ...view.conflicts, ...view.lostDeletes].filter(
+    (v): v is FileVersion => v !== undefined,
+  );
+
 /**
  * Plans the resolution of the conflict in `view`: one `conflict_resolved` event keeping the
  * chosen version (`chooseVersion`) and naming every sibling it settles, and the conflict copies
@@ -101,9 +107,7 @@ export function planResolution(
     return err(
       new NetGuardianError('NoConflict', `${path} has no conflict to resolve`, 'entityId'),
     );
-  const siblings = [view.winner, ...view.conflicts, ...view.lostDeletes].filter(
-    (v): v is FileVersion => v !== undefined,
-  );
+  const siblings = siblingsOf(view);
   const chosen = chooseVersion(siblings, view, keep, nodeId);
   if (!chosen.ok) return chosen;
   const live = (v: FileVersion | undefined): v is FileVersion & { value: ContentRef } =>

@@ -2,6 +2,7 @@ import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { FileView } from '../../../src-shared/crdt/fileEntity.js';
 import type { NetGuardianError } from '../../../src-shared/errors.js';
+import type { FolderAttachReport, FolderProblem } from '../../../src-shared/ipc/contract.js';
 import type { Result } from '../../../src-shared/result.js';
 import { CRDTManager, type KeepChoice } from '../crdtManager.js';
 import type { DeviceConfig } from '../deviceConfig.js';
@@ -25,6 +26,7 @@ import type { SyncReport, SyncStatus } from '../syncEngine.js';
 import { announceWrites } from './announcedWrites.js';
 import type { DeviceEvent } from './deviceEvents.js';
 import { createHubLink, type HubLink } from './hubLink.js';
+import { attachFolder } from './folderAttach.js';
 import { FolderGuard } from './folderIdentity.js';
 import { reconcileOwnHistory } from './ownEvents.js';
 import { NoticedChanges } from './noticedChanges.js';
@@ -56,19 +58,26 @@ export interface SyncRound {
   readonly scanned: ScanSummary;
   /** Undefined when nothing was synced: no hub, or paused. */
   readonly sync: SyncReport | undefined;
+  /** Why the folder was not scanned nor written (see `DeviceStatus`); null when it was there. */
+  readonly folder: FolderProblem | null;
 }
 
 export interface DeviceStatus {
   readonly folder: string;
   /** False while the folder (or its marker) is missing. */
   readonly folderPresent: boolean;
+  /** Why the folder is not used; null while it is there. */
+  readonly folderProblem: FolderProblem | null;
   readonly deviceName: string;
   readonly nodeId: string;
   readonly spaceId: string;
   readonly hub: string | null;
   readonly paused: boolean;
   readonly sync: SyncStatus | null;
+  /** Files and folders the store has (not deleted). */
   readonly files: number;
+  /** The folders among `files`. */
+  readonly folders: number;
   readonly conflicts: number;
   readonly quarantined: number;
   readonly unsyncable: UnsyncableFiles;
@@ -95,10 +104,11 @@ export class Device {
   private running = false;
   private syncRequested: NodeJS.Timeout | undefined;
   private rules: IgnoreRules;
-  /** The folder as last checked (assumed there until then); see `checkFolder`. */
-  private folderPresentNow = true;
+  /** Why the folder is not used, as last checked (assumed there until then); see `checkFolder`. */
+  private folderProblemNow: FolderProblem | null = null;
   private folderPoll: NodeJS.Timeout | undefined;
-  private pollingFolder = false;
+  /** The folder poll under way, if any (see `pollFolder`). */
+  private folderPolling: Promise<void> | undefined;
 
   private constructor(
     readonly options: DeviceOptions,
@@ -305,12 +315,14 @@ export class Device {
    * notices its return).
    */
   private async checkFolder(): Promise<boolean> {
-    const present = await this.folder.present();
-    if (present === this.folderPresentNow) return present;
-    this.folderPresentNow = present;
-    this.emit({ type: 'folder', present, folder: this.options.config.folder });
-    this.log.warn({ folder: this.options.config.folder, present }, 'folder presence changed');
-    if (!present && this.running && !this.closed) await this.watcher.stop();
+    const problem = await this.folder.check();
+    const present = problem === null;
+    if (problem === this.folderProblemNow) return present;
+    const wasPresent = this.folderProblemNow === null;
+    this.folderProblemNow = problem;
+    this.emit({ type: 'folder', present, problem, folder: this.options.config.folder });
+    this.log.warn({ folder: this.options.config.folder, problem }, 'folder presence changed');
+    if (!present && wasPresent && this.running && !this.closed) await this.watcher.stop();
     return present;
   }
 
@@ -319,11 +331,18 @@ export class Device {
    * unmounted drive may tell its watcher nothing): gone, it stops watching; back, it is watched
    * and scanned again, and what arrived meanwhile is written.
    */
-  private async pollFolder(): Promise<void> {
-    if (this.closed || this.pollingFolder) return;
-    this.pollingFolder = true;
+  private pollFolder(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    // One at a time: a poll asked for while one runs joins it.
+    this.folderPolling ??= this.lookForFolder().finally(() => {
+      this.folderPolling = undefined;
+    });
+    return this.folderPolling;
+  }
+
+  private async lookForFolder(): Promise<void> {
     try {
-      const wasPresent = this.folderPresentNow;
+      const wasPresent = this.folderProblemNow === null;
       const present = await this.checkFolder();
       if (present && !wasPresent && !this.closed) {
         await this.watchFolder();
@@ -335,8 +354,6 @@ export class Device {
         source: 'scan',
         message: `watching the folder again failed: ${(e as Error).message}`,
       });
-    } finally {
-      this.pollingFolder = false;
     }
   }
 
@@ -369,7 +386,35 @@ export class Device {
         ? await this.hub.engine.bidirectionalSync()
         : undefined;
     await this.reconcile();
-    return { scanned, sync };
+    return { scanned, sync, folder: this.folderProblemNow };
+  }
+
+  /**
+   * `folder attach`: takes the folder at the configured path for the synced folder again, when
+   * it is refused for its marker (see `folderAttach.ts`: refused when it looks like another
+   * folder, unless `force`; never records a deletion). A running device then finds it as it
+   * finds a folder that came back; a device opened for the command scans it at its next sync.
+   */
+  async attachFolder(force: boolean): Promise<FolderAttachReport> {
+    const report = await attachFolder(
+      {
+        folder: this.options.config.folder,
+        guard: this.folder,
+        index: this.index,
+        rules: this.rules,
+        storeEntries: async () => (await this.store.countSnapshots(this.spaceId)).files,
+        hasHub: this.hub !== undefined,
+      },
+      force,
+    );
+    if (report.outcome === 'attached') {
+      // A poll under way may have looked before the marker was written: a fresh one after it.
+      if (this.running) {
+        await this.folderPolling;
+        await this.pollFolder();
+      } else await this.checkFolder();
+    }
+    return report;
   }
 
   /**
@@ -489,14 +534,16 @@ export class Device {
   async status(): Promise<DeviceStatus> {
     // A running device's poll keeps this current (and must be the one to see the folder come
     // back, to watch it again); one opened for a command has not looked since it opened.
-    const folderPresent = this.running ? this.folderPresentNow : await this.checkFolder();
+    if (!this.running) await this.checkFolder();
+    const folderProblem = this.folderProblemNow;
     // The sync status counts the snapshots and the quarantine already: one scan, not two.
     const sync: SyncStatus | null = this.hub ? await this.hub.engine.getSyncStatus() : null;
     const counts = sync ?? (await this.store.countSnapshots(this.spaceId));
     const quarantined = sync?.quarantined ?? (await this.manager.quarantine.count(this.spaceId));
     return {
       folder: this.root,
-      folderPresent,
+      folderPresent: folderProblem === null,
+      folderProblem,
       deviceName: this.options.config.deviceName,
       nodeId: this.manager.nodeId,
       spaceId: this.spaceId,
@@ -504,6 +551,7 @@ export class Device {
       paused: this.options.config.paused,
       sync,
       files: counts.files,
+      folders: counts.folders,
       conflicts: counts.conflicts,
       quarantined,
       unsyncable: this.unsyncable(),

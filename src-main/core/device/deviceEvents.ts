@@ -1,3 +1,4 @@
+import type { FolderProblem } from '../../../src-shared/ipc/contract.js';
 import type { MaterializeReport } from '../files/materializer.js';
 import type { ScanProgress, ScanSummary } from '../files/scanner.js';
 import type { SyncReport } from '../syncEngine.js';
@@ -35,5 +36,13 @@ export type DeviceEvent =
   | { readonly type: 'synced'; readonly report: SyncReport }
   | { readonly type: 'local-change'; readonly summary: ScanSummary }
   | { readonly type: 'error'; readonly source: DeviceErrorSource; readonly message: string }
-  /** The folder went missing (moved away, unmounted, its marker gone) or came back. */
-  | { readonly type: 'folder'; readonly present: boolean; readonly folder: string };
+  /**
+   * The folder went missing (moved away, unmounted), stopped being recognized (its marker gone
+   * or another folder's), or came back: `problem` says which, null when it is there.
+   */
+  | {
+      readonly type: 'folder';
+      readonly present: boolean;
+      readonly problem: FolderProblem | null;
+      readonly folder: string;
+    };

@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { FolderProblem } from '../../../src-shared/ipc/contract.js';
 import { writeFileDurably } from '../files/durableFs.js';
 import {
   isFolder,
+  markerExists,
   newFolderId,
   readFolderMarker,
   writeFolderMarker,
@@ -70,8 +72,25 @@ export class FolderGuard {
   ) {}
 
   async present(): Promise<boolean> {
+    return (await this.check()) === null;
+  }
+
+  /** Why the folder is not used now; null when it is there with its marker. */
+  async check(): Promise<FolderProblem | null> {
     this.folderId ??= await folderIdOf(this.dataDir, this.spaceId, this.folder);
-    if (this.folderId === undefined) return false;
-    return (await readFolderMarker(this.folder)) === this.folderId;
+    if (this.folderId === undefined || !(await isFolder(this.folder))) return 'missing';
+    if ((await readFolderMarker(this.folder)) === this.folderId) return null;
+    return (await markerExists(this.folder)) ? 'marker-other' : 'marker-missing';
+  }
+
+  /**
+   * Writes the marker with the device's folder id: the folder at the path is the synced folder
+   * from now on. Only `folder attach` calls it, after the user asked and `decideAttach` agreed.
+   */
+  async attach(): Promise<void> {
+    this.folderId ??= await folderIdOf(this.dataDir, this.spaceId, this.folder);
+    if (this.folderId === undefined)
+      throw new Error('attach: no folder id is recorded and no folder is there');
+    await writeFolderMarker(this.folder, this.folderId);
   }
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { lstat, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { MARKER_FILE } from '../../../src-shared/folderProblems.js';
 import { writeFileDurably } from './durableFs.js';
 
 /**
@@ -9,15 +10,16 @@ import { writeFileDurably } from './durableFs.js';
  * folder and records no change from it unless the marker is there with its id: a folder that is
  * gone (moved, deleted) or replaced (an unmounted drive leaves its empty mount point; another
  * folder restored at the path) would otherwise read as "every file was deleted", and every other
- * device would delete them too. Never synced (a built-in ignore).
+ * device would delete them too. Never synced (a built-in ignore). Its name, `MARKER_FILE`, is
+ * in src-shared: the sentences that tell the user about it name it too.
  */
-export const MARKER_FILE = '.netguardian-folder';
+export { MARKER_FILE };
 
 /** A new folder id: random, never derived from the path (a moved folder keeps its id). */
 export const newFolderId = (): string => randomBytes(12).toString('hex');
 
 const NOTE =
-  'This folder is synced by NetGuardian. Keep this file: without it NetGuardian takes the folder for missing and changes nothing in it.';
+  'This folder is synced by NetGuardian. Keep this file: without it NetGuardian does not recognize the folder and changes nothing in it.';
 
 /** Writes the marker (durably: a power cut never leaves a half marker). */
 export async function writeFolderMarker(root: string, folderId: string): Promise<void> {
@@ -41,6 +43,21 @@ export async function readFolderMarker(root: string): Promise<string | undefined
       : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Whether anything is at the marker's place in `root` (an unreadable or foreign marker is still
+ * one: the folder is then someone's, not a fresh one). Only "nothing there" answers false.
+ */
+export async function markerExists(root: string): Promise<boolean> {
+  try {
+    await lstat(path.join(root, MARKER_FILE));
+    return true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+    throw e;
   }
 }
 

@@ -248,7 +248,40 @@ export function describeEventStoreContract(
       expect(view?.content).toEqual(e1.data.content);
       expect(view?.fields).toEqual({ mode: 2 });
       expect(view?.clock).toEqual({ n1: 2 });
-      expect(await store.countSnapshots(space)).toEqual({ entities: 1, files: 1, conflicts: 0 });
+      expect(await store.countSnapshots(space)).toEqual({
+        entities: 1,
+        files: 1,
+        folders: 0,
+        conflicts: 0,
+      });
+    });
+
+    it('counts the folders among what exists apart, a deleted one not', async () => {
+      const space = newSpace();
+      // A folder's content is the fixed folder marker (src-shared/fileKinds.ts).
+      const folder = {
+        hash: 'ecba345e8643bf1030c5bdc3331882db40851e7d8759dba8c3b04cbeb3c0a887',
+        size: 0,
+      };
+      await store.append([
+        makeEvent({ space, node: 'n1', seq: 1, entity: 'docs', data: { content: folder } }),
+        makeEvent({ space, node: 'n1', seq: 2, entity: 'docs/a.txt' }),
+        makeEvent({ space, node: 'n1', seq: 3, entity: 'old', data: { content: folder } }),
+        makeEvent({
+          space,
+          node: 'n1',
+          seq: 4,
+          entity: 'old',
+          kind: 'FileDeleted',
+          clock: { n1: 4 },
+        }),
+      ]);
+      expect(await store.countSnapshots(space)).toEqual({
+        entities: 3,
+        files: 2,
+        folders: 1,
+        conflicts: 0,
+      });
     });
 
     it('says which paths hold existing entities under them (byte order, deletes not counted)', async () => {

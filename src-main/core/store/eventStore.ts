@@ -1,6 +1,7 @@
 import { FileEntity, type FileEntityJson } from '../../../src-shared/crdt/fileEntity.js';
 import type { CrdtEvent } from '../../../src-shared/events/event.js';
 import type { EventKind } from '../../../src-shared/events/eventTypes.js';
+import { DIRECTORY_HASH } from '../../../src-shared/fileKinds.js';
 import { toStoredType } from '../../../src-shared/events/eventTypes.js';
 import * as q from './eventQueries.js';
 import { eventToRow, trustedRowToEvent, type EventRow } from './eventRows.js';
@@ -54,7 +55,10 @@ export interface EventPage {
 
 export interface SnapshotCounts {
   readonly entities: number;
+  /** Entities that exist: files and folders. */
   readonly files: number;
+  /** The folders among `files`. */
+  readonly folders: number;
   readonly conflicts: number;
 }
 
@@ -471,11 +475,15 @@ export class EventStore {
   }
 
   async countSnapshots(spaceId: string): Promise<SnapshotCounts> {
-    const rows = await this.client.query<SnapshotCounts>(q.COUNT_SNAPSHOTS, [spaceId]);
+    const rows = await this.client.query<SnapshotCounts>(q.COUNT_SNAPSHOTS, [
+      spaceId,
+      DIRECTORY_HASH,
+    ]);
     const r = rows[0];
     return {
       entities: Number(r?.entities ?? 0),
       files: Number(r?.files ?? 0),
+      folders: Number(r?.folders ?? 0),
       conflicts: Number(r?.conflicts ?? 0),
     };
   }

@@ -77,10 +77,12 @@ export function statusTextProblems(
     // The state's headline: a running device with its hub reachable, busy or not (a sync that
     // failed once, see below, may be the error said until the next run works).
     /^(Synced|Not running — the folder is not watched|Starting…|Syncing|Syncing [\d,]+ changes?|Looking for changes|Noticed [\d,]+ changes?|Uploading [\d,]+ files? \(.+\)|Receiving [\d,]+ files?|Importing .+|[\d,]+ conflicts? to review|Error: .+)$/,
+    // Its sentence, indented under it.
+    /^ {2}\S.*$/,
     new RegExp(`^device    ${escape(device.name)} \\(${escape(device.nodeId)}\\)$`),
     new RegExp(`^folder    ${escape(device.folder)} \\(space ${escape(device.spaceId)}\\)$`),
     /^running {3}yes: watching the folder and syncing$/,
-    /^files {5}\d+( \(\d+ not in the folder yet: they are written as their content arrives\))?$/,
+    /^files {5}[\d,]+ files?, [\d,]+ folders?( \(\d+ not in the folder yet: they are written as their content arrives\))?$/,
     /^conflicts (0|[1-9]\d* \(see `netguardian conflicts`\))$/,
     new RegExp(
       `^hub       \\S*${escape(device.hubAddress)}\\S*: reachable(, changes arrive live)?$`,
@@ -99,7 +101,7 @@ export function statusTextProblems(
   )
     return fail(run, 'status does not read as the spec says');
   // A URL's password is shown as ***, never itself.
-  if (/\/\/[^:/@]+:(?!\*\*\*@)[^@]*@/.test(lines[6] ?? ''))
+  if (/\/\/[^:/@]+:(?!\*\*\*@)[^@]*@/.test(lines[7] ?? ''))
     return fail(run, 'status shows the hub password');
   return [];
 }
@@ -135,24 +137,31 @@ export function statusJsonProblems(
   return ok ? [] : fail(run, 'status --json does not describe the running device');
 }
 
-/** The text `conflicts`: `no conflicts`, or per path its versions and the resolve hint. */
+/**
+ * The text `conflicts`: `no conflicts`, or per path its versions (on disk or a copy, mine or
+ * theirs, the device) and what each `--keep` keeps, then the resolve hint.
+ */
 export function conflictsTextProblems(run: CliRun): string[] {
   const problems = succeeded(run, { progressAllowed: false });
   if (problems.length > 0) return problems;
   if (run.stdout === 'no conflicts\n') return [];
   const lines = run.stdout.replace(/\n$/, '').split('\n');
   const version = new RegExp(
-    `^  (on disk |copy    ) \\S+  ${ISO}  \\d+ bytes  version \\S+(  as \\S.*)?$`,
+    `^  (on disk |copy    ) (mine    \\S+ \\(this device\\)|theirs  \\S+)  ${ISO}  \\d+ bytes  version \\S+(  as \\S.*)?$`,
   );
+  const keeps =
+    /^ {2}--keep mine (keeps|deletes) .+; --keep theirs (keeps|deletes|is refused) .+; --keep both keeps every version \(the others as copies\)$/;
   const last = lines.pop();
   if (last !== 'resolve with: netguardian resolve <path> --keep mine|theirs|both')
     return fail(run, 'conflicts does not end with the resolve hint');
-  // Blocks: a path line, then its versions (the first on disk, the others copies).
+  // Blocks: a path line, then its versions (the first on disk, the others copies), then the keeps.
   for (let i = 0; i < lines.length;) {
     if (/^\s/.test(lines[i] ?? ' ')) return fail(run, `line ${i + 1} should name a path`);
     const versions: string[] = [];
     for (i += 1; i < lines.length && /^\s/.test(lines[i] ?? ''); i += 1)
       versions.push(lines[i] ?? '');
+    if (!keeps.test(versions.pop() ?? ''))
+      return fail(run, 'a conflict does not say what each --keep keeps');
     if (
       versions.length < 2 ||
       !versions.every((v) => version.test(v)) ||
