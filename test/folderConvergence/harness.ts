@@ -145,7 +145,7 @@ export class Harness {
         return;
       default: {
         const dev = this.device(op.d);
-        // A chmod is a change to chokidar too (its throttle counts it): paced alike.
+        // A chmod is a change to chokidar too (its throttle counts it): paced alike, when paced.
         const writes =
           op.t === 'write' || op.t === 'append' || op.t === 'chmod' ? op.path : undefined;
         if (writes !== undefined) await this.pace(dev, writes);
@@ -240,8 +240,8 @@ export class Harness {
 
   /**
    * Writes a file on a device no sooner than `sameFilePaceMs` after its last write there was
-   * recorded or a download wrote it: pacing around a known watcher bug (switches.ts), not a wait for a condition, and
-   * bounded by the switch's value.
+   * recorded or a download wrote it: pacing (switches.ts, off by default) to tell a timing failure
+   * from others, not a wait for a condition, and bounded by the switch's value.
    */
   private async pace(dev: HarnessDevice, rel: string): Promise<void> {
     const gap = this.options.sameFilePaceMs ?? 0;

@@ -25,12 +25,14 @@ export const WAIT_FOR_REMOVALS_DEFAULT = true;
 
 /**
  * Two changes of one file on one device (writes, appends, chmods, a download landing there) at
- * least this many ms apart. chokidar drops a file's `change` event that comes within 50 ms of
- * the one before (its `_throttle('change', …, 50)`), so the second of two quick saves is not
- * recorded until the next full rescan (15 minutes).
- * Set to 0 once the watcher looks at a changed file again after that window.
+ * least this many ms apart; 0: as they come. Was 60 while a quick second save could go
+ * unrecorded: the watcher takes chokidar's raw events (its `change` is throttled to one in
+ * 50 ms), the materializer no longer indexes a save made while it settles the file as the
+ * content it decided on (an edit right after a conflict's download), and the scanner hashes a
+ * racily indexed file the watcher names again (ARCHITECTURE.md §9). Kept as a switch to tell a
+ * timing failure from others: `FOLDER_SAME_FILE_PACE_MS=60`.
  */
-export const SAME_FILE_PACE_MS_DEFAULT = 60;
+export const SAME_FILE_PACE_MS_DEFAULT = 0;
 
 /**
  * A `start` while the hub is unreachable waits until the hub is back. An app that quit in the
@@ -76,7 +78,7 @@ function flagOr(flag: string | undefined, fallback: boolean): boolean {
 /** `FOLDER_DEFER_START=0` or `=1` overrides DEFER_START_DEFAULT for one run. */
 export const deferStart = (flag: string | undefined): boolean => flagOr(flag, DEFER_START_DEFAULT);
 
-/** `FOLDER_SAME_FILE_PACE_MS=0` overrides SAME_FILE_PACE_MS_DEFAULT for one run. */
+/** `FOLDER_SAME_FILE_PACE_MS=60` overrides SAME_FILE_PACE_MS_DEFAULT for one run. */
 export function sameFilePaceMs(text: string | undefined): number {
   if (text === undefined || text.trim() === '') return SAME_FILE_PACE_MS_DEFAULT;
   const ms = Number(text);

@@ -44,10 +44,11 @@ export const diskStatOf = (st: Stats): DiskStat => ({
 
 /** Whether a file on disk is exactly as indexed (so it need not be hashed again). */
 export const sameStat = (entry: DiskStat, st: DiskStat): boolean =>
-  entry.size === st.size &&
-  entry.mtimeMs === st.mtimeMs &&
-  entry.ino === st.ino &&
-  entry.mode === st.mode;
+  sameContentStat(entry, st) && entry.mode === st.mode;
+
+/** Whether a file's content is as indexed, as far as lstat tells (its mode may differ). */
+export const sameContentStat = (entry: DiskStat, st: DiskStat): boolean =>
+  entry.size === st.size && entry.mtimeMs === st.mtimeMs && entry.ino === st.ino;
 
 /** Whether what is on disk (lstat, or undefined for nothing) is exactly what the index says. */
 export function matchesDisk(st: Stats | undefined, indexed: IndexEntry | undefined): boolean {

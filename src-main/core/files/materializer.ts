@@ -20,6 +20,7 @@ import {
   diskStatOf,
   indexEntryOf,
   matchesDisk,
+  sameContentStat,
   type FileIndex,
   type IndexEntry,
 } from './fileIndex.js';
@@ -556,9 +557,13 @@ class ApplyRun {
     if (st && !st.isDirectory() && indexed?.hash === content.hash) {
       const abs = this.absOf(id);
       const mode = modeToWrite(st.mode, wanted);
-      if (permissionsOf(st.mode) !== mode && applyMode(abs, mode)) this.out.modeChanged.push(id);
-      else this.out.unchanged.push(id);
+      const modeChanged = permissionsOf(st.mode) !== mode && applyMode(abs, mode);
       const now = lstatSync(abs);
+      // The conflict copies were written above (awaited): a save made since `st` is another
+      // content. Indexed as this one, no scan would ever look at it again; it is scanned first.
+      if (!indexed || !sameContentStat(indexed, diskStatOf(now))) return 'rescan';
+      if (modeChanged) this.out.modeChanged.push(id);
+      else this.out.unchanged.push(id);
       this.rows.push(indexEntryOf(id, now, content.hash, content.chunks ?? [], versionClock));
       return 'done';
     }
@@ -813,6 +818,7 @@ class ApplyRun {
     const { id, temp, abs, content, view, st, indexed } = write;
     // Synchronous calls (see localIo.ts): nothing but the replaced file's copy to the trash
     // comes between the last look and the rename.
+    let written: Stats;
     try {
       // Last look: a local write since the check above is scanned, not overwritten.
       if (!matchesDisk(lstatQuiet(abs), indexed)) {
@@ -820,16 +826,18 @@ class ApplyRun {
         return 'rescan';
       }
       if (st?.isFile() && !kept) await this.trash.keepCopy(abs, replacedRequest(write, st));
+      // The row describes the file written (a rename keeps its inode, size and times), not
+      // whatever is there when it is read: a save right after the rename stays a change.
+      written = lstatSync(temp);
       renameSync(temp, abs);
     } catch (e) {
       removeQuietly(temp);
       throw e;
     }
     this.unsynced.dirs.add(path.dirname(abs));
-    const now = lstatSync(abs);
     const row = indexEntryOf(
       id,
-      now,
+      written,
       content.hash,
       content.chunks ?? [],
       view.winner?.clock ?? view.clock,

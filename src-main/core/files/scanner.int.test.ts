@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { chmod, mkdir, rename, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, rename, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DIRECTORY_CONTENT } from '../../../src-shared/fileKinds.js';
@@ -60,6 +60,7 @@ async function put(rel: string, content: string | Uint8Array): Promise<void> {
   await writeFile(file(rel), content);
 }
 const eventCount = () => device.store.countEvents(SPACE);
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const state = (rel: string) => device.manager.getFileState(rel);
 
 async function eventKinds(): Promise<string[]> {
@@ -359,6 +360,34 @@ describe('scanner: scanPaths', () => {
     expect(summary).toMatchObject({ deleted: 1, updated: 1 });
     expect((await state('x/inner.txt'))?.exists).toBe(false);
     expect((await state('x'))?.content?.size).toBe(10);
+  });
+
+  it('a second save of the same size within one tick of the clock is recorded when named again', async () => {
+    // A file system that keeps whole seconds (HFS+; FAT keeps two, a Linux kernel before 6.13
+    // a scheduler tick): both saves get this time, and the second keeps the inode (in place).
+    const tick = Math.floor(Date.now() / 1000);
+    await put('notes.txt', 'first save\n');
+    await utimes(file('notes.txt'), tick, tick);
+    await device.scanner.scanPaths(['notes.txt']);
+    const first = await lstat(file('notes.txt'));
+    writeFileSync(file('notes.txt'), 'other save\n');
+    await utimes(file('notes.txt'), tick, tick);
+    expect(diskStatOf(await lstat(file('notes.txt')))).toEqual(diskStatOf(first));
+
+    // What the watcher does after the second save.
+    const summary = await device.scanner.scanPaths(['notes.txt']);
+
+    expect(summary).toMatchObject({ hashed: 1, updated: 1 });
+    expect((await state('notes.txt'))?.content?.hash).toBe(sha256('other save\n'));
+  });
+
+  it('a file last changed a minute before it was indexed is not hashed again while unchanged', async () => {
+    const minuteAgo = Date.now() / 1000 - 60;
+    await put('old.txt', 'kept\n');
+    await utimes(file('old.txt'), minuteAgo, minuteAgo);
+    await device.scanner.scanPaths(['old.txt']);
+
+    expect(await device.scanner.scanPaths(['old.txt'])).toMatchObject({ scanned: 1, hashed: 0 });
   });
 });
 

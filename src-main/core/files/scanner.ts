@@ -26,6 +26,7 @@ import { decideGone, decidePresent, type DiskContent, type ScanDecision } from '
 import { permissionsOf } from './fileModes.js';
 import { ioError, walkTree, type WalkedFile } from './treeWalk.js';
 import { UnsyncableRun, type SweepScope, type UnsyncableList } from './unsyncableList.js';
+import { RacyStats } from './racyStats.js';
 import { unsyncableMessages, type UnsyncableReason } from '../../../src-shared/unsyncable.js';
 
 export interface ScanError {
@@ -155,6 +156,8 @@ export function createScanner(options: ScannerOptions): Scanner {
     );
   }
   const mutex = new Mutex();
+  // Across scans: the watcher's next report of a racily indexed file must hash it.
+  const racy = new RacyStats();
   const log = childLogger(options.log, 'scanner');
   let rootReal: string | undefined;
 
@@ -173,7 +176,7 @@ export function createScanner(options: ScannerOptions): Scanner {
       let scan: ScanRun;
       try {
         const rootReal = await resolveRoot();
-        scan = new ScanRun(options, rootReal, (folding ??= probeFolding(rootReal)));
+        scan = new ScanRun(options, rootReal, (folding ??= probeFolding(rootReal)), racy);
       } catch (e) {
         // Root missing (an unmounted drive?): record nothing, above all no deletes.
         return {
@@ -244,6 +247,7 @@ class ScanRun {
     private readonly options: ScannerOptions,
     private readonly rootReal: string,
     private readonly folding: NameFolding,
+    private readonly racy: RacyStats,
   ) {
     this.rules = options.ignore();
     this.unsyncable = new UnsyncableRun(options.unsyncable);
@@ -381,7 +385,11 @@ class ScanRun {
       if (st?.isFile() && !this.isIgnored(p, false)) {
         this.counts.scanned++;
         const k = known.get(p);
-        if (!(k?.kind === 'file' && sameStat(k, diskStatOf(st))))
+        // A path the watcher names: an lstat equal to a racy row may hide a second save made
+        // within the same tick of the file system's clock (racyStats.ts). A full scan trusts the
+        // lstat: the watcher names every save, and a rescan must not hash fresh files again.
+        const stat = diskStatOf(st);
+        if (!(k?.kind === 'file' && sameStat(k, stat) && !this.racy.suspect(p, stat)))
           this.plan.files.push({ path: p, stats: st });
         known.delete(p);
       }
@@ -557,6 +565,7 @@ class ScanRun {
       this.counts.busy++;
       return;
     }
+    this.racy.note(file.path, diskStatOf(after), Date.now());
     const disk: DiskContent = {
       content: { hash: hashed.hash, size: hashed.size, chunks: hashed.chunks },
       mode: permissionsOf(after.mode),

@@ -1,0 +1,118 @@
+import { createHash } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  MemoryChunks,
+  openFolderDevice,
+  pullEvents,
+  type FolderDevice,
+} from '../../../test/support/folderDevice.js';
+import { makeTempDir, type TempDir } from '../../../test/support/tempDir.js';
+import { EventStore } from '../store/eventStore.js';
+import { openPgliteClient } from '../store/pgliteClient.js';
+
+/**
+ * A user's save that lands while the materializer is still working on the same file must be
+ * recorded: the index row the materializer writes describes what it decided on, never a later
+ * state of the file (which would make the scanner take the save for what was already indexed,
+ * and no scan, not even a full rescan, would ever record it). Folder layer, two devices with
+ * real folders and PGlite stores; `desktop` edits, `laptop` applies.
+ */
+
+/** The hub's chunks, running `beforeFetch` once when it says so (a user's save at that moment). */
+class ChunksWithHook extends MemoryChunks {
+  beforeFetch: (() => Promise<boolean>) | undefined;
+  fired = false;
+
+  override async getChunks(spaceId: string, hashes: readonly string[]) {
+    if (!this.fired && this.beforeFetch && (await this.beforeFetch())) this.fired = true;
+    return super.getChunks(spaceId, hashes);
+  }
+}
+
+let stores: { laptop: EventStore; desktop: EventStore };
+let spaceNo = 0;
+let tmp: TempDir;
+let chunks: ChunksWithHook;
+let laptop: FolderDevice;
+let desktop: FolderDevice;
+
+beforeAll(async () => {
+  stores = {
+    laptop: await EventStore.open(await openPgliteClient()),
+    desktop: await EventStore.open(await openPgliteClient()),
+  };
+});
+afterAll(async () => {
+  await stores.laptop.close();
+  await stores.desktop.close();
+});
+beforeEach(async () => {
+  const spaceId = `saved-during-apply-${++spaceNo}`;
+  tmp = await makeTempDir('ng-saved-during-apply-');
+  chunks = new ChunksWithHook();
+  const open = (nodeId: 'laptop' | 'desktop') =>
+    openFolderDevice({
+      nodeId,
+      spaceId,
+      dir: path.join(tmp.path, nodeId),
+      chunks,
+      store: stores[nodeId],
+    });
+  laptop = await open('laptop');
+  desktop = await open('desktop');
+});
+afterEach(async () => {
+  await laptop.close();
+  await desktop.close();
+  await tmp.cleanup();
+});
+
+const at = (device: FolderDevice, rel: string) => path.join(device.root, ...rel.split('/'));
+const sha = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+
+/** Whether `device` recorded one of its own events with this content at `rel`. */
+async function ownEventWith(device: FolderDevice, rel: string, hash: string): Promise<boolean> {
+  const rows = await device.store.client.query(
+    `SELECT 1 AS one FROM crdt_events
+     WHERE space_id = $1 AND entity_id = $2 AND node_id = $3
+       AND data -> 'content' ->> 'hash' = $4`,
+    [device.manager.spaceId, rel, device.nodeId, hash],
+  );
+  return rows.length > 0;
+}
+
+describe('a local save while the materializer works on the same file', () => {
+  it('is recorded when it lands while the conflict copy is fetched (the local version won)', async () => {
+    await writeFile(at(desktop, 'notes.txt'), 'first version\n');
+    await desktop.scanner.fullScan();
+    await laptop.materializer.apply(await pullEvents(laptop, desktop));
+    expect(await readFile(at(laptop, 'notes.txt'), 'utf8')).toBe('first version\n');
+
+    // Desktop's edit is larger than the materializer fetches ahead, so its chunks are fetched
+    // while the file is settled: first for the write that the laptop's own edit stops, then for
+    // the conflict copy, after the laptop's edit was recorded and won.
+    const desktopEdit = 'd'.repeat(1_200_000);
+    await writeFile(at(desktop, 'notes.txt'), desktopEdit);
+    await desktop.scanner.fullScan();
+    const laptopEdit = 'edited on the laptop\n';
+    await writeFile(at(laptop, 'notes.txt'), laptopEdit);
+    const savedAgain = 'saved again on the laptop, a moment later\n';
+    chunks.beforeFetch = async () => {
+      if (!(await ownEventWith(laptop, 'notes.txt', sha(laptopEdit)))) return false;
+      writeFileSync(at(laptop, 'notes.txt'), savedAgain);
+      return true;
+    };
+
+    await laptop.materializer.apply(await pullEvents(laptop, desktop));
+    expect(chunks.fired, 'the save landed while the conflict copy was fetched').toBe(true);
+    // What the watcher would have the scanner look at after that save.
+    await laptop.scanner.scanPaths(['notes.txt']);
+
+    expect(await readFile(at(laptop, 'notes.txt'), 'utf8')).toBe(savedAgain);
+    expect(await ownEventWith(laptop, 'notes.txt', sha(savedAgain))).toBe(true);
+    expect((await laptop.manager.getFileState('notes.txt'))?.content?.hash).toBe(sha(savedAgain));
+  });
+});
