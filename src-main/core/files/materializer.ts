@@ -33,6 +33,7 @@ import {
 import { lstatQuiet, removeQuietly } from './localIo.js';
 import { applyMode } from './applyMode.js';
 import { modeToWrite, permissionsOf, wantedMode, type WantedMode } from './fileModes.js';
+import { FolderModes } from './folderModes.js';
 import { loadViews, type Scanner } from './scanner.js';
 import { TempFlusher } from './tempFlusher.js';
 import { createTrash, type KeepRequest, type Trash, type TrashReason } from './trash.js';
@@ -85,7 +86,7 @@ export interface MaterializeError {
 export interface MaterializeReport {
   /** Files whose content was written. */
   readonly written: string[];
-  /** Files whose permission bits were changed in place. */
+  /** Files and folders whose permission bits were changed in place. */
   readonly modeChanged: string[];
   readonly dirsCreated: string[];
   /** Files and folders moved to the trash because the store says they are gone. */
@@ -135,7 +136,12 @@ export function createMaterializer(options: MaterializerOptions): Materializer {
       mutex.run(async () => {
         const started = Date.now();
         const run = new ApplyRun(options, trash, flusher, foldingOf);
-        await run.apply(entityIds);
+        try {
+          await run.apply(entityIds);
+        } finally {
+          // A run that failed midway still gives the folders it opened their bits back.
+          await run.closeFolders();
+        }
         const report = run.report();
         log.info(
           {
@@ -219,6 +225,8 @@ class ApplyRun {
 
   /** Received paths not written here, with why (see `nameScreen.ts`). */
   private readonly unsyncable: UnsyncableRun;
+  /** Folders' permission bits: set once what they hold is written (`folderModes.ts`). */
+  private folderModes: FolderModes | undefined;
 
   constructor(
     private readonly options: MaterializerOptions,
@@ -258,6 +266,7 @@ class ApplyRun {
       return;
     }
     if (!(await this.folderStillThere())) return;
+    this.folderModes = new FolderModes(this.rootReal, this.options.index);
     this.resolver = new ChunkResolver({
       rootReal: this.rootReal,
       spaceId: this.options.spaceId,
@@ -298,6 +307,8 @@ class ApplyRun {
         const key = foldKey(id, folding);
         this.byFold.set(key, [...(this.byFold.get(key) ?? []), id]);
       }
+    // Read-only folders above what the run writes or removes are open until it ends.
+    await this.folderModes.open(ids, indexed);
     const present = ids.filter((id) => views.get(id)?.exists);
     // Children before parents, and after every write (a rename's new file reuses the old one's chunks).
     const absent = ids.filter((id) => !views.get(id)?.exists).reverse();
@@ -352,6 +363,7 @@ class ApplyRun {
       for (const w of this.overFolders.splice(0, this.overFolders.length)) removeQuietly(w.temp);
       resolver.clear();
     }
+    this.finishFolders();
     await this.flushIndex();
     // Listed: what this batch refused; no longer listed: the rest of it (written, or deleted).
     await this.unsyncable.finish('remote', { kind: 'paths', paths: candidates, subtrees: false });
@@ -360,6 +372,20 @@ class ApplyRun {
       const scan = await this.options.scanner.scanPaths(this.out.conflictCopies);
       for (const e of scan.errors) this.out.errors.push(e);
     }
+  }
+
+  /** Folders' bits, once everything in them is written: the store's, or their own if opened. */
+  private finishFolders(): void {
+    const done = this.folderModes?.finish();
+    if (!done) return;
+    this.rows.push(...done.rows);
+    this.out.modeChanged.push(...done.changed);
+  }
+
+  /** After a run that threw: the folders it opened get their bits back (their rows with them). */
+  async closeFolders(): Promise<void> {
+    const done = this.folderModes?.finish();
+    if (done && done.rows.length > 0) await this.options.index.upsertMany(done.rows);
   }
 
   /** Whether the folder is still there (see `folderPresent`); when not, says so once. */
@@ -507,6 +533,9 @@ class ApplyRun {
     const versionClock = view.winner?.clock ?? view.clock;
     if (isDirectoryContent(content)) {
       if (st?.isDirectory()) {
+        // A chmod here not scanned yet is recorded first (its own version), then decided again.
+        if (indexed?.kind === 'dir' && permissionsOf(indexed.mode) !== permissionsOf(st.mode))
+          return 'rescan';
         this.out.unchanged.push(id);
       } else {
         if (st?.isFile()) {
@@ -530,6 +559,7 @@ class ApplyRun {
         this.out.dirsCreated.push(id);
       }
       this.rows.push(indexEntryOf(id, lstatSync(this.absOf(id)), null, null, versionClock));
+      this.folderModes?.want(id, view.fields, versionClock);
       return 'done';
     }
 
@@ -972,7 +1002,9 @@ class ApplyRun {
       const view = await this.options.manager.getFileState(dir);
       if (!view?.exists || !isDirectoryContent(view.content)) continue;
       const st = lstatSync(this.absOf(dir));
-      this.rows.push(indexEntryOf(dir, st, null, null, view.winner?.clock ?? view.clock));
+      const versionClock = view.winner?.clock ?? view.clock;
+      this.rows.push(indexEntryOf(dir, st, null, null, versionClock));
+      this.folderModes?.want(dir, view.fields, versionClock);
     }
   }
 
