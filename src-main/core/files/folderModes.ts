@@ -1,4 +1,4 @@
-import { lstatSync } from 'node:fs';
+import type { Stats } from 'node:fs';
 import type { Json } from '../../../src-shared/json.js';
 import type { VectorClockJson } from '../../../src-shared/crdt/vectorClock.js';
 import { applyMode } from './applyMode.js';
@@ -72,14 +72,18 @@ export class FolderModes {
   }
 
   /**
-   * A folder the run found or made where the store has one (`fields`: the store's), its bits set
-   * at `finish`. `versionClock`: the version its index row comes from.
+   * A folder the run found or made (`seen`: as it was then) where the store has one (`fields`:
+   * the store's), its bits set at `finish`. `versionClock`: the version its index row comes from.
    */
-  want(id: string, fields: Readonly<Record<string, Json>>, versionClock: VectorClockJson): void {
+  want(
+    id: string,
+    fields: Readonly<Record<string, Json>>,
+    versionClock: VectorClockJson,
+    seen: Stats,
+  ): void {
     const bits = wantedFolderMode(fields);
-    const st = lstatQuiet(this.absOf(id));
-    if (bits === undefined || !st?.isDirectory()) return;
-    this.wanted.set(id, { bits, seen: permissionsOf(st.mode), versionClock });
+    if (bits === undefined) return;
+    this.wanted.set(id, { bits, seen: permissionsOf(seen.mode), versionClock });
   }
 
   /**
@@ -116,11 +120,10 @@ export class FolderModes {
     if (wanted) {
       if (bits === wanted.bits)
         return { row: indexEntryOf(id, now, null, null, wanted.versionClock) };
-      if (!chmodFolder(abs, folderModeToSet(now.mode, wanted.bits))) return { row: opened?.row };
-      return {
-        row: indexEntryOf(id, lstatSync(abs), null, null, wanted.versionClock),
-        changed: true,
-      };
+      const mode = folderModeToSet(now.mode, wanted.bits);
+      if (!chmodFolder(abs, mode)) return { row: opened?.row };
+      const row = indexEntryOf(id, now, null, null, wanted.versionClock);
+      return { row: { ...row, mode: (now.mode & ~0o7777) | mode }, changed: true };
     }
     if (opened) chmodFolder(abs, opened.before & 0o7777);
     return { row: opened?.row };

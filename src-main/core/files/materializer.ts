@@ -558,8 +558,10 @@ class ApplyRun {
         this.unsynced.dirs.add(path.dirname(target.value.abs));
         this.out.dirsCreated.push(id);
       }
-      this.rows.push(indexEntryOf(id, lstatSync(this.absOf(id)), null, null, versionClock));
-      this.folderModes?.want(id, view.fields, versionClock);
+      // What this settle saw (or made): a chmod since is the next scan's to find.
+      const seen = st?.isDirectory() ? st : lstatSync(this.absOf(id));
+      this.rows.push(indexEntryOf(id, seen, null, null, versionClock));
+      this.folderModes?.want(id, view.fields, versionClock, seen);
       return 'done';
     }
 
@@ -568,12 +570,14 @@ class ApplyRun {
     // the file is written beside it now, and put in place once this run's removals have emptied
     // the folder (`replaceFolders`), so its content can still come from the folder's files.
     if (st && !st.isDirectory() && indexed?.hash === content.hash) {
-      const abs = this.absOf(id);
       const mode = modeToWrite(st.mode, wanted);
-      if (permissionsOf(st.mode) !== mode && applyMode(abs, mode)) this.out.modeChanged.push(id);
-      else this.out.unchanged.push(id);
-      const now = lstatSync(abs);
-      this.rows.push(indexEntryOf(id, now, content.hash, content.chunks ?? [], versionClock));
+      const chmodded = permissionsOf(st.mode) !== mode && applyMode(this.absOf(id), mode);
+      this.out[chmodded ? 'modeChanged' : 'unchanged'].push(id);
+      // The row is what this settle saw (`st`, checked against the index) and did, never a
+      // later look: a chmod or an edit made meanwhile (say, while a conflict copy downloaded)
+      // is then a change for the next scan, not taken for what this device wrote.
+      const row = indexEntryOf(id, st, content.hash, content.chunks ?? [], versionClock);
+      this.rows.push(chmodded ? { ...row, mode: (st.mode & ~0o7777) | mode } : row);
       return 'done';
     }
     return this.writeContent(id, content, wanted, view, st, indexed);
@@ -734,6 +738,7 @@ class ApplyRun {
    */
   private async renameIntoPlace(write: PendingWrite, kept = false): Promise<Outcome> {
     const { id, temp, abs, content, view, st, indexed } = write;
+    let placed: Stats;
     // Synchronous calls (see localIo.ts): nothing but the replaced file's copy to the trash
     // comes between the last look and the rename.
     try {
@@ -743,16 +748,18 @@ class ApplyRun {
         return 'rescan';
       }
       if (st?.isFile() && !kept) await this.trash.keepCopy(abs, replacedRequest(write, st));
+      // The temp file as written is what goes to the index (the rename keeps its inode, size,
+      // mtime and mode): a look after the rename could see a change the user just made.
+      placed = lstatSync(temp);
       renameSync(temp, abs);
     } catch (e) {
       removeQuietly(temp);
       throw e;
     }
     this.unsynced.dirs.add(path.dirname(abs));
-    const now = lstatSync(abs);
     const row = indexEntryOf(
       id,
-      now,
+      placed,
       content.hash,
       content.chunks ?? [],
       view.winner?.clock ?? view.clock,
@@ -1004,7 +1011,7 @@ class ApplyRun {
       const st = lstatSync(this.absOf(dir));
       const versionClock = view.winner?.clock ?? view.clock;
       this.rows.push(indexEntryOf(dir, st, null, null, versionClock));
-      this.folderModes?.want(dir, view.fields, versionClock);
+      this.folderModes?.want(dir, view.fields, versionClock, st);
     }
   }
 
