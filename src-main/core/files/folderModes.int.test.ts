@@ -1,4 +1,4 @@
-import { chmod, lstat, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DIRECTORY_CONTENT } from '../../../src-shared/fileKinds.js';
@@ -184,7 +184,7 @@ describe('FolderModes: a folder opened for a run', () => {
     const indexed = await laptop.index.getMany(['ro']);
     const modes = new FolderModes(laptop.root, laptop.index);
 
-    await modes.open(['ro/new.txt'], indexed);
+    await modes.open(['ro'], indexed);
 
     expect(await modeOf(at(laptop, 'ro'))).toBe(0o755);
     expect((await laptop.index.get('ro'))?.mode).toBe(0o040755);
@@ -201,12 +201,27 @@ describe('FolderModes: a folder opened for a run', () => {
     expect(await recordedByScan(laptop)).toBe(0);
   });
 
+  it('never changes a folder through a symlink', async () => {
+    const outside = path.join(tmp.path, 'outside');
+    await mkdir(path.join(outside, 'sub'), { recursive: true });
+    await chmod(path.join(outside, 'sub'), 0o555);
+    await chmod(outside, 0o555);
+    await symlink(outside, at(laptop, 'link'));
+    const modes = new FolderModes(laptop.root, laptop.index);
+
+    await modes.open(['link', 'link/sub'], new Map());
+
+    expect(await modeOf(outside)).toBe(0o555);
+    expect(await modeOf(path.join(outside, 'sub'))).toBe(0o555);
+    expect(modes.finish()).toEqual({ rows: [], changed: [] });
+  });
+
   it('leaves a folder chmodded during the run as it is, for the scanner to record', async () => {
     await mkdir(at(laptop, 'ro'));
     await chmod(at(laptop, 'ro'), 0o555);
     await laptop.scanner.fullScan();
     const modes = new FolderModes(laptop.root, laptop.index);
-    await modes.open(['ro/new.txt'], new Map());
+    await modes.open(['ro'], new Map());
     await chmod(at(laptop, 'ro'), 0o500);
 
     const { rows } = modes.finish();

@@ -11,15 +11,15 @@ import {
   wantedFolderMode,
 } from './fileModes.js';
 import { lstatQuiet } from './localIo.js';
-import { ancestorsOf, entityAbsPath } from './safePaths.js';
+import { checkAncestors, entityAbsPath, type CheckedDirs } from './safePaths.js';
 
 /**
  * Folders' permission bits in one materializer run (what syncs: fileModes.ts). A folder's mode
  * is set once the run has written what it holds, deepest folder first (`finish`): a folder
- * received read-only (0555) is first filled, then closed. A folder above the run's paths whose
- * owner can't read, write or enter it (a read-only folder getting a file from a peer, in this
- * run or a later one) is opened for the run (owner rwx added, `open`) and given its mode back at
- * the end.
+ * received read-only (0555) is first filled, then closed. A folder the run writes or removes in
+ * whose owner can't read, write or enter it (a read-only folder getting a file from a peer, in
+ * this run or a later one) is opened for the run (owner rwx added, `open`) and given its mode
+ * back at the end.
  *
  * Never an echo: the scanner records a folder's bits only when they differ from both the store's
  * and the index's. An opened folder's index row says "opened" before the chmod does, and is put
@@ -38,16 +38,20 @@ export class FolderModes {
   ) {}
 
   /**
-   * Opens the folders above `ids` whose owner lacks read, write or search (not the root, whose
-   * mode never syncs and is the user's). Each indexed one's row is written with the opened bits
-   * before its chmod; `indexed` (the run's rows) gets those rows too.
+   * Opens the folders the run writes or removes in, `folders` (not the root, whose mode never
+   * syncs and is the user's), whose owner lacks read, write or search. Only real folders under
+   * real folders: nothing is changed through a symlink. Each indexed one's row is written with
+   * the opened bits before its chmod; `indexed` (the run's rows) gets those rows too.
    */
-  async open(ids: readonly string[], indexed: Map<string, IndexEntry>): Promise<void> {
-    const folders = [...new Set(ids.flatMap(ancestorsOf))].sort();
-    const closed = folders.flatMap((id) => {
+  async open(folders: readonly string[], indexed: Map<string, IndexEntry>): Promise<void> {
+    const checked: CheckedDirs = new Set();
+    const closed: { id: string; mode: number }[] = [];
+    for (const id of [...new Set(folders)].sort()) {
+      const above = await checkAncestors(this.rootReal, id, checked);
+      if (!above.ok || above.value.length > 0) continue;
       const st = lstatQuiet(this.absOf(id));
-      return st?.isDirectory() && lacksOwnerRwx(st.mode) ? [{ id, mode: st.mode }] : [];
-    });
+      if (st?.isDirectory() && lacksOwnerRwx(st.mode)) closed.push({ id, mode: st.mode });
+    }
     if (closed.length === 0) return;
     const rows = await this.index.getMany(closed.map((c) => c.id));
     const openedRows = closed.flatMap(({ id, mode }) => {

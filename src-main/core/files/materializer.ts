@@ -24,6 +24,7 @@ import {
 import { foldsNames, listedAs, listedByReading, sameEntry } from './caseAliases.js';
 import { TEMP_PREFIX, type IgnoreRules } from './ignoreRules.js';
 import {
+  ancestorsOf,
   entityAbsPath,
   lstatOrUndefined,
   prepareTarget,
@@ -307,11 +308,12 @@ class ApplyRun {
         const key = foldKey(id, folding);
         this.byFold.set(key, [...(this.byFold.get(key) ?? []), id]);
       }
-    // Read-only folders above what the run writes or removes are open until it ends.
-    await this.folderModes.open(ids, indexed);
     const present = ids.filter((id) => views.get(id)?.exists);
     // Children before parents, and after every write (a rename's new file reuses the old one's chunks).
     const absent = ids.filter((id) => !views.get(id)?.exists).reverse();
+    // Read-only folders the run writes or removes in (those above its paths, and those it removes:
+    // a folder moved to the trash is written in too) are open until it ends.
+    await this.folderModes.open([...ids.flatMap(ancestorsOf), ...absent], indexed);
 
     // Folders first, parents before children; then files, several at once (no file is another's
     // parent), group by group: a group's temp files are made durable together, then renamed.
