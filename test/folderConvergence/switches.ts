@@ -10,10 +10,11 @@ import { ALL_KINDS, type OpKind } from './ops.js';
 export const OFF_UNTIL_FIXED: readonly OpKind[] = [];
 
 /**
- * Whether folders must agree on every rwx bit (true), or only on whether a file is
- * executable (false: the one bit the product syncs today). Turn on with issue 12 point 5.
+ * Whether folders must agree on every rwx bit of every file and folder (true: the product syncs
+ * them, issue 12 point 5), or only on whether a file is executable (false, `FOLDER_FULL_MODES=0`:
+ * for a run about something else).
  */
-export const FULL_MODES_DEFAULT = false;
+export const FULL_MODES_DEFAULT = true;
 
 /**
  * After an op removes a folder, wait until the device's scanner saw it go before the next

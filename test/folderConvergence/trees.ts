@@ -75,8 +75,8 @@ export const hashesIn = (tree: Tree): Set<string> =>
 
 /**
  * How an entry compares across devices. Permission bits: with `fullModes`, every
- * rwx bit (issue 12 point 5 makes the product sync them); without, whether any x bit
- * is set, the one bit the product syncs today (`exec`).
+ * rwx bit of files and folders (what the product syncs); without, whether a file has
+ * any x bit set (the older `exec`).
  */
 export function entryKey(e: Entry, fullModes: boolean): string {
   const mode = fullModes ? e.mode.toString(8).padStart(3, '0') : e.mode & 0o111 ? 'x' : '-';

@@ -46,7 +46,7 @@ async function put(d: TestDevice, rel: string, content: string): Promise<void> {
 
 const modeOf = async (d: TestDevice, rel: string) => (await lstat(d.abs(rel))).mode & 0o7777;
 
-/** Every file's permission bits, by path (the folder's marker aside). */
+/** Every top-level file's and folder's permission bits, by name (the folder's marker aside). */
 async function modesOf(d: TestDevice): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const name of (await readdir(d.root)).sort()) {
@@ -114,6 +114,36 @@ describe('permission bits between two devices', () => {
     expect(a.errors()).toEqual([]);
     expect(b.errors()).toEqual([]);
     await expectSameFolders([a, b]);
+  });
+
+  it('folders’ bits sync: a read-only folder arrives filled, a chmod of a folder alone follows live', async () => {
+    const [a, b] = await openSpace('chmod-folder');
+    await put(a, 'docs/readme.txt', 'readme\n');
+    await put(a, 'ro/kept.txt', 'kept\n');
+    await chmod(a.abs('docs'), 0o750);
+    await chmod(a.abs('ro'), 0o555);
+    await a.device.start();
+    await b.device.start();
+    await pollUntil(
+      'for ro/kept.txt and docs/readme.txt on B, and their folders’ bits',
+      async () =>
+        (await readFile(b.abs('ro/kept.txt'), 'utf8').catch(() => undefined)) === 'kept\n' &&
+        (await readFile(b.abs('docs/readme.txt'), 'utf8').catch(() => undefined)) === 'readme\n' &&
+        (await modeOf(b, 'ro')) === 0o555 &&
+        (await modeOf(b, 'docs')) === 0o750
+          ? true
+          : undefined,
+    );
+
+    await chmod(a.abs('docs'), 0o700);
+    await pollUntil('for docs to be 700 on B', async () =>
+      (await modeOf(b, 'docs')) === 0o700 ? true : undefined,
+    );
+
+    expect(a.errors()).toEqual([]);
+    expect(b.errors()).toEqual([]);
+    expect(await modesOf(b)).toEqual({ docs: 0o700, ro: 0o555 });
+    expect(await modesOf(a)).toEqual({ docs: 0o700, ro: 0o555 });
   });
 
   it('every rwx combination syncs as it is; setuid, setgid and sticky never do', async () => {

@@ -57,3 +57,40 @@ export function modeMatches(
     (indexedMode === undefined || permissionsOf(indexedMode) === diskBits)
   );
 }
+
+/**
+ * A folder's permission bits as the store asks for them: its `mode`, or `undefined` for a folder
+ * recorded before folders' modes synced (folders never had `exec`): such an event says nothing
+ * about the bits, and the folder keeps the ones it has.
+ */
+export function wantedFolderMode(fields: Readonly<Record<string, Json>>): number | undefined {
+  const wanted = wantedMode(fields);
+  return wanted.kind === 'bits' ? wanted.bits : undefined;
+}
+
+/**
+ * Whether a folder's permissions on disk (`diskBits`) are what the store asks for. A folder whose
+ * event has no `mode` matches as long as nothing changed since it was indexed (`indexedMode`): a
+ * local chmod is then a change to record.
+ */
+export function folderModeMatches(
+  wanted: number | undefined,
+  diskBits: number,
+  indexedMode: number | undefined,
+): boolean {
+  if (wanted !== undefined) return wanted === diskBits;
+  return indexedMode === undefined || permissionsOf(indexedMode) === diskBits;
+}
+
+/** The owner's read, write and search bits: what writing in a folder takes. */
+export const OWNER_RWX = 0o700;
+
+/** Whether the owner lacks any of read, write or search on a folder of this mode. */
+export const lacksOwnerRwx = (mode: number): boolean => (mode & OWNER_RWX) !== OWNER_RWX;
+
+/**
+ * The mode to give a folder: `bits` as they sync, with the folder's own setuid, setgid and sticky
+ * bits (`current`), which never sync: a received mode must not clear a group folder's setgid.
+ */
+export const folderModeToSet = (current: number, bits: number): number =>
+  (current & 0o7000) | permissionsOf(bits);

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { isExec, modeMatches, modeToWrite, wantedMode } from './fileModes.js';
+import {
+  folderModeMatches,
+  folderModeToSet,
+  isExec,
+  lacksOwnerRwx,
+  modeMatches,
+  modeToWrite,
+  wantedFolderMode,
+  wantedMode,
+} from './fileModes.js';
 
 describe('permission bits', () => {
   it('reads `mode` from the fields, masked to rwx for owner, group and others', () => {
@@ -45,5 +54,37 @@ describe('permission bits', () => {
     expect(isExec(0o100644)).toBe(false);
     expect(isExec(0o100744)).toBe(true);
     expect(isExec(0o100601)).toBe(true);
+  });
+});
+
+describe('folders’ permission bits', () => {
+  it('a folder’s `mode`, masked; none for a folder recorded before folders’ modes synced', () => {
+    expect(wantedFolderMode({ mode: 0o750 })).toBe(0o750);
+    expect(wantedFolderMode({ mode: 0o41777 })).toBe(0o777);
+    expect(wantedFolderMode({})).toBeUndefined();
+    // Folders never had `exec`: it says nothing about a folder's bits.
+    expect(wantedFolderMode({ exec: true })).toBeUndefined();
+  });
+
+  it('matches the disk: all bits for a `mode`; without one, unchanged since indexed', () => {
+    expect(folderModeMatches(0o750, 0o750, 0o040755)).toBe(true);
+    expect(folderModeMatches(0o750, 0o755, 0o040750)).toBe(false);
+    expect(folderModeMatches(undefined, 0o755, 0o040755)).toBe(true);
+    expect(folderModeMatches(undefined, 0o700, undefined)).toBe(true);
+    expect(folderModeMatches(undefined, 0o700, 0o040755)).toBe(false);
+  });
+
+  it('owner rwx is what writing in a folder takes', () => {
+    expect(lacksOwnerRwx(0o040755)).toBe(false);
+    expect(lacksOwnerRwx(0o040700)).toBe(false);
+    expect(lacksOwnerRwx(0o040555)).toBe(true);
+    expect(lacksOwnerRwx(0o040644)).toBe(true);
+    expect(lacksOwnerRwx(0o040300)).toBe(true);
+  });
+
+  it('sets the synced bits and keeps the folder’s own setgid and sticky bits', () => {
+    expect(folderModeToSet(0o042775, 0o750)).toBe(0o2750);
+    expect(folderModeToSet(0o041777, 0o755)).toBe(0o1755);
+    expect(folderModeToSet(0o040755, 0o4700)).toBe(0o700);
   });
 });

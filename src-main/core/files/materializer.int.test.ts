@@ -462,6 +462,56 @@ describe('materializer: nothing lost', () => {
     expect(await tempFilesUnder(laptop.root)).toEqual([]);
   });
 
+  it('a chmod or an edit made while a conflict copy downloads is recorded, never taken for the written state', async () => {
+    for (const [file, userChange] of [
+      ['mode.txt', () => chmod(at(laptop, 'mode.txt'), 0o600)],
+      ['edit.txt', () => writeFile(at(laptop, 'edit.txt'), 'laptop, saved again during the pull')],
+    ] as const) {
+      await put(desktop, file, 'v1');
+      await propagate();
+      // Both edit; the laptop's is newer, so it stays at the path and the desktop's becomes a
+      // conflict copy, whose bytes the laptop downloads.
+      const now = Date.now();
+      await put(desktop, file, `desktop version of ${file}`);
+      await utimes(at(desktop, file), new Date(now), new Date(now - 60_000));
+      await desktop.scanner.fullScan();
+      await put(laptop, file, `laptop version of ${file}`);
+      await chmod(at(laptop, file), 0o644);
+      await laptop.scanner.fullScan();
+      // The user changes the file while that download is under way.
+      let changed = false;
+      const source = {
+        getChunks: async (spaceId: string, hashes: readonly string[]) => {
+          if (!changed) {
+            changed = true;
+            await userChange();
+          }
+          return chunks.getChunks(spaceId, hashes);
+        },
+      };
+      const materializer = createMaterializer({
+        root: laptop.root,
+        spaceId: laptop.manager.spaceId,
+        dataDir: laptop.dataDir,
+        index: laptop.index,
+        manager: laptop.manager,
+        chunks: source,
+        scanner: laptop.scanner,
+      });
+
+      const report = await materializer.apply(await pullEvents(laptop, desktop));
+
+      expect(report.errors).toEqual([]);
+      expect(changed, file).toBe(true);
+      const scan = await laptop.scanner.scanPaths([file]);
+      expect(scan.updated, file).toBe(1);
+    }
+    expect((await laptop.manager.getFileState('mode.txt'))?.fields['mode']).toBe(0o600);
+    expect((await laptop.manager.getFileState('edit.txt'))?.content?.hash).toBe(
+      sha('laptop, saved again during the pull'),
+    );
+  });
+
   it('a local delete not scanned yet is not undone silently: the remote edit wins (modify beats delete)', async () => {
     await put(desktop, 'f.txt', 'v1');
     await propagate();

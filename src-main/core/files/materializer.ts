@@ -27,6 +27,7 @@ import {
 import { foldsNames, listedAs, listedByReading, sameEntry } from './caseAliases.js';
 import { TEMP_PREFIX, type IgnoreRules } from './ignoreRules.js';
 import {
+  ancestorsOf,
   entityAbsPath,
   lstatOrUndefined,
   prepareTarget,
@@ -36,6 +37,7 @@ import {
 import { lstatQuiet, removeQuietly } from './localIo.js';
 import { applyMode } from './applyMode.js';
 import { modeToWrite, permissionsOf, wantedMode, type WantedMode } from './fileModes.js';
+import { FolderModes } from './folderModes.js';
 import { loadViews, type Scanner } from './scanner.js';
 import { TempFlusher } from './tempFlusher.js';
 import { createTrash, type KeepRequest, type Trash, type TrashReason } from './trash.js';
@@ -89,7 +91,7 @@ export interface MaterializeError {
 export interface MaterializeReport {
   /** Files whose content was written. */
   readonly written: string[];
-  /** Files whose permission bits were changed in place. */
+  /** Files and folders whose permission bits were changed in place. */
   readonly modeChanged: string[];
   readonly dirsCreated: string[];
   /** Files and folders moved to the trash because the store says they are gone. */
@@ -139,7 +141,12 @@ export function createMaterializer(options: MaterializerOptions): Materializer {
       mutex.run(async () => {
         const started = Date.now();
         const run = new ApplyRun(options, trash, flusher, foldingOf);
-        await run.apply(entityIds);
+        try {
+          await run.apply(entityIds);
+        } finally {
+          // A run that failed midway still gives the folders it opened their bits back.
+          await run.closeFolders();
+        }
         const report = run.report();
         log.info(
           {
@@ -230,6 +237,8 @@ class ApplyRun {
 
   /** Received paths not written here, with why (see `nameScreen.ts`). */
   private readonly unsyncable: UnsyncableRun;
+  /** Folders' permission bits: set once what they hold is written (`folderModes.ts`). */
+  private folderModes: FolderModes | undefined;
 
   constructor(
     private readonly options: MaterializerOptions,
@@ -269,6 +278,7 @@ class ApplyRun {
       return;
     }
     if (!(await this.folderStillThere())) return;
+    this.folderModes = new FolderModes(this.rootReal, this.options.index);
     this.resolver = new ChunkResolver({
       rootReal: this.rootReal,
       spaceId: this.options.spaceId,
@@ -323,6 +333,9 @@ class ApplyRun {
     const present = ids.filter((id) => views.get(id)?.exists);
     // Children before parents, and after every write (a rename's new file reuses the old one's chunks).
     const absent = ids.filter((id) => !views.get(id)?.exists).reverse();
+    // Read-only folders the run writes or removes in (those above its paths, and those it removes:
+    // a folder moved to the trash is written in too) are open until it ends.
+    await this.folderModes.open([...ids.flatMap(ancestorsOf), ...absent], indexed);
 
     // Folders first, parents before children; then files, several at once (no file is another's
     // parent), group by group: a group's temp files are made durable together, then renamed.
@@ -375,6 +388,7 @@ class ApplyRun {
       for (const w of this.overFolders.splice(0, this.overFolders.length)) removeQuietly(w.temp);
       resolver.clear();
     }
+    this.finishFolders();
     await this.flushIndex();
     await this.recordDisplacingFolders();
     // Listed: what this batch refused; no longer listed: the rest of it (written, or deleted).
@@ -384,6 +398,20 @@ class ApplyRun {
       const scan = await this.options.scanner.scanPaths(this.out.conflictCopies);
       for (const e of scan.errors) this.out.errors.push(e);
     }
+  }
+
+  /** Folders' bits, once everything in them is written: the store's, or their own if opened. */
+  private finishFolders(): void {
+    const done = this.folderModes?.finish();
+    if (!done) return;
+    this.rows.push(...done.rows);
+    this.out.modeChanged.push(...done.changed);
+  }
+
+  /** After a run that threw: the folders it opened get their bits back (their rows with them). */
+  async closeFolders(): Promise<void> {
+    const done = this.folderModes?.finish();
+    if (done && done.rows.length > 0) await this.options.index.upsertMany(done.rows);
   }
 
   /** Whether the folder is still there (see `folderPresent`); when not, says so once. */
@@ -524,6 +552,9 @@ class ApplyRun {
     const versionClock = view.winner?.clock ?? view.clock;
     if (isDirectoryContent(content)) {
       if (st?.isDirectory()) {
+        // A chmod here not scanned yet is recorded first (its own version), then decided again.
+        if (indexed?.kind === 'dir' && permissionsOf(indexed.mode) !== permissionsOf(st.mode))
+          return 'rescan';
         this.out.unchanged.push(id);
       } else {
         if (st?.isFile()) {
@@ -546,7 +577,10 @@ class ApplyRun {
         this.unsynced.dirs.add(path.dirname(target.value.abs));
         this.out.dirsCreated.push(id);
       }
-      this.rows.push(indexEntryOf(id, lstatSync(this.absOf(id)), null, null, versionClock));
+      // What this settle saw (or made): a chmod since is the next scan's to find.
+      const seen = st?.isDirectory() ? st : lstatSync(this.absOf(id));
+      this.rows.push(indexEntryOf(id, seen, null, null, versionClock));
+      this.folderModes?.want(id, view.fields, versionClock, seen);
       return 'done';
     }
 
@@ -555,16 +589,17 @@ class ApplyRun {
     // the file is written beside it now, and put in place once this run's removals have emptied
     // the folder (`replaceFolders`), so its content can still come from the folder's files.
     if (st && !st.isDirectory() && indexed?.hash === content.hash) {
-      const abs = this.absOf(id);
       const mode = modeToWrite(st.mode, wanted);
-      const modeChanged = permissionsOf(st.mode) !== mode && applyMode(abs, mode);
-      const now = lstatSync(abs);
+      const chmodded = permissionsOf(st.mode) !== mode && applyMode(this.absOf(id), mode);
       // The conflict copies were written above (awaited): a save made since `st` is another
       // content. Indexed as this one, no scan would ever look at it again; it is scanned first.
-      if (!indexed || !sameContentStat(indexed, diskStatOf(now))) return 'rescan';
-      if (modeChanged) this.out.modeChanged.push(id);
-      else this.out.unchanged.push(id);
-      this.rows.push(indexEntryOf(id, now, content.hash, content.chunks ?? [], versionClock));
+      const now = lstatQuiet(this.absOf(id));
+      if (!now || !sameContentStat(indexed, diskStatOf(now))) return 'rescan';
+      this.out[chmodded ? 'modeChanged' : 'unchanged'].push(id);
+      // The row is what this settle saw (`st`, checked against the index) and did, never a
+      // later look: a chmod made meanwhile is then a change for the next scan.
+      const row = indexEntryOf(id, st, content.hash, content.chunks ?? [], versionClock);
+      this.rows.push(chmodded ? { ...row, mode: (st.mode & ~0o7777) | mode } : row);
       return 'done';
     }
     return this.writeContent(id, content, wanted, view, st, indexed);
@@ -816,9 +851,9 @@ class ApplyRun {
    */
   private async renameIntoPlace(write: PendingWrite, kept = false): Promise<Outcome> {
     const { id, temp, abs, content, view, st, indexed } = write;
+    let placed: Stats;
     // Synchronous calls (see localIo.ts): nothing but the replaced file's copy to the trash
     // comes between the last look and the rename.
-    let written: Stats;
     try {
       // Last look: a local write since the check above is scanned, not overwritten.
       if (!matchesDisk(lstatQuiet(abs), indexed)) {
@@ -826,9 +861,9 @@ class ApplyRun {
         return 'rescan';
       }
       if (st?.isFile() && !kept) await this.trash.keepCopy(abs, replacedRequest(write, st));
-      // The row describes the file written (a rename keeps its inode, size and times), not
-      // whatever is there when it is read: a save right after the rename stays a change.
-      written = lstatSync(temp);
+      // The temp file as written is what goes to the index (the rename keeps its inode, size,
+      // mtime and mode): a look after the rename could see a change the user just made.
+      placed = lstatSync(temp);
       renameSync(temp, abs);
     } catch (e) {
       removeQuietly(temp);
@@ -837,7 +872,7 @@ class ApplyRun {
     this.unsynced.dirs.add(path.dirname(abs));
     const row = indexEntryOf(
       id,
-      written,
+      placed,
       content.hash,
       content.chunks ?? [],
       view.winner?.clock ?? view.clock,
@@ -1087,7 +1122,9 @@ class ApplyRun {
       const view = await this.options.manager.getFileState(dir);
       if (!view?.exists || !isDirectoryContent(view.content)) continue;
       const st = lstatSync(this.absOf(dir));
-      this.rows.push(indexEntryOf(dir, st, null, null, view.winner?.clock ?? view.clock));
+      const versionClock = view.winner?.clock ?? view.clock;
+      this.rows.push(indexEntryOf(dir, st, null, null, versionClock));
+      this.folderModes?.want(dir, view.fields, versionClock, st);
     }
   }
 

@@ -5,7 +5,13 @@ import { isDirectoryContent } from '../../../src-shared/fileKinds.js';
 import type { Json } from '../../../src-shared/json.js';
 import type { FileChange } from '../crdtManager.js';
 import type { IndexEntry } from './fileIndex.js';
-import { modeMatches, permissionsOf, wantedMode } from './fileModes.js';
+import {
+  folderModeMatches,
+  modeMatches,
+  permissionsOf,
+  wantedFolderMode,
+  wantedMode,
+} from './fileModes.js';
 
 /**
  * What the scanner records for a path, decided from three views of it: the
@@ -14,8 +20,8 @@ import { modeMatches, permissionsOf, wantedMode } from './fileModes.js';
  *
  * Rules:
  * - Nothing is recorded when the store already says what the disk says
- *   (content, and the permission bits for files: fileModes.ts). So the
- *   materializer's own writes never echo, even when a scan races with them,
+ *   (content, and the permission bits of files and folders: fileModes.ts). So
+ *   the materializer's own writes never echo, even when a scan races with them,
  *   and a touch (mtime only) is not a change.
  * - A change is recorded on the basis of the version the disk came from (the
  *   index's `versionClock`), so it is concurrent with remote versions not yet
@@ -26,14 +32,18 @@ import { modeMatches, permissionsOf, wantedMode } from './fileModes.js';
  * - A file this device never indexed, at a path that exists in the store with
  *   other content, was made independently: an empty basis (a conflict).
  * - A change writes `mode` only when the permissions differ from the store's
- *   (or the file is new): a content edit on one device must not undo a chmod
- *   made on another, each field merging on its own.
+ *   and from the index's (or the path is new): a content edit on one device
+ *   must not undo a chmod made on another, each field merging on its own, not
+ *   even while that chmod has not reached this disk yet.
+ * - A folder the store has, which this device never indexed as a folder, is
+ *   no change: the materializer is making it, and gives it the store's bits
+ *   once what it holds is written (mkdir's bits meanwhile are nobody's choice).
  */
 
 /** What the disk holds at a path: a file's content and metadata, or a folder. */
 export interface DiskContent {
   readonly content: ContentRef;
-  /** Files only: the permission bits (mode & 0o777). */
+  /** The permission bits (mode & 0o777). */
   readonly mode: number;
   readonly mtimeMs: number;
 }
@@ -60,43 +70,54 @@ export function decidePresent(
   disk: DiskContent,
 ): ScanDecision {
   const isDir = isDirectoryContent(disk.content);
+  const bits = permissionsOf(disk.mode);
+  // The index's bits count for an entry of the same kind only (a file's say nothing of the
+  // folder that replaced it).
+  const indexedMode = indexed?.kind === (isDir ? 'dir' : 'file') ? indexed.mode : undefined;
   const sameContent = view?.exists === true && view.content?.hash === disk.content.hash;
   const sameMode =
     view?.exists === true &&
-    modeMatches(
-      wantedMode(view.fields),
-      permissionsOf(disk.mode),
-      indexed?.kind === 'file' ? indexed.mode : undefined,
-    );
-  if (sameContent && (isDir || sameMode)) {
-    return { action: 'none', versionClock: view?.winner?.clock ?? null };
-  }
+    (isDir
+      ? folderModeMatches(wantedFolderMode(view.fields), bits, indexedMode)
+      : modeMatches(wantedMode(view.fields), bits, indexedMode));
+  const storeClock = view?.winner?.clock ?? null;
+  if (sameContent && sameMode) return { action: 'none', versionClock: storeClock };
   if (indexed && sameAsIndexed(indexed, disk)) {
     // Unchanged since this device indexed it (a touch, or the store moved on and
     // the materializer has not caught up): nothing the user did to record.
     return { action: 'none', versionClock: indexed.versionClock };
   }
+  // A folder the store has that this device never indexed as a folder: the materializer is making
+  // it (its bits are mkdir's until the run sets the store's), or it was made here as it was
+  // elsewhere. Its bits are the store's to give, not a change.
+  if (isDir && sameContent && indexed?.kind !== 'dir') {
+    return { action: 'none', versionClock: storeClock };
+  }
+  // Bits differing from the store's are recorded when they changed here (or the path is new):
+  // bits equal to the index's are only behind the store, and writing them with a content edit
+  // would undo a chmod made on another device.
+  const modeChanged =
+    !sameMode &&
+    (view?.exists !== true || indexedMode === undefined || permissionsOf(indexedMode) !== bits);
+  if (sameContent && !modeChanged) return { action: 'none', versionClock: storeClock };
   const basis = basisFor(indexed, view);
-  const fields: Record<string, Json> | undefined = isDir
-    ? undefined
-    : {
-        ...(sameMode ? {} : { mode: permissionsOf(disk.mode) }),
-        ...(sameContent ? {} : { mtimeMs: disk.mtimeMs }),
-      };
+  const fields: Record<string, Json> = {
+    ...(modeChanged ? { mode: bits } : {}),
+    ...(sameContent || isDir ? {} : { mtimeMs: disk.mtimeMs }),
+  };
   const change: FileChange = {
     ...(sameContent ? {} : { content: disk.content }),
-    ...(fields ? { fields } : {}),
+    ...(Object.keys(fields).length > 0 ? { fields } : {}),
     ...(basis ? { basis } : {}),
   };
   return { action: view?.exists ? 'update' : 'create', change };
 }
 
 const sameAsIndexed = (indexed: IndexEntry, disk: DiskContent): boolean =>
-  isDirectoryContent(disk.content)
+  permissionsOf(indexed.mode) === permissionsOf(disk.mode) &&
+  (isDirectoryContent(disk.content)
     ? indexed.kind === 'dir'
-    : indexed.kind === 'file' &&
-      indexed.hash === disk.content.hash &&
-      permissionsOf(indexed.mode) === permissionsOf(disk.mode);
+    : indexed.kind === 'file' && indexed.hash === disk.content.hash);
 
 /** A path this device had indexed is gone from the disk. */
 export function decideGone(indexed: IndexEntry, view: FileView | undefined): ScanDecision {

@@ -149,17 +149,51 @@ describe('scan decisions', () => {
     expect(d).toMatchObject({ action: 'create', change: { basis: { laptop: 1 } } });
   });
 
-  it('folders: recorded once, as the directory marker, without file fields', () => {
-    const dir: DiskContent = { content: DIRECTORY_CONTENT, mode: 0o755, mtimeMs: 1 };
-    expect(decidePresent(undefined, undefined, dir)).toEqual({
-      action: 'create',
-      change: { content: DIRECTORY_CONTENT },
-    });
-    expect(decidePresent(undefined, view(DIRECTORY_CONTENT, { desktop: 1 }), dir)).toMatchObject({
-      action: 'none',
+  it('an edit while a chmod from elsewhere has not reached the disk: content only, the chmod stays', () => {
+    // Indexed 0644; the store has 0600 (another device's chmod, not applied here yet).
+    const d = decidePresent(
+      indexed(H1, { laptop: 1 }, 0o100644),
+      view(content(H1), { laptop: 1, desktop: 1 }, { mode: 0o600 }),
+      disk(H2, 0o644),
+    );
+    expect(d).toEqual({
+      action: 'update',
+      change: { content: content(H2), fields: { mtimeMs: 5 }, basis: { laptop: 1 } },
     });
   });
 
+  it('an edit and a chmod here, the store having other bits: both recorded', () => {
+    const d = decidePresent(
+      indexed(H1, { laptop: 1 }, 0o100644),
+      view(content(H1), { laptop: 1, desktop: 1 }, { mode: 0o600 }),
+      disk(H2, 0o640),
+    );
+    expect(d).toEqual({
+      action: 'update',
+      change: { content: content(H2), fields: { mode: 0o640, mtimeMs: 5 }, basis: { laptop: 1 } },
+    });
+  });
+
+  it('the store’s content written here before the materializer did, bits behind: nothing', () => {
+    const d = decidePresent(
+      indexed(H1, { laptop: 1 }, 0o100644),
+      view(content(H2), { laptop: 1, desktop: 1 }, { mode: 0o600 }),
+      disk(H2, 0o644),
+    );
+    expect(d).toEqual({ action: 'none', versionClock: { laptop: 1, desktop: 1 } });
+  });
+
+  it('a deleted file written again carries its bits, even as indexed', () => {
+    const d = decidePresent(
+      indexed(H1, { laptop: 1 }, 0o100644),
+      view(null, { laptop: 1, desktop: 1 }, { mode: 0o644 }),
+      disk(H2, 0o644),
+    );
+    expect(d).toEqual({
+      action: 'create',
+      change: { content: content(H2), fields: { mode: 0o644, mtimeMs: 5 }, basis: { laptop: 1 } },
+    });
+  });
   it('gone: a delete on the indexed basis, or nothing if the store has it gone already', () => {
     expect(decideGone(indexed(H1, { laptop: 2 }), view(content(H1), { laptop: 2 }))).toEqual({
       action: 'delete',
@@ -177,5 +211,61 @@ describe('scan decisions', () => {
     expect(basisFor(undefined, undefined)).toBeUndefined();
     expect(basisFor(undefined, view(null, { a: 1 }))).toBeUndefined();
     expect(basisFor(undefined, view(content(H1), { a: 1 }))).toEqual({});
+  });
+});
+
+describe('scan decisions for folders', () => {
+  const folder = (mode: number): DiskContent => ({ content: DIRECTORY_CONTENT, mode, mtimeMs: 1 });
+  const dirView = (fields: FileView['fields']) => view(DIRECTORY_CONTENT, { desktop: 1 }, fields);
+  const dirIndexed = (mode: number) => indexed(null, { desktop: 1 }, 0o040000 | mode);
+
+  it('a new folder: the directory marker and its bits, no mtime', () => {
+    expect(decidePresent(undefined, undefined, folder(0o750))).toEqual({
+      action: 'create',
+      change: { content: DIRECTORY_CONTENT, fields: { mode: 0o750 } },
+    });
+  });
+
+  it('a folder as the store has it, bits included: nothing', () => {
+    expect(decidePresent(dirIndexed(0o755), dirView({ mode: 0o755 }), folder(0o755))).toEqual({
+      action: 'none',
+      versionClock: { desktop: 1 },
+    });
+  });
+
+  it('a chmod of a folder: its bits alone, on the basis of the index', () => {
+    expect(decidePresent(dirIndexed(0o755), dirView({ mode: 0o755 }), folder(0o700))).toEqual({
+      action: 'update',
+      change: { fields: { mode: 0o700 }, basis: { desktop: 1 } },
+    });
+  });
+
+  it('a folder whose bits the store changed, not applied here yet: nothing (only behind)', () => {
+    expect(decidePresent(dirIndexed(0o755), dirView({ mode: 0o555 }), folder(0o755))).toEqual({
+      action: 'none',
+      versionClock: { desktop: 1 },
+    });
+  });
+
+  it('a folder the store has, never indexed here: its bits are the materializer’s to set', () => {
+    // mkdir made it 0755 (the umask's), the store says 0700: no change recorded.
+    expect(decidePresent(undefined, dirView({ mode: 0o700 }), folder(0o755))).toEqual({
+      action: 'none',
+      versionClock: { desktop: 1 },
+    });
+  });
+
+  it('a folder from before folders’ modes synced (no mode): as indexed is nothing; a chmod is a change', () => {
+    expect(decidePresent(dirIndexed(0o755), dirView({}), folder(0o755))).toEqual({
+      action: 'none',
+      versionClock: { desktop: 1 },
+    });
+    expect(decidePresent(undefined, dirView({}), folder(0o775))).toMatchObject({
+      action: 'none',
+    });
+    expect(decidePresent(dirIndexed(0o755), dirView({}), folder(0o750))).toEqual({
+      action: 'update',
+      change: { fields: { mode: 0o750 }, basis: { desktop: 1 } },
+    });
   });
 });

@@ -313,7 +313,7 @@ class ScanRun {
     })) {
       for (const dir of batch.dirs) {
         seen.add(dir.path);
-        if (known.get(dir.path)?.kind !== 'dir') this.plan.dirs.push(dir);
+        if (folderChanged(known.get(dir.path), dir.stats)) this.plan.dirs.push(dir);
       }
       for (const file of batch.files) {
         seen.add(file.path);
@@ -378,7 +378,7 @@ class ScanRun {
       else if (st && !st.isFile() && !st.isDirectory()) this.notAFile(p, 'special-file');
       if (st?.isDirectory() && !this.isIgnored(p, true)) {
         walked.push(p);
-        if (known.get(p)?.kind !== 'dir') this.plan.dirs.push({ path: p, stats: st });
+        if (folderChanged(known.get(p), st)) this.plan.dirs.push({ path: p, stats: st });
         await this.collectTree(p, known);
         continue;
       }
@@ -724,6 +724,10 @@ class ScanRun {
     return { ...this.counts, errors: this.errors };
   }
 }
+
+/** Whether a folder is new or changed since indexed: not indexed as a folder, or chmodded. */
+const folderChanged = (known: IndexEntry | undefined, st: Stats): boolean =>
+  known?.kind !== 'dir' || permissionsOf(known.mode) !== permissionsOf(st.mode);
 
 /** The version vector of the version this device just wrote (the LWW winner, being the newest). */
 function ownVersionClock(view: FileView, nodeId: string, hash: string): VectorClockJson {

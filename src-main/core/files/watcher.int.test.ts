@@ -127,6 +127,21 @@ describe('watchFolder (real folder, chokidar)', () => {
     await c.until((seen) => seen.has('sub/script.sh'), 'the chmod of sub/script.sh');
   });
 
+  it('reports a chmod of a folder alone, and still hears what changes in it afterwards', async () => {
+    await mkdir(path.join(dir.path, 'docs/sub'), { recursive: true });
+    const c = batchCollector();
+    await start(c.onPaths);
+
+    await chmod(path.join(dir.path, 'docs'), 0o750);
+    await c.until((seen) => seen.has('docs'), 'the chmod of docs');
+    await chmod(path.join(dir.path, 'docs/sub'), 0o700);
+    await c.until((seen) => seen.has('docs/sub'), 'the chmod of docs/sub');
+
+    const mark = c.mark();
+    await writeFile(path.join(dir.path, 'docs/sub/a.txt'), 'a');
+    await c.until(() => c.reportedSince(mark, 'docs/sub/a.txt'), 'a file written in docs/sub');
+  });
+
   it('watches a folder removed and made again at once, and reports what it holds then and later', async () => {
     const c = batchCollector();
     await start(c.onPaths);

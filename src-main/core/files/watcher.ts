@@ -110,6 +110,10 @@ export function watchFolder(options: FolderWatcherOptions): FolderWatcher {
       // there again by now, it is a new one. Otherwise remember it: the parent names it (an
       // entry created) when it is made again. (The same name from a folder's watch may also be an
       // entry of that name inside it: rewatching then costs a read of the folder, nothing more.)
+      // A chmod of a folder comes this way too (inotify's IN_ATTRIB on a folder carries
+      // IN_ISDIR, which libuv reports as 'rename', not 'change'): the rewatch reports the folder,
+      // so a folder's chmod alone is heard, at the cost of re-reading it and its subfolders (the
+      // event does not tell it from a folder made again, whose inode may be the old one's).
       if (evPath === path.basename(watchedPath)) {
         if (lstatQuiet(watchedPath)?.isDirectory()) rewatchIfFolder(watchedPath);
         else vanished.add(watchedPath);
