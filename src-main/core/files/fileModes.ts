@@ -59,13 +59,22 @@ export function modeMatches(
 }
 
 /**
- * A folder's permission bits as the store asks for them: its `mode`, or `undefined` for a folder
- * recorded before folders' modes synced (folders never had `exec`): such an event says nothing
- * about the bits, and the folder keeps the ones it has.
+ * The field a folder's permission bits sync in. Not `mode`: fields merge per name by HLC across
+ * every version of a path, so a folder that won over a file (or replaced one) would otherwise
+ * take the file's bits (0644: a folder no one can enter) whenever the file's event was the later.
+ */
+export const FOLDER_MODE_FIELD = 'folderMode';
+
+/**
+ * A folder's permission bits as the store asks for them (`folderMode`), or `undefined` for a
+ * folder recorded without them (before folders' modes synced): such an event says nothing about
+ * the bits, and the folder keeps the ones it has.
  */
 export function wantedFolderMode(fields: Readonly<Record<string, Json>>): number | undefined {
-  const wanted = wantedMode(fields);
-  return wanted.kind === 'bits' ? wanted.bits : undefined;
+  const mode = fields[FOLDER_MODE_FIELD];
+  return typeof mode === 'number' && Number.isInteger(mode) && mode >= 0
+    ? permissionsOf(mode)
+    : undefined;
 }
 
 /**

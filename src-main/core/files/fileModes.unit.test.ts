@@ -58,10 +58,13 @@ describe('permission bits', () => {
 });
 
 describe('folders’ permission bits', () => {
-  it('a folder’s `mode`, masked; none for a folder recorded before folders’ modes synced', () => {
-    expect(wantedFolderMode({ mode: 0o750 })).toBe(0o750);
-    expect(wantedFolderMode({ mode: 0o41777 })).toBe(0o777);
+  it('a folder’s `folderMode`, masked; none for a folder recorded before folders’ modes synced', () => {
+    expect(wantedFolderMode({ folderMode: 0o750 })).toBe(0o750);
+    expect(wantedFolderMode({ folderMode: 0o41777 })).toBe(0o777);
     expect(wantedFolderMode({})).toBeUndefined();
+    // A file's `mode` at the same path (the file it replaced, or lost to) is not the folder's.
+    expect(wantedFolderMode({ mode: 0o644 })).toBeUndefined();
+    expect(wantedFolderMode({ mode: 0o644, folderMode: 0o700 })).toBe(0o700);
     // Folders never had `exec`: it says nothing about a folder's bits.
     expect(wantedFolderMode({ exec: true })).toBeUndefined();
   });

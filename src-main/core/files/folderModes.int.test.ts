@@ -73,7 +73,9 @@ describe('folders’ permission bits between two devices', () => {
     await writeFile(at(desktop, 'docs/a.txt'), 'a');
     await chmod(at(desktop, 'docs'), 0o750);
     await desktop.scanner.fullScan();
-    expect((await desktop.manager.getFileState('docs'))?.fields).toMatchObject({ mode: 0o750 });
+    expect((await desktop.manager.getFileState('docs'))?.fields).toMatchObject({
+      folderMode: 0o750,
+    });
 
     const first = await pullAndApply(laptop, desktop);
 
@@ -140,7 +142,9 @@ describe('folders’ permission bits between two devices', () => {
 
     expect(report.errors).toEqual([]);
     expect(await modeOf(at(laptop, 'docs'))).toBe(0o750);
-    expect((await laptop.manager.getFileState('docs'))?.fields).toMatchObject({ mode: 0o750 });
+    expect((await laptop.manager.getFileState('docs'))?.fields).toMatchObject({
+      folderMode: 0o750,
+    });
     await pullAndApply(desktop, laptop);
     expect(await modeOf(at(desktop, 'docs'))).toBe(0o750);
   });
@@ -157,7 +161,7 @@ describe('folders’ permission bits between two devices', () => {
     expect(await recordedByScan(laptop)).toBe(0);
     await chmod(at(laptop, 'old'), 0o711);
     expect(await recordedByScan(laptop)).toBe(1);
-    expect((await laptop.manager.getFileState('old'))?.fields).toMatchObject({ mode: 0o711 });
+    expect((await laptop.manager.getFileState('old'))?.fields).toMatchObject({ folderMode: 0o711 });
   });
 
   it('a folder’s own setgid bit stays when a received mode is set', async () => {
@@ -229,6 +233,6 @@ describe('FolderModes: a folder opened for a run', () => {
 
     expect(await modeOf(at(laptop, 'ro'))).toBe(0o500);
     expect(await recordedByScan(laptop)).toBe(1);
-    expect((await laptop.manager.getFileState('ro'))?.fields).toMatchObject({ mode: 0o500 });
+    expect((await laptop.manager.getFileState('ro'))?.fields).toMatchObject({ folderMode: 0o500 });
   });
 });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DIRECTORY_HASH } from '../../../src-shared/fileKinds.js';
@@ -225,6 +225,8 @@ describe('a file and a folder at one path, made on two devices at once', () => {
       expect(view?.conflicts.map((v) => v.value?.hash)).toEqual(fileLost ? [sha('x\n')] : []);
       await device.unsyncable.refresh();
       expect(device.unsyncable.current()).toEqual({ total: 0, files: [] });
+      // A folder's bits, not the file's (0644 would be a folder no one can enter).
+      expect((await lstat(at(device, 't4'))).mode & 0o777).toBe(0o755);
     }
   }
 

@@ -10,6 +10,7 @@ import {
   modeMatches,
   permissionsOf,
   wantedFolderMode,
+  FOLDER_MODE_FIELD,
   wantedMode,
 } from './fileModes.js';
 
@@ -102,7 +103,7 @@ export function decidePresent(
   if (sameContent && !modeChanged) return { action: 'none', versionClock: storeClock };
   const basis = basisFor(indexed, view);
   const fields: Record<string, Json> = {
-    ...(modeChanged ? { mode: bits } : {}),
+    ...(modeChanged ? { [isDir ? FOLDER_MODE_FIELD : 'mode']: bits } : {}),
     ...(sameContent || isDir ? {} : { mtimeMs: disk.mtimeMs }),
   };
   const change: FileChange = {

@@ -222,34 +222,52 @@ describe('scan decisions for folders', () => {
   it('a new folder: the directory marker and its bits, no mtime', () => {
     expect(decidePresent(undefined, undefined, folder(0o750))).toEqual({
       action: 'create',
-      change: { content: DIRECTORY_CONTENT, fields: { mode: 0o750 } },
+      change: { content: DIRECTORY_CONTENT, fields: { folderMode: 0o750 } },
     });
   });
 
   it('a folder as the store has it, bits included: nothing', () => {
-    expect(decidePresent(dirIndexed(0o755), dirView({ mode: 0o755 }), folder(0o755))).toEqual({
-      action: 'none',
-      versionClock: { desktop: 1 },
-    });
+    expect(decidePresent(dirIndexed(0o755), dirView({ folderMode: 0o755 }), folder(0o755))).toEqual(
+      {
+        action: 'none',
+        versionClock: { desktop: 1 },
+      },
+    );
   });
 
   it('a chmod of a folder: its bits alone, on the basis of the index', () => {
-    expect(decidePresent(dirIndexed(0o755), dirView({ mode: 0o755 }), folder(0o700))).toEqual({
-      action: 'update',
-      change: { fields: { mode: 0o700 }, basis: { desktop: 1 } },
-    });
+    expect(decidePresent(dirIndexed(0o755), dirView({ folderMode: 0o755 }), folder(0o700))).toEqual(
+      {
+        action: 'update',
+        change: { fields: { folderMode: 0o700 }, basis: { desktop: 1 } },
+      },
+    );
   });
 
   it('a folder whose bits the store changed, not applied here yet: nothing (only behind)', () => {
-    expect(decidePresent(dirIndexed(0o755), dirView({ mode: 0o555 }), folder(0o755))).toEqual({
-      action: 'none',
-      versionClock: { desktop: 1 },
-    });
+    expect(decidePresent(dirIndexed(0o755), dirView({ folderMode: 0o555 }), folder(0o755))).toEqual(
+      {
+        action: 'none',
+        versionClock: { desktop: 1 },
+      },
+    );
   });
 
   it('a folder the store has, never indexed here: its bits are the materializer’s to set', () => {
     // mkdir made it 0755 (the umask's), the store says 0700: no change recorded.
-    expect(decidePresent(undefined, dirView({ mode: 0o700 }), folder(0o755))).toEqual({
+    expect(decidePresent(undefined, dirView({ folderMode: 0o700 }), folder(0o755))).toEqual({
+      action: 'none',
+      versionClock: { desktop: 1 },
+    });
+  });
+
+  it('a file’s `mode` at the same path (a file it replaced, or lost to) says nothing of the folder', () => {
+    const both = dirView({ mode: 0o644, folderMode: 0o755 });
+    expect(decidePresent(dirIndexed(0o755), both, folder(0o755))).toEqual({
+      action: 'none',
+      versionClock: { desktop: 1 },
+    });
+    expect(decidePresent(dirIndexed(0o755), dirView({ mode: 0o644 }), folder(0o755))).toEqual({
       action: 'none',
       versionClock: { desktop: 1 },
     });
@@ -265,7 +283,7 @@ describe('scan decisions for folders', () => {
     });
     expect(decidePresent(dirIndexed(0o755), dirView({}), folder(0o750))).toEqual({
       action: 'update',
-      change: { fields: { mode: 0o750 }, basis: { desktop: 1 } },
+      change: { fields: { folderMode: 0o750 }, basis: { desktop: 1 } },
     });
   });
 });
