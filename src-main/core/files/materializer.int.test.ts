@@ -503,8 +503,9 @@ describe('materializer: nothing lost', () => {
 
       expect(report.errors).toEqual([]);
       expect(changed, file).toBe(true);
-      const scan = await laptop.scanner.scanPaths([file]);
-      expect(scan.updated, file).toBe(1);
+      // Recorded by the apply itself (an edit: scanned first) or by the next scan (a chmod: the
+      // row keeps the bits as they were checked); never taken for what the device wrote.
+      await laptop.scanner.scanPaths([file]);
     }
     expect((await laptop.manager.getFileState('mode.txt'))?.fields['mode']).toBe(0o600);
     expect((await laptop.manager.getFileState('edit.txt'))?.content?.hash).toBe(
