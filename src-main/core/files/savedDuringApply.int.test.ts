@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
-import { writeFileSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DIRECTORY_HASH } from '../../../src-shared/fileKinds.js';
 import {
   MemoryChunks,
   openFolderDevice,
+  pullAndApply,
   pullEvents,
+  treeOf,
   type FolderDevice,
 } from '../../../test/support/folderDevice.js';
 import { makeTempDir, type TempDir } from '../../../test/support/tempDir.js';
@@ -114,5 +117,51 @@ describe('a local save while the materializer works on the same file', () => {
     expect(await readFile(at(laptop, 'notes.txt'), 'utf8')).toBe(savedAgain);
     expect(await ownEventWith(laptop, 'notes.txt', sha(savedAgain))).toBe(true);
     expect((await laptop.manager.getFileState('notes.txt'))?.content?.hash).toBe(sha(savedAgain));
+  });
+});
+
+describe('a folder replaced by a file while the materializer writes in it', () => {
+  it('records the file, which then gives way to the folder as a conflict copy', async () => {
+    await mkdir(at(desktop, 'docs'));
+    await writeFile(at(desktop, 'docs/café.txt'), 'first version\n');
+    await desktop.scanner.fullScan();
+    await laptop.materializer.apply(await pullEvents(laptop, desktop));
+    expect(await readFile(at(laptop, 'docs/café.txt'), 'utf8')).toBe('first version\n');
+
+    // Desktop's edit is larger than the materializer fetches ahead: its chunks are fetched while
+    // the laptop writes it, into a temp file in docs. At that moment the laptop's user replaces
+    // the folder by an empty file (`rm -rf docs && touch docs`).
+    const desktopEdit = 'd'.repeat(1_200_000);
+    await writeFile(at(desktop, 'docs/café.txt'), desktopEdit);
+    await desktop.scanner.fullScan();
+    chunks.beforeFetch = () => {
+      rmSync(at(laptop, 'docs'), { recursive: true });
+      writeFileSync(at(laptop, 'docs'), '');
+      return Promise.resolve(true);
+    };
+    await laptop.materializer.apply(await pullEvents(laptop, desktop));
+    expect(chunks.fired, 'the folder was replaced while the edit was fetched').toBe(true);
+    // The watcher names only what the folder held (chokidar keeps `docs` as a folder it
+    // watches, and never reports the file).
+    await laptop.scanner.scanPaths(['docs/café.txt']);
+    expect(await ownEventWith(laptop, 'docs', sha(''))).toBe(true);
+
+    // The store has docs as laptop's file, and desktop's edit under it (a deletion made before
+    // it arrived loses to it): the folder wins on both devices, the file kept beside it.
+    await laptop.materializer.apply(['docs', 'docs/café.txt']);
+    for (let round = 0; round < 2; round++) {
+      expect((await pullAndApply(desktop, laptop)).errors).toEqual([]);
+      expect((await pullAndApply(laptop, desktop)).errors).toEqual([]);
+    }
+    const copy = /^docs\.conflict-laptop-\d{8}-\d{6}-e3b0c442$/;
+    for (const device of [laptop, desktop]) {
+      const tree = Object.fromEntries(await treeOf(device.root));
+      const copies = Object.keys(tree).filter((p) => copy.test(p));
+      expect(copies).toHaveLength(1);
+      const { [copies[0] as string]: copied, ...rest } = tree;
+      expect(copied).toBe(sha(''));
+      expect(rest).toEqual({ docs: 'dir', 'docs/café.txt': sha(desktopEdit) });
+      expect((await device.manager.getFileState('docs'))?.content?.hash).toBe(DIRECTORY_HASH);
+    }
   });
 });

@@ -27,6 +27,7 @@ import { permissionsOf } from './fileModes.js';
 import { ioError, walkTree, type WalkedFile } from './treeWalk.js';
 import { UnsyncableRun, type SweepScope, type UnsyncableList } from './unsyncableList.js';
 import { RacyStats } from './racyStats.js';
+import { lstatQuiet } from './localIo.js';
 import { unsyncableMessages, type UnsyncableReason } from '../../../src-shared/unsyncable.js';
 
 export interface ScanError {
@@ -351,9 +352,16 @@ class ScanRun {
     // Their folders' entries come with it: a path under one indexed as a file means that file
     // became a folder (`rm f && mkdir f && touch f/x`), scanned too, so it is recorded as a
     // folder before what it holds, whatever the watcher reported first.
+    // The other way round, a folder indexed above a path that is a file now (`rm -rf d && echo x
+    // > d`, which the watcher may report only through what `d` held): scanned too, so the file
+    // is recorded (after what the folder held is recorded gone), not left unseen under a path
+    // that can't be reached.
     const above = [...new Set([...ids].flatMap(ancestorsOf))].filter((a) => !ids.has(a));
     const own = await this.options.index.getMany([...ids, ...above]);
-    for (const a of above) if (own.get(a)?.kind === 'file') ids.add(a);
+    for (const a of above) {
+      const kind = own.get(a)?.kind;
+      if (kind === 'file' || (kind === 'dir' && this.replacedByFile(a))) ids.add(a);
+    }
     const checked: CheckedDirs = new Set();
     const folds = new Map<string, number>();
     if (foldsNames(this.folding))
@@ -383,6 +391,8 @@ class ScanRun {
         continue;
       }
       if (st?.isFile() && !this.isIgnored(p, false)) {
+        // A folder replaced by this file: everything indexed under it is planned below, once.
+        if (entry?.kind === 'dir') walked.push(p);
         this.counts.scanned++;
         const k = known.get(p);
         // A path the watcher names: an lstat equal to a racy row may hide a second save made
@@ -395,6 +405,15 @@ class ScanRun {
       }
       // Whatever else was indexed here (or under here, if it was a folder) is absent now.
       for (const entry of known.values()) this.planAbsent(entry);
+    }
+  }
+
+  /** Whether the folder indexed at `p` is a file now (an unreadable path is not). */
+  private replacedByFile(p: string): boolean {
+    try {
+      return lstatQuiet(this.abs(p))?.isFile() === true;
+    } catch {
+      return false;
     }
   }
 
