@@ -36,12 +36,12 @@ export const WAIT_FOR_REMOVALS_DEFAULT = true;
 export const SAME_FILE_PACE_MS_DEFAULT = 0;
 
 /**
- * A `start` while the hub is unreachable waits until the hub is back. An app that quit in the
- * middle of a download cannot start while the hub is unreachable today: its start repairs the
- * folder first, fetching the missing chunks, and a refused connection fails the whole start.
- * Set to false once such a start leaves the download for later.
+ * Whether a `start` while the hub is unreachable waits until the hub is back. Off: an app that
+ * quit in the middle of a download starts offline and leaves the download for later (10fb56b:
+ * the look-ahead fetch turns an unreachable hub into "not fetched yet"). `FOLDER_DEFER_START=1`
+ * brings the wait back for one run.
  */
-export const DEFER_START_DEFAULT = true;
+export const DEFER_START_DEFAULT = false;
 
 /**
  * `FOLDER_OPS_OFF=a,b` replaces the list above for one run (`FOLDER_OPS_OFF=` with
