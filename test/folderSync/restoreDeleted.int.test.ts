@@ -5,7 +5,7 @@
  * `restore --deleted-since` and the app's "Restore deleted files" call): both folders end with
  * every file, byte for byte, and the deletes stay in each file's history.
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { restoreDeletedSince } from '../../src-main/core/device/restoreDeleted.js';
 import { DeviceSlot, expectSameFolders, syncAll, type TestDevice } from './support/devices.js';
@@ -86,5 +86,46 @@ describe('restore deleted files', () => {
     const report = await restoreDeletedSince(a.device, later);
     expect(report).toEqual({ restored: [], skipped: [] });
     expect(await folderTree(a.root)).toEqual({});
+  });
+});
+
+describe('restore deleted files: moves are not deletions', () => {
+  it('does not bring back the old names of files and folders renamed since, and says where they went', async () => {
+    const spaceId = hub.newSpaceId('renamed');
+    for (const slot of slots) await hub.addToSpace(slot.creds.role, spaceId);
+    const [a] = await Promise.all(slots.slice(0, 1).map((s) => s.open(spaceId)));
+    if (!a) throw new Error('a device expected');
+    opened.push(a);
+    await mkdir(a.abs('old/sub'), { recursive: true });
+    await writeFile(a.abs('old/sub/in.txt'), 'inside\n');
+    await writeFile(a.abs('draft.txt'), 'draft\n');
+    await writeFile(a.abs('gone.txt'), 'gone\n');
+    await writeFile(a.abs('empty.txt'), '');
+    await a.sync();
+
+    const since = Date.now() - 1;
+    // Renamed: a file and a folder. Deleted: a file with content and an empty one.
+    await rename(a.abs('draft.txt'), a.abs('final.txt'));
+    await rename(a.abs('old'), a.abs('new'));
+    await rm(a.abs('gone.txt'));
+    await rm(a.abs('empty.txt'));
+    await a.sync();
+
+    const report = await restoreDeletedSince(a.device, since);
+    expect([...report.restored].sort()).toEqual(['empty.txt', 'gone.txt']);
+    expect([...report.skipped].sort((x, y) => (x.path < y.path ? -1 : 1))).toEqual([
+      { path: 'draft.txt', reason: 'it was moved: its content is at final.txt' },
+      { path: 'old', reason: 'it was moved: every file it held is somewhere else now' },
+      { path: 'old/sub', reason: 'it was moved: every file it held is somewhere else now' },
+      { path: 'old/sub/in.txt', reason: 'it was moved: its content is at new/sub/in.txt' },
+    ]);
+    expect(await folderTree(a.root)).toEqual({
+      'empty.txt': fileEntry(''),
+      'final.txt': fileEntry('draft\n'),
+      'gone.txt': fileEntry('gone\n'),
+      new: 'dir',
+      'new/sub': 'dir',
+      'new/sub/in.txt': fileEntry('inside\n'),
+    });
   });
 });

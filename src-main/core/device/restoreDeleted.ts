@@ -21,6 +21,17 @@ WHERE space_id = $1 AND NOT file_exists AND last_hlc >= $2
 ORDER BY entity_id COLLATE "C"
 LIMIT $3`;
 
+/**
+ * Which of the hashes ($2, a JSON array) an existing file changed since $3 (an HLC prefix) holds,
+ * and where: the content a deleted file had, found at a path that changed in the same window, was
+ * moved there (a rename is a delete and a create), not lost.
+ */
+const SELECT_MOVED_TO = `
+SELECT DISTINCT ON (content_hash) content_hash, entity_id FROM crdt_snapshots
+WHERE space_id = $1 AND file_exists AND last_hlc >= $3
+  AND content_hash IN (SELECT jsonb_array_elements_text($2::jsonb))
+ORDER BY content_hash, entity_id COLLATE "C"`;
+
 /** Entities restored per run at most: a bound on one batch's memory (run again for more). */
 const MAX_RESTORED = 100_000;
 
@@ -67,10 +78,11 @@ export async function restoreDeletedSince(
     }
     writes.push({ path, content });
   }
+  const kept = await leaveMoved(device, writes, hlcFloor(sinceMs), skipped);
   // Folders first (parents before children: sorted paths), then files, one batch.
   const ordered = [
-    ...writes.filter((w) => isDirectoryContent(w.content)),
-    ...writes.filter((w) => !isDirectoryContent(w.content)),
+    ...kept.filter((w) => isDirectoryContent(w.content)),
+    ...kept.filter((w) => !isDirectoryContent(w.content)),
   ];
   const items: LocalWrite[] = ordered.map((w) => ({
     op: 'create',
@@ -86,6 +98,57 @@ export async function restoreDeletedSince(
   });
   if (restored.length > 0) await device.materializer.apply(restored);
   return { restored, skipped };
+}
+
+/**
+ * Leaves out what was moved, not deleted: a file whose content an existing file that changed in
+ * the window holds (renamed or moved since: restoring its old name would make a duplicate), and a
+ * folder that held deleted files of the window none of which comes back (a renamed folder's old
+ * name). Empty files are always restored: their content says nothing of where they went. Each
+ * left out is in `skipped`, with where its content is.
+ */
+async function leaveMoved(
+  device: Device,
+  writes: readonly { path: string; content: ContentRef }[],
+  sinceHlc: string,
+  skipped: { path: string; reason: string }[],
+): Promise<{ path: string; content: ContentRef }[]> {
+  const files = writes.filter((w) => !isDirectoryContent(w.content) && w.content.size > 0);
+  const hashes = [...new Set(files.map((w) => w.content.hash))];
+  const movedTo = new Map<string, string>();
+  if (hashes.length > 0) {
+    const rows = await device.store.client.query<{ content_hash: string; entity_id: string }>(
+      SELECT_MOVED_TO,
+      [device.spaceId, JSON.stringify(hashes), sinceHlc],
+    );
+    for (const r of rows) movedTo.set(r.content_hash, r.entity_id);
+  }
+  const restoredFiles: string[] = [];
+  const keptFiles = writes.filter((w) => {
+    if (isDirectoryContent(w.content)) return true;
+    const there = w.content.size > 0 ? movedTo.get(w.content.hash) : undefined;
+    if (there === undefined) {
+      restoredFiles.push(w.path);
+      return true;
+    }
+    skipped.push({ path: w.path, reason: `it was moved: its content is at ${there}` });
+    return false;
+  });
+  const under = (p: string, folder: string) => p.startsWith(`${folder}/`);
+  const movedFolders: string[] = [];
+  // Sorted paths: a folder comes before what it holds.
+  return keptFiles.filter((w) => {
+    if (!isDirectoryContent(w.content)) return true;
+    if (restoredFiles.some((p) => under(p, w.path))) return true;
+    const heldFiles = writes.some((x) => !isDirectoryContent(x.content) && under(x.path, w.path));
+    if (!heldFiles && !movedFolders.some((f) => under(w.path, f))) return true;
+    movedFolders.push(w.path);
+    skipped.push({
+      path: w.path,
+      reason: 'it was moved: every file it held is somewhere else now',
+    });
+    return false;
+  });
 }
 
 /** The content of the newest version before the entity's newest delete. */
