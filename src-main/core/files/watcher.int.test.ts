@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { chmod, mkdir, readFile, rename, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -56,10 +56,10 @@ describe('watchFolder (real folder, chokidar)', () => {
     await dir.cleanup();
   });
 
-  const start = async (onPaths: (p: string[]) => void, quietMs = 100) => {
+  const start = async (onPaths: (p: string[]) => void, quietMs = 100, root = dir.path) => {
     const errors: Error[] = [];
     watcher = watchFolder({
-      root: dir.path,
+      root,
       quietMs,
       maxDelayMs: 5_000,
       isIgnored: (rel, isDir) => (isDir ? rules.ignoresDir(rel) : rules.ignoresFile(rel)),
@@ -174,6 +174,48 @@ describe('watchFolder (real folder, chokidar)', () => {
       await reportedAfterWrite('docs/sub/c.txt', `edited ${round}`);
       await reportedAfterWrite(`docs/sub/later${round}.txt`, 'x');
     }
+  });
+
+  it('watches a folder that became a file and then a folder again, the file moved to a trash outside', async () => {
+    // What a device's materializer and its user do (folderConvergence, seed 308): the user
+    // replaces the folder `a` by a file, a peer's folder `a` wins, the materializer moves the file
+    // to the trash (outside the watched folder) and makes the folder; then the user writes in it.
+    const root = path.join(dir.path, 'folder');
+    const trash = path.join(dir.path, 'trash');
+    mkdirSync(path.join(root, 'a', 'b'), { recursive: true });
+    mkdirSync(trash);
+    const c = batchCollector();
+    await start(c.onPaths, 100, root);
+    const a = path.join(root, 'a');
+    const reportedAfter = async (rel: string, change: () => void) => {
+      const mark = c.mark();
+      change();
+      await c.until(() => c.reportedSince(mark, rel), `${rel} after it changed`);
+    };
+
+    // At once, as a shell does `rm -rf a && echo > a`: the watcher sees none of it until done.
+    await reportedAfter('a', () => {
+      rmSync(a, { recursive: true });
+      writeFileSync(a, 'a file');
+    });
+    // An edit of the file is reported.
+    await reportedAfter('a', () => writeFileSync(a, 'edited'));
+    // At once, as the materializer does: the file to the trash, the folder in its place.
+    await reportedAfter('a', () => {
+      renameSync(a, path.join(trash, 'a'));
+      mkdirSync(a);
+    });
+    // The new folder is watched: a file written in it, an edit of it and a folder made in it.
+    await reportedAfter('a/data.bin', () => writeFileSync(path.join(a, 'data.bin'), 'data'));
+    await reportedAfter('a/data.bin', () => writeFileSync(path.join(a, 'data.bin'), 'edited'));
+    await reportedAfter('a/b', () => mkdirSync(path.join(a, 'b')));
+    await reportedAfter('a/b/c.txt', () => writeFileSync(path.join(a, 'b', 'c.txt'), 'c'));
+    // Nothing says `a` itself any more: neither the file in the trash (its watch was `a`'s) nor
+    // a listener for the file left on the folder (the scanner would walk the folder each time).
+    const mark = c.mark();
+    writeFileSync(path.join(trash, 'a'), 'edited in the trash');
+    await reportedAfter('a/later.txt', () => writeFileSync(path.join(a, 'later.txt'), 'x'));
+    expect(c.batches.slice(mark).flat()).not.toContain('a');
   });
 
   it('reports a file saved twice within 50 ms after its second save (chokidar throttles change)', async () => {

@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { ChangeCoalescer } from './changeCoalescer.js';
@@ -66,9 +67,9 @@ export function watchFolder(options: FolderWatcherOptions): FolderWatcher {
     if (rel !== '' && !rel.startsWith('..')) coalescer.add(rel);
   };
   for (const event of ['add', 'change', 'addDir'] as const) watcher.on(event, onPath);
-  // Folders (or files) whose own watch said they went away while chokidar may still count them
-  // as watched; see `rewatchIfFolder`. chokidar saying the path is gone means it let go of it
-  // itself and adds it afresh when it comes back.
+  // Paths (folders or files) whose own watch said they went, while chokidar may still count them
+  // as watched; see `rewatch`. chokidar saying the path is gone means it let go of it itself and
+  // adds it afresh when it comes back.
   const vanished = new Set<string>();
   for (const event of ['unlink', 'unlinkDir'] as const)
     watcher.on(event, (abs: string) => {
@@ -76,27 +77,50 @@ export function watchFolder(options: FolderWatcherOptions): FolderWatcher {
       onPath(abs);
     });
   /**
-   * A folder removed and made again at once (`rm -rf docs && mkdir docs`) is not watched by
-   * chokidar any more: inotify drops a watch with its folder, and when chokidar re-reads the
-   * parent the name is there again, so it keeps the dead watch (and would hand it to a new
-   * `add()` as well: its fs.watch handles are shared by path). `unwatch` closes the dead handle
-   * (and ignores the path until `add` takes it back), so unwatch and add every folder chokidar
-   * watched under it that is a folder now (their watches died with it). The folder is reported
-   * whole: what it held when it came back never gets an event, and the scanner walks it.
+   * A path removed or moved away and made again at once, as a folder or as a file
+   * (`rm -rf docs && mkdir docs`, a folder replaced by a file, a file moved to the trash and a
+   * folder made in its place) is not watched by chokidar any more: when it re-reads the parent
+   * the name is there again, so it keeps the old watch, dead (inotify drops a watch with its
+   * folder) or following the old folder or file wherever it went, and would hand it to a new
+   * `add()` as well (its fs.watch handles are shared by path). Nothing in a folder kept so gets
+   * an event, and a file kept so has no watch of its own: when it in turn goes and a folder comes
+   * (the materializer moving it to the trash), nothing says so. `unwatch` closes the old handle
+   * (and ignores the path until `add` takes it back), so unwatch and add the path and every
+   * folder chokidar watched under it that is a folder now (their watches died with it; those
+   * gone are dropped when chokidar reads the new folder). The path is reported whole: what a
+   * folder held when it came back never gets an event, and the scanner walks it. Nothing there
+   * yet: it stays remembered until chokidar lets go of it or the parent names it again.
    */
-  const rewatchIfFolder = (abs: string) => {
+  const rewatch = (abs: string) => {
+    const now = lstatQuiet(abs);
+    if (!now) return;
     vanished.delete(abs);
     const rel = toRelative(options.root, abs);
-    if (rel === '' || rel.startsWith('..') || !lstatQuiet(abs)?.isDirectory()) return;
-    if (options.isIgnored(rel, true)) return;
+    if (rel === '' || rel.startsWith('..')) return;
+    if (!now.isDirectory() && !now.isFile()) return;
+    if (options.isIgnored(rel, now.isDirectory())) return;
     const under = `${abs}${path.sep}`;
-    const dirs = [abs, ...Object.keys(watcher.getWatched()).filter((d) => d.startsWith(under))]
-      .filter((d) => d === abs || lstatQuiet(d)?.isDirectory())
-      .sort();
-    watcher.unwatch(dirs);
-    watcher.add(dirs);
+    const paths = now.isDirectory()
+      ? [abs, ...Object.keys(watcher.getWatched()).filter((d) => d.startsWith(under))]
+          .filter((d) => d === abs || lstatQuiet(d)?.isDirectory())
+          .sort()
+      : [abs];
+    watcher.unwatch(paths);
+    watcher.add(paths);
     coalescer.add(rel);
   };
+  // chokidar's own watch of a file follows its path to whatever is there next (`_handleFile`
+  // re-watches the path when the inode changed): a file moved away and a folder made in its
+  // place gets the file's listener, which says `change` for the folder at events in it (the
+  // scanner would walk it each time) and never reads it. The listener says so before it
+  // re-watches, so the folder is rewatched a turn later, past that.
+  let closed = false;
+  watcher.on('change', (abs: string, stats?: Stats) => {
+    if (stats?.isDirectory())
+      setImmediate(() => {
+        if (!closed) rewatch(abs);
+      });
+  });
   // A chmod alone: the OS reports it (inotify IN_ATTRIB, as fs.watch's 'change'), but chokidar
   // emits 'change' only when the modification time moved or the access time is not past it, so
   // a chmod of a file read since its last edit goes unsaid. Its raw event still names the path.
@@ -106,20 +130,20 @@ export function watchFolder(options: FolderWatcherOptions): FolderWatcher {
     const watchedPath = (details as { watchedPath?: unknown } | undefined)?.watchedPath;
     if (typeof watchedPath !== 'string') return;
     if (event === 'rename') {
-      // A watch names itself (its base name) when its own folder or file goes: if a folder is
-      // there again by now, it is a new one. Otherwise remember it: the parent names it (an
-      // entry created) when it is made again. (The same name from a folder's watch may also be an
+      // A watch names itself (its base name) when its own folder or file goes: remember it, and
+      // if something is there again by now, it is a new one. The parent names it (an entry
+      // created) when it is made later. (The same name from a folder's watch may also be an
       // entry of that name inside it: rewatching then costs a read of the folder, nothing more.)
       // A chmod of a folder comes this way too (inotify's IN_ATTRIB on a folder carries
       // IN_ISDIR, which libuv reports as 'rename', not 'change'): the rewatch reports the folder,
       // so a folder's chmod alone is heard, at the cost of re-reading it and its subfolders (the
       // event does not tell it from a folder made again, whose inode may be the old one's).
       if (evPath === path.basename(watchedPath)) {
-        if (lstatQuiet(watchedPath)?.isDirectory()) rewatchIfFolder(watchedPath);
-        else vanished.add(watchedPath);
+        vanished.add(watchedPath);
+        rewatch(watchedPath);
       }
       const entry = evPath ? path.join(watchedPath, evPath) : undefined;
-      if (entry !== undefined && vanished.has(entry)) rewatchIfFolder(entry);
+      if (entry !== undefined && vanished.has(entry)) rewatch(entry);
       return;
     }
     if (event !== 'change') return;
@@ -135,6 +159,8 @@ export function watchFolder(options: FolderWatcherOptions): FolderWatcher {
   return {
     ready,
     async close() {
+      // `add` would open a closed chokidar watcher again.
+      closed = true;
       coalescer.dispose();
       await watcher.close();
     },
