@@ -13,6 +13,7 @@ import { FileIndex } from '../../src-main/core/files/fileIndex.js';
 import { IgnoreRules } from '../../src-main/core/files/ignoreRules.js';
 import { createMaterializer, type Materializer } from '../../src-main/core/files/materializer.js';
 import { createScanner, type Scanner } from '../../src-main/core/files/scanner.js';
+import type { TempFlusher } from '../../src-main/core/files/tempFlusher.js';
 import { UnsyncableList } from '../../src-main/core/files/unsyncableList.js';
 import { EventStore } from '../../src-main/core/store/eventStore.js';
 import { openPgliteClient } from '../../src-main/core/store/pgliteClient.js';
@@ -73,6 +74,8 @@ export async function openFolderDevice(options: {
   readonly platform?: string;
   /** How the folder compares names, as if probed (default: probed). */
   readonly folding?: NameFolding;
+  /** How the materializer makes its temp files durable (default: a TempFlusher). */
+  readonly flusher?: TempFlusher;
 }): Promise<FolderDevice> {
   const root = path.join(options.dir, 'root');
   const dataDir = path.join(options.dir, 'data');
@@ -109,6 +112,7 @@ export async function openFolderDevice(options: {
     unsyncable,
     ...(options.platform ? { platform: options.platform } : {}),
     ...(options.folding ? { folding: options.folding } : {}),
+    ...(options.flusher ? { flusher: options.flusher } : {}),
   });
   return {
     nodeId: options.nodeId,

@@ -1,11 +1,13 @@
 import type { Stats } from 'node:fs';
-import { copyFile, lstat, mkdir, readdir, unlink } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { NetGuardianError } from '../../../src-shared/errors.js';
 import type { ImportReport, PushMap } from '../../../src-shared/ipc/contract.js';
 import { fsyncDir, fsyncFile, tempPathBeside } from '../files/durableFs.js';
 import { TEMP_PREFIX } from '../files/ignoreRules.js';
 import { entityAbsPath, prepareTarget } from '../files/safePaths.js';
+import { giveUpTemp } from '../files/staleTemps.js';
+import { releaseTemp } from '../files/tempFiles.js';
 import { linkUnique, mkdirUnique } from './uniqueNames.js';
 
 /**
@@ -156,8 +158,10 @@ export async function importPaths(
         await fsyncFile(tmp);
         const placed = await linkUnique(tmp, parentAbs, name);
         if (isTop) topName = placed;
+        releaseTemp(tmp);
       } catch (e) {
-        await unlink(tmp).catch(() => undefined);
+        // Where it was made, or where the user moved its folder meanwhile.
+        await giveUpTemp(tmp, ctx.root);
         if (e instanceof NetGuardianError) throw e;
         throw new NetGuardianError(
           'FileSystemError',

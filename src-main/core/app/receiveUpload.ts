@@ -1,9 +1,11 @@
-import { open, unlink } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { NetGuardianError } from '../../../src-shared/errors.js';
 import { normalizeEntityPath } from '../../../src-shared/paths.js';
 import { fsyncDirs, tempPathBeside } from '../files/durableFs.js';
 import { entityAbsPath, prepareTarget } from '../files/safePaths.js';
+import { giveUpTemp } from '../files/staleTemps.js';
+import { releaseTemp } from '../files/tempFiles.js';
 import type { ImportProgress } from './importFiles.js';
 import { linkUnique } from './uniqueNames.js';
 
@@ -62,7 +64,11 @@ export async function receiveUpload(
   const total = declaredSize ?? 0;
   let bytes = 0;
   let lastProgress = 0;
-  const fh = await open(tmp, 'wx', 0o644);
+  const fh = await open(tmp, 'wx', 0o644).catch((e: unknown) => {
+    releaseTemp(tmp);
+    throw e;
+  });
+  let name: string;
   try {
     try {
       for await (const chunk of body) {
@@ -90,17 +96,20 @@ export async function receiveUpload(
     } finally {
       await fh.close();
     }
-    const name = await linkUnique(tmp, dir, path.basename(prepared.value.abs));
-    await fsyncDirs(
-      prepared.value.createdDirs.map((d) => path.dirname(path.join(ctx.root, ...d.split('/')))),
-    );
-    const slash = id.value.lastIndexOf('/');
-    const placed = slash >= 0 ? `${id.value.slice(0, slash + 1)}${name}` : name;
-    await ctx.record([placed]);
-    ctx.onProgress({ done: 1, total: 1, bytes, totalBytes: bytes });
-    return { path: placed, size: bytes };
+    name = await linkUnique(tmp, dir, path.basename(prepared.value.abs));
   } catch (e) {
-    await unlink(tmp).catch(() => undefined);
+    // Where it was made, or where the user moved its folder meanwhile.
+    await giveUpTemp(tmp, ctx.root);
     throw e;
   }
+  // Linked into place and its temp name removed (or renamed there).
+  releaseTemp(tmp);
+  await fsyncDirs(
+    prepared.value.createdDirs.map((d) => path.dirname(path.join(ctx.root, ...d.split('/')))),
+  );
+  const slash = id.value.lastIndexOf('/');
+  const placed = slash >= 0 ? `${id.value.slice(0, slash + 1)}${name}` : name;
+  await ctx.record([placed]);
+  ctx.onProgress({ done: 1, total: 1, bytes, totalBytes: bytes });
+  return { path: placed, size: bytes };
 }

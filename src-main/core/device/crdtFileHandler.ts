@@ -6,7 +6,8 @@ import { normalizeEntityPath } from '../../../src-shared/paths.js';
 import { err, ok, type Result } from '../../../src-shared/result.js';
 import type { IngestReport } from '../crdtManager.js';
 import { fsyncFile, renameDurably, tempPathBeside } from '../files/durableFs.js';
-import { removeQuietly } from '../files/localIo.js';
+import { giveUpTemp } from '../files/staleTemps.js';
+import { releaseTemp } from '../files/tempFiles.js';
 import type { SyncReport } from '../syncEngine.js';
 import { Device, type DeviceOptions, type DeviceStatus } from './device.js';
 
@@ -41,9 +42,11 @@ export class CRDTFileHandler {
       await fsyncFile(tmp);
       await renameDurably(tmp, target);
     } catch (e) {
-      removeQuietly(tmp);
+      // Where it was made, or where the user moved its folder meanwhile.
+      await giveUpTemp(tmp, this.device.root);
       throw e;
     }
+    releaseTemp(tmp);
     const summary = await this.device.scanner.scanPaths([id.value]);
     const failed = summary.errors[0];
     if (failed) return err(new NetGuardianError(failed.code, failed.message, 'file'));

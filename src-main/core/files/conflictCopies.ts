@@ -1,4 +1,3 @@
-import { unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { conflictCopyPath } from '../../../src-shared/conflictNames.js';
 import type { FileVersion, FileView } from '../../../src-shared/crdt/fileEntity.js';
@@ -10,6 +9,7 @@ import { writeTempFile, type ChunkResolver } from './contentWriter.js';
 import { renameDurably } from './durableFs.js';
 import type { IndexEntry } from './fileIndex.js';
 import { entityAbsPath, lstatOrUndefined, prepareTarget, type CheckedDirs } from './safePaths.js';
+import { releaseTemp } from './tempFiles.js';
 
 export interface ConflictCopyContext {
   readonly rootReal: string;
@@ -18,6 +18,8 @@ export interface ConflictCopyContext {
   readonly checkedDirs: CheckedDirs;
   /** Indexed files likely to hold the losers' chunks (the file at the entity's path). */
   readonly hints: readonly IndexEntry[];
+  /** Gives up a temp file not renamed into place (the materializer's `DiscardedTemps`). */
+  readonly discard: (temp: string) => void;
 }
 
 export interface ConflictCopyResult {
@@ -67,6 +69,7 @@ export async function writeConflictCopies(
       context.resolver,
       context.hints,
       { mode: 0o644, ...mtimeToWrite(loser) },
+      { discard: context.discard },
     );
     if (!temp.ok) {
       fail(copyId, temp.error);
@@ -74,11 +77,19 @@ export async function writeConflictCopies(
     }
     // Something appeared there meanwhile: it is left alone.
     if (await lstatOrUndefined(target.value.abs)) {
-      await unlink(temp.value);
+      context.discard(temp.value);
       continue;
     }
-    // Durable before the caller records it (the temp file was fsynced by writeTempFile).
-    await renameDurably(temp.value, target.value.abs);
+    try {
+      // Durable before the caller records it (the temp file was fsynced by writeTempFile).
+      await renameDurably(temp.value, target.value.abs);
+    } catch (e) {
+      // Not renamed (its folder moved meanwhile?), or renamed and the folder's fsync failed:
+      // either way the temp name is given up.
+      context.discard(temp.value);
+      throw e;
+    }
+    releaseTemp(temp.value);
     result.written.push(copyId);
   }
   return result;

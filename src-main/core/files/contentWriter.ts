@@ -12,8 +12,9 @@ import {
   type IndexEntry,
 } from './fileIndex.js';
 import { createTempFile, writeAll } from './durableFs.js';
-import { fsyncFd, readRange, removeQuietly } from './localIo.js';
+import { fsyncFd, readRange } from './localIo.js';
 import { resolveExisting } from './safePaths.js';
+import { discardTemp } from './tempFiles.js';
 
 type Out<T> = Result<T, NetGuardianError>;
 
@@ -244,12 +245,22 @@ export interface FileMeta {
   readonly mtimeMs?: number;
 }
 
+export interface WriteTempOptions {
+  /** The caller makes the file durable with others (see tempFlusher.ts); default: fsynced here. */
+  readonly flushLater?: boolean;
+  /**
+   * Gives up the temp file on a failure (default: `discardTemp`). The materializer's notes one
+   * not found where it was made (its folder moved meanwhile), to look for it (staleTemps.ts).
+   */
+  readonly discard?: (temp: string) => void;
+}
+
 /**
- * Writes `content` to a new temp file (`nextTempName`, durableFs.ts) in `dirAbs`, chunk
+ * Writes `content` to a new temp file (`nextTempName`, tempFiles.ts) in `dirAbs`, chunk
  * window by chunk window (never the whole file in memory), checks the whole
- * file's hash, sets its mode and mtime, and fsyncs it (`flushLater`: the caller
- * makes it durable with others, see tempFlusher.ts). On any failure the
- * temp file is removed and nothing else was touched. The caller renames it.
+ * file's hash, sets its mode and mtime, and fsyncs it (unless `flushLater`). On any failure the
+ * temp file is given up (`discard`) and nothing else was touched. The caller renames it, and
+ * releases it then (tempFiles.ts: in flight until then).
  * The calls are synchronous but for the fsync (see localIo.ts).
  */
 export async function writeTempFile(
@@ -258,8 +269,9 @@ export async function writeTempFile(
   resolver: ChunkResolver,
   hints: readonly IndexEntry[],
   meta: FileMeta,
-  options: { readonly flushLater?: boolean } = {},
+  options: WriteTempOptions = {},
 ): Promise<Out<string>> {
+  const discard = options.discard ?? ((temp: string) => void discardTemp(temp));
   const checked = checkContent(content);
   if (!checked.ok) return checked;
   const allHints = [...hints, ...(await resolver.sameContent(content))];
@@ -296,10 +308,10 @@ export async function writeTempFile(
     }
   } catch (e) {
     closeSync(fd);
-    removeQuietly(temp);
+    discard(temp);
     throw e;
   }
   closeSync(fd);
-  if (!result.ok) removeQuietly(temp);
+  if (!result.ok) discard(temp);
   return result;
 }

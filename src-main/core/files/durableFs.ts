@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { closeSync, constants, openSync, readdirSync, renameSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { TEMP_PREFIX } from './ignoreRules.js';
-import { fsyncFd, removeQuietly } from './localIo.js';
+import { fsyncFd } from './localIo.js';
+import { discardTemp, nextTempName, releaseTemp } from './tempFiles.js';
 
 /**
  * Durable writes: a file we put in place survives a power cut either whole and new or whole and
@@ -13,38 +12,21 @@ import { fsyncFd, removeQuietly } from './localIo.js';
  * journaled ext4 after a crash at the wrong moment).
  *
  * Every temp file we create, in the synced folder or in the data directory, is named by
- * `nextTempName`, so the clean-up at start (staleTemps.ts) recognizes exactly ours.
+ * `nextTempName` (tempFiles.ts), so the clean-ups (staleTemps.ts) recognize exactly ours, and is
+ * in flight until its write releases it.
  */
 
 /**
- * Temp names: `.ng-tmp-`, 12 hex digits drawn once per process, `-`, a counter in base 36. A draw
- * per file cost more than the file's write on a first sync of 10,000 files; the counter keeps
- * names unique within the process, the random part across processes, and creating with `wx`
- * moves on when a name is taken all the same.
+ * A fresh temp path in the folder of `target` (not created: for copies made by other calls). The
+ * caller releases it (`releaseTemp`, `discardTemp`, tempFiles.ts) once renamed or given up.
  */
-const tempNames = { prefix: `${TEMP_PREFIX}${randomBytes(6).toString('hex')}-`, next: 0 };
-
-/**
- * Names of our temp files: `nextTempName`'s, and the same without the counter (the form older
- * versions used for every writer but the materializer). A user's file is very unlikely to be
- * named so exactly; `.ng-tmp-notes.txt` is not ours.
- */
-const OUR_TEMP = new RegExp(`^${TEMP_PREFIX.replace(/\./g, '\\.')}[0-9a-f]{12}(-[0-9a-z]+)?$`);
-
-export const isOurTempName = (name: string): boolean => OUR_TEMP.test(name);
-
-export function nextTempName(): string {
-  return `${tempNames.prefix}${(tempNames.next++).toString(36)}`;
-}
-
-/** A fresh temp path in the folder of `target` (not created: for copies made by other calls). */
 export const tempPathBeside = (target: string): string =>
   path.join(path.dirname(target), nextTempName());
 
 /**
- * Creates a new temp file in `dir`, open for writing. `wx` never opens an existing file (nor
- * follows a symlink there): a name taken moves on to the next one. `mode` goes through the umask,
- * as for any file created.
+ * Creates a new temp file in `dir`, open for writing, in flight until the caller releases it
+ * (tempFiles.ts). `wx` never opens an existing file (nor follows a symlink there): a name taken
+ * moves on to the next one. `mode` goes through the umask, as for any file created.
  */
 export function createTempFile(dir: string, mode = 0o666): { temp: string; fd: number } {
   for (let attempt = 0; ; attempt++) {
@@ -52,6 +34,8 @@ export function createTempFile(dir: string, mode = 0o666): { temp: string; fd: n
     try {
       return { temp, fd: openSync(temp, 'wx', mode) };
     } catch (e) {
+      // Not created: the name is nobody's.
+      releaseTemp(temp);
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 100) throw e;
     }
   }
@@ -187,8 +171,9 @@ async function writeAndRename(
       closeSync(fd);
     }
     renameSync(temp, target);
+    releaseTemp(temp);
   } catch (e) {
-    removeQuietly(temp);
+    discardTemp(temp);
     throw e;
   }
 }

@@ -34,12 +34,14 @@ import {
   resolveExisting,
   type CheckedDirs,
 } from './safePaths.js';
-import { lstatQuiet, removeQuietly } from './localIo.js';
+import { lstatQuiet } from './localIo.js';
 import { applyMode } from './applyMode.js';
 import { modeToWrite, permissionsOf, wantedMode, type WantedMode } from './fileModes.js';
 import { FolderModes } from './folderModes.js';
 import { loadViews, type Scanner } from './scanner.js';
 import { TempFlusher } from './tempFlusher.js';
+import { DiscardedTemps } from './staleTemps.js';
+import { releaseTemp } from './tempFiles.js';
 import { createTrash, type KeepRequest, type Trash, type TrashReason } from './trash.js';
 import { ioError } from './treeWalk.js';
 import { validateEntityPath } from '../../../src-shared/paths.js';
@@ -159,6 +161,10 @@ export function createMaterializer(options: MaterializerOptions): Materializer {
           },
           'materialized',
         );
+        // Temp files whose folder the user moved while they were written: removed where it went
+        // (fewer found than missing: moved out of the folder, or removed with it).
+        if (run.movedTemps.missing > 0)
+          log.info(run.movedTemps, 'temp files looked for where their folder was moved');
         // Each path that could not be made to match the store, and why (the first few): what a
         // user would ask about when a file does not arrive.
         if (report.errors.length > 0)
@@ -240,6 +246,11 @@ class ApplyRun {
   /** Folders' permission bits: set once what they hold is written (`folderModes.ts`). */
   private folderModes: FolderModes | undefined;
 
+  /** The temp files this run gave up; those not found where they were made are looked for. */
+  private readonly temps: DiscardedTemps;
+  /** Temp files not found where they were written (their folder moved), and how many were found. */
+  readonly movedTemps = { missing: 0, removed: 0 };
+
   constructor(
     private readonly options: MaterializerOptions,
     private readonly trash: Trash,
@@ -247,6 +258,7 @@ class ApplyRun {
     private readonly foldingOf: (rootReal: string) => NameFolding,
   ) {
     this.unsyncable = new UnsyncableRun(options.unsyncable);
+    this.temps = new DiscardedTemps(options.root, options.ignore);
   }
 
   report(): MaterializeReport {
@@ -375,6 +387,9 @@ class ApplyRun {
         this.deferFlush = false;
         // Also after a failure: the temp files written are whole and verified.
         await this.commitWrites();
+        // The group's temp files are all renamed or given up: any its writes did not find where
+        // they were made (their folder moved) is looked for now, not left there.
+        await this.findMissingTemps();
       }
     }
     try {
@@ -385,8 +400,10 @@ class ApplyRun {
       }
     } finally {
       // Folders that could not be replaced (or a folder gone meanwhile): their files wait.
-      for (const w of this.overFolders.splice(0, this.overFolders.length)) removeQuietly(w.temp);
+      for (const w of this.overFolders.splice(0, this.overFolders.length))
+        this.temps.discard(w.temp);
       resolver.clear();
+      await this.findMissingTemps();
     }
     this.finishFolders();
     await this.flushIndex();
@@ -412,6 +429,17 @@ class ApplyRun {
   async closeFolders(): Promise<void> {
     const done = this.folderModes?.finish();
     if (done && done.rows.length > 0) await this.options.index.upsertMany(done.rows);
+  }
+
+  /**
+   * Removes the temp files this run gave up but did not find where it made them (the user moved
+   * their folder while they were written), wherever in the folder they are now, with any other
+   * leftover (`DiscardedTemps`).
+   */
+  private async findMissingTemps(): Promise<void> {
+    const found = await this.temps.findMissing();
+    this.movedTemps.missing += found.missing;
+    this.movedTemps.removed += found.files;
   }
 
   /** Whether the folder is still there (see `folderPresent`); when not, says so once. */
@@ -622,6 +650,7 @@ class ApplyRun {
         checkedDirs: this.checkedDirs,
         // The file at the path may hold the copies' chunks.
         hints: indexed ? [indexed] : [],
+        discard: this.temps.discard,
       },
     );
     this.out.conflictCopies.push(...copies.written);
@@ -720,7 +749,7 @@ class ApplyRun {
         mode: modeToWrite(st?.isFile() ? st.mode : undefined, wanted),
         ...mtimeToWrite(view.winner, view.fields['mtimeMs']),
       },
-      { flushLater: deferred },
+      { flushLater: deferred, discard: this.temps.discard },
     );
     if (!temp.ok) {
       this.error(id, temp.error);
@@ -807,7 +836,7 @@ class ApplyRun {
   }
 
   private failWrite(w: PendingWrite, e: unknown): void {
-    removeQuietly(w.temp);
+    this.temps.discard(w.temp);
     this.error(w.id, e instanceof NetGuardianError ? e : ioError(w.id, 'write', e));
   }
 
@@ -825,7 +854,7 @@ class ApplyRun {
     for (const w of writes) {
       try {
         if (!matchesDisk(lstatQuiet(w.abs), w.indexed)) {
-          removeQuietly(w.temp);
+          this.temps.discard(w.temp);
           changed.push(w.id);
           continue;
         }
@@ -857,7 +886,7 @@ class ApplyRun {
     try {
       // Last look: a local write since the check above is scanned, not overwritten.
       if (!matchesDisk(lstatQuiet(abs), indexed)) {
-        removeQuietly(temp);
+        this.temps.discard(temp);
         return 'rescan';
       }
       if (st?.isFile() && !kept) await this.trash.keepCopy(abs, replacedRequest(write, st));
@@ -866,9 +895,11 @@ class ApplyRun {
       placed = lstatSync(temp);
       renameSync(temp, abs);
     } catch (e) {
-      removeQuietly(temp);
+      // Not renamed: ENOENT here means the user moved its folder meanwhile (`DiscardedTemps`).
+      this.temps.discard(temp);
       throw e;
     }
+    releaseTemp(temp);
     this.unsynced.dirs.add(path.dirname(abs));
     const row = indexEntryOf(
       id,
@@ -1090,13 +1121,13 @@ class ApplyRun {
         try {
           const now = lstatQuiet(w.abs);
           if (!matchesDisk(now, w.indexed)) {
-            removeQuietly(w.temp);
+            this.temps.discard(w.temp);
             changed.push(w.id);
             continue;
           }
           const held = await this.removeFolder(w.id, 'replaced');
           if (held.length > 0) {
-            removeQuietly(w.temp);
+            this.temps.discard(w.temp);
             await this.folderStillHeld(w.id, held);
             continue;
           }

@@ -18,7 +18,7 @@ import { HashOrder } from './hashOrder.js';
 import { foldsNames, listedAs } from './caseAliases.js';
 import { probeFolding } from './folderFolding.js';
 import { foldKey, type NameFolding } from '../../../src-shared/nameRules.js';
-import { removeIfStaleTemp } from './staleTemps.js';
+import { removeIfLeftover } from './staleTemps.js';
 import { diskStatOf, sameStat, type FileIndex, type IndexEntry } from './fileIndex.js';
 import type { IgnoreRules } from './ignoreRules.js';
 import { ancestorsOf, checkAncestors, lstatOrUndefined, type CheckedDirs } from './safePaths.js';
@@ -309,8 +309,9 @@ class ScanRun {
         this.unreadable.push(p);
         this.cantSync(p, 'unreadable', unsyncableMessages.unlistable(errnoOf(e)));
       },
-      // A crash's leftover temp files go (ours by name, unchanged for an hour).
-      onTempFile: (abs, name) => void removeIfStaleTemp(abs, name),
+      // Temp files no write owns go (ours by name, not in flight): a crash's, or one whose
+      // write could not remove it because the user moved its folder meanwhile.
+      onTempFile: (abs, name) => void removeIfLeftover(abs, name),
     })) {
       for (const dir of batch.dirs) {
         seen.add(dir.path);

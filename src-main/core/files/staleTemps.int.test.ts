@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, type TempDir } from '../../../test/support/tempDir.js';
 import { writeDeviceConfig } from '../deviceConfig.js';
 import { createTempFile } from './durableFs.js';
-import { removeLeftoverTemps } from './staleTemps.js';
+import { removeFolderLeftovers, removeLeftoverTemps } from './staleTemps.js';
+import { releaseTemp } from './tempFiles.js';
 
 let tmp: TempDir;
 let root: string;
@@ -74,6 +75,8 @@ describe('removeLeftoverTemps', () => {
   it('recognizes the temp files our writers create', async () => {
     const { temp, fd } = createTempFile(root);
     closeSync(fd);
+    // Its write is over (as for a process killed mid-write): a leftover now.
+    releaseTemp(temp);
     await writeDeviceConfig(dataDir, {
       version: 1,
       folder: root,
@@ -86,6 +89,7 @@ describe('removeLeftoverTemps', () => {
     });
     const left = createTempFile(dataDir);
     closeSync(left.fd);
+    releaseTemp(left.temp);
 
     const removed = await removeLeftoverTemps({ root, dataDir });
 
@@ -94,6 +98,21 @@ describe('removeLeftoverTemps', () => {
     expect(existsSync(temp)).toBe(false);
     expect(existsSync(left.temp)).toBe(false);
     expect(existsSync(path.join(dataDir, 'config.json'))).toBe(true);
+  });
+
+  it('keeps a temp file a write still owns, removing the leftover beside it', async () => {
+    const owned = createTempFile(root);
+    closeSync(owned.fd);
+    const leftover = await put(root, '.ng-tmp-0123456789ab-0', 10);
+
+    const removed = await removeFolderLeftovers(root);
+
+    expect(removed).toEqual({ files: 1, bytes: 10 });
+    expect(existsSync(owned.temp)).toBe(true);
+    expect(existsSync(leftover)).toBe(false);
+    releaseTemp(owned.temp);
+    expect(await removeFolderLeftovers(root)).toEqual({ files: 1, bytes: 0 });
+    expect(existsSync(owned.temp)).toBe(false);
   });
 
   it('finds nothing to do where the folder does not exist yet', async () => {

@@ -2,37 +2,28 @@ import { readdirSync, readFileSync, unlinkSync, type Dirent } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { childLogger, type Logger } from '../log.js';
-import { isOurTempName } from './durableFs.js';
 import { IGNORE_FILE, IgnoreRules, TEMP_PREFIX } from './ignoreRules.js';
 import { lstatQuiet } from './localIo.js';
+import { discardTemp, isOurTempName, isTempInFlight } from './tempFiles.js';
 
 /**
- * While running, a temp file is left over (from a crash or a kill mid-write) once its status has
- * not changed for this long: one younger may be a file being written right now. ctime, not mtime:
- * a temp file being written gets the remote version's mtime before it is renamed, and no one can
- * set a ctime.
+ * Removes `abs` if it is a leftover temp file of ours: ours by name (`isOurTempName`), a regular
+ * file, and owned by no write in flight (tempFiles.ts); returns whether it did. The scanner's
+ * walks call it for the temp files they skip, full scans and the folders the watcher names alike
+ * (a folder the user moved is always one), so a leftover goes as soon as a walk meets it. Errors
+ * (gone meanwhile, no permission) leave it for the next walk.
  */
-const STALE_AFTER_MS = 60 * 60 * 1000;
-
-/**
- * Removes `abs` if it is one of our temp files (by name, `isOurTempName`) and left over (by age);
- * returns whether it did. Full scans call it for the temp files they skip, so a crash's leftovers
- * do not stay in the folder. Errors (gone meanwhile, no permission) leave it for the next scan.
- */
-export function removeIfStaleTemp(abs: string, name: string, now = Date.now()): boolean {
-  return removeTemp(abs, name, (st) => now - st.ctimeMs >= STALE_AFTER_MS) !== undefined;
+export function removeIfLeftover(abs: string, name: string): boolean {
+  return removeLeftover(abs, name) !== undefined;
 }
 
-/** Removes `abs` if ours by name, a regular file, and `when` says so: the bytes freed. */
-function removeTemp(
-  abs: string,
-  name: string,
-  when: (st: { ctimeMs: number }) => boolean,
-): number | undefined {
-  if (!isOurTempName(name)) return undefined;
+/** Removes `abs` if a leftover temp file of ours (see `removeIfLeftover`): the bytes freed. */
+function removeLeftover(abs: string, name: string): number | undefined {
+  // In flight: a write (this process's: the owner's lock says no other writes here) owns it.
+  if (!isOurTempName(name) || isTempInFlight(name)) return undefined;
   try {
     const st = lstatQuiet(abs);
-    if (!st?.isFile() || !when(st)) return undefined;
+    if (!st?.isFile()) return undefined;
     unlinkSync(abs);
     return st.size;
   } catch {
@@ -62,22 +53,20 @@ export interface LeftoverTempsOptions {
 }
 
 /**
- * Removes every temp file of ours (exact name, `isOurTempName`; regular files only) from the
- * synced folder and the data directory, whatever its age. Only for the start of the process that
- * owns the data directory, before anything else runs: it holds the data directory's exclusive
- * lock, so no process of ours is writing a temp file there, and every one found is a leftover
- * of a crash or a kill. (While running, full scans remove them after an hour: `removeIfStaleTemp`.)
+ * Removes every leftover temp file of ours (exact name, `isOurTempName`; regular files only; in
+ * flight in no write) from the synced folder and the data directory, whatever its age. For the
+ * start of the process that owns the data directory, before anything else runs: it holds the
+ * data directory's exclusive lock, so no process of ours is writing a temp file there, and every
+ * one found is a leftover of a crash or a kill. (While running, the scanner's walks remove those
+ * they meet: `removeIfLeftover`.)
  *
- * The folder is walked into the folders the scanner's walk enters (treeWalk.ts: symlinks not
- * followed, temp-named folders and folders the ignore rules exclude not entered), so this finds
- * the temp files the scanner would, at start rather than an hour later. The data directory is
- * walked whole. A missing or unreadable folder is skipped (nothing to remove there).
+ * The folder is walked as `removeFolderLeftovers` walks it. The data directory is walked whole.
+ * A missing or unreadable folder is skipped (nothing to remove there).
  */
 export async function removeLeftoverTemps(options: LeftoverTempsOptions): Promise<LeftoverTemps> {
   const log = childLogger(options.log, 'staleTemps');
   const started = Date.now();
-  const ignore = options.ignore ?? readIgnoreRules(options.root);
-  const folder = await removeTempsUnder(options.root, (rel) => ignore.ignoresDir(rel));
+  const folder = await removeFolderLeftovers(options.root, options.ignore);
   const dataDir = await removeTempsUnder(options.dataDir, () => false);
   log.info(
     {
@@ -90,6 +79,60 @@ export async function removeLeftoverTemps(options: LeftoverTempsOptions): Promis
     'leftover temp files removed',
   );
   return { folder, dataDir };
+}
+
+/**
+ * Removes every leftover temp file of ours from the synced folder, walking into the folders the
+ * scanner's walk enters (treeWalk.ts: symlinks not followed, temp-named folders and folders the
+ * ignore rules exclude not entered), so it finds the temp files the scanner would. Temp files in
+ * flight stay. `ignore`: the folder's rules; default: read from its `.netguardianignore` now.
+ */
+export async function removeFolderLeftovers(
+  root: string,
+  ignore: IgnoreRules = readIgnoreRules(root),
+): Promise<LeftoverCount> {
+  return removeTempsUnder(root, (rel) => ignore.ignoresDir(rel));
+}
+
+/**
+ * Gives up one temp file a write made in the synced folder `root`: removed where it was made, or,
+ * if it was not there (the user moved its folder meanwhile), wherever in the folder it is now,
+ * with any other leftover. For single writes (an upload, an import); the materializer gives up
+ * many and looks once (`DiscardedTemps`).
+ */
+export async function giveUpTemp(temp: string, root: string): Promise<void> {
+  if (!discardTemp(temp)) await removeFolderLeftovers(root);
+}
+
+/**
+ * The temp files a run of writes into the synced folder gives up (`discard`). One not found
+ * where it was made had its folder moved (or removed) by the user while it was written: if
+ * moved, it is somewhere else in the folder now, released, and `findMissing`, called once the
+ * run's writes are done with their temp files, walks the folder and removes it with any other
+ * leftover. The scanner's walk of the moved folder (the watcher names it) removes it too, but
+ * only if that walk comes after the release; the one the move itself brings may come while the
+ * file is still in flight, and then nothing else would walk there.
+ */
+export class DiscardedTemps {
+  private missing = 0;
+
+  constructor(
+    private readonly root: string,
+    private readonly ignore?: () => IgnoreRules,
+  ) {}
+
+  /** Removes a temp file this run gives up, and notes it if it was not where it was made. */
+  readonly discard = (temp: string): void => {
+    if (!discardTemp(temp)) this.missing++;
+  };
+
+  /** Looks for the temp files `discard` did not find (none: nothing is walked); what it removed. */
+  async findMissing(): Promise<LeftoverCount & { readonly missing: number }> {
+    const missing = this.missing;
+    if (missing === 0) return { files: 0, bytes: 0, missing };
+    this.missing = 0;
+    return { ...(await removeFolderLeftovers(this.root, this.ignore?.())), missing };
+  }
 }
 
 /** Entries handled between two turns of the event loop. */
@@ -131,7 +174,7 @@ async function removeTempsUnder(
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
       if (entry.name.startsWith(TEMP_PREFIX)) {
-        const freed = removeTemp(path.join(abs, entry.name), entry.name, () => true);
+        const freed = removeLeftover(path.join(abs, entry.name), entry.name);
         if (freed !== undefined) {
           files++;
           bytes += freed;

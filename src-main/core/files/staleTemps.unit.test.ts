@@ -1,9 +1,11 @@
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, type TempDir } from '../../../test/support/tempDir.js';
-import { removeIfStaleTemp } from './staleTemps.js';
+import { createTempFile } from './durableFs.js';
+import { removeIfLeftover } from './staleTemps.js';
+import { releaseTemp } from './tempFiles.js';
 
 let dir: TempDir;
 beforeAll(async () => {
@@ -13,37 +15,46 @@ afterAll(async () => {
   await dir.cleanup();
 });
 
-const HOUR = 60 * 60 * 1000;
-
 async function make(name: string): Promise<string> {
   const abs = path.join(dir.path, name);
   await writeFile(abs, 'partial');
   return abs;
 }
 
-describe('removeIfStaleTemp', () => {
-  it('removes our temp file once unchanged for an hour, and not before', async () => {
+describe('removeIfLeftover', () => {
+  it('removes our temp file that no write owns at once, however fresh', async () => {
+    // Another process's name (a crash's leftover): never in flight here.
     const name = '.ng-tmp-0123456789ab-1f';
     const abs = await make(name);
-    expect(removeIfStaleTemp(abs, name, Date.now())).toBe(false);
-    expect(existsSync(abs)).toBe(true);
-    expect(removeIfStaleTemp(abs, name, Date.now() + 2 * HOUR)).toBe(true);
+    expect(removeIfLeftover(abs, name)).toBe(true);
     expect(existsSync(abs)).toBe(false);
   });
 
   it("also the other writers' temp files (no counter)", async () => {
     const name = '.ng-tmp-abcdef012345';
     const abs = await make(name);
-    expect(removeIfStaleTemp(abs, name, Date.now() + 2 * HOUR)).toBe(true);
+    expect(removeIfLeftover(abs, name)).toBe(true);
+    expect(existsSync(abs)).toBe(false);
+  });
+
+  it('never one a write still owns, until the write releases it', () => {
+    const { temp, fd } = createTempFile(dir.path);
+    closeSync(fd);
+    const name = path.basename(temp);
+    expect(removeIfLeftover(temp, name)).toBe(false);
+    expect(existsSync(temp)).toBe(true);
+    releaseTemp(temp);
+    expect(removeIfLeftover(temp, name)).toBe(true);
+    expect(existsSync(temp)).toBe(false);
   });
 
   it('never a file merely starting like ours, nor a folder', async () => {
     const user = await make('.ng-tmp-notes.txt');
-    expect(removeIfStaleTemp(user, '.ng-tmp-notes.txt', Date.now() + 2 * HOUR)).toBe(false);
+    expect(removeIfLeftover(user, '.ng-tmp-notes.txt')).toBe(false);
     expect(existsSync(user)).toBe(true);
     const folder = path.join(dir.path, '.ng-tmp-0123456789ab-2');
     await mkdir(folder);
-    expect(removeIfStaleTemp(folder, '.ng-tmp-0123456789ab-2', Date.now() + 2 * HOUR)).toBe(false);
+    expect(removeIfLeftover(folder, '.ng-tmp-0123456789ab-2')).toBe(false);
     expect(existsSync(folder)).toBe(true);
   });
 });

@@ -18,6 +18,7 @@ import {
   type OwedSync,
 } from './durableFs.js';
 import { lstatOrUndefined, prepareTarget } from './safePaths.js';
+import { releaseTemp } from './tempFiles.js';
 
 /** Why content went to the trash. */
 export type TrashReason = 'replaced' | 'deleted' | 'displaced-by-restore';
@@ -117,6 +118,8 @@ async function moveAcross(
   } catch (e) {
     await rm(temp, { recursive: true, force: true });
     throw e;
+  } finally {
+    releaseTemp(temp);
   }
   await rm(from, { recursive: true, force: true });
   await fsyncDir(path.dirname(from));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isOurTempName, nextTempName } from './durableFs.js';
+import { isOurTempName, isTempInFlight, nextTempName, releaseTemp } from './tempFiles.js';
 
 describe('temp names', () => {
   it('pins which names are ours (the start-up clean-up removes exactly these)', () => {
@@ -23,5 +23,23 @@ describe('temp names', () => {
     const names = Array.from({ length: 100 }, () => nextTempName());
     expect(new Set(names).size).toBe(100);
     for (const name of names) expect(isOurTempName(name)).toBe(true);
+  });
+});
+
+describe('temp names in flight', () => {
+  it('is in flight from the name being drawn until its write releases it, by path or by name', () => {
+    const a = nextTempName();
+    const b = nextTempName();
+    expect(isTempInFlight(a)).toBe(true);
+    expect(isTempInFlight(b)).toBe(true);
+    releaseTemp(`/some/folder/${a}`);
+    expect(isTempInFlight(a)).toBe(false);
+    expect(isTempInFlight(b)).toBe(true);
+    releaseTemp(b);
+    expect(isTempInFlight(b)).toBe(false);
+  });
+
+  it('never holds a name this process did not draw', () => {
+    expect(isTempInFlight('.ng-tmp-0123456789ab-0')).toBe(false);
   });
 });
