@@ -63,13 +63,21 @@ export function contentsWords(entries: number, folders: number): string {
   return `${countOf(entries - folders, 'file')}, ${countOf(folders, 'folder')}`;
 }
 
+/** Whether a daemon runs, and what it does: with the folder missing or not recognized it waits. */
+export function runningWords(s: Pick<DeviceStatusView, 'running' | 'folderProblem'>): string {
+  if (!s.running) return 'no: `netguardian start` watches and syncs';
+  if (s.folderProblem !== null)
+    return 'yes: syncing with the hub, waiting for the folder (nothing is recorded or written)';
+  return 'yes: watching the folder and syncing';
+}
+
 function deviceLines(s: DeviceStatusView): string[] {
   const lines = [
     s.state.headline,
     `  ${s.state.detail}`,
     `device    ${s.deviceName} (${s.nodeId})`,
     `folder    ${s.folder} (space ${s.spaceId})${s.folderProblem === null ? '' : `: ${FOLDER_PROBLEM_WORDS[s.folderProblem]}`}`,
-    `running   ${s.running ? 'yes: watching the folder and syncing' : 'no: `netguardian start` watches and syncs'}`,
+    `running   ${runningWords(s)}`,
     `files     ${contentsWords(s.files, s.folders)}${s.pendingDownload > 0 ? ` (${s.pendingDownload} not in the folder yet: they are written as their content arrives)` : ''}`,
     `conflicts ${s.conflicts}${s.conflicts > 0 ? ' (see `netguardian conflicts`)' : ''}`,
   ];

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { SyncRunReport, VersionInfo } from '../../src-shared/ipc/contract.js';
-import { conflictLines, contentsWords, folderNotSynced, unsyncableLines } from './printing.js';
+import {
+  conflictLines,
+  contentsWords,
+  folderNotSynced,
+  runningWords,
+  unsyncableLines,
+} from './printing.js';
 
 describe("status: the files that can't sync", () => {
   it('prints nothing when every file syncs', () => {
@@ -131,6 +137,21 @@ describe('sync: the folder not used', () => {
       folderNotSynced({ ...report, synced: false, folderProblem: 'marker-other' }, '/media/photos'),
     ).toBe(
       "nothing was synced from the folder: /media/photos is there, but its marker file .netguardian-folder names another synced folder (or can't be read), so it is not recognized as this one (another device's folder or drive there?); if it is the synced folder, re-attach it: netguardian folder attach",
+    );
+  });
+});
+
+describe('status: the running line', () => {
+  it('says a running device waits for its folder when the folder is missing or not recognized', () => {
+    expect(runningWords({ running: true, folderProblem: null })).toBe(
+      'yes: watching the folder and syncing',
+    );
+    for (const folderProblem of ['missing', 'marker-missing', 'marker-other'] as const)
+      expect(runningWords({ running: true, folderProblem })).toBe(
+        'yes: syncing with the hub, waiting for the folder (nothing is recorded or written)',
+      );
+    expect(runningWords({ running: false, folderProblem: 'missing' })).toBe(
+      'no: `netguardian start` watches and syncs',
     );
   });
 });
