@@ -42,6 +42,20 @@ export const ERROR_CODES = [
    * another synced folder's marker); `--force` attaches it anyway.
    */
   'AttachRefused',
+  /** The hub and this device speak incompatible versions of the sync protocol. */
+  'ProtocolMismatch',
+  /** An invite code that is malformed, unknown, used, expired, or for a node id already paired. */
+  'InviteRefused',
+  /** The hub presented a certificate other than the one this device paired with. */
+  'CertificateMismatch',
+  /** The space's storage quota on the hub would be exceeded. */
+  'QuotaExceeded',
+  /** Too many attempts or connections; try again later. */
+  'RateLimited',
+  /** A pushed event is not the authenticated device's own (another origin). */
+  'WrongOrigin',
+  /** A pushed event's seq leaves a gap after what the hub holds of that device. */
+  'SeqGap',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,5 +1,7 @@
 import { trustedRowToEvent } from './store/eventRows.js';
 import type { EntityChange, EventStore, Frontier } from './store/eventStore.js';
+import type { EventRow } from './store/eventRows.js';
+import type { SyncPeer } from './sync/syncPeer.js';
 import { SyncLog, type SyncDirection, type SyncLogEntry } from './store/syncLog.js';
 import type { BackoffPolicy } from './sync/backoff.js';
 import { LiveChannel } from './sync/liveChannel.js';
@@ -71,8 +73,8 @@ export interface SyncStatus {
 
 export interface SyncEngineOptions {
   readonly manager: CRDTManager;
-  /** The peer: the hub, or another device's store. */
-  readonly remote: EventStore;
+  /** The peer: the hub's service, or another store (`SyncPeer`). */
+  readonly remote: SyncPeer;
   /** Events per batch; each batch is one transaction on the receiving store. */
   readonly batchSize?: number;
   /** Upper bound of batches per run, so one run always ends (the next run continues). */
@@ -146,7 +148,7 @@ const DEFAULT_MAX_BATCHES = 10_000;
  */
 export class SyncEngine {
   readonly manager: CRDTManager;
-  readonly remote: EventStore;
+  readonly remote: SyncPeer;
   private readonly local: EventStore;
   private readonly syncLog: SyncLog;
   private readonly batchSize: number;
@@ -394,11 +396,17 @@ export class SyncEngine {
     this.lastKnownRemoteFrontier = remoteFrontier;
     this.remoteFrontierRead = true;
     const cursor: Record<string, number> = { ...remoteFrontier };
-    const total = await this.pendingTotal(this.local, cursor);
+    const ownOnly = this.remote.acceptsOwnEventsOnly === true;
+    const self = this.manager.nodeId;
+    const total = this.onProgress
+      ? ownOnly
+        ? await this.local.countOriginAbove(this.spaceId, self, cursor[self] ?? 0)
+        : await this.local.countAboveFrontier(this.spaceId, cursor)
+      : 0;
     let done = 0;
     let batches = 0;
     while (batches < this.maxBatches) {
-      const rows = await this.local.readAboveFrontier(this.spaceId, cursor, this.batchSize);
+      const rows = await this.readToPush(cursor, ownOnly);
       if (rows.length === 0) break;
       batches += 1;
       // Our own store's rows were validated when they came in.
@@ -420,6 +428,16 @@ export class SyncEngine {
             `the hub already holds a different change of ${taken.nodeId} numbered ${taken.seq}: this device's store lost changes it had sent (restored from a backup?); ${result.seqConflicts.length} change(s) can't be sent`,
             'seq',
           );
+        // The hub checked each event and stored none of these: the run fails with its reason,
+        // so status shows it, and the next run offers them again (a quota raised, a fixed hub).
+        const refused = result.refused ?? [];
+        const first = refused[0];
+        if (first)
+          throw new NetGuardianError(
+            first.code,
+            `the hub refused ${refused.length} change(s) of this device: ${first.message}`,
+            first.field,
+          );
       }
       done += sent.length;
       for (const r of sent) cursor[r.node_id] = Math.max(cursor[r.node_id] ?? 0, Number(r.seq));
@@ -438,8 +456,15 @@ export class SyncEngine {
     this.lastKnownRemoteFrontier = cursor;
   }
 
+  /** The next rows to push: every origin's above the peer's frontier, or only ours for a hub. */
+  private readToPush(cursor: Frontier, ownOnly: boolean): Promise<EventRow[]> {
+    if (!ownOnly) return this.local.readAboveFrontier(this.spaceId, cursor, this.batchSize);
+    const self = this.manager.nodeId;
+    return this.local.readOriginAbove(this.spaceId, self, cursor[self] ?? 0, this.batchSize);
+  }
+
   /** Events above `frontier` on `store`, for progress reports only: not counted when nobody listens. */
-  private async pendingTotal(store: EventStore, frontier: Frontier): Promise<number> {
+  private async pendingTotal(store: SyncPeer, frontier: Frontier): Promise<number> {
     return this.onProgress ? store.countAboveFrontier(this.spaceId, frontier) : 0;
   }
 

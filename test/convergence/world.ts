@@ -1,3 +1,4 @@
+import type { SyncPeer } from '../../src-main/core/sync/syncPeer.js';
 import { CRDTManager, type FileChange } from '../../src-main/core/crdtManager.js';
 import { EventStore } from '../../src-main/core/store/eventStore.js';
 import { openPgliteClient } from '../../src-main/core/store/pgliteClient.js';
@@ -145,7 +146,7 @@ export class World {
   }
 
   /** A CRDTManager and SyncEngine on a device's store: at start, and again at every restart. */
-  private async openDevice(index: number, nodeId: string, store: EventStore, remote: EventStore) {
+  private async openDevice(index: number, nodeId: string, store: EventStore, remote: SyncPeer) {
     const manager = await CRDTManager.open({
       store,
       spaceId: this.spaceId,

@@ -1,7 +1,7 @@
 import type { CRDTManager } from '../crdtManager.js';
 import type { FileIndex } from '../files/fileIndex.js';
 import type { Logger } from '../log.js';
-import type { EventStore } from '../store/eventStore.js';
+import type { SyncPeer } from '../sync/syncPeer.js';
 
 /** Own events taken back per batch (one transaction each on this store). */
 const BATCH = 1_000;
@@ -42,7 +42,7 @@ export interface OwnHistoryReport {
  */
 export async function reconcileOwnHistory(options: {
   readonly manager: CRDTManager;
-  readonly hub: EventStore;
+  readonly hub: SyncPeer;
   readonly index: FileIndex;
   readonly log: Logger;
 }): Promise<OwnHistoryReport> {
