@@ -147,7 +147,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
     if (!device.hub.engine.reachable) return pushedSeq;
     const run = syncRuns;
     try {
-      const frontier = await device.hub.store.getFrontier(device.spaceId);
+      const frontier = await device.hub.peer.getFrontier(device.spaceId);
       pushedSeq = frontier[device.manager.nodeId] ?? 0;
       pushedSeqRun = run;
     } catch {

@@ -6,7 +6,7 @@ import type { FolderAttachReport, FolderProblem } from '../../../src-shared/ipc/
 import type { Result } from '../../../src-shared/result.js';
 import { CRDTManager, type KeepChoice } from '../crdtManager.js';
 import type { DeviceConfig } from '../deviceConfig.js';
-import { PgChunkStore, type ChunkSource } from '../files/chunkStore.js';
+import type { ChunkSource } from '../files/chunkStore.js';
 import { FileIndex } from '../files/fileIndex.js';
 import { IGNORE_FILE, IgnoreRules } from '../files/ignoreRules.js';
 import {
@@ -17,7 +17,7 @@ import {
 import { createScanner, type ScanSummary, type Scanner } from '../files/scanner.js';
 import { UnsyncableList } from '../files/unsyncableList.js';
 import type { UnsyncableFiles } from '../../../src-shared/unsyncable.js';
-import { openHubLazily } from '../hub/hubSchema.js';
+import { openHubAccess, type HubServiceAccess } from './hubAccess.js';
 import { childLogger, type Logger } from '../log.js';
 import type { EventStore } from '../store/eventStore.js';
 import { PlannerStatistics } from '../store/plannerStatistics.js';
@@ -39,8 +39,13 @@ export type { DeviceErrorSource, DeviceEvent } from './deviceEvents.js';
 export interface DeviceOptions {
   readonly dataDir: string;
   readonly config: DeviceConfig;
-  /** The hub connection, resolved at the edge from the config and the environment; none = local only. */
+  /**
+   * The hub: its sync service (`hubService`, paired with an invite), or, until every device has
+   * moved to the service, a PostgreSQL server the device logs in to (`hub`, direct SQL). Resolved
+   * at the edge from the config; neither = local only.
+   */
   readonly hub?: PgClientOptions | undefined;
+  readonly hubService?: HubServiceAccess | undefined;
   /**
    * The device's own store. The device uses it and never closes it: its owner (the process that
    * holds the data dir's lock and runs its PostgreSQL server, see `deviceOwner.ts`) does.
@@ -164,10 +169,8 @@ export class Device {
       unsyncable,
       ...(options.log ? { log: options.log } : {}),
     });
-    const hubParts = options.hub
-      ? await openHubLazily({ ...options.hub, spaceId: config.spaceId })
-      : undefined;
-    const chunks = hubParts ? new PgChunkStore(hubParts.store.client) : undefined;
+    const hubParts = await openHubAccess(options, config.spaceId);
+    const chunks = hubParts?.chunks;
     try {
       const materializer = announceWrites(
         createMaterializer({
@@ -206,7 +209,7 @@ export class Device {
             await hubParts.ensureAccess();
             const report = await reconcileOwnHistory({
               manager,
-              hub: hubParts.store,
+              hub: hubParts.peer,
               index,
               log,
             });
@@ -214,10 +217,10 @@ export class Device {
           }
         : undefined;
       const hub =
-        hubParts && chunks && options.hub
+        hubParts && chunks
           ? createHubLink({
-              hub: options.hub,
-              store: hubParts.store,
+              address: hubParts.address,
+              peer: hubParts.peer,
               chunks,
               prepareRemote: agreeWithHub ?? (() => hubParts.ensureAccess()),
               spaceId: config.spaceId,
@@ -254,7 +257,7 @@ export class Device {
       late.device = device;
       return device;
     } catch (e) {
-      await hubParts?.store.close();
+      await hubParts?.peer.close();
       throw e;
     }
   }
@@ -547,7 +550,7 @@ export class Device {
       deviceName: this.options.config.deviceName,
       nodeId: this.manager.nodeId,
       spaceId: this.spaceId,
-      hub: this.hub?.store.description ?? null,
+      hub: this.hub?.peer.description ?? null,
       paused: this.options.config.paused,
       sync,
       files: counts.files,
@@ -567,7 +570,7 @@ export class Device {
     await this.watcher.close();
     if (this.hub) {
       await this.hub.engine.close();
-      await this.hub.store.close();
+      await this.hub.peer.close();
     }
     this.log.info({ folder: this.root }, 'device closed');
   }

@@ -1,11 +1,10 @@
 import { isDirectoryContent } from '../../../src-shared/fileKinds.js';
 import type { CRDTManager } from '../crdtManager.js';
-import type { PgChunkStore } from '../files/chunkStore.js';
+import type { ChunkStore } from '../files/chunkStore.js';
 import type { FileIndex } from '../files/fileIndex.js';
 import type { Materializer } from '../files/materializer.js';
 import type { Logger } from '../log.js';
-import type { EventStore } from '../store/eventStore.js';
-import { hostAndPort, type PgClientOptions } from '../store/pgClient.js';
+import type { SyncPeer } from '../sync/syncPeer.js';
 import { SyncEngine, type SyncReport } from '../syncEngine.js';
 import { uploadChunksFor } from './chunkUpload.js';
 import type { DeviceEvent } from './deviceEvents.js';
@@ -13,19 +12,20 @@ import type { DeviceEvent } from './deviceEvents.js';
 /** A pulled batch changing this many entities stops the watcher while it is written. */
 const WATCHER_SUSPEND_CHANGES = 200;
 
-/** A device's way to its hub: the hub's store and chunks, and the engine that syncs with them. */
+/** A device's way to its hub: the hub as a sync peer and chunk store, and the engine between. */
 export interface HubLink {
-  readonly store: EventStore;
-  readonly chunks: PgChunkStore;
+  readonly peer: SyncPeer;
+  readonly chunks: ChunkStore;
   readonly engine: SyncEngine;
   /** host:port, for sentences. */
   readonly address: string;
 }
 
 export interface HubLinkOptions {
-  readonly hub: PgClientOptions;
-  readonly store: EventStore;
-  readonly chunks: PgChunkStore;
+  /** host:port, for sentences. */
+  readonly address: string;
+  readonly peer: SyncPeer;
+  readonly chunks: ChunkStore;
   /**
    * Runs before each sync run reads the hub: the hub may be used (schema, membership) and this
    * device's own history agrees with it (`ownEvents.ts`).
@@ -52,11 +52,11 @@ export interface HubLinkOptions {
  * to the folder by the materializer.
  */
 export function createHubLink(options: HubLinkOptions): HubLink {
-  const { spaceId, root, manager, index, materializer, emit, store, chunks } = options;
+  const { spaceId, root, manager, index, materializer, emit, peer, chunks, address } = options;
   const engine = new SyncEngine({
     manager,
-    remote: store,
-    peerAddress: hostAndPort(options.hub.connectionString),
+    remote: peer,
+    peerAddress: address,
     prepareRemote: options.prepareRemote,
     ...(options.log ? { log: options.log } : {}),
     onProgress: (p) => emit({ type: 'sync-progress', ...p }),
@@ -88,5 +88,5 @@ export function createHubLink(options: HubLinkOptions): HubLink {
       await options.noteChanges(report.changes.length);
     },
   });
-  return { store, chunks, engine, address: hostAndPort(options.hub.connectionString) };
+  return { peer, chunks, engine, address };
 }

@@ -1,0 +1,240 @@
+import {
+  connect,
+  constants as h2,
+  type ClientHttp2Session,
+  type ClientHttp2Stream,
+  type IncomingHttpHeaders,
+} from 'node:http2';
+import type { TLSSocket } from 'node:tls';
+import type { z } from 'zod';
+import { NetGuardianError } from '../../../src-shared/errors.js';
+import {
+  ALPN,
+  PROTOCOL_HEADER,
+  PROTOCOL_VERSION,
+  errorBodySchema,
+} from '../../../src-shared/hubProtocol/protocol.js';
+
+export interface HubEndpoint {
+  /** host:port (IPv6 in brackets). */
+  readonly address: string;
+  /** Lowercase hex SHA-256 of the hub's certificate (DER), pinned at pairing. */
+  readonly fingerprint: string;
+}
+
+export interface HubConnectionOptions extends HubEndpoint {
+  /** The device credential (absent while pairing). */
+  readonly credential?: string;
+  /** Opening the connection (TCP and TLS) fails after this long. */
+  readonly connectTimeoutMs?: number;
+  /** A request that moves no byte for this long fails (progress, not total duration). */
+  readonly idleMs?: number;
+}
+
+/** An answer whose body is read as it comes. */
+export interface HubResponse {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: ClientHttp2Stream;
+}
+
+/** A failure to reach the hub, with the socket's code kept so hubProblems.ts words it. */
+class Unreachable extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * One HTTP/2 connection to a hub, opened when a request needs it and again after it drops. The
+ * hub's certificate is pinned: the connection is used only once the certificate it presented has
+ * the fingerprint the device paired with, checked before any request (the invite's secret or the
+ * device credential) is sent. No certificate authority is involved, so a hub needs no domain name.
+ */
+export class HubConnection {
+  private session: ClientHttp2Session | undefined;
+  private opening: Promise<ClientHttp2Session> | undefined;
+  private closed = false;
+
+  constructor(private readonly options: HubConnectionOptions) {}
+
+  get address(): string {
+    return this.options.address;
+  }
+
+  /** Sends a request; `body` is JSON (an object) or bytes (pieces written as they come). */
+  async request(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    bytes?: AsyncIterable<Uint8Array>,
+  ): Promise<HubResponse> {
+    const session = await this.open();
+    const headers: Record<string, string> = {
+      ':method': method,
+      ':path': path,
+      [PROTOCOL_HEADER]: String(PROTOCOL_VERSION),
+    };
+    if (this.options.credential) headers['authorization'] = `Bearer ${this.options.credential}`;
+    const json = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    if (json) headers['content-type'] = 'application/json';
+    if (bytes) headers['content-type'] = 'application/octet-stream';
+    const stream = session.request(headers, { endStream: !json && !bytes });
+    stream.setTimeout(this.options.idleMs ?? 60_000, () =>
+      stream.destroy(new Unreachable('the hub stopped answering (timed out)', 'ETIMEDOUT')),
+    );
+    const answered = new Promise<HubResponse>((resolve, reject) => {
+      stream.once('response', (h) =>
+        resolve({ status: Number(h[':status']), headers: h, body: stream }),
+      );
+      stream.once('error', (e) => reject(asUnreachable(e)));
+      stream.once('close', () =>
+        reject(new Unreachable('the connection to the hub was cut', 'ECONNRESET')),
+      );
+    });
+    if (json) stream.end(json);
+    else if (bytes) void pipeBytes(stream, bytes);
+    return answered;
+  }
+
+  /** A JSON request whose answer is JSON of `schema`; a hub's error answer is thrown as its error. */
+  async json<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    schema: z.ZodType<T>,
+    body?: unknown,
+  ): Promise<T> {
+    const response = await this.request(method, path, body);
+    const text = await readAll(response.body);
+    return parseAnswer(response.status, text, schema);
+  }
+
+  close(): void {
+    this.closed = true;
+    this.session?.close();
+    this.session = undefined;
+  }
+
+  private open(): Promise<ClientHttp2Session> {
+    if (this.closed) return Promise.reject(new Error('the hub connection is closed'));
+    if (this.session && !this.session.closed && !this.session.destroyed)
+      return Promise.resolve(this.session);
+    this.opening ??= this.connect().finally(() => {
+      this.opening = undefined;
+    });
+    return this.opening;
+  }
+
+  private connect(): Promise<ClientHttp2Session> {
+    const { address, fingerprint } = this.options;
+    return new Promise((resolve, reject) => {
+      const session = connect(`https://${address}`, {
+        ALPNProtocols: [ALPN],
+        // The chain is not checked against authorities: the fingerprint below is the check.
+        rejectUnauthorized: false,
+      });
+      const timer = setTimeout(
+        () => session.destroy(new Unreachable('connecting to the hub timed out', 'ETIMEDOUT')),
+        this.options.connectTimeoutMs ?? 10_000,
+      );
+      session.once('error', (e) => {
+        clearTimeout(timer);
+        reject(asUnreachable(e));
+      });
+      session.once('connect', () => {
+        clearTimeout(timer);
+        const socket = session.socket as TLSSocket;
+        const presented = (socket.getPeerCertificate?.().fingerprint256 ?? '')
+          .replace(/:/g, '')
+          .toLowerCase();
+        if (presented !== fingerprint) {
+          session.destroy();
+          reject(
+            new NetGuardianError(
+              'CertificateMismatch',
+              `the hub at ${address} presented a certificate other than the one this device paired with (someone in between, or a reinstalled hub?): nothing was sent; if the hub was reinstalled, join it again with a new invite`,
+              'fingerprint',
+            ),
+          );
+          return;
+        }
+        session.on('error', () => undefined);
+        session.once('close', () => {
+          if (this.session === session) this.session = undefined;
+        });
+        // Idle connections don't keep a daemon alive or the hub's slot taken forever.
+        session.setTimeout(5 * 60_000, () => session.close());
+        this.session = session;
+        resolve(session);
+      });
+    });
+  }
+}
+
+async function pipeBytes(stream: ClientHttp2Stream, bytes: AsyncIterable<Uint8Array>) {
+  try {
+    for await (const piece of bytes) {
+      if (!stream.write(piece)) await new Promise((r) => stream.once('drain', r));
+      if (stream.destroyed) return;
+    }
+    stream.end();
+  } catch (e) {
+    stream.close(h2.NGHTTP2_CANCEL);
+    void e;
+  }
+}
+
+export async function readAll(
+  body: ClientHttp2Stream,
+  maxBytes = 64 * 1024 * 1024,
+): Promise<string> {
+  const pieces: Buffer[] = [];
+  let total = 0;
+  for await (const piece of body as AsyncIterable<Buffer>) {
+    total += piece.byteLength;
+    if (total > maxBytes)
+      throw new NetGuardianError('PayloadTooLarge', 'the hub sent more than asked for', 'body');
+    pieces.push(piece);
+  }
+  return Buffer.concat(pieces).toString('utf8');
+}
+
+/** The answer as `schema` says, or the hub's error as a NetGuardianError. */
+export function parseAnswer<T>(status: number, text: string, schema: z.ZodType<T>): T {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new NetGuardianError(
+      'StoreError',
+      `the hub answered ${status} with something that is not JSON`,
+    );
+  }
+  if (status !== 200) throw hubError(status, json);
+  const parsed = schema.safeParse(json);
+  if (!parsed.success)
+    throw new NetGuardianError(
+      'StoreError',
+      `the hub's answer is not what this version expects (${parsed.error.issues[0]?.message ?? 'invalid'})`,
+    );
+  return parsed.data;
+}
+
+export function hubError(status: number, json: unknown): NetGuardianError {
+  const parsed = errorBodySchema.safeParse(json);
+  if (parsed.success) {
+    const { code, message, field } = parsed.data.error;
+    return new NetGuardianError(code, message, field);
+  }
+  return new NetGuardianError('StoreError', `the hub answered with status ${status}`);
+}
+
+function asUnreachable(e: unknown): Error {
+  if (e instanceof NetGuardianError || e instanceof Unreachable) return e;
+  const code = (e as { code?: unknown }).code;
+  const message = e instanceof Error ? e.message : String(e);
+  return new Unreachable(message, typeof code === 'string' ? code : 'ECONNRESET');
+}

@@ -1,0 +1,497 @@
+import {
+  constants as h2,
+  createSecureServer,
+  type Http2SecureServer,
+  type IncomingHttpHeaders,
+  type ServerHttp2Session,
+  type ServerHttp2Stream,
+} from 'node:http2';
+import type { AddressInfo } from 'node:net';
+import { NetGuardianError, isNetGuardianError } from '../../../src-shared/errors.js';
+import { ChunkFrameReader, frameHeader } from '../../../src-shared/hubProtocol/chunkFrames.js';
+import { jsonDepth } from '../../../src-shared/hubProtocol/jsonDepth.js';
+import {
+  ALPN,
+  LIMITS,
+  PROTOCOL_HEADER,
+  PROTOCOL_VERSION,
+  ROUTES,
+  chunkHashesSchema,
+  countRequestSchema,
+  ownAtRequestSchema,
+  ownReadRequestSchema,
+  pairRequestSchema,
+  pullRequestSchema,
+  pushRequestSchema,
+  type Hello,
+  type PullTrailer,
+  type PushAnswer,
+} from '../../../src-shared/hubProtocol/protocol.js';
+import type { ChunkInput } from '../files/chunkStore.js';
+import { childLogger, type Logger } from '../log.js';
+import { Mutex } from '../mutex.js';
+import type { EventRow } from '../store/eventRows.js';
+import type { EventStore } from '../store/eventStore.js';
+import type { Unlisten } from '../store/sqlClient.js';
+import { verifyChunk, type HubChunkStorage } from './chunkStorage.js';
+import type { DeviceIdentity, HubAccountsPort } from './deviceIdentity.js';
+import { LiveStreams } from './liveStreams.js';
+import { screenPush } from './pushedEvents.js';
+import {
+  DEFAULT_SESSION_LIMITS,
+  SessionLimits,
+  type SessionLimitOptions,
+} from './sessionLimits.js';
+import { readBody, sendError, sendJson, tooLarge, writeInOrder } from './streamIo.js';
+
+/** Limits a stranger can't pass: pairing attempts per address (see `attemptLimiter.ts`). */
+export interface PairingGate {
+  allow(key: string): boolean;
+}
+
+export interface HubServerOptions {
+  readonly store: EventStore;
+  readonly chunks: HubChunkStorage;
+  readonly accounts: HubAccountsPort;
+  readonly certificate: { readonly certPem: string; readonly keyPem: string };
+  readonly hubId: string;
+  readonly pairing: PairingGate;
+  readonly sessions?: Partial<SessionLimitOptions>;
+  /** A stream that moves no byte for this long is closed (progress, not total duration). */
+  readonly idleStreamMs?: number;
+  /** The TLS handshake must finish within this long. */
+  readonly handshakeMs?: number;
+  /**
+   * Called when a credential was revoked, so connections close at once; returns the stop
+   * function. The hub wires it to PostgreSQL's NOTIFY (see `hubAccounts.ts`).
+   */
+  readonly onRevoked?: (close: (keyId: string) => void) => Promise<Unlisten>;
+  readonly log?: Logger;
+}
+
+export interface HubServer {
+  /** Starts listening; resolves with the bound address. */
+  listen(host: string, port: number): Promise<{ host: string; port: number }>;
+  /** Open connections and live streams (for tests and the hub's status). */
+  stats(): { sessions: number; strangers: number; live: number };
+  close(): Promise<void>;
+}
+
+const FIRST_SUPPORTED = PROTOCOL_VERSION;
+const LAST_SUPPORTED = PROTOCOL_VERSION;
+/** `last_seen` is written at most this often per device. */
+const SEEN_EVERY_MS = 30_000;
+/** A live stream renews the device's presence for this long (a few pings). */
+const PRESENCE_MS = 60_000;
+
+type Handler = (
+  stream: ServerHttp2Stream,
+  headers: IncomingHttpHeaders,
+  identity: DeviceIdentity,
+) => Promise<void>;
+
+/**
+ * The hub's sync service: HTTP/2 over TLS in front of the hub's store. Devices never reach
+ * PostgreSQL: every request is checked here (protocol version, credential, body size, and for
+ * pushes each event), and what a device may touch is its own space. See protocol.ts for the
+ * routes.
+ */
+export function createHubServer(options: HubServerOptions): HubServer {
+  const log = childLogger(options.log, 'hub-service');
+  const { store, chunks, accounts } = options;
+  const limits = new SessionLimits({ ...DEFAULT_SESSION_LIMITS, ...options.sessions });
+  const idleStreamMs = options.idleStreamMs ?? 60_000;
+  const lastSeen = new Map<string, number>();
+  const live = new LiveStreams((identity, isLive) => {
+    const done = isLive
+      ? accounts.markLive(identity.keyId, Date.now() + PRESENCE_MS)
+      : accounts.clearLive(identity.keyId);
+    done.catch((e: unknown) => log.warn({ error: String(e) }, 'could not record presence'));
+  });
+  /** One push of a device at a time, so its seq continuity check and append are one step. */
+  const pushLocks = new Map<string, Mutex>();
+  const pushLock = (identity: DeviceIdentity) => {
+    const key = `${identity.spaceId}\u0000${identity.nodeId}`;
+    let lock = pushLocks.get(key);
+    if (!lock) pushLocks.set(key, (lock = new Mutex()));
+    return lock;
+  };
+
+  const server: Http2SecureServer = createSecureServer({
+    key: options.certificate.keyPem,
+    cert: options.certificate.certPem,
+    ALPNProtocols: [ALPN],
+    allowHTTP1: false,
+    handshakeTimeout: options.handshakeMs ?? 10_000,
+    // Per connection: streams at once, memory for its frames, and header size.
+    settings: { maxConcurrentStreams: 64, maxHeaderListSize: 16 * 1024 },
+    maxSessionMemory: 64,
+    maxHeaderListPairs: 64,
+  });
+  // Descriptors stay bounded whatever strangers do: past this, the OS connection is refused.
+  server.maxConnections =
+    (options.sessions?.maxSessions ?? DEFAULT_SESSION_LIMITS.maxSessions) + 16;
+  // A connection idle this long (no frames at all) is closed; live streams ping well within it.
+  server.setTimeout(120_000);
+
+  server.on('session', (session: ServerHttp2Session) => {
+    if (!limits.admit(session)) {
+      session.destroy();
+      return;
+    }
+    session.on('error', () => undefined);
+  });
+  server.on('sessionError', () => undefined);
+  server.on('tlsClientError', () => undefined);
+
+  const handlers = new Map<string, Handler>([
+    [
+      `GET ${ROUTES.frontier}`,
+      async (stream, _h, id) => {
+        sendJson(stream, 200, { frontier: await store.getFrontier(id.spaceId) });
+      },
+    ],
+    [
+      `POST ${ROUTES.count}`,
+      async (stream, headers, id) => {
+        const body = countRequestSchema.parse(await readJson(stream, headers));
+        sendJson(stream, 200, { count: await store.countAboveFrontier(id.spaceId, body.frontier) });
+      },
+    ],
+    [
+      `POST ${ROUTES.pull}`,
+      async (stream, headers, id) => {
+        const body = pullRequestSchema.parse(await readJson(stream, headers));
+        const rows = await store.readAboveFrontier(id.spaceId, body.frontier, body.limit);
+        await sendRows(stream, rows);
+      },
+    ],
+    [
+      `POST ${ROUTES.push}`,
+      async (stream, headers, id) => {
+        const body = pushRequestSchema.parse(await readJson(stream, headers));
+        const answer = await pushLock(id).run(async (): Promise<PushAnswer> => {
+          const screened = await screenPush(body.events, id, store);
+          const appended =
+            screened.accepted.length > 0 ? await store.append(screened.accepted) : undefined;
+          return {
+            inserted: (appended?.inserted ?? []).map((e) => e.eventId),
+            duplicates: screened.duplicates + (appended?.duplicates.length ?? 0),
+            seqConflicts: [
+              ...screened.seqConflicts,
+              ...(appended?.seqConflicts ?? []).map((e) => ({
+                eventId: e.eventId,
+                nodeId: e.nodeId,
+                seq: e.seq,
+              })),
+            ],
+            refused: [...screened.refused],
+          };
+        });
+        if (answer.refused.length > 0)
+          log.warn(
+            { device: id.nodeId, space: id.spaceId, refused: answer.refused.slice(0, 5) },
+            'refused pushed events',
+          );
+        sendJson(stream, 200, answer);
+      },
+    ],
+    [
+      `GET ${ROUTES.ownMax}`,
+      async (stream, _h, id) => {
+        sendJson(stream, 200, { maxSeq: await store.maxSeq(id.spaceId, id.nodeId) });
+      },
+    ],
+    [
+      `POST ${ROUTES.ownAt}`,
+      async (stream, headers, id) => {
+        const body = ownAtRequestSchema.parse(await readJson(stream, headers));
+        const eventId = await store.eventIdAt(id.spaceId, id.nodeId, body.seq);
+        sendJson(stream, 200, { eventId: eventId ?? null });
+      },
+    ],
+    [
+      `POST ${ROUTES.ownRead}`,
+      async (stream, headers, id) => {
+        const body = ownReadRequestSchema.parse(await readJson(stream, headers));
+        await sendRows(
+          stream,
+          await store.readOriginAbove(id.spaceId, id.nodeId, body.after, body.limit),
+        );
+      },
+    ],
+    [
+      `POST ${ROUTES.chunksMissing}`,
+      async (stream, headers, id) => {
+        const body = chunkHashesSchema.parse(await readJson(stream, headers));
+        sendJson(stream, 200, { hashes: await chunks.missing(id.spaceId, body.hashes) });
+      },
+    ],
+    [
+      `POST ${ROUTES.chunksPut}`,
+      async (stream, headers, id) => {
+        sendJson(stream, 200, { stored: await receiveChunks(stream, headers, id) });
+      },
+    ],
+    [
+      `POST ${ROUTES.chunksGet}`,
+      async (stream, headers, id) => {
+        const body = chunkHashesSchema.parse(await readJson(stream, headers));
+        await sendChunks(stream, id, body.hashes);
+      },
+    ],
+    [
+      `GET ${ROUTES.live}`,
+      (stream, _h, id) => {
+        stream.respond({ ':status': 200, 'content-type': 'application/x-ndjson' });
+        // A live stream carries only pings and notices: it never times out for lack of them.
+        stream.setTimeout(0);
+        live.add(id, stream);
+        return Promise.resolve();
+      },
+    ],
+  ]);
+
+  async function readJson(stream: ServerHttp2Stream, headers: IncomingHttpHeaders) {
+    const text = (await readBody(stream, headers, LIMITS.maxJsonBodyBytes)).toString('utf8');
+    // Before JSON.parse and any recursive check: a deeply nested body is refused by a loop.
+    if (jsonDepth(text, LIMITS.maxJsonDepth) > LIMITS.maxJsonDepth)
+      throw new NetGuardianError(
+        'InvalidEvent',
+        `the request nests deeper than ${LIMITS.maxJsonDepth} levels: refused, nothing stored`,
+        'body',
+      );
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw new NetGuardianError('InvalidArgument', 'the request body is not JSON', 'body');
+    }
+  }
+
+  /** Rows as NDJSON, cut once `maxPullBytes` are sent; a trailer says whether more were left. */
+  async function sendRows(stream: ServerHttp2Stream, rows: readonly EventRow[]): Promise<void> {
+    stream.respond({ ':status': 200, 'content-type': 'application/x-ndjson' });
+    let bytes = 0;
+    let sent = 0;
+    for (const row of rows) {
+      if (sent > 0 && bytes >= LIMITS.maxPullBytes) break;
+      const { id: _localId, ...wire } = row;
+      void _localId;
+      const line = Buffer.from(JSON.stringify(wire) + '\n');
+      bytes += line.byteLength;
+      sent += 1;
+      await writeInOrder(stream, line);
+    }
+    const trailer: PullTrailer = { end: true, rows: sent, more: sent < rows.length };
+    stream.end(JSON.stringify(trailer) + '\n');
+  }
+
+  /** Reads chunk frames, verifies each, and stores them in bounded batches. */
+  async function receiveChunks(
+    stream: ServerHttp2Stream,
+    headers: IncomingHttpHeaders,
+    id: DeviceIdentity,
+  ): Promise<number> {
+    const declared = Number(headers['content-length']);
+    if (Number.isFinite(declared) && declared > LIMITS.maxPutBodyBytes)
+      throw tooLarge(LIMITS.maxPutBodyBytes);
+    const reader = new ChunkFrameReader(LIMITS.maxChunkBytes);
+    let batch: ChunkInput[] = [];
+    let batchBytes = 0;
+    let total = 0;
+    let stored = 0;
+    const flush = async () => {
+      if (batch.length === 0) return;
+      await chunks.put(id.spaceId, batch);
+      stored += batch.length;
+      batch = [];
+      batchBytes = 0;
+    };
+    for await (const piece of stream as AsyncIterable<Buffer>) {
+      total += piece.byteLength;
+      if (total > LIMITS.maxPutBodyBytes) throw tooLarge(LIMITS.maxPutBodyBytes);
+      for (const frame of reader.push(piece)) {
+        // Never stored under the wrong hash: each chunk is hashed here, before storage.
+        verifyChunk(frame);
+        batch.push(frame);
+        batchBytes += frame.data.byteLength;
+        if (batchBytes >= 4 * 1024 * 1024) await flush();
+      }
+    }
+    reader.finish();
+    await flush();
+    return stored;
+  }
+
+  async function sendChunks(
+    stream: ServerHttp2Stream,
+    id: DeviceIdentity,
+    hashes: readonly string[],
+  ): Promise<void> {
+    stream.respond({ ':status': 200, 'content-type': 'application/octet-stream' });
+    // A few at a time, so the hub holds a bounded part of the answer.
+    for (let i = 0; i < hashes.length; i += 64) {
+      const found = await chunks.get(id.spaceId, hashes.slice(i, i + 64));
+      for (const [hash, data] of found) {
+        await writeInOrder(stream, frameHeader(hash, data.byteLength));
+        await writeInOrder(stream, data);
+      }
+    }
+    stream.end();
+  }
+
+  function protocolProblem(headers: IncomingHttpHeaders): NetGuardianError | undefined {
+    const raw = headers[PROTOCOL_HEADER];
+    const version = Number(Array.isArray(raw) ? raw[0] : raw);
+    if (Number.isInteger(version) && version >= FIRST_SUPPORTED && version <= LAST_SUPPORTED)
+      return undefined;
+    return new NetGuardianError(
+      'ProtocolMismatch',
+      raw === undefined
+        ? `this is a NetGuardian hub: requests must say which sync protocol they speak (${PROTOCOL_HEADER})`
+        : `the device speaks sync protocol ${String(raw)} and this hub speaks ${FIRST_SUPPORTED}-${LAST_SUPPORTED}: update NetGuardian on the ${version > LAST_SUPPORTED ? 'hub' : 'device'}`,
+      PROTOCOL_HEADER,
+    );
+  }
+
+  async function authenticate(
+    stream: ServerHttp2Stream,
+    headers: IncomingHttpHeaders,
+  ): Promise<DeviceIdentity> {
+    const auth = headers.authorization;
+    const credential = typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7) : '';
+    const identity = credential ? await accounts.authenticate(credential) : undefined;
+    if (!identity)
+      throw new NetGuardianError(
+        'AccessDenied',
+        'this device is not (or no longer) paired with this hub: join it again with a new invite',
+        'authorization',
+      );
+    if (!limits.bind(stream.session as ServerHttp2Session, identity))
+      throw new NetGuardianError(
+        'RateLimited',
+        `device ${identity.deviceName} already holds its share of connections to the hub`,
+        'connections',
+      );
+    const now = Date.now();
+    if ((lastSeen.get(identity.keyId) ?? 0) + SEEN_EVERY_MS < now) {
+      lastSeen.set(identity.keyId, now);
+      accounts.noteSeen(identity.keyId).catch(() => undefined);
+    }
+    return identity;
+  }
+
+  async function pair(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): Promise<void> {
+    const address = stream.session?.socket?.remoteAddress ?? 'unknown';
+    if (!options.pairing.allow(address))
+      throw new NetGuardianError(
+        'RateLimited',
+        'too many pairing attempts from this address: wait a few minutes and try again',
+        'pair',
+      );
+    const parsed = pairRequestSchema.safeParse(await readJsonSmall(stream, headers));
+    if (!parsed.success)
+      throw new NetGuardianError('InvalidArgument', 'the pairing request is malformed', 'pair');
+    const result = await accounts.redeemInvite(parsed.data);
+    if (!result.ok) throw result.error;
+    log.info(
+      { device: result.value.identity.deviceName, space: result.value.identity.spaceId },
+      'device paired',
+    );
+    sendJson(stream, 200, {
+      spaceId: result.value.identity.spaceId,
+      nodeId: result.value.identity.nodeId,
+      credential: result.value.credential,
+      hubId: options.hubId,
+    });
+  }
+
+  const readJsonSmall = async (stream: ServerHttp2Stream, headers: IncomingHttpHeaders) => {
+    try {
+      return JSON.parse((await readBody(stream, headers, 4096)).toString('utf8')) as unknown;
+    } catch (e) {
+      if (isNetGuardianError(e)) throw e;
+      throw new NetGuardianError('InvalidArgument', 'the request body is not JSON', 'body');
+    }
+  };
+
+  server.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders) => {
+    stream.on('error', () => undefined);
+    stream.setTimeout(idleStreamMs, () => stream.close(h2.NGHTTP2_CANCEL));
+    void (async () => {
+      const method = String(headers[':method']);
+      const path = String(headers[':path']);
+      if (method === 'GET' && path === ROUTES.hello) {
+        const hello: Hello = {
+          minProtocol: FIRST_SUPPORTED,
+          maxProtocol: LAST_SUPPORTED,
+          hubId: options.hubId,
+        };
+        sendJson(stream, 200, hello);
+        return;
+      }
+      const mismatch = protocolProblem(headers);
+      if (mismatch) throw mismatch;
+      if (method === 'POST' && path === ROUTES.pair) return pair(stream, headers);
+      const handler = handlers.get(`${method} ${path}`);
+      if (!handler)
+        throw new NetGuardianError('NotFound', `no such request: ${method} ${path}`, 'path');
+      const identity = await authenticate(stream, headers);
+      await handler(stream, headers, identity);
+    })().catch((e: unknown) => {
+      const error = asProtocolError(e);
+      if (error.code === 'StoreError') log.error({ error: String(e) }, 'request failed');
+      sendError(stream, error);
+    });
+  });
+
+  let stopRevocations: Unlisten | undefined;
+  let stopNotices: Unlisten | undefined;
+  return {
+    async listen(host, port) {
+      stopRevocations = await options.onRevoked?.((keyId) => {
+        const closed = limits.closeDevice(keyId);
+        log.info({ keyId, closed }, 'device revoked: its connections closed');
+      });
+      // PostgreSQL says when any hub process stored events; only that space's devices hear it.
+      stopNotices = await store.listen(
+        (spaceId) => live.announce(spaceId),
+        (e) => log.error({ error: e.message }, 'lost the notification channel'),
+      );
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      const address = server.address() as AddressInfo;
+      log.info({ host: address.address, port: address.port }, 'hub service listening');
+      return { host: address.address, port: address.port };
+    },
+    stats: () => ({ sessions: limits.open, strangers: limits.strangers, live: live.size }),
+    async close() {
+      live.close();
+      await stopNotices?.().catch(() => undefined);
+      await stopRevocations?.().catch(() => undefined);
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      limits.closeAll();
+      await closed;
+    },
+  };
+}
+
+/** Any failure as the error the device reads: schema failures name their field. */
+function asProtocolError(e: unknown): NetGuardianError {
+  if (isNetGuardianError(e)) return e;
+  const issues = (e as { issues?: { path: PropertyKey[]; message: string }[] }).issues;
+  if (Array.isArray(issues) && issues[0]) {
+    const field = issues[0].path.map(String).join('.') || 'body';
+    return new NetGuardianError(
+      'InvalidArgument',
+      `request field ${field}: ${issues[0].message}`,
+      field,
+    );
+  }
+  return new NetGuardianError('StoreError', 'the hub could not answer (see its log)');
+}
