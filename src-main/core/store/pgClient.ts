@@ -15,6 +15,13 @@ export interface PgClientOptions {
    * its hub is down, and every query connects (again) when it runs.
    */
   readonly lazy?: boolean;
+  /**
+   * Per-session limits (the hub's service sets them): a statement, a wait for a lock, and a
+   * transaction left idle all end after this long instead of holding the server.
+   */
+  readonly statementTimeoutMs?: number;
+  readonly lockTimeoutMs?: number;
+  readonly idleInTransactionTimeoutMs?: number;
 }
 
 /**
@@ -82,6 +89,11 @@ export async function openPgClient(options: PgClientOptions): Promise<SqlClient>
     connectionTimeoutMillis: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
     keepAlive: true,
     keepAliveInitialDelayMillis: KEEPALIVE_IDLE_MS,
+    ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+    ...(options.lockTimeoutMs ? { lock_timeout: options.lockTimeoutMs } : {}),
+    ...(options.idleInTransactionTimeoutMs
+      ? { idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs }
+      : {}),
     // Our statements are short OLTP ones. With JIT on (most packaged servers), a plan whose
     // estimate passes jit_above_cost (a never analyzed table is enough) paid milliseconds of
     // compilation for a sub-millisecond statement. Set per session, awaited before the pool

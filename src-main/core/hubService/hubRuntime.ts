@@ -1,0 +1,164 @@
+import { writeFile } from 'node:fs/promises';
+import { networkInterfaces } from 'node:os';
+import path from 'node:path';
+import { NetGuardianError } from '../../../src-shared/errors.js';
+import { startEmbeddedHub } from '../hub/embeddedHub.js';
+import { childLogger, type Logger } from '../log.js';
+import { findFreeLoopbackPort } from '../freePort.js';
+import { EventStore } from '../store/eventStore.js';
+import { migrate } from '../store/migrate.js';
+import { openPgClient } from '../store/pgClient.js';
+import type { SqlClient } from '../store/sqlClient.js';
+import { AttemptLimiter } from './attemptLimiter.js';
+import { PgChunkStorage } from './chunkStorage.js';
+import { HubAccounts, REVOKED_CHANNEL } from './hubAccounts.js';
+import { serveHubAdmin, type HubAdminServer } from './adminSocket.js';
+import { loadOrCreateHubCertificate, loadOrCreateHubId } from './hubCertificate.js';
+import { createHubServer, type HubServer } from './hubServer.js';
+
+export interface HubServiceOptions {
+  readonly dataDir: string;
+  /** host:port to listen on (default `DEFAULT_LISTEN`); port 0 picks a free one. */
+  readonly listen?: string;
+  /** An existing PostgreSQL server's URL; default: an embedded server under `dataDir`. */
+  readonly databaseUrl?: string;
+  readonly log?: Logger;
+}
+
+export interface RunningHub {
+  /** Where devices reach the service (host:port as bound). */
+  readonly address: { readonly host: string; readonly port: number };
+  readonly fingerprint: string;
+  readonly hubId: string;
+  /** Whether this start created the certificate (a new hub). */
+  readonly created: boolean;
+  readonly server: HubServer;
+  readonly accounts: HubAccounts;
+  /** The hub's own database connection (tests look at what was stored). */
+  readonly database: SqlClient;
+  stop(): Promise<void>;
+}
+
+/** All interfaces, port 7443: devices on other machines can reach a hub started without options. */
+export const DEFAULT_LISTEN = '0.0.0.0:7443';
+export const SERVICE_FILE = 'hub-service.json';
+export const ADMIN_SOCKET = 'admin.sock';
+
+/** Timeouts of the hub's own sessions: nothing a device asks for holds PostgreSQL longer. */
+const DATABASE_LIMITS = {
+  statementTimeoutMs: 60_000,
+  lockTimeoutMs: 10_000,
+  idleInTransactionTimeoutMs: 60_000,
+};
+
+/** "host:port" → parts; IPv6 in brackets. */
+export function parseListen(listen: string): { host: string; port: number } {
+  const match = /^(?:\[([0-9a-fA-F:]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(listen.trim());
+  const port = Number(match?.[3]);
+  if (!match || port > 65535)
+    throw new NetGuardianError(
+      'InvalidArgument',
+      `--listen must be HOST:PORT (such as 0.0.0.0:7443 or 127.0.0.1:7443), not ${JSON.stringify(listen)}`,
+      'listen',
+    );
+  return { host: match[1] ?? match[2] ?? '', port };
+}
+
+/**
+ * Runs one hub: its PostgreSQL (embedded under `dataDir`, or the server at `databaseUrl`, the
+ * only client of which is this process, as one owner role with statement and lock timeouts), the
+ * sync service devices talk to over TLS (certificate made on first start), and the admin socket
+ * in `dataDir` that `hub invite`, `hub devices` and `hub remove-device` use.
+ */
+export async function startHubService(options: HubServiceOptions): Promise<RunningHub> {
+  const log = childLogger(options.log, 'hub');
+  const dataDir = path.resolve(options.dataDir);
+  const { host, port } = parseListen(options.listen ?? DEFAULT_LISTEN);
+  const certificate = await loadOrCreateHubCertificate(dataDir);
+  const hubId = await loadOrCreateHubId(dataDir);
+
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  };
+  try {
+    let databaseUrl = options.databaseUrl;
+    if (!databaseUrl) {
+      // The embedded server listens on loopback only: nothing but this process connects to it.
+      const embedded = await startEmbeddedHub({
+        dataDir,
+        port: await findFreeLoopbackPort(),
+        listen: '127.0.0.1',
+        ...(options.log ? { log: options.log } : {}),
+      });
+      stops.push(() => embedded.stop());
+      databaseUrl = embedded.adminUrl;
+    }
+    const database = await openPgClient({
+      connectionString: databaseUrl,
+      applicationName: 'netguardian-hub',
+      maxConnections: 8,
+      ...DATABASE_LIMITS,
+    });
+    stops.push(() => database.close());
+    await migrate(database);
+    const store = await EventStore.open(database, { migrate: false });
+    const accounts = new HubAccounts(database);
+    const server = createHubServer({
+      store,
+      chunks: new PgChunkStorage(database),
+      accounts,
+      certificate,
+      hubId,
+      pairing: new AttemptLimiter({ attempts: 10, windowMs: 60_000, maxKeys: 10_000 }),
+      onRevoked: (close) => database.listen(REVOKED_CHANNEL, close),
+      ...(options.log ? { log: options.log } : {}),
+    });
+    const bound = await server.listen(host, port);
+    stops.push(() => server.close());
+    const admin: HubAdminServer = await serveHubAdmin({
+      socketPath: path.join(dataDir, ADMIN_SOCKET),
+      accounts,
+      invite: { address: inviteAddress(bound), fingerprint: certificate.fingerprint },
+    });
+    stops.push(() => admin.close());
+    await writeFile(
+      path.join(dataDir, SERVICE_FILE),
+      JSON.stringify(
+        { hubId, fingerprint: certificate.fingerprint, host: bound.host, port: bound.port, pid: process.pid },
+        null,
+        2,
+      ) + '\n',
+      { mode: 0o644 },
+    );
+    log.info({ host: bound.host, port: bound.port, hubId }, 'hub ready');
+    return {
+      address: bound,
+      fingerprint: certificate.fingerprint,
+      hubId,
+      created: certificate.created,
+      server,
+      accounts,
+      database,
+      stop: stopAll,
+    };
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+}
+
+/**
+ * The address an invite carries: the bound one, or for a wildcard this machine's first outside
+ * IPv4 address (loopback when it has none), since a device can't dial 0.0.0.0.
+ */
+export function inviteAddress(bound: { host: string; port: number }): string {
+  let host = bound.host;
+  if (host === '0.0.0.0' || host === '::') {
+    const outside = Object.values(networkInterfaces())
+      .flat()
+      .find((a) => a && a.family === 'IPv4' && !a.internal);
+    host = outside?.address ?? '127.0.0.1';
+  }
+  return host.includes(':') ? `[${host}]:${bound.port}` : `${host}:${bound.port}`;
+}

@@ -1,0 +1,284 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { connect } from 'node:http2';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeHlc } from '../../../src-shared/crdt/hlc.js';
+import type { ContentRef, CrdtEvent } from '../../../src-shared/events/event.js';
+import { decodeInvite } from '../../../src-shared/hubProtocol/inviteCode.js';
+import { ROUTES } from '../../../src-shared/hubProtocol/protocol.js';
+import { createFreshDatabase, type FreshDatabase } from '../../../test/support/freshDatabase.js';
+import { makeTempDir, type TempDir } from '../../../test/support/tempDir.js';
+import { CRDTManager } from '../crdtManager.js';
+import { HubConnection } from '../hubClient/hubConnection.js';
+import { HubChunks, HubPeer } from '../hubClient/hubPeer.js';
+import { pairWithHub } from '../hubClient/pairing.js';
+import { EventStore } from '../store/eventStore.js';
+import { openPgliteClient } from '../store/pgliteClient.js';
+import { SyncEngine } from '../syncEngine.js';
+import { startHubService, type RunningHub } from './hubRuntime.js';
+
+/**
+ * The hub's sync service end to end, in process: a hub on a fresh PostgreSQL database, devices
+ * that pair with invites and sync through the protocol (HTTP/2 over TLS, pinned certificate).
+ */
+
+const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+
+let db: FreshDatabase;
+let dir: TempDir;
+let hub: RunningHub;
+
+beforeAll(async () => {
+  db = await createFreshDatabase('hub_service');
+  dir = await makeTempDir('ng-hub-service-');
+  hub = await startHubService({ dataDir: dir.path, listen: '127.0.0.1:0', databaseUrl: db.url });
+});
+
+afterAll(async () => {
+  await hub?.stop();
+  await db?.drop();
+  await dir?.cleanup();
+});
+
+const endpoint = () => ({
+  address: `127.0.0.1:${hub.address.port}`,
+  fingerprint: hub.fingerprint,
+});
+
+/** A device paired into `spaceId`: its store, manager, and a connection with its credential. */
+async function pairedDevice(spaceId: string, name: string) {
+  const store = await EventStore.open(await openPgliteClient());
+  const manager = await CRDTManager.open({ store, spaceId, deviceName: name });
+  const invite = await hub.accounts.createInvite({ spaceId, expiresInMs: 60_000 });
+  const paired = await pairWithHub({
+    endpoint: endpoint(),
+    secret: invite.secret,
+    nodeId: manager.nodeId,
+    deviceName: name,
+  });
+  const connection = new HubConnection({ ...endpoint(), credential: paired.credential });
+  const peer = new HubPeer(connection, spaceId);
+  const engine = new SyncEngine({ manager, remote: peer });
+  return { store, manager, connection, peer, engine, credential: paired.credential };
+}
+
+describe('pairing', () => {
+  it('an invite from the admin socket pairs a device once; a second use is refused', async () => {
+    const spaceId = `pair-${randomUUID().slice(0, 8)}`;
+    const invite = await hub.accounts.createInvite({ spaceId, expiresInMs: 60_000 });
+    const first = await pairWithHub({
+      endpoint: endpoint(),
+      secret: invite.secret,
+      nodeId: 'node-pair-1',
+      deviceName: 'laptop',
+    });
+    expect(first.spaceId).toBe(spaceId);
+    expect(first.nodeId).toBe('node-pair-1');
+    expect(first.hubId).toBe(hub.hubId);
+    await expect(
+      pairWithHub({ endpoint: endpoint(), secret: invite.secret, nodeId: 'node-pair-2', deviceName: 'x' }),
+    ).rejects.toMatchObject({ code: 'InviteRefused' });
+  });
+
+  it('a hub presenting another certificate is refused before the secret is sent', async () => {
+    const invite = await hub.accounts.createInvite({ spaceId: 'pin-space', expiresInMs: 60_000 });
+    await expect(
+      pairWithHub({
+        endpoint: { ...endpoint(), fingerprint: 'ab'.repeat(32) },
+        secret: invite.secret,
+        nodeId: 'node-pin',
+        deviceName: 'x',
+      }),
+    ).rejects.toMatchObject({ code: 'CertificateMismatch' });
+    // The invite was not spent: the secret never reached the hub.
+    const ok = await pairWithHub({
+      endpoint: endpoint(),
+      secret: invite.secret,
+      nodeId: 'node-pin',
+      deviceName: 'x',
+    });
+    expect(ok.spaceId).toBe('pin-space');
+  });
+
+  it('the admin channel makes invite codes that carry the address and fingerprint', async () => {
+    const { askHub } = await import('./adminSocket.js');
+    const answer = await askHub<{ code: string }>(`${dir.path}/admin.sock`, '/invite', {
+      spaceId: 'coded',
+      expiresInMs: 60_000,
+    });
+    const invite = decodeInvite(answer.code);
+    expect(invite.ok).toBe(true);
+    if (!invite.ok) return;
+    expect(invite.value.fingerprint).toBe(hub.fingerprint);
+    expect(invite.value.address).toBe(`127.0.0.1:${hub.address.port}`);
+    expect(invite.value.spaceId).toBe('coded');
+  });
+});
+
+describe('sync through the service', () => {
+  it('two devices converge; each pushes only its own events', async () => {
+    const spaceId = `sync-${randomUUID().slice(0, 8)}`;
+    const a = await pairedDevice(spaceId, 'a');
+    const b = await pairedDevice(spaceId, 'b');
+    try {
+      const content: ContentRef = { hash: sha('hello'), size: 5 };
+      expect((await a.manager.createFileState('notes/hello.txt', { content })).ok).toBe(true);
+      expect((await b.manager.createFileState('b.txt', { content: { hash: sha('b'), size: 1 } })).ok).toBe(true);
+      const pushedA = await a.engine.bidirectionalSync();
+      expect(pushedA.error).toBeNull();
+      expect(pushedA.sent).toBe(1);
+      const rb = await b.engine.bidirectionalSync();
+      expect(rb.error).toBeNull();
+      expect(rb.received).toBe(1);
+      expect(rb.sent).toBe(1);
+      await a.engine.pullSync();
+      expect((await a.manager.getFileState('b.txt'))?.exists).toBe(true);
+      expect((await b.manager.getFileState('notes/hello.txt'))?.content).toEqual(content);
+      // B holds A's event, but never sends it: the hub takes only B's own.
+      const frontier = await b.peer.getFrontier(spaceId);
+      expect(frontier).toEqual({ [a.manager.nodeId]: 1, [b.manager.nodeId]: 1 });
+    } finally {
+      for (const d of [a, b]) {
+        await d.engine.close();
+        await d.peer.close();
+        await d.store.close();
+      }
+    }
+  });
+
+  it('chunks go up and come back byte for byte; a wrong hash is refused and nothing stored', async () => {
+    const spaceId = `chunks-${randomUUID().slice(0, 8)}`;
+    const a = await pairedDevice(spaceId, 'a');
+    try {
+      const chunks = new HubChunks(a.connection, spaceId);
+      const big = new Uint8Array(3 * 1024 * 1024).map((_, i) => (i * 31) % 251);
+      const small = new TextEncoder().encode('small chunk');
+      const bigHash = createHash('sha256').update(big).digest('hex');
+      const smallHash = createHash('sha256').update(small).digest('hex');
+      expect(await chunks.missing(spaceId, [bigHash, smallHash])).toEqual([bigHash, smallHash]);
+      await chunks.put(spaceId, [
+        { hash: bigHash, data: big },
+        { hash: smallHash, data: small },
+      ]);
+      expect(await chunks.missing(spaceId, [bigHash, smallHash])).toEqual([]);
+      const back = await chunks.getChunks(spaceId, [bigHash, smallHash, sha('absent')]);
+      expect([...back.keys()].sort()).toEqual([bigHash, smallHash].sort());
+      expect(Buffer.from(back.get(bigHash) ?? []).equals(Buffer.from(big))).toBe(true);
+      // Bytes that are not what the hash says: refused, and the hash stays missing.
+      const claimed = sha('the real content');
+      await expect(
+        chunks.put(spaceId, [{ hash: claimed, data: new TextEncoder().encode('planted') }]),
+      ).rejects.toMatchObject({ code: 'ChunkHashMismatch' });
+      expect(await chunks.missing(spaceId, [claimed])).toEqual([claimed]);
+    } finally {
+      await a.peer.close();
+      await a.store.close();
+    }
+  });
+
+  it('a live notice reaches the devices of that space only', async () => {
+    const spaceId = `live-${randomUUID().slice(0, 8)}`;
+    const other = `live-other-${randomUUID().slice(0, 8)}`;
+    const a = await pairedDevice(spaceId, 'a');
+    const b = await pairedDevice(spaceId, 'b');
+    const c = await pairedDevice(other, 'c');
+    const heard = { b: 0, c: 0 };
+    const stopB = await b.peer.listen(() => (heard.b += 1));
+    const stopC = await c.peer.listen(() => (heard.c += 1));
+    try {
+      await a.manager.createFileState('x.txt', { content: { hash: sha('x'), size: 1 } });
+      await a.engine.pushSync();
+      for (let i = 0; i < 100 && heard.b === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(heard.b).toBeGreaterThan(0);
+      expect(heard.c).toBe(0);
+      const devices = await hub.accounts.listDevices(spaceId);
+      expect(devices.find((d) => d.nodeId === b.manager.nodeId)?.online).toBe(true);
+      expect(devices.find((d) => d.nodeId === a.manager.nodeId)?.online).toBe(false);
+    } finally {
+      await stopB();
+      await stopC();
+      for (const d of [a, b, c]) {
+        await d.peer.close();
+        await d.store.close();
+      }
+    }
+  });
+
+  it('a revoked device is cut off at once and refused afterwards', async () => {
+    const spaceId = `revoke-${randomUUID().slice(0, 8)}`;
+    const a = await pairedDevice(spaceId, 'a');
+    let lost = false;
+    await a.peer.listen(
+      () => undefined,
+      () => (lost = true),
+    );
+    try {
+      await hub.accounts.revokeDevice({ device: a.manager.nodeId, spaceId });
+      for (let i = 0; i < 100 && !lost; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(lost).toBe(true);
+      await expect(a.peer.getFrontier(spaceId)).rejects.toMatchObject({ code: 'AccessDenied' });
+    } finally {
+      await a.peer.close();
+      await a.store.close();
+    }
+  });
+
+  it('an event of another origin, a seq gap and a malformed event are refused; the rest is stored', async () => {
+    const spaceId = `screen-${randomUUID().slice(0, 8)}`;
+    const a = await pairedDevice(spaceId, 'a');
+    try {
+      const node = a.manager.nodeId;
+      const event = (seq: number, nodeId = node, entityId = `f${seq}.txt`): CrdtEvent => ({
+        eventId: `${nodeId}:${seq}:${randomUUID()}`,
+        spaceId,
+        entityId,
+        kind: 'FileCreated',
+        data: { content: { hash: sha(`c${seq}`), size: 2 } },
+        timestamp: new Date().toISOString(),
+        hlc: encodeHlc({ wallMs: Date.now(), counter: 0, nodeId }),
+        nodeId,
+        seq,
+        vectorClock: { [nodeId]: 1 },
+      });
+      const result = await a.peer.append([
+        event(1),
+        event(1, 'someone-else'),
+        event(3),
+        event(2, node, '../escape'),
+      ]);
+      expect(result.inserted.map((e) => e.eventId)).toHaveLength(1);
+      const codes = (result.refused ?? []).map((r) => r.code).sort();
+      expect(codes).toEqual(['InvalidPath', 'SeqGap', 'WrongOrigin'].sort());
+      expect(await a.peer.getFrontier(spaceId)).toEqual({ [node]: 1 });
+    } finally {
+      await a.peer.close();
+      await a.store.close();
+    }
+  });
+
+  it('a request without the protocol header or with another version is refused in words', async () => {
+    const session = connect(`https://127.0.0.1:${hub.address.port}`, { rejectUnauthorized: false });
+    try {
+      const ask = (headers: Record<string, string>) =>
+        new Promise<{ status: number; body: string }>((resolve, reject) => {
+          const req = session.request({ ':method': 'GET', ':path': ROUTES.frontier, ...headers });
+          let status = 0;
+          let body = '';
+          req.on('response', (h) => (status = Number(h[':status'])));
+          req.on('data', (d: Buffer) => (body += d.toString()));
+          req.on('end', () => resolve({ status, body }));
+          req.on('error', reject);
+          req.end();
+        });
+      const none = await ask({});
+      expect(none.status).toBe(426);
+      expect(JSON.parse(none.body).error.code).toBe('ProtocolMismatch');
+      const future = await ask({ 'netguardian-protocol': '99' });
+      expect(future.status).toBe(426);
+      expect(JSON.parse(future.body).error.message).toMatch(/update NetGuardian on the hub/);
+      const stranger = await ask({ 'netguardian-protocol': '1' });
+      expect(stranger.status).toBe(403);
+    } finally {
+      session.close();
+    }
+  });
+});
