@@ -1,0 +1,142 @@
+import { createHash, randomBytes, webcrypto, X509Certificate } from 'node:crypto';
+import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import * as x509 from '@peculiar/x509';
+
+/**
+ * The hub's TLS identity: a self-signed certificate made on first start and kept in the data
+ * directory. Devices do not check it against a certificate authority or a host name: they pin
+ * its SHA-256 fingerprint, which reaches them inside the invite code. So it must never change by
+ * itself (a new one would lock every paired device out): it is loaded, never regenerated, once
+ * it exists. Also the hub's id, stable across restarts, which `hello` reports.
+ */
+
+export interface HubCertificate {
+  readonly certPem: string;
+  readonly keyPem: string;
+  /** Lowercase hex SHA-256 of the certificate's DER: what devices pin. */
+  readonly fingerprint: string;
+  /** Made by this call (first start), not loaded. */
+  readonly created: boolean;
+}
+
+/** Long enough not to expire under a running hub; devices pin it, so its dates do not protect. */
+const VALIDITY_YEARS = 10;
+/** The generator's own types name the Web Crypto globals, which Node's lib types lack. */
+type SelfSignedParams = Parameters<typeof x509.X509CertificateGenerator.createSelfSigned>;
+
+const ECDSA_P256 = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
+
+const tlsDir = (dataDir: string) => path.join(dataDir, 'tls');
+export const certificatePaths = (dataDir: string) => ({
+  key: path.join(tlsDir(dataDir), 'hub.key'),
+  cert: path.join(tlsDir(dataDir), 'hub.crt'),
+});
+
+/**
+ * Lowercase hex SHA-256 of a PEM certificate's DER: the value Node's TLS socket reports as
+ * `getPeerCertificate().fingerprint256`, without colons and in lower case.
+ */
+export function certificateFingerprint(pem: string): string {
+  return createHash('sha256').update(new X509Certificate(pem).raw).digest('hex');
+}
+
+/**
+ * Loads `<dataDir>/tls/hub.crt` and `hub.key`, or makes them (ECDSA P-256, valid for ten years,
+ * subject `commonName`, default "NetGuardian hub") when neither exists. A half-present pair (one
+ * file without the other) is refused rather than replaced: replacing would change the pinned
+ * fingerprint.
+ */
+export async function loadOrCreateHubCertificate(
+  dataDir: string,
+  options: { commonName?: string } = {},
+): Promise<HubCertificate> {
+  const files = certificatePaths(dataDir);
+  const [certPem, keyPem] = await Promise.all([
+    readIfPresent(files.cert),
+    readIfPresent(files.key),
+  ]);
+  if (certPem !== undefined && keyPem !== undefined)
+    return { certPem, keyPem, fingerprint: certificateFingerprint(certPem), created: false };
+  if (certPem !== undefined || keyPem !== undefined)
+    throw new Error(
+      `the hub's TLS certificate is incomplete: ${certPem === undefined ? files.cert : files.key} is missing. ` +
+        `Restore it from a backup; making a new certificate would lock out every paired device (they pin it)`,
+    );
+
+  const made = await makeSelfSigned(options.commonName ?? 'NetGuardian hub');
+  await mkdir(tlsDir(dataDir), { recursive: true, mode: 0o700 });
+  await chmod(tlsDir(dataDir), 0o700);
+  // The key first, the certificate last: the certificate's presence means the pair is complete.
+  await writeAtomically(files.key, made.keyPem, 0o600);
+  await writeAtomically(files.cert, made.certPem, 0o644);
+  return { ...made, fingerprint: certificateFingerprint(made.certPem), created: true };
+}
+
+async function makeSelfSigned(commonName: string): Promise<{ certPem: string; keyPem: string }> {
+  const keys = (await webcrypto.subtle.generateKey(ECDSA_P256, true, [
+    'sign',
+    'verify',
+  ])) as webcrypto.CryptoKeyPair;
+  const notBefore = new Date(Date.now() - 60_000); // a device clock a little behind still accepts it
+  const notAfter = new Date(notBefore);
+  notAfter.setUTCFullYear(notAfter.getUTCFullYear() + VALIDITY_YEARS);
+  const cert = await x509.X509CertificateGenerator.createSelfSigned(
+    {
+      // Positive: the first byte's top bit clear.
+      serialNumber: '01' + randomBytes(15).toString('hex'),
+      name: new x509.Name([{ CN: [commonName] }]),
+      notBefore,
+      notAfter,
+      keys: keys as SelfSignedParams[0]['keys'],
+      signingAlgorithm: ECDSA_P256,
+      extensions: [
+        new x509.BasicConstraintsExtension(false, undefined, true),
+        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+        new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+        // Harmless for devices (they pin the fingerprint), handy for a browser or curl on the hub.
+        new x509.SubjectAlternativeNameExtension([
+          { type: 'dns', value: 'localhost' },
+          { type: 'ip', value: '127.0.0.1' },
+        ]),
+      ],
+    },
+    webcrypto as SelfSignedParams[1],
+  );
+  const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey);
+  return {
+    certPem: cert.toString('pem') + '\n',
+    keyPem: x509.PemConverter.encode(pkcs8, 'PRIVATE KEY') + '\n',
+  };
+}
+
+/**
+ * The hub's id: random, made once and kept in `<dataDir>/hub-id`, so a device can tell that it
+ * talks to the hub it paired with (and not a fresh one at the same address).
+ */
+export async function loadOrCreateHubId(dataDir: string): Promise<string> {
+  const file = path.join(dataDir, 'hub-id');
+  const existing = (await readIfPresent(file))?.trim();
+  if (existing !== undefined && existing !== '') return existing;
+  const id = randomBytes(16).toString('hex');
+  await mkdir(dataDir, { recursive: true });
+  await writeAtomically(file, id + '\n', 0o644);
+  return id;
+}
+
+async function readIfPresent(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+/** Written beside, then renamed: a crash leaves the old file or the new one, never half of one. */
+async function writeAtomically(file: string, text: string, mode: number): Promise<void> {
+  const temp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+  await writeFile(temp, text, { mode, flag: 'wx' });
+  await chmod(temp, mode); // the umask may have narrowed it
+  await rename(temp, file);
+}
