@@ -17,13 +17,20 @@ export interface HubAdminServer {
 
 const inviteRequest = z.strictObject({
   spaceId: z.string(),
-  expiresInMs: z.number().int().positive().max(365 * 24 * 3600 * 1000),
+  expiresInMs: z
+    .number()
+    .int()
+    .positive()
+    .max(365 * 24 * 3600 * 1000),
   /** host:port devices dial, when the hub's own guess (its listen address) is not it. */
   address: z.string().optional(),
 });
 const removeRequest = z.strictObject({ device: z.string().min(1), spaceId: z.string().optional() });
 const devicesRequest = z.strictObject({ spaceId: z.string().optional() });
-const quotaRequest = z.strictObject({ spaceId: z.string(), bytes: z.number().int().positive().nullable() });
+const quotaRequest = z.strictObject({
+  spaceId: z.string(),
+  bytes: z.number().int().positive().nullable(),
+});
 
 export async function serveHubAdmin(options: {
   readonly socketPath: string;
@@ -34,7 +41,10 @@ export async function serveHubAdmin(options: {
   const routes: Record<string, (body: unknown) => Promise<unknown>> = {
     '/invite': async (body) => {
       const r = inviteRequest.parse(body);
-      const invite = await accounts.createInvite({ spaceId: r.spaceId, expiresInMs: r.expiresInMs });
+      const invite = await accounts.createInvite({
+        spaceId: r.spaceId,
+        expiresInMs: r.expiresInMs,
+      });
       return {
         code: encodeInvite({
           address: r.address ?? options.invite.address,
@@ -42,13 +52,20 @@ export async function serveHubAdmin(options: {
           secret: invite.secret,
           spaceId: r.spaceId,
         }),
-        expiresAt: invite.expiresAt.toISOString(),
+        expiresAt: invite.expiresAt,
       };
     },
-    '/devices': async (body) => ({ devices: await accounts.listDevices(devicesRequest.parse(body).spaceId) }),
+    '/devices': async (body) => ({
+      devices: await accounts.listDevices(devicesRequest.parse(body).spaceId),
+    }),
     '/remove-device': async (body) => {
       const r = removeRequest.parse(body);
-      return { removed: await accounts.revokeDevice({ device: r.device, ...(r.spaceId ? { spaceId: r.spaceId } : {}) }) };
+      return {
+        removed: await accounts.revokeDevice({
+          device: r.device,
+          ...(r.spaceId ? { spaceId: r.spaceId } : {}),
+        }),
+      };
     },
     '/quota': async (body) => {
       const r = quotaRequest.parse(body);

@@ -71,6 +71,16 @@ export class AttemptLimiter {
     return { allowed: true, remaining: this.maxAttempts - 1 };
   }
 
+  /** Whether `key` has used up its window (nothing is counted). */
+  blocked(key: string): boolean {
+    const current = this.windows.get(key);
+    return (
+      current !== undefined &&
+      this.now() - current.startedAt < this.windowMs &&
+      current.count >= this.maxAttempts
+    );
+  }
+
   /** Keys tracked now (for tests and metrics). */
   get size(): number {
     return this.windows.size;

@@ -11,7 +11,7 @@ import { openPgClient } from '../store/pgClient.js';
 import type { SqlClient } from '../store/sqlClient.js';
 import { AttemptLimiter } from './attemptLimiter.js';
 import { PgChunkStorage } from './chunkStorage.js';
-import { HubAccounts, REVOKED_CHANNEL } from './hubAccounts.js';
+import { HubAccounts, HUB_REVOKED_CHANNEL } from './hubAccounts.js';
 import { serveHubAdmin, type HubAdminServer } from './adminSocket.js';
 import { loadOrCreateHubCertificate, loadOrCreateHubId } from './hubCertificate.js';
 import { createHubServer, type HubServer } from './hubServer.js';
@@ -110,8 +110,8 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
       accounts,
       certificate,
       hubId,
-      pairing: new AttemptLimiter({ attempts: 10, windowMs: 60_000, maxKeys: 10_000 }),
-      onRevoked: (close) => database.listen(REVOKED_CHANNEL, close),
+      pairing: new AttemptLimiter({ maxAttempts: 10, windowMs: 60_000, maxKeys: 10_000 }),
+      onRevoked: (close) => database.listen(HUB_REVOKED_CHANNEL, close),
       ...(options.log ? { log: options.log } : {}),
     });
     const bound = await server.listen(host, port);
@@ -125,7 +125,13 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
     await writeFile(
       path.join(dataDir, SERVICE_FILE),
       JSON.stringify(
-        { hubId, fingerprint: certificate.fingerprint, host: bound.host, port: bound.port, pid: process.pid },
+        {
+          hubId,
+          fingerprint: certificate.fingerprint,
+          host: bound.host,
+          port: bound.port,
+          pid: process.pid,
+        },
         null,
         2,
       ) + '\n',

@@ -42,11 +42,14 @@ import {
   SessionLimits,
   type SessionLimitOptions,
 } from './sessionLimits.js';
-import { readBody, sendError, sendJson, tooLarge, writeInOrder } from './streamIo.js';
+import { eachPiece, readBody, sendError, sendJson, tooLarge, writeInOrder } from './streamIo.js';
 
 /** Limits a stranger can't pass: pairing attempts per address (see `attemptLimiter.ts`). */
 export interface PairingGate {
-  allow(key: string): boolean;
+  /** Whether the key (an address) used up its attempts. */
+  blocked(key: string): boolean;
+  /** Counts one failed attempt. */
+  attempt(key: string): unknown;
 }
 
 export interface HubServerOptions {
@@ -307,7 +310,7 @@ export function createHubServer(options: HubServerOptions): HubServer {
       batch = [];
       batchBytes = 0;
     };
-    for await (const piece of stream as AsyncIterable<Buffer>) {
+    await eachPiece(stream, async (piece) => {
       total += piece.byteLength;
       if (total > LIMITS.maxPutBodyBytes) throw tooLarge(LIMITS.maxPutBodyBytes);
       for (const frame of reader.push(piece)) {
@@ -317,7 +320,7 @@ export function createHubServer(options: HubServerOptions): HubServer {
         batchBytes += frame.data.byteLength;
         if (batchBytes >= 4 * 1024 * 1024) await flush();
       }
-    }
+    });
     reader.finish();
     await flush();
     return stored;
@@ -383,17 +386,23 @@ export function createHubServer(options: HubServerOptions): HubServer {
 
   async function pair(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): Promise<void> {
     const address = stream.session?.socket?.remoteAddress ?? 'unknown';
-    if (!options.pairing.allow(address))
+    // Failed attempts are counted: a device with a good invite always gets through.
+    if (options.pairing.blocked(address))
       throw new NetGuardianError(
         'RateLimited',
         'too many pairing attempts from this address: wait a few minutes and try again',
         'pair',
       );
     const parsed = pairRequestSchema.safeParse(await readJsonSmall(stream, headers));
-    if (!parsed.success)
+    if (!parsed.success) {
+      options.pairing.attempt(address);
       throw new NetGuardianError('InvalidArgument', 'the pairing request is malformed', 'pair');
+    }
     const result = await accounts.redeemInvite(parsed.data);
-    if (!result.ok) throw result.error;
+    if (!result.ok) {
+      options.pairing.attempt(address);
+      throw result.error;
+    }
     log.info(
       { device: result.value.identity.deviceName, space: result.value.identity.spaceId },
       'device paired',

@@ -75,7 +75,12 @@ describe('pairing', () => {
     expect(first.nodeId).toBe('node-pair-1');
     expect(first.hubId).toBe(hub.hubId);
     await expect(
-      pairWithHub({ endpoint: endpoint(), secret: invite.secret, nodeId: 'node-pair-2', deviceName: 'x' }),
+      pairWithHub({
+        endpoint: endpoint(),
+        secret: invite.secret,
+        nodeId: 'node-pair-2',
+        deviceName: 'x',
+      }),
     ).rejects.toMatchObject({ code: 'InviteRefused' });
   });
 
@@ -122,7 +127,9 @@ describe('sync through the service', () => {
     try {
       const content: ContentRef = { hash: sha('hello'), size: 5 };
       expect((await a.manager.createFileState('notes/hello.txt', { content })).ok).toBe(true);
-      expect((await b.manager.createFileState('b.txt', { content: { hash: sha('b'), size: 1 } })).ok).toBe(true);
+      expect(
+        (await b.manager.createFileState('b.txt', { content: { hash: sha('b'), size: 1 } })).ok,
+      ).toBe(true);
       const pushedA = await a.engine.bidirectionalSync();
       expect(pushedA.error).toBeNull();
       expect(pushedA.sent).toBe(1);

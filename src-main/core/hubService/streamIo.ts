@@ -55,12 +55,65 @@ export async function readBody(
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
   const pieces: Buffer[] = [];
   let total = 0;
-  for await (const piece of stream as AsyncIterable<Buffer>) {
+  await eachPiece(stream, (piece) => {
     total += piece.byteLength;
     if (total > maxBytes) throw tooLarge(maxBytes);
     pieces.push(piece);
-  }
+  });
   return Buffer.concat(pieces, total);
+}
+
+/**
+ * Hands each piece of a request body to `use`, one at a time (the stream is paused while `use`
+ * works). When `use` throws, reading stops but the stream stays open, so the error can still be
+ * answered; a `for await` loop would destroy the stream on the way out, and the device would see
+ * a cut connection instead of the reason.
+ */
+export function eachPiece(
+  stream: ServerHttp2Stream,
+  use: (piece: Buffer) => void | Promise<void>,
+): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let failed = false;
+    let working: Promise<void> = Promise.resolve();
+    const stop = (e: unknown) => {
+      failed = true;
+      stream.off('data', onData);
+      stream.pause();
+      reject(e instanceof Error ? e : new Error(String(e)));
+    };
+    const onData = (piece: Buffer) => {
+      if (failed) return;
+      let pending: void | Promise<void>;
+      try {
+        pending = use(piece);
+      } catch (e) {
+        stop(e);
+        return;
+      }
+      if (pending) {
+        stream.pause();
+        working = pending;
+        pending.then(
+          () => {
+            if (!failed) stream.resume();
+          },
+          (e: unknown) => stop(e),
+        );
+      }
+    };
+    stream.on('data', onData);
+    stream.once('end', () => {
+      // The last piece's work may still run.
+      working.then(
+        () => {
+          if (!failed) resolve();
+        },
+        () => undefined,
+      );
+    });
+    stream.once('aborted', () => stop(new Error('the device cancelled the request')));
+  });
 }
 
 export const tooLarge = (maxBytes: number): NetGuardianError =>
