@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeHlc } from '../../../src-shared/crdt/hlc.js';
 import type { ContentRef, CrdtEvent } from '../../../src-shared/events/event.js';
 import { decodeInvite } from '../../../src-shared/hubProtocol/inviteCode.js';
-import { ROUTES } from '../../../src-shared/hubProtocol/protocol.js';
+import { ROUTES, type ErrorBody } from '../../../src-shared/hubProtocol/protocol.js';
 import { createFreshDatabase, type FreshDatabase } from '../../../test/support/freshDatabase.js';
 import { makeTempDir, type TempDir } from '../../../test/support/tempDir.js';
 import { CRDTManager } from '../crdtManager.js';
@@ -278,10 +278,12 @@ describe('sync through the service', () => {
         });
       const none = await ask({});
       expect(none.status).toBe(426);
-      expect(JSON.parse(none.body).error.code).toBe('ProtocolMismatch');
+      expect((JSON.parse(none.body) as ErrorBody).error.code).toBe('ProtocolMismatch');
       const future = await ask({ 'netguardian-protocol': '99' });
       expect(future.status).toBe(426);
-      expect(JSON.parse(future.body).error.message).toMatch(/update NetGuardian on the hub/);
+      expect((JSON.parse(future.body) as ErrorBody).error.message).toMatch(
+        /update NetGuardian on the hub/,
+      );
       const stranger = await ask({ 'netguardian-protocol': '1' });
       expect(stranger.status).toBe(403);
     } finally {
