@@ -84,6 +84,8 @@ const FIRST_SUPPORTED = PROTOCOL_VERSION;
 const LAST_SUPPORTED = PROTOCOL_VERSION;
 /** `last_seen` is written at most this often per device. */
 const SEEN_EVERY_MS = 30_000;
+/** How long a checked credential is trusted without asking the database again. */
+const AUTH_CACHE_MS = 5_000;
 /** A live stream renews the device's presence for this long (a few pings). */
 const PRESENCE_MS = 60_000;
 
@@ -357,13 +359,33 @@ export function createHubServer(options: HubServerOptions): HubServer {
     );
   }
 
+  /**
+   * Credentials checked in the last few seconds, so a device's many requests (one per batch of
+   * chunks) don't each cost a database query. A revocation clears its entries at once.
+   */
+  const checked = new Map<string, { identity: DeviceIdentity; until: number }>();
+  async function knownCredential(credential: string): Promise<DeviceIdentity | undefined> {
+    const now = Date.now();
+    const hit = checked.get(credential);
+    if (hit && hit.until > now) return hit.identity;
+    const identity = await accounts.authenticate(credential);
+    if (checked.size >= 10_000) checked.clear();
+    if (identity) checked.set(credential, { identity, until: now + AUTH_CACHE_MS });
+    else checked.delete(credential);
+    return identity;
+  }
+  const forgetKey = (keyId: string) => {
+    for (const [credential, entry] of checked)
+      if (entry.identity.keyId === keyId) checked.delete(credential);
+  };
+
   async function authenticate(
     stream: ServerHttp2Stream,
     headers: IncomingHttpHeaders,
   ): Promise<DeviceIdentity> {
     const auth = headers.authorization;
     const credential = typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7) : '';
-    const identity = credential ? await accounts.authenticate(credential) : undefined;
+    const identity = credential ? await knownCredential(credential) : undefined;
     if (!identity)
       throw new NetGuardianError(
         'AccessDenied',
@@ -459,6 +481,7 @@ export function createHubServer(options: HubServerOptions): HubServer {
   return {
     async listen(host, port) {
       stopRevocations = await options.onRevoked?.((keyId) => {
+        forgetKey(keyId);
         const closed = limits.closeDevice(keyId);
         log.info({ keyId, closed }, 'device revoked: its connections closed');
       });
