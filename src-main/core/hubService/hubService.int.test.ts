@@ -182,6 +182,27 @@ describe('sync through the service', () => {
     }
   });
 
+  it('a space over its quota gets QuotaExceeded in words, and nothing of the upload is stored', async () => {
+    const spaceId = `quota-${randomUUID().slice(0, 8)}`;
+    const a = await pairedDevice(spaceId, 'a');
+    try {
+      await hub.accounts.setQuota(spaceId, 1024 * 1024);
+      const chunks = new HubChunks(a.connection, spaceId);
+      const fits = new Uint8Array(600 * 1024).fill(1);
+      const over = new Uint8Array(600 * 1024).fill(2);
+      const hashOf = (d: Uint8Array) => createHash('sha256').update(d).digest('hex');
+      await chunks.put(spaceId, [{ hash: hashOf(fits), data: fits }]);
+      const refused = chunks.put(spaceId, [{ hash: hashOf(over), data: over }]);
+      await expect(refused).rejects.toMatchObject({ code: 'QuotaExceeded' });
+      await expect(refused).rejects.toThrow(/over its quota of 1\.0 MiB/);
+      expect(await chunks.missing(spaceId, [hashOf(fits), hashOf(over)])).toEqual([hashOf(over)]);
+      expect((await hub.accounts.spaceUsage(spaceId)).chunkBytes).toBe(600 * 1024);
+    } finally {
+      await a.peer.close();
+      await a.store.close();
+    }
+  });
+
   it('a live notice reaches the devices of that space only', async () => {
     const spaceId = `live-${randomUUID().slice(0, 8)}`;
     const other = `live-other-${randomUUID().slice(0, 8)}`;
