@@ -74,10 +74,7 @@ export async function loadOrCreateHubCertificate(
 }
 
 async function makeSelfSigned(commonName: string): Promise<{ certPem: string; keyPem: string }> {
-  const keys = (await webcrypto.subtle.generateKey(ECDSA_P256, true, [
-    'sign',
-    'verify',
-  ])) as webcrypto.CryptoKeyPair;
+  const keys = await webcrypto.subtle.generateKey(ECDSA_P256, true, ['sign', 'verify']);
   const notBefore = new Date(Date.now() - 60_000); // a device clock a little behind still accepts it
   const notAfter = new Date(notBefore);
   notAfter.setUTCFullYear(notAfter.getUTCFullYear() + VALIDITY_YEARS);
@@ -88,7 +85,7 @@ async function makeSelfSigned(commonName: string): Promise<{ certPem: string; ke
       name: new x509.Name([{ CN: [commonName] }]),
       notBefore,
       notAfter,
-      keys: keys as SelfSignedParams[0]['keys'],
+      keys,
       signingAlgorithm: ECDSA_P256,
       extensions: [
         new x509.BasicConstraintsExtension(false, undefined, true),
