@@ -95,7 +95,7 @@ async function publishPair(
   await mkdir(dataDir, { recursive: true });
   const staging = await mkdtemp(path.join(dataDir, 'tls.staging-'));
   try {
-    await chmod(staging, 0o700); // mkdtemp makes it 0700 already; said here as the invariant
+    await chmod(staging, 0o700); // mkdtemp's default, kept explicit: it becomes the private tls folder
     await writeWithMode(path.join(staging, 'hub.key'), pair.keyPem, 0o600);
     await writeWithMode(path.join(staging, 'hub.crt'), pair.certPem, 0o644);
     try {
@@ -114,7 +114,7 @@ async function publishPair(
 
 async function makeSelfSigned(commonName: string): Promise<{ certPem: string; keyPem: string }> {
   const keys = await webcrypto.subtle.generateKey(ECDSA_P256, true, ['sign', 'verify']);
-  const notBefore = new Date(Date.now() - 60_000); // a device clock a little behind still accepts it
+  const notBefore = new Date(Date.now() - 60_000); // valid at once for a peer whose clock is behind
   const notAfter = new Date(notBefore);
   notAfter.setUTCFullYear(notAfter.getUTCFullYear() + VALIDITY_YEARS);
   const cert = await x509.X509CertificateGenerator.createSelfSigned(
