@@ -127,7 +127,7 @@ describe('decodeInvite', () => {
       ),
     ).toMatchObject({
       field: 'address',
-      message: expect.stringMatching(/IPv6 address in brackets/),
+      message: expect.stringMatching(/IPv6 address in brackets/) as unknown,
     });
     // fingerprint in upper case
     expect(
@@ -147,7 +147,7 @@ describe('decodeInvite', () => {
     ).toMatchObject({
       code: 'InviteRefused',
       field: 'spaceId',
-      message: expect.stringMatching(/"\.\.\/etc"/),
+      message: expect.stringMatching(/"\.\.\/etc"/) as unknown,
     });
   });
 });

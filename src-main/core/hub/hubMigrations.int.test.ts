@@ -12,9 +12,9 @@ import { openPgliteClient } from '../store/pgliteClient.js';
 import type { SqlClient } from '../store/sqlClient.js';
 
 /**
- * Migrations 0006 (chunk store) and 0009 (space isolation), each from N-1 with
- * rows in place, on PGlite (where the role statements must work or be skipped
- * cleanly) and on a PostgreSQL server.
+ * Migrations 0006 (chunk store), 0009 (space isolation) and 0015 (hub service:
+ * 64-bit ids), each from N-1 with rows in place, on PGlite (where the role
+ * statements must work or be skipped cleanly) and on a PostgreSQL server.
  */
 
 const versionOf = (name: string): number => {
@@ -24,6 +24,7 @@ const versionOf = (name: string): number => {
 };
 const CHUNKS = versionOf('create_chunk_store');
 const ISOLATION = versionOf('enable_space_isolation');
+const HUB_SERVICE = versionOf('hub_service');
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
 function makeEvent(space: string, seq: number): CrdtEvent {
@@ -128,6 +129,59 @@ describe.each(targets)('hub migrations on $name', (target) => {
       expect(await store.countEvents('s2')).toBe(2);
       expect((await new PgChunkStore(client).getChunks('s2', [sha('c')])).size).toBe(1);
     } finally {
+      await client.close();
+    }
+  });
+  it("0015 widens the events id and its sequence under 0009's grants; a device role still appends", async () => {
+    const client: SqlClient = await target.open();
+    const role = `ng_test_dev_${randomUUID().slice(0, 8)}`;
+    let roleMade = false;
+    try {
+      await migrate(client, { targetVersion: HUB_SERVICE - 1 });
+      const store = await EventStore.open(client, { migrate: false });
+      await store.append([makeEvent('s1', 1), makeEvent('s1', 2)]);
+      await migrate(client, { targetVersion: HUB_SERVICE });
+
+      const types = await client.query<{
+        column_type: string;
+        sequence_type: string;
+        usage: boolean;
+      }>(
+        `SELECT format_type(a.atttypid, a.atttypmod) AS column_type,
+                format_type(s.seqtypid, NULL) AS sequence_type,
+                has_sequence_privilege('netguardian_device', s.seqrelid, 'USAGE') AS usage
+         FROM pg_attribute a, pg_sequence s
+         WHERE a.attrelid = 'crdt_events'::regclass AND a.attname = 'id'
+           AND s.seqrelid = pg_get_serial_sequence('crdt_events', 'id')::regclass`,
+      );
+      expect(types).toEqual([{ column_type: 'bigint', sequence_type: 'bigint', usage: true }]);
+      expect(await store.countEvents('s1')).toBe(2);
+
+      // A device role of the old model appends past 2^31 through the granted sequence.
+      await client.query(`SELECT setval(pg_get_serial_sequence('crdt_events', 'id'), 3000000000)`);
+      await client.exec(`CREATE ROLE ${role} IN ROLE netguardian_device`);
+      roleMade = true;
+      await client.query(`INSERT INTO hub_members (space_id, role_name) VALUES ('s1', $1)`, [role]);
+      const id = await client.transaction(async (tx) => {
+        await tx.exec(`SET LOCAL ROLE ${role}`);
+        const rows = await tx.query<{ id: string }>(
+          `INSERT INTO crdt_events (event_id, space_id, entity_id, event_type, data, timestamp, node_id,
+             vector_clock, seq, hlc)
+           VALUES ('by-role', 's1', 'r.txt', 'file_created', '{}', now(), 'n2', '{}', 1, 'h')
+           RETURNING id::text AS id`,
+        );
+        return rows[0]?.id;
+      });
+      expect(id).toBe('3000000001');
+      // The new account tables are the hub's own: a device role may not read them.
+      const denied = await client.query<{ ok: boolean }>(
+        `SELECT NOT has_table_privilege('netguardian_device', 'hub_device_keys', 'SELECT') AND
+                NOT has_table_privilege('netguardian_device', 'hub_invites', 'SELECT') AND
+                NOT has_table_privilege('netguardian_device', 'hub_space_usage', 'SELECT') AS ok`,
+      );
+      expect(denied[0]?.ok).toBe(true);
+    } finally {
+      if (roleMade) await client.exec(`DROP OWNED BY ${role}; DROP ROLE ${role}`);
       await client.close();
     }
   });

@@ -163,6 +163,15 @@ describe.each(targets)('HubAccounts on $name', (target) => {
         await accounts.redeemInvite({ secret: invite.secret, nodeId: 'n1', deviceName: ' ' }),
       ),
     ).toMatchObject({ code: 'InvalidArgument', field: 'deviceName' });
+    expect(
+      refusal(
+        await accounts.redeemInvite({
+          secret: invite.secret,
+          nodeId: 'n1',
+          deviceName: 'a\u001b[2Jb',
+        }),
+      ),
+    ).toMatchObject({ code: 'InvalidArgument', field: 'deviceName' });
     // Refusals of arguments leave the invite usable.
     unwrap(await accounts.redeemInvite({ secret: invite.secret, nodeId: 'n1', deviceName: 'A' }));
 

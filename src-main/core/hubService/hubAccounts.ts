@@ -26,6 +26,8 @@ const SECRET_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 const KEY_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 /** Device names as the pairing request allows them. */
 const MAX_DEVICE_NAME = 64;
+// eslint-disable-next-line no-control-regex -- control characters are exactly what it finds
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 /** An invite lives at most this long: it is a password sent through chat or mail. */
 export const MAX_INVITE_LIFETIME_MS = 30 * 24 * 3600 * 1000;
 
@@ -231,11 +233,16 @@ export class HubAccounts {
           'nodeId',
         ),
       );
-    if (deviceName.trim().length === 0 || deviceName.length > MAX_DEVICE_NAME)
+    // Control characters would garble the listings where the name is shown.
+    if (
+      deviceName.trim().length === 0 ||
+      deviceName.length > MAX_DEVICE_NAME ||
+      CONTROL_CHARACTER.test(deviceName)
+    )
       return err(
         new NetGuardianError(
           'InvalidArgument',
-          `the device name must be 1-${MAX_DEVICE_NAME} characters, not blank`,
+          `the device name must be 1-${MAX_DEVICE_NAME} characters, not blank, without control characters`,
           'deviceName',
         ),
       );

@@ -1,5 +1,5 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import tls from 'node:tls';
@@ -115,6 +115,28 @@ describe('loadOrCreateHubCertificate', () => {
     await expect(loadOrCreateHubCertificate(dir.path)).rejects.toThrow(/hub\.key is missing/);
     expect(await readFile(path.join(dir.path, 'tls', 'hub.crt'), 'utf8')).toBe(first.certPem);
   });
+
+  it("of hubs starting at once on one data directory, all use the first one's certificate", async () => {
+    const results = await Promise.all(
+      Array.from({ length: 4 }, () => loadOrCreateHubCertificate(dir.path)),
+    );
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    expect(new Set(results.map((r) => r.fingerprint)).size).toBe(1);
+    const onDisk = await loadOrCreateHubCertificate(dir.path);
+    expect(onDisk.fingerprint).toBe(results[0]?.fingerprint);
+    expect(await readdir(dir.path)).toEqual(['tls']); // no staging folder left
+  });
+
+  it("makes its pair in an empty tls folder, and refuses a key that is not the certificate's", async () => {
+    await mkdir(path.join(dir.path, 'tls'));
+    const first = await loadOrCreateHubCertificate(dir.path);
+    expect(first.created).toBe(true);
+    const other = await loadOrCreateHubCertificate(path.join(dir.path, 'other'));
+    await writeFile(path.join(dir.path, 'tls', 'hub.key'), other.keyPem);
+    await expect(loadOrCreateHubCertificate(dir.path)).rejects.toThrow(
+      /hub\.key is not the private key of .*hub\.crt/,
+    );
+  });
 });
 
 describe('loadOrCreateHubId', () => {
@@ -125,6 +147,13 @@ describe('loadOrCreateHubId', () => {
     expect(await readFile(path.join(dataDir, 'hub-id'), 'utf8')).toBe(`${id}\n`);
     expect(await loadOrCreateHubId(dataDir)).toBe(id);
     expect(await loadOrCreateHubId(path.join(dir.path, 'other'))).not.toBe(id);
+  });
+
+  it('gives hubs starting at once the same id', async () => {
+    const ids = await Promise.all(Array.from({ length: 4 }, () => loadOrCreateHubId(dir.path)));
+    expect(new Set(ids).size).toBe(1);
+    expect(await readFile(path.join(dir.path, 'hub-id'), 'utf8')).toBe(`${ids[0]}\n`);
+    expect(await readdir(dir.path)).toEqual(['hub-id']);
   });
 
   it('reads an id written by hand', async () => {

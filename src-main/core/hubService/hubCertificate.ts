@@ -1,5 +1,5 @@
-import { createHash, randomBytes, webcrypto, X509Certificate } from 'node:crypto';
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { createHash, createPrivateKey, randomBytes, webcrypto, X509Certificate } from 'node:crypto';
+import { chmod, link, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as x509 from '@peculiar/x509';
 
@@ -44,41 +44,77 @@ export function certificateFingerprint(pem: string): string {
 /**
  * Loads `<dataDir>/tls/hub.crt` and `hub.key`, or makes them (ECDSA P-256, valid for ten years,
  * subject `commonName`, default "NetGuardian hub") when neither exists. A half-present pair (one
- * file without the other) is refused rather than replaced: replacing would change the pinned
- * fingerprint.
+ * file without the other) or a key that is not the certificate's is refused rather than
+ * replaced: replacing would change the pinned fingerprint.
+ *
+ * The new pair is written into a staging folder that is then renamed to `tls`: a crash leaves no
+ * half pair, and of two hubs starting at once on one data directory the first rename wins and
+ * the other loads its pair.
  */
 export async function loadOrCreateHubCertificate(
   dataDir: string,
   options: { commonName?: string } = {},
 ): Promise<HubCertificate> {
+  const loaded = await loadPair(dataDir);
+  if (loaded !== undefined) return loaded;
+  const made = await makeSelfSigned(options.commonName ?? 'NetGuardian hub');
+  if (await publishPair(dataDir, made))
+    return { ...made, fingerprint: certificateFingerprint(made.certPem), created: true };
+  const theirs = await loadPair(dataDir);
+  if (theirs !== undefined) return theirs;
+  throw new Error(
+    `${tlsDir(dataDir)} holds other files but no hub.crt and hub.key: move them away so the hub can make its certificate there`,
+  );
+}
+
+/** The pair on disk, checked; undefined when neither file is there. */
+async function loadPair(dataDir: string): Promise<HubCertificate | undefined> {
   const files = certificatePaths(dataDir);
   const [certPem, keyPem] = await Promise.all([
     readIfPresent(files.cert),
     readIfPresent(files.key),
   ]);
-  if (certPem !== undefined && keyPem !== undefined)
-    return { certPem, keyPem, fingerprint: certificateFingerprint(certPem), created: false };
-  if (certPem !== undefined || keyPem !== undefined)
+  if (certPem === undefined && keyPem === undefined) return undefined;
+  if (certPem === undefined || keyPem === undefined)
     throw new Error(
       `the hub's TLS certificate is incomplete: ${certPem === undefined ? files.cert : files.key} is missing. ` +
         `Restore it from a backup; making a new certificate would lock out every paired device (they pin it)`,
     );
+  if (!new X509Certificate(certPem).checkPrivateKey(createPrivateKey(keyPem)))
+    throw new Error(
+      `${files.key} is not the private key of ${files.cert}: restore the pair from one backup`,
+    );
+  return { certPem, keyPem, fingerprint: certificateFingerprint(certPem), created: false };
+}
 
-  const made = await makeSelfSigned(options.commonName ?? 'NetGuardian hub');
-  await mkdir(tlsDir(dataDir), { recursive: true, mode: 0o700 });
-  await chmod(tlsDir(dataDir), 0o700);
-  // The key first, the certificate last: the certificate's presence means the pair is complete.
-  await writeAtomically(files.key, made.keyPem, 0o600);
-  await writeAtomically(files.cert, made.certPem, 0o644);
-  return { ...made, fingerprint: certificateFingerprint(made.certPem), created: true };
+/** Writes the pair into a staging folder and renames it to `tls`; false if `tls` was taken. */
+async function publishPair(
+  dataDir: string,
+  pair: { certPem: string; keyPem: string },
+): Promise<boolean> {
+  await mkdir(dataDir, { recursive: true });
+  const staging = await mkdtemp(path.join(dataDir, 'tls.staging-'));
+  try {
+    await chmod(staging, 0o700); // mkdtemp's default, kept explicit: it becomes the private tls folder
+    await writeWithMode(path.join(staging, 'hub.key'), pair.keyPem, 0o600);
+    await writeWithMode(path.join(staging, 'hub.crt'), pair.certPem, 0o644);
+    try {
+      // Replaces an empty `tls` folder; fails on one that holds files (another hub's pair).
+      await rename(staging, tlsDir(dataDir));
+      return true;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOTEMPTY' || code === 'EEXIST') return false;
+      throw e;
+    }
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
 }
 
 async function makeSelfSigned(commonName: string): Promise<{ certPem: string; keyPem: string }> {
-  const keys = (await webcrypto.subtle.generateKey(ECDSA_P256, true, [
-    'sign',
-    'verify',
-  ])) as webcrypto.CryptoKeyPair;
-  const notBefore = new Date(Date.now() - 60_000); // a device clock a little behind still accepts it
+  const keys = await webcrypto.subtle.generateKey(ECDSA_P256, true, ['sign', 'verify']);
+  const notBefore = new Date(Date.now() - 60_000); // valid at once for a peer whose clock is behind
   const notAfter = new Date(notBefore);
   notAfter.setUTCFullYear(notAfter.getUTCFullYear() + VALIDITY_YEARS);
   const cert = await x509.X509CertificateGenerator.createSelfSigned(
@@ -88,7 +124,7 @@ async function makeSelfSigned(commonName: string): Promise<{ certPem: string; ke
       name: new x509.Name([{ CN: [commonName] }]),
       notBefore,
       notAfter,
-      keys: keys as SelfSignedParams[0]['keys'],
+      keys,
       signingAlgorithm: ECDSA_P256,
       extensions: [
         new x509.BasicConstraintsExtension(false, undefined, true),
@@ -112,7 +148,9 @@ async function makeSelfSigned(commonName: string): Promise<{ certPem: string; ke
 
 /**
  * The hub's id: random, made once and kept in `<dataDir>/hub-id`, so a device can tell that it
- * talks to the hub it paired with (and not a fresh one at the same address).
+ * talks to the hub it paired with (and not a fresh one at the same address). Published with a
+ * hard link, which fails if the file exists: of two hubs starting at once, both end up with the
+ * first one's id, and nobody reads a half-written file.
  */
 export async function loadOrCreateHubId(dataDir: string): Promise<string> {
   const file = path.join(dataDir, 'hub-id');
@@ -120,8 +158,19 @@ export async function loadOrCreateHubId(dataDir: string): Promise<string> {
   if (existing !== undefined && existing !== '') return existing;
   const id = randomBytes(16).toString('hex');
   await mkdir(dataDir, { recursive: true });
-  await writeAtomically(file, id + '\n', 0o644);
-  return id;
+  const temp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await writeWithMode(temp, id + '\n', 0o644);
+    if (existing === '')
+      await rename(temp, file); // an empty file left by hand: replaced
+    else await link(temp, file);
+    return id;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    return ((await readIfPresent(file)) ?? '').trim();
+  } finally {
+    await rm(temp, { force: true });
+  }
 }
 
 async function readIfPresent(file: string): Promise<string | undefined> {
@@ -133,10 +182,7 @@ async function readIfPresent(file: string): Promise<string | undefined> {
   }
 }
 
-/** Written beside, then renamed: a crash leaves the old file or the new one, never half of one. */
-async function writeAtomically(file: string, text: string, mode: number): Promise<void> {
-  const temp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(temp, text, { mode, flag: 'wx' });
-  await chmod(temp, mode); // the umask may have narrowed it
-  await rename(temp, file);
+async function writeWithMode(file: string, text: string, mode: number): Promise<void> {
+  await writeFile(file, text, { mode, flag: 'wx' });
+  await chmod(file, mode); // the umask may have narrowed it
 }

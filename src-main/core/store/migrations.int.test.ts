@@ -69,6 +69,12 @@ async function sqlState(
 const UNIQUE_VIOLATION = '23505';
 const NOT_NULL_VIOLATION = '23502';
 const CHECK_VIOLATION = '23514';
+const NUMERIC_OUT_OF_RANGE = '22003';
+
+/** An event row with its local id given (0002's columns). */
+const INSERT_EVENT_WITH_ID = `
+INSERT INTO crdt_events (id, event_id, space_id, entity_id, event_type, data, timestamp, node_id, vector_clock, seq, hlc)
+VALUES ($1, $2, 'big', 'x', 'file_created', '{}', now(), 'n', '{}', 1, 'h')`;
 
 /** The seed's INSERT into crdt_events (no space, seq nor hlc; naive UTC timestamps). */
 const SEED_INSERT_EVENT = `
@@ -604,6 +610,111 @@ function describeMigrations(name: string, openClient: () => Promise<SqlClient>):
       expect(await sqlState(client, put, ['s', 'remote', 'a'])).toBeUndefined();
       expect(await sqlState(client, put, ['s', 'local', 'a'])).toBe(UNIQUE_VIOLATION);
       expect(await sqlState(client, put, ['s', 'elsewhere', 'b'])).toBe(CHECK_VIOLATION);
+    });
+
+    it('0015 widens event and sync-log ids to 64 bits and creates the hub account tables', async () => {
+      await step(15, async () => {
+        const store = await EventStore.open(client, { migrate: false });
+        await store.append([1, 2, 3, 4, 5].map((seq) => appEvent('default', 'laptop', seq)));
+        await client.query(
+          `INSERT INTO crdt_sync_log (node_id, last_sync, sync_direction) VALUES ('laptop', now(), 'push')`,
+        );
+        await client.query(
+          `INSERT INTO crdt_chunks (space_id, hash, size, data) VALUES ($1, $2, $3, $4), ($1, $5, $6, $7)`,
+          [
+            'photos',
+            createHash('sha256').update('hello').digest('hex'),
+            5,
+            Buffer.from('hello'),
+            createHash('sha256').update('hi').digest('hex'),
+            2,
+            Buffer.from('hi'),
+          ],
+        );
+        // Before: 32 bits, an id past 2^31 - 1 does not fit.
+        expect(await sqlState(client, INSERT_EVENT_WITH_ID, [2 ** 31, 'big-0'])).toBe(
+          NUMERIC_OUT_OF_RANGE,
+        );
+      });
+      expect(await columns(client, 'crdt_events')).toMatchObject({ id: { data_type: 'bigint' } });
+      expect(await columns(client, 'crdt_sync_log')).toMatchObject({ id: { data_type: 'bigint' } });
+      const sequences = await client.query<{ name: string; data_type: string; max: string }>(
+        `SELECT c.relname AS name, format_type(s.seqtypid, NULL) AS data_type, s.seqmax::text AS max
+         FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid
+         WHERE c.relname IN ('crdt_events_id_seq', 'crdt_sync_log_id_seq') ORDER BY c.relname`,
+      );
+      expect(sequences).toEqual([
+        { name: 'crdt_events_id_seq', data_type: 'bigint', max: '9223372036854775807' },
+        { name: 'crdt_sync_log_id_seq', data_type: 'bigint', max: '9223372036854775807' },
+      ]);
+      // The rows kept their ids; new ones continue the sequence, past 2^31 too.
+      const ids = await client.query<{ id: string }>(
+        'SELECT id::text AS id FROM crdt_events ORDER BY id',
+      );
+      expect(ids.map((r) => r.id)).toEqual(['1', '2', '3', '4', '5']);
+      expect(
+        await sqlState(client, INSERT_EVENT_WITH_ID, [3_000_000_000, 'big-1']),
+      ).toBeUndefined();
+      await client.query(`DELETE FROM crdt_events WHERE event_id = 'big-1'`);
+      await client.query(`SELECT setval(pg_get_serial_sequence('crdt_events', 'id'), 2147483647)`);
+      const store = await EventStore.open(client, { migrate: false });
+      await store.append([appEvent('photos', 'n1', 1)]);
+      const [big] = await client.query<{ id: string }>(
+        `SELECT id::text AS id FROM crdt_events WHERE space_id = 'photos'`,
+      );
+      expect(big?.id).toBe('2147483648');
+      // Paging by local id works past 2^31.
+      const page = await store.eventsByType('photos', 'FileCreated', { afterId: 2 ** 31 - 1 });
+      expect([page.events.length, page.lastId]).toEqual([1, 2147483648]);
+      expect(
+        (await store.eventsByType('photos', 'FileCreated', { afterId: 2 ** 31 })).events,
+      ).toEqual([]);
+      await client.query(
+        `SELECT setval(pg_get_serial_sequence('crdt_sync_log', 'id'), 4294967296)`,
+      );
+      // Unnamed: a statement this session prepared by name before the migration (SyncLog.record's,
+      // in the 0005 and 0012 tests) keeps its 32-bit result type and fails ("cached plan must not
+      // change result type"). The app migrates at open, before it prepares anything.
+      await client.query(
+        `INSERT INTO crdt_sync_log (node_id, last_sync, sync_direction, space_id) VALUES ('n1', now(), 'push', 'photos')`,
+      );
+      expect((await new SyncLog(client).recent('photos')).map((e) => e.id)).toEqual([4294967297]);
+
+      // The account tables: one working key per (space, node); a revoked one may be replaced.
+      const key = `INSERT INTO hub_device_keys (key_id, space_id, node_id, device_name, secret_hash, revoked_at)
+        VALUES ($1, $2, $3, 'Laptop', $4, $5)`;
+      const hash = 'ab'.repeat(32);
+      expect(await sqlState(client, key, ['k1', 'photos', 'n1', hash, null])).toBeUndefined();
+      expect(await sqlState(client, key, ['k2', 'photos', 'n1', hash, null])).toBe(
+        UNIQUE_VIOLATION,
+      );
+      expect(await sqlState(client, key, ['k3', 'docs', 'n1', hash, null])).toBeUndefined();
+      await client.query(`UPDATE hub_device_keys SET revoked_at = now() WHERE key_id = 'k1'`);
+      expect(await sqlState(client, key, ['k4', 'photos', 'n1', hash, null])).toBeUndefined();
+      expect(await sqlState(client, key, ['k5', 'photos', 'n1', 'AB'.repeat(32), null])).toBe(
+        CHECK_VIOLATION,
+      );
+      expect(await columns(client, 'hub_device_keys')).toMatchObject({
+        created_at: { data_type: 'timestamp with time zone', is_nullable: 'NO' },
+        revoked_at: { is_nullable: 'YES' },
+        last_seen: { is_nullable: 'YES' },
+        live_until: { is_nullable: 'YES' },
+      });
+      const invite = `INSERT INTO hub_invites (invite_id, space_id, secret_hash, expires_at) VALUES ($1, 'photos', $2, now())`;
+      expect(await sqlState(client, invite, ['i1', hash])).toBeUndefined();
+      expect(await sqlState(client, invite, ['i2', hash])).toBe(UNIQUE_VIOLATION);
+      expect(await columns(client, 'hub_invites')).toMatchObject({
+        used_at: { is_nullable: 'YES' },
+        used_by_node: { is_nullable: 'YES' },
+        expires_at: { is_nullable: 'NO' },
+      });
+      // Usage was counted from the chunks already held.
+      const usage = await client.query<{
+        space_id: string;
+        chunk_bytes: string;
+        quota_bytes: null;
+      }>('SELECT space_id, chunk_bytes::text, quota_bytes FROM hub_space_usage');
+      expect(usage).toEqual([{ space_id: 'photos', chunk_bytes: '7', quota_bytes: null }]);
     });
 
     it('has a test for every migration file', () => {
