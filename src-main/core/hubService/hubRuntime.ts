@@ -97,7 +97,7 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
     const database = await openPgClient({
       connectionString: databaseUrl,
       applicationName: 'netguardian-hub',
-      maxConnections: 8,
+      maxConnections: 16,
       ...DATABASE_LIMITS,
     });
     stops.push(() => database.close());

@@ -35,6 +35,7 @@ import type { EventStore } from '../store/eventStore.js';
 import type { Unlisten } from '../store/sqlClient.js';
 import { verifyChunk, type HubChunkStorage } from './chunkStorage.js';
 import type { DeviceIdentity, HubAccountsPort } from './deviceIdentity.js';
+import { DeviceTurns } from './deviceTurns.js';
 import { LiveStreams } from './liveStreams.js';
 import { screenPush } from './pushedEvents.js';
 import {
@@ -62,6 +63,8 @@ export interface HubServerOptions {
   readonly sessions?: Partial<SessionLimitOptions>;
   /** A stream that moves no byte for this long is closed (progress, not total duration). */
   readonly idleStreamMs?: number;
+  /** Requests one device may have worked on at once; more wait (default 4). */
+  readonly requestsPerDevice?: number;
   /** The TLS handshake must finish within this long. */
   readonly handshakeMs?: number;
   /**
@@ -107,6 +110,7 @@ export function createHubServer(options: HubServerOptions): HubServer {
   const limits = new SessionLimits({ ...DEFAULT_SESSION_LIMITS, ...options.sessions });
   const idleStreamMs = options.idleStreamMs ?? 60_000;
   const lastSeen = new Map<string, number>();
+  const turns = new DeviceTurns(options.requestsPerDevice ?? 4);
   const live = new LiveStreams((identity, isLive) => {
     const done = isLive
       ? accounts.markLive(identity.keyId, Date.now() + PRESENCE_MS)
@@ -468,7 +472,9 @@ export function createHubServer(options: HubServerOptions): HubServer {
       if (!handler)
         throw new NetGuardianError('NotFound', `no such request: ${method} ${path}`, 'path');
       const identity = await authenticate(stream, headers);
-      await handler(stream, headers, identity);
+      // A live stream holds no database work: it does not take a turn.
+      if (path === ROUTES.live) await handler(stream, headers, identity);
+      else await turns.run(identity.keyId, () => handler(stream, headers, identity));
     })().catch((e: unknown) => {
       const error = asProtocolError(e);
       if (error.code === 'StoreError') log.error({ error: String(e) }, 'request failed');
