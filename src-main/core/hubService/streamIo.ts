@@ -112,7 +112,14 @@ export function eachPiece(
         () => undefined,
       );
     });
+    let ended = false;
+    stream.once('end', () => (ended = true));
     stream.once('aborted', () => stop(new Error('the device cancelled the request')));
+    // A connection that drops mid-body ends the stream without 'aborted' on some paths: without
+    // this the request would wait forever, holding the device's turn (deviceTurns.ts).
+    stream.once('close', () => {
+      if (!ended && !failed) stop(new Error('the connection closed before the request was sent'));
+    });
   });
 }
 
