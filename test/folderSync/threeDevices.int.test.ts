@@ -17,6 +17,8 @@ import { MARKER_FILE } from '../../src-main/core/files/folderMarker.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hashFile } from '../../src-main/core/files/fileHasher.js';
 import { TEMP_PREFIX } from '../../src-main/core/files/ignoreRules.js';
+import { HubConnection } from '../../src-main/core/hubClient/hubConnection.js';
+import { HubPeer } from '../../src-main/core/hubClient/hubPeer.js';
 import { EventStore } from '../../src-main/core/store/eventStore.js';
 import { conflictCopyPath } from '../../src-shared/conflictNames.js';
 import { encodeHlc } from '../../src-shared/crdt/hlc.js';
@@ -276,9 +278,7 @@ describe('three devices through a PostgreSQL hub', () => {
     const content = (await a.device.manager.getFileState('ok.txt'))?.content;
     if (!content) throw new Error('ok.txt has no content');
 
-    // Well-formed in every way but its path. No device can push it (the service refuses an event
-    // that is not the device's own or has an invalid path); it is in the hub's data as after a
-    // damaged disk or a restore from elsewhere, written through the hub's own connection.
+    // Well-formed in every way but its path.
     const wallMs = Date.now();
     const hostile: CrdtEvent = {
       eventId: randomUUID(),
@@ -292,6 +292,22 @@ describe('three devices through a PostgreSQL hub', () => {
       seq: 1,
       vectorClock: { mallory: 1 },
     };
+    // A device paired into the space (mallory, pushing its own change) is refused with the reason.
+    const mallory = new HubPeer(
+      new HubConnection(await hub.pair('mallory', 'mallory', spaceId)),
+      spaceId,
+    );
+    try {
+      const pushed = await mallory.append([hostile]);
+      expect(pushed.inserted).toEqual([]);
+      expect(pushed.refused?.map((r) => [r.eventId, r.code])).toEqual([
+        [hostile.eventId, 'InvalidPath'],
+      ]);
+    } finally {
+      await mallory.close();
+    }
+    // What B does when the hub's data holds it anyway (a damaged disk, a restore from elsewhere):
+    // written through the hub's own connection.
     const adminStore = await EventStore.open(hub.database, { migrate: false });
     expect((await adminStore.append([hostile])).inserted).toHaveLength(1);
 
