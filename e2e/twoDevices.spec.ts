@@ -10,13 +10,13 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { folderTree } from '../test/folderSync/support/folderTree.js';
-import { TestHub } from '../test/folderSync/support/testHub.js';
+import { SqlTestHub } from '../test/support/sqlTestHub.js';
 import { makeTempDir, type TempDir } from '../test/support/tempDir.js';
 import { AppPage } from './support/appPage.js';
 import { launchChromium } from './support/chromium.js';
 import { serveDevice, type ServedDevice } from './support/servedDevice.js';
 
-let hub: TestHub;
+let hub: SqlTestHub;
 let tmp: TempDir;
 let browser: Browser;
 let a: ServedDevice;
@@ -26,7 +26,7 @@ let pageB: AppPage;
 let spaceId: string;
 
 beforeAll(async () => {
-  hub = await TestHub.create('e2e_two_devices');
+  hub = await SqlTestHub.create('e2e_two_devices');
   tmp = await makeTempDir('ng-e2e-');
   spaceId = hub.newSpaceId('e2e');
   const start = async (name: string) => {

@@ -35,7 +35,7 @@
 import { chmod } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Prng } from '../convergence/prng.js';
-import { TestHub } from '../folderSync/support/testHub.js';
+import { SqlTestHub } from '../support/sqlTestHub.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 import { CrashRig } from './support/crashRig.js';
 import { describeEvidence, landedIn } from './support/killEvidence.js';
@@ -53,12 +53,12 @@ function seedFrom(text: string | undefined): number {
   return seed;
 }
 
-let hub: TestHub;
+let hub: SqlTestHub;
 let tmp: TempDir;
 let rig: CrashRig | undefined;
 
 beforeAll(async () => {
-  hub = await TestHub.create('crash');
+  hub = await SqlTestHub.create('crash');
   tmp = await makeTempDir('ng-crash-');
   // As root the devices' PostgreSQL runs as `postgres`: it must enter the folders above the data
   // dirs to keep each cluster there (see Machine.init).

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { createAppService, type AppService } from '../../src-main/core/app/appService.js';
 import { writeDeviceConfig, type DeviceConfig } from '../../src-main/core/deviceConfig.js';
 import { removeLeftoverTemps } from '../../src-main/core/files/staleTemps.js';
-import type { DeviceCredentials } from '../../src-main/core/hub/hubAdmin.js';
+import type { HubServiceAccess } from '../../src-main/core/device/hubAccess.js';
+import { loadOrCreateDeviceIdentity } from '../../src-main/core/store/deviceIdentity.js';
 import { EventStore } from '../../src-main/core/store/eventStore.js';
 import { openPgliteClient } from '../../src-main/core/store/pgliteClient.js';
 import type { AppState } from '../../src-shared/ipc/contract.js';
@@ -16,10 +17,10 @@ import { FolderHand } from './folderOps.js';
  * The harness's devices, in process and as the app runs them: an `AppService` per
  * device (the service the UI and the CLI call: its `state:get` is the status a user
  * sees), started as a daemon (real chokidar watcher, live channel, periodic sync),
- * on a real folder, syncing with a real PostgreSQL hub as its own row-level-security
- * role, through a proxy the harness cuts for an outage.
+ * on a real folder, syncing with a real hub service it paired with (a credential per
+ * space), through a proxy the harness cuts for an outage.
  *
- * A `Machine` (store and hub role) lives for the test file: creating a PGlite costs
+ * A `Machine` (store and node id) lives for the test file: creating a PGlite costs
  * seconds of CPU. Each seed gets a fresh space, so fresh folders and data dirs on the
  * same machines, like a user adding another synced folder. The store is PGlite in
  * memory and outlives the device's restarts (it is the owner process's, as the
@@ -31,13 +32,21 @@ export class Machine {
     readonly name: string,
     readonly dir: TempDir,
     readonly store: EventStore,
-    readonly creds: DeviceCredentials,
+    readonly nodeId: string,
   ) {}
 
-  static async create(hub: TestHub, name: string, firstSpace: string): Promise<Machine> {
+  static async create(name: string): Promise<Machine> {
     const dir = await makeTempDir(`ng-fconv-${name}-`);
     const store = await EventStore.open(await openPgliteClient());
-    return new Machine(name, dir, store, await hub.addDevice(name, firstSpace));
+    // The id the app's CRDTManager will find in the store: the one the hub pairs.
+    const { nodeId } = await loadOrCreateDeviceIdentity(store.client, { name });
+    return new Machine(name, dir, store, nodeId);
+  }
+
+  /** Pairs this machine into `spaceId`; the access it returns goes through `proxy`. */
+  async pair(hub: TestHub, spaceId: string, proxy: TcpProxy): Promise<HubServiceAccess> {
+    const access = await hub.pair(this.nodeId, this.name, spaceId);
+    return { ...access, address: `127.0.0.1:${proxy.port}` };
   }
 
   async close(): Promise<void> {
@@ -63,7 +72,8 @@ export class HarnessDevice {
     readonly index: number,
     readonly machine: Machine,
     readonly spaceId: string,
-    private readonly proxy: TcpProxy,
+    /** The machine's credential for this space, reaching the hub through the harness's proxy. */
+    private readonly access: HubServiceAccess,
   ) {
     const base = path.join(machine.dir.path, spaceId);
     this.dataDir = path.join(base, 'data');
@@ -103,6 +113,7 @@ export class HarnessDevice {
       store: this.machine.store,
       quietMs: 30,
       statePushMs: 20,
+      resolveHub: () => Promise.resolve({ hubService: this.access }),
     });
     service.subscribe((m) => {
       if (m.channel === 'files:changed')
@@ -138,7 +149,8 @@ export class HarnessDevice {
       folder: this.root,
       spaceId: this.spaceId,
       deviceName: this.name,
-      hub: { url: this.proxy.rewrite(this.machine.creds.connectionString), ssl: 'off' },
+      // A paired device keeps no PostgreSQL URL: its service access comes in through `resolveHub`.
+      hub: null,
       // The harness drives sync itself at quiesce points; the periodic one is the product's too.
       syncIntervalMs: 5_000,
       rescanIntervalMs: 15 * 60_000,

@@ -72,11 +72,9 @@ const machines: Machine[] = [];
 
 beforeAll(async () => {
   hub = await TestHub.create('ng_fconv');
-  const target = new URL(hub.url);
-  proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
-  const first = hub.newSpaceId('setup');
+  proxy = await startTcpProxy({ host: '127.0.0.1', port: hub.service.address.port });
   for (const name of ['alpha', 'bravo', 'charlie'].slice(0, DEVICES))
-    machines.push(await Machine.create(hub, name, first));
+    machines.push(await Machine.create(name));
 });
 
 afterAll(async () => {

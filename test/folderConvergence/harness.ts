@@ -78,8 +78,11 @@ export class Harness {
     readonly harness: HarnessOptions;
   }): Promise<Harness> {
     const spaceId = options.hub.newSpaceId(options.label);
-    for (const m of options.machines) await options.hub.addToSpace(m.creds.role, spaceId);
-    const devices = options.machines.map((m, i) => new HarnessDevice(i, m, spaceId, options.proxy));
+    const devices: HarnessDevice[] = [];
+    for (const [i, m] of options.machines.entries())
+      devices.push(
+        new HarnessDevice(i, m, spaceId, await m.pair(options.hub, spaceId, options.proxy)),
+      );
     options.proxy.restore();
     const h = new Harness(spaceId, devices, options.hub, options.proxy, options.harness);
     for (const d of devices) await d.start();
@@ -233,7 +236,7 @@ export class Harness {
   private async onHub(dev: HarnessDevice, w: Written): Promise<void> {
     await pollUntil(
       `${dev.name}'s ${w.hash.slice(0, 8)} (${w.path}, op #${w.step}) to reach the hub`,
-      async () => ((await recorded(this.hub.admin, this.spaceId, w.hash)) ? true : undefined),
+      async () => ((await recorded(this.hub.database, this.spaceId, w.hash)) ? true : undefined),
       { timeoutMs: this.options.settleMs ?? 30_000, intervalMs: POLL_MS },
     );
   }

@@ -62,7 +62,7 @@ export async function checkNothingLost(h: Harness): Promise<string[]> {
     for (const hash of hashesIn(readTree(path.join(d.dataDir, 'trash')))) found.add(hash);
   }
   const missing = [...new Set(h.ledger.required.map((w) => w.hash))].filter((x) => !found.has(x));
-  const onHub = await restorableFromHub(h.hub.admin, h.spaceId, missing);
+  const onHub = await restorableFromHub(h.hub.database, h.spaceId, missing);
   return h.ledger.required
     .filter((w) => !found.has(w.hash) && !onHub.has(w.hash))
     .map(

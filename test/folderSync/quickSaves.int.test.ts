@@ -21,8 +21,7 @@ let opened: TestDevice[] = [];
 
 beforeAll(async () => {
   hub = await TestHub.create('foldersync_quick');
-  const first = hub.newSpaceId('setup');
-  for (const name of ['alpha', 'bravo']) slots.push(await DeviceSlot.create(hub, name, first));
+  for (const name of ['alpha', 'bravo']) slots.push(await DeviceSlot.create(hub, name));
 });
 
 afterEach(async () => {
@@ -38,10 +37,7 @@ afterAll(async () => {
 /** Both devices on a fresh space, started (watching, live). */
 async function startSpace(label: string): Promise<[TestDevice, TestDevice]> {
   const spaceId = hub.newSpaceId(label);
-  for (const slot of slots) {
-    await hub.addToSpace(slot.creds.role, spaceId);
-    opened.push(await slot.open(spaceId));
-  }
+  for (const slot of slots) opened.push(await slot.open(spaceId));
   const [a, b] = opened.slice(-2) as [TestDevice, TestDevice];
   await a.device.start();
   await b.device.start();

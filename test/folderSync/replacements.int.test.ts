@@ -20,8 +20,7 @@ let opened: TestDevice[] = [];
 
 beforeAll(async () => {
   hub = await TestHub.create('replacements');
-  const first = hub.newSpaceId('setup');
-  for (const name of ['alpha', 'bravo']) slots.push(await DeviceSlot.create(hub, name, first));
+  for (const name of ['alpha', 'bravo']) slots.push(await DeviceSlot.create(hub, name));
 });
 
 afterEach(async () => {
@@ -36,10 +35,7 @@ afterAll(async () => {
 
 async function openSpace(label: string): Promise<[TestDevice, TestDevice]> {
   const spaceId = hub.newSpaceId(label);
-  for (const slot of slots) {
-    await hub.addToSpace(slot.creds.role, spaceId);
-    opened.push(await slot.open(spaceId));
-  }
+  for (const slot of slots) opened.push(await slot.open(spaceId));
   return opened.slice(-2) as [TestDevice, TestDevice];
 }
 

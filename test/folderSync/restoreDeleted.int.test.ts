@@ -20,8 +20,7 @@ const opened: TestDevice[] = [];
 
 beforeAll(async () => {
   hub = await TestHub.create('restoredeleted');
-  const space = hub.newSpaceId('setup');
-  for (const name of ['alpha', 'bravo']) slots.push(await DeviceSlot.create(hub, name, space));
+  for (const name of ['alpha', 'bravo']) slots.push(await DeviceSlot.create(hub, name));
 });
 
 afterAll(async () => {
@@ -33,7 +32,6 @@ afterAll(async () => {
 describe('restore deleted files', () => {
   it('brings back 500 files deleted on another device, as one change, on both devices', async () => {
     const spaceId = hub.newSpaceId('mass-delete');
-    for (const slot of slots) await hub.addToSpace(slot.creds.role, spaceId);
     const [a, b] = await Promise.all(slots.map((s) => s.open(spaceId)));
     if (!a || !b) throw new Error('two devices expected');
     opened.push(a, b);
@@ -74,7 +72,6 @@ describe('restore deleted files', () => {
 
   it('restores nothing deleted before the moment given', async () => {
     const spaceId = hub.newSpaceId('older');
-    for (const slot of slots) await hub.addToSpace(slot.creds.role, spaceId);
     const [a] = await Promise.all(slots.slice(0, 1).map((s) => s.open(spaceId)));
     if (!a) throw new Error('a device expected');
     opened.push(a);
@@ -92,7 +89,6 @@ describe('restore deleted files', () => {
 describe('restore deleted files: moves are not deletions', () => {
   it('does not bring back the old names of files and folders renamed since, and says where they went', async () => {
     const spaceId = hub.newSpaceId('renamed');
-    for (const slot of slots) await hub.addToSpace(slot.creds.role, spaceId);
     const [a] = await Promise.all(slots.slice(0, 1).map((s) => s.open(spaceId)));
     if (!a) throw new Error('a device expected');
     opened.push(a);

@@ -1,12 +1,13 @@
 /**
  * End-to-end folder sync (issue 3 point 8): three in-process devices, each
  * with a real folder and its own PGlite persisted in its data directory,
- * syncing through a real PostgreSQL hub as their own RLS-limited roles.
+ * syncing through a real hub service (HTTP/2 over TLS in front of PostgreSQL)
+ * they paired with.
  * Every scenario ends with the three folders equal byte for byte (content,
  * exec bit, empty folders); nothing is ignored in the comparison.
  *
- * The three machines (stores, roles) are opened once for the file; each test
- * uses a fresh space and fresh folders.
+ * The three machines (stores, node ids) are opened once for the file; each
+ * test uses a fresh space and fresh folders (each machine pairs into it).
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -16,6 +17,8 @@ import { MARKER_FILE } from '../../src-main/core/files/folderMarker.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hashFile } from '../../src-main/core/files/fileHasher.js';
 import { TEMP_PREFIX } from '../../src-main/core/files/ignoreRules.js';
+import { HubConnection } from '../../src-main/core/hubClient/hubConnection.js';
+import { HubPeer } from '../../src-main/core/hubClient/hubPeer.js';
 import { EventStore } from '../../src-main/core/store/eventStore.js';
 import { conflictCopyPath } from '../../src-shared/conflictNames.js';
 import { encodeHlc } from '../../src-shared/crdt/hlc.js';
@@ -38,9 +41,7 @@ let opened: TestDevice[] = [];
 
 beforeAll(async () => {
   hub = await TestHub.create('foldersync');
-  const first = hub.newSpaceId('setup');
-  for (const name of ['alpha', 'bravo', 'charlie'])
-    slots.push(await DeviceSlot.create(hub, name, first));
+  for (const name of ['alpha', 'bravo', 'charlie']) slots.push(await DeviceSlot.create(hub, name));
 });
 
 afterEach(async () => {
@@ -53,13 +54,10 @@ afterAll(async () => {
   await hub?.close();
 });
 
-/** The three devices on a fresh space: each role is added to it, each folder is new. */
+/** The three devices on a fresh space: each pairs into it, each folder is new. */
 async function openSpace(label: string): Promise<[TestDevice, TestDevice, TestDevice]> {
   const spaceId = hub.newSpaceId(label);
-  for (const slot of slots) {
-    await hub.addToSpace(slot.creds.role, spaceId);
-    opened.push(await slot.open(spaceId));
-  }
+  for (const slot of slots) opened.push(await slot.open(spaceId));
   return opened.slice(-3) as [TestDevice, TestDevice, TestDevice];
 }
 
@@ -280,7 +278,7 @@ describe('three devices through a PostgreSQL hub', () => {
     const content = (await a.device.manager.getFileState('ok.txt'))?.content;
     if (!content) throw new Error('ok.txt has no content');
 
-    // Well-formed in every way but its path, appended on the hub by a store that does not validate.
+    // Well-formed in every way but its path.
     const wallMs = Date.now();
     const hostile: CrdtEvent = {
       eventId: randomUUID(),
@@ -294,7 +292,23 @@ describe('three devices through a PostgreSQL hub', () => {
       seq: 1,
       vectorClock: { mallory: 1 },
     };
-    const adminStore = await EventStore.open(hub.admin, { migrate: false });
+    // A device paired into the space (mallory, pushing its own change) is refused with the reason.
+    const mallory = new HubPeer(
+      new HubConnection(await hub.pair('mallory', 'mallory', spaceId)),
+      spaceId,
+    );
+    try {
+      const pushed = await mallory.append([hostile]);
+      expect(pushed.inserted).toEqual([]);
+      expect(pushed.refused?.map((r) => [r.eventId, r.code])).toEqual([
+        [hostile.eventId, 'InvalidPath'],
+      ]);
+    } finally {
+      await mallory.close();
+    }
+    // What B does when the hub's data holds it anyway (a damaged disk, a restore from elsewhere):
+    // written through the hub's own connection.
+    const adminStore = await EventStore.open(hub.database, { migrate: false });
     expect((await adminStore.append([hostile])).inserted).toHaveLength(1);
 
     const around = path.dirname(path.dirname(b.root));

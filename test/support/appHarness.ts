@@ -2,13 +2,16 @@
  * An AppService on a real device for integration tests: a temp folder, a data
  * directory, a store (in-memory PGlite: the service's logic is the same on any
  * store; `test/owner/` runs the real owner with its PostgreSQL server), a config
- * (local only, or with a hub), and a way to wait for a condition that is
+ * (local only, paired with a hub's service, or with an older PostgreSQL hub's URL), and a way
+ * to wait for a condition that is
  * re-checked on every push the service sends (never a fixed sleep).
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createAppService, type AppService } from '../../src-main/core/app/appService.js';
+import type { HubServiceAccess } from '../../src-main/core/device/hubAccess.js';
 import { writeDeviceConfig, type DeviceConfig } from '../../src-main/core/deviceConfig.js';
+import { loadOrCreateDeviceIdentity } from '../../src-main/core/store/deviceIdentity.js';
 import { EventStore } from '../../src-main/core/store/eventStore.js';
 import { openPgliteClient } from '../../src-main/core/store/pgliteClient.js';
 import type { FileRow, PushMessage } from '../../src-shared/ipc/contract.js';
@@ -20,6 +23,8 @@ export interface AppHarness {
   readonly folder: string;
   readonly service: AppService;
   readonly pushes: PushMessage[];
+  /** The store's node id (the one paired with the hub). */
+  readonly nodeId: string;
   /** Resolves once `check` holds; re-checked after every push. */
   until(check: () => boolean | Promise<boolean>, what: string): Promise<void>;
   close(): Promise<void>;
@@ -29,6 +34,16 @@ export async function openAppHarness(
   options: {
     readonly name?: string;
     readonly spaceId?: string;
+    /**
+     * Pairs the device (its store's node id) with a hub's service, as `init --join` does:
+     * `(nodeId, deviceName, spaceId) => access`, e.g. `TestHub.pair`.
+     */
+    readonly pair?: (
+      nodeId: string,
+      deviceName: string,
+      spaceId: string,
+    ) => Promise<HubServiceAccess>;
+    /** An older hub's PostgreSQL URL (tests about that hub as such). */
     readonly hub?: string;
     readonly paused?: boolean;
     readonly start?: boolean;
@@ -51,7 +66,19 @@ export async function openAppHarness(
   };
   await writeDeviceConfig(dataDir, config);
   const store = await EventStore.open(await openPgliteClient());
-  const service = await createAppService({ dataDir, store, quietMs: 30, statePushMs: 20 });
+  // The id the device's CRDTManager will find in the store: the one the hub pairs.
+  const { nodeId } = await loadOrCreateDeviceIdentity(store.client, { name: config.deviceName });
+  const hubService = options.pair
+    ? await options.pair(nodeId, config.deviceName, config.spaceId)
+    : undefined;
+  const service = await createAppService({
+    dataDir,
+    store,
+    quietMs: 30,
+    statePushMs: 20,
+    // A paired device keeps no PostgreSQL URL in its config: the service access comes in here.
+    ...(hubService ? { resolveHub: () => Promise.resolve({ hubService }) } : {}),
+  });
   const pushes: PushMessage[] = [];
   const waiters = new Set<() => void>();
   service.subscribe((m) => {
@@ -65,6 +92,7 @@ export async function openAppHarness(
     folder: service.root,
     service,
     pushes,
+    nodeId,
     until: (check, what) =>
       new Promise<void>((resolve, reject) => {
         let busy = false;

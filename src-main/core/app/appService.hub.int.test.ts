@@ -4,27 +4,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileRow, openAppHarness, type AppHarness } from '../../../test/support/appHarness.js';
 import { pgAdminUrl } from '../../../test/support/freshDatabase.js';
 import { TestHub } from '../../../test/folderSync/support/testHub.js';
+import { SqlTestHub } from '../../../test/support/sqlTestHub.js';
 
 /**
- * Two AppServices on real devices syncing through a real PostgreSQL hub (row-level
- * security roles): per-file states (pending upload while paused), a conflict as the
+ * Two AppServices on real devices syncing through a real hub service they paired with:
+ * per-file states (pending upload while paused), a conflict as the
  * review screen sees it (both versions, sides, copies, previews), resolving it
- * everywhere, the devices list, and hub:test's answers.
+ * everywhere, the devices list; and hub:test's answers about an older PostgreSQL hub's URL.
  */
 
 let hub: TestHub;
 let alpha: AppHarness;
 let beta: AppHarness;
-let hubUrl: string;
 
 beforeAll(async () => {
   hub = await TestHub.create('ng_app_hub');
   const space = hub.newSpaceId('app');
-  const a = await hub.addDevice('alpha', space);
-  const b = await hub.addDevice('beta', space);
-  hubUrl = a.connectionString;
-  alpha = await openAppHarness({ name: 'alpha', spaceId: space, hub: a.connectionString });
-  beta = await openAppHarness({ name: 'beta', spaceId: space, hub: b.connectionString });
+  const pair = hub.pair.bind(hub);
+  alpha = await openAppHarness({ name: 'alpha', spaceId: space, pair });
+  beta = await openAppHarness({ name: 'beta', spaceId: space, pair });
 });
 afterAll(async () => {
   await alpha?.close();
@@ -151,10 +149,17 @@ describe('AppService with a hub', () => {
   });
 
   it('tests hub addresses without throwing: a hub, nothing listening, not a hub', async () => {
-    const good = await alpha.service['hub:test']({ url: hubUrl, ssl: 'off' });
-    expect(good.ok).toBe(true);
-    expect(good.latencyMs).not.toBeNull();
-    expect(good.message).not.toContain(new URL(hubUrl).password);
+    // hub:test takes an older hub's PostgreSQL URL (settings still offer it): a device role on one.
+    const sqlHub = await SqlTestHub.create('ng_app_hubtest');
+    try {
+      const hubUrl = (await sqlHub.addDevice('alpha', sqlHub.newSpaceId('probe'))).connectionString;
+      const good = await alpha.service['hub:test']({ url: hubUrl, ssl: 'off' });
+      expect(good.ok).toBe(true);
+      expect(good.latencyMs).not.toBeNull();
+      expect(good.message).not.toContain(new URL(hubUrl).password);
+    } finally {
+      await sqlHub.close();
+    }
     const closed = await alpha.service['hub:test']({
       url: 'postgres://u:p@127.0.0.1:1/db',
       ssl: 'off',

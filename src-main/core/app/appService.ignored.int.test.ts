@@ -7,7 +7,7 @@ import { TestHub } from '../../../test/folderSync/support/testHub.js';
 /**
  * A path this device's `.netguardianignore` leaves out but a peer syncs: it is
  * never written here, so it must not wait for a download forever. Two
- * AppServices on real devices through a real PostgreSQL hub.
+ * AppServices on real devices through a real hub service.
  */
 
 let hub: TestHub;
@@ -17,15 +17,9 @@ let beta: AppHarness;
 beforeAll(async () => {
   hub = await TestHub.create('ng_app_ignored');
   const space = hub.newSpaceId('ignored');
-  const a = await hub.addDevice('alpha', space);
-  const b = await hub.addDevice('beta', space);
-  alpha = await openAppHarness({ name: 'alpha', spaceId: space, hub: a.connectionString });
-  beta = await openAppHarness({
-    name: 'beta',
-    spaceId: space,
-    hub: b.connectionString,
-    start: false,
-  });
+  const pair = hub.pair.bind(hub);
+  alpha = await openAppHarness({ name: 'alpha', spaceId: space, pair });
+  beta = await openAppHarness({ name: 'beta', spaceId: space, pair, start: false });
   // Beta's rules only: the ignore file leaves itself out, so alpha never receives it.
   await writeFile(path.join(beta.folder, '.netguardianignore'), '.netguardianignore\nbuild/\n');
   await beta.service.start();

@@ -19,7 +19,7 @@ import { findFreeLoopbackPort } from '../freePort.js';
 
 /**
  * Issue 12 point 6, "a status that tells the truth", on real devices: two AppServices syncing
- * through a real PostgreSQL hub, and one whose hub never answers. Each condition is produced for
+ * through a real hub service, and one whose hub never answers. Each condition is produced for
  * real (files copied in, a scan hashing, contents uploaded, files received, a chunk the hub
  * serves corrupted, a restore, the folder moved away) and checked on the state the service
  * pushes to the UI, whose headline the tray and `netguardian status` show as well.
@@ -37,21 +37,21 @@ const MB = 1024 * 1024;
 beforeAll(async () => {
   hub = await TestHub.create('ng_app_state');
   space = hub.newSpaceId('state');
-  const a = await hub.addDevice('alpha', space);
-  const b = await hub.addDevice('beta', space);
-  alpha = await openAppHarness({ name: 'alpha', spaceId: space, hub: a.connectionString });
+  const pair = hub.pair.bind(hub);
+  alpha = await openAppHarness({ name: 'alpha', spaceId: space, pair });
   // Beta receives nothing until a test resumes it.
-  beta = await openAppHarness({
-    name: 'beta',
-    spaceId: space,
-    hub: b.connectionString,
-    paused: true,
-  });
-  // Nothing listens there: this device is offline from its first sync on.
+  beta = await openAppHarness({ name: 'beta', spaceId: space, pair, paused: true });
+  // Paired once with a hub that is gone: nothing listens at its address, so this device is
+  // offline from its first sync on.
   const closed = await findFreeLoopbackPort();
   lonely = await openAppHarness({
     name: 'lonely',
-    hub: `postgres://nobody:secret@127.0.0.1:${closed}/nothing`,
+    pair: () =>
+      Promise.resolve({
+        address: `127.0.0.1:${closed}`,
+        fingerprint: hub.endpoint.fingerprint,
+        credential: 'a-credential-from-a-hub-long-gone',
+      }),
   });
   outside = await makeTempDir('ng-app-state-');
 });
@@ -260,7 +260,7 @@ describe('the state the UI receives', () => {
   it('a file the folder does not hold yet keeps it from Synced (its content failed to arrive)', async () => {
     await beta.service['sync:pause']({ paused: true });
     const chunksNow = () =>
-      hub.admin.query<{ hash: string; data: Buffer }>(
+      hub.database.query<{ hash: string; data: Buffer }>(
         'SELECT hash, data FROM crdt_chunks WHERE space_id = $1',
         [space],
       );

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Device, type DeviceEvent } from '../device/device.js';
+import type { HubServiceAccess } from '../device/hubAccess.js';
 import { readDeviceConfig, writeDeviceConfig, type DeviceConfig } from '../deviceConfig.js';
 import type { Logger } from '../log.js';
 import type { EventStore } from '../store/eventStore.js';
@@ -11,7 +12,13 @@ import type { PgClientOptions } from '../store/pgClient.js';
  * binds its hub at open). Requests made while it reopens wait for it.
  */
 
-export type HubResolver = (config: DeviceConfig) => Promise<PgClientOptions | undefined>;
+/** The hub a device opens with: its sync service, or (the older way) a PostgreSQL server. */
+export interface DeviceHub {
+  readonly hub?: PgClientOptions;
+  readonly hubService?: HubServiceAccess;
+}
+
+export type HubResolver = (config: DeviceConfig) => Promise<DeviceHub>;
 
 export interface DeviceHostOptions {
   readonly dataDir: string;
@@ -27,15 +34,18 @@ export interface DeviceHostOptions {
 
 /** The hub a config names, with its TLS settings (the CA file read here). */
 export const hubFromConfig: HubResolver = async (config) => {
-  if (!config.hub) return undefined;
+  if (!config.hub) return {};
   const { url, ssl, sslCaFile } = config.hub;
-  if (ssl === 'off') return { connectionString: url };
-  if (ssl === 'require') return { connectionString: url, ssl: { rejectUnauthorized: false } };
+  if (ssl === 'off') return { hub: { connectionString: url } };
+  if (ssl === 'require')
+    return { hub: { connectionString: url, ssl: { rejectUnauthorized: false } } };
   return {
-    connectionString: url,
-    ssl: {
-      rejectUnauthorized: true,
-      ...(sslCaFile ? { ca: await readFile(sslCaFile, 'utf8') } : {}),
+    hub: {
+      connectionString: url,
+      ssl: {
+        rejectUnauthorized: true,
+        ...(sslCaFile ? { ca: await readFile(sslCaFile, 'utf8') } : {}),
+      },
     },
   };
 };
@@ -64,13 +74,14 @@ export class DeviceHost {
     options: DeviceHostOptions,
     config: DeviceConfig,
   ): Promise<Device> {
-    const hub = await (options.resolveHub ?? hubFromConfig)(config);
+    const { hub, hubService } = await (options.resolveHub ?? hubFromConfig)(config);
     return Device.open({
       dataDir: options.dataDir,
       store: options.store,
       // A copy: the device may update its config in place (applySettings).
       config: { ...config },
       hub,
+      hubService,
       onEvent: options.onEvent,
       ...(options.log ? { log: options.log } : {}),
       ...(options.quietMs !== undefined ? { quietMs: options.quietMs } : {}),

@@ -7,7 +7,7 @@ import { TestHub } from '../../../test/folderSync/support/testHub.js';
 /**
  * Ignore rules saved on the settings screen are this device's own (issue 12 point 7): the
  * `.netguardianignore` they are written to is never recorded nor sent, so a peer neither gets the
- * file nor the rules. Two AppServices on real devices through a real PostgreSQL hub.
+ * file nor the rules. Two AppServices on real devices through a real hub service.
  */
 
 let hub: TestHub;
@@ -24,15 +24,9 @@ const exists = (file: string) =>
 beforeAll(async () => {
   hub = await TestHub.create('ng_settings_rules');
   space = hub.newSpaceId('rules');
-  const a = await hub.addDevice('alpha', space);
-  const b = await hub.addDevice('beta', space);
-  alpha = await openAppHarness({
-    name: 'alpha',
-    spaceId: space,
-    hub: a.connectionString,
-    start: false,
-  });
-  beta = await openAppHarness({ name: 'beta', spaceId: space, hub: b.connectionString });
+  const pair = hub.pair.bind(hub);
+  alpha = await openAppHarness({ name: 'alpha', spaceId: space, pair, start: false });
+  beta = await openAppHarness({ name: 'beta', spaceId: space, pair });
 });
 afterAll(async () => {
   await alpha?.close();
@@ -57,7 +51,7 @@ describe('ignore rules saved in the settings', () => {
     expect(await readFile(path.join(beta.folder, 'public.txt'), 'utf8')).toBe('for everyone');
     expect(await exists(path.join(beta.folder, '.netguardianignore'))).toBe(false);
     expect(await exists(path.join(beta.folder, 'secret'))).toBe(false);
-    const recorded = await hub.admin.query<{ entity_id: string }>(
+    const recorded = await hub.database.query<{ entity_id: string }>(
       `SELECT DISTINCT entity_id FROM crdt_events WHERE space_id = $1 ORDER BY entity_id`,
       [space],
     );

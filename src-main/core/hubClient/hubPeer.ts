@@ -125,6 +125,9 @@ export class HubPeer implements SyncPeer {
       stopped = true;
       onLost?.(e ?? new Error('the hub closed the live channel'));
     };
+    // readline passes the stream's error on as its own: unheard, it would be thrown (a crash) and
+    // `onLost` never called, so the engine would not know to reopen the channel.
+    lines.on('error', (e: Error) => lost(e));
     body.once('error', (e: Error) => lost(e));
     body.once('close', () => lost());
     return () => {

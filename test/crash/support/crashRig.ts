@@ -10,7 +10,7 @@ import path from 'node:path';
 import { openOwnedStore } from '../../../src-main/core/device/ownedStore.js';
 import type { Prng } from '../../convergence/prng.js';
 import { folderTree, pollUntil, type Tree } from '../../folderSync/support/folderTree.js';
-import type { TestHub } from '../../folderSync/support/testHub.js';
+import type { SqlTestHub } from '../../support/sqlTestHub.js';
 import { snapshotCli } from './cliSnapshot.js';
 import { logged, runCli, type CliProcess } from './daemon.js';
 import { fileSizes, tempFiles } from './folderWalk.js';
@@ -51,7 +51,7 @@ export class CrashRig {
   readonly hubView: HubView;
 
   private constructor(
-    readonly hub: TestHub,
+    readonly hub: SqlTestHub,
     readonly spaceId: string,
     readonly machines: readonly [Machine, Machine],
     private readonly rng: Prng,
@@ -60,7 +60,7 @@ export class CrashRig {
   }
 
   /** Two devices made (`netguardian init`), not started yet. */
-  static async create(hub: TestHub, root: string, rng: Prng): Promise<CrashRig> {
+  static async create(hub: SqlTestHub, root: string, rng: Prng): Promise<CrashRig> {
     const spaceId = hub.newSpaceId('crash');
     const cli = await snapshotCli(path.join(root, 'bundle'));
     const [a, b] = await Promise.all([

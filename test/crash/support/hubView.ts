@@ -4,7 +4,7 @@
  * check of its seqs per origin.
  */
 import { pollUntil } from '../../folderSync/support/folderTree.js';
-import type { TestHub } from '../../folderSync/support/testHub.js';
+import type { SqlTestHub } from '../../support/sqlTestHub.js';
 import { readEventKeys, type EventKey } from './storeChecks.js';
 
 const SEQS_PER_ORIGIN = `
@@ -14,7 +14,7 @@ const SEQS_PER_ORIGIN = `
 
 export class HubView {
   constructor(
-    private readonly hub: TestHub,
+    private readonly hub: SqlTestHub,
     readonly spaceId: string,
   ) {}
 

@@ -6,7 +6,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { TestHub } from '../../folderSync/support/testHub.js';
+import type { SqlTestHub } from '../../support/sqlTestHub.js';
 import { CliProcess, printed, runCli } from './daemon.js';
 
 /** A daemon prints this once its first scan and sync are done. */
@@ -34,7 +34,7 @@ export class Machine {
    * the data dir, where the test finds it and `makeTempDir` removes it).
    */
   static async init(
-    hub: TestHub,
+    hub: SqlTestHub,
     cli: string,
     dir: string,
     name: string,

@@ -1,9 +1,10 @@
 /**
  * In-process devices for the end-to-end tests. A `DeviceSlot` is one machine:
  * a data directory with its PGlite store persisted in it (opened once per test
- * file: creating a PGlite costs seconds of CPU) and its own hub role. Each test
- * opens a `Device` per slot on a fresh space and fresh folder, like a user
- * adding another synced folder to the same machines.
+ * file: creating a PGlite costs seconds of CPU) and the store's node id. Each
+ * test opens a `Device` per slot on a fresh space and fresh folder, like a user
+ * adding another synced folder to the same machines; the slot pairs with the
+ * hub's service the first time it opens a space (one credential per space).
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,7 +12,8 @@ import { expect } from 'vitest';
 import { Device, type DeviceEvent } from '../../../src-main/core/device/device.js';
 import { dataPaths, type DeviceConfig } from '../../../src-main/core/deviceConfig.js';
 import type { MaterializeReport } from '../../../src-main/core/files/materializer.js';
-import type { DeviceCredentials } from '../../../src-main/core/hub/hubAdmin.js';
+import type { HubServiceAccess } from '../../../src-main/core/device/hubAccess.js';
+import { loadOrCreateDeviceIdentity } from '../../../src-main/core/store/deviceIdentity.js';
 import { EventStore } from '../../../src-main/core/store/eventStore.js';
 import { openPgliteClient } from '../../../src-main/core/store/pgliteClient.js';
 import type { SyncReport } from '../../../src-main/core/syncEngine.js';
@@ -20,21 +22,35 @@ import { folderTree, type Tree } from './folderTree.js';
 import type { TestHub } from './testHub.js';
 
 export class DeviceSlot {
+  /** The slot's credential per space it has opened. */
+  private readonly access = new Map<string, HubServiceAccess>();
+
   private constructor(
+    readonly hub: TestHub,
     readonly name: string,
     readonly dir: TempDir,
     readonly dataDir: string,
     readonly store: EventStore,
-    readonly creds: DeviceCredentials,
+    readonly nodeId: string,
   ) {}
 
-  /** A machine: temp dir, PGlite in `<dir>/data/db`, a hub role in `firstSpace`. */
-  static async create(hub: TestHub, name: string, firstSpace: string): Promise<DeviceSlot> {
+  /** A machine: temp dir, PGlite in `<dir>/data/db`, and the node id its store keeps. */
+  static async create(hub: TestHub, name: string): Promise<DeviceSlot> {
     const dir = await makeTempDir(`ng-e2e-${name}-`);
     const dataDir = path.join(dir.path, 'data');
     const store = await EventStore.open(await openPgliteClient(dataPaths(dataDir).db));
-    const creds = await hub.addDevice(name, firstSpace);
-    return new DeviceSlot(name, dir, dataDir, store, creds);
+    // The id `CRDTManager.open` will find: pairing names the device the hub will see push.
+    const { nodeId } = await loadOrCreateDeviceIdentity(store.client, { name });
+    return new DeviceSlot(hub, name, dir, dataDir, store, nodeId);
+  }
+
+  /** This machine's way into `spaceId`, pairing with a new invite the first time. */
+  async accessTo(spaceId: string): Promise<HubServiceAccess> {
+    const known = this.access.get(spaceId);
+    if (known) return known;
+    const paired = await this.hub.pair(this.nodeId, this.name, spaceId);
+    this.access.set(spaceId, paired);
+    return paired;
   }
 
   /** The folder for a space: `<dir>/<space>/outer/folder` (the levels above let tests watch outside the root). */
@@ -50,7 +66,8 @@ export class DeviceSlot {
       folder,
       spaceId,
       deviceName: this.name,
-      hub: { url: this.creds.connectionString, ssl: 'off' },
+      // Devices that pair keep no PostgreSQL URL: the service access comes in beside the config.
+      hub: null,
       syncIntervalMs: 60_000,
       rescanIntervalMs: 15 * 60_000,
       paused: false,
@@ -59,7 +76,7 @@ export class DeviceSlot {
     const device = await Device.open({
       dataDir: this.dataDir,
       config,
-      hub: { connectionString: this.creds.connectionString },
+      hubService: await this.accessTo(spaceId),
       store: this.store,
       quietMs: 30,
       onEvent: (e) => events.push(e),

@@ -1,20 +1,17 @@
 /**
- * A real hub for the end-to-end tests: a fresh PostgreSQL database prepared
- * with `initHub`, device roles from `addDevice` (row-level security limits
- * each to its spaces), and an admin connection for what an attacker or a
- * broken disk would do to the hub (raw inserts, corrupted chunks).
+ * A real hub for the end-to-end tests, as users run it: the sync service (HTTP/2 over TLS) in
+ * front of a fresh PostgreSQL database, listening on loopback. Devices pair with invites and
+ * never hold a database role. The hub's own connection (`database`) stands for a broken disk or
+ * an admin restoring a backup (corrupted chunks, rows a device could never have sent), never for
+ * a device.
  */
 import { randomBytes } from 'node:crypto';
-import {
-  addDevice,
-  addDeviceToSpace,
-  initHub,
-  removeDevice,
-  type DeviceCredentials,
-} from '../../../src-main/core/hub/hubAdmin.js';
-import { openPgClient } from '../../../src-main/core/store/pgClient.js';
+import type { HubServiceAccess } from '../../../src-main/core/device/hubAccess.js';
+import { pairWithHub } from '../../../src-main/core/hubClient/pairing.js';
+import { startHubService, type RunningHub } from '../../../src-main/core/hubService/hubRuntime.js';
 import type { SqlClient } from '../../../src-main/core/store/sqlClient.js';
 import { createFreshDatabase, type FreshDatabase } from '../../support/freshDatabase.js';
+import { makeTempDir, type TempDir } from '../../support/tempDir.js';
 
 export interface ChunkStats {
   readonly rows: number;
@@ -22,31 +19,44 @@ export interface ChunkStats {
 }
 
 export class TestHub {
-  private readonly roles: string[] = [];
-  /** Per test file, so spaces and device roles from parallel files never meet. */
+  /** Per test file, so spaces from parallel files never meet. */
   readonly tag = randomBytes(3).toString('hex');
   private spaces = 0;
 
   private constructor(
     private readonly db: FreshDatabase,
-    readonly admin: SqlClient,
+    private readonly dir: TempDir,
+    readonly service: RunningHub,
   ) {}
 
   static async create(prefix: string): Promise<TestHub> {
     const db = await createFreshDatabase(prefix);
+    const dir = await makeTempDir(`ng-hub-${prefix}-`);
     try {
-      await initHub(db.url);
-      const admin = await openPgClient({ connectionString: db.url });
-      return new TestHub(db, admin);
+      const service = await startHubService({
+        dataDir: dir.path,
+        listen: '127.0.0.1:0',
+        databaseUrl: db.url,
+      });
+      return new TestHub(db, dir, service);
     } catch (e) {
       await db.drop();
+      await dir.cleanup();
       throw e;
     }
   }
 
-  /** The admin connection string (a superuser: row-level security does not apply). */
-  get url(): string {
-    return this.db.url;
+  /** The hub's own connection to its database: what a broken disk or a restore would change. */
+  get database(): SqlClient {
+    return this.service.database;
+  }
+
+  /** Where devices reach the service, and the certificate they pin. */
+  get endpoint(): { address: string; fingerprint: string } {
+    return {
+      address: `127.0.0.1:${this.service.address.port}`,
+      fingerprint: this.service.fingerprint,
+    };
   }
 
   /** A space id not used before in this file. */
@@ -55,20 +65,24 @@ export class TestHub {
     return `${label}-${this.tag}-${this.spaces}`;
   }
 
-  /** A new device role, member of `spaceId` only. */
-  async addDevice(deviceName: string, spaceId: string): Promise<DeviceCredentials> {
-    const creds = await addDevice(this.url, { deviceName, spaceId });
-    this.roles.push(creds.role);
-    return creds;
-  }
-
-  async addToSpace(role: string, spaceId: string): Promise<void> {
-    await addDeviceToSpace(this.url, { role, spaceId });
+  /**
+   * Pairs device `nodeId` into `spaceId` with a fresh invite, as `hub invite` + `init --join`
+   * do. A credential is for one space: a device in several spaces pairs once per space.
+   */
+  async pair(nodeId: string, deviceName: string, spaceId: string): Promise<HubServiceAccess> {
+    const invite = await this.service.accounts.createInvite({ spaceId, expiresInMs: 60_000 });
+    const paired = await pairWithHub({
+      endpoint: this.endpoint,
+      secret: invite.secret,
+      nodeId,
+      deviceName,
+    });
+    return { ...this.endpoint, credential: paired.credential };
   }
 
   async chunkStats(spaceId: string): Promise<ChunkStats> {
     const row = (
-      await this.admin.query<{ rows: number; bytes: number }>(
+      await this.database.query<{ rows: number; bytes: number }>(
         `SELECT count(*)::int AS rows, coalesce(sum(octet_length(data)), 0)::float8 AS bytes
          FROM crdt_chunks WHERE space_id = $1`,
         [spaceId],
@@ -79,7 +93,7 @@ export class TestHub {
 
   /** Flips every bit of the first byte of a stored chunk (same size, so the table's checks hold). */
   async corruptChunk(spaceId: string, hash: string): Promise<void> {
-    const rows = await this.admin.query(
+    const rows = await this.database.query(
       `UPDATE crdt_chunks SET data = set_byte(data, 0, get_byte(data, 0) # 255)
        WHERE space_id = $1 AND hash = $2 RETURNING hash`,
       [spaceId, hash],
@@ -89,7 +103,7 @@ export class TestHub {
 
   /** Puts the right bytes back into a chunk (the admin restored it from a backup). */
   async repairChunk(spaceId: string, hash: string, data: Uint8Array): Promise<void> {
-    const rows = await this.admin.query(
+    const rows = await this.database.query(
       `UPDATE crdt_chunks SET data = $3 WHERE space_id = $1 AND hash = $2 RETURNING hash`,
       [spaceId, hash, Buffer.from(data)],
     );
@@ -98,11 +112,10 @@ export class TestHub {
 
   async close(): Promise<void> {
     try {
-      await this.admin.close();
-      // Roles are server-wide: drop ours before the database goes.
-      for (const role of this.roles) await removeDevice(this.url, { role });
+      await this.service.stop();
     } finally {
       await this.db.drop();
+      await this.dir.cleanup();
     }
   }
 }

@@ -1,6 +1,6 @@
 /**
- * A peer that plays by no one's rules but the hub's: a device role of the shared space (what
- * `hub add-device` gave it), its own store and CRDT manager, and no folder, scanner or ignore
+ * A peer that plays by no one's rules but the hub's: a device of the shared space (paired with
+ * the hub's service, or a device role of an older PostgreSQL hub), its own store and CRDT manager, and no folder, scanner or ignore
  * rules. It records whatever files it likes exactly as a device's scanner records a new file
  * (`decidePresent`: content, exec bit, mtime) and pushes them with their chunks, the way an
  * earlier version of NetGuardian, or a modified one, would. A receiving device must treat what
@@ -8,9 +8,9 @@
  */
 import { createHash } from 'node:crypto';
 import { CRDTManager } from '../../../src-main/core/crdtManager.js';
-import { PgChunkStore, type ChunkInput } from '../../../src-main/core/files/chunkStore.js';
+import { openHubAccess, type HubServiceAccess } from '../../../src-main/core/device/hubAccess.js';
+import type { ChunkInput } from '../../../src-main/core/files/chunkStore.js';
 import { decidePresent } from '../../../src-main/core/files/scanDecision.js';
-import { openHubAsDevice } from '../../../src-main/core/hub/hubSchema.js';
 import { EventStore } from '../../../src-main/core/store/eventStore.js';
 import { openPgliteClient } from '../../../src-main/core/store/pgliteClient.js';
 import { SyncEngine } from '../../../src-main/core/syncEngine.js';
@@ -29,22 +29,30 @@ export interface HostilePeer {
 }
 
 export async function openHostilePeer(options: {
-  /** The device connection string `hub add-device` printed for it. */
-  readonly connectionString: string;
+  /** The hub's service, as the peer paired with it (for `nodeId`). */
+  readonly hubService?: HubServiceAccess;
+  /** Or an older hub: the device connection string `hub add-device` printed for it. */
+  readonly connectionString?: string;
   readonly spaceId: string;
   readonly nodeId: string;
 }): Promise<HostilePeer> {
   const { spaceId } = options;
-  const hub = await openHubAsDevice({ connectionString: options.connectionString, spaceId });
+  const hub = await openHubAccess(
+    {
+      hubService: options.hubService,
+      hub: options.connectionString ? { connectionString: options.connectionString } : undefined,
+    },
+    spaceId,
+  );
+  if (!hub) throw new Error('the hostile peer needs a hub: hubService or connectionString');
   const store = await EventStore.open(await openPgliteClient());
   const manager = await CRDTManager.open({ store, spaceId, nodeId: options.nodeId });
-  const hubChunks = new PgChunkStore(hub.client);
   const pending: ChunkInput[] = [];
   const engine = new SyncEngine({
     manager,
-    remote: hub,
+    remote: hub.peer,
     beforePushBatch: async () => {
-      await hubChunks.put(spaceId, pending.splice(0, pending.length));
+      await hub.chunks.put(spaceId, pending.splice(0, pending.length));
     },
   });
 
@@ -80,6 +88,7 @@ export async function openHostilePeer(options: {
 
   return {
     publish: async (entries) => {
+      await hub.ensureAccess();
       const pulled = await engine.pullSync();
       if (pulled.error) throw new Error(`the hostile peer could not pull: ${pulled.error}`);
       for (const [entityId, entry] of Object.entries(entries)) await record(entityId, entry);
@@ -89,7 +98,7 @@ export async function openHostilePeer(options: {
     close: async () => {
       await engine.close();
       await store.close();
-      await hub.close();
+      await hub.peer.close();
     },
   };
 }
