@@ -51,6 +51,7 @@ import {
  */
 
 const LIMIT = {
+  maxSessions: 64,
   maxUnauthenticated: 16,
   authenticateWithinMs: 1_500,
   handshakeMs: 1_500,
@@ -92,6 +93,7 @@ beforeAll(async () => {
     databaseUrl: db.url,
     service: {
       sessions: {
+        maxSessions: LIMIT.maxSessions,
         maxUnauthenticated: LIMIT.maxUnauthenticated,
         authenticateWithinMs: LIMIT.authenticateWithinMs,
       },
@@ -760,7 +762,37 @@ describe('6. connection flood, slow handshakes, slow headers', () => {
       for (const s of sockets) s.destroy();
     }
     expect(worst.strangers).toBeLessThanOrEqual(LIMIT.maxUnauthenticated);
-    expect(worst.sessions).toBeLessThanOrEqual(1_000);
+    expect(worst.sessions).toBeLessThanOrEqual(LIMIT.maxSessions);
+    await honestDevicesStillSync();
+  });
+
+  it('TCP connections that never start TLS, more than the hub takes at once, do not lock devices out', async () => {
+    const port = hub.address.port;
+    const sockets: Socket[] = [];
+    try {
+      // Right before a device connects, the attacker opens more idle sockets than the hub's
+      // whole connection budget (sessions and handshakes together).
+      const late = await pairedDevice(hub, SPACE_A, 'late-a', async () => {
+        const opened = await Promise.allSettled(
+          Array.from({ length: LIMIT.maxSessions + 2 * LIMIT.maxUnauthenticated + 40 }, () =>
+            rawTcp(port),
+          ),
+        );
+        for (const o of opened) if (o.status === 'fulfilled') sockets.push(o.value);
+      });
+      try {
+        await proveSync(a1, late);
+        await proveSync(late, a2);
+      } finally {
+        await late.close();
+      }
+      const closing = await Promise.allSettled(
+        sockets.map((s) => closedWithin(s, LIMIT.handshakeMs + SLACK_MS)),
+      );
+      expect(closing.filter((c) => c.status === 'rejected')).toEqual([]);
+    } finally {
+      for (const s of sockets) s.destroy();
+    }
     await honestDevicesStillSync();
   });
 
