@@ -712,15 +712,21 @@ describe('7. a revoked device', () => {
 });
 
 describe('6. connection flood, slow handshakes, slow headers', () => {
-  it('200 TLS connections that never authenticate and 200 idle TCP sockets: limits hold, all close within seconds, devices sync meanwhile', async () => {
-    let worst = { sessions: 0, strangers: 0 };
-    const watch = setInterval(() => {
+  /** The most the hub held at once while watched (sampled every 10 ms). */
+  function watchStats() {
+    const worst = { sessions: 0, strangers: 0, handshakes: 0, stop: () => undefined as void };
+    const timer = setInterval(() => {
       const s = hub.server.stats();
-      worst = {
-        sessions: Math.max(worst.sessions, s.sessions),
-        strangers: Math.max(worst.strangers, s.strangers),
-      };
+      worst.sessions = Math.max(worst.sessions, s.sessions);
+      worst.strangers = Math.max(worst.strangers, s.strangers);
+      worst.handshakes = Math.max(worst.handshakes, s.handshakes);
     }, 10);
+    worst.stop = () => clearInterval(timer);
+    return worst;
+  }
+
+  it('200 TLS connections that never authenticate and 200 idle TCP sockets: limits hold, all close within seconds, devices sync meanwhile', async () => {
+    const worst = watchStats();
     const sockets: Socket[] = [];
     try {
       const port = hub.address.port;
@@ -758,10 +764,11 @@ describe('6. connection flood, slow handshakes, slow headers', () => {
       const stillOpen = closing.filter((c) => c.status === 'rejected').length;
       expect(stillOpen).toBe(0);
     } finally {
-      clearInterval(watch);
+      worst.stop();
       for (const s of sockets) s.destroy();
     }
     expect(worst.strangers).toBeLessThanOrEqual(LIMIT.maxUnauthenticated);
+    expect(worst.handshakes).toBeLessThanOrEqual(LIMIT.maxUnauthenticated);
     expect(worst.sessions).toBeLessThanOrEqual(LIMIT.maxSessions);
     await honestDevicesStillSync();
   });
@@ -769,6 +776,7 @@ describe('6. connection flood, slow handshakes, slow headers', () => {
   it('TCP connections that never start TLS, more than the hub takes at once, do not lock devices out', async () => {
     const port = hub.address.port;
     const sockets: Socket[] = [];
+    const worst = watchStats();
     try {
       // Right before a device connects, the attacker opens more idle sockets than the hub's
       // whole connection budget (sessions and handshakes together).
@@ -791,8 +799,11 @@ describe('6. connection flood, slow handshakes, slow headers', () => {
       );
       expect(closing.filter((c) => c.status === 'rejected')).toEqual([]);
     } finally {
+      worst.stop();
       for (const s of sockets) s.destroy();
     }
+    expect(worst.handshakes).toBeLessThanOrEqual(LIMIT.maxUnauthenticated);
+    expect(worst.sessions).toBeLessThanOrEqual(LIMIT.maxSessions);
     await honestDevicesStillSync();
   });
 
