@@ -48,6 +48,11 @@ import {
  * The hub runs with lowered timeouts so the test is fast: strangers must authenticate within
  * 1.5 s, TLS handshakes finish within 1.5 s, a stream idle 2 s is closed, and the hub's database
  * sessions wait 1.5 s at most for a lock.
+ *
+ * One file (past 500 lines) on purpose: every attack runs against one hub and one set of paired
+ * devices, in order, so that "the honest devices still sync" is checked after each attack on the
+ * same state the earlier attacks left. The attacker's tools are in rawClient.ts, the honest
+ * devices in honestDevices.ts.
  */
 
 const LIMIT = {
