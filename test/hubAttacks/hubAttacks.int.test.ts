@@ -14,6 +14,7 @@ import { HubConnection } from '../../src-main/core/hubClient/hubConnection.js';
 import { HubPeer } from '../../src-main/core/hubClient/hubPeer.js';
 import { pairWithHub } from '../../src-main/core/hubClient/pairing.js';
 import { askHub } from '../../src-main/core/hubService/adminSocket.js';
+import { MAX_BODIES_PER_DEVICE } from '../../src-main/core/hubService/requestSlots.js';
 import { startHubService, type RunningHub } from '../../src-main/core/hubService/hubRuntime.js';
 import { createFreshDatabase, type FreshDatabase } from '../support/freshDatabase.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
@@ -444,6 +445,48 @@ describe('3. oversized', () => {
     expect(message).toContain(String(LIMITS.maxChunkBytes + 1));
     expect(await storedChunk(hash)).toBe(0);
     await honestDevicesStillSync();
+  });
+});
+
+describe('3b. memory held by slow uploads', () => {
+  it('one device may have only a few uploads under way: one more is refused (RateLimited) at once', async () => {
+    const client = new RawClient(hub.address.port);
+    const stalled: Promise<{ ms: number }>[] = [];
+    try {
+      // Each one declares a chunk of the largest size and sends 1 MiB of it: the hub holds what
+      // it read until the chunk is whole or the stream idles out.
+      const head = (i: number) =>
+        Buffer.concat([
+          Buffer.from(frameHeader(sha(`stalled ${i}`), LIMITS.maxChunkBytes)),
+          Buffer.alloc(1024 * 1024, i),
+        ]);
+      for (let i = 0; i < MAX_BODIES_PER_DEVICE; i++)
+        stalled.push(client.stalledUpload(ROUTES.chunksPut, mallory, head(i)));
+      // The hub has them all under way before the next one comes.
+      await new Promise((r) => setTimeout(r, 300));
+      const more = await client.request({
+        method: 'POST',
+        path: ROUTES.chunksPut,
+        credential: mallory,
+        body: head(99),
+        timeoutMs: 1_000,
+      });
+      expectRefusal(more, 429, 'RateLimited');
+      // Other devices are not held back by it.
+      await honestDevicesStillSync();
+    } finally {
+      client.close();
+      await Promise.allSettled(stalled);
+    }
+    // Its slots come back once those streams are gone.
+    const data = new TextEncoder().encode(`after the stall ${randomUUID()}`);
+    const put = await ask({
+      method: 'POST',
+      path: ROUTES.chunksPut,
+      credential: mallory,
+      body: Buffer.concat([Buffer.from(frameHeader(sha(data), data.byteLength)), data]),
+    });
+    expect(put.status).toBe(200);
   });
 });
 
