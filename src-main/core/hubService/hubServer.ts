@@ -38,6 +38,7 @@ import type { DeviceIdentity, HubAccountsPort } from './deviceIdentity.js';
 import { LiveStreams } from './liveStreams.js';
 import { PendingHandshakes } from './pendingHandshakes.js';
 import { screenPush } from './pushedEvents.js';
+import { MAX_BODIES_PER_DEVICE, RequestSlots } from './requestSlots.js';
 import {
   DEFAULT_SESSION_LIMITS,
   SessionLimits,
@@ -106,6 +107,7 @@ export function createHubServer(options: HubServerOptions): HubServer {
   const limits = new SessionLimits({ ...DEFAULT_SESSION_LIMITS, ...options.sessions });
   const idleStreamMs = options.idleStreamMs ?? 60_000;
   const lastSeen = new Map<string, number>();
+  const bodySlots = new RequestSlots();
   const live = new LiveStreams((identity, isLive) => {
     const done = isLive
       ? accounts.markLive(identity.keyId, Date.now() + PRESENCE_MS)
@@ -455,6 +457,16 @@ export function createHubServer(options: HubServerOptions): HubServer {
       if (!handler)
         throw new NetGuardianError('NotFound', `no such request: ${method} ${path}`, 'path');
       const identity = await authenticate(stream, headers);
+      // A body the hub reads is memory it holds: a device has a few under way at most.
+      if (method === 'POST') {
+        if (!bodySlots.take(identity.keyId))
+          throw new NetGuardianError(
+            'RateLimited',
+            `device ${identity.deviceName} already has ${MAX_BODIES_PER_DEVICE} requests with a body under way: wait for them to finish`,
+            'requests',
+          );
+        stream.once('close', () => bodySlots.give(identity.keyId));
+      }
       await handler(stream, headers, identity);
     })().catch((e: unknown) => {
       const error = asProtocolError(e);
