@@ -14,7 +14,7 @@ import { PgChunkStorage } from './chunkStorage.js';
 import { HubAccounts, HUB_REVOKED_CHANNEL } from './hubAccounts.js';
 import { serveHubAdmin, type HubAdminServer } from './adminSocket.js';
 import { loadOrCreateHubCertificate, loadOrCreateHubId } from './hubCertificate.js';
-import { createHubServer, type HubServer } from './hubServer.js';
+import { createHubServer, type HubServer, type HubServerOptions } from './hubServer.js';
 
 export interface HubServiceOptions {
   readonly dataDir: string;
@@ -22,6 +22,10 @@ export interface HubServiceOptions {
   readonly listen?: string;
   /** An existing PostgreSQL server's URL; default: an embedded server under `dataDir`. */
   readonly databaseUrl?: string;
+  /** The service's connection limits and timeouts (defaults in hubServer.ts); tests lower them. */
+  readonly service?: Pick<HubServerOptions, 'sessions' | 'idleStreamMs' | 'handshakeMs'>;
+  /** The hub's database session timeouts (default `DATABASE_LIMITS`); tests lower them. */
+  readonly databaseLimits?: Partial<typeof DATABASE_LIMITS>;
   readonly log?: Logger;
 }
 
@@ -99,6 +103,7 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
       applicationName: 'netguardian-hub',
       maxConnections: 16,
       ...DATABASE_LIMITS,
+      ...options.databaseLimits,
     });
     stops.push(() => database.close());
     await migrate(database);
@@ -112,6 +117,7 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
       hubId,
       pairing: new AttemptLimiter({ maxAttempts: 10, windowMs: 60_000, maxKeys: 10_000 }),
       onRevoked: (close) => database.listen(HUB_REVOKED_CHANNEL, close),
+      ...options.service,
       ...(options.log ? { log: options.log } : {}),
     });
     const bound = await server.listen(host, port);

@@ -6,7 +6,7 @@ import {
   type ServerHttp2Session,
   type ServerHttp2Stream,
 } from 'node:http2';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { NetGuardianError, isNetGuardianError } from '../../../src-shared/errors.js';
 import { ChunkFrameReader, frameHeader } from '../../../src-shared/hubProtocol/chunkFrames.js';
 import { jsonDepth } from '../../../src-shared/hubProtocol/jsonDepth.js';
@@ -37,7 +37,9 @@ import { verifyChunk, type HubChunkStorage } from './chunkStorage.js';
 import type { DeviceIdentity, HubAccountsPort } from './deviceIdentity.js';
 import { DeviceTurns } from './deviceTurns.js';
 import { LiveStreams } from './liveStreams.js';
+import { PendingHandshakes } from './pendingHandshakes.js';
 import { screenPush } from './pushedEvents.js';
+import { MAX_BODIES_PER_DEVICE, RequestSlots } from './requestSlots.js';
 import {
   DEFAULT_SESSION_LIMITS,
   SessionLimits,
@@ -78,8 +80,8 @@ export interface HubServerOptions {
 export interface HubServer {
   /** Starts listening; resolves with the bound address. */
   listen(host: string, port: number): Promise<{ host: string; port: number }>;
-  /** Open connections and live streams (for tests and the hub's status). */
-  stats(): { sessions: number; strangers: number; live: number };
+  /** Open connections, TLS handshakes under way, and live streams (for tests and status). */
+  stats(): { sessions: number; strangers: number; handshakes: number; live: number };
   close(): Promise<void>;
 }
 
@@ -111,6 +113,7 @@ export function createHubServer(options: HubServerOptions): HubServer {
   const idleStreamMs = options.idleStreamMs ?? 60_000;
   const lastSeen = new Map<string, number>();
   const turns = new DeviceTurns(options.requestsPerDevice ?? 4);
+  const bodySlots = new RequestSlots();
   const live = new LiveStreams((identity, isLive) => {
     const done = isLive
       ? accounts.markLive(identity.keyId, Date.now() + PRESENCE_MS)
@@ -137,9 +140,17 @@ export function createHubServer(options: HubServerOptions): HubServer {
     maxSessionMemory: 64,
     maxHeaderListPairs: 64,
   });
-  // Descriptors stay bounded whatever strangers do: past this, the OS connection is refused.
+  // Descriptors stay bounded whatever strangers do: handshakes under way are capped (the oldest
+  // of the biggest holder makes room), sessions by `limits`; past both, the OS connection is refused.
+  const handshakes = new PendingHandshakes(
+    options.sessions?.maxUnauthenticated ?? DEFAULT_SESSION_LIMITS.maxUnauthenticated,
+  );
+  server.on('connection', (socket: Socket) => handshakes.opened(socket));
+  server.on('secureConnection', (socket: Socket) => handshakes.secured(socket));
   server.maxConnections =
-    (options.sessions?.maxSessions ?? DEFAULT_SESSION_LIMITS.maxSessions) + 16;
+    (options.sessions?.maxSessions ?? DEFAULT_SESSION_LIMITS.maxSessions) +
+    (options.sessions?.maxUnauthenticated ?? DEFAULT_SESSION_LIMITS.maxUnauthenticated) +
+    16;
   // A connection idle this long (no frames at all) is closed; live streams ping well within it.
   server.setTimeout(120_000);
 
@@ -472,6 +483,16 @@ export function createHubServer(options: HubServerOptions): HubServer {
       if (!handler)
         throw new NetGuardianError('NotFound', `no such request: ${method} ${path}`, 'path');
       const identity = await authenticate(stream, headers);
+      // A body the hub reads is memory it holds: a device has a few under way at most.
+      if (method === 'POST') {
+        if (!bodySlots.take(identity.keyId))
+          throw new NetGuardianError(
+            'RateLimited',
+            `device ${identity.deviceName} already has ${MAX_BODIES_PER_DEVICE} requests with a body under way: wait for them to finish`,
+            'requests',
+          );
+        stream.once('close', () => bodySlots.give(identity.keyId));
+      }
       // A live stream holds no database work: it does not take a turn.
       if (path === ROUTES.live) await handler(stream, headers, identity);
       else await turns.run(identity.keyId, () => handler(stream, headers, identity));
@@ -507,7 +528,12 @@ export function createHubServer(options: HubServerOptions): HubServer {
       log.info({ host: address.address, port: address.port }, 'hub service listening');
       return { host: address.address, port: address.port };
     },
-    stats: () => ({ sessions: limits.open, strangers: limits.strangers, live: live.size }),
+    stats: () => ({
+      sessions: limits.open,
+      strangers: limits.strangers,
+      handshakes: handshakes.size,
+      live: live.size,
+    }),
     async close() {
       live.close();
       await stopNotices?.().catch(() => undefined);

@@ -22,6 +22,8 @@ export const DEFAULT_SESSION_LIMITS: SessionLimitOptions = {
 interface SessionState {
   keyId: string | undefined;
   timer: NodeJS.Timeout | undefined;
+  /** The peer's address (strangers are counted by it). */
+  address: string;
 }
 
 /**
@@ -33,6 +35,7 @@ interface SessionState {
 export class SessionLimits {
   private readonly sessions = new Map<ServerHttp2Session, SessionState>();
   private readonly byKey = new Map<string, Set<ServerHttp2Session>>();
+  private readonly strangersAt = new Map<string, number>();
   private unauthenticated = 0;
 
   constructor(private readonly options: SessionLimitOptions) {}
@@ -42,15 +45,22 @@ export class SessionLimits {
     if (
       this.sessions.size >= this.options.maxSessions ||
       this.unauthenticated >= this.options.maxUnauthenticated
-    )
-      return false;
+    ) {
+      const evicted = this.oldestStrangerOfBiggestHolder();
+      if (!evicted) return false;
+      this.forget(evicted);
+      evicted.destroy();
+    }
+    const address = session.socket?.remoteAddress ?? 'unknown';
     const state: SessionState = {
       keyId: undefined,
       timer: setTimeout(() => session.destroy(), this.options.authenticateWithinMs),
+      address,
     };
     state.timer?.unref();
     this.sessions.set(session, state);
     this.unauthenticated += 1;
+    this.strangersAt.set(address, (this.strangersAt.get(address) ?? 0) + 1);
     session.once('close', () => this.forget(session));
     return true;
   }
@@ -68,7 +78,7 @@ export class SessionLimits {
     clearTimeout(state.timer);
     state.timer = undefined;
     state.keyId = identity.keyId;
-    this.unauthenticated -= 1;
+    this.strangerLeft(state.address);
     held.add(session);
     this.byKey.set(identity.keyId, held);
     return true;
@@ -99,11 +109,29 @@ export class SessionLimits {
     if (!state) return;
     this.sessions.delete(session);
     clearTimeout(state.timer);
-    if (state.keyId === undefined) this.unauthenticated -= 1;
+    if (state.keyId === undefined) this.strangerLeft(state.address);
     else {
       const held = this.byKey.get(state.keyId);
       held?.delete(session);
       if (held?.size === 0) this.byKey.delete(state.keyId);
     }
+  }
+
+  private strangerLeft(address: string): void {
+    this.unauthenticated -= 1;
+    const left = (this.strangersAt.get(address) ?? 1) - 1;
+    if (left > 0) this.strangersAt.set(address, left);
+    else this.strangersAt.delete(address);
+  }
+
+  /** The stranger to close for a newcomer (sessions iterate in the order they came). */
+  private oldestStrangerOfBiggestHolder(): ServerHttp2Session | undefined {
+    let biggest: string | undefined;
+    let most = 0;
+    for (const [address, n] of this.strangersAt) if (n > most) [biggest, most] = [address, n];
+    if (biggest === undefined) return undefined;
+    for (const [session, state] of this.sessions)
+      if (state.keyId === undefined && state.address === biggest) return session;
+    return undefined;
   }
 }
