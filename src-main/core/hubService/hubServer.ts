@@ -274,8 +274,9 @@ export function createHubServer(options: HubServerOptions): HubServer {
 
   async function readJson(stream: ServerHttp2Stream, headers: IncomingHttpHeaders) {
     const text = (await readBody(stream, headers, LIMITS.maxJsonBodyBytes)).toString('utf8');
-    // Before JSON.parse and any recursive check: a deeply nested body is refused by a loop.
-    if (jsonDepth(text, LIMITS.maxJsonDepth) > LIMITS.maxJsonDepth)
+    // Before JSON.parse and any recursive check: a deeply nested body is refused by a loop. The
+    // body's own envelope ({"events": [ ... ]}) adds two levels to the events' limit.
+    if (jsonDepth(text, LIMITS.maxJsonDepth + 2) > LIMITS.maxJsonDepth + 2)
       throw new NetGuardianError(
         'InvalidEvent',
         `the request nests deeper than ${LIMITS.maxJsonDepth} levels: refused, nothing stored`,
@@ -407,7 +408,14 @@ export function createHubServer(options: HubServerOptions): HubServer {
         'this device is not (or no longer) paired with this hub: join it again with a new invite',
         'authorization',
       );
-    if (!limits.bind(stream.session as ServerHttp2Session, identity))
+    const bound = limits.bind(stream.session as ServerHttp2Session, identity);
+    if (bound === 'other-device')
+      throw new NetGuardianError(
+        'AccessDenied',
+        'this connection belongs to another device: each device uses its own connection',
+        'authorization',
+      );
+    if (bound === 'full')
       throw new NetGuardianError(
         'RateLimited',
         `device ${identity.deviceName} already holds its share of connections to the hub`,
@@ -557,5 +565,12 @@ function asProtocolError(e: unknown): NetGuardianError {
       field,
     );
   }
+  // lock_not_available, query_canceled (a lock or statement timeout): busy, not broken.
+  const sqlState = (e as { code?: unknown }).code;
+  if (sqlState === '55P03' || sqlState === '57014')
+    return new NetGuardianError(
+      'StoreError',
+      'the hub was too busy to answer in time; the device tries again at its next sync',
+    );
   return new NetGuardianError('StoreError', 'the hub could not answer (see its log)');
 }

@@ -66,22 +66,23 @@ export class SessionLimits {
   }
 
   /**
-   * A request on `session` showed `identity`'s credential. False when the session belongs to
-   * another device, or this device already holds its share of connections.
+   * A request on `session` showed `identity`'s credential: `bound` when the session is (now)
+   * this device's, `other-device` when another device's credential opened it, `full` when this
+   * device already holds its share of connections.
    */
-  bind(session: ServerHttp2Session, identity: DeviceIdentity): boolean {
+  bind(session: ServerHttp2Session, identity: DeviceIdentity): 'bound' | 'other-device' | 'full' {
     const state = this.sessions.get(session);
-    if (!state) return false;
-    if (state.keyId !== undefined) return state.keyId === identity.keyId;
+    if (!state) return 'full';
+    if (state.keyId !== undefined) return state.keyId === identity.keyId ? 'bound' : 'other-device';
     const held = this.byKey.get(identity.keyId) ?? new Set();
-    if (held.size >= this.options.maxPerDevice) return false;
+    if (held.size >= this.options.maxPerDevice) return 'full';
     clearTimeout(state.timer);
     state.timer = undefined;
     state.keyId = identity.keyId;
     this.strangerLeft(state.address);
     held.add(session);
     this.byKey.set(identity.keyId, held);
-    return true;
+    return 'bound';
   }
 
   /** A connection used only for pairing stays a stranger's: it is still closed on time. */
