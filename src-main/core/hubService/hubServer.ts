@@ -113,6 +113,12 @@ export function createHubServer(options: HubServerOptions): HubServer {
   const idleStreamMs = options.idleStreamMs ?? 60_000;
   const lastSeen = new Map<string, number>();
   const turns = new DeviceTurns(options.requestsPerDevice ?? 4);
+  /**
+   * Database work of a device's request, in turn with its other requests' (see deviceTurns.ts):
+   * reading a request's body or writing its answer holds no turn, so a slow link slows no one.
+   */
+  const db = <T>(id: DeviceIdentity, work: () => Promise<T>): Promise<T> =>
+    turns.run(id.keyId, work);
   const bodySlots = new RequestSlots();
   const live = new LiveStreams((identity, isLive) => {
     const done = isLive
@@ -168,21 +174,25 @@ export function createHubServer(options: HubServerOptions): HubServer {
     [
       `GET ${ROUTES.frontier}`,
       async (stream, _h, id) => {
-        sendJson(stream, 200, { frontier: await store.getFrontier(id.spaceId) });
+        sendJson(stream, 200, { frontier: await db(id, () => store.getFrontier(id.spaceId)) });
       },
     ],
     [
       `POST ${ROUTES.count}`,
       async (stream, headers, id) => {
         const body = countRequestSchema.parse(await readJson(stream, headers));
-        sendJson(stream, 200, { count: await store.countAboveFrontier(id.spaceId, body.frontier) });
+        sendJson(stream, 200, {
+          count: await db(id, () => store.countAboveFrontier(id.spaceId, body.frontier)),
+        });
       },
     ],
     [
       `POST ${ROUTES.pull}`,
       async (stream, headers, id) => {
         const body = pullRequestSchema.parse(await readJson(stream, headers));
-        const rows = await store.readAboveFrontier(id.spaceId, body.frontier, body.limit);
+        const rows = await db(id, () =>
+          store.readAboveFrontier(id.spaceId, body.frontier, body.limit),
+        );
         await sendRows(stream, rows);
       },
     ],
@@ -190,24 +200,26 @@ export function createHubServer(options: HubServerOptions): HubServer {
       `POST ${ROUTES.push}`,
       async (stream, headers, id) => {
         const body = pushRequestSchema.parse(await readJson(stream, headers));
-        const answer = await pushLock(id).run(async (): Promise<PushAnswer> => {
-          const screened = await screenPush(body.events, id, store);
-          const appended =
-            screened.accepted.length > 0 ? await store.append(screened.accepted) : undefined;
-          return {
-            inserted: (appended?.inserted ?? []).map((e) => e.eventId),
-            duplicates: screened.duplicates + (appended?.duplicates.length ?? 0),
-            seqConflicts: [
-              ...screened.seqConflicts,
-              ...(appended?.seqConflicts ?? []).map((e) => ({
-                eventId: e.eventId,
-                nodeId: e.nodeId,
-                seq: e.seq,
-              })),
-            ],
-            refused: [...screened.refused],
-          };
-        });
+        const answer = await pushLock(id).run(() =>
+          db(id, async (): Promise<PushAnswer> => {
+            const screened = await screenPush(body.events, id, store);
+            const appended =
+              screened.accepted.length > 0 ? await store.append(screened.accepted) : undefined;
+            return {
+              inserted: (appended?.inserted ?? []).map((e) => e.eventId),
+              duplicates: screened.duplicates + (appended?.duplicates.length ?? 0),
+              seqConflicts: [
+                ...screened.seqConflicts,
+                ...(appended?.seqConflicts ?? []).map((e) => ({
+                  eventId: e.eventId,
+                  nodeId: e.nodeId,
+                  seq: e.seq,
+                })),
+              ],
+              refused: [...screened.refused],
+            };
+          }),
+        );
         if (answer.refused.length > 0)
           log.warn(
             { device: id.nodeId, space: id.spaceId, refused: answer.refused.slice(0, 5) },
@@ -219,14 +231,14 @@ export function createHubServer(options: HubServerOptions): HubServer {
     [
       `GET ${ROUTES.ownMax}`,
       async (stream, _h, id) => {
-        sendJson(stream, 200, { maxSeq: await store.maxSeq(id.spaceId, id.nodeId) });
+        sendJson(stream, 200, { maxSeq: await db(id, () => store.maxSeq(id.spaceId, id.nodeId)) });
       },
     ],
     [
       `POST ${ROUTES.ownAt}`,
       async (stream, headers, id) => {
         const body = ownAtRequestSchema.parse(await readJson(stream, headers));
-        const eventId = await store.eventIdAt(id.spaceId, id.nodeId, body.seq);
+        const eventId = await db(id, () => store.eventIdAt(id.spaceId, id.nodeId, body.seq));
         sendJson(stream, 200, { eventId: eventId ?? null });
       },
     ],
@@ -236,7 +248,7 @@ export function createHubServer(options: HubServerOptions): HubServer {
         const body = ownReadRequestSchema.parse(await readJson(stream, headers));
         await sendRows(
           stream,
-          await store.readOriginAbove(id.spaceId, id.nodeId, body.after, body.limit),
+          await db(id, () => store.readOriginAbove(id.spaceId, id.nodeId, body.after, body.limit)),
         );
       },
     ],
@@ -244,7 +256,9 @@ export function createHubServer(options: HubServerOptions): HubServer {
       `POST ${ROUTES.chunksMissing}`,
       async (stream, headers, id) => {
         const body = chunkHashesSchema.parse(await readJson(stream, headers));
-        sendJson(stream, 200, { hashes: await chunks.missing(id.spaceId, body.hashes) });
+        sendJson(stream, 200, {
+          hashes: await db(id, () => chunks.missing(id.spaceId, body.hashes)),
+        });
       },
     ],
     [
@@ -323,7 +337,8 @@ export function createHubServer(options: HubServerOptions): HubServer {
     let stored = 0;
     const flush = async () => {
       if (batch.length === 0) return;
-      await chunks.put(id.spaceId, batch);
+      const full = batch;
+      await db(id, () => chunks.put(id.spaceId, full));
       stored += batch.length;
       batch = [];
       batchBytes = 0;
@@ -352,7 +367,7 @@ export function createHubServer(options: HubServerOptions): HubServer {
     stream.respond({ ':status': 200, 'content-type': 'application/octet-stream' });
     // A few at a time, so the hub holds a bounded part of the answer.
     for (let i = 0; i < hashes.length; i += 64) {
-      const found = await chunks.get(id.spaceId, hashes.slice(i, i + 64));
+      const found = await db(id, () => chunks.get(id.spaceId, hashes.slice(i, i + 64)));
       for (const [hash, data] of found) {
         await writeInOrder(stream, frameHeader(hash, data.byteLength));
         await writeInOrder(stream, data);
@@ -501,9 +516,7 @@ export function createHubServer(options: HubServerOptions): HubServer {
           );
         stream.once('close', () => bodySlots.give(identity.keyId));
       }
-      // A live stream holds no database work: it does not take a turn.
-      if (path === ROUTES.live) await handler(stream, headers, identity);
-      else await turns.run(identity.keyId, () => handler(stream, headers, identity));
+      await handler(stream, headers, identity);
     })().catch((e: unknown) => {
       const error = asProtocolError(e);
       if (error.code === 'StoreError') log.error({ error: String(e) }, 'request failed');
