@@ -1,7 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { Device, type DeviceEvent } from '../device/device.js';
 import type { HubServiceAccess } from '../device/hubAccess.js';
-import { readDeviceConfig, writeDeviceConfig, type DeviceConfig } from '../deviceConfig.js';
+import { readHubCredential } from '../device/hubCredential.js';
+import {
+  isServiceHub,
+  readDeviceConfig,
+  writeDeviceConfig,
+  type DeviceConfig,
+} from '../deviceConfig.js';
 import type { Logger } from '../log.js';
 import type { EventStore } from '../store/eventStore.js';
 import type { PgClientOptions } from '../store/pgClient.js';
@@ -18,7 +24,7 @@ export interface DeviceHub {
   readonly hubService?: HubServiceAccess;
 }
 
-export type HubResolver = (config: DeviceConfig) => Promise<DeviceHub>;
+export type HubResolver = (config: DeviceConfig, dataDir: string) => Promise<DeviceHub>;
 
 export interface DeviceHostOptions {
   readonly dataDir: string;
@@ -32,9 +38,20 @@ export interface DeviceHostOptions {
   readonly quietMs?: number;
 }
 
-/** The hub a config names, with its TLS settings (the CA file read here). */
-export const hubFromConfig: HubResolver = async (config) => {
+/**
+ * The hub a config names: the sync service with the credential kept in the data dir, or a
+ * PostgreSQL server with its TLS settings (the CA file read here).
+ */
+export const hubFromConfig: HubResolver = async (config, dataDir) => {
   if (!config.hub) return {};
+  if (isServiceHub(config.hub))
+    return {
+      hubService: {
+        address: config.hub.address,
+        fingerprint: config.hub.fingerprint,
+        credential: await readHubCredential(dataDir),
+      },
+    };
   const { url, ssl, sslCaFile } = config.hub;
   if (ssl === 'off') return { hub: { connectionString: url } };
   if (ssl === 'require')
@@ -74,7 +91,10 @@ export class DeviceHost {
     options: DeviceHostOptions,
     config: DeviceConfig,
   ): Promise<Device> {
-    const { hub, hubService } = await (options.resolveHub ?? hubFromConfig)(config);
+    const { hub, hubService } = await (options.resolveHub ?? hubFromConfig)(
+      config,
+      options.dataDir,
+    );
     return Device.open({
       dataDir: options.dataDir,
       store: options.store,
