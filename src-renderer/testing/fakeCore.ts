@@ -118,7 +118,11 @@ export function createFakeCore(options: { files?: number } = {}): FakeCore {
       };
       return core.settings;
     },
-    'hub:test': () => ({ ok: false, message: 'This app pairs with hubs by invite.', latencyMs: null }),
+    'hub:test': () => ({
+      ok: false,
+      message: 'This app pairs with hubs by invite.',
+      latencyMs: null,
+    }),
     'hub:join': ({ code }) => {
       // The real decoder: a garbled code is refused in its words, as the core would.
       const invite = decodeInvite(code);
