@@ -8,6 +8,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createAppService, type AppService } from '../../src-main/core/app/appService.js';
+import { createOwnHub } from '../../src-main/core/app/ownHub.js';
 import { writeDeviceConfig, type DeviceConfig } from '../../src-main/core/deviceConfig.js';
 import { EventStore } from '../../src-main/core/store/eventStore.js';
 import { openPgliteClient } from '../../src-main/core/store/pgliteClient.js';
@@ -33,6 +34,11 @@ export async function openAppHarness(
     readonly paused?: boolean;
     readonly start?: boolean;
     readonly dir?: TempDir;
+    /**
+     * Lets the service run a hub of its own (`hub:create`) on this PostgreSQL database, as the
+     * owner does with an embedded one.
+     */
+    readonly ownHubDatabaseUrl?: string;
   } = {},
 ): Promise<AppHarness> {
   const dir = options.dir ?? (await makeTempDir('ng-app-'));
@@ -51,7 +57,16 @@ export async function openAppHarness(
   };
   await writeDeviceConfig(dataDir, config);
   const store = await EventStore.open(await openPgliteClient());
-  const service = await createAppService({ dataDir, store, quietMs: 30, statePushMs: 20 });
+  const ownHub = options.ownHubDatabaseUrl
+    ? createOwnHub({ dataDir, databaseUrl: options.ownHubDatabaseUrl })
+    : undefined;
+  const service = await createAppService({
+    dataDir,
+    store,
+    quietMs: 30,
+    statePushMs: 20,
+    ...(ownHub ? { ownHub } : {}),
+  });
   const pushes: PushMessage[] = [];
   const waiters = new Set<() => void>();
   service.subscribe((m) => {
@@ -97,6 +112,7 @@ export async function openAppHarness(
       }),
     close: async () => {
       await service.close();
+      await ownHub?.stop();
       await store.close();
       if (!options.dir) await dir.cleanup();
     },

@@ -4,6 +4,7 @@ import { readDeviceConfig } from '../deviceConfig.js';
 import type { Logger } from '../log.js';
 import { createAppService, type AppService } from './appService.js';
 import type { HubResolver } from './deviceHost.js';
+import { createOwnHub } from './ownHub.js';
 
 /**
  * The one process that runs a device: `netguardian start`, `serve`, the desktop app's core, or a
@@ -38,8 +39,21 @@ export async function openDeviceOwner(options: DeviceOwnerOptions): Promise<Devi
     ...(options.log ? { log: options.log } : {}),
   });
   let service: AppService | undefined;
+  // The hub this computer runs for its devices (created in the app), started before the device
+  // so the device's first sync finds it. A hub that can't start leaves the device offline, not
+  // closed: its state says it can't reach the hub.
+  const ownHub = createOwnHub({
+    dataDir: options.dataDir,
+    ...(options.log ? { log: options.log } : {}),
+  });
+  try {
+    await ownHub.resume();
+  } catch (e) {
+    options.log?.error({ error: (e as Error).message }, 'the hub on this computer could not start');
+  }
   try {
     service = await createAppService({
+      ownHub,
       dataDir: options.dataDir,
       store: owned.store,
       ...(options.resolveHub ? { resolveHub: options.resolveHub } : {}),
@@ -62,12 +76,14 @@ export async function openDeviceOwner(options: DeviceOwnerOptions): Promise<Devi
             await channel.close();
             await running.close();
           } finally {
+            await ownHub.stop().catch(() => undefined);
             await owned.close();
           }
         })()),
     };
   } catch (e) {
     await service?.close().catch(() => undefined);
+    await ownHub.stop().catch(() => undefined);
     await owned.close();
     throw e;
   }

@@ -16,7 +16,10 @@ import type { ServiceCore } from './serviceCore.js';
  * and inviting other devices to it. Each answers the settings as they are after it, and leaves
  * them as they were when it fails.
  */
-export type HubHandlers = Pick<ContractHandlers, 'hub:join' | 'hub:leave' | 'hub:create' | 'hub:invite'>;
+export type HubHandlers = Pick<
+  ContractHandlers,
+  'hub:join' | 'hub:leave' | 'hub:create' | 'hub:invite'
+>;
 
 /** How long this device's own invite to the hub it just created stays usable. */
 const SELF_INVITE_MS = 60_000;
@@ -80,13 +83,20 @@ export function createHubHandlers(core: ServiceCore, ownHub: OwnHub | undefined)
         { nodeId, deviceName: config.deviceName },
       );
       await usePairing(pairing);
-      core.note({ kind: 'sync', message: `Joined the hub at ${invite.address}: syncing through it` });
+      core.note({
+        kind: 'sync',
+        message: `Joined the hub at ${invite.address}: syncing through it`,
+      });
       return view();
     },
 
     'hub:leave': async () => {
       const runsHere = ownHubSeen(ownHub)?.hubId;
-      const wasOwn = host.config.hub !== null && runsHere !== undefined && isServiceHub(host.config.hub) && host.config.hub.hubId === runsHere;
+      const wasOwn =
+        host.config.hub !== null &&
+        runsHere !== undefined &&
+        isServiceHub(host.config.hub) &&
+        host.config.hub.hubId === runsHere;
       if (host.config.hub !== null) await host.updateConfig({ ...host.config, hub: null }, true);
       await removeHubCredential(host.dataDir);
       // Local only means no hub at all: the one this computer ran stops with the device leaving it.

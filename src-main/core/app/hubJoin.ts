@@ -53,7 +53,11 @@ export async function pairDevice(
 /** A pairing failure as the sentence the user reads. */
 function joinFailure(address: string, e: unknown): Error {
   if (isNetGuardianError(e))
-    return new NetGuardianError(e.code, `could not join the hub at ${address}: ${e.message}`, e.field);
+    return new NetGuardianError(
+      e.code,
+      `could not join the hub at ${address}: ${e.message}`,
+      e.field,
+    );
   if (!(e instanceof Error)) return new Error(String(e));
   const code = (e as { code?: unknown }).code;
   const socketCode = typeof code === 'string' ? code : undefined;
