@@ -73,7 +73,7 @@ describe('hub prompt', () => {
     expect(await answer).toBeNull();
   });
 
-  it('asks for a code, not a URL, and shows why the last one was refused, escaped', async () => {
+  it('asks for a code, not a URL, and shows why the last one was refused, escaped', () => {
     const page = (loaded: string) => decodeURIComponent(loaded.slice(loaded.indexOf(',') + 1));
     const first = new FakePrompt();
     void askInviteCode(() => first);

@@ -10,7 +10,6 @@ import type {
   PushMessage,
   RequestOf,
   ResolveOutcome,
-  ResponseOf,
   SettingsView,
   VersionContent,
 } from '../../src-shared/ipc/contract.js';

@@ -76,6 +76,9 @@ export function HubForm({ hub }: { hub: HubSettingsView | null }) {
           {hub
             ? 'Joining another hub moves this device there; its files go to the new hub.'
             : 'Ask for a code on the device that runs the hub (Settings → Invite a device).'}
+          {hub?.runsHere
+            ? ' Leaving stops the hub on this computer: your other devices go offline until they join another hub.'
+            : ''}
         </p>
         <div className="form-actions">
           <button type="submit" className="primary" disabled={save.busy}>
