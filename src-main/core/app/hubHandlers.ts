@@ -115,7 +115,7 @@ export function createHubHandlers(core: ServiceCore, ownHub: OwnHub | undefined)
       if (!ownHub)
         throw new NetGuardianError(
           'InvalidArgument',
-          'this NetGuardian cannot run a hub (it was started without one)',
+          'this NetGuardian process does not run hubs (a one-shot command): create the hub from the app or from a running `netguardian serve`',
           'hub',
         );
       const wasRunning = ownHub.running() !== undefined;
