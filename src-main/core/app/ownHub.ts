@@ -102,9 +102,11 @@ export function createOwnHub(options: OwnHubOptions): OwnHub {
     },
 
     async create(listen = DEFAULT_LISTEN) {
-      parseListen(listen);
+      const wanted = parseListen(listen);
       const started = await start(listen);
-      await writeFileDurably(markerPath, JSON.stringify({ listen }, null, 2) + '\n', {
+      // The port as bound (a free one when 0 was asked for): the paired devices keep dialling it.
+      const kept = `${wanted.host.includes(':') ? `[${wanted.host}]` : wanted.host}:${started.address.port}`;
+      await writeFileDurably(markerPath, JSON.stringify({ listen: kept }, null, 2) + '\n', {
         mode: 0o600,
       });
       return started;
