@@ -20,6 +20,7 @@ import {
 } from './processMemory.js';
 import type { ScratchDirs } from './scratchDirs.js';
 import { pollUntil } from './waits.js';
+import { useLegacyHub } from '../../test/support/legacyHub.js';
 
 const REPO = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = path.join(REPO, 'bin', 'netguardian.mjs');
@@ -108,24 +109,14 @@ export async function initDevice(hub: DeviceRegistry, dir: string, name: string,
   // Made here, enterable by the server's user: its cluster stays inside (serverDirs.ts).
   await makeServerEnterable(data);
   const init = runCli(
-    [
-      'init',
-      '--folder',
-      folder,
-      '--name',
-      name,
-      '--space',
-      spaceId,
-      '--hub',
-      creds.connectionString,
-      '--data',
-      data,
-    ],
+    ['init', '--folder', folder, '--name', name, '--space', spaceId, '--data', data],
     dir,
   );
   const code = await waitExit(init, `netguardian init (${name})`, 300_000);
   if (code !== 0)
     throw new Error(`netguardian init exited ${code}:\n${init.output().slice(-2000)}`);
+  // The older way to a hub (a database role), set in config.json: the CLI pairs with invites now.
+  await useLegacyHub(data, creds.connectionString);
   return { folder, data };
 }
 
