@@ -1,6 +1,7 @@
 /**
  * Issue 4 point 6: two real devices (`netguardian serve` child processes, PGlite each) and a
- * real PostgreSQL hub, each device's UI open in Debian's Chromium. A file dropped on A's window
+ * real hub (`netguardian hub start` on a fresh PostgreSQL database; each device joined with
+ * `init --join` and a code from `hub invite`), each device's UI open in Debian's Chromium. A file dropped on A's window
  * reaches B's list and folder; a conflict from concurrent edits shows on both review screens,
  * is settled on A, leaves B's; both folders end identical byte for byte.
  */
@@ -14,9 +15,17 @@ import { SqlTestHub } from '../test/support/sqlTestHub.js';
 import { makeTempDir, type TempDir } from '../test/support/tempDir.js';
 import { AppPage } from './support/appPage.js';
 import { launchChromium } from './support/chromium.js';
-import { serveDevice, type ServedDevice } from './support/servedDevice.js';
+import {
+  inviteCode,
+  serveDevice,
+  startHub,
+  type HubProcess,
+  type ServedDevice,
+} from './support/servedDevice.js';
 
+/** The hub's database: a test looks at and damages the chunks it stores. */
 let hub: SqlTestHub;
+let hubProcess: HubProcess;
 let tmp: TempDir;
 let browser: Browser;
 let a: ServedDevice;
@@ -29,10 +38,14 @@ beforeAll(async () => {
   hub = await SqlTestHub.create('e2e_two_devices');
   tmp = await makeTempDir('ng-e2e-');
   spaceId = hub.newSpaceId('e2e');
-  const start = async (name: string) => {
-    const creds = await hub.addDevice(name, spaceId);
-    return serveDevice({ name, root: tmp.path, spaceId, hubUrl: creds.connectionString });
-  };
+  hubProcess = await startHub(tmp.path, hub.url);
+  const start = async (name: string) =>
+    serveDevice({
+      name,
+      root: tmp.path,
+      spaceId,
+      joinCode: await inviteCode(hubProcess, spaceId),
+    });
   [a, b] = await Promise.all([start('laptop'), start('desktop')]);
   browser = await launchChromium();
   pageA = await AppPage.open(browser, a.url, 'laptop');
@@ -42,6 +55,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   const codes = await Promise.all([a?.stop(), b?.stop()]);
+  codes.push(await hubProcess?.stop());
   await hub?.close();
   await tmp?.cleanup();
   // A clean shutdown on SIGTERM is part of what we ship.

@@ -42,7 +42,10 @@ describe('the bundled core process', () => {
     const folder = path.join(tmp, 'folder');
     mkdirSync(folder);
     const dataDir = path.join(tmp, 'data');
-    await writeDeviceConfig(dataDir, firstRunConfig({ folder, hubUrl: null }, 'bundle-test'));
+    await writeDeviceConfig(
+      dataDir,
+      firstRunConfig({ folder, hub: { kind: 'local' } }, 'bundle-test'),
+    );
     const proc = fork(path.join(root, outDir, 'coreProcess.js'), coreArgs(dataDir), {
       stdio: 'ignore',
     });

@@ -7,7 +7,6 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { useLegacyHub } from '../../test/support/legacyHub.js';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 const BIN = path.join(REPO, 'bin', 'netguardian.mjs');
@@ -24,7 +23,8 @@ export interface ServeOptions {
   readonly name: string;
   readonly root: string;
   readonly spaceId: string;
-  readonly hubUrl?: string;
+  /** An invite code from `netguardian hub invite` (`init --join`); none: local only. */
+  readonly joinCode?: string;
 }
 
 export async function initDevice(
@@ -41,11 +41,9 @@ export async function initDevice(
     dataDir,
     '--name',
     options.name,
-    '--space',
-    options.spaceId,
+    // A joining device takes the invite's space.
+    ...(options.joinCode ? ['--join', options.joinCode] : ['--space', options.spaceId]),
   ]);
-  // The older way to a hub (a database role), set in config.json: the CLI pairs with invites now.
-  if (options.hubUrl) await useLegacyHub(dataDir, options.hubUrl);
   return { folder, dataDir };
 }
 
@@ -89,8 +87,64 @@ export async function startServe(dataDir: string): Promise<ServeProcess> {
   child.stdout.setEncoding('utf8').on('data', (s: string) => chunks.push(s));
   child.stderr.setEncoding('utf8').on('data', (s: string) => chunks.push(s));
   const output = () => chunks.join('');
-  const url = await waitForUrl(child, output);
+  const url = await waitForLine(child, output, /^NETGUARDIAN_URL=(\S+)$/m, 'netguardian serve');
   return { url, pid: child.pid ?? -1, output, stop: () => stopChild(child) };
+}
+
+export interface HubProcess {
+  readonly dataDir: string;
+  /** host:port as bound. */
+  readonly address: string;
+  output(): string;
+  stop(): Promise<number | null>;
+}
+
+/**
+ * `netguardian hub start` as a person runs it, on loopback with a free port, keeping its data in
+ * the PostgreSQL database at `databaseUrl` (a fresh test database, so a test can look at what it
+ * stores).
+ */
+export async function startHub(root: string, databaseUrl: string): Promise<HubProcess> {
+  const dataDir = path.join(root, 'hub');
+  await mkdir(dataDir, { recursive: true });
+  const child = spawn(
+    process.execPath,
+    [
+      BIN,
+      'hub',
+      'start',
+      '--data',
+      dataDir,
+      '--listen',
+      '127.0.0.1:0',
+      '--database-url',
+      databaseUrl,
+    ],
+    {
+      cwd: REPO,
+      env: { ...process.env, NETGUARDIAN_LOG: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const chunks: string[] = [];
+  child.stdout.setEncoding('utf8').on('data', (s: string) => chunks.push(s));
+  child.stderr.setEncoding('utf8').on('data', (s: string) => chunks.push(s));
+  const output = () => chunks.join('');
+  const address = await waitForLine(
+    child,
+    output,
+    /listening on (127\.0\.0\.1:\d+)/,
+    'netguardian hub start',
+  );
+  return { dataDir, address, output, stop: () => stopChild(child) };
+}
+
+/** A one-time invite code into `spaceId` from the running hub (`netguardian hub invite`). */
+export async function inviteCode(hub: HubProcess, spaceId: string): Promise<string> {
+  const printed = await runCli(['hub', 'invite', '--data', hub.dataDir, '--space', spaceId]);
+  const code = /^(ng1-\S+)$/m.exec(printed)?.[1];
+  if (code === undefined) throw new Error(`netguardian hub invite printed no code:\n${printed}`);
+  return code;
 }
 
 export async function serveDevice(options: ServeOptions): Promise<ServedDevice> {
@@ -99,15 +153,23 @@ export async function serveDevice(options: ServeOptions): Promise<ServedDevice> 
   return { name: options.name, folder, dataDir, ...served };
 }
 
-function waitForUrl(child: ChildProcess, output: () => string): Promise<string> {
+/** The first group of `pattern` once the child prints it. */
+function waitForLine(
+  child: ChildProcess,
+  output: () => string,
+  pattern: RegExp,
+  what: string,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       cleanup();
       child.kill('SIGKILL');
-      reject(new Error(`netguardian serve printed no URL in ${START_TIMEOUT_MS} ms:\n${output()}`));
+      reject(
+        new Error(`${what} printed no ${String(pattern)} in ${START_TIMEOUT_MS} ms:\n${output()}`),
+      );
     }, START_TIMEOUT_MS);
     const onData = () => {
-      const match = /^NETGUARDIAN_URL=(\S+)$/m.exec(output());
+      const match = pattern.exec(output());
       if (match?.[1]) {
         cleanup();
         resolve(match[1]);
@@ -115,7 +177,7 @@ function waitForUrl(child: ChildProcess, output: () => string): Promise<string> 
     };
     const onExit = (code: number | null) => {
       cleanup();
-      reject(new Error(`netguardian serve exited (${code}) before printing its URL:\n${output()}`));
+      reject(new Error(`${what} exited (${code}) before it was ready:\n${output()}`));
     };
     const cleanup = () => {
       clearTimeout(timer);

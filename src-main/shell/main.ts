@@ -32,9 +32,15 @@ import { appPaths } from './appPaths.js';
 import { APP_SCHEME_PRIVILEGES, registerAppProtocol } from './appProtocol.js';
 import { startCore, type CoreHost } from './coreHost.js';
 import { installCsp } from './csp.js';
-import { askFirstRun, firstRunConfig, isFirstRun } from './firstRun.js';
+import {
+  askFirstRun,
+  finishFirstRun,
+  firstRunConfig,
+  isFirstRun,
+  type FirstRunHub,
+} from './firstRun.js';
 import { interceptFolderOpen, openInFileManager } from './folderOpen.js';
-import { askHubUrl } from './hubPrompt.js';
+import { askInviteCode } from './hubPrompt.js';
 import { createIpcRouter } from './ipcRouter.js';
 import {
   electronLoginItem,
@@ -103,11 +109,12 @@ if (claimSingleInstance(app, () => mainWindow?.reveal())) {
 }
 
 async function start(): Promise<void> {
+  let firstRunHub: FirstRunHub | null = null;
   if (isFirstRun(existsSync, dataDir)) {
     const answers = await askFirstRun(
       {
         dialog,
-        askHubUrl: () => askHubUrl((options) => new BrowserWindow(options)),
+        askInviteCode: (problem) => askInviteCode((options) => new BrowserWindow(options), problem),
       },
       { defaultFolder: path.join(os.homedir(), 'NetGuardian') },
     );
@@ -117,6 +124,7 @@ async function start(): Promise<void> {
     }
     mkdirSync(answers.folder, { recursive: true });
     await writeDeviceConfig(dataDir, firstRunConfig(answers, os.hostname()));
+    firstRunHub = answers.hub;
   }
 
   registerAppProtocol({ protocol, net }, paths.rendererDir);
@@ -184,6 +192,13 @@ async function start(): Promise<void> {
     if (message.channel === 'state') onState(message.payload);
   };
   subscribe(requireCore());
+  // Pairing needs the device's identity, which the core made when it opened: now, not before.
+  if (firstRunHub !== null)
+    await finishFirstRun(firstRunHub, {
+      join: (code) => requireCore().call('hub:join', { code }),
+      create: () => requireCore().call('hub:create', {}),
+      showError: (title, message) => dialog.showErrorBox(title, message),
+    });
 }
 
 /** Routes a core's pushes, and fetches its state once (pushes come only on changes). */

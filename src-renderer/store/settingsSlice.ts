@@ -36,11 +36,39 @@ export const createSettingsSlice: SliceCreator<SettingsSlice> = ({ client }, set
     }
   },
 
-  async testHub(hub) {
+  // Joining, leaving and creating answer the settings as they are after the change.
+  async joinHub(code) {
     try {
-      return await client.call('hub:test', hub);
+      set({ settings: { view: await client.call('hub:join', { code }), error: null } });
+      return null;
     } catch (error) {
-      return { ok: false, message: messageOf(error), latencyMs: null };
+      return messageOf(error);
+    }
+  },
+
+  async leaveHub() {
+    try {
+      set({ settings: { view: await client.call('hub:leave', {}), error: null } });
+      return null;
+    } catch (error) {
+      return messageOf(error);
+    }
+  },
+
+  async createHub() {
+    try {
+      set({ settings: { view: await client.call('hub:create', {}), error: null } });
+      return null;
+    } catch (error) {
+      return messageOf(error);
+    }
+  },
+
+  async inviteDevice(expiresInMs) {
+    try {
+      return { invite: await client.call('hub:invite', { expiresInMs }) };
+    } catch (error) {
+      return { error: messageOf(error) };
     }
   },
 

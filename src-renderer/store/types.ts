@@ -6,10 +6,10 @@ import type {
   DeviceInfo,
   FileRow,
   HistoryEntry,
+  HubInvite,
   PushMessage,
   RequestOf,
   ResolveOutcome,
-  ResponseOf,
   SettingsView,
   VersionContent,
 } from '../../src-shared/ipc/contract.js';
@@ -125,7 +125,16 @@ export interface SettingsSlice {
   loadSettings: () => Promise<void>;
   /** Saves a change; resolves to an error sentence, or null when saved. */
   updateSettings: (patch: RequestOf<'settings:update'>) => Promise<string | null>;
-  testHub: (hub: RequestOf<'hub:test'>) => Promise<ResponseOf<'hub:test'>>;
+  /** Pairs with the hub of an invite code; resolves to an error sentence, or null when joined. */
+  joinHub: (code: string) => Promise<string | null>;
+  /** Back to local only; an error sentence, or null. */
+  leaveHub: () => Promise<string | null>;
+  /** Runs a hub on this computer and pairs with it; an error sentence, or null. */
+  createHub: () => Promise<string | null>;
+  /** An invite code for another device (from the hub this app runs), or an error sentence. */
+  inviteDevice: (
+    expiresInMs: number,
+  ) => Promise<{ readonly invite: HubInvite } | { readonly error: string }>;
   openFolder: (path?: string) => Promise<string | null>;
 }
 

@@ -10,6 +10,7 @@ import type {
   ResponseOf,
   SettingsView,
 } from '../../src-shared/ipc/contract.js';
+import { decodeInvite } from '../../src-shared/hubProtocol/inviteCode.js';
 import type { UnsyncableFiles } from '../../src-shared/unsyncable.js';
 import { RemoteError } from '../transport/remoteError.js';
 import type { ConnectionStatus, RendererTransport, Uploader } from '../transport/types.js';
@@ -112,14 +113,35 @@ export function createFakeCore(options: { files?: number } = {}): FakeCore {
       core.settings = {
         ...core.settings,
         ...patch,
-        hub: patch.hub === undefined ? core.settings.hub : patch.hub,
+        // The app never sends a hub URL; a hub is joined with an invite code.
+        hub: patch.hub === null ? null : core.settings.hub,
       };
       return core.settings;
     },
-    'hub:test': ({ url }) =>
-      url.includes('unreachable')
-        ? { ok: false, message: 'Could not reach the hub: connection refused.', latencyMs: null }
-        : { ok: true, message: 'Connected to the hub.', latencyMs: 42 },
+    'hub:test': () => ({
+      ok: false,
+      message: 'This app pairs with hubs by invite.',
+      latencyMs: null,
+    }),
+    'hub:join': ({ code }) => {
+      // The real decoder: a garbled code is refused in its words, as the core would.
+      const invite = decodeInvite(code);
+      if (!invite.ok) throw new RemoteError(invite.error.toInfo());
+      core.settings = { ...core.settings, hub: { address: invite.value.address, runsHere: false } };
+      return core.settings;
+    },
+    'hub:leave': () => {
+      core.settings = { ...core.settings, hub: null };
+      return core.settings;
+    },
+    'hub:create': () => {
+      core.settings = { ...core.settings, hub: { address: '192.168.1.20:7443', runsHere: true } };
+      return core.settings;
+    },
+    'hub:invite': ({ expiresInMs }) => ({
+      code: data.INVITE_CODE,
+      expiresAt: new Date(Date.parse('2026-03-01T12:00:00Z') + expiresInMs).toISOString(),
+    }),
     'sync:now': () => ({ started: true }),
     'sync:run': () => ({
       scanned: { created: 0, updated: 0, deleted: 0 },

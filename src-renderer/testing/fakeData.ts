@@ -187,10 +187,14 @@ export const devices = (): DeviceInfo[] => [
   { nodeId: 'node-phone', name: 'phone', lastSeen: null, thisDevice: false },
 ];
 
+/** A well-formed invite to 192.168.1.20:7443, space "default" (base64url of its JSON, made by hand). */
+export const INVITE_CODE =
+  'ng1-eyJhIjoiMTkyLjE2OC4xLjIwOjc0NDMiLCJmIjoiYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYSIsImsiOiJzZWNyZXRzZWNyZXRzZWNyZXQxMjMiLCJzIjoiZGVmYXVsdCJ9';
+
 export const settings = (over: Partial<SettingsView> = {}): SettingsView => ({
   folder: '/home/ada/NetGuardian',
   deviceName: 'laptop',
-  hub: { url: 'postgres://ada@hub.example.org:5432/netguardian', ssl: 'require' },
+  hub: { address: '192.168.1.5:7443', runsHere: false },
   syncIntervalMs: 60_000,
   paused: false,
   ignoreRules: 'node_modules/\n*.tmp\n',

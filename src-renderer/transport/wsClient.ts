@@ -33,6 +33,8 @@ export interface WsClient {
 const SLOW_CHANNELS: ReadonlySet<Channel> = new Set([
   'conflicts:resolve',
   'hub:test',
+  'hub:join',
+  'hub:create',
   'files:import',
   'sync:run',
   'history:restoreDeleted',

@@ -110,9 +110,19 @@ export interface DeviceInfo {
 }
 
 export interface HubSettingsView {
-  /** The hub's address with any password removed. */
-  readonly url: string;
-  readonly ssl: 'off' | 'require' | 'verify-full';
+  /** Where the hub is, `host:port`: never a URL, a password or the device credential. */
+  readonly address: string;
+  /**
+   * This app runs the hub (created on this computer): it can invite other devices. A device
+   * paired with it reaches it on loopback; `address` is where other devices reach it.
+   */
+  readonly runsHere: boolean;
+}
+
+/** An invite code to give another device, and when it stops working (ISO time). */
+export interface HubInvite {
+  readonly code: string;
+  readonly expiresAt: string;
 }
 
 export interface SettingsView {
@@ -376,7 +386,28 @@ export const requestSchemas = {
     hub: hubInput.nullable().optional(),
     startAtLogin: z.boolean().optional(),
   }),
+  /**
+   * The older way's check of a PostgreSQL hub URL, kept for devices still configured so; the app
+   * no longer asks for a URL (devices pair with `hub:join`).
+   */
   'hub:test': hubInput,
+  /** Pairs this device with the hub of an invite code (`ng1-…`) and syncs through it. */
+  'hub:join': z.strictObject({ code: z.string().min(1).max(4096) }),
+  /** Back to local only: the device forgets its hub and its credential. */
+  'hub:leave': noPayload,
+  /**
+   * Runs a hub on this computer (the app's data dir, `hub/`) and pairs this device with it.
+   * `listen` is `host:port`, default all interfaces port 7443.
+   */
+  'hub:create': z.strictObject({ listen: z.string().min(3).max(300).optional() }),
+  /** A one-time invite code for another device, from the hub this app runs. */
+  'hub:invite': z.strictObject({
+    expiresInMs: z
+      .number()
+      .int()
+      .min(60_000)
+      .max(30 * 24 * 3600 * 1000),
+  }),
   'sync:now': noPayload,
   /** Scans and syncs now, and answers when done (the CLI's `sync`); `sync:now` only starts one. */
   'sync:run': noPayload,
@@ -434,6 +465,10 @@ export interface ResponseMap {
   'settings:get': SettingsView;
   'settings:update': SettingsView;
   'hub:test': { readonly ok: boolean; readonly message: string; readonly latencyMs: number | null };
+  'hub:join': SettingsView;
+  'hub:leave': SettingsView;
+  'hub:create': SettingsView;
+  'hub:invite': HubInvite;
   'sync:now': { readonly started: boolean };
   'sync:run': SyncRunReport;
   'sync:pause': { readonly paused: boolean };

@@ -10,6 +10,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createAppService, type AppService } from '../../src-main/core/app/appService.js';
 import type { HubServiceAccess } from '../../src-main/core/device/hubAccess.js';
+import { createOwnHub } from '../../src-main/core/app/ownHub.js';
 import { writeDeviceConfig, type DeviceConfig } from '../../src-main/core/deviceConfig.js';
 import { loadOrCreateDeviceIdentity } from '../../src-main/core/store/deviceIdentity.js';
 import { EventStore } from '../../src-main/core/store/eventStore.js';
@@ -48,6 +49,11 @@ export async function openAppHarness(
     readonly paused?: boolean;
     readonly start?: boolean;
     readonly dir?: TempDir;
+    /**
+     * Lets the service run a hub of its own (`hub:create`) on this PostgreSQL database, as the
+     * owner does with an embedded one.
+     */
+    readonly ownHubDatabaseUrl?: string;
   } = {},
 ): Promise<AppHarness> {
   const dir = options.dir ?? (await makeTempDir('ng-app-'));
@@ -71,6 +77,9 @@ export async function openAppHarness(
   const hubService = options.pair
     ? await options.pair(nodeId, config.deviceName, config.spaceId)
     : undefined;
+  const ownHub = options.ownHubDatabaseUrl
+    ? createOwnHub({ dataDir, databaseUrl: options.ownHubDatabaseUrl })
+    : undefined;
   const service = await createAppService({
     dataDir,
     store,
@@ -78,6 +87,7 @@ export async function openAppHarness(
     statePushMs: 20,
     // A paired device keeps no PostgreSQL URL in its config: the service access comes in here.
     ...(hubService ? { resolveHub: () => Promise.resolve({ hubService }) } : {}),
+    ...(ownHub ? { ownHub } : {}),
   });
   const pushes: PushMessage[] = [];
   const waiters = new Set<() => void>();
@@ -125,6 +135,7 @@ export async function openAppHarness(
       }),
     close: async () => {
       await service.close();
+      await ownHub?.stop();
       await store.close();
       if (!options.dir) await dir.cleanup();
     },

@@ -15,6 +15,7 @@ import { DeviceHost, type HubResolver } from './deviceHost.js';
 import { countPendingDownloads } from './fileList.js';
 import { createHandlers } from './handlers.js';
 import type { UploadResult } from './receiveUpload.js';
+import type { OwnHub } from './ownHub.js';
 import type { ServiceCore } from './serviceCore.js';
 import { buildAppState, summarizeState } from './stateSummary.js';
 import { createThrottle } from './throttle.js';
@@ -37,6 +38,11 @@ export interface AppServiceOptions {
   readonly quietMs?: number;
   /** State pushes are coalesced to at most one per this many ms (default 100). */
   readonly statePushMs?: number;
+  /**
+   * The hub this app may run on its computer (`hub:create`, `hub:invite`); the owner starts and
+   * stops it. Without it the device can join hubs but not run one.
+   */
+  readonly ownHub?: OwnHub;
 }
 
 export interface AppService extends ContractHandlers {
@@ -284,7 +290,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
     headline,
     running: () => started,
   };
-  const handlers = createHandlers(core);
+  const handlers = createHandlers(core, options.ownHub);
 
   return {
     ...handlers,

@@ -4,6 +4,7 @@ import { readDeviceConfig } from '../deviceConfig.js';
 import type { Logger } from '../log.js';
 import { createAppService, type AppService } from './appService.js';
 import type { HubResolver } from './deviceHost.js';
+import { createOwnHub } from './ownHub.js';
 
 /**
  * The one process that runs a device: `netguardian start`, `serve`, the desktop app's core, or a
@@ -26,6 +27,11 @@ export interface DeviceOwnerOptions {
   readonly log?: Logger;
   readonly quietMs?: number;
   readonly statePushMs?: number;
+  /**
+   * Whether this owner runs the hub this computer hosts (`own-hub.json`) and may create one;
+   * default true. A one-shot command may pass false: the hub then waits for the next daemon.
+   */
+  readonly runOwnHub?: boolean;
 }
 
 export async function openDeviceOwner(options: DeviceOwnerOptions): Promise<DeviceOwner> {
@@ -38,8 +44,21 @@ export async function openDeviceOwner(options: DeviceOwnerOptions): Promise<Devi
     ...(options.log ? { log: options.log } : {}),
   });
   let service: AppService | undefined;
+  // The hub this computer runs for its devices (created in the app), started before the device
+  // so the device's first sync finds it. A hub that can't start leaves the device offline, not
+  // closed: its state says it can't reach the hub.
+  const ownHub =
+    options.runOwnHub === false
+      ? undefined
+      : createOwnHub({ dataDir: options.dataDir, ...(options.log ? { log: options.log } : {}) });
+  try {
+    await ownHub?.resume();
+  } catch (e) {
+    options.log?.error({ error: (e as Error).message }, 'the hub on this computer could not start');
+  }
   try {
     service = await createAppService({
+      ...(ownHub ? { ownHub } : {}),
       dataDir: options.dataDir,
       store: owned.store,
       ...(options.resolveHub ? { resolveHub: options.resolveHub } : {}),
@@ -62,12 +81,14 @@ export async function openDeviceOwner(options: DeviceOwnerOptions): Promise<Devi
             await channel.close();
             await running.close();
           } finally {
+            await ownHub?.stop().catch(() => undefined);
             await owned.close();
           }
         })()),
     };
   } catch (e) {
     await service?.close().catch(() => undefined);
+    await ownHub?.stop().catch(() => undefined);
     await owned.close();
     throw e;
   }

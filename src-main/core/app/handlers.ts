@@ -11,9 +11,11 @@ import { conflictInfoOf } from './conflictView.js';
 import { listDevices } from './devices.js';
 import { listFiles } from './fileList.js';
 import { historyOf } from './history.js';
+import { createHubHandlers, ownHubSeen } from './hubHandlers.js';
 import { testHub } from './hubTest.js';
 import { isServiceHub } from '../deviceConfig.js';
 import { importPaths } from './importFiles.js';
+import type { OwnHub } from './ownHub.js';
 import { receiveUpload, type UploadResult } from './receiveUpload.js';
 import {
   checkHubUrl,
@@ -46,7 +48,10 @@ const sizeInWords = (bytes: number) =>
     ? `${Math.ceil(bytes / 1024)} KB`
     : `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 
-export function createHandlers(core: ServiceCore): ContractHandlers & {
+export function createHandlers(
+  core: ServiceCore,
+  ownHub?: OwnHub,
+): ContractHandlers & {
   receiveUpload(
     relPath: string,
     body: AsyncIterable<Uint8Array>,
@@ -55,6 +60,8 @@ export function createHandlers(core: ServiceCore): ContractHandlers & {
 } {
   const { host, names } = core;
   const device = () => host.device();
+  const settingsOf = async (root: string) =>
+    settingsView(host.config, root, await readIgnoreFile(root), ownHubSeen(ownHub));
 
   /** After files were written into the folder: record them and sync soon. */
   const record = async (d: Device, paths: readonly string[]) => {
@@ -225,10 +232,7 @@ export function createHandlers(core: ServiceCore): ContractHandlers & {
 
     'activity:list': () => Promise.resolve(core.activity.list()),
 
-    'settings:get': async () => {
-      const d = await device();
-      return settingsView(host.config, d.root, await readIgnoreFile(d.root));
-    },
+    'settings:get': async () => settingsOf((await device()).root),
 
     'settings:update': async (update) => {
       const d = await device();
@@ -259,10 +263,11 @@ export function createHandlers(core: ServiceCore): ContractHandlers & {
       if (update.paused !== undefined)
         core.note({ kind: 'sync', message: update.paused ? 'Sync paused' : 'Sync resumed' });
       core.refresh();
-      return settingsView(host.config, (await device()).root, await readIgnoreFile(d.root));
+      return settingsOf((await device()).root);
     },
 
     'hub:test': (input) => testHub(input),
+    ...createHubHandlers(core, ownHub),
 
     'sync:now': async () => {
       const d = await device();

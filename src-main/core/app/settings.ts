@@ -5,7 +5,7 @@ import type { RequestOf, SettingsView } from '../../../src-shared/ipc/contract.j
 import { isServiceHub, type DeviceConfig } from '../deviceConfig.js';
 import { writeFileDurably } from '../files/durableFs.js';
 import { IGNORE_FILE } from '../files/ignoreRules.js';
-import { redactUrl } from '../store/pgClient.js';
+import { hostAndPort, redactUrl } from '../store/pgClient.js';
 
 /**
  * The settings screen: the device's config.json and the folder's
@@ -51,11 +51,12 @@ export function settingsView(
   config: DeviceConfig,
   root: string,
   ignoreRules: string,
+  ownHub?: { readonly hubId: string; readonly address: string },
 ): SettingsView {
   return {
     folder: root,
     deviceName: config.deviceName,
-    hub: hubView(config.hub),
+    hub: hubView(config.hub, ownHub),
     syncIntervalMs: config.syncIntervalMs,
     paused: config.paused,
     ignoreRules,
@@ -65,14 +66,19 @@ export function settingsView(
 }
 
 /**
- * The hub as the settings screen shows it: a PostgreSQL URL without its password, or the sync
- * service's address (its certificate is pinned, hence verify-full; the credential never leaves
- * the data dir).
+ * The hub as the settings screen shows it: where it is, host:port, never a URL, a password or
+ * the credential. The hub this app runs (`ownHub`) is shown where other devices reach it: this
+ * device itself reaches it on loopback.
  */
-function hubView(hub: DeviceConfig['hub']): SettingsView['hub'] {
+function hubView(
+  hub: DeviceConfig['hub'],
+  ownHub: { readonly hubId: string; readonly address: string } | undefined,
+): SettingsView['hub'] {
   if (!hub) return null;
-  if (isServiceHub(hub)) return { url: hub.address, ssl: 'verify-full' };
-  return { url: redactUrl(hub.url), ssl: hub.ssl };
+  if (!isServiceHub(hub)) return { address: hostAndPort(hub.url), runsHere: false };
+  if (ownHub !== undefined && hub.hubId === ownHub.hubId)
+    return { address: ownHub.address, runsHere: true };
+  return { address: hub.address, runsHere: false };
 }
 
 /** A hub address the config may hold: a postgres:// URL with a host. */

@@ -1,82 +1,166 @@
 import { useState, type FormEvent } from 'react';
-import type { HubSettingsView } from '../../../src-shared/ipc/contract.js';
+import type { HubInvite, HubSettingsView } from '../../../src-shared/ipc/contract.js';
 import { useAppStore } from '../../store/StoreContext.js';
 import { SaveMessage, useSaveStatus } from './useSaveStatus.js';
 
-type Ssl = HubSettingsView['ssl'];
+/** How long an invite made here stays usable: long enough to send it, short enough to forget. */
+const INVITE_LIFETIME_MS = 24 * 3600 * 1000;
 
-/** The hub's address and TLS mode; test before saving, since a wrong hub stops sync. */
+/**
+ * The hub this device syncs through: where it is and whether it answers, joining one with an
+ * invite code (the only way in: the app never asks for a database address), leaving it, and,
+ * when this app runs the hub, inviting another device.
+ */
 export function HubForm({ hub }: { hub: HubSettingsView | null }) {
-  const testHub = useAppStore((s) => s.testHub);
-  const updateSettings = useAppStore((s) => s.updateSettings);
-  const [url, setUrl] = useState(hub?.url ?? '');
-  const [ssl, setSsl] = useState<Ssl>(hub?.ssl ?? 'require');
-  const [test, setTest] = useState<{ ok: boolean; text: string } | null>(null);
-  const [testing, setTesting] = useState(false);
+  const connected = useAppStore((s) => s.status.app?.hub?.connected ?? null);
+  const joinHub = useAppStore((s) => s.joinHub);
+  const leaveHub = useAppStore((s) => s.leaveHub);
+  const createHub = useAppStore((s) => s.createHub);
+  const [code, setCode] = useState('');
   const save = useSaveStatus();
 
-  const onTest = async () => {
-    setTesting(true);
-    setTest(null);
-    const result = await testHub({ url: url.trim(), ssl });
-    setTesting(false);
-    const latency = result.latencyMs === null ? '' : ` (${result.latencyMs} ms)`;
-    setTest({ ok: result.ok, text: result.message + latency });
+  const onJoin = (event: FormEvent) => {
+    event.preventDefault();
+    const trimmed = code.trim();
+    if (trimmed === '') {
+      void save.run(
+        () => Promise.resolve('Paste the invite code you were sent (it starts with “ng1-”).'),
+        '',
+      );
+      return;
+    }
+    void save.run(async () => {
+      const error = await joinHub(trimmed);
+      if (error === null) setCode('');
+      return error;
+    }, 'Joined the hub: this device syncs through it now.');
   };
 
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault();
-    const trimmed = url.trim();
+  const onLeave = () =>
+    void save.run(() => leaveHub(), 'Left the hub: this folder is kept on this device only.');
+
+  const onCreate = () =>
     void save.run(
-      () => updateSettings({ hub: trimmed === '' ? null : { url: trimmed, ssl } }),
-      trimmed === '' ? 'Hub removed: this device syncs with no one.' : 'Hub saved.',
+      () => createHub(),
+      'This computer now runs a hub: invite your other devices to it.',
     );
+
+  return (
+    <section className="card" aria-labelledby="hub-title">
+      <h2 id="hub-title">Hub</h2>
+      {hub ? (
+        <p data-testid="hub-line">
+          {`hub ${hub.address} — ${connected === null ? 'connecting' : connected ? 'connected' : 'offline'}`}
+          {hub.runsHere ? ' (runs on this computer)' : ''}
+        </p>
+      ) : (
+        <p data-testid="hub-line">
+          No hub: this folder is kept on this device only. Join a hub with an invite code from
+          another of your devices to sync with it.
+        </p>
+      )}
+      {hub?.runsHere && <InviteDevice />}
+      <form onSubmit={onJoin}>
+        <label>
+          Join with an invite code
+          <input
+            type="text"
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+            placeholder="ng1-…"
+            spellCheck={false}
+            autoComplete="off"
+          />
+        </label>
+        <p className="muted">
+          {hub
+            ? 'Joining another hub moves this device there; its files go to the new hub.'
+            : 'Ask for a code on the device that runs the hub (Settings → Invite a device).'}
+          {hub?.runsHere
+            ? ' Leaving stops the hub on this computer: your other devices go offline until they join another hub.'
+            : ''}
+        </p>
+        <div className="form-actions">
+          <button type="submit" className="primary" disabled={save.busy}>
+            Join
+          </button>
+          {hub ? (
+            <button type="button" onClick={onLeave} disabled={save.busy}>
+              Leave hub
+            </button>
+          ) : (
+            <button type="button" onClick={onCreate} disabled={save.busy}>
+              Create a hub on this computer
+            </button>
+          )}
+        </div>
+      </form>
+      <SaveMessage status={save} />
+    </section>
+  );
+}
+
+/** "Invite a device": a fresh one-time code to copy and send to the new device. */
+function InviteDevice() {
+  const inviteDevice = useAppStore((s) => s.inviteDevice);
+  const [invite, setInvite] = useState<HubInvite | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [copied, setCopied] = useState(false);
+
+  const onInvite = async () => {
+    setBusy(true);
+    setError(null);
+    setCopied(false);
+    const answer = await inviteDevice(INVITE_LIFETIME_MS);
+    setBusy(false);
+    if ('error' in answer) setError(answer.error);
+    else setInvite(answer.invite);
+  };
+
+  const onCopy = async () => {
+    if (!invite) return;
+    try {
+      await navigator.clipboard.writeText(invite.code);
+      setCopied(true);
+    } catch {
+      setError('Could not copy the code: select it and copy it by hand.');
+    }
   };
 
   return (
-    <form className="card" onSubmit={onSubmit} aria-labelledby="hub-title">
-      <h2 id="hub-title">Hub</h2>
-      <p className="muted">
-        The PostgreSQL server your devices sync through. Leave empty to keep files on this device
-        only. The saved address never shows the password: type it again to change the hub.
-      </p>
-      <label>
-        Hub address
-        <input
-          type="text"
-          value={url}
-          onChange={(e) => setUrl(e.target.value)}
-          placeholder="postgres://user:password@hub.example.org:5432/netguardian"
-          spellCheck={false}
-          autoComplete="off"
-        />
-      </label>
-      <label>
-        Encryption (TLS)
-        <select value={ssl} onChange={(e) => setSsl(e.target.value as Ssl)}>
-          <option value="off">Off (trusted network only)</option>
-          <option value="require">Required</option>
-          <option value="verify-full">Required, with certificate check</option>
-        </select>
-      </label>
-      <div className="form-actions">
-        <button type="button" onClick={() => void onTest()} disabled={testing || url.trim() === ''}>
-          {testing ? 'Testing…' : 'Test connection'}
-        </button>
-        <button type="submit" className="primary" disabled={save.busy}>
-          Save hub
-        </button>
-      </div>
-      {test && (
-        <p
-          role={test.ok ? 'status' : 'alert'}
-          className={test.ok ? 'ok-text' : 'error-text'}
-          data-testid="hub-test-result"
-        >
-          {test.text}
+    <div className="hub-invite">
+      <button type="button" onClick={() => void onInvite()} disabled={busy}>
+        Invite a device
+      </button>
+      {invite && (
+        <>
+          <label>
+            Invite code (works once, until {new Date(invite.expiresAt).toLocaleString()})
+            <input
+              type="text"
+              readOnly
+              value={invite.code}
+              data-testid="hub-invite-code"
+              onFocus={(e) => e.currentTarget.select()}
+            />
+          </label>
+          <div className="form-actions">
+            <button type="button" onClick={() => void onCopy()}>
+              Copy code
+            </button>
+          </div>
+          <p className="muted">
+            On the other device: Settings → Join with an invite code, or{' '}
+            <code>netguardian join CODE</code>.{copied ? ' Copied.' : ''}
+          </p>
+        </>
+      )}
+      {error && (
+        <p role="alert" className="error-text">
+          {error}
         </p>
       )}
-      <SaveMessage status={save} />
-    </form>
+    </div>
   );
 }
