@@ -97,27 +97,14 @@ export async function hubRemoveDeviceCommand(
   device: string,
 ): Promise<void> {
   const { askHub } = await import('../core/hubService/adminSocket.js');
+  // A refusal (no such device, an ambiguous name) comes back as the hub's sentence.
   const { removed } = await askHub<{
-    removed:
-      | { ok: true; value: { spaceId: string; nodeId: string; deviceName: string }[] }
-      | { ok: false; error: { code?: string; message?: string } };
+    removed: { spaceId: string; nodeId: string; deviceName: string }[];
   }>(adminSocket(opts.data), '/remove-device', {
     device,
     ...(opts.space !== undefined ? { spaceId: opts.space } : {}),
   });
-  if (!removed.ok) {
-    // The admin socket sends the refusal's code; its sentence when it has one.
-    const where = opts.space === undefined ? 'on this hub' : `in space ${opts.space}`;
-    throw new NetGuardianError(
-      removed.error.code === 'NotFound' ? 'NotFound' : 'InvalidArgument',
-      removed.error.message ??
-        (removed.error.code === 'NotFound'
-          ? `no paired device has the node id or name ${JSON.stringify(device)} ${where}`
-          : `several devices are named ${JSON.stringify(device)} ${where}: name one by its node id (see \`netguardian hub devices\`)`),
-      'device',
-    );
-  }
-  for (const d of removed.value)
+  for (const d of removed)
     ctx.out(
       `removed ${d.deviceName} (${d.nodeId}) from space ${d.spaceId}: it can no longer sync with this hub`,
     );

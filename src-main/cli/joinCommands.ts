@@ -1,4 +1,4 @@
-import { NetGuardianError, isNetGuardianError } from '../../src-shared/errors.js';
+import { NetGuardianError } from '../../src-shared/errors.js';
 import { decodeInvite, type Invite } from '../../src-shared/hubProtocol/inviteCode.js';
 import type { DeviceConfig } from '../core/deviceConfig.js';
 import { hubResolver, type CliContext } from './cliContext.js';
@@ -24,34 +24,20 @@ export interface Pairing {
 }
 
 /**
- * Spends the invite at its hub for `nodeId`. A refusal (hub out of reach, certificate not the
- * invite's, invite used or expired) is one sentence naming the hub.
+ * Spends the invite at its hub for `nodeId` (the core's `pairDevice`, which the app uses too): a
+ * refusal is one sentence naming the hub.
  */
 export async function pairDevice(
   invite: Invite,
   nodeId: string,
   deviceName: string,
 ): Promise<Pairing> {
-  const { pairWithHub } = await import('../core/hubClient/pairing.js');
-  try {
-    const answer = await pairWithHub({
-      endpoint: { address: invite.address, fingerprint: invite.fingerprint },
-      secret: invite.secret,
-      nodeId,
-      deviceName,
-    });
-    return {
-      hub: { address: invite.address, fingerprint: invite.fingerprint, hubId: answer.hubId },
-      credential: answer.credential,
-    };
-  } catch (e) {
-    if (!isNetGuardianError(e)) throw e;
-    throw new NetGuardianError(
-      e.code,
-      `could not join the hub at ${invite.address}: ${e.message}`,
-      e.field,
-    );
-  }
+  const core = await import('../core/app/hubJoin.js');
+  return core.pairDevice(
+    { address: invite.address, fingerprint: invite.fingerprint },
+    invite.secret,
+    { nodeId, deviceName },
+  );
 }
 
 /** Stores a pairing: the credential first (the old one is of no use at the new hub), then the config. */

@@ -68,6 +68,9 @@ async function openOwnSession(options: SessionOptions): Promise<DeviceSession> {
     dataDir: options.dataDir,
     command: options.command,
     resolveHub: options.resolveHub,
+    // A one-shot command does not start the hub this computer may run for its devices (that is
+    // the daemon's or the app's job; starting its PostgreSQL would cost seconds per command).
+    runOwnHub: false,
     log: await options.logger(),
   });
   return {

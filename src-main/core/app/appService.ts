@@ -195,7 +195,10 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
       deviceName: h.config.deviceName,
       folder: status.folder,
       paused: h.config.paused,
-      hub: status.sync ? { description: status.sync.peer, connected: status.sync.online } : null,
+      hub:
+        status.sync && status.hub
+          ? { description: status.hub, connected: status.sync.online }
+          : null,
       lastSyncAt,
       files: status.files,
       conflicts: status.conflicts,

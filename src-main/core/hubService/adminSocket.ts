@@ -60,12 +60,13 @@ export async function serveHubAdmin(options: {
     }),
     '/remove-device': async (body) => {
       const r = removeRequest.parse(body);
-      return {
-        removed: await accounts.revokeDevice({
-          device: r.device,
-          ...(r.spaceId ? { spaceId: r.spaceId } : {}),
-        }),
-      };
+      const removed = await accounts.revokeDevice({
+        device: r.device,
+        ...(r.spaceId ? { spaceId: r.spaceId } : {}),
+      });
+      // A refusal (no such device, an ambiguous name) travels as its sentence.
+      if (!removed.ok) throw removed.error;
+      return { removed: removed.value };
     },
     '/quota': async (body) => {
       const r = quotaRequest.parse(body);
