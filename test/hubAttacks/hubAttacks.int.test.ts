@@ -10,7 +10,7 @@ import {
   pushAnswerSchema,
   type PushAnswer,
 } from '../../src-shared/hubProtocol/protocol.js';
-import { HubConnection } from '../../src-main/core/hubClient/hubConnection.js';
+import { HubConnection, readAll } from '../../src-main/core/hubClient/hubConnection.js';
 import { HubPeer } from '../../src-main/core/hubClient/hubPeer.js';
 import { pairWithHub } from '../../src-main/core/hubClient/pairing.js';
 import { askHub } from '../../src-main/core/hubService/adminSocket.js';
@@ -881,6 +881,34 @@ describe('6. connection flood, slow handshakes, slow headers', () => {
       client.close();
     }
     await honestDevicesStillSync();
+  });
+});
+
+describe('6b. a slow but moving upload', () => {
+  it('outlives the idle time many times over and completes: the timeout is on progress, not duration', async () => {
+    const connection = new HubConnection({ ...endpointOf(hub), credential: a1.credential });
+    try {
+      const data = new Uint8Array(12 * 8 * 1024).map((_, i) => (i * 7) % 256);
+      const hash = sha(data);
+      // 12 pieces, one every half idle time: the body takes three idle times to arrive.
+      const pieceMs = LIMIT.idleStreamMs / 2;
+      async function* slowly(): AsyncGenerator<Uint8Array> {
+        yield frameHeader(hash, data.byteLength);
+        for (let i = 0; i < 12; i++) {
+          await new Promise((r) => setTimeout(r, pieceMs));
+          yield data.subarray(i * 8 * 1024, (i + 1) * 8 * 1024);
+        }
+      }
+      const started = Date.now();
+      const response = await connection.request('POST', ROUTES.chunksPut, undefined, slowly());
+      const text = await readAll(response.body);
+      expect(Date.now() - started).toBeGreaterThan(3 * LIMIT.idleStreamMs);
+      expect(response.status).toBe(200);
+      expect(JSON.parse(text)).toEqual({ stored: 1 });
+      expect(await a1.chunks.missing(SPACE_A, [hash])).toEqual([]);
+    } finally {
+      connection.close();
+    }
   });
 });
 
