@@ -11,7 +11,6 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeServerEnterable } from '../support/serverDirs.js';
-import type { DeviceRegistry } from './hub.js';
 import {
   deviceServerMemory,
   processMemory,
@@ -99,28 +98,21 @@ async function waitExit(child: Child, what: string, timeoutMs: number): Promise<
   }
 }
 
+/** A hub a daemon joins: what `netguardian init` is given to make a device of `spaceId`. */
+export interface DaemonHub {
+  initArgs(deviceName: string, spaceId: string): Promise<string[]>;
+}
+
 /** `netguardian init` for a new device of `spaceId` with an empty folder; returns its data dir and folder. */
-export async function initDevice(hub: DeviceRegistry, dir: string, name: string, spaceId: string) {
-  const creds = await hub.addDevice(name, spaceId);
+export async function initDevice(hub: DaemonHub, dir: string, name: string, spaceId: string) {
+  const hubArgs = await hub.initArgs(name, spaceId);
   const folder = path.join(dir, 'root');
   const data = path.join(dir, 'data');
   await mkdir(folder);
   // Made here, enterable by the server's user: its cluster stays inside (serverDirs.ts).
   await makeServerEnterable(data);
   const init = runCli(
-    [
-      'init',
-      '--folder',
-      folder,
-      '--name',
-      name,
-      '--space',
-      spaceId,
-      '--hub',
-      creds.connectionString,
-      '--data',
-      data,
-    ],
+    ['init', '--folder', folder, '--name', name, ...hubArgs, '--data', data],
     dir,
   );
   const code = await waitExit(init, `netguardian init (${name})`, 300_000);
@@ -159,7 +151,7 @@ export async function daemonMemory(child: Child, dataDir: string): Promise<Daemo
 }
 
 export async function idleDaemon(
-  hub: DeviceRegistry,
+  hub: DaemonHub,
   spaceId: string,
   scratch: ScratchDirs,
 ): Promise<{ memory: DaemonMemory; code: number | null }> {

@@ -18,9 +18,9 @@ import {
   stop,
   untilWatching,
   type Child,
+  type DaemonHub,
   type DaemonMemory,
 } from './daemon.js';
-import type { DeviceRegistry } from './hub.js';
 import { timeCpR, writeBack } from './commands.js';
 import { skipTemp } from './initialSync.js';
 import type { ScratchDirs } from './scratchDirs.js';
@@ -61,7 +61,7 @@ function whenPrinted(child: Child, marker: string, t0: number): () => number | n
 }
 
 export async function benchDaemonSync(options: {
-  readonly hub: DeviceRegistry;
+  readonly hub: DaemonHub;
   readonly spaceId: string;
   readonly idleSpaceId: string;
   readonly shape: TreeShape;

@@ -3,14 +3,14 @@
  * B first (live sync), then A saves a copy with one byte inserted at the middle the way editors
  * save (write a temp file outside the folder, rename it over the original). Counted are the
  * bytes of chunk data A uploaded for that change (the device's `upload` reports) and, as a check,
- * what the hub's `crdt_chunks` gained (counted as the hub admin). Content-defined chunking should
+ * what the hub's `crdt_chunks` gained (counted as the hub's owner). Content-defined chunking should
  * re-send only the chunk or two around the insertion.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BenchDevice } from './devices.js';
-import type { BenchHub } from './hub.js';
+import type { DeviceRegistry } from './hub.js';
 import { waitIdle } from './latency.js';
 import { SeededBytes, sha256OfFile } from './tree.js';
 import { pollUntil } from './waits.js';
@@ -64,7 +64,7 @@ const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('h
 export async function benchDelta(options: {
   readonly a: BenchDevice;
   readonly b: BenchDevice;
-  readonly hub: BenchHub;
+  readonly hub: DeviceRegistry;
   readonly spaceId: string;
   readonly fileBytes: number;
   readonly seed: string;

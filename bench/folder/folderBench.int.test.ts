@@ -1,7 +1,7 @@
 /**
  * Smoke test of the folder-sync benchmark at tiny sizes against the int tier's PostgreSQL server:
  * every scenario runs end to end on real folders, devices on their own PostgreSQL servers and on
- * PGlite (before and after), a real hub (the daemons of (a), (e) and (f) as child processes, (f)
+ * PGlite (before and after), through the hub's sync service and through direct SQL, a real hub (the daemons of (a), (e) and (f) as child processes, (f)
  * on an embedded hub stopped and started again), B's tree is identical to A's, and the results
  * are well formed. Timings are never asserted.
  */
@@ -16,6 +16,7 @@ import {
   folderRows,
   folderText,
 } from './folderReport.js';
+import { HUB_COMPARISON_HEADER, hubComparisonRows } from './hubComparison.js';
 import { runFolderSuite, type FolderResults, type FolderSizes } from './folderSuite.js';
 import { treeDigest, writeTree } from './tree.js';
 
@@ -68,10 +69,11 @@ describe('folder-sync benchmark (tiny sizes)', () => {
     }
   });
 
-  it("(a) syncs A's whole tree to B, identical, and times each step, on both device stores", () => {
-    expect(results.after.store).toBe('deviceServer');
-    expect(results.before?.store).toBe('pglite');
-    for (const run of [results.after, results.before]) {
+  it("(a) syncs A's whole tree to B, identical, and times each step, on every pair", () => {
+    expect([results.service.store, results.service.hub]).toEqual(['deviceServer', 'service']);
+    expect([results.direct.store, results.direct.hub]).toEqual(['deviceServer', 'direct']);
+    expect([results.pglite?.store, results.pglite?.hub]).toEqual(['pglite', 'direct']);
+    for (const run of [results.service, results.direct, results.pglite]) {
       const a = run?.initialSync;
       if (!a) throw new Error('an in-process pair did not run');
       expect(a.identical).toBe(true);
@@ -86,27 +88,35 @@ describe('folder-sync benchmark (tiny sizes)', () => {
   });
 
   it('(b), (c) and (d) report well-formed figures', () => {
-    for (const run of [results.after, results.before]) {
+    for (const run of [results.service, results.direct, results.pglite]) {
       if (!run) throw new Error('an in-process pair did not run');
       expect(run.latency.samplesMs).toHaveLength(TINY.latencyRuns);
       for (const ms of run.latency.samplesMs) positive(ms);
       expect(run.rescan.filesScanned).toBe(run.initialSync.files);
       positive(run.rescan.medianMs);
     }
-    const d = results.delta;
-    expect(d.fileBytes).toBe(TINY.deltaFileBytes);
-    positive(d.uploadedBytes);
-    expect(d.uploadedBytes).toBeLessThanOrEqual(d.fileBytes + 1);
-    expect(d.hubBytes).toBe(d.uploadedBytes);
-    expect(d.fraction).toBeCloseTo(d.uploadedBytes / d.fileBytes, 12);
-    expect(d.firstSyncChunks).toBeGreaterThan(1);
+    expect(results.pglite?.delta).toBeNull();
+    for (const run of [results.service, results.direct]) {
+      const d = run.delta;
+      if (!d) throw new Error(`(d) did not run through ${run.hub}`);
+      expect(d.fileBytes).toBe(TINY.deltaFileBytes);
+      positive(d.uploadedBytes);
+      // Content-defined chunks: the insert re-sends a few chunks, far from the whole file.
+      expect(d.uploadedBytes).toBeLessThan(d.fileBytes / 2);
+      // What A uploaded is exactly what the hub's chunk table gained.
+      expect(d.hubBytes).toBe(d.uploadedBytes);
+      expect(d.fraction).toBeCloseTo(d.uploadedBytes / d.fileBytes, 12);
+      expect(d.firstSyncChunks).toBeGreaterThan(1);
+    }
+    // The same bytes cut the same way: both hubs received the same chunks for the insert.
+    expect(results.service.delta?.uploadedBytes).toBe(results.direct.delta?.uploadedBytes);
   });
 
   it('(a) and (e) with two daemons: B gets the tree A was started on, all exit 0', () => {
     const e = results.daemon;
     if (!e) throw new Error('(a) with daemons did not run');
     expect(e.identical).toBe(true);
-    expect(e.files).toBe(results.after.initialSync.files);
+    expect(e.files).toBe(results.service.initialSync.files);
     expect(e.exitCodes).toEqual({ a: 0, b: 0, idle: 0 });
     for (const m of [e.idle, e.a, e.b]) {
       positive(m.daemon.rss);
@@ -144,19 +154,26 @@ describe('folder-sync benchmark (tiny sizes)', () => {
     expect(f.exitCodes).toEqual({ a: 0, b: 0 });
   });
 
-  it('renders the section with every figure and its target, and before and after', () => {
+  it('renders the section with every figure and its target, service vs direct, before and after', () => {
     const rows = folderRows(results);
     expect(rows).toHaveLength(14);
     expect(rows.filter((r) => r.met !== null)).toHaveLength(6);
+    const comparison = hubComparisonRows(results);
+    expect(comparison).toHaveLength(9);
+    for (const row of comparison) expect(row).toHaveLength(HUB_COMPARISON_HEADER.length);
+    // Every figure has its ratio against direct SQL.
+    for (const row of comparison) expect(row[3]).toMatch(/^\d+\.\d\d×$/);
     const beforeAfter = beforeAfterRows(results);
     expect(beforeAfter).toHaveLength(6);
     for (const row of beforeAfter) expect(row).toHaveLength(BEFORE_AFTER_HEADER.length);
     const text = folderText(results);
     for (const tag of ['(a)', '(b)', '(c)', '(d)', '(e)', '(f)']) expect(text).toContain(tag);
     expect(text).toContain('before and after');
+    expect(text).toContain('hub service vs direct SQL');
     const md = folderMarkdown(results);
     expect(md).toMatch(/^## Folder sync/);
     expect(md).toContain('| metric | ours |');
     expect(md).toContain('### Before and after');
+    expect(md).toContain('### The hub service against direct SQL');
   });
 });

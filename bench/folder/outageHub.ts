@@ -6,12 +6,12 @@
  */
 import path from 'node:path';
 import { findFreeLoopbackPort } from '../../src-main/core/freePort.js';
-import { addDevice, type DeviceCredentials } from '../../src-main/core/hub/hubAdmin.js';
+import { addDevice } from '../../src-main/core/hub/hubAdmin.js';
 import { startEmbeddedHub, type EmbeddedHub } from '../../src-main/core/hub/embeddedHub.js';
-import type { DeviceRegistry } from './hub.js';
+import type { DaemonHub } from './daemon.js';
 import type { ScratchDirs } from './scratchDirs.js';
 
-export class OutageHub implements DeviceRegistry {
+export class OutageHub implements DaemonHub {
   private running: EmbeddedHub | undefined;
 
   private constructor(
@@ -30,8 +30,9 @@ export class OutageHub implements DeviceRegistry {
     return new OutageHub(dataDir, port, hub.adminUrl, hub);
   }
 
-  addDevice(deviceName: string, spaceId: string): Promise<DeviceCredentials> {
-    return addDevice(this.adminUrl, { deviceName, spaceId });
+  async initArgs(deviceName: string, spaceId: string): Promise<string[]> {
+    const creds = await addDevice(this.adminUrl, { deviceName, spaceId });
+    return ['--space', spaceId, '--hub', creds.connectionString];
   }
 
   get up(): boolean {
