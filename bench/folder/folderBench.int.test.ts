@@ -159,7 +159,7 @@ describe('folder-sync benchmark (tiny sizes)', () => {
     expect(rows).toHaveLength(14);
     expect(rows.filter((r) => r.met !== null)).toHaveLength(6);
     const comparison = hubComparisonRows(results);
-    expect(comparison).toHaveLength(9);
+    expect(comparison).toHaveLength(12);
     for (const row of comparison) expect(row).toHaveLength(HUB_COMPARISON_HEADER.length);
     // Every figure has its ratio against direct SQL.
     for (const row of comparison) expect(row[3]).toMatch(/^\d+\.\d\d×$/);

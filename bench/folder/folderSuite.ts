@@ -166,6 +166,7 @@ export async function runFolderSuite(options: {
         shape: s.tree,
         seed: SEED,
         scratch,
+        wire: () => p.hub.wire(),
         log,
       });
       if (!result.identical) throw new Error(`(a), ${label(p)}: B's tree differs from A's`);

@@ -8,7 +8,8 @@
  * - `ServiceHub` (serviceHub.ts): the hub's sync service (HTTP/2 over TLS) in front of the
  *   database; a device pairs with an invite and never holds a database role.
  *
- * Both count what reached the hub's chunk table as its owner.
+ * Both count what reached the hub's chunk table as its owner, and devices reach either through a
+ * `WireCounter` that counts the bytes on the wire.
  */
 import {
   addDevice,
@@ -20,6 +21,7 @@ import type { HubServiceAccess } from '../../src-main/core/device/hubAccess.js';
 import { openPgClient, type PgClientOptions } from '../../src-main/core/store/pgClient.js';
 import type { SqlClient } from '../../src-main/core/store/sqlClient.js';
 import type { BenchDatabase, PgServer } from '../support/postgres.js';
+import { WireCounter, type WireBytes } from './wireCounter.js';
 
 /** How a device reaches its hub. */
 export type HubVariant = 'direct' | 'service';
@@ -52,6 +54,8 @@ export interface DeviceRegistry {
   register(device: NewDevice): Promise<DeviceHubLink>;
   /** Chunk rows and bytes the hub holds for a space (as the owner: no row-level security). */
   chunkStats(spaceId: string): Promise<ChunkStats>;
+  /** Bytes between the registered devices and the hub so far. */
+  wire(): WireBytes;
   close(): Promise<void>;
 }
 
@@ -74,18 +78,26 @@ export class BenchHub implements DeviceRegistry {
   private constructor(
     private readonly db: BenchDatabase,
     readonly admin: SqlClient,
+    private readonly counter: WireCounter,
   ) {}
 
   static async create(server: PgServer): Promise<BenchHub> {
     const db = await server.createDatabase('ng_bench_folder_hub');
+    let admin: SqlClient | undefined;
     try {
       await initHub(db.url);
-      const admin = await openPgClient({
+      admin = await openPgClient({
         connectionString: db.url,
         applicationName: 'netguardian-bench-admin',
       });
-      return new BenchHub(db, admin);
+      const url = new URL(db.url);
+      const counter = await WireCounter.start({
+        host: url.hostname,
+        port: Number(url.port || 5432),
+      });
+      return new BenchHub(db, admin, counter);
     } catch (e) {
+      await admin?.close().catch(() => undefined);
       await db.drop();
       throw e;
     }
@@ -104,17 +116,26 @@ export class BenchHub implements DeviceRegistry {
     return ['--space', spaceId, '--hub', creds.connectionString];
   }
 
+  /** A device role; the device logs in through the wire counter. */
   async register(device: NewDevice): Promise<DeviceHubLink> {
     const creds = await this.addDevice(device.name, device.spaceId);
-    return { hub: { connectionString: creds.connectionString } };
+    const url = new URL(creds.connectionString);
+    url.hostname = '127.0.0.1';
+    url.port = String(this.counter.port);
+    return { hub: { connectionString: url.toString() } };
   }
 
   chunkStats(spaceId: string): Promise<ChunkStats> {
     return chunkStatsOf(this.admin, spaceId);
   }
 
+  wire(): WireBytes {
+    return this.counter.bytes();
+  }
+
   async close(): Promise<void> {
     try {
+      await this.counter.close();
       await this.admin.close();
       // Roles are server-wide: drop ours before the database goes.
       for (const role of this.roles.splice(0))

@@ -18,6 +18,8 @@ export const HUB_COMPARISON_HEADER = [
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
 const ratio = (service: number, direct: number) =>
   direct > 0 ? `${(service / direct).toFixed(2)}×` : '—';
+/** Wire bytes per payload byte: ~1× for binary, ~1.33× for base64, ~2× for hex. */
+const perByte = (x: number) => `${x.toFixed(2)} B/B`;
 const load = (x: number | undefined) => (x === undefined ? '—' : x.toFixed(2));
 
 type LoadKey = 'initialSync' | 'rescan' | 'latency' | 'delta';
@@ -59,6 +61,18 @@ export function hubComparisonRows(r: FolderResults): string[][] {
     ),
     row('(b) one-file propagation, p90', (x) => x.latency.p90Ms, formatMs, 'latency'),
     row(
+      "(a) bytes on the wire ÷ chunk bytes, A's push (device → hub)",
+      (x) => x.initialSync.wire.push.up / x.initialSync.bytesUploaded,
+      perByte,
+      'initialSync',
+    ),
+    row(
+      "(a) bytes on the wire ÷ file bytes, B's pull (hub → device)",
+      (x) => x.initialSync.wire.pull.down / x.initialSync.bytes,
+      perByte,
+      'initialSync',
+    ),
+    row(
       `(c) rescan (median of ${direct.rescan.runs})`,
       (x) => x.rescan.medianMs,
       formatMs,
@@ -67,6 +81,12 @@ export function hubComparisonRows(r: FolderResults): string[][] {
     row(
       '(d) chunk bytes A uploaded for a 1-byte insert',
       (x) => x.delta?.uploadedBytes,
+      kib,
+      'delta',
+    ),
+    row(
+      '(d) on the wire for the 1-byte insert, both ways',
+      (x) => (x.delta ? x.delta.wire.up + x.delta.wire.down : undefined),
       kib,
       'delta',
     ),

@@ -3,7 +3,8 @@
  * service of `netguardian hub start` (`startHubService`) on a fresh database of the bench's
  * PostgreSQL server, listening on a free loopback port. A device is registered as a user adds
  * one: an invite for its space, redeemed by pairing (the hub's certificate pinned by the
- * fingerprint the invite carries); it gets a credential, never a database role.
+ * fingerprint the invite carries); it gets a credential, never a database role. Devices dial the
+ * service through a `WireCounter`.
  */
 import { pairWithHub } from '../../src-main/core/hubClient/pairing.js';
 import { startHubService, type RunningHub } from '../../src-main/core/hubService/hubRuntime.js';
@@ -16,6 +17,7 @@ import {
   type NewDevice,
 } from './hub.js';
 import type { ScratchDirs } from './scratchDirs.js';
+import { WireCounter, type WireBytes } from './wireCounter.js';
 
 const INVITE_LIFETIME_MS = 10 * 60_000;
 
@@ -25,6 +27,7 @@ export class ServiceHub implements DeviceRegistry {
   private constructor(
     private readonly db: BenchDatabase,
     readonly running: RunningHub,
+    private readonly counter: WireCounter,
   ) {}
 
   static async start(server: PgServer, scratch: ScratchDirs): Promise<ServiceHub> {
@@ -35,16 +38,22 @@ export class ServiceHub implements DeviceRegistry {
         listen: '127.0.0.1:0',
         databaseUrl: db.url,
       });
-      return new ServiceHub(db, running);
+      try {
+        const counter = await WireCounter.start({ host: '127.0.0.1', port: running.address.port });
+        return new ServiceHub(db, running, counter);
+      } catch (e) {
+        await running.stop();
+        throw e;
+      }
     } catch (e) {
       await db.drop();
       throw e;
     }
   }
 
-  /** host:port devices dial. */
+  /** host:port devices dial: the wire counter in front of the service. */
   get address(): string {
-    return `127.0.0.1:${this.running.address.port}`;
+    return `127.0.0.1:${this.counter.port}`;
   }
 
   async register(device: NewDevice): Promise<DeviceHubLink> {
@@ -66,8 +75,13 @@ export class ServiceHub implements DeviceRegistry {
     return chunkStatsOf(this.running.database, spaceId);
   }
 
+  wire(): WireBytes {
+    return this.counter.bytes();
+  }
+
   async close(): Promise<void> {
     try {
+      await this.counter.close();
       await this.running.stop();
     } finally {
       await this.db.drop();
