@@ -98,9 +98,12 @@ async function waitExit(child: Child, what: string, timeoutMs: number): Promise<
   }
 }
 
-/** A hub a daemon joins: what `netguardian init` is given to make a device of `spaceId`. */
+/** A hub a daemon joins. */
 export interface DaemonHub {
+  /** What `netguardian init` is given to make a device of `spaceId` that syncs through this hub. */
   initArgs(deviceName: string, spaceId: string): Promise<string[]>;
+  /** Runs after `init`, before the daemon starts (direct SQL: the device's role into its config). */
+  afterInit?(dataDir: string, deviceName: string, spaceId: string): Promise<void>;
 }
 
 /** `netguardian init` for a new device of `spaceId` with an empty folder; returns its data dir and folder. */
@@ -118,6 +121,7 @@ export async function initDevice(hub: DaemonHub, dir: string, name: string, spac
   const code = await waitExit(init, `netguardian init (${name})`, 300_000);
   if (code !== 0)
     throw new Error(`netguardian init exited ${code}:\n${init.output().slice(-2000)}`);
+  await hub.afterInit?.(data, name, spaceId);
   return { folder, data };
 }
 

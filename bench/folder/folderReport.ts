@@ -8,6 +8,7 @@
  */
 import { formatMs, markdownTable as markdownTableOf, textTableOf } from '../report.js';
 import type { DaemonMemory } from './daemon.js';
+import type { DaemonSyncResult } from './daemonSync.js';
 import type { FolderResults, InProcessResults } from './folderSuite.js';
 import { HUB_COMPARISON_HEADER, hubComparisonRows } from './hubComparison.js';
 
@@ -141,41 +142,62 @@ export function folderRows(r: FolderResults): FolderRow[] {
     const server = (m: DaemonMemory) =>
       `${mib(m.server.pss)} (${plural(m.server.processes, 'process', 'processes')})`;
     const whole = (m: DaemonMemory) => mib(m.daemon.pss + m.server.pss);
+    rows.push({
+      metric: '(e) daemon peak memory (VmHWM) during (a), the larger of A and B',
+      ours: `${mib(peak)} (A ${mib(e.a.daemon.peakRss)}, B ${mib(e.b.daemon.peakRss)})`,
+      syncthing: '~80 MiB',
+      target: `< ${mib(FOLDER_TARGETS.peakRssBytes)}`,
+      met: peak < FOLDER_TARGETS.peakRssBytes,
+      load: load(l.daemon),
+    });
+    const idle = e.idle?.memory;
+    if (idle)
+      rows.push({
+        metric: '(e) of which idle daemon (Node, CLI, drivers; its server apart)',
+        ours: mib(idle.daemon.peakRss),
+        syncthing: '—',
+        target: '—',
+        met: null,
+        load: load(l.daemon),
+      });
     rows.push(
       {
-        metric: '(e) daemon peak memory (VmHWM) during (a), the larger of A and B',
-        ours: `${mib(peak)} (A ${mib(e.a.daemon.peakRss)}, B ${mib(e.b.daemon.peakRss)})`,
-        syncthing: '~80 MiB',
-        target: `< ${mib(FOLDER_TARGETS.peakRssBytes)}`,
-        met: peak < FOLDER_TARGETS.peakRssBytes,
-        load: load(l.daemon),
-      },
-      {
-        metric: '(e) of which idle daemon (Node, CLI, drivers; its server apart)',
-        ours: mib(e.idle.daemon.peakRss),
+        metric: `(e) each daemon's device server (PSS, postmaster + children) when B was complete${idle ? '; idle' : ''}`,
+        ours: `A ${server(e.a)}, B ${server(e.b)}${idle ? `; idle ${server(idle)}` : ''}`,
         syncthing: '—',
         target: '—',
         met: null,
         load: load(l.daemon),
       },
       {
-        metric:
-          "(e) each daemon's device server (PSS, postmaster + children) when B was complete; idle",
-        ours: `A ${server(e.a)}, B ${server(e.b)}; idle ${server(e.idle)}`,
-        syncthing: '—',
-        target: '—',
-        met: null,
-        load: load(l.daemon),
-      },
-      {
-        metric: '(e) daemon + its device server, PSS, when B was complete; idle',
-        ours: `A ${whole(e.a)}, B ${whole(e.b)}; idle ${whole(e.idle)}`,
+        metric: `(e) daemon + its device server, PSS, when B was complete${idle ? '; idle' : ''}`,
+        ours: `A ${whole(e.a)}, B ${whole(e.b)}${idle ? `; idle ${whole(idle)}` : ''}`,
         syncthing: '—',
         target: '—',
         met: null,
         load: load(l.daemon),
       },
     );
+    const hub = hubProcessFigures(e);
+    if (hub)
+      rows.push(
+        {
+          metric: '(e) the hub process (`hub start`): peak memory (VmHWM) when B was complete',
+          ours: `${mib(hub.peakRss)} (${mib(hub.rssAtStart)} resident as A started; ${mib(hub.growthPerGiB)} more per synced GiB)`,
+          syncthing: '—',
+          target: '—',
+          met: null,
+          load: load(l.daemon),
+        },
+        {
+          metric: "(e) the hub process's CPU (user + system) from A's start until B was complete",
+          ours: `${hub.cpuSeconds.toFixed(2)} s (${hub.cpuPerGiB.toFixed(1)} s per synced GiB)`,
+          syncthing: '—',
+          target: '—',
+          met: null,
+          load: load(l.daemon),
+        },
+      );
   }
   const f = r.recovery;
   if (f) {
@@ -200,6 +222,37 @@ export function folderRows(r: FolderResults): FolderRow[] {
     );
   }
   return rows;
+}
+
+/** The hub process's own figures over the two daemons' sync, per GiB of the tree A → B. */
+export function hubProcessFigures(e: DaemonSyncResult) {
+  if (!e.hub) return null;
+  const gib = e.bytes / 2 ** 30;
+  const { atStart, atEnd } = e.hub;
+  const cpuSeconds = atEnd.cpuSeconds - atStart.cpuSeconds;
+  const growth = Math.max(0, atEnd.memory.peakRss - atStart.memory.rss);
+  return {
+    peakRss: atEnd.memory.peakRss,
+    rssAtStart: atStart.memory.rss,
+    growthPerGiB: growth / gib,
+    cpuSeconds,
+    cpuPerGiB: cpuSeconds / gib,
+  };
+}
+
+/** The hub process's line of (e)'s details. */
+function hubProcessLine(e: DaemonSyncResult): string {
+  const hub = hubProcessFigures(e);
+  if (!hub) return '';
+  return `The hub process: resident ${mib(hub.rssAtStart)} as A started, peak ${mib(hub.peakRss)} when B was complete; ${hub.cpuSeconds.toFixed(2)} s of CPU in between, for ${mib(e.bytes)} synced A → B: ${hub.cpuPerGiB.toFixed(1)} s and ${mib(hub.growthPerGiB)} of peak growth per GiB.`;
+}
+
+/** The direct-SQL daemons' run beside the service's, for (a)'s details. */
+function daemonBaseline(r: FolderResults): string {
+  const e = r.daemon;
+  const d = r.daemonDirect;
+  if (!e || !d) return '';
+  return ` The same two daemons through direct SQL (local-only \`init\`, then a device role in config.json): B complete after ${formatMs(d.syncMs)} (identical: ${d.identical ? 'yes' : 'NO'}); the service took ${times(e.syncMs, d.syncMs)} that.`;
 }
 
 /** (d) runs on every pair but PGlite's: the service pair always has it. */
@@ -349,16 +402,17 @@ Details:
   chunks when first synced. B held the changed file ${formatMs(d.propagationMs)} after A's save.
 ${
   e
-    ? `- (a) with two daemons: B's \`netguardian start\` ran idle on an empty folder, then A's was
-  started on a folder holding the tree; B held all ${count(e.files)} files ${formatMs(e.syncMs)} after
-  A's start (identical to A's by digest: ${e.identical ? 'yes' : 'NO'}). A had scanned and pushed
-  everything ${e.aPushedMs === null ? '(not seen)' : `${formatMs(e.aPushedMs)} after its start`}.
+    ? `- (a) with two daemons: a \`netguardian hub start\` process on a fresh database of the bench's
+  server; each daemon's device made with \`hub invite\` and \`init --join\`. B's \`netguardian start\`
+  ran idle on an empty folder, then A's was started on a folder holding the tree; B held all
+  ${count(e.files)} files ${formatMs(e.syncMs)} after A's start (identical to A's by digest: ${e.identical ? 'yes' : 'NO'}). A had
+  scanned and pushed everything ${e.aPushedMs === null ? '(not seen)' : `${formatMs(e.aPushedMs)} after its start`}.${daemonBaseline(r)}
 - (e) peaks (VmHWM) when B was complete: A ${mib(e.a.daemon.peakRss)} (resident ${mib(e.a.daemon.rss)}), B
-  ${mib(e.b.daemon.peakRss)} (resident ${mib(e.b.daemon.rss)}). An idle daemon (empty folder, nothing to sync)
-  peaks at ${mib(e.idle.daemon.peakRss)}. At the same moment: ${serverLine("A's daemon", e.a)}; ${serverLine("B's daemon", e.b)}.
-  Once watching, ${serverLine('the idle daemon', e.idle)}. All run from the CLI bundle built by \`scripts/build-cli.mjs\`
-  just before (what \`bin/netguardian.mjs\` runs when the bundle is fresh). Exit codes after
-  SIGTERM: A ${e.exitCodes.a}, B ${e.exitCodes.b}, idle ${e.exitCodes.idle}.`
+  ${mib(e.b.daemon.peakRss)} (resident ${mib(e.b.daemon.rss)}).${e.idle ? ` An idle daemon (empty folder, nothing to sync) peaks at ${mib(e.idle.memory.daemon.peakRss)}.` : ''}
+  At the same moment: ${serverLine("A's daemon", e.a)}; ${serverLine("B's daemon", e.b)}.${e.idle ? ` Once watching, ${serverLine('the idle daemon', e.idle.memory)}.` : ''}
+  All run from the CLI bundle built by \`scripts/build-cli.mjs\` just before (what
+  \`bin/netguardian.mjs\` runs when the bundle is fresh). ${hubProcessLine(e)} Exit codes after
+  SIGTERM: A ${e.exitCodes.a}, B ${e.exitCodes.b}${e.idle ? `, idle ${e.idle.exitCode}` : ''}, the hub ${e.hubExitCode}.`
     : '- (a) with two daemons and (e): not run.'
 }
 ${
@@ -393,12 +447,16 @@ inode freed in the last minutes on every file it creates, so a scenario that fol
 deletion of an earlier one's trees paid up to 30× more per file created (\`bench/folder/scratchDirs.ts\`). (b) starts both in-process devices (watcher, LISTEN/NOTIFY), writes new bytes into one
 existing file on A per run and polls B's copy every 5 ms (after ${plural(r.sizes.latencyWarmupRuns, 'untimed warm-up run', 'untimed warm-up runs')}; both devices idle before each run; only the pair measured is running). (c) is
 \`scan()\` on A. (d) saves the changed file atomically (temp file outside the folder, renamed in)
-with live sync on. (e) reads VmHWM, VmRSS from /proc/<pid>/status and PSS from
-/proc/<pid>/smaps_rollup; a device server's PSS is summed over its postmaster (from the cluster's
-\`postmaster.pid\`) and every process under it. (f) runs two more daemons on an embedded hub
-(\`startEmbeddedHub\`, what \`netguardian hub start\` runs) in a temp folder; the bench stops it (fast
-shutdown: every connection cut), keeps it down, and starts the same cluster on the same port
-again; the daemons are never restarted. Each change writes new bytes into one file on A and polls
+with live sync on. Bytes on the wire are counted by a loopback relay in front of each hub that
+every in-process device dials (\`bench/folder/wireCounter.ts\`: TLS and HTTP/2, or PostgreSQL's
+protocol, included). (e) reads VmHWM, VmRSS from /proc/<pid>/status, PSS from
+/proc/<pid>/smaps_rollup and CPU time (utime + stime) from /proc/<pid>/stat; a device server's
+PSS is summed over its postmaster (from the cluster's \`postmaster.pid\`) and every process under
+it; the hub process's figures are its own (Node: the service and its database pool), not its
+PostgreSQL server's. (f) runs two more daemons on a \`netguardian hub start\` process with its
+embedded PostgreSQL in a temp folder, joined by invite; the bench stops it (SIGTERM: every
+connection cut), keeps it down, and starts it again on the same port and data dir (same
+certificate); the daemons are never restarted. Each change writes new bytes into one file on A and polls
 B's copy every 5 ms; the daemons' live channels are read from their status over the control
 channel every 100 ms. A daemon retries its live channel 1 s after losing it, then doubling up to
 every 30 s (\`src-main/core/sync/liveChannel.ts\`), so the change made as soon as the hub is back

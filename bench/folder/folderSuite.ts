@@ -21,7 +21,7 @@ import { benchDaemonSync, type DaemonSyncResult } from './daemonSync.js';
 import { benchDelta, type DeltaResult } from './delta.js';
 import { BenchDevice, DEVICE_STORE_LABEL, type DeviceStoreKind } from './devices.js';
 import { BenchHub, HUB_VARIANT_LABEL, type DeviceRegistry, type HubVariant } from './hub.js';
-import { OutageHub } from './outageHub.js';
+import { HubProcess } from './hubProcess.js';
 import { benchRecovery, type RecoveryResult, type RecoverySizes } from './recovery.js';
 import { ScratchDirs } from './scratchDirs.js';
 import { ServiceHub } from './serviceHub.js';
@@ -94,7 +94,10 @@ export interface FolderResults {
   readonly direct: InProcessResults;
   /** PGlite devices (a device's store before issue 11), direct SQL; null when not run. */
   readonly pglite: InProcessResults | null;
-  readonly daemon: DaemonSyncResult | null;
+  /** (a) and (e) with two daemons through a `hub start` process (its exit code after SIGTERM). */
+  readonly daemon: (DaemonSyncResult & { readonly hubExitCode: number | null }) | null;
+  /** The same two daemons through direct SQL, same run: the baseline; null when not run. */
+  readonly daemonDirect: DaemonSyncResult | null;
   readonly recovery: RecoveryResult | null;
   readonly loads: Loads;
   readonly elapsedMs: number;
@@ -182,25 +185,55 @@ export async function runFolderSuite(options: {
     }
 
     let daemon: DaemonSyncResult | null = null;
+    let daemonDirect: DaemonSyncResult | null = null;
+    let hubExitCode: number | null | undefined;
     if (s.daemon) {
-      log('(a) and (e) with two daemons');
-      daemon = await benchDaemonSync({
+      log('(a) and (e) with two daemons, through a `hub start` process');
+      const hubDb = await options.server.createDatabase('ng_bench_folder_hubproc');
+      try {
+        const hubProcess = await HubProcess.start({
+          dir: await scratch.make('ng-bench-hub-process-'),
+          databaseUrl: hubDb.url,
+        });
+        try {
+          daemon = await benchDaemonSync({
+            hub: hubProcess,
+            hubUsage: () => hubProcess.usage(),
+            spaceId: `bench-folder-${tag}-daemons`,
+            idleSpaceId: `bench-idle-${tag}`,
+            shape: s.tree,
+            seed: SEED,
+            scratch,
+            log,
+          });
+          hubExitCode = await hubProcess.stop();
+        } finally {
+          await hubProcess.close();
+        }
+      } finally {
+        await hubDb.drop();
+      }
+      if (!daemon.identical) throw new Error("(a) with daemons: B's tree differs from A's");
+      log('(a) with two daemons, direct SQL (the baseline)');
+      daemonDirect = await benchDaemonSync({
         hub: direct,
-        spaceId: `bench-folder-${tag}-daemons`,
-        idleSpaceId: `bench-idle-${tag}`,
+        spaceId: `bench-folder-${tag}-daemons-direct`,
         shape: s.tree,
         seed: SEED,
         scratch,
         log,
       });
-      if (!daemon.identical) throw new Error("(a) with daemons: B's tree differs from A's");
+      if (!daemonDirect.identical)
+        throw new Error("(a) with daemons, direct SQL: B's tree differs from A's");
     }
     loads['daemon'] = load1();
 
     let recovery: RecoveryResult | null = null;
     if (s.recovery) {
-      log('(f) recovery after a hub outage, two daemons on an embedded hub');
-      const outageHub = await OutageHub.start(scratch);
+      log(
+        '(f) recovery after a hub outage, two daemons on a `hub start` process (embedded PostgreSQL)',
+      );
+      const outageHub = await HubProcess.start({ dir: await scratch.make('ng-bench-outage-hub-') });
       try {
         recovery = await benchRecovery({
           hub: outageHub,
@@ -273,7 +306,8 @@ export async function runFolderSuite(options: {
       service: results(servicePair),
       direct: results(directPair),
       pglite: pglite ? results(pglite) : null,
-      daemon,
+      daemon: daemon && hubExitCode !== undefined ? { ...daemon, hubExitCode } : null,
+      daemonDirect,
       recovery,
       loads: loads as Loads,
       elapsedMs: performance.now() - started,

@@ -18,9 +18,11 @@ import {
   type DeviceCredentials,
 } from '../../src-main/core/hub/hubAdmin.js';
 import type { HubServiceAccess } from '../../src-main/core/device/hubAccess.js';
+import { readDeviceConfig, writeDeviceConfig } from '../../src-main/core/deviceConfig.js';
 import { openPgClient, type PgClientOptions } from '../../src-main/core/store/pgClient.js';
 import type { SqlClient } from '../../src-main/core/store/sqlClient.js';
 import type { BenchDatabase, PgServer } from '../support/postgres.js';
+import type { DaemonHub } from './daemon.js';
 import { WireCounter, type WireBytes } from './wireCounter.js';
 
 /** How a device reaches its hub. */
@@ -71,7 +73,7 @@ export async function chunkStatsOf(client: SqlClient, spaceId: string): Promise<
   return { rows: row?.rows ?? 0, bytes: row?.bytes ?? 0 };
 }
 
-export class BenchHub implements DeviceRegistry {
+export class BenchHub implements DeviceRegistry, DaemonHub {
   readonly variant = 'direct';
   private readonly roles: string[] = [];
 
@@ -110,10 +112,23 @@ export class BenchHub implements DeviceRegistry {
     return creds;
   }
 
-  /** `init --hub` with a new device role (the direct-SQL way, until the CLI drops it). */
-  async initArgs(deviceName: string, spaceId: string): Promise<string[]> {
+  /**
+   * A daemon's device of the direct-SQL way, which `init` no longer makes: `init` makes it local
+   * only, then `afterInit` gives it a device role in config.json, as a data dir made before the
+   * service keeps it (devices still read it).
+   */
+  initArgs(_deviceName: string, spaceId: string): Promise<string[]> {
+    return Promise.resolve(['--space', spaceId]);
+  }
+
+  async afterInit(dataDir: string, deviceName: string, spaceId: string): Promise<void> {
+    const config = await readDeviceConfig(dataDir);
+    if (!config.ok) throw config.error;
     const creds = await this.addDevice(deviceName, spaceId);
-    return ['--space', spaceId, '--hub', creds.connectionString];
+    await writeDeviceConfig(dataDir, {
+      ...config.value,
+      hub: { url: creds.connectionString, ssl: 'off' },
+    });
   }
 
   /** A device role; the device logs in through the wire counter. */

@@ -1,10 +1,12 @@
 /**
  * The hub service against direct SQL (the hub service issue's point 7): the in-process scenarios
- * run on a pair of devices through each, in the same run, on the same tree; every service figure
+ * run on a pair of devices through each, and so do the two daemons of (a) and (e) (through a
+ * `hub start` process, and direct SQL), in the same run, on the same tree; every service figure
  * is divided by the direct-SQL one (above 1× the service is slower or sends more, below 1× faster
  * or less). Rows are plain cells for the text and markdown tables.
  */
 import { formatMs } from '../report.js';
+import type { DaemonSyncResult } from './daemonSync.js';
 import type { FolderResults, InProcessResults } from './folderSuite.js';
 
 export const HUB_COMPARISON_HEADER = [
@@ -15,6 +17,7 @@ export const HUB_COMPARISON_HEADER = [
   'load direct / service',
 ];
 
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
 const ratio = (service: number, direct: number) =>
   direct > 0 ? `${(service / direct).toFixed(2)}×` : '—';
@@ -91,5 +94,31 @@ export function hubComparisonRows(r: FolderResults): string[][] {
       'delta',
     ),
     row('(d) A save → B holds the changed file', (x) => x.delta?.propagationMs, formatMs, 'delta'),
+    ...daemonRows(r),
+  ];
+}
+
+/** (a) and (e) with two daemons through each hub, when both ran. */
+function daemonRows(r: FolderResults): string[][] {
+  const s = r.daemon;
+  const d = r.daemonDirect;
+  if (!s || !d) return [];
+  const peak = (x: DaemonSyncResult) => Math.max(x.a.daemon.peakRss, x.b.daemon.peakRss);
+  const loads = `${load(r.loads.daemon)} / ${load(r.loads.daemon)}`;
+  return [
+    [
+      "(a) two daemons: A's start until B holds the tree",
+      formatMs(d.syncMs),
+      formatMs(s.syncMs),
+      ratio(s.syncMs, d.syncMs),
+      loads,
+    ],
+    [
+      '(e) daemon peak memory (VmHWM), the larger of A and B',
+      mib(peak(d)),
+      mib(peak(s)),
+      ratio(peak(s), peak(d)),
+      loads,
+    ],
   ];
 }
