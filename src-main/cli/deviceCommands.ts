@@ -2,13 +2,12 @@ import { mkdir, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { NetGuardianError } from '../../src-shared/errors.js';
-import type { ContractClient, DeviceStatusView } from '../../src-shared/ipc/contract.js';
+import type { ContractClient } from '../../src-shared/ipc/contract.js';
 import { validateId } from '../../src-shared/paths.js';
-import type { HubResolver } from '../core/app/deviceHost.js';
 import type { DeviceConfig } from '../core/deviceConfig.js';
-import type { Logger } from '../core/log.js';
 import { conflictLines, folderNotSynced, historyLines, statusLines } from './printing.js';
 import { printProgress } from './progress.js';
+import { hubResolver, type CliContext } from './cliContext.js';
 import { openSession, type DeviceSession } from './session.js';
 
 /**
@@ -18,27 +17,14 @@ import { openSession, type DeviceSession } from './session.js';
  * that only ever has one opener.
  */
 
-export interface CliContext {
-  readonly out: (text: string) => void;
-  readonly env: NodeJS.ProcessEnv;
-  /** The command's logger (on stderr), created on first use. */
-  readonly logger: () => Promise<Logger>;
-}
+export type { CliContext } from './cliContext.js';
 
 const fail = (message: string, field?: string): never => {
   throw new NetGuardianError('InvalidArgument', message, field);
 };
 
-/**
- * The hub a device opened by this command uses: its config.json's, and nothing else (an
- * environment, or a `.env` a peer synced, must not send a device's files to another hub).
- * Loaded when a command opens the device itself: `status` answered by a daemon needs none of it.
- */
-export const hubResolver: HubResolver = async (config) =>
-  (await import('../core/app/deviceHost.js')).hubFromConfig(config);
-
 /** Runs `use` with a session on the device, closing it after. */
-async function withSession<T>(
+export async function withSession<T>(
   ctx: CliContext,
   dataDir: string,
   command: string,
@@ -75,65 +61,72 @@ async function syncIfOwner(session: DeviceSession): Promise<void> {
 export async function initCommand(
   ctx: CliContext,
   dataDir: string,
-  opts: {
-    folder: string;
-    name?: string;
-    space?: string;
-    hub?: string;
-    ssl?: string;
-    sslCa?: string;
-  },
+  opts: { folder: string; join?: string; name?: string; space?: string; hub?: string },
 ): Promise<void> {
+  if (opts.hub !== undefined)
+    fail(
+      'init no longer takes --hub: a device joins a hub with an invite code (on the hub: netguardian hub invite --data DIR; here: netguardian init --folder FOLDER --join CODE)',
+      'hub',
+    );
+  // The invite is read before anything is made: a bad code creates nothing.
+  const { inviteFromCode, pairDevice, storePairing } = await import('./joinCommands.js');
+  const invite = opts.join === undefined ? undefined : inviteFromCode(opts.join);
+  if (invite && opts.space !== undefined && opts.space !== invite.spaceId)
+    fail(
+      `the invite joins space ${invite.spaceId}, not ${opts.space}: leave out --space (the space is the invite's)`,
+      'space',
+    );
   // Imported here: only `init` writes a config (zod and the file layer cost every other command).
   const { readDeviceConfig, writeDeviceConfig } = await import('../core/deviceConfig.js');
   const existing = await readDeviceConfig(dataDir);
   if (existing.ok)
     fail(`${dataDir} already holds a device (folder ${existing.value.folder}); use another --data`);
-  const space = validateId('spaceId', opts.space ?? 'default');
+  const space = validateId('spaceId', invite?.spaceId ?? opts.space ?? 'default');
   if (!space.ok) throw space.error;
-  const ssl = opts.ssl ?? 'off';
-  if (!['off', 'require', 'verify-full'].includes(ssl))
-    fail(`--ssl must be off, require or verify-full, not ${ssl}`, 'ssl');
   const folder = path.resolve(opts.folder);
-  await mkdir(folder, { recursive: true });
+  const { madeHere } = await import('./initUndo.js');
+  const undo = await madeHere(dataDir, folder);
   const config: DeviceConfig = {
     version: 1,
     folder,
     spaceId: space.value,
     deviceName: opts.name ?? hostname(),
-    hub: opts.hub
-      ? {
-          url: opts.hub,
-          ssl: ssl as 'off' | 'require' | 'verify-full',
-          ...(opts.sslCa ? { sslCaFile: opts.sslCa } : {}),
-        }
-      : null,
+    hub: null,
     syncIntervalMs: 30_000,
     rescanIntervalMs: 15 * 60_000,
     paused: false,
   };
-  await writeDeviceConfig(dataDir, config);
-  // The folder's marker: from now on the device changes the folder only while it is there.
-  const { folderIdOf } = await import('../core/device/folderIdentity.js');
-  await folderIdOf(dataDir, config.spaceId, folder);
-  // Opened once: creates the store (its server) and the device's identity.
-  await withSession(ctx, dataDir, 'init', async ({ client }) => {
-    const status = await client.call('device:status', {});
-    ctx.out(
-      `initialized ${config.deviceName} (${status.nodeId}) for ${folder} in space ${config.spaceId}`,
-    );
-    ctx.out(status.hub ? `hub: ${describeHub(status)}` : 'no hub: the folder is tracked locally');
-    ctx.out(`data: ${dataDir}`);
-    ctx.out('the folder is watched and synced while `netguardian start` (or the app) runs');
-  });
-}
-
-function describeHub(status: DeviceStatusView): string {
-  const hub = status.hub;
-  if (!hub) return 'none';
-  return hub.reachable
-    ? `${hub.address} (reachable)`
-    : `${hub.address} (${hub.problem ?? 'not reachable'}; the device syncs once it is)`;
+  try {
+    await mkdir(folder, { recursive: true });
+    await writeDeviceConfig(dataDir, config);
+    // The folder's marker: from now on the device changes the folder only while it is there.
+    const { folderIdOf } = await import('../core/device/folderIdentity.js');
+    await folderIdOf(dataDir, config.spaceId, folder);
+    // Opened once: creates the store (its server) and the device's identity, which pairs.
+    await withSession(ctx, dataDir, 'init', async ({ client }) => {
+      const status = await client.call('device:status', {});
+      if (invite)
+        await storePairing(
+          dataDir,
+          config,
+          await pairDevice(invite, status.nodeId, config.deviceName),
+        );
+      ctx.out(
+        `initialized ${config.deviceName} (${status.nodeId}) for ${folder} in space ${config.spaceId}`,
+      );
+      ctx.out(
+        invite
+          ? `hub: ${invite.address} (paired; certificate ${invite.fingerprint.slice(0, 16)}… pinned)`
+          : 'no hub: the folder is tracked locally (join one later: netguardian join CODE)',
+      );
+    });
+  } catch (e) {
+    // A failed init leaves nothing behind: the next try starts clean.
+    await undo();
+    throw e;
+  }
+  ctx.out(`data: ${dataDir}`);
+  ctx.out('the folder is watched and synced while `netguardian start` (or the app) runs');
 }
 
 export async function statusCommand(

@@ -1,103 +1,127 @@
+import path from 'node:path';
 import { NetGuardianError } from '../../src-shared/errors.js';
-import {
-  addDevice,
-  initHub,
-  listDevices,
-  removeDevice,
-  type HubAdminTarget,
-} from '../core/hub/hubAdmin.js';
-import { startEmbeddedHub } from '../core/hub/embeddedHub.js';
-import { redactUrl } from '../core/store/pgClient.js';
-import type { CliContext } from './deviceCommands.js';
-import { hubAdminTarget, type HubSource } from './hubSettings.js';
+import type { CliContext } from './cliContext.js';
+import { deviceLines, type HubDeviceRow } from './hubPrinting.js';
+import { hubDatabaseUrl, type HubSource } from './hubSettings.js';
+import { parseDuration } from './duration.js';
 
-/** `hub start`: a PostgreSQL server for the hub, from the npm package's binaries; runs until SIGINT/SIGTERM. */
+/**
+ * The hub's commands. `hub start` runs the hub (its PostgreSQL, the TLS sync service devices
+ * talk to, and the admin socket in its data dir); every other `hub` command asks that running
+ * hub over the admin socket, as the user who runs it (the socket is 0600).
+ */
+
+/** What the hub keeps in its data dir that the admin commands need. */
+const adminSocket = (dataDir: string) => path.join(dataDir, 'admin.sock');
+
+/** `hub start`: runs the hub until SIGINT/SIGTERM. Prints no password and no secret. */
 export async function hubStartCommand(
   ctx: CliContext,
-  opts: { data: string; port?: string; listen?: string },
+  opts: HubSource & { data: string; listen?: string; databaseUrl?: string },
 ): Promise<void> {
-  const port = opts.port === undefined ? 5433 : Number(opts.port);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new NetGuardianError(
-      'InvalidArgument',
-      `--port must be a port number, not ${opts.port}`,
-      'port',
-    );
-  }
-  const hub = await startEmbeddedHub({
+  const { startHubService } = await import('../core/hubService/hubRuntime.js');
+  const databaseUrl = opts.databaseUrl ?? (await hubDatabaseUrl(opts, ctx.env));
+  const hub = await startHubService({
     dataDir: opts.data,
-    port,
     ...(opts.listen ? { listen: opts.listen } : {}),
+    ...(databaseUrl ? { databaseUrl } : {}),
     log: await ctx.logger(),
   });
   const stopped = new Promise<string>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
   });
+  const { host, port } = hub.address;
   ctx.out(
-    `hub running on port ${hub.port} (${hub.created ? 'created' : 'existing'} data in ${hub.dataDir})`,
+    `hub ${hub.created ? 'created' : 'started'}: listening on ${host.includes(':') ? `[${host}]` : host}:${port} (${databaseUrl ? 'PostgreSQL server given' : `embedded PostgreSQL in ${opts.data}`})`,
   );
-  ctx.out(`admin URL (keep it private): ${hub.adminUrl}`);
+  ctx.out(`certificate fingerprint (SHA-256): ${hub.fingerprint}`);
   ctx.out(
-    `add a device: netguardian hub add-device --url '${hub.adminUrl}' --space <space> --name <device>`,
+    `invite a device: netguardian hub invite --data ${quoteArg(opts.data)}, then on the device: netguardian init --folder FOLDER --join CODE`,
   );
   const signal = await stopped;
   ctx.out(`${signal}: stopping the hub`);
   await hub.stop();
 }
 
-/** The admin's URL as a sentence may show it (no password). */
-const shown = (target: HubAdminTarget) =>
-  redactUrl(typeof target === 'string' ? target : target.connectionString);
-
-export async function hubInitCommand(ctx: CliContext, source: HubSource): Promise<void> {
-  const target = await hubAdminTarget(source, ctx.env);
-  const report = await initHub(target);
-  ctx.out(
-    report.applied.length > 0
-      ? `hub at ${shown(target)} prepared: applied migrations ${report.applied.join(', ')}`
-      : `hub at ${shown(target)} is already current`,
-  );
-}
-
-export async function hubAddDeviceCommand(
+/** `hub invite`: a one-time code for a new device, from the running hub. */
+export async function hubInviteCommand(
   ctx: CliContext,
-  opts: HubSource & { space: string; name: string; host?: string; port?: string },
+  opts: { data: string; space: string; expires: string; address?: string },
 ): Promise<void> {
-  const creds = await addDevice(await hubAdminTarget(opts, ctx.env), {
-    spaceId: opts.space,
-    deviceName: opts.name,
-    ...(opts.host ? { host: opts.host } : {}),
-    ...(opts.port ? { port: Number(opts.port) } : {}),
-  });
-  ctx.out(`device ${creds.deviceName} may now sync space ${creds.spaceId} as role ${creds.role}.`);
-  ctx.out('On that device run:');
-  ctx.out(
-    `  netguardian init --folder <folder> --name '${creds.deviceName}' --space ${creds.spaceId} --hub '${creds.connectionString}'`,
-  );
-  ctx.out('(the password is shown only now; the hub keeps only a SCRAM verifier)');
-}
-
-export async function hubListDevicesCommand(
-  ctx: CliContext,
-  source: HubSource,
-  json: boolean,
-): Promise<void> {
-  const devices = await listDevices(await hubAdminTarget(source, ctx.env));
-  if (json) {
-    ctx.out(JSON.stringify(devices, null, 2));
-    return;
+  const { validateId } = await import('../../src-shared/paths.js');
+  const space = validateId('spaceId', opts.space);
+  if (!space.ok) throw space.error;
+  const expiresInMs = parseDuration(opts.expires, 'expires');
+  if (opts.address !== undefined) {
+    const { splitAddress } = await import('../../src-shared/hubProtocol/inviteCode.js');
+    const split = splitAddress(opts.address);
+    if (!split.ok)
+      throw new NetGuardianError('InvalidArgument', `--address ${split.error}`, 'address');
   }
-  if (devices.length === 0) ctx.out('no devices');
-  for (const d of devices)
-    ctx.out(`${d.role.padEnd(28)} ${d.deviceName.padEnd(20)} spaces: ${d.spaces.join(', ')}`);
+  const { askHub } = await import('../core/hubService/adminSocket.js');
+  const answer = await askHub<{ code: string; expiresAt: string }>(
+    adminSocket(opts.data),
+    '/invite',
+    {
+      spaceId: space.value,
+      expiresInMs,
+      ...(opts.address !== undefined ? { address: opts.address } : {}),
+    },
+  );
+  ctx.out(answer.code);
+  ctx.out(
+    `joins space ${space.value}, valid until ${new Date(answer.expiresAt).toLocaleString()}; use once: netguardian init --folder FOLDER --join CODE`,
+  );
 }
 
+/** `hub devices`: the paired devices, their space, whether they are online, revoked ones too. */
+export async function hubDevicesCommand(
+  ctx: CliContext,
+  opts: { data: string; space?: string; json?: boolean },
+): Promise<void> {
+  const { askHub } = await import('../core/hubService/adminSocket.js');
+  const { devices } = await askHub<{ devices: HubDeviceRow[] }>(
+    adminSocket(opts.data),
+    '/devices',
+    opts.space !== undefined ? { spaceId: opts.space } : {},
+  );
+  if (opts.json === true) ctx.out(JSON.stringify(devices, null, 2));
+  else for (const line of deviceLines(devices, Date.now())) ctx.out(line);
+}
+
+/** `hub remove-device`: revokes a device at once; the hub closes its connections. */
 export async function hubRemoveDeviceCommand(
   ctx: CliContext,
-  source: HubSource,
-  role: string,
+  opts: { data: string; space?: string },
+  device: string,
 ): Promise<void> {
-  const removed = await removeDevice(await hubAdminTarget(source, ctx.env), { role });
-  ctx.out(removed ? `removed ${role}` : `${role} was not a device of this hub`);
+  const { askHub } = await import('../core/hubService/adminSocket.js');
+  const { removed } = await askHub<{
+    removed:
+      | { ok: true; value: { spaceId: string; nodeId: string; deviceName: string }[] }
+      | { ok: false; error: { code?: string; message?: string } };
+  }>(adminSocket(opts.data), '/remove-device', {
+    device,
+    ...(opts.space !== undefined ? { spaceId: opts.space } : {}),
+  });
+  if (!removed.ok) {
+    // The admin socket sends the refusal's code; its sentence when it has one.
+    const where = opts.space === undefined ? 'on this hub' : `in space ${opts.space}`;
+    throw new NetGuardianError(
+      removed.error.code === 'NotFound' ? 'NotFound' : 'InvalidArgument',
+      removed.error.message ??
+        (removed.error.code === 'NotFound'
+          ? `no paired device has the node id or name ${JSON.stringify(device)} ${where}`
+          : `several devices are named ${JSON.stringify(device)} ${where}: name one by its node id (see \`netguardian hub devices\`)`),
+      'device',
+    );
+  }
+  for (const d of removed.value)
+    ctx.out(
+      `removed ${d.deviceName} (${d.nodeId}) from space ${d.spaceId}: it can no longer sync with this hub`,
+    );
 }
+
+/** A path as the user may paste it back into a shell. */
+const quoteArg = (arg: string) => (/^[A-Za-z0-9_./:@-]+$/.test(arg) ? arg : `'${arg}'`);

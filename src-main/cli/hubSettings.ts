@@ -38,6 +38,29 @@ export async function hubAdminTarget(
   return withCaText(fromKeys.value);
 }
 
+/**
+ * The existing PostgreSQL server `hub start` runs on when no `--database-url` is given: the
+ * seed's DB_* keys from `--env-file`'s file, else from the environment; undefined (the embedded
+ * server) when neither names a DB_HOST. TLS to that server (DB_SSL) is not passed through a URL
+ * yet: refused in words rather than silently dropped.
+ */
+export async function hubDatabaseUrl(
+  source: HubSource,
+  env: NodeJS.ProcessEnv,
+): Promise<string | undefined> {
+  const keys = source.envFile === undefined ? env : await readEnvFile(source.envFile);
+  const fromKeys = hubConfigFromDbKeys(keys);
+  if (!fromKeys.ok) throw fromKeys.error;
+  if (!fromKeys.value) return undefined;
+  if (fromKeys.value.ssl)
+    throw new NetGuardianError(
+      'InvalidArgument',
+      'hub start does not take DB_SSL: give the server as --database-url with its sslmode instead',
+      'DB_SSL',
+    );
+  return fromKeys.value.connectionString;
+}
+
 /** The keys of a `.env`-style file (`KEY=value` lines, `#` comments), not put in the environment. */
 async function readEnvFile(file: string): Promise<NodeJS.Dict<string>> {
   let text: string;

@@ -3,8 +3,7 @@ import path from 'node:path';
 import { isNetGuardianError } from '../../src-shared/errors.js';
 import type { Logger } from '../core/log.js';
 import { defaultDataDir } from '../core/defaultDataDir.js';
-import type { CliContext } from './deviceCommands.js';
-import type { HubSource } from './hubSettings.js';
+import type { CliContext } from './cliContext.js';
 
 /**
  * The `netguardian` command. Configuration is read here, at the edge (flags,
@@ -21,7 +20,7 @@ import type { HubSource } from './hubSettings.js';
  * command only errors: what went wrong for it is its one line, and a warning from the core (a hub
  * out of reach) would say it again.
  */
-const LONG_RUNNING: ReadonlySet<string> = new Set(['start', 'serve', 'hub']);
+const LONG_RUNNING: ReadonlySet<string> = new Set(['start', 'serve', 'hub start']);
 
 export async function main(
   argv: readonly string[],
@@ -36,7 +35,11 @@ export async function main(
     logger: () =>
       (log ??= import('../core/log.js').then(({ createRootLogger }) =>
         createRootLogger({
-          level: env['NETGUARDIAN_LOG'] ?? (LONG_RUNNING.has(argv[0] ?? '') ? 'warn' : 'error'),
+          level:
+            env['NETGUARDIAN_LOG'] ??
+            (LONG_RUNNING.has(argv[0] === 'hub' ? `hub ${argv[1] ?? ''}` : (argv[0] ?? ''))
+              ? 'warn'
+              : 'error'),
           format: env['NETGUARDIAN_LOG_FORMAT'] === 'json' ? 'json' : 'text',
         }),
       )),
@@ -51,30 +54,38 @@ export async function main(
   const dataDir = (opts: { data: string }) => path.resolve(opts.data);
 
   const program = new Command('netguardian')
-    .description('Keep a folder in sync across devices through a PostgreSQL hub')
+    .description('Keep a folder in sync across devices through a hub')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
   program
     .command('init')
-    .description('set up this device: the folder to sync, its name, and the hub')
+    .description('set up this device: the folder to sync, its name, and the hub it joins')
     .requiredOption('--folder <dir>', 'the folder to keep in sync')
+    .option('--join <code>', 'the invite code from `netguardian hub invite` (none: local only)')
     .option('--name <name>', 'this device’s name (default: the host name)')
-    .option('--space <id>', 'the shared folder id, the same on every device', 'default')
-    .option('--hub <url>', 'the hub connection string from `netguardian hub add-device`')
-    .option('--ssl <mode>', 'TLS to the hub: off, require or verify-full', 'off')
-    .option('--ssl-ca <file>', 'CA certificate for verify-full')
+    .option('--space <id>', 'the space of a local-only device (with --join: the invite’s)')
+    // No longer offered: refused with the way to do it now.
+    .addOption(new Option('--hub <url>').hideHelp())
     .addOption(dataOption())
     .action(
       async (o: {
         folder: string;
+        join?: string;
         name?: string;
-        space: string;
+        space?: string;
         hub?: string;
-        ssl: string;
-        sslCa?: string;
         data: string;
       }) => (await device()).initCommand(ctx, dataDir(o), o),
+    );
+  program
+    .command('join <code>')
+    .description(
+      'move this device to the hub of an invite code (from local only, or from another hub)',
+    )
+    .addOption(dataOption())
+    .action(async (code: string, o: { data: string }) =>
+      (await import('./joinCommands.js')).joinCommand(ctx, dataDir(o), code),
     );
   program
     .command('start')
@@ -171,52 +182,53 @@ export async function main(
 
   const hubCmd = program
     .command('hub')
-    .description('run or administer the hub (a PostgreSQL server)');
+    .description('run the hub (the sync service devices pair with) and manage its devices');
+  const hubDataOption = () =>
+    new Option('--data <dir>', 'the hub’s data directory').makeOptionMandatory();
   hubCmd
     .command('start')
-    .description('run a hub server from the bundled PostgreSQL binaries, until Ctrl-C')
-    .requiredOption('--data <dir>', 'where the hub keeps its database')
-    .option('--port <port>', 'TCP port', '5433')
-    .option('--listen <addresses>', 'addresses to listen on (default 127.0.0.1)')
-    .action(async (o: { data: string; port: string; listen?: string }) =>
+    .description('run the hub until Ctrl-C: its database, the sync service and the admin socket')
+    .addOption(hubDataOption())
+    .option('--listen <host:port>', 'where devices reach the hub', '0.0.0.0:7443')
+    .option(
+      '--database-url <url>',
+      'an existing PostgreSQL server (default: DB_HOST… from --env-file or the environment, else the embedded server)',
+    )
+    .addOption(
+      new Option(
+        '--env-file <file>',
+        'read the DB_* settings of an existing server from this file',
+      ),
+    )
+    .action(async (o: { data: string; listen: string; databaseUrl?: string; envFile?: string }) =>
       (await hub()).hubStartCommand(ctx, { ...o, data: path.resolve(o.data) }),
     );
-  // The admin connection: --url, else the DB_* keys of --env-file's file, else the environment's.
-  const urlOption = () => new Option('--url <url>', 'admin connection string of the hub');
-  const envFileOption = () =>
-    new Option('--env-file <file>', 'read the hub’s DB_* settings from this file');
   hubCmd
-    .command('init')
-    .description('prepare an existing PostgreSQL database as a hub')
-    .addOption(urlOption())
-    .addOption(envFileOption())
-    .action(async (o: HubSource) => (await hub()).hubInitCommand(ctx, o));
-  hubCmd
-    .command('add-device')
-    .description('create credentials for a device and print its connection string')
-    .addOption(urlOption())
-    .addOption(envFileOption())
-    .requiredOption('--space <id>', 'the space the device may sync')
-    .requiredOption('--name <name>', 'the device’s name')
-    .option('--host <host>', 'host name devices reach the hub at (default: the admin URL’s)')
-    .option('--port <port>', 'port devices reach the hub at')
-    .action(async (o: HubSource & { space: string; name: string; host?: string; port?: string }) =>
-      (await hub()).hubAddDeviceCommand(ctx, o),
+    .command('invite')
+    .description('a one-time code a new device joins with (`netguardian init --join CODE`)')
+    .addOption(hubDataOption())
+    .option('--space <name>', 'the space the device joins', 'default')
+    .option('--expires <duration>', 'how long the code is valid (30m, 24h, 7d; at most 30d)', '24h')
+    .option('--address <host:port>', 'where the device reaches the hub (default: the hub’s own)')
+    .action(async (o: { data: string; space: string; expires: string; address?: string }) =>
+      (await hub()).hubInviteCommand(ctx, { ...o, data: path.resolve(o.data) }),
     );
   hubCmd
-    .command('list-devices')
-    .addOption(urlOption())
-    .addOption(envFileOption())
+    .command('devices')
+    .description('the paired devices: space, name, node id, online or last seen, revoked')
+    .addOption(hubDataOption())
+    .option('--space <name>', 'only this space')
     .option('--json', 'machine-readable output')
-    .action(async (o: HubSource & { json?: boolean }) =>
-      (await hub()).hubListDevicesCommand(ctx, o, o.json === true),
+    .action(async (o: { data: string; space?: string; json?: boolean }) =>
+      (await hub()).hubDevicesCommand(ctx, { ...o, data: path.resolve(o.data) }),
     );
   hubCmd
-    .command('remove-device <role>')
-    .addOption(urlOption())
-    .addOption(envFileOption())
-    .action(async (role: string, o: HubSource) =>
-      (await hub()).hubRemoveDeviceCommand(ctx, o, role),
+    .command('remove-device <device>')
+    .description('revoke a device (its name or node id) at once: it can no longer sync')
+    .addOption(hubDataOption())
+    .option('--space <name>', 'the space it is in (when names repeat across spaces)')
+    .action(async (device: string, o: { data: string; space?: string }) =>
+      (await hub()).hubRemoveDeviceCommand(ctx, { ...o, data: path.resolve(o.data) }, device),
     );
 
   try {

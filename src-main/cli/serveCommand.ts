@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { NetGuardianError } from '../../src-shared/errors.js';
 import { openDeviceOwner } from '../core/app/deviceOwner.js';
 import { startHeadlessServer } from '../core/headless/server.js';
-import { hubResolver, type CliContext } from './deviceCommands.js';
+import { hubResolver, type CliContext } from './cliContext.js';
 import { stopSignal } from './startCommand.js';
 
 /**

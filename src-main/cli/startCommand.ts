@@ -1,6 +1,6 @@
 import { openDeviceOwner } from '../core/app/deviceOwner.js';
 import { localClient } from '../core/app/localClient.js';
-import { hubResolver, type CliContext } from './deviceCommands.js';
+import { hubResolver, type CliContext } from './cliContext.js';
 import { printActivity, printProgress } from './progress.js';
 
 /** Resolves with the signal that asked this process to stop. */

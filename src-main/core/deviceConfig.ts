@@ -10,12 +10,30 @@ import { MARKER_FILE } from './files/folderMarker.js';
 
 export { defaultDataDir } from './defaultDataDir.js';
 
-const hubSchema = z.strictObject({
+/**
+ * A PostgreSQL server the device logs in to: the older way, still read from existing data dirs
+ * (and used by tests) until every device has moved to the sync service.
+ */
+const pgHubSchema = z.strictObject({
   url: z.string().min(1),
   /** `off`, `require` (encrypt, don't verify), `verify-full` (encrypt and verify, optional CA file). */
   ssl: z.enum(['off', 'require', 'verify-full']).default('off'),
   sslCaFile: z.string().optional(),
 });
+
+/**
+ * The hub's sync service, as the device paired with it (`init --join`, `join`). The device
+ * credential is not here: it lives in `hub-credential` beside config.json (hubCredential.ts).
+ */
+const serviceHubSchema = z.strictObject({
+  /** host:port. */
+  address: z.string().min(1),
+  /** The SHA-256 of the hub's certificate, pinned at pairing. */
+  fingerprint: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits'),
+  hubId: z.string().min(1),
+});
+
+const hubSchema = z.union([serviceHubSchema, pgHubSchema]);
 
 export const deviceConfigSchema = z.strictObject({
   version: z.literal(1),
@@ -40,6 +58,11 @@ export const deviceConfigSchema = z.strictObject({
 
 export type DeviceConfig = z.infer<typeof deviceConfigSchema>;
 export type HubSettings = z.infer<typeof hubSchema>;
+export type PgHubSettings = z.infer<typeof pgHubSchema>;
+export type ServiceHubSettings = z.infer<typeof serviceHubSchema>;
+
+/** Whether a config's hub is the sync service (else a PostgreSQL server reached directly). */
+export const isServiceHub = (hub: HubSettings): hub is ServiceHubSettings => 'address' in hub;
 
 export const CONFIG_FILE = 'config.json';
 

@@ -65,6 +65,8 @@ describe('first run', () => {
       url: 'postgres://d@h/ng?sslmode=verify-full',
       ssl: 'verify-full',
     });
-    expect(firstRunConfig({ folder: '/s', hubUrl: 'postgres://d@h/ng' }, 'h').hub?.ssl).toBe('off');
+    expect(firstRunConfig({ folder: '/s', hubUrl: 'postgres://d@h/ng' }, 'h').hub).toMatchObject({
+      ssl: 'off',
+    });
   });
 });

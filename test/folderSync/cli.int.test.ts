@@ -1,33 +1,34 @@
 /**
  * The `netguardian` CLI end to end (issue 3 points 6 and 8), run in process
- * with `main(argv, env)`: a real PostgreSQL hub prepared and given two devices
- * through the CLI, two devices with real folders and PGlite data dirs, and the
- * everyday commands, down to a conflict resolved and a version restored. Ends
- * with both folders equal byte for byte.
+ * with `main(argv, env)`: a hub run with `netguardian hub start` (a child
+ * process, on a fresh database), two devices joined to it with `hub invite` and
+ * `init --join`, real folders, and the everyday commands, down to a conflict
+ * resolved and a version restored. Ends with both folders equal byte for byte.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeDevice } from '../../src-main/core/hub/hubAdmin.js';
 import { createFreshDatabase, type FreshDatabase } from '../support/freshDatabase.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 import { fileEntry, folderTree } from './support/folderTree.js';
+import { CliHub } from './support/cliHub.js';
 import { addCliDevice, cliOk, runCli } from './support/runCli.js';
 
 let db: FreshDatabase;
 let tmp: TempDir;
-const roles: string[] = [];
+let hub: CliHub;
 
 beforeAll(async () => {
   db = await createFreshDatabase('foldersync_cli');
   tmp = await makeTempDir('ng-e2e-cli-');
+  hub = await CliHub.start(tmp.path, db.url);
 });
 
 afterAll(async () => {
   try {
-    for (const role of roles) await removeDevice(db.url, { role });
+    await hub?.stop();
   } finally {
     await db?.drop();
     await tmp?.cleanup();
@@ -49,15 +50,10 @@ interface HistoryJson {
 describe('netguardian CLI', () => {
   it('runs a hub and two devices from init to restore', async () => {
     const space = `cli-${randomBytes(4).toString('hex')}`;
-    expect(await cliOk(['hub', 'init', '--url', db.url])).toMatch(/prepared: applied migrations/);
-    // Idempotent.
-    expect(await cliOk(['hub', 'init', '--url', db.url])).toMatch(/already current/);
-
     const device = async (name: string) => {
-      const made = await addCliDevice(db.url, space, name, tmp.path);
-      roles.push(made.role);
-      expect(new URL(made.hubUrl).username).toBe(made.role);
+      const made = await addCliDevice(hub, space, name, tmp.path);
       expect(made.init).toContain(`initialized ${name}`);
+      expect(made.init).toContain(`hub: ${hub.address} (paired;`);
       return made;
     };
     const laptop = await device('laptop');

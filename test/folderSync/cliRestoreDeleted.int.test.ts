@@ -8,37 +8,33 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeDevice } from '../../src-main/core/hub/hubAdmin.js';
 import { createFreshDatabase, type FreshDatabase } from '../support/freshDatabase.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 import { folderTree } from './support/folderTree.js';
+import { CliHub } from './support/cliHub.js';
 import { addCliDevice, cliOk, runCli } from './support/runCli.js';
 
 let db: FreshDatabase;
 let tmp: TempDir;
-const roles: string[] = [];
+let hub: CliHub;
 
 beforeAll(async () => {
   db = await createFreshDatabase('foldersync_cli_restore_deleted');
   tmp = await makeTempDir('ng-cli-restore-deleted-');
-  await cliOk(['hub', 'init', '--url', db.url]);
+  hub = await CliHub.start(tmp.path, db.url);
 });
 
 afterAll(async () => {
   try {
-    for (const role of roles) await removeDevice(db.url, { role });
+    await hub?.stop();
   } finally {
     await db?.drop();
     await tmp?.cleanup();
   }
 });
 
-/** A device made as the README says, its role removed after the tests. */
-async function addDevice(space: string, name: string) {
-  const made = await addCliDevice(db.url, space, name, tmp.path);
-  roles.push(made.role);
-  return made;
-}
+/** A device made as the README says: invited by the hub, joined with `init --join`. */
+const addDevice = (space: string, name: string) => addCliDevice(hub, space, name, tmp.path);
 
 const FILES = 40;
 const DELETED = 30;

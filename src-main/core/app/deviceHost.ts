@@ -1,6 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { Device, type DeviceEvent } from '../device/device.js';
-import { readDeviceConfig, writeDeviceConfig, type DeviceConfig } from '../deviceConfig.js';
+import type { HubServiceAccess } from '../device/hubAccess.js';
+import { readHubCredential } from '../device/hubCredential.js';
+import {
+  isServiceHub,
+  readDeviceConfig,
+  writeDeviceConfig,
+  type DeviceConfig,
+} from '../deviceConfig.js';
 import type { Logger } from '../log.js';
 import type { EventStore } from '../store/eventStore.js';
 import type { PgClientOptions } from '../store/pgClient.js';
@@ -11,7 +18,13 @@ import type { PgClientOptions } from '../store/pgClient.js';
  * binds its hub at open). Requests made while it reopens wait for it.
  */
 
-export type HubResolver = (config: DeviceConfig) => Promise<PgClientOptions | undefined>;
+/** The hub a device opens with: its sync service, or (the older way) a PostgreSQL server. */
+export interface DeviceHub {
+  readonly hub?: PgClientOptions;
+  readonly hubService?: HubServiceAccess;
+}
+
+export type HubResolver = (config: DeviceConfig, dataDir: string) => Promise<DeviceHub>;
 
 export interface DeviceHostOptions {
   readonly dataDir: string;
@@ -25,17 +38,31 @@ export interface DeviceHostOptions {
   readonly quietMs?: number;
 }
 
-/** The hub a config names, with its TLS settings (the CA file read here). */
-export const hubFromConfig: HubResolver = async (config) => {
-  if (!config.hub) return undefined;
+/**
+ * The hub a config names: the sync service with the credential kept in the data dir, or a
+ * PostgreSQL server with its TLS settings (the CA file read here).
+ */
+export const hubFromConfig: HubResolver = async (config, dataDir) => {
+  if (!config.hub) return {};
+  if (isServiceHub(config.hub))
+    return {
+      hubService: {
+        address: config.hub.address,
+        fingerprint: config.hub.fingerprint,
+        credential: await readHubCredential(dataDir),
+      },
+    };
   const { url, ssl, sslCaFile } = config.hub;
-  if (ssl === 'off') return { connectionString: url };
-  if (ssl === 'require') return { connectionString: url, ssl: { rejectUnauthorized: false } };
+  if (ssl === 'off') return { hub: { connectionString: url } };
+  if (ssl === 'require')
+    return { hub: { connectionString: url, ssl: { rejectUnauthorized: false } } };
   return {
-    connectionString: url,
-    ssl: {
-      rejectUnauthorized: true,
-      ...(sslCaFile ? { ca: await readFile(sslCaFile, 'utf8') } : {}),
+    hub: {
+      connectionString: url,
+      ssl: {
+        rejectUnauthorized: true,
+        ...(sslCaFile ? { ca: await readFile(sslCaFile, 'utf8') } : {}),
+      },
     },
   };
 };
@@ -64,13 +91,17 @@ export class DeviceHost {
     options: DeviceHostOptions,
     config: DeviceConfig,
   ): Promise<Device> {
-    const hub = await (options.resolveHub ?? hubFromConfig)(config);
+    const { hub, hubService } = await (options.resolveHub ?? hubFromConfig)(
+      config,
+      options.dataDir,
+    );
     return Device.open({
       dataDir: options.dataDir,
       store: options.store,
       // A copy: the device may update its config in place (applySettings).
       config: { ...config },
       hub,
+      hubService,
       onEvent: options.onEvent,
       ...(options.log ? { log: options.log } : {}),
       ...(options.quietMs !== undefined ? { quietMs: options.quietMs } : {}),

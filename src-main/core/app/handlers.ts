@@ -12,6 +12,7 @@ import { listDevices } from './devices.js';
 import { listFiles } from './fileList.js';
 import { historyOf } from './history.js';
 import { testHub } from './hubTest.js';
+import { isServiceHub } from '../deviceConfig.js';
 import { importPaths } from './importFiles.js';
 import { receiveUpload, type UploadResult } from './receiveUpload.js';
 import {
@@ -237,7 +238,7 @@ export function createHandlers(core: ServiceCore): ContractHandlers & {
       }
       const next = nextConfig(host.config, update);
       const reopen = hubChanged(host.config, next);
-      if (reopen && next.hub) {
+      if (reopen && next.hub && !isServiceHub(next.hub)) {
         checkHubUrl(next.hub.url);
         const probe = await testHub({ url: next.hub.url, ssl: next.hub.ssl });
         if (!probe.ok)

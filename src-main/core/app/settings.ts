@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { NetGuardianError } from '../../../src-shared/errors.js';
 import type { RequestOf, SettingsView } from '../../../src-shared/ipc/contract.js';
-import type { DeviceConfig } from '../deviceConfig.js';
+import { isServiceHub, type DeviceConfig } from '../deviceConfig.js';
 import { writeFileDurably } from '../files/durableFs.js';
 import { IGNORE_FILE } from '../files/ignoreRules.js';
 import { redactUrl } from '../store/pgClient.js';
@@ -55,13 +55,24 @@ export function settingsView(
   return {
     folder: root,
     deviceName: config.deviceName,
-    hub: config.hub ? { url: redactUrl(config.hub.url), ssl: config.hub.ssl } : null,
+    hub: hubView(config.hub),
     syncIntervalMs: config.syncIntervalMs,
     paused: config.paused,
     ignoreRules,
     // The core cannot start itself at login; the Electron shell answers this one.
     startAtLogin: null,
   };
+}
+
+/**
+ * The hub as the settings screen shows it: a PostgreSQL URL without its password, or the sync
+ * service's address (its certificate is pinned, hence verify-full; the credential never leaves
+ * the data dir).
+ */
+function hubView(hub: DeviceConfig['hub']): SettingsView['hub'] {
+  if (!hub) return null;
+  if (isServiceHub(hub)) return { url: hub.address, ssl: 'verify-full' };
+  return { url: redactUrl(hub.url), ssl: hub.ssl };
 }
 
 /** A hub address the config may hold: a postgres:// URL with a host. */
@@ -94,16 +105,24 @@ export function checkHubUrl(url: string): void {
 export function nextConfig(config: DeviceConfig, update: SettingsUpdate): DeviceConfig {
   let hub = config.hub;
   if (update.hub === null) hub = null;
-  else if (update.hub !== undefined) {
+  else if (update.hub !== undefined && config.hub && isServiceHub(config.hub)) {
+    // The service is changed by pairing (`netguardian join`), not typed in: its own address
+    // coming back is no change; anything else is refused (no credential goes with a URL).
+    if (update.hub.url !== config.hub.address)
+      throw new NetGuardianError(
+        'InvalidArgument',
+        'settings:update: this device is paired with a hub service; move it to another hub with an invite (`netguardian join CODE`)',
+        'hub.url',
+      );
+  } else if (update.hub !== undefined) {
     // The settings screen shows the address without its password: keep the stored one when
     // the same address comes back redacted.
-    const keepSecret = config.hub !== null && update.hub.url === redactUrl(config.hub.url);
+    const old = config.hub && !isServiceHub(config.hub) ? config.hub : null;
+    const keepSecret = old !== null && update.hub.url === redactUrl(old.url);
     hub = {
-      url: keepSecret && config.hub ? config.hub.url : update.hub.url,
+      url: keepSecret ? old.url : update.hub.url,
       ssl: update.hub.ssl,
-      ...(config.hub?.sslCaFile && update.hub.ssl === 'verify-full'
-        ? { sslCaFile: config.hub.sslCaFile }
-        : {}),
+      ...(old?.sslCaFile && update.hub.ssl === 'verify-full' ? { sslCaFile: old.sslCaFile } : {}),
     };
   }
   return {

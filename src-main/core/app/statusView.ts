@@ -37,7 +37,7 @@ export function deviceStatusView(
     unsyncable: status.unsyncable,
     hub: sync
       ? {
-          address: sync.peer,
+          address: status.hub ?? sync.peer,
           reachable: sync.online,
           problem: sync.offlineReason,
           live: sync.live,

@@ -550,7 +550,8 @@ export class Device {
       deviceName: this.options.config.deviceName,
       nodeId: this.manager.nodeId,
       spaceId: this.spaceId,
-      hub: this.hub?.peer.description ?? null,
+      // host:port, as the user gave it (the peer describes itself for logs: "hub host:port").
+      hub: this.hub?.address ?? null,
       paused: this.options.config.paused,
       sync,
       files: counts.files,

@@ -8,6 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { TestHub } from '../../folderSync/support/testHub.js';
 import { CliProcess, printed, runCli } from './daemon.js';
+import { useLegacyHub } from '../../support/legacyHub.js';
 
 /** A daemon prints this once its first scan and sync are done. */
 export const WATCHING = printed('watching ');
@@ -50,25 +51,14 @@ export class Machine {
     const init = await runCli(
       `init ${name}`,
       cli,
-      [
-        'init',
-        '--folder',
-        folder,
-        '--data',
-        dataDir,
-        '--name',
-        name,
-        '--space',
-        spaceId,
-        '--hub',
-        creds.connectionString,
-      ],
+      ['init', '--folder', folder, '--data', dataDir, '--name', name, '--space', spaceId],
       dir,
       120_000,
     );
     const said = init.find(printed('initialized '))?.text ?? '';
     const nodeId = /^initialized \S+ \((\S+)\)/.exec(said)?.[1];
     if (nodeId === undefined) throw new Error(`init ${name} named no node id:\n${init.tail()}`);
+    await useLegacyHub(dataDir, creds.connectionString);
     return new Machine(name, dir, folder, dataDir, staging, nodeId, cli);
   }
 

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { vi } from 'vitest';
 import { main } from '../../../src-main/cli/main.js';
+import type { CliHub } from './cliHub.js';
 
 export interface CliRun {
   readonly code: number;
@@ -52,38 +53,24 @@ export async function cliOk(argv: readonly string[], env?: NodeJS.ProcessEnv): P
   return run.stdout;
 }
 
-/** A device made through the CLI as the README says: what `hub add-device` and `init` gave. */
+/** A device made through the CLI as the README says: `hub invite`, then `init --join`. */
 export interface CliDevice {
   readonly folder: string;
   readonly data: string;
-  /** The device's database role on the hub (to remove it after the test). */
-  readonly role: string;
-  /** The connection string `hub add-device` printed for `init --hub`. */
-  readonly hubUrl: string;
+  /** The node id `init` printed (the device's id on the hub). */
+  readonly nodeId: string;
   /** What `init` printed. */
   readonly init: string;
 }
 
-/** `hub add-device` on the hub at `adminUrl`, then `init` with the printed hub, under `dir/name`. */
+/** `hub invite` on `hub` for `space`, then `init --join` with the code, under `dir/name`. */
 export async function addCliDevice(
-  adminUrl: string,
+  hub: CliHub,
   space: string,
   name: string,
   dir: string,
 ): Promise<CliDevice> {
-  const out = await cliOk([
-    'hub',
-    'add-device',
-    '--url',
-    adminUrl,
-    '--space',
-    space,
-    '--name',
-    name,
-  ]);
-  const role = /as role (\S+)\./.exec(out)?.[1];
-  const hubUrl = /--hub '([^']+)'/.exec(out)?.[1];
-  if (!role || !hubUrl) throw new Error(`no role or connection string in:\n${out}`);
+  const code = await hub.invite(space);
   const folder = join(dir, name, 'folder');
   const data = join(dir, name, 'data');
   const init = await cliOk([
@@ -92,12 +79,12 @@ export async function addCliDevice(
     folder,
     '--name',
     name,
-    '--space',
-    space,
-    '--hub',
-    hubUrl,
+    '--join',
+    code,
     '--data',
     data,
   ]);
-  return { folder, data, role, hubUrl, init };
+  const nodeId = new RegExp(`^initialized ${name} \\((\\S+)\\) for `, 'm').exec(init)?.[1];
+  if (!nodeId) throw new Error(`no node id in what init printed:\n${init}`);
+  return { folder, data, nodeId, init };
 }

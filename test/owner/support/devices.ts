@@ -1,10 +1,11 @@
 /**
- * A device set up the way a person does it: `netguardian init --folder … --hub '<url>'` with the
- * connection string `hub add-device` printed, its folder and data dir under the test's temp dir.
+ * A device set up with `netguardian init --folder …` (its folder and data dir under the test's
+ * temp dir), then given the hub the older way, a database role's connection string in
+ * config.json (test/support/legacyHub.ts), until these tests move to the hub service.
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { readDeviceConfig, writeDeviceConfig } from '../../../src-main/core/deviceConfig.js';
+import { useLegacyHub } from '../../support/legacyHub.js';
 import type { HubServer } from './hub.js';
 import { netguardianOk } from './netguardian.js';
 
@@ -42,15 +43,9 @@ export async function initDevice(options: {
     name,
     '--space',
     spaceId,
-    '--hub',
-    hubUrl,
   ]);
   const nodeId = new RegExp(`^initialized ${name} \\((\\S+)\\) for `).exec(out)?.[1];
   if (!nodeId) throw new Error(`no node id in what init printed:\n${out}`);
-  if (options.config) {
-    const config = await readDeviceConfig(dataDir);
-    if (!config.ok) throw config.error;
-    await writeDeviceConfig(dataDir, { ...config.value, ...options.config });
-  }
+  await useLegacyHub(dataDir, hubUrl, options.config);
   return { name, folder, dataDir, nodeId };
 }

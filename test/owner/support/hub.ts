@@ -1,7 +1,7 @@
 /**
  * A real hub for the owner tests: the bundled PostgreSQL server run by `startEmbeddedHub` (what
  * `netguardian hub start` runs) on a free port of 127.0.0.1, stoppable and restartable on the
- * same port and data, and devices added to it with `netguardian hub add-device`.
+ * same port and data, and device roles added to it (the older way, see test/support/legacyHub.ts).
  */
 import { chmod } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -9,7 +9,7 @@ import path from 'node:path';
 import { startEmbeddedHub, type EmbeddedHub } from '../../../src-main/core/hub/embeddedHub.js';
 import { EventStore } from '../../../src-main/core/store/eventStore.js';
 import { openPgClient } from '../../../src-main/core/store/pgClient.js';
-import { netguardianOk } from './netguardian.js';
+import { addDevice } from '../../../src-main/core/hub/hubAdmin.js';
 
 /** A free loopback port (another process could take it before the server binds; unlikely). */
 export function freePort(): Promise<number> {
@@ -68,21 +68,10 @@ export class HubServer {
     this.running = await startEmbeddedHub({ dataDir: this.dataDir, port: this.port });
   }
 
-  /** `netguardian hub add-device`: the connection string the printed `init` line carries. */
+  /** A database role for a device (the older way, `hubAdmin.addDevice`): its connection string. */
   async addDevice(spaceId: string, name: string): Promise<string> {
-    const out = await netguardianOk([
-      'hub',
-      'add-device',
-      '--url',
-      this.adminUrl,
-      '--space',
-      spaceId,
-      '--name',
-      name,
-    ]);
-    const url = /--hub '([^']+)'/.exec(out)?.[1];
-    if (!url) throw new Error(`no --hub '<url>' in what hub add-device printed:\n${out}`);
-    return url;
+    const creds = await addDevice(this.adminUrl, { spaceId, deviceName: name });
+    return creds.connectionString;
   }
 
   /** Reads the hub as its admin (row-level security does not apply), closed after `use`. */

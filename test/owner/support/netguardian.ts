@@ -103,8 +103,17 @@ export interface Daemon {
  * Starts `netguardian start --data <dataDir>` and waits for its "watching" line (the daemon
  * prints it once its first scan and sync ran and its watcher is up).
  */
-export async function startDaemon(dataDir: string): Promise<Daemon> {
-  const child: ChildProcess = spawn(process.execPath, [BIN, 'start', '--data', dataDir], {
+export function startDaemon(dataDir: string): Promise<Daemon> {
+  return startLongRunning(['start', '--data', dataDir], /^watching .*; Ctrl-C to stop$/m);
+}
+
+/**
+ * Starts a command that runs until stopped (`start`, `hub start`) and waits for the line that
+ * says it is ready.
+ */
+export async function startLongRunning(args: readonly string[], ready: RegExp): Promise<Daemon> {
+  const name = commandLine(args.slice(0, args[0] === 'hub' ? 2 : 1));
+  const child: ChildProcess = spawn(process.execPath, [BIN, ...args], {
     cwd: REPO,
     env: childEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -143,14 +152,12 @@ export async function startDaemon(dataDir: string): Promise<Daemon> {
           resolve(match);
         } else if (ended) {
           done();
-          reject(new Error(`netguardian start ended before printing ${pattern}:\n${output()}`));
+          reject(new Error(`${name} ended before printing ${pattern}:\n${output()}`));
         }
       };
       const timer = setTimeout(() => {
         done();
-        reject(
-          new Error(`netguardian start printed no ${pattern} in ${timeoutMs} ms:\n${output()}`),
-        );
+        reject(new Error(`${name} printed no ${pattern} in ${timeoutMs} ms:\n${output()}`));
       }, timeoutMs);
       waiters.add(check);
       check();
@@ -163,9 +170,7 @@ export async function startDaemon(dataDir: string): Promise<Daemon> {
       timer = setTimeout(
         () =>
           reject(
-            new Error(
-              `netguardian start did not end ${STOP_TIMEOUT_MS} ms after ${signal}:\n${output()}`,
-            ),
+            new Error(`${name} did not end ${STOP_TIMEOUT_MS} ms after ${signal}:\n${output()}`),
           ),
         STOP_TIMEOUT_MS,
       );
@@ -178,7 +183,7 @@ export async function startDaemon(dataDir: string): Promise<Daemon> {
   };
 
   try {
-    await waitForOutput(/^watching .*; Ctrl-C to stop$/m);
+    await waitForOutput(ready);
   } catch (e) {
     child.kill('SIGKILL');
     throw e;
