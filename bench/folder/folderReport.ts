@@ -369,8 +369,11 @@ ${folderSummary(rows)}
 The hub service issue, point 7: (a) in one process, (b), (c) and (d), in the same run on a pair of
 devices through the hub's sync service and on a pair reaching the hub's database directly as
 device roles (the way before the service: the baseline), one pair after the other, on the same
-tree. "service ÷ direct" is the service's figure ÷ direct SQL's (above 1× the service is slower
-or sends more).
+tree, and two daemons through a \`hub start\` process and through direct SQL. "service ÷ direct"
+is the service's figure ÷ direct SQL's (above 1× the service is slower or sends more). "B/B" is
+bytes on the wire (everything between the devices and the hub, counted by a relay) per byte of
+chunk data moved: about 1 when chunks travel as binary, ~1.33 as base64, ~2 as hex text. The hub
+process's own memory and CPU per synced GiB are in (e) above.
 
 ${markdownTableOf(HUB_COMPARISON_HEADER, hubComparisonRows(r))}
 ${

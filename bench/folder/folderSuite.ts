@@ -21,6 +21,7 @@ import { benchDaemonSync, type DaemonSyncResult } from './daemonSync.js';
 import { benchDelta, type DeltaResult } from './delta.js';
 import { BenchDevice, DEVICE_STORE_LABEL, type DeviceStoreKind } from './devices.js';
 import { BenchHub, HUB_VARIANT_LABEL, type DeviceRegistry, type HubVariant } from './hub.js';
+import { buildCli } from './daemon.js';
 import { HubProcess } from './hubProcess.js';
 import { benchRecovery, type RecoveryResult, type RecoverySizes } from './recovery.js';
 import { ScratchDirs } from './scratchDirs.js';
@@ -187,6 +188,8 @@ export async function runFolderSuite(options: {
     let daemon: DaemonSyncResult | null = null;
     let daemonDirect: DaemonSyncResult | null = null;
     let hubExitCode: number | null | undefined;
+    // The hub process runs from the CLI bundle as the daemons do: built first when stale.
+    if (s.daemon || s.recovery) await buildCli();
     if (s.daemon) {
       log('(a) and (e) with two daemons, through a `hub start` process');
       const hubDb = await options.server.createDatabase('ng_bench_folder_hubproc');
