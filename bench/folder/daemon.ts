@@ -4,7 +4,9 @@
  * builds first (bin runs it when it is fresh, the TypeScript sources through tsx otherwise), and
  * their memory read from /proc (processMemory.ts). An idle daemon (empty folder, nothing to sync)
  * shows what Node, the CLI's modules, the drivers and the device's PostgreSQL server cost before
- * any file.
+ * any file. A daemon's device joins its hub as `init` is told by a `DaemonHub`: an invite code of
+ * a `hub start` process (hubProcess.ts), or, for the direct-SQL baseline, a local-only device
+ * given a device role in its config (hub.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';

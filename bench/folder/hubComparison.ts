@@ -57,13 +57,6 @@ export function hubComparisonRows(r: FolderResults): string[][] {
     row('(a) A push (chunks, then events)', (x) => x.initialSync.pushMs, formatMs, 'initialSync'),
     row('(a) B pull and materialize', (x) => x.initialSync.pullMs, formatMs, 'initialSync'),
     row(
-      `(b) one-file propagation A → B (median of ${direct.latency.runs})`,
-      (x) => x.latency.medianMs,
-      formatMs,
-      'latency',
-    ),
-    row('(b) one-file propagation, p90', (x) => x.latency.p90Ms, formatMs, 'latency'),
-    row(
       "(a) bytes on the wire ÷ chunk bytes, A's push (device → hub)",
       (x) => x.initialSync.wire.push.up / x.initialSync.bytesUploaded,
       perByte,
@@ -75,6 +68,13 @@ export function hubComparisonRows(r: FolderResults): string[][] {
       perByte,
       'initialSync',
     ),
+    row(
+      `(b) one-file propagation A → B (median of ${direct.latency.runs})`,
+      (x) => x.latency.medianMs,
+      formatMs,
+      'latency',
+    ),
+    row('(b) one-file propagation, p90', (x) => x.latency.p90Ms, formatMs, 'latency'),
     row(
       `(c) rescan (median of ${direct.rescan.runs})`,
       (x) => x.rescan.medianMs,
