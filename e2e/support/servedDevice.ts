@@ -7,6 +7,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { useLegacyHub } from '../../test/support/legacyHub.js';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 const BIN = path.join(REPO, 'bin', 'netguardian.mjs');
@@ -42,8 +43,9 @@ export async function initDevice(
     options.name,
     '--space',
     options.spaceId,
-    ...(options.hubUrl ? ['--hub', options.hubUrl] : []),
   ]);
+  // The older way to a hub (a database role), set in config.json: the CLI pairs with invites now.
+  if (options.hubUrl) await useLegacyHub(dataDir, options.hubUrl);
   return { folder, dataDir };
 }
 

@@ -21,11 +21,12 @@ export function deviceLines(devices: readonly HubDeviceRow[], now: number): stri
     Math.max(...devices.map((d) => pick(d).length));
   const spaceW = width((d) => d.spaceId);
   const nameW = width((d) => d.deviceName);
+  const nodeW = width((d) => d.nodeId);
   return devices.map((d) =>
     [
       d.spaceId.padEnd(spaceW),
       d.deviceName.padEnd(nameW),
-      d.nodeId,
+      d.nodeId.padEnd(nodeW),
       d.revoked ? `revoked (${seenWords(d, now)})` : seenWords(d, now),
     ].join('  '),
   );

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFreshDatabase, type FreshDatabase } from '../support/freshDatabase.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
+import { startDaemon } from '../owner/support/netguardian.js';
 import { CliHub } from './support/cliHub.js';
 import { addCliDevice, cliOk, runCli, type CliRun } from './support/runCli.js';
 
@@ -204,9 +205,10 @@ describe('hub devices and remove-device', () => {
     const line = (name: string) => lines.find((l) => l.includes(` ${name} `)) ?? '';
     // The phone synced a moment ago (a one-shot sync: not connected now); the tablet never did.
     expect(line('phone')).toMatch(
-      new RegExp(`^${space} {2}phone {3}${phone.nodeId} {2}last seen (just now|1 minute ago)$`),
+      new RegExp(`^${space} {2}phone {3}${phone.nodeId} {3}last seen (just now|1 minute ago)$`),
     );
     expect(line('tablet')).toBe(`${space}  tablet  ${tablet.nodeId}  never seen`);
+    // (node ids are the name and 8 hex digits: the phone's is one shorter, padded)
     const json = JSON.parse(
       await cliOk(['hub', 'devices', '--data', hub.dataDir, '--space', space, '--json']),
     ) as { deviceName: string; nodeId: string; spaceId: string; revoked: boolean }[];
@@ -307,5 +309,21 @@ describe('join', () => {
     expect(await cliOk(['hub', 'devices', '--data', hub.dataDir, '--space', space])).toContain(
       `solo  ${nodeId}`,
     );
+  });
+
+  it('refuses a device that a daemon runs: stop the device first', async () => {
+    const space = newSpace();
+    const device = await addCliDevice(hub, space, 'busy', path.join(tmp.path, 'busy'));
+    const daemon = await startDaemon(device.data);
+    try {
+      expectRefusal(
+        await runCli(['join', await hub.invite(space), '--data', device.data]),
+        'this device is running (`netguardian start`, `serve` or the app): stop the device first, then run `netguardian join` again',
+      );
+    } finally {
+      await daemon.kill('SIGTERM');
+    }
+    // Its pairing is untouched: it still syncs with the hub.
+    expect(await cliOk(['sync', '--data', device.data])).toMatch(/^synced: /);
   });
 });

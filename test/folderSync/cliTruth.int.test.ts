@@ -20,8 +20,8 @@ import { mkdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/pr
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConflictInfo, DeviceStatusView } from '../../src-shared/ipc/contract.js';
-import { initDevice, type DeviceDirs } from '../owner/support/devices.js';
-import { HubServer } from '../owner/support/hub.js';
+import { openPgClient } from '../../src-main/core/store/pgClient.js';
+import type { DeviceDirs } from '../owner/support/devices.js';
 import {
   describeRun,
   netguardianOk,
@@ -30,28 +30,40 @@ import {
   type CliRun,
   type Daemon,
 } from '../owner/support/netguardian.js';
+import { createFreshDatabase, type FreshDatabase } from '../support/freshDatabase.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
+import { CliHub } from './support/cliHub.js';
+import { addCliDevice } from './support/runCli.js';
 import { fileEntry, folderTree, pollUntil } from './support/folderTree.js';
 
 const SPACE = 'cli-truth';
 const MARKER = '.netguardian-folder';
 
 let tmp: TempDir;
-let hub: HubServer;
+let db: FreshDatabase;
+let hub: CliHub;
 let laptop: DeviceDirs;
 let desktop: DeviceDirs;
 let daemon: Daemon | undefined;
 
 beforeAll(async () => {
   tmp = await makeTempDir('ng-cli-truth-');
-  hub = await HubServer.start(tmp.path);
-  laptop = await initDevice({ root: tmp.path, hub, spaceId: SPACE, name: 'laptop' });
-  desktop = await initDevice({ root: tmp.path, hub, spaceId: SPACE, name: 'desktop' });
+  db = await createFreshDatabase('foldersync_cli_truth');
+  hub = await CliHub.start(tmp.path, db.url);
+  laptop = await joinedDevice('laptop');
+  desktop = await joinedDevice('desktop');
 });
+
+/** A device joined as the README says: `hub invite`, then `init --join`. */
+async function joinedDevice(name: string): Promise<DeviceDirs> {
+  const made = await addCliDevice(hub, SPACE, name, tmp.path);
+  return { name, folder: made.folder, dataDir: made.data, nodeId: made.nodeId };
+}
 
 afterAll(async () => {
   await daemon?.kill('SIGKILL').catch(() => undefined);
   await hub?.stop();
+  await db?.drop();
   await tmp?.cleanup();
 });
 
@@ -83,14 +95,18 @@ function expectFailure(run: CliRun, line: string): void {
 }
 
 /** `file_deleted` events the hub holds for the space. */
-const deletionsOnHub = (): Promise<number> =>
-  hub.read(async (store) => {
-    const rows = await store.client.query<{ n: number }>(
+async function deletionsOnHub(): Promise<number> {
+  const client = await openPgClient({ connectionString: db.url });
+  try {
+    const rows = await client.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM crdt_events WHERE space_id = $1 AND event_type = 'file_deleted'`,
       [SPACE],
     );
     return rows[0]?.n ?? -1;
-  });
+  } finally {
+    await client.close();
+  }
+}
 
 const ISO = String.raw`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z`;
 

@@ -6,7 +6,7 @@
  * whose hub is mallory's own space. Earlier the CLI loaded `.env` from the working directory, so
  * `netguardian sync` run inside the synced folder uploaded `~/.ssh` to mallory. Now files in the
  * folder are data: nothing leaves `~/.ssh`, and the device's hub comes from its config.json
- * only; a hub's settings come from the environment or `--env-file`, read by `hub` commands alone.
+ * only; a hub's settings come from the environment or `--env-file`, read by `hub start` alone.
  * And a device refuses, in one line, a data dir inside its synced folder and a config.json that
  * other users may change.
  */
@@ -17,7 +17,8 @@ import { makeTempDir, type TempDir } from '../support/tempDir.js';
 import { initDevice, type DeviceDirs } from '../owner/support/devices.js';
 import { HubServer } from '../owner/support/hub.js';
 import { netguardianOk } from '../owner/support/netguardian.js';
-import { okIn, runIn, type Shell } from './support/cliIn.js';
+import { useLegacyHub } from '../support/legacyHub.js';
+import { hubStartLine, okIn, runIn, type Shell } from './support/cliIn.js';
 
 const SPACE = 'shared';
 const LOOT = 'loot';
@@ -59,17 +60,8 @@ beforeAll(async () => {
   });
   atHome = { cwd: home, home };
   victimFolder = path.join(home, 'Sync');
-  await okIn(atHome, [
-    'init',
-    '--folder',
-    victimFolder,
-    '--name',
-    'victim',
-    '--space',
-    SPACE,
-    '--hub',
-    await hub.addDevice(SPACE, 'victim'),
-  ]);
+  await okIn(atHome, ['init', '--folder', victimFolder, '--name', 'victim', '--space', SPACE]);
+  await useLegacyHub(path.join(home, '.netguardian'), await hub.addDevice(SPACE, 'victim'));
   mallory = await initDevice({ root: tmp.path, hub, spaceId: SPACE, name: 'mallory' });
 });
 
@@ -142,30 +134,44 @@ describe("a peer's .env", () => {
 describe("a hub's settings", () => {
   it('come from --env-file or the environment, never from a .env in the working directory', async () => {
     const admin = dbKeys(hub.adminUrl);
-    // A .env in the folder with the hub's admin keys, as a peer or the seed's habit would leave.
+    // A .env in the folder with a server's keys, as a peer or the seed's habit would leave.
     await writeFile(path.join(victimFolder, '.env'), envText(admin));
     const inFolder: Shell = { cwd: victimFolder, home };
+    const hubDir = (name: string) => path.join(tmp.path, 'hubs', name);
+    const listen = ['--listen', '127.0.0.1:0'];
+    // As root the embedded server runs as `postgres`, which must be able to enter the hub's dir.
+    await mkdir(path.join(tmp.path, 'hubs'), { mode: 0o755 });
+    await chmod(path.join(tmp.path, 'hubs'), 0o755);
 
-    const refused = await runIn(inFolder, ['hub', 'list-devices']);
-    expect(refused.code).toBe(1);
-    expect(refused.stdout).toBe('');
-    expect(refused.stderr).toBe(
-      'netguardian: no hub given: pass --url, or set DB_HOST (with DB_PORT, DB_NAME, DB_USER, DB_PASSWORD) in the environment or in a file named by --env-file\n',
+    const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const listening = (tail: string) =>
+      new RegExp(`^hub created: listening on 127\\.0\\.0\\.1:\\d+ \\(${escape(tail)}\\)$`);
+
+    // Not read: the hub runs on its own embedded server.
+    expect(await hubStartLine(inFolder, ['--data', hubDir('cwd'), ...listen])).toMatch(
+      listening(`embedded PostgreSQL in ${hubDir('cwd')}`),
     );
-
+    // Read from the file --env-file names, and from the environment.
     const envFile = path.join(home, 'hub.env');
     await writeFile(envFile, envText(admin), { mode: 0o600 });
-    const fromFile = await okIn(inFolder, ['hub', 'list-devices', '--env-file', envFile]);
-    expect(fromFile).toMatch(/ victim +spaces: shared\n/);
-    expect(fromFile).toMatch(/ mallory +spaces: shared\n/);
-
-    const fromEnv = await okIn({ cwd: victimFolder, home, env: admin }, ['hub', 'list-devices']);
-    expect(fromEnv).toBe(fromFile);
+    expect(
+      await hubStartLine(inFolder, ['--data', hubDir('file'), ...listen, '--env-file', envFile]),
+    ).toMatch(listening('PostgreSQL server given'));
+    expect(
+      await hubStartLine({ ...inFolder, env: admin }, ['--data', hubDir('env'), ...listen]),
+    ).toMatch(listening('PostgreSQL server given'));
   });
 
   it('fail in one line when the --env-file is not there', async () => {
     const missing = path.join(home, 'nope.env');
-    const run = await runIn(atHome, ['hub', 'list-devices', '--env-file', missing]);
+    const run = await runIn(atHome, [
+      'hub',
+      'start',
+      '--data',
+      path.join(tmp.path, 'hubs', 'missing'),
+      '--env-file',
+      missing,
+    ]);
     // Node 20 itself reads `--env-file` even after the script's name and ends the process
     // (nodejs/node#54232: "node: <file>: not found", exit 9) before our one line can say it.
     expect(run.code).not.toBe(0);
@@ -185,7 +191,8 @@ describe("a device's data dir and config.json", () => {
     expect(run.stderr).toBe(
       `netguardian: refusing the data dir ${dataDir}: it is inside the synced folder ${folder}, so the device's store and config would be synced; use a data dir outside the folder (--data DIR, or NETGUARDIAN_DATA)\n`,
     );
-    expect(await readdir(folder)).toEqual([]);
+    // init made the folder, and took it back when it refused: nothing left behind.
+    await expect(readdir(folder)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('refuses a config.json others may change, saying how to fix it, in one line', async () => {

@@ -64,3 +64,35 @@ export async function okIn(shell: Shell, args: readonly string[]): Promise<strin
   if (run.code !== 0) throw new Error(`in ${shell.cwd}: ${describeRun(run)}`);
   return run.stdout;
 }
+
+/**
+ * Starts `netguardian hub start …` in `shell`, waits (bounded) for its first line, which says
+ * which database it runs on, stops it with SIGTERM, and returns that line.
+ */
+export function hubStartLine(shell: Shell, args: readonly string[]): Promise<string> {
+  const child = spawn(process.execPath, [BIN, 'hub', 'start', ...args], {
+    cwd: shell.cwd,
+    env: shellEnv(shell),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const out: string[] = [];
+  child.stdout.setEncoding('utf8').on('data', (s: string) => {
+    out.push(s);
+    if (out.join('').includes('\n')) child.kill('SIGTERM');
+  });
+  child.stderr.setEncoding('utf8').on('data', (s: string) => out.push(s));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`hub start in ${shell.cwd} printed nothing in time: ${out.join('')}`));
+    }, COMMAND_TIMEOUT_MS);
+    child.once('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.once('close', () => {
+      clearTimeout(timer);
+      resolve(out.join('').split('\n')[0] ?? '');
+    });
+  });
+}
