@@ -18,9 +18,9 @@ import {
   type DeviceCredentials,
 } from '../../src-main/core/hub/hubAdmin.js';
 import type { HubServiceAccess } from '../../src-main/core/device/hubAccess.js';
-import { readDeviceConfig, writeDeviceConfig } from '../../src-main/core/deviceConfig.js';
 import { openPgClient, type PgClientOptions } from '../../src-main/core/store/pgClient.js';
 import type { SqlClient } from '../../src-main/core/store/sqlClient.js';
+import { useLegacyHub } from '../../test/support/legacyHub.js';
 import type { BenchDatabase, PgServer } from '../support/postgres.js';
 import type { DaemonHub } from './daemon.js';
 import { WireCounter, type WireBytes } from './wireCounter.js';
@@ -122,13 +122,8 @@ export class BenchHub implements DeviceRegistry, DaemonHub {
   }
 
   async afterInit(dataDir: string, deviceName: string, spaceId: string): Promise<void> {
-    const config = await readDeviceConfig(dataDir);
-    if (!config.ok) throw config.error;
     const creds = await this.addDevice(deviceName, spaceId);
-    await writeDeviceConfig(dataDir, {
-      ...config.value,
-      hub: { url: creds.connectionString, ssl: 'off' },
-    });
+    await useLegacyHub(dataDir, creds.connectionString);
   }
 
   /** A device role; the device logs in through the wire counter. */
