@@ -9,7 +9,8 @@ import { parseEvent, toWire } from '../src-shared/events/eventSchema.js';
 import { pgAdminUrl } from '../test/support/freshDatabase.js';
 import { CLI_HEADER, cliMarkdown, cliRows, cliText } from './cli/cliReport.js';
 import { CLI_COMMANDS, runCliSuite, type CliResults, type CliSizes } from './cli/cliSuite.js';
-import { BenchHub } from './folder/hub.js';
+import { buildCli } from './folder/daemon.js';
+import { HubProcess } from './folder/hubProcess.js';
 import { ScratchDirs } from './folder/scratchDirs.js';
 import { describeMachine } from './machine.js';
 import {
@@ -22,7 +23,7 @@ import {
 } from './report.js';
 import { runSuite, type Sizes, type SuiteResults } from './suite.js';
 import { EventFactory } from './support/events.js';
-import { serverFromUrl, type PgServer } from './support/postgres.js';
+import { serverFromUrl, type BenchDatabase, type PgServer } from './support/postgres.js';
 
 const TINY: Sizes = {
   writeOps: 10,
@@ -133,19 +134,27 @@ const TINY_CLI: CliSizes = { runs: 2, warmupRuns: 0, files: 5 };
 
 describe('command-line timings (tiny sizes)', () => {
   let server: PgServer;
-  let hub: BenchHub;
+  let db: BenchDatabase | undefined;
+  let hub: HubProcess | undefined;
   const scratch = new ScratchDirs();
   let results: CliResults;
 
   beforeAll(async () => {
     server = serverFromUrl(pgAdminUrl());
-    hub = await BenchHub.create(server);
+    // As the section runs it: devices join a `hub start` process by invite.
+    await buildCli();
+    db = await server.createDatabase('ng_bench_cli_hub');
+    hub = await HubProcess.start({
+      dir: await scratch.make('ng-bench-cli-hub-'),
+      databaseUrl: db.url,
+    });
     results = await runCliSuite({ hub, spaceId: 'bench-cli-tiny', sizes: TINY_CLI, scratch });
-    // Two `init`s and a daemon (each a device server), then 8 commands.
+    // A hub process, two `init`s and a daemon (each a device server), then 8 commands.
   }, 300_000);
 
   afterAll(async () => {
     await hub?.close();
+    await db?.drop();
     await scratch.removeAll();
     await server.stop();
   });

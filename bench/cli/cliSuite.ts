@@ -20,8 +20,15 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildCli, initDevice, runCli, stop, untilWatching, type Child } from '../folder/daemon.js';
-import type { DeviceRegistry } from '../folder/hub.js';
+import {
+  buildCli,
+  initDevice,
+  runCli,
+  stop,
+  untilWatching,
+  type Child,
+  type DaemonHub,
+} from '../folder/daemon.js';
 import type { ScratchDirs } from '../folder/scratchDirs.js';
 import { writeTree } from '../folder/tree.js';
 import { sampleStats, type SampleStats } from '../support/stats.js';
@@ -90,7 +97,7 @@ async function timeNode(
 }
 
 export async function runCliSuite(options: {
-  readonly hub: DeviceRegistry;
+  readonly hub: DaemonHub;
   readonly spaceId: string;
   readonly sizes: CliSizes;
   readonly scratch: ScratchDirs;

@@ -1,10 +1,11 @@
 /**
- * The hook `bench/run.ts` calls: times the CLI's commands (cliSuite.ts) with devices on a fresh
- * hub database of the bench's PostgreSQL server, and returns the section for the terminal and for
- * BENCHMARKS.md.
+ * The hook `bench/run.ts` calls: times the CLI's commands (cliSuite.ts) with devices joined to a
+ * `netguardian hub start` process on a fresh database of the bench's PostgreSQL server, and
+ * returns the section for the terminal and for BENCHMARKS.md.
  */
 import { randomBytes } from 'node:crypto';
-import { BenchHub } from '../folder/hub.js';
+import { buildCli } from '../folder/daemon.js';
+import { HubProcess } from '../folder/hubProcess.js';
 import type { ScratchDirs } from '../folder/scratchDirs.js';
 import type { PgServer } from '../support/postgres.js';
 import { cliMarkdown, cliText } from './cliReport.js';
@@ -23,8 +24,15 @@ export async function runCliSection(options: {
   readonly scratch: ScratchDirs;
   readonly log?: (message: string) => void;
 }): Promise<CliSection> {
-  const hub = await BenchHub.create(options.server);
+  // The hub runs from the CLI bundle as the daemons do: built first when stale.
+  await buildCli();
+  const db = await options.server.createDatabase('ng_bench_cli_hub');
+  let hub: HubProcess | undefined;
   try {
+    hub = await HubProcess.start({
+      dir: await options.scratch.make('ng-bench-cli-hub-'),
+      databaseUrl: db.url,
+    });
     const results = await runCliSuite({
       hub,
       spaceId: `bench-cli-${randomBytes(3).toString('hex')}`,
@@ -34,6 +42,10 @@ export async function runCliSection(options: {
     });
     return { results, text: cliText(results), markdown: cliMarkdown(results) };
   } finally {
-    await hub.close();
+    try {
+      await hub?.close();
+    } finally {
+      await db.drop();
+    }
   }
 }

@@ -4,14 +4,15 @@
  * builds first (bin runs it when it is fresh, the TypeScript sources through tsx otherwise), and
  * their memory read from /proc (processMemory.ts). An idle daemon (empty folder, nothing to sync)
  * shows what Node, the CLI's modules, the drivers and the device's PostgreSQL server cost before
- * any file.
+ * any file. A daemon's device joins its hub as `init` is told by a `DaemonHub`: an invite code of
+ * a `hub start` process (hubProcess.ts), or, for the direct-SQL baseline, a local-only device
+ * given a device role in its config (hub.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeServerEnterable } from '../support/serverDirs.js';
-import type { DeviceRegistry } from './hub.js';
 import {
   deviceServerMemory,
   processMemory,
@@ -20,7 +21,6 @@ import {
 } from './processMemory.js';
 import type { ScratchDirs } from './scratchDirs.js';
 import { pollUntil } from './waits.js';
-import { useLegacyHub } from '../../test/support/legacyHub.js';
 
 const REPO = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = path.join(REPO, 'bin', 'netguardian.mjs');
@@ -100,23 +100,30 @@ async function waitExit(child: Child, what: string, timeoutMs: number): Promise<
   }
 }
 
+/** A hub a daemon joins. */
+export interface DaemonHub {
+  /** What `netguardian init` is given to make a device of `spaceId` that syncs through this hub. */
+  initArgs(deviceName: string, spaceId: string): Promise<string[]>;
+  /** Runs after `init`, before the daemon starts (direct SQL: the device's role into its config). */
+  afterInit?(dataDir: string, deviceName: string, spaceId: string): Promise<void>;
+}
+
 /** `netguardian init` for a new device of `spaceId` with an empty folder; returns its data dir and folder. */
-export async function initDevice(hub: DeviceRegistry, dir: string, name: string, spaceId: string) {
-  const creds = await hub.addDevice(name, spaceId);
+export async function initDevice(hub: DaemonHub, dir: string, name: string, spaceId: string) {
+  const hubArgs = await hub.initArgs(name, spaceId);
   const folder = path.join(dir, 'root');
   const data = path.join(dir, 'data');
   await mkdir(folder);
   // Made here, enterable by the server's user: its cluster stays inside (serverDirs.ts).
   await makeServerEnterable(data);
   const init = runCli(
-    ['init', '--folder', folder, '--name', name, '--space', spaceId, '--data', data],
+    ['init', '--folder', folder, '--name', name, ...hubArgs, '--data', data],
     dir,
   );
   const code = await waitExit(init, `netguardian init (${name})`, 300_000);
   if (code !== 0)
     throw new Error(`netguardian init exited ${code}:\n${init.output().slice(-2000)}`);
-  // The older way to a hub (a database role), set in config.json: the CLI pairs with invites now.
-  await useLegacyHub(data, creds.connectionString);
+  await hub.afterInit?.(data, name, spaceId);
   return { folder, data };
 }
 
@@ -150,7 +157,7 @@ export async function daemonMemory(child: Child, dataDir: string): Promise<Daemo
 }
 
 export async function idleDaemon(
-  hub: DeviceRegistry,
+  hub: DaemonHub,
   spaceId: string,
   scratch: ScratchDirs,
 ): Promise<{ memory: DaemonMemory; code: number | null }> {

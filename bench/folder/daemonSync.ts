@@ -6,7 +6,9 @@
  * start-up, scan, chunk upload and event push are all in) until B's folder holds every file of
  * the tree; B's tree is then compared with A's by digest. (e) is the high-water mark of resident
  * memory (VmHWM) of each daemon, read when B is complete, with the memory of its device's
- * PostgreSQL server (PSS of the postmaster and its children) read at the same moment.
+ * PostgreSQL server (PSS of the postmaster and its children) read at the same moment. When the
+ * hub is its own process (`hub start`), its memory and CPU time are read as A starts and when B
+ * is complete: what the hub itself spent to pass the tree from A to B.
  */
 import path from 'node:path';
 import {
@@ -18,11 +20,12 @@ import {
   stop,
   untilWatching,
   type Child,
+  type DaemonHub,
   type DaemonMemory,
 } from './daemon.js';
-import type { DeviceRegistry } from './hub.js';
 import { timeCpR, writeBack } from './commands.js';
 import { skipTemp } from './initialSync.js';
+import type { HubUsage } from './hubProcess.js';
 import type { ScratchDirs } from './scratchDirs.js';
 import { listFiles, treeDigest, writeTree, type TreeDigest, type TreeShape } from './tree.js';
 import { PresenceCheck, pollUntil } from './waits.js';
@@ -40,13 +43,11 @@ export interface DaemonSyncResult {
   /** Each daemon and its device server, read when B was complete. */
   readonly a: DaemonMemory;
   readonly b: DaemonMemory;
-  /** A daemon on an empty folder with nothing to sync, once watching. */
-  readonly idle: DaemonMemory;
-  readonly exitCodes: {
-    readonly a: number | null;
-    readonly b: number | null;
-    readonly idle: number | null;
-  };
+  /** A daemon on an empty folder with nothing to sync, once watching; null: not run. */
+  readonly idle: { readonly memory: DaemonMemory; readonly exitCode: number | null } | null;
+  /** The hub process as A's daemon was spawned and when B was complete; null: not its own process. */
+  readonly hub: { readonly atStart: HubUsage; readonly atEnd: HubUsage } | null;
+  readonly exitCodes: { readonly a: number | null; readonly b: number | null };
 }
 
 /** Milliseconds since `t0` when `child` first printed `marker`, watched from now on. */
@@ -61,9 +62,12 @@ function whenPrinted(child: Child, marker: string, t0: number): () => number | n
 }
 
 export async function benchDaemonSync(options: {
-  readonly hub: DeviceRegistry;
+  readonly hub: DaemonHub;
+  /** The hub process's memory and CPU time now, when the hub is one. */
+  readonly hubUsage?: () => Promise<HubUsage>;
   readonly spaceId: string;
-  readonly idleSpaceId: string;
+  /** The idle daemon's space; none: no idle daemon. */
+  readonly idleSpaceId?: string;
   readonly shape: TreeShape;
   readonly seed: string;
   readonly scratch: ScratchDirs;
@@ -71,10 +75,14 @@ export async function benchDaemonSync(options: {
 }): Promise<DaemonSyncResult> {
   const log = options.log ?? (() => undefined);
   await buildCli();
-  const idle = await idleDaemon(options.hub, options.idleSpaceId, options.scratch);
-  log(
-    `idle daemon: peak ${(idle.memory.daemon.peakRss / 2 ** 20).toFixed(0)} MiB, its server ${(idle.memory.server.pss / 2 ** 20).toFixed(0)} MiB PSS`,
-  );
+  let idle: DaemonSyncResult['idle'] = null;
+  if (options.idleSpaceId !== undefined) {
+    const run = await idleDaemon(options.hub, options.idleSpaceId, options.scratch);
+    idle = { memory: run.memory, exitCode: run.code };
+    log(
+      `idle daemon: peak ${(run.memory.daemon.peakRss / 2 ** 20).toFixed(0)} MiB, its server ${(run.memory.server.pss / 2 ** 20).toFixed(0)} MiB PSS`,
+    );
+  }
 
   const dirA = await options.scratch.make('ng-bench-daemon-a-');
   const dirB = await options.scratch.make('ng-bench-daemon-b-');
@@ -95,6 +103,7 @@ export async function benchDaemonSync(options: {
     await untilWatching(daemonB, "B's daemon");
     await writeBack();
 
+    const hubAtStart = await options.hubUsage?.();
     const t0 = performance.now();
     const daemonA = runCli(['start', '--data', a.data], dirA);
     children.push(daemonA);
@@ -124,6 +133,8 @@ export async function benchDaemonSync(options: {
       { everyMs: 100, timeoutMs: 900_000 },
     );
     const syncMs = (completeAt ?? performance.now()) - t0;
+    // Read after the digest, whose hashing is this process's: the hub's CPU is its own anyway.
+    const hubAtEnd = await options.hubUsage?.();
     log(`two daemons: B complete ${(syncMs / 1000).toFixed(2)} s after A's start`);
     // High-water marks only grow: read once B is complete, before stopping.
     const memA = await daemonMemory(daemonA, a.data);
@@ -140,8 +151,9 @@ export async function benchDaemonSync(options: {
       identical: digest.files === expected.files && digest.bytes === expected.bytes,
       a: memA,
       b: memB,
-      idle: idle.memory,
-      exitCodes: { a: codeA, b: codeB, idle: idle.code },
+      idle,
+      hub: hubAtStart && hubAtEnd ? { atStart: hubAtStart, atEnd: hubAtEnd } : null,
+      exitCodes: { a: codeA, b: codeB },
     };
   } finally {
     for (const c of children) c.process.kill('SIGKILL');

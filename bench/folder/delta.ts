@@ -3,17 +3,19 @@
  * B first (live sync), then A saves a copy with one byte inserted at the middle the way editors
  * save (write a temp file outside the folder, rename it over the original). Counted are the
  * bytes of chunk data A uploaded for that change (the device's `upload` reports) and, as a check,
- * what the hub's `crdt_chunks` gained (counted as the hub admin). Content-defined chunking should
- * re-send only the chunk or two around the insertion.
+ * what the hub's `crdt_chunks` gained (counted as the hub's owner). Content-defined chunking should
+ * re-send only the chunk or two around the insertion. The bytes between the devices and the hub
+ * are counted on the wire from A's save until both are idle again.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BenchDevice } from './devices.js';
-import type { BenchHub } from './hub.js';
+import type { DeviceRegistry } from './hub.js';
 import { waitIdle } from './latency.js';
 import { SeededBytes, sha256OfFile } from './tree.js';
 import { pollUntil } from './waits.js';
+import { wireSince, type WireBytes } from './wireCounter.js';
 
 export interface DeltaResult {
   readonly fileBytes: number;
@@ -29,6 +31,8 @@ export interface DeltaResult {
   readonly propagationMs: number;
   /** Chunks of the whole file when first synced (how finely it is cut). */
   readonly firstSyncChunks: number;
+  /** On the wire between A, B and the hub for the change (A's upload and B's download). */
+  readonly wire: WireBytes;
 }
 
 const TIMEOUT_MS = 600_000;
@@ -64,7 +68,7 @@ const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('h
 export async function benchDelta(options: {
   readonly a: BenchDevice;
   readonly b: BenchDevice;
-  readonly hub: BenchHub;
+  readonly hub: DeviceRegistry;
   readonly spaceId: string;
   readonly fileBytes: number;
   readonly seed: string;
@@ -86,11 +90,13 @@ export async function benchDelta(options: {
     original.subarray(mid),
   ]);
   const changedHash = sha256(changed);
+  const wireBefore = hub.wire();
   const started = performance.now();
   await saveAtomically(a, rel, changed);
   await waitForContent(b, rel, changed.length, changedHash);
   const propagationMs = performance.now() - started;
   await waitIdle([a, b]);
+  const wire = wireSince(wireBefore, hub.wire());
   const hubAfter = await hub.chunkStats(spaceId);
   // The changed file on A is read back too: the bytes compared are the bytes A holds.
   if (sha256(await readFile(a.abs(rel))) !== changedHash)
@@ -106,5 +112,6 @@ export async function benchDelta(options: {
     fraction: uploadedBytes / original.length,
     propagationMs,
     firstSyncChunks: hubBefore.rows - chunksAtStart.rows,
+    wire,
   };
 }

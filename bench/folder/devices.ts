@@ -1,7 +1,8 @@
 /**
  * In-process devices for the folder scenarios: a `Device` (scanner, materializer, watcher, sync
- * engine) on its own store in a temp data directory, syncing a temp folder through the hub as its
- * own device role. The store is either the device's own PostgreSQL server, owned as
+ * engine) on its own store in a temp data directory, syncing a temp folder through a hub: its
+ * sync service (paired with an invite) or, the older way, its database as the device's own role
+ * (hub.ts). The store is either the device's own PostgreSQL server, owned as
  * `netguardian start` owns one (`openOwnedStore`: the lock, the server, the store), or PGlite in
  * `<dataDir>/db`, as a device opened its store before issue 11: the folder section measures both
  * in the same run. What the device reports is tallied (chunk bytes uploaded, errors).
@@ -11,10 +12,11 @@ import path from 'node:path';
 import { Device, type DeviceEvent } from '../../src-main/core/device/device.js';
 import type { DeviceConfig } from '../../src-main/core/deviceConfig.js';
 import { openOwnedStore } from '../../src-main/core/device/ownedStore.js';
+import { loadOrCreateDeviceIdentity } from '../../src-main/core/store/deviceIdentity.js';
 import { EventStore } from '../../src-main/core/store/eventStore.js';
 import { openPgliteClient } from '../../src-main/core/store/pgliteClient.js';
 import { makeServerEnterable } from '../support/serverDirs.js';
-import type { DeviceRegistry } from './hub.js';
+import type { DeviceRegistry, HubVariant } from './hub.js';
 import type { ScratchDirs } from './scratchDirs.js';
 
 /** A device's store: PGlite (before issue 11) or the device's own PostgreSQL server (after). */
@@ -79,6 +81,7 @@ export class BenchDevice {
     readonly name: string,
     readonly dir: string,
     readonly storeKind: DeviceStoreKind,
+    readonly hubVariant: HubVariant,
     readonly device: Device,
     private readonly tally: Tally,
     private readonly held: HeldStore,
@@ -107,13 +110,13 @@ export class BenchDevice {
     const dir = await scratch.make(`ng-bench-${name}-`);
     const folder = path.join(dir, 'root');
     await mkdir(folder);
-    const creds = await hub.addDevice(name, spaceId);
     const config: DeviceConfig = {
       version: 1,
       folder,
       spaceId,
       deviceName: name,
-      hub: { url: creds.connectionString, ssl: 'off' },
+      // The config's hub is the direct-SQL setting; a paired device's link comes from pairing.
+      hub: null,
       syncIntervalMs: 60_000,
       rescanIntervalMs: 15 * 60_000,
       paused: false,
@@ -123,14 +126,20 @@ export class BenchDevice {
     await makeServerEnterable(dataDir);
     const held = await openStore(storeKind, dataDir, name, folder);
     try {
+      // The identity Device.open will load: the service pairs the device under its node id.
+      const { nodeId } = await loadOrCreateDeviceIdentity(held.store.client, { name });
+      const link = await hub.register({ name, spaceId, nodeId });
       const device = await Device.open({
         dataDir,
-        config,
+        config:
+          'hub' in link
+            ? { ...config, hub: { url: link.hub.connectionString, ssl: 'off' } }
+            : config,
         store: held.store,
-        hub: { connectionString: creds.connectionString },
+        ...link,
         onEvent: (e) => tally.record(e),
       });
-      return new BenchDevice(name, dir, storeKind, device, tally, held);
+      return new BenchDevice(name, dir, storeKind, hub.variant, device, tally, held);
     } catch (e) {
       await held.close().catch(() => undefined);
       throw e;

@@ -1,9 +1,10 @@
 /**
  * Smoke test of the folder-sync benchmark at tiny sizes against the int tier's PostgreSQL server:
  * every scenario runs end to end on real folders, devices on their own PostgreSQL servers and on
- * PGlite (before and after), a real hub (the daemons of (a), (e) and (f) as child processes, (f)
- * on an embedded hub stopped and started again), B's tree is identical to A's, and the results
- * are well formed. Timings are never asserted.
+ * PGlite (before and after), through the hub's sync service and through direct SQL (the
+ * baseline); the daemons of (a), (e) and (f) and the hub (`hub start`) as child processes, (f) on
+ * a hub process stopped and started again. B's tree is identical to A's, and the results are well
+ * formed. Timings are never asserted.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pgAdminUrl } from '../../test/support/freshDatabase.js';
@@ -11,11 +12,13 @@ import { makeTempDir } from '../../test/support/tempDir.js';
 import { serverFromUrl, type PgServer } from '../support/postgres.js';
 import {
   BEFORE_AFTER_HEADER,
+  hubProcessFigures,
   beforeAfterRows,
   folderMarkdown,
   folderRows,
   folderText,
 } from './folderReport.js';
+import { HUB_COMPARISON_HEADER, hubComparisonRows } from './hubComparison.js';
 import { runFolderSuite, type FolderResults, type FolderSizes } from './folderSuite.js';
 import { treeDigest, writeTree } from './tree.js';
 
@@ -68,10 +71,11 @@ describe('folder-sync benchmark (tiny sizes)', () => {
     }
   });
 
-  it("(a) syncs A's whole tree to B, identical, and times each step, on both device stores", () => {
-    expect(results.after.store).toBe('deviceServer');
-    expect(results.before?.store).toBe('pglite');
-    for (const run of [results.after, results.before]) {
+  it("(a) syncs A's whole tree to B, identical, and times each step, on every pair", () => {
+    expect([results.service.store, results.service.hub]).toEqual(['deviceServer', 'service']);
+    expect([results.direct.store, results.direct.hub]).toEqual(['deviceServer', 'direct']);
+    expect([results.pglite?.store, results.pglite?.hub]).toEqual(['pglite', 'direct']);
+    for (const run of [results.service, results.direct, results.pglite]) {
       const a = run?.initialSync;
       if (!a) throw new Error('an in-process pair did not run');
       expect(a.identical).toBe(true);
@@ -86,29 +90,41 @@ describe('folder-sync benchmark (tiny sizes)', () => {
   });
 
   it('(b), (c) and (d) report well-formed figures', () => {
-    for (const run of [results.after, results.before]) {
+    for (const run of [results.service, results.direct, results.pglite]) {
       if (!run) throw new Error('an in-process pair did not run');
       expect(run.latency.samplesMs).toHaveLength(TINY.latencyRuns);
       for (const ms of run.latency.samplesMs) positive(ms);
       expect(run.rescan.filesScanned).toBe(run.initialSync.files);
       positive(run.rescan.medianMs);
     }
-    const d = results.delta;
-    expect(d.fileBytes).toBe(TINY.deltaFileBytes);
-    positive(d.uploadedBytes);
-    expect(d.uploadedBytes).toBeLessThanOrEqual(d.fileBytes + 1);
-    expect(d.hubBytes).toBe(d.uploadedBytes);
-    expect(d.fraction).toBeCloseTo(d.uploadedBytes / d.fileBytes, 12);
-    expect(d.firstSyncChunks).toBeGreaterThan(1);
+    expect(results.pglite?.delta).toBeNull();
+    for (const run of [results.service, results.direct]) {
+      const d = run.delta;
+      if (!d) throw new Error(`(d) did not run through ${run.hub}`);
+      expect(d.fileBytes).toBe(TINY.deltaFileBytes);
+      positive(d.uploadedBytes);
+      // Content-defined chunks: the insert re-sends a few chunks, far from the whole file.
+      expect(d.uploadedBytes).toBeLessThan(d.fileBytes / 2);
+      // What A uploaded is exactly what the hub's chunk table gained.
+      expect(d.hubBytes).toBe(d.uploadedBytes);
+      expect(d.fraction).toBeCloseTo(d.uploadedBytes / d.fileBytes, 12);
+      expect(d.firstSyncChunks).toBeGreaterThan(1);
+    }
+    // The same bytes cut the same way: both hubs received the same chunks for the insert.
+    expect(results.service.delta?.uploadedBytes).toBe(results.direct.delta?.uploadedBytes);
   });
 
-  it('(a) and (e) with two daemons: B gets the tree A was started on, all exit 0', () => {
+  it('(a) and (e) with two daemons through a `hub start` process: B gets the tree A was started on, all exit 0', () => {
     const e = results.daemon;
     if (!e) throw new Error('(a) with daemons did not run');
     expect(e.identical).toBe(true);
-    expect(e.files).toBe(results.after.initialSync.files);
-    expect(e.exitCodes).toEqual({ a: 0, b: 0, idle: 0 });
-    for (const m of [e.idle, e.a, e.b]) {
+    expect(e.files).toBe(results.service.initialSync.files);
+    expect(e.exitCodes).toEqual({ a: 0, b: 0 });
+    expect(e.idle?.exitCode).toBe(0);
+    expect(e.hubExitCode).toBe(0);
+    const idle = e.idle?.memory;
+    if (!idle) throw new Error('the idle daemon did not run');
+    for (const m of [idle, e.a, e.b]) {
       positive(m.daemon.rss);
       positive(m.daemon.pss);
       expect(m.daemon.peakRss).toBeGreaterThanOrEqual(m.daemon.rss);
@@ -117,10 +133,33 @@ describe('folder-sync benchmark (tiny sizes)', () => {
       expect(m.server.processes).toBeGreaterThan(2);
     }
     // Each daemon runs its own server.
-    expect(new Set([e.idle, e.a, e.b].map((m) => m.server.postmasterPid)).size).toBe(3);
+    expect(new Set([idle, e.a, e.b].map((m) => m.server.postmasterPid)).size).toBe(3);
     positive(e.syncMs);
     // A's daemon said it was watching (its first scan and push done).
     expect(e.aPushedMs).not.toBeNull();
+  });
+
+  it("(e) reads the hub process's own memory and CPU over the daemons' sync", () => {
+    const hub = results.daemon?.hub;
+    if (!hub) throw new Error('the hub process was not measured');
+    positive(hub.atStart.memory.rss);
+    expect(hub.atEnd.memory.peakRss).toBeGreaterThanOrEqual(hub.atEnd.memory.rss);
+    // VmHWM never falls, and CPU time only grows: passing the tree took the hub some CPU.
+    expect(hub.atEnd.memory.peakRss).toBeGreaterThanOrEqual(hub.atStart.memory.peakRss);
+    expect(hub.atEnd.cpuSeconds).toBeGreaterThan(hub.atStart.cpuSeconds);
+    const figures = results.daemon ? hubProcessFigures(results.daemon) : null;
+    positive(figures?.cpuPerGiB ?? 0);
+  });
+
+  it('(a) with two daemons through direct SQL too (the baseline): B gets the tree, all exit 0', () => {
+    const d = results.daemonDirect;
+    if (!d) throw new Error('(a) with daemons through direct SQL did not run');
+    expect(d.identical).toBe(true);
+    expect(d.files).toBe(results.direct.initialSync.files);
+    expect(d.exitCodes).toEqual({ a: 0, b: 0 });
+    expect(d.hub).toBeNull();
+    expect(d.idle).toBeNull();
+    positive(d.syncMs);
   });
 
   it('(f) propagates a change after the hub came back, without restarting a daemon', () => {
@@ -144,19 +183,26 @@ describe('folder-sync benchmark (tiny sizes)', () => {
     expect(f.exitCodes).toEqual({ a: 0, b: 0 });
   });
 
-  it('renders the section with every figure and its target, and before and after', () => {
+  it('renders the section with every figure and its target, service vs direct, before and after', () => {
     const rows = folderRows(results);
-    expect(rows).toHaveLength(14);
+    expect(rows).toHaveLength(16);
     expect(rows.filter((r) => r.met !== null)).toHaveLength(6);
+    const comparison = hubComparisonRows(results);
+    expect(comparison).toHaveLength(14);
+    for (const row of comparison) expect(row).toHaveLength(HUB_COMPARISON_HEADER.length);
+    // Every figure has its ratio against direct SQL.
+    for (const row of comparison) expect(row[3]).toMatch(/^\d+\.\d\d×$/);
     const beforeAfter = beforeAfterRows(results);
     expect(beforeAfter).toHaveLength(6);
     for (const row of beforeAfter) expect(row).toHaveLength(BEFORE_AFTER_HEADER.length);
     const text = folderText(results);
     for (const tag of ['(a)', '(b)', '(c)', '(d)', '(e)', '(f)']) expect(text).toContain(tag);
     expect(text).toContain('before and after');
+    expect(text).toContain('hub service vs direct SQL');
     const md = folderMarkdown(results);
     expect(md).toMatch(/^## Folder sync/);
     expect(md).toContain('| metric | ours |');
     expect(md).toContain('### Before and after');
+    expect(md).toContain('### The hub service against direct SQL');
   });
 });

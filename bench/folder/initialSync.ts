@@ -4,12 +4,14 @@
  * A's push (chunk upload, then events), then B's pull (events, chunk download, atomic writes).
  * The steps run one after the other in process, so each has its own figure. `cp -r` of the same
  * tree, measured in the same run, is the floor of what copying these files costs on this disk.
+ * The bytes between the devices and the hub are counted on the wire during the push and the pull.
  */
 import path from 'node:path';
 import { TEMP_PREFIX } from '../../src-main/core/files/ignoreRules.js';
 import { timeCpR, writeBack } from './commands.js';
 import type { BenchDevice } from './devices.js';
 import type { ScratchDirs } from './scratchDirs.js';
+import { wireSince, type WireBytes } from './wireCounter.js';
 import { treeDigest, writeTree, type TreeDigest, type TreeShape } from './tree.js';
 
 export interface InitialSyncResult {
@@ -25,6 +27,8 @@ export interface InitialSyncResult {
   readonly eventsPulled: number;
   readonly chunksUploaded: number;
   readonly bytesUploaded: number;
+  /** On the wire between the devices and the hub during A's push and during B's pull. */
+  readonly wire: { readonly push: WireBytes; readonly pull: WireBytes };
   /** B's tree equals A's (file count, bytes and the digest of every path and content). */
   readonly identical: boolean;
   readonly digest: TreeDigest;
@@ -39,6 +43,8 @@ export async function benchInitialSync(options: {
   readonly shape: TreeShape;
   readonly seed: string;
   readonly scratch: ScratchDirs;
+  /** Bytes on the wire between the devices and their hub so far. */
+  readonly wire: () => WireBytes;
   readonly log?: (message: string) => void;
 }): Promise<InitialSyncResult> {
   const { a, b } = options;
@@ -55,12 +61,15 @@ export async function benchInitialSync(options: {
   const t0 = performance.now();
   const scan = await a.device.scan();
   const t1 = performance.now();
+  const w1 = options.wire();
   log(`A scan: ${((t1 - t0) / 1000).toFixed(2)} s (${scan.created} created)`);
   const push = await a.engine.pushSync();
   const t2 = performance.now();
+  const w2 = options.wire();
   log(`A push: ${((t2 - t1) / 1000).toFixed(2)} s (${push.sent} events)`);
   const pull = await b.engine.pullSync();
   const t3 = performance.now();
+  const w3 = options.wire();
   log(`B pull: ${((t3 - t2) / 1000).toFixed(2)} s (${pull.received} events)`);
 
   if (scan.errors.length > 0)
@@ -84,6 +93,7 @@ export async function benchInitialSync(options: {
     eventsPulled: pull.received,
     chunksUploaded: a.uploads.chunks - uploadsBefore.chunks,
     bytesUploaded: a.uploads.bytes - uploadsBefore.bytes,
+    wire: { push: wireSince(w1, w2), pull: wireSince(w2, w3) },
     identical:
       onB.files === digest.files && onB.bytes === digest.bytes && onB.digest === digest.digest,
     digest,

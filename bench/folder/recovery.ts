@@ -1,7 +1,8 @@
 /**
  * (f) Recovery after a hub outage (issue 11, point 4: "after the hub comes back a change
  * propagates in under 1 s again without a restart"). Two `netguardian start` daemons, A and B,
- * share a hub the bench can stop and start on the same port (OutageHub). A's folder holds a few
+ * share a hub the bench can stop and start on the same port: a `netguardian hub start` process
+ * (hubProcess.ts) with its embedded PostgreSQL, which the daemons joined by invite. A's folder holds a few
  * small files, synced to B before anything is timed. Then:
  *
  * - baseline: a one-file change written on A, timed until B's copy holds exactly its bytes (as
@@ -24,9 +25,8 @@ import {
   connectControlChannel,
   type ControlClient,
 } from '../../src-main/core/device/controlChannel/client.js';
-import { initDevice, runCli, stop, untilWatching, type Child } from './daemon.js';
+import { initDevice, runCli, stop, untilWatching, type Child, type DaemonHub } from './daemon.js';
 import { sampleStats, type SampleStats } from '../support/stats.js';
-import type { OutageHub } from './outageHub.js';
 import type { ScratchDirs } from './scratchDirs.js';
 import { listFiles, SeededBytes, writeTree } from './tree.js';
 import { holds, pollUntil, PresenceCheck } from './waits.js';
@@ -86,6 +86,14 @@ async function whenLive(
     timeoutMs: STATUS_TIMEOUT_MS,
   });
   return performance.now() - t0;
+}
+
+/** A hub the bench can take down and bring back on the same address (a `hub start` process). */
+export interface OutageHub extends DaemonHub {
+  /** Stops it; resolves once it has exited, every connection cut. */
+  stop(): Promise<unknown>;
+  /** Starts it again on the same port and data; resolves once it accepts connections. */
+  restart(): Promise<void>;
 }
 
 export async function benchRecovery(options: {
