@@ -31,6 +31,11 @@ export interface HubConnectionOptions extends HubEndpoint {
   readonly idleMs?: number;
 }
 
+/** A JSON body already serialized (a push serializes each event once, to size and send it). */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
 /** An answer whose body is read as it comes. */
 export interface HubResponse {
   readonly status: number;
@@ -79,7 +84,10 @@ export class HubConnection {
       [PROTOCOL_HEADER]: String(PROTOCOL_VERSION),
     };
     if (this.options.credential) headers['authorization'] = `Bearer ${this.options.credential}`;
-    const json = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const json =
+      body === undefined
+        ? undefined
+        : Buffer.from(body instanceof JsonText ? body.text : JSON.stringify(body));
     if (json) headers['content-type'] = 'application/json';
     if (bytes) headers['content-type'] = 'application/octet-stream';
     const stream = session.request(headers, { endStream: !json && !bytes });

@@ -21,7 +21,7 @@ import type { EventRow } from '../store/eventRows.js';
 import type { Frontier } from '../store/eventStore.js';
 import type { Unlisten } from '../store/sqlClient.js';
 import type { PeerAppendResult, SyncPeer } from '../sync/syncPeer.js';
-import { hubError, readAll, type HubConnection } from './hubConnection.js';
+import { JsonText, hubError, readAll, type HubConnection } from './hubConnection.js';
 
 /** Bytes of events per push request, well under the hub's body limit. */
 const PUSH_BYTES = 4 * 1024 * 1024;
@@ -82,10 +82,15 @@ export class HubPeer implements SyncPeer {
     const inserted: { eventId: string }[] = [];
     const seqConflicts: { nodeId: string; seq: number }[] = [];
     const refused: NonNullable<PeerAppendResult['refused']>[number][] = [];
-    for (const part of byBytes(events.map(toWire), PUSH_BYTES)) {
-      const answer = await this.connection.json('POST', ROUTES.push, pushAnswerSchema, {
-        events: part,
-      });
+    // Each event serialized once: its text both sizes the request and goes in it.
+    const texts = events.map((e) => JSON.stringify(toWire(e)));
+    for (const part of byBytes(texts, PUSH_BYTES, (t) => t.length)) {
+      const answer = await this.connection.json(
+        'POST',
+        ROUTES.push,
+        pushAnswerSchema,
+        new JsonText(`{"events":[${part.join(',')}]}`),
+      );
       inserted.push(...answer.inserted.map((eventId) => ({ eventId })));
       seqConflicts.push(...answer.seqConflicts);
       refused.push(

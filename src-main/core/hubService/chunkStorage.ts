@@ -15,6 +15,11 @@ export interface HubChunkStorage {
    * quota, refusing the whole call with `QuotaExceeded` (nothing stored) when they would pass it.
    */
   put(spaceId: string, chunks: readonly ChunkInput[]): Promise<{ readonly newBytes: number }>;
+  /** The sizes of the chunks of `hashes` the space holds (absent ones left out). */
+  sizes(
+    spaceId: string,
+    hashes: readonly string[],
+  ): Promise<{ readonly hash: string; readonly size: number }[]>;
   /** The bytes of the chunks the space holds (absent ones missing from the map). */
   get(spaceId: string, hashes: readonly string[]): Promise<Map<string, Uint8Array>>;
   /** Bytes of chunk data the space holds, and its quota (null: none). */
@@ -59,6 +64,19 @@ export class PgChunkStorage implements HubChunkStorage {
 
   get(spaceId: string, hashes: readonly string[]): Promise<Map<string, Uint8Array>> {
     return this.reader.getChunks(spaceId, hashes);
+  }
+
+  async sizes(
+    spaceId: string,
+    hashes: readonly string[],
+  ): Promise<{ hash: string; size: number }[]> {
+    if (hashes.length === 0) return [];
+    const rows = await this.client.query<{ hash: string; size: number }>(
+      `SELECT hash, size FROM crdt_chunks
+       WHERE space_id = $1 AND hash IN (SELECT jsonb_array_elements_text($2::jsonb))`,
+      [spaceId, JSON.stringify(hashes)],
+    );
+    return rows.map((r) => ({ hash: r.hash, size: Number(r.size) }));
   }
 
   async usage(spaceId: string): Promise<{ bytes: number; quota: number | null }> {

@@ -30,7 +30,6 @@ import {
 import type { ChunkInput } from '../files/chunkStore.js';
 import { childLogger, type Logger } from '../log.js';
 import { Mutex } from '../mutex.js';
-import type { EventRow } from '../store/eventRows.js';
 import type { EventStore } from '../store/eventStore.js';
 import type { Unlisten } from '../store/sqlClient.js';
 import { verifyChunk, type HubChunkStorage } from './chunkStorage.js';
@@ -191,7 +190,7 @@ export function createHubServer(options: HubServerOptions): HubServer {
       async (stream, headers, id) => {
         const body = pullRequestSchema.parse(await readJson(stream, headers));
         const rows = await db(id, () =>
-          store.readAboveFrontier(id.spaceId, body.frontier, body.limit),
+          store.readAboveFrontierJson(id.spaceId, body.frontier, body.limit),
         );
         await sendRows(stream, rows);
       },
@@ -248,7 +247,9 @@ export function createHubServer(options: HubServerOptions): HubServer {
         const body = ownReadRequestSchema.parse(await readJson(stream, headers));
         await sendRows(
           stream,
-          await db(id, () => store.readOriginAbove(id.spaceId, id.nodeId, body.after, body.limit)),
+          await db(id, () =>
+            store.readOriginAboveJson(id.spaceId, id.nodeId, body.after, body.limit),
+          ),
         );
       },
     ],
@@ -303,20 +304,30 @@ export function createHubServer(options: HubServerOptions): HubServer {
     }
   }
 
-  /** Rows as NDJSON, cut once `maxPullBytes` are sent; a trailer says whether more were left. */
-  async function sendRows(stream: ServerHttp2Stream, rows: readonly EventRow[]): Promise<void> {
+  /**
+   * Rows (each its JSON text, as the store rendered it) as NDJSON, cut once `maxPullBytes` are
+   * sent; a trailer says whether more were left. Written in pieces of about 64 KiB.
+   */
+  async function sendRows(stream: ServerHttp2Stream, rows: readonly string[]): Promise<void> {
     stream.respond({ ':status': 200, 'content-type': 'application/x-ndjson' });
     let bytes = 0;
     let sent = 0;
+    let piece: string[] = [];
+    let pieceBytes = 0;
     for (const row of rows) {
       if (sent > 0 && bytes >= LIMITS.maxPullBytes) break;
-      const { id: _localId, ...wire } = row;
-      void _localId;
-      const line = Buffer.from(JSON.stringify(wire) + '\n');
-      bytes += line.byteLength;
+      const size = Buffer.byteLength(row) + 1;
+      bytes += size;
       sent += 1;
-      await writeInOrder(stream, line);
+      piece.push(row);
+      pieceBytes += size;
+      if (pieceBytes >= 64 * 1024) {
+        await writeInOrder(stream, Buffer.from(piece.join('\n') + '\n'));
+        piece = [];
+        pieceBytes = 0;
+      }
     }
+    if (piece.length > 0) await writeInOrder(stream, Buffer.from(piece.join('\n') + '\n'));
     const trailer: PullTrailer = { end: true, rows: sent, more: sent < rows.length };
     stream.end(JSON.stringify(trailer) + '\n');
   }
@@ -365,9 +376,10 @@ export function createHubServer(options: HubServerOptions): HubServer {
     hashes: readonly string[],
   ): Promise<void> {
     stream.respond({ ':status': 200, 'content-type': 'application/octet-stream' });
-    // A few at a time, so the hub holds a bounded part of the answer.
-    for (let i = 0; i < hashes.length; i += 64) {
-      const found = await db(id, () => chunks.get(id.spaceId, hashes.slice(i, i + 64)));
+    // Sizes first, then the bytes in groups of a few MiB: the hub holds one group at a time.
+    const sized = await db(id, () => chunks.sizes(id.spaceId, hashes));
+    for (const group of groupsOfBytes(sized, 4 * 1024 * 1024)) {
+      const found = await db(id, () => chunks.get(id.spaceId, group));
       for (const [hash, data] of found) {
         await writeInOrder(stream, frameHeader(hash, data.byteLength));
         await writeInOrder(stream, data);
@@ -564,6 +576,25 @@ export function createHubServer(options: HubServerOptions): HubServer {
       await closed;
     },
   };
+}
+
+/** Hashes in groups whose chunks add up to about `maxBytes` (a larger chunk goes alone). */
+function* groupsOfBytes(
+  sized: readonly { hash: string; size: number }[],
+  maxBytes: number,
+): Generator<string[]> {
+  let group: string[] = [];
+  let bytes = 0;
+  for (const { hash, size } of sized) {
+    if (group.length > 0 && bytes + size > maxBytes) {
+      yield group;
+      group = [];
+      bytes = 0;
+    }
+    group.push(hash);
+    bytes += size;
+  }
+  if (group.length > 0) yield group;
 }
 
 /** Any failure as the error the device reads: schema failures name their field. */

@@ -190,9 +190,11 @@ WITH snap AS (
 export const SELECT_FRONTIER = `
 SELECT node_id, contiguous_seq, max_seq FROM crdt_origins WHERE space_id = $1 ORDER BY node_id`;
 
-/** Events above a peer's frontier ($2: {node: seq}), in (origin, seq) order so the peer's frontier advances per batch. */
-export const SELECT_EVENTS_ABOVE_FRONTIER = asJsonArray(
-  `SELECT ev.* FROM crdt_origins o
+/** Serializes each selected row to its own JSON text, in order: what a hub streams on as it is. */
+const asJsonRows = (select: string, orderBy: string) =>
+  `SELECT row_to_json(t)::text AS row FROM (${select}) t ORDER BY ${orderBy}`;
+
+const EVENTS_ABOVE_FRONTIER = `SELECT ev.* FROM crdt_origins o
    CROSS JOIN LATERAL (
      SELECT ${WIRE} FROM crdt_events e
      WHERE e.space_id = o.space_id AND e.node_id = o.node_id
@@ -200,7 +202,14 @@ export const SELECT_EVENTS_ABOVE_FRONTIER = asJsonArray(
      ORDER BY e.seq LIMIT $3
    ) ev
    WHERE o.space_id = $1
-   ORDER BY ev.node_id, ev.seq LIMIT $3`,
+   ORDER BY ev.node_id, ev.seq LIMIT $3`;
+
+/** Events above a peer's frontier ($2: {node: seq}), in (origin, seq) order so the peer's frontier advances per batch. */
+export const SELECT_EVENTS_ABOVE_FRONTIER = asJsonArray(EVENTS_ABOVE_FRONTIER, 't.node_id, t.seq');
+
+/** The same rows, each as its own JSON text. */
+export const SELECT_EVENTS_ABOVE_FRONTIER_ROWS = asJsonRows(
+  EVENTS_ABOVE_FRONTIER,
   't.node_id, t.seq',
 );
 
@@ -228,12 +237,14 @@ export const COUNT_ORIGIN_EVENTS_ABOVE = `
 SELECT count(*)::float8 AS n FROM crdt_events WHERE space_id = $1 AND node_id = $2 AND seq > $3`;
 
 /** One origin's events above a seq, in seq order: a device taking back its own events. */
-export const SELECT_ORIGIN_EVENTS_ABOVE = asJsonArray(
-  `SELECT ${WIRE} FROM crdt_events e
+const ORIGIN_EVENTS_ABOVE = `SELECT ${WIRE} FROM crdt_events e
    WHERE e.space_id = $1 AND e.node_id = $2 AND e.seq > $3
-   ORDER BY e.seq LIMIT $4`,
-  't.seq',
-);
+   ORDER BY e.seq LIMIT $4`;
+
+export const SELECT_ORIGIN_EVENTS_ABOVE = asJsonArray(ORIGIN_EVENTS_ABOVE, 't.seq');
+
+/** The same rows, each as its own JSON text. */
+export const SELECT_ORIGIN_EVENTS_ABOVE_ROWS = asJsonRows(ORIGIN_EVENTS_ABOVE, 't.seq');
 
 /**
  * Number of events above a peer's frontier: what a sync would send. Counted, not

@@ -211,6 +211,39 @@ export class EventStore {
     );
   }
 
+  /**
+   * `readAboveFrontier`'s rows, each as its JSON text (the hub streams them on without parsing
+   * and serializing them again).
+   */
+  async readAboveFrontierJson(
+    spaceId: string,
+    frontier: Frontier,
+    limit: number,
+  ): Promise<string[]> {
+    const rows = await this.client.query<{ row: string }>(
+      q.SELECT_EVENTS_ABOVE_FRONTIER_ROWS,
+      [spaceId, JSON.stringify(frontier), limit],
+      { name: 'ng_events_above_frontier_rows' },
+    );
+    return rows.map((r) => r.row);
+  }
+
+  /** `readOriginAbove`'s rows, each as its JSON text. */
+  async readOriginAboveJson(
+    spaceId: string,
+    nodeId: string,
+    afterSeq: number,
+    limit: number,
+  ): Promise<string[]> {
+    const rows = await this.client.query<{ row: string }>(q.SELECT_ORIGIN_EVENTS_ABOVE_ROWS, [
+      spaceId,
+      nodeId,
+      afterSeq,
+      limit,
+    ]);
+    return rows.map((r) => r.row);
+  }
+
   /** How many events of one origin this store holds above `afterSeq`. */
   async countOriginAbove(spaceId: string, nodeId: string, afterSeq: number): Promise<number> {
     const rows = await this.client.query<{ n: number }>(q.COUNT_ORIGIN_EVENTS_ABOVE, [
