@@ -11,7 +11,9 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { folderTree } from '../test/folderSync/support/folderTree.js';
-import { SqlTestHub } from '../test/support/sqlTestHub.js';
+import { openPgClient } from '../src-main/core/store/pgClient.js';
+import type { SqlClient } from '../src-main/core/store/sqlClient.js';
+import { createFreshDatabase, type FreshDatabase } from '../test/support/freshDatabase.js';
 import { makeTempDir, type TempDir } from '../test/support/tempDir.js';
 import { AppPage } from './support/appPage.js';
 import { launchChromium } from './support/chromium.js';
@@ -23,8 +25,10 @@ import {
   type ServedDevice,
 } from './support/servedDevice.js';
 
-/** The hub's database: a test looks at and damages the chunks it stores. */
-let hub: SqlTestHub;
+/** The hub's database, made by `hub start` alone. */
+let db: FreshDatabase;
+/** A connection to it as its owner: a test looks at and damages the chunks the hub stores. */
+let hubDisk: SqlClient;
 let hubProcess: HubProcess;
 let tmp: TempDir;
 let browser: Browser;
@@ -35,10 +39,11 @@ let pageB: AppPage;
 let spaceId: string;
 
 beforeAll(async () => {
-  hub = await SqlTestHub.create('e2e_two_devices');
+  db = await createFreshDatabase('e2e_two_devices');
   tmp = await makeTempDir('ng-e2e-');
-  spaceId = hub.newSpaceId('e2e');
-  hubProcess = await startHub(tmp.path, hub.url);
+  spaceId = 'e2e';
+  hubProcess = await startHub(tmp.path, db.url);
+  hubDisk = await openPgClient({ connectionString: db.url });
   const start = async (name: string) =>
     serveDevice({
       name,
@@ -56,11 +61,28 @@ afterAll(async () => {
   await browser?.close();
   const codes = await Promise.all([a?.stop(), b?.stop()]);
   codes.push(await hubProcess?.stop());
-  await hub?.close();
+  await hubDisk?.close();
+  await db?.drop();
   await tmp?.cleanup();
   // A clean shutdown on SIGTERM is part of what we ship.
   expect(codes.filter((c) => c !== undefined && c !== 0)).toEqual([]);
 });
+
+/** Sets a stored chunk's bytes (same size, so the table's checks hold), as a broken disk would. */
+async function overwriteChunk(hash: string, data: Uint8Array): Promise<void> {
+  const rows = await hubDisk.query(
+    'UPDATE crdt_chunks SET data = $3 WHERE space_id = $1 AND hash = $2 RETURNING hash',
+    [spaceId, hash, Buffer.from(data)],
+  );
+  if (rows.length !== 1) throw new Error(`no chunk ${hash} in space ${spaceId} on the hub`);
+}
+
+/** The chunk with every bit of its first byte flipped. */
+const flipped = (data: Buffer): Uint8Array => {
+  const copy = new Uint8Array(data);
+  copy[0] = (copy[0] ?? 0) ^ 0xff;
+  return copy;
+};
 
 async function expectSameFolders(): Promise<void> {
   await Promise.all([pageA.waitForIdle(), pageB.waitForIdle()]);
@@ -131,7 +153,7 @@ describe('two devices through a hub, in the browser', () => {
     await pageB.togglePause();
     await pageB.waitForState('state.paused === true');
     const chunks = () =>
-      hub.admin.query<{ hash: string; data: Buffer }>(
+      hubDisk.query<{ hash: string; data: Buffer }>(
         'SELECT hash, data FROM crdt_chunks WHERE space_id = $1',
         [spaceId],
       );
@@ -146,7 +168,7 @@ describe('two devices through a hub, in the browser', () => {
     }
     expect(added.length).toBeGreaterThan(0);
     // The hub serves other bytes than those: B can't write the file.
-    for (const chunk of added) await hub.corruptChunk(spaceId, chunk.hash);
+    for (const chunk of added) await overwriteChunk(chunk.hash, flipped(chunk.data));
     await pageA.waitForHeadline('Synced');
 
     await pageB.togglePause();
@@ -157,8 +179,7 @@ describe('two devices through a hub, in the browser', () => {
     });
 
     // Its content is right again on the hub: the next sync writes it, and only then "Synced".
-    for (const chunk of added)
-      await hub.repairChunk(spaceId, chunk.hash, new Uint8Array(chunk.data));
+    for (const chunk of added) await overwriteChunk(chunk.hash, new Uint8Array(chunk.data));
     await pageB.syncNow();
     expect(await pageB.waitForHeadline('Synced')).toBe('All files are up to date.');
     expect(await readFile(path.join(b.folder, 'photo.bin'))).toEqual(photo);

@@ -35,7 +35,7 @@
 import { chmod } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Prng } from '../convergence/prng.js';
-import { SqlTestHub } from '../support/sqlTestHub.js';
+import { HubServer } from '../owner/support/hub.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 import { CrashRig } from './support/crashRig.js';
 import { describeEvidence, landedIn } from './support/killEvidence.js';
@@ -53,13 +53,13 @@ function seedFrom(text: string | undefined): number {
   return seed;
 }
 
-let hub: SqlTestHub;
+let hub: HubServer;
 let tmp: TempDir;
 let rig: CrashRig | undefined;
 
 beforeAll(async () => {
-  hub = await SqlTestHub.create('crash');
   tmp = await makeTempDir('ng-crash-');
+  hub = await HubServer.start(tmp.path);
   // As root the devices' PostgreSQL runs as `postgres`: it must enter the folders above the data
   // dirs to keep each cluster there (see Machine.init).
   await chmod(tmp.path, 0o755);
@@ -69,8 +69,8 @@ afterAll(async () => {
   try {
     await rig?.close();
   } finally {
-    await tmp?.cleanup();
     await hub?.close();
+    await tmp?.cleanup();
   }
 });
 

@@ -64,7 +64,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const d of daemons.values()) await d.kill('SIGKILL').catch(() => undefined);
-  await hub?.stop();
+  await hub?.close();
   await tmp?.cleanup();
 });
 

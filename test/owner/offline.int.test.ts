@@ -1,6 +1,7 @@
 /**
- * Issue 11 point 4: offline first, as real processes. A hub (the bundled PostgreSQL server, on a
- * fixed port of 127.0.0.1) and two devices run by `netguardian start`:
+ * Issue 11 point 4: offline first, as real processes. A hub (`netguardian hub start`, on a fixed
+ * port of 127.0.0.1, stopped and started again with its data dir and database) and two devices
+ * paired with it (`hub invite`, `init --join`) and run by `netguardian start`:
  * (a) the hub is down when a device starts: it starts anyway, says why it is offline in words,
  *     records local changes and answers `conflicts` and `history`; once the hub is back on the
  *     same port, its changes reach the hub and the other device, without a restart;
@@ -63,7 +64,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const d of daemons) await d.kill('SIGKILL').catch(() => undefined);
-  await hub?.stop();
+  await hub?.close();
   await tmp?.cleanup();
 });
 

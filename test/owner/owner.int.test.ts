@@ -1,7 +1,7 @@
 /**
- * Issue 11 point 1: one owner process per device, as real processes. A hub (the bundled
- * PostgreSQL server) and two devices, A and B, each run by `netguardian start` in a child
- * process. At least 200 CLI calls of every kind go to A's daemon, at most three at a time,
+ * Issue 11 point 1: one owner process per device, as real processes. A hub (`netguardian hub
+ * start`) and two devices, A and B, paired with it (`hub invite`, `init --join`), each run by
+ * `netguardian start` in a child process. At least 200 CLI calls of every kind go to A's daemon, at most three at a time,
  * interleaved with changes to both folders (create, edit, delete, rename, the same file edited on
  * both sides); each must print what the spec says, or fail with one line and exit code 1 for bad
  * input. Then A's daemon is killed with SIGKILL in the middle of work and started again: its
@@ -47,7 +47,7 @@ const daemons: Daemon[] = [];
 
 afterAll(async () => {
   for (const d of daemons) await d.kill('SIGKILL').catch(() => undefined);
-  await hub?.stop();
+  await hub?.close();
   await tmp?.cleanup();
 });
 

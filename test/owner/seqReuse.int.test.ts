@@ -14,7 +14,7 @@
  * Nothing is random: `npx vitest run --project int test/owner/seqReuse.int.test.ts` replays it.
  */
 import { createHash } from 'node:crypto';
-import { unlink, writeFile } from 'node:fs/promises';
+import { stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeviceStatusView } from '../../src-shared/ipc/contract.js';
@@ -44,7 +44,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const d of daemons) await d.kill('SIGKILL').catch(() => undefined);
-  await hub?.stop();
+  await hub?.close();
   await tmp?.cleanup();
 });
 
@@ -83,8 +83,10 @@ async function restoredDeviceEdits(spaceId: string, { hubDown }: { hubDown: bool
   );
   expect([...hubSeqs.keys()].sort()).toEqual([1, 2, 3, 4, 5, 6]);
 
-  // 4. A's store goes back to the backup: it holds seqs 1-3 only. The folder stays as it is.
+  // 4. A's store goes back to the backup: it holds seqs 1-3 only. The folder stays as it is, and
+  // the hub credential came back with the data dir (owner-only), so A still authenticates.
   await putBackDevice(backup);
+  expect((await stat(path.join(a.dataDir, 'hub-credential'))).mode & 0o777).toBe(0o600);
   const restored = await dumpDeviceStore('A', a.dataDir, spaceId);
   expect(restored.events.filter((e) => e.nodeId === a.nodeId).map((e) => e.seq)).toEqual([1, 2, 3]);
 

@@ -1,27 +1,29 @@
 /**
- * Issue 12 point 7, attack 1: a peer's `.env` configured the CLI. As real processes: a hub (the
- * bundled PostgreSQL server), the victim's device (its data dir the default `~/.netguardian` of
- * the test's HOME) and a hostile peer, mallory, in the same space. Mallory syncs a `.env` naming
- * a data dir inside the folder, and there a config.json whose folder is the victim's `~/.ssh` and
- * whose hub is mallory's own space. Earlier the CLI loaded `.env` from the working directory, so
+ * Issue 12 point 7, attack 1: a peer's `.env` configured the CLI. As real processes: a hub
+ * (`netguardian hub start`), the victim's device (its data dir the default `~/.netguardian` of
+ * the test's HOME) and a hostile peer, mallory, both paired with it (`hub invite`, `init --join`)
+ * in the same space. Mallory syncs a `.env` naming a data dir inside the folder, and there a
+ * config.json whose folder is the victim's `~/.ssh` and whose hub is mallory's own space (with
+ * the credential of a device mallory paired there). Earlier the CLI loaded `.env` from the working directory, so
  * `netguardian sync` run inside the synced folder uploaded `~/.ssh` to mallory. Now files in the
  * folder are data: nothing leaves `~/.ssh`, and the device's hub comes from its config.json
  * only; a hub's settings come from the environment or `--env-file`, read by `hub start` alone.
  * And a device refuses, in one line, a data dir inside its synced folder and a config.json that
  * other users may change.
  */
-import { chmod, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 import { initDevice, type DeviceDirs } from '../owner/support/devices.js';
 import { HubServer } from '../owner/support/hub.js';
 import { netguardianOk } from '../owner/support/netguardian.js';
-import { useLegacyHub } from '../support/legacyHub.js';
 import { hubStartLine, okIn, runIn, type Shell } from './support/cliIn.js';
 
 const SPACE = 'shared';
 const LOOT = 'loot';
+/** What mallory puts in the planted data dir, sorted as `readdir` lists it. */
+const PLANTED = ['config.json', 'hub-credential'];
 
 let tmp: TempDir;
 let hub: HubServer;
@@ -52,6 +54,9 @@ const envText = (keys: Record<string, string>) =>
 
 beforeAll(async () => {
   tmp = await makeTempDir('ng-peer-env-');
+  // As root an embedded server (the victim's store, a hub below) runs as `postgres`, which must
+  // be able to enter the folders above its data.
+  await chmod(tmp.path, 0o755);
   hub = await HubServer.start(tmp.path);
   home = path.join(tmp.path, 'home');
   await mkdir(path.join(home, '.ssh'), { recursive: true });
@@ -60,44 +65,59 @@ beforeAll(async () => {
   });
   atHome = { cwd: home, home };
   victimFolder = path.join(home, 'Sync');
-  await okIn(atHome, ['init', '--folder', victimFolder, '--name', 'victim', '--space', SPACE]);
-  await useLegacyHub(path.join(home, '.netguardian'), await hub.addDevice(SPACE, 'victim'));
+  await okIn(atHome, [
+    'init',
+    '--folder',
+    victimFolder,
+    '--name',
+    'victim',
+    '--join',
+    await hub.invite(SPACE),
+  ]);
   mallory = await initDevice({ root: tmp.path, hub, spaceId: SPACE, name: 'mallory' });
 });
 
 afterAll(async () => {
-  await hub?.stop();
+  await hub?.close();
   await tmp?.cleanup();
 });
 
 describe("a peer's .env", () => {
   it('does not make `netguardian sync`, run inside the synced folder, upload ~/.ssh', async () => {
-    // Mallory's files: a .env naming a data dir in the folder, and a config.json there.
-    const lootUrl = await hub.addDevice(LOOT, 'mallory-loot');
+    // Mallory's files: a .env naming a data dir in the folder, and there a config.json and the
+    // credential of a device mallory paired with its own space.
+    const loot = await initDevice({ root: tmp.path, hub, spaceId: LOOT, name: 'mallory-loot' });
+    const lootConfig = JSON.parse(
+      await readFile(path.join(loot.dataDir, 'config.json'), 'utf8'),
+    ) as {
+      hub: unknown;
+    };
     await writeFile(path.join(mallory.folder, '.env'), 'NETGUARDIAN_DATA=.sync-cache\n');
-    await mkdir(path.join(mallory.folder, '.sync-cache'));
+    const plantedDir = path.join(mallory.folder, '.sync-cache');
+    await mkdir(plantedDir);
     const planted = {
       version: 1,
       folder: path.join(home, '.ssh'),
       spaceId: LOOT,
       deviceName: 'loot',
-      hub: { url: lootUrl, ssl: 'off' },
+      hub: lootConfig.hub,
     };
-    await writeFile(
-      path.join(mallory.folder, '.sync-cache', 'config.json'),
-      JSON.stringify(planted),
+    await writeFile(path.join(plantedDir, 'config.json'), JSON.stringify(planted));
+    await copyFile(
+      path.join(loot.dataDir, 'hub-credential'),
+      path.join(plantedDir, 'hub-credential'),
     );
     await netguardianOk(['sync', '--data', mallory.dataDir]);
     await okIn(atHome, ['sync']);
     expect(await readFile(path.join(victimFolder, '.env'), 'utf8')).toContain('NETGUARDIAN_DATA');
-    expect(await readdir(path.join(victimFolder, '.sync-cache'))).toEqual(['config.json']);
+    expect(await readdir(path.join(victimFolder, '.sync-cache'))).toEqual(PLANTED);
 
     const run = await runIn({ cwd: victimFolder, home }, ['sync']);
 
     expect(run.code).toBe(0);
     expect(await hubEvents(LOOT)).toEqual([]);
     // The planted data dir was never opened: no store, no lock beside the config.
-    expect(await readdir(path.join(victimFolder, '.sync-cache'))).toEqual(['config.json']);
+    expect(await readdir(path.join(victimFolder, '.sync-cache'))).toEqual(PLANTED);
     // The victim's own device ran: what it pushed is in the shared space, under its name.
     const status = JSON.parse(await okIn({ cwd: victimFolder, home }, ['status', '--json'])) as {
       deviceName: string;
@@ -113,7 +133,7 @@ describe("a peer's .env", () => {
   });
 
   it("is no hub for a device: DB_* keys in the environment don't reach a local-only device", async () => {
-    const local = { cwd: home, home, env: dbKeys(hub.adminUrl) };
+    const local = { cwd: home, home, env: dbKeys(hub.databaseUrl) };
     const folder = path.join(home, 'Private');
     const dataDir = path.join(home, 'private-data');
     await mkdir(folder);
@@ -133,7 +153,7 @@ describe("a peer's .env", () => {
 
 describe("a hub's settings", () => {
   it('come from --env-file or the environment, never from a .env in the working directory', async () => {
-    const admin = dbKeys(hub.adminUrl);
+    const admin = dbKeys(hub.databaseUrl);
     // A .env in the folder with a server's keys, as a peer or the seed's habit would leave.
     await writeFile(path.join(victimFolder, '.env'), envText(admin));
     const inFolder: Shell = { cwd: victimFolder, home };

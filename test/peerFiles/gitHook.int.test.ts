@@ -1,7 +1,7 @@
 /**
  * Issue 12 point 7, attack 2: a peer's `.netguardianignore` took over the repository. As real
- * processes: a hub (the bundled PostgreSQL server) and the victim's device, run by
- * `netguardian sync`, whose folder is a git working tree with the user's own ignore rules. A
+ * processes: a hub (`netguardian hub start`) and the victim's device, paired with it (`hub
+ * invite`, `init --join`) and run by `netguardian sync`, whose folder is a git working tree with the user's own ignore rules. A
  * hostile peer of the same space (`hostilePeer.ts`: what an earlier or modified version records)
  * publishes a `.netguardianignore` saying `!.git/` and an executable `.git/hooks/pre-commit`.
  * Earlier, the ignore file was synced, its `!.git/` lifted the built-in `.git/` rule, and the
@@ -17,7 +17,7 @@ import { makeTempDir, type TempDir } from '../support/tempDir.js';
 import { initDevice, type DeviceDirs } from '../owner/support/devices.js';
 import { HubServer } from '../owner/support/hub.js';
 import { netguardianOk } from '../owner/support/netguardian.js';
-import { openHostilePeer, type HostilePeer } from './support/hostilePeer.js';
+import { openHostilePeer, pairHostilePeer, type HostilePeer } from './support/hostilePeer.js';
 
 const SPACE = 'repo';
 const OWN_RULES = '*.log\n';
@@ -55,17 +55,18 @@ beforeAll(async () => {
   await writeFile(path.join(victim.folder, 'notes.txt'), 'my notes\n');
   await writeFile(path.join(victim.folder, '.netguardianignore'), OWN_RULES);
   await netguardianOk(['sync', '--data', victim.dataDir]);
+  const nodeId = 'mallory-0001';
   mallory = await openHostilePeer({
-    connectionString: await hub.addDevice(SPACE, 'mallory'),
+    hubService: await pairHostilePeer(await hub.invite(SPACE), { nodeId, deviceName: 'mallory' }),
     spaceId: SPACE,
-    nodeId: 'mallory-0001',
+    nodeId,
   });
   ranMarker = path.join(tmp.path, 'hook-ran');
 });
 
 afterAll(async () => {
   await mallory?.close();
-  await hub?.stop();
+  await hub?.close();
   await tmp?.cleanup();
 });
 

@@ -1,9 +1,10 @@
 /**
  * The older hub, for the tests that still run it: a fresh PostgreSQL database prepared with
  * `initHub`, device roles from `addDevice` (row-level security limits each to its spaces), and an
- * admin connection. Used where devices are CLI processes or apps given `--hub URL` (the crash
- * suite, the Electron e2e) until the CLI pairs with the service (`hub start`, `hub invite`,
- * `init --join`); in-process tests use the service (test/folderSync/support/testHub.ts).
+ * admin connection. Used only where the older hub is tested as such (the app's `hub:test` of a
+ * PostgreSQL URL, src-main/core/app/appService.hub.int.test.ts); tests of sync with a hub use
+ * the service (`hub start` as a process: test/owner/support/hub.ts; in process:
+ * test/folderSync/support/testHub.ts).
  */
 import { randomBytes } from 'node:crypto';
 import {

@@ -1,6 +1,7 @@
 /**
- * The crash test's world: one hub (a fresh database on the int tier's PostgreSQL), two devices run
- * by real `netguardian start` daemons, and the model of what their folders must hold. A round
+ * The crash test's world: one hub (`netguardian hub start` on a fresh database of the int tier's
+ * PostgreSQL), two devices paired with it (`hub invite`, `init --join`) and run by real
+ * `netguardian start` daemons, and the model of what their folders must hold. A round
  * gives one device work, kills a daemon at its kill point, inspects what the kill left, restarts
  * only that daemon, waits until both folders settle and checks the invariants (see
  * crashKills.int.test.ts).
@@ -10,7 +11,7 @@ import path from 'node:path';
 import { openOwnedStore } from '../../../src-main/core/device/ownedStore.js';
 import type { Prng } from '../../convergence/prng.js';
 import { folderTree, pollUntil, type Tree } from '../../folderSync/support/folderTree.js';
-import type { SqlTestHub } from '../../support/sqlTestHub.js';
+import type { HubServer } from '../../owner/support/hub.js';
 import { snapshotCli } from './cliSnapshot.js';
 import { logged, runCli, type CliProcess } from './daemon.js';
 import { fileSizes, tempFiles } from './folderWalk.js';
@@ -48,26 +49,23 @@ export interface RoundResult {
 
 export class CrashRig {
   readonly model = new FolderModel();
-  readonly hubView: HubView;
 
   private constructor(
-    readonly hub: SqlTestHub,
+    readonly hubView: HubView,
     readonly spaceId: string,
     readonly machines: readonly [Machine, Machine],
     private readonly rng: Prng,
-  ) {
-    this.hubView = new HubView(hub, spaceId);
-  }
+  ) {}
 
-  /** Two devices made (`netguardian init`), not started yet. */
-  static async create(hub: SqlTestHub, root: string, rng: Prng): Promise<CrashRig> {
-    const spaceId = hub.newSpaceId('crash');
+  /** Two devices paired with `hub` (`hub invite`, `netguardian init --join`), not started yet. */
+  static async create(hub: HubServer, root: string, rng: Prng): Promise<CrashRig> {
+    const spaceId = 'crash';
     const cli = await snapshotCli(path.join(root, 'bundle'));
     const [a, b] = await Promise.all([
-      Machine.init(hub, cli, path.join(root, 'a'), 'a', spaceId),
-      Machine.init(hub, cli, path.join(root, 'b'), 'b', spaceId),
+      Machine.init(await hub.invite(spaceId), cli, path.join(root, 'a'), 'a'),
+      Machine.init(await hub.invite(spaceId), cli, path.join(root, 'b'), 'b'),
     ]);
-    return new CrashRig(hub, spaceId, [a, b], rng);
+    return new CrashRig(await HubView.open(hub.databaseUrl, spaceId), spaceId, [a, b], rng);
   }
 
   /** Starts both daemons, until each is watching (its first scan and sync done). */
@@ -325,9 +323,13 @@ export class CrashRig {
     return Number(counts[1]) + Number(counts[2]);
   }
 
-  /** Stops whatever still runs (after a failure). */
+  /** Stops whatever still runs (after a failure), and ends the look at the hub's database. */
   async close(): Promise<void> {
-    for (const m of this.machines) if (m.daemon?.running) await m.daemon.kill();
+    try {
+      for (const m of this.machines) if (m.daemon?.running) await m.daemon.kill();
+    } finally {
+      await this.hubView.close();
+    }
   }
 }
 

@@ -1,10 +1,12 @@
 /**
- * The hub as the crash test reads it, through its admin connection (a superuser: row-level
- * security does not apply): how far an origin's events got, how many chunks it holds, and the
+ * The hub as the crash test observes it: its database read directly (as its owner, so row-level
+ * security does not apply), the way one would look at the hub's disk; devices only ever reach
+ * the hub through its service. How far an origin's events got, how many chunks it holds, and the
  * check of its seqs per origin.
  */
+import { openPgClient } from '../../../src-main/core/store/pgClient.js';
+import type { SqlClient } from '../../../src-main/core/store/sqlClient.js';
 import { pollUntil } from '../../folderSync/support/folderTree.js';
-import type { SqlTestHub } from '../../support/sqlTestHub.js';
 import { readEventKeys, type EventKey } from './storeChecks.js';
 
 const SEQS_PER_ORIGIN = `
@@ -13,14 +15,23 @@ const SEQS_PER_ORIGIN = `
   FROM crdt_events GROUP BY space_id, node_id`;
 
 export class HubView {
-  constructor(
-    private readonly hub: SqlTestHub,
+  private constructor(
+    private readonly db: SqlClient,
     readonly spaceId: string,
   ) {}
 
+  /** Opens a connection to the hub's database (`databaseUrl`); `close` ends it. */
+  static async open(databaseUrl: string, spaceId: string): Promise<HubView> {
+    return new HubView(await openPgClient({ connectionString: databaseUrl }), spaceId);
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+
   /** The highest seq of `nodeId`'s events on the hub (0: none). */
   async maxSeq(nodeId: string): Promise<number> {
-    const rows = await this.hub.admin.query<{ max: number | null }>(
+    const rows = await this.db.query<{ max: number | null }>(
       'SELECT max(seq)::int AS max FROM crdt_events WHERE space_id = $1 AND node_id = $2',
       [this.spaceId, nodeId],
     );
@@ -28,7 +39,7 @@ export class HubView {
   }
 
   async chunks(): Promise<number> {
-    const rows = await this.hub.admin.query<{ n: number }>(
+    const rows = await this.db.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM crdt_chunks WHERE space_id = $1',
       [this.spaceId],
     );
@@ -36,7 +47,7 @@ export class HubView {
   }
 
   keys(): Promise<EventKey[]> {
-    return readEventKeys(this.hub.admin, this.spaceId);
+    return readEventKeys(this.db, this.spaceId);
   }
 
   /** Until the hub holds `nodeId`'s events up to `seq` at least. */
@@ -55,7 +66,7 @@ export class HubView {
 
   /** A path's events on the hub, one line each (for failure messages). */
   async history(entityId: string): Promise<string[]> {
-    const rows = await this.hub.admin.query<{
+    const rows = await this.db.query<{
       node_id: string;
       seq: number;
       event_type: string;
@@ -75,7 +86,7 @@ export class HubView {
 
   /** `crdt_events` grouped by (space_id, node_id): seqs 1..max, count = max, one event id each. */
   async seqProblems(): Promise<string[]> {
-    const rows = await this.hub.admin.query<{
+    const rows = await this.db.query<{
       space_id: string;
       node_id: string;
       n: number;

@@ -1,14 +1,12 @@
 /**
- * One machine of the crash test: a device made with `netguardian init` (folder, data dir, its own
- * PostgreSQL cluster inside the data dir) and the `netguardian start` daemon currently running it,
+ * One machine of the crash test: a device made with `netguardian init --join CODE` (folder, data
+ * dir, its own PostgreSQL cluster inside the data dir, paired with the hub service) and the `netguardian start` daemon currently running it,
  * if any. A staging folder beside the synced one lets the test put files in place by rename, so a
  * file is either absent or complete in the folder.
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { SqlTestHub } from '../../support/sqlTestHub.js';
 import { CliProcess, printed, runCli } from './daemon.js';
-import { useLegacyHub } from '../../support/legacyHub.js';
 
 /** A daemon prints this once its first scan and sync are done. */
 export const WATCHING = printed('watching ');
@@ -30,35 +28,27 @@ export class Machine {
   ) {}
 
   /**
-   * `netguardian init` of a device `name` in `dir` (which, like every folder above it, others
+   * `netguardian init --join invite` of a device `name` in `dir` (which, like every folder above it, others
    * may enter: as root the device's PostgreSQL runs as `postgres`, and so keeps its cluster in
    * the data dir, where the test finds it and `makeTempDir` removes it).
    */
-  static async init(
-    hub: SqlTestHub,
-    cli: string,
-    dir: string,
-    name: string,
-    spaceId: string,
-  ): Promise<Machine> {
+  static async init(invite: string, cli: string, dir: string, name: string): Promise<Machine> {
     const folder = path.join(dir, 'folder');
     const dataDir = path.join(dir, 'data');
     const staging = path.join(dir, 'staging');
     await mkdir(folder, { recursive: true });
     await mkdir(staging, { recursive: true });
     await mkdir(dataDir, { recursive: true, mode: 0o755 });
-    const creds = await hub.addDevice(name, spaceId);
     const init = await runCli(
       `init ${name}`,
       cli,
-      ['init', '--folder', folder, '--data', dataDir, '--name', name, '--space', spaceId],
+      ['init', '--folder', folder, '--data', dataDir, '--name', name, '--join', invite],
       dir,
       120_000,
     );
     const said = init.find(printed('initialized '))?.text ?? '';
     const nodeId = /^initialized \S+ \((\S+)\)/.exec(said)?.[1];
     if (nodeId === undefined) throw new Error(`init ${name} named no node id:\n${init.tail()}`);
-    await useLegacyHub(dataDir, creds.connectionString);
     return new Machine(name, dir, folder, dataDir, staging, nodeId, cli);
   }
 

@@ -3,7 +3,9 @@
  * PostgreSQL server keeps (in `<dataDir>/postgres`, or where `postgres-location.json` records
  * it: root's 0700 data dirs put it under /var/lib/netguardian/clusters). Both are copied with
  * `cp -a` (owners and modes kept: the cluster belongs to the server's user), and put back whole.
- * The synced folder is not part of it.
+ * The data dir's copy holds the device's hub credential (`hub-credential`, 0600, kept by
+ * `cp -a`), so a restored device still authenticates with its hub. The synced folder is not part
+ * of it.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';

@@ -1,11 +1,11 @@
 /**
- * A device set up with `netguardian init --folder …` (its folder and data dir under the test's
- * temp dir), then given the hub the older way, a database role's connection string in
- * config.json (test/support/legacyHub.ts), until these tests move to the hub service.
+ * A device paired with the hub service the way a person pairs one: `netguardian hub invite`
+ * on the hub, then `netguardian init --folder … --join CODE` (its folder and data dir under the
+ * test's temp dir). The hub's credential stays in the data dir (`hub-credential`, 0600).
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { useLegacyHub } from '../../support/legacyHub.js';
+import { readDeviceConfig, writeDeviceConfig } from '../../../src-main/core/deviceConfig.js';
 import type { HubServer } from './hub.js';
 import { netguardianOk } from './netguardian.js';
 
@@ -32,7 +32,7 @@ export async function initDevice(options: {
   const folder = path.join(root, name, 'folder');
   const dataDir = path.join(root, name, 'data');
   await mkdir(folder, { recursive: true });
-  const hubUrl = await hub.addDevice(spaceId, name);
+  const code = await hub.invite(spaceId);
   const out = await netguardianOk([
     'init',
     '--folder',
@@ -41,11 +41,21 @@ export async function initDevice(options: {
     dataDir,
     '--name',
     name,
-    '--space',
-    spaceId,
+    '--join',
+    code,
   ]);
-  const nodeId = new RegExp(`^initialized ${name} \\((\\S+)\\) for `).exec(out)?.[1];
+  const nodeId = new RegExp(`^initialized ${name} \\((\\S+)\\) for `, 'm').exec(out)?.[1];
   if (!nodeId) throw new Error(`no node id in what init printed:\n${out}`);
-  await useLegacyHub(dataDir, hubUrl, options.config);
+  if (options.config) await overrideConfig(dataDir, options.config);
   return { name, folder, dataDir, nodeId };
+}
+
+/** Writes `values` over the device's config.json, keeping the rest (its hub among it). */
+async function overrideConfig(
+  dataDir: string,
+  values: { syncIntervalMs?: number; rescanIntervalMs?: number },
+): Promise<void> {
+  const read = await readDeviceConfig(dataDir);
+  if (!read.ok) throw read.error;
+  await writeDeviceConfig(dataDir, { ...read.value, ...values });
 }

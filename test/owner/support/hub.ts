@@ -1,15 +1,17 @@
 /**
- * A real hub for the owner tests: the bundled PostgreSQL server run by `startEmbeddedHub` (what
- * `netguardian hub start` runs) on a free port of 127.0.0.1, stoppable and restartable on the
- * same port and data, and device roles added to it (the older way, see test/support/legacyHub.ts).
+ * A real hub for the owner and crash tests, run the way its owner runs one: `netguardian hub
+ * start --data <root>/hub --listen 127.0.0.1:<free port> --database-url <fresh database>` as a
+ * child process (the built CLI). Stoppable (SIGTERM) and restartable on the same port, data dir
+ * (its certificate stays there, so paired devices still trust it) and database. Devices join
+ * with `invite` and `init --join` (devices.ts). The test reads the hub's database directly, as
+ * an observer looking at the hub's disk.
  */
-import { chmod } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { startEmbeddedHub, type EmbeddedHub } from '../../../src-main/core/hub/embeddedHub.js';
 import { EventStore } from '../../../src-main/core/store/eventStore.js';
 import { openPgClient } from '../../../src-main/core/store/pgClient.js';
-import { addDevice } from '../../../src-main/core/hub/hubAdmin.js';
+import { createFreshDatabase, type FreshDatabase } from '../../support/freshDatabase.js';
+import { netguardianOk, startLongRunning, type Daemon } from './netguardian.js';
 
 /** A free loopback port (another process could take it before the server binds; unlikely). */
 export function freePort(): Promise<number> {
@@ -24,26 +26,33 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** The line `hub start` prints once it listens and its admin socket answers. */
+const READY = /^invite a device: .*$/m;
+
 export class HubServer {
-  private running: EmbeddedHub | undefined;
+  private running: Daemon | undefined;
 
   private constructor(
     readonly dataDir: string,
     readonly port: number,
-    readonly adminUrl: string,
-    running: EmbeddedHub,
+    private readonly database: FreshDatabase,
+    running: Daemon,
   ) {
     this.running = running;
   }
 
-  /** Starts a new hub in `<root>/hub`; as root, `root` is opened to the server's user. */
+  /** Starts a new hub keeping its certificate in `<root>/hub`, on a fresh database. */
   static async start(root: string): Promise<HubServer> {
-    // As root the server runs as `postgres`, which must be able to enter the folder.
-    await chmod(root, 0o755);
     const dataDir = path.join(root, 'hub');
-    const port = await freePort();
-    const hub = await startEmbeddedHub({ dataDir, port });
-    return new HubServer(dataDir, port, hub.adminUrl, hub);
+    const database = await createFreshDatabase('owner_hub');
+    try {
+      const port = await freePort();
+      const running = await startHub(dataDir, port, database.url);
+      return new HubServer(dataDir, port, database, running);
+    } catch (e) {
+      await database.drop();
+      throw e;
+    }
   }
 
   /** host:port, as devices' sentences name it. */
@@ -55,34 +64,70 @@ export class HubServer {
     return this.running !== undefined;
   }
 
-  /** Stops the server (fast shutdown: open connections are cut); the data stays. */
+  /** Stops the hub process (SIGTERM; it must exit 0); its data dir and database stay. */
   async stop(): Promise<void> {
     const hub = this.running;
     this.running = undefined;
-    await hub?.stop();
+    if (!hub) return;
+    const exit = await hub.kill('SIGTERM');
+    if (exit.code !== 0)
+      throw new Error(`hub start exited ${exit.code ?? exit.signal} on SIGTERM:\n${hub.output()}`);
   }
 
-  /** Starts it again on the same port and data. */
+  /** Starts it again on the same port, data dir and database. */
   async restart(): Promise<void> {
     if (this.running) throw new Error('the hub is running already');
-    this.running = await startEmbeddedHub({ dataDir: this.dataDir, port: this.port });
+    this.running = await startHub(this.dataDir, this.port, this.database.url);
   }
 
-  /** A database role for a device (the older way, `hubAdmin.addDevice`): its connection string. */
-  async addDevice(spaceId: string, name: string): Promise<string> {
-    const creds = await addDevice(this.adminUrl, { spaceId, deviceName: name });
-    return creds.connectionString;
+  /** Stops the hub and drops its database (end of the test file). */
+  async close(): Promise<void> {
+    try {
+      await this.stop();
+    } finally {
+      await this.database.drop();
+    }
   }
 
-  /** Reads the hub as its admin (row-level security does not apply), closed after `use`. */
+  /** `hub invite --space`: a one-time code for a new device of `spaceId`. */
+  async invite(spaceId: string): Promise<string> {
+    const out = await netguardianOk(['hub', 'invite', '--data', this.dataDir, '--space', spaceId]);
+    const code = out.split('\n')[0];
+    if (!code?.startsWith('ng1-')) throw new Error(`hub invite printed no code:\n${out}`);
+    return code;
+  }
+
+  /** Reads the hub's database as its owner (row-level security does not apply), closed after `use`. */
   async read<T>(use: (store: EventStore) => Promise<T>): Promise<T> {
-    const store = await EventStore.open(await openPgClient({ connectionString: this.adminUrl }), {
-      migrate: false,
-    });
+    const store = await EventStore.open(
+      await openPgClient({ connectionString: this.database.url }),
+      { migrate: false },
+    );
     try {
       return await use(store);
     } finally {
       await store.close();
     }
   }
+
+  /** The hub database's URL, for an observer that reads it directly. */
+  get databaseUrl(): string {
+    return this.database.url;
+  }
+}
+
+function startHub(dataDir: string, port: number, databaseUrl: string): Promise<Daemon> {
+  return startLongRunning(
+    [
+      'hub',
+      'start',
+      '--data',
+      dataDir,
+      '--listen',
+      `127.0.0.1:${port}`,
+      '--database-url',
+      databaseUrl,
+    ],
+    READY,
+  );
 }

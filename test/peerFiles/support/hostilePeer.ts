@@ -1,12 +1,13 @@
 /**
  * A peer that plays by no one's rules but the hub's: a device of the shared space (paired with
- * the hub's service, or a device role of an older PostgreSQL hub), its own store and CRDT manager, and no folder, scanner or ignore
- * rules. It records whatever files it likes exactly as a device's scanner records a new file
+ * the hub's service with an invite, as any device is), its own store and CRDT manager, and no
+ * folder, scanner or ignore rules. It records whatever files it likes exactly as a device's scanner records a new file
  * (`decidePresent`: content, exec bit, mtime) and pushes them with their chunks, the way an
  * earlier version of NetGuardian, or a modified one, would. A receiving device must treat what
  * it sends as data.
  */
 import { createHash } from 'node:crypto';
+import { pairDevice } from '../../../src-main/core/app/hubJoin.js';
 import { CRDTManager } from '../../../src-main/core/crdtManager.js';
 import { openHubAccess, type HubServiceAccess } from '../../../src-main/core/device/hubAccess.js';
 import type { ChunkInput } from '../../../src-main/core/files/chunkStore.js';
@@ -15,6 +16,7 @@ import { EventStore } from '../../../src-main/core/store/eventStore.js';
 import { openPgliteClient } from '../../../src-main/core/store/pgliteClient.js';
 import { SyncEngine } from '../../../src-main/core/syncEngine.js';
 import { DIRECTORY_CONTENT } from '../../../src-shared/fileKinds.js';
+import { decodeInvite } from '../../../src-shared/hubProtocol/inviteCode.js';
 
 /** What the peer says is at a path: a folder, a file (its text, maybe executable), or nothing. */
 export type PeerEntry =
@@ -28,23 +30,27 @@ export interface HostilePeer {
   close(): Promise<void>;
 }
 
+/** Pairs `nodeId` with the hub an invite code (`hub invite`) names: its access to the service. */
+export async function pairHostilePeer(
+  code: string,
+  device: { readonly nodeId: string; readonly deviceName: string },
+): Promise<HubServiceAccess> {
+  const invite = decodeInvite(code);
+  if (!invite.ok) throw invite.error;
+  const { address, fingerprint, secret } = invite.value;
+  const pairing = await pairDevice({ address, fingerprint }, secret, device);
+  return { address, fingerprint, credential: pairing.credential };
+}
+
 export async function openHostilePeer(options: {
   /** The hub's service, as the peer paired with it (for `nodeId`). */
-  readonly hubService?: HubServiceAccess;
-  /** Or an older hub: the device connection string `hub add-device` printed for it. */
-  readonly connectionString?: string;
+  readonly hubService: HubServiceAccess;
   readonly spaceId: string;
   readonly nodeId: string;
 }): Promise<HostilePeer> {
   const { spaceId } = options;
-  const hub = await openHubAccess(
-    {
-      hubService: options.hubService,
-      hub: options.connectionString ? { connectionString: options.connectionString } : undefined,
-    },
-    spaceId,
-  );
-  if (!hub) throw new Error('the hostile peer needs a hub: hubService or connectionString');
+  const hub = await openHubAccess({ hubService: options.hubService }, spaceId);
+  if (!hub) throw new Error('the hostile peer found no hub in its hub service access');
   const store = await EventStore.open(await openPgliteClient());
   const manager = await CRDTManager.open({ store, spaceId, nodeId: options.nodeId });
   const pending: ChunkInput[] = [];
