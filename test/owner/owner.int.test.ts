@@ -223,7 +223,9 @@ describe('one owner per device, as real processes', () => {
     await convergeAndCheck(shared, restarted, daemonB);
     shared.passed = true;
     console.log(`whole test ${elapsed(started)}`);
-  });
+    // Two daemons, a hub process, 200 CLI processes and a crash: about two minutes on a quiet
+    // two-core machine, more on a loaded one.
+  }, 300_000);
 
   it('survives SIGKILL of the daemon and its PostgreSQL server at once', async () => {
     if (!setup?.passed) throw new Error('runs on the first test’s devices, after it passed');

@@ -98,7 +98,8 @@ export class HubConnection {
       stream.once('response', (h) =>
         resolve({ status: Number(h[':status']), headers: h, body: stream }),
       );
-      stream.once('error', (e) => reject(asUnreachable(e)));
+      // `on`, not `once`: a stream may fail again while its body is read.
+      stream.on('error', (e) => reject(asUnreachable(e)));
       stream.once('close', () =>
         reject(new Unreachable('the connection to the hub was cut', 'ECONNRESET')),
       );
@@ -148,7 +149,9 @@ export class HubConnection {
         () => session.destroy(new Unreachable('connecting to the hub timed out', 'ETIMEDOUT')),
         this.options.connectTimeoutMs ?? 10_000,
       );
-      session.once('error', (e) => {
+      // `on`, not `once`: a connection cut by the network may report more than one error, and
+      // one without a listener would be an uncaught exception (a crashed daemon).
+      session.on('error', (e) => {
         clearTimeout(timer);
         reject(asUnreachable(e));
       });
@@ -169,7 +172,6 @@ export class HubConnection {
           );
           return;
         }
-        session.on('error', () => undefined);
         session.once('close', () => {
           if (this.session === session) this.session = undefined;
         });

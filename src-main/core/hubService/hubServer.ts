@@ -150,8 +150,16 @@ export function createHubServer(options: HubServerOptions): HubServer {
   const handshakes = new PendingHandshakes(
     options.sessions?.maxUnauthenticated ?? DEFAULT_SESSION_LIMITS.maxUnauthenticated,
   );
-  server.on('connection', (socket: Socket) => handshakes.opened(socket));
-  server.on('secureConnection', (socket: Socket) => handshakes.secured(socket));
+  // A device's connection cut by the network (ECONNRESET) is ordinary: it never reaches the
+  // process as an uncaught error, whatever state the connection was in.
+  server.on('connection', (socket: Socket) => {
+    socket.on('error', () => undefined);
+    handshakes.opened(socket);
+  });
+  server.on('secureConnection', (socket: Socket) => {
+    socket.on('error', () => undefined);
+    handshakes.secured(socket);
+  });
   server.maxConnections =
     (options.sessions?.maxSessions ?? DEFAULT_SESSION_LIMITS.maxSessions) +
     (options.sessions?.maxUnauthenticated ?? DEFAULT_SESSION_LIMITS.maxUnauthenticated) +
@@ -160,11 +168,8 @@ export function createHubServer(options: HubServerOptions): HubServer {
   server.setTimeout(120_000);
 
   server.on('session', (session: ServerHttp2Session) => {
-    if (!limits.admit(session)) {
-      session.destroy();
-      return;
-    }
     session.on('error', () => undefined);
+    if (!limits.admit(session)) session.destroy();
   });
   server.on('sessionError', () => undefined);
   server.on('tlsClientError', () => undefined);
