@@ -1,4 +1,4 @@
-import { createInterface } from 'node:readline';
+import { StringDecoder } from 'node:string_decoder';
 import type { CrdtEvent } from '../../../src-shared/events/event.js';
 import { toWire } from '../../../src-shared/events/eventSchema.js';
 import { NetGuardianError } from '../../../src-shared/errors.js';
@@ -120,21 +120,25 @@ export class HubPeer implements SyncPeer {
       throw hubError(response.status, JSON.parse(await readAll(response.body)));
     const body = response.body;
     let stopped = false;
-    const lines = createInterface({ input: body, crlfDelay: Infinity });
-    lines.on('line', (line) => {
-      const message = liveMessageSchema.safeParse(safeJson(line));
-      if (message.success && message.data.type === 'events') onEvents(this.spaceId);
-    });
     const lost = (e?: Error) => {
       if (stopped) return;
       stopped = true;
       onLost?.(e ?? new Error('the hub closed the live channel'));
     };
-    // readline passes the stream's error on as its own: unheard, it would be thrown (a crash) and
-    // `onLost` never called, so the engine would not know to reopen the channel.
-    lines.on('error', (e: Error) => lost(e));
-    body.once('error', (e: Error) => lost(e));
-    body.once('close', () => lost());
+    // Read in a loop of our own: a cut connection ends it with an error here (readline would
+    // re-emit the stream's error where no one hears it: an uncaught exception, a crashed daemon,
+    // and `onLost` never called, so the engine would not reopen the channel).
+    void (async () => {
+      try {
+        for await (const line of ndjsonLines(body)) {
+          const message = liveMessageSchema.safeParse(safeJson(line));
+          if (message.success && message.data.type === 'events') onEvents(this.spaceId);
+        }
+        lost();
+      } catch (e) {
+        lost(e instanceof Error ? e : new Error(String(e)));
+      }
+    })();
     return () => {
       stopped = true;
       body.close();
@@ -184,8 +188,7 @@ export class HubPeer implements SyncPeer {
     if (response.status !== 200)
       throw hubError(response.status, safeJson(await readAll(response.body)));
     const rows: EventRow[] = [];
-    const lines = createInterface({ input: response.body, crlfDelay: Infinity });
-    for await (const line of lines) {
+    for await (const line of ndjsonLines(response.body)) {
       if (line === '') continue;
       const value = safeJson(line);
       const trailer = pullTrailerSchema.safeParse(value);
@@ -304,6 +307,28 @@ function* byBytes<T>(
 
 async function* toAsync<T>(items: Iterable<T>): AsyncGenerator<T> {
   for (const item of items) yield await Promise.resolve(item);
+}
+
+/**
+ * The lines of an NDJSON body as they arrive. A failure of the stream (a cut connection) is
+ * thrown from the loop that reads them, never left unheard.
+ */
+async function* ndjsonLines(body: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+  let rest = '';
+  // A piece may end inside a character: the decoder keeps its first bytes for the next one.
+  const decoder = new StringDecoder('utf8');
+  for await (const piece of body) {
+    rest += typeof piece === 'string' ? piece : decoder.write(piece);
+    let at = rest.indexOf('\n');
+    while (at !== -1) {
+      const line = rest.slice(0, at);
+      rest = rest.slice(at + 1);
+      if (line !== '') yield line;
+      at = rest.indexOf('\n');
+    }
+  }
+  rest += decoder.end();
+  if (rest !== '') yield rest;
 }
 
 function safeJson(text: string): unknown {

@@ -524,6 +524,9 @@ export function createHubServer(options: HubServerOptions): HubServer {
         throw new NetGuardianError('NotFound', `no such request: ${method} ${path}`, 'path');
       const identity = await authenticate(stream, headers);
       // A body the hub reads is memory it holds: a device has a few under way at most.
+      // Closed while its credential was checked (the device gave up): nothing to answer, and a
+      // slot taken now would never be given back ('close' has fired already).
+      if (stream.closed || stream.destroyed) return;
       if (method === 'POST') {
         if (!bodySlots.take(identity.keyId))
           throw new NetGuardianError(
