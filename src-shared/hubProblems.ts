@@ -83,3 +83,13 @@ export function hubUnreachableSentence(where: string, code: string | undefined, 
 /** Whether a message is one of `hubUnreachableSentence`'s (where only the words travelled). */
 export const saysHubUnreachable = (message: string): boolean =>
   message.includes(UNREACHABLE_PREFIX);
+
+/**
+ * What the hub's service answers a device whose credential it does not (or no longer) know: the
+ * device was removed, or the hub reinstalled. Retrying can't help; joining again can.
+ */
+export const NOT_PAIRED_SENTENCE =
+  'this device is not (or no longer) paired with this hub: join it again with a new invite';
+
+/** Whether a sync error says the device must join again (see `NOT_PAIRED_SENTENCE`). */
+export const saysNotPaired = (message: string): boolean => message.includes(NOT_PAIRED_SENTENCE);

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createAppService, type AppService } from '../../src-main/core/app/appService.js';
+import pino from 'pino';
 import { writeDeviceConfig, type DeviceConfig } from '../../src-main/core/deviceConfig.js';
 import { removeLeftoverTemps } from '../../src-main/core/files/staleTemps.js';
 import type { HubServiceAccess } from '../../src-main/core/device/hubAccess.js';
@@ -114,6 +115,7 @@ export class HarnessDevice {
       quietMs: 30,
       statePushMs: 20,
       resolveHub: () => Promise.resolve({ hubService: this.access }),
+      ...debugLog(this.name),
     });
     service.subscribe((m) => {
       if (m.channel === 'files:changed')
@@ -157,4 +159,19 @@ export class HarnessDevice {
       paused: false,
     };
   }
+}
+
+/**
+ * FOLDER_LOG_DIR=<dir>: each device logs at debug level to <dir>/<device>.log (what to read when
+ * a scenario fails on timing).
+ */
+function debugLog(name: string): { log?: pino.Logger } {
+  const dir = process.env['FOLDER_LOG_DIR'];
+  if (!dir) return {};
+  return {
+    log: pino(
+      { level: 'debug', base: { device: name } },
+      pino.destination({ dest: `${dir}/${name}.log`, sync: true, append: true }),
+    ),
+  };
 }

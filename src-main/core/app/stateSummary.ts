@@ -1,3 +1,4 @@
+import { saysNotPaired } from '../../../src-shared/hubProblems.js';
 import type { AppState, StateHeadline } from '../../../src-shared/ipc/contract.js';
 import { folderProblemState } from '../../../src-shared/folderProblems.js';
 import { countOf, formatBytes } from '../../../src-shared/words.js';
@@ -30,7 +31,9 @@ export function summarizeState(facts: StateFacts, live: LiveState): StateHeadlin
     return {
       phase: 'error',
       headline: `Error: ${live.lastError.message}`,
-      detail: 'NetGuardian tries again with the next change or sync.',
+      detail: saysNotPaired(live.lastError.message)
+        ? 'Nothing syncs until this device joins again with a new invite (Settings, or netguardian join CODE); its changes are kept.'
+        : 'NetGuardian tries again with the next change or sync.',
     };
   if (facts.hub && (!facts.hub.connected || live.lastError?.offline === true))
     return {

@@ -24,6 +24,13 @@ export interface UploadReport {
    * mid-scan or changed: a wait only the user can end, so it is reported.
    */
   readonly problem?: string;
+  /**
+   * The held event's path when the file index knows no place of its chunks at all (not a failed
+   * read): the index fell behind the disk (a folder replaced by a file while a download wrote
+   * into it), so waiting alone would never end. The caller has the path scanned again, which
+   * indexes the file as it is.
+   */
+  readonly reindex?: string;
 }
 
 const BATCH_BYTES = 8 * 1024 * 1024;
@@ -149,11 +156,13 @@ export async function uploadChunksFor(
   const held = await heldEvent(events, unread, options);
   if (held === undefined) return { chunks, bytes, unavailable: unread.size, ready: all };
   const error = (held.chunks ?? []).map((c) => readErrors.get(c.hash)).find((m) => m);
+  const nowhere = (held.chunks ?? []).every((c) => (locations.get(c.hash) ?? []).length === 0);
   return {
     chunks,
     bytes,
     unavailable: unread.size,
     ready: held.index,
+    ...(nowhere && !error ? { reindex: held.entityId } : {}),
     ...(error
       ? {
           problem: `cannot read ${error} to upload its content; this device's later changes wait until it can be read or is changed`,
@@ -170,7 +179,9 @@ async function heldEvent(
   events: readonly CrdtEvent[],
   unread: ReadonlySet<string>,
   options: { readonly currentHash: (entityId: string) => Promise<string | undefined> },
-): Promise<{ index: number; chunks: readonly ChunkRef[] | undefined } | undefined> {
+): Promise<
+  { index: number; entityId: string; chunks: readonly ChunkRef[] | undefined } | undefined
+> {
   if (unread.size === 0) return undefined;
   for (const [index, e] of events.entries()) {
     const content = e.data.content;
@@ -178,7 +189,7 @@ async function heldEvent(
     if (!(content.chunks ?? []).some((c) => unread.has(c.hash))) continue;
     // Superseded since (edited again, deleted): its newer version follows, as before.
     if ((await options.currentHash(e.entityId)) === content.hash)
-      return { index, chunks: content.chunks };
+      return { index, entityId: e.entityId, chunks: content.chunks };
   }
   return undefined;
 }

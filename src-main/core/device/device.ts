@@ -230,6 +230,7 @@ export class Device {
               materializer,
               emit,
               suspendWatcher: () => watcher.suspend(),
+              reindex: (path) => late.device?.recordAgain([path]),
               afterRun: () => watcher.scheduleResume(),
               noteChanges: async (count) => {
                 await statistics.noteChanges(count);

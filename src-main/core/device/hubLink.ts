@@ -41,6 +41,11 @@ export interface HubLinkOptions {
   readonly suspendWatcher: () => Promise<void>;
   /** After every run (the watcher may come back). */
   readonly afterRun: (report: SyncReport) => void;
+  /**
+   * A path whose content must go to the hub but whose chunks the file index can't place: scanned
+   * again (in the background; the next push finds it indexed).
+   */
+  readonly reindex: (path: string) => void;
   /** After a pulled batch was written: the store's planner statistics may need a refresh. */
   readonly noteChanges: (count: number) => Promise<void>;
   readonly log?: Logger;
@@ -78,6 +83,7 @@ export function createHubLink(options: HubLinkOptions): HubLink {
         },
       });
       if (up.chunks > 0) emit({ type: 'upload', bytes: up.bytes, chunks: up.chunks });
+      if (up.reindex !== undefined) options.reindex(up.reindex);
       return { ready: up.ready, ...(up.problem ? { problem: up.problem } : {}) };
     },
     afterPullBatch: async (report) => {

@@ -121,10 +121,20 @@ export class HubConnection {
     return parseAnswer(response.status, text, schema);
   }
 
+  /**
+   * Closes the connection: requests under way get a moment to finish, then it is cut, so a
+   * stream that never ends (a request the hub stalls on) can't keep the socket, and a daemon's
+   * shutdown, waiting.
+   */
   close(): void {
     this.closed = true;
-    this.session?.close();
+    const session = this.session;
     this.session = undefined;
+    if (!session) return;
+    session.close();
+    setTimeout(() => {
+      if (!session.destroyed) session.destroy();
+    }, 1_000).unref();
   }
 
   private open(): Promise<ClientHttp2Session> {

@@ -14,6 +14,7 @@ import { PgChunkStorage } from './chunkStorage.js';
 import { HubAccounts, HUB_REVOKED_CHANNEL } from './hubAccounts.js';
 import { serveHubAdmin, type HubAdminServer } from './adminSocket.js';
 import { loadOrCreateHubCertificate, loadOrCreateHubId } from './hubCertificate.js';
+import { assertCanListen, stopLeftoverHubServer, takeHubDataDir } from './hubOwnership.js';
 import { createHubServer, type HubServer, type HubServerOptions } from './hubServer.js';
 
 export interface HubServiceOptions {
@@ -78,16 +79,20 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
   const log = childLogger(options.log, 'hub');
   const dataDir = path.resolve(options.dataDir);
   const { host, port } = parseListen(options.listen ?? DEFAULT_LISTEN);
-  const certificate = await loadOrCreateHubCertificate(dataDir);
-  const hubId = await loadOrCreateHubId(dataDir);
-
-  const stops: (() => Promise<void>)[] = [];
+  // Before anything is created: a taken port or a hub already running here is one sentence.
+  await assertCanListen(host, port);
+  const owner = await takeHubDataDir(dataDir);
+  const stops: (() => Promise<void>)[] = [() => owner.release()];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
   };
   try {
+    const certificate = await loadOrCreateHubCertificate(dataDir);
+    const hubId = await loadOrCreateHubId(dataDir);
     let databaseUrl = options.databaseUrl;
     if (!databaseUrl) {
+      // A killed hub left its PostgreSQL running: stopped, or the new one would refuse to start.
+      await stopLeftoverHubServer(dataDir, log);
       // The embedded server listens on loopback only: nothing but this process connects to it.
       const embedded = await startEmbeddedHub({
         dataDir,

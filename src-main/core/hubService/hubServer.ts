@@ -10,6 +10,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { NetGuardianError, isNetGuardianError } from '../../../src-shared/errors.js';
 import { ChunkFrameReader, frameHeader } from '../../../src-shared/hubProtocol/chunkFrames.js';
 import { jsonDepth } from '../../../src-shared/hubProtocol/jsonDepth.js';
+import { NOT_PAIRED_SENTENCE } from '../../../src-shared/hubProblems.js';
 import {
   ALPN,
   LIMITS,
@@ -119,7 +120,10 @@ export function createHubServer(options: HubServerOptions): HubServer {
   const db = <T>(id: DeviceIdentity, work: () => Promise<T>): Promise<T> =>
     turns.run(id.keyId, work);
   const bodySlots = new RequestSlots();
+  let closing = false;
   const live = new LiveStreams((identity, isLive) => {
+    // Stopping: the streams close as the database does; presence ends with the hub anyway.
+    if (closing) return;
     const done = isLive
       ? accounts.markLive(identity.keyId, Date.now() + PRESENCE_MS)
       : accounts.clearLive(identity.keyId);
@@ -152,8 +156,12 @@ export function createHubServer(options: HubServerOptions): HubServer {
   );
   // A device's connection cut by the network (ECONNRESET) is ordinary: it never reaches the
   // process as an uncaught error, whatever state the connection was in.
+  /** Every socket open now: closing the hub ends them all, sessions or not. */
+  const sockets = new Set<Socket>();
   server.on('connection', (socket: Socket) => {
     socket.on('error', () => undefined);
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
     handshakes.opened(socket);
   });
   server.on('secureConnection', (socket: Socket) => {
@@ -434,12 +442,7 @@ export function createHubServer(options: HubServerOptions): HubServer {
     const auth = headers.authorization;
     const credential = typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7) : '';
     const identity = credential ? await knownCredential(credential) : undefined;
-    if (!identity)
-      throw new NetGuardianError(
-        'AccessDenied',
-        'this device is not (or no longer) paired with this hub: join it again with a new invite',
-        'authorization',
-      );
+    if (!identity) throw new NetGuardianError('AccessDenied', NOT_PAIRED_SENTENCE, 'authorization');
     const bound = limits.bind(stream.session as ServerHttp2Session, identity);
     if (bound === 'other-device')
       throw new NetGuardianError(
@@ -576,11 +579,13 @@ export function createHubServer(options: HubServerOptions): HubServer {
       live: live.size,
     }),
     async close() {
+      closing = true;
       live.close();
       await stopNotices?.().catch(() => undefined);
       await stopRevocations?.().catch(() => undefined);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       limits.closeAll();
+      for (const socket of sockets) socket.destroy();
       await closed;
     },
   };
