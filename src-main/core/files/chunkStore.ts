@@ -176,6 +176,15 @@ export class PgChunkStore implements ChunkStore {
     else await this.client.transaction(write);
   }
 
+  /** The sizes of the chunks of `hashes` this store holds (absent ones left out). */
+  async sizes(
+    spaceId: string,
+    hashes: readonly string[],
+  ): Promise<{ hash: string; size: number }[]> {
+    const rows = await this.present(this.client, spaceId, hashes);
+    return rows.map((r) => ({ hash: r.hash, size: Number(r.size) }));
+  }
+
   private async present(
     db: SqlExecutor,
     spaceId: string,

@@ -66,17 +66,8 @@ export class PgChunkStorage implements HubChunkStorage {
     return this.reader.getChunks(spaceId, hashes);
   }
 
-  async sizes(
-    spaceId: string,
-    hashes: readonly string[],
-  ): Promise<{ hash: string; size: number }[]> {
-    if (hashes.length === 0) return [];
-    const rows = await this.client.query<{ hash: string; size: number }>(
-      `SELECT hash, size FROM crdt_chunks
-       WHERE space_id = $1 AND hash IN (SELECT jsonb_array_elements_text($2::jsonb))`,
-      [spaceId, JSON.stringify(hashes)],
-    );
-    return rows.map((r) => ({ hash: r.hash, size: Number(r.size) }));
+  sizes(spaceId: string, hashes: readonly string[]): Promise<{ hash: string; size: number }[]> {
+    return this.reader.sizes(spaceId, hashes);
   }
 
   async usage(spaceId: string): Promise<{ bytes: number; quota: number | null }> {
