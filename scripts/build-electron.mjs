@@ -7,7 +7,7 @@
 //
 // Main and core bundle our own TypeScript only: every npm package stays external and is
 // loaded from node_modules at run time (electron-builder ships the production dependencies).
-// That keeps PGlite's wasm and data files, pg, chokidar and pino exactly as their packages
+// That keeps PGlite's wasm and data files, pg and pino exactly as their packages
 // expect to find them, and avoids esbuild's "dynamic require" traps in ESM output.
 //
 // The preload runs sandboxed, where `require` knows only electron, events, timers and url, so

@@ -3,6 +3,7 @@ import {
   folderProblemRemedy,
   MARKER_FILE,
 } from '../../src-shared/folderProblems.js';
+import { watchingWords } from '../../src-shared/watcherProblems.js';
 import type {
   ConflictInfo,
   DeviceStatusView,
@@ -78,6 +79,7 @@ function deviceLines(s: DeviceStatusView): string[] {
     `device    ${s.deviceName} (${s.nodeId})`,
     `folder    ${s.folder} (space ${s.spaceId})${s.folderProblem === null ? '' : `: ${FOLDER_PROBLEM_WORDS[s.folderProblem]}`}`,
     `running   ${runningWords(s)}`,
+    ...(s.watcherProblem === null ? [] : [`watching  ${watchingWords(s.watcherProblem)}`]),
     `files     ${contentsWords(s.files, s.folders)}${s.pendingDownload > 0 ? ` (${s.pendingDownload} not in the folder yet: they are written as their content arrives)` : ''}`,
     `conflicts ${s.conflicts}${s.conflicts > 0 ? ' (see `netguardian conflicts`)' : ''}`,
   ];

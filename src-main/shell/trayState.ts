@@ -37,8 +37,10 @@ function iconFor(phase: AppPhase): TrayIcon {
     case 'stopped':
       return 'paused';
     // Files that can't sync are, like conflicts, something to look at in a list.
+    // Synced, but with changes noticed late until the user raises the OS's limit: look at it.
     case 'conflicts':
     case 'unsyncable':
+    case 'watch-limited':
       return 'conflicts';
     case 'offline':
       return 'offline';

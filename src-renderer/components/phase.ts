@@ -45,6 +45,7 @@ export function phaseView(app: AppState | null): PhaseView {
     case 'stopped':
     case 'conflicts':
     case 'unsyncable':
+    case 'watch-limited':
     case 'offline':
       return view('warn');
     case 'folder-missing':

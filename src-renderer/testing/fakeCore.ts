@@ -69,6 +69,7 @@ export function createFakeCore(options: { files?: number } = {}): FakeCore {
       pendingDownload: core.state.pending.download,
       folderPresent: core.state.phase !== 'folder-missing',
       folderProblem: core.state.phase === 'folder-missing' ? 'missing' : null,
+      watcherProblem: null,
       paused: core.state.paused,
       running: true,
       hub: null,

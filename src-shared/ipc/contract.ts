@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ERROR_CODES, type ErrorInfo } from '../errors.js';
 import type { UnsyncableFiles } from '../unsyncable.js';
+import type { WatcherProblem } from '../watcherProblems.js';
 
 /**
  * The one contract between the device core and any UI: the Electron renderer (over
@@ -140,7 +141,8 @@ export interface SettingsView {
 /**
  * The state at a glance, what the tray icon and the status bar show. Exactly one phase,
  * in order of what a person must hear first: folder-missing > error > offline > conflicts >
- * unsyncable > paused > starting > syncing and scanning > synced (the core's `summarizeState`).
+ * unsyncable > paused > starting > syncing and scanning > watch-limited > synced (the core's
+ * `summarizeState`).
  */
 export type AppPhase =
   | 'starting'
@@ -150,6 +152,8 @@ export type AppPhase =
   | 'paused'
   | 'conflicts'
   | 'unsyncable'
+  /** Synced, but some folders are not watched (the OS's limit): changes are found by rescans. */
+  | 'watch-limited'
   | 'offline'
   | 'error'
   | 'folder-missing'
@@ -233,6 +237,8 @@ export interface DeviceStatusView {
   readonly folderPresent: boolean;
   /** Why the folder is not used while `folderPresent` is false; null while it is there. */
   readonly folderProblem: FolderProblem | null;
+  /** Why the folder is not watched whole (rescans stand in); null while it is. */
+  readonly watcherProblem: WatcherProblem | null;
   /** Whether a daemon runs this device (watching and syncing), or it was opened for this answer. */
   readonly running: boolean;
   /** Null when the device is local only. */

@@ -1,4 +1,5 @@
 import { folderProblemActivity } from '../../../src-shared/folderProblems.js';
+import { watcherProblemFact, watcherProblemRemedy } from '../../../src-shared/watcherProblems.js';
 import type { ActivityItem, ActivityKind } from '../../../src-shared/ipc/contract.js';
 import type { DeviceEvent } from '../device/device.js';
 import type { EntityChange } from '../store/eventStore.js';
@@ -144,6 +145,15 @@ export function describeDeviceEvent(event: DeviceEvent, ctx: DescribeContext): A
         event.problem === null
           ? { kind: 'sync', message: `The folder ${event.folder} is back: syncing again` }
           : { kind: 'error', message: folderProblemActivity(event.problem, event.folder) },
+      ];
+    case 'watcher':
+      return [
+        event.problem === null
+          ? { kind: 'sync', message: 'Every folder is watched again: changes are noticed at once' }
+          : {
+              kind: 'error',
+              message: `${watcherProblemFact(event.problem)} ${watcherProblemRemedy(event.problem)}`,
+            },
       ];
     default: {
       const never: never = event;

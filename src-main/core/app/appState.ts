@@ -1,5 +1,6 @@
 import type { FolderProblem, Progress } from '../../../src-shared/ipc/contract.js';
 import { saysHubUnreachable } from '../../../src-shared/hubProblems.js';
+import type { WatcherProblem } from '../../../src-shared/watcherProblems.js';
 import type { DeviceErrorSource, DeviceEvent } from '../device/device.js';
 
 /**
@@ -27,6 +28,8 @@ export interface LiveState {
    * nothing is recorded or written. Null while it is there.
    */
   readonly folderProblem: FolderProblem | null;
+  /** Why the folder is not watched whole (rescans stand in); null while it is. */
+  readonly watcherProblem: WatcherProblem | null;
   /** Changes the watcher noticed that are not recorded yet (see the `noticed` device event). */
   readonly noticed: number;
   /** Entities the materializer is writing into the folder now (summed over its runs). */
@@ -88,6 +91,7 @@ export const initialLive: LiveState = {
   download: null,
   lastError: null,
   folderProblem: null,
+  watcherProblem: null,
   noticed: 0,
   writing: 0,
   contents: null,
@@ -194,6 +198,8 @@ export function reduceLive(live: LiveState, event: DeviceEvent): LiveState {
       };
     case 'folder':
       return { ...live, folderProblem: event.problem, scan: event.present ? live.scan : null };
+    case 'watcher':
+      return { ...live, watcherProblem: event.problem };
     default: {
       const never: never = event;
       throw new Error(`unhandled device event ${JSON.stringify(never)}`);

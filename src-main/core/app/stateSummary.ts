@@ -1,6 +1,7 @@
 import { saysNotPaired } from '../../../src-shared/hubProblems.js';
 import type { AppState, StateHeadline } from '../../../src-shared/ipc/contract.js';
 import { folderProblemState } from '../../../src-shared/folderProblems.js';
+import { watcherProblemState } from '../../../src-shared/watcherProblems.js';
 import { countOf, formatBytes } from '../../../src-shared/words.js';
 import type { LiveState, StateFacts } from './appState.js';
 
@@ -12,7 +13,8 @@ import type { LiveState, StateFacts } from './appState.js';
  * Precedence, what a person must hear first:
  *   folder missing (or not recognized) > error > offline > conflicts > files that can't sync > paused > starting >
  *   importing > writing into the folder > uploading contents > scanning > changes noticed, not
- *   recorded yet > changes waiting (or a sync run, or counts not re-read yet) > synced.
+ *   recorded yet > changes waiting (or a sync run, or counts not re-read yet) > synced with
+ *   some folders not watched (the OS's limit) > synced.
  * Among the busy states, what moves files comes before looking at the folder: the watcher also
  * hears the materializer's own writes, and a re-check scans a file before it is replaced.
  *
@@ -71,6 +73,9 @@ export function summarizeState(facts: StateFacts, live: LiveState): StateHeadlin
       headline: 'Starting…',
       detail: 'Opening the folder and the local database.',
     };
+  // The files are synced, but changes made here are noticed only by the minute's rescan.
+  if (live.watcherProblem !== null)
+    return busy(facts, live) ?? watcherProblemState(live.watcherProblem);
   return busy(facts, live) ?? synced(facts);
 }
 

@@ -43,6 +43,30 @@ const report = (patch: Partial<SyncReport> = {}): SyncReport => ({
   ...patch,
 });
 
+describe('summarizeState: the folder not watched whole (issue 14 point 1)', () => {
+  const limit = {
+    type: 'watcher' as const,
+    problem: { kind: 'limit' as const, message: 'ENOSPC: System limit', limit: 8192 },
+  };
+
+  it('says the files are synced but changes are noticed late, with the fix', () => {
+    expect(summarizeState(idle, fold(running, limit))).toEqual({
+      phase: 'watch-limited',
+      headline: 'Synced — changes noticed only by a rescan every minute',
+      detail:
+        "The system's limit on file watches is reached (fs.inotify.max_user_watches = 8,192), so some folders are not watched: changes there are found by a full rescan every minute instead of at once. To watch them all, raise the limit: sudo sysctl fs.inotify.max_user_watches=524288 (add the setting to /etc/sysctl.d/ to keep it after a restart); NetGuardian watches everything again at its next rescan.",
+    });
+  });
+
+  it('gives way to work under way, and is Synced again once every folder is watched', () => {
+    const limited = fold(running, limit);
+    expect(summarizeState({ ...idle, pendingUpload: 2 }, limited).phase).toBe('syncing');
+    expect(summarizeState(idle, fold(limited, { type: 'watcher', problem: null })).phase).toBe(
+      'synced',
+    );
+  });
+});
+
 describe('summarizeState: Synced', () => {
   it('is Synced when nothing waits, runs or failed', () => {
     expect(summarizeState(idle, running)).toEqual({

@@ -24,6 +24,7 @@ export function deviceStatusView(
     pendingDownload,
     folderPresent: status.folderPresent,
     folderProblem: status.folderProblem,
+    watcherProblem: status.watcherProblem,
     deviceName: status.deviceName,
     nodeId: status.nodeId,
     folder: status.folder,

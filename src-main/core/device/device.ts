@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { FileView } from '../../../src-shared/crdt/fileEntity.js';
 import type { NetGuardianError } from '../../../src-shared/errors.js';
 import type { FolderAttachReport, FolderProblem } from '../../../src-shared/ipc/contract.js';
+import type { WatcherProblem } from '../../../src-shared/watcherProblems.js';
 import type { Result } from '../../../src-shared/result.js';
 import { CRDTManager, type KeepChoice } from '../crdtManager.js';
 import type { DeviceConfig } from '../deviceConfig.js';
@@ -73,6 +74,8 @@ export interface DeviceStatus {
   readonly folderPresent: boolean;
   /** Why the folder is not used; null while it is there. */
   readonly folderProblem: FolderProblem | null;
+  /** Why the folder is not watched whole; null while it is, or while nothing watches it. */
+  readonly watcherProblem: WatcherProblem | null;
   readonly deviceName: string;
   readonly nodeId: string;
   readonly spaceId: string;
@@ -200,6 +203,7 @@ export class Device {
           device.requestSync();
         },
         onError: (message) => emit({ type: 'error', source: 'scan', message }),
+        onProblem: (problem) => emit({ type: 'watcher', problem }),
         onPending: (count) => noticed.waitingNow(count),
       });
       // This device's own history agrees with the hub's before its first write, and before each
@@ -444,7 +448,7 @@ export class Device {
   /** The watcher first, the scan, the disk brought in line, then rescans every so often. */
   private async watchFolder(): Promise<void> {
     // The watcher first: a file changed while the scan runs is seen, not left for the next
-    // rescan, and chokidar's own walk of the folder (as long as the scan's) overlaps the scan
+    // rescan, and the watcher's own walk of the folder (its folders only) overlaps the scan
     // rather than the pushes that follow it.
     const watching = this.watcher.start();
     // Awaited below; a failure meanwhile must not count as unhandled.
@@ -548,6 +552,7 @@ export class Device {
       folder: this.root,
       folderPresent: folderProblem === null,
       folderProblem,
+      watcherProblem: this.watcher.problemNow(),
       deviceName: this.options.config.deviceName,
       nodeId: this.manager.nodeId,
       spaceId: this.spaceId,

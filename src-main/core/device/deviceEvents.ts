@@ -1,4 +1,5 @@
 import type { FolderProblem } from '../../../src-shared/ipc/contract.js';
+import type { WatcherProblem } from '../../../src-shared/watcherProblems.js';
 import type { MaterializeReport } from '../files/materializer.js';
 import type { ScanProgress, ScanSummary } from '../files/scanner.js';
 import type { SyncReport } from '../syncEngine.js';
@@ -45,4 +46,9 @@ export type DeviceEvent =
       readonly present: boolean;
       readonly problem: FolderProblem | null;
       readonly folder: string;
-    };
+    }
+  /**
+   * The folder stopped being watched whole (the OS's limit on watches reached: rescans every
+   * minute stand in), or is watched whole again (`problem` null).
+   */
+  | { readonly type: 'watcher'; readonly problem: WatcherProblem | null };

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node
 import { chmod, mkdir, readFile, rename, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { inotifyWatches } from '../../../test/support/inotify.js';
 import { makeTempDir, type TempDir } from '../../../test/support/tempDir.js';
 import { IgnoreRules } from './ignoreRules.js';
 import { watchFolder, type FolderWatcher } from './watcher.js';
@@ -42,7 +43,7 @@ function batchCollector() {
   };
 }
 
-describe('watchFolder (real folder, chokidar)', () => {
+describe('watchFolder (real folder, one OS watch per folder)', () => {
   let dir: TempDir;
   let watcher: FolderWatcher | undefined;
   const rules = IgnoreRules.fromText('build/\n*.log');
@@ -70,13 +71,53 @@ describe('watchFolder (real folder, chokidar)', () => {
     return errors;
   };
 
+  it('holds one OS watch per folder, none per file, and none for ignored folders', async () => {
+    // 3 top folders × 4 subfolders, 25 files in each of the 15 folders and the root: 400 files.
+    const folders = ['a', 'b', 'c'].flatMap((top) => [
+      top,
+      ...[1, 2, 3, 4].map((i) => `${top}/s${i}`),
+    ]);
+    for (const folder of ['', ...folders]) {
+      await mkdir(path.join(dir.path, folder), { recursive: true });
+      for (let i = 0; i < 25; i++) await writeFile(path.join(dir.path, folder, `f${i}.txt`), 'x');
+    }
+    // An ignored folder (build/) with folders and files under it: not watched at all.
+    for (const sub of ['build/x', 'build/y']) {
+      await mkdir(path.join(dir.path, sub), { recursive: true });
+      await writeFile(path.join(dir.path, sub, 'out.o'), 'o');
+    }
+    const before = await inotifyWatches();
+    const c = batchCollector();
+    const errors = await start(c.onPaths);
+    expect(errors).toEqual([]);
+    // The root and its 15 folders: 16, whatever the 400 files.
+    expect(watcher?.watchedFolders()).toBe(16);
+    expect((await inotifyWatches()) - before).toBe(16);
+    // A folder made later is watched too (one more), and so is what is made in it.
+    await mkdir(path.join(dir.path, 'c/s4/new'));
+    await c.until((seen) => seen.has('c/s4/new'), 'the new folder');
+    await writeFile(path.join(dir.path, 'c/s4/new/n.txt'), 'n');
+    await c.until((seen) => seen.has('c/s4/new/n.txt'), 'a file in the new folder');
+    expect(watcher?.watchedFolders()).toBe(17);
+    // A folder removed lets go of its watches, and those of the folders it held.
+    rmSync(path.join(dir.path, 'a'), { recursive: true });
+    await c.until((seen) => seen.has('a'), 'the removed folder');
+    expect(watcher?.watchedFolders()).toBe(12);
+    expect((await inotifyWatches()) - before).toBe(12);
+    await watcher?.close();
+    watcher = undefined;
+    expect(await inotifyWatches()).toBe(before);
+  });
+
   it('settles a burst of writes into few batches naming every changed file', async () => {
     const c = batchCollector();
     await start(c.onPaths, 200);
     await mkdir(path.join(dir.path, 'a/b'), { recursive: true });
     for (let i = 0; i < 20; i++) await writeFile(path.join(dir.path, 'a/b', `f${i}.txt`), `v${i}`);
+    // By name, or (written before the new folder's watch was set) through the folder, reported
+    // once watched: the scanner walks it.
     await c.until(
-      (s) => [...Array(20).keys()].every((i) => s.has(`a/b/f${i}.txt`)),
+      () => [...Array(20).keys()].every((i) => c.reportedSince(0, `a/b/f${i}.txt`, true)),
       'all 20 files',
     );
     // 20 writes within the quiet period come out as a handful of batches, not 20.

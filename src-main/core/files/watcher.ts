@@ -1,6 +1,6 @@
-import type { Stats } from 'node:fs';
+import { watch, type FSWatcher, type Stats } from 'node:fs';
+import { opendir } from 'node:fs/promises';
 import path from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
 import { ChangeCoalescer } from './changeCoalescer.js';
 import { lstatQuiet } from './localIo.js';
 
@@ -10,8 +10,11 @@ export interface FolderWatcherOptions {
   readonly isIgnored: (relPath: string, isDir: boolean) => boolean;
   /** Settled batches of changed relative paths (files or directories, existing or gone). */
   readonly onPaths: (relPaths: string[]) => void;
-  /** The watcher failed (e.g. inotify limit): the caller falls back to periodic full scans. */
-  readonly onError: (error: Error) => void;
+  /**
+   * The watcher can't watch everything (the OS limit on watches reached, a folder it may not
+   * read): what it watches still reports; the caller falls back to periodic full scans.
+   */
+  readonly onError: (error: WatcherError) => void;
   /** How many changed paths wait for the folder to be quiet, each time that changes. */
   readonly onPending?: (count: number) => void;
   readonly quietMs?: number;
@@ -19,150 +22,184 @@ export interface FolderWatcherOptions {
 }
 
 export interface FolderWatcher {
-  /** Resolves once the initial crawl is done and events are live. */
+  /** Resolves once every folder is watched (the initial walk is done) and events are live. */
   readonly ready: Promise<void>;
+  /** How many folders are watched now (one OS watch each). */
+  watchedFolders(): number;
   close(): Promise<void>;
+}
+
+/** Why the watcher stopped short, with the OS's code (`ENOSPC`: the per-user watch limit). */
+export class WatcherError extends Error {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+    readonly folder: string,
+  ) {
+    super(message);
+    this.name = 'WatcherError';
+  }
 }
 
 const toRelative = (root: string, abs: string): string =>
   path.relative(root, abs).split(path.sep).join('/');
 
-/**
- * The path a raw fs.watch event is about: chokidar watches folders (the event names an entry in
- * it) and files (the event names the file itself, by its base name).
- */
-export function rawEventPath(watchedPath: string, evPath: string | null): string {
-  if (!evPath) return watchedPath;
-  if (path.basename(watchedPath) !== evPath) return path.join(watchedPath, evPath);
-  // `x/x`: the folder's entry, or the file `x` watched on its own.
-  return lstatQuiet(watchedPath)?.isDirectory() ? path.join(watchedPath, evPath) : watchedPath;
+/** One folder's OS watch, and which folder it was when the watch began (its inode). */
+interface FolderWatch {
+  readonly handle: FSWatcher;
+  readonly ino: number;
 }
 
 /**
- * chokidar adapter: turns raw events into settled batches of relative paths.
- * It never decides what changed (the scanner compares with the index); it only
- * says where to look, so a missed or duplicated event costs a stat, not data.
+ * One OS watch per folder, never per file (issue 14: chokidar held one per file as well, 101,003
+ * inotify watches for a folder of 100,000 files, and the per-user limit ran out with two such
+ * devices on one machine). A folder's watch (inotify on Linux) names every entry in it that is
+ * made, removed, renamed, written or chmod'ed, so it says where to look; the scanner compares
+ * with the index and decides what changed. A missed or duplicated event costs a stat, not data.
+ *
+ * It holds per-folder state only (the watch and the folder's inode), nothing per file: memory
+ * grows with the folders of the tree, not with its files.
  */
 export function watchFolder(options: FolderWatcherOptions): FolderWatcher {
+  const { root } = options;
   const coalescer = new ChangeCoalescer({
     quietMs: options.quietMs ?? 50,
     maxDelayMs: options.maxDelayMs ?? 2_000,
     onFlush: options.onPaths,
     ...(options.onPending ? { onSize: options.onPending } : {}),
   });
-  const watcher: FSWatcher = watch(options.root, {
-    ignoreInitial: true,
-    followSymlinks: false,
-    persistent: true,
-    // Our coalescer does the debouncing; chokidar's atomic mode would delay every event by 100 ms.
-    atomic: false,
-    ignored: (abs: string, stats?: { isDirectory(): boolean }) => {
-      const rel = toRelative(options.root, abs);
-      if (rel === '' || rel.startsWith('..')) return false;
-      return options.isIgnored(rel, stats?.isDirectory() ?? false);
-    },
-  });
-  const onPath = (abs: string) => {
-    const rel = toRelative(options.root, abs);
+  const watches = new Map<string, FolderWatch>();
+  let closed = false;
+  /** Said once per kind of failure: a full disk of watches would otherwise say it per folder. */
+  const failuresSaid = new Set<string>();
+
+  const report = (abs: string) => {
+    const rel = toRelative(root, abs);
     if (rel !== '' && !rel.startsWith('..')) coalescer.add(rel);
   };
-  for (const event of ['add', 'change', 'addDir'] as const) watcher.on(event, onPath);
-  // Paths (folders or files) whose own watch said they went, while chokidar may still count them
-  // as watched; see `rewatch`. chokidar saying the path is gone means it let go of it itself and
-  // adds it afresh when it comes back.
-  const vanished = new Set<string>();
-  for (const event of ['unlink', 'unlinkDir'] as const)
-    watcher.on(event, (abs: string) => {
-      vanished.delete(abs);
-      onPath(abs);
-    });
-  /**
-   * A path removed or moved away and made again at once, as a folder or as a file
-   * (`rm -rf docs && mkdir docs`, a folder replaced by a file, a file moved to the trash and a
-   * folder made in its place) is not watched by chokidar any more: when it re-reads the parent
-   * the name is there again, so it keeps the old watch, dead (inotify drops a watch with its
-   * folder) or following the old folder or file wherever it went, and would hand it to a new
-   * `add()` as well (its fs.watch handles are shared by path). Nothing in a folder kept so gets
-   * an event, and a file kept so has no watch of its own: when it in turn goes and a folder comes
-   * (the materializer moving it to the trash), nothing says so. `unwatch` closes the old handle
-   * (and ignores the path until `add` takes it back), so unwatch and add the path and every
-   * folder chokidar watched under it that is a folder now (their watches died with it; those
-   * gone are dropped when chokidar reads the new folder). The path is reported whole: what a
-   * folder held when it came back never gets an event, and the scanner walks it. Nothing there
-   * yet: it stays remembered until chokidar lets go of it or the parent names it again.
-   */
-  const rewatch = (abs: string) => {
-    const now = lstatQuiet(abs);
-    if (!now) return;
-    vanished.delete(abs);
-    const rel = toRelative(options.root, abs);
-    if (rel === '' || rel.startsWith('..')) return;
-    if (!now.isDirectory() && !now.isFile()) return;
-    if (options.isIgnored(rel, now.isDirectory())) return;
-    const under = `${abs}${path.sep}`;
-    const paths = now.isDirectory()
-      ? [abs, ...Object.keys(watcher.getWatched()).filter((d) => d.startsWith(under))]
-          .filter((d) => d === abs || lstatQuiet(d)?.isDirectory())
-          .sort()
-      : [abs];
-    watcher.unwatch(paths);
-    watcher.add(paths);
-    coalescer.add(rel);
+  const ignoredFolder = (abs: string) => {
+    const rel = toRelative(root, abs);
+    return rel !== '' && options.isIgnored(rel, true);
   };
-  // chokidar's own watch of a file follows its path to whatever is there next (`_handleFile`
-  // re-watches the path when the inode changed): a file moved away and a folder made in its
-  // place gets the file's listener, which says `change` for the folder at events in it (the
-  // scanner would walk it each time) and never reads it. The listener says so before it
-  // re-watches, so the folder is rewatched a turn later, past that.
-  let closed = false;
-  watcher.on('change', (abs: string, stats?: Stats) => {
-    if (stats?.isDirectory())
-      setImmediate(() => {
-        if (!closed) rewatch(abs);
-      });
-  });
-  // A chmod alone: the OS reports it (inotify IN_ATTRIB, as fs.watch's 'change'), but chokidar
-  // emits 'change' only when the modification time moved or the access time is not past it, so
-  // a chmod of a file read since its last edit goes unsaid. Its raw event still names the path.
-  // Also: a save within 50 ms of the last `change` chokidar emitted for a file is dropped by its
-  // throttle; the raw event still comes, so the path is reported after the later save as well.
-  watcher.on('raw', (event: string, evPath: string | null, details: unknown) => {
-    const watchedPath = (details as { watchedPath?: unknown } | undefined)?.watchedPath;
-    if (typeof watchedPath !== 'string') return;
-    if (event === 'rename') {
-      // A watch names itself (its base name) when its own folder or file goes: remember it, and
-      // if something is there again by now, it is a new one. The parent names it (an entry
-      // created) when it is made later. (The same name from a folder's watch may also be an
-      // entry of that name inside it: rewatching then costs a read of the folder, nothing more.)
-      // A chmod of a folder comes this way too (inotify's IN_ATTRIB on a folder carries
-      // IN_ISDIR, which libuv reports as 'rename', not 'change'): the rewatch reports the folder,
-      // so a folder's chmod alone is heard, at the cost of re-reading it and its subfolders (the
-      // event does not tell it from a folder made again, whose inode may be the old one's).
-      if (evPath === path.basename(watchedPath)) {
-        vanished.add(watchedPath);
-        rewatch(watchedPath);
+
+  const fail = (e: unknown, folder: string) => {
+    const code = (e as NodeJS.ErrnoException).code;
+    const key = code ?? 'unknown';
+    if (closed || failuresSaid.has(key)) return;
+    failuresSaid.add(key);
+    options.onError(new WatcherError((e as Error).message, code, folder));
+  };
+
+  /** Stops watching `abs` and every folder under it (they went with it, or will be re-read). */
+  const unwatchTree = (abs: string) => {
+    const under = `${abs}${path.sep}`;
+    for (const [dir, w] of watches)
+      if (dir === abs || dir.startsWith(under)) {
+        watches.delete(dir);
+        w.handle.close();
       }
-      const entry = evPath ? path.join(watchedPath, evPath) : undefined;
-      if (entry !== undefined && vanished.has(entry)) rewatch(entry);
+  };
+
+  /** Watches one folder (before it is read, so nothing made meanwhile goes unheard). */
+  const watchOne = (dir: string, stats: Stats): boolean => {
+    if (closed || watches.has(dir)) return false;
+    let handle: FSWatcher;
+    try {
+      handle = watch(dir, { persistent: true }, (event, name) => onEvent(dir, handle, event, name));
+    } catch (e) {
+      fail(e, dir);
+      return false;
+    }
+    // A watched folder removed: the OS ends the watch; Node may say so as an error.
+    handle.on('error', () => {
+      if (watches.get(dir)?.handle !== handle) return;
+      watches.delete(dir);
+      handle.close();
+      recheckFolder(dir);
+    });
+    watches.set(dir, { handle, ino: stats.ino });
+    return true;
+  };
+
+  /**
+   * Watches `top` and every folder under it, directory by directory (one folder's entries in
+   * memory at a time). With `reportFolders` (a folder made or moved in while watching), each
+   * folder is reported once its watch is set: the scanner's walk of it, after that, finds what
+   * was made in it before the watch, and the watch hears the rest.
+   */
+  const watchTree = async (top: string, reportFolders: boolean): Promise<void> => {
+    const pending = [top];
+    for (let dir = pending.pop(); dir !== undefined && !closed; dir = pending.pop()) {
+      const stats = lstatQuiet(dir);
+      if (!stats?.isDirectory() || ignoredFolder(dir)) continue;
+      if (!watchOne(dir, stats)) continue;
+      if (reportFolders) report(dir);
+      try {
+        const entries = await opendir(dir);
+        for await (const entry of entries)
+          if (entry.isDirectory()) pending.push(path.join(dir, entry.name));
+      } catch (e) {
+        // Gone since (its parent's watch says so) or unreadable: the scan says which.
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') fail(e, dir);
+      }
+    }
+  };
+
+  /**
+   * What is at `abs` now, against what is watched there: a folder not watched yet (made, moved
+   * in, or made again in place of one removed) is watched with what it holds and reported whole;
+   * a watched folder gone or no longer a folder is let go of.
+   */
+  const recheckFolder = (abs: string) => {
+    if (closed) return;
+    const now = lstatQuiet(abs);
+    const watched = watches.get(abs);
+    if (watched && (!now?.isDirectory() || now.ino !== watched.ino)) unwatchTree(abs);
+    if (now?.isDirectory() && !watches.has(abs) && !ignoredFolder(abs))
+      void watchTree(abs, true).catch((e: unknown) => fail(e, abs));
+  };
+
+  const onEvent = (dir: string, handle: FSWatcher, event: string, name: string | Buffer | null) => {
+    if (closed) return;
+    // An event still queued for a watch let go of (its folder removed or replaced).
+    if (watches.get(dir)?.handle !== handle) {
+      handle.close();
       return;
     }
-    if (event !== 'change') return;
-    const abs = rawEventPath(watchedPath, evPath);
-    const rel = toRelative(options.root, abs);
-    if (rel === '' || rel.startsWith('..') || options.isIgnored(rel, false)) return;
+    if (name === null) {
+      // The OS dropped events (its queue overflowed): the folder is re-read whole.
+      report(dir);
+      return;
+    }
+    const entry = path.join(dir, name.toString());
+    // The folder's own watch names the folder itself (its base name, as a rename) when it is
+    // removed or moved: the OS ended that watch and the ones under it are stale. A folder made
+    // again there is watched afresh and reported whole. Not decided by the inode: a folder
+    // removed and made again at once often gets the same one. The same name may also be an
+    // entry `x/x`: then the folder is re-read for nothing, which costs a walk, not data.
+    if (event === 'rename' && name.toString() === path.basename(dir)) {
+      unwatchTree(dir);
+      recheckFolder(dir);
+      report(dir);
+    }
+    const rel = toRelative(root, entry);
+    if (rel === '' || rel.startsWith('..')) return;
+    const stats = lstatQuiet(entry);
+    if (options.isIgnored(rel, stats?.isDirectory() ?? watches.has(entry))) return;
+    if (stats?.isDirectory() || watches.has(entry)) recheckFolder(entry);
     coalescer.add(rel);
-  });
-  watcher.on('error', (e: unknown) =>
-    options.onError(e instanceof Error ? e : new Error(String(e))),
-  );
-  const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+  };
+
+  const ready = watchTree(root, false).catch((e: unknown) => fail(e, root));
   return {
     ready,
+    watchedFolders: () => watches.size,
     async close() {
-      // `add` would open a closed chokidar watcher again.
       closed = true;
       coalescer.dispose();
-      await watcher.close();
+      for (const w of watches.values()) w.handle.close();
+      watches.clear();
+      await ready;
     },
   };
 }

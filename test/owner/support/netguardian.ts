@@ -5,6 +5,7 @@
  * killed with any signal.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 
 const REPO = path.resolve(import.meta.dirname, '../../..');
@@ -16,6 +17,23 @@ const COMMAND_TIMEOUT_MS = 60_000;
 const START_TIMEOUT_MS = 60_000;
 /** Bound of a daemon's clean shutdown after SIGTERM. */
 const STOP_TIMEOUT_MS = 30_000;
+
+/**
+ * OWNER_LOG_DIR=<dir>: every long-running process logs at debug level, appended to
+ * <dir>/<n>-<command>.log in start order (what to read when a run fails on timing).
+ */
+let started = 0;
+function debugLogFile(args: readonly string[]): string | undefined {
+  const dir = process.env['OWNER_LOG_DIR'];
+  if (dir === undefined || dir === '') return undefined;
+  mkdirSync(dir, { recursive: true });
+  started += 1;
+  const data = args[args.indexOf('--data') + 1] ?? '';
+  return path.join(
+    dir,
+    `${started}-${args[0]}-${path.basename(path.dirname(data))}-${path.basename(data)}.log`,
+  );
+}
 
 /** The environment of every process: ours, minus what would point it at another device or hub. */
 function childEnv(): NodeJS.ProcessEnv {
@@ -113,15 +131,18 @@ export function startDaemon(dataDir: string): Promise<Daemon> {
  */
 export async function startLongRunning(args: readonly string[], ready: RegExp): Promise<Daemon> {
   const name = commandLine(args.slice(0, args[0] === 'hub' ? 2 : 1));
+  const logFile = debugLogFile(args);
   const child: ChildProcess = spawn(process.execPath, [BIN, ...args], {
     cwd: REPO,
-    env: childEnv(),
+    env: logFile ? { ...childEnv(), NETGUARDIAN_LOG: 'debug' } : childEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const chunks: string[] = [];
   const waiters = new Set<() => void>();
+  const log = logFile ? createWriteStream(logFile, { flags: 'a' }) : undefined;
   const onData = (s: string) => {
     chunks.push(s);
+    log?.write(s);
     for (const check of waiters) check();
   };
   child.stdout?.setEncoding('utf8').on('data', onData);
