@@ -76,6 +76,27 @@ export function indexEntryOf(
   };
 }
 
+/** A folder's own entries, and the folders in it only deeper rows imply (`FileIndex.children`). */
+export interface FolderEntries {
+  readonly entries: Map<string, IndexEntry>;
+  /** Paths of folders in it that have no row of their own but rows under them. */
+  readonly implied: readonly string[];
+}
+
+/** An entry without its JSONB columns, as `all` and `children` read it. */
+type CompactRow = [string, IndexKind, number | string, number, string, number, string | null];
+const fromCompact = ([path, kind, size, mtimeMs, ino, mode, hash]: CompactRow): IndexEntry => ({
+  path,
+  kind,
+  size: Number(size),
+  mtimeMs,
+  ino,
+  mode,
+  hash,
+  chunks: null,
+  versionClock: null,
+});
+
 /** Rows per statement: each batch is one JSONB parameter. */
 const BATCH = 10_000;
 
@@ -97,6 +118,32 @@ const SELECT_TREE = asJsonArray(
    WHERE space_id = $1 AND (path = $2 OR (path > $2 || '/' AND path < $2 || '0'))`,
 );
 const SELECT_ALL = asJsonArray(`SELECT ${COLUMNS} FROM fs_index WHERE space_id = $1`);
+/**
+ * One folder's entries ($2, '' for the root), stat fields only, and the names of folders in it
+ * that only deeper rows imply (a row under `d/x/` with none for `d/x`): what a full scan
+ * compares one folder against. Rows under the folder are read (the range on `path`), only its
+ * own entries are returned.
+ */
+const childrenSql = (root: boolean) => `
+WITH sub AS (
+  SELECT path, kind, size, mtime_ms, ino, mode, hash,
+         ${root ? 'path' : 'substr(path, length($2) + 2)'} AS rest
+  FROM fs_index
+  WHERE space_id = $1 ${root ? '' : `AND path > $2 || '/' AND path < $2 || '0'`}
+)
+SELECT
+  (SELECT coalesce(json_agg(json_build_array(path, kind, size, mtime_ms, ino, mode, hash)), '[]')
+     FROM sub WHERE strpos(rest, '/') = 0)::text AS own,
+  (SELECT coalesce(json_agg(DISTINCT split_part(rest, '/', 1)), '[]')
+     FROM sub WHERE strpos(rest, '/') > 0)::text AS implied`;
+const SELECT_CHILDREN_OF_ROOT = childrenSql(true);
+const SELECT_CHILDREN = childrenSql(false);
+/** A page of a folder's subtree, itself included, after a path (keyset: bounded memory). */
+const SELECT_TREE_PAGE = asJsonArray(
+  `SELECT ${COLUMNS} FROM fs_index
+   WHERE space_id = $1 AND (path = $2 OR (path > $2 || '/' AND path < $2 || '0')) AND path > $3
+   ORDER BY path LIMIT $4`,
+);
 
 const UPSERT = `
 INSERT INTO fs_index AS f (space_id, ${COLUMNS}, updated_at)
@@ -235,27 +282,50 @@ export class FileIndex {
   }
 
   /**
+   * One folder's own entries by path (stat fields only, as `all`), and the names of folders in
+   * it that deeper rows imply without a row of their own. What a full scan compares each folder
+   * against, so it never holds the whole index.
+   */
+  async children(dir: string): Promise<FolderEntries> {
+    const rows = await this.db.query<{ own: string; implied: string }>(
+      dir === '' ? SELECT_CHILDREN_OF_ROOT : SELECT_CHILDREN,
+      dir === '' ? [this.spaceId] : [this.spaceId, dir],
+    );
+    const entries = new Map<string, IndexEntry>();
+    for (const compact of JSON.parse(rows[0]?.own ?? '[]') as CompactRow[]) {
+      const entry = fromCompact(compact);
+      entries.set(entry.path, entry);
+    }
+    const implied: string[] = [];
+    for (const name of JSON.parse(rows[0]?.implied ?? '[]') as string[]) {
+      const p = dir === '' ? name : `${dir}/${name}`;
+      if (!entries.has(p)) implied.push(p);
+    }
+    return { entries, implied };
+  }
+
+  /** `path` and everything indexed under it, a page at a time in path order. */
+  async *subtree(path: string, pageSize = 2_000): AsyncGenerator<IndexEntry[]> {
+    let after = '';
+    for (;;) {
+      const page = await this.select(SELECT_TREE_PAGE, [this.spaceId, path, after, pageSize]);
+      if (page.length === 0) return;
+      yield page;
+      if (page.length < pageSize) return;
+      after = (page[page.length - 1] as IndexEntry).path;
+    }
+  }
+
+  /**
    * Every entry of the space by path, stat fields only (`chunks` and
    * `versionClock` are null): what a scan compares the disk against.
    */
   async all(): Promise<Map<string, IndexEntry>> {
     const rows = await this.db.query<{ rows: string }>(SELECT_ALL_STATS, [this.spaceId]);
     const out = new Map<string, IndexEntry>();
-    type Compact = [string, IndexKind, number | string, number, string, number, string | null];
-    for (const [path, kind, size, mtimeMs, ino, mode, hash] of JSON.parse(
-      rows[0]?.rows ?? '[]',
-    ) as Compact[]) {
-      out.set(path, {
-        path,
-        kind,
-        size: Number(size),
-        mtimeMs,
-        ino,
-        mode,
-        hash,
-        chunks: null,
-        versionClock: null,
-      });
+    for (const compact of JSON.parse(rows[0]?.rows ?? '[]') as CompactRow[]) {
+      const entry = fromCompact(compact);
+      out.set(entry.path, entry);
     }
     return out;
   }

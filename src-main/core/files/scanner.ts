@@ -19,12 +19,18 @@ import { foldsNames, listedAs } from './caseAliases.js';
 import { probeFolding } from './folderFolding.js';
 import { foldKey, type NameFolding } from '../../../src-shared/nameRules.js';
 import { removeIfLeftover } from './staleTemps.js';
-import { diskStatOf, sameStat, type FileIndex, type IndexEntry } from './fileIndex.js';
+import {
+  diskStatOf,
+  sameStat,
+  type FileIndex,
+  type FolderEntries,
+  type IndexEntry,
+} from './fileIndex.js';
 import type { IgnoreRules } from './ignoreRules.js';
 import { ancestorsOf, checkAncestors, lstatOrUndefined, type CheckedDirs } from './safePaths.js';
 import { decideGone, decidePresent, type DiskContent, type ScanDecision } from './scanDecision.js';
 import { permissionsOf } from './fileModes.js';
-import { ioError, walkTree, type WalkedFile } from './treeWalk.js';
+import { ioError, walkTree, type WalkBatch, type WalkedFile } from './treeWalk.js';
 import { UnsyncableRun, type SweepScope, type UnsyncableList } from './unsyncableList.js';
 import { RacyStats } from './racyStats.js';
 import { lstatQuiet } from './localIo.js';
@@ -120,6 +126,12 @@ const WRITE_BATCH = 1_000;
 /** Index rows written per statement while a scan runs. */
 const FLUSH_ROWS = 2_000;
 
+/**
+ * A scan's plan is carried out once it holds this many paths (at the end of a folder), so a
+ * scan of a million files holds a few thousand paths and their views at a time, not the folder.
+ */
+const SEGMENT_PATHS = 4_000;
+
 interface Plan {
   readonly dirs: WalkedFile[];
   readonly files: WalkedFile[];
@@ -199,10 +211,7 @@ export function createScanner(options: ScannerOptions): Scanner {
     });
 
   return {
-    fullScan: () =>
-      run({ kind: 'all' }, async (scan) => {
-        await scan.collectTree('', await options.index.all());
-      }),
+    fullScan: () => run({ kind: 'all' }, (scan) => scan.collectTree('')),
     scanPaths: (relPaths) =>
       run({ kind: 'paths', paths: validPaths(relPaths), subtrees: true }, (scan) =>
         scan.collectPaths(relPaths),
@@ -218,7 +227,12 @@ const toScanError = (p: string, e: NetGuardianError): ScanError => ({
 
 /** One scan: collects a plan (what to hash, what is gone), then executes it. */
 class ScanRun {
-  private readonly plan = emptyPlan();
+  /** What the paths collected since the last `execute` need; carried out a segment at a time. */
+  private plan = emptyPlan();
+  /** Files planned for hashing so far, and their bytes (progress across segments). */
+  private planned = { files: 0, bytes: 0 };
+  /** The index's entries of the folder being walked (`collectTree`), read before it is listed. */
+  private folderKnown: FolderEntries = { entries: new Map(), implied: [] };
   private folderMissingReported = false;
   private readonly rules: IgnoreRules;
   private readonly errors: ScanError[] = [];
@@ -293,15 +307,21 @@ class ScanRun {
 
   // ---- collecting -------------------------------------------------------------
 
-  /** Walks `start` (`''`: the root) and plans against `known` (index entries at and under it). */
-  async collectTree(start: string, known: ReadonlyMap<string, IndexEntry>): Promise<void> {
-    const seen = new Set<string>();
-    if (start !== '') seen.add(start);
+  /**
+   * Walks `start` (`''`: the root; itself compared by the caller) folder by folder, comparing
+   * each folder with what the index holds of it (read just before the folder is listed), and
+   * carries out the plan whenever it holds `SEGMENT_PATHS` paths: memory holds one folder's
+   * entries and one segment, never the whole index or the whole folder (issue 14).
+   */
+  async collectTree(start: string): Promise<void> {
     for await (const batch of walkTree({
       rootReal: this.rootReal,
       start,
       isIgnored: (p, isDir) => (isDir ? this.rules.ignoresDir(p) : this.rules.ignoresFile(p)),
-      isKnown: (p) => known.has(p),
+      isKnown: (p) => this.folderKnown.entries.has(p),
+      beforeList: async (dir) => {
+        this.folderKnown = await this.options.index.children(dir);
+      },
       onSymlink: (p) => this.notAFile(p, 'symlink'),
       onSpecialFile: (p) => this.notAFile(p, 'special-file'),
       onError: (p, e) => this.error(p, e),
@@ -313,23 +333,48 @@ class ScanRun {
       // write could not remove it because the user moved its folder meanwhile.
       onTempFile: (abs, name) => void removeIfLeftover(abs, name),
     })) {
-      for (const dir of batch.dirs) {
-        seen.add(dir.path);
-        if (folderChanged(known.get(dir.path), dir.stats)) this.plan.dirs.push(dir);
-      }
-      for (const file of batch.files) {
-        seen.add(file.path);
-        this.counts.scanned++;
-        const k = known.get(file.path);
-        if (k?.kind === 'file' && sameStat(k, diskStatOf(file.stats))) continue;
-        this.plan.files.push(file);
-      }
-      this.report({ filesSeen: this.counts.scanned });
+      await this.compareFolder(batch, this.folderKnown);
+      if (this.plannedPaths() >= SEGMENT_PATHS) await this.execute();
     }
-    for (const entry of known.values()) {
+  }
+
+  /** One folder listed against the index's entries of it: what to record, what is gone. */
+  private async compareFolder(batch: WalkBatch, known: FolderEntries): Promise<void> {
+    const seen = new Set<string>();
+    for (const dir of batch.dirs) {
+      seen.add(dir.path);
+      if (folderChanged(known.entries.get(dir.path), dir.stats)) this.plan.dirs.push(dir);
+    }
+    const implied = new Set(known.implied);
+    for (const file of batch.files) {
+      seen.add(file.path);
+      this.counts.scanned++;
+      const k = known.entries.get(file.path);
+      if (k?.kind === 'file' && sameStat(k, diskStatOf(file.stats))) continue;
+      // A folder replaced by this file: what the index holds under it is gone (its own row is
+      // the file's now).
+      if (k?.kind === 'dir' || implied.has(file.path))
+        await this.planSubtreeAbsent(file.path, false);
+      this.plan.files.push(file);
+    }
+    this.report({ filesSeen: this.counts.scanned });
+    for (const entry of known.entries.values()) {
       if (seen.has(entry.path)) continue;
-      this.planAbsent(entry);
+      if (entry.kind === 'dir') await this.planSubtreeAbsent(entry.path, true);
+      else this.planAbsent(entry);
     }
+    for (const p of implied) if (!seen.has(p)) await this.planSubtreeAbsent(p, true);
+  }
+
+  /** Everything the index holds under `top` (and `top` itself, if `withTop`) is not on disk. */
+  private async planSubtreeAbsent(top: string, withTop: boolean): Promise<void> {
+    for await (const page of this.options.index.subtree(top))
+      for (const entry of page) if (withTop || entry.path !== top) this.planAbsent(entry);
+  }
+
+  private plannedPaths(): number {
+    const { dirs, files, gone, forget } = this.plan;
+    return dirs.length + files.length + gone.length + forget.length;
   }
 
   /** An indexed path not found on disk: gone, or only hidden from us (ignored, unreadable). */
@@ -373,10 +418,6 @@ class ScanRun {
     for (const p of [...ids].sort()) {
       if (walked.some((w) => isUnder(p, w))) continue;
       const entry = own.get(p);
-      const known =
-        entry?.kind === 'file'
-          ? new Map([[p, entry]])
-          : new Map((await this.options.index.list(p)).map((e) => [e.path, e]));
       const ancestors = await checkAncestors(this.rootReal, p, checked);
       const found =
         ancestors.ok && ancestors.value.length === 0 ? await this.lstatSafe(p) : undefined;
@@ -387,10 +428,16 @@ class ScanRun {
       else if (st && !st.isFile() && !st.isDirectory()) this.notAFile(p, 'special-file');
       if (st?.isDirectory() && !this.isIgnored(p, true)) {
         walked.push(p);
-        if (folderChanged(known.get(p), st)) this.plan.dirs.push({ path: p, stats: st });
-        await this.collectTree(p, known);
+        if (folderChanged(entry, st)) this.plan.dirs.push({ path: p, stats: st });
+        await this.collectTree(p);
         continue;
       }
+      // A file, or nothing (gone, ignored, unreadable): compared with what is indexed at and
+      // under `p` (a folder there before is gone but for what is unreadable or ignored).
+      const known =
+        entry?.kind === 'file'
+          ? new Map([[p, entry]])
+          : new Map((await this.options.index.list(p)).map((e) => [e.path, e]));
       if (st?.isFile() && !this.isIgnored(p, false)) {
         // A folder replaced by this file: everything indexed under it is planned below, once.
         if (entry?.kind === 'dir') walked.push(p);
@@ -455,8 +502,10 @@ class ScanRun {
 
   // ---- executing --------------------------------------------------------------
 
+  /** Carries out the plan collected so far (a segment of a full scan, or all of it). */
   async execute(): Promise<void> {
     const { dirs, files, gone, forget } = this.plan;
+    this.plan = emptyPlan();
     const paths = [
       ...dirs.map((d) => d.path),
       ...files.map((f) => f.path),
@@ -484,11 +533,15 @@ class ScanRun {
       await this.record(dir.path, dir.stats, disk, indexed.get(dir.path), views.get(dir.path));
     }
 
+    this.planned = {
+      files: this.planned.files + files.length,
+      bytes: this.planned.bytes + files.reduce((n, f) => n + f.stats.size, 0),
+    };
     this.progress = {
       ...this.progress,
       phase: 'hashing',
-      toHash: files.length,
-      bytesToHash: files.reduce((n, f) => n + f.stats.size, 0),
+      toHash: this.planned.files,
+      bytesToHash: this.planned.bytes,
     };
     const queue = new HashOrder(files);
     const turns = new EventLoopTurns();

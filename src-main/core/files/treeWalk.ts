@@ -12,6 +12,8 @@ export interface WalkedFile {
 
 /** One folder's worth of entries, as the walk reaches it. */
 export interface WalkBatch {
+  /** The folder listed (entity id, `''` for the root). */
+  readonly dir: string;
   readonly files: readonly WalkedFile[];
   readonly dirs: readonly WalkedFile[];
 }
@@ -23,6 +25,8 @@ export interface WalkOptions {
   readonly isIgnored: (path: string, isDir: boolean) => boolean;
   /** Paths already indexed were validated when they were first seen: not again (a rescan's hot path). */
   readonly isKnown?: (path: string) => boolean;
+  /** Awaited before each folder is listed (the scanner reads what the index holds of it). */
+  readonly beforeList?: (dir: string) => Promise<void>;
   readonly onSymlink: (path: string) => void;
   /** A name that is not a valid entity path, or a folder that could not be read. */
   readonly onError: (path: string, error: NetGuardianError) => void;
@@ -56,6 +60,7 @@ export async function* walkTree(options: WalkOptions): AsyncGenerator<WalkBatch>
     const dirRel = stack.pop() as string;
     const dirAbs =
       dirRel === '' ? options.rootReal : path.join(options.rootReal, ...dirRel.split('/'));
+    await options.beforeList?.(dirRel);
     let entries: Dirent[];
     try {
       entries = readdirSync(dirAbs, { withFileTypes: true });
@@ -115,7 +120,7 @@ export async function* walkTree(options: WalkOptions): AsyncGenerator<WalkBatch>
     }
     // Reverse so the stack pops subfolders in listing order.
     for (let i = dirs.length - 1; i >= 0; i--) stack.push((dirs[i] as WalkedFile).path);
-    yield { files, dirs };
+    yield { dir: dirRel, files, dirs };
   }
 }
 
