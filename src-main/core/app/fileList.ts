@@ -51,7 +51,12 @@ WHERE s.space_id = $1 AND s.file_exists
   AND (f.path IS NULL OR (f.kind = 'file' AND f.hash IS DISTINCT FROM s.content_hash))
   AND NOT EXISTS (
     SELECT 1 FROM fs_unsyncable u
-    WHERE u.space_id = s.space_id AND u.side = 'remote' AND u.path = s.entity_id)`;
+    WHERE u.space_id = s.space_id AND u.side = 'remote' AND u.path = s.entity_id)
+  AND s.entity_id COLLATE "C" > $2
+ORDER BY s.entity_id COLLATE "C" LIMIT $3`;
+
+/** Rows of pending downloads read at once while counting them (a first sync has 100,000). */
+const DOWNLOADS_PAGE = 5_000;
 
 interface PageRow {
   entity_id: string;
@@ -146,11 +151,19 @@ export async function countPendingDownloads(
   db: SqlExecutor,
   spaceId: string,
   ignore: IgnoreRules,
+  pageRows = DOWNLOADS_PAGE,
 ): Promise<number> {
-  const rows = await db.query<{ entity_id: string; content_hash: string | null }>(
-    SELECT_DOWNLOADS,
-    [spaceId],
-  );
-  return rows.filter((r) => !ignore.excludes(r.entity_id, r.content_hash === DIRECTORY_HASH))
-    .length;
+  let count = 0;
+  // A page at a time in path order: the rules are applied in code, memory holds one page.
+  for (let after = ''; ;) {
+    const rows = await db.query<{ entity_id: string; content_hash: string | null }>(
+      SELECT_DOWNLOADS,
+      [spaceId, after, pageRows],
+    );
+    count += rows.filter(
+      (r) => !ignore.excludes(r.entity_id, r.content_hash === DIRECTORY_HASH),
+    ).length;
+    if (rows.length < pageRows) return count;
+    after = (rows[rows.length - 1] as { entity_id: string }).entity_id;
+  }
 }

@@ -10,11 +10,7 @@ import type { DeviceConfig } from '../deviceConfig.js';
 import type { ChunkSource } from '../files/chunkStore.js';
 import { FileIndex } from '../files/fileIndex.js';
 import { IGNORE_FILE, IgnoreRules } from '../files/ignoreRules.js';
-import {
-  createMaterializer,
-  type MaterializeReport,
-  type Materializer,
-} from '../files/materializer.js';
+import { createMaterializer, type Materializer } from '../files/materializer.js';
 import { createScanner, type ScanSummary, type Scanner } from '../files/scanner.js';
 import { UnsyncableList } from '../files/unsyncableList.js';
 import type { UnsyncableFiles } from '../../../src-shared/unsyncable.js';
@@ -31,7 +27,7 @@ import { attachFolder } from './folderAttach.js';
 import { FolderGuard } from './folderIdentity.js';
 import { reconcileOwnHistory } from './ownEvents.js';
 import { NoticedChanges } from './noticedChanges.js';
-import { entitiesOutOfStep, foldersFilesReplace } from './reconcile.js';
+import { entitiesOutOfStep, foldersFilesReplace, RECONCILE_PAGE } from './reconcile.js';
 import { ScanPacer } from './scanPacer.js';
 import { WatcherControl } from './watcherControl.js';
 
@@ -379,11 +375,20 @@ export class Device {
     return summary;
   }
 
-  /** Makes the disk match the store wherever they disagree (after a crash, a failed download, …). */
-  async reconcile(): Promise<MaterializeReport | undefined> {
-    const ids = await entitiesOutOfStep(this.store.client, this.spaceId);
-    if (ids.length === 0) return undefined;
-    return this.materializer.apply(ids);
+  /**
+   * Makes the disk match the store wherever they disagree (after a crash, a failed download, …),
+   * a page at a time in path order: each page starts after the last one's last path, so what a
+   * page leaves out of step (a download still waiting for content) is not asked again in this
+   * run, and the loop ends with the entities.
+   */
+  async reconcile(): Promise<void> {
+    for (let after = ''; ;) {
+      const ids = await entitiesOutOfStep(this.store.client, this.spaceId, { after });
+      if (ids.length === 0) return;
+      await this.materializer.apply(ids);
+      if (ids.length < RECONCILE_PAGE) return;
+      after = ids[ids.length - 1] as string;
+    }
   }
 
   /** One round: scan, pull (and materialize), push, reconcile. Without a hub (or paused): no sync. */

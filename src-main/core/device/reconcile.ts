@@ -28,18 +28,27 @@ WHERE s.space_id = $1 AND (
   OR EXISTS (SELECT 1 FROM fs_unsyncable u
              WHERE u.space_id = s.space_id AND u.side = 'remote' AND u.path = s.entity_id)
 )
+  AND s.entity_id COLLATE "C" > $4
 ORDER BY s.entity_id COLLATE "C"
 LIMIT $2`;
 
+/** Entities materialized at once by `reconcile`: bounds what one page holds in memory. */
+export const RECONCILE_PAGE = 2_000;
+
+/**
+ * A page of the entities out of step, in path order after `after` ('' for the first page): a
+ * device catching up on 100,000 files holds one page, not all of them.
+ */
 export async function entitiesOutOfStep(
   db: SqlExecutor,
   spaceId: string,
-  limit = 100_000,
+  { after = '', limit = RECONCILE_PAGE }: { after?: string; limit?: number } = {},
 ): Promise<string[]> {
   const rows = await db.query<{ entity_id: string }>(SELECT_OUT_OF_STEP, [
     spaceId,
     limit,
     DIRECTORY_HASH,
+    after,
   ]);
   return rows.map((r) => r.entity_id);
 }
