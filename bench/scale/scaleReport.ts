@@ -46,6 +46,15 @@ function treeRows(t: TreeResult): string[][] {
     row('OS watches per device', watches(ng), watches(st), count),
     row('store on disk per device', store(ng), store(st), mib),
     [
+      'hub process and its PostgreSQL: peak / idle memory, on disk',
+      '—',
+      ng.hub
+        ? `${mib(ng.hub.peakBytes)} / ${mib(ng.hub.idleBytes)}, ${mib(ng.hub.storeBytes)}`
+        : '—',
+      '— (no hub)',
+      '—',
+    ],
+    [
       'files compared byte for byte (differing)',
       '—',
       `${count(ng.compared)} (${ng.differing})`,
@@ -212,7 +221,9 @@ ${markdownTable(TARGET_HEADER, targetRows(results).map(targetCells))}
   server's processes; Syncthing: its process), sampled every 250 ms from /proc during the initial
   sync (peak) and read 30 s after B was complete (idle); the larger of the two devices. PSS, not
   RSS, so PostgreSQL's shared buffers count once, not once per backend. NetGuardian's hub (a third
-  machine in real use) is not counted in the devices' figures.
+  machine in real use) is not counted in the devices' figures; it has its own row. Syncthing's
+  figures include its monitor process (the parent \`syncthing serve\` keeps even with
+  \`--no-restart\`, as in a default install).
 - OS watches: the \`inotify wd:\` lines in /proc/<pid>/fdinfo of every process of a device.
   Store on disk: \`du\` of the device's data dir (NetGuardian: its PostgreSQL cluster and
   config) or of Syncthing's index database.

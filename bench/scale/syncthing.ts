@@ -9,6 +9,9 @@
  * comparison: `setLowPriority` is off (by default Syncthing lowers its own CPU and I/O priority;
  * the NetGuardian daemons run at normal priority) and the browser is not opened.
  *
+ * Syncthing 1.19's `serve` runs as two processes even with `--no-restart`: a monitor and the
+ * instance it started; the bench counts both (a group is a root pid and its descendants).
+ *
  * Completion and idleness come from the REST API (`/rest/db/status`: state "idle", needFiles 0).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
