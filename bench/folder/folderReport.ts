@@ -359,7 +359,8 @@ export function folderMarkdown(r: FolderResults): string {
 
 Issue 3, point 9: real folders synced between two devices through the hub. Syncthing 1.19's
 figures are quoted from the issue (measured there on this same 2-core machine with the same tree);
-Syncthing is not run here. Every device runs its store on its own PostgreSQL server (issue 11) and
+Syncthing is not run in this section; the "Scale" section runs it beside NetGuardian on the same
+trees. Every device runs its store on its own PostgreSQL server (issue 11) and
 reaches the hub through its sync service (HTTP/2 over TLS, paired by invite). (b)'s target is the
 hub service issue's (point 7: under 150 ms; issue 3 asked under 300 ms).
 

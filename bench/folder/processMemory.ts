@@ -33,7 +33,7 @@ const kib = (text: string, field: string, where: string) => {
 };
 
 /** PSS of a live process, or undefined if it is gone. */
-async function pssOf(pid: number): Promise<number | undefined> {
+export async function pssOf(pid: number): Promise<number | undefined> {
   const file = `/proc/${pid}/smaps_rollup`;
   try {
     return kib(await readFile(file, 'utf8'), 'Pss', file);
@@ -75,7 +75,7 @@ async function parents(): Promise<Map<number, number>> {
 }
 
 /** `root` and its descendants, as running now. */
-async function processTree(root: number): Promise<number[]> {
+export async function processTree(root: number): Promise<number[]> {
   const parentOf = await parents();
   const tree = [root];
   for (let i = 0; i < tree.length; i++) {
@@ -98,20 +98,26 @@ async function clusterPgdata(dataDir: string): Promise<string> {
   return homeLayout(home).pgdata;
 }
 
-/** The PSS of the PostgreSQL server running a device's store (data dir `dataDir`). */
-export async function deviceServerMemory(dataDir: string): Promise<ServerMemory> {
+/** The postmaster of the PostgreSQL server running a device's store (data dir `dataDir`). */
+export async function devicePostmasterPid(dataDir: string): Promise<number> {
   const pgdata = await clusterPgdata(dataDir);
   const postmaster = await readPostmasterPid(pgdata);
   if (postmaster === undefined || postmaster.standalone)
     throw new Error(`no server running on ${pgdata}`);
+  return postmaster.pid;
+}
+
+/** The PSS of the PostgreSQL server running a device's store (data dir `dataDir`). */
+export async function deviceServerMemory(dataDir: string): Promise<ServerMemory> {
+  const postmasterPid = await devicePostmasterPid(dataDir);
   let pss = 0;
   let processes = 0;
-  for (const pid of await processTree(postmaster.pid)) {
+  for (const pid of await processTree(postmasterPid)) {
     const p = await pssOf(pid);
     if (p === undefined) continue;
     pss += p;
     processes += 1;
   }
-  if (processes === 0) throw new Error(`the server of ${pgdata} (pid ${postmaster.pid}) is gone`);
-  return { pss, processes, postmasterPid: postmaster.pid };
+  if (processes === 0) throw new Error(`the server of ${dataDir} (pid ${postmasterPid}) is gone`);
+  return { pss, processes, postmasterPid };
 }

@@ -41,6 +41,8 @@ export class PresenceCheck {
   constructor(
     private readonly root: string,
     relPaths: readonly string[],
+    /** Each file's expected size; given, a file counts once it has it. */
+    private readonly sizes?: ReadonlyMap<string, number>,
   ) {
     this.missing = [...relPaths];
   }
@@ -51,6 +53,7 @@ export class PresenceCheck {
       const rel = this.missing[this.missing.length - 1] as string;
       const st = lstatSync(path.join(this.root, ...rel.split('/')), { throwIfNoEntry: false });
       if (!st?.isFile()) return false;
+      if (this.sizes && st.size !== this.sizes.get(rel)) return false;
       this.missing.pop();
     }
     return true;
