@@ -17,15 +17,14 @@ const when = (ms: number) => `${new Date(ms).toISOString().slice(0, 19).replace(
 /** One line per item (newest first), then the total and what the trash keeps. */
 export function trashLines(view: TrashView): string[] {
   const { maxAgeDays, maxPercent, maxBytes } = view.limits;
-  const keeps = `kept ${maxAgeDays} ${maxAgeDays === 1 ? 'day' : 'days'}, at most ${maxPercent}% of the folder (${bytesInWords(maxBytes)})`;
-  if (view.count === 0) return [`The trash is empty (${keeps}).`];
+  const keeps = `it keeps items ${maxAgeDays} ${maxAgeDays === 1 ? 'day' : 'days'} and at most ${maxPercent}% of the folder (${bytesInWords(maxBytes)})`;
+  if (view.count === 0) return [`The trash is empty; ${keeps}.`];
   const lines = view.items.map(
     (i) =>
       `${when(i.trashedAt)}  ${i.path}${i.kind === 'dir' ? '/' : ''}  ${bytesInWords(i.bytes)}  ${REASONS[i.reason]}`,
   );
-  if (view.count > view.items.length)
-    lines.push(`… and ${items(view.count - view.items.length)} more, older`);
-  lines.push(`${items(view.count)} in the trash, ${bytesInWords(view.bytes)} (${keeps}).`);
+  if (view.count > view.items.length) lines.push(`… and ${view.count - view.items.length} older`);
+  lines.push(`${items(view.count)} in the trash, ${bytesInWords(view.bytes)}; ${keeps}.`);
   return lines;
 }
 

@@ -68,6 +68,11 @@ export class TrashUpkeep {
     return this.running;
   }
 
+  /** Resolves once no prune is running (none asked for meanwhile is waited for). */
+  async idle(): Promise<void> {
+    await this.running;
+  }
+
   private async run(): Promise<RemovalReport | undefined> {
     if (this.stopped) return undefined;
     this.added = 0;
@@ -92,7 +97,7 @@ export class TrashUpkeep {
     this.stopped = true;
     if (this.every) clearInterval(this.every);
     if (this.soon) clearTimeout(this.soon);
-    await this.running;
+    await this.idle();
   }
 }
 
