@@ -79,6 +79,11 @@ export interface Trash {
    */
   remove(id: string): Promise<boolean>;
   /**
+   * `remove` for many: every record first (made durable with one fsync of the trash folder),
+   * then every content. Returns the ids that had a record.
+   */
+  removeMany(ids: readonly string[]): Promise<Set<string>>;
+  /**
    * Removes what a crash left half there: content without a record whose id is older than
    * `before` (younger content may be an item still being placed, its record not yet written),
    * and records whose content is gone. Returns how many it removed.
@@ -267,15 +272,24 @@ export function createTrash(options: TrashOptions): Trash {
     },
 
     async remove(id) {
-      if (!ID_PATTERN.test(id)) return false;
-      let had = true;
-      try {
-        await unlink(path.join(dir, `${id}.json`));
-      } catch (e) {
-        if (!isMissing(e)) throw e;
-        had = false;
+      return (await trash.removeMany([id])).has(id);
+    },
+
+    async removeMany(ids) {
+      const valid = ids.filter((id) => ID_PATTERN.test(id));
+      const had = new Set<string>();
+      for (const id of valid) {
+        try {
+          await unlink(path.join(dir, `${id}.json`));
+          had.add(id);
+        } catch (e) {
+          if (!isMissing(e)) throw e;
+        }
       }
-      await rm(path.join(dir, id), { recursive: true, force: true });
+      // The records' removal durable before any content goes: a power cut cannot keep a record
+      // whose content is gone.
+      if (had.size > 0) await fsyncDir(dir);
+      for (const id of valid) await rm(path.join(dir, id), { recursive: true, force: true });
       return had;
     },
 

@@ -47,19 +47,14 @@ async function removeItems(
   ids: ReadonlySet<string>,
   now: number,
 ): Promise<RemovalReport> {
-  let removed = 0;
+  const had = await trash.removeMany([...ids]);
   let removedBytes = 0;
   let leftBytes = 0;
   for (const item of items) {
-    if (!ids.has(item.id)) {
-      leftBytes += item.bytes;
-      continue;
-    }
-    if (await trash.remove(item.id)) {
-      removed++;
-      removedBytes += item.bytes;
-    }
+    if (had.has(item.id)) removedBytes += item.bytes;
+    else if (!ids.has(item.id)) leftBytes += item.bytes;
   }
+  const removed = had.size;
   const swept = await trash.sweep(now - HALF_PLACED_GRACE_MS);
   return { removed, removedBytes, left: items.length - ids.size, leftBytes, swept };
 }
