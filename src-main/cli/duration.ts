@@ -1,8 +1,9 @@
 import { NetGuardianError } from '../../src-shared/errors.js';
 
 /**
- * A span of time given on the command line, such as `30m`, `24h` or `7d` (an invite's life):
- * at least a minute, at most 30 days, the longest a hub keeps an invite.
+ * A span of time given on the command line, such as `30m`, `24h` or `7d` (an invite's life, how
+ * old trash items must be to go): at least a minute, at most `maxDays` (default 30, the longest a
+ * hub keeps an invite).
  */
 const UNIT_MS: Readonly<Record<string, number>> = {
   m: 60_000,
@@ -11,9 +12,10 @@ const UNIT_MS: Readonly<Record<string, number>> = {
 };
 
 const SPAN = /^(\d{1,6})\s*([mhd])$/i;
-export const MAX_DURATION_MS = 30 * 86_400_000;
+const UNIT_MS_DAY = 86_400_000;
+export const MAX_DURATION_MS = 30 * UNIT_MS_DAY;
 
-export function parseDuration(text: string, field: string): number {
+export function parseDuration(text: string, field: string, maxDays = 30): number {
   const span = SPAN.exec(text.trim());
   if (!span)
     throw new NetGuardianError(
@@ -22,10 +24,10 @@ export function parseDuration(text: string, field: string): number {
       field,
     );
   const ms = Number(span[1]) * (UNIT_MS[(span[2] as string).toLowerCase()] as number);
-  if (ms <= 0 || ms > MAX_DURATION_MS)
+  if (ms <= 0 || ms > maxDays * UNIT_MS_DAY)
     throw new NetGuardianError(
       'InvalidArgument',
-      `--${field} ${text} must be from 1 minute to 30 days`,
+      `--${field} ${text} must be from 1 minute to ${maxDays} days`,
       field,
     );
   return ms;

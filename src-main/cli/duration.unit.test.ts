@@ -32,4 +32,14 @@ describe('parseDuration', () => {
       'InvalidArgument: --expires 721h must be from 1 minute to 30 days',
     );
   });
+
+  it('takes a longer limit where the command allows one (trash empty --older-than)', () => {
+    expect(parseDuration('90d', 'older-than', 3650)).toBe(7_776_000_000);
+    expect(() => parseDuration('3651d', 'older-than', 3650)).toThrow(
+      '--older-than 3651d must be from 1 minute to 3650 days',
+    );
+    expect(() => parseDuration('banana', 'older-than', 3650)).toThrow(
+      '--older-than "banana" is not a duration: give minutes, hours or days (30m, 24h, 7d)',
+    );
+  });
 });

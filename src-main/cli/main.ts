@@ -179,6 +179,25 @@ export async function main(
     .action(async (f: string, o: { data: string; as?: string }) =>
       (await device()).uploadCommand(ctx, dataDir(o), f, o.as),
     );
+  const trashCmd = program
+    .command('trash')
+    .description('replaced and deleted files kept on this device: `trash list`, `trash empty`');
+  trashCmd
+    .command('list')
+    .description('what the trash holds, newest first: when, the path it had, size, why')
+    .option('--json', 'machine-readable output')
+    .addOption(dataOption())
+    .action(async (o: { data: string; json?: boolean }) =>
+      (await import('./trashCommands.js')).trashListCommand(ctx, dataDir(o), o.json === true),
+    );
+  trashCmd
+    .command('empty')
+    .description('remove what the trash holds for good (all of it, or what is older than a span)')
+    .option('--older-than <duration>', 'only items trashed longer ago than this (30m, 24h, 7d)')
+    .addOption(dataOption())
+    .action(async (o: { data: string; olderThan?: string }) =>
+      (await import('./trashCommands.js')).trashEmptyCommand(ctx, dataDir(o), o.olderThan),
+    );
 
   const hubCmd = program
     .command('hub')

@@ -2,7 +2,12 @@ import { chmod, chown, mkdir, stat, symlink, writeFile } from 'node:fs/promises'
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, type TempDir } from '../../test/support/tempDir.js';
-import { readDeviceConfig, writeDeviceConfig, type DeviceConfig } from './deviceConfig.js';
+import {
+  readDeviceConfig,
+  trashLimitsOf,
+  writeDeviceConfig,
+  type DeviceConfig,
+} from './deviceConfig.js';
 import { writeFolderMarker } from './files/folderMarker.js';
 
 /**
@@ -139,5 +144,48 @@ describe('a data dir inside another device’s synced folder', () => {
     const beside = path.join(tmp.path, 'data');
     await writeDeviceConfig(beside, configFor(elsewhere));
     expect((await readDeviceConfig(beside)).ok).toBe(true);
+  });
+});
+
+describe('config.json trash retention', () => {
+  it('opens a config written before retention, with the defaults: 30 days, 10%', async () => {
+    const dataDir = path.join(tmp.path, 'data');
+    await writeRaw(dataDir, configFor(folder));
+    const read = await readDeviceConfig(dataDir);
+    expect(read.ok && trashLimitsOf(read.value)).toEqual({ maxAgeDays: 30, maxPercent: 10 });
+  });
+
+  it('reads the limits it sets', async () => {
+    const dataDir = path.join(tmp.path, 'data');
+    await writeRaw(dataDir, { ...configFor(folder), trashMaxAgeDays: 7, trashMaxPercent: 2.5 });
+    const read = await readDeviceConfig(dataDir);
+    expect(read.ok && trashLimitsOf(read.value)).toEqual({ maxAgeDays: 7, maxPercent: 2.5 });
+  });
+
+  it('refuses a bad limit in one line naming the field and the value', async () => {
+    const dataDir = path.join(tmp.path, 'data');
+    const file = path.join(dataDir, 'config.json');
+    const cases: [Record<string, unknown>, string][] = [
+      [{ trashMaxAgeDays: 0 }, 'trashMaxAgeDays: must be at least 1 day, not 0'],
+      [{ trashMaxAgeDays: 2.5 }, 'trashMaxAgeDays: must be a whole number of days, not 2.5'],
+      [{ trashMaxAgeDays: '30' }, 'trashMaxAgeDays: must be a number of days, not "30"'],
+      [
+        { trashMaxAgeDays: 5000 },
+        'trashMaxAgeDays: must be at most 3650 days (ten years), not 5000',
+      ],
+      [
+        { trashMaxPercent: 0 },
+        'trashMaxPercent: must be more than 0 (percent of the folder), not 0',
+      ],
+      [
+        { trashMaxPercent: 150 },
+        'trashMaxPercent: must be at most 100 (percent of the folder), not 150',
+      ],
+      [{ trashMaxPercent: 'ten' }, 'trashMaxPercent: must be a percentage, not "ten"'],
+    ];
+    for (const [bad, message] of cases) {
+      await writeRaw(dataDir, { ...configFor(folder), ...bad });
+      expect(await refusal(dataDir)).toBe(`${file}: ${message}`);
+    }
   });
 });

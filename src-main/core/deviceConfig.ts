@@ -7,6 +7,7 @@ import { ID_PATTERN } from '../../src-shared/paths.js';
 import { err, ok, type Result } from '../../src-shared/result.js';
 import { writeFileDurably } from './files/durableFs.js';
 import { MARKER_FILE } from './files/folderMarker.js';
+import { DEFAULT_TRASH_LIMITS, type TrashLimits } from './files/trashPolicy.js';
 
 export { defaultDataDir } from './defaultDataDir.js';
 
@@ -54,12 +55,40 @@ export const deviceConfigSchema = z.strictObject({
     .max(24 * 3600 * 1000)
     .default(15 * 60 * 1000),
   paused: z.boolean().default(false),
+  /**
+   * Trash retention (trashPolicy.ts): items older than this many days are removed, and the
+   * trash is kept to this percentage of the folder's size. Absent (configs written before
+   * retention): the defaults, 30 days and 10%.
+   */
+  trashMaxAgeDays: z
+    .number({ error: (iss) => `must be a number of days, not ${JSON.stringify(iss.input)}` })
+    .int({ error: (iss) => `must be a whole number of days, not ${String(iss.input)}` })
+    .min(1, { error: (iss) => `must be at least 1 day, not ${String(iss.input)}` })
+    .max(3650, {
+      error: (iss) => `must be at most 3650 days (ten years), not ${String(iss.input)}`,
+    })
+    .optional(),
+  trashMaxPercent: z
+    .number({ error: (iss) => `must be a percentage, not ${JSON.stringify(iss.input)}` })
+    .gt(0, {
+      error: (iss) => `must be more than 0 (percent of the folder), not ${String(iss.input)}`,
+    })
+    .max(100, {
+      error: (iss) => `must be at most 100 (percent of the folder), not ${String(iss.input)}`,
+    })
+    .optional(),
 });
 
 export type DeviceConfig = z.infer<typeof deviceConfigSchema>;
 export type HubSettings = z.infer<typeof hubSchema>;
 export type PgHubSettings = z.infer<typeof pgHubSchema>;
 export type ServiceHubSettings = z.infer<typeof serviceHubSchema>;
+
+/** The trash's retention limits a config sets, the defaults where it sets none. */
+export const trashLimitsOf = (config: DeviceConfig): TrashLimits => ({
+  maxAgeDays: config.trashMaxAgeDays ?? DEFAULT_TRASH_LIMITS.maxAgeDays,
+  maxPercent: config.trashMaxPercent ?? DEFAULT_TRASH_LIMITS.maxPercent,
+});
 
 /** Whether a config's hub is the sync service (else a PostgreSQL server reached directly). */
 export const isServiceHub = (hub: HubSettings): hub is ServiceHubSettings => 'address' in hub;

@@ -35,6 +35,8 @@ export const BRIDGE_CHANNELS = [
   'files:import',
   'folder:open',
   'folder:attach',
+  'trash:list',
+  'trash:empty',
 ] as const satisfies readonly Channel[];
 
 /** The same two names as the contract's IPC_REQUEST_CHANNEL / IPC_PUSH_CHANNEL (tested). */

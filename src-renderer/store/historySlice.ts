@@ -5,6 +5,15 @@ import type { HistorySlice, SliceCreator } from './types.js';
 export const createHistorySlice: SliceCreator<HistorySlice> = ({ client }, set, get) => ({
   history: { path: null, entries: null, error: null, restoring: null, message: null },
   restoreDeleted: { running: false, message: null },
+  trash: { view: null, error: null },
+
+  async loadTrash() {
+    try {
+      set({ trash: { view: await client.call('trash:list', {}), error: null } });
+    } catch (error) {
+      set((s) => ({ trash: { view: s.trash.view, error: messageOf(error) } }));
+    }
+  },
 
   async restoreDeletedSince(sinceMs) {
     set({ restoreDeleted: { running: true, message: null } });

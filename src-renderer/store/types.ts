@@ -11,6 +11,7 @@ import type {
   RequestOf,
   ResolveOutcome,
   SettingsView,
+  TrashView,
   VersionContent,
 } from '../../src-shared/ipc/contract.js';
 import type {
@@ -86,6 +87,9 @@ export interface HistorySlice {
     readonly message: string | null;
   };
   restoreDeletedSince: (sinceMs: number) => Promise<void>;
+  /** This device's trash at a glance (`trash:list`); null until loaded. */
+  trash: { readonly view: TrashView | null; readonly error: string | null };
+  loadTrash: () => Promise<void>;
 }
 
 export type ResolveItem = RequestOf<'conflicts:resolve'>['items'][number];

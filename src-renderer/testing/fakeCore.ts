@@ -167,6 +167,13 @@ export function createFakeCore(options: { files?: number } = {}): FakeCore {
       indexedFiles: 0,
       missingFiles: 0,
     }),
+    'trash:list': () => ({
+      items: [],
+      count: 3,
+      bytes: 3 * 1_048_576,
+      limits: { maxAgeDays: 30, maxPercent: 10, maxBytes: 52_428_800 },
+    }),
+    'trash:empty': () => ({ removed: 0, removedBytes: 0, left: 3, leftBytes: 3 * 1_048_576 }),
   };
 
   return Object.assign(core, {

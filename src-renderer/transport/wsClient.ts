@@ -38,6 +38,7 @@ const SLOW_CHANNELS: ReadonlySet<Channel> = new Set([
   'files:import',
   'sync:run',
   'history:restoreDeleted',
+  'trash:empty',
 ]);
 
 /** 0.5 s, 1 s, 2 s … capped at 10 s, with jitter so many tabs don't reconnect in lockstep. */

@@ -323,6 +323,41 @@ export interface SyncRunReport {
   readonly folderProblem: FolderProblem | null;
 }
 
+/** One item in the device's trash (replaced or deleted content, kept restorable for a while). */
+export interface TrashItemView {
+  readonly id: string;
+  /** The path it had in the folder. */
+  readonly path: string;
+  readonly kind: 'file' | 'dir';
+  /** Bytes it holds (a folder: its files'). */
+  readonly bytes: number;
+  readonly reason: 'replaced' | 'deleted' | 'displaced-by-restore';
+  /** When it went to the trash (ms since the epoch). */
+  readonly trashedAt: number;
+}
+
+/** `trash:list`: the trash's items, newest first, and how long and how much it keeps. */
+export interface TrashView {
+  /** The newest 1,000; `count` and `bytes` are for all of them. */
+  readonly items: readonly TrashItemView[];
+  readonly count: number;
+  readonly bytes: number;
+  readonly limits: {
+    readonly maxAgeDays: number;
+    readonly maxPercent: number;
+    /** `maxPercent` of the folder's size, in bytes. */
+    readonly maxBytes: number;
+  };
+}
+
+/** `trash:empty`: what it removed and what is left. */
+export interface TrashEmptyReport {
+  readonly removed: number;
+  readonly removedBytes: number;
+  readonly left: number;
+  readonly leftBytes: number;
+}
+
 export type ActivityKind = 'change' | 'sync' | 'conflict' | 'resolved' | 'upload' | 'error';
 
 export interface ActivityItem {
@@ -431,6 +466,16 @@ export const requestSchemas = {
    * folder looks like another one (empty, most files missing, another folder's marker).
    */
   'folder:attach': z.strictObject({ force: z.boolean() }),
+  'trash:list': noPayload,
+  /** Removes trash items for good: all, or those trashed more than `olderThanMs` ago. */
+  'trash:empty': z.strictObject({
+    olderThanMs: z
+      .number()
+      .int()
+      .min(1)
+      .max(100 * 365 * 24 * 3600 * 1000)
+      .optional(),
+  }),
 } as const;
 
 export type Channel = keyof typeof requestSchemas;
@@ -481,6 +526,8 @@ export interface ResponseMap {
   'files:import': ImportReport;
   'folder:open': { readonly opened: boolean; readonly path: string };
   'folder:attach': FolderAttachReport;
+  'trash:list': TrashView;
+  'trash:empty': TrashEmptyReport;
 }
 
 export type ResponseOf<C extends Channel> = ResponseMap[C];

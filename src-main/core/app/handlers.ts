@@ -28,6 +28,7 @@ import {
 import { deviceStatusView, syncRunReport } from './statusView.js';
 import { withoutDaemon } from './stateSummary.js';
 import { versionContent } from './versionContent.js';
+import { emptyTrashOf, trashViewOf } from './trashView.js';
 
 /**
  * One handler per channel of the contract. Payloads arrive validated against
@@ -331,6 +332,18 @@ export function createHandlers(
         });
         await core.refreshNow();
       }
+      return report;
+    },
+
+    'trash:list': async () => trashViewOf(await device()),
+
+    'trash:empty': async ({ olderThanMs }) => {
+      const report = await emptyTrashOf(await device(), olderThanMs, Date.now());
+      if (report.removed > 0)
+        core.note({
+          kind: 'change',
+          message: `Emptied the trash: removed ${report.removed} ${report.removed === 1 ? 'item' : 'items'} (${sizeInWords(report.removedBytes)})`,
+        });
       return report;
     },
 

@@ -6,7 +6,7 @@ import type { FolderAttachReport, FolderProblem } from '../../../src-shared/ipc/
 import type { WatcherProblem } from '../../../src-shared/watcherProblems.js';
 import type { Result } from '../../../src-shared/result.js';
 import { CRDTManager, type KeepChoice } from '../crdtManager.js';
-import type { DeviceConfig } from '../deviceConfig.js';
+import { trashLimitsOf, type DeviceConfig } from '../deviceConfig.js';
 import type { ChunkSource } from '../files/chunkStore.js';
 import { FileIndex } from '../files/fileIndex.js';
 import { IGNORE_FILE, IgnoreRules } from '../files/ignoreRules.js';
@@ -29,6 +29,7 @@ import { reconcileOwnHistory } from './ownEvents.js';
 import { NoticedChanges } from './noticedChanges.js';
 import { entitiesOutOfStep, foldersFilesReplace, RECONCILE_PAGE } from './reconcile.js';
 import { ScanPacer } from './scanPacer.js';
+import { noticeTrashAdditions, TrashUpkeep } from './trashUpkeep.js';
 import { WatcherControl } from './watcherControl.js';
 
 export type { DeviceErrorSource, DeviceEvent } from './deviceEvents.js';
@@ -128,6 +129,7 @@ export class Device {
     private readonly folder: FolderGuard,
     private readonly unsyncableFiles: UnsyncableList,
     private readonly noticed: NoticedChanges,
+    private readonly trashUpkeep: TrashUpkeep,
     rules: IgnoreRules,
   ) {
     this.log = childLogger(options.log, 'device');
@@ -171,7 +173,7 @@ export class Device {
     const hubParts = await openHubAccess(options, config.spaceId);
     const chunks = hubParts?.chunks;
     try {
-      const materializer = announceWrites(
+      const writer = announceWrites(
         createMaterializer({
           root,
           spaceId: config.spaceId,
@@ -187,6 +189,14 @@ export class Device {
         }),
         emit,
       );
+      const trashUpkeep = new TrashUpkeep({
+        trash: writer.trash,
+        limits: () => trashLimitsOf(late.device?.options.config ?? config),
+        folderBytes: () => index.totalFileBytes(),
+        ...(options.now ? { now: options.now } : {}),
+        log: options.log,
+      });
+      const materializer = noticeTrashAdditions(writer, trashUpkeep);
       const watcher = new WatcherControl({
         root,
         quietMs: options.quietMs ?? 30,
@@ -253,6 +263,7 @@ export class Device {
         folder,
         unsyncable,
         noticed,
+        trashUpkeep,
         await loadIgnoreRules(root),
       );
       late.device = device;
@@ -431,7 +442,8 @@ export class Device {
   }
 
   /**
-   * Runs as a daemon: initial scan and sync, watcher, live pull, periodic sync and rescan. With
+   * Runs as a daemon: initial scan and sync, watcher, live pull, periodic sync and rescan, the
+   * trash kept within its limits (`TrashUpkeep`: now, then hourly). With
    * the folder missing, it syncs (what arrives waits in the store) and watches for the folder.
    */
   async start(): Promise<void> {
@@ -448,6 +460,8 @@ export class Device {
       await this.hub.engine.startLive();
       this.hub.engine.startAutoSync(config.syncIntervalMs);
     }
+    // Last: the folder's size (the size limit's basis) is known once it was scanned.
+    await this.trashUpkeep.start();
   }
 
   /** The watcher first, the scan, the disk brought in line, then rescans every so often. */
@@ -579,6 +593,7 @@ export class Device {
     this.closed = true;
     if (this.syncRequested) clearTimeout(this.syncRequested);
     if (this.folderPoll) clearInterval(this.folderPoll);
+    await this.trashUpkeep.stop();
     await this.watcher.close();
     if (this.hub) {
       await this.hub.engine.close();

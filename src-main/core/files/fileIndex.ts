@@ -104,6 +104,10 @@ const COLUMNS = `path, kind, size, mtime_ms, ino, mode, hash, chunks, version_cl
 const asJsonArray = (select: string) =>
   `SELECT coalesce(json_agg(t ORDER BY t.path), '[]')::text AS rows FROM (${select}) t`;
 
+// The folder's size as last seen on disk (trash retention's basis): one pass over the space's rows.
+const SUM_FILE_BYTES = `
+SELECT coalesce(sum(size), 0)::text AS bytes FROM fs_index WHERE space_id = $1 AND kind = 'file'`;
+
 // Compact arrays without the JSONB columns: a rescan of 10,000 files loads this.
 const SELECT_ALL_STATS = `
 SELECT coalesce(json_agg(json_build_array(path, kind, size, mtime_ms, ino, mode, hash)), '[]')::text AS rows
@@ -328,6 +332,12 @@ export class FileIndex {
       out.set(entry.path, entry);
     }
     return out;
+  }
+
+  /** The bytes of every file in the space, as last scanned or written. */
+  async totalFileBytes(): Promise<number> {
+    const rows = await this.db.query<{ bytes: string }>(SUM_FILE_BYTES, [this.spaceId]);
+    return Number(rows[0]?.bytes ?? 0);
   }
 
   /** Files whose whole content has one of these hashes, with their chunk lists. */

@@ -68,8 +68,27 @@ export interface Trash {
   move(abs: string, request: KeepRequest, owed?: OwedSync): Promise<TrashRecord>;
   /** Keeps a copy of the file at `abs`, which stays in place (hard link; copy if links fail). */
   keepCopy(abs: string, request: KeepRequest, owed?: OwedSync): Promise<TrashRecord>;
-  /** Newest first. */
+  /** Newest first; only items whose content is there (see `remove`). */
   list(): Promise<TrashRecord[]>;
+  /** The bytes an item holds on disk: a file's size, a folder's files summed. */
+  bytesOf(record: TrashRecord): Promise<number>;
+  /**
+   * Removes an item for good: its record first, then its content. A crash in between leaves
+   * content without a record, which `list` never shows and `sweep` removes; never a record
+   * naming nothing. Nothing outside the trash folder is touched. False when there was no record.
+   */
+  remove(id: string): Promise<boolean>;
+  /**
+   * `remove` for many: every record first (made durable with one fsync of the trash folder),
+   * then every content. Returns the ids that had a record.
+   */
+  removeMany(ids: readonly string[]): Promise<Set<string>>;
+  /**
+   * Removes what a crash left half there: content without a record whose id is older than
+   * `before` (younger content may be an item still being placed, its record not yet written),
+   * and records whose content is gone. Returns how many it removed.
+   */
+  sweep(before: number): Promise<number>;
   /**
    * Puts a trashed item back at its path under `rootReal`; whatever is there
    * now goes to the trash first. Returns the path, for the caller to rescan.
@@ -78,6 +97,27 @@ export interface Trash {
 }
 
 const ID_PATTERN = /^\d{8}-\d{6}-[0-9a-f]{8}$/;
+const ID_TIME = /^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})-/;
+
+/** When an item was placed, as its id says (`compactUtc`); NaN for a name that is no id. */
+function idTime(id: string): number {
+  const m = ID_TIME.exec(id);
+  if (!m) return Number.NaN;
+  const [y = 0, mo = 1, d, h, mi, s] = m.slice(1).map(Number);
+  return Date.UTC(y, mo - 1, d, h, mi, s);
+}
+
+const isMissing = (e: unknown) => (e as NodeJS.ErrnoException).code === 'ENOENT';
+
+/** The bytes of the files under `abs` (symlinks count as themselves, never followed). */
+async function treeBytes(abs: string): Promise<number> {
+  const st = await lstatOrUndefined(abs);
+  if (!st) return 0;
+  if (!st.isDirectory()) return st.isFile() ? st.size : 0;
+  let total = 0;
+  for (const name of await readdir(abs)) total += await treeBytes(path.join(abs, name));
+  return total;
+}
 
 function compactUtc(ms: number): string {
   const d = new Date(ms);
@@ -168,6 +208,24 @@ export function createTrash(options: TrashOptions): Trash {
     return record;
   }
 
+  /** Where an item's content is (its record's path checked by `readRecord`). */
+  function contentPath(record: TrashRecord): string {
+    return path.join(dir, record.id, ...record.path.split('/'));
+  }
+
+  /** The record of `id`, or undefined when there is none, it is damaged, or it names a bad path. */
+  async function readRecord(id: string): Promise<TrashRecord | undefined> {
+    let record: TrashRecord;
+    try {
+      record = JSON.parse(await readFile(path.join(dir, `${id}.json`), 'utf8')) as TrashRecord;
+    } catch {
+      return undefined;
+    }
+    // A record is ours, but a damaged one must never lead a path out of its item's folder.
+    if (record.id !== id || !validateEntityPath(record.path).ok) return undefined;
+    return record;
+  }
+
   const trash: Trash = {
     dir,
     move: (abs, request, owed) =>
@@ -198,17 +256,68 @@ export function createTrash(options: TrashOptions): Trash {
       const records: TrashRecord[] = [];
       for (const name of names) {
         if (!name.endsWith('.json') || !ID_PATTERN.test(name.slice(0, -5))) continue;
-        try {
-          records.push(JSON.parse(await readFile(path.join(dir, name), 'utf8')) as TrashRecord);
-        } catch {
-          // A record being written right now, or damaged: not listed, content untouched.
-        }
+        const record = await readRecord(name.slice(0, -5));
+        // Damaged, or its content gone (a restore cut short): not listed; `sweep` removes it.
+        if (record && (await lstatOrUndefined(contentPath(record)))) records.push(record);
       }
       return records.sort((a, b) =>
         a.trashedAt === b.trashedAt
           ? b.id.localeCompare(a.id)
           : b.trashedAt.localeCompare(a.trashedAt),
       );
+    },
+
+    async bytesOf(record) {
+      return treeBytes(contentPath(record));
+    },
+
+    async remove(id) {
+      return (await trash.removeMany([id])).has(id);
+    },
+
+    async removeMany(ids) {
+      const valid = ids.filter((id) => ID_PATTERN.test(id));
+      const had = new Set<string>();
+      for (const id of valid) {
+        try {
+          await unlink(path.join(dir, `${id}.json`));
+          had.add(id);
+        } catch (e) {
+          if (!isMissing(e)) throw e;
+        }
+      }
+      // The records' removal durable before any content goes: a power cut cannot keep a record
+      // whose content is gone.
+      if (had.size > 0) await fsyncDir(dir);
+      for (const id of valid) await rm(path.join(dir, id), { recursive: true, force: true });
+      return had;
+    },
+
+    async sweep(before) {
+      let names: string[];
+      try {
+        names = await readdir(dir);
+      } catch (e) {
+        if (isMissing(e)) return 0;
+        throw e;
+      }
+      const present = new Set(names);
+      let removed = 0;
+      for (const name of names) {
+        if (ID_PATTERN.test(name) && !present.has(`${name}.json`) && idTime(name) < before) {
+          await rm(path.join(dir, name), { recursive: true, force: true });
+          removed++;
+        } else if (name.endsWith('.json') && ID_PATTERN.test(name.slice(0, -5))) {
+          const id = name.slice(0, -5);
+          const record = await readRecord(id);
+          // A damaged record is left alone, and so is its content: nothing says what it is.
+          if (record && !(await lstatOrUndefined(contentPath(record)))) {
+            await trash.remove(id);
+            removed++;
+          }
+        }
+      }
+      return removed;
     },
 
     async restore(id, rootReal) {
@@ -253,8 +362,8 @@ export function createTrash(options: TrashOptions): Trash {
       const moved = owedSync();
       await moveAcross(source, target.value.abs, record.kind, moved);
       await fsyncOwed(moved);
-      await rm(path.join(dir, id), { recursive: true, force: true });
-      await unlink(recordPath);
+      // The content is back in the folder: what is left of the item goes, record first.
+      await trash.remove(id);
       return ok(record.path);
     },
   };

@@ -1,4 +1,5 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { formatBytes } from '../../format/format.js';
 import { useAppStore } from '../../store/StoreContext.js';
 
 const CHOICES = [
@@ -12,6 +13,22 @@ const CHOICES = [
  * Undo a mass deletion: every file and folder deleted in the chosen time comes back, on every
  * device, as one change (the deletes stay in each file's history).
  */
+/** "Trash on this device: 3 items, 3 MB, kept 30 days / at most 10% of the folder." */
+function TrashSummary() {
+  const view = useAppStore((s) => s.trash.view);
+  const loadTrash = useAppStore((s) => s.loadTrash);
+  useEffect(() => void loadTrash(), [loadTrash]);
+  if (view === null) return null;
+  const { maxAgeDays, maxPercent } = view.limits;
+  return (
+    <p className="muted" data-testid="trash-summary">
+      Trash on this device: {view.count.toLocaleString()} {view.count === 1 ? 'item' : 'items'},{' '}
+      {formatBytes(view.bytes)}, kept {maxAgeDays} {maxAgeDays === 1 ? 'day' : 'days'} / at most{' '}
+      {maxPercent}% of the folder.
+    </p>
+  );
+}
+
 export function RestoreDeleted() {
   const running = useAppStore((s) => s.restoreDeleted.running);
   const message = useAppStore((s) => s.restoreDeleted.message);
@@ -50,6 +67,7 @@ export function RestoreDeleted() {
           {message}
         </p>
       )}
+      <TrashSummary />
     </section>
   );
 }

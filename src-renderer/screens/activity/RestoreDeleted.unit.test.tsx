@@ -33,4 +33,12 @@ describe('Restore deleted files', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Restore deleted files' }));
     expect((await screen.findByRole('status')).textContent).toMatch(/the store is closed/);
   });
+
+  it('shows the trash on this device at a glance', async () => {
+    const { core } = renderWithStore(<RestoreDeleted />);
+    expect((await screen.findByTestId('trash-summary')).textContent).toBe(
+      'Trash on this device: 3 items, 3.0 MB, kept 30 days / at most 10% of the folder.',
+    );
+    expect(core.callsOf('trash:list')).toHaveLength(1);
+  });
 });
