@@ -41,6 +41,12 @@ export class WatcherError extends Error {
   }
 }
 
+/**
+ * Why a folder may not be watched that is no failure of the watcher: it went (`ENOENT`), a file
+ * took its place (`ENOTDIR`), or it can't be read (`EACCES`, `EPERM`; listed by the scan).
+ */
+const FOLDER_NOT_WATCHABLE = new Set(['ENOENT', 'ENOTDIR', 'EACCES', 'EPERM']);
+
 const toRelative = (root: string, abs: string): string =>
   path.relative(root, abs).split(path.sep).join('/');
 
@@ -84,6 +90,10 @@ export function watchFolder(options: FolderWatcherOptions): FolderWatcher {
 
   const fail = (e: unknown, folder: string) => {
     const code = (e as NodeJS.ErrnoException).code;
+    // Gone or replaced by a file since it was seen (its parent's watch reports that), or not
+    // readable (the scan lists it as a folder that can't sync, and cannot read it either): not
+    // the watcher falling short.
+    if (code !== undefined && FOLDER_NOT_WATCHABLE.has(code)) return;
     const key = code ?? 'unknown';
     if (closed || failuresSaid.has(key)) return;
     failuresSaid.add(key);
@@ -140,7 +150,7 @@ export function watchFolder(options: FolderWatcherOptions): FolderWatcher {
           if (entry.isDirectory()) pending.push(path.join(dir, entry.name));
       } catch (e) {
         // Gone since (its parent's watch says so) or unreadable: the scan says which.
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') fail(e, dir);
+        fail(e, dir);
       }
     }
   };
