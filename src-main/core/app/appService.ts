@@ -9,6 +9,7 @@ import type { EventStore } from '../store/eventStore.js';
 import type { Logger } from '../log.js';
 import { childLogger } from '../log.js';
 import { ActivityLog, describeDeviceEvent, type ActivityDraft } from './activityLog.js';
+import { IdleCompaction } from '../idleCompaction.js';
 import { changed, initialLive, reduceLive, type LiveState, type StateFacts } from './appState.js';
 import { createNameBook, type NameBook } from './deviceNames.js';
 import { DeviceHost, type HubResolver } from './deviceHost.js';
@@ -97,8 +98,10 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
 
   // Events arrive from the device's first open on, before `host` is assigned.
   const opened: { host?: DeviceHost; names?: NameBook } = {};
+  const idleCompaction = new IdleCompaction();
   const onEvent = (event: DeviceEvent) => {
     if (closed) return;
+    idleCompaction.activity();
     // The watcher's count of unrecorded changes moves with every file it hears of; it changes
     // nothing in the store.
     if (event.type !== 'noticed') downloadsStale = true;
@@ -320,6 +323,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
     async close() {
       if (closed) return;
       closed = true;
+      idleCompaction.dispose();
       statePush.cancel();
       factsRefresh.cancel();
       listeners.clear();
