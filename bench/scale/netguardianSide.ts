@@ -19,16 +19,10 @@ import { writeBack } from '../folder/commands.js';
 import { writeTree, type TreeShape } from '../folder/tree.js';
 import { pollUntil } from '../folder/waits.js';
 import { readPostmasterPid } from '../../src-main/core/device/localPostgres/postmasterPid.js';
-import { compareBytes, expectedTree, presenceOn } from './completion.js';
-import {
-  diskUsage,
-  groupMemory,
-  groupWatches,
-  PeakSampler,
-  type GroupRoots,
-} from './processGroup.js';
+import { expectedTree, presenceOn } from './completion.js';
+import { PeakSampler, settledFigures, type GroupRoots } from './processGroup.js';
 import { waitForQuiet } from './quiet.js';
-import { IDLE_AFTER_MS, RESCAN_RUNS, type GroupFigures, type SideResult } from './sideResult.js';
+import { RESCAN_RUNS, type GroupFigures, type SideResult } from './sideResult.js';
 
 const SYNC_TIMEOUT_MS = 4 * 3600_000;
 /** What `netguardian sync` says when the scan found nothing to send. */
@@ -102,24 +96,27 @@ export async function runNetGuardianSide(options: {
       },
       { everyMs: 100, timeoutMs: SYNC_TIMEOUT_MS },
     );
-    const syncMs = performance.now() - t0;
-    const peaks = await sampler.stop();
-    log(`NetGuardian: B complete ${(syncMs / 1000).toFixed(2)} s after A's start`);
-    const { compared, differing } = await compareBytes(tree, b.folder);
-
-    await new Promise((r) => setTimeout(r, IDLE_AFTER_MS));
-    const figures = async (name: string, dir: string): Promise<GroupFigures> => {
-      const roots = groups.get(name) as GroupRoots;
-      return {
-        name,
-        peakBytes: peaks.get(name) ?? 0,
-        idleBytes: await groupMemory(roots),
-        watches: await groupWatches(roots),
-        storeBytes: await diskUsage(dir),
-      };
-    };
-    const devices = [await figures('A', a.data), await figures('B', b.data)];
-    const hubFigures = await figures('hub', hub.dataDir);
+    const settled = await settledFigures({
+      product: 'NetGuardian',
+      startedAt: t0,
+      sampler,
+      groups,
+      tree,
+      folderB: b.folder,
+      stores: [
+        ['A', () => Promise.resolve(a.data)],
+        ['B', () => Promise.resolve(b.data)],
+        ['hub', () => Promise.resolve(hub.dataDir)],
+      ],
+      log,
+    });
+    const [figuresA, figuresB, hubFigures] = settled.figures as [
+      GroupFigures,
+      GroupFigures,
+      GroupFigures,
+    ];
+    const devices = [figuresA, figuresB];
+    const { syncMs, compared, differing } = settled;
 
     await stop(startedA, "A's daemon");
     await stop(daemonB, "B's daemon");

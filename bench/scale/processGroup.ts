@@ -11,6 +11,8 @@
 import { spawn } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { processTree, pssOf } from '../folder/processMemory.js';
+import { compareBytes, type ExpectedTree } from './completion.js';
+import { IDLE_AFTER_MS, type GroupFigures } from './sideResult.js';
 
 /** Returns the root pids of a group now (a daemon and its postmaster); each root's descendants join. */
 export type GroupRoots = () => Promise<readonly number[]>;
@@ -102,4 +104,47 @@ export async function diskUsage(dir: string): Promise<number> {
   const kib = Number.parseInt(out, 10);
   if (code !== 0 || !Number.isFinite(kib)) throw new Error(`du -sk ${dir} exited ${code}`);
   return kib * 1024;
+}
+
+/** What both sides read once B holds the tree (`settledFigures`). */
+export interface Settled {
+  readonly syncMs: number;
+  readonly compared: number;
+  readonly differing: number;
+  /** In the order of `stores`. */
+  readonly figures: GroupFigures[];
+}
+
+/**
+ * Once B holds the tree, the same for both products: the sync's time and its peaks, B's folder
+ * compared byte for byte, then, `IDLE_AFTER_MS` later, each group's idle memory, watches and
+ * store on disk (`stores`: the group's name and where its store is).
+ */
+export async function settledFigures(o: {
+  readonly product: string;
+  readonly startedAt: number;
+  readonly sampler: PeakSampler;
+  readonly groups: ReadonlyMap<string, GroupRoots>;
+  readonly tree: ExpectedTree;
+  readonly folderB: string;
+  readonly stores: readonly (readonly [name: string, dir: () => Promise<string>])[];
+  readonly log: (m: string) => void;
+}): Promise<Settled> {
+  const syncMs = performance.now() - o.startedAt;
+  const peaks = await o.sampler.stop();
+  o.log(`${o.product}: B complete ${(syncMs / 1000).toFixed(2)} s after A's start`);
+  const { compared, differing } = await compareBytes(o.tree, o.folderB);
+  await new Promise((r) => setTimeout(r, IDLE_AFTER_MS));
+  const figures: GroupFigures[] = [];
+  for (const [name, dir] of o.stores) {
+    const roots = o.groups.get(name) as GroupRoots;
+    figures.push({
+      name,
+      peakBytes: peaks.get(name) ?? 0,
+      idleBytes: await groupMemory(roots),
+      watches: await groupWatches(roots),
+      storeBytes: await diskUsage(await dir()),
+    });
+  }
+  return { syncMs, compared, differing, figures };
 }

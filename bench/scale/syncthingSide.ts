@@ -9,16 +9,10 @@ import type { ScratchDirs } from '../folder/scratchDirs.js';
 import { writeBack } from '../folder/commands.js';
 import { writeTree, type TreeShape } from '../folder/tree.js';
 import { pollUntil } from '../folder/waits.js';
-import { compareBytes, expectedTree, presenceOn } from './completion.js';
-import {
-  diskUsage,
-  groupMemory,
-  groupWatches,
-  PeakSampler,
-  type GroupRoots,
-} from './processGroup.js';
+import { expectedTree, presenceOn } from './completion.js';
+import { PeakSampler, settledFigures, type GroupRoots } from './processGroup.js';
 import { waitForQuiet } from './quiet.js';
-import { IDLE_AFTER_MS, RESCAN_RUNS, type GroupFigures, type SideResult } from './sideResult.js';
+import { RESCAN_RUNS, type SideResult } from './sideResult.js';
 import { syncthingPair, type SyncthingInstance } from './syncthing.js';
 
 const SYNC_TIMEOUT_MS = 4 * 3600_000;
@@ -74,23 +68,21 @@ export async function runSyncthingSide(options: {
       },
       { everyMs: 100, timeoutMs: SYNC_TIMEOUT_MS },
     );
-    const syncMs = performance.now() - t0;
-    const peaks = await sampler.stop();
-    log(`Syncthing: B complete ${(syncMs / 1000).toFixed(2)} s after A's start`);
-    const { compared, differing } = await compareBytes(tree, b.folder);
-
-    await new Promise((r) => setTimeout(r, IDLE_AFTER_MS));
-    const figures = async (name: string, st: SyncthingInstance): Promise<GroupFigures> => {
-      const roots = groups.get(name) as GroupRoots;
-      return {
-        name,
-        peakBytes: peaks.get(name) ?? 0,
-        idleBytes: await groupMemory(roots),
-        watches: await groupWatches(roots),
-        storeBytes: await diskUsage(await st.databaseDir()),
-      };
-    };
-    const devices = [await figures('A', a), await figures('B', b)];
+    const settled = await settledFigures({
+      product: 'Syncthing',
+      startedAt: t0,
+      sampler,
+      groups,
+      tree,
+      folderB: b.folder,
+      stores: [
+        ['A', () => a.databaseDir()],
+        ['B', () => b.databaseDir()],
+      ],
+      log,
+    });
+    const devices = settled.figures;
+    const { syncMs, compared, differing } = settled;
 
     await a.untilIdle(600_000);
     const rescanMs: number[] = [];
