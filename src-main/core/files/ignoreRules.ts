@@ -45,6 +45,38 @@ export const BUILTIN_IGNORES: readonly string[] = [
   `/${IGNORE_FILE}`,
 ];
 
+/** Paths a matcher answers before it starts afresh (see `BoundedMatcher`). */
+export const MATCHER_CACHE_PATHS = 20_000;
+
+/**
+ * An `ignore` matcher whose memory stays bounded. The package remembers the answer for every
+ * path it is asked (and for each folder above it) for as long as the matcher lives, and a
+ * device's rules live as long as the device: memory grew by about 250 bytes per file, and a
+ * rescan of 1,000,000 files ran out of a 200 MB heap in that cache alone. After
+ * `MATCHER_CACHE_PATHS` answers the matcher is made again from its rules (a few microseconds),
+ * which keeps the cache's help for the folders of a walk and drops what it held.
+ */
+class BoundedMatcher {
+  private matcher: Ignore;
+  private answered = 0;
+
+  constructor(private readonly rules: readonly string[]) {
+    this.matcher = BoundedMatcher.compile(rules);
+  }
+
+  private static compile(rules: readonly string[]): Ignore {
+    return ignore({ allowRelativePaths: false }).add([...rules]);
+  }
+
+  ignores(relPath: string): boolean {
+    if (++this.answered > MATCHER_CACHE_PATHS) {
+      this.matcher = BoundedMatcher.compile(this.rules);
+      this.answered = 1;
+    }
+    return this.matcher.ignores(relPath);
+  }
+}
+
 /**
  * Decides whether a path (relative, POSIX) is ignored. Directories are asked
  * with a trailing slash so that `build/` rules match them.
@@ -53,14 +85,14 @@ export const BUILTIN_IGNORES: readonly string[] = [
  * so, so the file's negations (`!.git/`) only ever re-include what the file itself left out.
  */
 export class IgnoreRules {
-  private readonly builtins: Ignore;
-  private readonly own: Ignore;
+  private readonly builtins: BoundedMatcher;
+  private readonly own: BoundedMatcher;
   readonly userRules: readonly string[];
 
   private constructor(userRules: readonly string[]) {
     this.userRules = userRules;
-    this.builtins = ignore({ allowRelativePaths: false }).add([...BUILTIN_IGNORES]);
-    this.own = ignore({ allowRelativePaths: false }).add([...userRules]);
+    this.builtins = new BoundedMatcher(BUILTIN_IGNORES);
+    this.own = new BoundedMatcher(userRules);
   }
 
   static fromText(text: string | undefined): IgnoreRules {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IgnoreRules } from './ignoreRules.js';
+import { IgnoreRules, MATCHER_CACHE_PATHS } from './ignoreRules.js';
 
 describe('IgnoreRules.excludes', () => {
   const rules = IgnoreRules.fromText('build/\n*.log\n!keep.log\n');
@@ -18,6 +18,27 @@ describe('IgnoreRules.excludes', () => {
     expect(rules.excludes('docs/.DS_Store', false)).toBe(true);
     expect(IgnoreRules.fromText('').excludes('docs/.ng-tmp-123', false)).toBe(true);
     expect(IgnoreRules.fromText('').excludes('docs/notes.txt', false)).toBe(false);
+  });
+});
+
+describe('IgnoreRules over many paths (its matchers start afresh, issue 14)', () => {
+  it('answers the same before and after its matchers are made again', () => {
+    const rules = IgnoreRules.fromText('build/\n*.log\n!keep.log\n');
+    const answers = () => [
+      rules.excludes('build/out.o', false),
+      rules.excludes('a/b.log', false),
+      rules.excludes('keep.log', false),
+      rules.excludes('src/main.c', false),
+      rules.excludes('docs/.DS_Store', false),
+    ];
+    const expected = [true, true, false, false, true];
+    expect(answers()).toEqual(expected);
+    // Past the bound three times over, with answers asked all along the way.
+    for (let i = 0; i < 3 * MATCHER_CACHE_PATHS; i++) {
+      expect(rules.excludes(`d${i % 97}/f${i}.txt`, false)).toBe(false);
+      if (i % 5_000 === 0) expect(answers()).toEqual(expected);
+    }
+    expect(answers()).toEqual(expected);
   });
 });
 
