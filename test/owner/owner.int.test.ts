@@ -133,6 +133,13 @@ async function convergeAndCheck({ a, b, server, burst }: Setup, daemonA: Daemon,
   const tree = await waitForSameTree([a.folder, b.folder], {
     timeoutMs: 120_000,
     what: 'A and B to converge after the crash',
+  }).catch(async (e: unknown) => {
+    throw new Error(
+      `${(e as Error).message}\n${await whatEachSideSays((e as Error).message, [
+        ['A', a, daemonA],
+        ['B', b, daemonB],
+      ])}`,
+    );
   });
   for (const d of [a, b, a])
     expect(syncProblems(await runNetguardian(['sync', '--data', d.dataDir]))).toEqual([]);
@@ -159,6 +166,32 @@ async function convergeAndCheck({ a, b, server, burst }: Setup, daemonA: Daemon,
   expect(dumps.flatMap(storeProblems)).toEqual([]);
   expect(crossStoreProblems(dumps, { equalSets: true })).toEqual([]);
   console.log(`${dumps[0]?.events.length} events on the hub, the same on A and B`);
+}
+
+/**
+ * For a failed convergence (it has failed in CI, never alone): what each device's store says of
+ * the path that differed (`history`), and what its daemon printed about it, so the failure can
+ * be read without a replay.
+ */
+async function whatEachSideSays(
+  failure: string,
+  sides: readonly (readonly [string, DeviceDirs, Daemon])[],
+): Promise<string> {
+  const differing = /last difference: ([^:]+):/.exec(failure)?.[1];
+  if (differing === undefined) return '';
+  const out: string[] = [];
+  for (const [name, dirs, daemon] of sides) {
+    const history = await runNetguardian(['history', differing, '--data', dirs.dataDir]);
+    out.push(
+      `${name}: history ${differing} (exit ${history.code}):\n${history.stdout}${history.stderr}`,
+    );
+    const lines = daemon
+      .output()
+      .split('\n')
+      .filter((l) => l.includes(differing));
+    out.push(`${name}'s daemon about it:\n${lines.slice(-20).join('\n') || '(nothing)'}`);
+  }
+  return out.join('\n');
 }
 
 describe('one owner per device, as real processes', () => {
