@@ -27,6 +27,7 @@ import { attachFolder } from './folderAttach.js';
 import { FolderGuard } from './folderIdentity.js';
 import { reconcileOwnHistory } from './ownEvents.js';
 import { NoticedChanges } from './noticedChanges.js';
+import { DeferredRetry, retryDeferred } from './deferredRetry.js';
 import { entitiesOutOfStep, foldersFilesReplace, RECONCILE_PAGE } from './reconcile.js';
 import { ScanPacer } from './scanPacer.js';
 import { noticeTrashAdditions, TrashUpkeep } from './trashUpkeep.js';
@@ -130,6 +131,7 @@ export class Device {
     private readonly unsyncableFiles: UnsyncableList,
     private readonly noticed: NoticedChanges,
     private readonly trashUpkeep: TrashUpkeep,
+    private readonly deferredRetry: DeferredRetry,
     rules: IgnoreRules,
   ) {
     this.log = childLogger(options.log, 'device');
@@ -196,7 +198,20 @@ export class Device {
         ...(options.now ? { now: options.now } : {}),
         log: options.log,
       });
-      const materializer = noticeTrashAdditions(writer, trashUpkeep);
+      // Retried only while the device runs as a daemon (`start`); a command's device closes.
+      const deferredRetry = new DeferredRetry(
+        async () => {
+          const device = late.device;
+          if (device && device.running && !device.closed) await device.reconcile();
+        },
+        (e) =>
+          emit({
+            type: 'error',
+            source: 'scan',
+            message: `writing files left for later failed: ${e.message}`,
+          }),
+      );
+      const materializer = retryDeferred(noticeTrashAdditions(writer, trashUpkeep), deferredRetry);
       const watcher = new WatcherControl({
         root,
         quietMs: options.quietMs ?? 30,
@@ -264,6 +279,7 @@ export class Device {
         unsyncable,
         noticed,
         trashUpkeep,
+        deferredRetry,
         await loadIgnoreRules(root),
       );
       late.device = device;
@@ -593,6 +609,7 @@ export class Device {
     this.closed = true;
     if (this.syncRequested) clearTimeout(this.syncRequested);
     if (this.folderPoll) clearInterval(this.folderPoll);
+    this.deferredRetry.stop();
     await this.trashUpkeep.stop();
     await this.watcher.close();
     if (this.hub) {
