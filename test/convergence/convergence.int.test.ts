@@ -271,7 +271,8 @@ describe('convergence: the checks themselves', () => {
         [world.spaceId],
       );
       await c.store.client.query(
-        `UPDATE crdt_snapshots SET state = jsonb_set(state, '{fields}', '{"x": {"value": 1, "hlc": {"wallMs": 1, "counter": 0, "nodeId": "dev-c"}}}')
+        // `f`: the fields of a packed snapshot state (snapshotCodec.ts).
+        `UPDATE crdt_snapshots SET state = jsonb_set(state, '{f}', '{"x": {"value": 1, "hlc": {"wallMs": 1, "counter": 0, "nodeId": "dev-c"}}}')
          WHERE space_id = $1 AND entity_id = 'a/e.txt'`,
         [world.spaceId],
       );

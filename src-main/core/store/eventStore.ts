@@ -1,4 +1,4 @@
-import { FileEntity, type FileEntityJson } from '../../../src-shared/crdt/fileEntity.js';
+import { FileEntity } from '../../../src-shared/crdt/fileEntity.js';
 import type { CrdtEvent } from '../../../src-shared/events/event.js';
 import type { EventKind } from '../../../src-shared/events/eventTypes.js';
 import { DIRECTORY_HASH } from '../../../src-shared/fileKinds.js';
@@ -7,6 +7,11 @@ import * as q from './eventQueries.js';
 import { eventToRow, trustedRowToEvent, type EventRow } from './eventRows.js';
 import { migrate } from './migrate.js';
 import type { SqlClient, SqlExecutor, Unlisten } from './sqlClient.js';
+import {
+  decodeSnapshotState,
+  encodeSnapshotState,
+  type StoredSnapshotState,
+} from './snapshotCodec.js';
 
 /** The channel a store NOTIFYs on when it appended events; the payload is the space id. */
 export const EVENTS_CHANNEL = 'netguardian_events';
@@ -123,8 +128,8 @@ export class EventStore {
       const { duplicates, seqConflicts } = await classifyRejected(tx, rejected, insertedIds);
       if (inserted.length === 0) return { inserted, duplicates, seqConflicts, changes: [] };
       const before = new Map<string, FileEntity>();
-      for (const r of JSON.parse(step.states) as { entity_id: string; state: FileEntityJson }[])
-        before.set(r.entity_id, FileEntity.fromJSON(r.state));
+      for (const r of JSON.parse(step.states) as SnapshotStateRow[])
+        before.set(r.entity_id, entityOf(r));
       const changes = await applyToSnapshots(tx, spaceId, inserted, before);
       const unadvanced = JSON.parse(step.unadvanced) as string[];
       if (unadvanced.length > 0)
@@ -442,12 +447,8 @@ export class EventStore {
         spaceId,
         JSON.stringify(entityIds.slice(i, i + BATCH)),
       ]);
-      for (const r of JSON.parse(rows[0]?.rows ?? '[]') as {
-        entity_id: string;
-        state: FileEntityJson;
-      }[]) {
-        out.set(r.entity_id, FileEntity.fromJSON(r.state));
-      }
+      for (const r of JSON.parse(rows[0]?.rows ?? '[]') as SnapshotStateRow[])
+        out.set(r.entity_id, entityOf(r));
     }
     return out;
   }
@@ -470,25 +471,25 @@ export class EventStore {
   }
 
   async getSnapshot(spaceId: string, entityId: string): Promise<FileEntity | undefined> {
-    const rows = await this.client.query<{ state: FileEntityJson }>(
+    const rows = await this.client.query<{ state: StoredSnapshotState }>(
       q.SELECT_SNAPSHOT,
       [spaceId, entityId],
       { name: 'ng_snapshot' },
     );
     const row = rows[0];
-    return row ? FileEntity.fromJSON(row.state) : undefined;
+    return row ? entityOf({ entity_id: entityId, state: row.state }) : undefined;
   }
 
   /** A snapshot with the row version a guarded write (`appendLocal`) checks. */
   async getSnapshotVersioned(spaceId: string, entityId: string): Promise<VersionedSnapshot> {
-    const rows = await this.client.query<{ state: FileEntityJson; version: string }>(
+    const rows = await this.client.query<{ state: StoredSnapshotState; version: string }>(
       q.SELECT_SNAPSHOT_VERSIONED,
       [spaceId, entityId],
       { name: 'ng_snapshot_versioned' },
     );
     const row = rows[0];
     return row
-      ? { entity: FileEntity.fromJSON(row.state), version: row.version }
+      ? { entity: entityOf({ entity_id: entityId, state: row.state }), version: row.version }
       : { entity: undefined, version: null };
   }
 
@@ -503,8 +504,8 @@ export class EventStore {
       options.conflictsOnly ?? false,
       options.limit ?? 1000,
     ]);
-    const parsed = JSON.parse(rows[0]?.rows ?? '[]') as { state: FileEntityJson }[];
-    return parsed.map((r) => FileEntity.fromJSON(r.state));
+    const parsed = JSON.parse(rows[0]?.rows ?? '[]') as SnapshotStateRow[];
+    return parsed.map(entityOf);
   }
 
   async countSnapshots(spaceId: string): Promise<SnapshotCounts> {
@@ -653,12 +654,21 @@ async function* eventPages(
   }
 }
 
+interface SnapshotStateRow {
+  readonly entity_id: string;
+  readonly state: StoredSnapshotState;
+}
+
+/** An entity from its `crdt_snapshots` row (`snapshotCodec.ts`: packed or as written before). */
+const entityOf = (row: SnapshotStateRow): FileEntity =>
+  FileEntity.fromJSON(decodeSnapshotState(row.state, row.entity_id));
+
 /** The columns of an entity's `crdt_snapshots` row (the queryable ones derived from its view). */
 function snapshotRow(entity: FileEntity) {
   const view = entity.get();
   return {
     entity_id: entity.entityId,
-    state: entity.toJSON(),
+    state: encodeSnapshotState(entity.toJSON()),
     vector_clock: view.clock,
     file_exists: view.exists,
     has_conflict: view.conflicts.length > 0,
