@@ -25,12 +25,12 @@ export const DEVICE_SERVER_SETTINGS: Readonly<Record<string, string>> = {
   max_logical_replication_workers: '0',
   // Keeps the WAL a device keeps on disk small (defaults: 80MB kept, up to 1GB between
   // checkpoints). The server keeps about max_wal_size of WAL after a large write for good (an
-  // idle server skips its checkpoints, so nothing recycles it): at 256MB a device's store after
-  // a first scan of 100,000 files was 595 MiB on disk, 257 of them WAL; at 64MB, 403 MiB with 65
-  // of WAL, and the scan took 31.6 / 29.0 s against 35.3 / 21.8 s (same session, loaded machine:
-  // within its noise).
+  // idle server skips its checkpoints, so nothing recycles it). A first scan of 100,000 files:
+  // at 256MB the store was 595 MiB on disk, 257 of them WAL; at 64MB, 403 MiB with 65 of WAL
+  // (scan 31.6 / 29.0 s against 35.3 / 21.8 s, loaded machine); at 32MB (the least: two 16MB
+  // segments) 33 MiB of WAL and the scan 29.1 s against 31.2 s at 64MB, same session.
   min_wal_size: '32MB',
-  max_wal_size: '64MB',
+  max_wal_size: '32MB',
   // Reads run synchronously in the backend: PostgreSQL 18's default starts three I/O worker
   // processes, which a store this small gains nothing from.
   io_method: 'sync',
