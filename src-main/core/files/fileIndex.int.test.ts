@@ -103,11 +103,38 @@ function describeIndex(
       ]);
       const found = await index.findChunks([c3, c2, sha('nowhere')]);
       expect(found.get(c3)).toEqual([{ path: 'big.bin', offset: 300, size: 300 }]);
-      expect(found.get(c2)).toEqual(
-        expect.arrayContaining([{ path: 'small.txt', offset: 0, size: 200 }]),
-      );
+      // A file that is the chunk is enough: the chunk lists are not searched for it.
+      expect(found.get(c2)).toEqual([{ path: 'small.txt', offset: 0, size: 200 }]);
       expect(found.has(sha('nowhere'))).toBe(false);
       expect((await index.withContent([sha('big')])).map((e) => e.path)).toEqual(['big.bin']);
+    });
+
+    it('keeps no chunk list for a file that is one chunk, and still finds and returns it', async () => {
+      const index = fresh();
+      const one = entry('one.txt');
+      const empty = entry('empty.txt', { size: 0, hash: sha(''), chunks: [] });
+      // A single chunk that is not the whole file (a damaged row): kept as written.
+      const partial = entry('partial.bin', { size: 20, chunks: [{ hash: sha('x'), size: 10 }] });
+      await index.upsertMany([one, empty, partial]);
+      const stored = await client.query<{ path: string; chunks: unknown }>(
+        `SELECT path, chunks FROM fs_index WHERE space_id = $1 ORDER BY path`,
+        [index.spaceId],
+      );
+      expect(stored).toEqual([
+        { path: 'empty.txt', chunks: [] },
+        { path: 'one.txt', chunks: null },
+        { path: 'partial.bin', chunks: [{ hash: sha('x'), size: 10 }] },
+      ]);
+      expect(await index.getMany(['one.txt', 'empty.txt', 'partial.bin'])).toEqual(
+        new Map([
+          ['empty.txt', empty],
+          ['one.txt', one],
+          ['partial.bin', partial],
+        ]),
+      );
+      expect((await index.findChunks([sha('one.txt')])).get(sha('one.txt'))).toEqual([
+        { path: 'one.txt', offset: 0, size: 10 },
+      ]);
     });
   });
 }
