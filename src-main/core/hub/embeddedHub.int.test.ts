@@ -45,6 +45,16 @@ describe('startEmbeddedHub', () => {
     expect(new URL(hub.adminUrl).hostname).toBe('127.0.0.1');
     expect(new URL(hub.adminUrl).pathname).toBe('/netguardian');
     expect((await stat(join(dataDir, 'hub.json'))).mode & 0o077).toBe(0);
+    // The WAL it keeps after a burst of writes is bounded (not PostgreSQL's 1GB default).
+    const admin = await openPgClient({ connectionString: hub.adminUrl });
+    try {
+      const wal = await admin.query<{ max: string; min: string }>(
+        `SELECT current_setting('max_wal_size') AS max, current_setting('min_wal_size') AS min`,
+      );
+      expect(wal).toEqual([{ max: '128MB', min: '32MB' }]);
+    } finally {
+      await admin.close();
+    }
 
     // A device of the fresh hub writes a chunk through its own role (password checked: SCRAM).
     const device = await addDevice(hub.adminUrl, { spaceId: 'photos', deviceName: 'camera' });
