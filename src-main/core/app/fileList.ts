@@ -1,6 +1,7 @@
 import { DIRECTORY_HASH } from '../../../src-shared/fileKinds.js';
 import type { FilePage, FileRow, FileSyncState } from '../../../src-shared/ipc/contract.js';
 import type { IgnoreRules } from '../files/ignoreRules.js';
+import { readSnapshotCounts } from '../store/snapshotCounts.js';
 import type { SqlExecutor } from '../store/sqlClient.js';
 
 /**
@@ -137,13 +138,16 @@ export async function listFiles(ctx: FileListContext, q: FileQuery): Promise<Fil
     ctx.thisNode,
     ctx.pushedSeq ?? Number.MAX_SAFE_INTEGER,
   ]);
-  // The count scans every match; the first page's rows tell it when they are all there is.
+  // Unfiltered, the count is kept as the store changes; a search's count scans every match,
+  // unless the first page's rows tell it they are all there is.
   const total =
     q.offset === 0 && rows.length < q.limit
       ? rows.length
-      : Number(
-          (await ctx.db.query<{ n: number }>(COUNT_MATCHES, [ctx.spaceId, needle]))[0]?.n ?? 0,
-        );
+      : needle === ''
+        ? (await readSnapshotCounts(ctx.db, ctx.spaceId)).files
+        : Number(
+            (await ctx.db.query<{ n: number }>(COUNT_MATCHES, [ctx.spaceId, needle]))[0]?.n ?? 0,
+          );
   return { total, offset: q.offset, rows: rows.map((r) => toFileRow(r, ctx)) };
 }
 

@@ -322,13 +322,6 @@ WHERE EXISTS (
     AND s.entity_id COLLATE "C" < (p.path || '0') COLLATE "C")`;
 
 /** $2: a folder's content hash (DIRECTORY_HASH): `folders` counts those among `files`. */
-export const COUNT_SNAPSHOTS = `
-SELECT count(*)::float8 AS entities,
-       count(*) FILTER (WHERE file_exists)::float8 AS files,
-       count(*) FILTER (WHERE file_exists AND content_hash = $2)::float8 AS folders,
-       count(*) FILTER (WHERE has_conflict)::float8 AS conflicts
-FROM crdt_snapshots WHERE space_id = $1`;
-
 /**
  * Rebuild: drops the snapshots of entities that have no event ($2: the ids that do, never null).
  * `NOT IN (SELECT ...)` is a hashed subplan: one probe per snapshot, not a scan of the list.

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileEntity, type FileEntityJson } from '../../../src-shared/crdt/fileEntity.js';
 import { encodeHlc } from '../../../src-shared/crdt/hlc.js';
+import { DIRECTORY_CONTENT, DIRECTORY_HASH } from '../../../src-shared/fileKinds.js';
 import { VectorClock, type VectorClockJson } from '../../../src-shared/crdt/vectorClock.js';
 import type { CrdtEvent, EventData } from '../../../src-shared/events/event.js';
 import type { EventKind } from '../../../src-shared/events/eventTypes.js';
@@ -416,6 +417,109 @@ export function describeEventStoreContract(
         );
       });
     }
+
+    /** The counts as a reader would get them by counting every snapshot row (the spec). */
+    const countedRows = async (space: string) =>
+      (
+        await store.client.query<Record<string, number>>(
+          `SELECT count(*)::float8 AS entities, count(*) FILTER (WHERE file_exists)::float8 AS files,
+             count(*) FILTER (WHERE file_exists AND content_hash = $2)::float8 AS folders,
+             count(*) FILTER (WHERE has_conflict)::float8 AS conflicts
+           FROM crdt_snapshots WHERE space_id = $1`,
+          [space, DIRECTORY_HASH],
+        )
+      )[0];
+
+    it('keeps the counts of files, folders and conflicts as snapshots change', async () => {
+      const space = newSpace();
+      const other = newSpace();
+      await store.append([
+        makeEvent({ space, node: 'n1', seq: 1, entity: 'a.txt' }),
+        makeEvent({ space, node: 'n1', seq: 2, entity: 'b.txt' }),
+        makeEvent({ space, node: 'n1', seq: 3, entity: 'd', data: { content: DIRECTORY_CONTENT } }),
+        makeEvent({ space, node: 'n1', seq: 4, entity: 'd/c.txt' }),
+      ]);
+      await store.append([
+        makeEvent({ space: other, node: 'n1', seq: 1, entity: 'elsewhere.txt' }),
+      ]);
+      expect(await store.countSnapshots(space)).toEqual({
+        entities: 4,
+        files: 4,
+        folders: 1,
+        conflicts: 0,
+      });
+      // b.txt deleted; a.txt written on n2 without having seen n1's version: a conflict.
+      await store.append([
+        makeEvent({
+          space,
+          node: 'n1',
+          seq: 5,
+          entity: 'b.txt',
+          kind: 'FileDeleted',
+          clock: { n1: 5 },
+        }),
+        makeEvent({
+          space,
+          node: 'n2',
+          seq: 1,
+          entity: 'a.txt',
+          kind: 'FileUpdated',
+          data: { content: content('n2') },
+        }),
+      ]);
+      // One event at a time, as the scanner writes (the single-statement path).
+      const base = await store.getSnapshotVersioned(space, 'e.txt');
+      await store.appendLocal(makeEvent({ space, node: 'n1', seq: 6, entity: 'e.txt' }), base);
+      const expected = { entities: 5, files: 4, folders: 1, conflicts: 1 };
+      expect(await store.countSnapshots(space)).toEqual(expected);
+      expect(await countedRows(space)).toEqual(expected);
+      expect(await store.countSnapshots(other)).toEqual({
+        entities: 1,
+        files: 1,
+        folders: 0,
+        conflicts: 0,
+      });
+
+      // Rows removed or rewritten behind the store's back, then a rebuild: still what the rows say.
+      await store.client.query(
+        `DELETE FROM crdt_snapshots WHERE space_id = $1 AND entity_id = 'd'`,
+        [space],
+      );
+      expect(await store.countSnapshots(space)).toEqual({
+        entities: 4,
+        files: 3,
+        folders: 0,
+        conflicts: 1,
+      });
+      await store.rebuildSnapshots(space);
+      expect(await store.countSnapshots(space)).toEqual(expected);
+    });
+
+    it('counts stay exact over many writes, and their deltas are folded as they go', async () => {
+      const space = newSpace();
+      // 300 new files, one statement each: 300 deltas in a row, so one of them is a 256th.
+      for (let seq = 1; seq <= 300; seq++)
+        await store.append([makeEvent({ space, node: 'n0', seq, entity: `new-${seq}.txt` })]);
+      const deltas = async () =>
+        (
+          await store.client.query<{ n: number }>(
+            'SELECT count(*)::float8 AS n FROM crdt_snapshot_counts WHERE space_id = $1',
+            [space],
+          )
+        )[0]?.n;
+      expect(await deltas()).toBeLessThan(256);
+      expect(await store.countSnapshots(space)).toEqual({
+        entities: 300,
+        files: 300,
+        folders: 0,
+        conflicts: 0,
+      });
+      // Deletes, updates, conflicts and resolutions of a random history: still the rows' counts.
+      for (const event of randomHistory(7, space, 200)) await store.append([event]);
+      expect(await store.countSnapshots(space)).toEqual(await countedRows(space));
+      await store.rebuildSnapshots(space);
+      expect(await store.countSnapshots(space)).toEqual(await countedRows(space));
+    });
 
     it('rebuild repairs a snapshot table that drifted from the log', async () => {
       const space = newSpace();

@@ -1,12 +1,12 @@
 import { FileEntity } from '../../../src-shared/crdt/fileEntity.js';
 import type { CrdtEvent } from '../../../src-shared/events/event.js';
 import type { EventKind } from '../../../src-shared/events/eventTypes.js';
-import { DIRECTORY_HASH } from '../../../src-shared/fileKinds.js';
 import { toStoredType } from '../../../src-shared/events/eventTypes.js';
 import * as q from './eventQueries.js';
 import { eventToRow, trustedRowToEvent, type EventRow } from './eventRows.js';
 import { migrate } from './migrate.js';
 import type { SqlClient, SqlExecutor, Unlisten } from './sqlClient.js';
+import { readSnapshotCounts, type SnapshotCounts } from './snapshotCounts.js';
 import {
   decodeSnapshotState,
   encodeSnapshotState,
@@ -58,14 +58,7 @@ export interface EventPage {
   readonly lastId: number;
 }
 
-export interface SnapshotCounts {
-  readonly entities: number;
-  /** Entities that exist: files and folders. */
-  readonly files: number;
-  /** The folders among `files`. */
-  readonly folders: number;
-  readonly conflicts: number;
-}
+export type { SnapshotCounts } from './snapshotCounts.js';
 
 const parseRows = (rows: { rows: string }[]): EventRow[] =>
   JSON.parse(rows[0]?.rows ?? '[]') as EventRow[];
@@ -509,17 +502,7 @@ export class EventStore {
   }
 
   async countSnapshots(spaceId: string): Promise<SnapshotCounts> {
-    const rows = await this.client.query<SnapshotCounts>(q.COUNT_SNAPSHOTS, [
-      spaceId,
-      DIRECTORY_HASH,
-    ]);
-    const r = rows[0];
-    return {
-      entities: Number(r?.entities ?? 0),
-      files: Number(r?.files ?? 0),
-      folders: Number(r?.folders ?? 0),
-      conflicts: Number(r?.conflicts ?? 0),
-    };
+    return readSnapshotCounts(this.client, spaceId);
   }
 
   async countEvents(spaceId: string): Promise<number> {

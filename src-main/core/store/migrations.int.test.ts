@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { encodeHlc, parseHlc } from '../../../src-shared/crdt/hlc.js';
 import type { CrdtEvent } from '../../../src-shared/events/event.js';
 import { NetGuardianError } from '../../../src-shared/errors.js';
+import { DIRECTORY_HASH } from '../../../src-shared/fileKinds.js';
 import { createFreshDatabase, type FreshDatabase } from '../../../test/support/freshDatabase.js';
 import { EventStore } from './eventStore.js';
 import { appliedVersions, loadMigrations, migrate, type Migration } from './migrate.js';
@@ -715,6 +716,50 @@ function describeMigrations(name: string, openClient: () => Promise<SqlClient>):
         quota_bytes: null;
       }>('SELECT space_id, chunk_bytes::text, quota_bytes FROM hub_space_usage');
       expect(usage).toEqual([{ space_id: 'photos', chunk_bytes: '7', quota_bytes: null }]);
+    });
+
+    it('0016 counts the snapshots already held, then keeps the counts as rows change', async () => {
+      const dir = DIRECTORY_HASH;
+      const put = `INSERT INTO crdt_snapshots (space_id, entity_id, state, vector_clock, created_at,
+                     file_exists, has_conflict, content_hash) VALUES ($1, $2, '{}', '{}', now(), $3, $4, $5)`;
+      const sums = async (space: string) =>
+        (
+          await client.query<Record<string, string>>(
+            `SELECT sum(entities)::text AS entities, sum(files)::text AS files,
+               sum(folders)::text AS folders, sum(conflicts)::text AS conflicts
+             FROM crdt_snapshot_counts WHERE space_id = $1`,
+            [space],
+          )
+        )[0];
+      await step(16, async () => {
+        await client.query(put, ['s', 'a.txt', true, false, 'h1']);
+        await client.query(put, ['s', 'gone.txt', false, false, null]);
+        await client.query(put, ['s', 'folder', true, false, dir]);
+        await client.query(put, ['s', 'torn.txt', true, true, 'h2']);
+        await client.query(put, ['t', 'other.txt', true, false, 'h3']);
+      });
+      expect(await sums('s')).toEqual({ entities: '4', files: '3', folders: '1', conflicts: '1' });
+      expect(await sums('t')).toEqual({ entities: '1', files: '1', folders: '0', conflicts: '0' });
+      // After it: an insert, an update and a delete, several rows to a statement.
+      await client.query(put, ['s', 'new.txt', true, false, 'h4']);
+      await client.query(
+        `UPDATE crdt_snapshots SET file_exists = false, content_hash = NULL
+         WHERE space_id = 's' AND entity_id IN ('folder', 'a.txt')`,
+      );
+      await client.query(
+        `DELETE FROM crdt_snapshots WHERE space_id = 's' AND entity_id = 'torn.txt'`,
+      );
+      expect(await sums('s')).toEqual({ entities: '4', files: '1', folders: '0', conflicts: '0' });
+      // The upsert the store runs: one row inserted, one updated, in one statement.
+      await client.query(
+        `INSERT INTO crdt_snapshots AS x (space_id, entity_id, state, vector_clock, created_at, file_exists, content_hash)
+         VALUES ('s', 'a.txt', '{}', '{}', now(), true, 'h5'), ('s', 'b.txt', '{}', '{}', now(), true, $1)
+         ON CONFLICT (space_id, entity_id) DO UPDATE SET file_exists = excluded.file_exists,
+           content_hash = excluded.content_hash`,
+        [dir],
+      );
+      expect(await sums('s')).toEqual({ entities: '5', files: '3', folders: '1', conflicts: '0' });
+      expect(await sums('t')).toEqual({ entities: '1', files: '1', folders: '0', conflicts: '0' });
     });
 
     it('has a test for every migration file', () => {

@@ -20,8 +20,12 @@ export interface TableShape {
   readonly key: readonly string[];
 }
 
-/** The migration ledger is each store's own (same migrations, own timestamps): never copied. */
-const NOT_COPIED = new Set(['schema_migrations']);
+/**
+ * The migration ledger is each store's own (same migrations, own timestamps): never copied. The
+ * snapshot counts neither: the target's triggers add them as the snapshots are copied in
+ * (migration 0016), so copying them too would count every snapshot twice.
+ */
+const NOT_COPIED = new Set(['schema_migrations', 'crdt_snapshot_counts']);
 
 /** A page holds at most this many rows, and stops after the row that passes this many bytes. */
 export const PAGE_ROWS = 2_000;
