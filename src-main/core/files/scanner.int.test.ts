@@ -589,3 +589,29 @@ describe('scanner: an unchanged tree', () => {
     expect(await eventCount()).toBe(0);
   });
 });
+
+describe('scanner: reading ahead of the walk', () => {
+  it('the walk names the folder it lists next, and every folder it names is listed', async () => {
+    for (const dir of ['a/x/deep', 'a/y', 'b', 'c/z'])
+      await mkdir(path.join(device.root, dir), { recursive: true });
+    const listed: string[] = [];
+    const named: (readonly string[])[] = [];
+    for await (const batch of walkTree({
+      rootReal: device.root,
+      start: '',
+      isIgnored: () => false,
+      upcoming: (dirs) => named.push(dirs),
+      onSymlink: () => undefined,
+      onError: () => undefined,
+      onUnreadableDir: () => undefined,
+    }))
+      listed.push(batch.dir);
+    expect([...listed].sort()).toEqual(['', 'a', 'a/x', 'a/x/deep', 'a/y', 'b', 'c', 'c/z']);
+    expect(named).toHaveLength(listed.length);
+    named.forEach((next, i) => {
+      expect(next.length).toBeLessThanOrEqual(3);
+      expect(next[0]).toBe(listed[i + 1]);
+      for (const dir of next) expect(listed.slice(i + 1)).toContain(dir);
+    });
+  });
+});

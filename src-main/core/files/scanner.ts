@@ -132,6 +132,9 @@ const FLUSH_ROWS = 2_000;
  */
 const SEGMENT_PATHS = 4_000;
 
+/** Folders whose index entries may be read ahead of the walk at once (memory: a few folders). */
+const MAX_PREFETCHED = 8;
+
 interface Plan {
   readonly dirs: WalkedFile[];
   readonly files: WalkedFile[];
@@ -233,6 +236,8 @@ class ScanRun {
   private planned = { files: 0, bytes: 0 };
   /** The index's entries of the folder being walked (`collectTree`), read before it is listed. */
   private folderKnown: FolderEntries = { entries: new Map(), implied: [] };
+  /** Reads of the next folders' index entries already under way (`prefetch`). */
+  private readonly prefetched = new Map<string, Promise<FolderEntries>>();
   private folderMissingReported = false;
   private readonly rules: IgnoreRules;
   private readonly errors: ScanError[] = [];
@@ -320,8 +325,11 @@ class ScanRun {
       isIgnored: (p, isDir) => (isDir ? this.rules.ignoresDir(p) : this.rules.ignoresFile(p)),
       isKnown: (p) => this.folderKnown.entries.has(p),
       beforeList: async (dir) => {
-        this.folderKnown = await this.options.index.children(dir);
+        const read = this.prefetched.get(dir) ?? this.options.index.children(dir);
+        this.prefetched.delete(dir);
+        this.folderKnown = await read;
       },
+      upcoming: (dirs) => this.prefetch(dirs),
       onSymlink: (p) => this.notAFile(p, 'symlink'),
       onSpecialFile: (p) => this.notAFile(p, 'special-file'),
       onError: (p, e) => this.error(p, e),
@@ -335,6 +343,22 @@ class ScanRun {
     })) {
       await this.compareFolder(batch, this.folderKnown);
       if (this.plannedPaths() >= SEGMENT_PATHS) await this.execute();
+    }
+  }
+
+  /**
+   * Starts reading the index's entries of the folders the walk lists next, so a rescan's round
+   * trips to the store overlap its listing and comparing instead of adding up (1,000 folders:
+   * one query each). A folder's entries change only while that folder is compared (what a
+   * segment records is in folders already compared), but anything read before or while a
+   * segment is carried out is dropped anyway (`execute`). A failed read throws where it is used.
+   */
+  private prefetch(dirs: readonly string[]): void {
+    for (const dir of dirs) {
+      if (this.prefetched.has(dir) || this.prefetched.size >= MAX_PREFETCHED) continue;
+      const read = this.options.index.children(dir);
+      read.catch(() => undefined); // rethrown by the await in beforeList, if it is used
+      this.prefetched.set(dir, read);
     }
   }
 
@@ -504,6 +528,16 @@ class ScanRun {
 
   /** Carries out the plan collected so far (a segment of a full scan, or all of it). */
   async execute(): Promise<void> {
+    // What was read ahead of the walk may predate what this segment records: read it again.
+    this.prefetched.clear();
+    try {
+      await this.executePlan();
+    } finally {
+      this.prefetched.clear();
+    }
+  }
+
+  private async executePlan(): Promise<void> {
     const { dirs, files, gone, forget } = this.plan;
     this.plan = emptyPlan();
     const paths = [

@@ -27,6 +27,11 @@ export interface WalkOptions {
   readonly isKnown?: (path: string) => boolean;
   /** Awaited before each folder is listed (the scanner reads what the index holds of it). */
   readonly beforeList?: (dir: string) => Promise<void>;
+  /**
+   * Before each folder's batch is handed out: the folders the walk lists next, nearest first
+   * (at most `UPCOMING`), so the caller can start reading what it needs of them meanwhile.
+   */
+  readonly upcoming?: (dirs: readonly string[]) => void;
   readonly onSymlink: (path: string) => void;
   /** A name that is not a valid entity path, or a folder that could not be read. */
   readonly onError: (path: string, error: NetGuardianError) => void;
@@ -40,6 +45,9 @@ export interface WalkOptions {
 
 /** Entries handled between two yields to the event loop. */
 const SLICE = 512;
+
+/** How many of the next folders `upcoming` names. */
+export const UPCOMING = 3;
 
 const childPath = (parent: string, name: string) => (parent === '' ? name : `${parent}/${name}`);
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -120,6 +128,7 @@ export async function* walkTree(options: WalkOptions): AsyncGenerator<WalkBatch>
     }
     // Reverse so the stack pops subfolders in listing order.
     for (let i = dirs.length - 1; i >= 0; i--) stack.push((dirs[i] as WalkedFile).path);
+    options.upcoming?.(stack.slice(-UPCOMING).reverse());
     yield { dir: dirRel, files, dirs };
   }
 }
