@@ -132,7 +132,9 @@ export function decodeSnapshotState(stored: StoredSnapshotState, entityId: strin
   return {
     entityId,
     versions,
-    nodeHeads: stored.h ?? headsOf(versions),
+    // Without heads, the register takes them from its versions (`MvRegister.fromJSON`): packing
+    // left them out only when they were exactly those.
+    ...(stored.h ? { nodeHeads: stored.h } : {}),
     fields,
     clock: stored.c ?? clockOf(versions),
     lastChange: stored.l === undefined ? changeOf(versions) : stored.l,
@@ -207,7 +209,7 @@ function isoOf(hlc: Hlc): string | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }
 
-/** The heads a register derives from its versions when its snapshot has none. */
+/** The heads a register derives from its versions when its snapshot has none (encoding only). */
 function headsOf(versions: readonly FileVersion[]): NodeHeadsJson {
   return MvRegister.fromJSON({ versions }).headsJSON();
 }
