@@ -355,7 +355,7 @@ export async function uploadCommand(
  * A path given on the command line: relative to the folder, or absolute inside it (the folder as
  * the device sees it). The device checks it against the path rules.
  */
-async function toEntityPath(client: ContractClient, given: string): Promise<string> {
+export async function toEntityPath(client: ContractClient, given: string): Promise<string> {
   if (!path.isAbsolute(given)) return given.split(path.sep).join('/');
   const { folder } = await client.call('device:status', {});
   const rel = path.relative(folder, given);

@@ -150,6 +150,20 @@ export async function main(
       (await device()).resolveCommand(ctx, dataDir(o), p, o.keep),
     );
   program
+    .command('ls [folder]')
+    .description(
+      "a folder's entries as this device knows them, folders first, with their sync state",
+    )
+    .option('--all', 'every entry (default: the first 200)')
+    .option('--json', 'machine-readable output')
+    .addOption(dataOption())
+    .action(async (f: string | undefined, o: { data: string; all?: boolean; json?: boolean }) =>
+      (await import('./listCommand.js')).listCommand(ctx, dataDir(o), f, {
+        all: o.all === true,
+        json: o.json === true,
+      }),
+    );
+  program
     .command('history <path>')
     .description('every version of a file')
     .option('--json', 'machine-readable output')

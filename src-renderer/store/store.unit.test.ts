@@ -88,8 +88,20 @@ describe('paged file cache', () => {
     store.getState().showFileRange(480, 530); // straddles pages 0 and 1
     await settle();
     expect(core.callsOf('files:list').map((c) => c.offset)).toEqual([0, 500]);
+    // Page 1 follows the cached page 0: asked for by page 0's key, not by walking 500 rows.
+    expect(core.callsOf('files:list')[1]).toMatchObject({ after: `p:${core.files[499]?.path}` });
     const { pages } = store.getState().files;
     expect(rowAt(pages, 520)?.path).toBe(core.files[520]?.path);
+  });
+
+  it('jumps to a page whose previous page is not cached by offset', async () => {
+    const { core, store } = setup();
+    store.getState().showFileRange(0, 40);
+    await settle();
+    store.getState().showFileRange(1_200, 1_210);
+    await settle();
+    expect(core.callsOf('files:list')[1]).toEqual({ query: '', offset: 1_000, limit: 500 });
+    expect(rowAt(store.getState().files.pages, 1_205)?.path).toBe(core.files[1_205]?.path);
   });
 
   it('on files:changed refetches the visible pages and forgets the others', async () => {

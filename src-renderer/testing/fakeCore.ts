@@ -81,11 +81,21 @@ export function createFakeCore(options: { files?: number } = {}): FakeCore {
       },
     }),
     'files:unsyncable': () => core.unsyncable,
-    'files:list': ({ query, offset, limit }) => {
+    'files:list': ({ query, offset, limit, after }) => {
       const q = query.toLowerCase();
       const matching =
         q === '' ? core.files : core.files.filter((f) => f.path.toLowerCase().includes(q));
-      return { total: matching.length, offset, rows: matching.slice(offset, offset + limit) };
+      // A key is the path of the row before the page (as the core's `p:` keys).
+      const start =
+        after === undefined ? offset : matching.findIndex((f) => `p:${f.path}` === after) + 1;
+      const rows = matching.slice(start, start + limit);
+      const more = start + limit < matching.length;
+      return {
+        total: matching.length,
+        offset: start,
+        rows,
+        next: more ? `p:${rows.at(-1)?.path}` : null,
+      };
     },
     'conflicts:list': () => core.conflicts,
     'conflicts:content': ({ eventId }) =>

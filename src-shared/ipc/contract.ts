@@ -39,6 +39,11 @@ export interface FilePage {
   readonly total: number;
   readonly offset: number;
   readonly rows: readonly FileRow[];
+  /**
+   * Where the next page starts: pass it back as `after` to read the rows that follow this page
+   * without the store walking the ones before (an offset walks them). `null`: nothing follows.
+   */
+  readonly next: string | null;
 }
 
 export interface VersionInfo {
@@ -392,8 +397,16 @@ export const requestSchemas = {
   'files:list': z.strictObject({
     /** Case-insensitive substring of the path; empty = all. */
     query: z.string().max(1024),
+    /** Rows to skip; ignored when `after` is given. */
     offset: z.number().int().min(0),
     limit: z.number().int().min(1).max(5_000),
+    /**
+     * One folder's children ('' = the top of the synced folder), folders first; with a query,
+     * the matches anywhere under that folder. Absent: every path in path order.
+     */
+    folder: z.string().max(4096).optional(),
+    /** A page's `next`: the rows after that page's last one (key paging). */
+    after: z.string().min(1).max(4200).optional(),
   }),
   'conflicts:list': noPayload,
   'conflicts:content': z.strictObject({ path: relPath, eventId }),

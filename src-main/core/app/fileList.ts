@@ -1,43 +1,76 @@
 import { DIRECTORY_HASH } from '../../../src-shared/fileKinds.js';
 import type { FilePage, FileRow, FileSyncState } from '../../../src-shared/ipc/contract.js';
+import { NetGuardianError } from '../../../src-shared/errors.js';
 import type { IgnoreRules } from '../files/ignoreRules.js';
 import { readSnapshotCounts } from '../store/snapshotCounts.js';
 import type { SqlExecutor } from '../store/sqlClient.js';
 
 /**
- * The files screen's rows: a page of the space's existing entities (files and
- * folders) in path order, filtered by a case-insensitive substring, with each
- * row's sync state. Snapshots say what should be; the file index says what is
- * on disk; the log says what this device wrote and the hub may lack. A path
- * this device's ignore rules exclude is never written here, so it is never
- * waiting for a download: it is synced elsewhere (on the hub, on its devices).
+ * The files screen's rows: a page of the space's existing entities (files and folders) with each
+ * row's sync state, in one of three orders. Snapshots say what should be; the file index says what
+ * is on disk; the log says what this device wrote and the hub may lack. A path this device's
+ * ignore rules exclude is never written here, so it is never waiting for a download: it is synced
+ * elsewhere (on the hub, on its devices).
  *
- * Cost at 100,000 entries (PGlite): the page query reads the matching paths
- * in order from `crdt_snapshots_existing_by_path` (migration 0011) and joins
- * the page's rows afterwards, so the sub-plans run for `limit` rows only; about
- * 50 ms for the first page (it was 450 ms when every page sorted all paths).
- * A deep page still walks the skipped rows; a filtered one scans every path.
+ * - every path, in byte order (`crdt_snapshots_existing_by_path`, migration 0011);
+ * - one folder's children, folders first, then by name (`crdt_snapshots_existing_by_folder`,
+ *   migration 0017): a folder of ten entries is read as ten index entries at a million files;
+ * - a search: paths holding the query, anywhere or under one folder, in byte order.
+ *
+ * Pages are keyed: each page ends with `next`, the key of its last row, and the page after it is
+ * read from that key on, so page 5,000 costs what page 1 costs. An offset (a jump by the scroll
+ * bar) walks the index entries it skips. The page's rows are found first and joined afterwards,
+ * so the sub-plans run for `limit` rows only. Totals are kept as the store changes (migrations
+ * 0016, 0017); only a search counts its matches.
  */
 
-/** `$2`: the lower-case query, '' for all. `strpos(lower(..))` on both sides agrees in any locale. */
-const MATCHES = `s.space_id = $1 AND s.file_exists AND ($2 = '' OR strpos(lower(s.entity_id), lower($2)) > 0)`;
+/** Whether a snapshot row is a folder, as the folder index orders it (folders sort first). */
+const IS_FILE = `NOT crdt_snapshot_is_folder(s.file_exists, s.content_hash)`;
 
-const SELECT_PAGE = `
-WITH page AS (
-  SELECT s.entity_id FROM crdt_snapshots s
-  WHERE ${MATCHES}
-  ORDER BY s.entity_id COLLATE "C" LIMIT $3 OFFSET $4
-)
-SELECT s.entity_id, s.content_hash, s.size::float8 AS size, s.has_conflict, s.last_node_id, s.last_hlc,
-  f.path IS NOT NULL AS on_disk, f.kind AS disk_kind, f.hash AS disk_hash, f.mtime_ms, f.mode,
+/**
+ * `$1` space, `$2` the lower-case query ('' for all; `strpos(lower(..))` on both sides agrees in
+ * any locale), `$3` the folder the search stays under ('' for all), `$4` the key after which the
+ * page starts ('' for the first page).
+ */
+const MATCHES_PATHS = `s.space_id = $1 AND s.file_exists
+  AND ($2 = '' OR strpos(lower(s.entity_id), lower($2)) > 0)
+  AND ($3 = '' OR (s.entity_id COLLATE "C" > $3 || '/' AND s.entity_id COLLATE "C" < $3 || '0'))`;
+
+const PAGE_OF_PATHS = `
+  SELECT s.entity_id, ${IS_FILE} AS is_file FROM crdt_snapshots s
+  WHERE ${MATCHES_PATHS} AND s.entity_id COLLATE "C" > $4
+  ORDER BY s.entity_id COLLATE "C" LIMIT $5 OFFSET $6`;
+
+/**
+ * `$3` the folder (`$2`: a folder is listed without a query); a keyed page starts after (`$9` is a file, `$4` path). Two texts rather than
+ * one with "no key" as a null: the row comparison must stand alone to bound the index scan.
+ */
+const pageOfFolder = (keyed: boolean) => `
+  SELECT s.entity_id, ${IS_FILE} AS is_file FROM crdt_snapshots s
+  WHERE s.space_id = $1 AND $2::text = '' AND s.file_exists AND crdt_parent_folder(s.entity_id) = $3
+    ${keyed ? `AND (${IS_FILE}, s.entity_id COLLATE "C") > ($9::boolean, $4::text COLLATE "C")` : `AND $4 = ''`}
+  ORDER BY ${IS_FILE}, s.entity_id COLLATE "C" LIMIT $5 OFFSET $6`;
+
+/** The page's rows with their state, in the page's order; `$7` this device, `$8` its seq the hub holds. */
+const withDetails = (page: string, order: string) => `
+WITH page AS (${page})
+SELECT s.entity_id, p.is_file, s.content_hash, s.size::float8 AS size, s.has_conflict, s.last_node_id,
+  s.last_hlc, f.path IS NOT NULL AS on_disk, f.kind AS disk_kind, f.hash AS disk_hash, f.mtime_ms, f.mode,
   EXISTS (SELECT 1 FROM crdt_events e
-          WHERE e.space_id = $1 AND e.entity_id = p.entity_id AND e.node_id = $5 AND e.seq > $6) AS unpushed
+          WHERE e.space_id = $1 AND e.entity_id = p.entity_id AND e.node_id = $7 AND e.seq > $8) AS unpushed
 FROM page p
 JOIN crdt_snapshots s ON s.space_id = $1 AND s.entity_id = p.entity_id
 LEFT JOIN fs_index f ON f.space_id = $1 AND f.path = p.entity_id
-ORDER BY p.entity_id COLLATE "C"`;
+ORDER BY ${order}`;
 
-const COUNT_MATCHES = `SELECT count(*)::float8 AS n FROM crdt_snapshots s WHERE ${MATCHES}`;
+const SELECT_PATHS = withDetails(PAGE_OF_PATHS, `p.entity_id COLLATE "C"`);
+const SELECT_FOLDER_FIRST = withDetails(pageOfFolder(false), `p.is_file, p.entity_id COLLATE "C"`);
+const SELECT_FOLDER_AFTER = withDetails(pageOfFolder(true), `p.is_file, p.entity_id COLLATE "C"`);
+
+const COUNT_MATCHES = `SELECT count(*)::float8 AS n FROM crdt_snapshots s WHERE ${MATCHES_PATHS}`;
+
+const SUM_FOLDER = `SELECT coalesce(sum(children), 0)::float8 AS n FROM crdt_folder_counts
+  WHERE space_id = $1 AND folder = $2`;
 
 /**
  * Entities that should exist but whose content is not on disk yet. The ignore rules
@@ -61,6 +94,7 @@ const DOWNLOADS_PAGE = 5_000;
 
 interface PageRow {
   entity_id: string;
+  is_file: boolean;
   content_hash: string | null;
   size: number | null;
   has_conflict: boolean;
@@ -92,6 +126,10 @@ export interface FileQuery {
   readonly query: string;
   readonly offset: number;
   readonly limit: number;
+  /** One folder's children ('' = the top); with a query, the matches under it. */
+  readonly folder?: string | undefined;
+  /** A page's `next`. */
+  readonly after?: string | undefined;
 }
 
 /** Wall-clock ms of an encoded HLC (`<15-digit wall>-<counter>-<node>`). */
@@ -102,7 +140,7 @@ const wallOfHlc = (hlc: string | null): number | null => {
 
 /** `excludedHere`: this device's ignore rules leave the path out, so it never arrives here. */
 export function stateOfRow(
-  row: Omit<PageRow, 'entity_id' | 'size'>,
+  row: Omit<PageRow, 'entity_id' | 'size' | 'is_file'>,
   excludedHere = false,
 ): FileSyncState {
   if (row.has_conflict) return 'conflict';
@@ -128,27 +166,113 @@ function toFileRow(row: PageRow, ctx: FileListContext): FileRow {
   };
 }
 
+/**
+ * A page key: `f<0|1>:<path>` in a folder's listing (0 = a folder: folders sort first),
+ * `p:<path>` in path order. Opaque to the UI, which only hands back what a page gave it.
+ */
+const folderKey = (row: PageRow) => `f${row.is_file ? 1 : 0}:${row.entity_id}`;
+const pathKey = (row: PageRow) => `p:${row.entity_id}`;
+
+interface PageStart {
+  readonly path: string;
+  /** In a folder's listing: whether the key's row is a file. */
+  readonly isFile: boolean | null;
+}
+
+function pageStart(after: string | undefined, listsFolder: boolean): PageStart {
+  if (after === undefined) return { path: '', isFile: null };
+  const folderForm = /^f([01]):(.+)$/su.exec(after);
+  if (listsFolder && folderForm)
+    return { path: folderForm[2] ?? '', isFile: folderForm[1] === '1' };
+  if (!listsFolder && after.startsWith('p:') && after.length > 2)
+    return { path: after.slice(2), isFile: null };
+  throw new NetGuardianError(
+    'InvalidArgument',
+    `files:list: after: "${after.slice(0, 80)}" is not the "next" of a page of this listing`,
+    'after',
+  );
+}
+
+/** A folder as the listing takes it: '' or a path without a leading or trailing '/'. */
+function folderOf(folder: string | undefined): string | undefined {
+  if (folder === undefined) return undefined;
+  if (folder !== '' && (folder.startsWith('/') || folder.endsWith('/') || folder.includes('//')))
+    throw new NetGuardianError(
+      'InvalidArgument',
+      `files:list: folder: "${folder.slice(0, 80)}" is not a folder path ('' for the top, "a/b" below it)`,
+      'folder',
+    );
+  return folder;
+}
+
 export async function listFiles(ctx: FileListContext, q: FileQuery): Promise<FilePage> {
   const needle = q.query.trim();
-  const rows = await ctx.db.query<PageRow>(SELECT_PAGE, [
+  const folder = folderOf(q.folder);
+  const listsFolder = folder !== undefined && needle === '';
+  const start = pageStart(q.after, listsFolder);
+  const offset = q.after === undefined ? q.offset : 0;
+  const text = !listsFolder
+    ? SELECT_PATHS
+    : start.isFile === null
+      ? SELECT_FOLDER_FIRST
+      : SELECT_FOLDER_AFTER;
+  const rows = await ctx.db.query<PageRow>(text, [
     ctx.spaceId,
     needle,
+    folder ?? '',
+    start.path,
     q.limit,
-    q.offset,
+    offset,
     ctx.thisNode,
     ctx.pushedSeq ?? Number.MAX_SAFE_INTEGER,
+    ...(start.isFile === null ? [] : [start.isFile]),
   ]);
-  // Unfiltered, the count is kept as the store changes; a search's count scans every match,
-  // unless the first page's rows tell it they are all there is.
-  const total =
-    q.offset === 0 && rows.length < q.limit
-      ? rows.length
-      : needle === ''
-        ? (await readSnapshotCounts(ctx.db, ctx.spaceId)).files
-        : Number(
-            (await ctx.db.query<{ n: number }>(COUNT_MATCHES, [ctx.spaceId, needle]))[0]?.n ?? 0,
-          );
-  return { total, offset: q.offset, rows: rows.map((r) => toFileRow(r, ctx)) };
+  const last = rows.length === q.limit ? rows[rows.length - 1] : undefined;
+  return {
+    total: await totalOf(ctx, {
+      needle,
+      folder,
+      listsFolder,
+      first: q.after === undefined && offset === 0,
+      rows: rows.length,
+      limit: q.limit,
+    }),
+    offset,
+    rows: rows.map((r) => toFileRow(r, ctx)),
+    next: last === undefined ? null : listsFolder ? folderKey(last) : pathKey(last),
+  };
+}
+
+/**
+ * Every row the listing holds, not only this page's: kept counts for a folder or the whole
+ * space; a search counts its matches, unless the first page's rows are all there is.
+ */
+async function totalOf(
+  ctx: FileListContext,
+  q: {
+    needle: string;
+    folder: string | undefined;
+    listsFolder: boolean;
+    first: boolean;
+    rows: number;
+    limit: number;
+  },
+): Promise<number> {
+  if (q.first && q.rows < q.limit) return q.rows;
+  if (q.listsFolder) {
+    const sum = await ctx.db.query<{ n: number }>(SUM_FOLDER, [ctx.spaceId, q.folder ?? ''], {
+      name: 'ng_folder_count',
+    });
+    return Number(sum[0]?.n ?? 0);
+  }
+  if (q.needle === '' && q.folder === undefined)
+    return (await readSnapshotCounts(ctx.db, ctx.spaceId)).files;
+  const counted = await ctx.db.query<{ n: number }>(COUNT_MATCHES, [
+    ctx.spaceId,
+    q.needle,
+    q.folder ?? '',
+  ]);
+  return Number(counted[0]?.n ?? 0);
 }
 
 export async function countPendingDownloads(

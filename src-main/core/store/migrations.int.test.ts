@@ -762,6 +762,57 @@ function describeMigrations(name: string, openClient: () => Promise<SqlClient>):
       expect(await sums('t')).toEqual({ entities: '1', files: '1', folders: '0', conflicts: '0' });
     });
 
+    it("0017 finds each entity's folder, indexes children by folder and keeps their counts", async () => {
+      const put = `INSERT INTO crdt_snapshots (space_id, entity_id, state, vector_clock, created_at,
+                     file_exists, content_hash) VALUES ($1, $2, '{}', '{}', now(), $3, 'h')`;
+      const kept = async (space: string) =>
+        client.query<{ folder: string; n: string }>(
+          `SELECT folder, sum(children)::text AS n FROM crdt_folder_counts WHERE space_id = $1
+           GROUP BY folder HAVING sum(children) <> 0 ORDER BY folder COLLATE "C"`,
+          [space],
+        );
+      await step(17, async () => {
+        await client.query(put, ['s', 'top.txt', true]);
+        await client.query(put, ['s', 'a/b/deep.txt', true]);
+        await client.query(put, ['s', 'a/b/gone.txt', false]);
+        await client.query(put, ['t', 'a/other.txt', true]);
+      });
+      const parents = await client.query<{ p: string }>(
+        `SELECT crdt_parent_folder(x) AS p FROM unnest($1::text[]) WITH ORDINALITY AS u(x, i) ORDER BY i`,
+        [['top.txt', 'a/b/deep.txt', 'a/b', 'été/ça.txt', 'x/y/']],
+      );
+      expect(parents.map((r) => r.p)).toEqual(['', 'a/b', 'a', 'été', 'x/y']);
+      expect(await indexes(client, 'crdt_snapshots')).toContain(
+        'crdt_snapshots_existing_by_folder',
+      );
+      // Backfilled: existing rows only, per space.
+      expect(await kept('s')).toEqual([
+        { folder: '', n: '1' },
+        { folder: 'a/b', n: '1' },
+      ]);
+      expect(await kept('t')).toEqual([{ folder: 'a', n: '1' }]);
+      // After it: a row comes back, one is deleted, one goes, several to a statement.
+      await client.query(
+        `UPDATE crdt_snapshots SET file_exists = NOT file_exists WHERE space_id = 's' AND entity_id LIKE 'a/b/%'`,
+      );
+      await client.query(put, ['s', 'a/new.txt', true]);
+      await client.query(
+        `DELETE FROM crdt_snapshots WHERE space_id = 's' AND entity_id = 'top.txt'`,
+      );
+      expect(await kept('s')).toEqual([
+        { folder: 'a', n: '1' },
+        { folder: 'a/b', n: '1' },
+      ]);
+      // 600 one-row statements in one folder: the folds keep its rows to sum under 258.
+      for (let i = 0; i < 600; i++) await client.query(put, ['s', `many/f${i}`, true]);
+      const rows = await client.query<{ n: string }>(
+        `SELECT count(*)::text AS n FROM crdt_folder_counts WHERE space_id = 's' AND folder = 'many'`,
+      );
+      expect(Number(rows[0]?.n)).toBeLessThan(258);
+      expect(await kept('s')).toContainEqual({ folder: 'many', n: '600' });
+      expect(await kept('t')).toEqual([{ folder: 'a', n: '1' }]);
+    });
+
     it('has a test for every migration file', () => {
       expect([...COVERED].sort((a, b) => a - b)).toEqual(MIGRATIONS.map((m) => m.version));
     });

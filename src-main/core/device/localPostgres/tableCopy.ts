@@ -22,10 +22,10 @@ export interface TableShape {
 
 /**
  * The migration ledger is each store's own (same migrations, own timestamps): never copied. The
- * snapshot counts neither: the target's triggers add them as the snapshots are copied in
- * (migration 0016), so copying them too would count every snapshot twice.
+ * snapshot and folder counts neither: the target's triggers add them as the snapshots are copied
+ * in (migrations 0016 and 0017), so copying them too would count every snapshot twice.
  */
-const NOT_COPIED = new Set(['schema_migrations', 'crdt_snapshot_counts']);
+const NOT_COPIED = new Set(['schema_migrations', 'crdt_snapshot_counts', 'crdt_folder_counts']);
 
 /** A page holds at most this many rows, and stops after the row that passes this many bytes. */
 export const PAGE_ROWS = 2_000;
