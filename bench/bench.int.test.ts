@@ -23,6 +23,7 @@ import {
 } from './report.js';
 import { runSuite, type Sizes, type SuiteResults } from './suite.js';
 import { EventFactory } from './support/events.js';
+import { runListingSection } from './listing/section.js';
 import { serverFromUrl, type BenchDatabase, type PgServer } from './support/postgres.js';
 
 const TINY: Sizes = {
@@ -175,4 +176,24 @@ describe('command-line timings (tiny sizes)', () => {
     expect(cliText(results)).toContain('netguardian --help');
     expect(cliMarkdown(results)).toMatch(/^## Command line/);
   });
+});
+
+describe('listing section (quick sizes)', () => {
+  it('lists the filled store: every page holds the rows the tree gives, with its total', async () => {
+    const server = serverFromUrl(pgAdminUrl());
+    const section = await runListingSection({ server, quick: true, log: () => undefined });
+    const { results } = section;
+    // 3 top folders × 100 subfolders × 100 files, and 2,000 files in flat/.
+    expect(results).toMatchObject({ files: 32_000, folders: 304 });
+    const byLabel = new Map(results.cases.map((c) => [c.label, c]));
+    expect(byLabel.get('the top folder, first page')).toMatchObject({ rows: 4, total: 4 });
+    expect(byLabel.get('a folder of 2,000 files, first page')).toMatchObject({
+      rows: 200,
+      total: 2_000,
+    });
+    expect(byLabel.get('the same folder, its last page by key')).toMatchObject({ rows: 200 });
+    expect(byLabel.get('every path, first page')).toMatchObject({ rows: 200, total: 32_304 });
+    for (const c of results.cases) expect(c.medianMs).toBeGreaterThan(0);
+    expect(section.markdown).toMatch(/^## Listing a million files/);
+  }, 300_000);
 });

@@ -5,9 +5,9 @@
  *
  *   npm run bench                  full sizes (a few minutes), writes BENCHMARKS.md
  *   npm run bench -- --quick       small sizes, prints only (for a quick look while working)
- *   npm run bench -- --only scale  one section (store, folder, cli, ui or scale); `--only scale`
- *                                  at its full sizes replaces only its section of BENCHMARKS.md,
- *                                  any other prints only
+ *   npm run bench -- --only scale  one section (store, folder, cli, ui, listing or scale);
+ *                                  `--only scale` and `--only listing` at full sizes replace
+ *                                  only their section of BENCHMARKS.md, any other prints only
  *   npm run bench -- --scale       the scale section also on 1,000,000 files (hours)
  *   ... --scale-sizes 10k,100k     the scale section on these trees only (prints only)
  *   ... --quiet-wait 300           the longest wait, in seconds, for a quiet machine before each
@@ -29,6 +29,7 @@ import { FULL_SIZES, runSuite, type Sizes } from './suite.js';
 import { openBenchServer } from './support/postgres.js';
 import buildRenderer from '../e2e/support/buildRenderer.js';
 import { runUiSection } from './ui/section.js';
+import { runListingSection, LISTING_HEADING } from './listing/section.js';
 import { runScaleSection, SCALE_HEADING } from './scale/section.js';
 import type { TreeName } from './scale/scaleSuite.js';
 import { replaceSection } from './sections.js';
@@ -48,7 +49,7 @@ const QUICK_SIZES: Sizes = {
   bigRebuildRuns: 2,
 };
 
-const SECTIONS = ['store', 'folder', 'cli', 'ui', 'scale'] as const;
+const SECTIONS = ['store', 'folder', 'cli', 'ui', 'listing', 'scale'] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** The value after `flag` on the command line, if the flag is there. */
@@ -130,19 +131,30 @@ async function main(): Promise<void> {
         buildRenderer();
       }
       const ui = runs('ui') ? await runUiSection({ quick, log }) : undefined;
+      const listing = runs('listing') ? await runListingSection({ server, quick, log }) : undefined;
+      if (args.only === 'listing' && listing && !quick) {
+        console.log(listing.text);
+        await writeFormatted(
+          file,
+          replaceSection(await readFile(file, 'utf8'), LISTING_HEADING, listing.markdown),
+        );
+        log(`wrote the listing section of ${file}`);
+        return;
+      }
       const scale = runs('scale') ? await runScaleSection({ ...args, scratch, log }) : undefined;
       if (results) {
         const rows = resultRows(results);
         console.log(textTable(rows));
         console.log(`\n${targetsSummary(rows)}\n\n${beforeAfterText(results)}`);
       }
-      for (const section of [folder, cli, ui, scale]) if (section) console.log(`\n${section.text}`);
+      for (const section of [folder, cli, ui, listing, scale])
+        if (section) console.log(`\n${section.text}`);
       if (quick || args.only !== undefined || !args.scaleComplete) {
         log('BENCHMARKS.md left unchanged (a quick or partial run)');
-      } else if (results && folder && cli && ui && scale) {
+      } else if (results && folder && cli && ui && listing && scale) {
         await writeFormatted(
           file,
-          `${markdown(results, machine)}\n${folder.markdown}\n${cli.markdown}\n${ui.markdown}\n${scale.markdown}`,
+          `${markdown(results, machine)}\n${folder.markdown}\n${cli.markdown}\n${ui.markdown}\n${listing.markdown}\n${scale.markdown}`,
         );
         log(`wrote ${file}`);
       }

@@ -10,11 +10,12 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
                 ELSE left(entity_id, length(entity_id) - strpos(reverse(entity_id), '/')) END
 $$;
 
--- The existing entities of a folder in byte order of their paths (which, within one folder, is
--- the byte order of their names): a page of children is one range of this index from the last
--- path of the page before.
+-- The existing entities of a folder as the files screen shows them: folders first (false sorts
+-- before true), then in byte order of their paths (within one folder, the byte order of their
+-- names). A page of children is one range of this index from the last row of the page before.
 CREATE INDEX crdt_snapshots_existing_by_folder
-    ON crdt_snapshots (space_id, crdt_parent_folder(entity_id) COLLATE "C", entity_id COLLATE "C")
+    ON crdt_snapshots (space_id, crdt_parent_folder(entity_id),
+                       (NOT crdt_snapshot_is_folder(file_exists, content_hash)), entity_id COLLATE "C")
     WHERE file_exists;
 
 -- How many existing entities each folder holds, kept as deltas for the reason 0016 gives: one row
