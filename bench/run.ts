@@ -132,6 +132,8 @@ async function main(): Promise<void> {
       }
       const ui = runs('ui') ? await runUiSection({ quick, log }) : undefined;
       const listing = runs('listing') ? await runListingSection({ server, quick, log }) : undefined;
+      // Run on its own at full size, the listing section replaces its part of BENCHMARKS.md
+      // (the UI section has bench/ui/main.ts --write for the same).
       if (args.only === 'listing' && listing && !quick) {
         console.log(listing.text);
         await writeFormatted(

@@ -18,6 +18,7 @@ import { deviceServerMemory } from '../folder/processMemory.js';
 import { makeServerEnterable } from '../support/serverDirs.js';
 import { frameStats, rendererPid, type FrameStats, type TraceEvent } from './frameTimes.js';
 import { writeManyFiles } from './manyFiles.js';
+import { readsDuringScan, type ReadsDuringScan } from './readsDuringScan.js';
 
 export interface UiSizes {
   readonly files: number;
@@ -47,6 +48,8 @@ export interface UiResults {
   readonly baselineScroll: FrameStats;
   readonly memory: MemoryFigures;
   readonly emptyMemory: MemoryFigures;
+  /** The top folder's first page asked for during the device's first scan and after it. */
+  readonly reads: ReadsDuringScan;
 }
 
 const median = (xs: readonly number[]) => {
@@ -158,6 +161,8 @@ export async function runUiSuite(options: {
   try {
     const fullServe = await startServe(full);
     servers.push(fullServe);
+    log(`ui: reading the file list while the device scans ${sizes.files} files`);
+    const reads = await readsDuringScan(fullServe.url);
     const emptyServe = await startServe(empty);
     servers.push(emptyServe);
 
@@ -206,6 +211,7 @@ export async function runUiSuite(options: {
       baselineScroll: baseline.stats,
       memory,
       emptyMemory,
+      reads,
     };
   } finally {
     await browser.close();
