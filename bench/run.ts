@@ -6,8 +6,8 @@
  *   npm run bench                  full sizes (a few minutes), writes BENCHMARKS.md
  *   npm run bench -- --quick       small sizes, prints only (for a quick look while working)
  *   npm run bench -- --only scale  one section (store, folder, cli, ui, listing or scale);
- *                                  `--only scale` and `--only listing` at full sizes replace
- *                                  only their section of BENCHMARKS.md, any other prints only
+ *                                  `--only` scale, listing or scan at full sizes replaces only
+ *                                  its section of BENCHMARKS.md, any other prints only
  *   npm run bench -- --scale       the scale section also on 1,000,000 files (hours)
  *   ... --scale-sizes 10k,100k     the scale section on these trees only (prints only)
  *   ... --quiet-wait 300           the longest wait, in seconds, for a quiet machine before each
@@ -30,6 +30,7 @@ import { openBenchServer } from './support/postgres.js';
 import buildRenderer from '../e2e/support/buildRenderer.js';
 import { runUiSection } from './ui/section.js';
 import { runListingSection, LISTING_HEADING } from './listing/section.js';
+import { runScanSection, SCAN_HEADING } from './scan/section.js';
 import { runScaleSection, SCALE_HEADING } from './scale/section.js';
 import type { TreeName } from './scale/scaleSuite.js';
 import { replaceSection } from './sections.js';
@@ -49,7 +50,7 @@ const QUICK_SIZES: Sizes = {
   bigRebuildRuns: 2,
 };
 
-const SECTIONS = ['store', 'folder', 'cli', 'ui', 'listing', 'scale'] as const;
+const SECTIONS = ['store', 'folder', 'cli', 'ui', 'listing', 'scan', 'scale'] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** The value after `flag` on the command line, if the flag is there. */
@@ -132,15 +133,20 @@ async function main(): Promise<void> {
       }
       const ui = runs('ui') ? await runUiSection({ quick, log }) : undefined;
       const listing = runs('listing') ? await runListingSection({ server, quick, log }) : undefined;
-      // Run on its own at full size, the listing section replaces its part of BENCHMARKS.md
-      // (the UI section has bench/ui/main.ts --write for the same).
-      if (args.only === 'listing' && listing && !quick) {
-        console.log(listing.text);
+      const scan = runs('scan')
+        ? await runScanSection({ quick, scratch, maxQuietWaitMs: args.maxQuietWaitMs, log })
+        : undefined;
+      // Run on its own at full size, the listing or the scan section replaces its part of
+      // BENCHMARKS.md (the UI section has bench/ui/main.ts --write for the same).
+      const alone = args.only === 'listing' ? listing : args.only === 'scan' ? scan : undefined;
+      if (alone && !quick) {
+        console.log(alone.text);
+        const heading = args.only === 'listing' ? LISTING_HEADING : SCAN_HEADING;
         await writeFormatted(
           file,
-          replaceSection(await readFile(file, 'utf8'), LISTING_HEADING, listing.markdown),
+          replaceSection(await readFile(file, 'utf8'), heading, alone.markdown),
         );
-        log(`wrote the listing section of ${file}`);
+        log(`wrote the ${args.only} section of ${file}`);
         return;
       }
       const scale = runs('scale') ? await runScaleSection({ ...args, scratch, log }) : undefined;
@@ -149,14 +155,14 @@ async function main(): Promise<void> {
         console.log(textTable(rows));
         console.log(`\n${targetsSummary(rows)}\n\n${beforeAfterText(results)}`);
       }
-      for (const section of [folder, cli, ui, listing, scale])
+      for (const section of [folder, cli, ui, listing, scan, scale])
         if (section) console.log(`\n${section.text}`);
       if (quick || args.only !== undefined || !args.scaleComplete) {
         log('BENCHMARKS.md left unchanged (a quick or partial run)');
-      } else if (results && folder && cli && ui && listing && scale) {
+      } else if (results && folder && cli && ui && listing && scan && scale) {
         await writeFormatted(
           file,
-          `${markdown(results, machine)}\n${folder.markdown}\n${cli.markdown}\n${ui.markdown}\n${listing.markdown}\n${scale.markdown}`,
+          `${markdown(results, machine)}\n${folder.markdown}\n${cli.markdown}\n${ui.markdown}\n${listing.markdown}\n${scan.markdown}\n${scale.markdown}`,
         );
         log(`wrote ${file}`);
       }
