@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { NetGuardianError } from '../../../src-shared/errors.js';
 import { PgChunkStore, type ChunkInput } from '../files/chunkStore.js';
 import type { SqlClient, SqlExecutor } from '../store/sqlClient.js';
+import { collectChunks, TOUCH_EVERY_MS, type CollectedChunks } from './chunkCollection.js';
 
 /**
  * Where a hub keeps chunk bytes. One interface so that another backend (S3-compatible object
@@ -24,6 +25,11 @@ export interface HubChunkStorage {
   get(spaceId: string, hashes: readonly string[]): Promise<Map<string, Uint8Array>>;
   /** Bytes of chunk data the space holds, and its quota (null: none). */
   usage(spaceId: string): Promise<{ readonly bytes: number; readonly quota: number | null }>;
+  /**
+   * Deletes the space's chunks that no stored event references and that nobody has stored or
+   * asked for within `retentionMs` (chunkCollection.ts says why a push is never raced).
+   */
+  collect(spaceId: string, retentionMs: number): Promise<CollectedChunks>;
 }
 
 const sha256Hex = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');
@@ -46,6 +52,31 @@ RETURNING chunk_bytes::float8 AS bytes, quota_bytes::float8 AS quota`;
 
 const ADD_USAGE = `UPDATE hub_space_usage SET chunk_bytes = chunk_bytes + $2 WHERE space_id = $1`;
 
+/** Hashes per presence statement. */
+const LOOKUP_BATCH = 10_000;
+
+/**
+ * `$1` space, `$2` the hashes (a JSON array), `$3` TOUCH_EVERY_MS. A row another transaction
+ * holds is skipped, never waited for (two statements locking rows in different orders would
+ * deadlock): it is reported missing, and the device's upload of it is harmless.
+ */
+const PRESENT_AND_TOUCHED = `
+WITH wanted AS (SELECT jsonb_array_elements_text($2::jsonb) AS hash),
+stale AS (
+  SELECT c.hash FROM crdt_chunks c JOIN wanted w ON c.space_id = $1 AND c.hash = w.hash
+  WHERE c.touched_at < now() - $3 * interval '1 millisecond'
+  FOR UPDATE OF c SKIP LOCKED
+),
+touched AS (
+  UPDATE crdt_chunks c SET touched_at = now() FROM stale s
+  WHERE c.space_id = $1 AND c.hash = s.hash
+  RETURNING c.hash
+)
+SELECT c.hash FROM crdt_chunks c JOIN wanted w ON c.space_id = $1 AND c.hash = w.hash
+WHERE c.touched_at >= now() - $3 * interval '1 millisecond'
+UNION
+SELECT hash FROM touched`;
+
 /**
  * Chunks in PostgreSQL's `crdt_chunks` (the default, embedded), with each space's bytes counted
  * in `hub_space_usage` in the same transaction as the insert, so the count never drifts from
@@ -58,8 +89,29 @@ export class PgChunkStorage implements HubChunkStorage {
     this.reader = new PgChunkStore(client);
   }
 
-  missing(spaceId: string, hashes: readonly string[]): Promise<string[]> {
-    return this.reader.missing(spaceId, hashes);
+  /**
+   * A chunk counts as present only when it was touched within the hour (the collection cannot
+   * have deleted it, its retention being longer) or this statement touched it: a chunk the
+   * collection deletes meanwhile is reported missing and uploaded again, never reported present
+   * and then gone (the collection's delete re-checks the touch time of a row this updated).
+   */
+  async missing(spaceId: string, hashes: readonly string[]): Promise<string[]> {
+    const unique = [...new Set(hashes)];
+    const present = new Set<string>();
+    for (let i = 0; i < unique.length; i += LOOKUP_BATCH) {
+      const part = unique.slice(i, i + LOOKUP_BATCH);
+      const rows = await this.client.query<{ hash: string }>(
+        PRESENT_AND_TOUCHED,
+        [spaceId, JSON.stringify(part), TOUCH_EVERY_MS],
+        { name: 'ng_hub_chunks_present' },
+      );
+      for (const r of rows) present.add(r.hash);
+    }
+    return unique.filter((h) => !present.has(h));
+  }
+
+  collect(spaceId: string, retentionMs: number): Promise<CollectedChunks> {
+    return collectChunks(this.client, spaceId, retentionMs);
   }
 
   get(spaceId: string, hashes: readonly string[]): Promise<Map<string, Uint8Array>> {
@@ -124,12 +176,16 @@ export class PgChunkStorage implements HubChunkStorage {
           Buffer.from(c.data.buffer, c.data.byteOffset, c.data.byteLength),
         );
       }
-      const rows = await tx.query<{ size: number }>(
+      // A chunk already held is touched instead (`inserted` false): it is wanted again.
+      params.push(TOUCH_EVERY_MS);
+      const rows = await tx.query<{ size: number; inserted: boolean }>(
         `INSERT INTO crdt_chunks (space_id, hash, size, data) VALUES ${values.join(', ')}
-         ON CONFLICT (space_id, hash) DO NOTHING RETURNING size`,
+         ON CONFLICT (space_id, hash) DO UPDATE SET touched_at = now()
+           WHERE crdt_chunks.touched_at < now() - $${params.length} * interval '1 millisecond'
+         RETURNING size, (xmax = 0) AS inserted`,
         params,
       );
-      for (const r of rows) newBytes += Number(r.size);
+      for (const r of rows) if (r.inserted) newBytes += Number(r.size);
     }
     return newBytes;
   }

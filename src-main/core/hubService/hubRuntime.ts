@@ -11,6 +11,11 @@ import { openPgClient } from '../store/pgClient.js';
 import type { SqlClient } from '../store/sqlClient.js';
 import { AttemptLimiter } from './attemptLimiter.js';
 import { PgChunkStorage } from './chunkStorage.js';
+import {
+  DEFAULT_CHUNK_RETENTION_MS,
+  startChunkCollection,
+  type ChunkCollector,
+} from './chunkCollection.js';
 import { HubAccounts, HUB_REVOKED_CHANNEL } from './hubAccounts.js';
 import { serveHubAdmin, type HubAdminServer } from './adminSocket.js';
 import { loadOrCreateHubCertificate, loadOrCreateHubId } from './hubCertificate.js';
@@ -27,6 +32,8 @@ export interface HubServiceOptions {
   readonly service?: Pick<HubServerOptions, 'sessions' | 'idleStreamMs' | 'handshakeMs'>;
   /** The hub's database session timeouts (default `DATABASE_LIMITS`); tests lower them. */
   readonly databaseLimits?: Partial<typeof DATABASE_LIMITS>;
+  /** How long an unreferenced chunk is kept after it was last wanted (default 30 days). */
+  readonly chunkRetentionMs?: number;
   readonly log?: Logger;
 }
 
@@ -39,6 +46,8 @@ export interface RunningHub {
   readonly created: boolean;
   readonly server: HubServer;
   readonly accounts: HubAccounts;
+  /** The collection of unreferenced chunks (runs on its own timer; `runNow` for tests and admins). */
+  readonly chunkCollector: ChunkCollector;
   /** The hub's own database connection (tests look at what was stored). */
   readonly database: SqlClient;
   stop(): Promise<void>;
@@ -114,9 +123,17 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
     await migrate(database);
     const store = await EventStore.open(database, { migrate: false });
     const accounts = new HubAccounts(database);
+    const chunks = new PgChunkStorage(database);
+    const chunkCollector = startChunkCollection({
+      client: database,
+      collect: (spaceId, ms) => chunks.collect(spaceId, ms),
+      retentionMs: options.chunkRetentionMs ?? DEFAULT_CHUNK_RETENTION_MS,
+      log,
+    });
+    stops.push(() => chunkCollector.stop());
     const server = createHubServer({
       store,
-      chunks: new PgChunkStorage(database),
+      chunks,
       accounts,
       certificate,
       hubId,
@@ -156,6 +173,7 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
       created: certificate.created,
       server,
       accounts,
+      chunkCollector,
       database,
       stop: stopAll,
     };

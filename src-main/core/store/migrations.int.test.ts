@@ -813,6 +813,23 @@ function describeMigrations(name: string, openClient: () => Promise<SqlClient>):
       expect(await kept('t')).toEqual([{ folder: 'a', n: '1' }]);
     });
 
+    it('0018 gives every chunk the time it was last wanted, now for the chunks already held', async () => {
+      const put = `INSERT INTO crdt_chunks (space_id, hash, size, data) VALUES ($1, $2, 1, '\\x61')`;
+      const before = await client.query<{ now: Date }>('SELECT now() AS now');
+      await step(18, async () => {
+        await client.query(put, ['s', 'a'.repeat(64)]);
+      });
+      await client.query(put, ['s', 'b'.repeat(64)]);
+      const rows = await client.query<{ hash: string; touched_at: Date }>(
+        `SELECT hash, touched_at FROM crdt_chunks ORDER BY hash`,
+      );
+      expect(rows.map((r) => r.hash)).toEqual(['a'.repeat(64), 'b'.repeat(64)]);
+      for (const r of rows) {
+        expect(r.touched_at).toBeInstanceOf(Date);
+        expect(r.touched_at.getTime()).toBeGreaterThanOrEqual((before[0]?.now as Date).getTime());
+      }
+    });
+
     it('has a test for every migration file', () => {
       expect([...COVERED].sort((a, b) => a - b)).toEqual(MIGRATIONS.map((m) => m.version));
     });
