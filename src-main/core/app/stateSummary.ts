@@ -67,7 +67,8 @@ export function summarizeState(facts: StateFacts, live: LiveState): StateHeadlin
           ? `${waitOnThisDevice(facts.pendingUpload)} until you resume.`
           : 'Changes are kept on this device until you resume.',
     };
-  if (!live.started)
+  // The first scan of a large folder takes minutes: it is shown as it goes, not as "Starting".
+  if (!live.started && live.scan === null)
     return {
       phase: 'starting',
       headline: 'Starting…',

@@ -406,7 +406,7 @@ describe('summarizeState: precedence', () => {
       summarizeState({ ...everything, hub: idle.hub }, busy),
       summarizeState({ ...everything, hub: idle.hub, conflicts: 0 }, busy),
       summarizeState({ ...everything, hub: idle.hub, conflicts: 0, unsyncable: 0 }, busy),
-      summarizeState({ ...idle, pendingUpload: 5 }, { ...busy, started: false }),
+      summarizeState({ ...idle, pendingUpload: 5 }, { ...busy, started: false, scan: null }),
     ].map((s) => s.phase);
     expect(headlines).toEqual([
       'folder-missing',
@@ -417,6 +417,26 @@ describe('summarizeState: precedence', () => {
       'paused',
       'starting',
     ]);
+  });
+
+  it('shows the first scan as it goes, not as starting', () => {
+    const firstScan = fold(initialLive, {
+      type: 'scan',
+      progress: {
+        phase: 'walking',
+        filesSeen: 45_000,
+        toHash: 0,
+        hashed: 0,
+        bytesToHash: 0,
+        bytesHashed: 0,
+      },
+    } as const);
+    expect(firstScan.started).toBe(false);
+    expect(summarizeState(idle, firstScan)).toEqual({
+      phase: 'scanning',
+      headline: 'Looking for changes',
+      detail: '45,000 files looked at so far.',
+    });
   });
 
   it('busy: importing > receiving > uploading > scanning > noticed > waiting', () => {
