@@ -9,6 +9,7 @@
  * Tree: `tNN/sNN/fNNN.txt` (90 × 100 folders of 100 files) and `flat/fNNNNNN.txt` (100,000
  * files in one folder): 1,000,000 files and 9,091 folders at full size.
  */
+import { DIRECTORY_HASH } from '../../src-shared/fileKinds.js';
 import { IgnoreRules } from '../../src-main/core/files/ignoreRules.js';
 import { listFiles, type FileQuery } from '../../src-main/core/app/fileList.js';
 import { EventStore } from '../../src-main/core/store/eventStore.js';
@@ -46,8 +47,6 @@ export interface ListingResults {
   readonly countAllMs: number;
   readonly keptTotalMs: number;
 }
-
-const DIRECTORY_HASH = 'ecba345e8643bf1030c5bdc3331882db40851e7d8759dba8c3b04cbeb3c0a887';
 
 /** The tree's paths (`dir`: a folder) in a temporary table, then one INSERT per table. */
 const fillSql = (s: ListingSizes) => `

@@ -1,6 +1,7 @@
 import { DIRECTORY_HASH } from '../../../src-shared/fileKinds.js';
 import type { FilePage, FileRow, FileSyncState } from '../../../src-shared/ipc/contract.js';
 import { NetGuardianError } from '../../../src-shared/errors.js';
+import { validateEntityPath } from '../../../src-shared/paths.js';
 import type { IgnoreRules } from '../files/ignoreRules.js';
 import { readSnapshotCounts } from '../store/snapshotCounts.js';
 import type { SqlExecutor } from '../store/sqlClient.js';
@@ -193,13 +194,14 @@ function pageStart(after: string | undefined, listsFolder: boolean): PageStart {
   );
 }
 
-/** A folder as the listing takes it: '' or a path without a leading or trailing '/'. */
+/** A folder as the listing takes it: '' for the top, else an entity path (the path rules). */
 function folderOf(folder: string | undefined): string | undefined {
-  if (folder === undefined) return undefined;
-  if (folder !== '' && (folder.startsWith('/') || folder.endsWith('/') || folder.includes('//')))
+  if (folder === undefined || folder === '') return folder;
+  const checked = validateEntityPath(folder);
+  if (!checked.ok)
     throw new NetGuardianError(
       'InvalidArgument',
-      `files:list: folder: "${folder.slice(0, 80)}" is not a folder path ('' for the top, "a/b" below it)`,
+      `files:list: folder: ${checked.error.message} ('' for the top, "a/b" below it)`,
       'folder',
     );
   return folder;
