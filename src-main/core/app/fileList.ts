@@ -43,8 +43,9 @@ const PAGE_OF_PATHS = `
   ORDER BY s.entity_id COLLATE "C" LIMIT $5 OFFSET $6`;
 
 /**
- * `$3` the folder (`$2`: a folder is listed without a query); a keyed page starts after (`$9` is a file, `$4` path). Two texts rather than
- * one with "no key" as a null: the row comparison must stand alone to bound the index scan.
+ * `$3` the folder (`$2`: a folder is listed without a query); a keyed page starts after the row
+ * (`$9` is a file, `$4` path). Two texts rather than one with "no key" as a null: the row
+ * comparison must stand alone to bound the index scan.
  */
 const pageOfFolder = (keyed: boolean) => `
   SELECT s.entity_id, ${IS_FILE} AS is_file FROM crdt_snapshots s

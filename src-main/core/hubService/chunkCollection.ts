@@ -33,7 +33,10 @@ export interface CollectedChunks {
  * collection's retention must be far longer (`MIN_RETENTION_MS`).
  */
 export const TOUCH_EVERY_MS = 3600_000;
-/** The shortest retention a collection takes: a push that checks, uploads and sends within it is safe. */
+/**
+ * The shortest retention a collection takes: a push that checks, uploads and sends within it is
+ * safe.
+ */
 export const MIN_RETENTION_MS = 6 * TOUCH_EVERY_MS;
 
 /** `$1` space: every chunk hash an event of the space names (its content and its chunks). */
