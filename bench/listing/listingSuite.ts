@@ -15,6 +15,7 @@ import { listFiles, type FileQuery } from '../../src-main/core/app/fileList.js';
 import { EventStore } from '../../src-main/core/store/eventStore.js';
 import { openPgClient } from '../../src-main/core/store/pgClient.js';
 import type { PgServer } from '../support/postgres.js';
+import { median, timed } from '../support/stats.js';
 
 export interface ListingSizes {
   readonly topFolders: number;
@@ -71,16 +72,12 @@ SELECT 'big', p, CASE WHEN dir THEN 'dir' ELSE 'file' END, CASE WHEN dir THEN 0 
 DROP TABLE bench_paths;
 ANALYZE;`;
 
-async function median(run: () => Promise<unknown>): Promise<number> {
+/** The median time of `RUNS` calls of `run`, after one warm-up call. */
+async function medianTime(run: () => Promise<unknown>): Promise<number> {
   await run();
   const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const started = performance.now();
-    await run();
-    times.push(performance.now() - started);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(RUNS / 2)] ?? NaN;
+  for (let i = 0; i < RUNS; i++) times.push((await timed(run)).ms);
+  return median(times);
 }
 
 export async function runListingSuite(options: {
@@ -161,18 +158,18 @@ export async function runListingSuite(options: {
     const results: ListingCase[] = [];
     for (const [label, q, keyed] of cases) {
       let page = await list(q);
-      const medianMs = await median(async () => {
+      const medianMs = await medianTime(async () => {
         page = await list(q);
       });
       results.push({ label, medianMs, rows: page.rows.length, total: page.total, keyed });
     }
-    const emptyPageMs = await median(() =>
+    const emptyPageMs = await medianTime(() =>
       listFiles(context('empty'), { query: '', offset: 0, limit: PAGE, folder: '' }),
     );
-    const countAllMs = await median(() =>
+    const countAllMs = await medianTime(() =>
       db.query(`SELECT count(*) FROM crdt_snapshots WHERE space_id = 'big' AND file_exists`),
     );
-    const keptTotalMs = await median(() =>
+    const keptTotalMs = await medianTime(() =>
       db.query(`SELECT sum(files) FROM crdt_snapshot_counts WHERE space_id = 'big'`),
     );
     return { files, folders, fillMs, emptyPageMs, cases: results, countAllMs, keptTotalMs };
