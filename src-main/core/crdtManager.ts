@@ -11,7 +11,12 @@ import { ok, type Result } from '../../src-shared/result.js';
 import { childLogger, type Logger } from './log.js';
 import { Mutex } from './mutex.js';
 import { loadOrCreateDeviceIdentity } from './store/deviceIdentity.js';
-import type { EventStore, EntityChange, VersionedSnapshot } from './store/eventStore.js';
+import type {
+  EventStore,
+  EntityChange,
+  Frontier,
+  VersionedSnapshot,
+} from './store/eventStore.js';
 import { Quarantine } from './store/quarantine.js';
 import { SnapshotCache } from './store/snapshotCache.js';
 import { planResolution, type KeepChoice, type ResolutionPlan } from './crdt/conflictChoice.js';
@@ -22,6 +27,7 @@ import {
   type FileChange,
   type LocalWrite,
 } from './crdt/localWrites.js';
+import { screenPeerStates, stateKey } from './crdt/peerStates.js';
 import { screenPeerRows } from './crdt/peerRows.js';
 
 export type { FileChange, LocalWrite } from './crdt/localWrites.js';
@@ -275,6 +281,39 @@ export class CRDTManager {
       ),
       changes: result.changes,
     };
+  }
+
+  /**
+   * Takes in a page of a peer's entity states (a catch-up past the peer's compacted log,
+   * `sync/snapshotCatchUp.ts`): each is validated and clock-checked like an event
+   * (`screenPeerStates`), a bad one is held aside by reason, and the good ones are merged into the
+   * snapshots in one transaction; `raiseTo` then raises the frontier to what the states hold.
+   */
+  async mergePeerStates(
+    states: readonly unknown[],
+    source: string,
+    raiseTo?: Frontier,
+  ): Promise<IngestReport> {
+    return this.writes.run(async () => {
+      const { accepted, held } = screenPeerStates(states, this.clock);
+      const changes = await this.store.mergeSnapshots(this.spaceId, accepted, raiseTo);
+      for (const c of changes) this.cache.delete(c.entityId);
+      await this.quarantine.releaseKeys(
+        source,
+        accepted.map((e) => stateKey({ entityId: e.entityId })),
+      );
+      await this.quarantine.hold(held.map((h) => ({ spaceId: this.spaceId, source, ...h })));
+      if (raiseTo) this.lastSeq = await this.store.maxSeq(this.spaceId, this.nodeId);
+      return {
+        received: states.length,
+        applied: accepted.length,
+        duplicates: 0,
+        quarantined: held.map(({ code, message, field }) =>
+          field === undefined ? { code, message } : { code, message, field },
+        ),
+        changes,
+      };
+    });
   }
 
   /**

@@ -77,6 +77,18 @@ export const deviceConfigSchema = z.strictObject({
       error: (iss) => `must be at most 100 (percent of the folder), not ${String(iss.input)}`,
     })
     .optional(),
+  /**
+   * The history window (store/compaction.ts): versions superseded longer ago than this many
+   * days leave the event log. Absent: 30 days.
+   */
+  historyDays: z
+    .number({ error: (iss) => `must be a number of days, not ${JSON.stringify(iss.input)}` })
+    .int({ error: (iss) => `must be a whole number of days, not ${String(iss.input)}` })
+    .min(1, { error: (iss) => `must be at least 1 day, not ${String(iss.input)}` })
+    .max(3650, {
+      error: (iss) => `must be at most 3650 days (ten years), not ${String(iss.input)}`,
+    })
+    .optional(),
 });
 
 export type DeviceConfig = z.infer<typeof deviceConfigSchema>;

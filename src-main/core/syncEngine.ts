@@ -5,6 +5,7 @@ import type { SyncPeer } from './sync/syncPeer.js';
 import { SyncLog, type SyncDirection, type SyncLogEntry } from './store/syncLog.js';
 import type { BackoffPolicy } from './sync/backoff.js';
 import { LiveChannel } from './sync/liveChannel.js';
+import { catchUpFromPeer, catchUpPeerStore, needsCatchUp } from './sync/snapshotCatchUp.js';
 import { hubUnreachableSentence, isHubUnreachable } from '../../src-shared/hubProblems.js';
 import type { CRDTManager, IngestReport, KeepChoice } from './crdtManager.js';
 import type { CrdtEvent } from '../../src-shared/events/event.js';
@@ -350,6 +351,7 @@ export class SyncEngine {
    * same run (the next run asks again from the stored frontier: that is the retry).
    */
   private async pullBatches(tally: Tally): Promise<void> {
+    await this.catchUpIfCompacted(tally);
     const cursor: Record<string, number> = { ...(await this.local.getFrontier(this.spaceId)) };
     const total = await this.pendingTotal(this.remote, cursor);
     let batches = 0;
@@ -391,8 +393,53 @@ export class SyncEngine {
     await writing;
   }
 
+  /**
+   * The peer's log was compacted below this store's frontier: the events it lacks can't come as
+   * events any more, so this store first takes the peer's states (`snapshotCatchUp.ts`), the
+   * materializer writing each page's changes as it would a pulled batch's.
+   */
+  private async catchUpIfCompacted(tally: Tally): Promise<void> {
+    const compacted = await this.remote.compactedThrough(this.spaceId);
+    if (!needsCatchUp(await this.local.getFrontier(this.spaceId), compacted)) return;
+    this.log.info(
+      { compacted },
+      'the peer compacted its log below this store: catching up from its file states',
+    );
+    const result = await catchUpFromPeer({
+      manager: this.manager,
+      peer: this.remote,
+      onPage: async (report) => {
+        tally.batches += 1;
+        tally.received += report.applied;
+        tally.quarantined.push(...report.quarantined);
+        keepChanges(tally, report.changes);
+        await this.afterPullBatch?.(report);
+      },
+    });
+    this.log.info(result, 'caught up from the peer’s file states');
+  }
+
+  /** A peer store lacking events this store compacted takes this store's states first. */
+  private async catchUpPeerIfNeeded(remoteFrontier: Frontier): Promise<Frontier> {
+    if (this.remote.acceptsOwnEventsOnly) return remoteFrontier;
+    const compacted = await this.local.compactedThrough(this.spaceId);
+    if (!needsCatchUp(remoteFrontier, compacted)) return remoteFrontier;
+    const peer = this.remote;
+    if (!peer.mergeSnapshots)
+      throw new NetGuardianError(
+        'StoreError',
+        `${peer.description} lacks changes this device has compacted, and can't take file states`,
+      );
+    await catchUpPeerStore(this.local, this.spaceId, (states, raiseTo) =>
+      Promise.resolve(peer.mergeSnapshots?.(this.spaceId, states, raiseTo)),
+    );
+    return this.remote.getFrontier(this.spaceId);
+  }
+
   private async pushBatches(tally: Tally): Promise<void> {
-    const remoteFrontier = await this.remote.getFrontier(this.spaceId);
+    const remoteFrontier = await this.catchUpPeerIfNeeded(
+      await this.remote.getFrontier(this.spaceId),
+    );
     this.lastKnownRemoteFrontier = remoteFrontier;
     this.remoteFrontierRead = true;
     const cursor: Record<string, number> = { ...remoteFrontier };

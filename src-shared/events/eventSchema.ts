@@ -12,39 +12,41 @@ export const MAX_DATA_BYTES = 1024 * 1024;
 const MAX_FIELDS = 256;
 const MAX_CHUNKS = 1_000_000;
 
-const id = z.string().regex(ID_PATTERN, 'must be 1-64 letters, digits, ".", "_" or "-"');
+export const idSchema = z
+  .string()
+  .regex(ID_PATTERN, 'must be 1-64 letters, digits, ".", "_" or "-"');
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex SHA-256');
 const size = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
-const jsonValue: z.ZodType<Json> = z.lazy(() =>
+export const jsonValueSchema: z.ZodType<Json> = z.lazy(() =>
   z.union([
     z.null(),
     z.boolean(),
     z.number(),
     z.string(),
-    z.array(jsonValue),
-    z.record(z.string(), jsonValue),
+    z.array(jsonValueSchema),
+    z.record(z.string(), jsonValueSchema),
   ]),
 );
 
 const chunkRef = z.strictObject({ hash: sha256, size });
-const contentRef = z.strictObject({
+export const contentRefSchema = z.strictObject({
   hash: sha256,
   size,
   chunks: z.array(chunkRef).max(MAX_CHUNKS).optional(),
 });
 
 const eventData = z.strictObject({
-  content: contentRef.nullable().optional(),
+  content: contentRefSchema.nullable().optional(),
   fields: z
-    .record(z.string().min(1).max(128), jsonValue)
+    .record(z.string().min(1).max(128), jsonValueSchema)
     .refine((f) => Object.keys(f).length <= MAX_FIELDS, `at most ${MAX_FIELDS} fields`)
     .optional(),
   resolves: z.array(z.string().min(1).max(128)).max(10_000).optional(),
 });
 
-const vectorClock = z
-  .record(id, z.number().int().positive().max(Number.MAX_SAFE_INTEGER))
+export const vectorClockSchema = z
+  .record(idSchema, z.number().int().positive().max(Number.MAX_SAFE_INTEGER))
   .refine((vc) => Object.keys(vc).length <= 10_000, 'too many devices in vector clock');
 
 /**
@@ -56,15 +58,15 @@ export const eventWireSchema = z.strictObject({
   event_id: z
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9:._-]{0,127}$/, 'must be 1-128 characters of [A-Za-z0-9:._-]'),
-  space_id: id,
+  space_id: idSchema,
   entity_id: z.string(),
   event_type: z.string(),
   data: z.unknown(),
   timestamp: z.iso.datetime({ offset: true }),
   hlc: z.string().max(200),
-  node_id: id,
+  node_id: idSchema,
   seq: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
-  vector_clock: vectorClock,
+  vector_clock: vectorClockSchema,
 });
 
 export type EventWire = z.input<typeof eventWireSchema>;
@@ -242,7 +244,7 @@ function plainEventData(v: unknown): z.infer<typeof eventData> | undefined {
   if (!isPlainObject(v) || !onlyKeys(v, ['content', 'fields', 'resolves'])) return undefined;
   // Built in the schema's key order, as the schema builds its output.
   const out: {
-    content?: z.infer<typeof contentRef> | null;
+    content?: z.infer<typeof contentRefSchema> | null;
     fields?: Record<string, Json>;
     resolves?: string[];
   } = {};
@@ -282,7 +284,7 @@ function plainEventData(v: unknown): z.infer<typeof eventData> | undefined {
   return out;
 }
 
-function plainContent(v: unknown): z.infer<typeof contentRef> | undefined {
+function plainContent(v: unknown): z.infer<typeof contentRefSchema> | undefined {
   if (!isPlainObject(v) || !onlyKeys(v, ['hash', 'size', 'chunks'])) return undefined;
   const { hash, size } = v;
   if (typeof hash !== 'string' || !SHA256.test(hash) || !isSize(size)) return undefined;

@@ -35,6 +35,11 @@ export const ROUTES = {
   pull: '/v1/events/pull',
   /** POST `PushRequest` → `PushAnswer`. Only the device's own events. */
   push: '/v1/events/push',
+  /**
+   * POST `SnapshotsRequest` → NDJSON entity states (the snapshot's plain form) in entity id
+   * order, then a `PullTrailer` line: how a device catches up past a compacted log.
+   */
+  snapshots: '/v1/snapshots',
   /** GET → `OwnMaxAnswer`: the highest seq the hub holds of this device. */
   ownMax: '/v1/own/max',
   /** POST `OwnAtRequest` → `OwnAtAnswer`: the id of this device's event with that seq. */
@@ -110,7 +115,24 @@ export const pairAnswerSchema = z.strictObject({
 });
 export type PairAnswer = z.infer<typeof pairAnswerSchema>;
 
-export const frontierAnswerSchema = z.strictObject({ frontier: frontierSchema });
+export const frontierAnswerSchema = z.strictObject({
+  frontier: frontierSchema,
+  /**
+   * Per origin, the highest seq the hub no longer holds as an event (its log was compacted): a
+   * device whose frontier is below it catches up from `snapshots` first. Absent: nothing.
+   */
+  compacted: frontierSchema.optional(),
+});
+
+/** Entity states a snapshot page carries at most. */
+export const MAX_SNAPSHOT_ROWS = 500;
+
+export const snapshotsRequestSchema = z.strictObject({
+  /** The last entity id of the page before ('' for the first page). */
+  after: z.string().max(8_192),
+  limit: z.number().int().positive().max(MAX_SNAPSHOT_ROWS),
+});
+export type SnapshotsRequest = z.infer<typeof snapshotsRequestSchema>;
 export const countRequestSchema = z.strictObject({ frontier: frontierSchema });
 export const countAnswerSchema = z.strictObject({ count: z.number().int().nonnegative() });
 

@@ -30,6 +30,7 @@ import { NoticedChanges } from './noticedChanges.js';
 import { DeferredRetry, retryDeferred } from './deferredRetry.js';
 import { entitiesOutOfStep, foldersFilesReplace, RECONCILE_PAGE } from './reconcile.js';
 import { ScanPacer } from './scanPacer.js';
+import { LogUpkeep } from './logUpkeep.js';
 import { noticeTrashAdditions, TrashUpkeep } from './trashUpkeep.js';
 import { WatcherControl } from './watcherControl.js';
 
@@ -290,6 +291,9 @@ export class Device {
     }
   }
 
+  /** The event log compacted every few hours while the device runs (`start`). */
+  private logUpkeep: LogUpkeep | undefined;
+
   /** Pushes each batch a running device's first scan records (see `ScanPacer`). */
   private readonly pacer = new ScanPacer(
     () => (this.hub as HubLink).engine.pushSync(),
@@ -478,6 +482,15 @@ export class Device {
     }
     // Last: the folder's size (the size limit's basis) is known once it was scanned.
     await this.trashUpkeep.start();
+    this.logUpkeep ??= new LogUpkeep({
+      store: this.store,
+      spaceId: this.manager.spaceId,
+      nodeId: this.manager.nodeId,
+      historyDays: () => this.options.config.historyDays,
+      ...(this.options.now ? { now: this.options.now } : {}),
+      log: this.options.log,
+    });
+    this.logUpkeep.start();
   }
 
   /** The watcher first, the scan, the disk brought in line, then rescans every so often. */
@@ -611,6 +624,7 @@ export class Device {
     if (this.folderPoll) clearInterval(this.folderPoll);
     this.deferredRetry.stop();
     await this.trashUpkeep.stop();
+    await this.logUpkeep?.stop();
     await this.watcher.close();
     if (this.hub) {
       await this.hub.engine.close();

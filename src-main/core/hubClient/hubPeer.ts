@@ -5,6 +5,7 @@ import { NetGuardianError } from '../../../src-shared/errors.js';
 import { ChunkFrameReader, frameHeader } from '../../../src-shared/hubProtocol/chunkFrames.js';
 import {
   LIMITS,
+  MAX_SNAPSHOT_ROWS,
   ROUTES,
   countAnswerSchema,
   frontierAnswerSchema,
@@ -47,6 +48,27 @@ export class HubPeer implements SyncPeer {
   async getFrontier(spaceId: string): Promise<Frontier> {
     this.checkSpace(spaceId);
     return (await this.connection.json('GET', ROUTES.frontier, frontierAnswerSchema)).frontier;
+  }
+
+  async compactedThrough(spaceId: string): Promise<Frontier> {
+    this.checkSpace(spaceId);
+    return (
+      (await this.connection.json('GET', ROUTES.frontier, frontierAnswerSchema)).compacted ?? {}
+    );
+  }
+
+  /** A page of the hub's entity states; one answer may be cut at a byte bound (fewer rows). */
+  async readSnapshotStates(
+    spaceId: string,
+    afterEntityId: string,
+    limit: number,
+  ): Promise<unknown[]> {
+    this.checkSpace(spaceId);
+    const answer = await this.readRows(ROUTES.snapshots, {
+      after: afterEntityId,
+      limit: Math.min(limit, MAX_SNAPSHOT_ROWS),
+    });
+    return answer.rows;
   }
 
   async countAboveFrontier(spaceId: string, frontier: Frontier): Promise<number> {

@@ -176,20 +176,26 @@ describe('hub chunk collection', () => {
     expect(start).toThrow(/the chunk retention must be at least 6 hours/);
   });
 
-  it('runs over every space that holds chunks', async () => {
+  it('runs over every space that holds chunks, compacting its event log first', async () => {
     const seen: string[] = [];
     const collector = startChunkCollection({
       client,
+      compact: (spaceId) => {
+        seen.push(`compact ${spaceId}`);
+        return Promise.resolve({ pruned: 2 });
+      },
       collect: (spaceId) => {
-        seen.push(spaceId);
+        seen.push(`collect ${spaceId}`);
         return Promise.resolve({ chunks: 1, bytes: 10 });
       },
       retentionMs: RETENTION,
       log: { info: () => undefined, warn: () => undefined },
     });
     try {
-      expect(await collector.runNow()).toEqual({ chunks: 4, bytes: 40 });
-      expect(seen).toEqual(['asked', 'other', 'photos', 'race']);
+      expect(await collector.runNow()).toEqual({ chunks: 4, bytes: 40, events: 8 });
+      expect(seen).toEqual(
+        ['asked', 'other', 'photos', 'race'].flatMap((s) => [`compact ${s}`, `collect ${s}`]),
+      );
     } finally {
       await collector.stop();
     }

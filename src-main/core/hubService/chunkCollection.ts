@@ -85,10 +85,10 @@ export async function collectChunks(
   });
 }
 
-/** The spaces that hold chunks on this hub, in name order. */
-export async function spacesWithChunks(client: SqlClient): Promise<string[]> {
+/** The spaces that hold events or chunks on this hub, in name order. */
+export async function spacesToTidy(client: SqlClient): Promise<string[]> {
   const rows = await client.query<{ space_id: string }>(
-    `SELECT DISTINCT space_id FROM crdt_chunks ORDER BY space_id`,
+    `SELECT space_id FROM crdt_origins UNION SELECT space_id FROM crdt_chunks ORDER BY space_id`,
   );
   return rows.map((r) => r.space_id);
 }
@@ -101,16 +101,19 @@ const FIRST_RUN_AFTER_MS = 10 * 60_000;
 
 export interface ChunkCollector {
   /** One run over every space now (what the timer does); resolves with what it deleted. */
-  runNow(): Promise<CollectedChunks>;
+  runNow(): Promise<CollectedChunks & { readonly events: number }>;
   stop(): Promise<void>;
 }
 
 /**
- * Runs the collection over every space on a timer, one space at a time, never two runs at once.
- * A space whose run fails is logged and retried at the next run; the others go on.
+ * Runs the collection over every space on a timer, one space at a time, never two runs at once:
+ * first the space's event log is compacted (`compact`, store/compaction.ts), which is what leaves
+ * the chunks of long-superseded versions unreferenced, then its chunks are collected. A space
+ * whose run fails is logged and retried at the next run; the others go on.
  */
 export function startChunkCollection(options: {
   readonly client: SqlClient;
+  readonly compact?: (spaceId: string) => Promise<{ readonly pruned: number }>;
   readonly collect: (spaceId: string, retentionMs: number) => Promise<CollectedChunks>;
   readonly retentionMs: number;
   readonly everyMs?: number;
@@ -122,14 +125,19 @@ export function startChunkCollection(options: {
       `the chunk retention must be at least ${MIN_RETENTION_MS / 3600_000} hours, not ${options.retentionMs} ms: a device checks, uploads and pushes within it`,
       'chunkRetentionMs',
     );
-  let running: Promise<CollectedChunks> | undefined;
+  let running: Promise<CollectedChunks & { events: number }> | undefined;
   let stopped = false;
-  const runOnce = async (): Promise<CollectedChunks> => {
+  const runOnce = async () => {
     let chunks = 0;
     let bytes = 0;
-    for (const spaceId of await spacesWithChunks(options.client)) {
+    let events = 0;
+    for (const spaceId of await spacesToTidy(options.client)) {
       if (stopped) break;
       try {
+        const compacted = await options.compact?.(spaceId);
+        events += compacted?.pruned ?? 0;
+        if (compacted && compacted.pruned > 0)
+          options.log.info({ spaceId, ...compacted }, 'event log compacted');
         const done = await options.collect(spaceId, options.retentionMs);
         chunks += done.chunks;
         bytes += done.bytes;
@@ -142,7 +150,7 @@ export function startChunkCollection(options: {
         );
       }
     }
-    return { chunks, bytes };
+    return { chunks, bytes, events };
   };
   const runNow = () => {
     running ??= runOnce().finally(() => {

@@ -5,6 +5,7 @@ import { NetGuardianError } from '../../../src-shared/errors.js';
 import { startEmbeddedHub } from '../hub/embeddedHub.js';
 import { childLogger, type Logger } from '../log.js';
 import { findFreeLoopbackPort } from '../freePort.js';
+import { DAY_MS, DEFAULT_HISTORY_DAYS } from '../store/compaction.js';
 import { EventStore } from '../store/eventStore.js';
 import { migrate } from '../store/migrate.js';
 import { openPgClient } from '../store/pgClient.js';
@@ -34,6 +35,11 @@ export interface HubServiceOptions {
   readonly databaseLimits?: Partial<typeof DATABASE_LIMITS>;
   /** How long an unreferenced chunk is kept after it was last wanted (default 30 days). */
   readonly chunkRetentionMs?: number;
+  /**
+   * The history window: versions superseded longer ago are compacted out of the event log
+   * (default 30 days, `DEFAULT_HISTORY_DAYS`).
+   */
+  readonly historyMs?: number;
   readonly log?: Logger;
 }
 
@@ -126,6 +132,10 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
     const chunks = new PgChunkStorage(database);
     const chunkCollector = startChunkCollection({
       client: database,
+      compact: (spaceId) =>
+        store.compact(spaceId, {
+          cutoffMs: Date.now() - (options.historyMs ?? DEFAULT_HISTORY_DAYS * DAY_MS),
+        }),
       collect: (spaceId, ms) => chunks.collect(spaceId, ms),
       retentionMs: options.chunkRetentionMs ?? DEFAULT_CHUNK_RETENTION_MS,
       log,

@@ -23,6 +23,7 @@ import {
   ownReadRequestSchema,
   pairRequestSchema,
   pullRequestSchema,
+  snapshotsRequestSchema,
   pushRequestSchema,
   type Hello,
   type PullTrailer,
@@ -186,7 +187,23 @@ export function createHubServer(options: HubServerOptions): HubServer {
     [
       `GET ${ROUTES.frontier}`,
       async (stream, _h, id) => {
-        sendJson(stream, 200, { frontier: await db(id, () => store.getFrontier(id.spaceId)) });
+        const [frontier, compacted] = await db(id, () =>
+          Promise.all([store.getFrontier(id.spaceId), store.compactedThrough(id.spaceId)]),
+        );
+        sendJson(stream, 200, { frontier, compacted });
+      },
+    ],
+    [
+      `POST ${ROUTES.snapshots}`,
+      async (stream, headers, id) => {
+        const body = snapshotsRequestSchema.parse(await readJson(stream, headers));
+        const states = await db(id, () =>
+          store.readSnapshotStates(id.spaceId, body.after, body.limit),
+        );
+        await sendRows(
+          stream,
+          states.map((s) => JSON.stringify(s)),
+        );
       },
     ],
     [

@@ -296,8 +296,16 @@ export const SELECT_EVENTS_PAGE = asJsonArray(
 
 export const SELECT_EVENT_BY_ID = `SELECT ${WIRE} FROM crdt_events WHERE event_id = $1`;
 
+/**
+ * The highest seq an origin used here: of the events held, or recorded by the frontier (an
+ * origin's events may have been compacted away, or come as a peer's snapshots: a seq used once
+ * is never used again).
+ */
 export const SELECT_MAX_SEQ = `
-SELECT coalesce(max(seq), 0)::float8 AS max_seq FROM crdt_events WHERE space_id = $1 AND node_id = $2`;
+SELECT greatest(
+  (SELECT coalesce(max(seq), 0) FROM crdt_events WHERE space_id = $1 AND node_id = $2),
+  (SELECT coalesce(max(max_seq), 0) FROM crdt_origins WHERE space_id = $1 AND node_id = $2)
+)::float8 AS max_seq`;
 
 export const SELECT_SNAPSHOT = `SELECT state FROM crdt_snapshots WHERE space_id = $1 AND entity_id = $2`;
 
@@ -355,3 +363,29 @@ export const SELECT_SNAPSHOTS_BY_IDS = asJsonArray(
    WHERE space_id = $1 AND entity_id = ANY(ARRAY(SELECT jsonb_array_elements_text($2::jsonb)))`,
   't.entity_id',
 );
+
+/** Per origin, the highest seq no longer held as an event (compaction, catch-up; 0019). */
+export const SELECT_COMPACTED = `
+SELECT node_id, compacted_seq FROM crdt_origins WHERE space_id = $1 AND compacted_seq > 0`;
+
+/** A page of snapshot states in entity id order (byte order), for a peer catching up. */
+export const SELECT_SNAPSHOT_STATES_PAGE = asJsonArray(
+  `SELECT entity_id, state FROM crdt_snapshots
+   WHERE space_id = $1 AND entity_id COLLATE "C" > $2 ORDER BY entity_id COLLATE "C" LIMIT $3`,
+  't.entity_id COLLATE "C"',
+);
+
+/**
+ * Raises each origin of $2 ({node: seq}) to at least that frontier after a catch-up from a peer's
+ * snapshots; where this store held less, the seqs it skipped are recorded as not held.
+ */
+export const RAISE_ORIGINS = `
+INSERT INTO crdt_origins AS o (space_id, node_id, contiguous_seq, max_seq, compacted_seq)
+SELECT $1, x.node_id, x.seq::bigint, x.seq::bigint, x.seq::bigint
+FROM jsonb_each_text($2::jsonb) AS x(node_id, seq)
+WHERE x.seq::bigint > 0
+ON CONFLICT (space_id, node_id) DO UPDATE SET
+  compacted_seq = CASE WHEN o.contiguous_seq < excluded.contiguous_seq
+    THEN greatest(o.compacted_seq, excluded.contiguous_seq) ELSE o.compacted_seq END,
+  contiguous_seq = greatest(o.contiguous_seq, excluded.contiguous_seq),
+  max_seq = greatest(o.max_seq, excluded.max_seq)`;

@@ -1,4 +1,4 @@
-import { FileEntity } from '../../../src-shared/crdt/fileEntity.js';
+import { FileEntity, type FileEntityJson } from '../../../src-shared/crdt/fileEntity.js';
 import type { CrdtEvent } from '../../../src-shared/events/event.js';
 import type { EventKind } from '../../../src-shared/events/eventTypes.js';
 import { toStoredType } from '../../../src-shared/events/eventTypes.js';
@@ -7,11 +7,17 @@ import { eventToRow, trustedRowToEvent, type EventRow } from './eventRows.js';
 import { migrate } from './migrate.js';
 import type { SqlClient, SqlExecutor, Unlisten } from './sqlClient.js';
 import { readSnapshotCounts, type SnapshotCounts } from './snapshotCounts.js';
+import { compactEventLog, type CompactionOptions, type CompactionReport } from './compaction.js';
+import { decodeSnapshotState, type StoredSnapshotState } from './snapshotCodec.js';
 import {
-  decodeSnapshotState,
-  encodeSnapshotState,
-  type StoredSnapshotState,
-} from './snapshotCodec.js';
+  allBases,
+  entityOf,
+  mergeIntoBases,
+  readBases,
+  snapshotRow,
+  writeSnapshots,
+  type SnapshotStateRow,
+} from './snapshotRows.js';
 
 /** The channel a store NOTIFYs on when it appended events; the payload is the space id. */
 export const EVENTS_CHANNEL = 'netguardian_events';
@@ -70,7 +76,8 @@ const parseRows = (rows: { rows: string }[]): EventRow[] =>
  *
  * Invariants: an event is stored at most once (by event_id, and by origin+seq);
  * snapshots, the frontier and the log change in the same transaction; a
- * snapshot always equals the fold of its entity's events.
+ * snapshot always equals the fold of its entity's events onto its base (the
+ * merged state of the events compaction deleted, if any).
  */
 export class EventStore {
   readonly client: SqlClient;
@@ -289,14 +296,9 @@ export class EventStore {
           (await tx.query<{ rows: string }>(q.SELECT_ENTITY_EVENTS_TO_FOLD, [spaceId, entityId]))[0]
             ?.rows ?? '[]',
         ) as Omit<EventRow, 'space_id' | 'entity_id'>[];
-        if (rows.length === 0) await tx.query(q.DELETE_SNAPSHOT, [spaceId, entityId]);
-        else
-          refolded.push(
-            FileEntity.fromEvents(
-              entityId,
-              rows.map((r) => trustedRowToEvent({ ...r, space_id: spaceId, entity_id: entityId })),
-            ),
-          );
+        const base = (await readBases(tx, spaceId, [entityId])).get(entityId);
+        if (rows.length === 0 && !base) await tx.query(q.DELETE_SNAPSHOT, [spaceId, entityId]);
+        else refolded.push(foldOnto(base ?? FileEntity.empty(entityId), spaceId, rows));
       }
       await writeSnapshots(tx, spaceId, refolded);
       await tx.query(q.LOWER_ORIGIN, [spaceId, nodeId, afterSeq]);
@@ -356,8 +358,8 @@ export class EventStore {
   }
 
   /**
-   * An entity's state recomputed from its events alone (the log is the source of truth). The
-   * same as folding `eventsForEntity`: a fold does not depend on the order of the events.
+   * An entity's state recomputed from its events (the log is the source of truth), onto the base
+   * compaction left for it. A fold does not depend on the order of the events.
    */
   async foldEntity(spaceId: string, entityId: string): Promise<FileEntity> {
     const rows = JSON.parse(
@@ -369,10 +371,8 @@ export class EventStore {
         )
       )[0]?.rows ?? '[]',
     ) as Omit<EventRow, 'space_id' | 'entity_id'>[];
-    return FileEntity.fromEvents(
-      entityId,
-      rows.map((r) => trustedRowToEvent({ ...r, space_id: spaceId, entity_id: entityId })),
-    );
+    const base = (await readBases(this.client, spaceId, [entityId])).get(entityId);
+    return foldOnto(base ?? FileEntity.empty(entityId), spaceId, rows);
   }
 
   async eventsByType(
@@ -511,7 +511,7 @@ export class EventStore {
   }
 
   /**
-   * Recomputes every snapshot of a space from the log alone, in one
+   * Recomputes every snapshot of a space from the log (and compaction's bases), in one
    * transaction, and returns the rebuilt entities. The log is the source of
    * truth; this is how a damaged or outdated snapshot table is repaired.
    */
@@ -520,7 +520,10 @@ export class EventStore {
     // append cannot slip in between the fold and the write (its snapshot would be lost).
     return this.client.transaction(async (tx) => {
       await tx.query(q.LOCK_SPACE, [spaceId], { name: 'ng_lock_space' });
+      // Compaction's bases first: a snapshot is its base merged with the fold of the events left.
       const entities = new Map<string, FileEntity>();
+      for await (const page of allBases(tx, spaceId))
+        for (const b of page) entities.set(b.entityId, b);
       for await (const page of eventPages(tx, spaceId, 20_000)) {
         for (const e of page)
           entities.set(
@@ -533,6 +536,92 @@ export class EventStore {
       });
       await writeSnapshots(tx, spaceId, [...entities.values()], q.REWRITE_SNAPSHOTS);
       return entities;
+    });
+  }
+
+  /**
+   * Compacts the space's event log (`compaction.ts`): versions superseded before
+   * `options.cutoffMs` are folded into their entity's base and their events deleted.
+   */
+  async compact(spaceId: string, options: CompactionOptions): Promise<CompactionReport> {
+    return compactEventLog(this.client, spaceId, options);
+  }
+
+  /**
+   * Per origin, the highest seq this store no longer holds as an event (compacted, or taken in
+   * as a peer's snapshot): a peer whose frontier is below it catches up from the snapshots.
+   */
+  async compactedThrough(spaceId: string): Promise<Frontier> {
+    const rows = await this.client.query<{ node_id: string; compacted_seq: string | number }>(
+      q.SELECT_COMPACTED,
+      [spaceId],
+    );
+    return Object.fromEntries(rows.map((r) => [r.node_id, Number(r.compacted_seq)]));
+  }
+
+  /**
+   * A page of the space's entity states in entity id order, after `afterEntityId` (''
+   * for the first page), in the snapshot's plain form: what a peer catching up merges.
+   */
+  async readSnapshotStates(
+    spaceId: string,
+    afterEntityId: string,
+    limit: number,
+  ): Promise<FileEntityJson[]> {
+    const [row] = await this.client.query<{ rows: string }>(q.SELECT_SNAPSHOT_STATES_PAGE, [
+      spaceId,
+      afterEntityId,
+      limit,
+    ]);
+    return (JSON.parse(row?.rows ?? '[]') as SnapshotStateRow[]).map((r) =>
+      decodeSnapshotState(r.state, r.entity_id),
+    );
+  }
+
+  /**
+   * Merges a peer's entity states (validated by the caller) into this store's snapshots and
+   * into their bases, in one transaction under the space lock; with `raiseTo` (the peer's
+   * frontier, read before its first state), every origin's frontier is raised to it as well:
+   * the states hold every event up to there, so they need not come as events. Events of an
+   * origin held above the raised frontier then count towards it again. Returns what changed.
+   */
+  async mergeSnapshots(
+    spaceId: string,
+    states: readonly FileEntity[],
+    raiseTo?: Frontier,
+  ): Promise<EntityChange[]> {
+    return this.client.transaction(async (tx) => {
+      await tx.query(q.LOCK_SPACE, [spaceId], { name: 'ng_lock_space' });
+      const changes: EntityChange[] = [];
+      if (states.length > 0) {
+        const [row] = await tx.query<{ rows: string }>(q.SELECT_SNAPSHOTS_BY_IDS, [
+          spaceId,
+          JSON.stringify(states.map((s) => s.entityId)),
+        ]);
+        const held = new Map(
+          (JSON.parse(row?.rows ?? '[]') as SnapshotStateRow[]).map((r) => [
+            r.entity_id,
+            entityOf(r),
+          ]),
+        );
+        for (const state of states) {
+          const before = held.get(state.entityId);
+          const after = before ? before.merge(state) : state;
+          if (!before || !after.equals(before))
+            changes.push({ entityId: state.entityId, before, after });
+        }
+        await writeSnapshots(
+          tx,
+          spaceId,
+          changes.map((c) => c.after),
+        );
+        await mergeIntoBases(tx, spaceId, states);
+      }
+      if (raiseTo && Object.keys(raiseTo).length > 0) {
+        await tx.query(q.RAISE_ORIGINS, [spaceId, JSON.stringify(raiseTo)]);
+        await tx.query(q.ADVANCE_ORIGINS, [spaceId, JSON.stringify(Object.keys(raiseTo))]);
+      }
+      return changes;
     });
   }
 
@@ -550,6 +639,18 @@ export class EventStore {
   async close(): Promise<void> {
     await this.client.close();
   }
+}
+
+/** `base` with an entity's stored events (rows without space and entity) applied. */
+function foldOnto(
+  base: FileEntity,
+  spaceId: string,
+  rows: readonly Omit<EventRow, 'space_id' | 'entity_id'>[],
+): FileEntity {
+  let entity = base;
+  for (const r of rows)
+    entity = entity.apply(trustedRowToEvent({ ...r, space_id: spaceId, entity_id: base.entityId }));
+  return entity;
 }
 
 function toPage(rows: EventRow[], afterId: number): EventPage {
@@ -602,21 +703,6 @@ async function applyToSnapshots(
   }));
 }
 
-async function writeSnapshots(
-  tx: SqlExecutor,
-  spaceId: string,
-  entities: readonly FileEntity[],
-  statement: string = q.UPSERT_SNAPSHOTS,
-): Promise<void> {
-  const BATCH = 5_000;
-  for (let i = 0; i < entities.length; i += BATCH) {
-    const rows = entities.slice(i, i + BATCH).map(snapshotRow);
-    await tx.query(statement, [spaceId, JSON.stringify(rows)], {
-      name: statement === q.UPSERT_SNAPSHOTS ? 'ng_upsert_snapshots' : 'ng_rewrite_snapshots',
-    });
-  }
-}
-
 /** All events of a space in local ingestion order, a page at a time. */
 async function* eventPages(
   x: SqlExecutor,
@@ -635,29 +721,4 @@ async function* eventPages(
     yield rows.map(trustedRowToEvent);
     if (rows.length < pageSize) return;
   }
-}
-
-interface SnapshotStateRow {
-  readonly entity_id: string;
-  readonly state: StoredSnapshotState;
-}
-
-/** An entity from its `crdt_snapshots` row (`snapshotCodec.ts`: packed or as written before). */
-const entityOf = (row: SnapshotStateRow): FileEntity =>
-  FileEntity.fromJSON(decodeSnapshotState(row.state, row.entity_id));
-
-/** The columns of an entity's `crdt_snapshots` row (the queryable ones derived from its view). */
-function snapshotRow(entity: FileEntity) {
-  const view = entity.get();
-  return {
-    entity_id: entity.entityId,
-    state: encodeSnapshotState(entity.toJSON()),
-    vector_clock: view.clock,
-    file_exists: view.exists,
-    has_conflict: view.conflicts.length > 0,
-    content_hash: view.content?.hash ?? null,
-    size: view.content?.size ?? null,
-    last_hlc: view.lastChange?.hlc ?? null,
-    last_node_id: view.lastChange?.nodeId ?? null,
-  };
 }

@@ -830,6 +830,28 @@ function describeMigrations(name: string, openClient: () => Promise<SqlClient>):
       }
     });
 
+    it('0019 adds the compaction bases and every origin starts with nothing compacted', async () => {
+      await step(19, async () => {
+        await client.query(
+          `INSERT INTO crdt_origins (space_id, node_id, contiguous_seq, max_seq) VALUES ('s', 'A', 7, 9)`,
+        );
+      });
+      expect(
+        await client.query(
+          `SELECT node_id, compacted_seq::int AS c FROM crdt_origins WHERE space_id = 's'`,
+        ),
+      ).toEqual([{ node_id: 'A', c: 0 }]);
+      await client.query(
+        `INSERT INTO crdt_compacted (space_id, entity_id, state) VALUES ('s', 'a.txt', '{}')`,
+      );
+      // One base per entity of a space.
+      await expect(
+        client.query(
+          `INSERT INTO crdt_compacted (space_id, entity_id, state) VALUES ('s', 'a.txt', '{}')`,
+        ),
+      ).rejects.toThrow(/duplicate key|unique/);
+    });
+
     it('has a test for every migration file', () => {
       expect([...COVERED].sort((a, b) => a - b)).toEqual(MIGRATIONS.map((m) => m.version));
     });

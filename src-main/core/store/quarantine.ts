@@ -48,6 +48,9 @@ FROM crdt_quarantine WHERE released_at IS NULL AND ($1::text IS NULL OR space_id
 ORDER BY id LIMIT $3`;
 
 const RELEASE = `UPDATE crdt_quarantine SET released_at = now() WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb)::bigint)`;
+const RELEASE_KEYS = `
+UPDATE crdt_quarantine SET released_at = now()
+WHERE released_at IS NULL AND source = $1 AND event_id IN (SELECT jsonb_array_elements_text($2::jsonb))`;
 const COUNT_PENDING = `SELECT count(*)::float8 AS n FROM crdt_quarantine WHERE released_at IS NULL AND ($1::text IS NULL OR space_id = $1)`;
 
 function str(o: unknown, key: string): string | null {
@@ -71,6 +74,12 @@ function boundedPayload(payload: unknown): unknown {
 /** The quarantine table of one store. */
 export class Quarantine {
   constructor(private readonly client: SqlClient) {}
+
+  /** Releases the rows of `source` held under these event ids (taken in since). */
+  async releaseKeys(source: string, eventIds: readonly string[]): Promise<void> {
+    if (eventIds.length === 0) return;
+    await this.client.query(RELEASE_KEYS, [source, JSON.stringify(eventIds)]);
+  }
 
   async hold(entries: readonly QuarantineEntry[]): Promise<void> {
     if (entries.length === 0) return;

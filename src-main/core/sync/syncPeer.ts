@@ -1,3 +1,4 @@
+import type { FileEntity } from '../../../src-shared/crdt/fileEntity.js';
 import type { CrdtEvent } from '../../../src-shared/events/event.js';
 import type { ErrorInfo } from '../../../src-shared/errors.js';
 import type { EventRow } from '../store/eventRows.js';
@@ -31,6 +32,22 @@ export interface SyncPeer {
   /** Rows above `frontier` in (origin, seq) order, at most `limit`; unvalidated. */
   readAboveFrontier(spaceId: string, frontier: Frontier, limit: number): Promise<EventRow[]>;
   countAboveFrontier(spaceId: string, frontier: Frontier): Promise<number>;
+  /**
+   * Per origin, the highest seq the peer no longer holds as an event (its log was compacted):
+   * below it, the peer's events have gaps, and a store catches up from its snapshots instead.
+   */
+  compactedThrough(spaceId: string): Promise<Frontier>;
+  /** A page of the peer's entity states in entity id order, after `afterEntityId`; unvalidated. */
+  readSnapshotStates(spaceId: string, afterEntityId: string, limit: number): Promise<unknown[]>;
+  /**
+   * A peer store takes this store's states (trusted) when it lacks events this store compacted
+   * (`snapshotCatchUp.ts`); a hub has none: a device never compacts what its hub lacks.
+   */
+  mergeSnapshots?(
+    spaceId: string,
+    states: readonly FileEntity[],
+    raiseTo?: Frontier,
+  ): Promise<unknown>;
   append(events: readonly CrdtEvent[]): Promise<PeerAppendResult>;
   /** Calls `onEvents` when the peer announces new events of a space; `onLost` if that stops. */
   listen(onEvents: (spaceId: string) => void, onLost?: (error: Error) => void): Promise<Unlisten>;
