@@ -5,7 +5,7 @@ import type { SyncPeer } from './sync/syncPeer.js';
 import { SyncLog, type SyncDirection, type SyncLogEntry } from './store/syncLog.js';
 import type { BackoffPolicy } from './sync/backoff.js';
 import { LiveChannel } from './sync/liveChannel.js';
-import { catchUpFromPeer, catchUpPeerStore, needsCatchUp } from './sync/snapshotCatchUp.js';
+import { catchUpPeerStore, mergePeerStates, needsCatchUp } from './sync/snapshotCatchUp.js';
 import { hubUnreachableSentence, isHubUnreachable } from '../../src-shared/hubProblems.js';
 import type { CRDTManager, IngestReport, KeepChoice } from './crdtManager.js';
 import type { CrdtEvent } from '../../src-shared/events/event.js';
@@ -351,7 +351,7 @@ export class SyncEngine {
    * same run (the next run asks again from the stored frontier: that is the retry).
    */
   private async pullBatches(tally: Tally): Promise<void> {
-    await this.catchUpIfCompacted(tally);
+    const caughtUp = await this.catchUpIfCompacted(tally);
     const cursor: Record<string, number> = { ...(await this.local.getFrontier(this.spaceId)) };
     const total = await this.pendingTotal(this.remote, cursor);
     let batches = 0;
@@ -362,9 +362,12 @@ export class SyncEngine {
     // materializer writes what the store holds when it runs, so a file changed again by the
     // next batch is written at its newer version, then found current.
     let writing: Promise<void> | undefined;
+    /** Whether the loop read everything the peer had (not cut by `maxBatches`). */
+    let readAll = false;
     try {
       while (batches < this.maxBatches) {
         const rows = await this.remote.readAboveFrontier(this.spaceId, cursor, this.batchSize);
+        readAll = rows.length < this.batchSize;
         if (rows.length === 0) break;
         batches += 1;
         const report = await this.manager.syncFromRemote(rows, this.remote.description);
@@ -391,21 +394,29 @@ export class SyncEngine {
       await writing?.catch(() => undefined);
     }
     await writing;
+    // After a catch-up from states: the events still held above the old frontier are in, so
+    // the frontier goes to what the states covered (unless a state was held: next run again).
+    if (caughtUp && readAll && caughtUp.held === 0)
+      await this.manager.mergePeerStates([], this.remote.description, caughtUp.frontier);
   }
 
   /**
    * The peer's log was compacted below this store's frontier: the events it lacks can't come as
    * events any more, so this store first takes the peer's states (`snapshotCatchUp.ts`), the
-   * materializer writing each page's changes as it would a pulled batch's.
+   * materializer writing each page's changes as it would a pulled batch's. Returns the frontier
+   * those states cover, which the pull raises this store to once it has read the events the peer
+   * still holds.
    */
-  private async catchUpIfCompacted(tally: Tally): Promise<void> {
+  private async catchUpIfCompacted(
+    tally: Tally,
+  ): Promise<{ readonly frontier: Frontier; readonly held: number } | undefined> {
     const compacted = await this.remote.compactedThrough(this.spaceId);
-    if (!needsCatchUp(await this.local.getFrontier(this.spaceId), compacted)) return;
+    if (!needsCatchUp(await this.local.getFrontier(this.spaceId), compacted)) return undefined;
     this.log.info(
       { compacted },
       'the peer compacted its log below this store: catching up from its file states',
     );
-    const result = await catchUpFromPeer({
+    const result = await mergePeerStates({
       manager: this.manager,
       peer: this.remote,
       onPage: async (report) => {
@@ -416,7 +427,8 @@ export class SyncEngine {
         await this.afterPullBatch?.(report);
       },
     });
-    this.log.info(result, 'caught up from the peer’s file states');
+    this.log.info({ merged: result.merged, held: result.held }, 'merged the peer’s file states');
+    return result;
   }
 
   /** A peer store lacking events this store compacted takes this store's states first. */

@@ -28,6 +28,8 @@ const SEED = seedFromEnv(process.env['CONVERGENCE_SEED']);
 const RUNS = Math.max(1, Number(process.env['CONVERGENCE_RUNS'] ?? 1) || 1);
 const RANDOM_SEEDS = Array.from({ length: RUNS }, (_, i) => (SEED + i) % 0x7fffffff);
 const FIXED_SEEDS = [1, 20_241_126];
+/** Seeds of the compaction scenario that run on every test run. */
+const COMPACTION_SEEDS = [5, 20_261_206];
 const OPS = 300;
 const DEVICES = 3;
 const BATCH = 13;
@@ -137,10 +139,16 @@ function stats(world: World) {
     failedRuns: world.devices.reduce((n, d) => n + d.errorRuns, 0),
     olderBasisWrites: world.executed.filter((s) => 'basis' in s && s.basis).length,
     restarts: count('restart'),
+    compactions: count('compact'),
   };
 }
 
-async function randomScenario(seed: number, ops: number, label: string): Promise<World> {
+async function randomScenario(
+  seed: number,
+  ops: number,
+  label: string,
+  options: { readonly compaction?: boolean } = {},
+): Promise<World> {
   console.log(`[convergence] ${label}: seed ${seed}, ${ops} ops (replay: ${replayCommand(seed)})`);
   const rng = new Prng(seed);
   const skewsMs = Array.from({ length: DEVICES }, () => rng.int(-120_000, 120_000));
@@ -153,7 +161,7 @@ async function randomScenario(seed: number, ops: number, label: string): Promise
     notes: () => steps?.notes ?? [],
   };
   return inWorld(run, async (world) => {
-    steps = new RandomSteps(rng, world, { devices: DEVICES });
+    steps = new RandomSteps(rng, world, { devices: DEVICES, ...options });
     for (let i = 0; i < ops; i += 1) await world.run(await steps.next());
     await healAndCheck(world);
     const quarantined = world.devices.reduce((n, d) => n + d.quarantinedInRuns, 0);
@@ -184,6 +192,21 @@ describe('convergence: 3 devices and a hub, random histories', () => {
 
     it(`holds a device 10 min ahead in quarantine, then converges once clocks catch up (seed ${seed})`, async () => {
       await clockAheadScenario(seed);
+    });
+  }
+});
+
+describe('convergence: random histories with event-log compaction', () => {
+  for (const seed of [...COMPACTION_SEEDS, ...RANDOM_SEEDS]) {
+    it(`converges with nothing lost within the window while logs are compacted (seed ${seed})`, async () => {
+      const world = await randomScenario(seed, OPS, `compaction seed ${seed}`, {
+        compaction: true,
+      });
+      // The history must have deleted events, not only asked for compactions.
+      const s = stats(world);
+      const why = `compaction seed ${seed}: ${JSON.stringify(s)}, ${world.prunedEvents} pruned`;
+      expect(s.compactions, why).toBeGreaterThan(0);
+      expect(world.prunedEvents, why).toBeGreaterThan(0);
     });
   }
 });

@@ -28,6 +28,11 @@ export interface GeneratorOptions {
   readonly devices: number;
   /** Devices that never start a partition (e.g. must keep syncing for a scenario). */
   readonly neverPartition?: readonly number[];
+  /**
+   * Compaction steps now and then (the hub's or a device's log, with a window of up to two
+   * minutes). Off by default, so the stored seeds replay the histories they were found with.
+   */
+  readonly compaction?: boolean;
 }
 
 /**
@@ -62,6 +67,13 @@ export class RandomSteps {
         this.notes.push(`device ${d} partitioned for steps ${i}..${this.partitionedUntil[d]}`);
       }
     }
+    if (this.options.compaction && rng.chance(0.04))
+      return {
+        dt,
+        t: 'compact',
+        d: rng.chance(0.5) ? 'hub' : rng.int(0, this.options.devices - 1),
+        windowMs: rng.int(0, 120_000),
+      };
     if (rng.chance(0.015)) return { dt, t: 'restart', d: rng.int(0, this.options.devices - 1) };
     const r = rng.next();
     if (r < 0.07) {

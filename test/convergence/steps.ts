@@ -85,6 +85,17 @@ export const stepSchema = z.discriminatedUnion('t', [
     ds: z.array(device).min(2),
     dir: z.enum(['push', 'pull']),
   }),
+  /**
+   * Compacts a store's event log (store/compaction.ts): versions superseded more than `windowMs`
+   * before the store's clock leave it. A device compacts its own events only as far as the hub
+   * holds them, as a running device does.
+   */
+  z.strictObject({
+    ...base,
+    t: z.literal('compact'),
+    d: z.union([device, z.literal('hub')]),
+    windowMs: z.number().int().min(0),
+  }),
   /** Closes a device's manager and engine and opens new ones on the same store. */
   z.strictObject({ ...base, t: z.literal('restart'), d: device }),
   /** Sets a device's physical clock offset from the shared time. */

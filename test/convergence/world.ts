@@ -89,6 +89,15 @@ export class World {
   readonly devices: Device[] = [];
   readonly writes: WriteRecord[] = [];
   readonly executed: Step[] = [];
+  /**
+   * Every event any store held before a compaction deleted some: the invariants judge the
+   * compacted stores against the whole history (empty while nothing was compacted).
+   */
+  readonly archive = new Map<string, CrdtEvent>();
+  /** The latest cutoff a compaction used: versions superseded before it may be gone from history. */
+  compactedBeforeMs: number | undefined;
+  /** Events the compactions deleted, over every store. */
+  prunedEvents = 0;
   nowMs: number;
   private readonly batchSize: number;
 
@@ -231,6 +240,8 @@ export class World {
       case 'skew':
         this.device(step.d).skewMs = step.ms;
         return;
+      case 'compact':
+        return this.compact(step.d, step.windowMs);
       case 'restart': {
         // The app quits and starts again: seq and HLC must resume from the store alone.
         const dev = this.device(step.d);
@@ -403,6 +414,22 @@ export class World {
   }
 
   /** Every device syncs bidirectionally, `rounds` times in device order, with time passing. */
+  /** Compacts one store's log, the whole history archived first (see `archive`). */
+  private async compact(d: number | 'hub', windowMs: number): Promise<void> {
+    for (const store of [this.hubStore, ...this.devices.map((x) => x.store)])
+      for await (const page of store.allEvents(this.spaceId))
+        for (const e of page) this.archive.set(e.eventId, e);
+    const device = d === 'hub' ? undefined : this.device(d);
+    const cutoffMs = this.nowMs + (device?.skewMs ?? 0) - windowMs;
+    const store = device ? device.store : this.hubStore;
+    const limits = device
+      ? { [device.nodeId]: (await this.hubStore.getFrontier(this.spaceId))[device.nodeId] ?? 0 }
+      : undefined;
+    const report = await store.compact(this.spaceId, { cutoffMs, ...(limits ? { limits } : {}) });
+    this.prunedEvents += report.pruned;
+    this.compactedBeforeMs = Math.max(this.compactedBeforeMs ?? cutoffMs, cutoffMs);
+  }
+
   async heal(rounds: number): Promise<void> {
     for (let r = 0; r < rounds; r += 1) {
       for (const dev of this.devices)

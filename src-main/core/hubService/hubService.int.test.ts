@@ -152,6 +152,45 @@ describe('sync through the service', () => {
     }
   });
 
+  it('a device paired after the hub compacted its log catches up from the file states, then from events', async () => {
+    const spaceId = `compact-${randomUUID().slice(0, 8)}`;
+    const a = await pairedDevice(spaceId, 'a');
+    const b = await pairedDevice(spaceId, 'b');
+    try {
+      const v = (n: number): ContentRef => ({ hash: sha(`v${n}`), size: 2 });
+      expect((await a.manager.createFileState('doc.txt', { content: v(1) })).ok).toBe(true);
+      for (const n of [2, 3])
+        expect((await a.manager.updateFileState('doc.txt', { content: v(n) })).ok).toBe(true);
+      expect((await a.engine.pushSync()).sent).toBe(3);
+      // Every event is older than a cutoff a minute ahead: v1 and v2 are superseded by v3.
+      const hubStore = await EventStore.open(hub.database, { migrate: false });
+      expect(await hubStore.compact(spaceId, { cutoffMs: Date.now() + 60_000 })).toEqual({
+        entities: 1,
+        pruned: 2,
+      });
+      const answer = await a.peer.compactedThrough(spaceId);
+      expect(answer).toEqual({ [a.manager.nodeId]: 2 });
+
+      const first = await b.engine.pullSync();
+      expect(first.error).toBeNull();
+      expect((await b.manager.getFileState('doc.txt'))?.content).toEqual(v(3));
+      expect(await b.store.getFrontier(spaceId)).toEqual({ [a.manager.nodeId]: 3 });
+      expect((await b.store.eventsForEntity(spaceId, 'doc.txt')).map((e) => e.seq)).toEqual([3]);
+
+      expect((await a.manager.updateFileState('doc.txt', { content: v(4) })).ok).toBe(true);
+      await a.engine.pushSync();
+      const second = await b.engine.pullSync();
+      expect(second.received).toBe(1);
+      expect((await b.manager.getFileState('doc.txt'))?.content).toEqual(v(4));
+    } finally {
+      for (const d of [a, b]) {
+        await d.engine.close();
+        await d.peer.close();
+        await d.store.close();
+      }
+    }
+  });
+
   it('chunks go up and come back byte for byte; a wrong hash is refused and nothing stored', async () => {
     const spaceId = `chunks-${randomUUID().slice(0, 8)}`;
     const a = await pairedDevice(spaceId, 'a');

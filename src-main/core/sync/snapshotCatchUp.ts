@@ -18,22 +18,26 @@ export function needsCatchUp(frontier: Frontier, compacted: Frontier): boolean {
 }
 
 /**
- * Catches this device up from a peer whose log was compacted below this device's frontier: the
- * peer's frontier is read first, then every entity state it holds, a page at a time, is merged
- * into this store (`CRDTManager.mergePeerStates`, each page its own transaction, `onPage`
- * after each: the materializer writes what changed), and last this store's frontier is raised to
- * the one read first. Every event up to that frontier was folded into the peer's states before
- * the first page was read, so nothing below it is missed; what came after arrives as events.
+ * The first half of catching this device up from a peer whose log was compacted below this
+ * device's frontier: the peer's frontier is read first, then every entity state it holds, a page
+ * at a time, is merged into this store (`CRDTManager.mergePeerStates`, each page its own
+ * transaction, `onPage` after each: the materializer writes what changed). Every event up to that
+ * frontier was folded into the peer's states before the first page was read, so nothing below it
+ * is missed.
  *
- * A state held aside (invalid, or its clock too far ahead) leaves the frontier where it was, so
- * the next run catches up again and takes it once it can: the held state is listed, never
- * skipped. A run cut halfway leaves whole pages merged; merging them again changes nothing.
+ * The second half is the caller's: it pulls the events the peer still holds above this store's
+ * old frontier (the versions within the history window, so this device's history shows them as
+ * the peer's does), and then raises the frontier to the one returned here
+ * (`mergePeerStates([], source, frontier)`). A state held aside (invalid, or its clock too far
+ * ahead) must leave the frontier where it was (`held` > 0): the next run catches up again and
+ * takes it once it can, so the held state is listed, never skipped. A run cut halfway leaves
+ * whole pages merged; merging them again changes nothing.
  */
-export async function catchUpFromPeer(options: {
+export async function mergePeerStates(options: {
   readonly manager: CRDTManager;
   readonly peer: SyncPeer;
   readonly onPage?: (report: IngestReport) => Promise<void>;
-}): Promise<{ readonly merged: number; readonly held: number }> {
+}): Promise<{ readonly frontier: Frontier; readonly merged: number; readonly held: number }> {
   const { manager, peer } = options;
   const spaceId = manager.spaceId;
   const frontier = await peer.getFrontier(spaceId);
@@ -57,8 +61,7 @@ export async function catchUpFromPeer(options: {
     held += report.quarantined.length;
     await options.onPage?.(report);
   }
-  if (held === 0) await manager.mergePeerStates([], peer.description, frontier);
-  return { merged, held };
+  return { frontier, merged, held };
 }
 
 /**
