@@ -24,6 +24,7 @@ import {
 import { runSuite, type Sizes, type SuiteResults } from './suite.js';
 import { EventFactory } from './support/events.js';
 import { runListingSection } from './listing/section.js';
+import { runChurnSection } from './churn/section.js';
 import { serverFromUrl, type BenchDatabase, type PgServer } from './support/postgres.js';
 
 const TINY: Sizes = {
@@ -195,5 +196,20 @@ describe('listing section (quick sizes)', () => {
     expect(byLabel.get('every path, first page')).toMatchObject({ rows: 200, total: 32_304 });
     for (const c of results.cases) expect(c.medianMs).toBeGreaterThan(0);
     expect(section.markdown).toMatch(/^## Listing a million files/);
+  }, 300_000);
+});
+
+describe('churn section (quick sizes)', () => {
+  it('keeps 62 of each file’s 100 edits by the end, against all 100 never compacted', async () => {
+    const server = serverFromUrl(pgAdminUrl());
+    const section = await runChurnSection({ server, quick: true, log: () => undefined });
+    const { results } = section;
+    // 100 files: by day 49.5 edits of days 0–19 are old, the newest of them stays (by hand).
+    const last = results.points[results.points.length - 1];
+    expect(results.expectedKept).toBe(6_200);
+    expect(last?.events).toEqual({ baseline: 10_000, compacted: 6_200 });
+    // Before the window first passed (day 9.5), nothing was old enough.
+    expect(results.points[0]?.events).toEqual({ baseline: 2_000, compacted: 2_000 });
+    expect(section.markdown).toMatch(/^## Churn: 1,000 files edited 100 times/);
   }, 300_000);
 });

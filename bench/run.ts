@@ -5,8 +5,9 @@
  *
  *   npm run bench                  full sizes (a few minutes), writes BENCHMARKS.md
  *   npm run bench -- --quick       small sizes, prints only (for a quick look while working)
- *   npm run bench -- --only scale  one section (store, folder, cli, ui, listing or scale);
- *                                  `--only` scale, listing or scan at full sizes replaces only
+ *   npm run bench -- --only scale  one section (store, folder, cli, ui, listing, churn, scan
+ *                                  or scale);
+ *                                  `--only` scale, listing, churn or scan at full sizes replaces only
  *                                  its section of BENCHMARKS.md, any other prints only
  *   npm run bench -- --scale       the scale section also on 1,000,000 files (hours)
  *   ... --scale-sizes 10k,100k     the scale section on these trees only (prints only)
@@ -30,6 +31,7 @@ import { openBenchServer } from './support/postgres.js';
 import buildRenderer from '../e2e/support/buildRenderer.js';
 import { runUiSection } from './ui/section.js';
 import { runListingSection, LISTING_HEADING } from './listing/section.js';
+import { runChurnSection, CHURN_HEADING } from './churn/section.js';
 import { runScanSection, SCAN_HEADING } from './scan/section.js';
 import { runScaleSection, SCALE_HEADING } from './scale/section.js';
 import type { TreeName } from './scale/scaleSuite.js';
@@ -50,7 +52,7 @@ const QUICK_SIZES: Sizes = {
   bigRebuildRuns: 2,
 };
 
-const SECTIONS = ['store', 'folder', 'cli', 'ui', 'listing', 'scan', 'scale'] as const;
+const SECTIONS = ['store', 'folder', 'cli', 'ui', 'listing', 'churn', 'scan', 'scale'] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** The value after `flag` on the command line, if the flag is there. */
@@ -133,15 +135,28 @@ async function main(): Promise<void> {
       }
       const ui = runs('ui') ? await runUiSection({ quick, log }) : undefined;
       const listing = runs('listing') ? await runListingSection({ server, quick, log }) : undefined;
+      const churn = runs('churn') ? await runChurnSection({ server, quick, log }) : undefined;
       const scan = runs('scan')
         ? await runScanSection({ quick, scratch, maxQuietWaitMs: args.maxQuietWaitMs, log })
         : undefined;
       // Run on its own at full size, the listing or the scan section replaces its part of
       // BENCHMARKS.md (the UI section has bench/ui/main.ts --write for the same).
-      const alone = args.only === 'listing' ? listing : args.only === 'scan' ? scan : undefined;
+      const alone =
+        args.only === 'listing'
+          ? listing
+          : args.only === 'churn'
+            ? churn
+            : args.only === 'scan'
+              ? scan
+              : undefined;
       if (alone && !quick) {
         console.log(alone.text);
-        const heading = args.only === 'listing' ? LISTING_HEADING : SCAN_HEADING;
+        const heading =
+          args.only === 'listing'
+            ? LISTING_HEADING
+            : args.only === 'churn'
+              ? CHURN_HEADING
+              : SCAN_HEADING;
         await writeFormatted(
           file,
           replaceSection(await readFile(file, 'utf8'), heading, alone.markdown),
@@ -155,14 +170,14 @@ async function main(): Promise<void> {
         console.log(textTable(rows));
         console.log(`\n${targetsSummary(rows)}\n\n${beforeAfterText(results)}`);
       }
-      for (const section of [folder, cli, ui, listing, scan, scale])
+      for (const section of [folder, cli, ui, listing, churn, scan, scale])
         if (section) console.log(`\n${section.text}`);
       if (quick || args.only !== undefined || !args.scaleComplete) {
         log('BENCHMARKS.md left unchanged (a quick or partial run)');
-      } else if (results && folder && cli && ui && listing && scan && scale) {
+      } else if (results && folder && cli && ui && listing && churn && scan && scale) {
         await writeFormatted(
           file,
-          `${markdown(results, machine)}\n${folder.markdown}\n${cli.markdown}\n${ui.markdown}\n${listing.markdown}\n${scan.markdown}\n${scale.markdown}`,
+          `${markdown(results, machine)}\n${folder.markdown}\n${cli.markdown}\n${ui.markdown}\n${listing.markdown}\n${churn.markdown}\n${scan.markdown}\n${scale.markdown}`,
         );
         log(`wrote ${file}`);
       }
