@@ -120,9 +120,11 @@ export async function runChurnSuite(options: {
         await compacted.compact(SPACE, { cutoffMs: nowMs - DEFAULT_HISTORY_DAYS * DAY_MS });
         compactMs += performance.now() - started;
         compactions += 1;
-        await compacted.client.query('VACUUM crdt_events');
-        await compacted.client.query('VACUUM crdt_compacted');
-        await baseline.client.query('VACUUM crdt_events');
+        // What autovacuum does on its own, here at a known time for both: every append rewrites
+        // its files' snapshot rows, so without it the snapshots' dead rows would outweigh
+        // everything measured (58 MiB for 1,000 files after 100 rounds).
+        for (const store of [baseline, compacted])
+          await store.client.query('VACUUM crdt_events, crdt_snapshots, crdt_compacted');
       }
       if ((k + 1) % 20 === 0 || k === edits - 1) {
         await measure((k * EDIT_EVERY_MS) / DAY_MS);

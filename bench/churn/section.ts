@@ -38,8 +38,16 @@ function rows(r: ChurnResults): string[][] {
 
 function verdict(r: ChurnResults): string {
   const last = r.points[r.points.length - 1];
+  const before = r.points[r.points.length - 2];
   const kept = last?.events.compacted ?? 0;
-  return `Events kept at the end: ${kept.toLocaleString('en-US')}; the rule keeps ${r.expectedKept.toLocaleString('en-US')} (62 of each file's 100, counted by hand): ${kept === r.expectedKept ? 'met' : 'NOT met'}. ${r.compactions} compactions took ${(r.compactMs / 1000).toFixed(1)} s in all.`;
+  const grew = (side: 'baseline' | 'compacted') =>
+    last && before ? mib(last.bytes[side] - before.bytes[side]) : '?';
+  const span = last && before ? (last.day - before.day).toFixed(0) : '?';
+  return (
+    `Events kept at the end: ${kept.toLocaleString('en-US')}; the rule keeps ${r.expectedKept.toLocaleString('en-US')} (62 of each file's 100, counted by hand): ${kept === r.expectedKept ? 'met' : 'NOT met'}. ` +
+    `Over the last ${span} simulated days the compacted store grew ${grew('compacted')} MiB, the never-compacted one ${grew('baseline')} MiB. ` +
+    `${r.compactions} compactions took ${(r.compactMs / 1000).toFixed(1)} s in all.`
+  );
 }
 
 export async function runChurnSection(options: {
@@ -56,13 +64,13 @@ export async function runChurnSection(options: {
   const markdown = [
     CHURN_HEADING,
     '',
-    `Issue 14, point 5: the event log is compacted on devices and the hub (\`src-main/core/store/compaction.ts\`): a version superseded by a version older than the history window (30 days) is folded into its file's base state and its event deleted. ${results.sizes.files.toLocaleString('en-US')} files, each edited every 12 simulated hours, 100 times (50 days), appended to two stores on the bench's PostgreSQL server: one never compacted (the same-run baseline), one compacted once a simulated day and vacuumed as autovacuum would. Store size: \`crdt_events\`, \`crdt_snapshots\` and \`crdt_compacted\` with their indexes.`,
+    `Issue 14, point 5: the event log is compacted on devices and the hub (\`src-main/core/store/compaction.ts\`): a version superseded by a version older than the history window (30 days) is folded into its file's base state and its event deleted. ${results.sizes.files.toLocaleString('en-US')} files, each edited every 12 simulated hours, 100 times (50 days), appended to two stores on the bench's PostgreSQL server: one never compacted (the same-run baseline), one compacted once a simulated day; both vacuumed once a simulated day, as autovacuum would. Store size: \`crdt_events\`, \`crdt_snapshots\` and \`crdt_compacted\` with their indexes.`,
     '',
     markdownTable(HEADER, rows(results)),
     '',
     verdict(results),
     '',
-    `The bound: after the window has passed, a store holds each file's snapshot and base plus the versions of the last 30 days and the one before them (here 62 events a file); its size stops growing with the number of edits, while the baseline's grows with every edit. Plain VACUUM does not shrink the table file: the space freed by a compaction is reused by the next day's events. The hub's content follows its events: chunks no kept version references are collected after the same window (\`hubService/chunkCollection.ts\`). Method: \`bench/churn/churnSuite.ts\`.`,
+    `The bound: once the window has passed, a store holds each file's snapshot and base plus the versions of the last 30 days and the newest one before them (here 62 events a file, whatever the number of edits), and its size stops growing with the number of edits, while the baseline's grows with every edit. Plain VACUUM does not shrink the table file: the space freed by a compaction is reused by the next day's events. The hub's content follows its events: chunks no kept version references are collected after the same window (\`hubService/chunkCollection.ts\`). Method: \`bench/churn/churnSuite.ts\`.`,
     '',
   ].join('\n');
   return { results, text, markdown };

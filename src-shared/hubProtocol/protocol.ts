@@ -16,8 +16,15 @@
 import { z } from 'zod';
 import { ERROR_CODES } from '../errors.js';
 
-/** The version this build speaks. A hub speaks a range; a device exactly one. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * The version this build speaks. A hub speaks a range; a device exactly one. 2: the frontier
+ * answer says what the hub compacted (`compacted`) and the hub serves its file states
+ * (`snapshots`), so a device can catch up past a compacted log; a hub still serves a version-1
+ * device until that device would need to catch up.
+ */
+export const PROTOCOL_VERSION = 2;
+/** The oldest version a hub of this build still serves. */
+export const OLDEST_PROTOCOL_VERSION = 1;
 export const PROTOCOL_HEADER = 'netguardian-protocol';
 /** ALPN: HTTP/2 only (no fallback to HTTP/1.1, whose one-request-per-connection would not do). */
 export const ALPN = 'h2';

@@ -15,6 +15,7 @@ import {
   ALPN,
   LIMITS,
   PROTOCOL_HEADER,
+  OLDEST_PROTOCOL_VERSION,
   PROTOCOL_VERSION,
   ROUTES,
   chunkHashesSchema,
@@ -32,7 +33,7 @@ import {
 import type { ChunkInput } from '../files/chunkStore.js';
 import { childLogger, type Logger } from '../log.js';
 import { Mutex } from '../mutex.js';
-import type { EventStore } from '../store/eventStore.js';
+import type { EventStore, Frontier } from '../store/eventStore.js';
 import type { Unlisten } from '../store/sqlClient.js';
 import { verifyChunk, type HubChunkStorage } from './chunkStorage.js';
 import type { DeviceIdentity, HubAccountsPort } from './deviceIdentity.js';
@@ -86,8 +87,16 @@ export interface HubServer {
   close(): Promise<void>;
 }
 
-const FIRST_SUPPORTED = PROTOCOL_VERSION;
+const FIRST_SUPPORTED = OLDEST_PROTOCOL_VERSION;
 const LAST_SUPPORTED = PROTOCOL_VERSION;
+/** The first version whose devices can catch up past a compacted log (`snapshots`). */
+const CATCH_UP_VERSION = 2;
+
+/** The protocol version a request says it speaks (checked by `protocolProblem` before). */
+function versionOf(headers: IncomingHttpHeaders): number {
+  const raw = headers[PROTOCOL_HEADER];
+  return Number(Array.isArray(raw) ? raw[0] : raw);
+}
 /** `last_seen` is written at most this often per device. */
 const SEEN_EVERY_MS = 30_000;
 /** How long a checked credential is trusted without asking the database again. */
@@ -186,11 +195,16 @@ export function createHubServer(options: HubServerOptions): HubServer {
   const handlers = new Map<string, Handler>([
     [
       `GET ${ROUTES.frontier}`,
-      async (stream, _h, id) => {
+      async (stream, headers, id) => {
         const [frontier, compacted] = await db(id, () =>
           Promise.all([store.getFrontier(id.spaceId), store.compactedThrough(id.spaceId)]),
         );
-        sendJson(stream, 200, { frontier, compacted });
+        // A version-1 device parses the answer strictly: it never gets the new field.
+        sendJson(
+          stream,
+          200,
+          versionOf(headers) >= CATCH_UP_VERSION ? { frontier, compacted } : { frontier },
+        );
       },
     ],
     [
@@ -219,6 +233,7 @@ export function createHubServer(options: HubServerOptions): HubServer {
       `POST ${ROUTES.pull}`,
       async (stream, headers, id) => {
         const body = pullRequestSchema.parse(await readJson(stream, headers));
+        if (versionOf(headers) < CATCH_UP_VERSION) await refuseBelowCompaction(id, body.frontier);
         const rows = await db(id, () =>
           store.readAboveFrontierJson(id.spaceId, body.frontier, body.limit),
         );
@@ -416,6 +431,20 @@ export function createHubServer(options: HubServerOptions): HubServer {
       }
     }
     stream.end();
+  }
+
+  /**
+   * A device of protocol 1 cannot catch up from file states: once the hub compacted its log
+   * below that device's frontier, its pulls would leave gaps it never fills. Refused in words.
+   */
+  async function refuseBelowCompaction(id: DeviceIdentity, frontier: Frontier): Promise<void> {
+    const compacted = await db(id, () => store.compactedThrough(id.spaceId));
+    if (!Object.entries(compacted).some(([node, seq]) => (frontier[node] ?? 0) < seq)) return;
+    throw new NetGuardianError(
+      'ProtocolMismatch',
+      `this hub no longer holds every change this device lacks (its history older than the window was compacted), and this device's NetGuardian cannot catch up from the hub's current state: update NetGuardian on the device`,
+      PROTOCOL_HEADER,
+    );
   }
 
   function protocolProblem(headers: IncomingHttpHeaders): NetGuardianError | undefined {

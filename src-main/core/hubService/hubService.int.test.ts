@@ -171,6 +171,47 @@ describe('sync through the service', () => {
       const answer = await a.peer.compactedThrough(spaceId);
       expect(answer).toEqual({ [a.manager.nodeId]: 2 });
 
+      // A device of protocol 1 gets the answer it can parse, and is refused in words the pull
+      // that would leave it with gaps.
+      const session = connect(`https://127.0.0.1:${hub.address.port}`, {
+        rejectUnauthorized: false,
+      });
+      try {
+        const ask = (method: string, path: string, body?: unknown) =>
+          new Promise<{ status: number; body: string }>((resolve, reject) => {
+            const req = session.request({
+              ':method': method,
+              ':path': path,
+              'netguardian-protocol': '1',
+              authorization: `Bearer ${b.credential}`,
+              ...(body ? { 'content-type': 'application/json' } : {}),
+            });
+            let status = 0;
+            let text = '';
+            req.on('response', (h) => (status = Number(h[':status'])));
+            req.on('data', (d: Buffer) => (text += d.toString()));
+            req.on('end', () => resolve({ status, body: text }));
+            req.on('error', reject);
+            req.end(body ? JSON.stringify(body) : undefined);
+          });
+        const old = await ask('GET', ROUTES.frontier);
+        expect(old.status).toBe(200);
+        expect(JSON.parse(old.body)).toEqual({ frontier: { [a.manager.nodeId]: 3 } });
+        const refused = await ask('POST', ROUTES.pull, { frontier: {}, limit: 10 });
+        expect(refused.status).toBe(426);
+        expect((JSON.parse(refused.body) as ErrorBody).error.message).toMatch(
+          /update NetGuardian on the device/,
+        );
+        // Above the compaction point it still pulls.
+        const fine = await ask('POST', ROUTES.pull, {
+          frontier: { [a.manager.nodeId]: 2 },
+          limit: 10,
+        });
+        expect(fine.status).toBe(200);
+      } finally {
+        session.close();
+      }
+
       const first = await b.engine.pullSync();
       expect(first.error).toBeNull();
       expect((await b.manager.getFileState('doc.txt'))?.content).toEqual(v(3));
