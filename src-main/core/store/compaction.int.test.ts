@@ -270,9 +270,19 @@ function describeCompaction(name: string, open: () => Promise<SqlClient>) {
           nodeId: 'D',
           now: () => NOW,
         });
-        const engine = new SyncEngine({ manager, remote: store });
+        // What the materializer is handed: every file the states brought, as for pulled events.
+        const handed: string[] = [];
+        const engine = new SyncEngine({
+          manager,
+          remote: store,
+          afterPullBatch: (report) => {
+            handed.push(...report.changes.map((c) => c.entityId));
+            return Promise.resolve();
+          },
+        });
         const first = await engine.pullSync();
         expect(first.error).toBeNull();
+        expect([...new Set(handed)].sort()).toEqual(['a.txt', 'b.txt', 'c.txt', 'd.txt']);
         expect(await snapshots(device, space)).toEqual(await snapshots(store, space));
         expect(await device.getFrontier(space)).toEqual({ A: 5, B: 5 });
         // The device holds the events above the compaction point that it pulled, and the base
