@@ -1,5 +1,10 @@
 import type { Channel, PushMessage, Reply } from '../../src-shared/ipc/contract.js';
-import { BRIDGE_CHANNELS, BRIDGE_PUSH_CHANNEL, BRIDGE_REQUEST_CHANNEL } from './channels.js';
+import {
+  BRIDGE_CHANNELS,
+  BRIDGE_PUSH_CHANNEL,
+  BRIDGE_REQUEST_CHANNEL,
+  BRIDGE_VOUCH_CHANNEL,
+} from './channels.js';
 
 /**
  * What the preload puts on `window.netguardian`: one object built from the channel map, and
@@ -11,7 +16,10 @@ export interface NetGuardianBridge {
   call(channel: Channel, payload: unknown): Promise<Reply<unknown>>;
   /** Receives each pushed message (never Electron's event object); returns the unsubscribe. */
   listen(listener: (message: PushMessage) => void): () => void;
-  /** The absolute path of a dropped or picked file (Electron removed `File.path`). */
+  /**
+   * The absolute path of a dropped or picked file (Electron removed `File.path`), vouched for to
+   * the main process: `files:import` copies only paths that came this way.
+   */
   pathForFile(file: unknown): string;
 }
 
@@ -19,6 +27,7 @@ export interface NetGuardianBridge {
 export interface BridgeDeps {
   readonly ipcRenderer: {
     invoke(channel: string, ...args: unknown[]): Promise<unknown>;
+    send(channel: string, ...args: unknown[]): void;
     on(channel: string, listener: (event: unknown, ...args: unknown[]) => void): unknown;
     removeListener(
       channel: string,
@@ -62,7 +71,10 @@ export function createBridge({ ipcRenderer, webUtils }: BridgeDeps): NetGuardian
       };
     },
     pathForFile(file) {
-      return webUtils.getPathForFile(file as never);
+      const path = webUtils.getPathForFile(file as never);
+      // Sent before the request that imports it, on the same channel to main: it arrives first.
+      if (typeof path === 'string' && path !== '') ipcRenderer.send(BRIDGE_VOUCH_CHANNEL, path);
+      return path;
     },
   };
 }

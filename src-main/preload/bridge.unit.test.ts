@@ -6,7 +6,12 @@ import {
   type PushMessage,
 } from '../../src-shared/ipc/contract.js';
 import { createBridge, type BridgeDeps } from './bridge.js';
-import { BRIDGE_CHANNELS, BRIDGE_PUSH_CHANNEL, BRIDGE_REQUEST_CHANNEL } from './channels.js';
+import {
+  BRIDGE_CHANNELS,
+  BRIDGE_PUSH_CHANNEL,
+  BRIDGE_REQUEST_CHANNEL,
+  BRIDGE_VOUCH_CHANNEL,
+} from './channels.js';
 
 type Listener = (event: unknown, ...args: unknown[]) => void;
 
@@ -15,9 +20,11 @@ function fakeRenderer() {
   const invoke = vi.fn((_channel: string, ..._args: unknown[]) =>
     Promise.resolve({ ok: true, value: 'answer' } as unknown),
   );
+  const send = vi.fn((_channel: string, ..._args: unknown[]) => undefined);
   const deps: BridgeDeps = {
     ipcRenderer: {
       invoke,
+      send,
       on: (channel, listener) => {
         const set = listeners.get(channel) ?? new Set();
         set.add(listener);
@@ -25,11 +32,17 @@ function fakeRenderer() {
       },
       removeListener: (channel, listener) => listeners.get(channel)?.delete(listener),
     },
-    webUtils: { getPathForFile: (file: never) => `/abs/${(file as { name: string }).name}` },
+    webUtils: {
+      // A File made by page script has no path: Electron answers ''.
+      getPathForFile: (file: never) => {
+        const name = (file as { name: string }).name;
+        return name === 'made-in-page.txt' ? '' : `/abs/${name}`;
+      },
+    },
   };
   const emit = (channel: string, event: unknown, ...args: unknown[]) =>
     listeners.get(channel)?.forEach((l) => l(event, ...args));
-  return { deps, invoke, emit, listeners };
+  return { deps, invoke, send, emit, listeners };
 }
 
 describe('preload bridge', () => {
@@ -81,6 +94,15 @@ describe('preload bridge', () => {
   it('resolves a dropped file to its path through webUtils', () => {
     const bridge = createBridge(fakeRenderer().deps);
     expect(bridge.pathForFile({ name: 'photo.jpg' })).toBe('/abs/photo.jpg');
+  });
+
+  it('vouches for a path it resolved to the main process, and for nothing else', () => {
+    const r = fakeRenderer();
+    const bridge = createBridge(r.deps);
+    expect(bridge.pathForFile({ name: 'photo.jpg' })).toBe('/abs/photo.jpg');
+    expect(r.send).toHaveBeenCalledExactlyOnceWith(BRIDGE_VOUCH_CHANNEL, '/abs/photo.jpg');
+    expect(bridge.pathForFile({ name: 'made-in-page.txt' })).toBe('');
+    expect(r.send).toHaveBeenCalledTimes(1);
   });
 
   it("lists exactly the contract's channels and IPC channel names", () => {

@@ -42,3 +42,11 @@ export const BRIDGE_CHANNELS = [
 /** The same two names as the contract's IPC_REQUEST_CHANNEL / IPC_PUSH_CHANNEL (tested). */
 export const BRIDGE_REQUEST_CHANNEL = 'netguardian:request';
 export const BRIDGE_PUSH_CHANNEL = 'netguardian:push';
+
+/**
+ * Where the preload tells the main process a path it resolved from a dropped or picked file
+ * (`webUtils.getPathForFile`): the main process imports only such paths (shell/vouchedPaths.ts).
+ * Page script can't forge one: it can only hand the preload File objects, and a File it made
+ * itself has no path.
+ */
+export const BRIDGE_VOUCH_CHANNEL = 'netguardian:vouch-path';

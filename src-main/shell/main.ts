@@ -42,6 +42,7 @@ import {
 import { interceptFolderOpen, openInFileManager } from './folderOpen.js';
 import { askInviteCode } from './hubPrompt.js';
 import { createIpcRouter } from './ipcRouter.js';
+import { interceptImport, listenForVouchedPaths, VouchedPaths } from './vouchedPaths.js';
 import {
   electronLoginItem,
   HIDDEN_ARG,
@@ -139,14 +140,19 @@ async function start(): Promise<void> {
           process.env['APPIMAGE'] ?? process.execPath,
         )
       : electronLoginItem(app);
-  const forward = interceptFolderOpen(
-    shell,
-    interceptLoginSetting(loginItem, (channel, payload) => requireCore().call(channel, payload)),
+  const vouched = new VouchedPaths();
+  const forward = interceptImport(
+    vouched,
+    interceptFolderOpen(
+      shell,
+      interceptLoginSetting(loginItem, (channel, payload) => requireCore().call(channel, payload)),
+    ),
   );
   const router = createIpcRouter(
     { ipcMain, log },
     { getWindow: () => mainWindow?.window ?? null, forward },
   );
+  listenForVouchedPaths({ ipcMain, log }, { getWindow: () => mainWindow?.window ?? null, vouched });
   const notify = createNotifier((notice) => {
     if (!Notification.isSupported()) return;
     const shown = new Notification({ title: notice.title, body: notice.body });

@@ -83,6 +83,8 @@ function fakeElectron(gotLock: boolean) {
     ipcMain: {
       handle: (channel: string, h: Handler) => handlers.set(channel, h),
       removeHandler: (channel: string) => handlers.delete(channel),
+      on: vi.fn(),
+      removeListener: vi.fn(),
     },
     Menu: { buildFromTemplate: (t: unknown) => t, setApplicationMenu: vi.fn() },
     nativeImage: { createFromPath: (p: string) => p },
