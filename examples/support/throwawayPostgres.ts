@@ -1,11 +1,11 @@
 /**
  * The examples' hub when none is configured: a throwaway PostgreSQL server (see
- * src-main/core/hub/throwawayPostgres.ts). `stop()` shuts it down and deletes its directory.
+ * test/support/throwawayPostgres.ts). `stop()` shuts it down and deletes its directory.
  */
 import {
   startThrowawayPostgres as start,
   type ThrowawayPostgres,
-} from '../../src-main/core/hub/throwawayPostgres.js';
+} from '../../test/support/throwawayPostgres.js';
 
 export type { ThrowawayPostgres };
 

@@ -3,11 +3,11 @@
  * PostgreSQL server that tests may create and drop databases on (see `freshDatabase.ts`).
  *
  * - `DATABASE_URL` set: that server is used as is (CI service, a developer's local server).
- * - otherwise: a throwaway server (src-main/core/hub/throwawayPostgres.ts) is started, and stopped
+ * - otherwise: a throwaway server (throwawayPostgres.ts) is started, and stopped
  *   and deleted in teardown.
  */
 import type { TestProject } from 'vitest/node';
-import { startThrowawayPostgres } from '../../src-main/core/hub/throwawayPostgres.js';
+import { startThrowawayPostgres } from './throwawayPostgres.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

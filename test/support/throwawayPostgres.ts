@@ -2,8 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findFreeLoopbackPort } from '../freePort.js';
-import { CLUSTER_INITDB_FLAGS, importEmbeddedPostgres } from './embeddedPostgres.js';
+import { findFreeLoopbackPort } from '../../src-main/core/freePort.js';
+import {
+  CLUSTER_INITDB_FLAGS,
+  importEmbeddedPostgres,
+} from '../../src-main/core/hub/embeddedPostgres.js';
 
 export interface ThrowawayPostgres {
   /** Superuser URL of the server's `postgres` database. */
