@@ -70,7 +70,7 @@ export function serveCoreOverPort(
   const answer = async (id: number, channel: unknown, payload: unknown) => {
     let reply;
     try {
-      reply = await dispatchRequest(await ready, channel, payload);
+      reply = await dispatchRequest(await ready, channel, payload, 'desktop');
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       reply = {

@@ -16,7 +16,7 @@ import { dispatchRequest } from './dispatch.js';
 export function localClient(service: CoreService): ContractClient {
   return {
     async call<C extends Channel>(channel: C, payload: RequestOf<C>): Promise<ResponseOf<C>> {
-      const reply = await dispatchRequest(service, channel, payload);
+      const reply = await dispatchRequest(service, channel, payload, 'command');
       if (!reply.ok) throw NetGuardianError.from(reply.error);
       return reply.value as ResponseOf<C>;
     },

@@ -79,7 +79,7 @@ export function createWsBridge(service: CoreService, log: Logger): WsBridge {
       return;
     }
     const { id, channel, payload } = wire.data;
-    const reply = await dispatchRequest(service, channel, payload);
+    const reply = await dispatchRequest(service, channel, payload, 'browser');
     send(ws, { type: 'response', id, ...reply });
   };
 

@@ -209,7 +209,7 @@ async function replyTo(
   } catch (e) {
     return { ok: false, error: notStartedInfo(e) };
   }
-  return dispatchRequest(ready, channel, payload);
+  return dispatchRequest(ready, channel, payload, 'command');
 }
 
 /** The service failed to open: every request is answered with why (as corePort does). */
