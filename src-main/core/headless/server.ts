@@ -1,10 +1,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { UPLOAD_PATH, WS_PATH } from '../../../src-shared/ipc/contract.js';
 import type { CoreService } from '../app/corePort.js';
 import { childLogger, type Logger } from '../log.js';
+import { ConnectionLimits } from './connectionLimits.js';
+import { DEFAULT_HEADLESS_LIMITS, headersCheckIntervalMs, type HeadlessLimits } from './limits.js';
 import {
   allowedFor,
   checkHostAndOrigin,
@@ -13,6 +15,7 @@ import {
   tokenOfUpgrade,
   tokensEqual,
 } from './requestGuard.js';
+import { shedLog } from './shedLog.js';
 import { createStaticSite, securityHeaders } from './staticFiles.js';
 import { handleUpload, type ReceiveUpload } from './upload.js';
 import { createWsBridge } from './wsBridge.js';
@@ -21,6 +24,7 @@ import { createWsBridge } from './wsBridge.js';
  * The headless mode: the built renderer and the IPC contract on a loopback
  * address, guarded by a random token (see requestGuard.ts). Open `url` (it
  * carries the token as `?token=`; the page keeps it and drops it from the address bar).
+ * What anyone who reaches the port can make it hold is bounded (limits.ts, connectionLimits.ts).
  */
 
 export interface HeadlessOptions {
@@ -35,6 +39,8 @@ export interface HeadlessOptions {
   readonly token?: string;
   /** More origins to accept (a renderer dev server), beside this server's own. */
   readonly extraOrigins?: readonly string[];
+  /** Default DEFAULT_HEADLESS_LIMITS; tests shorten the timeouts. */
+  readonly limits?: Partial<HeadlessLimits>;
   readonly log?: Logger;
 }
 
@@ -51,7 +57,22 @@ export async function startHeadlessServer(options: HeadlessOptions): Promise<Hea
   const host = options.host ?? '127.0.0.1';
   const token = options.token ?? createToken();
   const staticDir = options.staticDir ?? path.resolve('dist', 'renderer');
-  const server = createServer();
+  const limits: HeadlessLimits = { ...DEFAULT_HEADLESS_LIMITS, ...options.limits };
+  const server = createServer({
+    headersTimeout: limits.headersTimeoutMs,
+    // No limit on a request's total duration (Node's default cuts any request at 300 s, a
+    // large upload with it): uploads are held to progress instead (upload.ts).
+    requestTimeout: 0,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionsCheckingInterval: headersCheckIntervalMs(limits),
+  });
+  // A connection whose request or response moves no byte for this long is closed (an upload
+  // replaces this by its body's watchdog; a WebSocket, once accepted, is the bridge's).
+  server.timeout = limits.idleMs;
+  const connections = new ConnectionLimits<Socket>(limits, shedLog(log, limits));
+  server.on('connection', (socket: Socket) => {
+    if (!connections.admit(socket)) socket.destroy();
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {
@@ -90,7 +111,12 @@ export async function startHeadlessServer(options: HeadlessOptions): Promise<Hea
         req.resume();
         return;
       }
-      handleUpload(req, res, url, options.service.receiveUpload, headers).catch(done);
+      connections.authenticated(req.socket);
+      handleUpload(req, res, url, options.service.receiveUpload, {
+        headers,
+        idleMs: limits.idleMs,
+        log,
+      }).catch(done);
       return;
     }
     if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
@@ -112,6 +138,7 @@ export async function startHeadlessServer(options: HeadlessOptions): Promise<Hea
     if (!guard.ok) return refuse(guard.status, guard.reason);
     if (!tokensEqual(tokenOfUpgrade(req), token))
       return refuse(401, 'refused: missing or wrong token (subprotocol netguardian.<token>)');
+    connections.authenticated(req.socket);
     bridge.accept(req, socket, head);
   });
 
@@ -126,6 +153,7 @@ export async function startHeadlessServer(options: HeadlessOptions): Promise<Hea
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
+        connections.closeAll();
       });
     },
   };
