@@ -1,5 +1,6 @@
 import { serveControlChannel } from '../device/controlChannel/server.js';
 import { openOwnedStore } from '../device/ownedStore.js';
+import { keepDataDirPrivate } from '../device/privateDataDir.js';
 import { readDeviceConfig } from '../deviceConfig.js';
 import type { Logger } from '../log.js';
 import { createAppService, type AppService } from './appService.js';
@@ -37,6 +38,7 @@ export interface DeviceOwnerOptions {
 export async function openDeviceOwner(options: DeviceOwnerOptions): Promise<DeviceOwner> {
   const config = await readDeviceConfig(options.dataDir);
   if (!config.ok) throw config.error;
+  await keepDataDirPrivate(options.dataDir, options.log);
   const owned = await openOwnedStore({
     dataDir: options.dataDir,
     command: options.command,

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Json } from '../../../src-shared/json.js';
 
 /**
@@ -33,12 +34,65 @@ export function wantedMode(fields: Readonly<Record<string, Json>>): WantedMode {
   return { kind: 'exec', exec: fields['exec'] === true };
 }
 
-/** The permission bits to give a written file, `previous` being the mode of the file it replaces. */
+let umask: number | undefined;
+
+/**
+ * This process's umask, read once. On Linux from /proc (`process.umask()` with no argument sets
+ * the umask to 0 and back: a file another thread of the process created in between would be
+ * world-writable); elsewhere from `process.umask()` on first use.
+ */
+export function processUmask(): number {
+  if (umask !== undefined) return umask;
+  try {
+    const line = /^Umask:\s*([0-7]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    umask = line ? parseInt(line[1] as string, 8) : process.umask();
+  } catch {
+    umask = process.umask();
+  }
+  return umask;
+}
+
+/** For tests that change the umask: the next `processUmask()` reads it again. */
+export function forgetUmask(): void {
+  umask = undefined;
+}
+
+/**
+ * A version's permission bits as this device gives them to a file it writes: masked by the user's
+ * umask, as for any file a program creates (a user with umask 077 keeps received files private:
+ * a version made 0644 elsewhere is 0600 here).
+ */
+export const maskedBits = (bits: number): number => permissionsOf(bits) & ~processUmask();
+
+/**
+ * Whether a file's bits on disk are a version's: the bits themselves (a chmod made here), or the
+ * bits as this device wrote them (masked by its umask). Either way nothing changed here to record,
+ * and nothing is to be set again.
+ */
+export const sameBits = (bits: number, diskBits: number): boolean =>
+  permissionsOf(bits) === diskBits || maskedBits(bits) === diskBits;
+
+/**
+ * The permission bits to give a file whose content is written now, `previous` being the mode of
+ * the file it replaces: a version's bits masked by the umask (`maskedBits`).
+ */
 export function modeToWrite(previous: number | undefined, wanted: WantedMode): number {
-  if (wanted.kind === 'bits') return wanted.bits;
-  const base = previous === undefined ? 0o644 : previous & 0o666;
+  if (wanted.kind === 'bits') return maskedBits(wanted.bits);
+  const base = previous === undefined ? 0o644 & ~processUmask() : previous & 0o666;
   // x where r is: owner, group and others each get x only if they can read.
   return wanted.exec ? base | ((base & 0o444) >> 2) : base;
+}
+
+/**
+ * The mode to set on a file whose content stays (the store changed its bits, or the disk's differ),
+ * or undefined when its bits already are the store's (`sameBits`).
+ */
+export function modeToApply(current: number, wanted: WantedMode): number | undefined {
+  const disk = permissionsOf(current);
+  if (wanted.kind === 'bits')
+    return sameBits(wanted.bits, disk) ? undefined : maskedBits(wanted.bits);
+  const mode = modeToWrite(current, wanted);
+  return mode === disk ? undefined : mode;
 }
 
 /**
@@ -51,7 +105,7 @@ export function modeMatches(
   diskBits: number,
   indexedMode: number | undefined,
 ): boolean {
-  if (wanted.kind === 'bits') return wanted.bits === diskBits;
+  if (wanted.kind === 'bits') return sameBits(wanted.bits, diskBits);
   return (
     wanted.exec === isExec(diskBits) &&
     (indexedMode === undefined || permissionsOf(indexedMode) === diskBits)

@@ -1,16 +1,33 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   folderModeMatches,
   folderModeToSet,
+  forgetUmask,
   isExec,
   lacksOwnerRwx,
   modeMatches,
+  modeToApply,
   modeToWrite,
+  processUmask,
   wantedFolderMode,
   wantedMode,
 } from './fileModes.js';
 
-describe('permission bits', () => {
+/** Runs the describe's tests under `mask`, the process's own put back after. */
+function underUmask(mask: number) {
+  let saved = 0;
+  beforeAll(() => {
+    saved = process.umask(mask);
+    forgetUmask();
+  });
+  afterAll(() => {
+    process.umask(saved);
+    forgetUmask();
+  });
+}
+
+describe('permission bits under umask 022', () => {
+  underUmask(0o022);
   it('reads `mode` from the fields, masked to rwx for owner, group and others', () => {
     expect(wantedMode({ mode: 0o640 })).toEqual({ kind: 'bits', bits: 0o640 });
     expect(wantedMode({ mode: 0o4755, exec: false })).toEqual({ kind: 'bits', bits: 0o755 });
@@ -25,10 +42,11 @@ describe('permission bits', () => {
     expect(wantedMode({ mode: 1.5 })).toEqual({ kind: 'exec', exec: false });
   });
 
-  it('writes a `mode` as it is, whatever the replaced file had', () => {
+  it('writes a `mode` masked by the umask, whatever the replaced file had', () => {
+    expect(processUmask()).toBe(0o022);
     expect(modeToWrite(undefined, { kind: 'bits', bits: 0o640 })).toBe(0o640);
     expect(modeToWrite(0o100755, { kind: 'bits', bits: 0o600 })).toBe(0o600);
-    expect(modeToWrite(0o100600, { kind: 'bits', bits: 0o777 })).toBe(0o777);
+    expect(modeToWrite(0o100600, { kind: 'bits', bits: 0o777 })).toBe(0o755);
   });
 
   it('for an older `exec`: new files 0644 or 0755; replaced ones keep r/w, x follows r', () => {
@@ -89,5 +107,33 @@ describe('folders’ permission bits', () => {
     expect(folderModeToSet(0o042775, 0o750)).toBe(0o2750);
     expect(folderModeToSet(0o041777, 0o755)).toBe(0o1755);
     expect(folderModeToSet(0o040755, 0o4700)).toBe(0o700);
+  });
+});
+
+describe('permission bits under umask 077', () => {
+  underUmask(0o077);
+
+  it('reads the umask without changing it', () => {
+    expect(processUmask()).toBe(0o077);
+    expect(process.umask(0o077)).toBe(0o077);
+  });
+
+  it('writes a received version private: its bits masked by the umask', () => {
+    expect(modeToWrite(undefined, { kind: 'bits', bits: 0o644 })).toBe(0o600);
+    expect(modeToWrite(undefined, { kind: 'bits', bits: 0o755 })).toBe(0o700);
+    expect(modeToWrite(undefined, { kind: 'exec', exec: false })).toBe(0o600);
+    expect(modeToWrite(undefined, { kind: 'exec', exec: true })).toBe(0o700);
+  });
+
+  it('counts the masked bits as the version’s: nothing to record, nothing to set again', () => {
+    expect(modeMatches({ kind: 'bits', bits: 0o644 }, 0o600, 0o100600)).toBe(true);
+    // A chmod made here to the version's own bits is the version's too.
+    expect(modeMatches({ kind: 'bits', bits: 0o644 }, 0o644, 0o100600)).toBe(true);
+    expect(modeMatches({ kind: 'bits', bits: 0o644 }, 0o640, 0o100600)).toBe(false);
+    expect(modeToApply(0o100600, { kind: 'bits', bits: 0o644 })).toBeUndefined();
+    expect(modeToApply(0o100644, { kind: 'bits', bits: 0o644 })).toBeUndefined();
+    expect(modeToApply(0o100600, { kind: 'bits', bits: 0o755 })).toBe(0o700);
+    expect(modeToApply(0o100600, { kind: 'exec', exec: true })).toBe(0o700);
+    expect(modeToApply(0o100700, { kind: 'exec', exec: true })).toBeUndefined();
   });
 });

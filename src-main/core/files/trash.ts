@@ -191,7 +191,8 @@ export function createTrash(options: TrashOptions): Trash {
     const at = now();
     const id = `${compactUtc(at)}-${randomBytes(4).toString('hex')}`;
     const target = path.join(dir, id, ...request.path.split('/'));
-    const first = await mkdir(path.dirname(target), { recursive: true });
+    // Private like the data dir it is in (privateDataDir.ts): the trash holds the user's files.
+    const first = await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
     const item = owed ?? owedSync();
     await put(target, item);
     if (first !== undefined) item.dirs.push(...parentsOfCreated(first, path.dirname(target)));
