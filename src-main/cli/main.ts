@@ -22,10 +22,41 @@ import type { CliContext } from './cliContext.js';
  */
 const LONG_RUNNING: ReadonlySet<string> = new Set(['start', 'serve', 'hub start']);
 
-export async function main(
+/**
+ * `--log-format text|json` anywhere on the line (every command logs): taken out before the
+ * command is parsed. Absent: NETGUARDIAN_LOG_FORMAT, else text.
+ */
+export function takeLogFormat(
   argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): { readonly rest: string[]; readonly format: 'text' | 'json' | { readonly bad: string } } {
+  const rest: string[] = [];
+  let given: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--') {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    if (arg === '--log-format') given = argv[++i] ?? '';
+    else if (arg.startsWith('--log-format=')) given = arg.slice('--log-format='.length);
+    else rest.push(arg);
+  }
+  const value = given ?? env['NETGUARDIAN_LOG_FORMAT'] ?? 'text';
+  return { rest, format: value === 'text' || value === 'json' ? value : { bad: value } };
+}
+
+export async function main(
+  givenArgv: readonly string[],
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
+  const { rest: argv, format } = takeLogFormat(givenArgv, env);
+  if (typeof format !== 'string') {
+    process.stderr.write(
+      `netguardian: --log-format must be text or json, not ${JSON.stringify(format.bad)}\n`,
+    );
+    return 2;
+  }
   const out = (text: string) => process.stdout.write(`${text}\n`);
   let log: Promise<Logger> | undefined;
   const ctx: CliContext = {
@@ -40,7 +71,7 @@ export async function main(
             (LONG_RUNNING.has(argv[0] === 'hub' ? `hub ${argv[1] ?? ''}` : (argv[0] ?? ''))
               ? 'warn'
               : 'error'),
-          format: env['NETGUARDIAN_LOG_FORMAT'] === 'json' ? 'json' : 'text',
+          format,
         }),
       )),
   };
@@ -55,6 +86,10 @@ export async function main(
 
   const program = new Command('netguardian')
     .description('Keep a folder in sync across devices through a hub')
+    .addHelpText(
+      'after',
+      '\nEvery command takes --log-format text|json: the log on stderr as lines of text (the default) or as JSON records.',
+    )
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 

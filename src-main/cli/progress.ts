@@ -1,3 +1,4 @@
+import { activityText } from '../../src-shared/activityText.js';
 import type { AppState, ContractClient, Progress } from '../../src-shared/ipc/contract.js';
 
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
@@ -53,6 +54,11 @@ export function printProgress(
 export function printActivity(client: ContractClient, out: (line: string) => void): () => void {
   return client.listen((message) => {
     if (message.channel !== 'activity') return;
-    out(`${new Date(message.payload.at).toISOString()} ${message.payload.message}`);
+    const item = message.payload;
+    // A repeated failure is said again at its 2nd, 4th, 8th… try only, with since when.
+    if (item.repeats && !isPowerOfTwo(item.repeats.count)) return;
+    out(`${new Date(item.at).toISOString()} ${activityText(item)}`);
   });
 }
+
+const isPowerOfTwo = (n: number): boolean => n > 0 && (n & (n - 1)) === 0;

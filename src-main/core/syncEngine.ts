@@ -299,7 +299,9 @@ export class SyncEngine {
       this.noteFailure(e);
       // An unreachable hub is said in words; other failures keep their own message.
       error = this.online ? describeError(e) : (this.offlineReason ?? describeError(e));
-      this.log.warn({ direction, code: (e as { code?: string }).code, error }, 'sync failed');
+      // Info, not a warning: the run's report carries the failure to status and the activity
+      // list (a daemon prints it there, collapsed when it repeats); a warning would say it twice.
+      this.log.info({ direction, code: (e as { code?: string }).code, error }, 'sync failed');
     }
     const durationMs = performance.now() - started;
     const { sent, received, batches, quarantined, changes } = tally;

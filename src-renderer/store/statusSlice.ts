@@ -71,7 +71,11 @@ export const createStatusSlice: SliceCreator<StatusSlice> = ({ client }, set, ge
           set((prev) => ({
             activity: {
               ...prev.activity,
-              items: [message.payload, ...(prev.activity.items ?? [])].slice(0, MAX_ACTIVITY),
+              // A repeated failure comes again under its id: it moves up, not in twice.
+              items: [
+                message.payload,
+                ...(prev.activity.items ?? []).filter((i) => i.id !== message.payload.id),
+              ].slice(0, MAX_ACTIVITY),
             },
           }));
           return;

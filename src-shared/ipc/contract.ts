@@ -372,6 +372,11 @@ export interface ActivityItem {
   /** One sentence for a person, e.g. "3 files changed on laptop reached this device". */
   readonly message: string;
   readonly path?: string;
+  /**
+   * The same failure again and again (a hub out of reach, retried): one item, `at` its latest
+   * time, with how many times and since when (`activityText` says it in words).
+   */
+  readonly repeats?: { readonly count: number; readonly since: number };
 }
 
 // ---------------------------------------------------------------------------------------

@@ -162,7 +162,14 @@ export function describeDeviceEvent(event: DeviceEvent, ctx: DescribeContext): A
   }
 }
 
-/** The latest activity, oldest dropped first. */
+/** How far back an error looks for the same error to count as a repeat of it. */
+const REPEAT_LOOKBACK = 20;
+
+/**
+ * The latest activity, oldest dropped first. An error that says what a recent error said, with no
+ * successful sync since, is a repeat: that item is counted again and becomes the newest (the
+ * same id, `repeats`), rather than one row per retry.
+ */
 export class ActivityLog {
   private readonly items: ActivityItem[] = [];
   private nextId = 1;
@@ -173,6 +180,20 @@ export class ActivityLog {
   ) {}
 
   add(draft: ActivityDraft): ActivityItem {
+    const repeated = draft.kind === 'error' ? this.sameErrorSinceLastSync(draft.message) : -1;
+    if (repeated >= 0) {
+      const [before] = this.items.splice(repeated, 1) as [ActivityItem];
+      const again: ActivityItem = {
+        ...before,
+        at: this.now(),
+        repeats: {
+          count: (before.repeats?.count ?? 1) + 1,
+          since: before.repeats?.since ?? before.at,
+        },
+      };
+      this.items.push(again);
+      return again;
+    }
     const item: ActivityItem = {
       id: this.nextId++,
       at: this.now(),
@@ -183,6 +204,17 @@ export class ActivityLog {
     this.items.push(item);
     if (this.items.length > this.capacity) this.items.splice(0, this.items.length - this.capacity);
     return item;
+  }
+
+  /** Where the error saying `message` is, if it came after the last successful sync; else -1. */
+  private sameErrorSinceLastSync(message: string): number {
+    const stop = Math.max(0, this.items.length - REPEAT_LOOKBACK);
+    for (let i = this.items.length - 1; i >= stop; i--) {
+      const item = this.items[i] as ActivityItem;
+      if (item.kind === 'sync') return -1;
+      if (item.kind === 'error' && item.message === message) return i;
+    }
+    return -1;
   }
 
   /** Newest first. */

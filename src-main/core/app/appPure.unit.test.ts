@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { activityText } from '../../../src-shared/activityText.js';
+import type { ActivityItem } from '../../../src-shared/ipc/contract.js';
 import type { FileView } from '../../../src-shared/crdt/fileEntity.js';
 import { DIRECTORY_HASH } from '../../../src-shared/fileKinds.js';
 import { ActivityLog, describeDeviceEvent, describeIncoming } from './activityLog.js';
@@ -72,6 +74,41 @@ describe('activity in plain words', () => {
       [4, 'm4', 42],
       [3, 'm3', 42],
     ]);
+  });
+});
+
+describe('repeated failures', () => {
+  const down = "Sync failed: can't reach the hub at 10.0.0.5:7443: nothing answers there";
+  it('counts the same error again under one item until a sync succeeds', () => {
+    let now = Date.UTC(2026, 11, 6, 20, 44);
+    const log = new ActivityLog(100, () => now);
+    const first = log.add({ kind: 'error', message: down });
+    log.add({ kind: 'change', message: 'Files in this folder: 1 added' });
+    for (let i = 0; i < 6; i++) {
+      now += 60_000;
+      log.add({ kind: 'error', message: down });
+    }
+    const [latest, change, ...rest] = log.list();
+    expect(rest).toEqual([]);
+    expect(change?.message).toBe('Files in this folder: 1 added');
+    // Seven tries, one row: the first one's id, the latest time, since the first.
+    expect(latest).toEqual({
+      id: first.id,
+      at: Date.UTC(2026, 11, 6, 20, 50),
+      kind: 'error',
+      message: down,
+      repeats: { count: 7, since: Date.UTC(2026, 11, 6, 20, 44) },
+    });
+    expect(activityText(latest as ActivityItem, () => '20:44')).toBe(
+      `${down} (since 20:44, 7 tries)`,
+    );
+    // Another failure is its own row; a successful sync ends the streak.
+    log.add({ kind: 'error', message: 'Sync failed: the hub refused 1 change(s)' });
+    log.add({ kind: 'sync', message: '1 change sent to the hub' });
+    const after = log.add({ kind: 'error', message: down });
+    expect(after.id).not.toBe(first.id);
+    expect(after.repeats).toBeUndefined();
+    expect(log.list()).toHaveLength(5);
   });
 });
 

@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { activityText } from '../../../src-shared/activityText.js';
 import type { ActivityKind } from '../../../src-shared/ipc/contract.js';
 import { ProgressBar } from '../../components/ProgressBar.js';
 import { Empty, ErrorState, Loading } from '../../components/States.js';
@@ -80,7 +81,7 @@ export function ActivityScreen() {
         {items.map((item) => (
           <li key={item.id} className={`activity activity-${item.kind}`} data-kind={item.kind}>
             <span className="tag">{KIND_WORDS[item.kind]}</span>
-            <span className="activity-message">{item.message}</span>
+            <span className="activity-message">{activityText(item)}</span>
             <time dateTime={new Date(item.at).toISOString()} title={formatDate(item.at)}>
               {formatAgo(item.at, now)}
             </time>
