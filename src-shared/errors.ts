@@ -56,6 +56,11 @@ export const ERROR_CODES = [
   'WrongOrigin',
   /** A pushed event's seq leaves a gap after what the hub holds of that device. */
   'SeqGap',
+  /**
+   * The disk holding the folder lacks the free space a write needs, keeping the device's reserve
+   * free (diskSpace.ts): nothing was written.
+   */
+  'NoSpace',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

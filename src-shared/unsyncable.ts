@@ -1,3 +1,5 @@
+import { formatBytes } from './words.js';
+
 /**
  * A file the device cannot sync, and why (issue 12 point 5: nothing is skipped in silence).
  * The core keeps the list; `netguardian status` (and `--json`), the app and the tray show it,
@@ -19,7 +21,12 @@ export type UnsyncableReason =
   /** Larger than what the device can record or the space allows. */
   | 'too-large'
   /** A file and a folder have its name (one here, one on another device): it can't be placed. */
-  | 'path-blocked';
+  | 'path-blocked'
+  /**
+   * Received, and waiting for free space: writing it would leave less free than the device keeps
+   * (it is written by itself once there is room).
+   */
+  | 'no-space';
 
 export interface UnsyncableFile {
   /** The path relative to the folder root, `/`-separated. */
@@ -40,6 +47,7 @@ export const UNSYNCABLE_REASON_WORDS: Readonly<Record<UnsyncableReason, string>>
   'name-collision': 'has a name that clashes with another file here',
   'too-large': 'is too large to sync',
   'path-blocked': 'cannot be placed: a file and a folder have its name',
+  'no-space': 'is waiting for free space on this disk',
 };
 
 /**
@@ -65,6 +73,20 @@ export const unsyncableMessages = {
     `its name cannot be synced (${detail}); rename it to sync it`,
   notAllowedHere: (why: string): string =>
     `its name ${why}, which this device does not allow in file names: it is not written here, and stays on the devices that can hold it (rename it there to have it here too)`,
+  /** Received, over this device's limit for one file (`maxFileBytes`). */
+  overFileLimit: (size: number, max: number): string =>
+    `it is too large to sync: ${formatBytes(size)}, over the ${formatBytes(max)} this device takes for one file (maxFileBytes in its config.json); raise the limit to have it here`,
+  /** Received, and waiting for free space (`spaceShortWords` says how much). */
+  noSpace: (more: number, volume: string, reserve: number): string =>
+    `${spaceShortWords(more, volume, reserve)}: it is written by itself once there is room`,
   collision: (other: string): string =>
     `this folder does not tell its name apart from ${JSON.stringify(other)}, which is here already: it is not written here (rename one of the two on another device to have both)`,
 } as const;
+
+/**
+ * How much free space a write lacks: "it needs 1.2 GB more free space on /home (NetGuardian keeps
+ * 1.0 GB free there)". `more` counts the reserve in: what the disk lacks for the write and
+ * the reserve together.
+ */
+export const spaceShortWords = (more: number, volume: string, reserve: number): string =>
+  `it needs ${formatBytes(more)} more free space on ${volume} (NetGuardian keeps ${formatBytes(reserve)} free there)`;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, type TempDir } from '../../test/support/tempDir.js';
 import {
+  diskLimitsOf,
   readDeviceConfig,
   trashLimitsOf,
   writeDeviceConfig,
@@ -182,6 +183,44 @@ describe('config.json trash retention', () => {
         'trashMaxPercent: must be at most 100 (percent of the folder), not 150',
       ],
       [{ trashMaxPercent: 'ten' }, 'trashMaxPercent: must be a percentage, not "ten"'],
+    ];
+    for (const [bad, message] of cases) {
+      await writeRaw(dataDir, { ...configFor(folder), ...bad });
+      expect(await refusal(dataDir)).toBe(`${file}: ${message}`);
+    }
+  });
+});
+
+describe('config.json disk space', () => {
+  it('opens a config without the keys, with the defaults: the reserve by rule, 64 GiB a file', async () => {
+    const dataDir = path.join(tmp.path, 'data');
+    await writeRaw(dataDir, configFor(folder));
+    const read = await readDeviceConfig(dataDir);
+    expect(read.ok && diskLimitsOf(read.value)).toEqual({
+      reserveBytes: undefined,
+      maxFileBytes: 68_719_476_736,
+    });
+  });
+
+  it('reads the limits it sets, a reserve of 0 included', async () => {
+    const dataDir = path.join(tmp.path, 'data');
+    await writeRaw(dataDir, { ...configFor(folder), diskReserveBytes: 0, maxFileBytes: 4_194_304 });
+    const read = await readDeviceConfig(dataDir);
+    expect(read.ok && diskLimitsOf(read.value)).toEqual({
+      reserveBytes: 0,
+      maxFileBytes: 4_194_304,
+    });
+  });
+
+  it('refuses a bad limit in one line naming the field and the value', async () => {
+    const dataDir = path.join(tmp.path, 'data');
+    const file = path.join(dataDir, 'config.json');
+    const cases: [Record<string, unknown>, string][] = [
+      [{ diskReserveBytes: -1 }, 'diskReserveBytes: must be 0 bytes or more, not -1'],
+      [{ diskReserveBytes: 1.5 }, 'diskReserveBytes: must be a whole number of bytes, not 1.5'],
+      [{ diskReserveBytes: '1 GiB' }, 'diskReserveBytes: must be a number of bytes, not "1 GiB"'],
+      [{ maxFileBytes: 64 }, 'maxFileBytes: must be at least 1048576 bytes (1 MiB), not 64'],
+      [{ maxFileBytes: null }, 'maxFileBytes: must be a number of bytes, not null'],
     ];
     for (const [bad, message] of cases) {
       await writeRaw(dataDir, { ...configFor(folder), ...bad });

@@ -7,6 +7,7 @@ import { ID_PATTERN } from '../../src-shared/paths.js';
 import { err, ok, type Result } from '../../src-shared/result.js';
 import { writeFileDurably } from './files/durableFs.js';
 import { MARKER_FILE } from './files/folderMarker.js';
+import { DEFAULT_MAX_FILE_BYTES, type DiskLimits } from './files/spacePolicy.js';
 import { DEFAULT_TRASH_LIMITS, type TrashLimits } from './files/trashPolicy.js';
 
 export { defaultDataDir } from './defaultDataDir.js';
@@ -89,6 +90,26 @@ export const deviceConfigSchema = z.strictObject({
       error: (iss) => `must be at most 3650 days (ten years), not ${String(iss.input)}`,
     })
     .optional(),
+  /**
+   * Free space kept on the folder's disk (spacePolicy.ts): a received file that would leave less
+   * free waits until there is room. Absent: the larger of 1 GiB and 1% of the disk.
+   */
+  diskReserveBytes: z
+    .number({ error: (iss) => `must be a number of bytes, not ${JSON.stringify(iss.input)}` })
+    .int({ error: (iss) => `must be a whole number of bytes, not ${String(iss.input)}` })
+    .min(0, { error: (iss) => `must be 0 bytes or more, not ${String(iss.input)}` })
+    .optional(),
+  /**
+   * The largest file this device writes into the folder (received, restored, uploaded): a larger
+   * one is listed as too large and nothing of it is written. Absent: 64 GiB.
+   */
+  maxFileBytes: z
+    .number({ error: (iss) => `must be a number of bytes, not ${JSON.stringify(iss.input)}` })
+    .int({ error: (iss) => `must be a whole number of bytes, not ${String(iss.input)}` })
+    .min(1024 * 1024, {
+      error: (iss) => `must be at least 1048576 bytes (1 MiB), not ${String(iss.input)}`,
+    })
+    .optional(),
 });
 
 export type DeviceConfig = z.infer<typeof deviceConfigSchema>;
@@ -100,6 +121,12 @@ export type ServiceHubSettings = z.infer<typeof serviceHubSchema>;
 export const trashLimitsOf = (config: DeviceConfig): TrashLimits => ({
   maxAgeDays: config.trashMaxAgeDays ?? DEFAULT_TRASH_LIMITS.maxAgeDays,
   maxPercent: config.trashMaxPercent ?? DEFAULT_TRASH_LIMITS.maxPercent,
+});
+
+/** The disk-space limits a config sets (diskSpace.ts), the defaults where it sets none. */
+export const diskLimitsOf = (config: DeviceConfig): DiskLimits => ({
+  reserveBytes: config.diskReserveBytes,
+  maxFileBytes: config.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
 });
 
 /** Whether a config's hub is the sync service (else a PostgreSQL server reached directly). */

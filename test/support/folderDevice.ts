@@ -9,6 +9,7 @@ import { mkdir, readdir, readFile, lstat } from 'node:fs/promises';
 import path from 'node:path';
 import { CRDTManager } from '../../src-main/core/crdtManager.js';
 import type { ChunkSource } from '../../src-main/core/files/chunkStore.js';
+import type { DiskSpace } from '../../src-main/core/files/diskSpace.js';
 import { FileIndex } from '../../src-main/core/files/fileIndex.js';
 import { IgnoreRules } from '../../src-main/core/files/ignoreRules.js';
 import { createMaterializer, type Materializer } from '../../src-main/core/files/materializer.js';
@@ -76,6 +77,8 @@ export async function openFolderDevice(options: {
   readonly folding?: NameFolding;
   /** How the materializer makes its temp files durable (default: a TempFlusher). */
   readonly flusher?: TempFlusher;
+  /** The materializer's view of the disk (default: the default limits). */
+  readonly space?: DiskSpace;
 }): Promise<FolderDevice> {
   const root = path.join(options.dir, 'root');
   const dataDir = path.join(options.dir, 'data');
@@ -113,6 +116,7 @@ export async function openFolderDevice(options: {
     ...(options.platform ? { platform: options.platform } : {}),
     ...(options.folding ? { folding: options.folding } : {}),
     ...(options.flusher ? { flusher: options.flusher } : {}),
+    ...(options.space ? { space: options.space } : {}),
   });
   return {
     nodeId: options.nodeId,

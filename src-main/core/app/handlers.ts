@@ -296,7 +296,12 @@ export function createHandlers(
       const d = await device();
       const report = await importing(() =>
         importPaths(
-          { root: d.root, record: (p) => record(d, p), onProgress: importProgress },
+          {
+            root: d.root,
+            record: (p) => record(d, p),
+            onProgress: importProgress,
+            space: d.diskSpace,
+          },
           paths,
           targetDir,
         ),
@@ -351,7 +356,12 @@ export function createHandlers(
       const d = await device();
       const result = await importing(() =>
         receiveUpload(
-          { root: d.root, record: (p) => record(d, p), onProgress: importProgress },
+          {
+            root: d.root,
+            record: (p) => record(d, p),
+            onProgress: importProgress,
+            space: d.diskSpace,
+          },
           relPath,
           body,
           size,

@@ -3,6 +3,7 @@ import { copyFile, lstat, mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { NetGuardianError } from '../../../src-shared/errors.js';
 import type { ImportReport, PushMap } from '../../../src-shared/ipc/contract.js';
+import { refusalError, type DiskSpace } from '../files/diskSpace.js';
 import { fsyncDir, fsyncFile, tempPathBeside } from '../files/durableFs.js';
 import { TEMP_PREFIX } from '../files/ignoreRules.js';
 import { entityAbsPath, prepareTarget } from '../files/safePaths.js';
@@ -28,6 +29,11 @@ export interface ImportContext {
   readonly record: (entityPaths: readonly string[]) => Promise<void>;
   readonly onProgress: (progress: ImportProgress) => void;
   readonly progressIntervalMs?: number;
+  /**
+   * The folder's disk: an import holding a file over the per-file maximum, or that the disk has
+   * no room for (keeping its reserve), is refused before anything is copied.
+   */
+  readonly space?: DiskSpace;
 }
 
 interface PlannedItem {
@@ -115,6 +121,9 @@ export async function importPaths(
   const all = plans.flatMap((p) => p.items);
   const total = all.filter((i) => i.kind === 'file').length;
   const totalBytes = all.reduce((n, i) => n + i.size, 0);
+  const largest = all.reduce((n, i) => Math.max(n, i.size), 0);
+  const refused = ctx.space?.tooLarge(largest) ?? ctx.space?.shortOf(targetAbs, totalBytes);
+  if (refused) throw refusalError('files:import', refused);
   const report = { files: 0, folders: 0, bytes: 0 };
   const interval = ctx.progressIntervalMs ?? 100;
   let lastProgress = 0;

@@ -2,6 +2,7 @@ import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { NetGuardianError } from '../../../src-shared/errors.js';
 import { normalizeEntityPath } from '../../../src-shared/paths.js';
+import { refusalError, type DiskSpace } from '../files/diskSpace.js';
 import { fsyncDirs, tempPathBeside } from '../files/durableFs.js';
 import { entityAbsPath, prepareTarget } from '../files/safePaths.js';
 import { giveUpTemp } from '../files/staleTemps.js';
@@ -23,6 +24,8 @@ export interface UploadContext {
   readonly onProgress: (progress: ImportProgress) => void;
   /** Refuse bodies larger than this many bytes. */
   readonly maxBytes?: number;
+  /** The folder's disk: an upload it has no room for (keeping its reserve) is refused first. */
+  readonly space?: DiskSpace;
 }
 
 export interface UploadResult {
@@ -60,6 +63,8 @@ export async function receiveUpload(
       'body',
     );
   const dir = path.dirname(prepared.value.abs);
+  const room = ctx.space?.check(dir, declaredSize ?? 0);
+  if (room && !room.ok) throw refusalError('upload', room.error);
   const tmp = tempPathBeside(prepared.value.abs);
   const total = declaredSize ?? 0;
   let bytes = 0;

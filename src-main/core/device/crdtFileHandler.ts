@@ -5,6 +5,7 @@ import { NetGuardianError } from '../../../src-shared/errors.js';
 import { normalizeEntityPath } from '../../../src-shared/paths.js';
 import { err, ok, type Result } from '../../../src-shared/result.js';
 import type { IngestReport } from '../crdtManager.js';
+import { refusalError } from '../files/diskSpace.js';
 import { fsyncFile, renameDurably, tempPathBeside } from '../files/durableFs.js';
 import { giveUpTemp } from '../files/staleTemps.js';
 import { releaseTemp } from '../files/tempFiles.js';
@@ -26,7 +27,8 @@ export class CRDTFileHandler {
    * Copies `sourceFile` into the folder (at `as`, default its name at the top)
    * and records it. The copy goes through a temp file and a rename, so the
    * watcher never sees half a file, and is made durable (fsync, rename, fsync
-   * of the folder) before it is recorded.
+   * of the folder) before it is recorded. Refused (`PayloadTooLarge`, `NoSpace`) when the
+   * folder's disk can't take it (diskSpace.ts).
    */
   async uploadFile(sourceFile: string, as?: string): Promise<Result<FileView, NetGuardianError>> {
     const st = await stat(sourceFile).catch(() => undefined);
@@ -36,6 +38,9 @@ export class CRDTFileHandler {
     if (!id.ok) return id;
     const target = path.join(this.device.root, ...id.value.split('/'));
     await mkdir(path.dirname(target), { recursive: true });
+    // Over the per-file maximum, or no room for it keeping the disk's reserve: nothing is copied.
+    const room = this.device.diskSpace.check(path.dirname(target), st.size);
+    if (!room.ok) return err(refusalError(`uploading ${id.value}`, room.error));
     const tmp = tempPathBeside(target);
     try {
       await copyFile(sourceFile, tmp);

@@ -6,8 +6,9 @@ import type { FolderAttachReport, FolderProblem } from '../../../src-shared/ipc/
 import type { WatcherProblem } from '../../../src-shared/watcherProblems.js';
 import type { Result } from '../../../src-shared/result.js';
 import { CRDTManager, type KeepChoice } from '../crdtManager.js';
-import { trashLimitsOf, type DeviceConfig } from '../deviceConfig.js';
+import { diskLimitsOf, trashLimitsOf, type DeviceConfig } from '../deviceConfig.js';
 import type { ChunkSource } from '../files/chunkStore.js';
+import { DiskSpace } from '../files/diskSpace.js';
 import { FileIndex } from '../files/fileIndex.js';
 import { IGNORE_FILE, IgnoreRules } from '../files/ignoreRules.js';
 import { createMaterializer, type Materializer } from '../files/materializer.js';
@@ -28,6 +29,7 @@ import { FolderGuard } from './folderIdentity.js';
 import { reconcileOwnHistory } from './ownEvents.js';
 import { NoticedChanges } from './noticedChanges.js';
 import { DeferredRetry, retryDeferred } from './deferredRetry.js';
+import { retryWhenSpace, SpaceWait } from './spaceWait.js';
 import { entitiesOutOfStep, foldersFilesReplace, RECONCILE_PAGE } from './reconcile.js';
 import { ScanPacer } from './scanPacer.js';
 import { LogUpkeep } from './logUpkeep.js';
@@ -133,6 +135,12 @@ export class Device {
     private readonly noticed: NoticedChanges,
     private readonly trashUpkeep: TrashUpkeep,
     private readonly deferredRetry: DeferredRetry,
+    private readonly spaceWait: SpaceWait,
+    /**
+     * The folder's disk: every write into the folder checks it first (the per-file maximum, the
+     * free space it keeps; diskSpace.ts), and counts against it while under way.
+     */
+    readonly diskSpace: DiskSpace,
     rules: IgnoreRules,
   ) {
     this.log = childLogger(options.log, 'device');
@@ -175,6 +183,10 @@ export class Device {
     });
     const hubParts = await openHubAccess(options, config.spaceId);
     const chunks = hubParts?.chunks;
+    // The limits as the config says now (a running device's config may change).
+    const diskSpace = new DiskSpace({
+      limits: () => diskLimitsOf(late.device?.options.config ?? config),
+    });
     try {
       const writer = announceWrites(
         createMaterializer({
@@ -188,6 +200,7 @@ export class Device {
           ignore: () => late.device?.rules ?? IgnoreRules.fromText(''),
           folderPresent: () => folder.present(),
           unsyncable,
+          space: diskSpace,
           ...(options.log ? { log: options.log } : {}),
         }),
         emit,
@@ -212,7 +225,24 @@ export class Device {
             message: `writing files left for later failed: ${e.message}`,
           }),
       );
-      const materializer = retryDeferred(noticeTrashAdditions(writer, trashUpkeep), deferredRetry);
+      // Files that waited for free space: written once the disk has room (a running device only).
+      const spaceWait = new SpaceWait({
+        usable: (volume) => diskSpace.usable(volume),
+        retry: async () => {
+          const device = late.device;
+          if (device && device.running && !device.closed) await device.reconcile();
+        },
+        onError: (e) =>
+          emit({
+            type: 'error',
+            source: 'scan',
+            message: `writing files that waited for free space failed: ${e.message}`,
+          }),
+      });
+      const materializer = retryWhenSpace(
+        retryDeferred(noticeTrashAdditions(writer, trashUpkeep), deferredRetry),
+        spaceWait,
+      );
       const watcher = new WatcherControl({
         root,
         quietMs: options.quietMs ?? 30,
@@ -281,6 +311,8 @@ export class Device {
         noticed,
         trashUpkeep,
         deferredRetry,
+        spaceWait,
+        diskSpace,
         await loadIgnoreRules(root),
       );
       late.device = device;
@@ -308,7 +340,7 @@ export class Device {
    * The files this device cannot sync, and why: found in the folder (symlinks, special files,
    * unreadable files, names that are not valid paths, files too large) and received from other
    * devices but not writable here (names this device does not allow, names that clash on this
-   * folder). `total` is exact; `files` holds the first 1,000 by path. Synchronous: it is read
+   * folder, files over the per-file maximum, files waiting for free space). `total` is exact; `files` holds the first 1,000 by path. Synchronous: it is read
    * as it was after the last scan or download.
    */
   unsyncable(): UnsyncableFiles {
@@ -623,6 +655,7 @@ export class Device {
     if (this.syncRequested) clearTimeout(this.syncRequested);
     if (this.folderPoll) clearInterval(this.folderPoll);
     this.deferredRetry.stop();
+    this.spaceWait.stop();
     await this.trashUpkeep.stop();
     await this.logUpkeep?.stop();
     await this.watcher.close();

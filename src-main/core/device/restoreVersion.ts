@@ -3,6 +3,7 @@ import { hubProblemInWords, isHubUnreachable } from '../../../src-shared/hubProb
 import type { ContentRef, CrdtEvent } from '../../../src-shared/events/event.js';
 import { writesTombstone } from '../../../src-shared/events/event.js';
 import { contentAvailable } from '../files/contentSources.js';
+import { refusalError } from '../files/diskSpace.js';
 import type { Device } from './device.js';
 
 /**
@@ -27,7 +28,9 @@ export async function contentOfEvent(
 /**
  * Writes the version's content as the file's new state and onto the disk. Nothing is
  * written when the version's bytes are nowhere this device can reach (a file that would
- * never arrive), nor when the file already holds them (`restored: false`).
+ * never arrive), nor when the file already holds them (`restored: false`), nor when it is over
+ * the device's per-file maximum or the folder's disk has no room for it keeping its reserve
+ * (`PayloadTooLarge`, `NoSpace`: diskSpace.ts).
  */
 export async function restoreVersion(
   device: Device,
@@ -56,12 +59,24 @@ export async function restoreVersion(
   const current = await device.manager.getFileState(entityId);
   if (current?.exists && current.content?.hash === content.hash && current.conflicts.length === 0)
     return { restored: false };
+  // Before anything is recorded: a restore the disk can't hold is refused, not left waiting.
+  const room = device.diskSpace.check(device.root, content.size);
+  if (!room.ok) throw refusalError(`restoring ${entityId}`, room.error);
   const written = current?.exists
     ? await device.manager.updateFileState(entityId, { content })
     : await device.manager.createFileState(entityId, { content });
   if (!written.ok) throw written.error;
   const applied = await device.materializer.apply([entityId]);
   const failed = applied.errors.find((e) => e.path === entityId);
+  // The disk filled since the check: the file waits for space, and is written once there is room.
+  if (applied.waitingForSpace.some((w) => w.path === entityId)) {
+    const waiting = device.unsyncable().files.find((f) => f.path === entityId);
+    throw new NetGuardianError(
+      'NoSpace',
+      `restored ${entityId} in the history, but its content is not written yet: ${waiting?.message ?? 'the disk has no room for it'}`,
+      'path',
+    );
+  }
   if (failed)
     throw new NetGuardianError(
       failed.code,

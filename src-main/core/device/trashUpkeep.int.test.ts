@@ -32,6 +32,7 @@ const applied = (removed: number): MaterializeReport => ({
   conflictCopies: [],
   unchanged: [],
   deferred: [],
+  waitingForSpace: [],
   errors: [],
   chunksReused: 0,
   chunksDownloaded: 0,

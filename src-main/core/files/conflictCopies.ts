@@ -6,6 +6,7 @@ import { isDirectoryContent } from '../../../src-shared/fileKinds.js';
 import type { Json } from '../../../src-shared/json.js';
 import type { CRDTManager } from '../crdtManager.js';
 import { writeTempFile, type ChunkResolver } from './contentWriter.js';
+import type { DiskSpace } from './diskSpace.js';
 import { renameDurably } from './durableFs.js';
 import type { IndexEntry } from './fileIndex.js';
 import { entityAbsPath, lstatOrUndefined, prepareTarget, type CheckedDirs } from './safePaths.js';
@@ -20,6 +21,8 @@ export interface ConflictCopyContext {
   readonly hints: readonly IndexEntry[];
   /** Gives up a temp file not renamed into place (the materializer's `DiscardedTemps`). */
   readonly discard: (temp: string) => void;
+  /** The folder's disk: a copy it has no room for is not written (`NoSpace`, contentWriter.ts). */
+  readonly space?: DiskSpace;
 }
 
 export interface ConflictCopyResult {
@@ -69,7 +72,7 @@ export async function writeConflictCopies(
       context.resolver,
       context.hints,
       { mode: 0o644, ...mtimeToWrite(loser) },
-      { discard: context.discard },
+      { discard: context.discard, space: context.space },
     );
     if (!temp.ok) {
       fail(copyId, temp.error);

@@ -11,6 +11,7 @@ import {
   type FileIndex,
   type IndexEntry,
 } from './fileIndex.js';
+import { isOutOfSpace, receivedFileError, type DiskSpace, type SpaceClaim } from './diskSpace.js';
 import { createTempFile, writeAll } from './durableFs.js';
 import { fsyncFd, readRange } from './localIo.js';
 import { resolveExisting } from './safePaths.js';
@@ -253,6 +254,13 @@ export interface WriteTempOptions {
    * not found where it was made (its folder moved meanwhile), to look for it (staleTemps.ts).
    */
   readonly discard?: (temp: string) => void;
+  /**
+   * The folder's disk (diskSpace.ts): a file over the per-file maximum, or one the disk has no
+   * room for (keeping the reserve), is refused before its temp file is created (`PayloadTooLarge`,
+   * `NoSpace`, the message saying why in words); an ENOSPC while writing gives up the temp file
+   * and is `NoSpace` too. Default: not checked.
+   */
+  readonly space?: DiskSpace;
 }
 
 /**
@@ -260,7 +268,9 @@ export interface WriteTempOptions {
  * window by chunk window (never the whole file in memory), checks the whole
  * file's hash, sets its mode and mtime, and fsyncs it (unless `flushLater`). On any failure the
  * temp file is given up (`discard`) and nothing else was touched. The caller renames it, and
- * releases it then (tempFiles.ts: in flight until then).
+ * releases it then (tempFiles.ts: in flight until then). With `space`, the content's size is
+ * checked against the per-file maximum and the disk's free space first (nothing is created
+ * when refused), and the room stays claimed until the file is written.
  * The calls are synchronous but for the fsync (see localIo.ts).
  */
 export async function writeTempFile(
@@ -275,12 +285,51 @@ export async function writeTempFile(
   const checked = checkContent(content);
   if (!checked.ok) return checked;
   const allHints = [...hints, ...(await resolver.sameContent(content))];
-  // 0o600 until whole and verified; `meta.mode` is set then (not through the umask).
-  const { temp, fd } = createTempFile(dirAbs, 0o600);
+  // Claimed just before the temp file is made, held until the file is written.
+  let claim: SpaceClaim | undefined;
+  if (options.space) {
+    const room = options.space.claim(dirAbs, content.size);
+    if (!room.ok) return err(receivedFileError(room.error));
+    claim = room.value;
+  }
+  try {
+    return await fillTempFile(dirAbs, content, checked.value, resolver, allHints, meta, {
+      ...options,
+      discard,
+      claim,
+    });
+  } finally {
+    claim?.release();
+  }
+}
+
+async function fillTempFile(
+  dirAbs: string,
+  content: ContentRef,
+  chunks: readonly ChunkRef[],
+  resolver: ChunkResolver,
+  allHints: readonly IndexEntry[],
+  meta: FileMeta,
+  options: WriteTempOptions & {
+    readonly discard: (temp: string) => void;
+    readonly claim: SpaceClaim | undefined;
+  },
+): Promise<Out<string>> {
+  const { discard, claim } = options;
+  let temp: string;
+  let fd: number;
+  try {
+    // 0o600 until whole and verified; `meta.mode` is set then (not through the umask).
+    ({ temp, fd } = createTempFile(dirAbs, 0o600));
+  } catch (e) {
+    const full = outOfSpace(options.space, dirAbs, content.size, e);
+    if (full) return err(full);
+    throw e;
+  }
   let result: Out<string> = ok(temp);
   try {
     const whole = createHash('sha256');
-    for (const group of windows(checked.value)) {
+    for (const group of windows(chunks)) {
       const bytes = await resolver.get(group, allHints);
       if (!bytes.ok) {
         result = bytes;
@@ -290,6 +339,7 @@ export async function writeTempFile(
         const chunk = bytes.value.get(ref.hash) as Uint8Array;
         whole.update(chunk);
         writeAll(fd, chunk);
+        claim?.wrote(chunk.byteLength);
       }
     }
     if (result.ok && whole.digest('hex') !== content.hash) {
@@ -309,9 +359,28 @@ export async function writeTempFile(
   } catch (e) {
     closeSync(fd);
     discard(temp);
+    // What it had left to write no longer counts as under way when the shortage is measured.
+    claim?.release();
+    // The disk filled meanwhile (another program, or space statfs did not show): the temp file
+    // is gone, and the file waits for space like one the check refused.
+    const full = outOfSpace(options.space, dirAbs, content.size, e);
+    if (full) return err(full);
     throw e;
   }
   closeSync(fd);
   if (!result.ok) discard(temp);
   return result;
+}
+
+/** `e` as a `NoSpace` refusal when it is ENOSPC (or EDQUOT) and the disk is checked. */
+function outOfSpace(
+  space: DiskSpace | undefined,
+  dirAbs: string,
+  bytes: number,
+  e: unknown,
+): NetGuardianError | undefined {
+  if (!space || !isOutOfSpace(e)) return undefined;
+  // At least a byte short, whatever statfs says now (it said there was room).
+  const refusal = space.shortOf(dirAbs, bytes, 1);
+  return refusal ? receivedFileError(refusal) : undefined;
 }

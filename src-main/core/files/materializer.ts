@@ -15,6 +15,7 @@ import { Mutex } from '../mutex.js';
 import type { ChunkSource } from './chunkStore.js';
 import { mtimeToWrite, writeConflictCopies } from './conflictCopies.js';
 import { ChunkResolver, writeTempFile } from './contentWriter.js';
+import { DiskSpace, isOutOfSpace, receivedFileError } from './diskSpace.js';
 import { owedSync } from './durableFs.js';
 import {
   diskStatOf,
@@ -81,6 +82,12 @@ export interface MaterializerOptions {
   readonly platform?: string;
   /** How the folder compares names (default: probed in the folder once, `folderFolding.ts`). */
   readonly folding?: NameFolding;
+  /**
+   * The folder's disk (diskSpace.ts): files over the per-file maximum are refused, and files the
+   * disk has no room for (keeping its reserve) wait, listed, before anything of them is written.
+   * The device's own, shared with its other writers; default: one with the default limits.
+   */
+  readonly space?: DiskSpace;
   readonly log?: Logger;
 }
 
@@ -88,6 +95,15 @@ export interface MaterializeError {
   readonly path: string;
   readonly code: ErrorCode;
   readonly message: string;
+}
+
+/** A file not written for want of free space (listed as `no-space`; nothing of it was left). */
+export interface WaitingForSpace {
+  readonly path: string;
+  /** The size of what waits (the file, or its conflict copy). */
+  readonly bytes: number;
+  /** The mount point of the disk it waits on (diskSpace.ts). */
+  readonly volume: string;
 }
 
 export interface MaterializeReport {
@@ -103,6 +119,8 @@ export interface MaterializeReport {
   readonly unchanged: string[];
   /** Still changing locally after re-checks, or in the way: tried again on the next apply. */
   readonly deferred: string[];
+  /** Not written: the disk lacks room for them and the reserve (tried again once it has it). */
+  readonly waitingForSpace: WaitingForSpace[];
   readonly errors: MaterializeError[];
   readonly chunksReused: number;
   readonly chunksDownloaded: number;
@@ -133,6 +151,7 @@ export function createMaterializer(options: MaterializerOptions): Materializer {
   }
   const trash = createTrash({ dataDir: options.dataDir });
   const flusher = options.flusher ?? new TempFlusher();
+  const space = options.space ?? new DiskSpace();
   const mutex = new Mutex();
   const log = childLogger(options.log, 'materializer');
   let folding = options.folding;
@@ -142,7 +161,7 @@ export function createMaterializer(options: MaterializerOptions): Materializer {
     apply: (entityIds) =>
       mutex.run(async () => {
         const started = Date.now();
-        const run = new ApplyRun(options, trash, flusher, foldingOf);
+        const run = new ApplyRun(options, trash, flusher, space, foldingOf);
         try {
           await run.apply(entityIds);
         } finally {
@@ -156,6 +175,7 @@ export function createMaterializer(options: MaterializerOptions): Materializer {
             removed: report.removed.length,
             conflictCopies: report.conflictCopies.length,
             deferred: report.deferred.length,
+            waitingForSpace: report.waitingForSpace.length,
             errors: report.errors.length,
             ms: Date.now() - started,
           },
@@ -201,6 +221,7 @@ class ApplyRun {
     conflictCopies: [] as string[],
     unchanged: [] as string[],
     deferred: [] as string[],
+    waitingForSpace: [] as WaitingForSpace[],
     errors: [] as MaterializeError[],
   };
   private readonly rows: IndexEntry[] = [];
@@ -255,6 +276,7 @@ class ApplyRun {
     private readonly options: MaterializerOptions,
     private readonly trash: Trash,
     private readonly flusher: TempFlusher,
+    private readonly space: DiskSpace,
     private readonly foldingOf: (rootReal: string) => NameFolding,
   ) {
     this.unsyncable = new UnsyncableRun(options.unsyncable);
@@ -274,6 +296,23 @@ class ApplyRun {
     // Stuck until someone moves one of the two: listed, so the status can't say "Synced".
     if (e.code === 'PathBlocked')
       this.unsyncable.add({ path: p, reason: 'path-blocked', message: e.message, side: 'remote' });
+  }
+
+  /**
+   * A file (or its conflict copy, `bytes` into `dir`) the writer refused before writing anything
+   * (contentWriter.ts, `space`): one waiting for free space is listed as such and tried again
+   * once there is room (device/spaceWait.ts); one over the per-file maximum is listed as too
+   * large. Any other failure is an error.
+   */
+  private notWritten(id: string, e: NetGuardianError, bytes: number, dir: string): void {
+    if (e.code === 'NoSpace') {
+      this.unsyncable.add({ path: id, reason: 'no-space', message: e.message, side: 'remote' });
+      this.out.waitingForSpace.push({ path: id, bytes, volume: this.space.volumeOf(dir) });
+      return;
+    }
+    if (e.code === 'PayloadTooLarge')
+      this.unsyncable.add({ path: id, reason: 'too-large', message: e.message, side: 'remote' });
+    this.error(id, e);
   }
 
   private ignored(p: string, isDir: boolean): boolean {
@@ -651,10 +690,22 @@ class ApplyRun {
         // The file at the path may hold the copies' chunks.
         hints: indexed ? [indexed] : [],
         discard: this.temps.discard,
+        space: this.space,
       },
     );
     this.out.conflictCopies.push(...copies.written);
-    this.out.errors.push(...copies.errors);
+    for (const e of copies.errors) {
+      const version = versions.find((v) => conflictCopyPath(id, v) === e.path);
+      if ((e.code === 'NoSpace' || e.code === 'PayloadTooLarge') && version?.value) {
+        // Listed under the file, which reconcile takes up again while it is in conflict.
+        const why = new NetGuardianError(
+          e.code,
+          `its conflict copy ${e.path} is not written: ${e.message}`,
+          'content',
+        );
+        this.notWritten(id, why, version.value.size, path.dirname(this.absOf(e.path)));
+      } else this.out.errors.push(e);
+    }
   }
 
   /**
@@ -749,10 +800,10 @@ class ApplyRun {
         mode: modeToWrite(st?.isFile() ? st.mode : undefined, wanted),
         ...mtimeToWrite(view.winner, view.fields['mtimeMs']),
       },
-      { flushLater: deferred, discard: this.temps.discard },
+      { flushLater: deferred, discard: this.temps.discard, space: this.space },
     );
     if (!temp.ok) {
-      this.error(id, temp.error);
+      this.notWritten(id, temp.error, content.size, path.dirname(abs));
       return 'done';
     }
     const write: PendingWrite = { id, temp: temp.value, abs, content, view, st, indexed };
@@ -837,7 +888,11 @@ class ApplyRun {
 
   private failWrite(w: PendingWrite, e: unknown): void {
     this.temps.discard(w.temp);
-    this.error(w.id, e instanceof NetGuardianError ? e : ioError(w.id, 'write', e));
+    const dir = path.dirname(w.abs);
+    // Full at the flush (delayed allocation): the file waits for space, as if refused at first.
+    const full = isOutOfSpace(e) ? this.space.shortOf(dir, w.content.size, 1) : undefined;
+    if (full) this.notWritten(w.id, receivedFileError(full), w.content.size, dir);
+    else this.error(w.id, e instanceof NetGuardianError ? e : ioError(w.id, 'write', e));
   }
 
   /**

@@ -58,7 +58,8 @@ export class DeviceSlot {
     return path.join(this.dir.path, spaceId, 'outer', 'folder');
   }
 
-  async open(spaceId: string): Promise<TestDevice> {
+  /** `settings`: config keys beyond the defaults below (limits a test needs). */
+  async open(spaceId: string, settings: Partial<DeviceConfig> = {}): Promise<TestDevice> {
     const folder = this.folderFor(spaceId);
     await mkdir(folder, { recursive: true });
     const config: DeviceConfig = {
@@ -71,6 +72,7 @@ export class DeviceSlot {
       syncIntervalMs: 60_000,
       rescanIntervalMs: 15 * 60_000,
       paused: false,
+      ...settings,
     };
     const events: DeviceEvent[] = [];
     const device = await Device.open({
