@@ -404,7 +404,8 @@ describe('three devices through a PostgreSQL hub', () => {
     const early = await a.device.hub?.engine.pushSync();
     expect(early?.error).toBeNull();
     expect(early?.sent).toBe(0);
-    expect((await b.sync()).received).toBe(0);
+    // (Not asserted: that B receives nothing now. The held push has A index the file again in
+    // the background, and A may push the event, with its bytes, before B pulls.)
 
     // The scan writes the index row; the next push sends the event, and B gets the bytes.
     await a.sync();

@@ -24,6 +24,7 @@ import { importPgliteIfPresent, importPgliteStore } from './pgliteImport.js';
 /** Every table migrations 0001–0015 create, but the migration ledger (written out by hand). */
 const TABLES = [
   'crdt_chunks',
+  'crdt_compacted',
   'crdt_device',
   'crdt_events',
   'crdt_origins',
