@@ -6,6 +6,7 @@
 import { chmod, lstat, mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { forgetUmask } from '../../src-main/core/files/fileModes.js';
 import { DeviceSlot, expectSameFolders, syncAll, type TestDevice } from './support/devices.js';
 import { pollUntil } from './support/folderTree.js';
 import { TestHub } from './support/testHub.js';
@@ -142,7 +143,21 @@ describe('permission bits between two devices', () => {
     expect(await modesOf(a)).toEqual({ docs: 0o700, ro: 0o555 });
   });
 
-  it('every rwx combination syncs as it is; setuid, setgid and sticky never do', async () => {
+  it('every rwx combination syncs as it is, written through the umask; setuid, setgid and sticky never do', async () => {
+    const saved = process.umask(0o022);
+    forgetUmask();
+    try {
+      await everyCombination();
+    } finally {
+      process.umask(saved);
+      forgetUmask();
+    }
+  });
+});
+
+/** Under umask 022: the store carries each version's bits as they are; B's files get them masked. */
+async function everyCombination(): Promise<void> {
+  {
     const [a, b] = await openSpace('chmod-bits');
     const modes = { 'g-only.txt': 0o070, 'o-w.txt': 0o602, 'rwx.bin': 0o777, 'none.txt': 0o000 };
     for (const [name, mode] of Object.entries(modes)) {
@@ -156,7 +171,19 @@ describe('permission bits between two devices', () => {
 
     await syncAll([a, b]);
 
-    expect(await modesOf(b)).toEqual({ ...modes, 'suid.sh': 0o755, 'sticky.txt': 0o644 });
+    expect(await modesOf(b)).toEqual({
+      'g-only.txt': 0o050,
+      'o-w.txt': 0o600,
+      'rwx.bin': 0o755,
+      'none.txt': 0o000,
+      'suid.sh': 0o755,
+      'sticky.txt': 0o644,
+    });
+    for (const [name, mode] of Object.entries(modes))
+      expect((await b.device.manager.getFileState(name))?.fields['mode']).toBe(mode);
+    // B's masked bits are the versions' own: nothing flows back to A.
+    await syncAll([a, b]);
+    expect(await modesOf(a)).toEqual({ ...modes, 'suid.sh': 0o4755, 'sticky.txt': 0o1644 });
     expect(b.errors()).toEqual([]);
-  });
-});
+  }
+}

@@ -37,7 +37,13 @@ import {
 } from './safePaths.js';
 import { lstatQuiet } from './localIo.js';
 import { applyMode } from './applyMode.js';
-import { modeToWrite, permissionsOf, wantedMode, type WantedMode } from './fileModes.js';
+import {
+  modeToApply,
+  modeToWrite,
+  permissionsOf,
+  wantedMode,
+  type WantedMode,
+} from './fileModes.js';
 import { FolderModes } from './folderModes.js';
 import { loadViews, type Scanner } from './scanner.js';
 import { TempFlusher } from './tempFlusher.js';
@@ -656,8 +662,9 @@ class ApplyRun {
     // the file is written beside it now, and put in place once this run's removals have emptied
     // the folder (`replaceFolders`), so its content can still come from the folder's files.
     if (st && !st.isDirectory() && indexed?.hash === content.hash) {
-      const mode = modeToWrite(st.mode, wanted);
-      const chmodded = permissionsOf(st.mode) !== mode && applyMode(this.absOf(id), mode);
+      // Bits already the version's (as set here, or masked by the umask as written) stay.
+      const mode = modeToApply(st.mode, wanted);
+      const chmodded = mode !== undefined && applyMode(this.absOf(id), mode);
       // The conflict copies were written above (awaited): a save made since `st` is another
       // content. Indexed as this one, no scan would ever look at it again; it is scanned first.
       const now = lstatQuiet(this.absOf(id));
