@@ -9,10 +9,10 @@ import type { Logger } from '../log.js';
  * older version, restored from a backup or copied with `cp -r` (umask 022: 0755 and 0644) is
  * tightened the next time the device opens it.
  *
- * Only tightened, never loosened, and only what this user owns. The one exception to 0700: a
- * data dir whose PostgreSQL cluster lives inside it and runs as another user (NetGuardian run as
- * root runs its server as `postgres`) keeps the search bit for others (0711), which lets the
- * server reach its cluster without letting anyone list or read the data dir.
+ * Only tightened, never loosened, and only what this user owns. The one exception to 0700: run
+ * as root, NetGuardian runs its PostgreSQL servers as `postgres`, which must pass through the data
+ * dir to a cluster inside it (the device's, or the hub's in `<dataDir>/hub`): the data dir keeps
+ * the search bit for others (0711), which lets them through without letting anyone list it.
  */
 
 /** Files in the data dir that hold secrets or the user's data. */
@@ -30,13 +30,12 @@ const PRIVATE_FILES = [
 /** Folders in the data dir that hold the user's data. */
 const PRIVATE_DIRS = ['trash'] as const;
 
-/** Whether the device's server runs as another user and keeps its cluster inside `dataDir`. */
-async function serverNeedsToEnter(dataDir: string): Promise<boolean> {
-  if (process.getuid?.() !== 0) return false;
-  return (
-    (await lstat(path.join(dataDir, 'postgres')).catch(() => undefined))?.isDirectory() ?? false
-  );
-}
+/**
+ * Whether PostgreSQL servers this data dir holds run as another user: NetGuardian run as root runs
+ * them as `postgres` (the device's cluster, when it lives in the data dir, and the hub this
+ * computer runs for its devices, in `<dataDir>/hub`), and they must be able to pass through.
+ */
+const serversRunAsAnotherUser = (): boolean => process.getuid?.() === 0;
 
 /** `mode` with the group and other bits cleared, but for `keep`. */
 const tightened = (mode: number, keep: number) => (mode & 0o7700) | (mode & keep);
@@ -55,7 +54,7 @@ async function tighten(target: string, keep: number): Promise<string | undefined
 export async function keepDataDirPrivate(dataDir: string, log?: Logger): Promise<string[]> {
   if (process.platform === 'win32') return [];
   const changed: (string | undefined)[] = [];
-  changed.push(await tighten(dataDir, (await serverNeedsToEnter(dataDir)) ? 0o011 : 0));
+  changed.push(await tighten(dataDir, serversRunAsAnotherUser() ? 0o011 : 0));
   for (const name of PRIVATE_DIRS) changed.push(await tighten(path.join(dataDir, name), 0));
   for (const name of PRIVATE_FILES) changed.push(await tighten(path.join(dataDir, name), 0));
   const done = changed.filter((c): c is string => c !== undefined);
