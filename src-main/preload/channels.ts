@@ -5,7 +5,7 @@ import type { Channel } from '../../src-shared/ipc/contract.js';
  *
  * Why a copy of the contract's CHANNELS: the sandboxed preload is bundled into one small
  * CommonJS file, and importing the contract's values would pull zod and every schema into
- * it. `satisfies` keeps each name a real channel, and `bridgeChannels.unit.test.ts` checks
+ * it. `satisfies` keeps each name a real channel, and `bridge.unit.test.ts` checks
  * that the list is exactly the contract's, so adding a channel there fails the test until it
  * is added here.
  */

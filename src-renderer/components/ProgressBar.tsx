@@ -11,7 +11,7 @@ export function ProgressBar({ progress, label }: { progress: Progress; label?: s
   const text =
     progress.total === null
       ? `${progress.done.toLocaleString()} so far`
-      : `${progress.done.toLocaleString()} of ${progress.total.toLocaleString()}` +
+      : `${Math.min(progress.done, progress.total).toLocaleString()} of ${progress.total.toLocaleString()}` +
         (progress.bytes > 0 ? ` · ${formatBytes(progress.bytes)}` : '');
   return (
     <div className="progress">

@@ -132,7 +132,9 @@ export function reduceLive(live: LiveState, event: DeviceEvent): LiveState {
         ...live,
         scan: {
           done: hashing ? p.hashed : p.filesSeen,
-          total: hashing ? p.toHash : null,
+          // Files found changing again while hashed are hashed twice: the total grows with
+          // them, so progress never reads past 100%.
+          total: hashing ? Math.max(p.toHash, p.hashed) : null,
           bytes: p.bytesHashed,
           label: hashing ? 'Checking changed files' : 'Looking for changes',
         },

@@ -202,6 +202,19 @@ describe('reduceLive', () => {
       },
     });
     expect(hashing.scan).toMatchObject({ done: 1, total: 4, bytes: 25 });
+    // A file that changed while hashed is hashed again: 5 hashed of 4 reads 5 of 5, never 125%.
+    const again = reduceLive(walking, {
+      type: 'scan',
+      progress: {
+        phase: 'hashing',
+        filesSeen: 7,
+        toHash: 4,
+        hashed: 5,
+        bytesToHash: 100,
+        bytesHashed: 130,
+      },
+    });
+    expect(again.scan).toMatchObject({ done: 5, total: 5 });
     const done = reduceLive(hashing, {
       type: 'scan',
       progress: {
