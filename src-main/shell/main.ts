@@ -41,7 +41,7 @@ import {
 } from './firstRun.js';
 import { interceptFolderOpen, openInFileManager } from './folderOpen.js';
 import { askInviteCode } from './hubPrompt.js';
-import { createIpcRouter } from './ipcRouter.js';
+import { createIpcRouter, toErrorInfo } from './ipcRouter.js';
 import { interceptImport, listenForVouchedPaths, VouchedPaths } from './vouchedPaths.js';
 import {
   electronLoginItem,
@@ -68,6 +68,8 @@ const dataDir = process.env['NETGUARDIAN_DATA'] ?? defaultDataDir();
 
 let quitting = false;
 let coreStopped = false;
+/** Why the core could not open the device, until a state arrives (shown by the tray). */
+let coreFailure: string | null = null;
 let mainWindow: MainWindow<BrowserWindow> | null = null;
 let tray: AppTray | null = null;
 let host: CoreHost<Electron.UtilityProcess> | null = null;
@@ -188,7 +190,10 @@ async function start(): Promise<void> {
     ),
   );
 
+  if (coreFailure !== null) tray.unavailable(coreFailure);
+
   const onState = (state: AppState) => {
+    coreFailure = null;
     lastState = state;
     tray?.update(state);
     notify(state);
@@ -215,7 +220,12 @@ function subscribe(client: Core): void {
   client
     .call('state:get', {})
     .then((state) => push({ channel: 'state', payload: state }))
-    .catch((e: unknown) => log.warn({ error: String(e) }, 'could not read the state'));
+    .catch((e: unknown) => {
+      // The core runs but could not open the device: the tray says why, not "Starting".
+      coreFailure = toErrorInfo(e).message;
+      log.error({ error: coreFailure }, 'the sync service could not open this device');
+      tray?.unavailable(coreFailure);
+    });
 }
 
 /** Starts the core process and its client; on a crash, restarts it after a pause. */

@@ -94,11 +94,14 @@ function fakeElectron(gotLock: boolean) {
     session: { defaultSession: { webRequest: { onHeadersReceived: vi.fn() } } },
     shell: { openExternal: vi.fn(), openPath: vi.fn(), showItemInFolder: vi.fn() },
     Tray: class {
+      tooltip = '';
       constructor() {
         trays.push(this);
       }
       setImage() {}
-      setToolTip() {}
+      setToolTip(text: string) {
+        this.tooltip = text;
+      }
       setContextMenu() {}
       on() {}
       destroy() {}
@@ -110,7 +113,7 @@ function fakeElectron(gotLock: boolean) {
 
 const tempDirs: string[] = [];
 
-async function boot(gotLock: boolean) {
+async function boot(gotLock: boolean, stateFailure?: { code: string; message: string }) {
   vi.resetModules();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ng-shell-'));
   tempDirs.push(dataDir);
@@ -119,7 +122,9 @@ async function boot(gotLock: boolean) {
   const fake = fakeElectron(gotLock);
   const core = {
     call: vi.fn((channel: string, _payload: unknown) =>
-      Promise.resolve(channel === 'state:get' ? state : { started: true }),
+      channel === 'state:get' && stateFailure
+        ? Promise.reject(Object.assign(new Error(stateFailure.message), stateFailure))
+        : Promise.resolve(channel === 'state:get' ? state : { started: true }),
     ),
     listen: vi.fn(() => () => undefined),
     close: vi.fn(),
@@ -225,6 +230,15 @@ describe('main (composition root)', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('a core that could not open the device: the tray says why, not "Starting"', async () => {
+    const reason =
+      'another NetGuardian (pid 4242) is running this device: use it, or quit it first';
+    const t = await boot(true, { code: 'AlreadyRunning', message: reason });
+    await vi.waitFor(() =>
+      expect((t.trays[0] as { tooltip: string }).tooltip).toBe(`NetGuardian — Error: ${reason}`),
+    );
   });
 
   it('on quit, asks the core to shut down before letting the app exit', async () => {

@@ -1,5 +1,12 @@
 import type { AppState } from '../../src-shared/ipc/contract.js';
-import { trayView, type TrayAction, type TrayIcon, type TrayMenuItem } from './trayState.js';
+import {
+  trayView,
+  unavailableView,
+  type TrayAction,
+  type TrayIcon,
+  type TrayMenuItem,
+  type TrayView,
+} from './trayState.js';
 
 interface MenuTemplateItem {
   label?: string;
@@ -23,6 +30,8 @@ export interface TrayDeps<Image, MenuT> {
 
 export interface AppTray {
   update(state: AppState | null): void;
+  /** The core could not open the device: says why, until a state comes (`unavailableView`). */
+  unavailable(reason: string): void;
   destroy(): void;
 }
 
@@ -69,8 +78,7 @@ export function createTray<Image, MenuT>(
   tray.on('click', () => options.onAction('open-window'));
   let shown = { icon: first.icon as string, tooltip: '', menu: '' };
 
-  const update = (state: AppState | null) => {
-    const view = trayView(state);
+  const show = (view: TrayView) => {
     const menuKey = JSON.stringify(view.menu);
     if (view.icon !== shown.icon) tray.setImage(image(view.icon));
     if (view.tooltip !== shown.tooltip) tray.setToolTip(view.tooltip);
@@ -78,6 +86,11 @@ export function createTray<Image, MenuT>(
       tray.setContextMenu(deps.Menu.buildFromTemplate(view.menu.map(toTemplate)));
     shown = { icon: view.icon, tooltip: view.tooltip, menu: menuKey };
   };
+  const update = (state: AppState | null) => show(trayView(state));
   update(null);
-  return { update, destroy: () => tray.destroy() };
+  return {
+    update,
+    unavailable: (reason) => show(unavailableView(reason)),
+    destroy: () => tray.destroy(),
+  };
 }

@@ -76,6 +76,26 @@ export function trayView(state: AppState | null): TrayView {
   };
 }
 
+/**
+ * The core process runs but could not open the device (another NetGuardian owns its data dir, the
+ * store won't open): there is no state to show, and "Starting" would be a lie that never ends. The
+ * reason is the core's own sentence.
+ */
+export function unavailableView(reason: string): TrayView {
+  const line = `Error: ${reason}`;
+  return {
+    icon: 'error',
+    tooltip: truncate(`NetGuardian — ${line}`, TOOLTIP_MAX),
+    menu: [
+      { kind: 'status', label: truncate(line, 80) },
+      { kind: 'separator' },
+      { kind: 'action', action: 'open-window', label: 'Open NetGuardian', enabled: true },
+      { kind: 'separator' },
+      { kind: 'action', action: 'quit', label: 'Quit NetGuardian', enabled: true },
+    ],
+  };
+}
+
 function menuItems(state: AppState | null): TrayMenuItem[] {
   const ready = state !== null && state.phase !== 'starting';
   const paused = state?.paused ?? false;

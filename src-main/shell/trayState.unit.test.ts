@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AppPhase, AppState } from '../../src-shared/ipc/contract.js';
-import { TRAY_ICONS, trayView, type TrayMenuItem } from './trayState.js';
+import { TRAY_ICONS, trayView, unavailableView, type TrayMenuItem } from './trayState.js';
 
 const base: AppState = {
   phase: 'synced',
@@ -80,5 +80,22 @@ describe('trayView', () => {
       .map((a) => a.action);
     expect(enabled).toEqual(['open-window', 'quit']);
     expect(view.menu[0]).toEqual({ kind: 'status', label: 'Starting' });
+  });
+});
+
+describe('a core that could not open the device', () => {
+  it('shows the reason with the error icon, and only what still works', () => {
+    const view = unavailableView(
+      'another NetGuardian (pid 4242) is running this device: use it, or quit it first',
+    );
+    expect(view.icon).toBe('error');
+    expect(view.tooltip).toBe(
+      'NetGuardian — Error: another NetGuardian (pid 4242) is running this device: use it, or quit it first',
+    );
+    expect(view.menu.filter((i) => i.kind === 'action').map((i) => i.label)).toEqual([
+      'Open NetGuardian',
+      'Quit NetGuardian',
+    ]);
+    expect(view.menu[0]).toMatchObject({ kind: 'status' });
   });
 });
