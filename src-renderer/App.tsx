@@ -4,6 +4,7 @@ import { Nav } from './components/Nav.js';
 import { StatusHeader } from './components/StatusHeader.js';
 import { UploadStatus } from './components/UploadStatus.js';
 import { useRoute, type Route } from './components/useRoute.js';
+import { useWindowTitle } from './components/windowTitle.js';
 import { ActivityScreen } from './screens/activity/ActivityScreen.js';
 import { ConflictsScreen } from './screens/conflicts/ConflictsScreen.js';
 import { DevicesScreen } from './screens/devices/DevicesScreen.js';
@@ -35,6 +36,7 @@ function Screen({ route }: { route: Route }) {
 /** The window: status at the top, screens on the left, drops accepted everywhere. */
 export function App() {
   const route = useRoute();
+  useWindowTitle();
   return (
     <DropZone>
       <a className="skip-link" href="#main">

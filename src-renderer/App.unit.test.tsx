@@ -67,6 +67,25 @@ describe('app shell', () => {
     expect(screen.getByTestId('phase').dataset['phase']).toBe('conflicts');
     expect(screen.getByTestId('phase').textContent).toContain('2 conflicts');
     expect(screen.getByTestId('conflict-count').textContent).toBe('2');
+    expect(document.title).toBe('2 conflicts to review — NetGuardian');
+  });
+
+  it('carries the state and the conflicts to review in the page’s (and window’s) title', async () => {
+    const { core } = renderWithStore(<App />);
+    await waitFor(() => expect(document.title).toBe('Synced — NetGuardian'));
+    act(() =>
+      core.push({
+        channel: 'state',
+        payload: appState({
+          phase: 'offline',
+          headline: 'Offline — changes are kept and sent when the hub is back',
+          conflicts: 1,
+        }),
+      }),
+    );
+    expect(document.title).toBe(
+      'Offline — changes are kept and sent when the hub is back · 1 conflict — NetGuardian',
+    );
   });
 
   it('pauses, resumes and syncs on request, and says so', async () => {
