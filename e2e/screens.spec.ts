@@ -37,7 +37,7 @@ afterAll(async () => {
 });
 
 const SCREENS: readonly { screen: Screen; shows: RegExp }[] = [
-  { screen: 'Files', shows: /readme\.md/ },
+  { screen: 'Files', shows: /budget\.csv/ },
   { screen: 'Conflicts', shows: /no conflicts/i },
   { screen: 'Activity', shows: /sync status/i },
   { screen: 'Devices', shows: /studio/ },
@@ -69,6 +69,7 @@ describe('screens', () => {
     await writeFile(path.join(device.folder, 'docs', 'readme.md'), '# Project\n\nSecond words.\n');
     await app.waitForState('!state.progress.scan');
     await app.goTo('Files');
+    await app.browseFolder('docs');
     await app.fileRow('docs/readme.md').click();
     const history = app.page.getByTestId('history-panel');
     await history.getByTestId('history-entry').nth(1).waitFor();

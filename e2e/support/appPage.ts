@@ -107,6 +107,12 @@ export class AppPage {
     return this.page.locator(`[data-testid="file-row"][data-path="${relPath}"]`);
   }
 
+  /** Opens a folder of the Files screen (a double-click on its row), and waits for its list. */
+  async browseFolder(relPath: string): Promise<void> {
+    await this.fileRow(relPath).dblclick();
+    await this.page.getByRole('listbox', { name: `Files in ${relPath}` }).waitFor();
+  }
+
   conflictCard(relPath: string): Locator {
     return this.page.locator(`[data-testid="conflict-card"][data-path="${relPath}"]`);
   }

@@ -7,7 +7,7 @@ import { carriesFiles, dropTargetDir, readDrop } from './dropTarget.js';
  * Enter/leave fire for every child element, so a depth counter decides when the overlay hides.
  */
 export function DropZone({ children }: { children: ReactNode }) {
-  const target = useAppStore((s) => dropTargetDir(s.files.selected));
+  const target = useAppStore((s) => dropTargetDir(s.files));
   const startUpload = useAppStore((s) => s.startUpload);
   const [dragging, setDragging] = useState(false);
   const depth = useRef(0);

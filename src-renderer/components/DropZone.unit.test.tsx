@@ -37,6 +37,10 @@ describe('drag-and-drop upload', () => {
     });
     const { core } = renderWithStore(<App />, { upload });
     const folder = core.files.find((f) => f.path === 'Documents/Taxes')!;
+    const documents = await screen.findByText(
+      (_, el) => el?.getAttribute('data-path') === 'Documents',
+    );
+    fireEvent.doubleClick(documents);
     const row = await screen.findByText((_, el) => el?.getAttribute('data-path') === folder.path);
     fireEvent.click(row);
     expect(screen.getByText(/Drop files here to copy them into Documents\/Taxes/)).toBeTruthy();

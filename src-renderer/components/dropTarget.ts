@@ -3,10 +3,11 @@ import type { DropPayload } from '../transport/types.js';
 
 /**
  * Where a drop lands: the folder selected in the Files screen, the folder of the selected file,
- * or the root ('').
+ * or else the folder the list shows ('' = the top).
  */
-export function dropTargetDir(selected: FilesSlice['files']['selected']): string {
-  if (selected === null) return '';
+export function dropTargetDir(files: Pick<FilesSlice['files'], 'selected' | 'folder'>): string {
+  const { selected } = files;
+  if (selected === null) return files.folder;
   if (selected.kind === 'dir') return selected.path;
   const slash = selected.path.lastIndexOf('/');
   return slash < 0 ? '' : selected.path.slice(0, slash);

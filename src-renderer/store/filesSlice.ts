@@ -21,7 +21,9 @@ export const rowAt = (
 ): FileRow | undefined => pages[Math.floor(index / pageSize)]?.[index % pageSize];
 
 /**
- * A paged cache of files:list. The list asks for the rows on screen (showFileRange); missing
+ * A paged cache of files:list, one folder at a time (`folder`: its children, folders first; a
+ * search looks under it), with back and forward like a file manager's. The list asks for the
+ * rows on screen (showFileRange); missing
  * pages are fetched once. A new query starts a new generation: answers for an older query or an
  * older request of the same page are dropped, so a slow page never overwrites a newer one.
  * On files:changed only the pages on screen are refetched; the rest are forgotten.
@@ -51,6 +53,7 @@ export const createFilesSlice: SliceCreator<FilesSlice> = (deps, set, get) => {
     try {
       const result = await deps.client.call('files:list', {
         query: get().files.query,
+        folder: get().files.folder,
         offset: page * pageSize,
         limit: pageSize,
         ...(typeof after === 'string' ? { after } : {}),
@@ -79,7 +82,8 @@ export const createFilesSlice: SliceCreator<FilesSlice> = (deps, set, get) => {
     return pagesFor(visible.start, Math.max(last, visible.start), pageSize);
   };
 
-  const startQuery = (set: SetStore, query: string) => {
+  /** A new listing: `query` under `folder` (the current folder when not given). */
+  const startQuery = (set: SetStore, query: string, folder?: string) => {
     generation += 1;
     latest.clear();
     inFlight.clear();
@@ -88,6 +92,7 @@ export const createFilesSlice: SliceCreator<FilesSlice> = (deps, set, get) => {
       files: {
         ...s.files,
         query,
+        folder: folder ?? s.files.folder,
         total: null,
         pages: {},
         error: null,
@@ -95,6 +100,15 @@ export const createFilesSlice: SliceCreator<FilesSlice> = (deps, set, get) => {
       },
     }));
     return fetchPage(0);
+  };
+
+  /** Shows `folder`'s children, the search box emptied; `history` says where back and forward go. */
+  const show = (folder: string, history: { back: string[]; forward: string[] }) => {
+    if (searchTimer !== null) clearTimeout(searchTimer);
+    searchTimer = null;
+    set((s) => ({ files: { ...s.files, input: '', selected: null, ...history } }));
+    set((s) => ({ history: { ...s.history, path: null, entries: null, error: null } }));
+    void startQuery(set, '', folder);
   };
 
   return {
@@ -106,6 +120,29 @@ export const createFilesSlice: SliceCreator<FilesSlice> = (deps, set, get) => {
       error: null,
       visible: { start: 0, end: 0 },
       selected: null,
+      folder: '',
+      back: [],
+      forward: [],
+    },
+
+    browseFolder(folder) {
+      const { folder: current, back, query } = get().files;
+      if (folder === current && query === '') return;
+      show(folder, { back: [...back, current], forward: [] });
+    },
+
+    goBack() {
+      const { folder, back, forward } = get().files;
+      const to = back.at(-1);
+      if (to === undefined) return;
+      show(to, { back: back.slice(0, -1), forward: [folder, ...forward] });
+    },
+
+    goForward() {
+      const { folder, back, forward } = get().files;
+      const to = forward[0];
+      if (to === undefined) return;
+      show(to, { back: [...back, folder], forward: forward.slice(1) });
     },
 
     setFileSearch(input) {

@@ -6,8 +6,9 @@ import { connectStore } from './connectStore.js';
 import { createAppStore } from './createAppStore.js';
 import { rowAt } from './filesSlice.js';
 
+/** One folder of `files` files at the top (`flat`): pages of 500 rows to cache. */
 const setup = (files = 1_300) => {
-  const core = createFakeCore({ files });
+  const core = createFakeCore({ files, flat: true });
   const transport = fakeTransport(core);
   const store = createAppStore({
     client: core,
@@ -82,14 +83,14 @@ describe('paged file cache', () => {
     store.getState().showFileRange(0, 40);
     store.getState().showFileRange(0, 45); // same page, still in flight
     await settle();
-    expect(core.callsOf('files:list')).toEqual([{ query: '', offset: 0, limit: 500 }]);
+    expect(core.callsOf('files:list')).toEqual([{ query: '', folder: '', offset: 0, limit: 500 }]);
     expect(store.getState().files.total).toBe(1_300);
 
     store.getState().showFileRange(480, 530); // straddles pages 0 and 1
     await settle();
     expect(core.callsOf('files:list').map((c) => c.offset)).toEqual([0, 500]);
     // Page 1 follows the cached page 0: asked for by page 0's key, not by walking 500 rows.
-    expect(core.callsOf('files:list')[1]).toMatchObject({ after: `p:${core.files[499]?.path}` });
+    expect(core.callsOf('files:list')[1]).toMatchObject({ after: `f1:${core.files[499]?.path}` });
     const { pages } = store.getState().files;
     expect(rowAt(pages, 520)?.path).toBe(core.files[520]?.path);
   });
@@ -100,7 +101,12 @@ describe('paged file cache', () => {
     await settle();
     store.getState().showFileRange(1_200, 1_210);
     await settle();
-    expect(core.callsOf('files:list')[1]).toEqual({ query: '', offset: 1_000, limit: 500 });
+    expect(core.callsOf('files:list')[1]).toEqual({
+      query: '',
+      folder: '',
+      offset: 1_000,
+      limit: 500,
+    });
     expect(rowAt(store.getState().files.pages, 1_205)?.path).toBe(core.files[1_205]?.path);
   });
 
@@ -133,7 +139,12 @@ describe('paged file cache', () => {
       expect(core.callsOf('files:list')).toHaveLength(1);
       await vi.advanceTimersByTimeAsync(1);
       await vi.runAllTimersAsync();
-      expect(core.callsOf('files:list').at(-1)).toEqual({ query: 'taxes', offset: 0, limit: 500 });
+      expect(core.callsOf('files:list').at(-1)).toEqual({
+        query: 'taxes',
+        folder: '',
+        offset: 0,
+        limit: 500,
+      });
       const { total, pages } = store.getState().files;
       expect(total).toBe(core.files.filter((f) => f.path.toLowerCase().includes('taxes')).length);
       expect(rowAt(pages, 0)?.path).toContain('Taxes');

@@ -62,7 +62,15 @@ export interface FilesSlice {
     /** The rows on screen (first, last index), so pushes refetch only those. */
     readonly visible: { readonly start: number; readonly end: number };
     readonly selected: { readonly path: string; readonly kind: FileRow['kind'] } | null;
+    /** The folder shown ('' = the top of the synced folder). */
+    readonly folder: string;
+    /** Folders to go back to (the latest last) and forward to (the next first). */
+    readonly back: readonly string[];
+    readonly forward: readonly string[];
   };
+  browseFolder: (folder: string) => void;
+  goBack: () => void;
+  goForward: () => void;
   setFileSearch: (input: string) => void;
   showFileRange: (start: number, end: number) => void;
   refreshFiles: () => Promise<void>;

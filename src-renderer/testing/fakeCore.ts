@@ -39,12 +39,13 @@ export interface FakeCore extends ContractClient {
 /** The fake answers synchronously; `call` makes it a promise like the real transports. */
 type SyncHandlers = { [C in Channel]: (payload: RequestOf<C>) => ResponseOf<C> };
 
-export function createFakeCore(options: { files?: number } = {}): FakeCore {
+/** `flat`: every file at the top of the folder (`makeFlatFiles`), for paging tests. */
+export function createFakeCore(options: { files?: number; flat?: boolean } = {}): FakeCore {
   const listeners = new Set<(message: PushMessage) => void>();
   const core: Omit<FakeCore, 'call' | 'listen'> = {
     calls: [],
     state: data.appState(),
-    files: data.makeFiles(options.files ?? 120),
+    files: (options.flat ? data.makeFlatFiles : data.makeFiles)(options.files ?? 120),
     conflicts: data.conflicts(),
     settings: data.settings(),
     unsyncable: data.unsyncable(),
@@ -81,20 +82,37 @@ export function createFakeCore(options: { files?: number } = {}): FakeCore {
       },
     }),
     'files:unsyncable': () => core.unsyncable,
-    'files:list': ({ query, offset, limit, after }) => {
+    'files:list': ({ query, offset, limit, after, folder }) => {
       const q = query.toLowerCase();
-      const matching =
-        q === '' ? core.files : core.files.filter((f) => f.path.toLowerCase().includes(q));
-      // A key is the path of the row before the page (as the core's `p:` keys).
+      const parentOf = (p: string) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '');
+      // As the core answers (fileList.ts): a folder's children, folders first, keyed `f0:`/`f1:`;
+      // a search under a folder, or every path, in path order, keyed `p:`.
+      const children = folder !== undefined && q === '';
+      const under =
+        folder === undefined || folder === ''
+          ? core.files
+          : core.files.filter((f) => f.path.startsWith(`${folder}/`));
+      const matching = children
+        ? core.files
+            .filter((f) => parentOf(f.path) === folder)
+            .sort((a, b) =>
+              a.kind !== b.kind ? (a.kind === 'dir' ? -1 : 1) : a.path < b.path ? -1 : 1,
+            )
+        : q === ''
+          ? under
+          : under.filter((f) => f.path.toLowerCase().includes(q));
+      const keyOf = (f: FileRow) =>
+        children ? `${f.kind === 'dir' ? 'f0' : 'f1'}:${f.path}` : `p:${f.path}`;
       const start =
-        after === undefined ? offset : matching.findIndex((f) => `p:${f.path}` === after) + 1;
+        after === undefined ? offset : matching.findIndex((f) => keyOf(f) === after) + 1;
       const rows = matching.slice(start, start + limit);
       const more = start + limit < matching.length;
+      const last = rows.at(-1);
       return {
         total: matching.length,
         offset: start,
         rows,
-        next: more ? `p:${rows.at(-1)?.path}` : null,
+        next: more && last ? keyOf(last) : null,
       };
     },
     'conflicts:list': () => core.conflicts,

@@ -33,7 +33,15 @@ export const appState = (over: Partial<AppState> = {}): AppState => ({
   ...over,
 });
 
-const FOLDERS = ['Documents', 'Documents/Taxes', 'Photos/2024', 'Projects/netguardian', 'Music'];
+const FOLDERS = [
+  'Documents',
+  'Documents/Taxes',
+  'Photos',
+  'Photos/2024',
+  'Projects',
+  'Projects/netguardian',
+  'Music',
+];
 const STATES: FileRow['state'][] = ['synced', 'synced', 'synced', 'pending-upload', 'downloading'];
 const DEVICES = ['laptop', 'desktop', 'phone'];
 
@@ -61,6 +69,18 @@ export function makeFiles(count: number): FileRow[] {
     });
   }
   return rows.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/**
+ * `count` files all at the top of the folder (their folders' names folded into theirs:
+ * `Documents-Taxes-file-000007.txt`), sorted: one long folder, for the list's paging and
+ * virtualization.
+ */
+export function makeFlatFiles(count: number): FileRow[] {
+  return makeFiles(count + FOLDERS.length)
+    .filter((f) => f.kind === 'file')
+    .map((f) => ({ ...f, path: f.path.replace(/\//g, '-') }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 export const conflicts = (): ConflictInfo[] => [

@@ -11,7 +11,8 @@ const OVERSCAN = 12;
 /**
  * The folder as one virtual list: only the rows on screen (plus overscan) exist in the DOM, and
  * the store fetches just their pages, so 100,000 files scroll like 100. Keyboard: the list is one
- * tab stop; arrows, Page Up/Down, Home/End move, Enter opens the row (aria-activedescendant).
+ * tab stop; arrows, Page Up/Down, Home/End move, Enter opens a folder or a file's versions,
+ * Space selects (aria-activedescendant); a double-click opens a folder.
  */
 export function FileList() {
   const total = useAppStore((s) => s.files.total) ?? 0;
@@ -20,6 +21,8 @@ export function FileList() {
   const selectedPath = useAppStore((s) => s.files.selected?.path ?? null);
   const showFileRange = useAppStore((s) => s.showFileRange);
   const selectFile = useAppStore((s) => s.selectFile);
+  const browseFolder = useAppStore((s) => s.browseFolder);
+  const folder = useAppStore((s) => s.files.folder);
   const now = useNow();
   const scrollRef = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState(0);
@@ -36,11 +39,11 @@ export function FileList() {
 
   useEffect(() => showFileRange(first, last), [first, last, showFileRange]);
 
-  // A new query starts at the top.
+  // A new query, or another folder, starts at the top.
   useEffect(() => {
     scrollRef.current?.scrollTo?.({ top: 0 });
     setActive(0);
-  }, [query]);
+  }, [query, folder]);
 
   // For e2e: "page load to list" ends when the first real rows are drawn.
   const firstRowReady = rowAt(pages, first) !== undefined;
@@ -52,6 +55,13 @@ export function FileList() {
     setActive(index);
     const row = rowAt(pages, index);
     if (row) selectFile(row);
+  };
+
+  /** A folder opens; a file shows its versions. */
+  const open = (index: number) => {
+    const row = rowAt(pages, index);
+    if (row?.kind === 'dir') browseFolder(row.path);
+    else select(index);
   };
 
   const onKeyDown = (event: KeyboardEvent) => {
@@ -69,7 +79,10 @@ export function FileList() {
       const next = Math.max(0, Math.min(total - 1, moves[event.key] ?? 0));
       setActive(next);
       virtualizer.scrollToIndex(next);
-    } else if (event.key === 'Enter' || event.key === ' ') {
+    } else if (event.key === 'Enter') {
+      event.preventDefault();
+      open(active);
+    } else if (event.key === ' ') {
       event.preventDefault();
       select(active);
     }
@@ -80,7 +93,7 @@ export function FileList() {
       ref={scrollRef}
       className="file-list"
       role="listbox"
-      aria-label="Files in the synced folder"
+      aria-label={folder === '' ? 'Files in the synced folder' : `Files in ${folder}`}
       tabIndex={0}
       aria-activedescendant={total > 0 ? rowId(active) : undefined}
       onKeyDown={onKeyDown}
@@ -99,7 +112,9 @@ export function FileList() {
               selected={row !== undefined && row.path === selectedPath}
               active={item.index === active}
               now={now}
+              showFolder={query !== ''}
               onSelect={select}
+              onOpen={open}
             />
           );
         })}

@@ -1,3 +1,4 @@
+import { isConflictCopyPath } from '../../../src-shared/conflictNames.js';
 import type { FileRow } from '../../../src-shared/ipc/contract.js';
 import { formatAgo, formatBytes } from '../../format/format.js';
 import { SyncBadge } from './SyncBadge.js';
@@ -12,13 +13,28 @@ interface Props {
   readonly selected: boolean;
   readonly active: boolean;
   readonly now: number;
+  /** Search results come from anywhere under the folder: each says where it is. */
+  readonly showFolder: boolean;
   readonly onSelect: (index: number) => void;
+  /** A folder's row opens it (double-click). */
+  readonly onOpen: (index: number) => void;
 }
 
 export const rowId = (index: number) => `file-row-${index}`;
 
 /** One row of the virtual list, absolutely placed; a placeholder until its page arrives. */
-export function FileRowView({ row, index, total, top, selected, active, now, onSelect }: Props) {
+export function FileRowView({
+  row,
+  index,
+  total,
+  top,
+  selected,
+  active,
+  now,
+  showFolder,
+  onSelect,
+  onOpen,
+}: Props) {
   const style = { transform: `translateY(${top}px)`, height: ROW_HEIGHT };
   if (!row)
     return (
@@ -35,6 +51,8 @@ export function FileRowView({ row, index, total, top, selected, active, now, onS
       </div>
     );
   const name = row.path.slice(row.path.lastIndexOf('/') + 1);
+  // A losing version written beside its file: not an ordinary file, whatever its name says.
+  const copy = row.kind === 'file' && isConflictCopyPath(row.path);
   const folder = row.path.slice(0, Math.max(0, row.path.lastIndexOf('/')));
   return (
     <div
@@ -45,18 +63,20 @@ export function FileRowView({ row, index, total, top, selected, active, now, onS
       aria-selected={selected}
       aria-posinset={index + 1}
       aria-setsize={total}
-      aria-label={`${row.path}, ${row.kind === 'dir' ? 'folder' : formatBytes(row.size)}, ${row.state}`}
+      aria-label={`${row.path}${copy ? ', conflict copy' : ''}, ${row.kind === 'dir' ? 'folder' : formatBytes(row.size)}, ${row.state}`}
       data-testid="file-row"
       data-path={row.path}
       data-state={row.state}
       onClick={() => onSelect(index)}
+      onDoubleClick={() => onOpen(index)}
     >
       <span className="col-name" title={row.path}>
         <span className="file-name">
           {name}
           {row.kind === 'dir' ? '/' : ''}
         </span>
-        {folder && <span className="file-folder">{folder}</span>}
+        {copy && <span className="tag tag-copy">Conflict copy</span>}
+        {showFolder && folder && <span className="file-folder">{folder}</span>}
       </span>
       <span className="col-state">
         <SyncBadge state={row.state} />

@@ -3,6 +3,7 @@ import { dropTargetDir } from '../../components/dropTarget.js';
 import { Empty, ErrorState, Loading } from '../../components/States.js';
 import { useAppStore } from '../../store/StoreContext.js';
 import { FileList } from './FileList.js';
+import { FolderPath } from './FolderPath.js';
 import { announceFilesRendered } from './filesRendered.js';
 import { HistoryPanel } from './HistoryPanel.js';
 
@@ -11,8 +12,9 @@ export function FilesScreen() {
   const input = useAppStore((s) => s.files.input);
   const query = useAppStore((s) => s.files.query);
   const total = useAppStore((s) => s.files.total);
+  const folder = useAppStore((s) => s.files.folder);
   const error = useAppStore((s) => s.files.error);
-  const target = useAppStore((s) => dropTargetDir(s.files.selected));
+  const target = useAppStore((s) => dropTargetDir(s.files));
   const setFileSearch = useAppStore((s) => s.setFileSearch);
   const showFileRange = useAppStore((s) => s.showFileRange);
   const refreshFiles = useAppStore((s) => s.refreshFiles);
@@ -23,8 +25,8 @@ export function FilesScreen() {
   }, [total, showFileRange]);
 
   useEffect(() => {
-    if (total === 0 && query === '') announceFilesRendered(0);
-  }, [total, query]);
+    if (total === 0 && query === '' && folder === '') announceFilesRendered(0);
+  }, [total, query, folder]);
 
   let body;
   if (total === null && error !== null)
@@ -33,7 +35,7 @@ export function FilesScreen() {
   else if (total === 0)
     body =
       query === '' ? (
-        <Empty title="This folder is empty.">
+        <Empty title={folder === '' ? 'This folder is empty.' : `${folder} is empty.`}>
           Drop files or folders anywhere in this window to add them.
         </Empty>
       ) : (
@@ -71,6 +73,7 @@ export function FilesScreen() {
           {total === null ? '' : `${total.toLocaleString()} ${query === '' ? 'items' : 'matches'}`}
         </span>
       </div>
+      <FolderPath />
       {error !== null && total !== null && (
         <p className="notice notice-error" role="alert">
           {error}

@@ -29,7 +29,7 @@ describe('Files screen', () => {
       (e) => rendered((e as CustomEvent<unknown>).detail),
       { once: true },
     );
-    const { core } = renderWithStore(<FilesScreen />);
+    const { core } = renderWithStore(<FilesScreen />, { core: createFakeCore({ flat: true }) });
     expect(screen.getByText('Loading files…')).toBeTruthy();
     const first = core.files.find((f) => f.kind === 'file')!;
     await waitFor(() => expect(rowByPath(first.path)).not.toBeNull());
@@ -41,12 +41,76 @@ describe('Files screen', () => {
     expect(rendered).toHaveBeenCalledWith({ total: 120 });
   });
 
+  it('browses folders: open one by double-click or Enter, the path to go back up, back and forward', async () => {
+    const { core } = renderWithStore(<FilesScreen />);
+    // The top: its four folders, folders first.
+    await waitFor(() => expect(rowByPath('Documents')).not.toBeNull());
+    expect(screen.getAllByTestId('file-row').map((r) => r.dataset['path'])).toEqual([
+      'Documents',
+      'Music',
+      'Photos',
+      'Projects',
+    ]);
+    expect(core.callsOf('files:list')[0]).toMatchObject({ folder: '', query: '' });
+
+    fireEvent.doubleClick(rowByPath('Documents')!);
+    await waitFor(() => expect(rowByPath('Documents/Taxes')).not.toBeNull());
+    const inDocuments = core.files.filter((f) => /^Documents\/[^/]+$/.test(f.path));
+    expect(screen.getByTestId('file-count').textContent).toBe(`${inDocuments.length} items`);
+    // Its folder first, then its files; names only, no folder beside them.
+    expect(screen.getAllByTestId('file-row')[0]?.dataset['path']).toBe('Documents/Taxes');
+    expect(rowByPath('Documents/Taxes')!.textContent).not.toContain('Documents/');
+
+    const list = screen.getByRole('listbox', { name: 'Files in Documents' });
+    fireEvent.keyDown(list, { key: 'Enter' });
+    await waitFor(() =>
+      expect(screen.getByRole('listbox', { name: 'Files in Documents/Taxes' })).toBeTruthy(),
+    );
+    const path = within(screen.getByTestId('folder-path'));
+    expect(path.getByText('Taxes').getAttribute('aria-current')).toBe('location');
+
+    fireEvent.click(path.getByRole('button', { name: 'Back' }));
+    await waitFor(() =>
+      expect(screen.getByRole('listbox', { name: 'Files in Documents' })).toBeTruthy(),
+    );
+    fireEvent.click(path.getByRole('button', { name: 'Forward' }));
+    await waitFor(() =>
+      expect(screen.getByRole('listbox', { name: 'Files in Documents/Taxes' })).toBeTruthy(),
+    );
+    fireEvent.click(
+      within(screen.getByTestId('folder-path')).getByRole('button', { name: 'All files' }),
+    );
+    await waitFor(() => expect(rowByPath('Music')).not.toBeNull());
+    expect(core.callsOf('files:list').map((c) => c.folder)).toEqual([
+      '',
+      'Documents',
+      'Documents/Taxes',
+      'Documents',
+      'Documents/Taxes',
+      '',
+    ]);
+  });
+
+  it('marks a conflict copy as one', async () => {
+    const core = createFakeCore({ files: 3, flat: true });
+    const copy = 'report.conflict-laptop-20261126-052540-3f9a1c2e.md';
+    core.files = [...core.files, { ...core.files[0]!, path: copy }].sort((a, b) =>
+      a.path < b.path ? -1 : 1,
+    );
+    renderWithStore(<FilesScreen />, { core });
+    await waitFor(() => expect(rowByPath(copy)).not.toBeNull());
+    expect(within(rowByPath(copy)!).getByText('Conflict copy')).toBeTruthy();
+    expect(rowByPath(copy)!.getAttribute('aria-label')).toContain(', conflict copy,');
+    const other = core.files.find((f) => f.path !== copy)!;
+    expect(within(rowByPath(other.path)!).queryByText('Conflict copy')).toBeNull();
+  });
+
   it('keeps 100,000 files virtual: a screenful of rows in the DOM, pages fetched as you scroll', async () => {
-    const core = createFakeCore({ files: 100_000 });
+    const core = createFakeCore({ files: 100_000, flat: true });
     renderWithStore(<FilesScreen />, { core });
     await waitFor(() => expect(screen.getAllByTestId('file-row').length).toBeGreaterThan(5));
     expect(screen.getAllByRole('option').length).toBeLessThan(60);
-    expect(core.callsOf('files:list')).toEqual([{ query: '', offset: 0, limit: 500 }]);
+    expect(core.callsOf('files:list')).toEqual([{ query: '', folder: '', offset: 0, limit: 500 }]);
 
     const list = screen.getByTestId('file-list');
     act(() => {
@@ -94,7 +158,7 @@ describe('Files screen', () => {
   });
 
   it('refetches visible rows when the core says files changed', async () => {
-    const { core } = renderWithStore(<FilesScreen />);
+    const { core } = renderWithStore(<FilesScreen />, { core: createFakeCore({ flat: true }) });
     const target = core.files.find((f) => f.kind === 'file')!;
     await waitFor(() => expect(rowByPath(target.path)).not.toBeNull());
     core.files = core.files.map((f) => (f.path === target.path ? { ...f, state: 'conflict' } : f));
@@ -104,7 +168,7 @@ describe('Files screen', () => {
   });
 
   it('opens version history for a file and restores a version after confirming', async () => {
-    const { core } = renderWithStore(<FilesScreen />);
+    const { core } = renderWithStore(<FilesScreen />, { core: createFakeCore({ flat: true }) });
     const file = core.files.find((f) => f.kind === 'file')!;
     await waitFor(() => expect(rowByPath(file.path)).not.toBeNull());
     fireEvent.click(rowByPath(file.path)!);
@@ -128,7 +192,7 @@ describe('Files screen', () => {
   });
 
   it('moves through rows with the keyboard and opens one with Enter', async () => {
-    const { core } = renderWithStore(<FilesScreen />);
+    const { core } = renderWithStore(<FilesScreen />, { core: createFakeCore({ flat: true }) });
     await waitFor(() => expect(screen.getAllByTestId('file-row').length).toBeGreaterThan(0));
     const list = screen.getByRole('listbox', { name: 'Files in the synced folder' });
     const second = core.files[1]!;
