@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { dropTargetDir } from '../../components/dropTarget.js';
 import { Empty, ErrorState, Loading } from '../../components/States.js';
 import { useAppStore } from '../../store/StoreContext.js';
@@ -18,6 +18,8 @@ export function FilesScreen() {
   const setFileSearch = useAppStore((s) => s.setFileSearch);
   const showFileRange = useAppStore((s) => s.showFileRange);
   const refreshFiles = useAppStore((s) => s.refreshFiles);
+  const startUpload = useAppStore((s) => s.startUpload);
+  const picker = useRef<HTMLInputElement>(null);
 
   // The list asks for its rows once it has a height; the first page is needed to know that.
   useEffect(() => {
@@ -68,6 +70,23 @@ export function FilesScreen() {
           aria-label="Search files"
           value={input}
           onChange={(e) => setFileSearch(e.target.value)}
+        />
+        {/* The keyboard's and screen reader's way in, besides dropping: the system's file picker
+            (Electron vouches for the picked paths as for dropped ones; the browser uploads). */}
+        <button type="button" onClick={() => picker.current?.click()}>
+          Add files…
+        </button>
+        <input
+          ref={picker}
+          type="file"
+          multiple
+          hidden
+          data-testid="add-files-input"
+          onChange={(e) => {
+            const files = Array.from(e.target.files ?? []);
+            e.target.value = '';
+            if (files.length > 0) void startUpload({ files, entries: [] }, target);
+          }}
         />
         <span className="muted" role="status" aria-live="polite" data-testid="file-count">
           {total === null ? '' : `${total.toLocaleString()} ${query === '' ? 'items' : 'matches'}`}

@@ -2,6 +2,7 @@
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFakeCore } from '../../testing/fakeCore.js';
+import type { Uploader } from '../../transport/types.js';
 import { NOW } from '../../testing/fakeData.js';
 import { fakeViewport, renderWithStore } from '../../testing/renderWithStore.js';
 import { FilesScreen } from './FilesScreen.js';
@@ -89,6 +90,20 @@ describe('Files screen', () => {
       'Documents/Taxes',
       '',
     ]);
+  });
+
+  it('adds files with the system’s picker into the folder shown', async () => {
+    const upload = vi.fn<Uploader>(() => Promise.resolve({ files: 2, folders: 0, bytes: 3 }));
+    renderWithStore(<FilesScreen />, { upload });
+    await waitFor(() => expect(rowByPath('Documents')).not.toBeNull());
+    fireEvent.doubleClick(rowByPath('Documents')!);
+    await waitFor(() => expect(rowByPath('Documents/Taxes')).not.toBeNull());
+    expect(screen.getByRole('button', { name: 'Add files…' })).toBeTruthy();
+    const files = [new File(['a'], 'a.txt'), new File(['bb'], 'b.txt')];
+    fireEvent.change(screen.getByTestId('add-files-input'), { target: { files } });
+    await waitFor(() => expect(upload).toHaveBeenCalledTimes(1));
+    expect(upload.mock.calls[0]?.[0]).toEqual({ files, entries: [] });
+    expect(upload.mock.calls[0]?.[1]).toBe('Documents');
   });
 
   it('marks a conflict copy as one', async () => {
