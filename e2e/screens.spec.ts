@@ -65,10 +65,31 @@ describe('screens', () => {
     });
   }
 
+  it('Files at 800×600: the list keeps its width and history floats over it, screenshot', async () => {
+    await app.page.setViewportSize({ width: 800, height: 600 });
+    try {
+      await app.goTo('Files');
+      await app.showTopFolder();
+      await app.browseFolder('docs');
+      await app.fileRow('docs/readme.md').click();
+      await app.page.getByTestId('history-panel').waitFor();
+      const list = await app.page.getByTestId('file-list').boundingBox();
+      const panel = await app.page.getByTestId('history-panel').boundingBox();
+      if (!list || !panel) throw new Error('the list or the history panel is not laid out');
+      // Before, the panel took its 22rem beside the list, which was left 236 px wide.
+      expect(list.width).toBeGreaterThan(500);
+      expect(panel.x).toBeLessThan(list.x + list.width);
+      await app.screenshot('files-800-history');
+    } finally {
+      await app.page.setViewportSize({ width: 1280, height: 800 });
+    }
+  });
+
   it('History: a file’s versions with restore, screenshot', async () => {
     await writeFile(path.join(device.folder, 'docs', 'readme.md'), '# Project\n\nSecond words.\n');
     await app.waitForState('!state.progress.scan');
     await app.goTo('Files');
+    await app.showTopFolder();
     await app.browseFolder('docs');
     await app.fileRow('docs/readme.md').click();
     const history = app.page.getByTestId('history-panel');

@@ -107,6 +107,13 @@ export class AppPage {
     return this.page.locator(`[data-testid="file-row"][data-path="${relPath}"]`);
   }
 
+  /** Shows the top of the synced folder in the Files screen (its path's first part). */
+  async showTopFolder(): Promise<void> {
+    const top = this.page.getByTestId('folder-path').getByRole('button', { name: 'All files' });
+    if ((await top.count()) > 0) await top.click();
+    await this.page.getByRole('listbox', { name: 'Files in the synced folder' }).waitFor();
+  }
+
   /** Opens a folder of the Files screen (a double-click on its row), and waits for its list. */
   async browseFolder(relPath: string): Promise<void> {
     await this.fileRow(relPath).dblclick();

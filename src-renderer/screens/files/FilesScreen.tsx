@@ -89,7 +89,11 @@ export function FilesScreen() {
           }}
         />
         <span className="muted" role="status" aria-live="polite" data-testid="file-count">
-          {total === null ? '' : `${total.toLocaleString()} ${query === '' ? 'items' : 'matches'}`}
+          {total === null
+            ? ''
+            : `${total.toLocaleString()} ${
+                query === '' ? (total === 1 ? 'item' : 'items') : total === 1 ? 'match' : 'matches'
+              }`}
         </span>
       </div>
       <FolderPath />

@@ -115,9 +115,12 @@ describe('Files screen', () => {
     renderWithStore(<FilesScreen />, { core });
     await waitFor(() => expect(rowByPath(copy)).not.toBeNull());
     expect(within(rowByPath(copy)!).getByText('Conflict copy')).toBeTruthy();
+    expect(screen.getByTestId('file-count').textContent).toBe('4 items');
     expect(rowByPath(copy)!.getAttribute('aria-label')).toContain(', conflict copy,');
     const other = core.files.find((f) => f.path !== copy)!;
     expect(within(rowByPath(other.path)!).queryByText('Conflict copy')).toBeNull();
+    fireEvent.change(screen.getByRole('searchbox'), { target: { value: 'conflict-laptop' } });
+    await waitFor(() => expect(screen.getByTestId('file-count').textContent).toBe('1 match'));
   });
 
   it('keeps 100,000 files virtual: a screenful of rows in the DOM, pages fetched as you scroll', async () => {
