@@ -158,9 +158,18 @@ export function folderNotSynced(report: SyncRunReport, folder: string): string {
   return `nothing was synced from the folder: ${folderProblemFact(problem, folder)}; ${folderProblemRemedy(problem)}${hub}`;
 }
 
+/** What a version was, one word wide enough for the column (`changed` for an older core's). */
+const HISTORY_WORDS = {
+  created: 'added   ',
+  edited: 'edited  ',
+  deleted: 'deleted ',
+  resolved: 'resolved',
+} as const;
+
 export function historyLines(history: readonly HistoryEntry[]): string[] {
-  return history.map(
-    (h) =>
-      `${iso(h.changedAt)}  ${h.deleted ? 'deleted' : 'changed'}  ${h.device.padEnd(20)} ${h.size === null ? '-' : `${h.size} bytes`}  ${h.eventId}${h.current ? '  (current)' : ''}`,
-  );
+  return history.map((h) => {
+    const what = h.kind ? HISTORY_WORDS[h.kind] : h.deleted ? 'deleted ' : 'changed ';
+    const back = h.sameAsEarlier !== undefined ? `  (back to ${iso(h.sameAsEarlier)})` : '';
+    return `${iso(h.changedAt)}  ${what}  ${h.device.padEnd(20)} ${h.size === null ? '-' : `${h.size} bytes`}  ${h.eventId}${h.current ? '  (current)' : ''}${back}`;
+  });
 }

@@ -177,9 +177,11 @@ export const history = (path: string): HistoryEntry[] => [
     device: 'laptop',
     changedAt: NOW - 5 * MIN,
     size: 2_048,
-    hash: 'c',
+    hash: 'a',
     deleted: false,
     current: true,
+    kind: 'edited',
+    sameAsEarlier: NOW - 2 * 24 * 60 * MIN,
   },
   {
     eventId: `${path}#2`,
@@ -189,6 +191,7 @@ export const history = (path: string): HistoryEntry[] => [
     hash: 'b',
     deleted: false,
     current: false,
+    kind: 'edited',
   },
   {
     eventId: `${path}#1`,
@@ -198,6 +201,7 @@ export const history = (path: string): HistoryEntry[] => [
     hash: 'a',
     deleted: false,
     current: false,
+    kind: 'created',
   },
 ];
 

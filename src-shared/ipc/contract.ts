@@ -105,6 +105,16 @@ export interface HistoryEntry {
   readonly deleted: boolean;
   /** This version is what the folder holds now. */
   readonly current: boolean;
+  /**
+   * What the version was: the file made, its content changed, deleted, or a conflict settled.
+   * Absent from cores before it was added.
+   */
+  readonly kind?: 'created' | 'edited' | 'deleted' | 'resolved';
+  /**
+   * When this version's content is an earlier version's (a restore, or an edit undone by hand):
+   * that earlier version's time.
+   */
+  readonly sameAsEarlier?: number;
 }
 
 export interface DeviceInfo {

@@ -237,6 +237,49 @@ describe('file rows and conflicts', () => {
       ['e2', true, false, null],
       ['e1', false, false, 1],
     ]);
+    expect(entries.map((e) => e.kind)).toEqual(['created', 'deleted', 'created']);
+  });
+
+  it('says what each version was, and when one brings back an earlier one’s content', () => {
+    const ev = (
+      eventId: string,
+      wall: number,
+      kind: 'FileCreated' | 'FileUpdated' | 'FileDeleted' | 'ConflictResolved',
+      hash?: string,
+    ) => ({
+      eventId,
+      spaceId: 's',
+      entityId: 'a.txt',
+      kind,
+      data: hash
+        ? { content: { hash, size: 1 } }
+        : kind === 'ConflictResolved'
+          ? { content: null }
+          : {},
+      timestamp: new Date(wall).toISOString(),
+      hlc: `${String(wall).padStart(15, '0')}-000000-n`,
+      nodeId: ctx.thisNode,
+      seq: 1,
+      vectorClock: {},
+    });
+    const entries = historyEntries(
+      [
+        ev('made', 1_000, 'FileCreated', 'a'),
+        ev('changed', 2_000, 'FileUpdated', 'b'),
+        ev('restored', 3_000, 'FileUpdated', 'a'),
+        ev('settled', 4_000, 'ConflictResolved', 'b'),
+        ev('gone', 5_000, 'FileDeleted'),
+      ],
+      undefined,
+      nameFromNodeId,
+    );
+    expect(entries.map((e) => [e.eventId, e.kind, e.sameAsEarlier])).toEqual([
+      ['gone', 'deleted', undefined],
+      ['settled', 'resolved', 2_000],
+      ['restored', 'edited', 1_000],
+      ['changed', 'edited', undefined],
+      ['made', 'created', undefined],
+    ]);
   });
 });
 

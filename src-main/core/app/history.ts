@@ -15,23 +15,35 @@ export function historyEntries(
   currentEventId: string | undefined,
   nameOf: (nodeId: string) => string,
 ): HistoryEntry[] {
-  return events
-    .filter(writesVersion)
-    .sort((a, b) => compareEncodedHlc(b.hlc, a.hlc))
-    .map((e) => {
-      const deleted = writesTombstone(e);
-      const content = deleted ? null : (e.data.content ?? null);
-      const at = Date.parse(e.timestamp);
-      return {
-        eventId: e.eventId,
-        device: nameOf(e.nodeId),
-        changedAt: Number.isNaN(at) ? 0 : at,
-        size: content?.size ?? null,
-        hash: content?.hash ?? null,
-        deleted,
-        current: e.eventId === currentEventId,
-      };
-    });
+  // Oldest first, so each version can name the earliest one whose content it brings back.
+  const oldestFirst = events.filter(writesVersion).sort((a, b) => compareEncodedHlc(a.hlc, b.hlc));
+  const firstSeen = new Map<string, number>();
+  const entries = oldestFirst.map((e): HistoryEntry => {
+    const deleted = writesTombstone(e);
+    const content = deleted ? null : (e.data.content ?? null);
+    const parsed = Date.parse(e.timestamp);
+    const at = Number.isNaN(parsed) ? 0 : parsed;
+    const earlier = content ? firstSeen.get(content.hash) : undefined;
+    if (content && earlier === undefined) firstSeen.set(content.hash, at);
+    return {
+      eventId: e.eventId,
+      device: nameOf(e.nodeId),
+      changedAt: at,
+      size: content?.size ?? null,
+      hash: content?.hash ?? null,
+      deleted,
+      current: e.eventId === currentEventId,
+      kind: kindOf(e, deleted),
+      ...(earlier !== undefined ? { sameAsEarlier: earlier } : {}),
+    };
+  });
+  return entries.reverse();
+}
+
+function kindOf(e: CrdtEvent, deleted: boolean): NonNullable<HistoryEntry['kind']> {
+  if (e.kind === 'ConflictResolved') return 'resolved';
+  if (deleted) return 'deleted';
+  return e.kind === 'FileCreated' ? 'created' : 'edited';
 }
 
 export async function historyOf(

@@ -194,6 +194,12 @@ describe('Files screen', () => {
     await waitFor(() => expect(within(panel).getAllByTestId('history-entry')).toHaveLength(3));
     expect(core.callsOf('history:get')).toEqual([{ path: file.path }]);
     expect(within(panel).getByText('Current')).toBeTruthy();
+    // Each version says what it was; the current one brings back the first one's content.
+    expect(
+      within(panel)
+        .getAllByTestId('history-entry')
+        .map((e) => e.querySelector('.version-kind')?.textContent),
+    ).toEqual(['Back to the version from 2 days ago ·', 'Edited ·', 'Added ·']);
 
     fireEvent.click(
       within(panel).getByRole('button', { name: /Restore the version from desktop/ }),

@@ -5,6 +5,23 @@ import { useNow } from '../../components/useNow.js';
 import { formatAgo, formatBytes, formatDate } from '../../format/format.js';
 import { useAppStore } from '../../store/StoreContext.js';
 
+/** What a version was, in words: "Edited", "Back to the version from 3 days ago", … */
+export function versionWords(entry: HistoryEntry, now: number): string {
+  if (entry.sameAsEarlier !== undefined && entry.kind !== 'created')
+    return `${entry.kind === 'resolved' ? 'Conflict settled: back' : 'Back'} to the version from ${formatAgo(entry.sameAsEarlier, now)} ·`;
+  switch (entry.kind) {
+    case 'created':
+      return 'Added ·';
+    case 'edited':
+      return 'Edited ·';
+    case 'resolved':
+      return 'Conflict settled ·';
+    case 'deleted':
+    case undefined:
+      return '';
+  }
+}
+
 function VersionItem({
   entry,
   now,
@@ -26,6 +43,7 @@ function VersionItem({
   return (
     <li className="version" data-testid="history-entry" data-event-id={entry.eventId}>
       <div>
+        <span className="version-kind">{versionWords(entry, now)}</span>{' '}
         <strong>{entry.deleted ? 'Deleted' : formatBytes(entry.size ?? 0)}</strong>{' '}
         <span>
           on {entry.device},{' '}
