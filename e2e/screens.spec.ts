@@ -79,6 +79,9 @@ describe('screens', () => {
       // Before, the panel took its 22rem beside the list, which was left 236 px wide.
       expect(list.width).toBeGreaterThan(500);
       expect(panel.x).toBeLessThan(list.x + list.width);
+      // The header keeps its one row (it took three at 800 px).
+      const header = await app.page.locator('header.status-header').boundingBox();
+      expect(header?.height).toBeLessThanOrEqual(80);
       await app.screenshot('files-800-history');
     } finally {
       await app.page.setViewportSize({ width: 1280, height: 800 });

@@ -30,8 +30,12 @@ export function StatusHeader() {
       >
         <span className="phase-dot" aria-hidden="true" />
         <div>
-          <strong className="phase-title">{view.title}</strong>
-          <span className="phase-detail">{view.detail}</span>
+          <strong className="phase-title" title={view.title}>
+            {view.title}
+          </strong>
+          <span className="phase-detail" title={view.detail}>
+            {view.detail}
+          </span>
         </div>
       </div>
       {view.progress && <ProgressBar progress={view.progress} />}
