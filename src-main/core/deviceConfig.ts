@@ -37,6 +37,17 @@ const serviceHubSchema = z.strictObject({
 
 const hubSchema = z.union([serviceHubSchema, pgHubSchema]);
 
+/** A number of whole days from 1 to 3650 (ten years), said in words when it is not. */
+const optionalDays = () =>
+  z
+    .number({ error: (iss) => `must be a number of days, not ${JSON.stringify(iss.input)}` })
+    .int({ error: (iss) => `must be a whole number of days, not ${String(iss.input)}` })
+    .min(1, { error: (iss) => `must be at least 1 day, not ${String(iss.input)}` })
+    .max(3650, {
+      error: (iss) => `must be at most 3650 days (ten years), not ${String(iss.input)}`,
+    })
+    .optional();
+
 export const deviceConfigSchema = z.strictObject({
   version: z.literal(1),
   folder: z.string().min(1),
@@ -61,14 +72,7 @@ export const deviceConfigSchema = z.strictObject({
    * trash is kept to this percentage of the folder's size. Absent (configs written before
    * retention): the defaults, 30 days and 10%.
    */
-  trashMaxAgeDays: z
-    .number({ error: (iss) => `must be a number of days, not ${JSON.stringify(iss.input)}` })
-    .int({ error: (iss) => `must be a whole number of days, not ${String(iss.input)}` })
-    .min(1, { error: (iss) => `must be at least 1 day, not ${String(iss.input)}` })
-    .max(3650, {
-      error: (iss) => `must be at most 3650 days (ten years), not ${String(iss.input)}`,
-    })
-    .optional(),
+  trashMaxAgeDays: optionalDays(),
   trashMaxPercent: z
     .number({ error: (iss) => `must be a percentage, not ${JSON.stringify(iss.input)}` })
     .gt(0, {
@@ -82,14 +86,7 @@ export const deviceConfigSchema = z.strictObject({
    * The history window (store/compaction.ts): versions superseded longer ago than this many
    * days leave the event log. Absent: 30 days.
    */
-  historyDays: z
-    .number({ error: (iss) => `must be a number of days, not ${JSON.stringify(iss.input)}` })
-    .int({ error: (iss) => `must be a whole number of days, not ${String(iss.input)}` })
-    .min(1, { error: (iss) => `must be at least 1 day, not ${String(iss.input)}` })
-    .max(3650, {
-      error: (iss) => `must be at most 3650 days (ten years), not ${String(iss.input)}`,
-    })
-    .optional(),
+  historyDays: optionalDays(),
   /**
    * Free space kept on the folder's disk (spacePolicy.ts): a received file that would leave less
    * free waits until there is room. Absent: the larger of 1 GiB and 1% of the disk.
