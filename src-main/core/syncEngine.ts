@@ -5,7 +5,7 @@ import type { SyncPeer } from './sync/syncPeer.js';
 import { SyncLog, type SyncDirection, type SyncLogEntry } from './store/syncLog.js';
 import type { BackoffPolicy } from './sync/backoff.js';
 import { LiveChannel } from './sync/liveChannel.js';
-import { catchUpPeerStore, mergePeerStates, needsCatchUp } from './sync/snapshotCatchUp.js';
+import { catchUpPeerStore, needsCatchUp, takeStatesFromPeer } from './sync/snapshotCatchUp.js';
 import { hubUnreachableSentence, isHubUnreachable } from '../../src-shared/hubProblems.js';
 import type { CRDTManager, IngestReport, KeepChoice } from './crdtManager.js';
 import type { CrdtEvent } from '../../src-shared/events/event.js';
@@ -418,7 +418,7 @@ export class SyncEngine {
       { compacted },
       'the peer compacted its log below this store: catching up from its file states',
     );
-    const result = await mergePeerStates({
+    const result = await takeStatesFromPeer({
       manager: this.manager,
       peer: this.remote,
       onPage: async (report) => {

@@ -28,12 +28,12 @@ export function needsCatchUp(frontier: Frontier, compacted: Frontier): boolean {
  * The second half is the caller's: it pulls the events the peer still holds above this store's
  * old frontier (the versions within the history window, so this device's history shows them as
  * the peer's does), and then raises the frontier to the one returned here
- * (`mergePeerStates([], source, frontier)`). A state held aside (invalid, or its clock too far
- * ahead) must leave the frontier where it was (`held` > 0): the next run catches up again and
- * takes it once it can, so the held state is listed, never skipped. A run cut halfway leaves
- * whole pages merged; merging them again changes nothing.
+ * (`CRDTManager.mergePeerStates([], source, frontier)`). A state held aside (invalid, or its
+ * clock too far ahead) must leave the frontier where it was (`held` > 0): the next run catches up
+ * again and takes it once it can, so the held state is listed, never skipped. A run cut halfway
+ * leaves whole pages merged; merging them again changes nothing.
  */
-export async function mergePeerStates(options: {
+export async function takeStatesFromPeer(options: {
   readonly manager: CRDTManager;
   readonly peer: SyncPeer;
   readonly onPage?: (report: IngestReport) => Promise<void>;
