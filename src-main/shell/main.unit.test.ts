@@ -19,6 +19,7 @@ const state: AppState = {
   hub: null,
   lastSyncAt: null,
   files: 3,
+  folders: 0,
   conflicts: 0,
   pending: { upload: 0, download: 0, noticed: 0 },
   unsyncable: 0,

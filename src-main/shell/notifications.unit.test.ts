@@ -11,6 +11,7 @@ const base: AppState = {
   hub: null,
   lastSyncAt: null,
   files: 10,
+  folders: 0,
   conflicts: 0,
   pending: { upload: 0, download: 0, noticed: 0 },
   unsyncable: 0,

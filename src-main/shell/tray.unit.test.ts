@@ -52,6 +52,7 @@ const state: AppState = {
   hub: null,
   lastSyncAt: null,
   files: 2,
+  folders: 0,
   conflicts: 0,
   pending: { upload: 0, download: 0, noticed: 0 },
   unsyncable: 0,

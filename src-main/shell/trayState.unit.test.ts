@@ -11,6 +11,7 @@ const base: AppState = {
   hub: { description: 'hub.example.org', connected: true },
   lastSyncAt: 1_700_000_000_000,
   files: 1234,
+  folders: 0,
   conflicts: 0,
   pending: { upload: 0, download: 0, noticed: 0 },
   unsyncable: 0,

@@ -24,6 +24,7 @@ export const appState = (over: Partial<AppState> = {}): AppState => ({
   hub: { description: 'hub.example.org:5432', connected: true },
   lastSyncAt: NOW - 2 * MIN,
   files: 1_204,
+  folders: 0,
   conflicts: 0,
   pending: { upload: 0, download: 0, noticed: 0 },
   unsyncable: 0,

@@ -202,7 +202,10 @@ export interface AppState extends StateHeadline {
   /** Null when the device is local only. */
   readonly hub: { readonly description: string; readonly connected: boolean } | null;
   readonly lastSyncAt: number | null;
+  /** Files and folders that exist (as `device:status` counts them). */
   readonly files: number;
+  /** The folders among `files`. */
+  readonly folders: number;
   readonly conflicts: number;
   /**
    * Events not yet pushed to the hub, files whose content is still being fetched, and changes

@@ -204,6 +204,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
           : null,
       lastSyncAt,
       files: status.files,
+      folders: status.folders,
       conflicts: status.conflicts,
       pendingUpload: status.sync?.pendingPush ?? 0,
       pendingDownload: await readPendingDownloads(device),

@@ -74,6 +74,8 @@ export interface StateFacts {
   readonly hub: { readonly description: string; readonly connected: boolean } | null;
   readonly lastSyncAt: number | null;
   readonly files: number;
+  /** The folders among `files`. */
+  readonly folders: number;
   readonly conflicts: number;
   readonly pendingUpload: number;
   readonly pendingDownload: number;

@@ -174,6 +174,7 @@ export function buildAppState(facts: StateFacts, live: LiveState): AppState {
     hub: facts.hub,
     lastSyncAt: facts.lastSyncAt,
     files: facts.files,
+    folders: facts.folders,
     conflicts: facts.conflicts,
     pending: {
       upload: facts.pendingUpload,

@@ -23,6 +23,7 @@ const idle: StateFacts = {
   hub: { description: 'hub.example.org:5432', connected: true },
   lastSyncAt: 1_000,
   files: 10,
+  folders: 0,
   conflicts: 0,
   pendingUpload: 0,
   pendingDownload: 0,

@@ -8,6 +8,13 @@ import { formatAgo, formatDate } from '../../format/format.js';
 import { useAppStore } from '../../store/StoreContext.js';
 import { RestoreDeleted } from './RestoreDeleted.js';
 
+/** "3 files, 1 folder": `total` counts both, as the state does. */
+export function filesAndFolders(total: number, folders: number): string {
+  const files = Math.max(0, total - folders);
+  const words = (n: number, one: string) => `${n.toLocaleString()} ${one}${n === 1 ? '' : 's'}`;
+  return `${words(files, 'file')}, ${words(folders, 'folder')}`;
+}
+
 const KIND_WORDS: Record<ActivityKind, string> = {
   change: 'Change',
   sync: 'Sync',
@@ -38,8 +45,8 @@ function SyncFacts() {
         <dd data-testid="pending-upload">{app.pending.upload.toLocaleString()}</dd>
         <dt>Waiting to download</dt>
         <dd data-testid="pending-download">{app.pending.download.toLocaleString()}</dd>
-        <dt>Files</dt>
-        <dd>{app.files.toLocaleString()}</dd>
+        <dt>In the folder</dt>
+        <dd data-testid="folder-counts">{filesAndFolders(app.files, app.folders)}</dd>
       </dl>
       {app.lastError && (
         <p className="notice notice-error" role="alert">

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFakeCore } from '../../testing/fakeCore.js';
 import { appState, NOW } from '../../testing/fakeData.js';
 import { renderWithStore } from '../../testing/renderWithStore.js';
-import { ActivityScreen } from './ActivityScreen.js';
+import { ActivityScreen, filesAndFolders } from './ActivityScreen.js';
 
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['Date'] });
@@ -86,5 +86,13 @@ describe('Activity screen', () => {
     };
     renderWithStore(<ActivityScreen />, { core: broken });
     await waitFor(() => expect(screen.getByText('The activity log is unavailable.')).toBeTruthy());
+  });
+});
+
+describe('the folder counts', () => {
+  it('says files and folders apart', () => {
+    expect(filesAndFolders(4, 1)).toBe('3 files, 1 folder');
+    expect(filesAndFolders(1_204, 0)).toBe('1,204 files, 0 folders');
+    expect(filesAndFolders(2, 1)).toBe('1 file, 1 folder');
   });
 });

@@ -24,6 +24,7 @@ export const TEST_STATE: AppState = {
   hub: null,
   lastSyncAt: null,
   files: 0,
+  folders: 0,
   conflicts: 0,
   pending: { upload: 0, download: 0, noticed: 0 },
   unsyncable: 0,
