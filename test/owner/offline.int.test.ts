@@ -171,7 +171,7 @@ describe('offline first, as real processes', () => {
     expect(await netguardianOk(['conflicts', '--data', a.dataDir])).toBe('no conflicts\n');
     expect(await netguardianOk(['history', 'notes.txt', '--data', a.dataDir])).toMatch(
       new RegExp(
-        `^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z  changed  laptop {14} ${notes.length} bytes  \\S+  \\(current\\)\\n$`,
+        `^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z  added {5}laptop {14} ${notes.length} bytes  \\S+  \\(current\\)\\n$`,
       ),
     );
 

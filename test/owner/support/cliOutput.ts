@@ -202,15 +202,21 @@ export function parseConflictsJson(run: CliRun): {
 export function historyTextProblems(run: CliRun, devices: readonly string[]): string[] {
   const problems = succeeded(run, { progressAllowed: false });
   if (problems.length > 0) return problems;
+  // What the version was, padded to one width; "(back to …)" when it brings back an earlier one.
   const line = new RegExp(
-    `^${ISO}  (changed|deleted)  (.{20}) (\\d+ bytes|-)  \\S+(  \\(current\\))?$`,
+    `^${ISO}  (added   |edited  |deleted |resolved)  (.{20}) (\\d+ bytes|-)  \\S+(  \\(current\\))?(  \\(back to ${ISO}\\))?$`,
   );
   const lines = run.stdout.replace(/\n$/, '').split('\n');
   for (const l of lines) {
     const m = line.exec(l);
     if (!m) return fail(run, `history line does not read as the spec says: ${l}`);
     if (!devices.includes((m[2] ?? '').trimEnd())) return fail(run, `unknown device in: ${l}`);
-    if ((m[1] === 'deleted') !== (m[3] === '-'))
+    const what = (m[1] ?? '').trimEnd();
+    // A resolution to a delete has no size either.
+    if (
+      (what === 'deleted' && m[3] !== '-') ||
+      ((what === 'added' || what === 'edited') && m[3] === '-')
+    )
       return fail(run, `a deletion has no size, a change has one: ${l}`);
   }
   if (lines.filter((l) => l.endsWith('  (current)')).length > 1)
