@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { NameFolding } from '../../../src-shared/nameRules.js';
 import { TEMP_PREFIX } from './ignoreRules.js';
 import { lstatQuiet, removeQuietly } from './localIo.js';
+import { caseProbeName } from './tempFiles.js';
 
 /**
  * Whether a folder tells names apart by case and by Unicode normalization, found by asking the
@@ -12,12 +13,12 @@ import { lstatQuiet, removeQuietly } from './localIo.js';
  * at the root, then its uppercase spelling and its NFD spelling are looked up: found, the folder
  * holds them as one file.
  *
- * The probe is named as our temp files are, so nothing records or syncs it; one left by a crash
- * is removed by the next probe.
+ * The probe is named as our temp files are (`caseProbeName`), so nothing records or syncs it;
+ * one left by a crash is removed by the next start's sweep of temp files, or the next probe.
  */
 
 const PROBE_MARK = 'case-probe-';
-const probeName = (id: string) => `${TEMP_PREFIX}${PROBE_MARK}${id}-\u00e9`;
+const probeName = caseProbeName;
 
 /** When the folder can't be probed (read-only, gone): what its platform usually does. */
 export function usualFolding(platform: string): NameFolding {

@@ -39,7 +39,19 @@ const inFlight = new Set<string>();
  */
 const OUR_TEMP = new RegExp(`^${TEMP_PREFIX.replace(/\./g, '\\.')}[0-9a-f]{12}(-[0-9a-z]+)?$`);
 
-export const isOurTempName = (name: string): boolean => OUR_TEMP.test(name);
+/**
+ * The probe a scan or a materializer run makes once to learn whether the folder tells names apart
+ * by case and normalization (`folderFolding.ts`): ours too, so a start removes one a kill left
+ * (it is created and removed in one synchronous step, so no sweep of this process ever sees one
+ * in flight).
+ */
+export const caseProbeName = (id: string): string => `${TEMP_PREFIX}case-probe-${id}-\u00e9`;
+const CASE_PROBE = new RegExp(
+  `^${TEMP_PREFIX.replace(/\./g, '\\.')}case-probe-[0-9a-f]{12}-\u00e9$`,
+);
+
+export const isOurTempName = (name: string): boolean =>
+  OUR_TEMP.test(name) || CASE_PROBE.test(name);
 
 /**
  * A new temp name, in flight until the caller releases it (`releaseTemp` once its file is renamed

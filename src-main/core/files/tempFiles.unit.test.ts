@@ -6,6 +6,9 @@ describe('temp names', () => {
     // nextTempName's form, and the same without a counter (older versions' other writers).
     expect(isOurTempName('.ng-tmp-0123456789ab-0')).toBe(true);
     expect(isOurTempName('.ng-tmp-0123456789ab-1z9')).toBe(true);
+    // The folder's case probe, which a kill can leave too.
+    expect(isOurTempName('.ng-tmp-case-probe-0123456789ab-\u00e9')).toBe(true);
+    expect(isOurTempName('.ng-tmp-case-probe-notes-\u00e9')).toBe(false);
     expect(isOurTempName('.ng-tmp-abcdef012345')).toBe(true);
     // A user's files that merely look similar.
     expect(isOurTempName('.ng-tmp-notours')).toBe(false);
