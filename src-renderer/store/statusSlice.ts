@@ -118,8 +118,33 @@ export const createActivitySlice: SliceCreator<ActivitySlice> = ({ client }, set
   },
 });
 
-export const createNoticeSlice: SliceCreator<NoticeSlice> = (_deps, set) => ({
-  notice: null,
-  notify: (kind, text) => set({ notice: { kind, text } }),
-  dismissNotice: () => set({ notice: null }),
-});
+/** How long a notice that only informs stays: long enough to read a sentence twice. */
+export const INFO_NOTICE_MS = 8_000;
+
+/**
+ * One notice at a time under the header. One that informs ("Sync started") goes away by itself;
+ * an error stays until it is dismissed: it may say something the user has to act on.
+ */
+export const createNoticeSlice: SliceCreator<NoticeSlice> = (_deps, set, get) => {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return {
+    notice: null,
+    notify: (kind, text) => {
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      const notice = { kind, text };
+      set({ notice });
+      if (kind === 'info')
+        timer = setTimeout(() => {
+          timer = undefined;
+          // Only this notice: a newer one keeps its own time.
+          if (get().notice === notice) set({ notice: null });
+        }, INFO_NOTICE_MS);
+    },
+    dismissNotice: () => {
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      set({ notice: null });
+    },
+  };
+};

@@ -5,6 +5,7 @@ import { appState } from '../testing/fakeData.js';
 import { connectStore } from './connectStore.js';
 import { createAppStore } from './createAppStore.js';
 import { rowAt } from './filesSlice.js';
+import { INFO_NOTICE_MS } from './statusSlice.js';
 
 /** One folder of `files` files at the top (`flat`): pages of 500 rows to cache. */
 const setup = (files = 1_300) => {
@@ -203,5 +204,32 @@ describe('actions', () => {
     const c = store.getState().conflicts;
     expect(c.results?.map((r) => r.ok)).toEqual([true, false]);
     expect(c.resolving).toEqual(['Documents/notes.md']);
+  });
+});
+
+describe('notices', () => {
+  it('an informing notice goes away by itself; an error stays until dismissed', async () => {
+    vi.useFakeTimers();
+    try {
+      const { store } = setup();
+      store.getState().notify('info', 'Sync started.');
+      await vi.advanceTimersByTimeAsync(INFO_NOTICE_MS - 1);
+      expect(store.getState().notice?.text).toBe('Sync started.');
+      await vi.advanceTimersByTimeAsync(1);
+      expect(store.getState().notice).toBeNull();
+
+      store.getState().notify('error', 'The hub refused the change.');
+      await vi.advanceTimersByTimeAsync(INFO_NOTICE_MS * 3);
+      expect(store.getState().notice?.text).toBe('The hub refused the change.');
+
+      // A newer notice is not cut short by an older one's time.
+      store.getState().notify('info', 'First.');
+      await vi.advanceTimersByTimeAsync(INFO_NOTICE_MS - 100);
+      store.getState().notify('info', 'Second.');
+      await vi.advanceTimersByTimeAsync(200);
+      expect(store.getState().notice?.text).toBe('Second.');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
