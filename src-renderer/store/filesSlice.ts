@@ -1,4 +1,4 @@
-import type { FileRow } from '../../src-shared/ipc/contract.js';
+import type { FileRow, FileSortKey } from '../../src-shared/ipc/contract.js';
 import { messageOf } from '../transport/remoteError.js';
 import type { FilesSlice, GetStore, SetStore, SliceCreator } from './types.js';
 
@@ -19,6 +19,10 @@ export const rowAt = (
   index: number,
   pageSize = DEFAULT_PAGE_SIZE,
 ): FileRow | undefined => pages[Math.floor(index / pageSize)]?.[index % pageSize];
+
+/** The order to ask for: nothing for the default (names from A), as the core's own default. */
+const sortOf = ({ sort, descending }: { sort: FileSortKey; descending: boolean }) =>
+  sort === 'name' && !descending ? {} : { sort, descending };
 
 /**
  * A paged cache of files:list, one folder at a time (`folder`: its children, folders first; a
@@ -56,6 +60,7 @@ export const createFilesSlice: SliceCreator<FilesSlice> = (deps, set, get) => {
         folder: get().files.folder,
         offset: page * pageSize,
         limit: pageSize,
+        ...sortOf(get().files),
         ...(typeof after === 'string' ? { after } : {}),
       });
       if (gen !== generation || latest.get(page) !== seq) return;
@@ -123,6 +128,17 @@ export const createFilesSlice: SliceCreator<FilesSlice> = (deps, set, get) => {
       folder: '',
       back: [],
       forward: [],
+      sort: 'name',
+      descending: false,
+    },
+
+    sortFiles(by) {
+      const { sort, descending, query } = get().files;
+      // The same column again turns the order round; another starts where people look first:
+      // names from A, the largest and the newest on top.
+      const next = by === sort ? !descending : by !== 'name';
+      set((s) => ({ files: { ...s.files, sort: by, descending: next } }));
+      void startQuery(set, query);
     },
 
     browseFolder(folder) {

@@ -5,6 +5,7 @@ import type {
   ContractClient,
   DeviceInfo,
   FileRow,
+  FileSortKey,
   HistoryEntry,
   HubInvite,
   PushMessage,
@@ -67,7 +68,12 @@ export interface FilesSlice {
     /** Folders to go back to (the latest last) and forward to (the next first). */
     readonly back: readonly string[];
     readonly forward: readonly string[];
+    /** The column the rows are ordered by, and whether from the largest/newest/Z. */
+    readonly sort: FileSortKey;
+    readonly descending: boolean;
   };
+  /** Orders the list by a column; the same column again reverses it. */
+  sortFiles: (by: FileSortKey) => void;
   browseFolder: (folder: string) => void;
   goBack: () => void;
   goForward: () => void;

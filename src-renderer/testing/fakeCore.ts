@@ -82,7 +82,7 @@ export function createFakeCore(options: { files?: number; flat?: boolean } = {})
       },
     }),
     'files:unsyncable': () => core.unsyncable,
-    'files:list': ({ query, offset, limit, after, folder }) => {
+    'files:list': ({ query, offset, limit, after, folder, sort, descending }) => {
       const q = query.toLowerCase();
       const parentOf = (p: string) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '');
       // As the core answers (fileList.ts): a folder's children, folders first, keyed `f0:`/`f1:`;
@@ -103,10 +103,23 @@ export function createFakeCore(options: { files?: number; flat?: boolean } = {})
           : under.filter((f) => f.path.toLowerCase().includes(q));
       const keyOf = (f: FileRow) =>
         children ? `${f.kind === 'dir' ? 'f0' : 'f1'}:${f.path}` : `p:${f.path}`;
+      // Another order than by name from A pages by offset (fileList.ts `sortedPage`).
+      const keyed = (sort ?? 'name') === 'name' && descending !== true;
+      const sign = descending === true ? -1 : 1;
+      const value = (f: FileRow) =>
+        sort === 'size' ? f.size : sort === 'modified' ? (f.modifiedAt ?? 0) : 0;
+      const ordered = keyed
+        ? matching
+        : [...matching].sort(
+            (a, b) =>
+              (children && a.kind !== b.kind ? (a.kind === 'dir' ? -1 : 1) : 0) ||
+              sign * (value(a) - value(b)) ||
+              sign * (a.path < b.path ? -1 : a.path > b.path ? 1 : 0),
+          );
       const start =
-        after === undefined ? offset : matching.findIndex((f) => keyOf(f) === after) + 1;
-      const rows = matching.slice(start, start + limit);
-      const more = start + limit < matching.length;
+        after === undefined || !keyed ? offset : ordered.findIndex((f) => keyOf(f) === after) + 1;
+      const rows = ordered.slice(start, start + limit);
+      const more = keyed && start + limit < ordered.length;
       const last = rows.at(-1);
       return {
         total: matching.length,

@@ -34,6 +34,10 @@ export interface FileRow {
   readonly executable: boolean;
 }
 
+/** What the file list can be ordered by. */
+export const FILE_SORT_KEYS = ['name', 'size', 'modified'] as const;
+export type FileSortKey = (typeof FILE_SORT_KEYS)[number];
+
 export interface FilePage {
   /** How many rows match the query in all (the list's scroll height). */
   readonly total: number;
@@ -41,7 +45,8 @@ export interface FilePage {
   readonly rows: readonly FileRow[];
   /**
    * Where the next page starts: pass it back as `after` to read the rows that follow this page
-   * without the store walking the ones before (an offset walks them). `null`: nothing follows.
+   * without the store walking the ones before (an offset walks them). `null`: nothing follows,
+   * or the listing is ordered by size or time, which pages by offset.
    */
   readonly next: string | null;
 }
@@ -425,6 +430,10 @@ export const requestSchemas = {
     folder: z.string().max(4096).optional(),
     /** A page's `next`: the rows after that page's last one (key paging). */
     after: z.string().min(1).max(4200).optional(),
+    /** The column the rows are ordered by (default `name`); a folder's folders still come first. */
+    sort: z.enum(FILE_SORT_KEYS).optional(),
+    /** Largest, newest or Z first. */
+    descending: z.boolean().optional(),
   }),
   'conflicts:list': noPayload,
   'conflicts:content': z.strictObject({ path: relPath, eventId }),

@@ -149,6 +149,50 @@ function describeListing(name: string, openClient: () => Promise<SqlClient>): vo
       ]);
     });
 
+    it('sorts by size or name from Z, folders still first in a folder, paging by offset', async () => {
+      // Sizes are the paths' lengths: a.txt 5, B.txt 5, docs-notes.txt 14; folders have none.
+      expect(await paths({ folder: '', sort: 'size' })).toEqual([
+        'Music',
+        'docs',
+        'B.txt',
+        'a.txt',
+        'docs-notes.txt',
+      ]);
+      expect(await paths({ folder: '', sort: 'size', descending: true })).toEqual([
+        'docs',
+        'Music',
+        'docs-notes.txt',
+        'a.txt',
+        'B.txt',
+      ]);
+      expect(await paths({ folder: '', sort: 'name', descending: true })).toEqual([
+        'docs',
+        'Music',
+        'docs-notes.txt',
+        'a.txt',
+        'B.txt',
+      ]);
+      // Pages of two by offset: every row once, no key (the order is not an index's).
+      const byOffset = [0, 2, 4].map((offset) =>
+        list({ folder: '', sort: 'size', descending: true, offset, limit: 2 }),
+      );
+      const pages = await Promise.all(byOffset);
+      expect(pages.map((p) => [p.rows.map((r) => r.path), p.total, p.next])).toEqual([
+        [['docs', 'Music'], 5, null],
+        [['docs-notes.txt', 'a.txt'], 5, null],
+        [['B.txt'], 5, null],
+      ]);
+      // A search sorts its matches as they are, folders among files: 14, 14, 10, 10, then none.
+      expect(await paths({ query: 'docs', sort: 'size', descending: true })).toEqual([
+        'docs/old/x.txt',
+        'docs-notes.txt',
+        'docs/z.txt',
+        'docs/a.txt',
+        'docs/old',
+        'docs',
+      ]);
+    });
+
     it('keeps the folder totals as entities are created and deleted', async () => {
       const made = await manager.writeBatch(
         Array.from({ length: 300 }, (_, i) => ({

@@ -1,5 +1,10 @@
 import { DIRECTORY_HASH } from '../../../src-shared/fileKinds.js';
-import type { FilePage, FileRow, FileSyncState } from '../../../src-shared/ipc/contract.js';
+import type {
+  FilePage,
+  FileRow,
+  FileSortKey,
+  FileSyncState,
+} from '../../../src-shared/ipc/contract.js';
 import { NetGuardianError } from '../../../src-shared/errors.js';
 import { validateEntityPath } from '../../../src-shared/paths.js';
 import type { IgnoreRules } from '../files/ignoreRules.js';
@@ -64,6 +69,47 @@ FROM page p
 JOIN crdt_snapshots s ON s.space_id = $1 AND s.entity_id = p.entity_id
 LEFT JOIN fs_index f ON f.space_id = $1 AND f.path = p.entity_id
 ORDER BY ${order}`;
+
+/**
+ * The column a non-default order sorts on. Time is the one the list shows: the file's mtime as
+ * the index last saw it, else its latest change's HLC wall time.
+ */
+const SORT_COLUMNS: Readonly<Record<FileSortKey, string>> = {
+  name: `s.entity_id COLLATE "C"`,
+  size: `s.size`,
+  modified: `coalesce(f.mtime_ms, left(s.last_hlc, 15)::float8)`,
+};
+
+/**
+ * A page in another order than the indexes': by size, time, or name from Z. Such a page is read
+ * by offset (the ordinal `ord` keeps the order through the join): a folder's children are sorted
+ * as a whole, which stays cheap for any folder people browse; a search sorts its matches.
+ * `$4` is unused ('' always) so the parameters stay those of the other pages.
+ */
+const sortedPage = (listsFolder: boolean, sort: FileSortKey, descending: boolean) => {
+  const direction = descending ? 'DESC' : 'ASC';
+  const order = `${listsFolder ? `${IS_FILE}, ` : ''}${SORT_COLUMNS[sort]} ${direction} NULLS LAST, s.entity_id COLLATE "C" ${direction}`;
+  const where = listsFolder
+    ? `s.space_id = $1 AND $2::text = '' AND s.file_exists AND crdt_parent_folder(s.entity_id) = $3`
+    : MATCHES_PATHS;
+  return `
+  SELECT s.entity_id, ${IS_FILE} AS is_file, row_number() OVER (ORDER BY ${order}) AS ord
+  FROM crdt_snapshots s LEFT JOIN fs_index f ON f.space_id = s.space_id AND f.path = s.entity_id
+  WHERE ${where} AND $4::text = ''
+  ORDER BY ${order} LIMIT $5 OFFSET $6`;
+};
+
+/** The texts of the sorted pages, built once each (there are twelve at most). */
+const sortedTexts = new Map<string, string>();
+function selectSorted(listsFolder: boolean, sort: FileSortKey, descending: boolean): string {
+  const key = `${listsFolder}:${sort}:${descending}`;
+  let text = sortedTexts.get(key);
+  if (text === undefined) {
+    text = withDetails(sortedPage(listsFolder, sort, descending), 'p.ord');
+    sortedTexts.set(key, text);
+  }
+  return text;
+}
 
 const SELECT_PATHS = withDetails(PAGE_OF_PATHS, `p.entity_id COLLATE "C"`);
 const SELECT_FOLDER_FIRST = withDetails(pageOfFolder(false), `p.is_file, p.entity_id COLLATE "C"`);
@@ -132,6 +178,9 @@ export interface FileQuery {
   readonly folder?: string | undefined;
   /** A page's `next`. */
   readonly after?: string | undefined;
+  /** Default: by name, A first (folders first in a folder's listing). */
+  readonly sort?: FileSortKey | undefined;
+  readonly descending?: boolean | undefined;
 }
 
 /** Wall-clock ms of an encoded HLC (`<15-digit wall>-<counter>-<node>`). */
@@ -212,13 +261,19 @@ export async function listFiles(ctx: FileListContext, q: FileQuery): Promise<Fil
   const needle = q.query.trim();
   const folder = folderOf(q.folder);
   const listsFolder = folder !== undefined && needle === '';
-  const start = pageStart(q.after, listsFolder);
-  const offset = q.after === undefined ? q.offset : 0;
-  const text = !listsFolder
-    ? SELECT_PATHS
-    : start.isFile === null
-      ? SELECT_FOLDER_FIRST
-      : SELECT_FOLDER_AFTER;
+  const sort = q.sort ?? 'name';
+  const descending = q.descending ?? false;
+  // The indexes' own order pages by key; any other pages by offset and ignores `after`.
+  const keyed = sort === 'name' && !descending;
+  const start = keyed ? pageStart(q.after, listsFolder) : { path: '', isFile: null };
+  const offset = keyed && q.after !== undefined ? 0 : q.offset;
+  const text = !keyed
+    ? selectSorted(listsFolder, sort, descending)
+    : !listsFolder
+      ? SELECT_PATHS
+      : start.isFile === null
+        ? SELECT_FOLDER_FIRST
+        : SELECT_FOLDER_AFTER;
   const rows = await ctx.db.query<PageRow>(text, [
     ctx.spaceId,
     needle,
@@ -230,13 +285,13 @@ export async function listFiles(ctx: FileListContext, q: FileQuery): Promise<Fil
     ctx.pushedSeq ?? Number.MAX_SAFE_INTEGER,
     ...(start.isFile === null ? [] : [start.isFile]),
   ]);
-  const last = rows.length === q.limit ? rows[rows.length - 1] : undefined;
+  const last = keyed && rows.length === q.limit ? rows[rows.length - 1] : undefined;
   return {
     total: await totalOf(ctx, {
       needle,
       folder,
       listsFolder,
-      first: q.after === undefined && offset === 0,
+      first: start.path === '' && offset === 0,
       rows: rows.length,
       limit: q.limit,
     }),

@@ -3,6 +3,7 @@ import { dropTargetDir } from '../../components/dropTarget.js';
 import { Empty, ErrorState, Loading } from '../../components/States.js';
 import { useAppStore } from '../../store/StoreContext.js';
 import { FileList } from './FileList.js';
+import { FileListHeader } from './FileListHeader.js';
 import { FolderPath } from './FolderPath.js';
 import { announceFilesRendered } from './filesRendered.js';
 import { HistoryPanel } from './HistoryPanel.js';
@@ -48,13 +49,7 @@ export function FilesScreen() {
   else
     body = (
       <>
-        <div className="file-list-header" aria-hidden="true">
-          <span className="col-name">Name</span>
-          <span className="col-state">Status</span>
-          <span className="col-size">Size</span>
-          <span className="col-modified">Modified</span>
-          <span className="col-device">Changed on</span>
-        </div>
+        <FileListHeader />
         <FileList />
       </>
     );

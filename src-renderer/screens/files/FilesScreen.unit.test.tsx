@@ -106,6 +106,29 @@ describe('Files screen', () => {
     expect(upload.mock.calls[0]?.[1]).toBe('Documents');
   });
 
+  it('sorts by a column title: largest first, again smallest first, names from Z', async () => {
+    const core = createFakeCore({ files: 3, flat: true });
+    const file = (path: string, size: number) => ({ ...core.files[0]!, path, size });
+    core.files = [file('a.txt', 300), file('b.txt', 100), file('c.txt', 200)];
+    renderWithStore(<FilesScreen />, { core });
+    const order = () => screen.getAllByTestId('file-row').map((r) => r.dataset['path']);
+    await waitFor(() => expect(order()).toEqual(['a.txt', 'b.txt', 'c.txt']));
+    expect(screen.getByRole('button', { name: 'Name, sorted A to Z' })).toBeTruthy();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Sort by size' }));
+    await waitFor(() => expect(order()).toEqual(['a.txt', 'c.txt', 'b.txt']));
+    expect(core.callsOf('files:list').at(-1)).toMatchObject({ sort: 'size', descending: true });
+    expect(screen.getByRole('button', { name: 'Size, sorted largest first' })).toBeTruthy();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Size, sorted largest first' }));
+    await waitFor(() => expect(order()).toEqual(['b.txt', 'c.txt', 'a.txt']));
+
+    fireEvent.click(screen.getByRole('button', { name: 'Sort by name' }));
+    await waitFor(() => expect(order()).toEqual(['a.txt', 'b.txt', 'c.txt']));
+    fireEvent.click(screen.getByRole('button', { name: 'Name, sorted A to Z' }));
+    await waitFor(() => expect(order()).toEqual(['c.txt', 'b.txt', 'a.txt']));
+  });
+
   it('marks a conflict copy as one', async () => {
     const core = createFakeCore({ files: 3, flat: true });
     const copy = 'report.conflict-laptop-20261126-052540-3f9a1c2e.md';
