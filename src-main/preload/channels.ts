@@ -37,6 +37,9 @@ export const BRIDGE_CHANNELS = [
   'folder:attach',
   'trash:list',
   'trash:empty',
+  'files:rename',
+  'files:trash',
+  'trash:restore',
 ] as const satisfies readonly Channel[];
 
 /** The same two names as the contract's IPC_REQUEST_CHANNEL / IPC_PUSH_CHANNEL (tested). */

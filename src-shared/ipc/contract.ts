@@ -373,6 +373,18 @@ export interface TrashView {
   };
 }
 
+/** `files:trash`: what went to this device's trash (restorable by id), and what could not. */
+export interface FilesTrashedReport {
+  readonly trashed: readonly { readonly path: string; readonly id: string }[];
+  readonly failed: readonly { readonly path: string; readonly reason: string }[];
+}
+
+/** `trash:restore`: the paths put back, and the items that could not be, with why. */
+export interface TrashRestoreReport {
+  readonly restored: readonly string[];
+  readonly failed: readonly { readonly id: string; readonly reason: string }[];
+}
+
 /** `trash:empty`: what it removed and what is left. */
 export interface TrashEmptyReport {
   readonly removed: number;
@@ -508,6 +520,20 @@ export const requestSchemas = {
   'folder:attach': z.strictObject({ force: z.boolean() }),
   'trash:list': noPayload,
   /** Removes trash items for good: all, or those trashed more than `olderThanMs` ago. */
+  /**
+   * Renames a file or folder in place (same folder, new name). Nothing is written over: a name
+   * already taken is refused. Answers the new path.
+   */
+  'files:rename': z.strictObject({ path: relPath, name: z.string().min(1).max(1024) }),
+  /** Moves files or folders into this device's trash; every device deletes them as it syncs. */
+  'files:trash': z.strictObject({ paths: z.array(relPath).min(1).max(1_000) }),
+  /** Puts trashed items back where they were (what is there now goes to the trash first). */
+  'trash:restore': z.strictObject({
+    ids: z
+      .array(z.string().regex(/^\d{8}-\d{6}-[0-9a-f]{8}$/, 'a trash item id (trash:list)'))
+      .min(1)
+      .max(1_000),
+  }),
   'trash:empty': z.strictObject({
     olderThanMs: z
       .number()
@@ -568,6 +594,9 @@ export interface ResponseMap {
   'folder:attach': FolderAttachReport;
   'trash:list': TrashView;
   'trash:empty': TrashEmptyReport;
+  'files:rename': { readonly path: string };
+  'files:trash': FilesTrashedReport;
+  'trash:restore': TrashRestoreReport;
 }
 
 export type ResponseOf<C extends Channel> = ResponseMap[C];

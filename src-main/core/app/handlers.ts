@@ -9,6 +9,7 @@ import { importStep } from './appState.js';
 import type { ServiceCore } from './serviceCore.js';
 import { conflictInfoOf } from './conflictView.js';
 import { listDevices } from './devices.js';
+import { createFileActionHandlers } from './fileActions.js';
 import { listFiles } from './fileList.js';
 import { historyOf } from './history.js';
 import { createHubHandlers, ownHubSeen } from './hubHandlers.js';
@@ -269,6 +270,7 @@ export function createHandlers(
 
     'hub:test': (input) => testHub(input),
     ...createHubHandlers(core, ownHub),
+    ...createFileActionHandlers(core),
 
     'sync:now': async () => {
       const d = await device();

@@ -1,0 +1,94 @@
+import { NetGuardianError } from '../../../src-shared/errors.js';
+import type { ContractHandlers } from '../../../src-shared/ipc/contract.js';
+import type { Device } from '../device/device.js';
+import { moveToTrash, renameInFolder } from '../files/folderEdits.js';
+import type { ServiceCore } from './serviceCore.js';
+
+type FileActionHandlers = Pick<ContractHandlers, 'files:rename' | 'files:trash' | 'trash:restore'>;
+
+const count = (n: number, one: string, many: string) =>
+  `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
+/**
+ * Rename, move to the trash, and put back: the Files screen's actions on its rows. Each changes
+ * the folder, then has the scanner record the paths at once (so the list shows it and it syncs
+ * now, not at the watcher's next batch).
+ */
+export function createFileActionHandlers(core: ServiceCore): FileActionHandlers {
+  const device = () => core.host.device();
+
+  const recorded = async (d: Device, paths: readonly string[]) => {
+    await d.scanner.scanPaths(paths);
+    core.publish({ channel: 'files:changed', payload: { paths: [...paths] } });
+    core.refresh();
+    d.requestSync();
+  };
+
+  return {
+    'files:rename': async ({ path, name }) => {
+      const d = await device();
+      const renamed = await renameInFolder(d.root, path, name);
+      if (!renamed.ok) throw renamed.error;
+      if (renamed.value !== path) {
+        await recorded(d, [path, renamed.value]);
+        core.note({
+          kind: 'change',
+          message: `Renamed ${path} to ${renamed.value}`,
+          path: renamed.value,
+        });
+      }
+      return { path: renamed.value };
+    },
+
+    'files:trash': async ({ paths }) => {
+      const d = await device();
+      const trashed: { path: string; id: string }[] = [];
+      const failed: { path: string; reason: string }[] = [];
+      for (const path of new Set(paths)) {
+        const moved = await moveToTrash(d.root, d.materializer.trash, path);
+        if (moved.ok) trashed.push({ path, id: moved.value.id });
+        else failed.push({ path, reason: moved.error.message });
+      }
+      if (trashed.length > 0) {
+        await recorded(
+          d,
+          trashed.map((t) => t.path),
+        );
+        const only = trashed.length === 1 ? trashed[0] : undefined;
+        core.note(
+          only
+            ? { kind: 'change', message: `Moved ${only.path} to the trash`, path: only.path }
+            : {
+                kind: 'change',
+                message: `Moved ${count(trashed.length, 'item', 'items')} to the trash`,
+              },
+        );
+      }
+      return { trashed, failed };
+    },
+
+    'trash:restore': async ({ ids }) => {
+      const d = await device();
+      const restored: string[] = [];
+      const failed: { id: string; reason: string }[] = [];
+      for (const id of new Set(ids)) {
+        const back = await d.materializer.trash.restore(id, d.root);
+        if (back.ok) restored.push(back.value);
+        else failed.push({ id, reason: back.error.message });
+      }
+      if (restored.length > 0) {
+        await recorded(d, restored);
+        core.note({
+          kind: 'change',
+          message:
+            restored.length === 1
+              ? `Put ${restored[0]} back from the trash`
+              : `Put ${count(restored.length, 'item', 'items')} back from the trash`,
+        });
+      }
+      if (restored.length === 0 && failed[0])
+        throw new NetGuardianError('NotFound', failed[0].reason, 'ids');
+      return { restored, failed };
+    },
+  };
+}
