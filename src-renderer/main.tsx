@@ -9,6 +9,7 @@ import './styles/base.css';
 import './styles/shell.css';
 import './styles/files.css';
 import './styles/screens.css';
+import './styles/conflicts.css';
 
 /** Startup: pick the transport for where we run, build the store, wire pushes, render. */
 function start(container: HTMLElement) {
@@ -27,7 +28,11 @@ function start(container: HTMLElement) {
     return;
   }
   const { transport } = choice;
-  const store = createAppStore({ client: transport.client, upload: transport.upload });
+  const store = createAppStore({
+    client: transport.client,
+    upload: transport.upload,
+    desktop: transport.kind === 'electron',
+  });
   connectStore(store, transport);
   root.render(
     <StrictMode>

@@ -94,3 +94,15 @@ const CONFLICT_COPY = /\.conflict-[A-Za-z0-9._-]+-\d{8}-\d{6}(-[0-9a-f]{8})?(\.[
 
 /** Whether a path is itself a conflict copy (the watcher must not treat it as a new conflict source). */
 export const isConflictCopyPath = (entityId: string): boolean => CONFLICT_COPY.test(entityId);
+
+/** The copy's infix (`.conflict-<device>-<time>[-<hash8>]`), before the extension at the end. */
+const COPY_INFIX = /\.conflict-[A-Za-z0-9._-]+-\d{8}-\d{6}(-[0-9a-f]{8})?(?=(\.[^./]*)?$)/;
+
+/**
+ * The file a conflict copy was made beside: its path without the copy's infix
+ * (`notes.conflict-laptop-20261126-052540-3f9a1c2e.md` → `notes.md`); null for a path that is no
+ * copy. A copy whose name was cut to fit (a very long name) gives a prefix of the original's.
+ */
+export function copiedFrom(entityId: string): string | null {
+  return isConflictCopyPath(entityId) ? entityId.replace(COPY_INFIX, '') : null;
+}

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { conflictCopyPath, isConflictCopyPath, legacyConflictCopyPath } from './conflictNames.js';
+import {
+  conflictCopyPath,
+  copiedFrom,
+  isConflictCopyPath,
+  legacyConflictCopyPath,
+} from './conflictNames.js';
 import { MAX_SEGMENT_BYTES, utf8Length, validateEntityPath } from './paths.js';
 
 /**
@@ -150,5 +155,20 @@ describe('isConflictCopyPath', () => {
     'report.conflict-laptop-2026112-052540.md',
   ])('does not take %s for a copy', (p) => {
     expect(isConflictCopyPath(p)).toBe(false);
+  });
+});
+
+describe('copiedFrom', () => {
+  it('gives the file a copy was made beside, and null for any other path', () => {
+    expect(copiedFrom('docs/notes.conflict-laptop-20261126-052540-3f9a1c2e.md')).toBe(
+      'docs/notes.md',
+    );
+    expect(copiedFrom('report.conflict-my.pc-20261126-052540.pdf')).toBe('report.pdf');
+    expect(copiedFrom('Makefile.conflict-desk-20261126-052540-0011aabb')).toBe('Makefile');
+    expect(copiedFrom('archive.tar.conflict-desk-20261126-052540-0011aabb.gz')).toBe(
+      'archive.tar.gz',
+    );
+    expect(copiedFrom('docs/notes.md')).toBeNull();
+    expect(copiedFrom('a.conflict-x.md')).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { createConflictsSlice } from './conflictsSlice.js';
+import { createFileActionsSlice } from './fileActionsSlice.js';
 import { createFilesSlice } from './filesSlice.js';
 import { createHistorySlice } from './historySlice.js';
 import { createDevicesSlice, createSettingsSlice } from './settingsSlice.js';
@@ -17,6 +18,7 @@ export function createAppStore(deps: StoreDeps): AppStoreApi {
     ...createActivitySlice(deps, set, get),
     ...createNoticeSlice(deps, set, get),
     ...createFilesSlice(deps, set, get),
+    ...createFileActionsSlice(deps, set, get),
     ...createHistorySlice(deps, set, get),
     ...createConflictsSlice(deps, set, get),
     ...createUnsyncableSlice(deps, set, get),

@@ -174,7 +174,31 @@ export interface NoticeSlice {
   dismissNotice: () => void;
 }
 
+export interface FileActionsSlice {
+  fileActions: {
+    /** The path whose name is being edited, null when none. */
+    readonly renaming: string | null;
+    readonly busy: boolean;
+    /** What the last action did, in words; `undo`: the trash ids that put it back. */
+    readonly result: {
+      readonly kind: 'info' | 'error';
+      readonly text: string;
+      readonly undo?: readonly string[];
+    } | null;
+    /** The desktop app: the file manager and the system's apps are there to open files with. */
+    readonly desktop: boolean;
+  };
+  startRename: (path: string) => void;
+  cancelRename: () => void;
+  renameFile: (path: string, name: string) => Promise<void>;
+  trashFiles: (paths: readonly string[]) => Promise<void>;
+  undoTrash: () => Promise<void>;
+  revealFile: (path: string) => Promise<void>;
+  dismissFileResult: () => void;
+}
+
 export type AppStore = StatusSlice &
+  FileActionsSlice &
   ActivitySlice &
   FilesSlice &
   HistorySlice &
@@ -198,6 +222,8 @@ export interface StoreDeps {
   readonly searchDebounceMs?: number;
   /** Rows per files:list page. */
   readonly pageSize?: number;
+  /** Runs in the desktop app (Electron), not in a browser: files can be opened and shown there. */
+  readonly desktop?: boolean;
 }
 
 export type SliceCreator<S> = (deps: StoreDeps, set: SetStore, get: GetStore) => S;

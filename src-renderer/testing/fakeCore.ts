@@ -56,6 +56,8 @@ export function createFakeCore(options: { files?: number; flat?: boolean } = {})
       core.calls.filter((c) => c.channel === channel).map((c) => c.payload as RequestOf<C>),
   };
 
+  /** What `files:trash` took, by trash id. */
+  const trash = new Map<string, FileRow[]>();
   const handlers: SyncHandlers = {
     'state:get': () => core.state,
     'device:status': () => ({
@@ -215,6 +217,49 @@ export function createFakeCore(options: { files?: number; flat?: boolean } = {})
       limits: { maxAgeDays: 30, maxPercent: 10, maxBytes: 52_428_800 },
     }),
     'trash:empty': () => ({ removed: 0, removedBytes: 0, left: 3, leftBytes: 3 * 1_048_576 }),
+    // As the core does (fileActions.ts): in place, never over a taken name; a folder with what
+    // it holds; the trash keeps what it took by id until it is put back.
+    'files:rename': ({ path, name }) => {
+      const parent = path.includes('/') ? path.slice(0, path.lastIndexOf('/') + 1) : '';
+      const to = `${parent}${name.trim()}`;
+      if (to !== path && core.files.some((f) => f.path === to))
+        throw new RemoteError({
+          code: 'DuplicatePath',
+          message: `There is already something called “${name.trim()}” in ${parent.slice(0, -1) || 'the folder'}; nothing was renamed.`,
+          field: 'name',
+        });
+      core.files = core.files
+        .map((f) =>
+          f.path === path || f.path.startsWith(`${path}/`)
+            ? { ...f, path: to + f.path.slice(path.length) }
+            : f,
+        )
+        .sort((a, b) => (a.path < b.path ? -1 : 1));
+      return { path: to };
+    },
+    'files:trash': ({ paths }) => {
+      const trashed = paths.flatMap((path) => {
+        const taken = core.files.filter((f) => f.path === path || f.path.startsWith(`${path}/`));
+        if (taken.length === 0) return [];
+        const id = `20260301-120000-${String(trash.size).padStart(8, '0')}`;
+        trash.set(id, taken);
+        core.files = core.files.filter((f) => !taken.includes(f));
+        return [{ path, id }];
+      });
+      const failed = paths
+        .filter((p) => !trashed.some((t) => t.path === p))
+        .map((path) => ({ path, reason: `${path} is no longer in the folder` }));
+      return { trashed, failed };
+    },
+    'trash:restore': ({ ids }) => {
+      const restored = ids.flatMap((id) => {
+        const rows = trash.get(id);
+        trash.delete(id);
+        core.files = [...core.files, ...(rows ?? [])].sort((a, b) => (a.path < b.path ? -1 : 1));
+        return rows?.[0] ? [rows[0].path] : [];
+      });
+      return { restored, failed: [] };
+    },
   };
 
   return Object.assign(core, {

@@ -12,7 +12,8 @@ const OVERSCAN = 12;
  * The folder as one virtual list: only the rows on screen (plus overscan) exist in the DOM, and
  * the store fetches just their pages, so 100,000 files scroll like 100. Keyboard: the list is one
  * tab stop; arrows, Page Up/Down, Home/End move, Enter opens a folder or a file's versions,
- * Space selects (aria-activedescendant); a double-click opens a folder.
+ * Space selects (aria-activedescendant), F2 renames, Delete moves to the trash; a double-click
+ * opens a folder.
  */
 export function FileList() {
   const total = useAppStore((s) => s.files.total) ?? 0;
@@ -22,6 +23,8 @@ export function FileList() {
   const showFileRange = useAppStore((s) => s.showFileRange);
   const selectFile = useAppStore((s) => s.selectFile);
   const browseFolder = useAppStore((s) => s.browseFolder);
+  const startRename = useAppStore((s) => s.startRename);
+  const trashFiles = useAppStore((s) => s.trashFiles);
   const folder = useAppStore((s) => s.files.folder);
   const now = useNow();
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -85,6 +88,14 @@ export function FileList() {
     } else if (event.key === ' ') {
       event.preventDefault();
       select(active);
+    } else if (event.key === 'F2' || event.key === 'Delete') {
+      // As in the file managers: F2 renames the row, Delete moves it to the trash (with Undo).
+      const row = rowAt(pages, active);
+      if (!row) return;
+      event.preventDefault();
+      select(active);
+      if (event.key === 'F2') startRename(row.path);
+      else void trashFiles([row.path]);
     }
   };
 

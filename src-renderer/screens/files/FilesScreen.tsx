@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import { dropTargetDir } from '../../components/dropTarget.js';
 import { Empty, ErrorState, Loading } from '../../components/States.js';
 import { useAppStore } from '../../store/StoreContext.js';
+import { FileActions } from './FileActions.js';
 import { FileList } from './FileList.js';
 import { FileListHeader } from './FileListHeader.js';
 import { FolderPath } from './FolderPath.js';
@@ -92,6 +93,7 @@ export function FilesScreen() {
         </span>
       </div>
       <FolderPath />
+      <FileActions />
       {error !== null && total !== null && (
         <p className="notice notice-error" role="alert">
           {error}

@@ -1,0 +1,118 @@
+// @vitest-environment jsdom
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createFakeCore, type FakeCore } from '../../testing/fakeCore.js';
+import { NOW } from '../../testing/fakeData.js';
+import { fakeViewport, renderWithStore } from '../../testing/renderWithStore.js';
+import { FilesScreen } from './FilesScreen.js';
+
+let restoreViewport: () => void;
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(NOW);
+  restoreViewport = fakeViewport(400);
+});
+afterEach(() => {
+  cleanup();
+  restoreViewport();
+  vi.useRealTimers();
+});
+
+const order = () => screen.getAllByTestId('file-row').map((r) => r.dataset['path']);
+const rowByPath = (path: string) =>
+  screen.getAllByTestId('file-row').find((r) => r.dataset['path'] === path)!;
+
+/** Three files at the top of the folder, written out by hand. */
+function threeFiles(): FakeCore {
+  const core = createFakeCore({ files: 3, flat: true });
+  const file = (path: string) => ({ ...core.files[0]!, path });
+  core.files = [file('budget.csv'), file('notes.md'), file('todo.txt')];
+  return core;
+}
+
+describe('file actions', () => {
+  it('renames the selected file in place; a taken name is refused and the form stays', async () => {
+    const core = threeFiles();
+    renderWithStore(<FilesScreen />, { core });
+    await waitFor(() => expect(order()).toEqual(['budget.csv', 'notes.md', 'todo.txt']));
+    fireEvent.click(rowByPath('notes.md'));
+    const bar = await screen.findByRole('toolbar', { name: 'Actions for notes.md' });
+    fireEvent.click(within(bar).getByRole('button', { name: 'Rename…' }));
+
+    const field = screen.getByLabelText<HTMLInputElement>('New name');
+    expect(field.value).toBe('notes.md');
+    // The name without its extension is selected, ready to be typed over.
+    expect([field.selectionStart, field.selectionEnd]).toEqual([0, 5]);
+    fireEvent.change(field, { target: { value: 'todo.txt' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Rename' }));
+    await waitFor(() =>
+      expect(screen.getByRole('alert').textContent).toContain(
+        'There is already something called “todo.txt” in the folder; nothing was renamed.',
+      ),
+    );
+    expect(screen.getByLabelText('New name')).toBeTruthy();
+
+    fireEvent.change(screen.getByLabelText('New name'), { target: { value: 'ideas.md' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Rename' }));
+    await waitFor(() => expect(order()).toEqual(['budget.csv', 'ideas.md', 'todo.txt']));
+    expect(screen.getByTestId('file-result').textContent).toContain('Renamed to ideas.md.');
+    expect(screen.queryByLabelText('New name')).toBeNull();
+    expect(core.callsOf('files:rename')).toEqual([
+      { path: 'notes.md', name: 'todo.txt' },
+      { path: 'notes.md', name: 'ideas.md' },
+    ]);
+  });
+
+  it('Escape leaves the rename form without renaming', async () => {
+    const core = threeFiles();
+    renderWithStore(<FilesScreen />, { core });
+    await waitFor(() => expect(order()).toHaveLength(3));
+    fireEvent.click(rowByPath('todo.txt'));
+    fireEvent.click(await screen.findByRole('button', { name: 'Rename…' }));
+    fireEvent.keyDown(screen.getByLabelText('New name'), { key: 'Escape' });
+    expect(screen.queryByLabelText('New name')).toBeNull();
+    expect(core.callsOf('files:rename')).toEqual([]);
+  });
+
+  it('moves to the trash with Undo, which puts it back', async () => {
+    const core = threeFiles();
+    renderWithStore(<FilesScreen />, { core });
+    await waitFor(() => expect(order()).toHaveLength(3));
+    fireEvent.click(rowByPath('budget.csv'));
+    fireEvent.click(await screen.findByRole('button', { name: 'Move to trash' }));
+    await waitFor(() => expect(order()).toEqual(['notes.md', 'todo.txt']));
+    const result = screen.getByTestId('file-result');
+    expect(result.textContent).toContain('Moved budget.csv to the trash.');
+    fireEvent.click(within(result).getByRole('button', { name: 'Undo' }));
+    await waitFor(() => expect(order()).toEqual(['budget.csv', 'notes.md', 'todo.txt']));
+    expect(screen.getByTestId('file-result').textContent).toContain('Put budget.csv back.');
+    expect(core.callsOf('trash:restore')).toHaveLength(1);
+  });
+
+  it('F2 renames and Delete trashes the row the keyboard is on', async () => {
+    const core = threeFiles();
+    renderWithStore(<FilesScreen />, { core });
+    await waitFor(() => expect(order()).toHaveLength(3));
+    const list = screen.getByTestId('file-list');
+    fireEvent.keyDown(list, { key: 'ArrowDown' });
+    fireEvent.keyDown(list, { key: 'F2' });
+    expect(screen.getByLabelText<HTMLInputElement>('New name').value).toBe('notes.md');
+    fireEvent.keyDown(screen.getByLabelText('New name'), { key: 'Escape' });
+    fireEvent.keyDown(list, { key: 'Delete' });
+    await waitFor(() => expect(order()).toEqual(['budget.csv', 'todo.txt']));
+    expect(core.callsOf('files:trash')).toEqual([{ paths: ['notes.md'] }]);
+  });
+
+  it('a conflict copy links to its conflict; the file manager only in the desktop app', async () => {
+    const core = threeFiles();
+    const copy = 'notes.conflict-laptop-20261126-052540-3f9a1c2e.md';
+    core.files = [...core.files, { ...core.files[0]!, path: copy }];
+    renderWithStore(<FilesScreen />, { core });
+    await waitFor(() => expect(order()).toHaveLength(4));
+    fireEvent.click(rowByPath(copy));
+    const link = await screen.findByRole('link', { name: 'Go to the conflict of notes.md' });
+    expect(link.getAttribute('href')).toBe('#/conflicts');
+    // In a browser there is no file manager to show it in.
+    expect(screen.queryByRole('button', { name: 'Show in file manager' })).toBeNull();
+  });
+});
