@@ -1,9 +1,11 @@
+import { useRef } from 'react';
 import { ConnectionBanner } from './components/ConnectionBanner.js';
 import { DropZone } from './components/DropZone.js';
 import { Nav } from './components/Nav.js';
 import { StatusHeader } from './components/StatusHeader.js';
 import { UploadStatus } from './components/UploadStatus.js';
 import { useRoute, type Route } from './components/useRoute.js';
+import { useScreenFocus } from './components/useScreenFocus.js';
 import { useWindowTitle } from './components/windowTitle.js';
 import { ActivityScreen } from './screens/activity/ActivityScreen.js';
 import { ConflictsScreen } from './screens/conflicts/ConflictsScreen.js';
@@ -36,6 +38,8 @@ function Screen({ route }: { route: Route }) {
 /** The window: status at the top, screens on the left, drops accepted everywhere. */
 export function App() {
   const route = useRoute();
+  const main = useRef<HTMLElement>(null);
+  useScreenFocus(route, main);
   useWindowTitle();
   return (
     <DropZone>
@@ -46,7 +50,7 @@ export function App() {
       <StatusHeader />
       <div className="layout">
         <Nav route={route} />
-        <main id="main" tabIndex={-1}>
+        <main id="main" tabIndex={-1} ref={main}>
           <Screen route={route} />
         </main>
       </div>

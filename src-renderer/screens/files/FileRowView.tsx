@@ -1,4 +1,5 @@
 import { isConflictCopyPath } from '../../../src-shared/conflictNames.js';
+import { FILE_STATE_WORDS } from '../../../src-shared/fileStateWords.js';
 import type { FileRow } from '../../../src-shared/ipc/contract.js';
 import { formatAgo, formatBytes } from '../../format/format.js';
 import { SyncBadge } from './SyncBadge.js';
@@ -54,6 +55,22 @@ export function FileRowView({
   // A losing version written beside its file: not an ordinary file, whatever its name says.
   const copy = row.kind === 'file' && isConflictCopyPath(row.path);
   const folder = row.path.slice(0, Math.max(0, row.path.lastIndexOf('/')));
+  const size = row.kind === 'dir' ? '—' : formatBytes(row.size);
+  const modified = row.modifiedAt === null ? '—' : formatAgo(row.modifiedAt, now);
+  // The row's visible words in their order (WCAG 2.5.3: what is seen is what is said, so a
+  // voice user can name it), then what only the eye gets from the trailing slash.
+  const label = [
+    name,
+    copy ? 'conflict copy' : '',
+    showFolder ? folder : '',
+    FILE_STATE_WORDS[row.state],
+    size,
+    modified,
+    row.lastDevice ?? '',
+    row.kind === 'dir' ? 'folder' : '',
+  ]
+    .filter((part) => part !== '' && part !== '—')
+    .join(', ');
   return (
     <div
       className={`file-row${selected ? ' selected' : ''}${active ? ' active' : ''}`}
@@ -63,7 +80,7 @@ export function FileRowView({
       aria-selected={selected}
       aria-posinset={index + 1}
       aria-setsize={total}
-      aria-label={`${row.path}${copy ? ', conflict copy' : ''}, ${row.kind === 'dir' ? 'folder' : formatBytes(row.size)}, ${row.state}`}
+      aria-label={label}
       data-testid="file-row"
       data-path={row.path}
       data-state={row.state}
@@ -75,16 +92,25 @@ export function FileRowView({
           {name}
           {row.kind === 'dir' ? '/' : ''}
         </span>
-        {copy && <span className="tag tag-copy">Conflict copy</span>}
-        {showFolder && folder && <span className="file-folder">{folder}</span>}
-      </span>
+        {/* Spaces between the parts: their text reads as words, not "readme.mdSynced". The
+            grid ignores the ones between columns. */}
+        {copy && (
+          <>
+            {' '}
+            <span className="tag tag-copy">Conflict copy</span>
+          </>
+        )}
+        {showFolder && folder && (
+          <>
+            {' '}
+            <span className="file-folder">{folder}</span>
+          </>
+        )}
+      </span>{' '}
       <span className="col-state">
         <SyncBadge state={row.state} />
-      </span>
-      <span className="col-size">{row.kind === 'dir' ? '—' : formatBytes(row.size)}</span>
-      <span className="col-modified">
-        {row.modifiedAt === null ? '—' : formatAgo(row.modifiedAt, now)}
-      </span>
+      </span>{' '}
+      <span className="col-size">{size}</span> <span className="col-modified">{modified}</span>{' '}
       <span className="col-device">{row.lastDevice ?? '—'}</span>
     </div>
   );

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { HistoryEntry } from '../../../src-shared/ipc/contract.js';
 import { Empty, ErrorState, Loading } from '../../components/States.js';
 import { useNow } from '../../components/useNow.js';
+import { usePanelFocus } from '../../components/usePanelFocus.js';
 import { formatAgo, formatBytes, formatDate } from '../../format/format.js';
 import { useAppStore } from '../../store/StoreContext.js';
 
@@ -94,6 +95,7 @@ export function HistoryPanel() {
   const [confirming, setConfirming] = useState<string | null>(null);
   const now = useNow();
   const { path } = history;
+  const panel = usePanelFocus<HTMLElement>(path !== null, () => selectFile(null));
   if (path === null) return null;
 
   const restore = async (eventId: string) => {
@@ -103,6 +105,8 @@ export function HistoryPanel() {
 
   return (
     <aside
+      ref={panel}
+      tabIndex={-1}
       className="history-panel"
       aria-label={`Version history of ${path}`}
       data-testid="history-panel"
