@@ -10,7 +10,7 @@ import type { AppState } from '../../src-shared/ipc/contract.js';
 
 export const ARTIFACTS = path.resolve(import.meta.dirname, '..', 'artifacts');
 
-export type Screen = 'Files' | 'Conflicts' | 'Activity' | 'Devices' | 'Settings';
+export type Screen = 'Files' | 'Conflicts' | 'Activity' | 'Devices' | 'Settings' | 'Unsyncable';
 
 const WAIT_MS = 60_000;
 

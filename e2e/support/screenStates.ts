@@ -1,0 +1,105 @@
+/**
+ * Every screen and opened panel of the sample space (sampleSpace.ts), each shown from a fresh
+ * load of the page, so one state's selection or scroll never leaks into the next: what the
+ * accessibility checks and the visual baselines both look at (issue 16 points 8 and 9).
+ */
+import type { AppPage } from './appPage.js';
+import { CONFLICT_FILE, HISTORY_FILE, UNSYNCABLE_FILE } from './sampleSpace.js';
+
+export type Theme = 'light' | 'dark';
+
+export interface Viewport {
+  readonly width: number;
+  readonly height: number;
+}
+
+export const WIDE: Viewport = { width: 1280, height: 800 };
+export const NARROW: Viewport = { width: 800, height: 600 };
+export const THEMES: readonly Theme[] = ['light', 'dark'];
+
+export interface ScreenState {
+  /** A file name's part: `files-history`. */
+  readonly name: string;
+  /** From the app just loaded on its first screen to this state, drawn with its data. */
+  open(app: AppPage): Promise<void>;
+}
+
+const showFiles = async (app: AppPage) => {
+  await app.goTo('Files');
+  await app.showTopFolder();
+  await app.fileRow('budget.csv').waitFor();
+};
+
+export const SCREEN_STATES: readonly ScreenState[] = [
+  { name: 'files', open: showFiles },
+  {
+    name: 'files-history',
+    open: async (app) => {
+      await showFiles(app);
+      await app.browseFolder('docs');
+      await app.fileRow(HISTORY_FILE).click();
+      await app.page.getByTestId('history-panel').getByTestId('history-entry').nth(1).waitFor();
+    },
+  },
+  {
+    name: 'conflicts',
+    open: async (app) => {
+      await app.goTo('Conflicts');
+      await app.conflictCard(CONFLICT_FILE).waitFor();
+    },
+  },
+  {
+    name: 'activity',
+    open: async (app) => {
+      await app.goTo('Activity');
+      await app.main
+        .getByText(/sync status/i)
+        .first()
+        .waitFor();
+    },
+  },
+  {
+    name: 'devices',
+    open: async (app) => {
+      await app.goTo('Devices');
+      await app.main.getByText('desktop').first().waitFor();
+    },
+  },
+  {
+    name: 'settings',
+    open: async (app) => {
+      await app.goTo('Settings');
+      await app.main
+        .getByText(/files not to sync/i)
+        .first()
+        .waitFor();
+    },
+  },
+  {
+    name: 'unsyncable',
+    open: async (app) => {
+      await app.goTo('Unsyncable');
+      await app.main.getByText(UNSYNCABLE_FILE).first().waitFor();
+    },
+  },
+];
+
+/**
+ * Loads the page again in `theme` at `viewport` and opens `state`; then the pointer leaves the
+ * page (no hover) and the fonts have loaded.
+ */
+export async function showState(
+  app: AppPage,
+  state: ScreenState,
+  theme: Theme,
+  viewport: Viewport,
+): Promise<void> {
+  const { page } = app;
+  await page.setViewportSize(viewport);
+  await page.emulateMedia({ colorScheme: theme, reducedMotion: 'reduce' });
+  await page.reload();
+  await page.getByTestId('nav-files').waitFor();
+  await state.open(app);
+  await page.mouse.move(0, 0);
+  await page.evaluate('document.fonts.ready.then(() => true)');
+}
