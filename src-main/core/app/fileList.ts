@@ -9,6 +9,7 @@ import { NetGuardianError } from '../../../src-shared/errors.js';
 import { validateEntityPath } from '../../../src-shared/paths.js';
 import type { IgnoreRules } from '../files/ignoreRules.js';
 import { readSnapshotCounts } from '../store/snapshotCounts.js';
+import { folderRowState, statesBelow } from './folderStates.js';
 import type { SqlExecutor } from '../store/sqlClient.js';
 
 /**
@@ -27,7 +28,8 @@ import type { SqlExecutor } from '../store/sqlClient.js';
  * read from that key on, so page 5,000 costs what page 1 costs. An offset (a jump by the scroll
  * bar) walks the index entries it skips. The page's rows are found first and joined afterwards,
  * so the sub-plans run for `limit` rows only. Totals are kept as the store changes (migrations
- * 0016, 0017); only a search counts its matches.
+ * 0016, 0017); only a search counts its matches. A folder's row carries the state of what is
+ * below it (folderStates.ts). Other orders (size, time, names from Z) page by offset.
  */
 
 /** Whether a snapshot row is a folder, as the folder index orders it (folders sort first). */
@@ -168,6 +170,11 @@ export interface FileListContext {
   readonly nameOf: (nodeId: string) => string;
   /** This device's current ignore rules. */
   readonly ignore: IgnoreRules;
+  /**
+   * Files waiting to be written here, as the state counts them: a folder's row then says
+   * whether any wait below it. Absent: folders show conflicts and uploads below them only.
+   */
+  readonly pendingDownloads?: () => Promise<number>;
 }
 
 export interface FileQuery {
@@ -296,9 +303,25 @@ export async function listFiles(ctx: FileListContext, q: FileQuery): Promise<Fil
       limit: q.limit,
     }),
     offset,
-    rows: rows.map((r) => toFileRow(r, ctx)),
+    rows: await withFolderStates(
+      ctx,
+      rows.map((r) => toFileRow(r, ctx)),
+    ),
     next: last === undefined ? null : listsFolder ? folderKey(last) : pathKey(last),
   };
+}
+
+/** The page's folders say what is below them (folderStates.ts). */
+async function withFolderStates(ctx: FileListContext, rows: FileRow[]): Promise<FileRow[]> {
+  const folders = rows.filter((r) => r.kind === 'dir').map((r) => r.path);
+  if (folders.length === 0) return rows;
+  const below = await statesBelow(
+    { ...ctx, pendingDownloads: ctx.pendingDownloads ?? (() => Promise.resolve(0)) },
+    folders,
+  );
+  return rows.map((r) =>
+    r.kind === 'dir' ? { ...r, state: folderRowState(r.state, below.get(r.path)) } : r,
+  );
 }
 
 /**
