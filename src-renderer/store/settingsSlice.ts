@@ -1,17 +1,5 @@
 import { messageOf } from '../transport/remoteError.js';
-import type { DevicesSlice, SettingsSlice, SliceCreator } from './types.js';
-
-export const createDevicesSlice: SliceCreator<DevicesSlice> = ({ client }, set) => ({
-  devices: { list: null, error: null },
-  async loadDevices() {
-    try {
-      const list = await client.call('devices:list', {});
-      set({ devices: { list, error: null } });
-    } catch (error) {
-      set((s) => ({ devices: { ...s.devices, error: messageOf(error) } }));
-    }
-  },
-});
+import type { SettingsSlice, SliceCreator } from './types.js';
 
 /** Settings are read and written whole by the core; the form keeps its own draft. */
 export const createSettingsSlice: SliceCreator<SettingsSlice> = ({ client }, set) => ({
@@ -69,6 +57,21 @@ export const createSettingsSlice: SliceCreator<SettingsSlice> = ({ client }, set
       return { invite: await client.call('hub:invite', { expiresInMs }) };
     } catch (error) {
       return { error: messageOf(error) };
+    }
+  },
+
+  folderMove: { progress: null },
+
+  // A move answers the settings at the new place; a copy's progress comes as pushes meanwhile.
+  async moveFolder(to) {
+    set({ folderMove: { progress: null } });
+    try {
+      set({ settings: { view: await client.call('folder:move', { to }), error: null } });
+      return null;
+    } catch (error) {
+      return messageOf(error);
+    } finally {
+      set({ folderMove: { progress: null } });
     }
   },
 

@@ -3,11 +3,13 @@ import type {
   AppState,
   ConflictInfo,
   ContractClient,
-  DeviceInfo,
+  DevicesView,
   FileRow,
   FileSortKey,
   HistoryEntry,
   HubInvite,
+  ImportReport,
+  PushMap,
   PushMessage,
   RequestOf,
   ResolveOutcome,
@@ -18,6 +20,7 @@ import type {
 import type {
   ConnectionStatus,
   DropPayload,
+  Picker,
   UploadProgress,
   Uploader,
 } from '../transport/types.js';
@@ -88,9 +91,12 @@ export interface HistorySlice {
     readonly path: string | null;
     readonly entries: readonly HistoryEntry[] | null;
     readonly error: string | null;
-    /** The version being restored, while its call runs. */
+    /** The version being restored, while its call runs and the history is read again. */
     readonly restoring: string | null;
+    /** What the last restore did, once the history shows it. */
     readonly message: string | null;
+    /** Why the last restore failed, as a sentence; null when it didn't. */
+    readonly failure: string | null;
   };
   loadHistory: (path: string) => Promise<void>;
   restoreVersion: (eventId: string) => Promise<void>;
@@ -118,11 +124,25 @@ export interface ConflictsSlice {
     readonly resolving: readonly string[];
     readonly results: readonly ResolveOutcome[] | null;
     readonly resolveError: string | null;
+    /** What the person chose for each path (kept until another choice replaces it). */
+    readonly choices: Readonly<Record<string, ResolveItem['keep']>>;
+    /** Paths whose choice can still be undone: sent together when the undo window ends. */
+    readonly waiting: readonly string[];
   };
   loadConflicts: () => Promise<void>;
   toggleConflict: (path: string) => void;
   selectAllConflicts: (selected: boolean) => void;
+  /** Sends the resolutions now (no undo); `chooseResolutions` is the screen's way. */
   resolveConflicts: (items: readonly ResolveItem[]) => Promise<void>;
+  /**
+   * Records choices and (re)starts the undo window; when it ends, every waiting choice is sent
+   * in one `conflicts:resolve`. Nothing reaches the core before, so an undo has nothing to revert.
+   */
+  chooseResolutions: (items: readonly ResolveItem[]) => void;
+  /** Takes back a waiting choice (all of them without a path). */
+  undoResolution: (path?: string) => void;
+  /** Sends the waiting choices at once (the person leaves the screen or the app). */
+  flushResolutions: () => Promise<void>;
   /** One version's content for the preview; failures come back as `unavailable`. */
   fetchVersionContent: (path: string, eventId: string) => Promise<VersionContent>;
 }
@@ -134,8 +154,11 @@ export interface UnsyncableSlice {
 }
 
 export interface DevicesSlice {
-  devices: { readonly list: readonly DeviceInfo[] | null; readonly error: string | null };
+  /** The space's devices (`devices:list`); null until first read. */
+  devices: { readonly view: DevicesView | null; readonly error: string | null };
   loadDevices: () => Promise<void>;
+  /** Removes another device from the hub; an error sentence, or null once it is gone. */
+  removeDevice: (nodeId: string) => Promise<string | null>;
 }
 
 export interface SettingsSlice {
@@ -154,6 +177,10 @@ export interface SettingsSlice {
     expiresInMs: number,
   ) => Promise<{ readonly invite: HubInvite } | { readonly error: string }>;
   openFolder: (path?: string) => Promise<string | null>;
+  /** A `folder:move` that copies: how far it got (`folder:moveProgress`); null when none runs. */
+  folderMove: { readonly progress: PushMap['folder:moveProgress'] | null };
+  /** Moves the synced folder to an absolute path; an error sentence, or null once moved. */
+  moveFolder: (to: string) => Promise<string | null>;
 }
 
 export interface UploadSlice {
@@ -163,7 +190,17 @@ export interface UploadSlice {
     readonly result: string | null;
     readonly error: string | null;
   };
-  startUpload: (drop: DropPayload, targetDir: string) => Promise<void>;
+  /**
+   * Copies a drop into `targetDir`, showing progress and the outcome; `copied`, when given, is
+   * the copy already made another way (the system's picker), only to be reported.
+   */
+  startUpload: (
+    drop: DropPayload,
+    targetDir: string,
+    copied?: () => Promise<ImportReport>,
+  ) => Promise<void>;
+  /** The desktop app's "Add files…" / "Add folder…": the system's dialog, then the copy. */
+  startPick: (folders: boolean, targetDir: string) => Promise<void>;
   dismissUpload: () => void;
 }
 
@@ -218,6 +255,8 @@ export type GetStore = () => AppStore;
 export interface StoreDeps {
   readonly client: ContractClient;
   readonly upload: Uploader;
+  /** The system's open dialog and a copy of what was picked; only in the desktop app. */
+  readonly pick?: Picker;
   /** Search waits this long after the last keystroke (ms). */
   readonly searchDebounceMs?: number;
   /** Rows per files:list page. */

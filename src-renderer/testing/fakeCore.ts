@@ -1,9 +1,11 @@
+import { checkDeviceName } from '../../src-shared/deviceName.js';
 import type { ErrorInfo } from '../../src-shared/errors.js';
 import type {
   AppState,
   Channel,
   ConflictInfo,
   ContractClient,
+  DevicesView,
   FileRow,
   PushMessage,
   RequestOf,
@@ -28,6 +30,8 @@ export interface FakeCore extends ContractClient {
   conflicts: ConflictInfo[];
   settings: SettingsView;
   unsyncable: UnsyncableFiles;
+  /** What `devices:list` answers; `devices:remove` takes a device out of it. */
+  devices: DevicesView;
   /** Awaited before each answer: a test can hold a call back to reorder answers. */
   gate: (channel: Channel, payload: unknown) => Promise<void>;
   /** Make every call of this channel fail with this error until cleared. */
@@ -49,6 +53,7 @@ export function createFakeCore(options: { files?: number; flat?: boolean } = {})
     conflicts: data.conflicts(),
     settings: data.settings(),
     unsyncable: data.unsyncable(),
+    devices: data.devices(),
     failing: {},
     gate: () => Promise.resolve(),
     push: (message) => listeners.forEach((listener) => listener(message)),
@@ -150,16 +155,46 @@ export function createFakeCore(options: { files?: number; flat?: boolean } = {})
     'history:get': ({ path }) => data.history(path),
     'history:restore': () => ({ restored: true }),
     'history:restoreDeleted': () => ({ restored: ['notes/a.txt', 'notes/b.txt'], skipped: [] }),
-    'devices:list': () => data.devices(),
+    'devices:list': () => core.devices,
+    'devices:remove': ({ nodeId }) => {
+      // The core's refusals, in its words: only the hub's computer removes, never itself.
+      if (!core.devices.manages)
+        throw new RemoteError({
+          code: 'AccessDenied',
+          message:
+            'only the computer that runs the hub can remove devices: remove it there (a device can also leave the hub itself, in its Settings)',
+        });
+      if (core.devices.devices.find((d) => d.nodeId === nodeId)?.thisDevice)
+        throw new RemoteError({
+          code: 'InvalidArgument',
+          message: 'this is this device: to stop syncing it, leave the hub in Settings',
+        });
+      core.devices = {
+        ...core.devices,
+        devices: core.devices.devices.filter((d) => d.nodeId !== nodeId),
+      };
+      return core.devices;
+    },
     'activity:list': () => data.activity(),
     'settings:get': () => core.settings,
     'settings:update': (patch) => {
+      // The real rule, as the core applies it: a name is kept without the spaces around it.
+      const name = patch.deviceName === undefined ? null : checkDeviceName(patch.deviceName);
+      if (name && !name.ok)
+        throw new RemoteError({
+          code: 'InvalidArgument',
+          message: name.message,
+          field: 'deviceName',
+        });
       core.settings = {
         ...core.settings,
         ...patch,
-        // The app never sends a hub URL; a hub is joined with an invite code.
-        hub: patch.hub === null ? null : core.settings.hub,
+        ...(name?.ok ? { deviceName: name.name } : {}),
       };
+      return core.settings;
+    },
+    'folder:move': ({ to }) => {
+      core.settings = { ...core.settings, folder: to };
       return core.settings;
     },
     'hub:test': () => ({
@@ -217,6 +252,8 @@ export function createFakeCore(options: { files?: number; flat?: boolean } = {})
       limits: { maxAgeDays: 30, maxPercent: 10, maxBytes: 52_428_800 },
     }),
     'trash:empty': () => ({ removed: 0, removedBytes: 0, left: 3, leftBytes: 3 * 1_048_576 }),
+    // The shell's dialog, picking two files and a folder (shell/filePicker.ts).
+    'files:pick': () => ({ canceled: false, files: 2, folders: 1, bytes: 3_000 }),
     // As the core does (fileActions.ts): in place, never over a taken name; a folder with what
     // it holds; the trash keeps what it took by id until it is put back.
     'files:rename': ({ path, name }) => {

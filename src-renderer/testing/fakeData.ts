@@ -4,6 +4,7 @@ import type {
   AppState,
   ConflictInfo,
   DeviceInfo,
+  DevicesView,
   FileRow,
   HistoryEntry,
   SettingsView,
@@ -206,11 +207,27 @@ export const history = (path: string): HistoryEntry[] => [
   },
 ];
 
-export const devices = (): DeviceInfo[] => [
-  { nodeId: 'node-laptop', name: 'laptop', lastSeen: NOW, thisDevice: true },
-  { nodeId: 'node-desktop', name: 'desktop', lastSeen: NOW - 5 * MIN, thisDevice: false },
-  { nodeId: 'node-phone', name: 'phone', lastSeen: null, thisDevice: false },
+/** As the hub lists them: this device, one online, one seen 5 minutes ago, one never. */
+export const deviceList = (): DeviceInfo[] => [
+  { nodeId: 'node-laptop', name: 'laptop', lastSeen: NOW, thisDevice: true, online: true },
+  { nodeId: 'node-tablet', name: 'tablet', lastSeen: NOW - MIN, thisDevice: false, online: true },
+  {
+    nodeId: 'node-desktop',
+    name: 'desktop',
+    lastSeen: NOW - 5 * MIN,
+    thisDevice: false,
+    online: false,
+  },
+  { nodeId: 'node-phone', name: 'phone', lastSeen: null, thisDevice: false, online: false },
 ];
+
+export const devices = (over: Partial<DevicesView> = {}): DevicesView => ({
+  devices: deviceList(),
+  hub: 'listed',
+  problem: null,
+  manages: true,
+  ...over,
+});
 
 /** A well-formed invite to 192.168.1.20:7443, space "default" (base64url of its JSON, made by hand). */
 export const INVITE_CODE =

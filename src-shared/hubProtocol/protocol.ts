@@ -64,6 +64,17 @@ export const ROUTES = {
    * every `LIVE_PING_MS`. While it is open the device counts as online (presence).
    */
   live: '/v1/live',
+  /**
+   * GET → `DevicesAnswer`: the devices paired in the caller's own space (removed ones left out),
+   * with the hub's presence. A device never sees another space's devices. A hub older than this
+   * route answers 404 `NotFound`; the device then shows what it knows itself.
+   */
+  devices: '/v1/devices',
+  /**
+   * POST `DeviceNameRequest` → `DeviceNameAnswer`: the calling device renamed itself; the hub
+   * keeps the name other devices see in `devices`. Only the caller's own name, never another's.
+   */
+  deviceName: '/v1/devices/name',
 } as const;
 
 export const LIMITS = {
@@ -204,6 +215,30 @@ export const putChunksAnswerSchema = z.strictObject({
   /** Chunks stored now (known ones count as stored). */
   stored: z.number().int().nonnegative(),
 });
+
+/** Devices one space may list at most (far above any real space; bounds the answer). */
+export const MAX_LISTED_DEVICES = 10_000;
+
+export const listedDeviceSchema = z.strictObject({
+  nodeId,
+  deviceName: z.string().min(1).max(64),
+  /** When it paired (ISO 8601, UTC). */
+  pairedAt: z.string(),
+  /** Its last request to the hub (ISO 8601, UTC; written at most every 30 s), null if none. */
+  lastSeen: z.string().nullable(),
+  /** Its live stream is open now: it hears of new changes at once. */
+  online: z.boolean(),
+});
+export type ListedDevice = z.infer<typeof listedDeviceSchema>;
+
+export const devicesAnswerSchema = z.strictObject({
+  devices: z.array(listedDeviceSchema).max(MAX_LISTED_DEVICES),
+});
+export type DevicesAnswer = z.infer<typeof devicesAnswerSchema>;
+
+export const deviceNameRequestSchema = z.strictObject({ deviceName: z.string().min(1).max(64) });
+/** The name as the hub keeps it now. */
+export const deviceNameAnswerSchema = z.strictObject({ deviceName: z.string() });
 
 export const liveMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('events') }),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ERROR_CODES, type ErrorInfo } from '../errors.js';
+import { isSyncInterval, SYNC_INTERVAL_RULE } from '../syncInterval.js';
 import type { UnsyncableFiles } from '../unsyncable.js';
 import type { WatcherProblem } from '../watcherProblems.js';
 
@@ -56,7 +57,11 @@ export interface VersionInfo {
   readonly eventId: string;
   readonly device: string;
   readonly nodeId: string;
-  /** Wall-clock time of the change (ms since epoch, from its hybrid logical clock). */
+  /**
+   * When the version was edited (ms since epoch): the file's modification time its writer
+   * recorded, held to the writer's clock, else when the change was recorded (its hybrid logical
+   * clock). The winner is the newest by this time (`versionOrder.ts`).
+   */
   readonly changedAt: number;
   readonly size: number;
   readonly hash: string;
@@ -103,6 +108,8 @@ export type VersionContent =
 export interface HistoryEntry {
   readonly eventId: string;
   readonly device: string;
+  /** The version was made on this device. Absent from cores before it was added. */
+  readonly thisDevice?: boolean;
   readonly changedAt: number;
   /** `null` for a deletion. */
   readonly size: number | null;
@@ -123,11 +130,37 @@ export interface HistoryEntry {
 }
 
 export interface DeviceInfo {
+  /** Internal: for `devices:remove` and a details tooltip, never shown as the device's name. */
   readonly nodeId: string;
   readonly name: string;
-  /** Last time this device's changes reached us or it synced (ms), null if never. */
+  /**
+   * When it was last heard from (ms), null if never: from the hub, its last request there; from
+   * this device's own knowledge, when its newest change reached this device (or, for this
+   * device, its last sync).
+   */
   readonly lastSeen: number | null;
   readonly thisDevice: boolean;
+  /** Connected to the hub now (the hub's presence). Always false in a list the hub didn't give. */
+  readonly online: boolean;
+}
+
+/** The devices of this space, and where that list comes from (`devices:list`, `devices:remove`). */
+export interface DevicesView {
+  /** This device first, then the others by name. */
+  readonly devices: readonly DeviceInfo[];
+  /**
+   * `listed`: every device paired with the hub, with its presence. `none`: no hub, so the list is
+   * the devices whose changes this device holds; `unlisted`: the hub could not list them (see
+   * `problem`), the same fallback.
+   */
+  readonly hub: 'listed' | 'none' | 'unlisted';
+  /** Why the hub's list is missing, in a sentence; null unless `hub` is `unlisted`. */
+  readonly problem: string | null;
+  /**
+   * This device runs the hub it syncs through: it can invite devices and remove them (the hub
+   * lets only the computer it runs on revoke a device; a device leaves by itself in Settings).
+   */
+  readonly manages: boolean;
 }
 
 export interface HubSettingsView {
@@ -462,22 +495,28 @@ export const requestSchemas = {
     since: z.number().int().min(0).max(8_640_000_000_000_000),
   }),
   'devices:list': noPayload,
+  /**
+   * Removes another device from the hub this app runs (its credential revoked): it can't sync
+   * any more; what it synced stays on every device. Answers the list as it is after.
+   */
+  'devices:remove': z.strictObject({ nodeId: z.string().min(1).max(64) }),
   'activity:list': noPayload,
   'settings:get': noPayload,
+  /**
+   * The app's settings, each field changed only when given. The hub is not among them: pairing
+   * (`hub:join`, `hub:create`, `hub:leave`) pins it.
+   */
   'settings:update': z.strictObject({
-    syncIntervalMs: z
-      .number()
-      .int()
-      .min(1_000)
-      .max(24 * 3600 * 1000)
-      .optional(),
+    /** The one rule of `src-shared/syncInterval.ts`, and its one sentence. */
+    syncIntervalMs: z.number().refine(isSyncInterval, SYNC_INTERVAL_RULE).optional(),
     paused: z.boolean().optional(),
     ignoreRules: z
       .string()
       .max(256 * 1024)
       .optional(),
-    hub: hubInput.nullable().optional(),
     startAtLogin: z.boolean().optional(),
+    /** The name other devices see (`src-shared/deviceName.ts` checks it in the core). */
+    deviceName: z.string().max(1024).optional(),
   }),
   /**
    * The older way's check of a PostgreSQL hub URL, kept for devices still configured so; the app
@@ -510,6 +549,13 @@ export const requestSchemas = {
     paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000),
     targetDir: z.string().max(4096),
   }),
+  /**
+   * Moves the synced folder to `to`, an absolute path on this computer that is missing or an
+   * empty folder (renamed on the same disk, else copied, checked and removed, with
+   * `folder:moveProgress`), and syncs it there. Nothing is ever written over: a target that holds
+   * anything is refused.
+   */
+  'folder:move': z.strictObject({ to: z.string().min(1).max(4096) }),
   /** Opens the synced folder (or a file in it) in the system's file manager, where there is one. */
   'folder:open': z.strictObject({ path: z.string().max(4096).optional() }),
   /**
@@ -520,6 +566,11 @@ export const requestSchemas = {
   'folder:attach': z.strictObject({ force: z.boolean() }),
   'trash:list': noPayload,
   /** Removes trash items for good: all, or those trashed more than `olderThanMs` ago. */
+  /**
+   * The desktop app's "Add files…" / "Add folder…": the system's open dialog, then what was picked
+   * is copied into `targetDir` as `files:import` copies (the shell answers it; nothing else can).
+   */
+  'files:pick': z.strictObject({ folders: z.boolean(), targetDir: z.string().max(4096) }),
   /**
    * Renames a file or folder in place (same folder, new name). Nothing is written over: a name
    * already taken is refused. Answers the new path.
@@ -577,7 +628,8 @@ export interface ResponseMap {
   'history:get': readonly HistoryEntry[];
   'history:restore': { readonly restored: boolean };
   'history:restoreDeleted': RestoreDeletedReport;
-  'devices:list': readonly DeviceInfo[];
+  'devices:list': DevicesView;
+  'devices:remove': DevicesView;
   'activity:list': readonly ActivityItem[];
   'settings:get': SettingsView;
   'settings:update': SettingsView;
@@ -590,10 +642,12 @@ export interface ResponseMap {
   'sync:run': SyncRunReport;
   'sync:pause': { readonly paused: boolean };
   'files:import': ImportReport;
+  'folder:move': SettingsView;
   'folder:open': { readonly opened: boolean; readonly path: string };
   'folder:attach': FolderAttachReport;
   'trash:list': TrashView;
   'trash:empty': TrashEmptyReport;
+  'files:pick': ImportReport & { readonly canceled: boolean };
   'files:rename': { readonly path: string };
   'files:trash': FilesTrashedReport;
   'trash:restore': TrashRestoreReport;
@@ -614,6 +668,13 @@ export interface PushMap {
   'conflicts:changed': { readonly count: number };
   /** Progress of a `files:import` or an upload in the headless UI. */
   'import:progress': {
+    readonly done: number;
+    readonly total: number;
+    readonly bytes: number;
+    readonly totalBytes: number;
+  };
+  /** Progress of a `folder:move` that copies (another disk): files and bytes copied so far. */
+  'folder:moveProgress': {
     readonly done: number;
     readonly total: number;
     readonly bytes: number;

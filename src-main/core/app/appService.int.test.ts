@@ -5,6 +5,7 @@ import { NetGuardianError } from '../../../src-shared/errors.js';
 import { openAppHarness, type AppHarness } from '../../../test/support/appHarness.js';
 import { makeTempDir, type TempDir } from '../../../test/support/tempDir.js';
 import { readDeviceConfig } from '../deviceConfig.js';
+import { dispatchRequest } from './dispatch.js';
 
 /**
  * The AppService on a real device (PGlite in a temp data dir, a real folder, the
@@ -187,14 +188,21 @@ describe('AppService (local device)', () => {
     expect(config.ok && config.value).toMatchObject({ syncIntervalMs: 5_000, paused: true });
     expect(await app.service['sync:pause']({ paused: false })).toEqual({ paused: false });
     await app.until(async () => (await app.service['state:get']({})).paused === false, 'resumed');
-    const bad = await failure(
-      app.service['settings:update']({ hub: { url: 'http://example.com', ssl: 'off' } }),
+    // The hub is pinned by pairing, not typed in: the request has no such field.
+    const bad = await dispatchRequest(
+      app.service,
+      'settings:update',
+      { hub: { url: 'postgres://ng:pw@example.com/ng', ssl: 'off' } },
+      'desktop',
     );
-    expect(bad).toMatchObject({ code: 'InvalidArgument', field: 'hub.url' });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'InvalidArgument' } });
+    expect((await app.service['settings:get']({})).hub).toBeNull();
   });
 
   it('answers devices, folder:open and sync:now for a local-only device', async () => {
-    const devices = await app.service['devices:list']({});
+    const { devices, hub, problem } = await app.service['devices:list']({});
+    expect(hub).toBe('none');
+    expect(problem).toBeNull();
     expect(devices).toHaveLength(1);
     expect(devices[0]).toMatchObject({ name: 'Laptop', thisDevice: true });
     expect(devices[0]?.lastSeen).toBeGreaterThan(0);

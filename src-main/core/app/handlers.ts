@@ -8,24 +8,16 @@ import { entityAbsPath } from '../files/safePaths.js';
 import { importStep } from './appState.js';
 import type { ServiceCore } from './serviceCore.js';
 import { conflictInfoOf } from './conflictView.js';
-import { listDevices } from './devices.js';
+import { createDevicesHandlers } from './devicesHandlers.js';
 import { createFileActionHandlers } from './fileActions.js';
 import { listFiles } from './fileList.js';
 import { historyOf } from './history.js';
-import { createHubHandlers, ownHubSeen } from './hubHandlers.js';
+import { createHubHandlers } from './hubHandlers.js';
 import { testHub } from './hubTest.js';
-import { isServiceHub } from '../deviceConfig.js';
 import { importPaths } from './importFiles.js';
 import type { OwnHub } from './ownHub.js';
 import { receiveUpload, type UploadResult } from './receiveUpload.js';
-import {
-  checkHubUrl,
-  hubChanged,
-  nextConfig,
-  readIgnoreFile,
-  settingsView,
-  writeIgnoreFile,
-} from './settings.js';
+import { createSettingsHandlers } from './settingsHandlers.js';
 import { deviceStatusView, syncRunReport } from './statusView.js';
 import { withoutDaemon } from './stateSummary.js';
 import { versionContent } from './versionContent.js';
@@ -62,8 +54,6 @@ export function createHandlers(
 } {
   const { host, names } = core;
   const device = () => host.device();
-  const settingsOf = async (root: string) =>
-    settingsView(host.config, root, await readIgnoreFile(root), ownHubSeen(ownHub));
 
   /** After files were written into the folder: record them and sync soon. */
   const record = async (d: Device, paths: readonly string[]) => {
@@ -184,7 +174,7 @@ export function createHandlers(
     },
 
     'history:get': async ({ path }) =>
-      historyOf(await device(), entityIdOf('history:get', path), names.nameOf),
+      historyOf(await device(), entityIdOf('history:get', path), names),
 
     'history:restore': async ({ path, eventId }) => {
       const id = entityIdOf('history:restore', path);
@@ -220,54 +210,11 @@ export function createHandlers(
       return report;
     },
 
-    'devices:list': async () => {
-      const d = await device();
-      // Not `core.state()`: that recounts every file only to learn when the last sync was.
-      const lastSync = d.hub ? await d.hub.engine.lastSync() : null;
-      return listDevices({
-        db: d.store.client,
-        spaceId: d.spaceId,
-        thisNode: d.manager.nodeId,
-        nameOf: names.nameOf,
-        lastSyncAt: lastSync ? Date.parse(lastSync.at) : null,
-      });
-    },
+    ...createDevicesHandlers(core, ownHub),
 
     'activity:list': () => Promise.resolve(core.activity.list()),
 
-    'settings:get': async () => settingsOf((await device()).root),
-
-    'settings:update': async (update) => {
-      const d = await device();
-      if (update.ignoreRules !== undefined) {
-        await writeIgnoreFile(d.root, update.ignoreRules);
-        core.note({ kind: 'change', message: 'Ignore rules saved' });
-      }
-      const next = nextConfig(host.config, update);
-      const reopen = hubChanged(host.config, next);
-      if (reopen && next.hub && !isServiceHub(next.hub)) {
-        checkHubUrl(next.hub.url);
-        const probe = await testHub({ url: next.hub.url, ssl: next.hub.ssl });
-        if (!probe.ok)
-          throw new NetGuardianError(
-            'InvalidArgument',
-            `settings:update: hub: ${probe.message}; the settings were not changed`,
-            'hub.url',
-          );
-      }
-      await host.updateConfig(next, reopen);
-      if (reopen)
-        core.note({
-          kind: 'sync',
-          message: next.hub
-            ? 'Hub changed: the device reconnected to the new hub'
-            : 'Hub removed: this folder is now tracked locally only',
-        });
-      if (update.paused !== undefined)
-        core.note({ kind: 'sync', message: update.paused ? 'Sync paused' : 'Sync resumed' });
-      core.refresh();
-      return settingsOf((await device()).root);
-    },
+    ...createSettingsHandlers(core, ownHub),
 
     'hub:test': (input) => testHub(input),
     ...createHubHandlers(core, ownHub),

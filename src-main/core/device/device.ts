@@ -278,6 +278,7 @@ export class Device {
               address: hubParts.address,
               peer: hubParts.peer,
               chunks,
+              roster: hubParts.roster,
               prepareRemote: agreeWithHub ?? (() => hubParts.ensureAccess()),
               spaceId: config.spaceId,
               root,
@@ -588,7 +589,12 @@ export class Device {
    * resume restarts them with a sync at once; a new interval replaces the periodic sync.
    * A different hub needs the device reopened. The caller persists the config.
    */
-  async applySettings(change: { paused?: boolean; syncIntervalMs?: number }): Promise<void> {
+  async applySettings(change: {
+    paused?: boolean;
+    syncIntervalMs?: number;
+    /** Applies at once: the status names the device by its config (the node id stays). */
+    deviceName?: string;
+  }): Promise<void> {
     const config: DeviceConfig = { ...this.options.config, ...change };
     (this.options as { config: DeviceConfig }).config = config;
     // Not started (one-shot use) or local only: nothing runs that the change affects.

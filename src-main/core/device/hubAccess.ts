@@ -1,6 +1,7 @@
 import { PgChunkStore, type ChunkStore } from '../files/chunkStore.js';
 import { HubConnection } from '../hubClient/hubConnection.js';
 import { HubChunks, HubPeer } from '../hubClient/hubPeer.js';
+import { HubServiceRoster, type HubRoster } from '../hubClient/hubRoster.js';
 import { openHubLazily } from '../hub/hubSchema.js';
 import { hostAndPort, type PgClientOptions } from '../store/pgClient.js';
 import type { SyncPeer } from '../sync/syncPeer.js';
@@ -20,6 +21,8 @@ export interface OpenedHub {
   readonly address: string;
   readonly peer: SyncPeer;
   readonly chunks: ChunkStore;
+  /** The space's devices as the hub knows them; undefined for a PostgreSQL hub (no accounts). */
+  readonly roster: HubRoster | undefined;
   /** Runs before every sync run reads the hub; throws when this hub may not be used. */
   ensureAccess(): Promise<void>;
 }
@@ -42,6 +45,7 @@ export async function openHubAccess(
       address: options.hubService.address,
       peer: new HubPeer(connection, spaceId),
       chunks: new HubChunks(connection, spaceId),
+      roster: new HubServiceRoster(connection),
       // The service checks the credential, the space and the protocol on every request.
       ensureAccess: () => Promise.resolve(),
     };
@@ -52,6 +56,7 @@ export async function openHubAccess(
     address: hostAndPort(options.hub.connectionString),
     peer: lazy.store,
     chunks: new PgChunkStore(lazy.store.client),
+    roster: undefined,
     ensureAccess: () => lazy.ensureAccess(),
   };
 }

@@ -4,6 +4,7 @@ import type { ChunkStore } from '../files/chunkStore.js';
 import type { FileIndex } from '../files/fileIndex.js';
 import type { Materializer } from '../files/materializer.js';
 import type { Logger } from '../log.js';
+import type { HubRoster } from '../hubClient/hubRoster.js';
 import type { SyncPeer } from '../sync/syncPeer.js';
 import { SyncEngine, type SyncReport } from '../syncEngine.js';
 import { uploadChunksFor } from './chunkUpload.js';
@@ -19,6 +20,8 @@ export interface HubLink {
   readonly engine: SyncEngine;
   /** host:port, for sentences. */
   readonly address: string;
+  /** The space's devices as the hub knows them; undefined when the hub keeps no accounts. */
+  readonly roster: HubRoster | undefined;
 }
 
 export interface HubLinkOptions {
@@ -26,6 +29,7 @@ export interface HubLinkOptions {
   readonly address: string;
   readonly peer: SyncPeer;
   readonly chunks: ChunkStore;
+  readonly roster: HubRoster | undefined;
   /**
    * Runs before each sync run reads the hub: the hub may be used (schema, membership) and this
    * device's own history agrees with it (`ownEvents.ts`).
@@ -94,5 +98,5 @@ export function createHubLink(options: HubLinkOptions): HubLink {
       await options.noteChanges(report.changes.length);
     },
   });
-  return { peer, chunks, engine, address };
+  return { peer, chunks, engine, address, roster: options.roster };
 }

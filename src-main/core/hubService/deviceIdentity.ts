@@ -23,4 +23,19 @@ export interface HubAccountsPort {
   noteSeen(keyId: string): Promise<void>;
   markLive(keyId: string, untilMs: number): Promise<void>;
   clearLive(keyId: string): Promise<void>;
+  /** Renames the device of a working key (its own request); answers the name as kept. */
+  renameDevice(keyId: string, name: string): Promise<string>;
+  /** The device keys of one space, removed ones too (flagged), with presence. */
+  listDevices(spaceId: string): Promise<readonly SpaceDeviceKey[]>;
+}
+
+/** One device key of a space as `listDevices` gives it (`hubAccounts.ts`'s `DeviceListing`). */
+export interface SpaceDeviceKey {
+  readonly nodeId: string;
+  readonly deviceName: string;
+  /** ISO 8601 (UTC). */
+  readonly createdAt: string;
+  readonly lastSeen: string | null;
+  readonly online: boolean;
+  readonly revoked: boolean;
 }

@@ -14,6 +14,7 @@ import { NOT_PAIRED_SENTENCE } from '../../../src-shared/hubProblems.js';
 import {
   ALPN,
   LIMITS,
+  MAX_LISTED_DEVICES,
   PROTOCOL_HEADER,
   OLDEST_PROTOCOL_VERSION,
   PROTOCOL_VERSION,
@@ -25,7 +26,9 @@ import {
   pairRequestSchema,
   pullRequestSchema,
   snapshotsRequestSchema,
+  deviceNameRequestSchema,
   pushRequestSchema,
+  type DevicesAnswer,
   type Hello,
   type PullTrailer,
   type PushAnswer,
@@ -318,6 +321,36 @@ export function createHubServer(options: HubServerOptions): HubServer {
       async (stream, headers, id) => {
         const body = chunkHashesSchema.parse(await readJson(stream, headers));
         await sendChunks(stream, id, body.hashes);
+      },
+    ],
+    [
+      `GET ${ROUTES.devices}`,
+      async (stream, _h, id) => {
+        // The caller's own space only: the space comes from its credential, never the request.
+        const keys = await db(id, () => accounts.listDevices(id.spaceId));
+        const answer: DevicesAnswer = {
+          devices: keys
+            .filter((k) => !k.revoked)
+            .slice(0, MAX_LISTED_DEVICES)
+            .map((k) => ({
+              nodeId: k.nodeId,
+              deviceName: k.deviceName,
+              pairedAt: k.createdAt,
+              lastSeen: k.lastSeen,
+              online: k.online,
+            })),
+        };
+        sendJson(stream, 200, answer);
+      },
+    ],
+    [
+      `POST ${ROUTES.deviceName}`,
+      async (stream, headers, id) => {
+        // The key its credential proved: a device renames itself only.
+        const body = deviceNameRequestSchema.parse(await readJson(stream, headers));
+        const deviceName = await db(id, () => accounts.renameDevice(id.keyId, body.deviceName));
+        forgetKey(id.keyId);
+        sendJson(stream, 200, { deviceName });
       },
     ],
     [

@@ -10,6 +10,7 @@ import { makeTempDir, type TempDir } from '../../../test/support/tempDir.js';
 import { CRDTManager } from '../crdtManager.js';
 import { HubConnection } from '../hubClient/hubConnection.js';
 import { HubChunks, HubPeer } from '../hubClient/hubPeer.js';
+import { HubServiceRoster } from '../hubClient/hubRoster.js';
 import { pairWithHub } from '../hubClient/pairing.js';
 import { EventStore } from '../store/eventStore.js';
 import { openPgliteClient } from '../store/pgliteClient.js';
@@ -327,6 +328,41 @@ describe('sync through the service', () => {
     } finally {
       await a.peer.close();
       await a.store.close();
+    }
+  });
+
+  it('a device lists the devices of its own space only, with presence, removed ones left out', async () => {
+    const spaceId = `list-${randomUUID().slice(0, 8)}`;
+    const other = `list-other-${randomUUID().slice(0, 8)}`;
+    const a = await pairedDevice(spaceId, 'anna');
+    const b = await pairedDevice(spaceId, 'bob');
+    const gone = await pairedDevice(spaceId, 'gone');
+    const c = await pairedDevice(other, 'carl');
+    const stopB = await b.peer.listen(() => undefined);
+    try {
+      await hub.accounts.revokeDevice({ device: gone.manager.nodeId, spaceId });
+      const rosterOf = (d: { connection: HubConnection }) => new HubServiceRoster(d.connection);
+      let listed = await rosterOf(a).list();
+      // B's live stream marks it online once the hub recorded it.
+      for (let i = 0; i < 100 && !listed.find((d) => d.deviceName === 'bob')?.online; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        listed = await rosterOf(a).list();
+      }
+      expect(listed.map((d) => [d.nodeId, d.deviceName, d.online])).toEqual([
+        [a.manager.nodeId, 'anna', false],
+        [b.manager.nodeId, 'bob', true],
+      ]);
+      // Seen when its requests came in (the list request itself, at least).
+      expect(Date.parse(listed[0]!.lastSeen!)).toBeGreaterThan(0);
+      expect((await rosterOf(c).list()).map((d) => d.deviceName)).toEqual(['carl']);
+      // The removed device can't ask at all.
+      await expect(rosterOf(gone).list()).rejects.toMatchObject({ code: 'AccessDenied' });
+    } finally {
+      await stopB();
+      for (const d of [a, b, gone, c]) {
+        await d.peer.close();
+        await d.store.close();
+      }
     }
   });
 

@@ -1,0 +1,114 @@
+import { useEffect, useRef, useState } from 'react';
+import type { HubInvite } from '../../../src-shared/ipc/contract.js';
+import { formatDate } from '../../format/format.js';
+import { useAppStore } from '../../store/StoreContext.js';
+import { QrCode } from './QrCode.js';
+
+/** How long a code made here works: long enough to send it, short enough not to linger. */
+export const INVITE_LIFETIME_MS = 24 * 3600 * 1000;
+
+/**
+ * "Add a device": a fresh one-time invite code from the hub this computer runs, to copy or to
+ * scan, with how long it works and what to do with it on the other device. Asked for when the
+ * panel opens; "New code" asks again (the old one keeps working until it is used or expires).
+ */
+export function AddDevice({ onClose }: { onClose: () => void }) {
+  const inviteDevice = useAppStore((s) => s.inviteDevice);
+  const [invite, setInvite] = useState<HubInvite | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [copied, setCopied] = useState(false);
+  const heading = useRef<HTMLHeadingElement>(null);
+
+  const ask = async () => {
+    setBusy(true);
+    setError(null);
+    setCopied(false);
+    const answer = await inviteDevice(INVITE_LIFETIME_MS);
+    setBusy(false);
+    if ('error' in answer) setError(answer.error);
+    else setInvite(answer.invite);
+  };
+
+  useEffect(() => {
+    heading.current?.focus();
+    void ask();
+    // Once, when the panel opens.
+  }, []);
+
+  const onCopy = async () => {
+    if (!invite) return;
+    try {
+      await navigator.clipboard.writeText(invite.code);
+      setCopied(true);
+    } catch {
+      setError('Could not copy the code: select it and copy it by hand.');
+    }
+  };
+
+  return (
+    <section
+      className="card add-device"
+      aria-labelledby="add-device-title"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') onClose();
+      }}
+    >
+      <h2 id="add-device-title" tabIndex={-1} ref={heading}>
+        Add a device
+      </h2>
+      {invite === null && busy && <p role="status">Making an invite code…</p>}
+      {invite && (
+        <div className="add-device-body">
+          <QrCode text={invite.code} label="The invite code as a QR code" />
+          <div className="add-device-code">
+            <label>
+              Invite code
+              <input
+                type="text"
+                readOnly
+                value={invite.code}
+                data-testid="invite-code"
+                spellCheck={false}
+                onFocus={(e) => e.currentTarget.select()}
+              />
+            </label>
+            <p className="muted" data-testid="invite-validity">
+              Works once, for 24 hours (until {formatDate(Date.parse(invite.expiresAt))}).
+            </p>
+            <p>
+              On the other device, install NetGuardian, then paste the code in Settings → Join with
+              an invite code (or run <code>netguardian join CODE</code>).
+            </p>
+            <div className="form-actions">
+              <button type="button" className="primary" onClick={() => void onCopy()}>
+                Copy code
+              </button>
+              <button type="button" onClick={() => void ask()} disabled={busy}>
+                New code
+              </button>
+              <button type="button" onClick={onClose}>
+                Done
+              </button>
+            </div>
+            <p role="status" className="ok-text">
+              {copied ? 'Copied.' : ''}
+            </p>
+          </div>
+        </div>
+      )}
+      {error && (
+        <div>
+          <p role="alert" className="error-text">
+            {error}
+          </p>
+          {invite === null && (
+            <button type="button" onClick={onClose}>
+              Close
+            </button>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
