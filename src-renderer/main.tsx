@@ -31,6 +31,7 @@ function start(container: HTMLElement) {
   const store = createAppStore({
     client: transport.client,
     upload: transport.upload,
+    ...(transport.pick ? { pick: transport.pick } : {}),
     desktop: transport.kind === 'electron',
   });
   connectStore(store, transport);

@@ -39,6 +39,7 @@ import {
   isFirstRun,
   type FirstRunHub,
 } from './firstRun.js';
+import { interceptPick } from './filePicker.js';
 import { interceptFolderOpen, openInFileManager } from './folderOpen.js';
 import { askInviteCode } from './hubPrompt.js';
 import { createIpcRouter, toErrorInfo } from './ipcRouter.js';
@@ -143,11 +144,23 @@ async function start(): Promise<void> {
         )
       : electronLoginItem(app);
   const vouched = new VouchedPaths();
-  const forward = interceptImport(
+  const forward = interceptPick(
+    (options) => {
+      const window = mainWindow?.window;
+      const props = [...options.properties];
+      return window
+        ? dialog.showOpenDialog(window, { ...options, properties: props })
+        : dialog.showOpenDialog({ ...options, properties: props });
+    },
     vouched,
-    interceptFolderOpen(
-      shell,
-      interceptLoginSetting(loginItem, (channel, payload) => requireCore().call(channel, payload)),
+    interceptImport(
+      vouched,
+      interceptFolderOpen(
+        shell,
+        interceptLoginSetting(loginItem, (channel, payload) =>
+          requireCore().call(channel, payload),
+        ),
+      ),
     ),
   );
   const router = createIpcRouter(

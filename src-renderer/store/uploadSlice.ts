@@ -3,10 +3,22 @@ import { messageOf } from '../transport/remoteError.js';
 import type { SliceCreator, UploadSlice } from './types.js';
 
 /** One drop at a time: a second drop while copying is refused with a message, not queued. */
-export const createUploadSlice: SliceCreator<UploadSlice> = ({ upload }, set, get) => ({
+export const createUploadSlice: SliceCreator<UploadSlice> = ({ upload, pick }, set, get) => ({
   upload: { active: false, progress: null, result: null, error: null },
 
-  async startUpload(drop, targetDir) {
+  async startPick(folders, targetDir) {
+    if (!pick) return;
+    // The dialog is the system's: nothing shows as copying until something was picked.
+    try {
+      const picked = await pick(folders, targetDir);
+      if (picked.canceled) return;
+      await get().startUpload({ files: [], entries: [] }, targetDir, () => Promise.resolve(picked));
+    } catch (error) {
+      set((s) => ({ upload: { ...s.upload, active: false, error: messageOf(error) } }));
+    }
+  },
+
+  async startUpload(drop, targetDir, copied) {
     if (get().upload.active) {
       set((s) => ({
         upload: {
@@ -18,9 +30,13 @@ export const createUploadSlice: SliceCreator<UploadSlice> = ({ upload }, set, ge
     }
     set({ upload: { active: true, progress: null, result: null, error: null } });
     try {
-      const report = await upload(drop, targetDir, (progress) =>
-        set((s) => ({ upload: { ...s.upload, progress } })),
-      );
+      const report = await (
+        copied ??
+        (() =>
+          upload(drop, targetDir, (progress) =>
+            set((s) => ({ upload: { ...s.upload, progress } })),
+          ))
+      )();
       const where = targetDir === '' ? 'the synced folder' : targetDir;
       const folders = report.folders > 0 ? ` and ${pluralize(report.folders, 'folder')}` : '';
       set((s) => ({

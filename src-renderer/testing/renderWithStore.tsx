@@ -18,11 +18,28 @@ export interface Rendered extends RenderResult {
  */
 export function renderWithStore(
   ui: ReactNode,
-  options: { core?: FakeCore; files?: number; upload?: Uploader } = {},
+  options: {
+    core?: FakeCore;
+    files?: number;
+    upload?: Uploader;
+    /** As the desktop app: the system's dialog through `files:pick` of the fake core. */
+    desktop?: boolean;
+  } = {},
 ): Rendered {
   const core = options.core ?? createFakeCore({ files: options.files ?? 120 });
   const transport = fakeTransport(core, options.upload);
-  const store = createAppStore({ client: core, upload: transport.upload, searchDebounceMs: 0 });
+  const store = createAppStore({
+    client: core,
+    upload: transport.upload,
+    searchDebounceMs: 0,
+    ...(options.desktop
+      ? {
+          desktop: true,
+          pick: (folders: boolean, targetDir: string) =>
+            core.call('files:pick', { folders, targetDir }),
+        }
+      : {}),
+  });
   connectStore(store, transport);
   const result = render(<StoreProvider store={store}>{ui}</StoreProvider>);
   return { ...result, core, store, transport };

@@ -49,7 +49,20 @@ export async function walkDrop(drop: DropPayload): Promise<DroppedTree> {
   };
   const usable = drop.entries.filter((entry): entry is FileSystemEntry => entry !== null);
   if (usable.length === 0) {
-    return { files: drop.files.map((file) => ({ file, relPath: file.name })), folders: 0 };
+    // A folder picked with the page's folder input names each file from the folder down.
+    const relPaths = drop.files.map((file) => file.webkitRelativePath || file.name);
+    const folders = new Set(
+      relPaths.flatMap((rel) =>
+        rel
+          .split('/')
+          .slice(0, -1)
+          .map((_, i, parts) => parts.slice(0, i + 1).join('/')),
+      ),
+    );
+    return {
+      files: drop.files.map((file, i) => ({ file, relPath: relPaths[i] ?? file.name })),
+      folders: folders.size,
+    };
   }
   for (const entry of usable) await visit(entry, '');
   return { files, folders };

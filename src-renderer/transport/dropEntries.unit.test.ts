@@ -47,6 +47,25 @@ describe('walking a drop', () => {
     expect(tree.files).toEqual([{ file: f, relPath: 'x.txt' }]);
   });
 
+  it('keeps the tree of a folder picked with the folder input, counting its folders', async () => {
+    // What a `webkitdirectory` input gives: each file named from the picked folder down.
+    const picked = (rel: string) => {
+      const f = new File([rel], rel.slice(rel.lastIndexOf('/') + 1));
+      Object.defineProperty(f, 'webkitRelativePath', { value: rel });
+      return f;
+    };
+    const tree = await walkDrop({
+      files: [picked('album/a.jpg'), picked('album/2024/b.jpg'), picked('album/2024/c.jpg')],
+      entries: [],
+    });
+    expect(tree.files.map((f) => f.relPath)).toEqual([
+      'album/a.jpg',
+      'album/2024/b.jpg',
+      'album/2024/c.jpg',
+    ]);
+    expect(tree.folders).toBe(2);
+  });
+
   it('joins the target folder without doubled slashes', () => {
     expect(joinRel('', 'a/b.txt')).toBe('a/b.txt');
     expect(joinRel('Docs/', '/a.txt')).toBe('Docs/a.txt');

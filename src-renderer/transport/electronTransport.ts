@@ -65,6 +65,7 @@ export function createElectronTransport(bridge: NetGuardianBridge): RendererTran
     kind: 'electron',
     client,
     upload: electronUploader(bridge, client),
+    pick: (folders, targetDir) => client.call('files:pick', { folders, targetDir }),
     // The preload is in-process: there is no connection to lose.
     connection: () => 'online',
     onConnectionChange: () => () => {},

@@ -24,11 +24,19 @@ export type Uploader = (
   onProgress: (progress: UploadProgress) => void,
 ) => Promise<ImportReport>;
 
+/** Shows the system's open dialog for files or folders and copies the picked into `targetDir`. */
+export type Picker = (
+  folders: boolean,
+  targetDir: string,
+) => Promise<ImportReport & { readonly canceled: boolean }>;
+
 /** Everything the app needs from where it runs: Electron preload or headless WebSocket. */
 export interface RendererTransport {
   readonly kind: 'electron' | 'headless';
   readonly client: ContractClient;
   readonly upload: Uploader;
+  /** The system's open dialog, then a copy of what was picked (desktop app only). */
+  readonly pick?: Picker;
   readonly connection: () => ConnectionStatus;
   readonly onConnectionChange: (listener: (status: ConnectionStatus) => void) => () => void;
 }

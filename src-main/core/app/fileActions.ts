@@ -4,7 +4,10 @@ import type { Device } from '../device/device.js';
 import { moveToTrash, renameInFolder } from '../files/folderEdits.js';
 import type { ServiceCore } from './serviceCore.js';
 
-type FileActionHandlers = Pick<ContractHandlers, 'files:rename' | 'files:trash' | 'trash:restore'>;
+type FileActionHandlers = Pick<
+  ContractHandlers,
+  'files:pick' | 'files:rename' | 'files:trash' | 'trash:restore'
+>;
 
 const count = (n: number, one: string, many: string) =>
   `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
@@ -25,6 +28,15 @@ export function createFileActionHandlers(core: ServiceCore): FileActionHandlers 
   };
 
   return {
+    // The desktop app's shell answers it with the system's dialog (shell/filePicker.ts).
+    'files:pick': () =>
+      Promise.reject(
+        new NetGuardianError(
+          'InvalidArgument',
+          "files:pick: the system's file picker is only in the desktop app; in a browser use the page's Add buttons",
+        ),
+      ),
+
     'files:rename': async ({ path, name }) => {
       const d = await device();
       const renamed = await renameInFolder(d.root, path, name);

@@ -115,4 +115,28 @@ describe('file actions', () => {
     // In a browser there is no file manager to show it in.
     expect(screen.queryByRole('button', { name: 'Show in file manager' })).toBeNull();
   });
+
+  it('adds files and folders with the system dialog in the desktop app, into the folder shown', async () => {
+    const core = threeFiles();
+    const { store } = renderWithStore(<FilesScreen />, { core, desktop: true });
+    await waitFor(() => expect(order()).toHaveLength(3));
+    fireEvent.click(screen.getByRole('button', { name: 'Add folder…' }));
+    await waitFor(() =>
+      expect(core.callsOf('files:pick')).toEqual([{ folders: true, targetDir: '' }]),
+    );
+    // What the fake's dialog picked and copied: two files and a folder.
+    await waitFor(() =>
+      expect(store.getState().upload.result).toMatch(
+        /2 files and 1 folder .* into the synced folder/,
+      ),
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Add files…' }));
+    await waitFor(() =>
+      expect(core.callsOf('files:pick')[1]).toEqual({ folders: false, targetDir: '' }),
+    );
+    // The file manager is there to show a file in.
+    fireEvent.click(rowByPath('notes.md'));
+    fireEvent.click(await screen.findByRole('button', { name: 'Show in file manager' }));
+    await waitFor(() => expect(core.callsOf('folder:open')).toEqual([{ path: 'notes.md' }]));
+  });
 });

@@ -21,7 +21,10 @@ export function FilesScreen() {
   const showFileRange = useAppStore((s) => s.showFileRange);
   const refreshFiles = useAppStore((s) => s.refreshFiles);
   const startUpload = useAppStore((s) => s.startUpload);
-  const picker = useRef<HTMLInputElement>(null);
+  const startPick = useAppStore((s) => s.startPick);
+  const desktop = useAppStore((s) => s.fileActions.desktop);
+  const filePicker = useRef<HTMLInputElement>(null);
+  const folderPicker = useRef<HTMLInputElement>(null);
 
   // The list asks for its rows once it has a height; the first page is needed to know that.
   useEffect(() => {
@@ -67,17 +70,40 @@ export function FilesScreen() {
           value={input}
           onChange={(e) => setFileSearch(e.target.value)}
         />
-        {/* The keyboard's and screen reader's way in, besides dropping: the system's file picker
-            (Electron vouches for the picked paths as for dropped ones; the browser uploads). */}
-        <button type="button" onClick={() => picker.current?.click()}>
+        {/* The keyboard's and screen reader's way in, besides dropping: the system's open dialog
+            in the desktop app (the shell vouches for what was picked and copies it), the page's
+            file inputs in a browser (which upload, a folder with its tree). */}
+        <button
+          type="button"
+          onClick={() => (desktop ? void startPick(false, target) : filePicker.current?.click())}
+        >
           Add files…
         </button>
+        <button
+          type="button"
+          onClick={() => (desktop ? void startPick(true, target) : folderPicker.current?.click())}
+        >
+          Add folder…
+        </button>
         <input
-          ref={picker}
+          ref={filePicker}
           type="file"
           multiple
           hidden
           data-testid="add-files-input"
+          onChange={(e) => {
+            const files = Array.from(e.target.files ?? []);
+            e.target.value = '';
+            if (files.length > 0) void startUpload({ files, entries: [] }, target);
+          }}
+        />
+        <input
+          ref={folderPicker}
+          type="file"
+          hidden
+          data-testid="add-folder-input"
+          // Not in React's types: the attribute that makes the input pick a folder.
+          {...{ webkitdirectory: '' }}
           onChange={(e) => {
             const files = Array.from(e.target.files ?? []);
             e.target.value = '';
