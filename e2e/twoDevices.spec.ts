@@ -139,9 +139,37 @@ describe('two devices through a hub, in the browser', () => {
       await expect(card.textContent()).resolves.toMatch(/laptop/);
       await expect(card.textContent()).resolves.toMatch(/desktop/);
     }
+    // Choices and the diff's columns are named by device, this device's first.
+    const cardA = pageA.conflictCard(file);
+    await expect(
+      cardA
+        .getByRole('group', { name: `Settle ${file}` })
+        .getByRole('button')
+        .allTextContents(),
+    ).resolves.toEqual([
+      'Keep laptop’s version (this device)',
+      'Keep desktop’s version',
+      'Keep both',
+    ]);
+    await cardA.getByTestId('text-diff').waitFor();
+    await expect(cardA.locator('thead th').allTextContents()).resolves.toEqual([
+      'laptop’s version (this device)',
+      'desktop’s version',
+    ]);
+    await expect(cardA.locator('tbody tr').allInnerTexts()).resolves.toEqual([
+      '1\t≠plan as the laptop sees it\t1\t≠plan as the desktop sees it',
+    ]);
     await pageA.screenshot('conflicts-laptop');
 
+    // The choice is confirmed on the card with Undo; undone, nothing reaches the core.
+    await pageA.keepInConflict(file, 'theirs');
+    const confirmation = cardA.getByTestId('resolve-confirmation');
+    await expect(confirmation.innerText()).resolves.toMatch(/^Kept desktop’s version\s*·\s*Undo$/);
+    await confirmation.getByRole('button', { name: 'Undo' }).click();
+    await cardA.getByTestId('keep-mine').waitFor();
+    // Kept for real: sent when the undo window ends.
     await pageA.keepInConflict(file, 'mine');
+    await expect(confirmation.innerText()).resolves.toMatch(/^Kept laptop’s version/);
     await pageA.conflictCard(file).waitFor({ state: 'detached' });
     await pageB.conflictCard(file).waitFor({ state: 'detached' });
     await pageB.waitForState('state.conflicts === 0');

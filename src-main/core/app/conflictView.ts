@@ -1,6 +1,8 @@
 import { conflictCopyPath } from '../../../src-shared/conflictNames.js';
 import type { FileVersion, FileView } from '../../../src-shared/crdt/fileEntity.js';
 import type { ConflictInfo, KeptVersion, VersionInfo } from '../../../src-shared/ipc/contract.js';
+import { decodeHlc } from '../../../src-shared/crdt/hlc.js';
+import { effectiveMtimeMs } from '../../../src-shared/crdt/versionOrder.js';
 import { chooseVersion, siblingsOf, type KeepChoice } from '../crdt/conflictChoice.js';
 
 /**
@@ -54,18 +56,30 @@ export interface ConflictContext {
   readonly nameOf: (nodeId: string) => string;
 }
 
+/**
+ * When the version was edited: the file's modification time its writer recorded (held to the
+ * writer's clock), not when the change was recorded: a scan may find an edit much later, and two
+ * devices syncing at once would both read "just now". It is the time the winner was chosen by
+ * (`versionOrder.ts`), so the newest shown is the one in the folder. A version whose clock can't
+ * be read (never stored so, but the view must not fail a whole list) falls back to its wall time.
+ */
+function editedAt(v: FileVersion): number {
+  if (decodeHlc(v.hlc).ok) return effectiveMtimeMs(v);
+  const at = Date.parse(v.timestamp);
+  return Number.isNaN(at) ? 0 : at;
+}
+
 function versionInfo(
   view: FileView,
   v: FileVersion,
   winner: boolean,
   ctx: ConflictContext,
 ): VersionInfo {
-  const changedAt = Date.parse(v.timestamp);
   return {
     eventId: v.id,
     device: ctx.nameOf(v.nodeId),
     nodeId: v.nodeId,
-    changedAt: Number.isNaN(changedAt) ? 0 : changedAt,
+    changedAt: editedAt(v),
     size: v.value?.size ?? 0,
     hash: v.value?.hash ?? '',
     side: v.nodeId === ctx.thisNode ? 'mine' : 'theirs',

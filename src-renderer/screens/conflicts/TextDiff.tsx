@@ -1,70 +1,101 @@
-import { diffLines } from 'diff';
-import { useMemo } from 'react';
-
-/** Past this the diff gives up (it is quadratic on very different texts) and says so. */
-const DIFF_TIMEOUT_MS = 300;
-
-interface Line {
-  readonly kind: 'same' | 'a' | 'b';
-  readonly text: string;
-}
-
-/** Lines of `a` and `b`, each marked as in both, only in a, or only in b. */
-export function lineDiff(a: string, b: string): Line[] | null {
-  const changes = diffLines(a, b, { timeout: DIFF_TIMEOUT_MS });
-  if (changes === undefined) return null;
-  return changes.flatMap((change) => {
-    const kind = change.added ? 'b' : change.removed ? 'a' : 'same';
-    const lines = change.value.endsWith('\n') ? change.value.slice(0, -1) : change.value;
-    return lines.split('\n').map((text) => ({ kind, text }));
-  });
-}
+import { Fragment, useMemo, useState } from 'react';
+import { foldSame, sideBySide, type Cell, type Row } from './sideBySide.js';
 
 /**
- * A line diff between the version on disk (a) and a kept copy (b). Markers and labels carry the
- * meaning, so it reads without colour.
+ * Two versions of a text side by side, each column headed by its device. A line that differs is
+ * shaded alike on both sides and marked "≠" (never red/green or −/+: neither version is the
+ * old one); long runs of equal lines fold away and open on a click.
  */
-export function TextDiff({
-  a,
-  b,
-  aLabel,
-  bLabel,
-}: {
-  a: string;
-  b: string;
-  aLabel: string;
-  bLabel: string;
-}) {
-  const lines = useMemo(() => lineDiff(a, b), [a, b]);
-  if (lines === null)
-    return <p className="muted">The versions are too different to compare line by line.</p>;
-  if (lines.every((l) => l.kind === 'same'))
-    return <p className="muted">The texts are identical.</p>;
+
+function Side({ cell, differs }: { cell: Cell | null; differs: boolean }) {
   return (
-    <figure className="diff" data-testid="text-diff">
-      <figcaption>
-        <span className="diff-a">− only in {aLabel}</span>{' '}
-        <span className="diff-b">+ only in {bLabel}</span>
-      </figcaption>
-      <pre>
-        {lines.map((line, i) => (
-          <div key={i} className={`diff-line diff-${line.kind}`}>
-            <span
-              className="diff-mark"
-              aria-label={
-                line.kind === 'a'
-                  ? `only in ${aLabel}`
-                  : line.kind === 'b'
-                    ? `only in ${bLabel}`
-                    : undefined
-              }
-            >
-              {line.kind === 'a' ? '−' : line.kind === 'b' ? '+' : ' '}
-            </span>
-            {line.text}
-          </div>
-        ))}
-      </pre>
-    </figure>
+    <>
+      <td className="diff-n">{cell?.n ?? ''}</td>
+      <td className={`diff-text${cell === null ? ' diff-none' : ''}`}>
+        {differs && cell !== null && (
+          <span className="diff-mark" aria-label="differs: ">
+            ≠
+          </span>
+        )}
+        {cell?.text ?? ''}
+      </td>
+    </>
+  );
+}
+
+function DiffRow({ row }: { row: Row }) {
+  return (
+    <tr className={row.differs ? 'diff-row differs' : 'diff-row'}>
+      <Side cell={row.left} differs={row.differs} />
+      <Side cell={row.right} differs={row.differs} />
+    </tr>
+  );
+}
+
+export function TextDiff({
+  left,
+  right,
+  leftLabel,
+  rightLabel,
+}: {
+  left: string;
+  right: string;
+  leftLabel: string;
+  rightLabel: string;
+}) {
+  const rows = useMemo(() => sideBySide(left, right), [left, right]);
+  const segments = useMemo(() => (rows === null ? [] : foldSame(rows)), [rows]);
+  const [opened, setOpened] = useState<ReadonlySet<number>>(new Set());
+  if (rows === null)
+    return <p className="muted">The versions are too different to compare line by line.</p>;
+  if (rows.every((r) => !r.differs)) return <p className="muted">The texts are identical.</p>;
+  const differing = rows.filter((r) => r.differs).length;
+  return (
+    <div className="diff" data-testid="text-diff">
+      <table className="diff-table">
+        <caption>
+          {differing === 1 ? '1 line differs' : `${differing} lines differ`}, marked ≠
+        </caption>
+        <colgroup>
+          <col className="diff-n-col" />
+          <col />
+          <col className="diff-n-col" />
+          <col />
+        </colgroup>
+        <thead>
+          <tr>
+            <th scope="colgroup" colSpan={2}>
+              {leftLabel}
+            </th>
+            <th scope="colgroup" colSpan={2}>
+              {rightLabel}
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {segments.map((segment, i) =>
+            segment.kind === 'same' && !opened.has(i) ? (
+              <tr key={i} className="diff-fold">
+                <td colSpan={4}>
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={() => setOpened(new Set([...opened, i]))}
+                  >
+                    Show {segment.rows.length} equal lines
+                  </button>
+                </td>
+              </tr>
+            ) : (
+              <Fragment key={i}>
+                {segment.rows.map((row, j) => (
+                  <DiffRow key={j} row={row} />
+                ))}
+              </Fragment>
+            ),
+          )}
+        </tbody>
+      </table>
+    </div>
   );
 }

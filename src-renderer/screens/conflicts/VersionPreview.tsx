@@ -6,6 +6,8 @@ import type {
 } from '../../../src-shared/ipc/contract.js';
 import { formatBytes } from '../../format/format.js';
 import { useAppStore } from '../../store/StoreContext.js';
+import { shownVersions, versionName } from './conflictWords.js';
+import { OpenVersion } from './OpenVersion.js';
 import { TextDiff } from './TextDiff.js';
 
 type Loaded = Record<string, VersionContent>;
@@ -36,11 +38,12 @@ function useContents(
   return loaded;
 }
 
+/** Why a version is not shown, or '' when it is (or will be). */
 const explain = (content: VersionContent | undefined): string => {
   if (!content) return 'Not loaded.';
   switch (content.kind) {
     case 'binary':
-      return `A binary file (${formatBytes(content.size)}) that can’t be shown here; open the copy to compare.`;
+      return `A file of ${formatBytes(content.size)} that can’t be shown here.`;
     case 'unavailable':
       return `Can’t show this version: ${content.reason}`;
     case 'text':
@@ -54,14 +57,57 @@ const explain = (content: VersionContent | undefined): string => {
   }
 };
 
-/** The difference between the version on disk and the first kept copy: text diff, images, or words. */
+/** Each version on its own: its image, or why it can't be shown and a way to open it. */
+function EachVersion({
+  conflict,
+  versions,
+  contents,
+}: {
+  conflict: ConflictInfo;
+  versions: readonly VersionInfo[];
+  contents: Loaded | null;
+}) {
+  return (
+    <div className="previews">
+      {versions.map((version) => {
+        const content = contents?.[version.eventId];
+        const name = versionName(version.device, version.side);
+        return (
+          <figure key={version.eventId} className="preview" data-testid="version-preview">
+            {content?.kind === 'image' && content.mime.startsWith('image/') ? (
+              <img
+                src={`data:${content.mime};base64,${content.base64}`}
+                alt={`${version.device}’s version of ${conflict.path}`}
+              />
+            ) : (
+              <>
+                <p className="muted">
+                  {contents === null
+                    ? 'No preview for this kind of file.'
+                    : explain(content) || 'No preview.'}
+                </p>
+                <OpenVersion conflict={conflict} version={version} />
+              </>
+            )}
+            <figcaption>{name}</figcaption>
+          </figure>
+        );
+      })}
+    </div>
+  );
+}
+
+/**
+ * What differs between the first two versions as shown (this device's on the left): a text
+ * diff side by side, images, or for anything else a way to open each.
+ */
 export function VersionPreview({ conflict }: { conflict: ConflictInfo }) {
-  const [onDisk, copy] = conflict.versions;
-  const shown = [onDisk, copy].filter((v): v is VersionInfo => v !== undefined);
-  const contents = useContents(conflict.path, shown, conflict.preview !== 'none');
-  if (!onDisk || !copy) return null;
-  if (conflict.preview === 'none')
-    return <p className="muted">No preview for this kind of file. Open the copy to compare.</p>;
+  const shown = shownVersions(conflict).slice(0, 2);
+  const previewable = conflict.preview !== 'none';
+  const contents = useContents(conflict.path, shown, previewable);
+  const [left, right] = shown;
+  if (!left || !right) return null;
+  if (!previewable) return <EachVersion conflict={conflict} versions={shown} contents={null} />;
   if (contents === null)
     return (
       <p className="muted" role="status">
@@ -69,40 +115,21 @@ export function VersionPreview({ conflict }: { conflict: ConflictInfo }) {
       </p>
     );
 
-  const a = contents[onDisk.eventId];
-  const b = contents[copy.eventId];
+  const a = contents[left.eventId];
+  const b = contents[right.eventId];
   if (a?.kind === 'text' && b?.kind === 'text')
     return (
       <>
         <TextDiff
-          a={a.text}
-          b={b.text}
-          aLabel={`${onDisk.device}’s version`}
-          bLabel={`${copy.device}’s version`}
+          left={a.text}
+          right={b.text}
+          leftLabel={versionName(left.device, left.side)}
+          rightLabel={versionName(right.device, right.side)}
         />
         {(a.truncated || b.truncated) && (
           <p className="muted">Only the beginning of the texts is compared.</p>
         )}
       </>
     );
-  return (
-    <div className="previews">
-      {shown.map((version) => {
-        const content = contents[version.eventId];
-        return (
-          <figure key={version.eventId} className="preview">
-            {content?.kind === 'image' && content.mime.startsWith('image/') ? (
-              <img
-                src={`data:${content.mime};base64,${content.base64}`}
-                alt={`${version.device}’s version of ${conflict.path}`}
-              />
-            ) : (
-              <p className="muted">{explain(content)}</p>
-            )}
-            <figcaption>{version.device}’s version</figcaption>
-          </figure>
-        );
-      })}
-    </div>
-  );
+  return <EachVersion conflict={conflict} versions={shown} contents={contents} />;
 }
