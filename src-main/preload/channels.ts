@@ -40,6 +40,7 @@ export const BRIDGE_CHANNELS = [
   'trash:list',
   'trash:empty',
   'files:pick',
+  'files:open',
   'files:rename',
   'files:trash',
   'trash:restore',

@@ -95,6 +95,9 @@ export const createStatusSlice: SliceCreator<StatusSlice> = ({ client }, set, ge
         case 'import:progress':
           set((prev) => ({ upload: { ...prev.upload, progress: message.payload } }));
           return;
+        case 'folder:moveProgress':
+          set({ folderMove: { progress: message.payload } });
+          return;
         default: {
           const never: never = message;
           return never;

@@ -36,6 +36,7 @@ const SLOW_CHANNELS: ReadonlySet<Channel> = new Set([
   'hub:join',
   'hub:create',
   'files:import',
+  'folder:move',
   'sync:run',
   'history:restoreDeleted',
   'trash:empty',

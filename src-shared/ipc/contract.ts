@@ -572,6 +572,11 @@ export const requestSchemas = {
    */
   'files:pick': z.strictObject({ folders: z.boolean(), targetDir: z.string().max(4096) }),
   /**
+   * Opens a file of the folder in the system's app for it (the desktop app's shell answers;
+   * programs and scripts are never started). In a browser the file is downloaded instead.
+   */
+  'files:open': z.strictObject({ path: relPath }),
+  /**
    * Renames a file or folder in place (same folder, new name). Nothing is written over: a name
    * already taken is refused. Answers the new path.
    */
@@ -648,6 +653,8 @@ export interface ResponseMap {
   'trash:list': TrashView;
   'trash:empty': TrashEmptyReport;
   'files:pick': ImportReport & { readonly canceled: boolean };
+  /** `message`: why the system could not open it, in its words. */
+  'files:open': { readonly opened: boolean; readonly message: string | null };
   'files:rename': { readonly path: string };
   'files:trash': FilesTrashedReport;
   'trash:restore': TrashRestoreReport;

@@ -11,4 +11,5 @@ export const PUSH_CHANNELS = [
   'files:changed',
   'conflicts:changed',
   'import:progress',
+  'folder:moveProgress',
 ] as const satisfies readonly PushChannel[];

@@ -8,7 +8,6 @@ import { conflictInfoOf, previewKindOf } from './conflictView.js';
 import { nameFromNodeId } from './deviceNames.js';
 import { stateOfRow } from './fileList.js';
 import { historyEntries } from './history.js';
-import { nextConfig } from './settings.js';
 import { numberedName } from './uniqueNames.js';
 import { decodeText } from './versionContent.js';
 
@@ -17,6 +16,7 @@ const ctx = { thisNode: 'laptop-1a2b3c4d', nameOf: nameFromNodeId };
 describe('activity in plain words', () => {
   it('groups incoming changes per device and names conflicts one by one', () => {
     const base = {
+      folder: false,
       conflictsBefore: 0,
       conflictsAfter: 0,
       lostDeletesBefore: 0,
@@ -78,7 +78,9 @@ describe('activity in plain words', () => {
 });
 
 describe('repeated failures', () => {
-  const down = "Sync failed: can't reach the hub at 10.0.0.5:7443: nothing answers there";
+  // As the log keeps it: in the catalogue's words (src-shared/errorWords.ts).
+  const down =
+    "Can't reach the hub at 10.0.0.5. NetGuardian keeps trying; check that the hub is running.";
   it('counts the same error again under one item until a sync succeeds', () => {
     let now = Date.UTC(2026, 11, 6, 20, 44);
     const log = new ActivityLog(100, () => now);
@@ -100,7 +102,7 @@ describe('repeated failures', () => {
       repeats: { count: 7, since: Date.UTC(2026, 11, 6, 20, 44) },
     });
     expect(activityText(latest as ActivityItem, () => '20:44')).toBe(
-      `${down} (since 20:44, 7 tries)`,
+      "Can't reach the hub at 10.0.0.5 since 20:44 · 7 tries. NetGuardian keeps trying; check that the hub is running.",
     );
     // Another failure is its own row; a successful sync ends the streak.
     log.add({ kind: 'error', message: 'Sync failed: the hub refused 1 change(s)' });
@@ -230,7 +232,7 @@ describe('file rows and conflicts', () => {
         { ...ev('meta', '000000000000004-000000-n', 'FileUpdated'), data: { fields: { mode: 1 } } },
       ],
       'e3',
-      nameFromNodeId,
+      ctx,
     );
     expect(entries.map((e) => [e.eventId, e.deleted, e.current, e.size])).toEqual([
       ['e3', false, true, 3],
@@ -265,13 +267,13 @@ describe('file rows and conflicts', () => {
     const entries = historyEntries(
       [
         ev('made', 1_000, 'FileCreated', 'a'),
-        ev('changed', 2_000, 'FileUpdated', 'b'),
+        { ...ev('changed', 2_000, 'FileUpdated', 'b'), nodeId: 'desktop-00ff00ff' },
         ev('restored', 3_000, 'FileUpdated', 'a'),
         ev('settled', 4_000, 'ConflictResolved', 'b'),
         ev('gone', 5_000, 'FileDeleted'),
       ],
       undefined,
-      nameFromNodeId,
+      ctx,
     );
     expect(entries.map((e) => [e.eventId, e.kind, e.sameAsEarlier])).toEqual([
       ['gone', 'deleted', undefined],
@@ -280,33 +282,13 @@ describe('file rows and conflicts', () => {
       ['changed', 'edited', undefined],
       ['made', 'created', undefined],
     ]);
-  });
-});
-
-describe('settings', () => {
-  const config = {
-    version: 1 as const,
-    folder: '/f',
-    spaceId: 'default',
-    deviceName: 'laptop',
-    hub: { url: 'postgres://dev:secret@hub:5432/ng', ssl: 'off' as const },
-    syncIntervalMs: 30_000,
-    rescanIntervalMs: 900_000,
-    paused: false,
-  };
-
-  it('keeps the stored password when the redacted address comes back unchanged', () => {
-    const next = nextConfig(config, {
-      hub: { url: 'postgres://dev:***@hub:5432/ng', ssl: 'require' },
-    });
-    expect(next.hub).toEqual({ url: 'postgres://dev:secret@hub:5432/ng', ssl: 'require' });
-  });
-
-  it('applies interval, pause and hub removal', () => {
-    expect(nextConfig(config, { syncIntervalMs: 5_000, paused: true, hub: null })).toMatchObject({
-      syncIntervalMs: 5_000,
-      paused: true,
-      hub: null,
-    });
+    // Who made each version, and whether that was this device.
+    expect(entries.map((e) => [e.eventId, e.device, e.thisDevice])).toEqual([
+      ['gone', 'laptop', true],
+      ['settled', 'laptop', true],
+      ['restored', 'laptop', true],
+      ['changed', 'desktop', false],
+      ['made', 'laptop', true],
+    ]);
   });
 });

@@ -116,6 +116,11 @@ export class DeviceHost {
     return this.options.dataDir;
   }
 
+  /** The hub the config names now, as the device opens it (its resolver). */
+  hubAccess(): Promise<DeviceHub> {
+    return (this.options.resolveHub ?? hubFromConfig)(this.configValue, this.options.dataDir);
+  }
+
   /** The device, once any reopen in progress is done. */
   device(): Promise<Device> {
     return this.current;
@@ -135,7 +140,11 @@ export class DeviceHost {
     if (!reopen) {
       await (
         await this.current
-      ).applySettings({ paused: next.paused, syncIntervalMs: next.syncIntervalMs });
+      ).applySettings({
+        paused: next.paused,
+        syncIntervalMs: next.syncIntervalMs,
+        deviceName: next.deviceName,
+      });
       return;
     }
     let failure: Error | undefined;
@@ -162,6 +171,34 @@ export class DeviceHost {
         failure = e instanceof Error ? e : new Error(JSON.stringify(e));
         return device;
       }
+    })();
+    this.current = swap;
+    await swap;
+    if (failure !== undefined) throw failure;
+  }
+
+  /**
+   * Moves the synced folder (`move`, given the closed device: no watcher, scan or write runs in
+   * it meanwhile), then opens the device on `next` (its new folder). When the move fails, the
+   * device opens again as it was and the failure is thrown. Requests wait meanwhile.
+   */
+  async moveFolder(next: DeviceConfig, move: () => Promise<void>): Promise<void> {
+    const previous = this.configValue;
+    let failure: Error | undefined;
+    const swap = (async () => {
+      await (await this.current).close();
+      let config = previous;
+      try {
+        await move();
+        await writeDeviceConfig(this.options.dataDir, next);
+        config = next;
+      } catch (e) {
+        failure = e instanceof Error ? e : new Error(String(e));
+      }
+      this.configValue = config;
+      const device = await DeviceHost.openDevice(this.options, config);
+      if (this.started) await device.start();
+      return device;
     })();
     this.current = swap;
     await swap;

@@ -1,11 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { checkDeviceName } from '../../../src-shared/deviceName.js';
 import { NetGuardianError } from '../../../src-shared/errors.js';
 import type { RequestOf, SettingsView } from '../../../src-shared/ipc/contract.js';
+import { isSyncInterval, SYNC_INTERVAL_RULE } from '../../../src-shared/syncInterval.js';
 import { isServiceHub, type DeviceConfig } from '../deviceConfig.js';
 import { writeFileDurably } from '../files/durableFs.js';
 import { IGNORE_FILE } from '../files/ignoreRules.js';
-import { hostAndPort, redactUrl } from '../store/pgClient.js';
+import { hostAndPort } from '../store/pgClient.js';
 
 /**
  * The settings screen: the device's config.json and the folder's
@@ -81,64 +83,25 @@ function hubView(
   return { address: hub.address, runsHere: false };
 }
 
-/** A hub address the config may hold: a postgres:// URL with a host. */
-export function checkHubUrl(url: string): void {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new NetGuardianError(
-      'InvalidArgument',
-      'settings:update: hub.url is not a URL (postgres://user:password@host:5432/db)',
-      'hub.url',
-    );
-  }
-  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:')
-    throw new NetGuardianError(
-      'InvalidArgument',
-      `settings:update: hub.url must start with postgres://, not ${parsed.protocol}//`,
-      'hub.url',
-    );
-  if (parsed.hostname === '')
-    throw new NetGuardianError(
-      'InvalidArgument',
-      'settings:update: hub.url has no host',
-      'hub.url',
-    );
-}
-
-/** The config after an update (hub, interval, pause); the ignore rules live in the folder. */
+/**
+ * The config after an update (name, interval, pause); the ignore rules live in the folder. The
+ * hub is not a setting: pairing pins it (`hubHandlers.ts`). Each rule is the shared one, said
+ * the same way here as in the form.
+ */
 export function nextConfig(config: DeviceConfig, update: SettingsUpdate): DeviceConfig {
-  let hub = config.hub;
-  if (update.hub === null) hub = null;
-  else if (update.hub !== undefined && config.hub && isServiceHub(config.hub)) {
-    // The service is changed by pairing (`netguardian join`), not typed in: its own address
-    // coming back is no change; anything else is refused (no credential goes with a URL).
-    if (update.hub.url !== config.hub.address)
-      throw new NetGuardianError(
-        'InvalidArgument',
-        'settings:update: this device is paired with a hub service; move it to another hub with an invite (`netguardian join CODE`)',
-        'hub.url',
-      );
-  } else if (update.hub !== undefined) {
-    // The settings screen shows the address without its password: keep the stored one when
-    // the same address comes back redacted.
-    const old = config.hub && !isServiceHub(config.hub) ? config.hub : null;
-    const keepSecret = old !== null && update.hub.url === redactUrl(old.url);
-    hub = {
-      url: keepSecret ? old.url : update.hub.url,
-      ssl: update.hub.ssl,
-      ...(old?.sslCaFile && update.hub.ssl === 'verify-full' ? { sslCaFile: old.sslCaFile } : {}),
-    };
+  let deviceName = config.deviceName;
+  if (update.deviceName !== undefined) {
+    const checked = checkDeviceName(update.deviceName);
+    if (!checked.ok) throw new NetGuardianError('InvalidArgument', checked.message, 'deviceName');
+    deviceName = checked.name;
   }
+  // The contract's schema checks it too; a caller in process may not have gone through it.
+  if (update.syncIntervalMs !== undefined && !isSyncInterval(update.syncIntervalMs))
+    throw new NetGuardianError('InvalidArgument', SYNC_INTERVAL_RULE, 'syncIntervalMs');
   return {
     ...config,
-    hub,
+    deviceName,
     syncIntervalMs: update.syncIntervalMs ?? config.syncIntervalMs,
     paused: update.paused ?? config.paused,
   };
 }
-
-/** Whether two configs name a different hub (the device must be reopened to use it). */
-export const hubChanged = (a: DeviceConfig, b: DeviceConfig): boolean =>
-  JSON.stringify(a.hub) !== JSON.stringify(b.hub);

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { NetGuardianError } from '../../../src-shared/errors.js';
+import { checkDeviceName } from '../../../src-shared/deviceName.js';
 import { ID_PATTERN } from '../../../src-shared/paths.js';
 import { err, ok, type Result } from '../../../src-shared/result.js';
 import type { SqlClient, SqlExecutor } from '../store/sqlClient.js';
@@ -98,6 +99,10 @@ WHERE key_id = $1 AND revoked_at IS NULL`;
 
 const UPDATE_SEEN = `UPDATE hub_device_keys SET last_seen = $2::timestamptz WHERE key_id = $1`;
 const UPDATE_LIVE = `UPDATE hub_device_keys SET live_until = $2::timestamptz WHERE key_id = $1`;
+/** A device renames only its own working key (the one its credential proved). */
+const UPDATE_NAME = `
+UPDATE hub_device_keys SET device_name = $2 WHERE key_id = $1 AND revoked_at IS NULL
+RETURNING device_name`;
 
 const SELECT_DEVICES = `
 SELECT key_id, space_id, node_id, device_name, created_at, last_seen,
@@ -316,6 +321,26 @@ export class HubAccounts {
   /** Its live stream closed: offline now. */
   async clearLive(keyId: string): Promise<void> {
     await this.client.query(UPDATE_LIVE, [keyId, null]);
+  }
+
+  /**
+   * The device of a working key renamed itself (settings): the name the other devices see. The
+   * name is checked by the shared rule (`src-shared/deviceName.ts`); a revoked key renames nothing.
+   */
+  async renameDevice(keyId: string, typed: string): Promise<string> {
+    const checked = checkDeviceName(typed);
+    if (!checked.ok) throw new NetGuardianError('InvalidArgument', checked.message, 'deviceName');
+    const rows = await this.client.query<{ device_name: string }>(UPDATE_NAME, [
+      keyId,
+      checked.name,
+    ]);
+    if (rows[0] === undefined)
+      throw new NetGuardianError(
+        'AccessDenied',
+        'this device was removed from the hub: join it again with a new invite',
+        'authorization',
+      );
+    return rows[0].device_name;
   }
 
   /** Every device key (revoked ones too), of one space or all, by space then name. */

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { HubInvite, HubSettingsView } from '../../../src-shared/ipc/contract.js';
 import { useAppStore } from '../../store/StoreContext.js';
+import { hubLine } from './hubLine.js';
 import { SaveMessage, useSaveStatus } from './useSaveStatus.js';
 
 /** How long an invite made here stays usable: long enough to send it, short enough to forget. */
@@ -49,10 +50,7 @@ export function HubForm({ hub }: { hub: HubSettingsView | null }) {
     <section className="card" aria-labelledby="hub-title">
       <h2 id="hub-title">Hub</h2>
       {hub ? (
-        <p data-testid="hub-line">
-          {`hub ${hub.address} — ${connected === null ? 'connecting' : connected ? 'connected' : 'offline'}`}
-          {hub.runsHere ? ' (runs on this computer)' : ''}
-        </p>
+        <p data-testid="hub-line">{hubLine(hub, connected)}</p>
       ) : (
         <p data-testid="hub-line">
           No hub: this folder is kept on this device only. Join a hub with an invite code from

@@ -9,7 +9,7 @@ export function IgnoreRulesForm({ rules }: { rules: string }) {
   const save = useSaveStatus();
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    void save.run(() => updateSettings({ ignoreRules: draft }), 'Ignore rules saved.');
+    void save.run(() => updateSettings({ ignoreRules: draft }));
   };
   return (
     <form className="card" onSubmit={onSubmit} aria-labelledby="ignore-title">
@@ -21,7 +21,10 @@ export function IgnoreRulesForm({ rules }: { rules: string }) {
         <textarea
           rows={8}
           value={draft}
-          onChange={(e) => setDraft(e.target.value)}
+          onChange={(e) => {
+            setDraft(e.target.value);
+            save.clear();
+          }}
           spellCheck={false}
           aria-label="Ignore rules"
         />

@@ -21,7 +21,7 @@ describe('Settings screen', () => {
   it('shows the hub and whether it answers, and never asks for a database address', async () => {
     const { core } = renderWithStore(<SettingsScreen />);
     expect((await screen.findByTestId('hub-line')).textContent).toBe(
-      'hub 192.168.1.5:7443 — connected',
+      'Hub at 192.168.1.5 · connected',
     );
     expect(screen.queryByText(/postgres/i)).toBeNull();
     expect(screen.queryByRole('button', { name: 'Invite a device' })).toBeNull();
@@ -31,7 +31,7 @@ describe('Settings screen', () => {
       payload: { ...core.state, hub: { description: '192.168.1.5:7443', connected: false } },
     });
     await waitFor(() =>
-      expect(screen.getByTestId('hub-line').textContent).toBe('hub 192.168.1.5:7443 — offline'),
+      expect(screen.getByTestId('hub-line').textContent).toBe('Hub at 192.168.1.5 · offline'),
     );
   });
 
@@ -57,14 +57,14 @@ describe('Settings screen', () => {
       'textContent',
       'could not join the hub at 192.168.1.20:7443: this invite was already used on 2026-03-01T10:00:00.000Z: ask for a new one',
     );
-    expect(screen.getByTestId('hub-line').textContent).toBe('hub 192.168.1.5:7443 — connected');
+    expect(screen.getByTestId('hub-line').textContent).toBe('Hub at 192.168.1.5 · connected');
 
     delete core.failing['hub:join'];
     fireEvent.click(screen.getByRole('button', { name: 'Join' }));
     expect(
       await screen.findByText('Joined the hub: this device syncs through it now.'),
     ).toBeTruthy();
-    expect(screen.getByTestId('hub-line').textContent).toBe('hub 192.168.1.20:7443 — connected');
+    expect(screen.getByTestId('hub-line').textContent).toBe('Hub at 192.168.1.20 · connected');
     expect(core.callsOf('hub:join')).toEqual([
       { code: 'ng1-eyJhIjoi' },
       { code: INVITE_CODE },
@@ -90,7 +90,7 @@ describe('Settings screen', () => {
     Object.defineProperty(navigator, 'clipboard', { configurable: true, value: { writeText } });
     renderWithStore(<SettingsScreen />, { core });
     expect((await screen.findByTestId('hub-line')).textContent).toBe(
-      'hub 192.168.1.20:7443 — connected (runs on this computer)',
+      'Hub at 192.168.1.20 · connected · runs on this computer',
     );
     fireEvent.click(screen.getByRole('button', { name: 'Invite a device' }));
     const code = await screen.findByTestId('hub-invite-code');
@@ -124,27 +124,42 @@ describe('Settings screen', () => {
     expect(screen.getByRole('button', { name: 'Invite a device' })).toBeTruthy();
   });
 
-  it('saves ignore rules, the interval and pause; reports a refusal in plain words', async () => {
+  it('shows no database address, TLS choice or password field: pairing pins the hub', async () => {
+    const { container } = renderWithStore(<SettingsScreen />);
+    await screen.findByTestId('hub-line');
+    expect(container.querySelectorAll('input[type="password"]')).toHaveLength(0);
+    expect(screen.queryByText(/postgres|TLS|database|password/i)).toBeNull();
+    expect(screen.getByRole('button', { name: 'Join' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Leave hub' })).toBeTruthy();
+  });
+
+  it('every card saves with its own button, enabled once changed, then says “Saved.”', async () => {
     const { core } = renderWithStore(<SettingsScreen />);
     const rules = await screen.findByRole('textbox', { name: 'Ignore rules' });
+    const saveRules = screen.getByRole('button', { name: 'Save rules' });
+    const saveName = screen.getByRole('button', { name: 'Save name' });
+    const saveSync = screen.getByRole('button', { name: 'Save sync settings' });
+    for (const button of [saveRules, saveName, saveSync])
+      expect(button).toHaveProperty('disabled', true);
+
     fireEvent.change(rules, { target: { value: 'node_modules/\n*.tmp\n*.log\n' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Save rules' }));
-    expect(await screen.findByText('Ignore rules saved.')).toBeTruthy();
+    fireEvent.click(saveRules);
+    expect(await screen.findByText('Saved.')).toBeTruthy();
 
-    fireEvent.change(
-      screen.getByRole('spinbutton', { name: 'Check for changes every (minutes)' }),
-      { target: { value: '5' } },
-    );
-    fireEvent.click(screen.getByRole('button', { name: 'Save interval' }));
-    expect(await screen.findByText('Sync interval saved.')).toBeTruthy();
-
+    // A checkbox is a change like any other: nothing is stored until Save.
     fireEvent.click(screen.getByRole('checkbox', { name: 'Pause syncing' }));
-    expect(await screen.findByText('Sync paused.')).toBeTruthy();
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Start NetGuardian when I log in' }));
     expect(core.callsOf('settings:update')).toEqual([
       { ignoreRules: 'node_modules/\n*.tmp\n*.log\n' },
-      { syncIntervalMs: 300_000 },
-      { paused: true },
     ]);
+    expect(saveSync).toHaveProperty('disabled', false);
+    fireEvent.click(saveSync);
+    await waitFor(() => expect(saveSync).toHaveProperty('disabled', true));
+    expect(core.callsOf('settings:update')).toEqual([
+      { ignoreRules: 'node_modules/\n*.tmp\n*.log\n' },
+      { paused: true, startAtLogin: true },
+    ]);
+    expect(screen.getAllByText('Saved.')).toHaveLength(2);
 
     core.failing['settings:update'] = {
       code: 'FileSystemError',
@@ -152,10 +167,106 @@ describe('Settings screen', () => {
       field: 'ignoreRules',
     };
     fireEvent.change(rules, { target: { value: '*.bak\n' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Save rules' }));
+    fireEvent.click(saveRules);
     expect(
       await screen.findByText('Could not write .netguardianignore: permission denied.'),
     ).toBeTruthy();
+  });
+
+  it('takes the sync interval in seconds or minutes, by the one shared rule', async () => {
+    const { core } = renderWithStore(<SettingsScreen />);
+    // 60 000 ms is shown as whole minutes.
+    const amount = await screen.findByRole('spinbutton', { name: 'Sync interval' });
+    const unit = screen.getByRole('combobox', { name: 'Unit' });
+    expect((amount as HTMLInputElement).value).toBe('1');
+    expect((unit as HTMLSelectElement).value).toBe('minutes');
+
+    fireEvent.change(amount, { target: { value: '2' } });
+    fireEvent.change(unit, { target: { value: 'seconds' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save sync settings' }));
+    expect(
+      await screen.findByText(
+        'Choose a sync interval from 5 seconds to 24 hours (1440 minutes), in whole seconds.',
+      ),
+    ).toBeTruthy();
+    expect(core.callsOf('settings:update')).toEqual([]);
+
+    fireEvent.change(amount, { target: { value: '45' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save sync settings' }));
+    expect(await screen.findByText('Saved.')).toBeTruthy();
+    expect(core.callsOf('settings:update')).toEqual([{ syncIntervalMs: 45_000 }]);
+    expect((amount as HTMLInputElement).value).toBe('45');
+    expect((unit as HTMLSelectElement).value).toBe('seconds');
+  });
+
+  it('renames the device, and refuses a blank name in the rule’s words', async () => {
+    const { core } = renderWithStore(<SettingsScreen />);
+    const name = await screen.findByRole('textbox', { name: 'Device name' });
+    expect((name as HTMLInputElement).value).toBe('laptop');
+
+    fireEvent.change(name, { target: { value: '   ' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save name' }));
+    expect(
+      await screen.findByText(
+        'Choose a device name of 1 to 64 characters, not only spaces, without line breaks or tabs.',
+      ),
+    ).toBeTruthy();
+    expect(core.callsOf('settings:update')).toEqual([]);
+
+    fireEvent.change(name, { target: { value: ' Ada’s laptop ' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save name' }));
+    expect(await screen.findByText('Saved.')).toBeTruthy();
+    expect(core.callsOf('settings:update')).toEqual([{ deviceName: 'Ada’s laptop' }]);
+    expect((name as HTMLInputElement).value).toBe('Ada’s laptop');
+    expect(screen.getByRole('button', { name: 'Save name' })).toHaveProperty('disabled', true);
+  });
+
+  it('moves the folder with progress, and shows a refusal in words', async () => {
+    const core = createFakeCore();
+    let release = () => {};
+    core.gate = (channel) =>
+      channel === 'folder:move'
+        ? new Promise<void>((resolve) => {
+            release = resolve;
+          })
+        : Promise.resolve();
+    renderWithStore(<SettingsScreen />, { core });
+    const target = await screen.findByRole('textbox', { name: 'Move the folder to' });
+    expect(screen.getByRole('button', { name: 'Move folder' })).toHaveProperty('disabled', true);
+
+    fireEvent.change(target, { target: { value: '/mnt/big/NetGuardian' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Move folder' }));
+    expect(await screen.findByText('Moving the folder…')).toBeTruthy();
+    core.push({
+      channel: 'folder:moveProgress',
+      payload: { done: 3, total: 12, bytes: 2 * 1_048_576, totalBytes: 8 * 1_048_576 },
+    });
+    const bar = await screen.findByRole('progressbar', { name: 'Moving the folder' });
+    expect(bar.getAttribute('aria-valuetext')).toBe('3 of 12');
+    expect(screen.getByText('2.0 MB of 8.0 MB copied')).toBeTruthy();
+
+    release();
+    expect(
+      await screen.findByText('Moved: the folder is now at /mnt/big/NetGuardian.'),
+    ).toBeTruthy();
+    expect(screen.getByTestId('settings-folder').textContent).toBe('/mnt/big/NetGuardian');
+    expect(screen.queryByRole('progressbar', { name: 'Moving the folder' })).toBeNull();
+    expect(core.callsOf('folder:move')).toEqual([{ to: '/mnt/big/NetGuardian' }]);
+
+    core.gate = () => Promise.resolve();
+    core.failing['folder:move'] = {
+      code: 'InvalidArgument',
+      message:
+        '/mnt/usb is not empty: choose an empty folder or a new name, so nothing there gets mixed with your files.',
+      field: 'to',
+    };
+    fireEvent.change(target, { target: { value: '/mnt/usb' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Move folder' }));
+    expect(await screen.findByRole('alert')).toHaveProperty(
+      'textContent',
+      '/mnt/usb is not empty: choose an empty folder or a new name, so nothing there gets mixed with your files.',
+    );
+    expect(screen.getByTestId('settings-folder').textContent).toBe('/mnt/big/NetGuardian');
   });
 
   it('offers start at login only where the platform supports it', async () => {

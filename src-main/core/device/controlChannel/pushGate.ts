@@ -6,7 +6,7 @@ import type { PushChannel, PushMessage } from '../../../../src-shared/ipc/contra
  * queued, so a stuck reader costs the owner at most the limit plus one value per
  * channel; when its queue drains it gets what it missed, summed up:
  *
- * - `state`, `conflicts:changed`, `import:progress`: the latest value (each is a
+ * - `state`, `conflicts:changed`, `import:progress`, `folder:moveProgress`: the latest value (each is a
  *   whole current value, so the latest says everything the dropped ones said);
  * - `files:changed`: one `{ paths: [] }`, the contract's "anything may have changed";
  * - `activity`: dropped (a log line each; `activity:list` has them all).
@@ -28,6 +28,7 @@ export class PushGate {
       case 'state':
       case 'conflicts:changed':
       case 'import:progress':
+      case 'folder:moveProgress':
         this.held.delete(message.channel);
         this.held.set(message.channel, message);
         return [];
