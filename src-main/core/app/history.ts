@@ -4,6 +4,7 @@ import { writesTombstone, writesVersion } from '../../../src-shared/events/event
 import { compareEncodedHlc } from '../../../src-shared/crdt/hlc.js';
 import type { HistoryEntry } from '../../../src-shared/ipc/contract.js';
 import type { Device } from '../device/device.js';
+import type { NameBook } from './deviceNames.js';
 
 /**
  * A file's versions (every event that wrote content or deleted it), newest
@@ -13,7 +14,7 @@ import type { Device } from '../device/device.js';
 export function historyEntries(
   events: readonly CrdtEvent[],
   currentEventId: string | undefined,
-  nameOf: (nodeId: string) => string,
+  names: NameBook,
 ): HistoryEntry[] {
   // Oldest first, so each version can name the earliest one whose content it brings back.
   const oldestFirst = events.filter(writesVersion).sort((a, b) => compareEncodedHlc(a.hlc, b.hlc));
@@ -27,7 +28,8 @@ export function historyEntries(
     if (content && earlier === undefined) firstSeen.set(content.hash, at);
     return {
       eventId: e.eventId,
-      device: nameOf(e.nodeId),
+      device: names.nameOf(e.nodeId),
+      thisDevice: e.nodeId === names.thisNode,
       changedAt: at,
       size: content?.size ?? null,
       hash: content?.hash ?? null,
@@ -49,11 +51,11 @@ function kindOf(e: CrdtEvent, deleted: boolean): NonNullable<HistoryEntry['kind'
 export async function historyOf(
   device: Device,
   entityId: string,
-  nameOf: (nodeId: string) => string,
+  names: NameBook,
 ): Promise<HistoryEntry[]> {
   const events = await device.store.eventsForEntity(device.spaceId, entityId);
   if (events.length === 0)
     throw new NetGuardianError('NotFound', `${entityId} has no history on this device`, 'path');
   const view = await device.manager.getFileState(entityId);
-  return historyEntries(events, view?.exists ? view.winner?.id : undefined, nameOf);
+  return historyEntries(events, view?.exists ? view.winner?.id : undefined, names);
 }
