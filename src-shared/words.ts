@@ -18,6 +18,12 @@ export function formatBytes(bytes: number): string {
   return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${UNITS[unit]}`;
 }
 
+/**
+ * "1,214": every number a person reads, with thousands separators, the same on every computer
+ * ("1214" beside "2,801" was a bug).
+ */
+export const formatCount = (n: number): string => n.toLocaleString('en-US');
+
 /** "1 file", "1,234 files". */
 export const countOf = (n: number, one: string, many = `${one}s`): string =>
-  `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+  `${formatCount(n)} ${n === 1 ? one : many}`;

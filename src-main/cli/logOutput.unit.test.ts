@@ -43,16 +43,19 @@ describe('a daemon’s activity on stdout', () => {
       id: 7,
       at: since + count * 60_000,
       kind: 'error',
-      message: "Sync failed: can't reach the hub",
+      message:
+        "Can't reach the hub at 10.0.0.5. NetGuardian keeps trying; check that the hub is running.",
       ...(count > 1 ? { repeats: { count, since } } : {}),
     });
     for (let count = 1; count <= 9; count++) push?.({ channel: 'activity', payload: item(count) });
     expect(lines).toHaveLength(4);
-    expect(lines[0]).toBe("2026-12-06T20:45:00.000Z Sync failed: can't reach the hub");
+    expect(lines[0]).toBe(
+      "2026-12-06T20:45:00.000Z Can't reach the hub at 10.0.0.5. NetGuardian keeps trying; check that the hub is running.",
+    );
     expect(lines.slice(1).map((l) => l.replace(/since \d\d:\d\d/, 'since HH:MM'))).toEqual([
-      "2026-12-06T20:46:00.000Z Sync failed: can't reach the hub (since HH:MM, 2 tries)",
-      "2026-12-06T20:48:00.000Z Sync failed: can't reach the hub (since HH:MM, 4 tries)",
-      "2026-12-06T20:52:00.000Z Sync failed: can't reach the hub (since HH:MM, 8 tries)",
+      "2026-12-06T20:46:00.000Z Can't reach the hub at 10.0.0.5 since HH:MM · 2 tries. NetGuardian keeps trying; check that the hub is running.",
+      "2026-12-06T20:48:00.000Z Can't reach the hub at 10.0.0.5 since HH:MM · 4 tries. NetGuardian keeps trying; check that the hub is running.",
+      "2026-12-06T20:52:00.000Z Can't reach the hub at 10.0.0.5 since HH:MM · 8 tries. NetGuardian keeps trying; check that the hub is running.",
     ]);
   });
 });

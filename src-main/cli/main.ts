@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import path from 'node:path';
 import { isNetGuardianError } from '../../src-shared/errors.js';
+import { errorInWords, isRawFailure } from '../../src-shared/errorWords.js';
 import type { Logger } from '../core/log.js';
 import { defaultDataDir } from '../core/defaultDataDir.js';
 import type { CliContext } from './cliContext.js';
@@ -304,7 +305,9 @@ export async function main(
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    const message = isNetGuardianError(e) ? e.message : e instanceof Error ? e.message : String(e);
+    // NetGuardian's own refusals are the core's sentences, written for this line; anything else,
+    // or one that carries the system's words (a socket's, a file's), is put in words.
+    const message = isNetGuardianError(e) && !isRawFailure(e) ? e.message : errorInWords(e);
     process.stderr.write(`netguardian: ${message}\n`);
     return 1;
   }

@@ -3,6 +3,7 @@ import {
   folderProblemRemedy,
   MARKER_FILE,
 } from '../../src-shared/folderProblems.js';
+import { errorInWords } from '../../src-shared/errorWords.js';
 import { watchingWords } from '../../src-shared/watcherProblems.js';
 import type {
   ConflictInfo,
@@ -102,7 +103,8 @@ function deviceLines(s: DeviceStatusView): string[] {
     `last sync ${hub.lastSync ? `${iso(hub.lastSync.at)} (sent ${hub.lastSync.sent}, received ${hub.lastSync.received})` : 'never'}`,
   );
   lines.push(`pending   ${hub.pendingUpload} local changes not on the hub yet`);
-  if (hub.lastError) lines.push(`last error ${iso(hub.lastError.at)}: ${hub.lastError.message}`);
+  if (hub.lastError)
+    lines.push(`last error ${iso(hub.lastError.at)}: ${errorInWords(hub.lastError.message)}`);
   return lines;
 }
 

@@ -1,3 +1,4 @@
+import { errorInWords } from '../../src-shared/errorWords.js';
 import type { AppPhase, AppState } from '../../src-shared/ipc/contract.js';
 
 /** The tray icons there are (assets/tray/<icon>.png). */
@@ -82,7 +83,8 @@ export function trayView(state: AppState | null): TrayView {
  * reason is the core's own sentence.
  */
 export function unavailableView(reason: string): TrayView {
-  const line = `Error: ${reason}`;
+  // The catalogue's words (src-shared/errorWords.ts), as the app and the CLI say it.
+  const line = `Error: ${errorInWords(reason)}`;
   return {
     icon: 'error',
     tooltip: truncate(`NetGuardian — ${line}`, TOOLTIP_MAX),

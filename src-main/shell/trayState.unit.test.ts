@@ -99,4 +99,14 @@ describe('a core that could not open the device', () => {
     ]);
     expect(view.menu[0]).toMatchObject({ kind: 'status' });
   });
+
+  it("says a raw system failure in the catalogue's words, never its code", () => {
+    const view = unavailableView("EACCES: permission denied, open '/home/ada/.netguardian/lock'");
+    expect(view.menu[0]).toEqual({
+      kind: 'status',
+      // Cut at 80 characters, as every status line is.
+      label: 'Error: NetGuardian is not allowed to read or change /home/ada/.netguardian/lock…',
+    });
+    expect(view.tooltip).not.toContain('EACCES');
+  });
 });

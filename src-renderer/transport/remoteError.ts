@@ -1,3 +1,4 @@
+import { errorInWords, isRawFailure } from '../../src-shared/errorWords.js';
 import type { ErrorInfo } from '../../src-shared/errors.js';
 
 /**
@@ -18,8 +19,14 @@ export class RemoteError extends Error {
 export const transportError = (message: string): RemoteError =>
   new RemoteError({ code: 'StoreError', message });
 
-/** The sentence to show for anything a call rejected with. */
+/**
+ * The sentence to show for anything a call rejected with. The core's own refusals are its
+ * sentences, shown as they are; a failure in the system's words (a socket's or a file's code)
+ * reads as the catalogue says it (src-shared/errorWords.ts), as the tray and the CLI say it.
+ */
 export function messageOf(error: unknown): string {
+  const failure = error instanceof RemoteError ? error.info : error;
+  if (isRawFailure(failure)) return errorInWords(failure);
   if (error instanceof Error && error.message !== '') return error.message;
   if (typeof error === 'string' && error !== '') return error;
   return 'Something went wrong.';

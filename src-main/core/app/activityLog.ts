@@ -1,3 +1,6 @@
+import { errorInWords } from '../../../src-shared/errorWords.js';
+import { isDirectoryContent } from '../../../src-shared/fileKinds.js';
+import { countOf, formatCount } from '../../../src-shared/words.js';
 import { folderProblemActivity } from '../../../src-shared/folderProblems.js';
 import { watcherProblemFact, watcherProblemRemedy } from '../../../src-shared/watcherProblems.js';
 import type { ActivityItem, ActivityKind } from '../../../src-shared/ipc/contract.js';
@@ -19,6 +22,8 @@ export interface ActivityDraft {
 /** One entity a sync run changed, reduced to what a sentence needs. */
 export interface ChangeSummary {
   readonly path: string;
+  /** A folder, not a file (counted apart: "3 files and 1 folder"). */
+  readonly folder: boolean;
   /** The device that made the latest change. */
   readonly nodeId: string | null;
   readonly existsAfter: boolean;
@@ -33,6 +38,8 @@ export function summarizeChange(change: EntityChange): ChangeSummary {
   const after = change.after.get();
   return {
     path: change.entityId,
+    // A deleted folder has no content left: what it was before says it was a folder.
+    folder: isDirectoryContent(after.content ?? before?.content),
     nodeId: after.lastChange?.nodeId ?? null,
     existsAfter: after.exists,
     conflictsBefore: before?.conflicts.length ?? 0,
@@ -48,7 +55,14 @@ export interface DescribeContext {
   readonly nameOf: (nodeId: string) => string;
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+/** "3 files and 1 folder", "1 folder": each counted apart, a kind with none left out. */
+function filesAndFolders(list: readonly ChangeSummary[]): string {
+  const folders = list.filter((c) => c.folder).length;
+  const files = list.length - folders;
+  return [files > 0 ? countOf(files, 'file') : '', folders > 0 ? countOf(folders, 'folder') : '']
+    .filter((p) => p !== '')
+    .join(' and ');
+}
 
 /** Sentences for the changes a sync run brought in: per device, then conflicts one by one. */
 export function describeIncoming(
@@ -62,11 +76,13 @@ export function describeIncoming(
     byNode.set(c.nodeId, [...(byNode.get(c.nodeId) ?? []), c]);
   }
   for (const [node, list] of byNode) {
-    const deleted = list.filter((c) => !c.existsAfter).length;
-    const changed = list.length - deleted;
+    const deleted = list.filter((c) => !c.existsAfter);
+    const changed = list.filter((c) => c.existsAfter);
     const parts = [
-      changed > 0 ? `${plural(changed, 'file')} from ${ctx.nameOf(node)} reached this device` : '',
-      deleted > 0 ? `${plural(deleted, 'file')} deleted on ${ctx.nameOf(node)}` : '',
+      changed.length > 0
+        ? `${filesAndFolders(changed)} from ${ctx.nameOf(node)} reached this device`
+        : '',
+      deleted.length > 0 ? `${filesAndFolders(deleted)} deleted on ${ctx.nameOf(node)}` : '',
     ].filter((p) => p !== '');
     const only = list.length === 1 ? list[0] : undefined;
     out.push({
@@ -116,9 +132,9 @@ export function describeDeviceEvent(event: DeviceEvent, ctx: DescribeContext): A
     case 'local-change': {
       const { created, updated, deleted } = event.summary;
       const parts = [
-        created > 0 ? `${created} added` : '',
-        updated > 0 ? `${updated} changed` : '',
-        deleted > 0 ? `${deleted} deleted` : '',
+        created > 0 ? `${formatCount(created)} added` : '',
+        updated > 0 ? `${formatCount(updated)} changed` : '',
+        deleted > 0 ? `${formatCount(deleted)} deleted` : '',
       ].filter((p) => p !== '');
       if (parts.length === 0) return [];
       return [{ kind: 'change', message: `Files in this folder: ${parts.join(', ')}` }];
@@ -128,12 +144,12 @@ export function describeDeviceEvent(event: DeviceEvent, ctx: DescribeContext): A
       if (r.error !== null) return [{ kind: 'error', message: `Sync failed: ${r.error}` }];
       const out: ActivityDraft[] = [];
       if (r.sent > 0)
-        out.push({ kind: 'sync', message: `${plural(r.sent, 'change')} sent to the hub` });
+        out.push({ kind: 'sync', message: `${countOf(r.sent, 'change')} sent to the hub` });
       out.push(...describeIncoming(r.changes.map(summarizeChange), ctx));
       if (r.quarantined.length > 0) {
         out.push({
           kind: 'error',
-          message: `${plural(r.quarantined.length, 'change')} from other devices held aside: ${r.quarantined[0]?.message ?? ''}`,
+          message: `${countOf(r.quarantined.length, 'change')} from other devices held aside: ${r.quarantined[0]?.message ?? ''}`,
         });
       }
       return out;
@@ -170,16 +186,33 @@ const REPEAT_LOOKBACK = 20;
  * successful sync since, is a repeat: that item is counted again and becomes the newest (the
  * same id, `repeats`), rather than one row per retry.
  */
+export interface ActivityLogOptions {
+  /** The list kept from before (oldest first): a restart goes on from it (activityFile.ts). */
+  readonly restored?: readonly ActivityItem[];
+  /** After each change, the whole list (oldest first), to keep it. */
+  readonly onChange?: (items: readonly ActivityItem[]) => void;
+}
+
 export class ActivityLog {
-  private readonly items: ActivityItem[] = [];
-  private nextId = 1;
+  private readonly items: ActivityItem[];
+  private nextId: number;
+  private readonly onChange: ((items: readonly ActivityItem[]) => void) | undefined;
 
   constructor(
     private readonly capacity = 500,
     private readonly now: () => number = Date.now,
-  ) {}
+    options: ActivityLogOptions = {},
+  ) {
+    this.items = (options.restored ?? []).slice(-capacity);
+    this.nextId = this.items.reduce((max, item) => Math.max(max, item.id), 0) + 1;
+    this.onChange = options.onChange;
+  }
 
-  add(draft: ActivityDraft): ActivityItem {
+  add(input: ActivityDraft): ActivityItem {
+    // Every failure, whoever noted it, in the catalogue's words (src-shared/errorWords.ts): no
+    // raw "connect ECONNREFUSED …" reaches the list, and a repeat is recognized by those words.
+    const draft =
+      input.kind === 'error' ? { ...input, message: errorInWords(input.message) } : input;
     const repeated = draft.kind === 'error' ? this.sameErrorSinceLastSync(draft.message) : -1;
     if (repeated >= 0) {
       const [before] = this.items.splice(repeated, 1) as [ActivityItem];
@@ -192,6 +225,7 @@ export class ActivityLog {
         },
       };
       this.items.push(again);
+      this.onChange?.(this.items);
       return again;
     }
     const item: ActivityItem = {
@@ -203,6 +237,7 @@ export class ActivityLog {
     };
     this.items.push(item);
     if (this.items.length > this.capacity) this.items.splice(0, this.items.length - this.capacity);
+    this.onChange?.(this.items);
     return item;
   }
 

@@ -8,6 +8,7 @@ import type { Device, DeviceEvent } from '../device/device.js';
 import type { EventStore } from '../store/eventStore.js';
 import type { Logger } from '../log.js';
 import { childLogger } from '../log.js';
+import { ActivityFile, readActivity } from './activityFile.js';
 import { ActivityLog, describeDeviceEvent, type ActivityDraft } from './activityLog.js';
 import { IdleCompaction } from '../idleCompaction.js';
 import { changed, initialLive, reduceLive, type LiveState, type StateFacts } from './appState.js';
@@ -63,11 +64,18 @@ export interface AppService extends ContractHandlers {
 }
 
 const PATHS_PER_NOTICE = 1_000;
+/** Activity items kept (in memory and in the data dir): the latest, oldest dropped first. */
+const ACTIVITY_KEPT = 500;
 
 export async function createAppService(options: AppServiceOptions): Promise<AppService> {
   const log = childLogger(options.log, 'app');
   const listeners = new Set<(message: PushMessage) => void>();
-  const activity = new ActivityLog();
+  // The activity kept across restarts, in the data dir (activityFile.ts).
+  const activityFile = new ActivityFile(options.dataDir, log);
+  const activity = new ActivityLog(ACTIVITY_KEPT, Date.now, {
+    restored: await readActivity(options.dataDir, log),
+    onChange: (items) => activityFile.save(items),
+  });
   let live: LiveState = initialLive;
   let facts: StateFacts | undefined;
   let pushedSeq: number | null = null;
@@ -329,6 +337,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
       factsRefresh.cancel();
       listeners.clear();
       await host.close();
+      await activityFile.flush();
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { FolderProblem, Progress } from '../../../src-shared/ipc/contract.js';
+import { errorInWords } from '../../../src-shared/errorWords.js';
 import { saysHubUnreachable } from '../../../src-shared/hubProblems.js';
 import type { WatcherProblem } from '../../../src-shared/watcherProblems.js';
 import type { DeviceErrorSource, DeviceEvent } from '../device/device.js';
@@ -190,7 +191,12 @@ export function reduceLive(live: LiveState, event: DeviceEvent): LiveState {
         lastError:
           error === null
             ? clearedBy(live.lastError, 'sync')
-            : { message: `Sync failed: ${error}`, offline: looksOffline(error), source: 'sync' },
+            : {
+                // In words for people (src-shared/errorWords.ts); offline is read from the raw text.
+                message: errorInWords(`Sync failed: ${error}`),
+                offline: looksOffline(error),
+                source: 'sync',
+              },
       };
     }
     case 'local-change':
@@ -198,7 +204,7 @@ export function reduceLive(live: LiveState, event: DeviceEvent): LiveState {
     case 'error':
       return {
         ...live,
-        lastError: { message: event.message, offline: false, source: event.source },
+        lastError: { message: errorInWords(event.message), offline: false, source: event.source },
       };
     case 'folder':
       return { ...live, folderProblem: event.problem, scan: event.present ? live.scan : null };

@@ -1,3 +1,4 @@
+import { splitFirstSentence } from '../../../src-shared/errorWords.js';
 import { saysNotPaired } from '../../../src-shared/hubProblems.js';
 import type { AppState, StateHeadline } from '../../../src-shared/ipc/contract.js';
 import { folderProblemState } from '../../../src-shared/folderProblems.js';
@@ -29,14 +30,17 @@ import type { LiveState, StateFacts } from './appState.js';
 export function summarizeState(facts: StateFacts, live: LiveState): StateHeadline {
   // Missing, or there but not recognized (its marker): worded in src-shared/folderProblems.ts.
   if (live.folderProblem !== null) return folderProblemState(live.folderProblem, facts.folder);
-  if (live.lastError && !live.lastError.offline)
+  if (live.lastError && !live.lastError.offline) {
+    // The error is in the catalogue's words: what happened heads, what to do goes under it.
+    const { first, rest } = splitFirstSentence(live.lastError.message);
     return {
       phase: 'error',
-      headline: `Error: ${live.lastError.message}`,
+      headline: `Error: ${first}`,
       detail: saysNotPaired(live.lastError.message)
         ? 'Nothing syncs until this device joins again with a new invite (Settings, or netguardian join CODE); its changes are kept.'
-        : 'NetGuardian tries again with the next change or sync.',
+        : rest || 'NetGuardian tries again with the next change or sync.',
     };
+  }
   if (facts.hub && (!facts.hub.connected || live.lastError?.offline === true))
     return {
       phase: 'offline',

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { activityText } from '../../../src-shared/activityText.js';
+import { ActivityLog, describeIncoming, type ChangeSummary } from './activityLog.js';
+
+const unreachable =
+  "Can't reach the hub at 127.0.0.1. NetGuardian keeps trying; check that the hub is running.";
+
+describe('ActivityLog: failures in words', () => {
+  it('words a raw failure, whoever noted it, with the catalogue’s sentence', () => {
+    const log = new ActivityLog(10, () => 0);
+    const item = log.add({
+      kind: 'error',
+      message: 'Sync failed: connect ECONNREFUSED 127.0.0.1:5477',
+    });
+    expect(item.message).toBe(unreachable);
+    const scan = log.add({
+      kind: 'error',
+      message: "docs/a.txt: EACCES: permission denied, open '/home/ann/Sync/docs/a.txt'",
+      path: 'docs/a.txt',
+    });
+    expect(scan.message).toBe(
+      'NetGuardian is not allowed to read or change /home/ann/Sync/docs/a.txt. Check its permissions, or close the program that locks it; NetGuardian tries again at the next sync.',
+    );
+    expect(scan.path).toBe('docs/a.txt');
+  });
+
+  it('leaves what is not a failure as it was said', () => {
+    const log = new ActivityLog(10, () => 0);
+    expect(log.add({ kind: 'change', message: 'Files in this folder: 1 added' }).message).toBe(
+      'Files in this folder: 1 added',
+    );
+  });
+
+  it('collapses an outage retried 7 times into one row: "… since 20:44 · 7 tries"', () => {
+    let now = Date.UTC(2026, 11, 6, 20, 44);
+    const log = new ActivityLog(100, () => now);
+    // The engine's words differ from try to try only in nothing: the same outage each time.
+    for (let i = 0; i < 7; i++) {
+      log.add({ kind: 'error', message: 'Sync failed: connect ECONNREFUSED 127.0.0.1:5477' });
+      now += 60_000;
+    }
+    const rows = log.list();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.repeats).toEqual({ count: 7, since: Date.UTC(2026, 11, 6, 20, 44) });
+    expect(activityText(rows[0]!, () => '20:44')).toBe(
+      "Can't reach the hub at 127.0.0.1 since 20:44 · 7 tries. NetGuardian keeps trying; check that the hub is running.",
+    );
+  });
+});
+
+describe('describeIncoming: files and folders counted apart', () => {
+  const ctx = { thisNode: 'laptop-0000', nameOf: (id: string) => id.split('-')[0] ?? id };
+  const change = (path: string, folder: boolean, existsAfter = true): ChangeSummary => ({
+    path,
+    folder,
+    nodeId: 'desktop-00ff',
+    existsAfter,
+    conflictsBefore: 0,
+    conflictsAfter: 0,
+    lostDeletesBefore: 0,
+    lostDeletesAfter: 0,
+  });
+
+  it('says "3 files and 1 folder", never a folder as a file', () => {
+    const drafts = describeIncoming(
+      [
+        change('docs', true),
+        change('docs/a.txt', false),
+        change('docs/b.txt', false),
+        change('c.txt', false),
+        change('old', true, false),
+        change('old/x.txt', false, false),
+      ],
+      ctx,
+    );
+    expect(drafts.map((d) => d.message)).toEqual([
+      '3 files and 1 folder from desktop reached this device; 1 file and 1 folder deleted on desktop',
+    ]);
+  });
+
+  it('counts with thousands separators', () => {
+    const many = Array.from({ length: 1214 }, (_, i) => change(`f${i}.txt`, false));
+    expect(describeIncoming(many, ctx)[0]?.message).toBe(
+      '1,214 files from desktop reached this device',
+    );
+  });
+});
