@@ -10,10 +10,10 @@ import { foldSame, sideBySide, type Cell, type Row } from './sideBySide.js';
 function Side({ cell, differs }: { cell: Cell | null; differs: boolean }) {
   return (
     <>
-      <td className="diff-n">{cell?.n ?? ''}</td>
-      <td className={`diff-text${cell === null ? ' diff-none' : ''}`}>
+      <td className="pair-n">{cell?.n ?? ''}</td>
+      <td className={`pair-text${cell === null ? ' pair-none' : ''}`}>
         {differs && cell !== null && (
-          <span className="diff-mark" aria-label="differs: ">
+          <span className="pair-mark" aria-label="differs: ">
             ≠
           </span>
         )}
@@ -25,7 +25,7 @@ function Side({ cell, differs }: { cell: Cell | null; differs: boolean }) {
 
 function DiffRow({ row }: { row: Row }) {
   return (
-    <tr className={row.differs ? 'diff-row differs' : 'diff-row'}>
+    <tr className={row.differs ? 'pair-row differs' : 'pair-row'}>
       <Side cell={row.left} differs={row.differs} />
       <Side cell={row.right} differs={row.differs} />
     </tr>
@@ -51,15 +51,15 @@ export function TextDiff({
   if (rows.every((r) => !r.differs)) return <p className="muted">The texts are identical.</p>;
   const differing = rows.filter((r) => r.differs).length;
   return (
-    <div className="diff" data-testid="text-diff">
-      <table className="diff-table">
+    <div className="pair-diff" data-testid="text-diff">
+      <table className="pair-table">
         <caption>
           {differing === 1 ? '1 line differs' : `${differing} lines differ`}, marked ≠
         </caption>
         <colgroup>
-          <col className="diff-n-col" />
+          <col className="pair-n-col" />
           <col />
-          <col className="diff-n-col" />
+          <col className="pair-n-col" />
           <col />
         </colgroup>
         <thead>
@@ -75,7 +75,7 @@ export function TextDiff({
         <tbody>
           {segments.map((segment, i) =>
             segment.kind === 'same' && !opened.has(i) ? (
-              <tr key={i} className="diff-fold">
+              <tr key={i} className="pair-fold">
                 <td colSpan={4}>
                   <button
                     type="button"
