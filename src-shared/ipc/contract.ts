@@ -434,7 +434,10 @@ export interface ActivityItem {
   readonly kind: ActivityKind;
   /** One sentence for a person, e.g. "3 files changed on laptop reached this device". */
   readonly message: string;
+  /** The file or folder it is about: the app links the item to it. */
   readonly path?: string;
+  /** `path` is a folder (the link opens it rather than selecting a file in its parent). */
+  readonly folder?: boolean;
   /**
    * The same failure again and again (a hub out of reach, retried): one item, `at` its latest
    * time, with how many times and since when (`activityText` says it in words).
@@ -785,3 +788,5 @@ export const TOKEN_HEADER = 'x-netguardian-token';
 export const WS_PATH = '/api/ws';
 /** Headless mode: PUT `${UPLOAD_PATH}?path=<rel path>` with the file's bytes as the body. */
 export const UPLOAD_PATH = '/api/upload';
+/** Headless mode: GET `${DOWNLOAD_PATH}?path=<rel path>` answers the file's bytes (TOKEN_HEADER). */
+export const DOWNLOAD_PATH = '/api/download';
