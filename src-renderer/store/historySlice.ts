@@ -3,7 +3,14 @@ import type { HistorySlice, SliceCreator } from './types.js';
 
 /** Version history of the selected file, and restoring one of its versions. */
 export const createHistorySlice: SliceCreator<HistorySlice> = ({ client }, set, get) => ({
-  history: { path: null, entries: null, error: null, restoring: null, message: null },
+  history: {
+    path: null,
+    entries: null,
+    error: null,
+    restoring: null,
+    message: null,
+    failure: null,
+  },
   restoreDeleted: { running: false, message: null },
   trash: { view: null, error: null },
 
@@ -43,6 +50,7 @@ export const createHistorySlice: SliceCreator<HistorySlice> = ({ client }, set, 
         entries: samePath ? s.history.entries : null,
         error: null,
         message: samePath ? s.history.message : null,
+        failure: samePath ? s.history.failure : null,
       },
     }));
     try {
@@ -60,21 +68,51 @@ export const createHistorySlice: SliceCreator<HistorySlice> = ({ client }, set, 
   async restoreVersion(eventId) {
     const path = get().history.path;
     if (path === null) return;
-    set((s) => ({ history: { ...s.history, restoring: eventId, message: null } }));
-    try {
-      const { restored } = await client.call('history:restore', { path, eventId });
+    const version = get().history.entries?.find((e) => e.eventId === eventId);
+    set((s) => ({ history: { ...s.history, restoring: eventId, message: null, failure: null } }));
+    // The outcome is said only while that file's history is still the one open.
+    const done = (outcome: { message?: string; failure?: string }) =>
       set((s) => ({
         history: {
           ...s.history,
           restoring: null,
-          message: restored
-            ? 'Version restored. It is now the current file on every device.'
-            : 'That version is already the current file.',
+          ...(s.history.path === path
+            ? { message: outcome.message ?? null, failure: outcome.failure ?? null }
+            : {}),
         },
       }));
-      void get().loadHistory(path);
+    let restored: boolean;
+    try {
+      ({ restored } = await client.call('history:restore', { path, eventId }));
     } catch (error) {
-      set((s) => ({ history: { ...s.history, restoring: null, message: messageOf(error) } }));
+      done({ failure: messageOf(error) });
+      return;
     }
+    if (!restored) {
+      done({ message: 'That version is already the current file; nothing was changed.' });
+      return;
+    }
+    // Said once it is true: the history read again shows a new current version with that content.
+    await get().loadHistory(path);
+    const { entries, error } = get().history;
+    const current = entries?.find((e) => e.current);
+    const shown =
+      current !== undefined &&
+      current.eventId !== eventId &&
+      (version === undefined || current.hash === version.hash);
+    if (shown)
+      done({
+        message:
+          'Version restored: it is the current file now, and your other devices get it when they sync.',
+      });
+    else if (error !== null)
+      done({
+        failure: `The version was restored, but the history could not be read again to show it: ${error}`,
+      });
+    else
+      done({
+        failure:
+          'The version was restored, but the file has changed again since: its newest version is first in the list.',
+      });
   },
 });

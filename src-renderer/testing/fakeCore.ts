@@ -7,10 +7,12 @@ import type {
   ContractClient,
   DevicesView,
   FileRow,
+  HistoryEntry,
   PushMessage,
   RequestOf,
   ResponseOf,
   SettingsView,
+  VersionContent,
 } from '../../src-shared/ipc/contract.js';
 import { decodeInvite } from '../../src-shared/hubProtocol/inviteCode.js';
 import type { UnsyncableFiles } from '../../src-shared/unsyncable.js';
@@ -32,6 +34,10 @@ export interface FakeCore extends ContractClient {
   unsyncable: UnsyncableFiles;
   /** What `devices:list` answers; `devices:remove` takes a device out of it. */
   devices: DevicesView;
+  /** Each file's versions, newest first, as `history:get` answers (made from fakeData on first ask). */
+  histories: Map<string, HistoryEntry[]>;
+  /** What `conflicts:content` answers for a version, by event id (fakeData's to start). */
+  contents: Record<string, VersionContent>;
   /** Awaited before each answer: a test can hold a call back to reorder answers. */
   gate: (channel: Channel, payload: unknown) => Promise<void>;
   /** Make every call of this channel fail with this error until cleared. */
@@ -54,6 +60,8 @@ export function createFakeCore(options: { files?: number; flat?: boolean } = {})
     settings: data.settings(),
     unsyncable: data.unsyncable(),
     devices: data.devices(),
+    histories: new Map(),
+    contents: { ...data.contents },
     failing: {},
     gate: () => Promise.resolve(),
     push: (message) => listeners.forEach((listener) => listener(message)),
@@ -61,6 +69,11 @@ export function createFakeCore(options: { files?: number; flat?: boolean } = {})
       core.calls.filter((c) => c.channel === channel).map((c) => c.payload as RequestOf<C>),
   };
 
+  const historyOf = (path: string): HistoryEntry[] => {
+    const known = core.histories.get(path) ?? data.history(path);
+    core.histories.set(path, known);
+    return known;
+  };
   /** What `files:trash` took, by trash id. */
   const trash = new Map<string, FileRow[]>();
   const handlers: SyncHandlers = {
@@ -137,7 +150,7 @@ export function createFakeCore(options: { files?: number; flat?: boolean } = {})
     },
     'conflicts:list': () => core.conflicts,
     'conflicts:content': ({ eventId }) =>
-      data.contents[eventId] ?? {
+      core.contents[eventId] ?? {
         kind: 'unavailable',
         reason: 'This version is no longer stored.',
       },
@@ -152,8 +165,33 @@ export function createFakeCore(options: { files?: number; flat?: boolean } = {})
       core.conflicts = core.conflicts.filter((c) => !items.some((i) => i.path === c.path));
       return { results };
     },
-    'history:get': ({ path }) => data.history(path),
-    'history:restore': () => ({ restored: true }),
+    'history:get': ({ path }) => historyOf(path),
+    // As the core does (restoreVersion.ts): a new current version with the old one's content.
+    'history:restore': ({ path, eventId }) => {
+      const versions = historyOf(path);
+      const version = versions.find((v) => v.eventId === eventId);
+      if (!version || version.hash === null)
+        throw new RemoteError({ code: 'NotFound', message: `${path} has no version ${eventId}` });
+      const current = versions.find((v) => v.current);
+      if (current?.hash === version.hash) return { restored: false };
+      const earliest = [...versions].reverse().find((v) => v.hash === version.hash) ?? version;
+      core.histories.set(path, [
+        {
+          ...version,
+          eventId: `${path}#${versions.length + 1}`,
+          device: core.state.deviceName,
+          thisDevice: true,
+          changedAt: Date.now(),
+          current: true,
+          kind: 'edited',
+          sameAsEarlier: earliest.changedAt,
+        },
+        ...versions.map((v) => ({ ...v, current: false })),
+      ]);
+      if (core.contents[eventId])
+        core.contents[`${path}#${versions.length + 1}`] = core.contents[eventId];
+      return { restored: true };
+    },
     'history:restoreDeleted': () => ({ restored: ['notes/a.txt', 'notes/b.txt'], skipped: [] }),
     'devices:list': () => core.devices,
     'devices:remove': ({ nodeId }) => {
@@ -254,6 +292,7 @@ export function createFakeCore(options: { files?: number; flat?: boolean } = {})
     'trash:empty': () => ({ removed: 0, removedBytes: 0, left: 3, leftBytes: 3 * 1_048_576 }),
     // The shell's dialog, picking two files and a folder (shell/filePicker.ts).
     'files:pick': () => ({ canceled: false, files: 2, folders: 1, bytes: 3_000 }),
+    'files:open': () => ({ opened: true, message: null }),
     // As the core does (fileActions.ts): in place, never over a taken name; a folder with what
     // it holds; the trash keeps what it took by id until it is put back.
     'files:rename': ({ path, name }) => {

@@ -177,6 +177,7 @@ export const history = (path: string): HistoryEntry[] => [
   {
     eventId: `${path}#3`,
     device: 'laptop',
+    thisDevice: true,
     changedAt: NOW - 5 * MIN,
     size: 2_048,
     hash: 'a',
@@ -188,6 +189,7 @@ export const history = (path: string): HistoryEntry[] => [
   {
     eventId: `${path}#2`,
     device: 'desktop',
+    thisDevice: false,
     changedAt: NOW - 90 * MIN,
     size: 1_900,
     hash: 'b',
@@ -198,8 +200,9 @@ export const history = (path: string): HistoryEntry[] => [
   {
     eventId: `${path}#1`,
     device: 'laptop',
+    thisDevice: true,
     changedAt: NOW - 2 * 24 * 60 * MIN,
-    size: 1_024,
+    size: 2_048,
     hash: 'a',
     deleted: false,
     current: false,

@@ -222,7 +222,7 @@ describe('Files screen', () => {
       within(panel)
         .getAllByTestId('history-entry')
         .map((e) => e.querySelector('.version-kind')?.textContent),
-    ).toEqual(['Back to the version from 2 days ago ·', 'Edited ·', 'Added ·']);
+    ).toEqual(['Restored from', 'Edited', 'Added']);
 
     fireEvent.click(
       within(panel).getByRole('button', { name: /Restore the version from desktop/ }),

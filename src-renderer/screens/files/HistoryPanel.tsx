@@ -1,62 +1,90 @@
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import type { HistoryEntry } from '../../../src-shared/ipc/contract.js';
 import { Empty, ErrorState, Loading } from '../../components/States.js';
 import { useNow } from '../../components/useNow.js';
 import { usePanelFocus } from '../../components/usePanelFocus.js';
 import { formatAgo, formatBytes, formatDate } from '../../format/format.js';
 import { useAppStore } from '../../store/StoreContext.js';
+import { VersionCompare } from './VersionCompare.js';
+import { deviceWords, versionWhat } from './versionWords.js';
 
-/** What a version was, in words: "Edited", "Back to the version from 3 days ago", … */
-export function versionWords(entry: HistoryEntry, now: number): string {
-  if (entry.sameAsEarlier !== undefined && entry.kind !== 'created')
-    return `${entry.kind === 'resolved' ? 'Conflict settled: back' : 'Back'} to the version from ${formatAgo(entry.sameAsEarlier, now)} ·`;
-  switch (entry.kind) {
-    case 'created':
-      return 'Added ·';
-    case 'edited':
-      return 'Edited ·';
-    case 'resolved':
-      return 'Conflict settled ·';
-    case 'deleted':
-    case undefined:
-      return '';
-  }
+/** A time as a real date, with how long ago on hover. */
+function When({ at, now }: { at: number; now: number }) {
+  return (
+    <time dateTime={new Date(at).toISOString()} title={formatAgo(at, now)}>
+      {formatDate(at)}
+    </time>
+  );
 }
 
 function VersionItem({
+  path,
   entry,
+  current,
   now,
+  selected,
   confirming,
   busy,
+  onSelect,
   onAsk,
   onCancel,
   onRestore,
 }: {
+  path: string;
   entry: HistoryEntry;
+  current: HistoryEntry | null;
   now: number;
+  selected: boolean;
   confirming: boolean;
   busy: boolean;
+  onSelect: () => void;
   onAsk: () => void;
   onCancel: () => void;
   onRestore: () => void;
 }) {
   const when = formatAgo(entry.changedAt, now);
+  const what = versionWhat(entry);
+  const compareId = useId();
   return (
-    <li className="version" data-testid="history-entry" data-event-id={entry.eventId}>
-      <div>
-        <span className="version-kind">{versionWords(entry, now)}</span>{' '}
-        <strong>{entry.deleted ? 'Deleted' : formatBytes(entry.size ?? 0)}</strong>{' '}
-        <span>
-          on {entry.device},{' '}
-          <time
-            dateTime={new Date(entry.changedAt).toISOString()}
-            title={formatDate(entry.changedAt)}
-          >
-            {when}
-          </time>
+    <li
+      className={selected ? 'version selected' : 'version'}
+      data-testid="history-entry"
+      data-event-id={entry.eventId}
+    >
+      {/* The summary is the way to this version's comparison with the current one. */}
+      <button
+        type="button"
+        className="version-summary"
+        aria-expanded={selected}
+        aria-controls={selected ? compareId : undefined}
+        onClick={onSelect}
+      >
+        <span className="version-what">
+          <span className="version-kind">{what.words}</span>
+          {what.from !== null && (
+            <>
+              {' '}
+              <When at={what.from} now={now} />
+            </>
+          )}
+          {entry.current && (
+            <>
+              {' '}
+              <span className="tag">Current</span>
+            </>
+          )}
         </span>
-        {entry.current && <span className="tag">Current</span>}
-      </div>
+        <span className="version-meta muted">
+          on <span className="version-device">{deviceWords(entry)}</span>,{' '}
+          <When at={entry.changedAt} now={now} /> ({when})
+          {entry.size !== null && ` · ${formatBytes(entry.size)}`}
+        </span>
+      </button>
+      {selected && (
+        <div id={compareId}>
+          <VersionCompare path={path} version={entry} current={current} />
+        </div>
+      )}
       {!entry.current && !entry.deleted && !confirming && (
         <button
           type="button"
@@ -85,7 +113,10 @@ function VersionItem({
   );
 }
 
-/** Every version of the selected file, newest first, each restorable after a confirmation. */
+/**
+ * Every version of the selected file, newest first: what it was, on which device, when; a click
+ * compares it with the current version; each earlier one restorable after a confirmation.
+ */
 export function HistoryPanel() {
   const history = useAppStore((s) => s.history);
   const loadHistory = useAppStore((s) => s.loadHistory);
@@ -93,6 +124,7 @@ export function HistoryPanel() {
   const selectFile = useAppStore((s) => s.selectFile);
   const openFolder = useAppStore((s) => s.openFolder);
   const [confirming, setConfirming] = useState<string | null>(null);
+  const [selected, setSelected] = useState<string | null>(null);
   const now = useNow();
   const { path } = history;
   const panel = usePanelFocus<HTMLElement>(path !== null, () => selectFile(null));
@@ -121,7 +153,16 @@ export function HistoryPanel() {
       <button type="button" className="link" onClick={() => void openFolder(path)}>
         Show in folder
       </button>
-      {history.message && <p role="status">{history.message}</p>}
+      {history.message && (
+        <p className="notice" role="status">
+          {history.message}
+        </p>
+      )}
+      {history.failure && (
+        <p className="notice notice-error" role="alert">
+          {history.failure}
+        </p>
+      )}
       {history.error && (
         <ErrorState message={history.error} onRetry={() => void loadHistory(path)} />
       )}
@@ -132,8 +173,12 @@ export function HistoryPanel() {
           {history.entries.map((entry) => (
             <VersionItem
               key={entry.eventId}
+              path={path}
               entry={entry}
+              current={history.entries?.find((e) => e.current) ?? null}
               now={now}
+              selected={selected === entry.eventId}
+              onSelect={() => setSelected(selected === entry.eventId ? null : entry.eventId)}
               confirming={confirming === entry.eventId}
               busy={history.restoring === entry.eventId}
               onAsk={() => setConfirming(entry.eventId)}
