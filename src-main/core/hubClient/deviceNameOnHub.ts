@@ -15,6 +15,8 @@ export interface DeviceNameOnHubOptions {
   readonly access: () => Promise<HubServiceAccess | undefined>;
   readonly retry?: BackoffPolicy;
   readonly onError?: (message: string) => void;
+  /** The hub took the name (a retry's success is known only here). */
+  readonly onTold?: (name: string) => void;
 }
 
 const NAME_RETRY: BackoffPolicy = { firstMs: 5_000, maxMs: 10 * 60_000 };
@@ -62,7 +64,10 @@ export class DeviceNameOnHub {
     if (this.closed || this.wanted !== name) return true;
     try {
       const access = await this.options.access();
-      if (access !== undefined) await sendName(access, name);
+      if (access !== undefined) {
+        await sendName(access, name);
+        this.options.onTold?.(name);
+      }
       return true;
     } catch (e) {
       this.failures += 1;
