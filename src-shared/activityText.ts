@@ -1,5 +1,6 @@
 import { splitFirstSentence } from './errorWords.js';
-import type { ActivityItem } from './ipc/contract.js';
+import type { ActivityItem, ImportReport } from './ipc/contract.js';
+import { countOf, formatBytes } from './words.js';
 
 /** "20:44": a time of day on this computer's clock, for "since …". */
 export const timeOfDay = (ms: number): string => {
@@ -23,3 +24,24 @@ export function activityText(item: ActivityItem, time: (ms: number) => string = 
   const { first, rest } = splitFirstSentence(item.message);
   return rest === '' ? `${first} ${repeats}` : `${first} ${repeats}. ${rest}`;
 }
+
+/** Where files were added: a folder's path, or '' for the top of the synced folder. */
+const whereWords = (folder: string): string =>
+  folder.replace(/^\/+|\/+$/g, '') || 'the synced folder';
+
+/**
+ * Files put into the folder by the user (dropped, picked, uploaded from the browser): one verb,
+ * "Added", whatever way they came (they were "Copied", "Uploaded" and "Added" before). "Added 3
+ * files and 1 folder (2.9 KB) to Documents". The core's activity and the app's notice say it alike.
+ */
+export function addedWords(report: ImportReport, folder: string): string {
+  const what = [
+    report.files > 0 || report.folders === 0 ? countOf(report.files, 'file') : '',
+    report.folders > 0 ? countOf(report.folders, 'folder') : '',
+  ].filter((p) => p !== '');
+  return `Added ${what.join(' and ')} (${formatBytes(report.bytes)}) to ${whereWords(folder)}`;
+}
+
+/** One file added by its path: "Added docs/plan.txt (18 bytes)". */
+export const addedFileWords = (path: string, bytes: number): string =>
+  `Added ${path} (${formatBytes(bytes)})`;

@@ -62,7 +62,7 @@ describe('drag-and-drop upload', () => {
       finish();
       return Promise.resolve();
     });
-    expect(await screen.findByText('Copied 2 files (2.9 KB) into Documents/Taxes.')).toBeTruthy();
+    expect(await screen.findByText('Added 2 files (2.9 KB) to Documents/Taxes.')).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Dismiss' }));
     expect(screen.queryByTestId('upload-status')).toBeNull();
   });
@@ -102,7 +102,7 @@ describe('drag-and-drop upload', () => {
       return Promise.resolve();
     });
     expect(
-      await screen.findByText('Copied 1 file and 1 folder (10 bytes) into the synced folder.'),
+      await screen.findByText('Added 1 file and 1 folder (10 bytes) to the synced folder.'),
     ).toBeTruthy();
   });
 });

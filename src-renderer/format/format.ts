@@ -1,8 +1,14 @@
 /** Numbers and times the way people say them. Pure, so tests pin `now`. */
 
-export { formatBytes } from '../../src-shared/words.js';
+import { countOf } from '../../src-shared/words.js';
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+/**
+ * One way for numbers and sizes, the core's and the app's alike (src-shared/words.ts): "2,801",
+ * "2,801 files", "18 bytes", "2.9 KB".
+ */
+export { countOf, formatBytes, formatCount } from '../../src-shared/words.js';
+
+const plural = (n: number, word: string) => countOf(n, word);
 
 /** "just now", "5 minutes ago", "yesterday", "3 days ago", then a date. */
 export function formatAgo(at: number, now: number = Date.now()): string {

@@ -1,4 +1,4 @@
-import { formatBytes, pluralize } from '../format/format.js';
+import { addedWords } from '../../src-shared/activityText.js';
 import { messageOf } from '../transport/remoteError.js';
 import type { SliceCreator, UploadSlice } from './types.js';
 
@@ -37,14 +37,8 @@ export const createUploadSlice: SliceCreator<UploadSlice> = ({ upload, pick }, s
             set((s) => ({ upload: { ...s.upload, progress } })),
           ))
       )();
-      const where = targetDir === '' ? 'the synced folder' : targetDir;
-      const folders = report.folders > 0 ? ` and ${pluralize(report.folders, 'folder')}` : '';
       set((s) => ({
-        upload: {
-          ...s.upload,
-          active: false,
-          result: `Copied ${pluralize(report.files, 'file')}${folders} (${formatBytes(report.bytes)}) into ${where}.`,
-        },
+        upload: { ...s.upload, active: false, result: `${addedWords(report, targetDir)}.` },
       }));
     } catch (error) {
       set((s) => ({ upload: { ...s.upload, active: false, error: messageOf(error) } }));

@@ -39,6 +39,7 @@ function itemOf(value: unknown): ActivityItem | null {
     kind: v.kind as ActivityKind,
     message: v.message,
     ...(typeof v.path === 'string' ? { path: v.path } : {}),
+    ...(v.folder === true ? { folder: true } : {}),
   };
   const r = v.repeats as Record<string, unknown> | undefined;
   if (

@@ -17,6 +17,8 @@ export interface ActivityDraft {
   readonly kind: ActivityKind;
   readonly message: string;
   readonly path?: string;
+  /** `path` is a folder. */
+  readonly folder?: boolean;
 }
 
 /** One entity a sync run changed, reduced to what a sentence needs. */
@@ -90,7 +92,7 @@ export function describeIncoming(
       message: only
         ? `${only.path} ${only.existsAfter ? 'changed' : 'was deleted'} on ${ctx.nameOf(node)}`
         : parts.join('; '),
-      ...(only ? { path: only.path } : {}),
+      ...(only ? { path: only.path, ...(only.folder ? { folder: true } : {}) } : {}),
     });
   }
   for (const c of changes) {
@@ -234,6 +236,7 @@ export class ActivityLog {
       kind: draft.kind,
       message: draft.message,
       ...(draft.path !== undefined ? { path: draft.path } : {}),
+      ...(draft.folder === true ? { folder: true } : {}),
     };
     this.items.push(item);
     if (this.items.length > this.capacity) this.items.splice(0, this.items.length - this.capacity);

@@ -1,18 +1,17 @@
 import { useEffect } from 'react';
 import { activityText } from '../../../src-shared/activityText.js';
-import type { ActivityKind } from '../../../src-shared/ipc/contract.js';
+import type { ActivityItem, ActivityKind } from '../../../src-shared/ipc/contract.js';
 import { ProgressBar } from '../../components/ProgressBar.js';
 import { Empty, ErrorState, Loading } from '../../components/States.js';
 import { useNow } from '../../components/useNow.js';
-import { formatAgo, formatDate } from '../../format/format.js';
+import { countOf, formatAgo, formatCount, formatDate } from '../../format/format.js';
 import { useAppStore } from '../../store/StoreContext.js';
+import { linkOf } from './activityLinks.js';
 import { RestoreDeleted } from './RestoreDeleted.js';
 
 /** "3 files, 1 folder": `total` counts both, as the state does. */
 export function filesAndFolders(total: number, folders: number): string {
-  const files = Math.max(0, total - folders);
-  const words = (n: number, one: string) => `${n.toLocaleString()} ${one}${n === 1 ? '' : 's'}`;
-  return `${words(files, 'file')}, ${words(folders, 'folder')}`;
+  return `${countOf(Math.max(0, total - folders), 'file')}, ${countOf(folders, 'folder')}`;
 }
 
 const KIND_WORDS: Record<ActivityKind, string> = {
@@ -20,7 +19,7 @@ const KIND_WORDS: Record<ActivityKind, string> = {
   sync: 'Sync',
   conflict: 'Conflict',
   resolved: 'Resolved',
-  upload: 'Added',
+  upload: 'Change',
   error: 'Problem',
 };
 
@@ -42,9 +41,9 @@ function SyncFacts() {
         <dt>Last sync</dt>
         <dd>{app.lastSyncAt ? formatAgo(app.lastSyncAt, now) : 'Not yet'}</dd>
         <dt>Waiting to upload</dt>
-        <dd data-testid="pending-upload">{app.pending.upload.toLocaleString()}</dd>
+        <dd data-testid="pending-upload">{formatCount(app.pending.upload)}</dd>
         <dt>Waiting to download</dt>
-        <dd data-testid="pending-download">{app.pending.download.toLocaleString()}</dd>
+        <dd data-testid="pending-download">{formatCount(app.pending.download)}</dd>
         <dt>In the folder</dt>
         <dd data-testid="folder-counts">{filesAndFolders(app.files, app.folders)}</dd>
       </dl>
@@ -58,6 +57,49 @@ function SyncFacts() {
       {download && <ProgressBar progress={download} label="Downloading" />}
       {!scan && !upload && !download && <p className="muted">No transfers running.</p>}
     </section>
+  );
+}
+
+/**
+ * One thing that happened. An item about a file is a link to it (the Files screen, its folder
+ * open and the file selected, its history beside it); a conflict links to the Conflicts screen.
+ * Links are real hash links, so they open with the keyboard and read as links.
+ */
+function ActivityRow({ item, now }: { item: ActivityItem; now: number }) {
+  const browseFolder = useAppStore((s) => s.browseFolder);
+  const selectFile = useAppStore((s) => s.selectFile);
+  const text = activityText(item);
+  const target = linkOf(item);
+  let message;
+  if (target === null) message = <span className="activity-message">{text}</span>;
+  else if (target.kind === 'conflicts')
+    message = (
+      <a className="activity-message" href="#/conflicts">
+        {text}
+      </a>
+    );
+  else
+    message = (
+      <a
+        className="activity-message"
+        href="#/files"
+        onClick={() => {
+          // The hash change that follows shows the Files screen with this folder and row.
+          browseFolder(target.folder);
+          if (target.file !== null) selectFile({ path: target.file, kind: 'file' });
+        }}
+      >
+        {text}
+      </a>
+    );
+  return (
+    <li className={`activity activity-${item.kind}`} data-kind={item.kind}>
+      <span className="tag">{KIND_WORDS[item.kind]}</span>
+      {message}
+      <time dateTime={new Date(item.at).toISOString()} title={formatDate(item.at)}>
+        {formatAgo(item.at, now)}
+      </time>
+    </li>
   );
 }
 
@@ -86,13 +128,7 @@ export function ActivityScreen() {
     list = (
       <ol className="activity-list" data-testid="activity-list">
         {items.map((item) => (
-          <li key={item.id} className={`activity activity-${item.kind}`} data-kind={item.kind}>
-            <span className="tag">{KIND_WORDS[item.kind]}</span>
-            <span className="activity-message">{activityText(item)}</span>
-            <time dateTime={new Date(item.at).toISOString()} title={formatDate(item.at)}>
-              {formatAgo(item.at, now)}
-            </time>
-          </li>
+          <ActivityRow key={item.id} item={item} now={now} />
         ))}
       </ol>
     );

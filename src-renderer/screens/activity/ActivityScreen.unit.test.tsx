@@ -1,5 +1,6 @@
 // @vitest-environment jsdom
-import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import type { ActivityItem } from '../../../src-shared/ipc/contract.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFakeCore } from '../../testing/fakeCore.js';
 import { appState, NOW } from '../../testing/fakeData.js';
@@ -86,6 +87,92 @@ describe('Activity screen', () => {
     };
     renderWithStore(<ActivityScreen />, { core: broken });
     await waitFor(() => expect(screen.getByText('The activity log is unavailable.')).toBeTruthy());
+  });
+});
+
+/** A core whose activity list is `items`. */
+function coreWithActivity(items: ActivityItem[]) {
+  const core = createFakeCore();
+  const call = core.call.bind(core);
+  core.call = ((channel: never, payload: never) =>
+    channel === 'activity:list'
+      ? Promise.resolve(items)
+      : call(channel, payload)) as typeof core.call;
+  return core;
+}
+
+describe('activity rows lead to what they are about', () => {
+  const items: ActivityItem[] = [
+    {
+      id: 9,
+      at: NOW - 60_000,
+      kind: 'change',
+      message: 'docs/plan.txt changed on desktop',
+      path: 'docs/plan.txt',
+    },
+    {
+      id: 8,
+      at: NOW - 120_000,
+      kind: 'change',
+      message: 'photos changed on desktop',
+      path: 'photos',
+      folder: true,
+    },
+    {
+      id: 7,
+      at: NOW - 180_000,
+      kind: 'conflict',
+      message: 'notes.md was changed on two devices at once',
+      path: 'notes.md',
+    },
+    { id: 6, at: NOW - 240_000, kind: 'sync', message: '3 changes sent to the hub' },
+  ];
+
+  it('links a file to the Files screen with its folder open and the file selected', async () => {
+    window.location.hash = '#/activity';
+    const { store } = renderWithStore(<ActivityScreen />, { core: coreWithActivity(items) });
+    const link = await screen.findByRole('link', { name: 'docs/plan.txt changed on desktop' });
+    expect(link.getAttribute('href')).toBe('#/files');
+    fireEvent.click(link);
+    expect(store.getState().files.folder).toBe('docs');
+    expect(store.getState().files.selected).toEqual({ path: 'docs/plan.txt', kind: 'file' });
+    await waitFor(() => expect(window.location.hash).toBe('#/files'));
+  });
+
+  it('opens a folder itself, links a conflict to Conflicts, and leaves the rest as text', async () => {
+    const { store } = renderWithStore(<ActivityScreen />, { core: coreWithActivity(items) });
+    fireEvent.click(await screen.findByRole('link', { name: 'photos changed on desktop' }));
+    expect(store.getState().files.folder).toBe('photos');
+    expect(store.getState().files.selected).toBeNull();
+    expect(
+      screen
+        .getByRole('link', { name: 'notes.md was changed on two devices at once' })
+        .getAttribute('href'),
+    ).toBe('#/conflicts');
+    expect(screen.queryByRole('link', { name: '3 changes sent to the hub' })).toBeNull();
+    expect(screen.getByText('3 changes sent to the hub')).toBeTruthy();
+  });
+
+  it('shows a retried failure once, with since when and how often', async () => {
+    const since = NOW - 6 * 60_000;
+    renderWithStore(<ActivityScreen />, {
+      core: coreWithActivity([
+        {
+          id: 5,
+          at: NOW,
+          kind: 'error',
+          message:
+            "Can't reach the hub at 127.0.0.1. NetGuardian keeps trying; check that the hub is running.",
+          repeats: { count: 7, since },
+        },
+      ]),
+    });
+    const rows = within(await screen.findByTestId('activity-list')).getAllByRole('listitem');
+    expect(rows).toHaveLength(1);
+    const hhmm = `${String(new Date(since).getHours()).padStart(2, '0')}:${String(new Date(since).getMinutes()).padStart(2, '0')}`;
+    expect(rows[0]?.textContent).toBe(
+      `ProblemCan't reach the hub at 127.0.0.1 since ${hhmm} · 7 tries. NetGuardian keeps trying; check that the hub is running.just now`,
+    );
   });
 });
 
