@@ -8,6 +8,7 @@ import { FileListHeader } from './FileListHeader.js';
 import { FolderPath } from './FolderPath.js';
 import { announceFilesRendered } from './filesRendered.js';
 import { HistoryPanel } from './HistoryPanel.js';
+import { RestoreDeletedButton } from './RestoreDeletedFiles.js';
 
 /** The synced folder: search, the virtual list, and the selected file's versions. */
 export function FilesScreen() {
@@ -85,6 +86,7 @@ export function FilesScreen() {
         >
           Add folder…
         </button>
+        <RestoreDeletedButton />
         <input
           ref={filePicker}
           type="file"
