@@ -32,6 +32,7 @@ function start(container: HTMLElement) {
     client: transport.client,
     upload: transport.upload,
     ...(transport.pick ? { pick: transport.pick } : {}),
+    ...(transport.download ? { download: transport.download } : {}),
     desktop: transport.kind === 'electron',
   });
   connectStore(store, transport);

@@ -41,6 +41,7 @@ export const BRIDGE_CHANNELS = [
   'trash:empty',
   'files:pick',
   'files:open',
+  'files:open',
   'files:rename',
   'files:trash',
   'trash:restore',

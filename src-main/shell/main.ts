@@ -19,6 +19,7 @@ import {
   utilityProcess,
 } from 'electron';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { lstat, realpath } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +40,7 @@ import {
   isFirstRun,
   type FirstRunHub,
 } from './firstRun.js';
+import { interceptFileOpen } from './fileOpen.js';
 import { interceptPick } from './filePicker.js';
 import { interceptFolderOpen, openInFileManager } from './folderOpen.js';
 import { askInviteCode } from './hubPrompt.js';
@@ -155,10 +157,14 @@ async function start(): Promise<void> {
     vouched,
     interceptImport(
       vouched,
-      interceptFolderOpen(
+      interceptFileOpen(
         shell,
-        interceptLoginSetting(loginItem, (channel, payload) =>
-          requireCore().call(channel, payload),
+        { lstat, realpath },
+        interceptFolderOpen(
+          shell,
+          interceptLoginSetting(loginItem, (channel, payload) =>
+            requireCore().call(channel, payload),
+          ),
         ),
       ),
     ),

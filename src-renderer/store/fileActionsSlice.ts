@@ -100,6 +100,21 @@ export const createFileActionsSlice: SliceCreator<FileActionsSlice> = (deps, set
       }
     },
 
+    async openFile(path) {
+      try {
+        if (deps.desktop) {
+          const { opened, message } = await deps.client.call('files:open', { path });
+          if (!opened)
+            say({
+              kind: 'error',
+              text: `${nameOf(path)} could not be opened${message ? `: ${message}` : ''}.`,
+            });
+        } else if (deps.download) await deps.download(path);
+      } catch (error) {
+        say({ kind: 'error', text: messageOf(error) });
+      }
+    },
+
     dismissFileResult() {
       set((s) => ({ fileActions: { ...s.fileActions, result: null } }));
     },

@@ -231,6 +231,8 @@ export interface FileActionsSlice {
   trashFiles: (paths: readonly string[]) => Promise<void>;
   undoTrash: () => Promise<void>;
   revealFile: (path: string) => Promise<void>;
+  /** In the desktop app, opens the file in its app; in a browser, downloads it. */
+  openFile: (path: string) => Promise<void>;
   dismissFileResult: () => void;
 }
 
@@ -257,6 +259,8 @@ export interface StoreDeps {
   readonly upload: Uploader;
   /** The system's open dialog and a copy of what was picked; only in the desktop app. */
   readonly pick?: Picker;
+  /** Saves a file of the folder with the browser's download; only in a browser. */
+  readonly download?: (path: string) => Promise<void>;
   /** Search waits this long after the last keystroke (ms). */
   readonly searchDebounceMs?: number;
   /** Rows per files:list page. */

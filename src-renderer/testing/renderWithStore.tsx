@@ -24,6 +24,8 @@ export function renderWithStore(
     upload?: Uploader;
     /** As the desktop app: the system's dialog through `files:pick` of the fake core. */
     desktop?: boolean;
+    /** As a browser: the download of a file (the fetch of the headless server's). */
+    download?: (path: string) => Promise<void>;
   } = {},
 ): Rendered {
   const core = options.core ?? createFakeCore({ files: options.files ?? 120 });
@@ -32,6 +34,7 @@ export function renderWithStore(
     client: core,
     upload: transport.upload,
     searchDebounceMs: 0,
+    ...(options.download ? { download: options.download } : {}),
     ...(options.desktop
       ? {
           desktop: true,

@@ -1,5 +1,6 @@
 import { WS_PATH } from '../../src-shared/ipc/contract.js';
 import { createElectronTransport } from './electronTransport.js';
+import { createFetchDownloader } from './fetchDownload.js';
 import { takeToken, tokenSubprotocol } from './token.js';
 import type { RendererTransport } from './types.js';
 import { createWsClient } from './wsClient.js';
@@ -20,6 +21,7 @@ export function createHeadlessTransport(token: string): RendererTransport {
     kind: 'headless',
     client: ws.client,
     upload: createXhrUploader(() => token),
+    download: createFetchDownloader(() => token),
     connection: ws.connection,
     onConnectionChange: ws.onConnectionChange,
   };

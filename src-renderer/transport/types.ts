@@ -37,6 +37,8 @@ export interface RendererTransport {
   readonly upload: Uploader;
   /** The system's open dialog, then a copy of what was picked (desktop app only). */
   readonly pick?: Picker;
+  /** Saves a file of the folder with the browser's download (headless only). */
+  readonly download?: (path: string) => Promise<void>;
   readonly connection: () => ConnectionStatus;
   readonly onConnectionChange: (listener: (status: ConnectionStatus) => void) => () => void;
 }

@@ -17,6 +17,7 @@ import { DeviceHost, type HubResolver } from './deviceHost.js';
 import { countPendingDownloads } from './fileList.js';
 import { createHandlers } from './handlers.js';
 import type { UploadResult } from './receiveUpload.js';
+import type { DownloadSource } from '../files/fileDownload.js';
 import type { OwnHub } from './ownHub.js';
 import type { ServiceCore } from './serviceCore.js';
 import { buildAppState, summarizeState } from './stateSummary.js';
@@ -58,6 +59,8 @@ export interface AppService extends ContractHandlers {
     body: AsyncIterable<Uint8Array>,
     size: number | null,
   ): Promise<UploadResult>;
+  /** The headless UI's download: one file of the folder, opened and checked. */
+  openDownload(relPath: string): Promise<DownloadSource>;
   /** The synced folder's real path. */
   readonly root: string;
   close(): Promise<void>;
@@ -329,6 +332,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
       }
     },
     receiveUpload: (relPath, body, size) => handlers.receiveUpload(relPath, body, size),
+    openDownload: (relPath) => handlers.openDownload(relPath),
     async close() {
       if (closed) return;
       closed = true;

@@ -6,7 +6,7 @@ import type { ServiceCore } from './serviceCore.js';
 
 type FileActionHandlers = Pick<
   ContractHandlers,
-  'files:pick' | 'files:rename' | 'files:trash' | 'trash:restore'
+  'files:pick' | 'files:open' | 'files:rename' | 'files:trash' | 'trash:restore'
 >;
 
 const count = (n: number, one: string, many: string) =>
@@ -34,6 +34,15 @@ export function createFileActionHandlers(core: ServiceCore): FileActionHandlers 
         new NetGuardianError(
           'InvalidArgument',
           "files:pick: the system's file picker is only in the desktop app; in a browser use the page's Add buttons",
+        ),
+      ),
+
+    // The same: only the desktop app has the system's apps; a browser downloads the file.
+    'files:open': () =>
+      Promise.reject(
+        new NetGuardianError(
+          'InvalidArgument',
+          'files:open: opening a file in its app is only in the desktop app; in a browser, download it',
         ),
       ),
 

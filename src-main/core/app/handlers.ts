@@ -4,6 +4,7 @@ import { normalizeEntityPath } from '../../../src-shared/paths.js';
 import type { Device } from '../device/device.js';
 import { restoreDeletedSince } from '../device/restoreDeleted.js';
 import { contentOfEvent, restoreVersion } from '../device/restoreVersion.js';
+import { openForDownload, type DownloadSource } from '../files/fileDownload.js';
 import { entityAbsPath } from '../files/safePaths.js';
 import { importStep } from './appState.js';
 import type { ServiceCore } from './serviceCore.js';
@@ -51,6 +52,7 @@ export function createHandlers(
     body: AsyncIterable<Uint8Array>,
     size: number | null,
   ): Promise<UploadResult>;
+  openDownload(relPath: string): Promise<DownloadSource>;
 } {
   const { host, names } = core;
   const device = () => host.device();
@@ -300,6 +302,10 @@ export function createHandlers(
           message: `Emptied the trash: removed ${report.removed} ${report.removed === 1 ? 'item' : 'items'} (${sizeInWords(report.removedBytes)})`,
         });
       return report;
+    },
+
+    async openDownload(relPath) {
+      return openForDownload((await device()).root, relPath);
     },
 
     async receiveUpload(relPath, body, size) {

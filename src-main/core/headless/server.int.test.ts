@@ -1,9 +1,10 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import {
+  DOWNLOAD_PATH,
   TOKEN_HEADER,
   UPLOAD_PATH,
   WS_PATH,
@@ -229,5 +230,31 @@ describe('headless server: upload', () => {
     });
     await c.next((m) => m.type === 'push' && m.channel === 'import:progress');
     c.ws.close();
+  });
+
+  it('downloads a file of the folder as data, never as a page, and only with the token', async () => {
+    await mkdir(path.join(app.folder, 'down'), { recursive: true });
+    await writeFile(path.join(app.folder, 'down', 'page.html'), '<script>alert(1)</script>');
+    await symlink(path.join(site.path, 'index.html'), path.join(app.folder, 'down', 'link.html'));
+    const get = (rel: string, token = server.token) =>
+      http(server, `${DOWNLOAD_PATH}?path=${encodeURIComponent(rel)}`, {
+        headers: { [TOKEN_HEADER]: token },
+      });
+    const page = await get('down/page.html');
+    expect(page.status).toBe(200);
+    expect(page.body).toBe('<script>alert(1)</script>');
+    expect(page.headers).toMatchObject({
+      'content-type': 'application/octet-stream',
+      'x-content-type-options': 'nosniff',
+      'content-disposition': "attachment; filename*=UTF-8''page.html",
+    });
+    expect(page.headers['content-security-policy']).toMatch(/sandbox/);
+    expect((await get('down/page.html', 'wrong')).status).toBe(401);
+    expect((await get('down/missing.txt')).status).toBe(404);
+    const link = await get('down/link.html');
+    expect(link.status).toBe(400);
+    expect(link.body).toBe('down/link.html is a link, not a file');
+    expect((await get('../outside.txt')).status).toBe(400);
+    expect((await get('down')).status).toBe(400);
   });
 });

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
-import { UPLOAD_PATH, WS_PATH } from '../../../src-shared/ipc/contract.js';
+import { DOWNLOAD_PATH, UPLOAD_PATH, WS_PATH } from '../../../src-shared/ipc/contract.js';
 import type { CoreService } from '../app/corePort.js';
 import { childLogger, type Logger } from '../log.js';
 import { ConnectionLimits } from './connectionLimits.js';
@@ -17,6 +17,7 @@ import {
 } from './requestGuard.js';
 import { shedLog } from './shedLog.js';
 import { createStaticSite, securityHeaders } from './staticFiles.js';
+import { handleDownload, type OpenDownload } from './download.js';
 import { handleUpload, type ReceiveUpload } from './upload.js';
 import { createWsBridge } from './wsBridge.js';
 
@@ -28,7 +29,10 @@ import { createWsBridge } from './wsBridge.js';
  */
 
 export interface HeadlessOptions {
-  readonly service: CoreService & { readonly receiveUpload: ReceiveUpload };
+  readonly service: CoreService & {
+    readonly receiveUpload: ReceiveUpload;
+    readonly openDownload: OpenDownload;
+  };
   /** Default 127.0.0.1. */
   readonly host?: string;
   /** 0 (default) = a free port. */
@@ -117,6 +121,17 @@ export async function startHeadlessServer(options: HeadlessOptions): Promise<Hea
         idleMs: limits.idleMs,
         log,
       }).catch(done);
+      return;
+    }
+    if (url.pathname === DOWNLOAD_PATH) {
+      const auth = checkUploadToken(req, token);
+      if (!auth.ok) {
+        deny(res, auth.status, auth.reason);
+        req.resume();
+        return;
+      }
+      connections.authenticated(req.socket);
+      handleDownload(req, res, url, options.service.openDownload, headers).catch(done);
       return;
     }
     if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {

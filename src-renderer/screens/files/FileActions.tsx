@@ -20,6 +20,7 @@ export function FileActions() {
   const startRename = useAppStore((s) => s.startRename);
   const trashFiles = useAppStore((s) => s.trashFiles);
   const revealFile = useAppStore((s) => s.revealFile);
+  const openFile = useAppStore((s) => s.openFile);
   const undoTrash = useAppStore((s) => s.undoTrash);
   const dismiss = useAppStore((s) => s.dismissFileResult);
 
@@ -71,6 +72,11 @@ export function FileActions() {
           {selected.kind === 'dir' && (
             <button type="button" onClick={() => browseFolder(selected.path)}>
               Open folder
+            </button>
+          )}
+          {selected.kind === 'file' && (
+            <button type="button" onClick={() => void openFile(selected.path)}>
+              {desktop ? 'Open' : 'Download'}
             </button>
           )}
           {desktop && (

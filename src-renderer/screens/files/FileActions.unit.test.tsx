@@ -127,16 +127,40 @@ describe('file actions', () => {
     // What the fake's dialog picked and copied: two files and a folder.
     await waitFor(() =>
       expect(store.getState().upload.result).toMatch(
-        /2 files and 1 folder .* into the synced folder/,
+        /2 files and 1 folder .* the synced folder/,
       ),
     );
     fireEvent.click(screen.getByRole('button', { name: 'Add files…' }));
     await waitFor(() =>
       expect(core.callsOf('files:pick')[1]).toEqual({ folders: false, targetDir: '' }),
     );
-    // The file manager is there to show a file in.
+    // The file manager is there to show a file in, and the system's apps to open it with.
     fireEvent.click(rowByPath('notes.md'));
+    fireEvent.click(await screen.findByRole('button', { name: 'Open' }));
+    await waitFor(() => expect(core.callsOf('files:open')).toEqual([{ path: 'notes.md' }]));
     fireEvent.click(await screen.findByRole('button', { name: 'Show in file manager' }));
     await waitFor(() => expect(core.callsOf('folder:open')).toEqual([{ path: 'notes.md' }]));
+  });
+
+  it('downloads a file in a browser, and says why when it was refused', async () => {
+    const core = threeFiles();
+    const download = vi.fn((path: string) =>
+      path === 'todo.txt'
+        ? Promise.reject(new Error('todo.txt is no longer in the folder'))
+        : Promise.resolve(),
+    );
+    renderWithStore(<FilesScreen />, { core, download });
+    await waitFor(() => expect(order()).toHaveLength(3));
+    fireEvent.click(rowByPath('notes.md'));
+    fireEvent.click(await screen.findByRole('button', { name: 'Download' }));
+    await waitFor(() => expect(download).toHaveBeenCalledWith('notes.md'));
+    expect(core.callsOf('files:open')).toEqual([]);
+    fireEvent.click(rowByPath('todo.txt'));
+    fireEvent.click(await screen.findByRole('button', { name: 'Download' }));
+    await waitFor(() =>
+      expect(screen.getByRole('alert').textContent).toContain(
+        'todo.txt is no longer in the folder',
+      ),
+    );
   });
 });
