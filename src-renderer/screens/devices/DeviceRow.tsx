@@ -2,9 +2,21 @@ import { useEffect, useRef, useState } from 'react';
 import type { DeviceInfo } from '../../../src-shared/ipc/contract.js';
 import { formatAgo, formatDate } from '../../format/format.js';
 
-/** "Online now", "Last seen 3 minutes ago", or "Never seen", from the hub's presence. */
-export function Presence({ device, now }: { device: DeviceInfo; now: number }) {
+/**
+ * "Online now", "Last seen 3 minutes ago", or "Never seen", from the hub's presence. This device
+ * is online whenever the hub answered; when it did not, `selfOffline` says why in a word.
+ */
+export function Presence({
+  device,
+  now,
+  selfOffline,
+}: {
+  device: DeviceInfo;
+  now: number;
+  selfOffline: string;
+}) {
   if (device.online) return <span className="presence presence-online">Online now</span>;
+  if (device.thisDevice) return <span className="presence muted">{selfOffline}</span>;
   if (device.lastSeen === null) return <span className="presence muted">Never seen</span>;
   return (
     <span className="presence muted">
@@ -26,10 +38,13 @@ export function DeviceRow({
   now,
   canRemove,
   onRemove,
+  selfOffline,
 }: {
   device: DeviceInfo;
   now: number;
   canRemove: boolean;
+  /** What this device's presence reads when the hub did not list it ("Offline", "No hub"). */
+  selfOffline: string;
   /** Resolves to an error sentence, or null once removed (the row then leaves the list). */
   onRemove: (device: DeviceInfo) => Promise<string | null>;
 }) {
@@ -56,7 +71,7 @@ export function DeviceRow({
       <div className="device-main">
         <strong className="device-name">{device.name}</strong>
         {device.thisDevice && <span className="tag">This device</span>}
-        <Presence device={device} now={now} />
+        <Presence device={device} now={now} selfOffline={selfOffline} />
       </div>
       {canRemove && !device.thisDevice && !confirming && (
         <button type="button" onClick={() => setConfirming(true)}>

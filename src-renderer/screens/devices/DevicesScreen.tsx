@@ -88,10 +88,11 @@ export function DevicesScreen() {
               now={now}
               canRemove={view.manages}
               onRemove={onRemove}
+              selfOffline={view.hub === 'none' ? 'No hub' : 'Offline'}
             />
           ))}
         </ul>
-        <HowDevicesJoin view={view} onAdd={() => setAdding(true)} />
+        {!adding && <HowDevicesJoin view={view} onAdd={() => setAdding(true)} />}
         {view.hub === 'listed' && !view.manages && view.devices.length > 1 && (
           <p className="muted">Devices are added and removed on the computer that runs the hub.</p>
         )}

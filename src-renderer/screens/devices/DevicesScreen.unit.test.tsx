@@ -71,6 +71,7 @@ describe('Devices screen', () => {
     expect((await screen.findByTestId('devices-hub-line')).textContent).toBe(
       "Can't reach the hub at 192.168.1.5:7443: nothing answers there, is it running? Shown instead: the devices whose changes reached this one (who is online is unknown).",
     );
+    expect((await rowOf('laptop')).textContent).toBe('laptopThis deviceOffline');
     expect((await rowOf('desktop')).textContent).toBe('desktopLast seen 2 hours ago');
   });
 
@@ -83,6 +84,7 @@ describe('Devices screen', () => {
     });
     renderWithStore(<DevicesScreen />, { core });
     expect(await screen.findByText('No hub yet.')).toBeTruthy();
+    expect((await rowOf('laptop')).textContent).toBe('laptopThis deviceNo hub');
     expect(screen.getByText(/Create or join a hub in/).textContent).toBe(
       'Devices sync through a hub. Create or join a hub in Settings, then add your other devices.',
     );
