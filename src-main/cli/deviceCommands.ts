@@ -1,3 +1,4 @@
+import { formatCount } from '../../src-shared/words.js';
 import { mkdir, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
@@ -163,7 +164,7 @@ export async function syncCommand(ctx: CliContext, dataDir: string): Promise<voi
     }
     if (report.error) throw new NetGuardianError('StoreError', `sync failed: ${report.error}`);
     ctx.out(
-      `synced: sent ${report.sent}, received ${report.received} changes${report.held > 0 ? `, ${report.held} held aside` : ''}`,
+      `synced: sent ${formatCount(report.sent)}, received ${formatCount(report.received)} changes${report.held > 0 ? `, ${formatCount(report.held)} held aside` : ''}`,
     );
   });
 }

@@ -15,7 +15,7 @@ import type {
   VersionInfo,
 } from '../../src-shared/ipc/contract.js';
 import { UNSYNCABLE_REASON_WORDS, type UnsyncableFiles } from '../../src-shared/unsyncable.js';
-import { countOf } from '../../src-shared/words.js';
+import { countOf, formatCount } from '../../src-shared/words.js';
 
 /**
  * The text the CLI prints for what the device answered: lines a person reads. `--json` prints
@@ -38,13 +38,13 @@ export function statusLines(s: DeviceStatusView): string[] {
  */
 export function unsyncableLines(list: UnsyncableFiles): string[] {
   if (list.total === 0) return [];
-  const lines = [`${list.total} ${list.total === 1 ? "file can't" : "files can't"} sync:`];
+  const lines = [`${countOf(list.total, 'file')} can't sync:`];
   for (const f of list.files) {
     const from = f.side === 'remote' ? ' (from another device)' : '';
     lines.push(`  ${printablePath(f.path)} — ${UNSYNCABLE_REASON_WORDS[f.reason]}${from}`);
   }
   const more = list.total - list.files.length;
-  if (more > 0) lines.push(`  … and ${more} more`);
+  if (more > 0) lines.push(`  … and ${formatCount(more)} more`);
   return lines;
 }
 
@@ -100,9 +100,9 @@ function deviceLines(s: DeviceStatusView): string[] {
       : `hub       ${hub.address}: offline: ${hub.problem ?? 'not reachable'}`,
   );
   lines.push(
-    `last sync ${hub.lastSync ? `${iso(hub.lastSync.at)} (sent ${hub.lastSync.sent}, received ${hub.lastSync.received})` : 'never'}`,
+    `last sync ${hub.lastSync ? `${iso(hub.lastSync.at)} (sent ${formatCount(hub.lastSync.sent)}, received ${formatCount(hub.lastSync.received)})` : 'never'}`,
   );
-  lines.push(`pending   ${hub.pendingUpload} local changes not on the hub yet`);
+  lines.push(`pending   ${formatCount(hub.pendingUpload)} local changes not on the hub yet`);
   if (hub.lastError)
     lines.push(`last error ${iso(hub.lastError.at)}: ${errorInWords(hub.lastError.message)}`);
   return lines;
@@ -155,7 +155,7 @@ function keepWords(c: ConflictInfo): string {
 export function folderNotSynced(report: SyncRunReport, folder: string): string {
   const problem = report.folderProblem ?? 'missing';
   const hub = report.synced
-    ? ` (with the hub: sent ${report.sent}, received ${report.received} changes; what was received is written into the folder once it is used again)`
+    ? ` (with the hub: sent ${formatCount(report.sent)}, received ${formatCount(report.received)} changes; what was received is written into the folder once it is used again)`
     : '';
   return `nothing was synced from the folder: ${folderProblemFact(problem, folder)}; ${folderProblemRemedy(problem)}${hub}`;
 }

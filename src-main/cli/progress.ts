@@ -1,3 +1,4 @@
+import { formatCount } from '../../src-shared/words.js';
 import { activityText } from '../../src-shared/activityText.js';
 import type { AppState, ContractClient, Progress } from '../../src-shared/ipc/contract.js';
 
@@ -5,7 +6,10 @@ const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
 /** "Checking changed files: 120/400 (3.2 MiB)": one progress of the state, in words. */
 export function progressText(p: Progress): string {
-  const count = p.total === null ? `${p.done}` : `${Math.min(p.done, p.total)}/${p.total}`;
+  const count =
+    p.total === null
+      ? formatCount(p.done)
+      : `${formatCount(Math.min(p.done, p.total))}/${formatCount(p.total)}`;
   return `${p.label}: ${count}${p.bytes > 0 ? ` (${mib(p.bytes)})` : ''}`;
 }
 

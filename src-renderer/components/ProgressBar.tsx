@@ -1,5 +1,5 @@
 import type { Progress } from '../../src-shared/ipc/contract.js';
-import { formatBytes, percent } from '../format/format.js';
+import { formatBytes, formatCount, percent } from '../format/format.js';
 
 /**
  * A labelled bar. With no total yet (a scan that is still counting) it is indeterminate and
@@ -10,8 +10,8 @@ export function ProgressBar({ progress, label }: { progress: Progress; label?: s
   const name = label ?? progress.label;
   const text =
     progress.total === null
-      ? `${progress.done.toLocaleString()} so far`
-      : `${Math.min(progress.done, progress.total).toLocaleString()} of ${progress.total.toLocaleString()}` +
+      ? `${formatCount(progress.done)} so far`
+      : `${formatCount(Math.min(progress.done, progress.total))} of ${formatCount(progress.total)}` +
         (progress.bytes > 0 ? ` · ${formatBytes(progress.bytes)}` : '');
   return (
     <div className="progress">

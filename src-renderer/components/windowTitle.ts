@@ -1,8 +1,9 @@
+import { countOf } from '../format/format.js';
 import { useEffect } from 'react';
 import type { AppState } from '../../src-shared/ipc/contract.js';
 import { useAppStore } from '../store/StoreContext.js';
 
-const plural = (n: number, one: string) => `${n.toLocaleString()} ${one}${n === 1 ? '' : 's'}`;
+const plural = (n: number, one: string) => countOf(n, one);
 
 /**
  * The page's title (the browser tab, and the Electron window, which follows it): the state in

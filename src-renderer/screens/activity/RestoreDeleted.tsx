@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { formatBytes } from '../../format/format.js';
+import { countOf, formatBytes } from '../../format/format.js';
 import { useAppStore } from '../../store/StoreContext.js';
 
 const CHOICES = [
@@ -22,9 +22,8 @@ function TrashSummary() {
   const { maxAgeDays, maxPercent } = view.limits;
   return (
     <p className="muted" data-testid="trash-summary">
-      Trash on this device: {view.count.toLocaleString()} {view.count === 1 ? 'item' : 'items'},{' '}
-      {formatBytes(view.bytes)}, kept {maxAgeDays} {maxAgeDays === 1 ? 'day' : 'days'} / at most{' '}
-      {maxPercent}% of the folder.
+      Trash on this device: {countOf(view.count, 'item')}, {formatBytes(view.bytes)}, kept{' '}
+      {maxAgeDays} {maxAgeDays === 1 ? 'day' : 'days'} / at most {maxPercent}% of the folder.
     </p>
   );
 }

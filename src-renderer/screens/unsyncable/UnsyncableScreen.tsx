@@ -1,3 +1,4 @@
+import { countOf } from '../../format/format.js';
 import { useEffect } from 'react';
 import { UNSYNCABLE_REASON_WORDS } from '../../../src-shared/unsyncable.js';
 import { Empty, ErrorState, Loading } from '../../components/States.js';
@@ -26,7 +27,7 @@ export function UnsyncableScreen() {
     body = (
       <>
         <p data-testid="unsyncable-total">
-          {list.total === 1 ? "1 file can't sync." : `${list.total} files can't sync.`}
+          {`${countOf(list.total, 'file')} can't sync.`}
           {list.total > list.files.length && ` The first ${list.files.length} are shown.`}
         </p>
         <ul className="unsyncable-list">

@@ -43,7 +43,7 @@ describe("Can't sync screen", () => {
     many.unsyncable = { total: 1_500, files: many.unsyncable.files };
     renderWithStore(<UnsyncableScreen />, { core: many });
     expect((await screen.findByTestId('unsyncable-total')).textContent).toBe(
-      "1500 files can't sync. The first 2 are shown.",
+      "1,500 files can't sync. The first 2 are shown.",
     );
   });
 
