@@ -279,7 +279,10 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
     ...(options.quietMs !== undefined ? { quietMs: options.quietMs } : {}),
   });
   const firstDevice = await host.device();
-  const names = createNameBook(firstDevice.manager.nodeId, () => host.config.deviceName);
+  const names = createNameBook(firstDevice.manager.nodeId, () => host.config.deviceName, {
+    // Other devices' names as the hub keeps them: a device renamed in its Settings told it.
+    peers: async () => (await host.device()).hub?.roster,
+  });
   opened.host = host;
   opened.names = names;
   await refreshNow();

@@ -76,6 +76,10 @@ describe('renaming the device', () => {
     // The node id stays: the other devices' history still knows the device's changes as its own.
     expect((await alpha.service['device:status']({})).nodeId).toBe(alpha.nodeId);
     expect(await hubNames()).toEqual({ [alpha.nodeId]: 'Ada’s Laptop', [beta.nodeId]: 'beta' });
+    // What the other device's Devices screen shows: the hub's list, the new name in it.
+    const onBeta = await beta.service['devices:list']({});
+    expect(onBeta.hub).toBe('listed');
+    expect(onBeta.devices.find((d) => d.nodeId === alpha.nodeId)?.name).toBe('Ada’s Laptop');
     const said = alpha.pushes.flatMap((m) => (m.channel === 'activity' ? [m.payload.message] : []));
     expect(said).toContain('This device is now called “Ada’s Laptop”');
   });
