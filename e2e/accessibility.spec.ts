@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeViolations, seriousViolations, writeAxeReport } from './support/axe.js';
-import { HISTORY_FILE, openSampleSpace, type SampleSpace } from './support/sampleSpace.js';
+import { openSampleSpace, type SampleSpace } from './support/sampleSpace.js';
 import { NARROW, SCREEN_STATES, showState, THEMES, WIDE } from './support/screenStates.js';
 
 let space: SampleSpace;
@@ -68,10 +68,12 @@ describe('focus', () => {
 
   it('moves into the history panel when it opens, and back to the list when Escape closes it', async () => {
     const { app } = space;
-    await showState(app, SCREEN_STATES[0]!, 'light', WIDE);
-    await app.browseFolder('docs');
-    await app.fileRow(HISTORY_FILE).click();
-    await app.page.getByTestId('history-panel').waitFor();
+    await showState(
+      app,
+      SCREEN_STATES.find((s) => s.name === 'files-history')!,
+      'light',
+      WIDE,
+    );
     await expect.poll(() => focused(space)).toMatchObject({ inPanel: true });
 
     await app.page.keyboard.press('Escape');

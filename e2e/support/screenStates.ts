@@ -36,7 +36,11 @@ export const SCREEN_STATES: readonly ScreenState[] = [
     name: 'files-history',
     open: async (app) => {
       await showFiles(app);
-      await app.browseFolder('docs');
+      // The keyboard's way in (select, Enter): a selected row's actions may move the rows
+      // between the two clicks of a double-click.
+      await app.fileRow('docs').click();
+      await app.page.keyboard.press('Enter');
+      await app.page.getByRole('listbox', { name: 'Files in docs' }).waitFor();
       await app.fileRow(HISTORY_FILE).click();
       await app.page.getByTestId('history-panel').getByTestId('history-entry').nth(1).waitFor();
     },
@@ -99,7 +103,13 @@ export async function showState(
   await page.emulateMedia({ colorScheme: theme, reducedMotion: 'reduce' });
   await page.reload();
   await page.getByTestId('nav-files').waitFor();
-  await state.open(app);
+  try {
+    await state.open(app);
+  } catch (e) {
+    // What the page showed instead, to look at beside the error.
+    await app.screenshot(`failed-${state.name}-${theme}-${viewport.width}x${viewport.height}`);
+    throw e;
+  }
   await page.mouse.move(0, 0);
   await page.evaluate('document.fonts.ready.then(() => true)');
 }

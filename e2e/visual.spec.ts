@@ -1,0 +1,78 @@
+/**
+ * Issue 16 point 9: every screen and opened panel of the sample space, in light and dark, is
+ * compared with its reviewed baseline in e2e/baselines (visualBaseline.ts); an unintended change
+ * fails. UPDATE_BASELINES=1 takes new baselines instead (README, "Testing").
+ *
+ * Deterministic pictures: a fixed viewport, the same files and names every run, animations and
+ * the caret off, the pointer off the page; what changes between runs whatever the UI does (times
+ * such as "2 minutes ago", the hub's port, temporary folders' paths) is masked out.
+ */
+import type { Locator } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppPage } from './support/appPage.js';
+import { openSampleSpace, type SampleSpace } from './support/sampleSpace.js';
+import {
+  NARROW,
+  SCREEN_STATES,
+  showState,
+  THEMES,
+  WIDE,
+  type ScreenState,
+  type Viewport,
+} from './support/screenStates.js';
+import { checkBaseline } from './support/visualBaseline.js';
+
+let space: SampleSpace;
+
+beforeAll(async () => {
+  space = await openSampleSpace();
+});
+
+afterAll(async () => {
+  await space?.close();
+});
+
+/**
+ * What differs from run to run whatever the UI does, painted over in every screenshot: times
+ * ("just now", "2 minutes ago"), the hub's port, device ids, the temporary folder's path,
+ * conflict copies' names (which carry a device id and the time of the conflict), and the recent
+ * activity list.
+ */
+const volatile = ({ page }: AppPage): Locator[] => [
+  page.locator('time'),
+  // Its items' order is the order the core saw things happen, which races between runs.
+  page.getByTestId('activity-list'),
+  page.getByPlaceholder(/ng-e2e-sample-/),
+  page.locator('[data-testid="file-row"] .col-modified'),
+  page.getByText(/^(just now|\d+ \w+ ago|in \d+ \w+)$/),
+  page.getByText(/127\.0\.0\.1:\d+/),
+  page.getByText(/\b(laptop|desktop)-[0-9a-z]{4,}/),
+  page.getByText(/ng-e2e-sample-/),
+  page.getByText(/\.conflict-/),
+];
+
+const CASES: readonly { state: ScreenState; viewport: Viewport }[] = [
+  ...SCREEN_STATES.map((state) => ({ state, viewport: WIDE })),
+  // The narrow layout's own arrangement: history floating over the list.
+  { state: SCREEN_STATES.find((s) => s.name === 'files-history')!, viewport: NARROW },
+];
+
+describe('screens match their baselines', () => {
+  for (const { state, viewport } of CASES)
+    for (const theme of THEMES) {
+      const name = `${state.name}-${theme}-${viewport.width}x${viewport.height}`;
+      it(name, async () => {
+        const { app } = space;
+        await showState(app, state, theme, viewport);
+        const png = await app.page.screenshot({
+          animations: 'disabled',
+          caret: 'hide',
+          scale: 'css',
+          mask: volatile(app),
+          maskColor: '#ff00ff',
+        });
+        const result = await checkBaseline(name, png);
+        if (result.kind === 'different') expect.fail(result.message);
+      });
+    }
+});
