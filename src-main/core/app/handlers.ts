@@ -1,3 +1,5 @@
+import { addedFileWords, addedWords } from '../../../src-shared/activityText.js';
+import { countOf, formatBytes } from '../../../src-shared/words.js';
 import { NetGuardianError } from '../../../src-shared/errors.js';
 import type { ContractHandlers, ResolveOutcome } from '../../../src-shared/ipc/contract.js';
 import { normalizeEntityPath } from '../../../src-shared/paths.js';
@@ -37,11 +39,6 @@ function entityIdOf(channel: string, given: string, field = 'path'): string {
     throw new NetGuardianError(id.error.code, `${channel}: ${field}: ${id.error.message}`, field);
   return id.value;
 }
-
-const sizeInWords = (bytes: number) =>
-  bytes < 1024 * 1024
-    ? `${Math.ceil(bytes / 1024)} KB`
-    : `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 
 export function createHandlers(
   core: ServiceCore,
@@ -199,7 +196,7 @@ export function createHandlers(
         d.requestSync();
         core.note({
           kind: 'change',
-          message: `Restored ${report.restored.length} deleted ${report.restored.length === 1 ? 'item' : 'items'}`,
+          message: `Restored ${countOf(report.restored.length, 'deleted item')}`,
         });
         core.publish({ channel: 'files:changed', payload: { paths: [] } });
         await core.refreshNow();
@@ -207,7 +204,7 @@ export function createHandlers(
       if (report.skipped.length > 0)
         core.note({
           kind: 'error',
-          message: `${report.skipped.length} deleted ${report.skipped.length === 1 ? 'item' : 'items'} could not be restored: ${report.skipped[0]?.path}: ${report.skipped[0]?.reason}`,
+          message: `${countOf(report.skipped.length, 'deleted item')} could not be restored: ${report.skipped[0]?.path}: ${report.skipped[0]?.reason}`,
         });
       return report;
     },
@@ -258,11 +255,7 @@ export function createHandlers(
           targetDir,
         ),
       );
-      const where = targetDir.replace(/^\/+|\/+$/g, '') || 'the folder';
-      core.note({
-        kind: 'upload',
-        message: `Added ${report.files} ${report.files === 1 ? 'file' : 'files'} (${sizeInWords(report.bytes)}) to ${where}`,
-      });
+      core.note({ kind: 'upload', message: addedWords(report, targetDir) });
       return report;
     },
 
@@ -299,7 +292,7 @@ export function createHandlers(
       if (report.removed > 0)
         core.note({
           kind: 'change',
-          message: `Emptied the trash: removed ${report.removed} ${report.removed === 1 ? 'item' : 'items'} (${sizeInWords(report.removedBytes)})`,
+          message: `Emptied the trash: removed ${countOf(report.removed, 'item')} (${formatBytes(report.removedBytes)})`,
         });
       return report;
     },
@@ -325,7 +318,7 @@ export function createHandlers(
       );
       core.note({
         kind: 'upload',
-        message: `Uploaded ${result.path} (${sizeInWords(result.size)})`,
+        message: addedFileWords(result.path, result.size),
         path: result.path,
       });
       return result;
