@@ -128,9 +128,9 @@ describe('AppService with a hub', () => {
       ok: false,
       error: expect.stringMatching(/no conflict/) as unknown,
     });
-    // A PostgreSQL hub keeps no device accounts: the devices whose changes beta holds.
+    // The hub service's list: both paired devices, this one first.
     const { devices, hub } = await beta.service['devices:list']({});
-    expect(hub).toBe('unlisted');
+    expect(hub).toBe('listed');
     expect(devices.map((d) => [d.name, d.thisDevice])).toEqual([
       ['beta', true],
       ['alpha', false],
