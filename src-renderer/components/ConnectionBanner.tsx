@@ -6,6 +6,14 @@ import { useAppStore } from '../store/StoreContext.js';
  */
 export function ConnectionBanner() {
   const connection = useAppStore((s) => s.status.connection);
+  if (connection === 'refused')
+    return (
+      <div className="banner banner-offline" role="alert" data-testid="refused-banner">
+        This page’s access link is out of date: NetGuardian was restarted and made a new one. Open
+        the address that <code>netguardian serve</code> printed when it started (it ends in{' '}
+        <code>?token=…</code>); your files are not affected.
+      </div>
+    );
   if (connection !== 'offline') return null;
   return (
     <div className="banner banner-offline" role="alert" data-testid="offline-banner">

@@ -1,4 +1,4 @@
-import { WS_PATH } from '../../src-shared/ipc/contract.js';
+import { SESSION_PATH, TOKEN_HEADER, WS_PATH } from '../../src-shared/ipc/contract.js';
 import { createElectronTransport } from './electronTransport.js';
 import { createFetchDownloader } from './fetchDownload.js';
 import { takeToken, tokenSubprotocol } from './token.js';
@@ -16,6 +16,14 @@ export function createHeadlessTransport(token: string): RendererTransport {
   const ws = createWsClient({
     url: `${scheme}://${window.location.host}${WS_PATH}`,
     protocols: [tokenSubprotocol(token)],
+    tokenRefused: async () => {
+      try {
+        const answer = await fetch(SESSION_PATH, { headers: { [TOKEN_HEADER]: token } });
+        return answer.status === 401;
+      } catch {
+        return false; // The server is away, not refusing: keep trying.
+      }
+    },
   });
   return {
     kind: 'headless',

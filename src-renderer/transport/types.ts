@@ -1,7 +1,11 @@
 import type { ContractClient, ImportReport } from '../../src-shared/ipc/contract.js';
 
-/** Whether the UI can reach the core right now (not whether the core reaches its hub). */
-export type ConnectionStatus = 'connecting' | 'online' | 'offline';
+/**
+ * Whether the UI can reach the core right now (not whether the core reaches its hub).
+ * `refused`: the server answers but not to this page's access token (an old link, from before
+ * the server restarted): retrying can't help, a new link can.
+ */
+export type ConnectionStatus = 'connecting' | 'online' | 'offline' | 'refused';
 
 /** What a drop hands over, read synchronously in the drop event (DataTransfer dies after it). */
 export interface DropPayload {

@@ -21,6 +21,11 @@ export interface WsClientOptions {
   readonly WebSocketImpl?: typeof WebSocket;
   /** Reconnect delay after the n-th failed attempt (ms). */
   readonly backoff?: (attempt: number) => number;
+  /**
+   * Asked when a socket closes before it ever opened: whether the server refuses this page's
+   * token (a browser does not say why an upgrade failed). Refused: no more retries.
+   */
+  readonly tokenRefused?: () => Promise<boolean>;
 }
 
 export interface WsClient {
@@ -41,6 +46,10 @@ const SLOW_CHANNELS: ReadonlySet<Channel> = new Set([
   'history:restoreDeleted',
   'trash:empty',
 ]);
+
+/** What a call says once the server refused this page's link. */
+export const REFUSED =
+  'This page’s access link is out of date: NetGuardian was restarted and made a new one.';
 
 /** 0.5 s, 1 s, 2 s … capped at 10 s, with jitter so many tabs don't reconnect in lockstep. */
 export const defaultBackoff = (attempt: number): number =>
@@ -116,11 +125,13 @@ export function createWsClient(options: WsClientOptions): WsClient {
     const ws = new WS(options.url, [...options.protocols]);
     socket = ws;
     ws.onopen = () => {
+      opened = true;
       attempt = 0;
       setStatus('online');
       flush();
     };
     ws.onmessage = onMessage;
+    let opened = false;
     ws.onclose = () => {
       if (socket !== ws) return;
       socket = null;
@@ -132,11 +143,25 @@ export function createWsClient(options: WsClientOptions): WsClient {
       }
       if (closed) return;
       setStatus('offline');
-      retryTimer = setTimeout(connect, backoff(attempt++));
+      const retry = () => {
+        if (!closed) retryTimer = setTimeout(connect, backoff(attempt++));
+      };
+      if (opened || !options.tokenRefused) return retry();
+      options.tokenRefused().then((refused) => {
+        if (!refused) return retry();
+        setStatus('refused');
+        for (const [id, entry] of pending) {
+          pending.delete(id);
+          outbox.delete(id);
+          clearTimeout(entry.timer);
+          entry.reject(transportError(REFUSED));
+        }
+      }, retry);
     };
   };
 
   const call = <C extends Channel>(channel: C, payload: RequestOf<C>): Promise<ResponseOf<C>> => {
+    if (status === 'refused') return Promise.reject(transportError(REFUSED));
     const id = nextId++;
     const wire: WireClientMessage = { type: 'request', id, channel, payload };
     return new Promise<ResponseOf<C>>((resolve, reject) => {

@@ -119,4 +119,34 @@ describe('WebSocket client', () => {
     await expect(waiting).resolves.toEqual(appState());
     ws.close();
   });
+
+  it('stops retrying and says so when the server refuses this page’s token; an away server is retried', async () => {
+    let refused = false;
+    const tokenRefused = vi.fn(() => Promise.resolve(refused));
+    const ws = createWsClient({
+      url: 'ws://127.0.0.1:4000/api/ws',
+      protocols: ['netguardian.old'],
+      timeoutMs: 1_000,
+      backoff: () => 500,
+      WebSocketImpl: FakeSocket as unknown as typeof WebSocket,
+      tokenRefused,
+    });
+    // The server is away: the upgrade fails, the token is not refused, so it tries again.
+    latest().close();
+    await vi.advanceTimersByTimeAsync(500);
+    expect(FakeSocket.all).toHaveLength(2);
+    expect(ws.connection()).toBe('offline');
+    // Restarted with a new token: this page's is refused; no more attempts, calls fail at once.
+    refused = true;
+    const waiting = ws.client.call('state:get', {});
+    const check = expect(waiting).rejects.toThrow('access link is out of date');
+    latest().close();
+    await check;
+    expect(ws.connection()).toBe('refused');
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(FakeSocket.all).toHaveLength(2);
+    await expect(ws.client.call('devices:list', {})).rejects.toThrow('access link is out of date');
+    expect(tokenRefused).toHaveBeenCalledTimes(2);
+    ws.close();
+  });
 });

@@ -790,3 +790,8 @@ export const WS_PATH = '/api/ws';
 export const UPLOAD_PATH = '/api/upload';
 /** Headless mode: GET `${DOWNLOAD_PATH}?path=<rel path>` answers the file's bytes (TOKEN_HEADER). */
 export const DOWNLOAD_PATH = '/api/download';
+/**
+ * Headless mode: GET with TOKEN_HEADER answers 204 while the token is this server's, 401 when it
+ * is not (a page whose WebSocket keeps failing asks: a browser doesn't say why an upgrade failed).
+ */
+export const SESSION_PATH = '/api/session';

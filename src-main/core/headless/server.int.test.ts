@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import {
   DOWNLOAD_PATH,
+  SESSION_PATH,
   TOKEN_HEADER,
   UPLOAD_PATH,
   WS_PATH,
@@ -256,5 +257,12 @@ describe('headless server: upload', () => {
     expect(link.body).toBe('down/link.html is a link, not a file');
     expect((await get('../outside.txt')).status).toBe(400);
     expect((await get('down')).status).toBe(400);
+  });
+
+  it('says whether a token is this server’s (an old page asks before it retries forever)', async () => {
+    const session = (token: string) =>
+      http(server, SESSION_PATH, { headers: { [TOKEN_HEADER]: token } });
+    expect((await session(server.token)).status).toBe(204);
+    expect((await session('an-old-token')).status).toBe(401);
   });
 });

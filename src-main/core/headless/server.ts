@@ -2,7 +2,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
-import { DOWNLOAD_PATH, UPLOAD_PATH, WS_PATH } from '../../../src-shared/ipc/contract.js';
+import {
+  DOWNLOAD_PATH,
+  SESSION_PATH,
+  UPLOAD_PATH,
+  WS_PATH,
+} from '../../../src-shared/ipc/contract.js';
 import type { CoreService } from '../app/corePort.js';
 import { childLogger, type Logger } from '../log.js';
 import { ConnectionLimits } from './connectionLimits.js';
@@ -121,6 +126,13 @@ export async function startHeadlessServer(options: HeadlessOptions): Promise<Hea
         idleMs: limits.idleMs,
         log,
       }).catch(done);
+      return;
+    }
+    if (url.pathname === SESSION_PATH) {
+      const auth = checkUploadToken(req, token);
+      req.resume();
+      if (!auth.ok) deny(res, auth.status, auth.reason);
+      else res.writeHead(204, headers).end();
       return;
     }
     if (url.pathname === DOWNLOAD_PATH) {
