@@ -110,23 +110,37 @@ describe('Conflicts screen: versions named by device', () => {
   });
 
   it('previews images, and offers Open for a version it can’t show', async () => {
-    const { core } = await shown();
-    const img = await inCard(BEACH).findByRole('img', {
-      name: `laptop’s version of ${BEACH}`,
-    });
+    const core = createFakeCore();
+    renderWithStore(<ConflictsScreen />, { core, desktop: true });
+    const img = await screen.findByRole('img', { name: `laptop’s version of ${BEACH}` });
     expect(img.getAttribute('src')).toMatch(/^data:image\/png;base64,iVBOR/);
     expect(inCard(BEACH).getByText('A file of 2.0 MB that can’t be shown here.')).toBeTruthy();
     expect(screen.queryByText(/open the copy to compare/i)).toBeNull();
 
+    // The phone's version is its conflict copy, opened in its app.
     fireEvent.click(inCard(BEACH).getByRole('button', { name: 'Open phone’s version' }));
     await waitFor(() =>
-      expect(core.callsOf('folder:open')).toEqual([
+      expect(core.callsOf('files:open')).toEqual([
         { path: 'Photos/2024/beach (conflict from phone 2025-05-14).png' },
       ]),
     );
   });
 
-  it('offers Open for both versions of a file with no preview; the one in the folder by its path', async () => {
+  it('says beside the button when a version could not be opened', async () => {
+    const core = createFakeCore();
+    core.failing['files:open'] = {
+      code: 'NotFound',
+      message: 'The conflict copy is no longer in the folder.',
+    };
+    renderWithStore(<ConflictsScreen />, { core, desktop: true });
+    await waitFor(() => expect(card(BEACH)).not.toBeNull());
+    fireEvent.click(await inCard(BEACH).findByRole('button', { name: 'Open phone’s version' }));
+    expect((await inCard(BEACH).findByRole('alert')).textContent).toBe(
+      'The conflict copy is no longer in the folder.',
+    );
+  });
+
+  it('in a browser, downloads each version of a file with no preview; the one in the folder by its path', async () => {
     const core = createFakeCore();
     const notes = core.conflicts[0]!;
     const pdf: ConflictInfo = {
@@ -138,18 +152,25 @@ describe('Conflicts screen: versions named by device', () => {
       ),
     };
     core.conflicts = [pdf];
-    renderWithStore(<ConflictsScreen />, { core });
+    const downloaded: string[] = [];
+    renderWithStore(<ConflictsScreen />, {
+      core,
+      download: (path) => {
+        downloaded.push(path);
+        return Promise.resolve();
+      },
+    });
     await waitFor(() => expect(card('Papers/plan.pdf')).not.toBeNull());
     const pdfCard = inCard('Papers/plan.pdf');
-    fireEvent.click(pdfCard.getByRole('button', { name: 'Open desktop’s version' }));
-    fireEvent.click(pdfCard.getByRole('button', { name: 'Open laptop’s version (this device)' }));
+    fireEvent.click(pdfCard.getByRole('button', { name: 'Download desktop’s version' }));
+    fireEvent.click(
+      pdfCard.getByRole('button', { name: 'Download laptop’s version (this device)' }),
+    );
     await waitFor(() =>
-      expect(core.callsOf('folder:open')).toEqual([
-        { path: 'Papers/plan.pdf' },
-        { path: 'Papers/plan (conflict from laptop).pdf' },
-      ]),
+      expect(downloaded).toEqual(['Papers/plan.pdf', 'Papers/plan (conflict from laptop).pdf']),
     );
     expect(core.callsOf('conflicts:content')).toEqual([]);
+    expect(core.callsOf('files:open')).toEqual([]);
   });
 });
 
