@@ -8,6 +8,10 @@ import { useAppStore } from '../../store/StoreContext.js';
 import { VersionCompare } from './VersionCompare.js';
 import { deviceWords, versionWhat } from './versionWords.js';
 
+/** Whether restoring the version would change the file: content, and not what it holds now. */
+const restorable = (entry: HistoryEntry, current: HistoryEntry | null): boolean =>
+  !entry.current && !entry.deleted && (current === null || current.hash !== entry.hash);
+
 /** A time as a real date, with how long ago on hover. */
 function When({ at, now }: { at: number; now: number }) {
   return (
@@ -75,7 +79,7 @@ function VersionItem({
           )}
         </span>
         <span className="version-meta muted">
-          on <span className="version-device">{deviceWords(entry)}</span>,{' '}
+          on <span className="history-device">{deviceWords(entry)}</span>,{' '}
           <When at={entry.changedAt} now={now} /> ({when})
           {entry.size !== null && ` · ${formatBytes(entry.size)}`}
         </span>
@@ -85,7 +89,7 @@ function VersionItem({
           <VersionCompare path={path} version={entry} current={current} />
         </div>
       )}
-      {!entry.current && !entry.deleted && !confirming && (
+      {restorable(entry, current) && !confirming && (
         <button
           type="button"
           onClick={onAsk}

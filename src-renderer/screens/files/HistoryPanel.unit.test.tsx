@@ -109,9 +109,9 @@ describe('Version history', () => {
     expect(times(restored)).toEqual(['2025-05-11T09:30:00.000Z', '2025-05-14T09:29:00.000Z']);
     expect(restored?.textContent).toContain('Current');
     // Which device: this one said so, another by its name.
-    expect(restored?.querySelector('.version-device')?.textContent).toBe('laptop (this device)');
-    expect(deleted?.querySelector('.version-device')?.textContent).toBe('desktop');
-    expect(edited?.querySelector('.version-device')?.textContent).toBe('desktop');
+    expect(restored?.querySelector('.history-device')?.textContent).toBe('laptop (this device)');
+    expect(deleted?.querySelector('.history-device')?.textContent).toBe('desktop');
+    expect(edited?.querySelector('.history-device')?.textContent).toBe('desktop');
     // When: the real time, and how long ago.
     expect(times(edited)).toEqual(['2025-05-12T09:30:00.000Z']);
     expect(edited?.textContent).toContain('(2 days ago)');
@@ -119,6 +119,11 @@ describe('Version history', () => {
     // A deletion has no size and nothing to restore.
     expect(deleted?.textContent).not.toMatch(/bytes|KB/);
     expect(within(deleted!).queryByRole('button', { name: /Restore/ })).toBeNull();
+    // Restore is offered only where it would change the file: not the current version, not a
+    // deletion, not one with the current content.
+    expect(
+      rows().map((r) => within(r).queryByRole('button', { name: /^Restore the version/ }) !== null),
+    ).toEqual([false, false, true, false, true, false]);
   });
 
   it('compares a selected text version with the current one, line by line', async () => {

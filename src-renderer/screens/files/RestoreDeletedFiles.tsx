@@ -34,6 +34,19 @@ function RestoreDeletedForm({ onClose }: { onClose: () => void }) {
   const id = useId();
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
+  // Escape closes the form wherever focus is (its button disabled while it runs leaves focus on
+  // the page), and only the form: caught before the version history's own Escape sees it.
+  const closeRef = useRef(onClose);
+  closeRef.current = onClose;
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || event.defaultPrevented) return;
+      event.preventDefault();
+      closeRef.current();
+    };
+    document.addEventListener('keydown', onKeyDown, true);
+    return () => document.removeEventListener('keydown', onKeyDown, true);
+  }, []);
 
   const picked = SPANS[Number(span)];
   const since = span === CUSTOM ? localInputMs(custom) : picked ? Date.now() - picked.ms : null;
@@ -50,12 +63,6 @@ function RestoreDeletedForm({ onClose }: { onClose: () => void }) {
       role="dialog"
       aria-labelledby={`${id}-title`}
       data-testid="restore-deleted-dialog"
-      onKeyDown={(e) => {
-        if (e.key !== 'Escape') return;
-        // Only this form closes, not the version history under it too.
-        e.preventDefault();
-        onClose();
-      }}
     >
       <h2 id={`${id}-title`} tabIndex={-1} ref={heading}>
         Restore deleted files
