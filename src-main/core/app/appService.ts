@@ -1,3 +1,4 @@
+import { errorInWords } from '../../../src-shared/errorWords.js';
 import type {
   AppState,
   ContractHandlers,
@@ -325,7 +326,8 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
       try {
         await host.start();
       } catch (e) {
-        const message = `Starting the sync failed: ${(e as Error).message}`;
+        // In the catalogue's words, as the activity item is (src-shared/errorWords.ts).
+        const message = errorInWords(`Starting the sync failed: ${(e as Error).message}`);
         live = { ...live, lastError: { message, offline: false, source: 'start' } };
         note({ kind: 'error', message });
         throw e;
