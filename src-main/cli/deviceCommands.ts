@@ -5,6 +5,7 @@ import path from 'node:path';
 import { NetGuardianError } from '../../src-shared/errors.js';
 import type { ContractClient } from '../../src-shared/ipc/contract.js';
 import { validateId } from '../../src-shared/paths.js';
+import { DEFAULT_SYNC_INTERVAL_MS } from '../../src-shared/syncInterval.js';
 import type { DeviceConfig } from '../core/deviceConfig.js';
 import { conflictLines, folderNotSynced, historyLines, statusLines } from './printing.js';
 import { printProgress } from './progress.js';
@@ -93,7 +94,7 @@ export async function initCommand(
     spaceId: space.value,
     deviceName: opts.name ?? hostname(),
     hub: null,
-    syncIntervalMs: 30_000,
+    syncIntervalMs: DEFAULT_SYNC_INTERVAL_MS,
     rescanIntervalMs: 15 * 60_000,
     paused: false,
   };

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { NetGuardianError } from '../../src-shared/errors.js';
 import { ID_PATTERN } from '../../src-shared/paths.js';
 import { err, ok, type Result } from '../../src-shared/result.js';
+import { DEFAULT_SYNC_INTERVAL_MS } from '../../src-shared/syncInterval.js';
 import { writeFileDurably } from './files/durableFs.js';
 import { MARKER_FILE } from './files/folderMarker.js';
 import { DEFAULT_MAX_FILE_BYTES, type DiskLimits } from './files/spacePolicy.js';
@@ -54,12 +55,14 @@ export const deviceConfigSchema = z.strictObject({
   spaceId: z.string().regex(ID_PATTERN, 'space id must be 1-64 letters, digits, ".", "_" or "-"'),
   deviceName: z.string().min(1).max(64),
   hub: hubSchema.nullable(),
+  // Wider than the settings' rule (src-shared/syncInterval.ts, from 5 s): a config written by an
+  // earlier version or by hand with 1 s still opens; the app and the core save only the rule's.
   syncIntervalMs: z
     .number()
     .int()
     .min(1_000)
     .max(24 * 3600 * 1000)
-    .default(30_000),
+    .default(DEFAULT_SYNC_INTERVAL_MS),
   rescanIntervalMs: z
     .number()
     .int()

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { decodeInvite } from '../../src-shared/hubProtocol/inviteCode.js';
+import { DEFAULT_SYNC_INTERVAL_MS } from '../../src-shared/syncInterval.js';
 import { CONFIG_FILE, type DeviceConfig } from '../core/deviceConfig.js';
 
 /** The parts of Electron's dialog module the first run uses. */
@@ -125,7 +126,7 @@ export function firstRunConfig(answers: FirstRunAnswers, hostname: string): Devi
     spaceId: answers.hub.kind === 'join' ? answers.hub.spaceId : 'default',
     deviceName: hostname.slice(0, 64) || 'device',
     hub: null,
-    syncIntervalMs: 30_000,
+    syncIntervalMs: DEFAULT_SYNC_INTERVAL_MS,
     rescanIntervalMs: 15 * 60_000,
     paused: false,
   };
