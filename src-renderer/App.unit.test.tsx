@@ -24,7 +24,7 @@ describe('app shell', () => {
     const phase = await screen.findByTestId('phase');
     await waitFor(() => expect(phase.dataset['phase']).toBe('synced'));
     expect(phase.textContent).toContain('Synced');
-    expect(screen.getByText('hub.example.org:5432 (connected)')).toBeTruthy();
+    expect(screen.getByText('Hub at hub.example.org:5432 · connected')).toBeTruthy();
     expect(screen.getByText('2 minutes ago')).toBeTruthy();
   });
 

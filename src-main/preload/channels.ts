@@ -41,7 +41,6 @@ export const BRIDGE_CHANNELS = [
   'trash:empty',
   'files:pick',
   'files:open',
-  'files:open',
   'files:rename',
   'files:trash',
   'trash:restore',

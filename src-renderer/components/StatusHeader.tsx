@@ -1,4 +1,5 @@
 import { formatAgo } from '../format/format.js';
+import { hubLine } from '../screens/settings/hubLine.js';
 import { useAppStore } from '../store/StoreContext.js';
 import { phaseView } from './phase.js';
 import { ProgressBar } from './ProgressBar.js';
@@ -44,7 +45,7 @@ export function StatusHeader() {
           <dt>Hub</dt>
           <dd>
             {app?.hub
-              ? `${app.hub.description} (${app.hub.connected ? 'connected' : 'not connected'})`
+              ? hubLine({ address: app.hub.description, runsHere: false }, app.hub.connected)
               : 'None: this device only'}
           </dd>
         </div>
