@@ -64,6 +64,8 @@ describe('Settings screen', () => {
     expect(
       await screen.findByText('Joined the hub: this device syncs through it now.'),
     ).toBeTruthy();
+    // The code is a secret: once used it is not shown again.
+    expect((field as HTMLInputElement).value).toBe('');
     expect(screen.getByTestId('hub-line').textContent).toBe('Hub at 192.168.1.20 · connected');
     expect(core.callsOf('hub:join')).toEqual([
       { code: 'ng1-eyJhIjoi' },
@@ -159,7 +161,7 @@ describe('Settings screen', () => {
       { ignoreRules: 'node_modules/\n*.tmp\n*.log\n' },
       { paused: true, startAtLogin: true },
     ]);
-    expect(screen.getAllByText('Saved.')).toHaveLength(2);
+    await waitFor(() => expect(screen.getAllByText('Saved.')).toHaveLength(2));
 
     core.failing['settings:update'] = {
       code: 'FileSystemError',
