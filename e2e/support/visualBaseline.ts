@@ -18,10 +18,12 @@ export const BASELINES = path.resolve(import.meta.dirname, '..', 'baselines');
 const DIFFS = path.join(ARTIFACTS, 'visual');
 
 /**
- * How far a pixel's colour may move before it counts as changed (pixelmatch's YIQ distance,
- * 0 to 1). Small: a button's colour changed from one blue to another counts.
+ * How far a pixel's colour may move before it counts as changed: pixelmatch 8's OKLab HyAB
+ * distance, 0 (same) to 1 (black against white). 0.01 catches a shift of about 3 in one RGB
+ * channel: the primary button's blue going from #0969da to #1f6feb (what the contrast fix of
+ * issue 16 changed) fails, while 0.05 let it pass.
  */
-const COLOUR_THRESHOLD = 0.05;
+const COLOUR_THRESHOLD = 0.01;
 /**
  * How many pixels may change. The same Chromium, headless, draws the same page the same way, so
  * this is a margin for antialiasing only; moving one line of text by 1 px changes hundreds.
