@@ -137,6 +137,16 @@ export async function runListingSuite(options: {
         { folder: 'flat', offset: middle },
         false,
       ],
+      [
+        `the same folder sorted by size, largest first, first page`,
+        { folder: 'flat', sort: 'size', descending: true },
+        false,
+      ],
+      [
+        `the same folder sorted by time, the page at row ${middle.toLocaleString('en-US')}`,
+        { folder: 'flat', sort: 'modified', offset: middle },
+        false,
+      ],
       ['every path, first page', {}, true],
       [
         'every path, a page in the middle by key',

@@ -25,8 +25,8 @@ export interface AppMenuItem {
  * The application menu. It keeps the edit roles (copy and paste in text fields need them on
  * macOS) and has no reload or devtools items: a reload would bypass nothing, but devtools
  * in a shipped build would let anyone run script inside the trusted origin. "Close window"
- * hides to the tray like the window's close button; "Quit" is the only way out besides the
- * tray.
+ * closes the window like its close button (the app stays in the tray); "Quit" is the only way
+ * out besides the tray.
  */
 export function appMenuTemplate(
   platform: NodeJS.Platform,

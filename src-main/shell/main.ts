@@ -101,7 +101,7 @@ if (claimSingleInstance(app, () => mainWindow?.reveal())) {
       app.quit();
     });
   });
-  // Closing the window hides it; the app lives on in the tray until Quit.
+  // Closing the window destroys it (its renderer goes); the app lives on in the tray until Quit.
   app.on('window-all-closed', () => undefined);
   app.on('activate', () => mainWindow?.reveal());
   app
@@ -191,7 +191,6 @@ async function start(): Promise<void> {
       preload: paths.preload,
       url: APP_ENTRY_URL,
       icon: paths.windowIcon,
-      isQuitting: () => quitting,
       startHidden: process.argv.includes(HIDDEN_ARG),
     },
   );

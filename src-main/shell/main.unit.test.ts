@@ -70,7 +70,16 @@ function fakeElectron(gotLock: boolean) {
       return false;
     }
     isDestroyed() {
-      return false;
+      return this.destroyed;
+    }
+    destroyed = false;
+    /** As Electron closes a window: 'close' (which may be prevented), then destroyed, 'closed'. */
+    close() {
+      const event = { prevented: false, preventDefault: () => (event.prevented = true) };
+      this.emit('close', event);
+      if (event.prevented) return;
+      this.destroyed = true;
+      this.emit('closed');
     }
   }
   const handlers = new Map<string, Handler>();
@@ -194,20 +203,33 @@ describe('main (composition root)', () => {
     expect(t.core.call.mock.calls.length).toBe(calls);
   });
 
-  it('a second launch reveals the window; closing it hides it until Quit', async () => {
+  it('closing the window destroys it, the tray and core run on; a second launch opens a new one', async () => {
     const t = await boot(true);
-    const window = t.windows[0];
-    const close = { prevented: false, preventDefault: () => (close.prevented = true) };
-    window?.emit('close', close);
-    expect(close.prevented).toBe(true);
-    expect(window?.hidden).toBe(true);
-    t.app.emit('second-instance');
-    expect(window?.hidden).toBe(false);
+    const first = t.windows[0];
+    first?.close();
+    expect(first?.destroyed).toBe(true);
+    // The app lives on in the tray: nothing quits, the core is neither closed nor killed.
+    expect(t.trays).toHaveLength(1);
+    expect(t.app.quit).not.toHaveBeenCalled();
+    expect(t.core.close).not.toHaveBeenCalled();
+    expect(t.child.kill).not.toHaveBeenCalled();
+    // Electron quits when the last window closes unless 'window-all-closed' has a listener.
+    expect(t.app.listenerCount('window-all-closed')).toBe(1);
 
-    t.app.emit('before-quit');
-    const finalClose = { prevented: false, preventDefault: () => (finalClose.prevented = true) };
-    window?.emit('close', finalClose);
-    expect(finalClose.prevented).toBe(false);
+    t.app.emit('second-instance');
+    expect(t.windows).toHaveLength(2);
+    const second = t.windows[1];
+    expect(second?.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true });
+    expect(second?.webContents.loadURL).toHaveBeenCalledWith('app://netguardian/index.html');
+    // Requests are taken from the new window only: the closed one's page is gone.
+    const handle = t.handlers.get(IPC_REQUEST_CHANNEL);
+    const mainFrame = { url: 'app://netguardian/index.html', parent: null };
+    expect(
+      await handle?.({ sender: second?.webContents, senderFrame: mainFrame }, 'state:get', {}),
+    ).toEqual({ ok: true, value: state });
+    expect(
+      await handle?.({ sender: first?.webContents, senderFrame: mainFrame }, 'state:get', {}),
+    ).toMatchObject({ ok: false, error: { code: 'AccessDenied' } });
   });
 
   it('a crashed core shows as an error state in the window, then is restarted', async () => {

@@ -45,10 +45,10 @@ export interface WindowLike {
       setPermissionCheckHandler(handler: () => boolean): void;
     };
   };
-  on(event: 'close', listener: (event: Preventable) => void): unknown;
+  /** Once the window is destroyed (its renderer process ends with it). */
+  once(event: 'closed', listener: () => void): unknown;
   once(event: 'ready-to-show', listener: () => void): unknown;
   show(): void;
-  hide(): void;
   focus(): void;
   restore(): void;
   isMinimized(): boolean;
@@ -75,30 +75,26 @@ export function windowOptions(preload: string, icon: string | undefined) {
   };
 }
 
-export interface MainWindow<W extends WindowLike> {
-  readonly window: W;
-  /** Brings the window up from the tray, a second launch or the dock. */
-  reveal(): void;
+export interface WindowPlace {
+  readonly preload: string;
+  readonly url: string;
+  readonly icon?: string;
 }
 
 /**
- * Creates the window with every guard in place before the page loads: new windows are
- * denied (allow-listed http(s) links go to the browser), navigation and redirects away from
- * the app are denied, webviews cannot attach, permission requests are refused. Closing the
- * window hides it (the app lives in the tray) unless `isQuitting()` says the app is quitting.
+ * Creates one window with every guard in place before the page loads: new windows are denied
+ * (allow-listed http(s) links go to the browser), navigation and redirects away from the app
+ * are denied, webviews cannot attach, permission requests are refused. It shows itself on
+ * 'ready-to-show' when `show` is true. (The CSP and the `app` protocol belong to the session,
+ * installed once by main.ts, so every window gets them.)
  */
-export function createMainWindow<W extends WindowLike>(
+export function openGuardedWindow<W extends WindowLike>(
   deps: WindowDeps<W>,
-  options: {
-    preload: string;
-    url: string;
-    icon?: string;
-    isQuitting: () => boolean;
-    startHidden: boolean;
-  },
-): MainWindow<W> {
+  place: WindowPlace,
+  show: boolean,
+): W {
   const { log } = deps;
-  const window = deps.createWindow(windowOptions(options.preload, options.icon));
+  const window = deps.createWindow(windowOptions(place.preload, place.icon));
   const contents = window.webContents;
 
   contents.setWindowOpenHandler(({ url }) => {
@@ -126,22 +122,60 @@ export function createMainWindow<W extends WindowLike>(
   });
   contents.session.setPermissionCheckHandler(() => false);
 
-  window.on('close', (event: Preventable) => {
-    if (options.isQuitting()) return;
-    event.preventDefault();
-    window.hide();
+  if (show)
+    window.once('ready-to-show', () => {
+      if (!window.isDestroyed()) window.show();
+    });
+  contents.loadURL(place.url).catch((e: unknown) => {
+    log.error({ error: String(e) }, 'could not load the renderer');
   });
+  return window;
+}
 
+export interface MainWindow<W extends WindowLike> {
+  /** The open window, or null while there is none (closed: the app lives in the tray). */
+  readonly window: W | null;
+  /** Brings the window up from the tray, a second launch, a notification or the dock. */
+  reveal(): void;
+}
+
+/**
+ * NetGuardian's window, there only while the user looks at it. Closing it destroys it, so its
+ * renderer process and everything the page held go (the tray app stays light); the tray, the
+ * menu and the core run on. `reveal` brings it back: restored and focused if it is open, a new
+ * window made by `openGuardedWindow` (the same guards) otherwise. A new page asks the core for
+ * its state as it loads (`state:get`), so it shows the state at once, not at the next push.
+ * Started hidden (a launch at login), there is no window until the first reveal.
+ */
+export function createMainWindow<W extends WindowLike>(
+  deps: WindowDeps<W>,
+  options: WindowPlace & { readonly startHidden: boolean },
+): MainWindow<W> {
+  let current: W | null = null;
+  const open = () => {
+    const window = openGuardedWindow(deps, options, true);
+    current = window;
+    window.once('closed', () => {
+      if (current === window) current = null;
+      deps.log.info({}, 'window closed; its renderer is released');
+    });
+    return window;
+  };
   const reveal = () => {
-    if (window.isDestroyed()) return;
+    const window = current;
+    if (window === null || window.isDestroyed()) {
+      open(); // shows itself once its page is ready: never a blank frame
+      return;
+    }
     if (window.isMinimized()) window.restore();
     window.show();
     window.focus();
   };
-  if (!options.startHidden) window.once('ready-to-show', reveal);
-
-  contents.loadURL(options.url).catch((e: unknown) => {
-    log.error({ error: String(e) }, 'could not load the renderer');
-  });
-  return { window, reveal };
+  if (!options.startHidden) open();
+  return {
+    get window() {
+      return current !== null && !current.isDestroyed() ? current : null;
+    },
+    reveal,
+  };
 }

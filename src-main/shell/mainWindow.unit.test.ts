@@ -11,6 +11,7 @@ class FakeWindow extends EventEmitter implements WindowLike {
   permissionCheck: (() => boolean) | null = null;
   visible = false;
   minimized = false;
+  destroyed = false;
   focused = false;
   loaded: string[] = [];
   readonly contentsEvents = new EventEmitter();
@@ -43,9 +44,6 @@ class FakeWindow extends EventEmitter implements WindowLike {
   show() {
     this.visible = true;
   }
-  hide() {
-    this.visible = false;
-  }
   focus() {
     this.focused = true;
   }
@@ -56,23 +54,48 @@ class FakeWindow extends EventEmitter implements WindowLike {
     return this.minimized;
   }
   isDestroyed() {
-    return false;
+    return this.destroyed;
+  }
+  /** As Electron closes a window: 'close' (which may be prevented), then destroyed and 'closed'. */
+  close() {
+    const event = { prevented: false, preventDefault: () => (event.prevented = true) };
+    this.emit('close', event);
+    if (event.prevented) return;
+    this.destroyed = true;
+    this.visible = false;
+    this.emit('closed');
   }
 }
 
-function open(options: { quitting?: () => boolean; startHidden?: boolean } = {}) {
+function openMain(options: { startHidden?: boolean } = {}) {
   const openExternal = vi.fn(() => Promise.resolve());
   const log = { info: vi.fn(), warn: vi.fn(), error: vi.fn() };
-  const created = createMainWindow(
-    { createWindow: (o) => new FakeWindow(o), openExternal, log },
+  const created: FakeWindow[] = [];
+  const main = createMainWindow(
+    {
+      createWindow: (o) => {
+        const window = new FakeWindow(o);
+        created.push(window);
+        return window;
+      },
+      openExternal,
+      log,
+    },
     {
       preload: '/app/dist/electron/preload.cjs',
       url: APP_ENTRY_URL,
-      isQuitting: options.quitting ?? (() => false),
       startHidden: options.startHidden ?? false,
     },
   );
-  return { window: created.window, reveal: () => created.reveal(), openExternal, log };
+  return { main, created, openExternal, log };
+}
+
+/** The app started visibly: its first window is there at once. */
+function open() {
+  const opened = openMain();
+  const window = opened.created[0];
+  if (window === undefined) throw new Error('no window was created');
+  return { ...opened, window };
 }
 
 const preventable = () => {
@@ -127,32 +150,63 @@ describe('main window', () => {
     expect(window.permissionCheck?.()).toBe(false);
   });
 
-  it('hides to the tray on close, and closes for real when quitting', () => {
-    let quitting = false;
-    const { window, reveal } = open({ quitting: () => quitting });
-    reveal();
+  it('closing destroys the window (its renderer goes) instead of hiding it', () => {
+    const { main, window } = open();
+    window.emit('ready-to-show');
     expect(window.visible).toBe(true);
-    const close = preventable();
-    window.emit('close', close);
-    expect(close.prevented).toBe(true);
-    expect(window.visible).toBe(false);
-
-    quitting = true;
-    const finalClose = preventable();
-    window.emit('close', finalClose);
-    expect(finalClose.prevented).toBe(false);
+    window.close();
+    expect(window.destroyed).toBe(true);
+    expect(main.window).toBeNull();
   });
 
-  it('shows when ready unless started hidden (login launch), and reveal restores and focuses', () => {
-    const shown = open();
-    shown.window.emit('ready-to-show');
-    expect(shown.window.visible).toBe(true);
+  it('reveal after a close makes a new window with the same guards and page', () => {
+    const { main, created, openExternal } = open();
+    created[0]?.close();
+    main.reveal();
+    expect(created).toHaveLength(2);
+    const again = created[1];
+    if (again === undefined) throw new Error('no new window');
+    expect(main.window).toBe(again);
+    expect(again.options.webPreferences).toMatchObject({
+      preload: '/app/dist/electron/preload.cjs',
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      webviewTag: false,
+    });
+    expect(again.loaded).toEqual([APP_ENTRY_URL]);
+    // Shown once its page is ready, not as a blank frame.
+    expect(again.visible).toBe(false);
+    again.emit('ready-to-show');
+    expect(again.visible).toBe(true);
+    // Its guards: new windows, navigation, webviews and permissions refused.
+    expect(again.openHandler?.({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
+    expect(openExternal).not.toHaveBeenCalled();
+    const navigate = preventable();
+    again.contentsEvents.emit('will-navigate', navigate, 'https://evil.example/');
+    expect(navigate.prevented).toBe(true);
+    const attach = preventable();
+    again.contentsEvents.emit('will-attach-webview', attach);
+    expect(attach.prevented).toBe(true);
+    expect(again.permissionCheck?.()).toBe(false);
+  });
 
-    const hidden = open({ startHidden: true });
-    hidden.window.emit('ready-to-show');
-    expect(hidden.window.visible).toBe(false);
-    hidden.window.minimized = true;
-    hidden.reveal();
-    expect(hidden.window).toMatchObject({ visible: true, minimized: false, focused: true });
+  it('reveal with the window open brings it up: no second window', () => {
+    const { main, created, window } = open();
+    window.minimized = true;
+    main.reveal();
+    expect(created).toHaveLength(1);
+    expect(window).toMatchObject({ visible: true, minimized: false, focused: true });
+  });
+
+  it('started hidden (login launch), there is no window until the first reveal', () => {
+    const { main, created } = openMain({ startHidden: true });
+    expect(created).toHaveLength(0);
+    expect(main.window).toBeNull();
+    main.reveal();
+    expect(created).toHaveLength(1);
+    created[0]?.emit('ready-to-show');
+    expect(created[0]?.visible).toBe(true);
   });
 });

@@ -15,7 +15,8 @@ import { IdleCompaction } from '../idleCompaction.js';
 import { changed, initialLive, reduceLive, type LiveState, type StateFacts } from './appState.js';
 import { createNameBook, type NameBook } from './deviceNames.js';
 import { DeviceHost, type HubResolver } from './deviceHost.js';
-import { countPendingDownloads } from './fileList.js';
+import { readPendingDownloads } from './fileList.js';
+import type { PendingDownloads } from './folderStates.js';
 import { createHandlers } from './handlers.js';
 import type { UploadResult } from './receiveUpload.js';
 import type { DownloadSource } from '../files/fileDownload.js';
@@ -89,7 +90,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
   let started = false;
   // Pending downloads as last counted, and whether an event or a request may have changed them.
   let downloadsStale = true;
-  let pendingDownload = 0;
+  let pendingDownload: PendingDownloads = { count: 0, folders: new Set() };
 
   const publish = (message: PushMessage) => {
     for (const listener of listeners) {
@@ -182,11 +183,11 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
    * PGlite), and only a device event (a change, download, sync or scan) or a request that changes
    * something (which refreshes) can change them: they are recounted then, not on every read.
    */
-  async function readPendingDownloads(device: Device): Promise<number> {
+  async function pendingDownloads(device: Device): Promise<PendingDownloads> {
     if (!downloadsStale) return pendingDownload;
     downloadsStale = false;
     try {
-      pendingDownload = await countPendingDownloads(
+      pendingDownload = await readPendingDownloads(
         device.store.client,
         device.spaceId,
         device.ignoreRules,
@@ -219,7 +220,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
       folders: status.folders,
       conflicts: status.conflicts,
       pendingUpload: status.sync?.pendingPush ?? 0,
-      pendingDownload: await readPendingDownloads(device),
+      pendingDownload: (await pendingDownloads(device)).count,
       unsyncable: device.unsyncable().total,
       changesRead,
     };
@@ -293,7 +294,8 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
     names,
     activity,
     pushedSeq: readPushedSeq,
-    pendingDownload: async () => readPendingDownloads(await host.device()),
+    pendingDownload: async () => (await pendingDownloads(await host.device())).count,
+    pendingDownloads: async () => pendingDownloads(await host.device()),
     setLive: (update) => {
       live = update(live);
       statePush.request();

@@ -9,7 +9,7 @@ import { NetGuardianError } from '../../../src-shared/errors.js';
 import { validateEntityPath } from '../../../src-shared/paths.js';
 import type { IgnoreRules } from '../files/ignoreRules.js';
 import { readSnapshotCounts } from '../store/snapshotCounts.js';
-import { folderRowState, statesBelow } from './folderStates.js';
+import { folderRowState, statesBelow, type PendingDownloads } from './folderStates.js';
 import type { SqlExecutor } from '../store/sqlClient.js';
 
 /**
@@ -174,7 +174,7 @@ export interface FileListContext {
    * Files waiting to be written here, as the state counts them: a folder's row then says
    * whether any wait below it. Absent: folders show conflicts and uploads below them only.
    */
-  readonly pendingDownloads?: () => Promise<number>;
+  readonly pendingDownloads?: () => Promise<PendingDownloads>;
 }
 
 export interface FileQuery {
@@ -316,7 +316,7 @@ async function withFolderStates(ctx: FileListContext, rows: FileRow[]): Promise<
   const folders = rows.filter((r) => r.kind === 'dir').map((r) => r.path);
   if (folders.length === 0) return rows;
   const below = await statesBelow(
-    { ...ctx, pendingDownloads: ctx.pendingDownloads ?? (() => Promise.resolve(0)) },
+    { ...ctx, pendingDownloads: ctx.pendingDownloads ?? (() => Promise.resolve(NONE_PENDING)) },
     folders,
   );
   return rows.map((r) =>
@@ -356,23 +356,46 @@ async function totalOf(
   return Number(counted[0]?.n ?? 0);
 }
 
-export async function countPendingDownloads(
+/** Folders holding waiting files kept at most (see PendingDownloads). */
+export const MAX_PENDING_FOLDERS = 20_000;
+
+const NONE_PENDING: PendingDownloads = { count: 0, folders: new Set() };
+
+export async function readPendingDownloads(
   db: SqlExecutor,
   spaceId: string,
   ignore: IgnoreRules,
   pageRows = DOWNLOADS_PAGE,
-): Promise<number> {
+): Promise<PendingDownloads> {
   let count = 0;
+  let folders: Set<string> | null = new Set<string>();
   // A page at a time in path order: the rules are applied in code, memory holds one page.
   for (let after = ''; ;) {
     const rows = await db.query<{ entity_id: string; content_hash: string | null }>(
       SELECT_DOWNLOADS,
       [spaceId, after, pageRows],
     );
-    count += rows.filter(
+    const waiting = rows.filter(
       (r) => !ignore.excludes(r.entity_id, r.content_hash === DIRECTORY_HASH),
-    ).length;
-    if (rows.length < pageRows) return count;
+    );
+    count += waiting.length;
+    for (const { entity_id: path } of waiting) {
+      if (folders === null) break;
+      for (let slash = path.indexOf('/'); slash > 0; slash = path.indexOf('/', slash + 1))
+        folders.add(path.slice(0, slash));
+      if (folders.size > MAX_PENDING_FOLDERS) folders = null;
+    }
+    if (rows.length < pageRows) return { count, folders };
     after = (rows[rows.length - 1] as { entity_id: string }).entity_id;
   }
+}
+
+/** How many files wait to be written here (`readPendingDownloads`' count). */
+export async function countPendingDownloads(
+  db: SqlExecutor,
+  spaceId: string,
+  ignore: IgnoreRules,
+  pageRows = DOWNLOADS_PAGE,
+): Promise<number> {
+  return (await readPendingDownloads(db, spaceId, ignore, pageRows)).count;
 }

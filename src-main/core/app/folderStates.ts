@@ -7,10 +7,22 @@ import type { SqlExecutor } from '../store/sqlClient.js';
  * A folder's row says what is true of everything under it, as a file manager's sync overlay
  * does: a conflict anywhere below, else something waiting to upload, else something still to
  * download, else synced. Each is an EXISTS over the folder's range of paths, which stops at the
- * first hit; the uploads and downloads are asked only when the device has any at all (the
- * downloads count is the one the state keeps), so a synced space pays for the conflicts' small
- * index only.
+ * first hit; uploads are asked only when the device has a hub. Downloads come from the scan the
+ * state already makes of what waits (the folders holding it, `readPendingDownloads`), so a folder
+ * row costs no subtree read; only when too many folders wait to keep that list is each asked.
+ * A synced space pays for the conflicts' small index only.
  */
+
+/**
+ * Files waiting to be written here, and the folders they wait in (each ancestor of each, so a
+ * folder's row can say something below it waits without reading its subtree). `folders` is null
+ * when more than MAX_PENDING_FOLDERS folders hold some: a first sync of a big tree, when the
+ * rows ask per folder instead (folderStates.ts); memory stays bounded however many files wait.
+ */
+export interface PendingDownloads {
+  readonly count: number;
+  readonly folders: ReadonlySet<string> | null;
+}
 
 /** `$2` the folders (JSON array), `$3` this device, `$4` its seq the hub holds. */
 const SELECT_BELOW = `
@@ -50,8 +62,8 @@ export interface FolderStateContext {
   /** This device's seq the hub holds; null without a hub (nothing waits to upload). */
   readonly pushedSeq: number | null;
   readonly ignore: IgnoreRules;
-  /** Files waiting to be written here, as the state counts them (0: no folder waits). */
-  readonly pendingDownloads: () => Promise<number>;
+  /** Files waiting to be written here and the folders they wait in, as the state reads them. */
+  readonly pendingDownloads: () => Promise<PendingDownloads>;
 }
 
 /** What is below each folder, by folder; a folder with nothing unsynced below is not listed. */
@@ -75,7 +87,14 @@ export async function statesBelow(
     if (row.conflict) out.set(row.folder, 'conflict');
     else if (row.unpushed) out.set(row.folder, 'pending-upload');
   const rest = folders.filter((f) => !out.has(f));
-  if (rest.length === 0 || (await ctx.pendingDownloads()) === 0) return out;
+  if (rest.length === 0) return out;
+  const pending = await ctx.pendingDownloads();
+  if (pending.count === 0) return out;
+  if (pending.folders !== null) {
+    for (const folder of rest) if (pending.folders.has(folder)) out.set(folder, 'downloading');
+    return out;
+  }
+  // Too many folders wait to list them (a first sync of a big tree): each row asks.
   for (const folder of rest) {
     const waiting = await ctx.db.query<{ entity_id: string; content_hash: string | null }>(
       SELECT_DOWNLOADS_BELOW,

@@ -124,7 +124,7 @@ export function createHandlers(
           pushedSeq: d.hub ? ((await core.pushedSeq()) ?? 0) : null,
           nameOf: names.nameOf,
           ignore: d.ignoreRules,
-          pendingDownloads: () => core.pendingDownload(),
+          pendingDownloads: () => core.pendingDownloads(),
         },
         q,
       );

@@ -2,6 +2,7 @@ import type { AppState, PushMessage, StateHeadline } from '../../../src-shared/i
 import type { ActivityDraft, ActivityLog } from './activityLog.js';
 import type { LiveState } from './appState.js';
 import type { NameBook } from './deviceNames.js';
+import type { PendingDownloads } from './folderStates.js';
 import type { DeviceHost } from './deviceHost.js';
 
 /** What the handlers need from the service's shared state. */
@@ -13,6 +14,8 @@ export interface ServiceCore {
   pushedSeq(): Promise<number | null>;
   /** Files the store has that the folder does not hold yet (still to be written). */
   pendingDownload(): Promise<number>;
+  /** The same, with the folders they wait in (folderStates.ts). */
+  pendingDownloads(): Promise<PendingDownloads>;
   setLive(update: (live: LiveState) => LiveState): void;
   note(draft: ActivityDraft): void;
   publish(message: PushMessage): void;
