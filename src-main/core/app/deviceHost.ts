@@ -179,19 +179,28 @@ export class DeviceHost {
 
   /**
    * Moves the synced folder (`move`, given the closed device: no watcher, scan or write runs in
-   * it meanwhile), then opens the device on `next` (its new folder). When the move fails, the
-   * device opens again as it was and the failure is thrown. Requests wait meanwhile.
+   * it meanwhile), writes `next` (its new folder) and opens the device there. When the move
+   * fails, or the config can't be written (the move is then undone), the device opens again as
+   * it was and the failure is thrown. Requests wait meanwhile.
    */
-  async moveFolder(next: DeviceConfig, move: () => Promise<void>): Promise<void> {
+  async moveFolder(
+    next: DeviceConfig,
+    move: () => Promise<{ readonly undo: () => Promise<void> }>,
+  ): Promise<void> {
     const previous = this.configValue;
     let failure: Error | undefined;
     const swap = (async () => {
       await (await this.current).close();
       let config = previous;
       try {
-        await move();
-        await writeDeviceConfig(this.options.dataDir, next);
-        config = next;
+        const moved = await move();
+        try {
+          await writeDeviceConfig(this.options.dataDir, next);
+          config = next;
+        } catch (e) {
+          await moved.undo();
+          throw e;
+        }
       } catch (e) {
         failure = e instanceof Error ? e : new Error(String(e));
       }

@@ -138,45 +138,43 @@ describe('moving the synced folder', () => {
     async () => {
       const parent = await mkdtemp(path.join(shm, 'ng-move-'));
       elsewhere.push(parent);
-      {
-        const mtime = new Date('2026-01-02T03:04:05Z');
-        await utimes(path.join(original, 'docs', 'plan.txt'), mtime, mtime);
-        const before = app.pushes.length;
-        const target = path.join(parent, 'Synced');
-        const view = await app.service['folder:move']({ to: target });
+      const mtime = new Date('2026-01-02T03:04:05Z');
+      await utimes(path.join(original, 'docs', 'plan.txt'), mtime, mtime);
+      const before = app.pushes.length;
+      const target = path.join(parent, 'Synced');
+      const view = await app.service['folder:move']({ to: target });
 
-        expect(view.folder).toBe(target);
-        expect(await exists(original)).toBe(false);
-        expect(await readFile(path.join(target, 'docs', 'plan.txt'), 'utf8')).toBe('the plan');
-        expect(await readFile(path.join(target, 'after-move.txt'), 'utf8')).toBe(
-          'written at the new place',
-        );
-        expect((await stat(path.join(target, 'run.sh'))).mode & 0o777).toBe(0o755);
-        expect((await stat(path.join(target, 'docs', 'plan.txt'))).mtime.toISOString()).toBe(
-          '2026-01-02T03:04:05.000Z',
-        );
-        expect(await readlink(path.join(target, 'plan-link'))).toBe('docs/plan.txt');
-        expect((await readdir(target)).sort()).toEqual(
-          [MARKER_FILE, 'after-move.txt', 'docs', 'plan-link', 'run.sh'].sort(),
-        );
+      expect(view.folder).toBe(target);
+      expect(await exists(original)).toBe(false);
+      expect(await readFile(path.join(target, 'docs', 'plan.txt'), 'utf8')).toBe('the plan');
+      expect(await readFile(path.join(target, 'after-move.txt'), 'utf8')).toBe(
+        'written at the new place',
+      );
+      expect((await stat(path.join(target, 'run.sh'))).mode & 0o777).toBe(0o755);
+      expect((await stat(path.join(target, 'docs', 'plan.txt'))).mtime.toISOString()).toBe(
+        '2026-01-02T03:04:05.000Z',
+      );
+      expect(await readlink(path.join(target, 'plan-link'))).toBe('docs/plan.txt');
+      expect((await readdir(target)).sort()).toEqual(
+        [MARKER_FILE, 'after-move.txt', 'docs', 'plan-link', 'run.sh'].sort(),
+      );
 
-        const progress = app.pushes
-          .slice(before)
-          .flatMap((m) => (m.channel === 'folder:moveProgress' ? [m.payload] : []));
-        // Files and links counted (the marker is a file too), folders not.
-        expect(progress.at(-1)).toEqual({
-          done: 5,
-          total: 5,
-          bytes: (await stat(path.join(target, MARKER_FILE))).size + 8 + 18 + 24,
-          totalBytes: (await stat(path.join(target, MARKER_FILE))).size + 8 + 18 + 24,
-        });
+      const progress = app.pushes
+        .slice(before)
+        .flatMap((m) => (m.channel === 'folder:moveProgress' ? [m.payload] : []));
+      // Files and links counted (the marker is a file too), folders not.
+      expect(progress.at(-1)).toEqual({
+        done: 5,
+        total: 5,
+        bytes: (await stat(path.join(target, MARKER_FILE))).size + 8 + 18 + 24,
+        totalBytes: (await stat(path.join(target, MARKER_FILE))).size + 8 + 18 + 24,
+      });
 
-        await writeFile(path.join(target, 'on-the-other-disk.txt'), 'here now');
-        await app.until(
-          async () => (await fileRow(app.service, 'on-the-other-disk.txt')) !== undefined,
-          'on-the-other-disk.txt recorded',
-        );
-      }
+      await writeFile(path.join(target, 'on-the-other-disk.txt'), 'here now');
+      await app.until(
+        async () => (await fileRow(app.service, 'on-the-other-disk.txt')) !== undefined,
+        'on-the-other-disk.txt recorded',
+      );
     },
   );
 });

@@ -156,21 +156,29 @@ async function checkRoomFor(from: string, where: string): Promise<void> {
     );
 }
 
-/**
- * Moves the folder as planned (the device closed). Answers what is left to do once the device
- * uses the new place: removing the old folder after a copy (nothing after a rename).
- */
+/** A move done on disk, before the config names the new place. */
+export interface DoneMove {
+  /** Puts the folder back where it was (the config could not be written). */
+  readonly undo: () => Promise<void>;
+  /** Once the device uses the new place: removes the old folder after a copy. */
+  readonly finish: () => Promise<void>;
+}
+
+/** Moves the folder as planned (the device closed). */
 export async function moveFolder(
   plan: MovePlan,
   onProgress: (progress: MoveProgress) => void,
-): Promise<() => Promise<void>> {
+): Promise<DoneMove> {
   let copy = plan;
   if (plan.sameDisk) {
     try {
       // The empty folder goes first: Windows renames onto no folder, even an empty one.
       if (plan.targetExists) await rmdir(plan.to);
       await rename(plan.from, plan.to);
-      return () => Promise.resolve();
+      return {
+        undo: () => rename(plan.to, plan.from),
+        finish: () => Promise.resolve(),
+      };
     } catch (e) {
       // One file system's two mount points (a bind mount) still refuse a rename: copy.
       if ((e as NodeJS.ErrnoException).code !== 'EXDEV') throw moveFailed(plan, e);
@@ -179,9 +187,19 @@ export async function moveFolder(
     }
   }
   await copyVerified(copy, onProgress);
-  return async () => {
-    await rm(plan.from, { recursive: true, force: true });
+  return {
+    // The old folder is whole until `finish`: undoing drops the copy.
+    undo: () => removeCopy(copy),
+    finish: () => rm(plan.from, { recursive: true, force: true }),
   };
+}
+
+/** Removes what a copy made: a target folder that was there (empty) stays, empty. */
+async function removeCopy(plan: MovePlan): Promise<void> {
+  if (plan.targetExists) {
+    for (const name of await readdir(plan.to).catch(() => []))
+      await rm(path.join(plan.to, name), { recursive: true, force: true });
+  } else await rm(plan.to, { recursive: true, force: true });
 }
 
 const moveFailed = (plan: MovePlan, e: unknown) =>
@@ -241,11 +259,7 @@ async function copyVerified(
       await utimes(f.dst, f.st.atime, f.st.mtime);
     }
   } catch (e) {
-    // Only what this copy made goes: a target folder that was there (empty) stays, empty.
-    if (plan.targetExists) {
-      for (const name of await readdir(plan.to).catch(() => []))
-        await rm(path.join(plan.to, name), { recursive: true, force: true });
-    } else await rm(plan.to, { recursive: true, force: true });
+    await removeCopy(plan);
     throw moveFailed(plan, e);
   }
 }

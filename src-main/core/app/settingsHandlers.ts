@@ -71,13 +71,15 @@ export function createSettingsHandlers(
         () => core.publish({ channel: 'folder:moveProgress', payload: latest }),
         MOVE_PROGRESS_MS,
       );
-      let removeOld: () => Promise<void> = () => Promise.resolve();
+      let finish: () => Promise<void> = () => Promise.resolve();
       try {
         await host.moveFolder({ ...host.config, folder: plan.to }, async () => {
-          removeOld = await moveFolder(plan, (p) => {
+          const moved = await moveFolder(plan, (p) => {
             latest = p;
             progress.request();
           });
+          finish = moved.finish;
+          return moved;
         });
       } finally {
         progress.cancel();
@@ -85,7 +87,7 @@ export function createSettingsHandlers(
       if (latest.total > 0) core.publish({ channel: 'folder:moveProgress', payload: latest });
       let leftBehind = '';
       try {
-        await removeOld();
+        await finish();
       } catch (e) {
         leftBehind = `; the old copy at ${plan.from} could not be removed (${(e as Error).message}): remove it yourself`;
       }
