@@ -177,6 +177,50 @@ describe('two devices through a hub, in the browser', () => {
     await expectSameFolders();
   });
 
+  it('a binary conflict offers each version to download (the browser’s Open)', async () => {
+    const file = 'data/blob.bin';
+    const before = (await pageB.waitForState('true')).files;
+    await mkdir(path.join(a.folder, 'data'), { recursive: true });
+    await writeFile(path.join(a.folder, file), Buffer.from([0, 1, 2, 3]));
+    await pageB.waitForState(`state.files > ${before} && state.pending.download === 0`);
+    await expectSameFolders();
+
+    for (const p of [pageA, pageB]) {
+      await p.togglePause();
+      await p.waitForState('state.paused === true');
+    }
+    const laptops = Buffer.from([0, 76, 65, 80, 84, 79, 80]);
+    await writeFile(path.join(a.folder, file), laptops);
+    await writeFile(path.join(b.folder, file), Buffer.from([0, 68, 69, 83, 75, 84, 79, 80, 33]));
+    await Promise.all([
+      pageA.waitForState('state.pending.upload > 0'),
+      pageB.waitForState('state.pending.upload > 0'),
+    ]);
+    for (const p of [pageA, pageB]) {
+      await p.togglePause();
+      await p.waitForState('state.paused === false');
+    }
+    await pageA.waitForState('state.conflicts === 1');
+    await pageA.goTo('Conflicts');
+    const card = pageA.conflictCard(file);
+    await card.waitFor();
+    // No preview for a .bin: each version is offered instead (a browser downloads it).
+    const [download] = await Promise.all([
+      pageA.page.waitForEvent('download'),
+      card.getByRole('button', { name: 'Download laptop’s version (this device)' }).click(),
+    ]);
+    const saved = await download.path();
+    expect(await readFile(saved)).toEqual(laptops);
+
+    await pageA.keepInConflict(file, 'both');
+    await pageA.conflictCard(file).waitFor({ state: 'detached' });
+    await Promise.all([
+      pageA.waitForState('state.conflicts === 0'),
+      pageB.waitForState('state.conflicts === 0'),
+    ]);
+    await expectSameFolders();
+  });
+
   it('the header says what waits ("Syncing 1 change" while a file’s content can’t arrive), then "Synced"', async () => {
     await pageB.togglePause();
     await pageB.waitForState('state.paused === true');
