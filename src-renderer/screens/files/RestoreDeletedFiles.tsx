@@ -93,7 +93,7 @@ function RestoreDeletedForm({ onClose }: { onClose: () => void }) {
         </>
       )}
       {problem !== null && <p className="notice notice-error">{problem}</p>}
-      <div className="row">
+      <div className="restore-deleted-actions">
         <button
           type="button"
           className="primary"
