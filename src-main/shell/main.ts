@@ -41,6 +41,7 @@ import {
   type FirstRunHub,
 } from './firstRun.js';
 import { interceptFileOpen } from './fileOpen.js';
+import { RestartBudget } from './restartBudget.js';
 import { interceptPick } from './filePicker.js';
 import { interceptFolderOpen, openInFileManager } from './folderOpen.js';
 import { askInviteCode } from './hubPrompt.js';
@@ -74,6 +75,7 @@ let coreStopped = false;
 /** Why the core could not open the device, until a state arrives (shown by the tray). */
 let coreFailure: string | null = null;
 let mainWindow: MainWindow<BrowserWindow> | null = null;
+const coreRestarts = new RestartBudget();
 let tray: AppTray | null = null;
 let host: CoreHost<Electron.UtilityProcess> | null = null;
 let core: Core | null = null;
@@ -246,8 +248,11 @@ function subscribe(client: Core): void {
     });
 }
 
-/** Starts the core process and its client; on a crash, restarts it after a pause. */
-function connectCore(restarts = 0): void {
+/**
+ * Starts the core process and its client; on a crash, restarts it after a pause, unless it
+ * crashed three times in ten minutes (restartBudget.ts).
+ */
+function connectCore(): void {
   host = startCore({ utilityProcess, log }, { modulePath: paths.coreProcess, dataDir });
   core = connectCoreOverPort(host.port);
   subscribe(core);
@@ -257,7 +262,8 @@ function connectCore(restarts = 0): void {
     // The window, tray and notifications hear of it like any failure, until the restarted
     // core pushes its own state.
     // The core that words the state is gone: this one sentence is the shell's.
-    const stopped = `The sync service stopped (exit code ${code})${restarts < 3 ? '; restarting it' : ''}`;
+    const next = coreRestarts.onExit();
+    const stopped = `The sync service stopped (exit code ${code})${next.restart ? '; restarting it' : ''}`;
     if (lastState !== null)
       onPush?.({
         channel: 'state',
@@ -269,11 +275,14 @@ function connectCore(restarts = 0): void {
           lastError: stopped,
         },
       });
-    if (restarts >= 3) {
-      dialog.showErrorBox('NetGuardian stopped syncing', `The sync service exited (${code}).`);
+    if (!next.restart) {
+      dialog.showErrorBox(
+        'NetGuardian stopped syncing',
+        `The sync service exited ${next.recent} times in ten minutes (last exit code ${code}). Your files are as they were. Quit NetGuardian and start it again; if it stops again, its log says why.`,
+      );
       return;
     }
-    setTimeout(() => connectCore(restarts + 1), 2_000 * (restarts + 1));
+    setTimeout(connectCore, next.delayMs);
   });
 }
 
