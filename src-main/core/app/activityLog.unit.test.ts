@@ -85,3 +85,43 @@ describe('describeIncoming: files and folders counted apart', () => {
     );
   });
 });
+
+describe('ActivityLog: restored from before a restart', () => {
+  const item = (id: number) => ({ id, at: id * 1000, kind: 'sync' as const, message: `m${id}` });
+
+  it('keeps the newest of what it restores within its bound, and never reuses an id', () => {
+    const kept: number[][] = [];
+    const restored = Array.from({ length: 600 }, (_, i) => item(i + 1));
+    const log = new ActivityLog(500, () => 0, {
+      restored,
+      onChange: (items) => kept.push(items.map((i) => i.id)),
+    });
+    const list = log.list();
+    expect(list).toHaveLength(500);
+    expect(list[0]?.id).toBe(600);
+    expect(list.at(-1)?.id).toBe(101);
+    expect(log.add({ kind: 'sync', message: 'next' }).id).toBe(601);
+    // Each change hands over the whole bounded list, oldest first.
+    expect(kept).toHaveLength(1);
+    expect(kept[0]).toHaveLength(500);
+    expect(kept[0]?.[0]).toBe(102);
+    expect(kept[0]?.at(-1)).toBe(601);
+  });
+
+  it('goes on counting an outage that outlived the restart in its row', () => {
+    const since = Date.UTC(2026, 11, 6, 20, 44);
+    const unreachableRow = {
+      id: 3,
+      at: since + 120_000,
+      kind: 'error' as const,
+      message: unreachable,
+      repeats: { count: 3, since },
+    };
+    const log = new ActivityLog(500, () => since + 600_000, { restored: [unreachableRow] });
+    const again = log.add({
+      kind: 'error',
+      message: 'Sync failed: connect ECONNREFUSED 127.0.0.1:5477',
+    });
+    expect(again).toEqual({ ...unreachableRow, at: since + 600_000, repeats: { count: 4, since } });
+  });
+});
