@@ -21,5 +21,12 @@ export function createRootLogger(
 
 export const silentLogger: Logger = pino({ level: 'silent' });
 
-export const childLogger = (parent: Logger | undefined, module: string): Logger =>
-  (parent ?? silentLogger).child({ module });
+/**
+ * A module's logger under `parent`. A parent that names a module already gets the name as `part`
+ * (`"module":"owner","part":"staleTemps"`): pino writes a child's bindings after its parent's, so
+ * a second `module` would make the record carry the key twice, which JSON parsers read as the last.
+ */
+export const childLogger = (parent: Logger | undefined, module: string): Logger => {
+  const base = parent ?? silentLogger;
+  return base.child('module' in base.bindings() ? { part: module } : { module });
+};

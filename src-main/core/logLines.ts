@@ -14,7 +14,7 @@ const LEVELS: Readonly<Record<number, string>> = {
 };
 
 /** Fields that the line's head already says. */
-const HEAD = new Set(['time', 'level', 'module', 'msg']);
+const HEAD = new Set(['time', 'level', 'module', 'part', 'msg']);
 
 export function logLine(json: string): string {
   let record: Record<string, unknown>;
@@ -25,7 +25,8 @@ export function logLine(json: string): string {
   }
   const time = typeof record['time'] === 'number' ? new Date(record['time']).toISOString() : '';
   const level = LEVELS[Number(record['level'])] ?? String(record['level']);
-  const module = typeof record['module'] === 'string' ? ` ${record['module']}:` : '';
+  const part = typeof record['part'] === 'string' ? `/${record['part']}` : '';
+  const module = typeof record['module'] === 'string' ? ` ${record['module']}${part}:` : '';
   const message = typeof record['msg'] === 'string' ? ` ${record['msg']}` : '';
   const rest = Object.entries(record)
     .filter(([key]) => !HEAD.has(key))

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { childLogger } from './log.js';
 import { logLine } from './logLines.js';
 
 describe('logLine', () => {
@@ -24,5 +26,20 @@ describe('logLine', () => {
       JSON.stringify({ level: 50, time: 0, msg: 'sync failed', codes: ['A', 'B'], ms: 3 }),
     );
     expect(line).toBe('1970-01-01T00:00:00.000Z error sync failed (codes=["A","B"], ms=3)\n');
+  });
+
+  it('names a nested logger as module/part, from records with each key once', () => {
+    const lines: string[] = [];
+    const root = pino(
+      { base: undefined, timestamp: false },
+      { write: (r: string) => lines.push(r) },
+    );
+    const nested = childLogger(childLogger(root, 'owner'), 'staleTemps');
+    nested.info('swept');
+    const record = lines[0] ?? '';
+    // Each key once: a parser can't lose the outer name to the inner one.
+    expect(record.match(/"module"/g)).toHaveLength(1);
+    expect(JSON.parse(record)).toMatchObject({ module: 'owner', part: 'staleTemps', msg: 'swept' });
+    expect(logLine(record)).toMatch(/ info owner\/staleTemps: swept\n$/);
   });
 });
