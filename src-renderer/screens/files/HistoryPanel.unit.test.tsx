@@ -189,6 +189,7 @@ describe('Version history', () => {
       entry({ eventId: 'bin', hash: 'd' }),
       entry({ eventId: 'big', hash: 'e' }),
       entry({ eventId: 'pic', hash: 'f' }),
+      entry({ eventId: 'lost', hash: 'g' }),
     ]);
     const png =
       'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
@@ -226,6 +227,10 @@ describe('Version history', () => {
       'The current version',
     ]);
     expect(pic.querySelector('[data-testid="version-diff"]')).toBeNull();
+    // A version no copy of is left: the core's reason (the fake's words here).
+    expect((await compareOf(6)).textContent).toContain(
+      'This version is not readable here: This version is no longer stored.',
+    );
     // Same content and a deletion were never read.
     expect(core.callsOf('conflicts:content').map((c) => c.eventId)).not.toContain('same');
     expect(core.callsOf('conflicts:content').map((c) => c.eventId)).not.toContain('gone');

@@ -45,7 +45,7 @@ function whyNot(content: VersionContent): string {
     case 'image':
       return '';
     case 'unavailable':
-      return `it can’t be shown: ${content.reason}`;
+      return `not readable here: ${content.reason.replace(/\.$/, '')}`;
     default: {
       const never: never = content;
       return never;
