@@ -48,7 +48,6 @@ export function FolderCard({ view }: { view: SettingsView }) {
           <input
             type="text"
             value={target}
-            placeholder={`${view.folder} (new)`}
             spellCheck={false}
             autoComplete="off"
             onChange={(e) => {
