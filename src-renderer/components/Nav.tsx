@@ -25,6 +25,8 @@ export function Nav({ route }: { route: Route }) {
               data-testid={`nav-${name}`}
             >
               {LABELS[name]}
+              {/* A space: the name reads "Conflicts 1 unresolved", not "Conflicts1 …" (the flex
+                  row ignores it). */}{' '}
               {name === 'conflicts' && conflicts > 0 && (
                 <span
                   className="badge"
