@@ -46,6 +46,14 @@ export const SCREEN_STATES: readonly ScreenState[] = [
     },
   },
   {
+    name: 'files-restore-deleted',
+    open: async (app) => {
+      await showFiles(app);
+      await app.main.getByRole('button', { name: 'Restore deleted files…' }).click();
+      await app.page.getByTestId('restore-deleted-dialog').waitFor();
+    },
+  },
+  {
     name: 'conflicts',
     open: async (app) => {
       await app.goTo('Conflicts');
