@@ -134,6 +134,7 @@ export function HistoryPanel() {
   const panel = usePanelFocus<HTMLElement>(path !== null, () => selectFile(null));
   if (path === null) return null;
 
+  const current = history.entries?.find((e) => e.current) ?? null;
   const restore = async (eventId: string) => {
     await restoreVersion(eventId);
     setConfirming(null);
@@ -172,6 +173,9 @@ export function HistoryPanel() {
       )}
       {!history.error && history.entries === null && <Loading what="versions" />}
       {history.entries?.length === 0 && <Empty title="No earlier versions of this file." />}
+      {history.entries && history.entries.length > 1 && (
+        <p className="muted">Select a version to see how it differs from the current one.</p>
+      )}
       {history.entries && history.entries.length > 0 && (
         <ol className="versions">
           {history.entries.map((entry) => (
@@ -179,7 +183,7 @@ export function HistoryPanel() {
               key={entry.eventId}
               path={path}
               entry={entry}
-              current={history.entries?.find((e) => e.current) ?? null}
+              current={current}
               now={now}
               selected={selected === entry.eventId}
               onSelect={() => setSelected(selected === entry.eventId ? null : entry.eventId)}
