@@ -19,6 +19,7 @@ import { NetGuardianError } from '../../../src-shared/errors.js';
 import { fileRow, openAppHarness, type AppHarness } from '../../../test/support/appHarness.js';
 import { readDeviceConfig } from '../deviceConfig.js';
 import { MARKER_FILE, readFolderMarker } from '../files/folderMarker.js';
+import { planFolderMove } from './folderMove.js';
 
 /**
  * Moving the synced folder from the settings (issue 16 point 6), on a real device with real
@@ -47,6 +48,14 @@ const refusal = async (p: Promise<unknown>) => {
   }
   throw new Error('expected a refusal');
 };
+
+/** Bytes of the files under `dir` (what a copy moves), summed by hand here. */
+async function folderBytes(dir: string): Promise<number> {
+  let bytes = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true }))
+    if (entry.isFile()) bytes += (await stat(path.join(entry.parentPath, entry.name))).size;
+  return bytes;
+}
 
 beforeAll(async () => {
   app = await openAppHarness({ name: 'laptop' });
@@ -132,6 +141,29 @@ describe('moving the synced folder', () => {
       return false;
     }
   })();
+
+  it.skipIf(!otherDisk)(
+    'to another disk without room for the folder is refused in words, before anything moves',
+    async () => {
+      const parent = await mkdtemp(path.join(shm, 'ng-full-'));
+      elsewhere.push(parent);
+      // A disk with 100 MiB free: the folder's few bytes and the 64 MiB kept spare fit...
+      const plan = await planFolderMove(original, path.join(parent, 'Synced'), app.dataDir, () =>
+        Promise.resolve(100 * 1024 * 1024),
+      );
+      expect(plan).toMatchObject({ sameDisk: false, targetExists: false });
+      // ...and with 64 MiB free they don't.
+      await expect(
+        planFolderMove(original, path.join(parent, 'Synced'), app.dataDir, () =>
+          Promise.resolve(64 * 1024 * 1024),
+        ),
+      ).rejects.toMatchObject({
+        code: 'InvalidArgument',
+        message: `There is not enough free space at ${parent}: the folder needs ${String(await folderBytes(original))} bytes and 64 MB are free. Free some space or choose another disk.`,
+      });
+      expect(await readdir(parent)).toEqual([]);
+    },
+  );
 
   it.skipIf(!otherDisk)(
     'to another disk copies it with progress, keeps modes, times and links, then removes the old one',

@@ -50,6 +50,14 @@ export interface MovePlan {
   readonly targetExists: boolean;
 }
 
+/** Bytes free to this user on the disk holding `dir` (tests give a smaller disk, as DiskSpace's do). */
+export type FreeBytes = (dir: string) => Promise<number>;
+
+const freeBytesOf: FreeBytes = async (dir) => {
+  const fs = await statfs(dir);
+  return fs.bavail * fs.bsize;
+};
+
 /** Free space left on the target's disk beyond the folder's bytes (a disk filled to 0 misbehaves). */
 const SPARE_BYTES = 64 * 1024 * 1024;
 
@@ -106,7 +114,12 @@ async function measure(
  * Whether the folder may go to `to`, and how; a refusal says why in words. `from` is the
  * folder's real path, `dataDir` the device's data dir (never inside the folder).
  */
-export async function planFolderMove(from: string, to: string, dataDir: string): Promise<MovePlan> {
+export async function planFolderMove(
+  from: string,
+  to: string,
+  dataDir: string,
+  freeBytes: FreeBytes = freeBytesOf,
+): Promise<MovePlan> {
   if (!path.isAbsolute(to))
     throw refuse(
       `Give the new place as a full path (such as ${path.join(path.dirname(from), 'Synced')}), not “${to}”.`,
@@ -138,18 +151,17 @@ export async function planFolderMove(from: string, to: string, dataDir: string):
       );
   }
   const sameDisk = (await stat(from)).dev === (existing ?? parentStat).dev;
-  if (!sameDisk) await checkRoomFor(from, existing ? target : parent);
+  if (!sameDisk) await checkRoomFor(from, existing ? target : parent, freeBytes);
   return { from, to: target, sameDisk, targetExists: existing !== null };
 }
 
-async function checkRoomFor(from: string, where: string): Promise<void> {
+async function checkRoomFor(from: string, where: string, freeBytes: FreeBytes): Promise<void> {
   const { bytes, special } = await measure(from);
   if (special !== null)
     throw refuse(
       `The folder holds ${special}, which is not a file, a folder or a link and can't be copied to another disk: remove it first, or choose a place on the same disk.`,
     );
-  const fs = await statfs(where);
-  const free = fs.bavail * fs.bsize;
+  const free = await freeBytes(where);
   if (free < bytes + SPARE_BYTES)
     throw refuse(
       `There is not enough free space at ${where}: the folder needs ${formatBytes(bytes)} and ${formatBytes(free)} are free. Free some space or choose another disk.`,
@@ -183,7 +195,7 @@ export async function moveFolder(
       // One file system's two mount points (a bind mount) still refuse a rename: copy.
       if ((e as NodeJS.ErrnoException).code !== 'EXDEV') throw moveFailed(plan, e);
       copy = { ...plan, targetExists: false };
-      await checkRoomFor(plan.from, path.dirname(plan.to));
+      await checkRoomFor(plan.from, path.dirname(plan.to), freeBytesOf);
     }
   }
   await copyVerified(copy, onProgress);
