@@ -13,7 +13,8 @@ function Side({ cell, differs }: { cell: Cell | null; differs: boolean }) {
       <td className="pair-n">{cell?.n ?? ''}</td>
       <td className={`pair-text${cell === null ? ' pair-none' : ''}`}>
         {differs && cell !== null && (
-          <span className="pair-mark" aria-label="differs: ">
+          // A role so the label is allowed (axe: aria-prohibited-attr on a bare span).
+          <span className="pair-mark" role="img" aria-label="differs">
             ≠
           </span>
         )}
@@ -64,10 +65,10 @@ export function TextDiff({
         </colgroup>
         <thead>
           <tr>
-            <th scope="colgroup" colSpan={2}>
+            <th scope="col" colSpan={2}>
               {leftLabel}
             </th>
-            <th scope="colgroup" colSpan={2}>
+            <th scope="col" colSpan={2}>
               {rightLabel}
             </th>
           </tr>
