@@ -27,6 +27,15 @@ export const HISTORY_FILE = 'docs/readme.md';
 /** A symbolic link: listed on the Can't sync screen. */
 export const UNSYNCABLE_FILE = 'link-to-budget';
 
+/**
+ * A plan of 30 steps, each different on each device: its comparison is longer than the room it
+ * is given, so the region that scrolls it is there to check (it must be reachable by keyboard).
+ */
+function planAsSeenOn(device: string): string {
+  const steps = Array.from({ length: 30 }, (_, i) => `Step ${i + 1}: as the ${device} sees it`);
+  return `${steps.join('\n')}\n`;
+}
+
 export interface SampleSpace {
   readonly browser: Browser;
   /** The laptop's window. */
@@ -72,7 +81,7 @@ export async function openSampleSpace(): Promise<SampleSpace> {
     await writeFile(path.join(laptop.folder, 'budget.csv'), 'item,cost\npaper,3\n');
     await writeFile(path.join(laptop.folder, 'empty.txt'), '');
     await writeFile(path.join(laptop.folder, CONFLICT_FILE), 'first plan\n');
-    // Five entries: docs, notes, docs/readme.md, budget.csv, empty.txt, notes/plan.md.
+    // Four files in two folders: docs/readme.md, budget.csv, empty.txt, notes/plan.md.
     await other.waitForIdle('state.files >= 4');
     await writeFile(path.join(laptop.folder, HISTORY_FILE), '# Project\n\nSecond words.\n');
     await other.waitForIdle('state.files >= 4');
@@ -82,8 +91,8 @@ export async function openSampleSpace(): Promise<SampleSpace> {
       await page.togglePause();
       await page.waitForState('state.paused === true');
     }
-    await writeFile(path.join(laptop.folder, CONFLICT_FILE), 'plan as the laptop sees it\n');
-    await writeFile(path.join(desktop.folder, CONFLICT_FILE), 'plan as the desktop sees it\n');
+    await writeFile(path.join(laptop.folder, CONFLICT_FILE), planAsSeenOn('laptop'));
+    await writeFile(path.join(desktop.folder, CONFLICT_FILE), planAsSeenOn('desktop'));
     await app.waitForState('state.pending.upload > 0');
     await other.waitForState('state.pending.upload > 0');
     for (const page of [app, other]) {

@@ -52,7 +52,14 @@ export function TextDiff({
   if (rows.every((r) => !r.differs)) return <p className="muted">The texts are identical.</p>;
   const differing = rows.filter((r) => r.differs).length;
   return (
-    <div className="pair-diff" data-testid="text-diff">
+    // It scrolls when long: a tab stop, so the keyboard can scroll it too (WCAG 2.1.1).
+    <div
+      className="pair-diff"
+      data-testid="text-diff"
+      tabIndex={0}
+      role="region"
+      aria-label="The two versions, line by line"
+    >
       <table className="pair-table">
         <caption>
           {differing === 1 ? '1 line differs' : `${differing} lines differ`}, marked ≠
