@@ -5,10 +5,10 @@
  *
  *   npm run bench                  full sizes (a few minutes), writes BENCHMARKS.md
  *   npm run bench -- --quick       small sizes, prints only (for a quick look while working)
- *   npm run bench -- --only scale  one section (store, folder, cli, ui, listing, churn, scan
- *                                  or scale);
- *                                  `--only` scale, listing, churn or scan at full sizes replaces only
- *                                  its section of BENCHMARKS.md, any other prints only
+ *   npm run bench -- --only scale  one section (store, folder, cli, ui, listing, churn, scan,
+ *                                  window or scale);
+ *                                  `--only` scale, listing, churn, scan or window at full sizes
+ *                                  replaces only its section of BENCHMARKS.md, any other prints only
  *   npm run bench -- --scale       the scale section also on 1,000,000 files (hours)
  *   ... --scale-sizes 10k,100k     the scale section on these trees only (prints only)
  *   ... --quiet-wait 300           the longest wait, in seconds, for a quiet machine before each
@@ -33,6 +33,7 @@ import { runUiSection } from './ui/section.js';
 import { runListingSection, LISTING_HEADING } from './listing/section.js';
 import { runChurnSection, CHURN_HEADING } from './churn/section.js';
 import { runScanSection, SCAN_HEADING } from './scan/section.js';
+import { runWindowSection, WINDOW_HEADING } from './window/section.js';
 import { runScaleSection, SCALE_HEADING } from './scale/section.js';
 import type { TreeName } from './scale/scaleSuite.js';
 import { replaceSection } from './sections.js';
@@ -52,7 +53,17 @@ const QUICK_SIZES: Sizes = {
   bigRebuildRuns: 2,
 };
 
-const SECTIONS = ['store', 'folder', 'cli', 'ui', 'listing', 'churn', 'scan', 'scale'] as const;
+const SECTIONS = [
+  'store',
+  'folder',
+  'cli',
+  'ui',
+  'listing',
+  'churn',
+  'scan',
+  'window',
+  'scale',
+] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** The value after `flag` on the command line, if the flag is there. */
@@ -129,8 +140,8 @@ async function main(): Promise<void> {
       const results = runs('store')
         ? await runSuite({ server, sizes: quick ? QUICK_SIZES : FULL_SIZES, log })
         : undefined;
-      if (runs('ui')) {
-        log('building the renderer for the UI section');
+      if (runs('ui') || runs('window')) {
+        log('building the renderer for the UI and window sections');
         buildRenderer();
       }
       const ui = runs('ui') ? await runUiSection({ quick, log }) : undefined;
@@ -139,6 +150,7 @@ async function main(): Promise<void> {
       const scan = runs('scan')
         ? await runScanSection({ quick, scratch, maxQuietWaitMs: args.maxQuietWaitMs, log })
         : undefined;
+      const windowSection = runs('window') ? await runWindowSection({ quick, log }) : undefined;
       // Run on its own at full size, the listing or the scan section replaces its part of
       // BENCHMARKS.md (the UI section has bench/ui/main.ts --write for the same).
       const alone =
@@ -148,7 +160,9 @@ async function main(): Promise<void> {
             ? churn
             : args.only === 'scan'
               ? scan
-              : undefined;
+              : args.only === 'window'
+                ? windowSection
+                : undefined;
       if (alone && !quick) {
         console.log(alone.text);
         const heading =
@@ -156,7 +170,9 @@ async function main(): Promise<void> {
             ? LISTING_HEADING
             : args.only === 'churn'
               ? CHURN_HEADING
-              : SCAN_HEADING;
+              : args.only === 'scan'
+                ? SCAN_HEADING
+                : WINDOW_HEADING;
         await writeFormatted(
           file,
           replaceSection(await readFile(file, 'utf8'), heading, alone.markdown),
@@ -170,14 +186,24 @@ async function main(): Promise<void> {
         console.log(textTable(rows));
         console.log(`\n${targetsSummary(rows)}\n\n${beforeAfterText(results)}`);
       }
-      for (const section of [folder, cli, ui, listing, churn, scan, scale])
+      for (const section of [folder, cli, ui, listing, churn, scan, windowSection, scale])
         if (section) console.log(`\n${section.text}`);
       if (quick || args.only !== undefined || !args.scaleComplete) {
         log('BENCHMARKS.md left unchanged (a quick or partial run)');
-      } else if (results && folder && cli && ui && listing && churn && scan && scale) {
+      } else if (
+        results &&
+        folder &&
+        cli &&
+        ui &&
+        listing &&
+        churn &&
+        scan &&
+        windowSection &&
+        scale
+      ) {
         await writeFormatted(
           file,
-          `${markdown(results, machine)}\n${folder.markdown}\n${cli.markdown}\n${ui.markdown}\n${listing.markdown}\n${churn.markdown}\n${scan.markdown}\n${scale.markdown}`,
+          `${markdown(results, machine)}\n${folder.markdown}\n${cli.markdown}\n${ui.markdown}\n${listing.markdown}\n${churn.markdown}\n${scan.markdown}\n${windowSection.markdown}\n${scale.markdown}`,
         );
         log(`wrote ${file}`);
       }
