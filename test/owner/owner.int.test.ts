@@ -95,7 +95,7 @@ async function crashAndRestart(
   await mkdir(path.join(a.folder, dir), { recursive: true });
   await Promise.all([...written].map(([p, text]) => writeFile(path.join(a.folder, p), text)));
   const syncInFlight = runNetguardian(['sync', '--data', a.dataDir]);
-  await daemon.waitForOutput(/Files in this folder: /, { from: mark });
+  await daemon.waitForOutput(/In this folder: /, { from: mark });
   for (let i = 0; i < BURST_FILES; i += 2) {
     const p = `${dir}/b${i}.txt`;
     written.set(p, uniqueText(`${dir} ${i} again`, prng));

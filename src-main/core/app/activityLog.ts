@@ -58,13 +58,15 @@ export interface DescribeContext {
 }
 
 /** "3 files and 1 folder", "1 folder": each counted apart, a kind with none left out. */
-function filesAndFolders(list: readonly ChangeSummary[]): string {
-  const folders = list.filter((c) => c.folder).length;
-  const files = list.length - folders;
+function filesAndFoldersOf(total: number, folders: number): string {
+  const files = total - folders;
   return [files > 0 ? countOf(files, 'file') : '', folders > 0 ? countOf(folders, 'folder') : '']
     .filter((p) => p !== '')
     .join(' and ');
 }
+
+const filesAndFolders = (list: readonly ChangeSummary[]): string =>
+  filesAndFoldersOf(list.length, list.filter((c) => c.folder).length);
 
 /** Sentences for the changes a sync run brought in: per device, then conflicts one by one. */
 export function describeIncoming(
@@ -132,14 +134,14 @@ export function describeDeviceEvent(event: DeviceEvent, ctx: DescribeContext): A
     case 'noticed':
       return [];
     case 'local-change': {
-      const { created, updated, deleted } = event.summary;
+      const { created, updated, deleted, foldersCreated = 0, foldersDeleted = 0 } = event.summary;
       const parts = [
-        created > 0 ? `${formatCount(created)} added` : '',
+        created > 0 ? `${filesAndFoldersOf(created, foldersCreated)} added` : '',
         updated > 0 ? `${formatCount(updated)} changed` : '',
-        deleted > 0 ? `${formatCount(deleted)} deleted` : '',
+        deleted > 0 ? `${filesAndFoldersOf(deleted, foldersDeleted)} deleted` : '',
       ].filter((p) => p !== '');
       if (parts.length === 0) return [];
-      return [{ kind: 'change', message: `Files in this folder: ${parts.join(', ')}` }];
+      return [{ kind: 'change', message: `In this folder: ${parts.join(', ')}` }];
     }
     case 'synced': {
       const r = event.report;

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { activityText } from '../../../src-shared/activityText.js';
-import { ActivityLog, describeIncoming, type ChangeSummary } from './activityLog.js';
+import {
+  ActivityLog,
+  describeDeviceEvent,
+  describeIncoming,
+  type ChangeSummary,
+} from './activityLog.js';
 
 const unreachable =
   "Can't reach the hub at 127.0.0.1. NetGuardian keeps trying; check that the hub is running.";
@@ -26,8 +31,8 @@ describe('ActivityLog: failures in words', () => {
 
   it('leaves what is not a failure as it was said', () => {
     const log = new ActivityLog(10, () => 0);
-    expect(log.add({ kind: 'change', message: 'Files in this folder: 1 added' }).message).toBe(
-      'Files in this folder: 1 added',
+    expect(log.add({ kind: 'change', message: 'In this folder: 1 file added' }).message).toBe(
+      'In this folder: 1 file added',
     );
   });
 
@@ -123,5 +128,41 @@ describe('ActivityLog: restored from before a restart', () => {
       message: 'Sync failed: connect ECONNREFUSED 127.0.0.1:5477',
     });
     expect(again).toEqual({ ...unreachableRow, at: since + 600_000, repeats: { count: 4, since } });
+  });
+});
+
+describe('local changes: files and folders counted apart', () => {
+  const ctx = { thisNode: 'laptop-0000', nameOf: (id: string) => id };
+  const summary = {
+    scanned: 0,
+    hashed: 0,
+    bytesHashed: 0,
+    skippedSymlinks: 0,
+    busy: 0,
+    errors: [],
+  };
+
+  it('says "3 files and 1 folder added", "2 folders deleted"', () => {
+    expect(
+      describeDeviceEvent(
+        {
+          type: 'local-change',
+          summary: {
+            ...summary,
+            created: 4,
+            foldersCreated: 1,
+            updated: 1_214,
+            deleted: 2,
+            foldersDeleted: 2,
+          },
+        },
+        ctx,
+      ),
+    ).toEqual([
+      {
+        kind: 'change',
+        message: 'In this folder: 3 files and 1 folder added, 1,214 changed, 2 folders deleted',
+      },
+    ]);
   });
 });

@@ -86,14 +86,14 @@ describe('activity across a restart', () => {
       await first.service['settings:update']({ ignoreRules: '*.tmp\n' });
       await first.service['sync:pause']({ paused: true });
       before = await untilActivity(first.service, (items) =>
-        items.some((i) => i.message === 'Files in this folder: 1 added'),
+        items.some((i) => i.message === 'In this folder: 1 file added'),
       );
       // Newest first: what was noted last heads the list.
       expect(before.map((i) => i.message)).toEqual(
         expect.arrayContaining([
           'Ignore rules saved',
           'Sync paused',
-          'Files in this folder: 1 added',
+          'In this folder: 1 file added',
         ]),
       );
     } finally {

@@ -58,7 +58,7 @@ describe('activity in plain words', () => {
       errors: [],
     };
     expect(describeDeviceEvent({ type: 'local-change', summary }, ctx)).toEqual([
-      { kind: 'change', message: 'Files in this folder: 2 added, 1 changed' },
+      { kind: 'change', message: 'In this folder: 2 files added, 1 changed' },
     ]);
     expect(
       describeDeviceEvent({ type: 'error', source: 'scan', message: 'disk full' }, ctx)[0]?.kind,
@@ -85,14 +85,14 @@ describe('repeated failures', () => {
     let now = Date.UTC(2026, 11, 6, 20, 44);
     const log = new ActivityLog(100, () => now);
     const first = log.add({ kind: 'error', message: down });
-    log.add({ kind: 'change', message: 'Files in this folder: 1 added' });
+    log.add({ kind: 'change', message: 'In this folder: 1 file added' });
     for (let i = 0; i < 6; i++) {
       now += 60_000;
       log.add({ kind: 'error', message: down });
     }
     const [latest, change, ...rest] = log.list();
     expect(rest).toEqual([]);
-    expect(change?.message).toBe('Files in this folder: 1 added');
+    expect(change?.message).toBe('In this folder: 1 file added');
     // Seven tries, one row: the first one's id, the latest time, since the first.
     expect(latest).toEqual({
       id: first.id,

@@ -84,7 +84,14 @@ describe('scanner: full scan', () => {
 
     const summary = await device.scanner.fullScan();
 
-    expect(summary).toMatchObject({ scanned: 4, hashed: 4, created: 10, errors: [] });
+    // Six of the ten are folders (docs, docs/notes, media, bin, empty-folder and its inner).
+    expect(summary).toMatchObject({
+      scanned: 4,
+      hashed: 4,
+      created: 10,
+      foldersCreated: 6,
+      errors: [],
+    });
     expect(summary.bytesHashed).toBe(8 + 0 + 300_000 + 18);
     expect(await eventKinds()).toEqual(
       [
@@ -181,7 +188,11 @@ describe('scanner: full scan', () => {
     await device.scanner.fullScan();
     await rm(file('gone'), { recursive: true });
 
-    expect(await device.scanner.fullScan()).toMatchObject({ deleted: 4, created: 0 });
+    expect(await device.scanner.fullScan()).toMatchObject({
+      deleted: 4,
+      foldersDeleted: 2,
+      created: 0,
+    });
     for (const p of ['gone', 'gone/a.txt', 'gone/deep', 'gone/deep/b.txt']) {
       expect((await state(p))?.exists).toBe(false);
     }

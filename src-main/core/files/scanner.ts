@@ -50,6 +50,12 @@ export interface ScanSummary {
   readonly created: number;
   readonly updated: number;
   readonly deleted: number;
+  /**
+   * The folders among `created` and `deleted`, so the activity counts files and folders apart
+   * ("2 files and 1 folder added"); absent in summaries made before they were counted.
+   */
+  readonly foldersCreated?: number;
+  readonly foldersDeleted?: number;
   readonly skippedSymlinks: number;
   /** Files that changed while being hashed: left for the next scan (the watcher reports them again). */
   readonly busy: number;
@@ -144,7 +150,7 @@ interface Plan {
 
 /** Every count of a ScanSummary at zero. */
 const zeroCounts = (): {
-  -readonly [K in keyof Omit<ScanSummary, 'errors'>]: number;
+  -readonly [K in keyof Omit<ScanSummary, 'errors'>]-?: number;
 } => ({
   scanned: 0,
   hashed: 0,
@@ -152,6 +158,8 @@ const zeroCounts = (): {
   created: 0,
   updated: 0,
   deleted: 0,
+  foldersCreated: 0,
+  foldersDeleted: 0,
   skippedSymlinks: 0,
   busy: 0,
 });
@@ -614,12 +622,13 @@ class ScanRun {
       this.folderMissingReported = true;
       this.errors.push(folderMissing(this.options.root));
     }
-    const deletes: { path: string; write: LocalWrite }[] = [];
+    const deletes: { path: string; folder: boolean; write: LocalWrite }[] = [];
     for (const entry of stillThere ? gone : []) {
       const decision = decideGone(indexed.get(entry.path) ?? entry, views.get(entry.path));
       if (decision.action === 'delete') {
         deletes.push({
           path: entry.path,
+          folder: entry.kind === 'dir',
           write: {
             op: 'delete',
             path: entry.path,
@@ -635,7 +644,10 @@ class ScanRun {
       // Deletes are few and cheap to record: the scan does not wait for their push.
       void this.options.onBatchRecorded?.();
       for (const [j, result] of results.entries()) {
-        if (result.ok) this.counts.deleted++;
+        if (result.ok) {
+          this.counts.deleted++;
+          if (part[j]?.folder === true) this.counts.foldersDeleted++;
+        }
         // NotFound: deleted meanwhile by a peer's event; nothing to record.
         else if (result.error.code !== 'NotFound')
           this.error((part[j] as { path: string }).path, result.error);
@@ -730,8 +742,10 @@ class ScanRun {
         else this.error(b.p, result.error);
         continue;
       }
-      if (b.write.op === 'create') this.counts.created++;
-      else this.counts.updated++;
+      if (b.write.op === 'create') {
+        this.counts.created++;
+        if (b.st.isDirectory()) this.counts.foldersCreated++;
+      } else this.counts.updated++;
       const change = b.write.op === 'delete' ? undefined : b.write.change;
       const versionClock = change?.content
         ? ownVersionClock(result.value, this.options.manager.nodeId, b.disk.content.hash)
@@ -786,8 +800,10 @@ class ScanRun {
           this.error(p, result.error);
           return;
         }
-        if (decision.action === 'create') this.counts.created++;
-        else this.counts.updated++;
+        if (decision.action === 'create') {
+          this.counts.created++;
+          if (st.isDirectory()) this.counts.foldersCreated++;
+        } else this.counts.updated++;
         versionClock = decision.change.content
           ? ownVersionClock(result.value, manager.nodeId, disk.content.hash)
           : (indexed?.versionClock ?? result.value.winner?.clock ?? null);
