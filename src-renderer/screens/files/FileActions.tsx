@@ -59,6 +59,13 @@ export function FileActions() {
   const copyOf = selected?.kind === 'file' ? copiedFrom(selected.path) : null;
   return (
     <>
+      {!selected && (
+        <div className="file-actions" data-testid="file-actions">
+          <span className="muted">
+            Select a file or folder to open, rename or move it to the trash.
+          </span>
+        </div>
+      )}
       {selected && (
         <div
           className="file-actions"
