@@ -6,9 +6,10 @@
  *   npm run bench                  full sizes (a few minutes), writes BENCHMARKS.md
  *   npm run bench -- --quick       small sizes, prints only (for a quick look while working)
  *   npm run bench -- --only scale  one section (store, folder, cli, ui, listing, churn, scan,
- *                                  window or scale);
- *                                  `--only` scale, listing, churn, scan or window at full sizes
- *                                  replaces only its section of BENCHMARKS.md, any other prints only
+ *                                  window, journey or scale);
+ *                                  `--only` scale, listing, churn, scan, window or journey at full
+ *                                  sizes replaces only its section of BENCHMARKS.md, any other
+ *                                  prints only
  *   npm run bench -- --scale       the scale section also on 1,000,000 files (hours)
  *   ... --scale-sizes 10k,100k     the scale section on these trees only (prints only)
  *   ... --quiet-wait 300           the longest wait, in seconds, for a quiet machine before each
@@ -34,6 +35,7 @@ import { runListingSection, LISTING_HEADING } from './listing/section.js';
 import { runChurnSection, CHURN_HEADING } from './churn/section.js';
 import { runScanSection, SCAN_HEADING } from './scan/section.js';
 import { runWindowSection, WINDOW_HEADING } from './window/section.js';
+import { runJourneySection, JOURNEY_HEADING } from './journey/section.js';
 import { runScaleSection, SCALE_HEADING } from './scale/section.js';
 import type { TreeName } from './scale/scaleSuite.js';
 import { replaceSection } from './sections.js';
@@ -62,6 +64,7 @@ const SECTIONS = [
   'churn',
   'scan',
   'window',
+  'journey',
   'scale',
 ] as const;
 type Section = (typeof SECTIONS)[number];
@@ -151,6 +154,7 @@ async function main(): Promise<void> {
         ? await runScanSection({ quick, scratch, maxQuietWaitMs: args.maxQuietWaitMs, log })
         : undefined;
       const windowSection = runs('window') ? await runWindowSection({ quick, log }) : undefined;
+      const journey = runs('journey') ? await runJourneySection({ log }) : undefined;
       // Run on its own at full size, the listing or the scan section replaces its part of
       // BENCHMARKS.md (the UI section has bench/ui/main.ts --write for the same).
       const alone =
@@ -162,7 +166,9 @@ async function main(): Promise<void> {
               ? scan
               : args.only === 'window'
                 ? windowSection
-                : undefined;
+                : args.only === 'journey'
+                  ? journey
+                  : undefined;
       if (alone && !quick) {
         console.log(alone.text);
         const heading =
@@ -172,7 +178,9 @@ async function main(): Promise<void> {
               ? CHURN_HEADING
               : args.only === 'scan'
                 ? SCAN_HEADING
-                : WINDOW_HEADING;
+                : args.only === 'window'
+                  ? WINDOW_HEADING
+                  : JOURNEY_HEADING;
         await writeFormatted(
           file,
           replaceSection(await readFile(file, 'utf8'), heading, alone.markdown),
@@ -186,7 +194,7 @@ async function main(): Promise<void> {
         console.log(textTable(rows));
         console.log(`\n${targetsSummary(rows)}\n\n${beforeAfterText(results)}`);
       }
-      for (const section of [folder, cli, ui, listing, churn, scan, windowSection, scale])
+      for (const section of [folder, cli, ui, listing, churn, scan, windowSection, journey, scale])
         if (section) console.log(`\n${section.text}`);
       if (quick || args.only !== undefined || !args.scaleComplete) {
         log('BENCHMARKS.md left unchanged (a quick or partial run)');
@@ -199,11 +207,12 @@ async function main(): Promise<void> {
         churn &&
         scan &&
         windowSection &&
+        journey &&
         scale
       ) {
         await writeFormatted(
           file,
-          `${markdown(results, machine)}\n${folder.markdown}\n${cli.markdown}\n${ui.markdown}\n${listing.markdown}\n${churn.markdown}\n${scan.markdown}\n${windowSection.markdown}\n${scale.markdown}`,
+          `${markdown(results, machine)}\n${folder.markdown}\n${cli.markdown}\n${ui.markdown}\n${listing.markdown}\n${churn.markdown}\n${scan.markdown}\n${windowSection.markdown}\n${journey.markdown}\n${scale.markdown}`,
         );
         log(`wrote ${file}`);
       }
