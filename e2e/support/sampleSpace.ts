@@ -27,6 +27,12 @@ export const HISTORY_FILE = 'docs/readme.md';
 /** A symbolic link: listed on the Can't sync screen. */
 export const UNSYNCABLE_FILE = 'link-to-budget';
 
+/** 30 lines, each different in each version: its comparison with the current one scrolls. */
+function linesOf(version: string): string {
+  const lines = Array.from({ length: 30 }, (_, i) => `Line ${i + 1} of the ${version} version`);
+  return `${lines.join('\n')}\n`;
+}
+
 /**
  * A plan of 30 steps, each different on each device: its comparison is longer than the room it
  * is given, so the region that scrolls it is there to check (it must be reachable by keyboard).
@@ -77,13 +83,13 @@ export async function openSampleSpace(): Promise<SampleSpace> {
 
     await mkdir(path.join(laptop.folder, 'docs'), { recursive: true });
     await mkdir(path.join(laptop.folder, 'notes'), { recursive: true });
-    await writeFile(path.join(laptop.folder, HISTORY_FILE), '# Project\n\nFirst words.\n');
+    await writeFile(path.join(laptop.folder, HISTORY_FILE), linesOf('first'));
     await writeFile(path.join(laptop.folder, 'budget.csv'), 'item,cost\npaper,3\n');
     await writeFile(path.join(laptop.folder, 'empty.txt'), '');
     await writeFile(path.join(laptop.folder, CONFLICT_FILE), 'first plan\n');
     // Four files in two folders: docs/readme.md, budget.csv, empty.txt, notes/plan.md.
     await other.waitForIdle('state.files >= 4');
-    await writeFile(path.join(laptop.folder, HISTORY_FILE), '# Project\n\nSecond words.\n');
+    await writeFile(path.join(laptop.folder, HISTORY_FILE), linesOf('second'));
     await other.waitForIdle('state.files >= 4');
 
     // Apart (both paused), both edit the plan; together again, the edits conflict.

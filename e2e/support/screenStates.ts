@@ -46,6 +46,15 @@ export const SCREEN_STATES: readonly ScreenState[] = [
     },
   },
   {
+    name: 'files-history-compare',
+    open: async (app) => {
+      await SCREEN_STATES.find((s) => s.name === 'files-history')!.open(app);
+      const earlier = app.page.getByTestId('history-entry').nth(1);
+      await earlier.locator('.version-summary').click();
+      await earlier.getByTestId('version-diff').waitFor();
+    },
+  },
+  {
     name: 'files-restore-deleted',
     open: async (app) => {
       await showFiles(app);

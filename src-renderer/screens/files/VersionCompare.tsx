@@ -59,7 +59,10 @@ function Preview({ content, label }: { content: VersionContent; label: string })
       {content.kind === 'image' ? (
         <img src={`data:${content.mime};base64,${content.base64}`} alt={label} />
       ) : content.kind === 'text' && !content.truncated ? (
-        <pre className="version-text">{content.text}</pre>
+        // Scrolls when long: a tab stop, so the keyboard can scroll it too (WCAG 2.1.1).
+        <pre className="version-text" tabIndex={0} role="region" aria-label={label}>
+          {content.text}
+        </pre>
       ) : (
         <p className="muted">This version is {whyNot(content)}.</p>
       )}
@@ -86,7 +89,8 @@ function LineDiff({
         <span className="diff-a">− only in {label}</span>{' '}
         <span className="diff-b">+ only in the current version</span>
       </figcaption>
-      <pre>
+      {/* Scrolls when long: a tab stop, so the keyboard can scroll it too (WCAG 2.1.1). */}
+      <pre tabIndex={0} role="region" aria-label={`${label} against the current version`}>
         {lines.map((line, i) =>
           line.kind === 'folded' ? (
             <div key={i} className="diff-line diff-folded">
