@@ -195,6 +195,16 @@ describe('Conflicts screen: choosing, with Undo', () => {
     expect(core.conflicts).toHaveLength(2);
   });
 
+  it('keeps the keyboard’s place: on the confirmation, then back on the first choice after Undo', async () => {
+    await shownWithClock();
+    fireEvent.click(inCard(NOTES).getByRole('button', { name: 'Keep desktop’s version' }));
+    expect(document.activeElement).toBe(inCard(NOTES).getByTestId('resolve-confirmation'));
+    fireEvent.click(inCard(NOTES).getByRole('button', { name: 'Undo' }));
+    expect(document.activeElement).toBe(
+      inCard(NOTES).getByRole('button', { name: 'Keep laptop’s version (this device)' }),
+    );
+  });
+
   it('sends the choice when the window ends; the card goes when the core says it is settled', async () => {
     const { core } = await shownWithClock();
     fireEvent.click(
