@@ -6,6 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { REFERENCE_TREE, type TreeShape } from '../folder/tree.js';
 import { markdownTable, textTableOf } from '../report.js';
 import { makeServerEnterable } from '../support/serverDirs.js';
 import {
@@ -15,6 +16,7 @@ import {
   type Memory,
   type PhaseMemory,
   type WindowResults,
+  type WindowSizes,
 } from './windowSuite.js';
 
 export const WINDOW_HEADING = '## Window closed / open';
@@ -27,21 +29,29 @@ export interface WindowSection {
 
 const HEADER = [
   'phase',
-  'serve RSS',
-  'serve PSS',
-  'serve PSS vs no page',
+  'serve RSS / PSS / private',
+  'serve private vs no page',
   'its PostgreSQL server (PSS)',
-  'page renderer RSS / PSS',
-  'all PSS',
-  'all vs no page',
+  'page renderer RSS / PSS / private',
+  'app memory',
+  'app memory vs no page',
 ];
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 const ratio = (x: number, base: number) => `${(x / base).toFixed(2)}×`;
-/** Everything the phase costs: the core, its store's server and the page's renderer, by PSS. */
-const allPss = (p: PhaseMemory) => p.serve.pss + p.serverPss + (p.renderer?.pss ?? 0);
-const renderer = (m: Memory | undefined) =>
-  m === undefined ? '—' : `${mib(m.rss)} / ${mib(m.pss)}`;
+const treeWords = (tree: TreeShape) =>
+  `${tree === REFERENCE_TREE ? 'the standard tree' : 'a smaller tree than the standard one'}: ${tree.smallFiles.toLocaleString('en-US')} files of 1–4 KiB in ${tree.dirs} folders${tree.bigFiles > 0 ? ` plus ${tree.bigFiles} × ${mib(tree.bigBytes)}` : ''}`;
+const memory = (m: Memory | undefined) =>
+  m === undefined ? '—' : `${mib(m.rss)} / ${mib(m.pss)} / ${mib(m.private)}`;
+/**
+ * What the phase costs and would give back if it ended: the core's and the page renderer's own
+ * pages (private), and the store's server by PSS (its shared buffers are shared among its own
+ * processes, so their private memory would leave them out). Library pages shared with other
+ * processes are left out: Electron's main process keeps its binary mapped whether a window is
+ * open or not, and on this machine other Node and Chromium instances share them, which moved PSS
+ * by ±25 MiB between runs for the same page.
+ */
+const appMemory = (p: PhaseMemory) => p.serve.private + p.serverPss + (p.renderer?.private ?? 0);
 
 function rows(r: WindowResults): string[][] {
   const phases: [string, PhaseMemory][] = [
@@ -51,26 +61,25 @@ function rows(r: WindowResults): string[][] {
   ];
   return phases.map(([name, p]) => [
     name,
-    mib(p.serve.rss),
-    mib(p.serve.pss),
-    ratio(p.serve.pss, r.noPage.serve.pss),
+    memory(p.serve),
+    ratio(p.serve.private, r.noPage.serve.private),
     mib(p.serverPss),
-    renderer(p.renderer),
-    mib(allPss(p)),
-    ratio(allPss(p), allPss(r.noPage)),
+    memory(p.renderer),
+    mib(appMemory(p)),
+    ratio(appMemory(p), appMemory(r.noPage)),
   ]);
 }
 
 function summary(r: WindowResults): string {
-  const open = allPss(r.pageOpen);
-  const closed = allPss(r.noPage);
+  const open = appMemory(r.pageOpen);
+  const closed = appMemory(r.noPage);
   const quiet = r.quiet.quiet
     ? `a quiet machine (load ${r.quiet.load} after ${(r.quiet.waitedMs / 1000).toFixed(0)} s)`
     : `a busy machine (load ${r.quiet.load}; the wait for a quiet one gave up after ${(r.quiet.waitedMs / 1000).toFixed(0)} s)`;
   return (
-    `With the window open the app takes ${mib(open)} (PSS), ${ratio(open, closed)} of the ${mib(closed)} it takes with the window closed; ` +
-    `the page's renderer alone is ${mib(r.pageOpen.renderer.pss)} (${mib(r.pageOpen.renderer.rss)} resident), ${r.rendererEnded ? 'and its process had ended once the page closed' : 'and its process was STILL RUNNING after the page closed'}. ` +
-    `After the page closed the core holds ${ratio(r.pageClosed.serve.pss, r.noPage.serve.pss)} of its no-page PSS. ` +
+    `With the window open the app holds ${mib(open)}, ${ratio(open, closed)} the ${mib(closed)} it holds with the window closed; ` +
+    `the page's renderer has ${mib(r.pageOpen.renderer.private)} of its own (${mib(r.pageOpen.renderer.rss)} resident), ${r.rendererEnded ? 'and its process had ended once the page closed' : 'and its process was STILL RUNNING after the page closed'}. ` +
+    `After the page closed the core's own memory is ${ratio(r.pageClosed.serve.private, r.noPage.serve.private)} what it was before the page opened. ` +
     `The serve process's peak resident set over the run: ${mib(r.servePeakRss)}. ` +
     `Measured on ${quiet}${r.fromBundle ? '' : '; serve ran from the sources through tsx, not the CLI bundle (about 75 MiB more)'}; the run took ${r.seconds.toFixed(0)} s.`
   );
@@ -86,22 +95,30 @@ export async function runWindowSection(options: {
     await makeServerEnterable(workDir);
     const sizes = options.quick ? QUICK_WINDOW_SIZES : FULL_WINDOW_SIZES;
     const results = await runWindowSuite({ workDir, sizes, log: options.log });
-    const files = results.files.toLocaleString('en-US');
-    const text = `Window closed / open (${files} files)\n${textTableOf(HEADER, rows(results))}\n${summary(results)}`;
-    const markdown = [
-      WINDOW_HEADING,
-      '',
-      `Issue 16, point 11: the tray app stays light. Closing the desktop app's window destroys it (\`src-main/shell/mainWindow.ts\`), so its renderer process goes; the tray and the core run on, and a reveal makes a new window that asks the core for its state as it loads. Electron can't run on the bench machine, so the headless mode stands in, on one device whose folder holds ${files} files (the standard tree: ${sizes.tree.smallFiles.toLocaleString('en-US')} files of 1–4 KiB in ${sizes.tree.dirs} folders plus ${sizes.tree.bigFiles} × ${mib(sizes.tree.bigBytes)}): \`netguardian serve\` on 127.0.0.1 is the core (in the desktop app the utility process, which has no HTTP or WebSocket server but the same store, sync and watcher), and Debian's Chromium (headless, playwright-core) rendering the served page stands for the window's renderer: an Electron window's renderer is the same Blink and V8 renderer process, there with the preload in its isolated world. Electron's main process (tray, menu, IPC) is not measured.`,
-      '',
-      markdownTable(HEADER, rows(results)),
-      '',
-      summary(results),
-      '',
-      `Method (\`bench/window/\`): the tree is written and \`netguardian init\` creates the device, \`serve\` starts (from the CLI bundle, built first unless fresh), and the bench waits for a quiet machine (load below 0.5 for 20 s, at most ${(sizes.maxQuietWaitMs / 1000).toFixed(0)} s). Each phase waits ${(sizes.settleMs / 1000).toFixed(0)} s, then reads VmRSS and PSS (\`/proc/<pid>/smaps_rollup\`) ${sizes.readings} times a second apart and keeps the medians: first with no page connected; then with a page opened on the served URL until the Files screen's list rendered (\`netguardian:files-rendered\`), its renderer found by a short trace (the process Chromium names for the page's main frame; Chromium keeps spare renderers, so the newest would not do); then after the page closed. The device's PostgreSQL server is the PSS of its postmaster and children; "all" adds the serve process, its server and the page's renderer. PSS splits each shared page (libraries, mostly) among the processes that map it, so a process's PSS moves a little when others start or end; RSS counts them whole in each. Chromium's browser, GPU and network processes are left out: Electron has its own in place of them.`,
-      '',
-    ].join('\n');
-    return { results, text, markdown };
+    return { results, ...windowReport(results, sizes) };
   } finally {
     await rm(workDir, { recursive: true, force: true, maxRetries: 3 });
   }
+}
+
+/** The section's table and words, for the terminal and for BENCHMARKS.md. */
+export function windowReport(
+  results: WindowResults,
+  sizes: WindowSizes,
+): { text: string; markdown: string } {
+  const files = results.files.toLocaleString('en-US');
+  const text = `Window closed / open (${files} files)\n${textTableOf(HEADER, rows(results))}\n${summary(results)}`;
+  const markdown = [
+    WINDOW_HEADING,
+    '',
+    `Issue 16, point 11: the tray app stays light. Closing the desktop app's window destroys it (\`src-main/shell/mainWindow.ts\`), so its renderer process goes; the tray and the core run on, and a reveal makes a new window that asks the core for its state as it loads. Electron can't run on the bench machine, so the headless mode stands in, on one device whose folder holds ${files} files (${treeWords(sizes.tree)}): \`netguardian serve\` on 127.0.0.1 is the core (in the desktop app the utility process, which has no HTTP or WebSocket server but the same store, sync and watcher), and Debian's Chromium (headless, playwright-core) rendering the served page stands for the window's renderer: an Electron window's renderer is the same Blink and V8 renderer process, there with the preload in its isolated world. Electron's main process (tray, menu, IPC) is not measured.`,
+    '',
+    markdownTable(HEADER, rows(results)),
+    '',
+    summary(results),
+    '',
+    `Method (\`bench/window/\`): the tree is written and \`netguardian init\` creates the device, \`serve\` starts (from the CLI bundle, built first unless fresh), and the bench waits for a quiet machine (load below 0.5 for 20 s, at most ${(sizes.maxQuietWaitMs / 1000).toFixed(0)} s). Each phase waits ${(sizes.settleMs / 1000).toFixed(0)} s, then reads RSS, PSS and private memory (USS: Private_Clean + Private_Dirty, from \`/proc/<pid>/smaps_rollup\`) ${sizes.readings} times a second apart and keeps the medians: first with no page connected; then with a page opened on the served URL until the Files screen's list rendered (\`netguardian:files-rendered\`), its renderer found by a short trace (the process Chromium names for the page's main frame; Chromium keeps spare renderers, so the newest would not do); then after the page closed. The device's PostgreSQL server is the PSS of its postmaster and children. "App memory" is the serve process's private memory, its server's PSS and the page renderer's private memory: what would be given back if each ended. Pages of libraries shared with other processes are left out of it: Electron's main process keeps its binary mapped whether a window is open or not, and here other Node and Chromium instances on the machine map the same files, which moved the renderer's PSS between 32 and 58 MiB in two runs for the same page (RSS counts them whole in each process; both are in the table). Chromium's browser, GPU and network processes are left out: Electron has its own in place of them.`,
+    '',
+  ].join('\n');
+  return { text, markdown };
 }

@@ -10,7 +10,7 @@
  * Each phase settles, then the processes' memory is read a few times and the median kept.
  */
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../e2e/support/chromium.js';
@@ -49,10 +49,16 @@ export const QUICK_WINDOW_SIZES: WindowSizes = {
   maxQuietWaitMs: 5_000,
 };
 
-/** Bytes. */
+/** Bytes, from /proc/<pid>/smaps_rollup. */
 export interface Memory {
   readonly rss: number;
   readonly pss: number;
+  /**
+   * Pages no other process maps (USS: Private_Clean + Private_Dirty): what the machine gets back
+   * when the process ends. Unlike PSS it doesn't move with the other processes mapping the same
+   * libraries (other Node or Chromium instances on the machine).
+   */
+  readonly private: number;
 }
 
 export interface PhaseMemory {
@@ -88,17 +94,33 @@ const median = (xs: readonly number[]) => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The median of `readings` readings of a process's RSS and PSS, one a second. */
+async function rollup(pid: number): Promise<Memory> {
+  const file = `/proc/${pid}/smaps_rollup`;
+  const text = await readFile(file, 'utf8');
+  const kib = (field: string) => {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text);
+    if (!m) throw new Error(`no ${field} in ${file}`);
+    return Number(m[1]) * 1024;
+  };
+  return {
+    rss: kib('Rss'),
+    pss: kib('Pss'),
+    private: kib('Private_Clean') + kib('Private_Dirty'),
+  };
+}
+
+/** The median of `readings` readings of a process's memory, one a second. */
 async function readMemory(pid: number, readings: number): Promise<Memory> {
-  const rss: number[] = [];
-  const pss: number[] = [];
+  const read: Memory[] = [];
   for (let i = 0; i < readings; i++) {
     if (i > 0) await sleep(1_000);
-    const m = await processMemory(pid);
-    rss.push(m.rss);
-    pss.push(m.pss);
+    read.push(await rollup(pid));
   }
-  return { rss: median(rss), pss: median(pss) };
+  return {
+    rss: median(read.map((m) => m.rss)),
+    pss: median(read.map((m) => m.pss)),
+    private: median(read.map((m) => m.private)),
+  };
 }
 
 async function readPhase(
