@@ -81,12 +81,12 @@ function deviceLines(s: DeviceStatusView): string[] {
     `folder    ${s.folder} (space ${s.spaceId})${s.folderProblem === null ? '' : `: ${FOLDER_PROBLEM_WORDS[s.folderProblem]}`}`,
     `running   ${runningWords(s)}`,
     ...(s.watcherProblem === null ? [] : [`watching  ${watchingWords(s.watcherProblem)}`]),
-    `files     ${contentsWords(s.files, s.folders)}${s.pendingDownload > 0 ? ` (${s.pendingDownload} not in the folder yet: they are written as their content arrives)` : ''}`,
-    `conflicts ${s.conflicts}${s.conflicts > 0 ? ' (see `netguardian conflicts`)' : ''}`,
+    `files     ${contentsWords(s.files, s.folders)}${s.pendingDownload > 0 ? ` (${formatCount(s.pendingDownload)} not in the folder yet: they are written as their content arrives)` : ''}`,
+    `conflicts ${formatCount(s.conflicts)}${s.conflicts > 0 ? ' (see `netguardian conflicts`)' : ''}`,
   ];
   if (s.held > 0)
     lines.push(
-      `held      ${s.held} changes from other devices kept aside (invalid, or from a clock ahead)`,
+      `held      ${formatCount(s.held)} changes from other devices kept aside (invalid, or from a clock ahead)`,
     );
   if (s.paused) lines.push('paused    yes: nothing syncs until it is resumed');
   const hub = s.hub;

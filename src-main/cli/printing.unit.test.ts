@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { SyncRunReport, VersionInfo } from '../../src-shared/ipc/contract.js';
+import type {
+  DeviceStatusView,
+  SyncRunReport,
+  VersionInfo,
+} from '../../src-shared/ipc/contract.js';
 import {
   conflictLines,
   contentsWords,
   folderNotSynced,
   runningWords,
+  statusLines,
   unsyncableLines,
 } from './printing.js';
 
@@ -152,6 +157,50 @@ describe('status: the running line', () => {
       );
     expect(runningWords({ running: false, folderProblem: 'missing' })).toBe(
       'no: `netguardian start` watches and syncs',
+    );
+  });
+});
+
+describe('status: numbers and the last error in words', () => {
+  const status: DeviceStatusView = {
+    deviceName: 'laptop',
+    nodeId: 'laptop-00ff00ff',
+    folder: '/home/ann/Sync',
+    spaceId: 'default',
+    files: 2_861,
+    folders: 60,
+    conflicts: 1_214,
+    held: 0,
+    pendingDownload: 0,
+    paused: false,
+    folderPresent: true,
+    folderProblem: null,
+    watcherProblem: null,
+    running: true,
+    hub: {
+      address: '127.0.0.1:5477',
+      reachable: true,
+      problem: null,
+      live: false,
+      lastSync: { at: Date.UTC(2026, 11, 6, 20, 40), sent: 2_801, received: 0 },
+      pendingUpload: 1_214,
+      lastError: {
+        at: Date.UTC(2026, 11, 6, 20, 44),
+        message: 'connect ECONNREFUSED 127.0.0.1:5477',
+      },
+    },
+    unsyncable: { total: 0, files: [] },
+    state: { phase: 'synced', headline: 'Synced', detail: 'All files are up to date.' },
+  };
+
+  it('prints counts with thousands separators and the last error as the catalogue says it', () => {
+    const lines = statusLines(status);
+    expect(lines).toContain('files     2,801 files, 60 folders');
+    expect(lines).toContain('conflicts 1,214 (see `netguardian conflicts`)');
+    expect(lines).toContain('last sync 2026-12-06T20:40:00.000Z (sent 2,801, received 0)');
+    expect(lines).toContain('pending   1,214 local changes not on the hub yet');
+    expect(lines).toContain(
+      "last error 2026-12-06T20:44:00.000Z: Can't reach the hub at 127.0.0.1. NetGuardian keeps trying; check that the hub is running.",
     );
   });
 });

@@ -82,13 +82,13 @@ export function statusTextProblems(
     new RegExp(`^device    ${escape(device.name)} \\(${escape(device.nodeId)}\\)$`),
     new RegExp(`^folder    ${escape(device.folder)} \\(space ${escape(device.spaceId)}\\)$`),
     /^running {3}yes: watching the folder and syncing$/,
-    /^files {5}[\d,]+ files?, [\d,]+ folders?( \(\d+ not in the folder yet: they are written as their content arrives\))?$/,
-    /^conflicts (0|[1-9]\d* \(see `netguardian conflicts`\))$/,
+    /^files {5}[\d,]+ files?, [\d,]+ folders?( \([\d,]+ not in the folder yet: they are written as their content arrives\))?$/,
+    /^conflicts (0|[1-9][\d,]* \(see `netguardian conflicts`\))$/,
     new RegExp(
       `^hub       \\S*${escape(device.hubAddress)}\\S*: reachable(, changes arrive live)?$`,
     ),
-    new RegExp(`^last sync (${ISO} \\(sent \\d+, received \\d+\\)|never)$`),
-    /^pending {3}\d+ local changes not on the hub yet$/,
+    new RegExp(`^last sync (${ISO} \\(sent [\\d,]+, received [\\d,]+\\)|never)$`),
+    /^pending {3}[\d,]+ local changes not on the hub yet$/,
   ];
   // A sync that failed once (a file changed under its upload) leaves a last error line.
   const optional = new RegExp(`^last error ${ISO}: .+$`);
