@@ -1,6 +1,9 @@
 /**
  * Sentences a person reads (the CLI's one-line failures, the UI's notices), kept in one
  * place so the same fact is always said the same way. Pure: no Node, no DOM.
+ *
+ * Failures by code (NetGuardian's own and the system's: "connect ECONNREFUSED …") are worded in
+ * errorWords.ts: `errorInWords` is what the app, the tray and the CLI show for any error.
  */
 
 /** Who runs a device, as its owner process recorded it (see `OwnerInfo` in ownerLock.ts). */
