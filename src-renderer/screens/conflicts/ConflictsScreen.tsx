@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { routeParam } from '../../components/useRoute.js';
 import { Empty, ErrorState, Loading } from '../../components/States.js';
 import { useNow } from '../../components/useNow.js';
 import { pluralize } from '../../format/format.js';
@@ -6,6 +7,22 @@ import { useAppStore } from '../../store/StoreContext.js';
 import { ConflictCard, type CardPhase } from './ConflictCard.js';
 import type { Keep } from './conflictWords.js';
 import { useSteadyList, type ShownConflict } from './steadyList.js';
+
+/**
+ * A link to one conflict (`#/conflicts?path=…`, from a conflict copy in Files or an activity
+ * row) brings its card into view once the list is there, and outlines it.
+ */
+function useShownConflict(loaded: boolean) {
+  const path = routeParam('path');
+  useEffect(() => {
+    if (!loaded || path === null) return;
+    const card = [...document.querySelectorAll<HTMLElement>('[data-testid="conflict-card"]')].find(
+      (c) => c.dataset['path'] === path,
+    );
+    card?.scrollIntoView?.({ block: 'center' });
+    card?.classList.add('shown');
+  }, [loaded, path]);
+}
 
 /** Said once for the whole screen, not on every card. */
 function Explanation() {
@@ -115,6 +132,7 @@ export function ConflictsScreen() {
   useEffect(() => {
     void loadConflicts();
   }, [loadConflicts]);
+  useShownConflict(shown !== null);
 
   let body;
   if (shown === null && error)

@@ -329,4 +329,15 @@ describe('Conflicts screen: states', () => {
     renderWithStore(<ConflictsScreen />, { core: broken });
     expect(await screen.findByText('Could not read the conflicts.')).toBeTruthy();
   });
+
+  it('brings the conflict a link names into view, outlined (#/conflicts?path=…)', async () => {
+    window.location.hash = `#/conflicts?path=${encodeURIComponent(BEACH)}`;
+    try {
+      await shown();
+      await waitFor(() => expect(card(BEACH)!.classList.contains('shown')).toBe(true));
+      expect(card(NOTES)!.classList.contains('shown')).toBe(false);
+    } finally {
+      window.location.hash = '';
+    }
+  });
 });

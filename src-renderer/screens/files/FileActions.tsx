@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { copiedFrom } from '../../../src-shared/conflictNames.js';
+import { routeHref } from '../../components/useRoute.js';
 import { useAppStore } from '../../store/StoreContext.js';
 
 /** An outcome that needs nothing more goes away after this long; an error or an Undo stays longer. */
@@ -91,7 +92,11 @@ export function FileActions() {
               Show in file manager
             </button>
           )}
-          {copyOf !== null && <a href="#/conflicts">Go to the conflict of {nameOf(copyOf)}</a>}
+          {copyOf !== null && (
+            <a href={routeHref('conflicts', { path: copyOf })}>
+              Go to the conflict of {nameOf(copyOf)}
+            </a>
+          )}
           <button type="button" disabled={busy} onClick={() => startRename(selected.path)}>
             Rename…
           </button>

@@ -111,7 +111,7 @@ describe('file actions', () => {
     await waitFor(() => expect(order()).toHaveLength(4));
     fireEvent.click(rowByPath(copy));
     const link = await screen.findByRole('link', { name: 'Go to the conflict of notes.md' });
-    expect(link.getAttribute('href')).toBe('#/conflicts');
+    expect(link.getAttribute('href')).toBe('#/conflicts?path=notes.md');
     // In a browser there is no file manager to show it in.
     expect(screen.queryByRole('button', { name: 'Show in file manager' })).toBeNull();
   });
