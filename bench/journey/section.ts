@@ -28,6 +28,7 @@ const journeyTimesSchema = z.object({
   totalMs: z.number().positive(),
   steps: z.array(z.object({ name: z.string(), ms: z.number().nonnegative() })).min(1),
   syncRoundMs: z.number().positive(),
+  syncRoundSamplesMs: z.array(z.number().positive()).min(1),
 });
 
 const HEADER = ['step', 'wall time', 'vs one sync round'];
@@ -40,7 +41,11 @@ export function journeyRows(times: JourneyTimes): string[][] {
   return [
     ...times.steps.map((s) => [s.name, seconds(s.ms), rounds(s.ms, times.syncRoundMs)]),
     ['the whole journey', seconds(times.totalMs), rounds(times.totalMs, times.syncRoundMs)],
-    ['baseline: one sync round, laptop → desktop', seconds(times.syncRoundMs), '1.0×'],
+    [
+      `baseline: one sync round, laptop → desktop (median of ${times.syncRoundSamplesMs.length})`,
+      seconds(times.syncRoundMs),
+      '1.0×',
+    ],
   ];
 }
 
@@ -52,7 +57,7 @@ export function journeyMarkdown(times: JourneyTimes): string {
     '',
     markdownTable(HEADER, journeyRows(times)),
     '',
-    `The journey took ${seconds(times.totalMs)}, ${rounds(times.totalMs, times.syncRoundMs)} the same run's baseline: one plain sync round (a file written into the laptop's folder until the same bytes are in the desktop's), measured right after the journey on the same two devices and hub. Timed from opening the laptop's window; the two devices' \`init\` and \`serve\` start-up are not in it. The conflict step includes the few seconds of its Undo window, which the user waits out too. Measured ${times.finishedAt}. Method: \`e2e/journey.spec.ts\`, \`e2e/support/journeyClock.ts\`, \`bench/journey/section.ts\`.`,
+    `The journey took ${seconds(times.totalMs)}, ${rounds(times.totalMs, times.syncRoundMs)} the same run's baseline: one plain sync round (a file written into the laptop's folder until the same bytes are in the desktop's), measured right after the journey on the same two devices and hub, the median of ${times.syncRoundSamplesMs.length} rounds (${times.syncRoundSamplesMs.map(seconds).join(', ')}). Timed from opening the laptop's window; the two devices' \`init\` and \`serve\` start-up are not in it. Creating the hub starts its embedded PostgreSQL; most of the conflict step is its Undo window, which the user waits out too. Measured ${times.finishedAt}. Method: \`e2e/journey.spec.ts\`, \`e2e/support/journeyClock.ts\`, \`bench/journey/section.ts\`.`,
     '',
   ].join('\n');
 }

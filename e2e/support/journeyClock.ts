@@ -18,8 +18,12 @@ export interface JourneyTimes {
   readonly totalMs: number;
   /** Each step in the order walked. */
   readonly steps: readonly { readonly name: string; readonly ms: number }[];
-  /** One file written into the first device's folder until the same bytes are in the second's. */
+  /**
+   * One file written into the first device's folder until the same bytes are in the second's:
+   * the median of `syncRoundSamplesMs`, rounds made one after another once the journey ended.
+   */
   readonly syncRoundMs: number;
+  readonly syncRoundSamplesMs: readonly number[];
 }
 
 export class JourneyClock {
@@ -35,12 +39,14 @@ export class JourneyClock {
   }
 
   /** Writes the journey's times, once the journey and its baseline have both run. */
-  async write(syncRoundMs: number, totalMs: number): Promise<JourneyTimes> {
+  async write(syncRoundsMs: readonly number[], totalMs: number): Promise<JourneyTimes> {
+    const sorted = [...syncRoundsMs].sort((x, y) => x - y);
     const times: JourneyTimes = {
       finishedAt: new Date().toISOString(),
       totalMs,
       steps: this.steps,
-      syncRoundMs,
+      syncRoundMs: sorted[Math.floor(sorted.length / 2)] ?? NaN,
+      syncRoundSamplesMs: syncRoundsMs,
     };
     await mkdir(path.dirname(JOURNEY_FILE), { recursive: true });
     await writeFile(JOURNEY_FILE, `${JSON.stringify(times, null, 2)}\n`);
