@@ -20,15 +20,18 @@ import {
   type ScreenState,
   type Viewport,
 } from './support/screenStates.js';
-import { checkBaseline } from './support/visualBaseline.js';
+import { checkBaseline, checkBrowser } from './support/visualBaseline.js';
 
 let space: SampleSpace;
+/** A sentence when the baselines were taken with another Chromium, else ''. */
+let otherBrowser = '';
 
 beforeAll(async () => {
   space = await openSampleSpace();
   // Times read from the moment the space was ready, however long the tests take: "just now"
   // keeps its width (the words are masked, the room they take is not). Timers still run.
   await space.app.page.clock.setFixedTime(Date.now());
+  otherBrowser = await checkBrowser(`Chromium ${space.browser.version()}`);
 });
 
 afterAll(async () => {
@@ -78,7 +81,8 @@ describe('screens match their baselines', () => {
           maskColor: '#ff00ff',
         });
         const result = await checkBaseline(name, png);
-        if (result.kind === 'different') expect.fail(result.message);
+        if (result.kind === 'different')
+          expect.fail(otherBrowser === '' ? result.message : `${result.message} ${otherBrowser}`);
       });
     }
 });

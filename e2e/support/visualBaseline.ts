@@ -56,6 +56,25 @@ export function comparePngs(
   return { different, diff: PNG.sync.write(diff) };
 }
 
+/** Where the browser that took the baselines is named (another one draws text differently). */
+const BROWSER_FILE = path.join(BASELINES, 'browser.txt');
+
+/**
+ * Records `browser` (e.g. "Chromium 156.0.8078.129") as the one taking the baselines, or, when
+ * comparing, says in a sentence if the baselines were taken with another one ('' if the same).
+ */
+export async function checkBrowser(browser: string): Promise<string> {
+  if (updatingBaselines) {
+    await mkdir(BASELINES, { recursive: true });
+    await writeFile(BROWSER_FILE, `${browser}\n`);
+    return '';
+  }
+  const took = existsSync(BROWSER_FILE) ? (await readFile(BROWSER_FILE, 'utf8')).trim() : '';
+  return took === '' || took === browser
+    ? ''
+    : `The baselines were taken with ${took} and this run uses ${browser}: fonts and text are drawn differently across versions, so take new baselines with this one (UPDATE_BASELINES=1) if the pictures look right.`;
+}
+
 /** Compares `png` with the baseline `name`.png, or writes it there when updating. */
 export async function checkBaseline(name: string, png: Buffer): Promise<BaselineResult> {
   const file = path.join(BASELINES, `${name}.png`);
