@@ -5,6 +5,7 @@ import { ProgressBar } from '../../components/ProgressBar.js';
 import { Empty, ErrorState, Loading } from '../../components/States.js';
 import { useNow } from '../../components/useNow.js';
 import { countOf, formatAgo, formatCount, formatDate } from '../../format/format.js';
+import { routeHref } from '../../components/useRoute.js';
 import { useAppStore } from '../../store/StoreContext.js';
 import { linkOf } from './activityLinks.js';
 import { RestoreDeleted } from './RestoreDeleted.js';
@@ -74,7 +75,7 @@ function ActivityRow({ item, now }: { item: ActivityItem; now: number }) {
   if (target === null) message = <span className="activity-message">{text}</span>;
   else if (target.kind === 'conflicts')
     message = (
-      <a className="activity-message" href="#/conflicts">
+      <a className="activity-message" href={routeHref('conflicts', { path: target.path })}>
         {text}
       </a>
     );

@@ -148,7 +148,7 @@ describe('activity rows lead to what they are about', () => {
       screen
         .getByRole('link', { name: 'notes.md was changed on two devices at once' })
         .getAttribute('href'),
-    ).toBe('#/conflicts');
+    ).toBe('#/conflicts?path=notes.md');
     expect(screen.queryByRole('link', { name: '3 changes sent to the hub' })).toBeNull();
     expect(screen.getByText('3 changes sent to the hub')).toBeTruthy();
   });

@@ -6,7 +6,7 @@ import type { ActivityItem } from '../../../src-shared/ipc/contract.js';
  * itself). Items about no path lead nowhere. Pure.
  */
 export type ActivityLink =
-  | { readonly kind: 'conflicts' }
+  | { readonly kind: 'conflicts'; readonly path: string }
   | {
       readonly kind: 'files';
       /** The folder to show ('' = the top of the synced folder). */
@@ -21,7 +21,7 @@ const parentOf = (path: string): string =>
 
 export function linkOf(item: ActivityItem): ActivityLink | null {
   if (item.path === undefined || item.path === '') return null;
-  if (item.kind === 'conflict') return { kind: 'conflicts' };
+  if (item.kind === 'conflict') return { kind: 'conflicts', path: item.path };
   if (item.folder === true) return { kind: 'files', folder: item.path, file: null };
   return { kind: 'files', folder: parentOf(item.path), file: item.path };
 }
