@@ -80,6 +80,21 @@ async function bothIdle(laptopApp: AppPage, desktopApp: AppPage): Promise<void> 
   await Promise.all([laptopApp.waitForIdle(), desktopApp.waitForIdle()]);
 }
 
+/**
+ * Both folders hold exactly `expected` (path → entry, byte for byte). A device writes what it
+ * received a moment after its state says so: polled, bounded, then asserted (showing the diff).
+ */
+async function bothFoldersHold(expected: Record<string, string>): Promise<void> {
+  const trees = () => Promise.all([folderTree(laptop.folder), folderTree(desktop.folder)]);
+  const want = JSON.stringify([expected, expected]);
+  await pollUntil(
+    'both folders to hold the expected files',
+    async () => (JSON.stringify(await trees()) === want ? true : undefined),
+    { timeoutMs: WAIT_MS, intervalMs: 100 },
+  ).catch(() => undefined);
+  expect(await trees()).toEqual([expected, expected]);
+}
+
 describe('a new user’s journey', () => {
   it('first run → hub → invite → join → add files → synced → conflict settled → deleted and restored', async () => {
     const clock = new JourneyClock();
@@ -280,9 +295,7 @@ describe('a new user’s journey', () => {
         await app.fileRow('photo.png').waitFor({ state: 'detached', timeout: WAIT_MS });
       }
       await bothIdle(lap, desk);
-      const left = { 'notes.txt': fileEntry(DESKTOP_EDIT) };
-      await expect(folderTree(laptop.folder)).resolves.toEqual(left);
-      await expect(folderTree(desktop.folder)).resolves.toEqual(left);
+      await bothFoldersHold({ 'notes.txt': fileEntry(DESKTOP_EDIT) });
     });
 
     await clock.step('restore them', async () => {
@@ -308,20 +321,7 @@ describe('a new user’s journey', () => {
         'photo.png': fileEntry(PHOTO),
         'todo.md': fileEntry(TODO),
       };
-      // The desktop writes what it receives a moment after its state says so: poll, bounded.
-      await pollUntil(
-        'both folders to hold the restored files',
-        async () => {
-          const [a, b] = await Promise.all([folderTree(laptop.folder), folderTree(desktop.folder)]);
-          return JSON.stringify(a) === JSON.stringify(expected) &&
-            JSON.stringify(b) === JSON.stringify(expected)
-            ? true
-            : undefined;
-        },
-        { timeoutMs: WAIT_MS, intervalMs: 100 },
-      ).catch(() => undefined);
-      await expect(folderTree(laptop.folder)).resolves.toEqual(expected);
-      await expect(folderTree(desktop.folder)).resolves.toEqual(expected);
+      await bothFoldersHold(expected);
     });
     const totalMs = clock.elapsed();
 
