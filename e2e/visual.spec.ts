@@ -40,7 +40,7 @@ afterAll(async () => {
 
 /**
  * What differs from run to run whatever the UI does, painted over in every screenshot: times
- * ("just now", "2 minutes ago"), the hub's port, device ids, the temporary folder's path,
+ * ("just now", "2 minutes ago", dates), the hub's port, device ids, the temporary folder's path,
  * conflict copies' names (which carry a device id and the time of the conflict), and the recent
  * activity list.
  */
@@ -51,6 +51,8 @@ const volatile = ({ page }: AppPage): Locator[] => [
   page.getByPlaceholder(/ng-e2e-sample-/),
   page.locator('[data-testid="file-row"] .col-modified'),
   page.getByText(/^(just now|\d+ \w+ ago|in \d+ \w+)$/),
+  // Dates written out ("Dec 6, 2026, 03:35 PM").
+  page.getByText(/\b[A-Z][a-z]{2} \d{1,2}, \d{4}\b/),
   page.getByText(/127\.0\.0\.1:\d+/),
   page.getByText(/\b(laptop|desktop)-[0-9a-z]{4,}/),
   page.getByText(/ng-e2e-sample-/),
