@@ -29,10 +29,10 @@ export interface WindowSection {
 
 const HEADER = [
   'phase',
-  'serve RSS / PSS / private',
-  'serve private vs no page',
+  'serve RSS / PSS / private dirty',
+  'serve private dirty vs no page',
   'its PostgreSQL server (PSS)',
-  'page renderer RSS / PSS / private',
+  'page renderer RSS / PSS / private dirty',
   'app memory',
   'app memory vs no page',
 ];
@@ -44,12 +44,12 @@ const treeWords = (tree: TreeShape) =>
 const memory = (m: Memory | undefined) =>
   m === undefined ? '—' : `${mib(m.rss)} / ${mib(m.pss)} / ${mib(m.private)}`;
 /**
- * What the phase costs and would give back if it ended: the core's and the page renderer's own
- * pages (private), and the store's server by PSS (its shared buffers are shared among its own
- * processes, so their private memory would leave them out). Library pages shared with other
- * processes are left out: Electron's main process keeps its binary mapped whether a window is
- * open or not, and on this machine other Node and Chromium instances share them, which moved PSS
- * by ±25 MiB between runs for the same page.
+ * What the phase holds and would give back if it ended: the core's and the page renderer's own
+ * written pages (private dirty), and the store's server by PSS (its shared buffers are shared
+ * among its own processes, so their private memory would leave them out). Library pages are left
+ * out: Electron's main process keeps its binary mapped whether a window is open or not, and on
+ * this machine other Node and Chromium instances map the same files, which moved the renderer's
+ * PSS between 32 and 58 MiB in two runs for the same page.
  */
 const appMemory = (p: PhaseMemory) => p.serve.private + p.serverPss + (p.renderer?.private ?? 0);
 
@@ -78,8 +78,8 @@ function summary(r: WindowResults): string {
     : `a busy machine (load ${r.quiet.load}; the wait for a quiet one gave up after ${(r.quiet.waitedMs / 1000).toFixed(0)} s)`;
   return (
     `With the window open the app holds ${mib(open)}, ${ratio(open, closed)} the ${mib(closed)} it holds with the window closed; ` +
-    `the page's renderer has ${mib(r.pageOpen.renderer.private)} of its own (${mib(r.pageOpen.renderer.rss)} resident), ${r.rendererEnded ? 'and its process had ended once the page closed' : 'and its process was STILL RUNNING after the page closed'}. ` +
-    `After the page closed the core's own memory is ${ratio(r.pageClosed.serve.private, r.noPage.serve.private)} what it was before the page opened. ` +
+    `the page's renderer has ${mib(r.pageOpen.renderer.private)} of its own written memory (${mib(r.pageOpen.renderer.rss)} resident), ${r.rendererEnded ? 'and its process had ended once the page closed' : 'and its process was STILL RUNNING after the page closed'}. ` +
+    `After the page closed the core's own written memory is ${ratio(r.pageClosed.serve.private, r.noPage.serve.private)} what it was before the page opened. ` +
     `The serve process's peak resident set over the run: ${mib(r.servePeakRss)}. ` +
     `Measured on ${quiet}${r.fromBundle ? '' : '; serve ran from the sources through tsx, not the CLI bundle (about 75 MiB more)'}; the run took ${r.seconds.toFixed(0)} s.`
   );
@@ -117,7 +117,7 @@ export function windowReport(
     '',
     summary(results),
     '',
-    `Method (\`bench/window/\`): the tree is written and \`netguardian init\` creates the device, \`serve\` starts (from the CLI bundle, built first unless fresh), and the bench waits for a quiet machine (load below 0.5 for 20 s, at most ${(sizes.maxQuietWaitMs / 1000).toFixed(0)} s). Each phase waits ${(sizes.settleMs / 1000).toFixed(0)} s, then reads RSS, PSS and private memory (USS: Private_Clean + Private_Dirty, from \`/proc/<pid>/smaps_rollup\`) ${sizes.readings} times a second apart and keeps the medians: first with no page connected; then with a page opened on the served URL until the Files screen's list rendered (\`netguardian:files-rendered\`), its renderer found by a short trace (the process Chromium names for the page's main frame; Chromium keeps spare renderers, so the newest would not do); then after the page closed. The device's PostgreSQL server is the PSS of its postmaster and children. "App memory" is the serve process's private memory, its server's PSS and the page renderer's private memory: what would be given back if each ended. Pages of libraries shared with other processes are left out of it: Electron's main process keeps its binary mapped whether a window is open or not, and here other Node and Chromium instances on the machine map the same files, which moved the renderer's PSS between 32 and 58 MiB in two runs for the same page (RSS counts them whole in each process; both are in the table). Chromium's browser, GPU and network processes are left out: Electron has its own in place of them.`,
+    `Method (\`bench/window/\`): the tree is written and \`netguardian init\` creates the device, \`serve\` starts (from the CLI bundle, built first unless fresh), and the bench waits for a quiet machine (load below 0.5 for 20 s, at most ${(sizes.maxQuietWaitMs / 1000).toFixed(0)} s). Each phase waits ${(sizes.settleMs / 1000).toFixed(0)} s, then reads RSS, PSS and private dirty memory (Private_Dirty: heaps and stacks no other process maps; from \`/proc/<pid>/smaps_rollup\`) ${sizes.readings} times a second apart and keeps the medians: first with no page connected; then with a page opened on the served URL until the Files screen's list rendered (\`netguardian:files-rendered\`), its renderer found by a short trace (the process Chromium names for the page's main frame; Chromium keeps spare renderers, so the newest would not do); then after the page closed. The device's PostgreSQL server is the PSS of its postmaster and children. "App memory" is the serve process's private dirty memory, its server's PSS and the page renderer's private dirty memory: what would be given back if each ended. Library files' pages are left out of it: Electron's main process keeps its binary mapped whether a window is open or not, they stay in the page cache when a process ends, and here other Node and Chromium instances on the machine map the same files, which moved the renderer's PSS between 32 and 58 MiB, and its clean private pages too, in runs with the same page (RSS counts them whole in each process; RSS and PSS are in the table). Chromium's browser, GPU and network processes are left out: Electron has its own in place of them.`,
     '',
   ].join('\n');
   return { text, markdown };

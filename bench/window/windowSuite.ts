@@ -54,9 +54,10 @@ export interface Memory {
   readonly rss: number;
   readonly pss: number;
   /**
-   * Pages no other process maps (USS: Private_Clean + Private_Dirty): what the machine gets back
-   * when the process ends. Unlike PSS it doesn't move with the other processes mapping the same
-   * libraries (other Node or Chromium instances on the machine).
+   * Written pages no other process maps (Private_Dirty: heaps, stacks): what the machine gets back
+   * when the process ends. Unlike PSS and Private_Clean, it doesn't move when other processes map
+   * the same library files (other Node or Chromium instances on the machine), and clean file pages
+   * stay in the page cache after the process ends anyway.
    */
   readonly private: number;
 }
@@ -105,7 +106,7 @@ async function rollup(pid: number): Promise<Memory> {
   return {
     rss: kib('Rss'),
     pss: kib('Pss'),
-    private: kib('Private_Clean') + kib('Private_Dirty'),
+    private: kib('Private_Dirty'),
   };
 }
 
