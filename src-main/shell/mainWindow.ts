@@ -85,13 +85,12 @@ export interface WindowPlace {
  * Creates one window with every guard in place before the page loads: new windows are denied
  * (allow-listed http(s) links go to the browser), navigation and redirects away from the app
  * are denied, webviews cannot attach, permission requests are refused. It shows itself on
- * 'ready-to-show' when `show` is true. (The CSP and the `app` protocol belong to the session,
+ * 'ready-to-show', once its page has drawn. (The CSP and the `app` protocol belong to the session,
  * installed once by main.ts, so every window gets them.)
  */
 export function openGuardedWindow<W extends WindowLike>(
   deps: WindowDeps<W>,
   place: WindowPlace,
-  show: boolean,
 ): W {
   const { log } = deps;
   const window = deps.createWindow(windowOptions(place.preload, place.icon));
@@ -122,10 +121,9 @@ export function openGuardedWindow<W extends WindowLike>(
   });
   contents.session.setPermissionCheckHandler(() => false);
 
-  if (show)
-    window.once('ready-to-show', () => {
-      if (!window.isDestroyed()) window.show();
-    });
+  window.once('ready-to-show', () => {
+    if (!window.isDestroyed()) window.show();
+  });
   contents.loadURL(place.url).catch((e: unknown) => {
     log.error({ error: String(e) }, 'could not load the renderer');
   });
@@ -153,7 +151,7 @@ export function createMainWindow<W extends WindowLike>(
 ): MainWindow<W> {
   let current: W | null = null;
   const open = () => {
-    const window = openGuardedWindow(deps, options, true);
+    const window = openGuardedWindow(deps, options);
     current = window;
     window.once('closed', () => {
       if (current === window) current = null;
