@@ -5,8 +5,22 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeViolations, seriousViolations, writeAxeReport } from './support/axe.js';
-import { openSampleSpace, type SampleSpace } from './support/sampleSpace.js';
-import { NARROW, SCREEN_STATES, showState, THEMES, WIDE } from './support/screenStates.js';
+import {
+  openSampleSpace,
+  pauseWithAChangeWaiting,
+  type SampleSpace,
+} from './support/sampleSpace.js';
+import {
+  NARROW,
+  SCREEN_STATES,
+  showState,
+  THEMES,
+  WAITING_STATE,
+  WIDE,
+  type ScreenState,
+  type Theme,
+  type Viewport,
+} from './support/screenStates.js';
 
 let space: SampleSpace;
 
@@ -18,21 +32,22 @@ afterAll(async () => {
   await space?.close();
 });
 
+/** Opens `state` and expects axe-core to find nothing serious or critical there. */
+async function expectAccessible(state: ScreenState, theme: Theme, viewport: Viewport) {
+  await showState(space.app, state, theme, viewport);
+  const violations = await seriousViolations(space.app.page);
+  // The whole list, uncut, beside the screenshots.
+  if (violations.length > 0)
+    await writeAxeReport(`${state.name}-${theme}-${viewport.width}x${viewport.height}`, violations);
+  expect(violations, describeViolations(violations)).toEqual([]);
+}
+
 describe('axe-core: no serious or critical violations', () => {
   for (const viewport of [WIDE, NARROW])
     for (const theme of THEMES)
       for (const state of SCREEN_STATES)
-        it(`${state.name}, ${theme}, ${viewport.width}×${viewport.height}`, async () => {
-          await showState(space.app, state, theme, viewport);
-          const violations = await seriousViolations(space.app.page);
-          // The whole list, uncut, beside the screenshots.
-          if (violations.length > 0)
-            await writeAxeReport(
-              `${state.name}-${theme}-${viewport.width}x${viewport.height}`,
-              violations,
-            );
-          expect(violations, describeViolations(violations)).toEqual([]);
-        });
+        it(`${state.name}, ${theme}, ${viewport.width}×${viewport.height}`, () =>
+          expectAccessible(state, theme, viewport));
 });
 
 interface Focused {
@@ -88,4 +103,14 @@ describe('focus', () => {
     await app.page.getByTestId('history-panel').waitFor({ state: 'detached' });
     await expect.poll(() => focused(space)).toMatchObject({ testId: 'file-list' });
   });
+});
+
+describe('axe-core, paused with a file waiting to upload (last: it changes the space)', () => {
+  beforeAll(async () => {
+    await pauseWithAChangeWaiting(space);
+  });
+  for (const viewport of [WIDE, NARROW])
+    for (const theme of THEMES)
+      it(`${WAITING_STATE.name}, ${theme}, ${viewport.width}×${viewport.height}`, () =>
+        expectAccessible(WAITING_STATE, theme, viewport));
 });

@@ -10,14 +10,20 @@
 import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppPage } from './support/appPage.js';
-import { openSampleSpace, type SampleSpace } from './support/sampleSpace.js';
+import {
+  openSampleSpace,
+  pauseWithAChangeWaiting,
+  type SampleSpace,
+} from './support/sampleSpace.js';
 import {
   NARROW,
   SCREEN_STATES,
   showState,
   THEMES,
+  WAITING_STATE,
   WIDE,
   type ScreenState,
+  type Theme,
   type Viewport,
 } from './support/screenStates.js';
 import { checkBaseline, checkBrowser } from './support/visualBaseline.js';
@@ -68,23 +74,35 @@ const CASES: readonly { state: ScreenState; viewport: Viewport }[] = [
   })),
 ];
 
+/** Takes `state`'s screenshot and compares it with its baseline. */
+async function expectLikeBaseline(state: ScreenState, theme: Theme, viewport: Viewport) {
+  const name = `${state.name}-${theme}-${viewport.width}x${viewport.height}`;
+  const { app } = space;
+  await showState(app, state, theme, viewport);
+  const png = await app.page.screenshot({
+    animations: 'disabled',
+    caret: 'hide',
+    scale: 'css',
+    mask: volatile(app),
+    maskColor: '#ff00ff',
+  });
+  const result = await checkBaseline(name, png);
+  if (result.kind === 'different')
+    expect.fail(otherBrowser === '' ? result.message : `${result.message} ${otherBrowser}`);
+}
+
 describe('screens match their baselines', () => {
   for (const { state, viewport } of CASES)
-    for (const theme of THEMES) {
-      const name = `${state.name}-${theme}-${viewport.width}x${viewport.height}`;
-      it(name, async () => {
-        const { app } = space;
-        await showState(app, state, theme, viewport);
-        const png = await app.page.screenshot({
-          animations: 'disabled',
-          caret: 'hide',
-          scale: 'css',
-          mask: volatile(app),
-          maskColor: '#ff00ff',
-        });
-        const result = await checkBaseline(name, png);
-        if (result.kind === 'different')
-          expect.fail(otherBrowser === '' ? result.message : `${result.message} ${otherBrowser}`);
-      });
-    }
+    for (const theme of THEMES)
+      it(`${state.name}-${theme}-${viewport.width}x${viewport.height}`, () =>
+        expectLikeBaseline(state, theme, viewport));
+});
+
+describe('paused with a file waiting to upload (last: it changes the space)', () => {
+  beforeAll(async () => {
+    await pauseWithAChangeWaiting(space);
+  });
+  for (const theme of THEMES)
+    it(`${WAITING_STATE.name}-${theme}-${WIDE.width}x${WIDE.height}`, () =>
+      expectLikeBaseline(WAITING_STATE, theme, WIDE));
 });

@@ -42,6 +42,9 @@ function planAsSeenOn(device: string): string {
   return `${steps.join('\n')}\n`;
 }
 
+/** Written while the laptop is paused (`pauseWithAChangeWaiting`): waits to upload. */
+export const WAITING_FILE = 'waiting.txt';
+
 export interface SampleSpace {
   readonly browser: Browser;
   /** The laptop's window. */
@@ -114,4 +117,15 @@ export async function openSampleSpace(): Promise<SampleSpace> {
     await close();
     throw e;
   }
+}
+
+/**
+ * Pauses the laptop and writes a file there, which then waits to upload: the header says paused
+ * and the file's row "Waiting to upload". Changes the space for good, so it comes last.
+ */
+export async function pauseWithAChangeWaiting(space: SampleSpace): Promise<void> {
+  await space.app.togglePause();
+  await space.app.waitForState('state.paused === true');
+  await writeFile(path.join(space.laptop.folder, WAITING_FILE), 'not sent yet\n');
+  await space.app.waitForState('state.pending.upload > 0');
 }

@@ -4,7 +4,7 @@
  * accessibility checks and the visual baselines both look at (issue 16 points 8 and 9).
  */
 import type { AppPage } from './appPage.js';
-import { CONFLICT_FILE, HISTORY_FILE, UNSYNCABLE_FILE } from './sampleSpace.js';
+import { CONFLICT_FILE, HISTORY_FILE, UNSYNCABLE_FILE, WAITING_FILE } from './sampleSpace.js';
 
 export type Theme = 'light' | 'dark';
 
@@ -104,6 +104,15 @@ export const SCREEN_STATES: readonly ScreenState[] = [
     },
   },
 ];
+
+/** Files while paused with a file waiting to upload (after `pauseWithAChangeWaiting`). */
+export const WAITING_STATE: ScreenState = {
+  name: 'files-waiting',
+  open: async (app) => {
+    await showFiles(app);
+    await app.fileRow(WAITING_FILE).waitFor();
+  },
+};
 
 /**
  * Loads the page again in `theme` at `viewport` and opens `state`; then the pointer leaves the
