@@ -50,7 +50,8 @@ export const SCREEN_STATES: readonly ScreenState[] = [
     open: async (app) => {
       await SCREEN_STATES.find((s) => s.name === 'files-history')!.open(app);
       const earlier = app.page.getByTestId('history-entry').nth(1);
-      await earlier.locator('.version-summary').click();
+      // The version's summary opens its comparison (aria-expanded).
+      await earlier.getByRole('button', { expanded: false }).click();
       await earlier.getByTestId('version-diff').waitFor();
     },
   },
