@@ -150,6 +150,41 @@ describe('AppService with a hub', () => {
     expect(await readFile(path.join(alpha.folder, 'doc.txt'), 'utf8')).toBe('base');
   });
 
+  it('has the file list read its rows again once what it sent is on the hub', async () => {
+    // Nothing else may reach alpha meanwhile: beta paused, and alpha holding all there is.
+    await beta.service['sync:pause']({ paused: true });
+    await alpha.service['sync:pause']({ paused: false });
+    for (let round = 0; round < 5; round++) {
+      const run = await alpha.service['sync:run']({});
+      if (run.synced && run.received === 0 && run.sent === 0) break;
+    }
+    await alpha.service['sync:pause']({ paused: true });
+    await writeFile(path.join(alpha.folder, 'sent.txt'), 'sent');
+    await alpha.until(
+      async () => (await fileRow(alpha.service, 'sent.txt'))?.state === 'pending-upload',
+      'sent.txt waiting to upload on alpha',
+    );
+    // From here on, only the sync run that sends it can say the list changed: nothing arrives.
+    alpha.pushes.length = 0;
+    await alpha.service['sync:pause']({ paused: false });
+    await alpha.until(
+      async () => (await fileRow(alpha.service, 'sent.txt'))?.state === 'synced',
+      'sent.txt synced on alpha',
+    );
+    // The app's list refetches on a files:changed push; before, a run that only sent pushed
+    // none after it ("… sent to the hub"), and the row said "Waiting to upload" while the header
+    // said "Synced". (The scan that starts the round pushes one before it sends.)
+    const sentNote = () =>
+      alpha.pushes.findIndex(
+        (m) => m.channel === 'activity' && / sent to the hub$/.test(m.payload.message),
+      );
+    await alpha.until(() => sentNote() >= 0, 'the run that sent it');
+    await alpha.until(
+      () => alpha.pushes.slice(sentNote()).some((m) => m.channel === 'files:changed'),
+      'a files:changed push after the run that sent it',
+    );
+  });
+
   it('tests hub addresses without throwing: a hub, nothing listening, not a hub', async () => {
     // hub:test takes an older hub's PostgreSQL URL (settings still offer it): a device role on one.
     const sqlHub = await SqlTestHub.create('ng_app_hubtest');

@@ -140,7 +140,10 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
       }
       case 'synced':
         syncRuns++;
-        if (event.report.changes.length > 0)
+        // What this run sent is on the hub now: rows that said "Waiting to upload" are synced,
+        // and the list must read them again (their paths aren't kept; the rows on screen are).
+        if (event.report.sent > 0) filesChanged([]);
+        else if (event.report.changes.length > 0)
           filesChanged(event.report.changes.map((c) => c.entityId));
         factsRefresh.request();
         break;
