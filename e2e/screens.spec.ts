@@ -88,6 +88,36 @@ describe('screens', () => {
     }
   });
 
+  it('only the content scrolls: a tall screen at 800×600 keeps the header and the navigation', async () => {
+    await app.page.setViewportSize({ width: 800, height: 600 });
+    try {
+      await app.goTo('Settings');
+      await app.main
+        .getByText(/files not to sync/i)
+        .first()
+        .waitFor();
+      const main = app.page.locator('main#main');
+      const sizes = () =>
+        main.evaluate((el) => ({ scroll: el.scrollHeight, client: el.clientHeight }));
+      // Settings is taller than the window: it must scroll, and inside `main` only.
+      expect((await sizes()).scroll).toBeGreaterThan((await sizes()).client);
+      await main.evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+      await app.main
+        .getByText(/files not to sync/i)
+        .first()
+        .scrollIntoViewIfNeeded();
+      expect(await main.evaluate((el) => el.scrollTop)).toBeGreaterThan(0);
+      expect(await app.page.evaluate(() => document.scrollingElement?.scrollTop ?? 0)).toBe(0);
+      const header = await app.page.locator('header.status-header').boundingBox();
+      const nav = await app.page.getByRole('navigation').boundingBox();
+      expect(header?.y).toBe(0);
+      expect(nav?.y).toBeGreaterThanOrEqual(header?.height ?? 0);
+      expect(nav?.y).toBeLessThan(100);
+    } finally {
+      await app.page.setViewportSize({ width: 1280, height: 800 });
+    }
+  });
+
   it('History: a file’s versions with restore, screenshot', async () => {
     await writeFile(path.join(device.folder, 'docs', 'readme.md'), '# Project\n\nSecond words.\n');
     await app.waitForState('!state.progress.scan');
