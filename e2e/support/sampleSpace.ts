@@ -5,7 +5,7 @@
  * while both were paused), and a symbolic link, which can't sync. The same files and names every
  * run, so the accessibility checks and the screenshots see the same screens.
  */
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, symlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { createFreshDatabase, type FreshDatabase } from '../../test/support/freshDatabase.js';
@@ -102,6 +102,11 @@ export async function openSampleSpace(): Promise<SampleSpace> {
     }
     await writeFile(path.join(laptop.folder, CONFLICT_FILE), planAsSeenOn('laptop'));
     await writeFile(path.join(desktop.folder, CONFLICT_FILE), planAsSeenOn('desktop'));
+    // The newer edit wins the folder; written a second apart they would race. The desktop's is
+    // a minute newer, every run.
+    const now = Date.now() / 1000;
+    await utimes(path.join(laptop.folder, CONFLICT_FILE), now - 120, now - 120);
+    await utimes(path.join(desktop.folder, CONFLICT_FILE), now - 60, now - 60);
     await app.waitForState('state.pending.upload > 0');
     await other.waitForState('state.pending.upload > 0');
     for (const page of [app, other]) {

@@ -78,6 +78,8 @@ export const SCREEN_STATES: readonly ScreenState[] = [
         .getByText(/sync status/i)
         .first()
         .waitFor();
+      // Read apart from the rest: the trash at a glance.
+      await app.main.getByTestId('trash-summary').waitFor();
     },
   },
   {
