@@ -118,6 +118,23 @@ describe('app shell', () => {
     expect(screen.queryByTestId('offline-banner')).toBeNull();
   });
 
+  it('never says Synced while the page can’t hear the core: the header and the title say so', async () => {
+    const { transport, core } = renderWithStore(<App />);
+    act(() => core.push({ channel: 'state', payload: appState() }));
+    await waitFor(() => expect(screen.getByTestId('phase').dataset['phase']).toBe('synced'));
+    act(() => transport.setConnection('offline'));
+    const phase = screen.getByTestId('phase');
+    expect(phase.textContent).toContain('Not connected to NetGuardian');
+    expect(phase.textContent).not.toContain('Synced');
+    expect(phase.dataset['phase']).toBe('offline');
+    expect(document.title).toBe('Not connected — NetGuardian');
+    act(() => transport.setConnection('refused'));
+    expect(screen.getByTestId('phase').textContent).toContain('This page’s link is out of date');
+    act(() => transport.setConnection('online'));
+    expect(screen.getByTestId('phase').dataset['phase']).toBe('synced');
+    expect(document.title).toMatch(/^Synced|^All files/);
+  });
+
   it('navigates between screens with real links', async () => {
     renderWithStore(<App />);
     const nav = screen.getByRole('navigation', { name: 'Screens' });

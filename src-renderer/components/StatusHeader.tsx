@@ -17,7 +17,8 @@ export function StatusHeader() {
   const setPaused = useAppStore((s) => s.setPaused);
   const dismissNotice = useAppStore((s) => s.dismissNotice);
   const now = useNow();
-  const view = phaseView(app);
+  const connection = useAppStore((s) => s.status.connection);
+  const view = phaseView(app, connection);
   const paused = app?.paused ?? false;
 
   return (
