@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../App.js';
 import type { Uploader } from '../transport/types.js';
 import { fakeViewport, renderWithStore } from '../testing/renderWithStore.js';
+import { UPLOAD_RESULT_MS } from './UploadStatus.js';
 
 let restoreViewport: () => void;
 beforeEach(() => {
@@ -75,6 +76,28 @@ describe('drag-and-drop upload', () => {
     await waitFor(() => expect(upload).toHaveBeenCalled());
     expect(upload.mock.calls[0]?.[1]).toBe('');
     expect(await screen.findByText('Could not copy the files: The disk is full.')).toBeTruthy();
+    // A failure stays: it is not said anywhere else.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(screen.getByTestId('upload-status')).toBeTruthy();
+  });
+
+  it('lets a copy that went well say so for a few seconds, then goes', async () => {
+    // Fake timers that also follow real time, so the screen's own waits still run.
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      const upload = vi.fn<Uploader>(() => Promise.resolve({ files: 1, folders: 0, bytes: 18 }));
+      renderWithStore(<App />, { upload });
+      fireEvent.drop(screen.getByTestId('drop-zone'), {
+        dataTransfer: dataTransfer([new File(['x'], 'x.txt')]),
+      });
+      expect(await screen.findByText(/^Added 1 file \(18 bytes\)/)).toBeTruthy();
+      act(() => void vi.advanceTimersByTime(UPLOAD_RESULT_MS - 1_000));
+      expect(screen.getByTestId('upload-status')).toBeTruthy();
+      act(() => void vi.advanceTimersByTime(2_000));
+      expect(screen.queryByTestId('upload-status')).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('mirrors import:progress pushes from the core (Electron imports)', async () => {
