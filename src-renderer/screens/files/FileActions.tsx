@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { copiedFrom } from '../../../src-shared/conflictNames.js';
 import { routeHref } from '../../components/useRoute.js';
 import { useAppStore } from '../../store/StoreContext.js';
+import { focusList } from './listFocus.js';
 
 /** An outcome that needs nothing more goes away after this long; an error or an Undo stays longer. */
 export const FILE_RESULT_MS = 8_000;
@@ -39,7 +40,12 @@ export function FileActions() {
     >
       {result.text}
       {result.undo && result.undo.length > 0 && (
-        <button type="button" className="link" disabled={busy} onClick={() => void undoTrash()}>
+        <button
+          type="button"
+          className="link"
+          disabled={busy}
+          onClick={() => void undoTrash().then(focusList)}
+        >
           Undo
         </button>
       )}
@@ -125,10 +131,15 @@ function RenameForm({ path }: { readonly path: string }) {
 
   useEffect(() => {
     const field = input.current;
-    if (!field) return;
+    if (!field) return undefined;
     field.focus();
     const dot = field.value.lastIndexOf('.');
     field.setSelectionRange(0, dot > 0 ? dot : field.value.length);
+    // Saved or cancelled, the form goes: focus back to the list, where the row is.
+    return () => {
+      const at = document.activeElement;
+      if (at === null || at === document.body || !at.isConnected || at === field) focusList();
+    };
   }, []);
 
   return (

@@ -72,6 +72,8 @@ describe('file actions', () => {
     fireEvent.keyDown(screen.getByLabelText('New name'), { key: 'Escape' });
     expect(screen.queryByLabelText('New name')).toBeNull();
     expect(core.callsOf('files:rename')).toEqual([]);
+    // The keyboard is back on the list, not at the top of the page.
+    expect(document.activeElement).toBe(screen.getByTestId('file-list'));
   });
 
   it('moves to the trash with Undo, which puts it back', async () => {
@@ -86,6 +88,7 @@ describe('file actions', () => {
     fireEvent.click(within(result).getByRole('button', { name: 'Undo' }));
     await waitFor(() => expect(order()).toEqual(['budget.csv', 'notes.md', 'todo.txt']));
     expect(screen.getByTestId('file-result').textContent).toContain('Put budget.csv back.');
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('file-list')));
     expect(core.callsOf('trash:restore')).toHaveLength(1);
   });
 
@@ -126,9 +129,7 @@ describe('file actions', () => {
     );
     // What the fake's dialog picked and copied: two files and a folder.
     await waitFor(() =>
-      expect(store.getState().upload.result).toMatch(
-        /2 files and 1 folder .* the synced folder/,
-      ),
+      expect(store.getState().upload.result).toMatch(/2 files and 1 folder .* the synced folder/),
     );
     fireEvent.click(screen.getByRole('button', { name: 'Add files…' }));
     await waitFor(() =>
@@ -162,5 +163,15 @@ describe('file actions', () => {
         'todo.txt is no longer in the folder',
       ),
     );
+  });
+
+  it('keeps the keyboard on the list when Enter opens a folder, and the active row on a row', async () => {
+    renderWithStore(<FilesScreen />);
+    await waitFor(() => expect(order()[0]).toBe('Documents'));
+    const list = screen.getByTestId('file-list');
+    list.focus();
+    fireEvent.keyDown(list, { key: 'Enter' });
+    await waitFor(() => expect(order()).toContain('Documents/Taxes'));
+    expect(document.activeElement).toBe(screen.getByTestId('file-list'));
   });
 });

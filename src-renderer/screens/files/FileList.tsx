@@ -5,6 +5,7 @@ import { rowAt } from '../../store/filesSlice.js';
 import { useAppStore } from '../../store/StoreContext.js';
 import { FileRowView, ROW_HEIGHT, rowId } from './FileRowView.js';
 import { announceFilesRendered } from './filesRendered.js';
+import { focusOwedToList, takeOwedFocus } from './listFocus.js';
 
 const OVERSCAN = 12;
 
@@ -48,6 +49,14 @@ export function FileList() {
     setActive(0);
   }, [query, folder]);
 
+  // Opened by the keyboard from the folder before: the focus comes back here.
+  useEffect(() => takeOwedFocus(scrollRef.current), []);
+
+  // Rows gone (moved to the trash, a shorter listing): the active row stays a row that exists.
+  useEffect(() => {
+    if (total > 0 && active > total - 1) setActive(total - 1);
+  }, [total, active]);
+
   // For e2e: "page load to list" ends when the first real rows are drawn.
   const firstRowReady = rowAt(pages, first) !== undefined;
   useEffect(() => {
@@ -63,8 +72,11 @@ export function FileList() {
   /** A folder opens; a file shows its versions. */
   const open = (index: number) => {
     const row = rowAt(pages, index);
-    if (row?.kind === 'dir') browseFolder(row.path);
-    else select(index);
+    if (row?.kind === 'dir') {
+      if (scrollRef.current !== null && document.activeElement === scrollRef.current)
+        focusOwedToList();
+      browseFolder(row.path);
+    } else select(index);
   };
 
   const onKeyDown = (event: KeyboardEvent) => {
