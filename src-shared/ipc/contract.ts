@@ -110,6 +110,12 @@ export interface HistoryEntry {
   readonly device: string;
   /** The version was made on this device. Absent from cores before it was added. */
   readonly thisDevice?: boolean;
+  /**
+   * False when this device knows the version's bytes are nowhere it can reach (no hub, and no
+   * copy in the folder or the trash): it can't be restored or compared. Absent: reachable, or
+   * only the hub can say (asked when the version is opened).
+   */
+  readonly restorable?: boolean;
   readonly changedAt: number;
   /** `null` for a deletion. */
   readonly size: number | null;

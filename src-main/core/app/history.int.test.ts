@@ -94,4 +94,23 @@ describe('history on a device', () => {
       sameAsEarlier: made?.changedAt,
     });
   });
+
+  it('marks a version whose bytes are nowhere on this device (no hub) as not restorable', async () => {
+    const file = path.join(app.folder, 'notes.txt');
+    await writeFile(file, 'gone for good');
+    await app.until(async () => (await versionsSoFar('notes.txt')).length === 1, 'v1');
+    await writeFile(file, 'what the file holds now');
+    await app.until(async () => (await historyOf('notes.txt')).length === 2, 'v2');
+    const [now, before] = await historyOf('notes.txt');
+    // The current version is there; the first one's bytes were overwritten and no copy is kept.
+    expect(now).toMatchObject({ current: true });
+    expect(now?.restorable).toBeUndefined();
+    expect(before).toMatchObject({ current: false, restorable: false });
+    // A copy of those bytes in the folder makes it restorable again.
+    await writeFile(path.join(app.folder, 'notes backup.txt'), 'gone for good');
+    await app.until(
+      async () => (await historyOf('notes.txt'))[1]?.restorable === undefined,
+      'the first version reachable through the copy',
+    );
+  });
 });

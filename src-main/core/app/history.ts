@@ -4,6 +4,7 @@ import { writesTombstone, writesVersion } from '../../../src-shared/events/event
 import { compareEncodedHlc } from '../../../src-shared/crdt/hlc.js';
 import type { HistoryEntry } from '../../../src-shared/ipc/contract.js';
 import type { Device } from '../device/device.js';
+import { contentAvailable } from '../files/contentSources.js';
 import type { NameBook } from './deviceNames.js';
 
 /**
@@ -57,5 +58,28 @@ export async function historyOf(
   if (events.length === 0)
     throw new NetGuardianError('NotFound', `${entityId} has no history on this device`, 'path');
   const view = await device.manager.getFileState(entityId);
-  return historyEntries(events, view?.exists ? view.winner?.id : undefined, names);
+  const entries = historyEntries(events, view?.exists ? view.winner?.id : undefined, names);
+  return device.hub ? entries : markUnreachable(device, events, entries);
+}
+
+/**
+ * Without a hub, an old version's bytes are only where a copy of them is on this device (a file
+ * in the folder, the trash): a version with none can't be restored or compared, and its entry
+ * says so up front (`restorable: false`) rather than offering a Restore that fails. With a hub
+ * the hub may hold them; that is asked when the version is opened.
+ */
+async function markUnreachable(
+  device: Device,
+  events: readonly CrdtEvent[],
+  entries: HistoryEntry[],
+): Promise<HistoryEntry[]> {
+  const byId = new Map(events.map((e) => [e.eventId, e]));
+  const sources = { root: device.root, index: device.index, chunks: null, spaceId: device.spaceId };
+  return Promise.all(
+    entries.map(async (entry) => {
+      const content = byId.get(entry.eventId)?.data.content;
+      if (entry.deleted || entry.current || !content) return entry;
+      return (await contentAvailable(sources, content)) ? entry : { ...entry, restorable: false };
+    }),
+  );
 }

@@ -8,9 +8,15 @@ import { useAppStore } from '../../store/StoreContext.js';
 import { VersionCompare } from './VersionCompare.js';
 import { deviceWords, versionWhat } from './versionWords.js';
 
-/** Whether restoring the version would change the file: content, and not what it holds now. */
+/**
+ * Whether restoring the version would change the file (content, and not what it holds now) and
+ * can (the core did not say its bytes are nowhere this device reaches).
+ */
 const restorable = (entry: HistoryEntry, current: HistoryEntry | null): boolean =>
-  !entry.current && !entry.deleted && (current === null || current.hash !== entry.hash);
+  !entry.current &&
+  !entry.deleted &&
+  entry.restorable !== false &&
+  (current === null || current.hash !== entry.hash);
 
 /** A time as a real date, with how long ago on hover. */
 function When({ at, now }: { at: number; now: number }) {
@@ -88,6 +94,11 @@ function VersionItem({
         <div id={compareId}>
           <VersionCompare path={path} version={entry} current={current} />
         </div>
+      )}
+      {entry.restorable === false && (
+        <p className="muted" data-testid="version-not-kept">
+          Not kept on this device, and there is no hub to ask: it can’t be restored.
+        </p>
       )}
       {restorable(entry, current) && !confirming && (
         <button

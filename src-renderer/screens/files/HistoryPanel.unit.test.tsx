@@ -305,4 +305,17 @@ describe('Version history', () => {
     );
     expect(within(panel).queryByText(/Version restored/)).toBeNull();
   });
+
+  it('offers no Restore for a version whose bytes are nowhere this device can reach, and says why', async () => {
+    const { rows } = await openPanel([
+      entry({ eventId: 'now', current: true, kind: 'edited' }),
+      entry({ eventId: 'kept', kind: 'edited', changedAt: NOW - 2 * DAY }),
+      entry({ eventId: 'gone', kind: 'created', changedAt: NOW - 3 * DAY, restorable: false }),
+    ]);
+    expect(within(rows()[1]!).getByRole('button', { name: /^Restore the version/ })).toBeTruthy();
+    expect(within(rows()[2]!).queryByRole('button', { name: /^Restore the version/ })).toBeNull();
+    expect(within(rows()[2]!).getByTestId('version-not-kept').textContent).toBe(
+      'Not kept on this device, and there is no hub to ask: it can’t be restored.',
+    );
+  });
 });
