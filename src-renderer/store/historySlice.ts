@@ -1,3 +1,4 @@
+import { countOf } from '../format/format.js';
 import { messageOf } from '../transport/remoteError.js';
 import type { HistorySlice, SliceCreator } from './types.js';
 
@@ -26,12 +27,21 @@ export const createHistorySlice: SliceCreator<HistorySlice> = ({ client }, set, 
     set({ restoreDeleted: { running: true, message: null } });
     try {
       const { restored, skipped } = await client.call('history:restoreDeleted', { since: sinceMs });
+      // A rename is a delete and a create: what was renamed or moved is not lost, and is left
+      // where it is now (restoring its old name would make a duplicate). Said apart from failures.
+      const moved = skipped.filter((s) => s.reason.startsWith('it was moved'));
+      const failed = skipped.filter((s) => !s.reason.startsWith('it was moved'));
       const parts = [
-        restored.length === 0
-          ? 'Nothing deleted in that time could be restored.'
-          : `Restored ${restored.length.toLocaleString()} deleted ${restored.length === 1 ? 'item' : 'items'}; they come back on every device.`,
-        skipped.length > 0
-          ? `${skipped.length.toLocaleString()} could not be restored (${skipped[0]?.path}: ${skipped[0]?.reason}).`
+        restored.length > 0
+          ? `Restored ${countOf(restored.length, 'deleted item')}; they come back on every device.`
+          : failed.length > 0
+            ? 'Nothing deleted in that time could be restored.'
+            : 'Nothing was deleted in that time.',
+        moved.length > 0
+          ? `${countOf(moved.length, 'item')} ${moved.length === 1 ? 'was' : 'were'} renamed or moved, not deleted, and ${moved.length === 1 ? 'stays' : 'stay'} where ${moved.length === 1 ? 'it is' : 'they are'} (${moved[0]?.path}: ${moved[0]?.reason}).`
+          : '',
+        failed.length > 0
+          ? `${countOf(failed.length, 'item')} could not be restored (${failed[0]?.path}: ${failed[0]?.reason}).`
           : '',
       ].filter((p) => p !== '');
       set({ restoreDeleted: { running: false, message: parts.join(' ') } });

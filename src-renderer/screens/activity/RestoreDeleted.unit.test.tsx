@@ -24,6 +24,28 @@ describe('Restore deleted files', () => {
     expect(call?.since).toBeLessThanOrEqual(after - 24 * 3600_000);
   });
 
+  it('says what was renamed or moved apart from what could not be restored', async () => {
+    const { core } = renderWithStore(<RestoreDeleted />);
+    const answer = {
+      restored: [],
+      skipped: [
+        { path: 'readme.txt', reason: 'it was moved: its content is at intro.txt' },
+        { path: 'old', reason: 'it was moved: every file it held is somewhere else now' },
+      ],
+    };
+    const call = core.call.bind(core);
+    core.call = ((channel, payload) =>
+      channel === 'history:restoreDeleted'
+        ? Promise.resolve(answer)
+        : call(channel, payload)) as typeof core.call;
+    fireEvent.click(screen.getByRole('button', { name: 'Restore deleted files' }));
+    // Renames are not failures: before, this said "Nothing deleted … could be restored. 2 could
+    // not be restored".
+    expect((await screen.findByRole('status')).textContent).toBe(
+      'Nothing was deleted in that time. 2 items were renamed or moved, not deleted, and stay where they are (readme.txt: it was moved: its content is at intro.txt).',
+    );
+  });
+
   it('says why when the core refuses', async () => {
     const { core } = renderWithStore(<RestoreDeleted />);
     core.failing['history:restoreDeleted'] = {
