@@ -252,7 +252,7 @@ describe('absurd manifests', () => {
         path: 'huge.bin',
         reason: 'no-space',
         side: 'remote',
-        message: `it needs 1009 MB more free space on ${disk.path} (NetGuardian keeps 1.0 MB free there): it is written by itself once there is room`,
+        message: `it needs 1,009 MB more free space on ${disk.path} (NetGuardian keeps 1.0 MB free there): it is written by itself once there is room`,
       },
     ]);
   });
