@@ -83,7 +83,7 @@ describe('History that explains', () => {
     // Nothing was deleted on this device: it says so.
     await dialog
       .getByRole('status')
-      .filter({ hasText: 'Nothing deleted in that time could be restored.' })
+      .filter({ hasText: 'Nothing was deleted in that time.' })
       .waitFor();
     await app.page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
