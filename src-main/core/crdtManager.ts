@@ -11,12 +11,7 @@ import { ok, type Result } from '../../src-shared/result.js';
 import { childLogger, type Logger } from './log.js';
 import { Mutex } from './mutex.js';
 import { loadOrCreateDeviceIdentity } from './store/deviceIdentity.js';
-import type {
-  EventStore,
-  EntityChange,
-  Frontier,
-  VersionedSnapshot,
-} from './store/eventStore.js';
+import type { EventStore, EntityChange, Frontier, VersionedSnapshot } from './store/eventStore.js';
 import { Quarantine } from './store/quarantine.js';
 import { SnapshotCache } from './store/snapshotCache.js';
 import { planResolution, type KeepChoice, type ResolutionPlan } from './crdt/conflictChoice.js';
