@@ -7,7 +7,12 @@ import { AddDevice } from './AddDevice.js';
 import { DeviceRow } from './DeviceRow.js';
 
 /** Presence changes while the screen is open: the list is asked for again this often. */
-const REFRESH_MS = 30_000;
+export const REFRESH_MS = 30_000;
+/**
+ * While an invite code is shown a device is joining right now: the list is asked for this often,
+ * so the new device appears as it pairs (at 30 s it came long after the other screen said so).
+ */
+export const JOINING_REFRESH_MS = 3_000;
 
 /** A core sentence ("can't reach the hub at …: …") as one of the UI's: capital, full stop. */
 const asSentence = (text: string) =>
@@ -65,9 +70,9 @@ export function DevicesScreen() {
 
   useEffect(() => {
     void loadDevices();
-    const timer = setInterval(() => void loadDevices(), REFRESH_MS);
+    const timer = setInterval(() => void loadDevices(), adding ? JOINING_REFRESH_MS : REFRESH_MS);
     return () => clearInterval(timer);
-  }, [loadDevices]);
+  }, [loadDevices, adding]);
 
   const onRemove = (device: DeviceInfo) => removeDevice(device.nodeId);
 

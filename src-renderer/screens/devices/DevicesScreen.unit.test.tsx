@@ -1,10 +1,10 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFakeCore } from '../../testing/fakeCore.js';
 import { INVITE_CODE, NOW, devices } from '../../testing/fakeData.js';
 import { renderWithStore } from '../../testing/renderWithStore.js';
-import { DevicesScreen } from './DevicesScreen.js';
+import { DevicesScreen, JOINING_REFRESH_MS } from './DevicesScreen.js';
 
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['Date'] });
@@ -137,6 +137,22 @@ describe('Devices screen', () => {
     expect(await screen.findByText('Copied.')).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Done' }));
     expect(screen.queryByTestId('invite-code')).toBeNull();
+  });
+
+  it('asks for the list every few seconds while a code is shown, so the joining device appears', async () => {
+    // Fake timers that also follow real time, so the screen's own waits still run.
+    vi.useFakeTimers({ shouldAdvanceTime: true, now: NOW });
+    const { core } = renderWithStore(<DevicesScreen />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Add a device' }));
+    await screen.findByTestId('invite-code');
+    const before = core.callsOf('devices:list').length;
+    act(() => void vi.advanceTimersByTime(JOINING_REFRESH_MS * 2 + 100));
+    expect(core.callsOf('devices:list').length - before).toBeGreaterThanOrEqual(2);
+    // Done: back to the slow pace.
+    fireEvent.click(screen.getByRole('button', { name: 'Done' }));
+    const closed = core.callsOf('devices:list').length;
+    act(() => void vi.advanceTimersByTime(JOINING_REFRESH_MS * 3));
+    expect(core.callsOf('devices:list').length).toBe(closed);
   });
 
   it('an invite the core refuses is said in its words', async () => {
