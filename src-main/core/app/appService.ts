@@ -21,6 +21,8 @@ import { createHandlers } from './handlers.js';
 import type { UploadResult } from './receiveUpload.js';
 import type { DownloadSource } from '../files/fileDownload.js';
 import type { OwnHub } from './ownHub.js';
+import { ownHubSeen } from './hubHandlers.js';
+import { isServiceHub, type DeviceConfig } from '../deviceConfig.js';
 import type { ServiceCore } from './serviceCore.js';
 import { buildAppState, summarizeState } from './stateSummary.js';
 import { createThrottle } from './throttle.js';
@@ -202,6 +204,16 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
     return pendingDownload;
   }
 
+  /**
+   * Where the hub is, as the header says it: the hub this app runs is named where the other
+   * devices reach it (as Settings and the invite name it), not by the loopback address this
+   * device itself uses.
+   */
+  const hubWhere = (hub: DeviceConfig['hub'], reachedAt: string): string => {
+    const own = ownHubSeen(options.ownHub);
+    return own && hub && isServiceHub(hub) && hub.hubId === own.hubId ? own.address : reachedAt;
+  };
+
   async function readFacts(): Promise<StateFacts> {
     // Taken first: whatever happens while this read runs is newer than these facts.
     const changesRead = live.changes;
@@ -216,7 +228,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
       paused: h.config.paused,
       hub:
         status.sync && status.hub
-          ? { description: status.hub, connected: status.sync.online }
+          ? { description: hubWhere(h.config.hub, status.hub), connected: status.sync.online }
           : null,
       lastSyncAt,
       files: status.files,
