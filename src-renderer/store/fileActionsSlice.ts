@@ -1,3 +1,4 @@
+import { countOf } from '../format/format.js';
 import { messageOf } from '../transport/remoteError.js';
 import type { FileActionsSlice, SliceCreator } from './types.js';
 
@@ -48,7 +49,7 @@ export const createFileActionsSlice: SliceCreator<FileActionsSlice> = (deps, set
             ? ''
             : trashed.length === 1 && first
               ? `Moved ${nameOf(first.path)} to the trash.`
-              : `Moved ${trashed.length.toLocaleString('en-US')} items to the trash.`;
+              : `Moved ${countOf(trashed.length, 'item')} to the trash.`;
         const why = failed[0] ? `${failed[0].reason}` : '';
         say(
           trashed.length === 0
@@ -83,7 +84,7 @@ export const createFileActionsSlice: SliceCreator<FileActionsSlice> = (deps, set
                 text:
                   restored.length === 1
                     ? `Put ${nameOf(restored[0] ?? '')} back.`
-                    : `Put ${restored.length.toLocaleString('en-US')} items back.`,
+                    : `Put ${countOf(restored.length, 'item')} back.`,
               },
         );
         await get().refreshFiles();

@@ -1,4 +1,5 @@
 import { NetGuardianError } from '../../../src-shared/errors.js';
+import { countOf } from '../../../src-shared/words.js';
 import type { ContractHandlers } from '../../../src-shared/ipc/contract.js';
 import type { Device } from '../device/device.js';
 import { moveToTrash, renameInFolder } from '../files/folderEdits.js';
@@ -8,9 +9,6 @@ type FileActionHandlers = Pick<
   ContractHandlers,
   'files:pick' | 'files:open' | 'files:rename' | 'files:trash' | 'trash:restore'
 >;
-
-const count = (n: number, one: string, many: string) =>
-  `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
 /**
  * Rename, move to the trash, and put back: the Files screen's actions on its rows. Each changes
@@ -81,7 +79,7 @@ export function createFileActionHandlers(core: ServiceCore): FileActionHandlers 
             ? { kind: 'change', message: `Moved ${only.path} to the trash`, path: only.path }
             : {
                 kind: 'change',
-                message: `Moved ${count(trashed.length, 'item', 'items')} to the trash`,
+                message: `Moved ${countOf(trashed.length, 'item')} to the trash`,
               },
         );
       }
@@ -104,7 +102,7 @@ export function createFileActionHandlers(core: ServiceCore): FileActionHandlers 
           message:
             restored.length === 1
               ? `Put ${restored[0]} back from the trash`
-              : `Put ${count(restored.length, 'item', 'items')} back from the trash`,
+              : `Put ${countOf(restored.length, 'item')} back from the trash`,
         });
       }
       if (restored.length === 0 && failed[0])
