@@ -1,11 +1,7 @@
-import { useEffect, useRef, useState } from 'react';
-import type { HubInvite } from '../../../src-shared/ipc/contract.js';
+import { useEffect, useRef } from 'react';
+import { useInvite } from '../../components/useInvite.js';
 import { formatDate } from '../../format/format.js';
-import { useAppStore } from '../../store/StoreContext.js';
 import { QrCode } from './QrCode.js';
-
-/** How long a code made here works: long enough to send it, short enough not to linger. */
-export const INVITE_LIFETIME_MS = 24 * 3600 * 1000;
 
 /**
  * "Add a device": a fresh one-time invite code from the hub this computer runs, to copy or to
@@ -13,38 +9,14 @@ export const INVITE_LIFETIME_MS = 24 * 3600 * 1000;
  * panel opens; "New code" asks again (the old one keeps working until it is used or expires).
  */
 export function AddDevice({ onClose }: { onClose: () => void }) {
-  const inviteDevice = useAppStore((s) => s.inviteDevice);
-  const [invite, setInvite] = useState<HubInvite | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [copied, setCopied] = useState(false);
+  const { invite, error, busy, copied, ask, copy: onCopy } = useInvite();
   const heading = useRef<HTMLHeadingElement>(null);
-
-  const ask = async () => {
-    setBusy(true);
-    setError(null);
-    setCopied(false);
-    const answer = await inviteDevice(INVITE_LIFETIME_MS);
-    setBusy(false);
-    if ('error' in answer) setError(answer.error);
-    else setInvite(answer.invite);
-  };
 
   useEffect(() => {
     heading.current?.focus();
     void ask();
     // Once, when the panel opens.
   }, []);
-
-  const onCopy = async () => {
-    if (!invite) return;
-    try {
-      await navigator.clipboard.writeText(invite.code);
-      setCopied(true);
-    } catch {
-      setError('Could not copy the code: select it and copy it by hand.');
-    }
-  };
 
   return (
     <section

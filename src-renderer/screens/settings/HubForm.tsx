@@ -1,11 +1,9 @@
 import { useState, type FormEvent } from 'react';
-import type { HubInvite, HubSettingsView } from '../../../src-shared/ipc/contract.js';
+import type { HubSettingsView } from '../../../src-shared/ipc/contract.js';
+import { useInvite } from '../../components/useInvite.js';
 import { useAppStore } from '../../store/StoreContext.js';
 import { hubLine } from './hubLine.js';
 import { SaveMessage, useSaveStatus } from './useSaveStatus.js';
-
-/** How long an invite made here stays usable: long enough to send it, short enough to forget. */
-const INVITE_LIFETIME_MS = 24 * 3600 * 1000;
 
 /**
  * The hub this device syncs through: where it is and whether it answers, joining one with an
@@ -100,31 +98,7 @@ export function HubForm({ hub }: { hub: HubSettingsView | null }) {
 
 /** "Invite a device": a fresh one-time code to copy and send to the new device. */
 function InviteDevice() {
-  const inviteDevice = useAppStore((s) => s.inviteDevice);
-  const [invite, setInvite] = useState<HubInvite | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [copied, setCopied] = useState(false);
-
-  const onInvite = async () => {
-    setBusy(true);
-    setError(null);
-    setCopied(false);
-    const answer = await inviteDevice(INVITE_LIFETIME_MS);
-    setBusy(false);
-    if ('error' in answer) setError(answer.error);
-    else setInvite(answer.invite);
-  };
-
-  const onCopy = async () => {
-    if (!invite) return;
-    try {
-      await navigator.clipboard.writeText(invite.code);
-      setCopied(true);
-    } catch {
-      setError('Could not copy the code: select it and copy it by hand.');
-    }
-  };
+  const { invite, error, busy, copied, ask: onInvite, copy: onCopy } = useInvite();
 
   return (
     <div className="hub-invite">
