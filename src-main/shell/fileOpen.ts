@@ -2,9 +2,7 @@ import type { Stats } from 'node:fs';
 import path from 'node:path';
 import { NetGuardianError } from '../../src-shared/errors.js';
 import type { Channel, RequestOf, ResponseOf } from '../../src-shared/ipc/contract.js';
-import { nameProblem } from '../../src-shared/nameRules.js';
-import { validateEntityPath } from '../../src-shared/paths.js';
-import type { FolderShell } from './folderOpen.js';
+import { pathInFolder, type FolderShell } from './folderOpen.js';
 import type { Forward } from './ipcRouter.js';
 
 /**
@@ -79,16 +77,7 @@ export async function openWithApp(
   relPath: string,
   platform: string = process.platform,
 ): Promise<ResponseOf<'files:open'>> {
-  const checked = validateEntityPath(relPath);
-  if (!checked.ok) throw new NetGuardianError('InvalidPath', checked.error.message, 'path');
-  const why = nameProblem(checked.value, platform);
-  if (why !== undefined)
-    throw new NetGuardianError(
-      'InvalidPath',
-      `${relPath} can't be used here: its name ${why}`,
-      'path',
-    );
-  const target = path.join(folder, ...checked.value.split('/'));
+  const target = pathInFolder(folder, relPath, platform);
   let st: Stats;
   let real: string;
   try {

@@ -27,9 +27,19 @@ export async function openInFileManager(
     const error = await shell.openPath(folder);
     return { opened: error === '', path: folder };
   }
+  const target = pathInFolder(folder, relPath, platform);
+  shell.showItemInFolder(target);
+  return { opened: true, path: target };
+}
+
+/**
+ * A path the renderer names, as a path in the synced folder: checked like any entity path and
+ * against this platform's name rules (a name it can't hold is never joined: on Windows
+ * `a\\..\\..` would climb), so it can't leave the folder. InvalidPath in words otherwise.
+ */
+export function pathInFolder(folder: string, relPath: string, platform: string): string {
   const checked = validateEntityPath(relPath);
   if (!checked.ok) throw new NetGuardianError('InvalidPath', checked.error.message, 'path');
-  // A name this platform can't hold is never joined (on Windows `a\\..\\..` would climb).
   const why = nameProblem(checked.value, platform);
   if (why !== undefined)
     throw new NetGuardianError(
@@ -37,9 +47,7 @@ export async function openInFileManager(
       `${relPath} can't be used here: its name ${why}`,
       'path',
     );
-  const target = path.join(folder, ...checked.value.split('/'));
-  shell.showItemInFolder(target);
-  return { opened: true, path: target };
+  return path.join(folder, ...checked.value.split('/'));
 }
 
 /** Routes `folder:open` to the file manager, with the folder taken from the core's settings. */
