@@ -44,6 +44,7 @@ import { DeviceTurns } from './deviceTurns.js';
 import { LiveStreams } from './liveStreams.js';
 import { PendingHandshakes } from './pendingHandshakes.js';
 import { screenPush } from './pushedEvents.js';
+import { listenSteadily } from './steadyListener.js';
 import { MAX_BODIES_PER_DEVICE, RequestSlots } from './requestSlots.js';
 import {
   DEFAULT_SESSION_LIMITS,
@@ -635,10 +636,14 @@ export function createHubServer(options: HubServerOptions): HubServer {
         const closed = limits.closeDevice(keyId);
         log.info({ keyId, closed }, 'device revoked: its connections closed');
       });
-      // PostgreSQL says when any hub process stored events; only that space's devices hear it.
-      stopNotices = await store.listen(
-        (spaceId) => live.announce(spaceId),
-        (e) => log.error({ error: e.message }, 'lost the notification channel'),
+      // PostgreSQL says when any hub process of this hub stored events (the append NOTIFYs at
+      // its commit, see EventStore.append): only that space's devices hear it, whichever
+      // process they are connected to. Devices never see PostgreSQL.
+      stopNotices = await listenSteadily(
+        (onLost) => store.listen((spaceId) => live.announce(spaceId), onLost),
+        () => live.announceAll(),
+        log,
+        'events',
       );
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);

@@ -11,10 +11,17 @@ interface LiveStream {
  * The open live streams, by space. A notice of new events goes to the streams of that space
  * only; each stream is pinged every `LIVE_PING_MS` (a dead connection shows on both sides), and
  * each ping renews the device's presence (`onPresence`), which ends when the stream closes.
+ *
+ * Notices come from PostgreSQL (every hub process of the hub hears every append), often several
+ * for one space in a row (a device's sync pushes batch after batch): the notices of a space that
+ * arrive before the next turn of the event loop go out as one, so a stream gets at most one
+ * notice per space per turn however many come in.
  */
 export class LiveStreams {
   private readonly bySpace = new Map<string, Set<LiveStream>>();
   private readonly pinger: NodeJS.Timeout;
+  private readonly pending = new Set<string>();
+  private flushing: NodeJS.Immediate | undefined;
 
   constructor(
     private readonly onPresence: (identity: DeviceIdentity, live: boolean) => void,
@@ -38,9 +45,22 @@ export class LiveStreams {
     });
   }
 
-  /** Tells the devices of `spaceId`, and only them, that it has new events. */
+  /** Tells the devices of `spaceId`, and only them, that it has new events (see above). */
   announce(spaceId: string): void {
-    for (const entry of this.bySpace.get(spaceId) ?? []) send(entry.stream, { type: 'events' });
+    if (!this.bySpace.has(spaceId)) return;
+    this.pending.add(spaceId);
+    this.flushing ??= setImmediate(() => {
+      this.flushing = undefined;
+      const spaces = [...this.pending];
+      this.pending.clear();
+      for (const space of spaces)
+        for (const entry of this.bySpace.get(space) ?? []) send(entry.stream, { type: 'events' });
+    });
+  }
+
+  /** Tells every open stream to ask again (notices may have been missed). */
+  announceAll(): void {
+    for (const spaceId of this.bySpace.keys()) this.announce(spaceId);
   }
 
   /** Open live streams (for tests and status). */
@@ -60,6 +80,8 @@ export class LiveStreams {
 
   close(): void {
     clearInterval(this.pinger);
+    if (this.flushing) clearImmediate(this.flushing);
+    this.pending.clear();
     for (const set of this.bySpace.values()) for (const entry of set) entry.stream.close();
     this.bySpace.clear();
   }
