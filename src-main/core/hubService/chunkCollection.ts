@@ -1,5 +1,6 @@
 import { NetGuardianError } from '../../../src-shared/errors.js';
 import type { SqlClient } from '../store/sqlClient.js';
+import { addSpaceBytes, lockSpaceUsage, TOUCH_EVERY_MS } from './chunkIndex.js';
 
 /**
  * The hub's chunk collection (issue 14 point 5): a chunk is deleted when no event of its space
@@ -20,6 +21,12 @@ import type { SqlClient } from '../store/sqlClient.js';
  *
  * The space's usage row is locked first, as a put locks it, so the quota's count and the
  * chunks deleted move together.
+ *
+ * Chunks held as objects (object storage, migration 0020) lose their row first; their objects are
+ * deleted after that transaction commits (`deleteObjects`). A chunk uploaded again meanwhile gets
+ * an object of a new name (the key's generation), so that delete never takes bytes a row names.
+ * Several hub processes may collect one space at once: the usage row's lock puts them in turn,
+ * and the second finds nothing left to delete.
  */
 
 export interface CollectedChunks {
@@ -27,12 +34,6 @@ export interface CollectedChunks {
   readonly bytes: number;
 }
 
-/**
- * How long a chunk counts as wanted after a device asked for it or stored it: the hub writes the
- * time again only when it is older than this, so a device's every check is not a write. The
- * collection's retention must be far longer (`MIN_RETENTION_MS`).
- */
-export const TOUCH_EVERY_MS = 3600_000;
 /**
  * The shortest retention a collection takes: a push that checks, uploads and sends within it is
  * safe.
@@ -47,42 +48,53 @@ UNION
 SELECT c->>'hash' FROM crdt_events e, jsonb_array_elements(e.data->'content'->'chunks') c
 WHERE e.space_id = $1 AND jsonb_typeof(e.data->'content'->'chunks') = 'array'`;
 
-/** `$2` the retention in ms. */
+/** Rows deleted per transaction: the locks held and the keys returned stay bounded. */
+const DELETE_BATCH = 5_000;
+
+/** `$2` the retention in ms, `$3` at most this many rows. */
 const DELETE_UNREFERENCED = `
 WITH referenced AS MATERIALIZED (${REFERENCED}),
 doomed AS (
   SELECT c.hash FROM crdt_chunks c
   WHERE c.space_id = $1 AND c.touched_at < now() - $2 * interval '1 millisecond'
     AND NOT EXISTS (SELECT 1 FROM referenced r WHERE r.hash = c.hash)
+  LIMIT $3
   FOR UPDATE OF c SKIP LOCKED
-),
-gone AS (
-  DELETE FROM crdt_chunks c USING doomed d WHERE c.space_id = $1 AND c.hash = d.hash
-  RETURNING c.size
 )
-SELECT count(*)::float8 AS chunks, coalesce(sum(size), 0)::float8 AS bytes FROM gone`;
+DELETE FROM crdt_chunks c USING doomed d WHERE c.space_id = $1 AND c.hash = d.hash
+RETURNING c.size::float8 AS size, c.object_key`;
 
-const LOCK_USAGE = `
-INSERT INTO hub_space_usage (space_id) VALUES ($1)
-ON CONFLICT (space_id) DO UPDATE SET space_id = excluded.space_id`;
-
-const SUBTRACT_USAGE = `
-UPDATE hub_space_usage SET chunk_bytes = greatest(chunk_bytes - $2, 0) WHERE space_id = $1`;
-
+/**
+ * Deletes the space's unreferenced, long-unwanted chunk rows in bounded transactions; the
+ * objects of those that were held as objects go to `deleteObjects` after each commit.
+ */
 export async function collectChunks(
   client: SqlClient,
   spaceId: string,
   retentionMs: number,
+  deleteObjects?: (keys: string[]) => Promise<void>,
 ): Promise<CollectedChunks> {
-  return client.transaction(async (tx) => {
-    await tx.query(LOCK_USAGE, [spaceId]);
-    const row = (
-      await tx.query<{ chunks: number; bytes: number }>(DELETE_UNREFERENCED, [spaceId, retentionMs])
-    )[0];
-    const collected = { chunks: Number(row?.chunks ?? 0), bytes: Number(row?.bytes ?? 0) };
-    if (collected.bytes > 0) await tx.query(SUBTRACT_USAGE, [spaceId, collected.bytes]);
-    return collected;
-  });
+  let chunks = 0;
+  let bytes = 0;
+  // Bounded: each round deletes rows or ends the loop, and rows are finite; the cap is a guard.
+  for (let round = 0; round < 100_000; round++) {
+    const gone = await client.transaction(async (tx) => {
+      await lockSpaceUsage(tx, spaceId);
+      const rows = await tx.query<{ size: number; object_key: string | null }>(
+        DELETE_UNREFERENCED,
+        [spaceId, retentionMs, DELETE_BATCH],
+      );
+      const freed = rows.reduce((sum, r) => sum + Number(r.size), 0);
+      await addSpaceBytes(tx, spaceId, -freed);
+      return { rows, freed };
+    });
+    chunks += gone.rows.length;
+    bytes += gone.freed;
+    const keys = gone.rows.flatMap((r) => (r.object_key === null ? [] : [r.object_key]));
+    if (keys.length > 0 && deleteObjects) await deleteObjects(keys);
+    if (gone.rows.length < DELETE_BATCH) break;
+  }
+  return { chunks, bytes };
 }
 
 /** The spaces that hold events or chunks on this hub, in name order. */

@@ -2,7 +2,17 @@ import { createHash } from 'node:crypto';
 import { NetGuardianError } from '../../../src-shared/errors.js';
 import { PgChunkStore, type ChunkInput } from '../files/chunkStore.js';
 import type { SqlClient, SqlExecutor } from '../store/sqlClient.js';
-import { collectChunks, TOUCH_EVERY_MS, type CollectedChunks } from './chunkCollection.js';
+import { collectChunks, type CollectedChunks } from './chunkCollection.js';
+import {
+  addSpaceBytes,
+  checkQuota,
+  chunkSizes,
+  lockSpaceUsage,
+  missingChunks,
+  spaceUsage,
+  TOUCH_EVERY_MS,
+  type SpaceUsage,
+} from './chunkIndex.js';
 
 /**
  * Where a hub keeps chunk bytes. One interface so that another backend (S3-compatible object
@@ -23,6 +33,14 @@ export interface HubChunkStorage {
   ): Promise<{ readonly hash: string; readonly size: number }[]>;
   /** The bytes of the chunks the space holds (absent ones missing from the map). */
   get(spaceId: string, hashes: readonly string[]): Promise<Map<string, Uint8Array>>;
+  /**
+   * The chunks of `group` (sizes from `sizes`, a few MiB in all) as streams of their bytes, in
+   * the order given, absent ones left out. Whatever needs the database is done before this
+   * resolves; reading the bodies needs only the backend (an object store streams each chunk
+   * from its server, never holding it whole). Bodies are read in order, each to its end;
+   * `close` when done or cut off.
+   */
+  open(spaceId: string, group: readonly ChunkSize[]): Promise<OpenedChunks>;
   /** Bytes of chunk data the space holds, and its quota (null: none). */
   usage(spaceId: string): Promise<{ readonly bytes: number; readonly quota: number | null }>;
   /**
@@ -30,6 +48,21 @@ export interface HubChunkStorage {
    * asked for within `retentionMs` (chunkCollection.ts says why a push is never raced).
    */
   collect(spaceId: string, retentionMs: number): Promise<CollectedChunks>;
+}
+
+export interface ChunkSize {
+  readonly hash: string;
+  readonly size: number;
+}
+
+export interface ChunkBody extends ChunkSize {
+  readonly body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+}
+
+export interface OpenedChunks {
+  readonly bodies: readonly ChunkBody[];
+  /** Ends whatever is still open (an answer cut off). */
+  close(): void;
 }
 
 const sha256Hex = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');
@@ -45,38 +78,6 @@ export function verifyChunk(chunk: ChunkInput): void {
   }
 }
 
-const LOCK_USAGE = `
-INSERT INTO hub_space_usage (space_id) VALUES ($1)
-ON CONFLICT (space_id) DO UPDATE SET space_id = excluded.space_id
-RETURNING chunk_bytes::float8 AS bytes, quota_bytes::float8 AS quota`;
-
-const ADD_USAGE = `UPDATE hub_space_usage SET chunk_bytes = chunk_bytes + $2 WHERE space_id = $1`;
-
-/** Hashes per presence statement. */
-const LOOKUP_BATCH = 10_000;
-
-/**
- * `$1` space, `$2` the hashes (a JSON array), `$3` TOUCH_EVERY_MS. A row another transaction
- * holds is skipped, never waited for (two statements locking rows in different orders would
- * deadlock): it is reported missing, and the device's upload of it is harmless.
- */
-const PRESENT_AND_TOUCHED = `
-WITH wanted AS (SELECT jsonb_array_elements_text($2::jsonb) AS hash),
-stale AS (
-  SELECT c.hash FROM crdt_chunks c JOIN wanted w ON c.space_id = $1 AND c.hash = w.hash
-  WHERE c.touched_at < now() - $3 * interval '1 millisecond'
-  FOR UPDATE OF c SKIP LOCKED
-),
-touched AS (
-  UPDATE crdt_chunks c SET touched_at = now() FROM stale s
-  WHERE c.space_id = $1 AND c.hash = s.hash
-  RETURNING c.hash
-)
-SELECT c.hash FROM crdt_chunks c JOIN wanted w ON c.space_id = $1 AND c.hash = w.hash
-WHERE c.touched_at >= now() - $3 * interval '1 millisecond'
-UNION
-SELECT hash FROM touched`;
-
 /**
  * Chunks in PostgreSQL's `crdt_chunks` (the default, embedded), with each space's bytes counted
  * in `hub_space_usage` in the same transaction as the insert, so the count never drifts from
@@ -89,25 +90,8 @@ export class PgChunkStorage implements HubChunkStorage {
     this.reader = new PgChunkStore(client);
   }
 
-  /**
-   * A chunk counts as present only when it was touched within the hour (the collection cannot
-   * have deleted it, its retention being longer) or this statement touched it: a chunk the
-   * collection deletes meanwhile is reported missing and uploaded again, never reported present
-   * and then gone (the collection's delete re-checks the touch time of a row this updated).
-   */
-  async missing(spaceId: string, hashes: readonly string[]): Promise<string[]> {
-    const unique = [...new Set(hashes)];
-    const present = new Set<string>();
-    for (let i = 0; i < unique.length; i += LOOKUP_BATCH) {
-      const part = unique.slice(i, i + LOOKUP_BATCH);
-      const rows = await this.client.query<{ hash: string }>(
-        PRESENT_AND_TOUCHED,
-        [spaceId, JSON.stringify(part), TOUCH_EVERY_MS],
-        { name: 'ng_hub_chunks_present' },
-      );
-      for (const r of rows) present.add(r.hash);
-    }
-    return unique.filter((h) => !present.has(h));
+  missing(spaceId: string, hashes: readonly string[]): Promise<string[]> {
+    return missingChunks(this.client, spaceId, hashes);
   }
 
   collect(spaceId: string, retentionMs: number): Promise<CollectedChunks> {
@@ -118,19 +102,24 @@ export class PgChunkStorage implements HubChunkStorage {
     return this.reader.getChunks(spaceId, hashes);
   }
 
-  sizes(spaceId: string, hashes: readonly string[]): Promise<{ hash: string; size: number }[]> {
-    return this.reader.sizes(spaceId, hashes);
+  async open(spaceId: string, group: readonly ChunkSize[]): Promise<OpenedChunks> {
+    const found = await this.reader.getChunks(
+      spaceId,
+      group.map((c) => c.hash),
+    );
+    const bodies = group.flatMap((c) => {
+      const data = found.get(c.hash);
+      return data ? [{ hash: c.hash, size: data.byteLength, body: [data] }] : [];
+    });
+    return { bodies, close: () => undefined };
   }
 
-  async usage(spaceId: string): Promise<{ bytes: number; quota: number | null }> {
-    const row = (
-      await this.client.query<{ bytes: number; quota: number | null }>(
-        `SELECT chunk_bytes::float8 AS bytes, quota_bytes::float8 AS quota
-         FROM hub_space_usage WHERE space_id = $1`,
-        [spaceId],
-      )
-    )[0];
-    return { bytes: Number(row?.bytes ?? 0), quota: row?.quota == null ? null : Number(row.quota) };
+  sizes(spaceId: string, hashes: readonly string[]): Promise<{ hash: string; size: number }[]> {
+    return chunkSizes(this.client, spaceId, hashes);
+  }
+
+  usage(spaceId: string): Promise<SpaceUsage> {
+    return spaceUsage(this.client, spaceId);
   }
 
   async put(spaceId: string, chunks: readonly ChunkInput[]): Promise<{ newBytes: number }> {
@@ -138,21 +127,11 @@ export class PgChunkStorage implements HubChunkStorage {
     for (const c of chunks) unique.set(c.hash, c);
     if (unique.size === 0) return { newBytes: 0 };
     return this.client.transaction(async (tx) => {
-      const usage = (
-        await tx.query<{ bytes: number; quota: number | null }>(LOCK_USAGE, [spaceId])
-      )[0];
+      const usage = await lockSpaceUsage(tx, spaceId);
       const newBytes = await this.insert(tx, spaceId, [...unique.values()]);
-      const quota = usage?.quota == null ? null : Number(usage.quota);
-      const total = Number(usage?.bytes ?? 0) + newBytes;
-      if (quota !== null && total > quota) {
-        // Thrown inside the transaction: the inserts roll back with it.
-        throw new NetGuardianError(
-          'QuotaExceeded',
-          `the space ${spaceId} would hold ${formatBytes(total)} on the hub, over its quota of ${formatBytes(quota)}: nothing more can be uploaded until files are removed or the hub's admin raises the quota`,
-          'quota',
-        );
-      }
-      if (newBytes > 0) await tx.query(ADD_USAGE, [spaceId, newBytes]);
+      // Thrown inside the transaction: the inserts roll back with it.
+      checkQuota(spaceId, usage, newBytes);
+      await addSpaceBytes(tx, spaceId, newBytes);
       return { newBytes };
     });
   }
@@ -211,10 +190,4 @@ function* batches(chunks: readonly ChunkInput[]): Generator<ChunkInput[]> {
     bytes += c.data.byteLength;
   }
   if (batch.length > 0) yield batch;
-}
-
-function formatBytes(n: number): string {
-  if (n < 1024 * 1024) return `${Math.ceil(n / 1024)} KiB`;
-  if (n < 1024 ** 3) return `${(n / 1024 / 1024).toFixed(1)} MiB`;
-  return `${(n / 1024 ** 3).toFixed(2)} GiB`;
 }

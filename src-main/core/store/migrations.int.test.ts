@@ -852,6 +852,72 @@ function describeMigrations(name: string, openClient: () => Promise<SqlClient>):
       ).rejects.toThrow(/duplicate key|unique/);
     });
 
+    it('0020 lets a chunk row name an object instead of holding bytes, never both or neither', async () => {
+      const inline = `INSERT INTO crdt_chunks (space_id, hash, size, data) VALUES ('s', $1, 1, '\\x61')`;
+      await step(20, async () => {
+        await client.query(inline, ['a'.repeat(64)]);
+      });
+      // The row held before keeps its bytes and names no object.
+      expect(
+        await client.query(`SELECT size, object_key FROM crdt_chunks WHERE space_id = 's'`),
+      ).toEqual([{ size: 1, object_key: null }]);
+      await client.query(
+        `INSERT INTO crdt_chunks (space_id, hash, size, object_key) VALUES ('s', $1, 5, 's/bb/x.1')`,
+        ['b'.repeat(64)],
+      );
+      await expect(
+        client.query(`INSERT INTO crdt_chunks (space_id, hash, size) VALUES ('s', $1, 5)`, [
+          'c'.repeat(64),
+        ]),
+      ).rejects.toThrow(/crdt_chunks_bytes_in_one_place/);
+      await expect(
+        client.query(
+          `INSERT INTO crdt_chunks (space_id, hash, size, data, object_key) VALUES ('s', $1, 1, '\\x61', 'k')`,
+          ['d'.repeat(64)],
+        ),
+      ).rejects.toThrow(/crdt_chunks_bytes_in_one_place/);
+      // An upload is recorded once per space and key.
+      await client.query(`INSERT INTO hub_chunk_uploads (space_id, object_key) VALUES ('s', 'k')`);
+      await expect(
+        client.query(`INSERT INTO hub_chunk_uploads (space_id, object_key) VALUES ('s', 'k')`),
+      ).rejects.toThrow(/duplicate key|unique/);
+    });
+
+    it('0021 keys events and the kept counts by space: event ids are unique within a space', async () => {
+      await step(21, async () => {
+        await client.query(INSERT_EVENT_WITH_ID, [7, 'e1']);
+        await client.query(
+          `INSERT INTO crdt_snapshot_counts (space_id, entities, files, folders, conflicts) VALUES ('big', 1, 1, 0, 0)`,
+        );
+      });
+      const keyColumns = async (table: string) =>
+        (
+          await client.query<{ name: string }>(
+            `SELECT a.attname AS name FROM pg_index x
+             JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = ANY(x.indkey)
+             WHERE x.indrelid = $1::regclass AND x.indisprimary ORDER BY array_position(x.indkey, a.attnum)`,
+            [table],
+          )
+        ).map((r) => r.name);
+      for (const table of ['crdt_events', 'crdt_snapshot_counts', 'crdt_folder_counts'])
+        expect(await keyColumns(table)).toEqual(['space_id', 'id']);
+      expect(await indexes(client, 'crdt_snapshot_counts')).toEqual(['crdt_snapshot_counts_pkey']);
+      expect(
+        await client.query(
+          `SELECT id::int AS id, event_id FROM crdt_events WHERE space_id = 'big'`,
+        ),
+      ).toEqual([{ id: 7, event_id: 'e1' }]);
+      // The same event id in another space is another event; in its own space, a duplicate.
+      await client.query(
+        `INSERT INTO crdt_events (event_id, space_id, entity_id, event_type, data, timestamp, node_id, vector_clock, seq, hlc)
+         VALUES ('e1', 'other', 'x', 'file_created', '{}', now(), 'n', '{}', 1, 'h')`,
+      );
+      const inBig = `INSERT INTO crdt_events (event_id, space_id, entity_id, event_type, data, timestamp, node_id, vector_clock, seq, hlc)
+         VALUES ($1, 'big', 'x', 'file_created', '{}', now(), 'n', '{}', 2, 'h')`;
+      expect(await sqlState(client, inBig, ['e1'])).toBe(UNIQUE_VIOLATION);
+      expect(await sqlState(client, inBig, ['e2'])).toBeUndefined();
+    });
+
     it('has a test for every migration file', () => {
       expect([...COVERED].sort((a, b) => a - b)).toEqual(MIGRATIONS.map((m) => m.version));
     });
