@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 /**
  * Three tiers, chosen by file name (see STYLE.md "Tests"):
  * - unit: `*.unit.test.ts`, pure and fast;   `npm run test:unit` (= `vitest run --project unit`)
- * - int:  `*.int.test.ts`, real PGlite / PostgreSQL / folders; `npm run test:int`
+ * - int:  `*.int.test.ts`, real PGlite / PostgreSQL / folders / S3 (Swift); `npm run test:int`
  * - e2e:  `*.spec.ts` under e2e/, the app (headless mode, real devices and hub) in Debian's
  *         Chromium through playwright-core; `npm run test:e2e`
  *
@@ -41,7 +41,11 @@ export default defineConfig({
           include: ['**/*.int.test.{ts,tsx}'],
           exclude,
           environment: 'node',
-          globalSetup: ['./test/support/globalPostgres.ts', './test/support/buildCli.ts'],
+          globalSetup: [
+            './test/support/globalPostgres.ts',
+            './test/support/globalS3.ts',
+            './test/support/buildCli.ts',
+          ],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           pool: 'forks',
@@ -58,6 +62,7 @@ export default defineConfig({
           environment: 'node',
           globalSetup: [
             './test/support/globalPostgres.ts',
+            './test/support/globalS3.ts',
             './test/support/buildCli.ts',
             './e2e/support/buildRenderer.ts',
           ],
