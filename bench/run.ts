@@ -6,10 +6,10 @@
  *   npm run bench                  full sizes (a few minutes), writes BENCHMARKS.md
  *   npm run bench -- --quick       small sizes, prints only (for a quick look while working)
  *   npm run bench -- --only scale  one section (store, folder, cli, ui, listing, churn, scan,
- *                                  window, journey or scale);
- *                                  `--only` scale, listing, churn, scan, window or journey at full
- *                                  sizes replaces only its section of BENCHMARKS.md, any other
- *                                  prints only
+ *                                  window, journey, hubload or scale);
+ *                                  `--only` scale, listing, churn, scan, window, journey or
+ *                                  hubload at full sizes replaces only its section of
+ *                                  BENCHMARKS.md, any other prints only
  *   npm run bench -- --scale       the scale section also on 1,000,000 files (hours)
  *   ... --scale-sizes 10k,100k     the scale section on these trees only (prints only)
  *   ... --quiet-wait 300           the longest wait, in seconds, for a quiet machine before each
@@ -37,6 +37,7 @@ import { runScanSection, SCAN_HEADING } from './scan/section.js';
 import { runWindowSection, WINDOW_HEADING } from './window/section.js';
 import { runJourneySection, JOURNEY_HEADING } from './journey/section.js';
 import { runScaleSection, SCALE_HEADING } from './scale/section.js';
+import { runHubLoadSection, HUB_LOAD_HEADING } from './hubLoad/section.js';
 import type { TreeName } from './scale/scaleSuite.js';
 import { replaceSection } from './sections.js';
 
@@ -65,6 +66,7 @@ const SECTIONS = [
   'scan',
   'window',
   'journey',
+  'hubload',
   'scale',
 ] as const;
 type Section = (typeof SECTIONS)[number];
@@ -155,6 +157,9 @@ async function main(): Promise<void> {
         : undefined;
       const windowSection = runs('window') ? await runWindowSection({ quick, log }) : undefined;
       const journey = runs('journey') ? await runJourneySection({ log }) : undefined;
+      const hubLoad = runs('hubload')
+        ? await runHubLoadSection({ quick, scratch, log })
+        : undefined;
       // Run on its own at full size, the listing or the scan section replaces its part of
       // BENCHMARKS.md (the UI section has bench/ui/main.ts --write for the same).
       const alone =
@@ -168,7 +173,9 @@ async function main(): Promise<void> {
                 ? windowSection
                 : args.only === 'journey'
                   ? journey
-                  : undefined;
+                  : args.only === 'hubload'
+                    ? hubLoad
+                    : undefined;
       if (alone && !quick) {
         console.log(alone.text);
         const heading =
@@ -180,7 +187,9 @@ async function main(): Promise<void> {
                 ? SCAN_HEADING
                 : args.only === 'window'
                   ? WINDOW_HEADING
-                  : JOURNEY_HEADING;
+                  : args.only === 'journey'
+                    ? JOURNEY_HEADING
+                    : HUB_LOAD_HEADING;
         await writeFormatted(
           file,
           replaceSection(await readFile(file, 'utf8'), heading, alone.markdown),
@@ -194,7 +203,18 @@ async function main(): Promise<void> {
         console.log(textTable(rows));
         console.log(`\n${targetsSummary(rows)}\n\n${beforeAfterText(results)}`);
       }
-      for (const section of [folder, cli, ui, listing, churn, scan, windowSection, journey, scale])
+      for (const section of [
+        folder,
+        cli,
+        ui,
+        listing,
+        churn,
+        scan,
+        windowSection,
+        journey,
+        hubLoad,
+        scale,
+      ])
         if (section) console.log(`\n${section.text}`);
       if (quick || args.only !== undefined || !args.scaleComplete) {
         log('BENCHMARKS.md left unchanged (a quick or partial run)');
@@ -208,11 +228,12 @@ async function main(): Promise<void> {
         scan &&
         windowSection &&
         journey &&
+        hubLoad &&
         scale
       ) {
         await writeFormatted(
           file,
-          `${markdown(results, machine)}\n${folder.markdown}\n${cli.markdown}\n${ui.markdown}\n${listing.markdown}\n${churn.markdown}\n${scan.markdown}\n${windowSection.markdown}\n${journey.markdown}\n${scale.markdown}`,
+          `${markdown(results, machine)}\n${folder.markdown}\n${cli.markdown}\n${ui.markdown}\n${listing.markdown}\n${churn.markdown}\n${scan.markdown}\n${windowSection.markdown}\n${journey.markdown}\n${hubLoad.markdown}\n${scale.markdown}`,
         );
         log(`wrote ${file}`);
       }

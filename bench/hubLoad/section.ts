@@ -1,0 +1,33 @@
+/**
+ * The hook `bench/run.ts` calls for the hub load section (issue 17 point 4): hubLoadSuite.ts at
+ * full or quick sizes, then its tables for the terminal and for BENCHMARKS.md.
+ */
+import type { ScratchDirs } from '../folder/scratchDirs.js';
+import { hubLoadMarkdown, hubLoadText, HUB_LOAD_HEADING } from './hubLoadReport.js';
+import {
+  FULL_HUB_LOAD,
+  QUICK_HUB_LOAD,
+  runHubLoadSuite,
+  type HubLoadResults,
+} from './hubLoadSuite.js';
+
+export { HUB_LOAD_HEADING };
+
+export interface HubLoadSection {
+  readonly results: HubLoadResults;
+  readonly text: string;
+  readonly markdown: string;
+}
+
+export async function runHubLoadSection(options: {
+  readonly quick: boolean;
+  readonly scratch: ScratchDirs;
+  readonly log: (message: string) => void;
+}): Promise<HubLoadSection> {
+  const results = await runHubLoadSuite({
+    sizes: options.quick ? QUICK_HUB_LOAD : FULL_HUB_LOAD,
+    scratch: options.scratch,
+    log: options.log,
+  });
+  return { results, text: hubLoadText(results), markdown: hubLoadMarkdown(results) };
+}
