@@ -19,7 +19,7 @@ export async function contentOfEvent(
   entityId: string,
   eventId: string,
 ): Promise<{ event: CrdtEvent; content: ContentRef | null }> {
-  const event = await device.store.getEvent(eventId);
+  const event = await device.store.getEvent(eventId, device.spaceId);
   if (!event || event.spaceId !== device.spaceId || event.entityId !== entityId)
     throw new NetGuardianError('NotFound', `${entityId} has no version ${eventId}`, 'eventId');
   return { event, content: writesTombstone(event) ? null : (event.data.content ?? null) };

@@ -64,8 +64,10 @@ SELECT
     WHERE s.space_id = $1 AND s.entity_id = ANY(ARRAY(SELECT DISTINCT entity_id FROM ins)))::text AS states,
   CASE WHEN EXISTS (SELECT 1 FROM ins) THEN pg_notify($3, $1) END AS notified`;
 
+/** Which of the event ids ($2, a JSON array) the space $1 holds (an event id is unique in its space, 0021). */
 export const SELECT_KNOWN_EVENT_IDS = `
-SELECT event_id FROM crdt_events WHERE event_id IN (SELECT jsonb_array_elements_text($1::jsonb))`;
+SELECT event_id FROM crdt_events
+WHERE space_id = $1 AND event_id IN (SELECT jsonb_array_elements_text($2::jsonb))`;
 
 export const UPSERT_SNAPSHOTS = `
 INSERT INTO crdt_snapshots AS s (space_id, entity_id, state, vector_clock, created_at, updated_at,
@@ -294,7 +296,12 @@ export const SELECT_EVENTS_PAGE = asJsonArray(
   't.id',
 );
 
-export const SELECT_EVENT_BY_ID = `SELECT ${WIRE} FROM crdt_events WHERE event_id = $1`;
+/**
+ * An event by id, in space $2, or in any space when $2 is null (tests and tools: that form reads
+ * the whole log, the key being (space, event id) since 0021).
+ */
+export const SELECT_EVENT_BY_ID = `
+SELECT ${WIRE} FROM crdt_events WHERE ($2::text IS NULL OR space_id = $2) AND event_id = $1`;
 
 /**
  * The highest seq an origin used here: of the events held, or recorded by the frontier (an

@@ -125,7 +125,12 @@ export class EventStore {
         else rejected.push(e);
         seenInBatch.add(e.eventId);
       }
-      const { duplicates, seqConflicts } = await classifyRejected(tx, rejected, insertedIds);
+      const { duplicates, seqConflicts } = await classifyRejected(
+        tx,
+        spaceId,
+        rejected,
+        insertedIds,
+      );
       if (inserted.length === 0) return { inserted, duplicates, seqConflicts, changes: [] };
       const before = new Map<string, FileEntity>();
       for (const r of JSON.parse(step.states) as SnapshotStateRow[])
@@ -184,6 +189,7 @@ export class EventStore {
     } catch (e) {
       if (!(e instanceof Error && e.message.includes(q.LOCAL_EVENT_UNDONE))) throw e;
       const known = await this.client.query(q.SELECT_KNOWN_EVENT_IDS, [
+        event.spaceId,
         JSON.stringify([event.eventId]),
       ]);
       return { status: known.length > 0 ? 'duplicate' : 'seqConflict' };
@@ -338,10 +344,11 @@ export class EventStore {
     );
   }
 
-  async getEvent(eventId: string): Promise<CrdtEvent | undefined> {
+  /** The event `eventId` of `spaceId` (of any space without it: a read of the whole log). */
+  async getEvent(eventId: string, spaceId?: string): Promise<CrdtEvent | undefined> {
     const rows = await this.client.query<EventRow & { timestamp: Date | string }>(
       q.SELECT_EVENT_BY_ID,
-      [eventId],
+      [eventId, spaceId ?? null],
     );
     const row = rows[0];
     if (!row) return undefined;
@@ -663,6 +670,7 @@ function toPage(rows: EventRow[], afterId: number): EventPage {
 /** Tells apart a re-sent event (no-op) from a different event reusing an origin's seq (a broken origin). */
 async function classifyRejected(
   tx: SqlExecutor,
+  spaceId: string,
   rejected: readonly CrdtEvent[],
   insertedIds: ReadonlySet<string>,
 ): Promise<{ duplicates: CrdtEvent[]; seqConflicts: CrdtEvent[] }> {
@@ -670,6 +678,7 @@ async function classifyRejected(
   const known = new Set(
     (
       await tx.query<{ event_id: string }>(q.SELECT_KNOWN_EVENT_IDS, [
+        spaceId,
         JSON.stringify(rejected.map((e) => e.eventId)),
       ])
     ).map((r) => r.event_id),

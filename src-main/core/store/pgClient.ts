@@ -22,6 +22,11 @@ export interface PgClientOptions {
   readonly statementTimeoutMs?: number;
   readonly lockTimeoutMs?: number;
   readonly idleInTransactionTimeoutMs?: number;
+  /**
+   * Told each statement `query` sends (text and parameters), before it is sent; not `exec`
+   * scripts. The hub's query-plan test records what the hub asks PostgreSQL this way.
+   */
+  readonly onQuery?: (text: string, params: readonly unknown[]) => void;
 }
 
 /**
@@ -59,12 +64,13 @@ export function redactUrl(url: string): string {
   }
 }
 
-const wrap = (q: pg.Pool | pg.PoolClient): SqlExecutor => ({
+const wrap = (q: pg.Pool | pg.PoolClient, onQuery?: PgClientOptions['onQuery']): SqlExecutor => ({
   async query<R>(
     text: string,
     params: readonly unknown[] = [],
     options?: QueryOptions,
   ): Promise<R[]> {
+    onQuery?.(text, params);
     const values = params as unknown[];
     // A named statement is parsed and planned once per connection (pg keeps the name → text map).
     const res =
@@ -112,7 +118,7 @@ export async function openPgClient(options: PgClientOptions): Promise<SqlClient>
     const probe = await pool.connect();
     probe.release();
   }
-  const base = wrap(pool);
+  const base = wrap(pool, options.onQuery);
   const listeners = new Set<pg.Client>();
   return {
     kind: 'postgres',
@@ -128,7 +134,7 @@ export async function openPgClient(options: PgClientOptions): Promise<SqlClient>
       client.on('error', lost);
       try {
         await client.query('BEGIN');
-        const result = await fn(wrap(client));
+        const result = await fn(wrap(client, options.onQuery));
         await client.query('COMMIT');
         return result;
       } catch (e) {
