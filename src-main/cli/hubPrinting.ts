@@ -1,3 +1,4 @@
+import { formatBytes, formatCount } from '../../src-shared/words.js';
 /**
  * `hub devices` in words: one line per paired device, with its space, name, node id, and
  * whether it is online now, when it was last seen, or that it was revoked. Pure: tested with a
@@ -47,4 +48,44 @@ function ago(ms: number): string {
   const hours = Math.floor(minutes / 60);
   if (hours < 48) return count(hours, 'hour');
   return count(Math.floor(hours / 24), 'day');
+}
+
+/** A space as the hub's admin socket reports it (`hub spaces`). */
+export interface HubSpaceRow {
+  readonly spaceId: string;
+  readonly devices: number;
+  readonly events: number;
+  readonly chunks: number;
+  readonly chunksAsObjects: number;
+  readonly bytes: number;
+  readonly quotaBytes: number | null;
+}
+
+/**
+ * `hub spaces` in words: a header, then one line per space with its devices, events, chunks,
+ * the bytes they hold (and how many chunks are in object storage when some are) and its quota.
+ */
+export function spaceLines(spaces: readonly HubSpaceRow[]): string[] {
+  if (spaces.length === 0)
+    return ['no spaces yet (invite a device: netguardian hub invite --data DIR --space NAME)'];
+  const rows = spaces.map((s) => [
+    s.spaceId,
+    formatCount(s.devices),
+    formatCount(s.events),
+    s.chunksAsObjects > 0 && s.chunksAsObjects < s.chunks
+      ? `${formatCount(s.chunks)} (${formatCount(s.chunksAsObjects)} in object storage)`
+      : formatCount(s.chunks),
+    formatBytes(s.bytes),
+    s.quotaBytes === null
+      ? 'none'
+      : `${formatBytes(s.quotaBytes)} (${Math.floor((100 * s.bytes) / Math.max(1, s.quotaBytes))}% used)`,
+  ]);
+  const table = [['space', 'devices', 'events', 'chunks', 'stored', 'quota'], ...rows];
+  const widths = table[0]?.map((_, i) => Math.max(...table.map((r) => (r[i] ?? '').length))) ?? [];
+  return table.map((r) =>
+    r
+      .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd(),
+  );
 }

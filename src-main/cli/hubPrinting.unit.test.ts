@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deviceLines, seenWords } from './hubPrinting.js';
+import { deviceLines, seenWords, spaceLines } from './hubPrinting.js';
 
 const NOW = Date.parse('2026-12-06T12:00:00.000Z');
 
@@ -67,6 +67,43 @@ describe('deviceLines', () => {
   it('says how to invite one when there is none', () => {
     expect(deviceLines([], NOW)).toEqual([
       'no paired devices (invite one: netguardian hub invite --data DIR)',
+    ]);
+  });
+});
+
+describe('spaceLines', () => {
+  it('one line per space under a header: devices, events, chunks, bytes stored and the quota', () => {
+    expect(
+      spaceLines([
+        {
+          spaceId: 'family',
+          devices: 3,
+          events: 12_403,
+          chunks: 9_812,
+          chunksAsObjects: 9_812,
+          bytes: 1_288_490_189,
+          quotaBytes: 5 * 1024 ** 3,
+        },
+        {
+          spaceId: 'work',
+          devices: 1,
+          events: 7,
+          chunks: 20,
+          chunksAsObjects: 5,
+          bytes: 1536,
+          quotaBytes: null,
+        },
+      ]),
+    ).toEqual([
+      'space   devices  events  chunks                    stored  quota',
+      'family  3        12,403  9,812                     1.2 GB  5.0 GB (24% used)',
+      'work    1        7       20 (5 in object storage)  1.5 KB  none',
+    ]);
+  });
+
+  it('says how to start when the hub has no space yet', () => {
+    expect(spaceLines([])).toEqual([
+      'no spaces yet (invite a device: netguardian hub invite --data DIR --space NAME)',
     ]);
   });
 });

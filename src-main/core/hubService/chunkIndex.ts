@@ -1,4 +1,5 @@
 import { NetGuardianError } from '../../../src-shared/errors.js';
+import { formatBytes } from '../../../src-shared/words.js';
 import type { SqlExecutor } from '../store/sqlClient.js';
 
 /**
@@ -141,10 +142,4 @@ export function checkQuota(spaceId: string, usage: SpaceUsage, newBytes: number)
     `the space ${spaceId} would hold ${formatBytes(total)} on the hub, over its quota of ${formatBytes(usage.quota)}: nothing more can be uploaded until files are removed or the hub's admin raises the quota`,
     'quota',
   );
-}
-
-export function formatBytes(n: number): string {
-  if (n < 1024 * 1024) return `${Math.ceil(n / 1024)} KiB`;
-  if (n < 1024 ** 3) return `${(n / 1024 / 1024).toFixed(1)} MiB`;
-  return `${(n / 1024 ** 3).toFixed(2)} GiB`;
 }

@@ -275,7 +275,7 @@ describe('sync through the service', () => {
       await chunks.put(spaceId, [{ hash: hashOf(fits), data: fits }]);
       const refused = chunks.put(spaceId, [{ hash: hashOf(over), data: over }]);
       await expect(refused).rejects.toMatchObject({ code: 'QuotaExceeded' });
-      await expect(refused).rejects.toThrow(/over its quota of 1\.0 MiB/);
+      await expect(refused).rejects.toThrow(/over its quota of 1\.0 MB/);
       expect(await chunks.missing(spaceId, [hashOf(fits), hashOf(over)])).toEqual([hashOf(over)]);
       expect((await hub.accounts.spaceUsage(spaceId)).chunkBytes).toBe(600 * 1024);
     } finally {

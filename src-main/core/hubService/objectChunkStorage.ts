@@ -256,7 +256,8 @@ async function insertRows(
   return inserted;
 }
 
-async function forgetUploads(
+/** Removes upload records: their objects are named by rows now, or deleted. */
+export async function forgetUploads(
   db: SqlExecutor,
   spaceId: string,
   keys: readonly string[],

@@ -1,0 +1,32 @@
+import { NetGuardianError } from '../../src-shared/errors.js';
+
+/**
+ * A size a person types for a quota: "500MB", "10 GB", "1.5TiB", "2048" (bytes). KB, MB, GB and
+ * TB count in powers of 1024, as the app shows sizes (src-shared/words.ts formatBytes), so a
+ * quota of "1 GB" reads back as "1.0 GB"; KiB, MiB, GiB and TiB mean the same.
+ */
+const UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  kb: 1024,
+  kib: 1024,
+  mb: 1024 ** 2,
+  mib: 1024 ** 2,
+  gb: 1024 ** 3,
+  gib: 1024 ** 3,
+  tb: 1024 ** 4,
+  tib: 1024 ** 4,
+};
+
+export function parseByteSize(text: string, field: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([a-zA-Z]*)$/.exec(text.trim());
+  const unit = UNITS[(match?.[2] ?? '').toLowerCase()];
+  const bytes = match && unit !== undefined ? Math.round(Number(match[1]) * unit) : NaN;
+  if (!Number.isSafeInteger(bytes) || bytes <= 0)
+    throw new NetGuardianError(
+      'InvalidArgument',
+      `--${field} must be a size such as 500MB, 10GB or 1TB (or "none"), not ${JSON.stringify(text)}`,
+      field,
+    );
+  return bytes;
+}
