@@ -18,13 +18,20 @@ const adminSocket = (dataDir: string) => path.join(dataDir, 'admin.sock');
 /** `hub start`: runs the hub until SIGINT/SIGTERM. Prints no password and no secret. */
 export async function hubStartCommand(
   ctx: CliContext,
-  opts: HubSource & { data: string; listen?: string; databaseUrl?: string },
+  opts: HubSource & { data: string; listen?: string; advertise?: string; databaseUrl?: string },
 ): Promise<void> {
   const { startHubService } = await import('../core/hubService/hubRuntime.js');
+  if (opts.advertise !== undefined) {
+    const { splitAddress } = await import('../../src-shared/hubProtocol/inviteCode.js');
+    const split = splitAddress(opts.advertise);
+    if (!split.ok)
+      throw new NetGuardianError('InvalidArgument', `--advertise ${split.error}`, 'advertise');
+  }
   const databaseUrl = opts.databaseUrl ?? (await hubDatabaseUrl(opts, ctx.env));
   const hub = await startHubService({
     dataDir: opts.data,
     ...(opts.listen ? { listen: opts.listen } : {}),
+    ...(opts.advertise ? { advertise: opts.advertise } : {}),
     ...(databaseUrl ? { databaseUrl } : {}),
     log: await ctx.logger(),
   });

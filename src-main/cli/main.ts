@@ -260,8 +260,12 @@ export async function main(
     .addOption(hubDataOption())
     .option('--listen <host:port>', 'where devices reach the hub', '0.0.0.0:7443')
     .option(
+      '--advertise <host:port>',
+      'the address devices dial for this process, when not the one it listens on (a NAT, a proxy)',
+    )
+    .option(
       '--database-url <url>',
-      'an existing PostgreSQL server (default: DB_HOST… from --env-file or the environment, else the embedded server)',
+      'an existing PostgreSQL server (default: DB_HOST… from --env-file or the environment, else the embedded server); several hub processes, each with its own --data, may serve one hub on it',
     )
     .addOption(
       new Option(
@@ -269,8 +273,14 @@ export async function main(
         'read the DB_* settings of an existing server from this file',
       ),
     )
-    .action(async (o: { data: string; listen: string; databaseUrl?: string; envFile?: string }) =>
-      (await hub()).hubStartCommand(ctx, { ...o, data: path.resolve(o.data) }),
+    .action(
+      async (o: {
+        data: string;
+        listen: string;
+        advertise?: string;
+        databaseUrl?: string;
+        envFile?: string;
+      }) => (await hub()).hubStartCommand(ctx, { ...o, data: path.resolve(o.data) }),
     );
   hubCmd
     .command('invite')

@@ -75,6 +75,12 @@ export const ROUTES = {
    * keeps the name other devices see in `devices`. Only the caller's own name, never another's.
    */
   deviceName: '/v1/devices/name',
+  /**
+   * GET → `HubAddressesAnswer`: where the hub's processes are reached now (several processes of
+   * one hub share its database and its certificate). A device whose address stops answering tries
+   * these, with the same pinned certificate. A hub older than this route answers 404 `NotFound`.
+   */
+  hubAddresses: '/v1/hub-addresses',
 } as const;
 
 export const LIMITS = {
@@ -235,6 +241,12 @@ export const devicesAnswerSchema = z.strictObject({
   devices: z.array(listedDeviceSchema).max(MAX_LISTED_DEVICES),
 });
 export type DevicesAnswer = z.infer<typeof devicesAnswerSchema>;
+
+export const hubAddressesAnswerSchema = z.strictObject({
+  /** host:port each, at most 16. */
+  addresses: z.array(z.string().min(1).max(300)).max(16),
+});
+export type HubAddressesAnswer = z.infer<typeof hubAddressesAnswerSchema>;
 
 export const deviceNameRequestSchema = z.strictObject({ deviceName: z.string().min(1).max(64) });
 /** The name as the hub keeps it now. */

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Device, type DeviceEvent } from '../device/device.js';
 import type { HubServiceAccess } from '../device/hubAccess.js';
 import { readHubCredential } from '../device/hubCredential.js';
+import { openHubAddressBook } from '../hubClient/hubAddressBook.js';
 import {
   isServiceHub,
   readDeviceConfig,
@@ -50,6 +51,7 @@ export const hubFromConfig: HubResolver = async (config, dataDir) => {
         address: config.hub.address,
         fingerprint: config.hub.fingerprint,
         credential: await readHubCredential(dataDir),
+        alternates: await openHubAddressBook(dataDir, config.hub.fingerprint),
       },
     };
   const { url, ssl, sslCaFile } = config.hub;

@@ -1,4 +1,5 @@
 import { PgChunkStore, type ChunkStore } from '../files/chunkStore.js';
+import type { HubAlternates } from '../hubClient/hubAddressBook.js';
 import { HubConnection } from '../hubClient/hubConnection.js';
 import { HubChunks, HubPeer } from '../hubClient/hubPeer.js';
 import { HubServiceRoster, type HubRoster } from '../hubClient/hubRoster.js';
@@ -14,6 +15,8 @@ export interface HubServiceAccess {
   readonly fingerprint: string;
   /** The device credential the hub gave at pairing (kept 0600 in the data dir). */
   readonly credential: string;
+  /** The hub's other processes, tried when `address` can't be reached (hubAddressBook.ts). */
+  readonly alternates?: HubAlternates;
 }
 
 /** The hub as the device uses it: a sync peer, its chunks, and a check run before each sync. */

@@ -12,8 +12,11 @@ import {
   ALPN,
   PROTOCOL_HEADER,
   PROTOCOL_VERSION,
+  ROUTES,
   errorBodySchema,
+  hubAddressesAnswerSchema,
 } from '../../../src-shared/hubProtocol/protocol.js';
+import type { HubAlternates } from './hubAddressBook.js';
 
 export interface HubEndpoint {
   /** host:port (IPv6 in brackets). */
@@ -29,7 +32,31 @@ export interface HubConnectionOptions extends HubEndpoint {
   readonly connectTimeoutMs?: number;
   /** A request that moves no byte for this long fails (progress, not total duration). */
   readonly idleMs?: number;
+  /**
+   * The hub's other processes (`hubAddressBook.ts`): when `address` can't be reached they are
+   * tried in turn, with the same pinned certificate, and the list is refreshed from the hub after
+   * each new connection.
+   */
+  readonly alternates?: HubAlternates;
 }
+
+/** Addresses one connection attempt tries at most (its own first, then the others). */
+const MAX_TRIED = 8;
+
+/** Socket failures that mean "this address does not answer": the next address is tried. */
+const UNREACHABLE_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'ERR_HTTP2_SESSION_ERROR',
+  'ERR_HTTP2_GOAWAY_SESSION',
+]);
 
 /** A JSON body already serialized (a push serializes each event once, to size and send it). */
 export class JsonText {
@@ -63,11 +90,16 @@ export class HubConnection {
   private session: ClientHttp2Session | undefined;
   private opening: Promise<ClientHttp2Session> | undefined;
   private closed = false;
+  /** The address that answered last: tried first next time (another process after a failover). */
+  private current: string;
 
-  constructor(private readonly options: HubConnectionOptions) {}
+  constructor(private readonly options: HubConnectionOptions) {
+    this.current = options.address;
+  }
 
+  /** The address in use (or tried first next): the paired one, or another process of the hub. */
   get address(): string {
-    return this.options.address;
+    return this.current;
   }
 
   /** Sends a request; `body` is JSON (an object) or bytes (pieces written as they come). */
@@ -147,8 +179,50 @@ export class HubConnection {
     return this.opening;
   }
 
-  private connect(): Promise<ClientHttp2Session> {
-    const { address, fingerprint } = this.options;
+  /**
+   * Connects to the address that answered last, else to the hub's other known processes in turn
+   * (each once: the caller's retry, such as the live channel's backoff, paces the next round).
+   * Only a failure to reach an address moves on; the first address's failure is the one thrown
+   * when none answers, so the sentence names the address the user knows.
+   */
+  private async connect(): Promise<ClientHttp2Session> {
+    const others = this.options.alternates?.list() ?? [];
+    const candidates = [...new Set([this.current, this.options.address, ...others])].slice(
+      0,
+      MAX_TRIED,
+    );
+    let first: unknown;
+    for (const address of candidates) {
+      try {
+        const session = await this.connectTo(address);
+        if (address !== this.current) this.current = address;
+        if (this.options.alternates && this.options.credential) void this.refreshAlternates();
+        return session;
+      } catch (e) {
+        first ??= e;
+        const code = (e as { code?: unknown }).code;
+        const movesOn =
+          e instanceof Unreachable ||
+          (e instanceof NetGuardianError && e.code === 'CertificateMismatch') ||
+          (typeof code === 'string' && UNREACHABLE_CODES.has(code));
+        if (!movesOn || this.closed) throw e;
+      }
+    }
+    throw first;
+  }
+
+  /** Asks the hub where its processes are now; an older hub (404) or a failure changes nothing. */
+  private async refreshAlternates(): Promise<void> {
+    try {
+      const answer = await this.json('GET', ROUTES.hubAddresses, hubAddressesAnswerSchema);
+      this.options.alternates?.learn(answer.addresses);
+    } catch {
+      // Only a hint: the device keeps what it knew.
+    }
+  }
+
+  private connectTo(address: string): Promise<ClientHttp2Session> {
+    const { fingerprint } = this.options;
     return new Promise((resolve, reject) => {
       const session = connect(`https://${address}`, {
         ALPNProtocols: [ALPN],

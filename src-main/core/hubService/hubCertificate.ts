@@ -68,7 +68,7 @@ export async function loadOrCreateHubCertificate(
 }
 
 /** The pair on disk, checked; undefined when neither file is there. */
-async function loadPair(dataDir: string): Promise<HubCertificate | undefined> {
+export async function loadPair(dataDir: string): Promise<HubCertificate | undefined> {
   const files = certificatePaths(dataDir);
   const [certPem, keyPem] = await Promise.all([
     readIfPresent(files.cert),
@@ -112,7 +112,10 @@ async function publishPair(
   }
 }
 
-async function makeSelfSigned(commonName: string): Promise<{ certPem: string; keyPem: string }> {
+/** A new self-signed pair, in memory (see `loadOrCreateHubCertificate` for what it is). */
+export async function makeSelfSigned(
+  commonName = 'NetGuardian hub',
+): Promise<{ certPem: string; keyPem: string }> {
   const keys = await webcrypto.subtle.generateKey(ECDSA_P256, true, ['sign', 'verify']);
   const notBefore = new Date(Date.now() - 60_000); // valid at once for a peer whose clock is behind
   const notAfter = new Date(notBefore);
@@ -171,6 +174,12 @@ export async function loadOrCreateHubId(dataDir: string): Promise<string> {
   } finally {
     await rm(temp, { force: true });
   }
+}
+
+/** The hub id kept in the data dir; undefined when there is none. */
+export async function readHubId(dataDir: string): Promise<string | undefined> {
+  const id = (await readIfPresent(path.join(dataDir, 'hub-id')))?.trim();
+  return id === '' ? undefined : id;
 }
 
 async function readIfPresent(file: string): Promise<string | undefined> {

@@ -20,14 +20,26 @@ import {
 import { HubAccounts, HUB_REVOKED_CHANNEL } from './hubAccounts.js';
 import { serveHubAdmin, type HubAdminServer } from './adminSocket.js';
 import { loadOrCreateHubCertificate, loadOrCreateHubId } from './hubCertificate.js';
+import { sharedHubIdentity, type HubIdentity } from './hubIdentity.js';
+import { registerHubProcess, type HubProcessRegistry } from './hubProcesses.js';
 import { assertCanListen, stopLeftoverHubServer, takeHubDataDir } from './hubOwnership.js';
 import { createHubServer, type HubServer, type HubServerOptions } from './hubServer.js';
+import { inSpaceUpkeep } from './spaceUpkeep.js';
 
 export interface HubServiceOptions {
   readonly dataDir: string;
   /** host:port to listen on (default `DEFAULT_LISTEN`); port 0 picks a free one. */
   readonly listen?: string;
-  /** An existing PostgreSQL server's URL; default: an embedded server under `dataDir`. */
+  /**
+   * host:port devices reach this process at, for invites and the hub's list of processes
+   * (default: the bound address, a wildcard replaced by this machine's address, `inviteAddress`).
+   */
+  readonly advertise?: string;
+  /**
+   * An existing PostgreSQL server's URL; default: an embedded server under `dataDir`. Several
+   * processes (each its own `dataDir`) may run one hub on one such server: they share its
+   * identity, stored in the database (`hubIdentity.ts`).
+   */
   readonly databaseUrl?: string;
   /** The service's connection limits and timeouts (defaults in hubServer.ts); tests lower them. */
   readonly service?: Pick<HubServerOptions, 'sessions' | 'idleStreamMs' | 'handshakeMs'>;
@@ -85,10 +97,12 @@ export function parseListen(listen: string): { host: string; port: number } {
 }
 
 /**
- * Runs one hub: its PostgreSQL (embedded under `dataDir`, or the server at `databaseUrl`, the
- * only client of which is this process, as one owner role with statement and lock timeouts), the
- * sync service devices talk to over TLS (certificate made on first start), and the admin socket
- * in `dataDir` that `hub invite`, `hub devices` and `hub remove-device` use.
+ * Runs one hub process: its PostgreSQL (embedded under `dataDir`, or the server at `databaseUrl`,
+ * whose only clients are this hub's processes, as one owner role with statement and lock
+ * timeouts), the sync service devices talk to over TLS (certificate made on first start), and the
+ * admin socket in `dataDir` that `hub invite`, `hub devices` and `hub remove-device` use. On a
+ * server given, other processes (each with its own `dataDir`) may serve the same hub: see
+ * docs/ARCHITECTURE.md, "Several hub processes".
  */
 export async function startHubService(options: HubServiceOptions): Promise<RunningHub> {
   const log = childLogger(options.log, 'hub');
@@ -102,10 +116,14 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
   };
   try {
-    const certificate = await loadOrCreateHubCertificate(dataDir);
-    const hubId = await loadOrCreateHubId(dataDir);
     let databaseUrl = options.databaseUrl;
+    // Embedded: one process, its identity in its data dir. A server given: from the database.
+    let ownIdentity: HubIdentity | undefined;
     if (!databaseUrl) {
+      ownIdentity = {
+        certificate: await loadOrCreateHubCertificate(dataDir),
+        hubId: await loadOrCreateHubId(dataDir),
+      };
       // A killed hub left its PostgreSQL running: stopped, or the new one would refuse to start.
       await stopLeftoverHubServer(dataDir, log);
       // The embedded server listens on loopback only: nothing but this process connects to it.
@@ -127,20 +145,30 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
     });
     stops.push(() => database.close());
     await migrate(database);
+    const { certificate, hubId } = ownIdentity ?? (await sharedHubIdentity(database, dataDir));
     const store = await EventStore.open(database, { migrate: false });
     const accounts = new HubAccounts(database);
     const chunks = new PgChunkStorage(database);
+    // Another process of the hub doing a space's upkeep now: this one skips it (spaceUpkeep.ts).
     const chunkCollector = startChunkCollection({
       client: database,
-      compact: (spaceId) =>
-        store.compact(spaceId, {
-          cutoffMs: Date.now() - (options.historyMs ?? DEFAULT_HISTORY_DAYS * DAY_MS),
-        }),
-      collect: (spaceId, ms) => chunks.collect(spaceId, ms),
+      compact: async (spaceId) =>
+        (await inSpaceUpkeep(database, spaceId, () =>
+          store.compact(spaceId, {
+            cutoffMs: Date.now() - (options.historyMs ?? DEFAULT_HISTORY_DAYS * DAY_MS),
+          }),
+        )) ?? { pruned: 0 },
+      collect: async (spaceId, ms) =>
+        (await inSpaceUpkeep(database, spaceId, () => chunks.collect(spaceId, ms))) ?? {
+          chunks: 0,
+          bytes: 0,
+        },
       retentionMs: options.chunkRetentionMs ?? DEFAULT_CHUNK_RETENTION_MS,
       log,
     });
     stops.push(() => chunkCollector.stop());
+    // Registered once the service listens (below); devices ask for the list only after that.
+    const processes: { registry?: HubProcessRegistry } = {};
     const server = createHubServer({
       store,
       chunks,
@@ -149,15 +177,21 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
       hubId,
       pairing: new AttemptLimiter({ maxAttempts: 10, windowMs: 60_000, maxKeys: 10_000 }),
       onRevoked: (close) => database.listen(HUB_REVOKED_CHANNEL, close),
+      hubAddresses: () => processes.registry?.addresses() ?? Promise.resolve([]),
       ...options.service,
       ...(options.log ? { log: options.log } : {}),
     });
     const bound = await server.listen(host, port);
     stops.push(() => server.close());
+    const advertised = options.advertise ?? inviteAddress(bound);
+    // Listed for devices once it listens; taken off first when it stops (`stops` run reversed).
+    const registry = await registerHubProcess(database, advertised, log);
+    processes.registry = registry;
+    stops.push(() => registry.stop());
     const admin: HubAdminServer = await serveHubAdmin({
       socketPath: path.join(dataDir, ADMIN_SOCKET),
       accounts,
-      invite: { address: inviteAddress(bound), fingerprint: certificate.fingerprint },
+      invite: { address: advertised, fingerprint: certificate.fingerprint },
     });
     stops.push(() => admin.close());
     await writeFile(

@@ -30,6 +30,7 @@ import {
   pushRequestSchema,
   type DevicesAnswer,
   type Hello,
+  type HubAddressesAnswer,
   type PullTrailer,
   type PushAnswer,
 } from '../../../src-shared/hubProtocol/protocol.js';
@@ -80,6 +81,11 @@ export interface HubServerOptions {
    * function. The hub wires it to PostgreSQL's NOTIFY (see `hubAccounts.ts`).
    */
   readonly onRevoked?: (close: (keyId: string) => void) => Promise<Unlisten>;
+  /**
+   * Where the hub's processes are reached now (`hubProcesses.ts`), for `GET /v1/hub-addresses`;
+   * absent: only the address the device used, which the device knows.
+   */
+  readonly hubAddresses?: () => Promise<string[]>;
   readonly log?: Logger;
 }
 
@@ -143,7 +149,15 @@ export function createHubServer(options: HubServerOptions): HubServer {
       : accounts.clearLive(identity.keyId);
     done.catch((e: unknown) => log.warn({ error: String(e) }, 'could not record presence'));
   });
-  /** One push of a device at a time, so its seq continuity check and append are one step. */
+  /**
+   * One push of a device at a time in this process, so its seq continuity check and append are
+   * one step. Across hub processes (a device that moved to another process while its push to the
+   * first was still under way) the database keeps it right: the unique (space, origin, seq) index
+   * lets one insert of a seq through and the append reports the other as a duplicate (same event
+   * id) or a seq conflict, and a seq screened as the next one stays next (the seqs held only
+   * grow), so no gap can be stored. The worst a race does is refuse a batch as `SeqGap` that the
+   * device sends again at its next run.
+   */
   const pushLocks = new Map<string, Mutex>();
   const pushLock = (identity: DeviceIdentity) => {
     const key = `${identity.spaceId}\u0000${identity.nodeId}`;
@@ -342,6 +356,15 @@ export function createHubServer(options: HubServerOptions): HubServer {
             })),
         };
         sendJson(stream, 200, answer);
+      },
+    ],
+    [
+      `GET ${ROUTES.hubAddresses}`,
+      async (stream, _h, id) => {
+        const addresses = (
+          await db(id, () => options.hubAddresses?.() ?? Promise.resolve([]))
+        ).slice(0, 16);
+        sendJson(stream, 200, { addresses } satisfies HubAddressesAnswer);
       },
     ],
     [

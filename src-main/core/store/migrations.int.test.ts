@@ -918,6 +918,21 @@ function describeMigrations(name: string, openClient: () => Promise<SqlClient>):
       expect(await sqlState(client, inBig, ['e2'])).toBeUndefined();
     });
 
+    it('0022 keeps one hub identity and the registry of hub processes', async () => {
+      await step(22, () => Promise.resolve());
+      const identity = `INSERT INTO hub_identity (hub_id, cert_pem, key_pem) VALUES ($1, 'c', 'k')
+        ON CONFLICT (only_row) DO NOTHING`;
+      await client.query(identity, ['first']);
+      await client.query(identity, ['second']);
+      expect(await client.query(`SELECT hub_id FROM hub_identity`)).toEqual([{ hub_id: 'first' }]);
+      await client.query(
+        `INSERT INTO hub_processes (process_id, address, seen_until) VALUES ('p', '127.0.0.1:7443', now())`,
+      );
+      expect(await client.query(`SELECT address FROM hub_processes`)).toEqual([
+        { address: '127.0.0.1:7443' },
+      ]);
+    });
+
     it('has a test for every migration file', () => {
       expect([...COVERED].sort((a, b) => a - b)).toEqual(MIGRATIONS.map((m) => m.version));
     });
