@@ -8,7 +8,7 @@ import { findFreeLoopbackPort } from '../freePort.js';
 import { DAY_MS, DEFAULT_HISTORY_DAYS } from '../store/compaction.js';
 import { EventStore } from '../store/eventStore.js';
 import { migrate } from '../store/migrate.js';
-import { openPgClient } from '../store/pgClient.js';
+import { openPgClient, type PgClientOptions } from '../store/pgClient.js';
 import type { SqlClient } from '../store/sqlClient.js';
 import { AttemptLimiter } from './attemptLimiter.js';
 import { PgChunkStorage } from './chunkStorage.js';
@@ -52,6 +52,8 @@ export interface HubServiceOptions {
    * (default 30 days, `DEFAULT_HISTORY_DAYS`).
    */
   readonly historyMs?: number;
+  /** Told every statement the hub sends its database (hubQueryPlans.int.test.ts records them). */
+  readonly onDatabaseQuery?: PgClientOptions['onQuery'];
   readonly log?: Logger;
 }
 
@@ -142,6 +144,7 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
       maxConnections: 16,
       ...DATABASE_LIMITS,
       ...options.databaseLimits,
+      onQuery: options.onDatabaseQuery,
     });
     stops.push(() => database.close());
     await migrate(database);
