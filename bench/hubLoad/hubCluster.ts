@@ -26,7 +26,7 @@ import { processMemory } from '../folder/processMemory.js';
 import type { ScratchDirs } from '../folder/scratchDirs.js';
 import type { BenchDatabase, PgServer } from '../support/postgres.js';
 import type { DeviceLink } from './simDevice.js';
-import { cpuOf, treeCpu, treeMemory } from './usage.js';
+import { cpuOf, machineBusySeconds, treeCpu, treeMemory } from './usage.js';
 
 const INVITE_LIFETIME_MS = 30 * 60_000;
 /** Pairings under way at once (the hub lets only a few unauthenticated connections wait). */
@@ -43,6 +43,8 @@ export interface CpuReading {
   readonly hubs: readonly number[];
   readonly postgres: number;
   readonly generator: number;
+  /** The whole machine (these and everything else running). */
+  readonly machine: number;
   /** performance.now() when read. */
   readonly at: number;
 }
@@ -154,6 +156,7 @@ export class HubCluster {
       hubs,
       postgres,
       generator: (own.user + own.system) / 1e6,
+      machine: await machineBusySeconds(),
       at: performance.now(),
     };
   }

@@ -26,6 +26,7 @@ const SUMMARY_HEADER = [
   'PostgreSQL CPU (cores)',
   "PostgreSQL's share",
   'generator CPU (cores)',
+  'CPU ms per change: hub / PG / generator',
   'hub RSS MiB',
   'PostgreSQL PSS MiB',
 ];
@@ -49,6 +50,7 @@ function summaryRows(r: HubLoadResults): string[][] {
       f2(b.postgresCores),
       `${Math.round((100 * b.postgresCores) / Math.max(1e-9, hub + b.postgresCores))}%`,
       f2(b.generatorCores),
+      [hub, b.postgresCores, b.generatorCores].map((c) => f1((1000 * c) / b.carried)).join(' / '),
       p.hubPeakRssBytes.map(mib).join(' + '),
       mib(p.postgresPssBytes),
     ];
@@ -65,7 +67,7 @@ const LEVEL_HEADER = [
   'large files',
   'missing',
   'failed requests',
-  'CPU hub + PG + generator',
+  'CPU cores: hub + PG + generator + others',
   'held',
 ];
 
@@ -83,7 +85,7 @@ function levelRows(phases: readonly PhaseResult[]): string[][] {
         String(l.largeChanges),
         String(l.missingArrivals),
         String(sum(l.failures.map((f) => f.count))),
-        `${f2(sum(l.hubCores))} + ${f2(l.postgresCores)} + ${f2(l.generatorCores)}`,
+        `${f2(sum(l.hubCores))} + ${f2(l.postgresCores)} + ${f2(l.generatorCores)} + ${f2(l.otherCores)}`,
         l.held ? 'yes' : 'no',
       ]);
   return rows;
@@ -121,13 +123,36 @@ function bound(r: HubLoadResults): string {
     const at = next ?? b;
     if (!at) continue;
     const hub = sum(at.hubCores);
-    const total = hub + at.postgresCores + at.generatorCores;
+    const total = hub + at.postgresCores + at.generatorCores + at.otherCores;
     parts.push(
       `${p.processes} process(es), at ${Math.round(at.offered)}/s offered${next ? ' (the first level that did not hold)' : ''}: ` +
-        `hub ${f2(hub)} + PostgreSQL ${f2(at.postgresCores)} + generator ${f2(at.generatorCores)} = ${f2(total)} of ${r.cores} cores`,
+        `hub ${f2(hub)} + PostgreSQL ${f2(at.postgresCores)} + generator ${f2(at.generatorCores)} + other processes ${f2(at.otherCores)} = ${f2(total)} of ${r.cores} cores`,
     );
   }
   return parts.join('; ');
+}
+
+/** Where the CPU went, what that caps on this machine, and whether one hub process was the limit. */
+function boundParagraph(r: HubLoadResults, devices: number): string {
+  const one = r.phases.find((p) => p.processes === 1);
+  const b = one?.best;
+  const firstFailed = one?.levels
+    .filter((l) => !l.held && (!b || l.offered > b.offered))
+    .sort((a, c) => a.offered - c.offered)[0];
+  let cap = '';
+  if (b && b.carried > 0) {
+    const per = (c: number) => (1000 * c) / b.carried;
+    const total = per(sum(b.hubCores)) + per(b.postgresCores) + per(b.generatorCores);
+    cap = ` At one process each change cost ${f1(per(sum(b.hubCores)))} ms of hub CPU, ${f1(per(b.postgresCores))} ms of PostgreSQL's and ${f1(per(b.generatorCores))} ms of the generator's: ${f1(total)} ms in all, so ${r.cores} idle cores carry at most about ${Math.round((r.cores * 1000) / total)} changes/s whatever the number of hub processes.`;
+  }
+  const hubAtLimit = firstFailed ? sum(firstFailed.hubCores) : undefined;
+  const oneHub =
+    hubAtLimit === undefined
+      ? ''
+      : hubAtLimit >= 0.8
+        ? ` At the first level one process did not hold, it used ${f2(hubAtLimit)} cores: near all one Node event loop gives, so one process was bound by itself there.`
+        : ` At the first level one process did not hold, it used ${f2(hubAtLimit)} cores, well under the one core its event loop could use: it was not its own limit, the machine was (and a second process cannot add CPU the machine does not have).`;
+  return `**What bounds it.** This machine has ${r.cores} cores, shared by the load generator (all ${devices} devices in the bench's one Node process: TLS, HTTP/2, JSON and SHA-256 of every chunk sent and received), the hub processes, PostgreSQL, and whatever else ran meanwhile ("others": the machine's busy CPU from /proc/stat less those three). CPU while sending, in cores: ${bound(r)}.${cap}${oneHub} Two processes can carry 1.6× one only where one process is bound by its own event loop while the machine still has CPU to give; on ${r.cores} shared cores, two processes show that the hub spreads over processes with every change delivered across them, not the scaling that separate machines for devices, hubs and PostgreSQL would show.`;
 }
 
 export function hubLoadText(r: HubLoadResults): string {
@@ -157,7 +182,7 @@ ${markdownTable(SUMMARY_HEADER, summaryRows(r))}
 
 ${verdict(r)}
 
-**What bounds it.** This machine has ${r.cores} cores, and the load generator (all ${devices} devices in the bench's one Node process: TLS, HTTP/2, JSON and SHA-256 of every chunk sent and received), the hub processes and PostgreSQL share them. CPU used while sending (cores, averaged): ${bound(r)}. When the sum nears ${r.cores}, the level is bounded by the machine, not by the hub's design: a second hub process can only take CPU the first one left to the generator and PostgreSQL, so on ${r.cores} cores two processes mostly show that the hub spreads across processes with nothing lost, not the scaling that separate machines for devices, hubs and PostgreSQL would show.
+${boundParagraph(r, devices)}
 
 Every level tried:
 

@@ -21,6 +21,9 @@ import { REALISTIC_MIX, runLevel, type ChangeMix, type LevelResult } from './loa
 import { Recorder } from './recorder.js';
 import { SimDevice } from './simDevice.js';
 
+/** Levels tried below the first one when it did not hold. */
+const STEPS_DOWN = 2;
+
 export interface HubLoadSizes {
   readonly spaces: number;
   readonly devicesPerSpace: number;
@@ -45,12 +48,12 @@ export const FULL_HUB_LOAD: HubLoadSizes = {
   devicesPerSpace: 5,
   firstRate: 40,
   stepFactor: 1.5,
-  maxLevels: 9,
+  maxLevels: 8,
   refineSteps: 2,
-  measureMs: 10_000,
+  measureMs: 8_000,
   drainMs: 10_000,
   processCounts: [1, 2],
-  phaseBudgetMs: 150_000,
+  phaseBudgetMs: 100_000,
   quietWaitMs: 60_000,
   mix: REALISTIC_MIX,
 };
@@ -196,7 +199,7 @@ async function runPhase(
       levels.push(r);
       log(
         `${processes} process(es), ${rate.toFixed(0)}/s offered: ${r.carried.toFixed(1)}/s carried, p50 ${ms(r.p50Ms)} p99 ${ms(r.p99Ms)}, ` +
-          `hub ${r.hubCores.map((c) => c.toFixed(2)).join('+')} PG ${r.postgresCores.toFixed(2)} gen ${r.generatorCores.toFixed(2)} cores, ` +
+          `hub ${r.hubCores.map((c) => c.toFixed(2)).join('+')} PG ${r.postgresCores.toFixed(2)} gen ${r.generatorCores.toFixed(2)} other ${r.otherCores.toFixed(2)} cores, ` +
           `${r.missingArrivals} missing, ${r.failures.reduce((n, f) => n + f.count, 0)} failed: ${r.held ? 'held' : 'NOT held'}`,
       );
       return r;
@@ -206,12 +209,16 @@ async function runPhase(
     let rate = sizes.firstRate;
     for (let i = 0; i < sizes.maxLevels && within(); i++) {
       const r = await run(rate);
-      if (!r.held) {
-        failed = rate;
-        break;
+      if (r.held) {
+        held = rate;
+        if (failed !== undefined) break; // stepped down to a level that holds
+        rate = Math.round(rate * sizes.stepFactor);
+        continue;
       }
-      held = rate;
-      rate = Math.round(rate * sizes.stepFactor);
+      failed = rate;
+      // Not even the first level held (a busy machine): step down, a few times at most.
+      if (held !== undefined || i >= STEPS_DOWN) break;
+      rate = Math.max(1, Math.round(rate / (sizes.stepFactor * sizes.stepFactor)));
     }
     for (let i = 0; i < sizes.refineSteps && held !== undefined && failed !== undefined; i++) {
       if (!within()) break;

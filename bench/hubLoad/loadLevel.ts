@@ -62,6 +62,8 @@ export interface LevelResult {
   readonly hubCores: readonly number[];
   readonly postgresCores: number;
   readonly generatorCores: number;
+  /** The rest of the machine meanwhile (busy cores not the hub's, PostgreSQL's or the generator's). */
+  readonly otherCores: number;
   /**
    * Whether the level held: p99 under the target, the senders kept up (the last change stored
    * within KEPT_UP_MS of the window's end), nothing lost, no request failed.
@@ -192,6 +194,13 @@ export async function runLevel(options: {
     hubCores: cpu0.hubs.map((h, i) => cores(h, cpu1.hubs[i] ?? h)),
     postgresCores: cores(cpu0.postgres, cpu1.postgres),
     generatorCores: cores(cpu0.generator, cpu1.generator),
+    otherCores: Math.max(
+      0,
+      cores(cpu0.machine, cpu1.machine) -
+        cores(cpu0.postgres, cpu1.postgres) -
+        cores(cpu0.generator, cpu1.generator) -
+        cpu0.hubs.reduce((n, h, i) => n + cores(h, cpu1.hubs[i] ?? h), 0),
+    ),
     held:
       p99Ms < P99_TARGET_MS &&
       sendMs <= options.measureMs + KEPT_UP_MS &&

@@ -54,3 +54,13 @@ export async function treeMemory(root: number): Promise<number> {
   for (const pid of await processTree(root)) pss += (await pssOf(pid)) ?? 0;
   return pss;
 }
+
+/** CPU seconds the whole machine spent busy so far (all cores, all processes; /proc/stat). */
+export async function machineBusySeconds(): Promise<number> {
+  const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0] ?? '';
+  // cpu user nice system idle iowait irq softirq steal ...
+  const f = line.trim().split(/\s+/).slice(1).map(Number);
+  const total = f.slice(0, 8).reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0);
+  const idle = (f[3] ?? 0) + (f[4] ?? 0);
+  return (total - idle) / ticksPerSecond();
+}
