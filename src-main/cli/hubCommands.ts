@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { NetGuardianError } from '../../src-shared/errors.js';
 import type { CliContext } from './cliContext.js';
-import { deviceLines, type HubDeviceRow } from './hubPrinting.js';
+import { deviceLines, spaceLines, type HubDeviceRow, type HubSpaceRow } from './hubPrinting.js';
 import { hubDatabaseUrl, type HubSource } from './hubSettings.js';
 import { parseDuration } from './duration.js';
 import { stopSignal } from './startCommand.js';
@@ -18,7 +18,13 @@ const adminSocket = (dataDir: string) => path.join(dataDir, 'admin.sock');
 /** `hub start`: runs the hub until SIGINT/SIGTERM. Prints no password and no secret. */
 export async function hubStartCommand(
   ctx: CliContext,
-  opts: HubSource & { data: string; listen?: string; advertise?: string; databaseUrl?: string },
+  opts: HubSource & {
+    data: string;
+    listen?: string;
+    advertise?: string;
+    databaseUrl?: string;
+    chunks?: string;
+  },
 ): Promise<void> {
   const { startHubService } = await import('../core/hubService/hubRuntime.js');
   if (opts.advertise !== undefined) {
@@ -33,12 +39,17 @@ export async function hubStartCommand(
     ...(opts.listen ? { listen: opts.listen } : {}),
     ...(opts.advertise ? { advertise: opts.advertise } : {}),
     ...(databaseUrl ? { databaseUrl } : {}),
+    ...(opts.chunks !== undefined ? { chunks: opts.chunks } : {}),
+    env: ctx.env,
     log: await ctx.logger(),
   });
   const stopped = stopSignal();
   const { host, port } = hub.address;
   ctx.out(
     `hub ${hub.created ? 'created' : 'started'}: listening on ${host.includes(':') ? `[${host}]` : host}:${port} (${databaseUrl ? 'PostgreSQL server given' : `embedded PostgreSQL in ${opts.data}`})`,
+  );
+  ctx.out(
+    `file contents stored in ${hub.chunkLocation === 'postgres' ? 'PostgreSQL' : hub.chunkLocation}`,
   );
   ctx.out(`certificate fingerprint (SHA-256): ${hub.fingerprint}`);
   ctx.out(
@@ -117,3 +128,80 @@ export async function hubRemoveDeviceCommand(
 
 /** A path as the user may paste it back into a shell. */
 const quoteArg = (arg: string) => (/^[A-Za-z0-9_./:@-]+$/.test(arg) ? arg : `'${arg}'`);
+
+/** `hub spaces`: what each space holds on the hub, and its quota. */
+export async function hubSpacesCommand(
+  ctx: CliContext,
+  opts: { data: string; json?: boolean },
+): Promise<void> {
+  const { askHub } = await import('../core/hubService/adminSocket.js');
+  const { spaces } = await askHub<{ spaces: HubSpaceRow[] }>(adminSocket(opts.data), '/spaces', {});
+  if (opts.json === true) ctx.out(JSON.stringify(spaces, null, 2));
+  else for (const line of spaceLines(spaces)) ctx.out(line);
+}
+
+/** `hub quota SPACE SIZE|none`: sets or lifts a space's quota; uploads past it are refused. */
+export async function hubQuotaCommand(
+  ctx: CliContext,
+  opts: { data: string },
+  space: string,
+  size: string,
+): Promise<void> {
+  const { validateId } = await import('../../src-shared/paths.js');
+  const id = validateId('spaceId', space);
+  if (!id.ok) throw id.error;
+  const { parseByteSize } = await import('./byteSize.js');
+  const bytes = size.trim().toLowerCase() === 'none' ? null : parseByteSize(size, 'quota');
+  const { askHub } = await import('../core/hubService/adminSocket.js');
+  await askHub(adminSocket(opts.data), '/quota', { spaceId: id.value, bytes });
+  const { formatBytes } = await import('../../src-shared/words.js');
+  ctx.out(
+    bytes === null
+      ? `space ${id.value} has no quota now`
+      : `space ${id.value} may store up to ${formatBytes(bytes)} on the hub; uploads past it are refused`,
+  );
+}
+
+/** How often `hub move-chunks` asks the hub where the move stands. */
+const MOVE_POLL_MS = 1000;
+
+/**
+ * `hub move-chunks`: has the running hub move the chunks it holds in PostgreSQL to its object
+ * storage, printing progress until the move ends. Devices keep syncing meanwhile; Ctrl-C stops
+ * only the printing (the hub goes on; run it again to watch).
+ */
+export async function hubMoveChunksCommand(ctx: CliContext, opts: { data: string }): Promise<void> {
+  const { askHub } = await import('../core/hubService/adminSocket.js');
+  const { formatBytes } = await import('../../src-shared/words.js');
+  type Move = {
+    state: 'idle' | 'moving' | 'done' | 'failed';
+    totalChunks: number;
+    totalBytes: number;
+    movedChunks: number;
+    movedBytes: number;
+    error?: string;
+  };
+  const ask = async (start: boolean) =>
+    (await askHub<{ move: Move }>(adminSocket(opts.data), '/move-chunks', { start })).move;
+  // On a terminal one line rewritten; otherwise (logs) a line every few seconds.
+  const tty = process.stderr.isTTY;
+  let shownAt = 0;
+  let move = await ask(true);
+  // Bounded by the move itself: it ends (done or failed) once every row was visited.
+  for (;;) {
+    if (move.state === 'moving' && (tty || Date.now() - shownAt >= 5000)) {
+      shownAt = Date.now();
+      const line = `moving chunks to object storage: ${formatBytes(move.movedBytes)} of ${formatBytes(move.totalBytes)} (${move.movedChunks} of ${move.totalChunks} chunks)`;
+      process.stderr.write(tty ? `\r${line}\u001b[K` : `${line}\n`);
+    }
+    if (move.state === 'done' || move.state === 'failed') break;
+    await new Promise((resolve) => setTimeout(resolve, MOVE_POLL_MS));
+    move = await ask(false);
+  }
+  if (tty && shownAt > 0) process.stderr.write('\n');
+  if (move.state === 'failed')
+    throw new NetGuardianError('StoreError', move.error ?? 'the move failed');
+  ctx.out(
+    `moved ${move.movedChunks} chunks (${formatBytes(move.movedBytes)}) to object storage; the hub serves them from there`,
+  );
+}

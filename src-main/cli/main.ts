@@ -273,6 +273,10 @@ export async function main(
         'read the DB_* settings of an existing server from this file',
       ),
     )
+    .option(
+      '--chunks <location>',
+      'where file contents go: postgres (default) or s3://BUCKET/PREFIX (endpoint and keys from NETGUARDIAN_S3_ENDPOINT, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY or NETGUARDIAN_S3_CREDENTIALS_FILE)',
+    )
     .action(
       async (o: {
         data: string;
@@ -280,7 +284,32 @@ export async function main(
         advertise?: string;
         databaseUrl?: string;
         envFile?: string;
+        chunks?: string;
       }) => (await hub()).hubStartCommand(ctx, { ...o, data: path.resolve(o.data) }),
+    );
+  hubCmd
+    .command('spaces')
+    .description('each space: its devices, events, chunks, the bytes stored and its quota')
+    .addOption(hubDataOption())
+    .option('--json', 'machine-readable output')
+    .action(async (o: { data: string; json?: boolean }) =>
+      (await hub()).hubSpacesCommand(ctx, { ...o, data: path.resolve(o.data) }),
+    );
+  hubCmd
+    .command('quota <space> <size>')
+    .description('limit the bytes a space may store on the hub (500MB, 10GB, 1TB), or "none"')
+    .addOption(hubDataOption())
+    .action(async (space: string, size: string, o: { data: string }) =>
+      (await hub()).hubQuotaCommand(ctx, { data: path.resolve(o.data) }, space, size),
+    );
+  hubCmd
+    .command('move-chunks')
+    .description(
+      'move the file contents this hub holds in PostgreSQL to its object storage, while devices sync',
+    )
+    .addOption(hubDataOption())
+    .action(async (o: { data: string }) =>
+      (await hub()).hubMoveChunksCommand(ctx, { data: path.resolve(o.data) }),
     );
   hubCmd
     .command('invite')

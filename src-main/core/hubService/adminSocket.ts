@@ -3,7 +3,9 @@ import { createServer, request, type IncomingMessage, type ServerResponse } from
 import { z } from 'zod';
 import { NetGuardianError, isNetGuardianError } from '../../../src-shared/errors.js';
 import { encodeInvite } from '../../../src-shared/hubProtocol/inviteCode.js';
+import type { ChunkMove } from './chunkMove.js';
 import type { HubAccounts } from './hubAccounts.js';
+import type { SpaceReport } from './spaceReport.js';
 
 /**
  * The hub's admin channel: a Unix socket in the hub's data dir (0600, so only the hub's owner may
@@ -27,6 +29,8 @@ const inviteRequest = z.strictObject({
 });
 const removeRequest = z.strictObject({ device: z.string().min(1), spaceId: z.string().optional() });
 const devicesRequest = z.strictObject({ spaceId: z.string().optional() });
+/** `start`: begin the move (or join the one running); without it, where it stands. */
+const moveRequest = z.strictObject({ start: z.boolean() });
 const quotaRequest = z.strictObject({
   spaceId: z.string(),
   bytes: z.number().int().positive().nullable(),
@@ -36,6 +40,10 @@ export async function serveHubAdmin(options: {
   readonly socketPath: string;
   readonly accounts: HubAccounts;
   readonly invite: { readonly address: string; readonly fingerprint: string };
+  /** What each space holds (`hub spaces`). */
+  readonly spaces: () => Promise<SpaceReport[]>;
+  /** The move of chunks into object storage; absent when the hub keeps them in PostgreSQL. */
+  readonly chunkMove?: ChunkMove;
 }): Promise<HubAdminServer> {
   const { accounts } = options;
   const routes: Record<string, (body: unknown) => Promise<unknown>> = {
@@ -72,6 +80,19 @@ export async function serveHubAdmin(options: {
       const r = quotaRequest.parse(body);
       await accounts.setQuota(r.spaceId, r.bytes);
       return { ok: true };
+    },
+    '/spaces': async () => ({ spaces: await options.spaces() }),
+    '/move-chunks': (body) => {
+      const r = moveRequest.parse(body);
+      if (!options.chunkMove)
+        throw new NetGuardianError(
+          'InvalidArgument',
+          'this hub keeps its chunks in PostgreSQL: start it with --chunks s3://BUCKET/PREFIX (and the S3 settings in the environment) first, then move the chunks it already holds',
+          'chunks',
+        );
+      return Promise.resolve({
+        move: r.start ? options.chunkMove.start() : options.chunkMove.status(),
+      });
     },
   };
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {

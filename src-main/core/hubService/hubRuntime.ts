@@ -11,7 +11,9 @@ import { migrate } from '../store/migrate.js';
 import { openPgClient, type PgClientOptions } from '../store/pgClient.js';
 import type { SqlClient } from '../store/sqlClient.js';
 import { AttemptLimiter } from './attemptLimiter.js';
-import { PgChunkStorage } from './chunkStorage.js';
+import { openChunkBackend } from './chunkBackend.js';
+import { ChunkMove } from './chunkMove.js';
+import { spaceReports } from './spaceReport.js';
 import {
   DEFAULT_CHUNK_RETENTION_MS,
   startChunkCollection,
@@ -54,6 +56,13 @@ export interface HubServiceOptions {
   readonly historyMs?: number;
   /** Told every statement the hub sends its database (hubQueryPlans.int.test.ts records them). */
   readonly onDatabaseQuery?: PgClientOptions['onQuery'];
+  /**
+   * Where chunk bytes go: `postgres` (the default) or `s3://bucket/prefix` (S3-compatible object
+   * storage, its endpoint and credentials read from `env`: objectStore/s3Config.ts).
+   */
+  readonly chunks?: string;
+  /** The environment the S3 settings are read from (default: this process's). */
+  readonly env?: NodeJS.ProcessEnv;
   readonly log?: Logger;
 }
 
@@ -68,6 +77,8 @@ export interface RunningHub {
   readonly accounts: HubAccounts;
   /** The collection of unreferenced chunks (runs on its own timer; `runNow` for tests and admins). */
   readonly chunkCollector: ChunkCollector;
+  /** Where chunk bytes go: `postgres` or the object storage's `s3://bucket/prefix`. */
+  readonly chunkLocation: string;
   /** The hub's own database connection (tests look at what was stored). */
   readonly database: SqlClient;
   stop(): Promise<void>;
@@ -151,7 +162,12 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
     const { certificate, hubId } = ownIdentity ?? (await sharedHubIdentity(database, dataDir));
     const store = await EventStore.open(database, { migrate: false });
     const accounts = new HubAccounts(database);
-    const chunks = new PgChunkStorage(database);
+    const backend = await openChunkBackend(database, options.chunks, options.env ?? process.env);
+    stops.push(() => Promise.resolve(backend.close()));
+    const chunks = backend.storage;
+    // Chunks still in PostgreSQL move to object storage on the admin's word (`hub move-chunks`).
+    const chunkMove = backend.objects ? new ChunkMove(database, backend.objects) : undefined;
+    if (chunkMove) stops.push(() => chunkMove.stop());
     // Another process of the hub doing a space's upkeep now: this one skips it (spaceUpkeep.ts).
     const chunkCollector = startChunkCollection({
       client: database,
@@ -195,6 +211,8 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
       socketPath: path.join(dataDir, ADMIN_SOCKET),
       accounts,
       invite: { address: advertised, fingerprint: certificate.fingerprint },
+      spaces: () => spaceReports(database),
+      ...(chunkMove ? { chunkMove } : {}),
     });
     stops.push(() => admin.close());
     await writeFile(
@@ -221,6 +239,7 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
       server,
       accounts,
       chunkCollector,
+      chunkLocation: backend.location,
       database,
       stop: stopAll,
     };

@@ -39,7 +39,7 @@ import { childLogger, type Logger } from '../log.js';
 import { Mutex } from '../mutex.js';
 import type { EventStore, Frontier } from '../store/eventStore.js';
 import type { Unlisten } from '../store/sqlClient.js';
-import { verifyChunk, type HubChunkStorage } from './chunkStorage.js';
+import { verifyChunk, type ChunkSize, type HubChunkStorage } from './chunkStorage.js';
 import type { DeviceIdentity, HubAccountsPort } from './deviceIdentity.js';
 import { DeviceTurns } from './deviceTurns.js';
 import { LiveStreams } from './liveStreams.js';
@@ -481,10 +481,16 @@ export function createHubServer(options: HubServerOptions): HubServer {
     // Sizes first, then the bytes in groups of a few MiB: the hub holds one group at a time.
     const sized = await db(id, () => chunks.sizes(id.spaceId, hashes));
     for (const group of groupsOfBytes(sized, 4 * 1024 * 1024)) {
-      const found = await db(id, () => chunks.get(id.spaceId, group));
-      for (const [hash, data] of found) {
-        await writeInOrder(stream, frameHeader(hash, data.byteLength));
-        await writeInOrder(stream, data);
+      // The database's part in the device's turn; the bytes flow outside it, streamed from the
+      // backend (an object store's chunk is never held whole here).
+      const opened = await db(id, () => chunks.open(id.spaceId, group));
+      try {
+        for (const chunk of opened.bodies) {
+          await writeInOrder(stream, frameHeader(chunk.hash, chunk.size));
+          for await (const piece of chunk.body) await writeInOrder(stream, piece);
+        }
+      } finally {
+        opened.close();
       }
     }
     stream.end();
@@ -698,21 +704,18 @@ export function createHubServer(options: HubServerOptions): HubServer {
   };
 }
 
-/** Hashes in groups whose chunks add up to about `maxBytes` (a larger chunk goes alone). */
-function* groupsOfBytes(
-  sized: readonly { hash: string; size: number }[],
-  maxBytes: number,
-): Generator<string[]> {
-  let group: string[] = [];
+/** Chunks in groups that add up to about `maxBytes` (a larger chunk goes alone). */
+function* groupsOfBytes(sized: readonly ChunkSize[], maxBytes: number): Generator<ChunkSize[]> {
+  let group: ChunkSize[] = [];
   let bytes = 0;
-  for (const { hash, size } of sized) {
-    if (group.length > 0 && bytes + size > maxBytes) {
+  for (const chunk of sized) {
+    if (group.length > 0 && bytes + chunk.size > maxBytes) {
       yield group;
       group = [];
       bytes = 0;
     }
-    group.push(hash);
-    bytes += size;
+    group.push(chunk);
+    bytes += chunk.size;
   }
   if (group.length > 0) yield group;
 }

@@ -1,0 +1,80 @@
+import { NetGuardianError } from '../../../src-shared/errors.js';
+import type { SqlClient } from '../store/sqlClient.js';
+import { PgChunkStorage, type HubChunkStorage } from './chunkStorage.js';
+import { ObjectChunkStorage } from './objectChunkStorage.js';
+import { openS3ObjectStore } from './objectStore/s3ObjectStore.js';
+
+/**
+ * Which backend holds a hub's chunk bytes, from its configuration (`hub start --chunks`):
+ * `postgres` (the default: in the hub's own PostgreSQL) or `s3://bucket/prefix` (S3-compatible
+ * object storage; endpoint, region and credentials from the environment or a credentials file,
+ * never the command line: s3Config.ts).
+ *
+ * The hub records where its chunks live (`crdt_store_meta`), since rows naming objects can only
+ * be read with that storage: a start that would lose sight of them (no `--chunks`, or another
+ * bucket) is refused in words instead of serving devices chunks it cannot find.
+ */
+
+export const POSTGRES_CHUNKS = 'postgres';
+const RECORD_KEY = 'hub_chunk_location';
+
+export interface OpenedChunkBackend {
+  readonly storage: HubChunkStorage;
+  /** `postgres` or the object storage's `s3://bucket/prefix`. */
+  readonly location: string;
+  /** Set when the bytes go to object storage (the move of older chunks needs it). */
+  readonly objects?: ObjectChunkStorage;
+  close(): void;
+}
+
+export async function openChunkBackend(
+  database: SqlClient,
+  location: string | undefined,
+  env: NodeJS.ProcessEnv,
+): Promise<OpenedChunkBackend> {
+  const recorded = await recordedLocation(database);
+  const wanted = location ?? recorded ?? POSTGRES_CHUNKS;
+  if (wanted === POSTGRES_CHUNKS) {
+    if (recorded !== undefined && recorded !== POSTGRES_CHUNKS)
+      throw new NetGuardianError(
+        'InvalidArgument',
+        `this hub keeps its chunks in ${recorded}: start it with --chunks ${recorded} and the S3 settings in the environment (NETGUARDIAN_S3_ENDPOINT, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY); chunks can't move back into PostgreSQL`,
+        'chunks',
+      );
+    return { storage: new PgChunkStorage(database), location: POSTGRES_CHUNKS, close: () => {} };
+  }
+  if (!wanted.startsWith('s3://'))
+    throw new NetGuardianError(
+      'InvalidArgument',
+      `--chunks must be "postgres" or s3://BUCKET/PREFIX, not ${JSON.stringify(wanted)}`,
+      'chunks',
+    );
+  if (recorded !== undefined && recorded !== POSTGRES_CHUNKS && recorded !== wanted)
+    throw new NetGuardianError(
+      'InvalidArgument',
+      `this hub keeps its chunks in ${recorded}, not ${wanted}: start it with --chunks ${recorded} (moving chunks between buckets is not supported)`,
+      'chunks',
+    );
+  const objects = await openS3ObjectStore(wanted, env);
+  try {
+    await objects.check();
+    await database.query(
+      `INSERT INTO crdt_store_meta (key, value) VALUES ($1, $2)
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+      [RECORD_KEY, wanted],
+    );
+  } catch (e) {
+    objects.close();
+    throw e;
+  }
+  const storage = new ObjectChunkStorage(database, objects);
+  return { storage, location: wanted, objects: storage, close: () => objects.close() };
+}
+
+async function recordedLocation(database: SqlClient): Promise<string | undefined> {
+  const rows = await database.query<{ value: string }>(
+    `SELECT value FROM crdt_store_meta WHERE key = $1`,
+    [RECORD_KEY],
+  );
+  return rows[0]?.value;
+}
