@@ -15,6 +15,7 @@
  * admin socket, without a CLI process per device); pairing is the real exchange over TLS.
  */
 import { readFile } from 'node:fs/promises';
+import { setPriority } from 'node:os';
 import path from 'node:path';
 import { pairWithHub } from '../../src-main/core/hubClient/pairing.js';
 import { HubAccounts } from '../../src-main/core/hubService/hubAccounts.js';
@@ -22,7 +23,7 @@ import { SERVICE_FILE } from '../../src-main/core/hubService/hubRuntime.js';
 import { openPgClient } from '../../src-main/core/store/pgClient.js';
 import type { SqlClient } from '../../src-main/core/store/sqlClient.js';
 import { HubProcess } from '../folder/hubProcess.js';
-import { processMemory } from '../folder/processMemory.js';
+import { processMemory, processTree } from '../folder/processMemory.js';
 import type { ScratchDirs } from '../folder/scratchDirs.js';
 import type { BenchDatabase, PgServer } from '../support/postgres.js';
 import type { DeviceLink } from './simDevice.js';
@@ -171,6 +172,22 @@ export class HubCluster {
       hubPeaks.push(m.peakRss);
     }
     return { hubs, hubPeaks, postgres: await treeMemory(this.postmasterPid) };
+  }
+
+  /**
+   * Gives the generator's main thread, the hub processes and PostgreSQL's processes (and so the
+   * backends it starts later) the nice value `nice`.
+   */
+  async renice(nice: number): Promise<void> {
+    setPriority(process.pid, nice);
+    for (const e of this.endpoints) setPriority(e.pid, nice);
+    for (const pid of await processTree(this.postmasterPid)) {
+      try {
+        setPriority(pid, nice);
+      } catch {
+        // ended meanwhile
+      }
+    }
   }
 
   /** Hub processes stopped with SIGTERM, the database dropped. */

@@ -41,6 +41,11 @@ export interface HubLoadSizes {
   /** Longest wait for the machine's 1-minute load to fall below its core count before a phase. */
   readonly quietWaitMs: number;
   readonly mix: ChangeMix;
+  /**
+   * A nice value (-20..19) for the generator's main thread, the hub processes and PostgreSQL's
+   * processes, for measuring on a machine others share; undefined: left as started (0).
+   */
+  readonly nice?: number;
 }
 
 export const FULL_HUB_LOAD: HubLoadSizes = {
@@ -163,6 +168,7 @@ async function runPhase(
   const loadBefore = await waitForQuiet(sizes.quietWaitMs, log);
   log(`${processes} hub process(es): starting (load ${loadBefore.toFixed(2)})`);
   const cluster = await HubCluster.start({ server, processes, scratch });
+  if (sizes.nice !== undefined) await cluster.renice(sizes.nice);
   const devices: SimDevice[] = [];
   let sampler: NodeJS.Timeout | undefined;
   try {
