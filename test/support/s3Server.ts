@@ -4,14 +4,15 @@
  * on free 127.0.0.1 ports. The int and e2e tiers get one through globalS3.ts.
  *
  * How it runs (see shared/notes/s3-on-this-machine.md for the measured facts):
- * - Each server is `/usr/bin/python3 launcher.py ...` (the file is written into the temp dir):
- *   it points Swift at the temp dir's swift.conf before anything reads it (Swift's own scripts
- *   always read /etc/swift/swift.conf, which Debian ships and which is not ours to change), then
- *   calls Swift's `run_wsgi` in the foreground (`workers = 0`: one process per server).
- * - The launcher asks the kernel to SIGKILL it when this Node process dies (PR_SET_PDEATHSIG), so
- *   a test run that crashes leaves no server behind; memcached is exec'd from it after dropping
- *   root (memcached refuses root), so the same holds for memcached.
- * - The proxy's launcher builds the account, container and object rings first (one Python start
+ * - `/usr/bin/python3 s3ServerLauncher.py swift ...` points Swift at the temp dir's swift.conf
+ *   before anything reads it (Swift's own scripts always read /etc/swift/swift.conf, which Debian
+ *   ships and which is not ours to change), imports Swift once and forks the four servers, each
+ *   Swift's `run_wsgi` in the foreground (`workers = 0`: one process per server).
+ * - The launcher asks the kernel to SIGKILL it when this Node process dies (PR_SET_PDEATHSIG),
+ *   and each forked server when the launcher dies, so a test run that crashes leaves no server
+ *   behind; memcached is exec'd from it after dropping root (memcached refuses root), so the same
+ *   holds for memcached.
+ * - The launcher builds the account, container and object rings before forking (one Python start
  *   instead of nine `swift-ring-builder` runs).
  * - Logs go over UDP to a socket of ours on 127.0.0.1 (there is no /dev/log here); the last lines
  *   and each process's output are kept to explain a failed start.
@@ -24,6 +25,7 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
 import { findFreeLoopbackPort } from '../../src-main/core/freePort.js';
 
@@ -48,6 +50,8 @@ export interface S3ServerOptions {
 }
 
 const PYTHON = '/usr/bin/python3';
+/** Runs the servers: see its header. */
+const LAUNCHER = fileURLToPath(new URL('./s3ServerLauncher.py', import.meta.url));
 /** What must be installed, and the Debian package that installs it. */
 const REQUIRED: readonly (readonly [path: string, pkg: string])[] = [
   [PYTHON, 'python3'],
@@ -148,7 +152,6 @@ async function startOnce(options: S3ServerOptions): Promise<S3Server> {
     const { proxyPort, accountPort, containerPort, objectPort, memcachedPort } = await freePorts();
     const secret = randomBytes(16).toString('hex');
     await mkdir(join(dir, 'srv', 'd1'), { recursive: true });
-    await writeFile(join(dir, 'launcher.py'), LAUNCHER);
     await writeFile(
       join(dir, 'swift.conf'),
       [
@@ -202,7 +205,7 @@ async function startOnce(options: S3ServerOptions): Promise<S3Server> {
     );
 
     const launch = (name: string, args: string[]): void => {
-      const child = spawn(PYTHON, [join(dir, 'launcher.py'), ...args], {
+      const child = spawn(PYTHON, [LAUNCHER, ...args], {
         cwd: dir,
         env: {
           ...process.env,
@@ -272,7 +275,9 @@ async function startOnce(options: S3ServerOptions): Promise<S3Server> {
 }
 
 function proxyConfig(common: string[], secret: string, memcachedPort: number): string {
-  // The pipeline the notes measured working: s3api before tempauth, slo for multipart uploads.
+  // s3api before its auth (tempauth), copy for CopyObject, slo and dlo for multipart uploads;
+  // the notes' other filters (bulk, tempurl, ratelimit, quotas, versioned_writes) serve no S3
+  // call the hub makes and cost proxy CPU on every request.
   const filters = [
     'catch_errors',
     'gatekeeper',
@@ -280,23 +285,15 @@ function proxyConfig(common: string[], secret: string, memcachedPort: number): s
     'proxy-logging',
     'cache',
     'listing_formats',
-    'bulk',
-    'tempurl',
-    'ratelimit',
     's3api',
     'tempauth',
     'copy',
-    'container-quotas',
-    'account-quotas',
     'slo',
     'dlo',
-    'versioned_writes',
   ];
   const egg: Record<string, string> = {
     'proxy-logging': 'proxy_logging',
     cache: 'memcache',
-    'container-quotas': 'container_quotas',
-    'account-quotas': 'account_quotas',
   };
   const extra: Record<string, string[]> = {
     s3api: [`location = ${REGION}`],
@@ -461,116 +458,3 @@ class RecentLines {
     return this.kept;
   }
 }
-
-/**
- * `exec USER PROGRAM ARGS...`: drops root to USER (if given and running as root) and execs
- * PROGRAM. `swift SWIFT_DIR A,C,O`: reads SWIFT_DIR/swift.conf, builds the rings for the account,
- * container and object servers on ports A, C, O, imports Swift once and forks the four servers
- * (each `run_wsgi` with SWIFT_DIR/<name>.conf), then supervises them: SIGTERM ends them all
- * (SIGKILL after 4 s), and one that exits ends the rest, so a broken server fails the start.
- */
-const LAUNCHER = String.raw`import ctypes, os, signal, sys, time, traceback
-
-libc = ctypes.CDLL(None, use_errno=True)
-
-
-def die_with(parent):
-    # PR_SET_PDEATHSIG: the kernel kills this process when the one that started it dies.
-    libc.prctl(1, signal.SIGKILL, 0, 0, 0)
-    if os.getppid() != parent:
-        os._exit(1)
-
-
-die_with(int(os.environ['NETGUARDIAN_S3_PARENT_PID']))
-mode = sys.argv[1]
-if mode == 'exec':
-    user, program = sys.argv[2], sys.argv[3]
-    if user and os.getuid() == 0:
-        import pwd
-        entry = pwd.getpwnam(user)
-        os.setgroups([])
-        os.setgid(entry.pw_gid)
-        os.setuid(entry.pw_uid)
-        die_with(int(os.environ['NETGUARDIAN_S3_PARENT_PID']))  # a change of user clears it
-    os.execv(program, sys.argv[3:])
-
-swift_dir, ring_ports = sys.argv[2], sys.argv[3].split(',')
-# Swift monkey-patches with eventlet when its server starts; eventlet then runs gc.collect() for
-# each existing RLock, a second of CPU with Swift loaded. Patched first, with little loaded and
-# those collections skipped (they only drop garbage that refers to the old locks), Swift's own
-# call later finds nothing left to do.
-import gc
-import eventlet.patcher
-collect = gc.collect
-gc.collect = lambda *args: 0
-eventlet.patcher.monkey_patch(all=False, socket=True, select=True, thread=True)
-gc.collect = collect
-
-from swift.common import utils
-utils.set_swift_dir(swift_dir)
-from swift.common import constraints, storage_policy
-constraints.reload_constraints()
-storage_policy.reload_storage_policies()
-
-from swift.common.ring import RingBuilder
-for name, port in zip(('account', 'container', 'object'), ring_ports):
-    builder = RingBuilder(8, 1, 1)
-    builder.add_dev({'id': 0, 'region': 1, 'zone': 1, 'ip': '127.0.0.1', 'port': int(port),
-                     'device': 'd1', 'weight': 1.0, 'meta': ''})
-    builder.rebalance()
-    builder.get_ring().save(os.path.join(swift_dir, name + '.ring.gz'))
-
-# Imported once here, shared by the four forks.
-import swift.account.server, swift.container.server, swift.obj.server, swift.proxy.server
-import swift.common.middleware.s3api.s3api, swift.common.middleware.tempauth
-import swift.common.middleware.slo, swift.common.middleware.dlo, swift.common.middleware.bulk
-from swift.common.wsgi import run_wsgi
-
-supervisor = os.getpid()
-children = {}
-for section in ('account-server', 'container-server', 'object-server', 'proxy-server'):
-    pid = os.fork()
-    if pid == 0:
-        status = 1
-        try:
-            die_with(supervisor)
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            status = run_wsgi(os.path.join(swift_dir, section + '.conf'), section) or 0
-        except BaseException:
-            traceback.print_exc()
-        finally:
-            sys.stderr.flush()
-            os._exit(status)
-    children[pid] = section
-
-
-def stop(status):
-    for pid in children:
-        try:
-            os.kill(pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-    deadline = time.monotonic() + 4
-    while children and time.monotonic() < deadline:
-        pid, _ = os.waitpid(-1, os.WNOHANG)
-        if pid == 0:
-            time.sleep(0.05)
-        else:
-            children.pop(pid, None)
-    for pid in children:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    os._exit(status)
-
-
-signal.signal(signal.SIGTERM, lambda *args: stop(0))
-signal.signal(signal.SIGINT, lambda *args: stop(0))
-while children:
-    pid, status = os.wait()
-    section = children.pop(pid, None)
-    if section is not None:
-        print('%s exited (wait status %d)' % (section, status), file=sys.stderr, flush=True)
-        stop(1)
-`;
