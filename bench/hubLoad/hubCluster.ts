@@ -14,7 +14,7 @@
  * Invites are made with HubAccounts on the hub's database (what `hub invite` does through the
  * admin socket, without a CLI process per device); pairing is the real exchange over TLS.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { setPriority } from 'node:os';
 import path from 'node:path';
 import { pairWithHub } from '../../src-main/core/hubClient/pairing.js';
@@ -179,6 +179,10 @@ export class HubCluster {
    * backends it starts later) the nice value `nice`.
    */
   async renice(nice: number): Promise<void> {
+    // With the kernel's autogroups, a nice value only weighs inside the session's group: a
+    // bench started with `setsid` (its own session, so its own group holding only the bench, its
+    // hub processes and its PostgreSQL) gives its group the same value.
+    if (await leadsOwnSession()) await writeFile('/proc/self/autogroup', String(nice));
     setPriority(process.pid, nice);
     for (const e of this.endpoints) setPriority(e.pid, nice);
     for (const pid of await processTree(this.postmasterPid)) {
@@ -213,4 +217,12 @@ async function postmasterOf(url: string): Promise<number> {
   } finally {
     await client.close();
   }
+}
+
+/** Whether this process leads its own session (started with `setsid`). */
+async function leadsOwnSession(): Promise<boolean> {
+  const stat = await readFile('/proc/self/stat', 'utf8');
+  // After the command's ")": state, ppid, pgrp, session.
+  const session = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3]);
+  return session === process.pid;
 }

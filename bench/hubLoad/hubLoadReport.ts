@@ -34,13 +34,13 @@ const SUMMARY_HEADER = [
 function summaryRows(r: HubLoadResults): string[][] {
   const one = r.phases.find((p) => p.processes === 1)?.best?.carried;
   return r.phases.map((p) => {
-    const b = p.best;
-    if (!b)
-      return [String(p.processes), 'no level held', ...SUMMARY_HEADER.slice(2).map(() => '—')];
+    // No level held: the lightest level tried, marked, so the figures still show where it stood.
+    const b = p.best ?? [...p.levels].sort((a, c) => a.offered - c.offered)[0];
+    if (!b) return [String(p.processes), 'no level ran', ...SUMMARY_HEADER.slice(2).map(() => '—')];
     const hub = sum(b.hubCores);
     return [
       String(p.processes),
-      f1(b.carried),
+      p.best ? f1(b.carried) : `${f1(b.carried)} (did not hold)`,
       one ? `${f2(b.carried / one)}×` : '—',
       f1(b.deliveredPerSecond),
       `${f2(b.inMiBps)} / ${f2(b.outMiBps)}`,
