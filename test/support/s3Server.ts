@@ -38,6 +38,8 @@ export interface S3Endpoint {
 }
 
 export interface S3Server extends S3Endpoint {
+  /** The server's temp directory (removed by `stop`). */
+  readonly dir: string;
   /** Stops every process it started (SIGTERM, then SIGKILL) and removes its directory. Safe twice. */
   stop(): Promise<void>;
 }
@@ -76,16 +78,8 @@ const KILL_WAIT_MS = 3_000;
 
 /** Starts the server; see the file comment. Throws a sentence when Swift is not installed. */
 export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Server> {
-  const missing = REQUIRED.filter(([path]) => !existsSync(path));
-  if (missing.length > 0) {
-    const packages = [...new Set(missing.map(([, pkg]) => pkg))].join(' ');
-    throw new Error(
-      `No S3-compatible test server can start: OpenStack Swift is not installed (missing ` +
-        `${missing.map(([path]) => path).join(', ')}; Debian packages: ${packages}). Install ` +
-        `them with 'apt-get install -y ${PACKAGES}' (as .ci/run does), or set S3_ENDPOINT, ` +
-        `S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY and S3_REGION to use another S3-compatible server.`,
-    );
-  }
+  const missing = swiftMissing(existsSync);
+  if (missing !== undefined) throw new Error(missing);
   let lastError: unknown;
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     try {
@@ -97,6 +91,19 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Se
     }
   }
   throw lastError;
+}
+
+/** Why the server can't start here (what is missing, the packages to install), or undefined. */
+export function swiftMissing(exists: (path: string) => boolean): string | undefined {
+  const missing = REQUIRED.filter(([path]) => !exists(path));
+  if (missing.length === 0) return undefined;
+  const packages = [...new Set(missing.map(([, pkg]) => pkg))].join(' ');
+  return (
+    `No S3-compatible test server can start: OpenStack Swift is not installed (missing ` +
+    `${missing.map(([path]) => path).join(', ')}; Debian packages: ${packages}). Install ` +
+    `them with 'apt-get install -y ${PACKAGES}' (as .ci/run does), or set S3_ENDPOINT, ` +
+    `S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY and S3_REGION to use another S3-compatible server.`
+  );
 }
 
 class PortTakenError extends Error {}
@@ -252,6 +259,7 @@ async function startOnce(options: S3ServerOptions): Promise<S3Server> {
       deadline: Date.now() + (options.startTimeoutMs ?? 30_000),
     });
     return {
+      dir,
       endpoint,
       accessKeyId: `${ACCOUNT}:${USER}`,
       secretAccessKey: secret,
