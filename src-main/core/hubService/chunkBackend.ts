@@ -11,8 +11,9 @@ import { openS3ObjectStore } from './objectStore/s3ObjectStore.js';
  * never the command line: s3Config.ts).
  *
  * The hub records where its chunks live (`crdt_store_meta`), since rows naming objects can only
- * be read with that storage: a start that would lose sight of them (no `--chunks`, or another
- * bucket) is refused in words instead of serving devices chunks it cannot find.
+ * be read with that storage: a start without `--chunks` goes to the recorded bucket, and a start
+ * that would lose sight of them (`--chunks postgres`, another bucket) is refused in words instead
+ * of serving devices chunks it cannot find.
  */
 
 export const POSTGRES_CHUNKS = 'postgres';

@@ -17,13 +17,36 @@ export class CliHub {
     private readonly process: Daemon,
   ) {}
 
-  /** Starts a hub keeping its certificate and admin socket in `<root>/hub`. */
-  static async start(root: string, databaseUrl: string): Promise<CliHub> {
+  /**
+   * Starts a hub keeping its certificate and admin socket in `<root>/hub`; `options` add
+   * arguments (`--chunks s3://…`) and environment (its S3 settings).
+   */
+  static async start(
+    root: string,
+    databaseUrl: string,
+    options: {
+      readonly args?: readonly string[];
+      readonly env?: NodeJS.ProcessEnv;
+      /** host:port to listen on (a restart keeps the address its devices dial). */
+      readonly address?: string;
+    } = {},
+  ): Promise<CliHub> {
     const dataDir = path.join(root, 'hub');
-    const address = `127.0.0.1:${await freePort()}`;
+    const address = options.address ?? `127.0.0.1:${await freePort()}`;
     const process = await startLongRunning(
-      ['hub', 'start', '--data', dataDir, '--listen', address, '--database-url', databaseUrl],
+      [
+        'hub',
+        'start',
+        '--data',
+        dataDir,
+        '--listen',
+        address,
+        '--database-url',
+        databaseUrl,
+        ...(options.args ?? []),
+      ],
       /^invite a device: .*$/m,
+      options.env,
     );
     const fingerprint = /^certificate fingerprint \(SHA-256\): ([0-9a-f]{64})$/m.exec(
       process.output(),

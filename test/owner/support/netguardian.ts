@@ -129,12 +129,17 @@ export function startDaemon(dataDir: string): Promise<Daemon> {
  * Starts a command that runs until stopped (`start`, `hub start`) and waits for the line that
  * says it is ready.
  */
-export async function startLongRunning(args: readonly string[], ready: RegExp): Promise<Daemon> {
+export async function startLongRunning(
+  args: readonly string[],
+  ready: RegExp,
+  /** Added to the child's environment (a hub's S3 settings). */
+  env: NodeJS.ProcessEnv = {},
+): Promise<Daemon> {
   const name = commandLine(args.slice(0, args[0] === 'hub' ? 2 : 1));
   const logFile = debugLogFile(args);
   const child: ChildProcess = spawn(process.execPath, [BIN, ...args], {
     cwd: REPO,
-    env: logFile ? { ...childEnv(), NETGUARDIAN_LOG: 'debug' } : childEnv(),
+    env: { ...childEnv(), ...env, ...(logFile ? { NETGUARDIAN_LOG: 'debug' } : {}) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const chunks: string[] = [];
