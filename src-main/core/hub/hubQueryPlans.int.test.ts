@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CrdtEvent } from '../../../src-shared/events/event.js';
 import { ROUTES, deviceNameAnswerSchema } from '../../../src-shared/hubProtocol/protocol.js';
 import { createFreshDatabase, type FreshDatabase } from '../../../test/support/freshDatabase.js';
+import { testS3 } from '../../../test/support/s3Env.js';
 import { makeTempDir, type TempDir } from '../../../test/support/tempDir.js';
 import { CRDTManager } from '../crdtManager.js';
 import { HubConnection } from '../hubClient/hubConnection.js';
@@ -82,8 +83,13 @@ const NOT_ON_A_HUB = new Set([
  * Statements that read every space on purpose: fan-out queries on a cluster (one per shard).
  * - The chunk collection's list of the spaces to tidy (chunkCollection.ts `spacesToTidy`), a
  *   background run every 6 hours that then works one space at a time.
+ * - The admin's `hub spaces`: its list of the spaces there are (spaceReport.ts `spaceReports`),
+ *   then one report per space, each keyed by it.
  */
-const FAN_OUT = [/^SELECT space_id FROM crdt_origins UNION SELECT space_id FROM crdt_chunks\b/];
+const FAN_OUT = [
+  /^SELECT space_id FROM crdt_origins UNION SELECT space_id FROM crdt_chunks\b/,
+  /^SELECT space_id FROM hub_space_usage UNION SELECT space_id FROM crdt_origins UNION SELECT space_id FROM hub_device_keys\b/,
+];
 
 const sha = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
 
@@ -163,29 +169,32 @@ function findings(root: PlanNode): Finding[] {
 let db: FreshDatabase;
 let dir: TempDir;
 let hub: RunningHub;
-/** Each distinct statement the hub sent, with the parameters it was first sent with. */
-const sent = new Map<string, readonly unknown[]>();
+/** Each distinct statement the running hub sent, with the parameters it was first sent with. */
+let sent = new Map<string, readonly unknown[]>();
 
-beforeAll(async () => {
+/** A hub on a fresh database whose every statement is recorded in `sent`. */
+async function startRecordedHub(chunks?: { location: string; env: NodeJS.ProcessEnv }) {
+  sent = new Map();
   db = await createFreshDatabase('hub_query_plans');
   dir = await makeTempDir('ng-hub-plans-');
   hub = await startHubService({
     dataDir: dir.path,
     listen: '127.0.0.1:0',
     databaseUrl: db.url,
+    ...(chunks ? { chunks: chunks.location, env: chunks.env } : {}),
     // Every version superseded before now is compacted at the collection's run below.
     historyMs: 1,
     onDatabaseQuery: (text, params) => {
       if (!sent.has(text)) sent.set(text, params);
     },
   });
-});
+}
 
-afterAll(async () => {
+async function stopRecordedHub() {
   await hub?.stop();
   await db?.drop();
   await dir?.cleanup();
-});
+}
 
 const endpoint = () => ({ address: `127.0.0.1:${hub.address.port}`, fingerprint: hub.fingerprint });
 
@@ -301,6 +310,15 @@ async function driveSession(): Promise<void> {
     await askHub(admin, '/devices', {});
     await askHub(admin, '/devices', { spaceId: spaceB });
     await askHub(admin, '/remove-device', { spaceId: spaceB, device: 'dora-node' });
+    const report = await askHub<{ spaces: { spaceId: string; devices: number }[] }>(
+      admin,
+      '/spaces',
+      {},
+    );
+    expect(report.spaces.map((r) => [r.spaceId, r.devices])).toEqual([
+      [spaceA, 2],
+      [spaceB, 1],
+    ]);
     expect((await hub.accounts.spaceUsage(spaceA)).chunkBytes).toBeGreaterThan(0);
     // Compaction (two superseded versions of notes/todo.txt) and chunk collection.
     const tidied = await hub.chunkCollector.runNow();
@@ -312,36 +330,42 @@ async function driveSession(): Promise<void> {
   }
 }
 
-describe('the hub on a cluster sharded by space', () => {
-  it('every statement the hub sends reaches sharded tables through space_id', async () => {
-    await driveSession();
-    expect(sent.size).toBeGreaterThan(30);
-    const client = new pg.Client({ connectionString: db.url });
-    await client.connect();
-    const offending: string[] = [];
-    try {
-      for (const [text, params] of sent) {
-        const line = oneLine(text);
-        if (FAN_OUT.some((p) => p.test(line))) continue;
-        let plan: PlanNode;
-        try {
-          const res = await client.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
-            `EXPLAIN (FORMAT JSON) ${text}`,
-            params as unknown[],
-          );
-          plan = res.rows[0]?.['QUERY PLAN'][0].Plan as PlanNode;
-        } catch (e) {
-          offending.push(`${line.slice(0, 300)}\n    could not be explained: ${String(e)}`);
-          continue;
-        }
-        for (const f of findings(plan))
-          offending.push(`${line.slice(0, 300)}\n    ${f.table}: ${f.problem}`);
+/** Drives the session, then EXPLAINs every statement the hub sent and lists what breaks the rules. */
+async function checkPlans(): Promise<void> {
+  await driveSession();
+  expect(sent.size).toBeGreaterThan(30);
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  const offending: string[] = [];
+  try {
+    for (const [text, params] of sent) {
+      const line = oneLine(text);
+      if (FAN_OUT.some((p) => p.test(line))) continue;
+      let plan: PlanNode;
+      try {
+        const res = await client.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
+          `EXPLAIN (FORMAT JSON) ${text}`,
+          params as unknown[],
+        );
+        plan = res.rows[0]?.['QUERY PLAN'][0].Plan as PlanNode;
+      } catch (e) {
+        offending.push(`${line.slice(0, 300)}\n    could not be explained: ${String(e)}`);
+        continue;
       }
-    } finally {
-      await client.end();
+      for (const f of findings(plan))
+        offending.push(`${line.slice(0, 300)}\n    ${f.table}: ${f.problem}`);
     }
-    expect(offending, `statements not keyed by space:\n${offending.join('\n')}`).toEqual([]);
-  });
+  } finally {
+    await client.end();
+  }
+  expect(offending, `statements not keyed by space:\n${offending.join('\n')}`).toEqual([]);
+}
+
+describe('the hub on a cluster sharded by space, chunks in PostgreSQL', () => {
+  beforeAll(() => startRecordedHub());
+  afterAll(() => stopRecordedHub());
+
+  it('every statement the hub sends reaches sharded tables through space_id', checkPlans);
 
   it('every key of a sharded table leads with space_id, and every id is 64-bit', async () => {
     const client = new pg.Client({ connectionString: db.url });
@@ -393,4 +417,11 @@ describe('the hub on a cluster sharded by space', () => {
       await client.end();
     }
   });
+});
+
+describe('the hub on a cluster sharded by space, chunks in S3-compatible object storage', () => {
+  beforeAll(() => startRecordedHub(testS3()));
+  afterAll(() => stopRecordedHub());
+
+  it('every statement the hub sends reaches sharded tables through space_id', checkPlans);
 });
