@@ -343,8 +343,12 @@ describe('sync through the service', () => {
       await hub.accounts.revokeDevice({ device: gone.manager.nodeId, spaceId });
       const rosterOf = (d: { connection: HubConnection }) => new HubServiceRoster(d.connection);
       let listed = await rosterOf(a).list();
-      // B's live stream marks it online once the hub recorded it.
-      for (let i = 0; i < 100 && !listed.find((d) => d.deviceName === 'bob')?.online; i++) {
+      // B's live stream marks it online once the hub recorded it; A's requests mark it seen (the
+      // hub writes that beside the request, not before answering it).
+      const settled = () =>
+        listed.find((d) => d.deviceName === 'bob')?.online === true &&
+        listed.find((d) => d.deviceName === 'anna')?.lastSeen != null;
+      for (let i = 0; i < 100 && !settled(); i++) {
         await new Promise((r) => setTimeout(r, 50));
         listed = await rosterOf(a).list();
       }
