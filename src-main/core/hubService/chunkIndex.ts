@@ -1,6 +1,6 @@
 import { NetGuardianError } from '../../../src-shared/errors.js';
 import { formatBytes } from '../../../src-shared/words.js';
-import type { SqlExecutor } from '../store/sqlClient.js';
+import type { SqlClient, SqlExecutor } from '../store/sqlClient.js';
 
 /**
  * The hub's index of chunks: one `crdt_chunks` row per (space, hash) with its size and when it
@@ -142,4 +142,24 @@ export function checkQuota(spaceId: string, usage: SpaceUsage, newBytes: number)
     `the space ${spaceId} would hold ${formatBytes(total)} on the hub, over its quota of ${formatBytes(usage.quota)}: nothing more can be uploaded until files are removed or the hub's admin raises the quota`,
     'quota',
   );
+}
+
+/**
+ * What both chunk backends answer from the index alone, the same way: which chunks a space
+ * lacks, their sizes and the space's usage. Each backend adds where the bytes go.
+ */
+export abstract class IndexedChunks {
+  constructor(protected readonly client: SqlClient) {}
+
+  missing(spaceId: string, hashes: readonly string[]): Promise<string[]> {
+    return missingChunks(this.client, spaceId, hashes);
+  }
+
+  sizes(spaceId: string, hashes: readonly string[]): Promise<{ hash: string; size: number }[]> {
+    return chunkSizes(this.client, spaceId, hashes);
+  }
+
+  usage(spaceId: string): Promise<SpaceUsage> {
+    return spaceUsage(this.client, spaceId);
+  }
 }

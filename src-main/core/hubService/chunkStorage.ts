@@ -6,12 +6,9 @@ import { collectChunks, type CollectedChunks } from './chunkCollection.js';
 import {
   addSpaceBytes,
   checkQuota,
-  chunkSizes,
+  IndexedChunks,
   lockSpaceUsage,
-  missingChunks,
-  spaceUsage,
   TOUCH_EVERY_MS,
-  type SpaceUsage,
 } from './chunkIndex.js';
 
 /**
@@ -83,15 +80,12 @@ export function verifyChunk(chunk: ChunkInput): void {
  * in `hub_space_usage` in the same transaction as the insert, so the count never drifts from
  * what is stored and two puts of one space can't both pass its quota (the usage row is locked).
  */
-export class PgChunkStorage implements HubChunkStorage {
+export class PgChunkStorage extends IndexedChunks implements HubChunkStorage {
   private readonly reader: PgChunkStore;
 
-  constructor(private readonly client: SqlClient) {
+  constructor(client: SqlClient) {
+    super(client);
     this.reader = new PgChunkStore(client);
-  }
-
-  missing(spaceId: string, hashes: readonly string[]): Promise<string[]> {
-    return missingChunks(this.client, spaceId, hashes);
   }
 
   collect(spaceId: string, retentionMs: number): Promise<CollectedChunks> {
@@ -112,14 +106,6 @@ export class PgChunkStorage implements HubChunkStorage {
       return data ? [{ hash: c.hash, size: data.byteLength, body: [data] }] : [];
     });
     return { bodies, close: () => undefined };
-  }
-
-  sizes(spaceId: string, hashes: readonly string[]): Promise<{ hash: string; size: number }[]> {
-    return chunkSizes(this.client, spaceId, hashes);
-  }
-
-  usage(spaceId: string): Promise<SpaceUsage> {
-    return spaceUsage(this.client, spaceId);
   }
 
   async put(spaceId: string, chunks: readonly ChunkInput[]): Promise<{ newBytes: number }> {

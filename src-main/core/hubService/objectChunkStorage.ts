@@ -8,11 +8,10 @@ import {
   addSpaceBytes,
   checkQuota,
   chunkSizes,
+  IndexedChunks,
   lockSpaceUsage,
-  missingChunks,
   spaceUsage,
   TOUCH_EVERY_MS,
-  type SpaceUsage,
 } from './chunkIndex.js';
 import type { ChunkBody, ChunkSize, HubChunkStorage, OpenedChunks } from './chunkStorage.js';
 import type { ObjectStore } from './objectStore/objectStore.js';
@@ -51,22 +50,12 @@ export function chunkObjectKey(spaceId: string, hash: string): string {
  *   delete the object, never an object nobody knows of;
  * - a chunk another put stored first keeps its object; this put's copy is deleted.
  */
-export class ObjectChunkStorage implements HubChunkStorage {
+export class ObjectChunkStorage extends IndexedChunks implements HubChunkStorage {
   constructor(
-    private readonly client: SqlClient,
+    client: SqlClient,
     readonly objects: ObjectStore,
-  ) {}
-
-  missing(spaceId: string, hashes: readonly string[]): Promise<string[]> {
-    return missingChunks(this.client, spaceId, hashes);
-  }
-
-  sizes(spaceId: string, hashes: readonly string[]): Promise<{ hash: string; size: number }[]> {
-    return chunkSizes(this.client, spaceId, hashes);
-  }
-
-  usage(spaceId: string): Promise<SpaceUsage> {
-    return spaceUsage(this.client, spaceId);
+  ) {
+    super(client);
   }
 
   async put(spaceId: string, chunks: readonly ChunkInput[]): Promise<{ newBytes: number }> {
