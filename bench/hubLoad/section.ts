@@ -25,8 +25,8 @@ export async function runHubLoadSection(options: {
   readonly log: (message: string) => void;
 }): Promise<HubLoadSection> {
   // On a machine others share: NETGUARDIAN_BENCH_HUB_LOAD_NICE=-10 gives the generator, the hub
-  // processes and PostgreSQL that nice value (the section says so); started under `setsid`, the
-  // bench's autogroup gets it too (hubCluster.ts).
+  // processes and PostgreSQL that nice value (the section says so); started under `setsid` with
+  // NETGUARDIAN_BENCH_AUTOGROUP=1, the bench's autogroup gets it too (hubCluster.ts).
   const nice = process.env['NETGUARDIAN_BENCH_HUB_LOAD_NICE'];
   const sizes = options.quick ? QUICK_HUB_LOAD : FULL_HUB_LOAD;
   if (nice !== undefined && !/^-?\d+$/.test(nice))

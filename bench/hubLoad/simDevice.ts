@@ -106,7 +106,20 @@ export class SimDevice {
 
   /** Opens the live stream and starts reading what the hub announces. */
   async start(): Promise<void> {
-    await this.listen();
+    // A live stream refused under load (a connection cut) is opened again, a few times at most.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.listen();
+        break;
+      } catch (e) {
+        if (attempt >= 3)
+          throw new Error(
+            `${this.link.name} could not open its live stream: ${e instanceof Error ? e.message : String(e)}`,
+            { cause: e },
+          );
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
     this.pulling = this.pullLoop();
   }
 
