@@ -164,8 +164,9 @@ describe("a hub's settings", () => {
     await chmod(path.join(tmp.path, 'hubs'), 0o755);
 
     const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const listening = (tail: string) =>
-      new RegExp(`^hub created: listening on 127\\.0\\.0\\.1:\\d+ \\(${escape(tail)}\\)$`);
+    // `started`, not `created`, on a server that holds a hub already: the process joins that hub.
+    const listening = (tail: string, verb = 'created') =>
+      new RegExp(`^hub ${verb}: listening on 127\\.0\\.0\\.1:\\d+ \\(${escape(tail)}\\)$`);
 
     // Not read: the hub runs on its own embedded server.
     expect(await hubStartLine(inFolder, ['--data', hubDir('cwd'), ...listen])).toMatch(
@@ -176,10 +177,10 @@ describe("a hub's settings", () => {
     await writeFile(envFile, envText(admin), { mode: 0o600 });
     expect(
       await hubStartLine(inFolder, ['--data', hubDir('file'), ...listen, '--env-file', envFile]),
-    ).toMatch(listening('PostgreSQL server given'));
+    ).toMatch(listening('PostgreSQL server given', 'started'));
     expect(
       await hubStartLine({ ...inFolder, env: admin }, ['--data', hubDir('env'), ...listen]),
-    ).toMatch(listening('PostgreSQL server given'));
+    ).toMatch(listening('PostgreSQL server given', 'started'));
   });
 
   it('fail in one line when the --env-file is not there', async () => {
