@@ -23,6 +23,7 @@ const PRIVATE_FILES = [
   'postgres-location.json',
   'folder.json',
   'own-hub.json',
+  'hub-addresses.json',
   'owner.lock',
   'postgres.log',
   'postgres.log.1',
