@@ -145,6 +145,11 @@ function boundParagraph(r: HubLoadResults, devices: number): string {
     const total = per(sum(b.hubCores)) + per(b.postgresCores) + per(b.generatorCores);
     cap = ` At one process each change cost ${f1(per(sum(b.hubCores)))} ms of hub CPU, ${f1(per(b.postgresCores))} ms of PostgreSQL's and ${f1(per(b.generatorCores))} ms of the generator's: ${f1(total)} ms in all, so ${r.cores} idle cores carry at most about ${Math.round((r.cores * 1000) / total)} changes/s whatever the number of hub processes.`;
   }
+  const two = r.phases.find((p) => p.processes === 2)?.best;
+  const perChange =
+    b && two && b.carried > 0 && two.carried > 0
+      ? ` Per change, two processes spent ${f1((1000 * sum(two.hubCores)) / two.carried)} ms of hub CPU in all and PostgreSQL ${f1((1000 * two.postgresCores) / two.carried)} ms, against ${f1((1000 * sum(b.hubCores)) / b.carried)} and ${f1((1000 * b.postgresCores) / b.carried)} ms with one.`
+      : '';
   const hubAtLimit = firstFailed ? sum(firstFailed.hubCores) : undefined;
   const oneHub =
     hubAtLimit === undefined
@@ -152,7 +157,7 @@ function boundParagraph(r: HubLoadResults, devices: number): string {
       : hubAtLimit >= 0.8
         ? ` At the first level one process did not hold, it used ${f2(hubAtLimit)} cores: near all one Node event loop gives, so one process was bound by itself there.`
         : ` At the first level one process did not hold, it used ${f2(hubAtLimit)} cores, well under the one core its event loop could use: it was not its own limit, the machine was (and a second process cannot add CPU the machine does not have).`;
-  return `**What bounds it.** This machine has ${r.cores} cores, shared by the load generator (all ${devices} devices in the bench's one Node process: TLS, HTTP/2, JSON and SHA-256 of every chunk sent and received), the hub processes, PostgreSQL, and whatever else ran meanwhile ("others": the machine's busy CPU from /proc/stat less those three). CPU while sending, in cores: ${bound(r)}.${cap}${oneHub} Two processes can carry 1.6× one only where one process is bound by its own event loop while the machine still has CPU to give; on ${r.cores} shared cores, two processes show that the hub spreads over processes with every change delivered across them, not the scaling that separate machines for devices, hubs and PostgreSQL would show.`;
+  return `**What bounds it.** This machine has ${r.cores} cores, shared by the load generator (all ${devices} devices in the bench's one Node process: TLS, HTTP/2, JSON and SHA-256 of every chunk sent and received), the hub processes, PostgreSQL, and whatever else ran meanwhile ("others": the machine's busy CPU from /proc/stat less those three). CPU while sending, in cores: ${bound(r)}.${cap}${oneHub}${perChange} Two processes can carry 1.6× one only where one process is bound by its own event loop while the machine still has CPU to give; on ${r.cores} shared cores, two processes show that the hub spreads over processes with every change delivered across them, not the scaling that separate machines for devices, hubs and PostgreSQL would show.`;
 }
 
 export function hubLoadText(r: HubLoadResults): string {
@@ -188,6 +193,6 @@ Every level tried:
 
 ${markdownTable(LEVEL_HEADER, levelRows(r.phases))}
 
-"Events/s delivered" counts arrivals of changes at other devices (each change reaches ${s.devicesPerSpace - 1}); chunk MiB/s in is content pushed to the hub, out is content the receivers pulled from it. Hub CPU and RSS are per process from /proc (RSS: the highest resident set, VmHWM); PostgreSQL's CPU is its whole process tree (backends, checkpointer, WAL writer, and the backends that ended meanwhile), its share is of the hub side's CPU (hub processes + PostgreSQL), its memory the tree's highest PSS. PostgreSQL ${r.postgres['server_version'] ?? '?'} with fsync ${r.postgres['fsync'] ?? '?'} and synchronous_commit ${r.postgres['synchronous_commit'] ?? '?'} (its default durability), a throwaway server of the bench's own. The hub processes each have their own data dir and certificate; each device pins the fingerprint of the process it talks to. ${s.nice === undefined ? '' : `The generator's main thread, the hub processes and PostgreSQL's processes ran at nice ${s.nice}, since other engineers' work shared the machine. `}The whole section took ${(r.elapsedMs / 1000).toFixed(0)} s; the machine's 1-minute load before each process count: ${r.phases.map((p) => f2(p.loadBefore)).join(', ')}.
+"Events/s delivered" counts arrivals of changes at other devices (each change reaches ${s.devicesPerSpace - 1}); chunk MiB/s in is content pushed to the hub, out is content the receivers pulled from it. Hub CPU and RSS are per process from /proc (RSS: the highest resident set, VmHWM); PostgreSQL's CPU is its whole process tree (backends, checkpointer, WAL writer, and the backends that ended meanwhile), its share is of the hub side's CPU (hub processes + PostgreSQL), its memory the tree's highest PSS. PostgreSQL ${r.postgres['server_version'] ?? '?'} with fsync ${r.postgres['fsync'] ?? '?'} and synchronous_commit ${r.postgres['synchronous_commit'] ?? '?'} (its default durability), a throwaway server of the bench's own. The hub processes each have their own data dir and certificate; each device pins the fingerprint of the process it talks to. ${s.nice === undefined ? '' : `The generator's main thread, the hub processes and PostgreSQL's processes ran at nice ${s.nice}${s.autogroup ? ' (the bench in its own session, its autogroup at the same value)' : ''}, since other engineers' work shared the machine. `}The whole section took ${(r.elapsedMs / 1000).toFixed(0)} s; the machine's 1-minute load before each process count: ${r.phases.map((p) => f2(p.loadBefore)).join(', ')}.
 `;
 }

@@ -48,6 +48,8 @@ export interface HubLoadSizes {
    * processes, for measuring on a machine others share; undefined: left as started (0).
    */
   readonly nice?: number;
+  /** Whether the bench's autogroup got `nice` too (started under setsid; see hubCluster.ts). */
+  readonly autogroup?: boolean;
 }
 
 export const FULL_HUB_LOAD: HubLoadSizes = {

@@ -34,7 +34,14 @@ export async function runHubLoadSection(options: {
       `NETGUARDIAN_BENCH_HUB_LOAD_NICE must be a whole number from -20 to 19, not ${nice}`,
     );
   const results = await runHubLoadSuite({
-    sizes: nice === undefined ? sizes : { ...sizes, nice: Number(nice) },
+    sizes:
+      nice === undefined
+        ? sizes
+        : {
+            ...sizes,
+            nice: Number(nice),
+            autogroup: process.env['NETGUARDIAN_BENCH_AUTOGROUP'] === '1',
+          },
     scratch: options.scratch,
     log: options.log,
   });
