@@ -55,4 +55,26 @@ describe('DeferredRetry', () => {
     await vi.advanceTimersByTimeAsync(120_000);
     expect(retries).toBe(3);
   });
+
+  it('retries paths a run failed to write (a download cut off), thinning out to ten minutes', async () => {
+    const at: number[] = [];
+    const start = Date.now();
+    const retry = new DeferredRetry(
+      () => {
+        at.push(Date.now() - start);
+        // The hub is still away: the retry's own run fails the file again.
+        retry.after(0, 1);
+        return Promise.resolve();
+      },
+      () => undefined,
+    );
+    retry.after(0, 1);
+    await vi.advanceTimersByTimeAsync(3_000_000);
+    // 2 s, then 4, 8, … 512 s, then every 600 s.
+    expect(at.slice(0, 12)).toEqual([
+      2_000, 6_000, 14_000, 30_000, 62_000, 126_000, 254_000, 510_000, 1_022_000, 1_622_000,
+      2_222_000, 2_822_000,
+    ]);
+    retry.stop();
+  });
 });
