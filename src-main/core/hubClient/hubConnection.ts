@@ -35,10 +35,19 @@ export interface HubConnectionOptions extends HubEndpoint {
   /**
    * The hub's other processes (`hubAddressBook.ts`): when `address` can't be reached they are
    * tried in turn, with the same pinned certificate, and the list is refreshed from the hub after
-   * each new connection.
+   * each new connection and every `alternatesEveryMs` while connected.
    */
   readonly alternates?: HubAlternates;
+  /** How often a connected device asks the hub for its processes again (default a minute). */
+  readonly alternatesEveryMs?: number;
 }
+
+/**
+ * While connected, the hub's list of processes is asked again this often: a process started (or
+ * back) after the device connected is known before the one in use goes away, so a rolling
+ * restart never strands a device on a list of processes that are all gone.
+ */
+const ALTERNATES_EVERY_MS = 60_000;
 
 /** Addresses one connection attempt tries at most (its own first, then the others). */
 const MAX_TRIED = 8;
@@ -92,6 +101,8 @@ export class HubConnection {
   private closed = false;
   /** The address that answered last: tried first next time (another process after a failover). */
   private current: string;
+  /** When the hub's list of processes was last asked for. */
+  private alternatesAt = 0;
 
   constructor(private readonly options: HubConnectionOptions) {
     this.current = options.address;
@@ -171,8 +182,11 @@ export class HubConnection {
 
   private open(): Promise<ClientHttp2Session> {
     if (this.closed) return Promise.reject(new Error('the hub connection is closed'));
-    if (this.session && !this.session.closed && !this.session.destroyed)
+    if (this.session && !this.session.closed && !this.session.destroyed) {
+      if (Date.now() - this.alternatesAt >= (this.options.alternatesEveryMs ?? ALTERNATES_EVERY_MS))
+        this.refreshAlternatesSoon();
       return Promise.resolve(this.session);
+    }
     this.opening ??= this.connect().finally(() => {
       this.opening = undefined;
     });
@@ -196,7 +210,7 @@ export class HubConnection {
       try {
         const session = await this.connectTo(address);
         if (address !== this.current) this.current = address;
-        if (this.options.alternates && this.options.credential) void this.refreshAlternates();
+        this.refreshAlternatesSoon();
         return session;
       } catch (e) {
         first ??= e;
@@ -209,6 +223,14 @@ export class HubConnection {
       }
     }
     throw first;
+  }
+
+  /** Asks for the hub's processes in the background (a device with an address book only). */
+  private refreshAlternatesSoon(): void {
+    if (!this.options.alternates || !this.options.credential) return;
+    // Stamped first: the request below opens the session again and must not ask twice.
+    this.alternatesAt = Date.now();
+    void this.refreshAlternates();
   }
 
   /** Asks the hub where its processes are now; an older hub (404) or a failure changes nothing. */

@@ -58,6 +58,7 @@ async function deviceOn(
   spaceId: string,
   name: string,
   alternates?: MemoryAlternates,
+  alternatesEveryMs?: number,
 ) {
   const store = await EventStore.open(await openPgliteClient());
   const manager = await CRDTManager.open({ store, spaceId, deviceName: name });
@@ -72,6 +73,7 @@ async function deviceOn(
     ...endpointOf(hub),
     credential: paired.credential,
     ...(alternates ? { alternates } : {}),
+    ...(alternatesEveryMs !== undefined ? { alternatesEveryMs } : {}),
   });
   const peer = new HubPeer(connection, spaceId);
   const engine = new SyncEngine({ manager, remote: peer });
@@ -122,6 +124,35 @@ describe('one hub, several processes', () => {
     } finally {
       await a.peer.close();
       await a.store.close();
+    }
+  });
+
+  it('a connected device learns of a process started after it connected, without reconnecting', async () => {
+    const spaceId = `later-${randomUUID().slice(0, 8)}`;
+    const book = new MemoryAlternates();
+    const a = await deviceOn(hubA, spaceId, 'a', book, 200);
+    const dirD = await makeTempDir('ng-hub-d-');
+    let hubD: RunningHub | undefined;
+    try {
+      await a.peer.getFrontier(spaceId);
+      await waitFor('the first list', () => book.list().length === 2);
+      // A rolling restart: a process comes up while the device stays connected to A.
+      hubD = await startHubService({
+        dataDir: dirD.path,
+        listen: '127.0.0.1:0',
+        databaseUrl: db.url,
+      });
+      const addressD = `127.0.0.1:${hubD.address.port}`;
+      await waitFor('the list with D', async () => {
+        await a.peer.getFrontier(spaceId);
+        return book.list().includes(addressD);
+      });
+      expect(a.connection.address).toBe(`127.0.0.1:${hubA.address.port}`);
+    } finally {
+      await hubD?.stop();
+      await a.peer.close();
+      await a.store.close();
+      await dirD.cleanup();
     }
   });
 
