@@ -312,9 +312,17 @@ export class S3ObjectStore implements ObjectStore {
       code === 'EHOSTUNREACH' ||
       code === 'ETIMEDOUT'
     ) {
+      // In words, without the system's code: a message carrying one reads as a failure to put
+      // in words, and the hub's own "can't reach the hub" would replace it (a new admin saw that).
+      const what =
+        code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+          ? 'no host of that name is known'
+          : code === 'ETIMEDOUT'
+            ? 'it did not answer in time'
+            : 'nothing answers there';
       return new NetGuardianError(
         'StoreError',
-        `nothing answers at ${this.endpoint} (${code}) ${doing}: check ${S3_ENV.endpoint} and that the S3 server runs`,
+        `can't reach the S3 server at ${this.endpoint} ${doing}: ${what}; check ${S3_ENV.endpoint} and that the S3 server runs`,
         S3_ENV.endpoint,
       );
     }
@@ -332,6 +340,10 @@ const NO_SUCH_BUCKET = 'bucket';
 const SILENT = { debug() {}, info() {}, warn() {}, error() {}, trace() {} };
 
 function makeClient(settings: S3Settings, maxAttempts: number): S3Client {
+  // The SDK warns on every hub start that its releases after January 2027 need Node 22: nine
+  // lines an admin can't act on (NetGuardian pins the SDK and runs on Node 20), so said once in
+  // the README's notes, not at every start. Only when nobody set it either way.
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
   const client = new S3Client({
     endpoint: settings.endpoint,
     region: settings.region,
