@@ -18,14 +18,15 @@ const UNITS: Record<string, number> = {
   tib: 1024 ** 4,
 };
 
-export function parseByteSize(text: string, field: string): number {
+/** `what` names the value in the sentence ("the quota"), `field` the argument it came from. */
+export function parseByteSize(text: string, what: string, field: string): number {
   const match = /^(\d+(?:\.\d+)?)\s*([a-zA-Z]*)$/.exec(text.trim());
   const unit = UNITS[(match?.[2] ?? '').toLowerCase()];
   const bytes = match && unit !== undefined ? Math.round(Number(match[1]) * unit) : NaN;
   if (!Number.isSafeInteger(bytes) || bytes <= 0)
     throw new NetGuardianError(
       'InvalidArgument',
-      `--${field} must be a size such as 500MB, 10GB or 1TB (or "none"), not ${JSON.stringify(text)}`,
+      `${what} must be a size such as 500MB, 10GB or 1TB (or "none"), not ${JSON.stringify(text)}`,
       field,
     );
   return bytes;

@@ -3,17 +3,17 @@ import { parseByteSize } from './byteSize.js';
 
 describe('parseByteSize', () => {
   it('reads the sizes people type for a quota, in powers of 1024', () => {
-    expect(parseByteSize('2048', 'quota')).toBe(2048);
-    expect(parseByteSize('500MB', 'quota')).toBe(524_288_000);
-    expect(parseByteSize('10 GB', 'quota')).toBe(10_737_418_240);
-    expect(parseByteSize('1.5TiB', 'quota')).toBe(1_649_267_441_664);
-    expect(parseByteSize(' 3 kib ', 'quota')).toBe(3072);
+    expect(parseByteSize('2048', 'the quota', 'size')).toBe(2048);
+    expect(parseByteSize('500MB', 'the quota', 'size')).toBe(524_288_000);
+    expect(parseByteSize('10 GB', 'the quota', 'size')).toBe(10_737_418_240);
+    expect(parseByteSize('1.5TiB', 'the quota', 'size')).toBe(1_649_267_441_664);
+    expect(parseByteSize(' 3 kib ', 'the quota', 'size')).toBe(3072);
   });
 
   it('refuses anything else in words that name the option', () => {
     for (const bad of ['', 'lots', '-5MB', '0', '5 parsecs', '1e3', '0.0001'])
-      expect(() => parseByteSize(bad, 'quota'), bad).toThrow(
-        /--quota must be a size such as 500MB, 10GB or 1TB/,
+      expect(() => parseByteSize(bad, 'the quota', 'size'), bad).toThrow(
+        /^the quota must be a size such as 500MB, 10GB or 1TB \(or "none"\), not "/,
       );
   });
 });

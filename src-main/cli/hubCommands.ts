@@ -51,6 +51,13 @@ export async function hubStartCommand(
   ctx.out(
     `file contents stored in ${hub.chunkLocation === 'postgres' ? 'PostgreSQL' : hub.chunkLocation}`,
   );
+  const left = hub.chunksInPostgres;
+  if (left && left.chunks > 0) {
+    const { countOf, formatBytes } = await import('../../src-shared/words.js');
+    ctx.out(
+      `${countOf(left.chunks, 'chunk')} (${formatBytes(left.bytes)}) are still in PostgreSQL and served from there: move them with netguardian hub move-chunks --data ${quoteArg(opts.data)}`,
+    );
+  }
   ctx.out(`certificate fingerprint (SHA-256): ${hub.fingerprint}`);
   ctx.out(
     `invite a device: netguardian hub invite --data ${quoteArg(opts.data)}, then on the device: netguardian init --folder FOLDER --join CODE`,
@@ -151,8 +158,17 @@ export async function hubQuotaCommand(
   const id = validateId('spaceId', space);
   if (!id.ok) throw id.error;
   const { parseByteSize } = await import('./byteSize.js');
-  const bytes = size.trim().toLowerCase() === 'none' ? null : parseByteSize(size, 'quota');
+  const bytes =
+    size.trim().toLowerCase() === 'none' ? null : parseByteSize(size, 'the quota', 'size');
   const { askHub } = await import('../core/hubService/adminSocket.js');
+  // A mistyped name would make a space of its own, listed for good: only a space the hub knows.
+  const { spaces } = await askHub<{ spaces: HubSpaceRow[] }>(adminSocket(opts.data), '/spaces', {});
+  if (!spaces.some((s) => s.spaceId === id.value))
+    throw new NetGuardianError(
+      'NotFound',
+      `this hub has no space ${id.value}${spaces.length > 0 ? ` (its spaces: ${spaces.map((s) => s.spaceId).join(', ')})` : ''}: a space begins with its first invite (netguardian hub invite --data ${quoteArg(opts.data)} --space ${id.value})`,
+      'space',
+    );
   await askHub(adminSocket(opts.data), '/quota', { spaceId: id.value, bytes });
   const { formatBytes } = await import('../../src-shared/words.js');
   ctx.out(

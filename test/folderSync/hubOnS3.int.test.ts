@@ -126,6 +126,16 @@ describe('a hub with its chunks in S3-compatible object storage', () => {
     // 43 files created and 1 edited (each a create or a content event), at least.
     expect(family?.events).toBeGreaterThanOrEqual(44);
 
+    // A mistyped space is refused, never made; a size that isn't one is named.
+    const typo = await runCli(['hub', 'quota', 'famly', '1MB', '--data', hub.dataDir]);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toBe(
+      `netguardian: this hub has no space famly (its spaces: family): a space begins with its first invite (netguardian hub invite --data ${hub.dataDir} --space famly)\n`,
+    );
+    const lots = await runCli(['hub', 'quota', 'family', 'lots', '--data', hub.dataDir]);
+    expect(lots.stderr).toBe(
+      'netguardian: the quota must be a size such as 500MB, 10GB or 1TB (or "none"), not "lots"\n',
+    );
     // A quota below what the space holds: the next upload is refused in words, nothing stored.
     expect(await cliOk(['hub', 'quota', 'family', '1MB', '--data', hub.dataDir])).toBe(
       'space family may store up to 1.0 MB on the hub; uploads past it are refused\n',
@@ -170,6 +180,13 @@ describe('a hub with its chunks in S3-compatible object storage', () => {
       address,
     });
     place.hub = hub;
+    // It says what is left behind, and how to move it.
+    expect(hub.output()).toMatch(
+      new RegExp(
+        `^${before?.inline} chunks \\(.+\\) are still in PostgreSQL and served from there: move them with netguardian hub move-chunks --data `,
+        'm',
+      ),
+    );
     // The move (its own process, as an admin runs it) and a device's sync of new files at once.
     const moving = startLongRunning(['hub', 'move-chunks', '--data', hub.dataDir], /^moved .*$/m);
     await writeSampleFiles(laptop.folder, 'during', 1);

@@ -33,6 +33,27 @@ export interface ChunkMoveProgress {
 const STEP_BYTES = 8 * 1024 * 1024;
 const STEP_ROWS = 200;
 
+/**
+ * The chunks whose bytes are still in PostgreSQL, over every space (one space's query at a time):
+ * what a move has left to do, and what `hub start` on object storage tells the admin to move.
+ */
+export async function chunksInPostgres(
+  client: SqlClient,
+): Promise<{ chunks: number; bytes: number }> {
+  let chunks = 0;
+  let bytes = 0;
+  for (const spaceId of await spacesToTidy(client)) {
+    const [row] = await client.query<{ chunks: number; bytes: number }>(
+      `SELECT count(*)::float8 AS chunks, coalesce(sum(size), 0)::float8 AS bytes
+       FROM crdt_chunks WHERE space_id = $1 AND data IS NOT NULL`,
+      [spaceId],
+    );
+    chunks += Number(row?.chunks ?? 0);
+    bytes += Number(row?.bytes ?? 0);
+  }
+  return { chunks, bytes };
+}
+
 export class ChunkMove {
   private progress: ChunkMoveProgress = {
     state: 'idle',
@@ -71,15 +92,11 @@ export class ChunkMove {
   }
 
   private async run(): Promise<void> {
-    const left = await this.client.query<{ chunks: number; bytes: number }>(
-      `SELECT count(*)::float8 AS chunks, coalesce(sum(size), 0)::float8 AS bytes
-       FROM crdt_chunks WHERE space_id = ANY($1::text[]) AND data IS NOT NULL`,
-      [await spacesToTidy(this.client)],
-    );
+    const left = await chunksInPostgres(this.client);
     this.progress = {
       state: 'moving',
-      totalChunks: Number(left[0]?.chunks ?? 0),
-      totalBytes: Number(left[0]?.bytes ?? 0),
+      totalChunks: left.chunks,
+      totalBytes: left.bytes,
       movedChunks: 0,
       movedBytes: 0,
     };

@@ -12,7 +12,7 @@ import { openPgClient, type PgClientOptions } from '../store/pgClient.js';
 import type { SqlClient } from '../store/sqlClient.js';
 import { AttemptLimiter } from './attemptLimiter.js';
 import { openChunkBackend } from './chunkBackend.js';
-import { ChunkMove } from './chunkMove.js';
+import { ChunkMove, chunksInPostgres } from './chunkMove.js';
 import { spaceReports } from './spaceReport.js';
 import {
   DEFAULT_CHUNK_RETENTION_MS,
@@ -79,6 +79,8 @@ export interface RunningHub {
   readonly chunkCollector: ChunkCollector;
   /** Where chunk bytes go: `postgres` or the object storage's `s3://bucket/prefix`. */
   readonly chunkLocation: string;
+  /** On object storage: the chunks still in PostgreSQL at start (`hub move-chunks` moves them). */
+  readonly chunksInPostgres?: { readonly chunks: number; readonly bytes: number };
   /** The hub's own database connection (tests look at what was stored). */
   readonly database: SqlClient;
   stop(): Promise<void>;
@@ -168,6 +170,7 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
     // Chunks still in PostgreSQL move to object storage on the admin's word (`hub move-chunks`).
     const chunkMove = backend.objects ? new ChunkMove(database, backend.objects) : undefined;
     if (chunkMove) stops.push(() => chunkMove.stop());
+    const chunksLeft = backend.objects ? await chunksInPostgres(database) : undefined;
     // Another process of the hub doing a space's upkeep now: this one skips it (spaceUpkeep.ts).
     const chunkCollector = startChunkCollection({
       client: database,
@@ -240,6 +243,7 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
       accounts,
       chunkCollector,
       chunkLocation: backend.location,
+      ...(chunksLeft ? { chunksInPostgres: chunksLeft } : {}),
       database,
       stop: stopAll,
     };
