@@ -81,8 +81,11 @@ export interface SyncEngineOptions {
   /** Upper bound of batches per run, so one run always ends (the next run continues). */
   readonly maxBatchesPerRun?: number;
   readonly log?: Logger;
-  /** Where the peer is, for sentences ("host:port"); default: the peer store's description. */
-  readonly peerAddress?: string;
+  /**
+   * Where the peer is, for sentences ("host:port"); a function when it can change (another
+   * process of the hub after a failover); default: the peer store's description.
+   */
+  readonly peerAddress?: string | (() => string);
   /**
    * Runs at the start of every run, before the peer is read: the device checks there that the
    * hub is one it may use (schema, membership). Throwing fails the run with that error.
@@ -160,7 +163,7 @@ export class SyncEngine {
   private readonly beforePushBatch: SyncEngineOptions['beforePushBatch'];
   private readonly afterPullBatch: SyncEngineOptions['afterPullBatch'];
   private readonly prepareRemote: SyncEngineOptions['prepareRemote'];
-  private readonly peerAddress: string;
+  private readonly peerAddress: () => string;
   private readonly live: LiveChannel;
   private tail: Promise<unknown> = Promise.resolve();
   private queued: QueuedRun | undefined;
@@ -188,7 +191,8 @@ export class SyncEngine {
     this.beforePushBatch = options.beforePushBatch;
     this.afterPullBatch = options.afterPullBatch;
     this.prepareRemote = options.prepareRemote;
-    this.peerAddress = options.peerAddress ?? options.remote.description;
+    const peerAddress = options.peerAddress ?? options.remote.description;
+    this.peerAddress = typeof peerAddress === 'function' ? peerAddress : () => peerAddress;
     this.live = new LiveChannel({
       spaceId: this.spaceId,
       listen: (onEvents, onLost) => this.remote.listen(onEvents, onLost),
@@ -225,7 +229,7 @@ export class SyncEngine {
     if (!isHubUnreachable(typeof code === 'string' ? code : undefined, message)) return;
     this.online = false;
     this.offlineReason = hubUnreachableSentence(
-      this.peerAddress,
+      this.peerAddress(),
       typeof code === 'string' ? code : undefined,
       message,
     );

@@ -243,6 +243,11 @@ describe('one hub as two processes', () => {
         conflicts: status.conflicts,
         unsyncable: status.unsyncable.total,
       }).toEqual({ name: device.name, held: 0, conflicts: 0, unsyncable: 0 });
+      // The status names the process in use, not the dead one the device paired through.
+      expect({ name: device.name, hub: status.hub?.address }).toEqual({
+        name: device.name,
+        hub: `127.0.0.1:${portB}`,
+      });
     }
     // One and two learned where the hub's other process is, and kept it beside their config.
     for (const device of [one, two]) {

@@ -275,7 +275,7 @@ export class Device {
       const hub =
         hubParts && chunks
           ? createHubLink({
-              address: hubParts.address,
+              address: () => hubParts.address,
               peer: hubParts.peer,
               chunks,
               roster: hubParts.roster,

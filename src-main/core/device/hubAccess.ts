@@ -21,6 +21,7 @@ export interface HubServiceAccess {
 
 /** The hub as the device uses it: a sync peer, its chunks, and a check run before each sync. */
 export interface OpenedHub {
+  /** host:port in use now: the paired address, or another process of the hub after a failover. */
   readonly address: string;
   readonly peer: SyncPeer;
   readonly chunks: ChunkStore;
@@ -45,7 +46,9 @@ export async function openHubAccess(
   if (options.hubService) {
     const connection = new HubConnection(options.hubService);
     return {
-      address: options.hubService.address,
+      get address() {
+        return connection.address;
+      },
       peer: new HubPeer(connection, spaceId),
       chunks: new HubChunks(connection, spaceId),
       roster: new HubServiceRoster(connection),

@@ -18,15 +18,15 @@ export interface HubLink {
   readonly peer: SyncPeer;
   readonly chunks: ChunkStore;
   readonly engine: SyncEngine;
-  /** host:port, for sentences. */
+  /** host:port in use now (another process of the hub after a failover), for sentences. */
   readonly address: string;
   /** The space's devices as the hub knows them; undefined when the hub keeps no accounts. */
   readonly roster: HubRoster | undefined;
 }
 
 export interface HubLinkOptions {
-  /** host:port, for sentences. */
-  readonly address: string;
+  /** host:port in use now, for sentences (the connection moves on after a failover). */
+  readonly address: () => string;
   readonly peer: SyncPeer;
   readonly chunks: ChunkStore;
   readonly roster: HubRoster | undefined;
@@ -98,5 +98,13 @@ export function createHubLink(options: HubLinkOptions): HubLink {
       await options.noteChanges(report.changes.length);
     },
   });
-  return { peer, chunks, engine, address, roster: options.roster };
+  return {
+    peer,
+    chunks,
+    engine,
+    get address() {
+      return address();
+    },
+    roster: options.roster,
+  };
 }
