@@ -21,7 +21,7 @@ import { importPgliteIfPresent, importPgliteStore } from './pgliteImport.js';
  * same device, and the PGlite folder kept as a backup. Then the refusals.
  */
 
-/** Every table migrations 0001–0015 create, but the migration ledger (written out by hand). */
+/** Every table the migrations create, but the migration ledger (written out by hand). */
 const TABLES = [
   'crdt_chunks',
   'crdt_compacted',
@@ -34,10 +34,13 @@ const TABLES = [
   'crdt_sync_log',
   'fs_index',
   'fs_unsyncable',
+  'hub_chunk_uploads',
   'hub_device_keys',
   'hub_devices',
+  'hub_identity',
   'hub_invites',
   'hub_members',
+  'hub_processes',
   'hub_space_usage',
 ];
 /** More files than one page of the copy (2,000 rows), so events, snapshots and index page. */
