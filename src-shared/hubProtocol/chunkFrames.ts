@@ -39,6 +39,81 @@ export function frameHeader(hash: string, size: number): Uint8Array {
   return header;
 }
 
+/** A frame's header read: its hash and size, refused before any byte when over `maxChunkBytes`. */
+function readHeader(head: Uint8Array, maxChunkBytes: number): { hash: string; size: number } {
+  const size = new DataView(head.buffer, head.byteOffset, head.byteLength).getUint32(HASH_BYTES);
+  if (size > maxChunkBytes) {
+    throw new NetGuardianError(
+      'PayloadTooLarge',
+      `a chunk of ${size} bytes is over the ${maxChunkBytes}-byte limit`,
+      'chunk',
+    );
+  }
+  return { hash: bytesToHex(head.subarray(0, HASH_BYTES)), size };
+}
+
+/** What `ChunkFrameParts` reads: a chunk begins, some of its bytes, it ends. */
+export type ChunkFramePart =
+  | { readonly kind: 'head'; readonly hash: string; readonly size: number }
+  | { readonly kind: 'bytes'; readonly data: Uint8Array }
+  | { readonly kind: 'end' };
+
+/**
+ * Splits a byte stream into frames without ever holding a chunk whole: each frame is its head
+ * (hash and size), its bytes as the pieces bring them, and its end. For a receiver that streams
+ * each chunk on (to object storage) and hashes it as it goes.
+ */
+export class ChunkFrameParts {
+  private head = new Uint8Array(FRAME_HEADER_BYTES);
+  private headBytes = 0;
+  /** Bytes of the current frame still to come; -1 while a header is being read. */
+  private left = -1;
+
+  constructor(private readonly maxChunkBytes: number) {}
+
+  push(piece: Uint8Array): ChunkFramePart[] {
+    const parts: ChunkFramePart[] = [];
+    let offset = 0;
+    while (offset < piece.byteLength) {
+      if (this.left < 0) {
+        const take = piece.subarray(offset, offset + FRAME_HEADER_BYTES - this.headBytes);
+        this.head.set(take, this.headBytes);
+        this.headBytes += take.byteLength;
+        offset += take.byteLength;
+        if (this.headBytes < FRAME_HEADER_BYTES) break;
+        const { hash, size } = readHeader(this.head, this.maxChunkBytes);
+        this.head = new Uint8Array(FRAME_HEADER_BYTES);
+        this.headBytes = 0;
+        parts.push({ kind: 'head', hash, size });
+        if (size === 0) parts.push({ kind: 'end' });
+        else this.left = size;
+      } else {
+        const take = piece.subarray(offset, offset + this.left);
+        offset += take.byteLength;
+        this.left -= take.byteLength;
+        parts.push({ kind: 'bytes', data: take });
+        if (this.left === 0) {
+          parts.push({ kind: 'end' });
+          this.left = -1;
+        }
+      }
+    }
+    return parts;
+  }
+
+  /** Throws when the stream ended inside a frame. */
+  finish(): void {
+    if (this.left >= 0 || this.headBytes > 0) throw cutInsideChunk();
+  }
+}
+
+const cutInsideChunk = () =>
+  new NetGuardianError(
+    'InvalidArgument',
+    'the chunk stream ended inside a chunk (the connection was cut?)',
+    'chunk',
+  );
+
 /**
  * Splits a byte stream into frames. `push` a piece as it arrives and take the frames it
  * completed; `finish` at the end says whether the stream stopped inside a frame (an error: the
@@ -60,18 +135,7 @@ export class ChunkFrameReader {
     for (;;) {
       if (!this.header) {
         if (this.pendingBytes < FRAME_HEADER_BYTES) return frames;
-        const head = this.take(FRAME_HEADER_BYTES);
-        const size = new DataView(head.buffer, head.byteOffset, head.byteLength).getUint32(
-          HASH_BYTES,
-        );
-        if (size > this.maxChunkBytes) {
-          throw new NetGuardianError(
-            'PayloadTooLarge',
-            `a chunk of ${size} bytes is over the ${this.maxChunkBytes}-byte limit`,
-            'chunk',
-          );
-        }
-        this.header = { hash: bytesToHex(head.subarray(0, HASH_BYTES)), size };
+        this.header = readHeader(this.take(FRAME_HEADER_BYTES), this.maxChunkBytes);
       }
       if (this.pendingBytes < this.header.size) return frames;
       frames.push({ hash: this.header.hash, data: this.take(this.header.size) });
@@ -81,13 +145,7 @@ export class ChunkFrameReader {
 
   /** Throws when the stream ended inside a frame. */
   finish(): void {
-    if (this.header || this.pendingBytes > 0) {
-      throw new NetGuardianError(
-        'InvalidArgument',
-        'the chunk stream ended inside a chunk (the connection was cut?)',
-        'chunk',
-      );
-    }
+    if (this.header || this.pendingBytes > 0) throw cutInsideChunk();
   }
 
   /** The next `n` pending bytes, as one array (copied only when they span pieces). */

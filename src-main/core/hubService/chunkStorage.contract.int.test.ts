@@ -362,6 +362,70 @@ describe('hub chunk storage on S3: what only object storage needs', () => {
     ).toEqual([]);
   });
 
+  it('streams chunks in, a few bytes at a time: stored and named; one whose bytes are not its hash leaves nothing', async () => {
+    const space = 's3-streamed';
+    const big = chunkOf(randomBytes(1024 * 1024 + 3));
+    const small = chunk('a streamed chunk');
+    const empty = chunkOf(new Uint8Array(0));
+    const forged = { hash: chunk('what the hash says').hash, data: Buffer.from('other bytes') };
+    const receiver = storage.receive(space);
+    const send = async (c: { hash: string; data: Uint8Array }) => {
+      await receiver.begin(c.hash, c.data.byteLength);
+      // In pieces of 1000 bytes: the receiver never has the chunk whole.
+      for (let i = 0; i < c.data.byteLength; i += 1000)
+        await receiver.write(c.data.subarray(i, i + 1000));
+      await receiver.end();
+    };
+    await send(big);
+    await send(empty);
+    const refused = send(forged);
+    await expect(refused).rejects.toMatchObject({ code: 'ChunkHashMismatch' });
+    await expect(refused).rejects.toThrow(/does not match its 11 bytes: refused, nothing stored/);
+    await send(small);
+    await receiver.commit();
+    expect(await storage.missing(space, [big.hash, small.hash, empty.hash, forged.hash])).toEqual([
+      forged.hash,
+    ]);
+    const got = await storage.get(space, [big.hash, small.hash, empty.hash]);
+    expect(hashOf(got.get(big.hash) ?? new Uint8Array())).toBe(big.hash);
+    expect(Buffer.from(got.get(small.hash) ?? []).toString()).toBe('a streamed chunk');
+    expect(got.get(empty.hash)?.byteLength).toBe(0);
+    expect((await storage.usage(space)).bytes).toBe(sizeOf(big) + sizeOf(small));
+    // Three objects, none for the forged chunk, and no upload left recorded.
+    const keys = await objectsOf(space);
+    expect(keys).toHaveLength(3);
+    expect(keys.some((k) => k.includes(forged.hash))).toBe(false);
+    expect(
+      await client.query(`SELECT object_key FROM hub_chunk_uploads WHERE space_id = $1`, [space]),
+    ).toEqual([]);
+  });
+
+  it('a streamed upload cut off leaves no object, and the quota refuses a chunk before its bytes', async () => {
+    const space = 's3-streamed-cut';
+    const receiver = storage.receive(space);
+    const done = chunk('arrived whole, never named');
+    await receiver.begin(done.hash, done.data.byteLength);
+    await receiver.write(done.data);
+    await receiver.end();
+    const half = chunkOf(randomBytes(200_000));
+    await receiver.begin(half.hash, half.data.byteLength);
+    await receiver.write(half.data.subarray(0, 100_000));
+    // The device's connection drops here.
+    await receiver.abort();
+    expect(await objectsOf(space)).toEqual([]);
+    expect(await storage.missing(space, [done.hash, half.hash])).toEqual([done.hash, half.hash]);
+    expect(
+      await client.query(`SELECT object_key FROM hub_chunk_uploads WHERE space_id = $1`, [space]),
+    ).toEqual([]);
+
+    await setQuota(space, 1000);
+    const over = storage.receive(space);
+    await expect(over.begin(half.hash, half.data.byteLength)).rejects.toMatchObject({
+      code: 'QuotaExceeded',
+    });
+    expect(await objectsOf(space)).toEqual([]);
+  });
+
   it('a put refused by the quota leaves no object and no record', async () => {
     const space = 's3-quota-race';
     await setQuota(space, 100);

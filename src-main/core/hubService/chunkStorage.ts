@@ -41,6 +41,11 @@ export interface HubChunkStorage {
   /** Bytes of chunk data the space holds, and its quota (null: none). */
   usage(spaceId: string): Promise<{ readonly bytes: number; readonly quota: number | null }>;
   /**
+   * A put whose chunks stream in (a backend that can store a chunk without holding it whole);
+   * absent: the hub collects each chunk whole, verifies it, and calls `put`.
+   */
+  receive?(spaceId: string): ChunkReceiver;
+  /**
    * Deletes the space's chunks that no stored event references and that nobody has stored or
    * asked for within `retentionMs` (chunkCollection.ts says why a push is never raced).
    */
@@ -54,6 +59,25 @@ export interface ChunkSize {
 
 export interface ChunkBody extends ChunkSize {
   readonly body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+}
+
+/** One upload request's chunks, streamed in (`HubChunkStorage.receive`). */
+export interface ChunkReceiver {
+  /** A chunk begins: `size` bytes follow through `write`, then `end`. */
+  begin(hash: string, size: number): Promise<void>;
+  write(bytes: Uint8Array): Promise<void>;
+  /**
+   * The chunk's bytes are all in: kept if they hash to its name, else refused
+   * (`ChunkHashMismatch`) with nothing of it stored.
+   */
+  end(): Promise<void>;
+  /**
+   * Names the chunks received since the last commit, in one transaction with the quota
+   * (`QuotaExceeded`: none of them kept).
+   */
+  commit(): Promise<void>;
+  /** Deletes whatever was received and not named (the request failed). */
+  abort(): Promise<void>;
 }
 
 export interface OpenedChunks {

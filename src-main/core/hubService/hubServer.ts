@@ -8,7 +8,11 @@ import {
 } from 'node:http2';
 import type { AddressInfo, Socket } from 'node:net';
 import { NetGuardianError, isNetGuardianError } from '../../../src-shared/errors.js';
-import { ChunkFrameReader, frameHeader } from '../../../src-shared/hubProtocol/chunkFrames.js';
+import {
+  ChunkFrameParts,
+  ChunkFrameReader,
+  frameHeader,
+} from '../../../src-shared/hubProtocol/chunkFrames.js';
 import { jsonDepth } from '../../../src-shared/hubProtocol/jsonDepth.js';
 import { NOT_PAIRED_SENTENCE } from '../../../src-shared/hubProblems.js';
 import {
@@ -39,7 +43,12 @@ import { childLogger, type Logger } from '../log.js';
 import { Mutex } from '../mutex.js';
 import type { EventStore, Frontier } from '../store/eventStore.js';
 import type { Unlisten } from '../store/sqlClient.js';
-import { verifyChunk, type ChunkSize, type HubChunkStorage } from './chunkStorage.js';
+import {
+  verifyChunk,
+  type ChunkReceiver,
+  type ChunkSize,
+  type HubChunkStorage,
+} from './chunkStorage.js';
 import type { DeviceIdentity, HubAccountsPort } from './deviceIdentity.js';
 import { DeviceTurns } from './deviceTurns.js';
 import { LiveStreams } from './liveStreams.js';
@@ -443,6 +452,7 @@ export function createHubServer(options: HubServerOptions): HubServer {
     const declared = Number(headers['content-length']);
     if (Number.isFinite(declared) && declared > LIMITS.maxPutBodyBytes)
       throw tooLarge(LIMITS.maxPutBodyBytes);
+    if (chunks.receive) return streamChunks(stream, chunks.receive(id.spaceId), id);
     const reader = new ChunkFrameReader(LIMITS.maxChunkBytes);
     let batch: ChunkInput[] = [];
     let batchBytes = 0;
@@ -470,6 +480,50 @@ export function createHubServer(options: HubServerOptions): HubServer {
     reader.finish();
     await flush();
     return stored;
+  }
+
+  /**
+   * Chunk frames streamed on to a backend that stores a chunk without holding it whole (object
+   * storage): it hashes each on the way and refuses one whose bytes are not its hash's. Named in
+   * batches of a few MiB, as the whole-chunk path stores them.
+   */
+  async function streamChunks(
+    stream: ServerHttp2Stream,
+    receiver: ChunkReceiver,
+    id: DeviceIdentity,
+  ): Promise<number> {
+    const parts = new ChunkFrameParts(LIMITS.maxChunkBytes);
+    let total = 0;
+    let received = 0;
+    let unnamedBytes = 0;
+    let size = 0;
+    try {
+      await eachPiece(stream, async (piece) => {
+        total += piece.byteLength;
+        if (total > LIMITS.maxPutBodyBytes) throw tooLarge(LIMITS.maxPutBodyBytes);
+        for (const part of parts.push(piece)) {
+          if (part.kind === 'head') {
+            size = part.size;
+            await receiver.begin(part.hash, part.size);
+          } else if (part.kind === 'bytes') await receiver.write(part.data);
+          else {
+            await receiver.end();
+            received += 1;
+            unnamedBytes += size;
+            if (unnamedBytes >= 4 * 1024 * 1024) {
+              await db(id, () => receiver.commit());
+              unnamedBytes = 0;
+            }
+          }
+        }
+      });
+      parts.finish();
+      await db(id, () => receiver.commit());
+      return received;
+    } catch (e) {
+      await receiver.abort();
+      throw e;
+    }
   }
 
   async function sendChunks(

@@ -13,7 +13,14 @@ import {
   spaceUsage,
   TOUCH_EVERY_MS,
 } from './chunkIndex.js';
-import type { ChunkBody, ChunkSize, HubChunkStorage, OpenedChunks } from './chunkStorage.js';
+import type {
+  ChunkBody,
+  ChunkReceiver,
+  ChunkSize,
+  HubChunkStorage,
+  OpenedChunks,
+} from './chunkStorage.js';
+import { ObjectChunkReceiver } from './objectChunkReceiver.js';
 import type { ObjectStore } from './objectStore/objectStore.js';
 
 /** Objects written or read at once per call: enough to hide a round trip, few enough to bound memory. */
@@ -89,15 +96,28 @@ export class ObjectChunkStorage extends IndexedChunks implements HubChunkStorage
         'chunks',
       );
     }
+    const named = await this.name(
+      spaceId,
+      all.map((c) => ({ hash: c.hash, size: c.data.byteLength, key: keys.get(c.hash) ?? '' })),
+    );
+    return { newBytes: named.newBytes };
+  }
+
+  /**
+   * Names uploaded objects in one transaction with the quota: their rows inserted (a chunk the
+   * space holds already is only touched), the usage counted, their upload records removed. A
+   * refusal (the quota) deletes every one of them; copies nobody names are deleted after.
+   */
+  async name(
+    spaceId: string,
+    uploaded: readonly { hash: string; size: number; key: string }[],
+  ): Promise<{ newBytes: number }> {
+    if (uploaded.length === 0) return { newBytes: 0 };
     let named: Map<string, number>;
     try {
       named = await this.client.transaction(async (tx) => {
         const usage = await lockSpaceUsage(tx, spaceId);
-        const inserted = await insertRows(
-          tx,
-          spaceId,
-          all.map((c) => ({ hash: c.hash, size: c.data.byteLength, key: keys.get(c.hash) ?? '' })),
-        );
+        const inserted = await insertRows(tx, spaceId, uploaded);
         const newBytes = inserted.reduce((n, r) => n + r.size, 0);
         checkQuota(spaceId, usage, newBytes);
         await addSpaceBytes(tx, spaceId, newBytes);
@@ -109,16 +129,30 @@ export class ObjectChunkStorage extends IndexedChunks implements HubChunkStorage
         return new Map(inserted.map((r) => [r.key, r.size]));
       });
     } catch (e) {
-      await this.discard(spaceId, [...keys.values()]);
+      await this.discard(
+        spaceId,
+        uploaded.map((u) => u.key),
+      );
       throw e;
     }
     // Copies of chunks the space held already (or another put named first): nothing names them.
     await this.discard(
       spaceId,
-      [...keys.values()].filter((k) => !named.has(k)),
+      uploaded.map((u) => u.key).filter((k) => !named.has(k)),
     );
     return { newBytes: [...named.values()].reduce((n, size) => n + size, 0) };
   }
+
+  /**
+   * A put whose chunks stream in one at a time and go on to their objects as they arrive, never
+   * held whole: each is hashed on the way, its last byte held back until the hash checks, so an
+   * object whose bytes are not what their hash says is never completed (the upload is cut, and
+   * the server stores nothing). `commit` names what arrived, as `put` does.
+   */
+  receive(spaceId: string): ChunkReceiver {
+    return new ObjectChunkReceiver(this, spaceId, (hash) => chunkObjectKey(spaceId, hash));
+  }
+
   async get(spaceId: string, hashes: readonly string[]): Promise<Map<string, Uint8Array>> {
     const found = new Map<string, Uint8Array>();
     const sized = await chunkSizes(this.client, spaceId, hashes);
