@@ -2,7 +2,6 @@ import { NetGuardianError } from '../../../src-shared/errors.js';
 import type { SqlClient } from '../store/sqlClient.js';
 import { PgChunkStorage, type HubChunkStorage } from './chunkStorage.js';
 import { ObjectChunkStorage } from './objectChunkStorage.js';
-import { openS3ObjectStore } from './objectStore/s3ObjectStore.js';
 
 /**
  * Which backend holds a hub's chunk bytes, from its configuration (`hub start --chunks`):
@@ -56,6 +55,9 @@ export async function openChunkBackend(
       `this hub keeps its chunks in ${recorded}, not ${wanted}: start it with --chunks ${recorded} (moving chunks between buckets is not supported)`,
       'chunks',
     );
+  // Loaded only here: the AWS SDK costs ~0.45 s to load, and every device process (which may
+  // run a hub of its own) would pay it at start.
+  const { openS3ObjectStore } = await import('./objectStore/s3ObjectStore.js');
   const objects = await openS3ObjectStore(wanted, env);
   try {
     await objects.check();
