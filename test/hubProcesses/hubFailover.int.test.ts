@@ -15,12 +15,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { DeviceStatusView } from '../../src-shared/ipc/contract.js';
 import { readDeviceConfig, writeDeviceConfig } from '../../src-main/core/deviceConfig.js';
 import { folderTree, pollUntil, sha256Of, type Tree } from '../folderSync/support/folderTree.js';
-import { freePort } from '../owner/support/hub.js';
+import { freePort, startHub as startHubProcess } from '../owner/support/hub.js';
 import {
   netguardianOk,
   runNetguardian,
   startDaemon,
-  startLongRunning,
   type Daemon,
 } from '../owner/support/netguardian.js';
 import { NO_PERIODIC_WORK } from '../owner/support/devices.js';
@@ -32,8 +31,6 @@ const SMALL_FILES = 300;
 const LARGE_FILES = 8;
 const LARGE_BYTES = 4 * 1024 * 1024;
 const THIRD_FILES = 20;
-/** `hub start` prints this once it listens and its admin socket answers. */
-const HUB_READY = /^invite a device: .*$/m;
 
 let db: FreshDatabase | undefined;
 let tmp: TempDir | undefined;
@@ -49,20 +46,9 @@ afterAll(async () => {
 
 const elapsed = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 
+/** A hub process of the test's own, stopped in `afterAll`. */
 async function startHub(dataDir: string, port: number, databaseUrl: string): Promise<Daemon> {
-  const hub = await startLongRunning(
-    [
-      'hub',
-      'start',
-      '--data',
-      dataDir,
-      '--listen',
-      `127.0.0.1:${port}`,
-      '--database-url',
-      databaseUrl,
-    ],
-    HUB_READY,
-  );
+  const hub = await startHubProcess(dataDir, port, databaseUrl);
   running.push(hub);
   return hub;
 }

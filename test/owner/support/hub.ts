@@ -116,7 +116,8 @@ export class HubServer {
   }
 }
 
-function startHub(dataDir: string, port: number, databaseUrl: string): Promise<Daemon> {
+/** `netguardian hub start` on a database given, as a child process, once it is ready. */
+export function startHub(dataDir: string, port: number, databaseUrl: string): Promise<Daemon> {
   return startLongRunning(
     [
       'hub',
