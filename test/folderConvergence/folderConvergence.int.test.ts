@@ -28,6 +28,8 @@ import {
  * (only that seed runs). A failing run also writes its ops as a fixture; copied into
  * fixtures/ it is replayed by every run. FOLDER_OPS_OFF and FOLDER_FULL_MODES switch
  * op kinds and the permission check (switches.ts); FOLDER_OPS sets the list's length.
+ * FOLDER_DUMP=a,b/c.txt prints, on a failure, each device's events and index row for
+ * those paths (which version won where, and what each device thinks its disk holds).
  */
 
 const FIXED_SEEDS = [1, 2, 3, 4];

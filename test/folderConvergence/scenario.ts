@@ -1,3 +1,4 @@
+import { dumpPaths } from './dump.js';
 import type { TestHub } from '../folderSync/support/testHub.js';
 import type { TcpProxy } from '../support/tcpProxy.js';
 import type { Machine } from './devices.js';
@@ -90,6 +91,8 @@ export async function runScenario(rig: Rig, spec: RunSpec): Promise<RunStats> {
       counts: Object.fromEntries(h.counts),
     };
   } catch (e) {
+    const dump = (process.env['FOLDER_DUMP'] ?? '').split(',').filter((p) => p !== '');
+    if (dump.length > 0) console.log((await dumpPaths(h, dump)).join('\n'));
     const message = e instanceof Error ? e.message : String(e);
     const fixture =
       spec.writeFixture === false

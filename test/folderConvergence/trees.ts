@@ -74,12 +74,25 @@ export const hashesIn = (tree: Tree): Set<string> =>
   new Set([...tree.values()].flatMap((e) => (e.hash ? [e.hash] : [])));
 
 /**
+ * This process's umask, as /proc says (the devices run in it). A file a device writes
+ * from a peer's version gets that version's bits less the umask, as any program's new
+ * file does (DESIGN.md, issue 15: under 022 a 0664 made elsewhere is 0644 here), so
+ * files' bits compare through it; folders' are set as they are.
+ */
+const UMASK = (() => {
+  const line = /^Umask:\s*([0-7]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+  if (!line) throw new Error('no Umask line in /proc/self/status');
+  return parseInt(line[1] as string, 8);
+})();
+
+/**
  * How an entry compares across devices. Permission bits: with `fullModes`, every
- * rwx bit of files and folders (what the product syncs); without, whether a file has
- * any x bit set (the older `exec`).
+ * rwx bit of files (less the umask) and folders (what the product syncs); without,
+ * whether a file has any x bit set (the older `exec`).
  */
 export function entryKey(e: Entry, fullModes: boolean): string {
-  const mode = fullModes ? e.mode.toString(8).padStart(3, '0') : e.mode & 0o111 ? 'x' : '-';
+  const bits = e.kind === 'file' ? e.mode & ~UMASK : e.mode;
+  const mode = fullModes ? bits.toString(8).padStart(3, '0') : e.mode & 0o111 ? 'x' : '-';
   if (e.kind === 'file') return `file ${e.hash ?? '?'} ${mode}`;
   if (e.kind === 'dir') return fullModes ? `dir ${mode}` : 'dir';
   return e.kind;

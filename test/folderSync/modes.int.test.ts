@@ -3,7 +3,7 @@
  * writer wins per field; a chmod alone is seen by the watcher. Two devices through a real
  * PostgreSQL hub, each with its own folder.
  */
-import { chmod, lstat, mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { forgetUmask } from '../../src-main/core/files/fileModes.js';
@@ -141,6 +141,35 @@ describe('permission bits between two devices', () => {
     expect(b.errors()).toEqual([]);
     expect(await modesOf(b)).toEqual({ docs: 0o700, ro: 0o555 });
     expect(await modesOf(a)).toEqual({ docs: 0o700, ro: 0o555 });
+  });
+
+  it('a folder chmod on A while B replaces the folder by a file: the folder made back on B gets the chmod’s bits', async () => {
+    // Found by the folder-convergence harness (seed 1341162291): B's copy of the folder was made
+    // with mkdir's bits and recorded as the newest version, while the store (and A) kept A's.
+    const [a, b] = await openSpace('chmod-displaced');
+    await put(a, 'box/first.txt', 'first\n');
+    await chmod(a.abs('box'), 0o755);
+    await syncAll([a, b]);
+
+    // B, offline: the folder becomes a file.
+    await rm(b.abs('box'), { recursive: true });
+    await writeFile(b.abs('box'), 'a file now\n');
+    await b.device.scan();
+    // A, later (so its chmod is the newer field): the folder made private, a file added in it.
+    await chmod(a.abs('box'), 0o700);
+    await put(a, 'box/second.txt', 'second\n');
+    await a.device.scan();
+    await syncAll([a, b]);
+
+    // The file at box and the entries under it: box is a folder again, B's file kept as a copy.
+    for (const d of [a, b]) {
+      expect((await lstat(d.abs('box'))).isDirectory(), `${d.name}: box`).toBe(true);
+      expect(await modeOf(d, 'box'), `${d.name}: box's bits`).toBe(0o700);
+      expect(await readFile(d.abs('box/second.txt'), 'utf8')).toBe('second\n');
+    }
+    expect(a.errors()).toEqual([]);
+    expect(b.errors()).toEqual([]);
+    await expectSameFolders([a, b]);
   });
 
   it('every rwx combination syncs as it is, written through the umask; setuid, setgid and sticky never do', async () => {

@@ -730,9 +730,18 @@ class ApplyRun {
     const winner = view.winner as FileVersion;
     await this.writeCopies(id, [winner, ...view.conflicts], view, indexed);
     if (st?.isDirectory()) {
-      // A folder this device did not record (made as a parent, or found here): recorded now.
-      if (indexed?.kind === 'dir') this.out.unchanged.push(id);
-      else this.displacing.push({ id, basis: view.clock });
+      if (indexed?.kind === 'dir') {
+        // A chmod here not scanned yet is recorded first (its own version), as for any folder.
+        if (permissionsOf(indexed.mode) !== permissionsOf(st.mode)) return 'rescan';
+        this.out.unchanged.push(id);
+        // Its row keeps the version it was recorded from.
+        this.folderModes?.want(id, view.fields, indexed.versionClock ?? view.clock, st);
+      } else {
+        // A folder this device did not record (made as a parent, or found here): recorded now,
+        // with the store's bits (`recordDisplacingFolders` runs after `finishFolders`).
+        this.displacing.push({ id, basis: view.clock });
+        this.folderModes?.want(id, view.fields, view.clock, st);
+      }
       return 'done';
     }
     if (st) {
@@ -759,6 +768,9 @@ class ApplyRun {
     this.unsynced.dirs.add(path.dirname(target.value.abs));
     this.out.dirsCreated.push(id);
     this.displacing.push({ id, basis: view.clock });
+    // The store's bits, not mkdir's: the folder is recorded (`recordDisplacingFolders`) after
+    // `finishFolders` set them, so its version says what the other devices have.
+    this.folderModes?.want(id, view.fields, view.clock, lstatSync(target.value.abs));
     return 'done';
   }
 
