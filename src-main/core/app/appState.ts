@@ -60,6 +60,14 @@ export interface LastError {
  * a successful sync clears a sync failure and a failed start (the daemon syncs again).
  * A local-only device never syncs, so its scan failures must clear on a scan.
  */
+/**
+ * The hub answered in the middle of a run (a batch sent or received, contents uploaded): an
+ * "offline" from an earlier run is no longer true. Without this the state said Offline through
+ * a whole long first upload after a hub process failed over, until the run ended.
+ */
+const hubAnswered = (live: LiveState): LiveState =>
+  live.lastError?.offline === true ? { ...live, lastError: null } : live;
+
 function clearedBy(error: LastError | null, success: 'scan' | 'sync'): LastError | null {
   if (error === null) return null;
   const clears = success === 'scan' ? error.source === 'scan' : error.source !== 'scan';
@@ -150,16 +158,17 @@ export function reduceLive(live: LiveState, event: DeviceEvent): LiveState {
         bytes: 0,
         label: event.direction === 'push' ? 'Sending changes' : 'Receiving changes',
       };
+      const reached = hubAnswered(live);
       return event.direction === 'push'
-        ? { ...live, syncing: true, upload: progress }
-        : { ...live, syncing: true, download: progress };
+        ? { ...reached, syncing: true, upload: progress }
+        : { ...reached, syncing: true, download: progress };
     }
     case 'uploading':
       return { ...live, syncing: true, contents: { files: event.files, bytes: event.bytes } };
     case 'upload': {
       const before = live.upload;
       return {
-        ...live,
+        ...hubAnswered(live),
         syncing: true,
         contents: null,
         upload: {
@@ -171,7 +180,7 @@ export function reduceLive(live: LiveState, event: DeviceEvent): LiveState {
       };
     }
     case 'download':
-      return changed(live);
+      return changed(hubAnswered(live));
     case 'materialize':
       return event.phase === 'start'
         ? { ...live, writing: live.writing + event.files }

@@ -89,6 +89,30 @@ describe('the phase', () => {
     expect(buildAppState(facts, up).lastError).toBeNull();
   });
 
+  it('leaves offline as soon as the hub answers during a run, not when the run ends', () => {
+    // A run failed on a hub process that died; the next run reaches another and uploads for
+    // minutes: every batch the hub takes or gives is proof it is reachable.
+    const down = reduceLive(started, {
+      type: 'synced',
+      report: synced('connect ECONNREFUSED 127.0.0.1:7443'),
+    });
+    const answered: DeviceEvent[] = [
+      { type: 'sync-progress', direction: 'push', done: 1, total: 40 },
+      { type: 'sync-progress', direction: 'pull', done: 1, total: 40 },
+      { type: 'upload', bytes: 4_194_304, chunks: 2 },
+    ];
+    for (const event of answered) {
+      expect(phaseOf(facts, down)).toBe('offline');
+      const live = reduceLive(down, event);
+      expect(phaseOf(facts, live), event.type).toBe('syncing');
+      expect(live.lastError, event.type).toBeNull();
+    }
+    // An error that is not the hub being away stays until a run succeeds.
+    const failed = reduceLive(started, { type: 'synced', report: synced('quota exceeded') });
+    const still = reduceLive(failed, { type: 'upload', bytes: 1, chunks: 1 });
+    expect(phaseOf(facts, still)).toBe('error');
+  });
+
   it('reads the engine’s sentence for an unreachable hub as offline, in the catalogue’s words', () => {
     const reason = "can't reach the hub at 10.0.0.5:5433: nothing answers there, is it running?";
     const down = reduceLive(started, { type: 'synced', report: synced(reason) });
