@@ -12,10 +12,11 @@ import type { LiveState, StateFacts } from './appState.js';
  * and `netguardian status` all show this answer as it is; none of them words it again.
  *
  * Precedence, what a person must hear first:
- *   folder missing (or not recognized) > error > offline > conflicts > files that can't sync > paused > starting >
+ *   folder missing (or not recognized) > error > offline > conflicts > files that can't sync > paused >
  *   importing > writing into the folder > uploading contents > scanning > changes noticed, not
- *   recorded yet > changes waiting (or a sync run, or counts not re-read yet) > synced with
- *   some folders not watched (the OS's limit) > synced.
+ *   recorded yet > starting (until the daemon's first round ends) > changes waiting (or a sync
+ *   run, or counts not re-read yet) > synced with some folders not watched (the OS's limit) >
+ *   synced.
  * Among the busy states, what moves files comes before looking at the folder: the watcher also
  * hears the materializer's own writes, and a re-check scans a file before it is replaced.
  *
@@ -71,13 +72,16 @@ export function summarizeState(facts: StateFacts, live: LiveState): StateHeadlin
           ? `${waitOnThisDevice(facts.pendingUpload)} until you resume.`
           : 'Changes are kept on this device until you resume.',
     };
-  // The first scan of a large folder takes minutes: it is shown as it goes, not as "Starting".
-  if (!live.started && live.scan === null)
-    return {
-      phase: 'starting',
-      headline: 'Starting…',
-      detail: 'Opening the folder and the local database.',
-    };
+  // The first round of a large folder takes minutes (its scan, its first upload): what it does
+  // is shown as it goes; "Starting" only while nothing is under way yet.
+  if (!live.started)
+    return (
+      underWay(live) ?? {
+        phase: 'starting',
+        headline: 'Starting…',
+        detail: 'Opening the folder and the local database.',
+      }
+    );
   // The files are synced, but changes made here are noticed only by the minute's rescan.
   if (live.watcherProblem !== null)
     return busy(facts, live) ?? watcherProblemState(live.watcherProblem);
@@ -86,6 +90,11 @@ export function summarizeState(facts: StateFacts, live: LiveState): StateHeadlin
 
 /** What runs or waits, the most useful first; undefined when nothing does. */
 function busy(facts: StateFacts, live: LiveState): StateHeadline | undefined {
+  return underWay(live) ?? waiting(facts, live);
+}
+
+/** Work the device's events say is under way now (an import, a write, an upload, a scan). */
+function underWay(live: LiveState): StateHeadline | undefined {
   const { importing, scan, contents } = live;
   if (importing.running > 0)
     return {
@@ -124,11 +133,16 @@ function busy(facts: StateFacts, live: LiveState): StateHeadline | undefined {
       detail:
         'Recording them once the files stop changing (a copy or a save may still be under way).',
     };
-  const waiting = facts.pendingUpload + facts.pendingDownload;
-  if (waiting > 0)
+  return undefined;
+}
+
+/** Changes left to exchange, a sync run, or counts not read again since a change. */
+function waiting(facts: StateFacts, live: LiveState): StateHeadline | undefined {
+  const left = facts.pendingUpload + facts.pendingDownload;
+  if (left > 0)
     return {
       phase: 'syncing',
-      headline: `Syncing ${countOf(waiting, 'change')}`,
+      headline: `Syncing ${countOf(left, 'change')}`,
       detail: `${[
         facts.pendingUpload > 0 ? `${countOf(facts.pendingUpload, 'change')} to send` : '',
         facts.pendingDownload > 0 ? `${countOf(facts.pendingDownload, 'file')} to receive` : '',

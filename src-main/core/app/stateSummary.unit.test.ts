@@ -399,7 +399,7 @@ describe('summarizeState: precedence', () => {
     { type: 'folder', present: false, problem: 'missing', folder: '/f' },
   );
 
-  it('folder missing > error > offline > conflicts > can’t sync > paused > starting > busy', () => {
+  it('folder missing > error > offline > conflicts > can’t sync > paused > under way > starting > waiting', () => {
     const headlines = [
       summarizeState(everything, missing),
       summarizeState(everything, { ...missing, folderProblem: null }),
@@ -407,7 +407,10 @@ describe('summarizeState: precedence', () => {
       summarizeState({ ...everything, hub: idle.hub }, busy),
       summarizeState({ ...everything, hub: idle.hub, conflicts: 0 }, busy),
       summarizeState({ ...everything, hub: idle.hub, conflicts: 0, unsyncable: 0 }, busy),
+      // Before the first round ends: what is under way is said, else "starting", never the
+      // counts (read before the round, they may be anything).
       summarizeState({ ...idle, pendingUpload: 5 }, { ...busy, started: false, scan: null }),
+      summarizeState({ ...idle, pendingUpload: 5 }, { ...initialLive, changes: 3 }),
     ].map((s) => s.phase);
     expect(headlines).toEqual([
       'folder-missing',
@@ -416,8 +419,18 @@ describe('summarizeState: precedence', () => {
       'conflicts',
       'unsyncable',
       'paused',
+      'syncing',
       'starting',
     ]);
+  });
+
+  it('shows the first upload as it goes, not as starting (a big folder’s first round)', () => {
+    const firstUpload = fold(initialLive, { type: 'uploading', files: 300, bytes: 191_889_408 });
+    expect(summarizeState({ ...idle, pendingUpload: 300 }, firstUpload)).toEqual({
+      phase: 'syncing',
+      headline: 'Uploading 300 files (183 MB)',
+      detail: 'Sending their contents to the hub.',
+    });
   });
 
   it('shows the first scan as it goes, not as starting', () => {
