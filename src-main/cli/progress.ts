@@ -4,8 +4,13 @@ import type { AppState, ContractClient, Progress } from '../../src-shared/ipc/co
 
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
-/** "Checking changed files: 120/400 (3.2 MiB)": one progress of the state, in words. */
+/**
+ * "Checking changed files: 120/400 (3.2 MiB)": one progress of the state, in words. Contents
+ * uploaded before any batch of changes was counted say their bytes alone ("Uploading file
+ * contents: 183.0 MiB"), not a bare 0.
+ */
 export function progressText(p: Progress): string {
+  if (p.total === null && p.done === 0 && p.bytes > 0) return `${p.label}: ${mib(p.bytes)}`;
   const count =
     p.total === null
       ? formatCount(p.done)

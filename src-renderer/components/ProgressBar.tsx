@@ -9,10 +9,13 @@ export function ProgressBar({ progress, label }: { progress: Progress; label?: s
   const pct = percent(progress.done, progress.total);
   const name = label ?? progress.label;
   const text =
-    progress.total === null
-      ? `${formatCount(progress.done)} so far`
-      : `${formatCount(Math.min(progress.done, progress.total))} of ${formatCount(progress.total)}` +
-        (progress.bytes > 0 ? ` · ${formatBytes(progress.bytes)}` : '');
+    progress.total !== null
+      ? `${formatCount(Math.min(progress.done, progress.total))} of ${formatCount(progress.total)}` +
+        (progress.bytes > 0 ? ` · ${formatBytes(progress.bytes)}` : '')
+      : progress.done === 0 && progress.bytes > 0
+        ? // Contents uploaded before any batch of changes was counted: their bytes, not "0".
+          `${formatBytes(progress.bytes)} so far`
+        : `${formatCount(progress.done)} so far`;
   return (
     <div className="progress">
       <div className="progress-text">
