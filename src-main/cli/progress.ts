@@ -57,7 +57,7 @@ export function printProgress(
 }
 
 /**
- * A running daemon's log on stdout: each activity item (a sentence: "3 files changed on laptop
+ * A running daemon's log on stdout: each activity item (a sentence: "3 files from laptop
  * reached this device") with its time. Returns the function that stops it.
  */
 export function printActivity(client: ContractClient, out: (line: string) => void): () => void {

@@ -252,7 +252,7 @@ export const activity = (): ActivityItem[] => [
     id: 3,
     at: NOW - 1 * MIN,
     kind: 'sync',
-    message: '3 files changed on desktop reached this device',
+    message: '3 files from desktop reached this device',
   },
   {
     id: 2,

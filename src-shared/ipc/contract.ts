@@ -438,7 +438,7 @@ export interface ActivityItem {
   readonly id: number;
   readonly at: number;
   readonly kind: ActivityKind;
-  /** One sentence for a person, e.g. "3 files changed on laptop reached this device". */
+  /** One sentence for a person, e.g. "3 files from laptop reached this device". */
   readonly message: string;
   /** The file or folder it is about: the app links the item to it. */
   readonly path?: string;

@@ -28,6 +28,8 @@ export interface ChangeSummary {
   readonly folder: boolean;
   /** The device that made the latest change. */
   readonly nodeId: string | null;
+  /** It was there before the run (else the run added it: "added", not "changed"). */
+  readonly existedBefore: boolean;
   readonly existsAfter: boolean;
   readonly conflictsBefore: number;
   readonly conflictsAfter: number;
@@ -43,6 +45,7 @@ export function summarizeChange(change: EntityChange): ChangeSummary {
     // A deleted folder has no content left: what it was before says it was a folder.
     folder: isDirectoryContent(after.content ?? before?.content),
     nodeId: after.lastChange?.nodeId ?? null,
+    existedBefore: before?.exists === true,
     existsAfter: after.exists,
     conflictsBefore: before?.conflicts.length ?? 0,
     conflictsAfter: after.conflicts.length,
@@ -68,6 +71,10 @@ function filesAndFoldersOf(total: number, folders: number): string {
 const filesAndFolders = (list: readonly ChangeSummary[]): string =>
   filesAndFoldersOf(list.length, list.filter((c) => c.folder).length);
 
+/** What happened to one path: "was added", "changed", "was deleted". */
+const happened = (c: ChangeSummary): string =>
+  !c.existsAfter ? 'was deleted' : c.existedBefore ? 'changed' : 'was added';
+
 /** Sentences for the changes a sync run brought in: per device, then conflicts one by one. */
 export function describeIncoming(
   changes: readonly ChangeSummary[],
@@ -91,9 +98,7 @@ export function describeIncoming(
     const only = list.length === 1 ? list[0] : undefined;
     out.push({
       kind: 'change',
-      message: only
-        ? `${only.path} ${only.existsAfter ? 'changed' : 'was deleted'} on ${ctx.nameOf(node)}`
-        : parts.join('; '),
+      message: only ? `${only.path} ${happened(only)} on ${ctx.nameOf(node)}` : parts.join('; '),
       ...(only ? { path: only.path, ...(only.folder ? { folder: true } : {}) } : {}),
     });
   }

@@ -59,6 +59,7 @@ describe('describeIncoming: files and folders counted apart', () => {
     path,
     folder,
     nodeId: 'desktop-00ff',
+    existedBefore: true,
     existsAfter,
     conflictsBefore: 0,
     conflictsAfter: 0,
@@ -81,6 +82,18 @@ describe('describeIncoming: files and folders counted apart', () => {
     expect(drafts.map((d) => d.message)).toEqual([
       '3 files and 1 folder from desktop reached this device; 1 file and 1 folder deleted on desktop',
     ]);
+  });
+
+  it('says one path was added, changed or deleted, as it was', () => {
+    const one = (c: ChangeSummary) => describeIncoming([c], ctx)[0]?.message;
+    expect(one({ ...change('new.txt', false), existedBefore: false })).toBe(
+      'new.txt was added on desktop',
+    );
+    expect(one({ ...change('photos', true), existedBefore: false })).toBe(
+      'photos was added on desktop',
+    );
+    expect(one(change('plan.txt', false))).toBe('plan.txt changed on desktop');
+    expect(one(change('old.txt', false, false))).toBe('old.txt was deleted on desktop');
   });
 
   it('counts with thousands separators', () => {

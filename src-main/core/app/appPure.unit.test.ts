@@ -17,6 +17,7 @@ describe('activity in plain words', () => {
   it('groups incoming changes per device and names conflicts one by one', () => {
     const base = {
       folder: false,
+      existedBefore: true,
       conflictsBefore: 0,
       conflictsAfter: 0,
       lostDeletesBefore: 0,

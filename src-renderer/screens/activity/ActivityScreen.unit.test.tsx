@@ -22,7 +22,7 @@ describe('Activity screen', () => {
     const list = await screen.findByTestId('activity-list');
     const items = within(list).getAllByRole('listitem');
     expect(items.map((i) => i.textContent)).toEqual([
-      'Sync3 files changed on desktop reached this device1 minute ago',
+      'Sync3 files from desktop reached this device1 minute ago',
       'Conflictnotes.md was changed on two devices at once10 minutes ago',
       'ProblemThe hub could not be reached; will retry in 1 minute30 minutes ago',
     ]);
