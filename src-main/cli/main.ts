@@ -299,6 +299,8 @@ export async function main(
     .command('quota <space> <size>')
     .description('limit the bytes a space may store on the hub (500MB, 10GB, 1TB), or "none"')
     .addOption(hubDataOption())
+    // A size that starts with a dash ("-5MB") is a wrong size, told as one, not an option.
+    .allowUnknownOption()
     .action(async (space: string, size: string, o: { data: string }) =>
       (await hub()).hubQuotaCommand(ctx, { data: path.resolve(o.data) }, space, size),
     );

@@ -136,6 +136,11 @@ describe('a hub with its chunks in S3-compatible object storage', () => {
     expect(lots.stderr).toBe(
       'netguardian: the quota must be a size such as 500MB, 10GB or 1TB (or "none"), not "lots"\n',
     );
+    // A size with a dash is a wrong size too, not an option commander doesn't know.
+    const negative = await runCli(['hub', 'quota', 'family', '-5MB', '--data', hub.dataDir]);
+    expect(negative.stderr).toBe(
+      'netguardian: the quota must be a size such as 500MB, 10GB or 1TB (or "none"), not "-5MB"\n',
+    );
     // A quota below what the space holds: the next upload is refused in words, nothing stored.
     expect(await cliOk(['hub', 'quota', 'family', '1MB', '--data', hub.dataDir])).toBe(
       'space family may store up to 1.0 MB on the hub; uploads past it are refused\n',
