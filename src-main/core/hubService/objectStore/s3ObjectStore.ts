@@ -277,9 +277,10 @@ export class S3ObjectStore implements ObjectStore {
             NO_SUCH_BUCKET,
           );
         case 'SignatureDoesNotMatch':
+          // Some servers (Swift's s3api) answer this for a key ID they don't know too.
           return new NetGuardianError(
             'StoreError',
-            `${at} refused the secret access key given for access key ID ${accessKey} (${doing}): check the secret in ${from}`,
+            `${at} refused access key ID ${accessKey} with the secret given (${doing}): the secret is wrong, or the server does not know that key ID; check both in ${from}`,
             S3_ENV.secretAccessKey,
           );
         case 'InvalidAccessKeyId':
