@@ -6,6 +6,7 @@ import { watcherProblemFact, watcherProblemRemedy } from '../../../src-shared/wa
 import type { ActivityItem, ActivityKind } from '../../../src-shared/ipc/contract.js';
 import type { DeviceEvent } from '../device/device.js';
 import type { EntityChange } from '../store/eventStore.js';
+import type { LiveState } from './appState.js';
 
 /**
  * What happened, in plain words ("3 files from laptop reached this device"):
@@ -185,6 +186,17 @@ export function describeDeviceEvent(event: DeviceEvent, ctx: DescribeContext): A
       throw new Error(`unhandled device event ${JSON.stringify(never)}`);
     }
   }
+}
+
+/**
+ * The hub answers again after it could not be reached (the live state's offline failure was
+ * cleared by a batch or a run that reached it): said once, so a log that told of the outage
+ * also tells when it ended.
+ */
+export function describeReconnect(before: LiveState, after: LiveState): ActivityDraft[] {
+  return before.lastError?.offline === true && after.lastError === null
+    ? [{ kind: 'sync', message: 'The hub answers again: syncing goes on' }]
+    : [];
 }
 
 /** How far back an error looks for the same error to count as a repeat of it. */

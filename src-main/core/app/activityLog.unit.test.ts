@@ -4,8 +4,10 @@ import {
   ActivityLog,
   describeDeviceEvent,
   describeIncoming,
+  describeReconnect,
   type ChangeSummary,
 } from './activityLog.js';
+import { initialLive, reduceLive } from './appState.js';
 
 const unreachable =
   "Can't reach the hub at 127.0.0.1. NetGuardian keeps trying; check that the hub is running.";
@@ -177,5 +179,46 @@ describe('local changes: files and folders counted apart', () => {
         message: 'In this folder: 3 files and 1 folder added, 1,214 changed, 2 folders deleted',
       },
     ]);
+  });
+});
+
+describe('describeReconnect: the end of an outage is told', () => {
+  const report = (error: string | null) => ({
+    direction: 'bidirectional' as const,
+    sent: 0,
+    received: 0,
+    quarantined: [],
+    batches: 0,
+    durationMs: 1,
+    changes: [],
+    error,
+  });
+  const down = reduceLive(
+    { ...initialLive, started: true },
+    { type: 'synced', report: report('connect ECONNREFUSED 127.0.0.1:7443') },
+  );
+
+  it('says once that the hub answers again, when a batch or a run reaches it', () => {
+    const back = reduceLive(down, { type: 'sync-progress', direction: 'pull', done: 1, total: 2 });
+    expect(describeReconnect(down, back)).toEqual([
+      { kind: 'sync', message: 'The hub answers again: syncing goes on' },
+    ]);
+    const after = reduceLive(back, { type: 'synced', report: report(null) });
+    expect(describeReconnect(back, after)).toEqual([]);
+    expect(
+      describeReconnect(down, reduceLive(down, { type: 'synced', report: report(null) })),
+    ).toHaveLength(1);
+  });
+
+  it('says nothing while the hub stays away, nor after an error that was not an outage', () => {
+    const still = reduceLive(down, { type: 'synced', report: report('connect ETIMEDOUT') });
+    expect(describeReconnect(down, still)).toEqual([]);
+    const failed = reduceLive(
+      { ...initialLive, started: true },
+      { type: 'synced', report: report('quota exceeded') },
+    );
+    expect(
+      describeReconnect(failed, reduceLive(failed, { type: 'synced', report: report(null) })),
+    ).toEqual([]);
   });
 });

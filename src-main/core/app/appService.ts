@@ -10,7 +10,12 @@ import type { EventStore } from '../store/eventStore.js';
 import type { Logger } from '../log.js';
 import { childLogger } from '../log.js';
 import { ActivityFile, readActivity } from './activityFile.js';
-import { ActivityLog, describeDeviceEvent, type ActivityDraft } from './activityLog.js';
+import {
+  ActivityLog,
+  describeDeviceEvent,
+  describeReconnect,
+  type ActivityDraft,
+} from './activityLog.js';
 import { IdleCompaction } from '../idleCompaction.js';
 import { changed, initialLive, reduceLive, type LiveState, type StateFacts } from './appState.js';
 import { createNameBook, type NameBook } from './deviceNames.js';
@@ -120,8 +125,10 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
     // The watcher's count of unrecorded changes moves with every file it hears of; it changes
     // nothing in the store.
     if (event.type !== 'noticed') downloadsStale = true;
+    const before = live;
     live = reduceLive(live, event);
     statePush.request();
+    for (const draft of describeReconnect(before, live)) note(draft);
     if (opened.names) for (const draft of describeDeviceEvent(event, opened.names)) note(draft);
     switch (event.type) {
       case 'local-change':
