@@ -90,9 +90,10 @@ export async function serveHubAdmin(options: {
           'this hub keeps its chunks in PostgreSQL: start it with --chunks s3://BUCKET/PREFIX (and the S3 settings in the environment) first, then move the chunks it already holds',
           'chunks',
         );
-      return Promise.resolve({
-        move: r.start ? options.chunkMove.start() : options.chunkMove.status(),
-      });
+      const move = options.chunkMove;
+      return r.start
+        ? move.start().then((progress) => ({ move: progress }))
+        : Promise.resolve({ move: move.status() });
     },
   };
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {

@@ -74,14 +74,29 @@ export class ChunkMove {
     return this.progress;
   }
 
-  /** Starts the move unless one runs; answers at once with where it stands. */
-  start(): ChunkMoveProgress {
-    if (!this.running) {
-      this.running = this.run().finally(() => {
-        this.running = undefined;
-      });
-      this.running.catch(() => undefined);
-    }
+  /**
+   * Starts the move unless one runs; answers with where it stands once what is left is counted,
+   * so the first answer of a move already says "moving" and how much (a small move could end
+   * before the next question, and the admin saw no progress at all).
+   */
+  async start(): Promise<ChunkMoveProgress> {
+    if (this.running) return this.progress;
+    const left = await chunksInPostgres(this.client);
+    // Another start may have begun while this one counted.
+    if (this.running) return this.progress;
+    this.progress = {
+      // Nothing left in PostgreSQL: done at once, no "moving 0 of 0".
+      state: left.chunks === 0 ? 'done' : 'moving',
+      totalChunks: left.chunks,
+      totalBytes: left.bytes,
+      movedChunks: 0,
+      movedBytes: 0,
+    };
+    if (left.chunks === 0) return this.progress;
+    this.running = this.run().finally(() => {
+      this.running = undefined;
+    });
+    this.running.catch(() => undefined);
     return this.progress;
   }
 
@@ -92,14 +107,6 @@ export class ChunkMove {
   }
 
   private async run(): Promise<void> {
-    const left = await chunksInPostgres(this.client);
-    this.progress = {
-      state: 'moving',
-      totalChunks: left.chunks,
-      totalBytes: left.bytes,
-      movedChunks: 0,
-      movedBytes: 0,
-    };
     try {
       for (const spaceId of await spacesToTidy(this.client)) {
         if (this.stopped) return;

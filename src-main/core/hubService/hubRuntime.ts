@@ -11,7 +11,7 @@ import { migrate } from '../store/migrate.js';
 import { openPgClient, type PgClientOptions } from '../store/pgClient.js';
 import type { SqlClient } from '../store/sqlClient.js';
 import { AttemptLimiter } from './attemptLimiter.js';
-import { openChunkBackend } from './chunkBackend.js';
+import { openChunkBackend, openNamedObjectStore } from './chunkBackend.js';
 import { ChunkMove, chunksInPostgres } from './chunkMove.js';
 import { spaceReports } from './spaceReport.js';
 import {
@@ -125,8 +125,18 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
   const { host, port } = parseListen(options.listen ?? DEFAULT_LISTEN);
   // Before anything is created: a taken port or a hub already running here is one sentence.
   await assertCanListen(host, port);
-  const owner = await takeHubDataDir(dataDir);
-  const stops: (() => Promise<void>)[] = [() => owner.release()];
+  const env = options.env ?? process.env;
+  // An object store named for the chunks is reached first: a start that fails there makes nothing.
+  let namedStore = await openNamedObjectStore(options.chunks, env);
+  const owner = await takeHubDataDir(dataDir).catch((e: unknown) => {
+    namedStore?.close();
+    throw e;
+  });
+  const stops: (() => Promise<void>)[] = [
+    () => owner.release(),
+    // Until it is handed to the chunk backend, which closes it from then on.
+    () => Promise.resolve(namedStore?.close()),
+  ];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
   };
@@ -164,7 +174,9 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
     const { certificate, hubId } = ownIdentity ?? (await sharedHubIdentity(database, dataDir));
     const store = await EventStore.open(database, { migrate: false });
     const accounts = new HubAccounts(database);
-    const backend = await openChunkBackend(database, options.chunks, options.env ?? process.env);
+    const handed = namedStore;
+    namedStore = undefined;
+    const backend = await openChunkBackend(database, options.chunks, env, handed);
     stops.push(() => Promise.resolve(backend.close()));
     const chunks = backend.storage;
     // Chunks still in PostgreSQL move to object storage on the admin's word (`hub move-chunks`).

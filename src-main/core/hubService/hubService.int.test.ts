@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
 import { connect } from 'node:http2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeHlc } from '../../../src-shared/crdt/hlc.js';
@@ -61,6 +62,36 @@ async function pairedDevice(spaceId: string, name: string) {
   const engine = new SyncEngine({ manager, remote: peer });
   return { store, manager, connection, peer, engine, credential: paired.credential };
 }
+
+describe('starting', () => {
+  it('a start whose S3 chunk store nothing answers for makes nothing: its data dir stays empty', async () => {
+    const where = await makeTempDir('ng-hub-s3-down-');
+    try {
+      const failure = await startHubService({
+        dataDir: where.path,
+        listen: '127.0.0.1:0',
+        chunks: 's3://netguardian/chunks',
+        env: {
+          NETGUARDIAN_S3_ENDPOINT: 'http://127.0.0.1:1',
+          AWS_ACCESS_KEY_ID: 'admin',
+          AWS_SECRET_ACCESS_KEY: 'not-needed',
+        },
+      }).then(
+        async (started) => {
+          await started.stop();
+          return undefined;
+        },
+        (e: Error) => e,
+      );
+      expect(failure?.message).toContain("can't reach the S3 server at http://127.0.0.1:1");
+      expect(failure?.message).toContain('nothing answers there; check NETGUARDIAN_S3_ENDPOINT');
+      // No certificate, no hub id, no embedded PostgreSQL: the next start is the first.
+      expect(await readdir(where.path)).toEqual([]);
+    } finally {
+      await where.cleanup();
+    }
+  });
+});
 
 describe('pairing', () => {
   it('an invite from the admin socket pairs a device once; a second use is refused', async () => {
