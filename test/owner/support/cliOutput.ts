@@ -15,8 +15,12 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 const fail = (run: CliRun, why: string): string[] => [`${why}\n  ${describeRun(run)}`];
 
-/** One progress of a line of them ("Sending changes: 2/2 · Uploading file contents: 0 (3.9 MiB)"). */
-const PROGRESS = /^[A-Z][^:]*: \d+(\/\d+)?( \(\d+\.\d MiB\))?$/;
+/**
+ * One progress of a line of them ("Sending changes: 2/2 · Uploading file contents: 3.9 MiB"): a
+ * count, a count of a total, either with the bytes, or the bytes alone (contents sent before any
+ * change was counted).
+ */
+const PROGRESS = /^[A-Z][^:]*: (\d+(\/\d+)?( \(\d+\.\d MiB\))?|\d+\.\d MiB)$/;
 
 const isProgress = (line: string) => line.split(' · ').every((part) => PROGRESS.test(part));
 
