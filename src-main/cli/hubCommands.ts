@@ -48,6 +48,13 @@ export async function hubStartCommand(
   ctx.out(
     `hub ${hub.created ? 'created' : 'started'}: listening on ${host.includes(':') ? `[${host}]` : host}:${port} (${databaseUrl ? 'PostgreSQL server given' : `embedded PostgreSQL in ${opts.data}`})`,
   );
+  if (hub.joined) {
+    // A new data dir on a database that holds a hub: meant as another process, or a mistake.
+    const { others } = hub.joined;
+    ctx.out(
+      `this database already holds hub ${hub.hubId}: this process joined it as another of its processes${others.length > 0 ? ` (running now: ${others.join(', ')})` : ''}; devices use any of them. For a new hub of its own, give it a database of its own`,
+    );
+  }
   ctx.out(
     `file contents stored in ${hub.chunkLocation === 'postgres' ? 'PostgreSQL' : hub.chunkLocation}`,
   );

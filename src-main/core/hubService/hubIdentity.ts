@@ -24,6 +24,11 @@ import {
 export interface HubIdentity {
   readonly certificate: HubCertificate;
   readonly hubId: string;
+  /**
+   * This data dir's first start on a database that already held a hub: the process joins that
+   * hub as another of its processes (said at start, so an admin who meant a new hub knows).
+   */
+  readonly joined?: boolean;
 }
 
 const INSERT_IDENTITY = `
@@ -59,8 +64,11 @@ export async function sharedHubIdentity(
       `this hub's data dir ${dataDir} holds another certificate (${local.fingerprint.slice(0, 16)}…) than the hub whose database this is (${fingerprint.slice(0, 16)}…): the data dir belongs to another hub; give this process a data dir of its own`,
       'data',
     );
+  // A data dir of its own would hold the pair; none, and not stored by this start: another's.
+  const joined = local === undefined && !created;
   return {
     certificate: { certPem: row.cert_pem, keyPem: row.key_pem, fingerprint, created },
     hubId: row.hub_id,
+    ...(joined ? { joined } : {}),
   };
 }

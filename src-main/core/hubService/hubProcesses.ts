@@ -34,6 +34,12 @@ export interface HubProcessRegistry {
   stop(): Promise<void>;
 }
 
+/** Addresses of the hub's processes running now, at most `MAX_HUB_ADDRESSES`. */
+export async function listedHubAddresses(database: SqlClient): Promise<string[]> {
+  const rows = await database.query<{ address: string }>(LIST, [MAX_HUB_ADDRESSES]);
+  return rows.map((r) => r.address);
+}
+
 /** Registers this process at `address` (host:port as devices dial it) and keeps it listed. */
 export async function registerHubProcess(
   database: SqlClient,
@@ -60,10 +66,7 @@ export async function registerHubProcess(
   }, heartbeatMs);
   timer.unref();
   return {
-    async addresses() {
-      const rows = await database.query<{ address: string }>(LIST, [MAX_HUB_ADDRESSES]);
-      return rows.map((r) => r.address);
-    },
+    addresses: () => listedHubAddresses(database),
     async stop() {
       clearInterval(timer);
       await beating;

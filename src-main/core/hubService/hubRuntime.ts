@@ -23,7 +23,7 @@ import { HubAccounts, HUB_REVOKED_CHANNEL } from './hubAccounts.js';
 import { serveHubAdmin, type HubAdminServer } from './adminSocket.js';
 import { loadOrCreateHubCertificate, loadOrCreateHubId } from './hubCertificate.js';
 import { sharedHubIdentity, type HubIdentity } from './hubIdentity.js';
-import { registerHubProcess, type HubProcessRegistry } from './hubProcesses.js';
+import { listedHubAddresses, registerHubProcess, type HubProcessRegistry } from './hubProcesses.js';
 import { assertCanListen, stopLeftoverHubServer, takeHubDataDir } from './hubOwnership.js';
 import { createHubServer, type HubServer, type HubServerOptions } from './hubServer.js';
 import { inSpaceUpkeep } from './spaceUpkeep.js';
@@ -73,6 +73,11 @@ export interface RunningHub {
   readonly hubId: string;
   /** Whether this start created the certificate (a new hub). */
   readonly created: boolean;
+  /**
+   * Set when this data dir started for the first time on a database that already held a hub:
+   * this process joined it, next to the processes listed then (`others`: their addresses).
+   */
+  readonly joined?: { readonly others: readonly string[] };
   readonly server: HubServer;
   readonly accounts: HubAccounts;
   /** The collection of unreferenced chunks (runs on its own timer; `runNow` for tests and admins). */
@@ -171,7 +176,8 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
     });
     stops.push(() => database.close());
     await migrate(database);
-    const { certificate, hubId } = ownIdentity ?? (await sharedHubIdentity(database, dataDir));
+    const { certificate, hubId, joined } =
+      ownIdentity ?? (await sharedHubIdentity(database, dataDir));
     const store = await EventStore.open(database, { migrate: false });
     const accounts = new HubAccounts(database);
     const handed = namedStore;
@@ -219,6 +225,8 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
     stops.push(() => server.close());
     const advertised = options.advertise ?? inviteAddress(bound);
     // Listed for devices once it listens; taken off first when it stops (`stops` run reversed).
+    // Read before this one is listed: the processes it joins (those alive, by the registry).
+    const others = joined ? await listedHubAddresses(database) : [];
     const registry = await registerHubProcess(database, advertised, log);
     processes.registry = registry;
     stops.push(() => registry.stop());
@@ -251,6 +259,7 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
       fingerprint: certificate.fingerprint,
       hubId,
       created: certificate.created,
+      ...(joined ? { joined: { others } } : {}),
       server,
       accounts,
       chunkCollector,

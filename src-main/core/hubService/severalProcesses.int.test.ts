@@ -93,6 +93,8 @@ describe('one hub, several processes', () => {
     expect(hubB.fingerprint).toBe(hubA.fingerprint);
     expect(hubB.hubId).toBe(hubA.hubId);
     expect([hubA.created, hubB.created].filter(Boolean)).toHaveLength(1);
+    // The other one joined it, and says so (`hub start` prints it).
+    expect([hubA.joined, hubB.joined].filter(Boolean)).toHaveLength(1);
   });
 
   it('a process whose data dir holds another certificate is refused in words, and leaves nothing running', async () => {
@@ -142,6 +144,10 @@ describe('one hub, several processes', () => {
         listen: '127.0.0.1:0',
         databaseUrl: db.url,
       });
+      // A new data dir on this database: it joined the hub next to A and B.
+      expect([...(hubD.joined?.others ?? [])].sort()).toEqual(
+        [`127.0.0.1:${hubA.address.port}`, `127.0.0.1:${hubB.address.port}`].sort(),
+      );
       const addressD = `127.0.0.1:${hubD.address.port}`;
       await waitFor('the list with D', async () => {
         await a.peer.getFrontier(spaceId);
