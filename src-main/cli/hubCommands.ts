@@ -52,7 +52,7 @@ export async function hubStartCommand(
     // A new data dir on a database that holds a hub: meant as another process, or a mistake.
     const { others } = hub.joined;
     ctx.out(
-      `this database already holds hub ${hub.hubId}: this process joined it as another of its processes${others.length > 0 ? ` (running now: ${others.join(', ')})` : ''}; devices use any of them. For a new hub of its own, give it a database of its own`,
+      `this database already holds hub ${hub.hubId}: this process joined it as another of its processes${others.length > 0 ? ` (its processes listed now: ${others.join(', ')})` : ''}; devices use any of them. For a new hub of its own, give it a database of its own`,
     );
   }
   ctx.out(

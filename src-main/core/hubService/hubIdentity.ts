@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { NetGuardianError } from '../../../src-shared/errors.js';
 import type { SqlClient } from '../store/sqlClient.js';
 import {
@@ -64,11 +66,30 @@ export async function sharedHubIdentity(
       `this hub's data dir ${dataDir} holds another certificate (${local.fingerprint.slice(0, 16)}…) than the hub whose database this is (${fingerprint.slice(0, 16)}…): the data dir belongs to another hub; give this process a data dir of its own`,
       'data',
     );
-  // A data dir of its own would hold the pair; none, and not stored by this start: another's.
-  const joined = local === undefined && !created;
+  // Joined: the identity was another process's, and this data dir never served this hub (no pair
+  // of its own, no record of a start here). A restart of a process is not a join.
+  const served = await readServedHub(dataDir);
+  const joined = local === undefined && !created && served !== row.hub_id && localId !== row.hub_id;
+  if (served !== row.hub_id) await writeServedHub(dataDir, row.hub_id);
   return {
     certificate: { certPem: row.cert_pem, keyPem: row.key_pem, fingerprint, created },
     hubId: row.hub_id,
     ...(joined ? { joined } : {}),
   };
+}
+
+/** Where a data dir records the hub whose database it started on (`--database-url`). */
+const SERVED_FILE = 'served-hub-id';
+
+async function readServedHub(dataDir: string): Promise<string | undefined> {
+  try {
+    return (await readFile(path.join(dataDir, SERVED_FILE), 'utf8')).trim();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+async function writeServedHub(dataDir: string, hubId: string): Promise<void> {
+  await writeFile(path.join(dataDir, SERVED_FILE), `${hubId}\n`, { mode: 0o644 });
 }

@@ -154,6 +154,15 @@ describe('one hub, several processes', () => {
         return book.list().includes(addressD);
       });
       expect(a.connection.address).toBe(`127.0.0.1:${hubA.address.port}`);
+      // Restarted on its data dir, D is the process it was, not one joining again.
+      await hubD.stop();
+      hubD = await startHubService({
+        dataDir: dirD.path,
+        listen: '127.0.0.1:0',
+        databaseUrl: db.url,
+      });
+      expect(hubD.joined).toBeUndefined();
+      expect(hubD.created).toBe(false);
     } finally {
       await hubD?.stop();
       await a.peer.close();
