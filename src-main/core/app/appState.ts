@@ -61,7 +61,8 @@ export interface LastError {
  * A local-only device never syncs, so its scan failures must clear on a scan.
  */
 /**
- * The hub answered in the middle of a run (a batch sent or received, contents uploaded): an
+ * The hub answered in the middle of a run (which contents it lacks, a batch sent or received,
+ * contents uploaded): an
  * "offline" from an earlier run is no longer true. Without this the state said Offline through
  * a whole long first upload after a hub process failed over, until the run ended.
  */
@@ -164,7 +165,12 @@ export function reduceLive(live: LiveState, event: DeviceEvent): LiveState {
         : { ...reached, syncing: true, download: progress };
     }
     case 'uploading':
-      return { ...live, syncing: true, contents: { files: event.files, bytes: event.bytes } };
+      // Said once the hub answered which contents it lacks.
+      return {
+        ...hubAnswered(live),
+        syncing: true,
+        contents: { files: event.files, bytes: event.bytes },
+      };
     case 'upload': {
       const before = live.upload;
       return {

@@ -97,6 +97,8 @@ describe('the phase', () => {
       report: synced('connect ECONNREFUSED 127.0.0.1:7443'),
     });
     const answered: DeviceEvent[] = [
+      // The hub said which contents it lacks: a 300 MB upload starts, for minutes.
+      { type: 'uploading', files: 1, bytes: 314_572_800 },
       { type: 'sync-progress', direction: 'push', done: 1, total: 40 },
       { type: 'sync-progress', direction: 'pull', done: 1, total: 40 },
       { type: 'upload', bytes: 4_194_304, chunks: 2 },
