@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { lstat, rm, writeFile } from 'node:fs/promises';
 import { networkInterfaces } from 'node:os';
 import path from 'node:path';
 import { NetGuardianError } from '../../../src-shared/errors.js';
@@ -12,6 +12,7 @@ import { openPgClient, type PgClientOptions } from '../store/pgClient.js';
 import type { SqlClient } from '../store/sqlClient.js';
 import { AttemptLimiter } from './attemptLimiter.js';
 import { openChunkBackend, openNamedObjectStore } from './chunkBackend.js';
+import { databaseProblem } from './hubDatabaseReach.js';
 import { ChunkMove, chunksInPostgres } from './chunkMove.js';
 import { spaceReports } from './spaceReport.js';
 import {
@@ -133,6 +134,11 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
   const env = options.env ?? process.env;
   // An object store named for the chunks is reached first: a start that fails there makes nothing.
   let namedStore = await openNamedObjectStore(options.chunks, env);
+  // A data dir this start makes is removed again if the start fails: a hub that never ran.
+  const freshDataDir = await lstat(dataDir).then(
+    () => false,
+    () => true,
+  );
   const owner = await takeHubDataDir(dataDir).catch((e: unknown) => {
     namedStore?.close();
     throw e;
@@ -173,6 +179,9 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
       ...DATABASE_LIMITS,
       ...options.databaseLimits,
       onQuery: options.onDatabaseQuery,
+    }).catch((e: unknown) => {
+      // A server given: its failures said as the hub's (the embedded one is this process's own).
+      throw ownIdentity ? e : databaseProblem(e, databaseUrl);
     });
     stops.push(() => database.close());
     await migrate(database);
@@ -270,6 +279,7 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
     };
   } catch (e) {
     await stopAll();
+    if (freshDataDir) await rm(dataDir, { recursive: true, force: true });
     throw e;
   }
 }

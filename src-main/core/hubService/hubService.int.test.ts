@@ -1,8 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
+import path from 'node:path';
 import { connect } from 'node:http2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeHlc } from '../../../src-shared/crdt/hlc.js';
+import { errorInWords } from '../../../src-shared/errorWords.js';
 import type { ContentRef, CrdtEvent } from '../../../src-shared/events/event.js';
 import { decodeInvite } from '../../../src-shared/hubProtocol/inviteCode.js';
 import { ROUTES, type ErrorBody } from '../../../src-shared/hubProtocol/protocol.js';
@@ -64,6 +66,32 @@ async function pairedDevice(spaceId: string, name: string) {
 }
 
 describe('starting', () => {
+  it('a start whose PostgreSQL server nothing answers for says so as the hub’s problem, and leaves no data dir', async () => {
+    const where = await makeTempDir('ng-hub-db-down-');
+    const dataDir = path.join(where.path, 'hub');
+    try {
+      const failure = await startHubService({
+        dataDir,
+        listen: '127.0.0.1:0',
+        databaseUrl: 'postgres://hub:s3cret@127.0.0.1:1/netguardian',
+      }).then(
+        async (started) => {
+          await started.stop();
+          return undefined;
+        },
+        (e: Error) => e,
+      );
+      expect(failure?.message).toBe(
+        "the hub's PostgreSQL server at 127.0.0.1:1 (--database-url) can't be used: nothing answers there; check that it runs and that the URL is right",
+      );
+      // Not the device's sentence (which says it keeps trying), and never the password.
+      expect(errorInWords(failure?.message ?? '')).not.toMatch(/keeps trying/);
+      expect(await readdir(where.path)).toEqual([]);
+    } finally {
+      await where.cleanup();
+    }
+  });
+
   it('a start whose S3 chunk store nothing answers for makes nothing: its data dir stays empty', async () => {
     const where = await makeTempDir('ng-hub-s3-down-');
     try {
