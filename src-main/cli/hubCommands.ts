@@ -173,7 +173,7 @@ export async function hubQuotaCommand(
   if (!spaces.some((s) => s.spaceId === id.value))
     throw new NetGuardianError(
       'NotFound',
-      `this hub has no space ${id.value}${spaces.length > 0 ? ` (its spaces: ${spaces.map((s) => s.spaceId).join(', ')})` : ''}: a space begins with its first invite (netguardian hub invite --data ${quoteArg(opts.data)} --space ${id.value})`,
+      `this hub has no space ${id.value}${spaces.length > 0 ? ` (its spaces: ${spaces.map((s) => s.spaceId).join(', ')})` : ''}: a space begins when its first device joins (invite one: netguardian hub invite --data ${quoteArg(opts.data)} --space ${id.value})`,
       'space',
     );
   await askHub(adminSocket(opts.data), '/quota', { spaceId: id.value, bytes });
@@ -183,6 +183,11 @@ export async function hubQuotaCommand(
       ? `space ${id.value} has no quota now`
       : `space ${id.value} may store up to ${formatBytes(bytes)} on the hub; uploads past it are refused`,
   );
+  const held = spaces.find((s) => s.spaceId === id.value)?.bytes ?? 0;
+  if (bytes !== null && held >= bytes)
+    ctx.out(
+      `space ${id.value} already holds ${formatBytes(held)}: every upload to it is refused until it holds less than the quota (or the quota is raised)`,
+    );
 }
 
 /** How often `hub move-chunks` asks the hub where the move stands. */

@@ -67,7 +67,9 @@ export interface HubSpaceRow {
  */
 export function spaceLines(spaces: readonly HubSpaceRow[]): string[] {
   if (spaces.length === 0)
-    return ['no spaces yet (invite a device: netguardian hub invite --data DIR --space NAME)'];
+    return [
+      'no spaces yet: a space begins when its first device joins (invite one: netguardian hub invite --data DIR --space NAME)',
+    ];
   const rows = spaces.map((s) => [
     s.spaceId,
     formatCount(s.devices),

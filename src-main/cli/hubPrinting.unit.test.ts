@@ -103,7 +103,7 @@ describe('spaceLines', () => {
 
   it('says how to start when the hub has no space yet', () => {
     expect(spaceLines([])).toEqual([
-      'no spaces yet (invite a device: netguardian hub invite --data DIR --space NAME)',
+      'no spaces yet: a space begins when its first device joins (invite one: netguardian hub invite --data DIR --space NAME)',
     ]);
   });
 });

@@ -130,7 +130,7 @@ describe('a hub with its chunks in S3-compatible object storage', () => {
     const typo = await runCli(['hub', 'quota', 'famly', '1MB', '--data', hub.dataDir]);
     expect(typo.code).toBe(1);
     expect(typo.stderr).toBe(
-      `netguardian: this hub has no space famly (its spaces: family): a space begins with its first invite (netguardian hub invite --data ${hub.dataDir} --space famly)\n`,
+      `netguardian: this hub has no space famly (its spaces: family): a space begins when its first device joins (invite one: netguardian hub invite --data ${hub.dataDir} --space famly)\n`,
     );
     const lots = await runCli(['hub', 'quota', 'family', 'lots', '--data', hub.dataDir]);
     expect(lots.stderr).toBe(
@@ -141,9 +141,15 @@ describe('a hub with its chunks in S3-compatible object storage', () => {
     expect(negative.stderr).toBe(
       'netguardian: the quota must be a size such as 500MB, 10GB or 1TB (or "none"), not "-5MB"\n',
     );
-    // A quota below what the space holds: the next upload is refused in words, nothing stored.
-    expect(await cliOk(['hub', 'quota', 'family', '1MB', '--data', hub.dataDir])).toBe(
-      'space family may store up to 1.0 MB on the hub; uploads past it are refused\n',
+    // A number without its unit is not taken as bytes.
+    const bare = await runCli(['hub', 'quota', 'family', '10', '--data', hub.dataDir]);
+    expect(bare.stderr).toBe(
+      'netguardian: the quota needs a unit: write 10GB, 10MB or 10B, not "10"\n',
+    );
+    // A quota below what the space holds: said at once; the next upload is refused in words,
+    // nothing stored.
+    expect(await cliOk(['hub', 'quota', 'family', '1MB', '--data', hub.dataDir])).toMatch(
+      /^space family may store up to 1\.0 MB on the hub; uploads past it are refused\nspace family already holds \d+\.?\d* MB: every upload to it is refused until it holds less than the quota \(or the quota is raised\)\n$/,
     );
     await writeRandomFile(path.join(laptop.folder, 'photos', 'too-much.bin'), 2 * MiB);
     const refused = await runCli(['sync', '--data', laptop.data]);
