@@ -232,4 +232,9 @@ export async function hubMoveChunksCommand(ctx: CliContext, opts: { data: string
   ctx.out(
     `moved ${move.movedChunks} chunks (${formatBytes(move.movedBytes)}) to object storage; the hub serves them from there`,
   );
+  if (move.movedChunks > 0)
+    // An admin who moved contents off the database to free its disk would look for the space.
+    ctx.out(
+      'PostgreSQL reuses the space they held for new rows; VACUUM FULL crdt_chunks gives it back to the disk (it locks the table while it runs: devices wait)',
+    );
 }
