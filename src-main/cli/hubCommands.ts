@@ -101,7 +101,7 @@ export async function hubInviteCommand(
   );
   ctx.out(answer.code);
   ctx.out(
-    `joins space ${space.value}, valid until ${new Date(answer.expiresAt).toLocaleString()}; use once: netguardian init --folder FOLDER --join CODE`,
+    `joins space ${space.value}, valid until ${new Date(answer.expiresAt).toLocaleString(undefined, { timeZoneName: 'short' })}; use once: netguardian init --folder FOLDER --join CODE`,
   );
 }
 

@@ -102,7 +102,7 @@ function deviceLines(s: DeviceStatusView): string[] {
   lines.push(
     `last sync ${hub.lastSync ? `${iso(hub.lastSync.at)} (sent ${formatCount(hub.lastSync.sent)}, received ${formatCount(hub.lastSync.received)})` : 'never'}`,
   );
-  lines.push(`pending   ${formatCount(hub.pendingUpload)} local changes not on the hub yet`);
+  lines.push(`pending   ${countOf(hub.pendingUpload, 'local change')} not on the hub yet`);
   if (hub.lastError)
     lines.push(`last error ${iso(hub.lastError.at)}: ${errorInWords(hub.lastError.message)}`);
   return lines;

@@ -199,6 +199,8 @@ describe('status: numbers and the last error in words', () => {
     expect(lines).toContain('conflicts 1,214 (see `netguardian conflicts`)');
     expect(lines).toContain('last sync 2026-12-06T20:40:00.000Z (sent 2,801, received 0)');
     expect(lines).toContain('pending   1,214 local changes not on the hub yet');
+    const one: DeviceStatusView = { ...status, hub: { ...status.hub!, pendingUpload: 1 } };
+    expect(statusLines(one)).toContain('pending   1 local change not on the hub yet');
     expect(lines).toContain(
       "last error 2026-12-06T20:44:00.000Z: Can't reach the hub at 127.0.0.1. NetGuardian keeps trying; check that the hub is running.",
     );

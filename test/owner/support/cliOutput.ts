@@ -92,7 +92,7 @@ export function statusTextProblems(
       `^hub       \\S*${escape(device.hubAddress)}\\S*: reachable(, changes arrive live)?$`,
     ),
     new RegExp(`^last sync (${ISO} \\(sent [\\d,]+, received [\\d,]+\\)|never)$`),
-    /^pending {3}[\d,]+ local changes not on the hub yet$/,
+    /^pending {3}[\d,]+ local changes? not on the hub yet$/,
   ];
   // A sync that failed once (a file changed under its upload) leaves a last error line.
   const optional = new RegExp(`^last error ${ISO}: .+$`);
