@@ -85,6 +85,8 @@ export function describeIncoming(
   const byNode = new Map<string, ChangeSummary[]>();
   for (const c of changes) {
     if (c.nodeId === null || c.nodeId === ctx.thisNode) continue;
+    // Made and deleted elsewhere before this device had it: nothing happened here to tell of.
+    if (!c.existedBefore && !c.existsAfter) continue;
     byNode.set(c.nodeId, [...(byNode.get(c.nodeId) ?? []), c]);
   }
   for (const [node, list] of byNode) {

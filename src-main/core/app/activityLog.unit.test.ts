@@ -98,6 +98,14 @@ describe('describeIncoming: files and folders counted apart', () => {
     expect(one(change('old.txt', false, false))).toBe('old.txt was deleted on desktop');
   });
 
+  it('says nothing of a file made and deleted elsewhere before this device had it', () => {
+    const never = { ...change('tmp.txt', false, false), existedBefore: false };
+    expect(describeIncoming([never], ctx)).toEqual([]);
+    expect(describeIncoming([never, change('kept.txt', false)], ctx)[0]?.message).toBe(
+      'kept.txt changed on desktop',
+    );
+  });
+
   it('counts with thousands separators', () => {
     const many = Array.from({ length: 1214 }, (_, i) => change(`f${i}.txt`, false));
     expect(describeIncoming(many, ctx)[0]?.message).toBe(
