@@ -7,6 +7,7 @@ import {
   describeReconnect,
   type ChangeSummary,
 } from './activityLog.js';
+import { syncReport } from '../../../test/support/syncReports.js';
 import { initialLive, reduceLive } from './appState.js';
 
 const unreachable =
@@ -191,16 +192,7 @@ describe('local changes: files and folders counted apart', () => {
 });
 
 describe('describeReconnect: the end of an outage is told', () => {
-  const report = (error: string | null) => ({
-    direction: 'bidirectional' as const,
-    sent: 0,
-    received: 0,
-    quarantined: [],
-    batches: 0,
-    durationMs: 1,
-    changes: [],
-    error,
-  });
+  const report = (error: string | null) => syncReport({ error });
   const down = reduceLive(
     { ...initialLive, started: true },
     { type: 'synced', report: report('connect ECONNREFUSED 127.0.0.1:7443') },

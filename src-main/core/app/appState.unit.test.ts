@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DeviceErrorSource, DeviceEvent } from '../device/device.js';
-import type { SyncReport } from '../syncEngine.js';
+import { syncReport } from '../../../test/support/syncReports.js';
 import { initialLive, reduceLive, type LiveState, type StateFacts } from './appState.js';
 import { buildAppState, summarizeState } from './stateSummary.js';
 
@@ -23,16 +23,7 @@ const facts: StateFacts = {
   changesRead: 0,
 };
 const started = { ...initialLive, started: true };
-const synced = (error: string | null): SyncReport => ({
-  direction: 'bidirectional',
-  sent: 0,
-  received: 0,
-  quarantined: [],
-  batches: 0,
-  durationMs: 1,
-  changes: [],
-  error,
-});
+const synced = (error: string | null) => syncReport({ error });
 
 describe('the phase', () => {
   it('is starting until the first round finished, then synced', () => {

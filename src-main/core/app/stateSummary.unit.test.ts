@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DeviceEvent } from '../device/device.js';
-import type { SyncReport } from '../syncEngine.js';
+import { syncReport } from '../../../test/support/syncReports.js';
 import {
   importStep,
   initialLive,
@@ -32,17 +32,7 @@ const idle: StateFacts = {
 };
 const running: LiveState = { ...initialLive, started: true };
 const fold = (live: LiveState, ...events: DeviceEvent[]) => events.reduce(reduceLive, live);
-const report = (patch: Partial<SyncReport> = {}): SyncReport => ({
-  direction: 'bidirectional',
-  sent: 0,
-  received: 0,
-  quarantined: [],
-  batches: 0,
-  durationMs: 1,
-  changes: [],
-  error: null,
-  ...patch,
-});
+const report = syncReport;
 
 describe('summarizeState: the folder not watched whole (issue 14 point 1)', () => {
   const limit = {
