@@ -18,7 +18,7 @@ import { pairWithHub } from '../hubClient/pairing.js';
 import { EventStore } from '../store/eventStore.js';
 import { openPgliteClient } from '../store/pgliteClient.js';
 import { SyncEngine } from '../syncEngine.js';
-import { startHubService, type RunningHub } from './hubRuntime.js';
+import { startHubService, type HubServiceOptions, type RunningHub } from './hubRuntime.js';
 
 /**
  * The hub's sync service end to end, in process: a hub on a fresh PostgreSQL database, devices
@@ -66,26 +66,31 @@ async function pairedDevice(spaceId: string, name: string) {
 }
 
 describe('starting', () => {
+  /** The error a start that should fail threw; undefined (the hub stopped again) if it started. */
+  const failedStart = (options: HubServiceOptions): Promise<Error | undefined> =>
+    startHubService(options).then(
+      async (started) => {
+        await started.stop();
+        return undefined;
+      },
+      (e: Error) => e,
+    );
+
   it('a start whose PostgreSQL server nothing answers for says so as the hub’s problem, and leaves no data dir', async () => {
     const where = await makeTempDir('ng-hub-db-down-');
     const dataDir = path.join(where.path, 'hub');
     try {
-      const failure = await startHubService({
+      const failure = await failedStart({
         dataDir,
         listen: '127.0.0.1:0',
         databaseUrl: 'postgres://hub:s3cret@127.0.0.1:1/netguardian',
-      }).then(
-        async (started) => {
-          await started.stop();
-          return undefined;
-        },
-        (e: Error) => e,
-      );
+      });
       expect(failure?.message).toBe(
         "the hub's PostgreSQL server at 127.0.0.1:1 (--database-url) can't be used: nothing answers there; check that it runs and that the URL is right",
       );
       // Not the device's sentence (which says it keeps trying), and never the password.
       expect(errorInWords(failure?.message ?? '')).not.toMatch(/keeps trying/);
+      expect(failure?.message).not.toContain('s3cret');
       expect(await readdir(where.path)).toEqual([]);
     } finally {
       await where.cleanup();
@@ -95,7 +100,7 @@ describe('starting', () => {
   it('a start whose S3 chunk store nothing answers for makes nothing: its data dir stays empty', async () => {
     const where = await makeTempDir('ng-hub-s3-down-');
     try {
-      const failure = await startHubService({
+      const failure = await failedStart({
         dataDir: where.path,
         listen: '127.0.0.1:0',
         chunks: 's3://netguardian/chunks',
@@ -104,13 +109,7 @@ describe('starting', () => {
           AWS_ACCESS_KEY_ID: 'admin',
           AWS_SECRET_ACCESS_KEY: 'not-needed',
         },
-      }).then(
-        async (started) => {
-          await started.stop();
-          return undefined;
-        },
-        (e: Error) => e,
-      );
+      });
       expect(failure?.message).toContain("can't reach the S3 server at http://127.0.0.1:1");
       expect(failure?.message).toContain('nothing answers there; check NETGUARDIAN_S3_ENDPOINT');
       // No certificate, no hub id, no embedded PostgreSQL: the next start is the first.
