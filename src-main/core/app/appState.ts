@@ -55,20 +55,20 @@ export interface LastError {
 }
 
 /**
+ * The hub answered in the middle of a run (which contents it lacks, a batch sent or received,
+ * contents uploaded): an "offline" from an earlier run is no longer true. Without this the state
+ * said Offline through a whole long first upload after a hub process failed over, until the run
+ * ended.
+ */
+const hubAnswered = (live: LiveState): LiveState =>
+  live.lastError?.offline === true ? { ...live, lastError: null } : live;
+
+/**
  * The error left after a success: a completed scan clears a scan failure (a failed
  * watcher is replaced by rescans, so one that completes means changes are seen again);
  * a successful sync clears a sync failure and a failed start (the daemon syncs again).
  * A local-only device never syncs, so its scan failures must clear on a scan.
  */
-/**
- * The hub answered in the middle of a run (which contents it lacks, a batch sent or received,
- * contents uploaded): an
- * "offline" from an earlier run is no longer true. Without this the state said Offline through
- * a whole long first upload after a hub process failed over, until the run ended.
- */
-const hubAnswered = (live: LiveState): LiveState =>
-  live.lastError?.offline === true ? { ...live, lastError: null } : live;
-
 function clearedBy(error: LastError | null, success: 'scan' | 'sync'): LastError | null {
   if (error === null) return null;
   const clears = success === 'scan' ? error.source === 'scan' : error.source !== 'scan';

@@ -737,10 +737,8 @@ class ApplyRun {
         // Its row keeps the version it was recorded from.
         this.folderModes?.want(id, view.fields, indexed.versionClock ?? view.clock, st);
       } else {
-        // A folder this device did not record (made as a parent, or found here): recorded now,
-        // with the store's bits (`recordDisplacingFolders` runs after `finishFolders`).
-        this.displacing.push({ id, basis: view.clock });
-        this.folderModes?.want(id, view.fields, view.clock, st);
+        // A folder this device did not record (made as a parent, or found here).
+        this.displacingFolder(id, view, st);
       }
       return 'done';
     }
@@ -767,11 +765,18 @@ class ApplyRun {
     await mkdir(target.value.abs);
     this.unsynced.dirs.add(path.dirname(target.value.abs));
     this.out.dirsCreated.push(id);
-    this.displacing.push({ id, basis: view.clock });
-    // The store's bits, not mkdir's: the folder is recorded (`recordDisplacingFolders`) after
-    // `finishFolders` set them, so its version says what the other devices have.
-    this.folderModes?.want(id, view.fields, view.clock, lstatSync(target.value.abs));
+    this.displacingFolder(id, view, lstatSync(target.value.abs));
     return 'done';
+  }
+
+  /**
+   * A folder where the store has a displaced file, to be recorded at the end of the run with the
+   * store's bits, not mkdir's (or whatever it had): `recordDisplacingFolders` runs after
+   * `finishFolders` set them, so its version says what the other devices have.
+   */
+  private displacingFolder(id: string, view: FileView, seen: Stats): void {
+    this.displacing.push({ id, basis: view.clock });
+    this.folderModes?.want(id, view.fields, view.clock, seen);
   }
 
   /**
