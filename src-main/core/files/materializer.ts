@@ -41,6 +41,7 @@ import {
   modeToApply,
   modeToWrite,
   permissionsOf,
+  FOLDER_MODE_FIELD,
   wantedMode,
   type WantedMode,
 } from './fileModes.js';
@@ -787,8 +788,12 @@ class ApplyRun {
     for (const { id, basis } of this.displacing.splice(0, this.displacing.length)) {
       const st = lstatQuiet(this.absOf(id));
       if (!st?.isDirectory()) continue;
+      // With the bits it has: the store's, set by `finishFolders`, unless a scan recorded this
+      // folder meanwhile with mkdir's (the watcher saw it made), which then was newer. Recorded
+      // as they are, every device ends with the same bits whichever way that race went.
       const recorded = await this.options.manager.updateFileState(id, {
         content: DIRECTORY_CONTENT,
+        fields: { [FOLDER_MODE_FIELD]: permissionsOf(st.mode) },
         basis,
       });
       if (!recorded.ok) {
