@@ -64,6 +64,12 @@ export async function folderIdOf(
  */
 export class FolderGuard {
   private folderId: string | undefined;
+  /**
+   * The lookup under way. Checks run concurrently (a scan, a push's re-record, the folder poll):
+   * two first lookups of a folder with no marker would each write a new id, and the guard would
+   * keep one while the marker held the other: its own folder refused for good.
+   */
+  private lookup: Promise<string | undefined> | undefined;
 
   constructor(
     private readonly dataDir: string,
@@ -77,7 +83,7 @@ export class FolderGuard {
 
   /** Why the folder is not used now; null when it is there with its marker. */
   async check(): Promise<FolderProblem | null> {
-    this.folderId ??= await folderIdOf(this.dataDir, this.spaceId, this.folder);
+    this.folderId ??= await this.lookUpId();
     if (this.folderId === undefined || !(await isFolder(this.folder))) return 'missing';
     if ((await readFolderMarker(this.folder)) === this.folderId) return null;
     return (await markerExists(this.folder)) ? 'marker-other' : 'marker-missing';
@@ -88,9 +94,17 @@ export class FolderGuard {
    * from now on. Only `folder attach` calls it, after the user asked and `decideAttach` agreed.
    */
   async attach(): Promise<void> {
-    this.folderId ??= await folderIdOf(this.dataDir, this.spaceId, this.folder);
+    this.folderId ??= await this.lookUpId();
     if (this.folderId === undefined)
       throw new Error('attach: no folder id is recorded and no folder is there');
     await writeFolderMarker(this.folder, this.folderId);
+  }
+
+  /** `folderIdOf`, one at a time; a lookup that found no folder is tried again next time. */
+  private lookUpId(): Promise<string | undefined> {
+    this.lookup ??= folderIdOf(this.dataDir, this.spaceId, this.folder).finally(() => {
+      this.lookup = undefined;
+    });
+    return this.lookup;
   }
 }
