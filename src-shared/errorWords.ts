@@ -181,8 +181,13 @@ export type SystemErrorCode = (typeof SYSTEM_ERROR_CODES)[number];
 
 /** What a system error is about, as far as its message tells. */
 export interface ErrorSubject {
-  /** The host it tried to reach ("127.0.0.1"), without the port. */
+  /** The host it tried to reach ("127.0.0.1", "::1"), without the port. */
   readonly host?: string;
+  /**
+   * The port, when the message named one: a hub's processes may share a host, so which one did
+   * not answer is part of the sentence ("the hub at 127.0.0.1:7443").
+   */
+  readonly port?: string;
   /** The file or folder it tried to use. */
   readonly path?: string;
   /**
@@ -192,7 +197,11 @@ export interface ErrorSubject {
   readonly local?: boolean;
 }
 
-const hubAt = (s: ErrorSubject) => (s.host === undefined ? 'the hub' : `the hub at ${s.host}`);
+const hubAt = (s: ErrorSubject) =>
+  s.host === undefined ? 'the hub' : `the hub at ${hostAndPort(s.host, s.port)}`;
+/** "10.0.0.5:7443", "[::1]:7443", or the host alone when no port is known. */
+const hostAndPort = (host: string, port: string | undefined) =>
+  port === undefined ? host : host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 const itAt = (s: ErrorSubject, what: string) => (s.path === undefined ? what : s.path);
 const CERT_TODO =
   "Join the hub again with a new invite from its owner; if the hub didn't change, someone may be in the way: do not sync until you know why";
@@ -318,8 +327,24 @@ function subjectOf(code: string, message: string): ErrorSubject {
   if (target === undefined) return {};
   if (target.startsWith('/') || target.startsWith('\\\\') || target.endsWith('.sock'))
     return { local: true };
-  const host = target.replace(/^\[|\]?:\d+$|\]$/g, '').replace(/[.,;]$/, '');
-  return host === '' ? {} : { host };
+  return addressSubject(target.replace(/[.,;]$/, ''));
+}
+
+/**
+ * "10.0.0.5:7443", "[::1]:7443" (a URL's way), "::1:7443" (Node's way in a connect error: the
+ * last number is the port when what is left is still an IPv6 address), "hub.lan" as host and
+ * port; "::1" and "fe80::1" alone are hosts.
+ */
+function addressSubject(address: string): ErrorSubject {
+  const bracketed = /^\[([^\]]*)\](?::(\d+))?$/.exec(address);
+  const withPort = bracketed ? null : /^(.*[^:]):(\d+)$/.exec(address);
+  // An IPv6 address written out in full ends in a group of digits that is no port.
+  const fullIpv6 = withPort?.[1]?.includes(':') === true && !withPort[1].includes('::');
+  const split = fullIpv6 ? null : withPort;
+  const host = bracketed?.[1] ?? split?.[1] ?? address;
+  const port = bracketed?.[2] ?? split?.[2];
+  if (host === '') return {};
+  return port === undefined ? { host } : { host, port };
 }
 
 /**
@@ -347,10 +372,10 @@ function rawFailureSentence(code: string | undefined, message: string): ErrorSen
     return systemSentence(code, subjectOf(code, message));
   const hub = HUB_CLAUSE.exec(message.replace(SOURCE_PREFIX, ''));
   if (hub) {
-    const host = (hub[1] ?? '').replace(/:\d+$/, '');
+    const where = addressSubject(hub[1] ?? '');
     const said = HUB_WORDS_CODE.get((hub[2] ?? '').trim());
-    if (said !== undefined) return systemSentence(said, { host });
-    return { happened: `Can't reach the hub at ${host}`, todo: CODE_SENTENCES.HubUnreachable.todo };
+    if (said !== undefined) return systemSentence(said, where);
+    return { happened: `Can't reach ${hubAt(where)}`, todo: CODE_SENTENCES.HubUnreachable.todo };
   }
   const inText = SYSTEM_CODE_IN_TEXT.exec(message)?.[1];
   if (inText !== undefined && isSystemCode(inText))

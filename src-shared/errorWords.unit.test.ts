@@ -44,21 +44,21 @@ describe('the catalogue of error sentences', () => {
 });
 
 describe('errorInWords', () => {
-  it('says a refused connection as the hub out of reach, with the host and no port', () => {
+  it('says a refused connection as the hub out of reach at its host and port (processes of a hub may share a host)', () => {
     expect(errorInWords('Sync failed: connect ECONNREFUSED 127.0.0.1:5477')).toBe(
-      "Can't reach the hub at 127.0.0.1. NetGuardian keeps trying; check that the hub is running.",
+      "Can't reach the hub at 127.0.0.1:5477. NetGuardian keeps trying; check that the hub is running.",
     );
     const e = Object.assign(new Error('connect ECONNREFUSED 192.168.1.5:5433'), {
       code: 'ECONNREFUSED',
     });
     expect(errorInWords(e)).toBe(
-      "Can't reach the hub at 192.168.1.5. NetGuardian keeps trying; check that the hub is running.",
+      "Can't reach the hub at 192.168.1.5:5433. NetGuardian keeps trying; check that the hub is running.",
     );
   });
 
   it('says each low-level network failure in words', () => {
     expect(errorInWords('connect ETIMEDOUT 10.0.0.9:5432')).toBe(
-      'The hub at 10.0.0.9 did not answer in time. NetGuardian keeps trying; check the network and any firewall between this device and the hub.',
+      'The hub at 10.0.0.9:5432 did not answer in time. NetGuardian keeps trying; check the network and any firewall between this device and the hub.',
     );
     expect(errorInWords('getaddrinfo ENOTFOUND hub.lan')).toBe(
       "Can't find the hub's address hub.lan. Check that this device is online and that the address is spelled right.",
@@ -67,18 +67,29 @@ describe('errorInWords', () => {
       'The connection to the hub was cut. NetGuardian reconnects by itself; if it keeps happening, check the network.',
     );
     expect(errorInWords('connect ECONNREFUSED ::1:5477')).toBe(
-      "Can't reach the hub at ::1. NetGuardian keeps trying; check that the hub is running.",
+      "Can't reach the hub at [::1]:5477. NetGuardian keeps trying; check that the hub is running.",
+    );
+    // A URL's IPv6 host in brackets; a host with no port stays as it is.
+    const bracketed = hubUnreachableSentence('[::1]:7443', 'ECONNREFUSED', 'connect ECONNREFUSED');
+    expect(errorInWords(bracketed)).toBe(
+      "Can't reach the hub at [::1]:7443. NetGuardian keeps trying; check that the hub is running.",
+    );
+    expect(errorInWords('connect ECONNREFUSED fe80::1')).toBe(
+      "Can't reach the hub at fe80::1. NetGuardian keeps trying; check that the hub is running.",
+    );
+    expect(errorInWords('getaddrinfo ENOTFOUND hub.lan:7443')).toBe(
+      "Can't find the hub's address hub.lan. Check that this device is online and that the address is spelled right.",
     );
   });
 
   it("reads the core's own unreachable clause back into the catalogue's sentence", () => {
     const clause = hubUnreachableSentence('10.0.0.5:5433', 'ECONNREFUSED', 'connect ECONNREFUSED');
     expect(errorInWords(`Sync failed: ${clause}`)).toBe(
-      "Can't reach the hub at 10.0.0.5. NetGuardian keeps trying; check that the hub is running.",
+      "Can't reach the hub at 10.0.0.5:5433. NetGuardian keeps trying; check that the hub is running.",
     );
     const late = hubUnreachableSentence('hub.lan:7443', undefined, 'timeout expired');
     expect(errorInWords(late)).toBe(
-      'The hub at hub.lan did not answer in time. NetGuardian keeps trying; check the network and any firewall between this device and the hub.',
+      'The hub at hub.lan:7443 did not answer in time. NetGuardian keeps trying; check the network and any firewall between this device and the hub.',
     );
   });
 
@@ -143,10 +154,10 @@ describe('splitFirstSentence', () => {
   it('cuts after the first full stop followed by a space, not inside an address or a name', () => {
     expect(
       splitFirstSentence(
-        "Can't reach the hub at 127.0.0.1. NetGuardian keeps trying; check that the hub is running.",
+        "Can't reach the hub at 127.0.0.1:5477. NetGuardian keeps trying; check that the hub is running.",
       ),
     ).toEqual({
-      first: "Can't reach the hub at 127.0.0.1",
+      first: "Can't reach the hub at 127.0.0.1:5477",
       rest: 'NetGuardian keeps trying; check that the hub is running.',
     });
     expect(splitFirstSentence('notes.txt was deleted on laptop')).toEqual({

@@ -202,7 +202,7 @@ describe('status: numbers and the last error in words', () => {
     const one: DeviceStatusView = { ...status, hub: { ...status.hub!, pendingUpload: 1 } };
     expect(statusLines(one)).toContain('pending   1 local change not on the hub yet');
     expect(lines).toContain(
-      "last error 2026-12-06T20:44:00.000Z: Can't reach the hub at 127.0.0.1. NetGuardian keeps trying; check that the hub is running.",
+      "last error 2026-12-06T20:44:00.000Z: Can't reach the hub at 127.0.0.1:5477. NetGuardian keeps trying; check that the hub is running.",
     );
   });
 });

@@ -24,7 +24,7 @@ describe('messageOf', () => {
       'NetGuardian is not allowed to read or change /home/ann/Sync/report.pdf. Check its permissions, or close the program that locks it; NetGuardian tries again at the next sync.',
     );
     expect(messageOf(new Error('connect ECONNREFUSED 127.0.0.1:5477'))).toBe(
-      "Can't reach the hub at 127.0.0.1. NetGuardian keeps trying; check that the hub is running.",
+      "Can't reach the hub at 127.0.0.1:5477. NetGuardian keeps trying; check that the hub is running.",
     );
   });
 });

@@ -11,7 +11,7 @@ import { syncReport } from '../../../test/support/syncReports.js';
 import { initialLive, reduceLive } from './appState.js';
 
 const unreachable =
-  "Can't reach the hub at 127.0.0.1. NetGuardian keeps trying; check that the hub is running.";
+  "Can't reach the hub at 127.0.0.1:5477. NetGuardian keeps trying; check that the hub is running.";
 
 describe('ActivityLog: failures in words', () => {
   it('words a raw failure, whoever noted it, with the catalogue’s sentence', () => {
@@ -51,7 +51,7 @@ describe('ActivityLog: failures in words', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]?.repeats).toEqual({ count: 7, since: Date.UTC(2026, 11, 6, 20, 44) });
     expect(activityText(rows[0]!, () => '20:44')).toBe(
-      "Can't reach the hub at 127.0.0.1 since 20:44 · 7 tries. NetGuardian keeps trying; check that the hub is running.",
+      "Can't reach the hub at 127.0.0.1:5477 since 20:44 · 7 tries. NetGuardian keeps trying; check that the hub is running.",
     );
   });
 });

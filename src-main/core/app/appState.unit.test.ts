@@ -73,7 +73,7 @@ describe('the phase', () => {
     });
     expect(phaseOf(facts, down)).toBe('offline');
     expect(buildAppState(facts, down).lastError).toBe(
-      "Can't reach the hub at 127.0.0.1. NetGuardian keeps trying; check that the hub is running.",
+      "Can't reach the hub at 127.0.0.1:5432. NetGuardian keeps trying; check that the hub is running.",
     );
     const up = reduceLive(down, { type: 'synced', report: synced(null) });
     expect(phaseOf(facts, up)).toBe('synced');
@@ -111,7 +111,7 @@ describe('the phase', () => {
     const down = reduceLive(started, { type: 'synced', report: synced(reason) });
     expect(phaseOf(facts, down)).toBe('offline');
     expect(buildAppState(facts, down).lastError).toBe(
-      "Can't reach the hub at 10.0.0.5. NetGuardian keeps trying; check that the hub is running.",
+      "Can't reach the hub at 10.0.0.5:5433. NetGuardian keeps trying; check that the hub is running.",
     );
   });
 
