@@ -53,15 +53,11 @@ describe('netguardian serve', () => {
     const token = url.searchParams.get('token') ?? '';
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const ws = new WebSocket(`ws://${url.host}${WS_PATH}`, [`netguardian.${token}`]);
+    const messages = new Inbox(ws);
     await once(ws, 'open');
     ws.send(JSON.stringify({ type: 'request', id: 1, channel: 'settings:get', payload: {} }));
-    // State pushes may come first (the daemon's first scan reports as it starts): skip them.
-    let reply: unknown;
-    for (let i = 0; i < 100 && reply === undefined; i++) {
-      const [data] = (await once(ws, 'message')) as [Buffer];
-      const message = JSON.parse(data.toString()) as { type?: string };
-      if (message.type !== 'push') reply = message;
-    }
+    // State pushes may come first (the daemon's first scan reports as it starts): skipped.
+    const reply = await messages.response();
     expect(reply).toMatchObject({
       type: 'response',
       id: 1,
@@ -107,16 +103,11 @@ describe('netguardian serve', () => {
     });
     const token = url.searchParams.get('token') ?? '';
     const ws = new WebSocket(`ws://${url.host}${WS_PATH}`, [`netguardian.${token}`]);
+    const messages = new Inbox(ws);
     await once(ws, 'open');
     const listen = `127.0.0.1:${await findFreeLoopbackPort()}`;
     ws.send(JSON.stringify({ type: 'request', id: 1, channel: 'hub:create', payload: { listen } }));
-    let reply: { type?: string; ok?: boolean } | undefined;
-    for (let i = 0; i < 200 && reply === undefined; i++) {
-      const [raw] = (await once(ws, 'message')) as [Buffer];
-      const message = JSON.parse(raw.toString()) as { type?: string; ok?: boolean };
-      if (message.type === 'response') reply = message;
-    }
-    expect(reply).toMatchObject({ ok: true });
+    expect(await messages.response()).toMatchObject({ ok: true });
     ws.close();
     expect(await serversUnder(data)).not.toEqual([]);
     const exited = once(child, 'exit');
@@ -142,4 +133,31 @@ async function serversUnder(dir: string): Promise<string[]> {
       found.push(pid);
   }
   return found;
+}
+
+/**
+ * Every message a WebSocket receives, kept in order. Several frames read from one packet are
+ * emitted in one tick: awaiting `once(ws, 'message')` in a loop loses those after the first (the
+ * next `once` is attached too late), and the response could be among them.
+ */
+class Inbox {
+  private readonly received: { type?: string }[] = [];
+  private wake: (() => void) | undefined;
+
+  constructor(ws: WebSocket) {
+    ws.on('message', (data: Buffer) => {
+      this.received.push(JSON.parse(data.toString()) as { type?: string });
+      this.wake?.();
+    });
+  }
+
+  /** The first message that is not a push (state pushes may come first), waiting for it. */
+  async response(): Promise<unknown> {
+    for (;;) {
+      const found = this.received.find((m) => m.type !== 'push');
+      if (found) return found;
+      if (this.received.length > 1_000) throw new Error('1,000 pushes and no response');
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+  }
 }
