@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { chmod, mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { WS_PATH } from '../../src-shared/ipc/contract.js';
 import { makeTempDir, type TempDir } from '../../test/support/tempDir.js';
@@ -34,12 +34,27 @@ beforeAll(async () => {
 });
 afterAll(() => dir.cleanup());
 
+/** The test's `serve`: killed after it if still running (a failed or timed-out test left it). */
+let served: ChildProcess | undefined;
+afterEach(async () => {
+  if (served && served.exitCode === null && served.signalCode === null) {
+    const gone = once(served, 'exit');
+    served.kill('SIGKILL');
+    await gone;
+  }
+  served = undefined;
+});
+
 describe('netguardian serve', () => {
   it('prints the URL, answers over WebSocket with its token, and stops on SIGINT', async () => {
-    const child = spawn(process.execPath, [bin, 'serve', '--data', path.join(dir.path, 'data')], {
-      env: { ...process.env, NETGUARDIAN_LOG: 'silent' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = (served = spawn(
+      process.execPath,
+      [bin, 'serve', '--data', path.join(dir.path, 'data')],
+      {
+        env: { ...process.env, NETGUARDIAN_LOG: 'silent' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    ));
     let stdout = '';
     const url = await new Promise<URL>((resolve, reject) => {
       child.stdout.on('data', (chunk: Buffer) => {
@@ -88,10 +103,10 @@ describe('netguardian serve', () => {
       rescanIntervalMs: 15 * 60_000,
       paused: false,
     });
-    const child = spawn(process.execPath, [bin, 'serve', '--data', data], {
+    const child = (served = spawn(process.execPath, [bin, 'serve', '--data', data], {
       env: { ...process.env, NETGUARDIAN_LOG: 'silent' },
       stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    }));
     let stdout = '';
     const url = await new Promise<URL>((resolve, reject) => {
       child.stdout.on('data', (chunk: Buffer) => {
