@@ -76,8 +76,8 @@ export const hashesIn = (tree: Tree): Set<string> =>
 /**
  * This process's umask, as /proc says (the devices run in it). A file a device writes
  * from a peer's version gets that version's bits less the umask, as any program's new
- * file does (DESIGN.md, issue 15: under 022 a 0664 made elsewhere is 0644 here), so
- * files' bits compare through it; folders' are set as they are.
+ * file does (DESIGN.md, issue 15: under 022 a 0664 made elsewhere is 0644 here), and a
+ * folder as a file, so bits compare through it.
  */
 const UMASK = (() => {
   const line = /^Umask:\s*([0-7]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'));
@@ -87,11 +87,11 @@ const UMASK = (() => {
 
 /**
  * How an entry compares across devices. Permission bits: with `fullModes`, every
- * rwx bit of files (less the umask) and folders (what the product syncs); without,
+ * rwx bit of files and folders (what the product syncs) less the umask; without,
  * whether a file has any x bit set (the older `exec`).
  */
 export function entryKey(e: Entry, fullModes: boolean): string {
-  const bits = e.kind === 'file' ? e.mode & ~UMASK : e.mode;
+  const bits = e.mode & ~UMASK;
   const mode = fullModes ? bits.toString(8).padStart(3, '0') : e.mode & 0o111 ? 'x' : '-';
   if (e.kind === 'file') return `file ${e.hash ?? '?'} ${mode}`;
   if (e.kind === 'dir') return fullModes ? `dir ${mode}` : 'dir';

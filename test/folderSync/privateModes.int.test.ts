@@ -2,8 +2,8 @@
  * Private by default (issue 15, point 3), under umask 077: a data dir left open by an older
  * version or a copy (0755, its config 0644, its trash 0755 with a 0644 file) is private again the
  * next time a command opens it; and a file received from another device gets its version's bits
- * masked by the umask (0644 made elsewhere is 0600 here), without that difference ever being
- * recorded as a change of this device's.
+ * masked by the umask (0644 made elsewhere is 0600 here), a folder's too (0755 is 0700), without
+ * that difference ever being recorded as a change of this device's.
  */
 import { chmod, lstat, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -68,17 +68,34 @@ describe('private by default, under umask 077', () => {
       await chmod(a.abs('shared.txt'), 0o644);
       await writeFile(a.abs('tool.sh'), '#!/bin/sh\n');
       await chmod(a.abs('tool.sh'), 0o755);
+      // A folder too: 0755 elsewhere would let everyone on B's machine list the names in it.
+      await mkdir(a.abs('team'));
+      await chmod(a.abs('team'), 0o755);
+      await writeFile(a.abs('team/plan.txt'), 'plan\n');
       await syncAll([a, b]);
 
       expect(await modeOf(b.abs('shared.txt'))).toBe(0o600);
       expect(await modeOf(b.abs('tool.sh'))).toBe(0o700);
+      expect(await modeOf(b.abs('team'))).toBe(0o700);
       // B's scan sees its own masked bits as the version's: no change goes back to A.
       await b.device.scan();
       await syncAll([a, b]);
       expect(await modeOf(a.abs('shared.txt'))).toBe(0o644);
       expect(await modeOf(a.abs('tool.sh'))).toBe(0o755);
+      expect(await modeOf(a.abs('team'))).toBe(0o755);
       const shared = await b.device.manager.getFileState('shared.txt');
       expect(shared?.fields['mode']).toBe(0o644);
+      const team = await b.device.manager.getFileState('team');
+      expect(team?.fields['folderMode']).toBe(0o755);
+
+      // A chmod of the folder on A reaches B less B's umask, and still nothing flows back.
+      await chmod(a.abs('team'), 0o750);
+      await syncAll([a, b]);
+      expect(await modeOf(b.abs('team'))).toBe(0o700);
+      await b.device.scan();
+      await syncAll([a, b]);
+      expect(await modeOf(a.abs('team'))).toBe(0o750);
+      expect((await b.device.manager.getFileState('team'))?.fields['folderMode']).toBe(0o750);
     } finally {
       await a.device.close();
       await b.device.close();

@@ -132,16 +132,17 @@ export function wantedFolderMode(fields: Readonly<Record<string, Json>>): number
 }
 
 /**
- * Whether a folder's permissions on disk (`diskBits`) are what the store asks for. A folder whose
- * event has no `mode` matches as long as nothing changed since it was indexed (`indexedMode`): a
- * local chmod is then a change to record.
+ * Whether a folder's permissions on disk (`diskBits`) are what the store asks for: its bits, or
+ * its bits less the umask (`sameBits`: a folder is given its version's bits as a file is). A
+ * folder whose event has no `mode` matches as long as nothing changed since it was indexed
+ * (`indexedMode`): a local chmod is then a change to record.
  */
 export function folderModeMatches(
   wanted: number | undefined,
   diskBits: number,
   indexedMode: number | undefined,
 ): boolean {
-  if (wanted !== undefined) return wanted === diskBits;
+  if (wanted !== undefined) return sameBits(wanted, diskBits);
   return indexedMode === undefined || permissionsOf(indexedMode) === diskBits;
 }
 
@@ -152,8 +153,10 @@ export const OWNER_RWX = 0o700;
 export const lacksOwnerRwx = (mode: number): boolean => (mode & OWNER_RWX) !== OWNER_RWX;
 
 /**
- * The mode to give a folder: `bits` as they sync, with the folder's own setuid, setgid and sticky
- * bits (`current`), which never sync: a received mode must not clear a group folder's setgid.
+ * The mode to give a folder: `bits` as they sync less the umask, as for a file (a user with umask
+ * 077 keeps received folders private: a folder made 0755 elsewhere is 0700 here, so others on the
+ * machine can't list its names), with the folder's own setuid, setgid and sticky bits
+ * (`current`), which never sync: a received mode must not clear a group folder's setgid.
  */
 export const folderModeToSet = (current: number, bits: number): number =>
-  (current & 0o7000) | permissionsOf(bits);
+  (current & 0o7000) | maskedBits(bits);

@@ -8,6 +8,7 @@ import {
   lacksOwnerRwx,
   OWNER_RWX,
   permissionsOf,
+  sameBits,
   wantedFolderMode,
 } from './fileModes.js';
 import { lstatQuiet } from './localIo.js';
@@ -23,8 +24,9 @@ import { checkAncestors, entityAbsPath, type CheckedDirs } from './safePaths.js'
  *
  * Never an echo: the scanner records a folder's bits only when they differ from both the store's
  * and the index's. An opened folder's index row says "opened" before the chmod does, and is put
- * back when the bits are; a set mode is the store's. A folder whose bits someone else changed
- * during the run (not what this run left there) is not touched again: the scanner records that.
+ * back when the bits are; a set mode is the store's, less the umask as a file's
+ * (`folderModeToSet`). A folder whose bits someone else changed during the run (not what this
+ * run left there) is not touched again: the scanner records that.
  */
 export class FolderModes {
   /** Folders the run settled that the store gives a mode: the bits, and what was on disk then. */
@@ -122,7 +124,7 @@ export class FolderModes {
     const left = wanted?.seen ?? (opened ? permissionsOf(opened.opened) : bits);
     if (bits !== left) return { row: opened?.row };
     if (wanted) {
-      if (bits === wanted.bits)
+      if (sameBits(wanted.bits, bits))
         return { row: indexEntryOf(id, now, null, null, wanted.versionClock) };
       const mode = folderModeToSet(now.mode, wanted.bits);
       if (!chmodFolder(abs, mode)) return { row: opened?.row };
