@@ -12,13 +12,10 @@ import { FolderGuard } from './folderIdentity.js';
 
 let tmp: TempDir;
 let dataDir: string;
-let folder: string;
 beforeEach(async () => {
   tmp = await makeTempDir('ng-folder-guard-');
   dataDir = path.join(tmp.path, 'data');
-  folder = path.join(tmp.path, 'folder');
   await mkdir(dataDir);
-  await mkdir(folder);
 });
 afterEach(async () => {
   await tmp.cleanup();
